@@ -1,0 +1,45 @@
+"""One Settings object for the whole application (environment prefix ``KEFU_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_SECRET = "kefu-demo-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; runs with no env file, refuses demo secrets in production."""
+
+    model_config = SettingsConfigDict(env_prefix="KEFU_", extra="ignore")
+
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var/kefu.db').resolve()}")
+    secret_key: str = DEMO_SECRET
+    demo_mode: bool = False
+    default_language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    max_body_bytes: int = 1_048_576
+    session_max_age_seconds: int = 12 * 3600
+    cookie_secure: bool = False
+    login_max_failures: int = 5
+    login_window_seconds: int = 300
+    login_ip_max_failures: int = 30
+    db_pool_size: int = 10
+    sql_echo: bool = False
+
+    def check_production_safety(self) -> None:
+        """Refuse to run with the shipped demo secret unless demo mode is on."""
+        if not self.demo_mode and self.secret_key == DEMO_SECRET:
+            raise RuntimeError(
+                "KEFU_SECRET_KEY is the shipped demo secret; set a real secret "
+                "or run with KEFU_DEMO_MODE=true (demo only)."
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,128 @@
+"""Translations: English message ids, Chinese from a Babel ``.po`` catalog shipped in the package.
+
+The catalog is read with Babel at start-up (no compile step, nothing fetched). Error
+codes map to English message templates here; templates use ``{name}`` parameters.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from babel.messages.pofile import read_po
+
+ZH = "zh-CN"
+EN = "en"
+SUPPORTED_LANGUAGES = (ZH, EN)
+
+ERROR_MESSAGES: dict[str, str] = {
+    "bad_request": "The request could not be understood.",
+    "not_authenticated": "Please sign in first.",
+    "invalid_credentials": "Wrong user name or password.",
+    "account_disabled": "This account is disabled.",
+    "session_expired": "Your session has expired; please sign in again.",
+    "invalid_token": "The API token is not valid.",
+    "csrf_failed": "The security token of this form is missing or wrong; reload the page.",
+    "forbidden": "You do not have the right to do this.",
+    "missing_right": "This needs the right “{right}”.",
+    "customer_out_of_scope": "This customer belongs to another branch ({org_unit}).",
+    "not_found": "Not found.",
+    "route_not_found": "There is no such address.",
+    "customer_not_found": "No customer with this ID.",
+    "enterprise_not_found": "No enterprise customer with this ID.",
+    "staff_not_found": "No staff member with this ID.",
+    "org_unit_not_found": "No organization unit with this ID.",
+    "team_not_found": "No team with this ID.",
+    "skill_not_found": "No skill with this code.",
+    "package_not_found": "No package with this code.",
+    "subscriber_not_found": "{phone} is not a subscriber of this operator.",
+    "method_not_allowed": "This method is not allowed here.",
+    "no_hard_delete": "Customer records are never deleted; cancel or freeze the customer instead.",
+    "conflict": "The record changed meanwhile; reload it and try again.",
+    "stale_version": "Someone else changed this record (now version {current}); reload and retry.",
+    "duplicate": "A record with this {field} already exists.",
+    "precondition_failed": "The record changed meanwhile; reload it and try again.",
+    "precondition_required": "Send the record's version in the If-Match header.",
+    "payload_too_large": "The request body is larger than {limit} bytes.",
+    "invalid_value": "A value is not valid.",
+    "validation_error": "The value of “{field}” is not valid: {detail}.",
+    "field_required": "“{field}” is required.",
+    "invalid_json": "The request body is not valid JSON.",
+    "too_many_requests": "Too many attempts; try again in {retry_after} seconds.",
+    "phone_empty": "Enter a phone number.",
+    "phone_bad_characters": "A phone number may only hold digits, spaces, +, - and brackets.",
+    "phone_unparseable": "This is not a phone number.",
+    "phone_not_chinese": "Only numbers in mainland China (+86) are served here.",
+    "phone_invalid": "This is not a valid number in mainland China ({digits} digits given).",
+    "id_number_length": "An ID card number has 18 characters.",
+    "id_number_checksum": "The ID card number's check digit is wrong; please check it.",
+    "id_number_invalid": "This is not a valid ID card number.",
+    "reason_required": "Give a reason (at least {min} characters).",
+    "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",
+    "idempotency_key_reused": "This Idempotency-Key was already used with a different body.",
+    "invalid_status_change": "A customer cannot go from {from_status} to {to_status}.",
+    "number_in_use": "The number {phone} already belongs to an active subscription.",
+    "org_parent_required": "A {level} unit needs a parent of level {parent_level}.",
+    "team_outside_unit": "The team belongs to another organization unit.",
+    "cannot_demote_self": "You cannot remove your own administrator rights or disable yourself.",
+    "password_too_short": "A password needs at least {min} characters.",
+    "invalid_query": "Give a phone number, an ID card number or a name to search for.",
+    "invalid_month": "Months are written YYYY-MM.",
+}
+
+
+@lru_cache(maxsize=1)
+def _zh_catalog() -> dict[str, str]:
+    source = resources.files("kefu").joinpath("locale/zh_CN/LC_MESSAGES/messages.po")
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale="zh_CN")
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+def gettext(language: str, message: str) -> str:
+    """Translate an English message id into the language (English ids pass through)."""
+    if language == ZH:
+        return _zh_catalog().get(message, message)
+    return message
+
+
+def error_message(language: str, code: str, params: dict[str, Any]) -> str:
+    """The caller-language message for an error code with its parameters filled in."""
+    template = gettext(language, ERROR_MESSAGES.get(code, ERROR_MESSAGES["bad_request"]))
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def negotiate(accept_language: str | None, default: str = ZH) -> str:
+    """Pick zh-CN or en from an Accept-Language header by quality, else the default."""
+    if not accept_language:
+        return default
+    best, best_q = default, -1.0
+    for part in accept_language.split(",")[:20]:
+        tag, _, params = part.strip().partition(";")
+        quality = _quality(params)
+        language = _match(tag.strip().lower())
+        if language and quality > best_q:
+            best, best_q = language, quality
+    return best
+
+
+def _quality(params: str) -> float:
+    name, _, value = params.strip().partition("=")
+    if name.strip() != "q":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+def _match(tag: str) -> str | None:
+    if tag.startswith("zh"):
+        return ZH
+    if tag.startswith("en"):
+        return EN
+    return None

@@ -1,0 +1,87 @@
+"""Idempotency keys for creation endpoints.
+
+A client that retries a create after a timeout sends the same ``Idempotency-Key``: the
+same key with the same body replays the stored response; the same key with another body
+is refused (422), since answering it would hide the client's bug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from kefu.core.base import Base, utcnow
+from kefu.errors import Unprocessable
+
+MAX_KEY_LENGTH = 128
+
+
+class IdempotencyRecord(Base):
+    """Why: a retried create must not make a second customer or staff member."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("actor_id", "operation", "key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    actor_id: Mapped[int]
+    operation: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def request_fingerprint(payload: BaseModel) -> str:
+    """A stable hash of the request body as validated."""
+    body = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def run_once(
+    session: Session,
+    *,
+    key: str | None,
+    actor_id: int,
+    operation: str,
+    payload: BaseModel,
+    create: Callable[[], BaseModel],
+    status_code: int = 201,
+) -> tuple[int, Any]:
+    """Run ``create`` once per key; return (status, JSON-ready body), replaying on repeats."""
+    if key is None:
+        return status_code, create().model_dump(mode="json")
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise Unprocessable("idempotency_key_invalid", field="Idempotency-Key")
+    fingerprint = request_fingerprint(payload)
+    stored = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.actor_id == actor_id,
+            IdempotencyRecord.operation == operation,
+            IdempotencyRecord.key == key,
+        )
+    )
+    if stored is not None:
+        if stored.request_hash != fingerprint:
+            raise Unprocessable("idempotency_key_reused", field="Idempotency-Key")
+        return stored.status_code, json.loads(stored.response_body)
+    body = create().model_dump(mode="json")
+    session.add(
+        IdempotencyRecord(
+            actor_id=actor_id,
+            operation=operation,
+            key=key,
+            request_hash=fingerprint,
+            status_code=status_code,
+            response_body=json.dumps(body, ensure_ascii=False),
+        )
+    )
+    session.flush()
+    return status_code, body

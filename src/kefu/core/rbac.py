@@ -1,0 +1,105 @@
+"""Roles, named rights and the principal a request acts as.
+
+A role is a bundle of named rights; routes ask for rights, never for roles. Scope is a
+separate axis: a principal sees customers in the subtree of its scope org unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Why: the seed's job families in a service center; each maps to a set of rights."""
+
+    AGENT = "agent"
+    BACK_OFFICE = "back_office"
+    TEAM_LEAD = "team_lead"
+    QA = "qa"
+    ACCOUNT_MANAGER = "account_manager"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+class Right(StrEnum):
+    """Why: named rights keep permission checks readable and roles configurable."""
+
+    CUSTOMER_READ = "customer.read"
+    CUSTOMER_WRITE = "customer.write"
+    CUSTOMER_UNMASK = "customer.unmask"
+    PII_VIEW = "pii.view"
+    CUSTOMER_EXPORT = "customer.export"
+    TIER_OVERRIDE = "tier.override"
+    STAFF_READ = "staff.read"
+    STAFF_WRITE = "staff.write"
+    ORG_WRITE = "org.write"
+    AUDIT_READ = "audit.read"
+    SCOPE_ALL = "scope.all"
+
+
+_R = Right
+ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
+    Role.AGENT: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK}),
+    # Back office calls customers back to resolve complaints, so numbers are shown.
+    Role.BACK_OFFICE: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.PII_VIEW}),
+    Role.TEAM_LEAD: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.STAFF_READ}),
+    Role.QA: frozenset({_R.CUSTOMER_READ, _R.STAFF_READ}),
+    Role.ACCOUNT_MANAGER: frozenset(
+        {_R.CUSTOMER_READ, _R.CUSTOMER_WRITE, _R.CUSTOMER_UNMASK, _R.PII_VIEW}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_WRITE,
+            _R.CUSTOMER_UNMASK,
+            _R.CUSTOMER_EXPORT,
+            _R.TIER_OVERRIDE,
+            _R.STAFF_READ,
+        }
+    ),
+    Role.ADMIN: frozenset(
+        {
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_WRITE,
+            _R.CUSTOMER_UNMASK,
+            _R.TIER_OVERRIDE,
+            _R.STAFF_READ,
+            _R.STAFF_WRITE,
+            _R.ORG_WRITE,
+        }
+    ),
+    # Auditors read the audit trail and masked records; they never see personal data.
+    Role.AUDITOR: frozenset({_R.AUDIT_READ, _R.CUSTOMER_READ, _R.STAFF_READ, _R.SCOPE_ALL}),
+}
+
+
+def rights_for(role: Role) -> frozenset[Right]:
+    """The rights a role holds."""
+    return ROLE_RIGHTS[role]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: identity, rights, scope and language."""
+
+    staff_id: int
+    username: str
+    display_name: str
+    role: Role
+    org_unit_id: int
+    scope_path: str
+    language: str
+    via: str = "session"
+    ip: str | None = None
+    csrf_token: str | None = None
+    rights: frozenset[Right] = field(default_factory=frozenset)
+
+    def has(self, right: Right) -> bool:
+        """True when the principal holds the right."""
+        return right in self.rights
+
+    def sees_org_path(self, path: str) -> bool:
+        """True when an object owned by the org unit at ``path`` is in scope."""
+        return self.has(Right.SCOPE_ALL) or path.startswith(self.scope_path)
