@@ -69,6 +69,20 @@ ERROR_MESSAGES: dict[str, str] = {
     "password_too_short": "A password needs at least {min} characters.",
     "invalid_query": "Give a phone number, an ID card number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM.",
+    "internal_error": "Something went wrong on our side; it has been logged.",
+    "validation_too_long": "“{field}” may hold at most {max_length} characters.",
+    "validation_too_short": "“{field}” needs at least {min_length} characters.",
+    "validation_too_many": "“{field}” may hold at most {max_length} items.",
+    "validation_too_few": "“{field}” needs at least {min_length} items.",
+    "validation_pattern": "“{field}” is not in the expected format.",
+    "validation_integer": "“{field}” must be a whole number.",
+    "validation_minimum": "“{field}” must be at least {ge}.",
+    "validation_maximum": "“{field}” must be at most {le}.",
+    "validation_choice": "“{field}” must be one of: {expected}.",
+    "validation_boolean": "“{field}” must be true or false.",
+    "validation_date": "“{field}” must be a date written YYYY-MM-DD.",
+    "contract_dates": "A contract cannot end before it starts.",
+    "invalid_characters": "The request holds control characters that are not allowed.",
 }
 
 

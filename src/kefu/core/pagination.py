@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 T = TypeVar("T")
@@ -39,3 +39,6 @@ class Page(BaseModel, Generic[T]):
     total: int
     page: int
     size: int
+
+
+Paging = Annotated[PageParams, Depends(page_params)]

@@ -37,6 +37,7 @@ class Right(StrEnum):
     ORG_WRITE = "org.write"
     AUDIT_READ = "audit.read"
     SCOPE_ALL = "scope.all"
+    POLICY_WRITE = "policy.write"
 
 
 _R = Right
@@ -68,6 +69,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.STAFF_READ,
             _R.STAFF_WRITE,
             _R.ORG_WRITE,
+            _R.POLICY_WRITE,
         }
     ),
     # Auditors read the audit trail and masked records; they never see personal data.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.core.db import begin_write
 from kefu.core.i18n import SUPPORTED_LANGUAGES, negotiate
 from kefu.core.security import LANGUAGE_COOKIE
+from kefu.errors import BadRequest, PreconditionRequired
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -52,3 +53,23 @@ def request_language(request: Request) -> str:
 def client_ip(request: Request) -> str:
     """The caller's address as seen by this server."""
     return request.client.host if request.client else "unknown"
+
+
+def if_match_version(request: Request) -> int:
+    """The version the caller last read, from ``If-Match: "3"`` (428 when absent)."""
+    raw = request.headers.get("if-match")
+    if raw is None:
+        raise PreconditionRequired(field="If-Match")
+    cleaned = raw.strip().removeprefix("W/").strip('"')
+    if not cleaned.isdigit() or len(cleaned) > 9:
+        raise BadRequest("invalid_value", field="If-Match")
+    return int(cleaned)
+
+
+def etag(version: int) -> str:
+    """The ETag header value of a versioned record."""
+    return f'"{version}"'
+
+
+IfMatch = Annotated[int, Depends(if_match_version)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

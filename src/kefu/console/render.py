@@ -1,0 +1,83 @@
+"""Page rendering: Jinja2 templates with translations, formatting helpers and the page principal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from kefu.core.i18n import SUPPORTED_LANGUAGES, gettext, negotiate
+from kefu.core.rbac import Principal, Right
+from kefu.core.security import LANGUAGE_COOKIE
+from kefu.errors import KefuError
+from kefu.org.deps import get_principal
+
+_templates = Jinja2Templates(directory=str(resources.files("kefu").joinpath("console/templates")))
+
+
+def page_language(request: Request, principal: Principal | None) -> str:
+    """Cookie choice first, then the staff member's preference, then the browser's."""
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in SUPPORTED_LANGUAGES:
+        return str(cookie)
+    if principal is not None:
+        return principal.language
+    return negotiate(request.headers.get("accept-language"),
+                     request.app.state.settings.default_language)
+
+
+def optional_principal(request: Request, session: Session) -> Principal | None:
+    """The signed-in staff member, or None (pages redirect to the login page)."""
+    try:
+        return get_principal(request, session)
+    except KefuError:
+        return None
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    """Send the browser to sign in, coming back here afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+def fen(amount: int | None) -> str:
+    """Money in fen shown as yuan with two decimals."""
+    value = (amount or 0) / 100
+    return f"¥{value:,.2f}"
+
+
+def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
+    """A stored UTC time shown in the center's zone."""
+    if value is None:
+        return "—"
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def render(
+    request: Request, template: str, principal: Principal | None, status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page in the viewer's language."""
+    language = page_language(request, principal)
+    return _templates.TemplateResponse(
+        request, template, status_code=status_code,
+        context={
+            "lang": language,
+            "_": lambda message, **params: gettext(language, message).format(**params)
+            if params else gettext(language, message),
+            "me": principal,
+            "Right": Right,
+            "fen": fen,
+            "local_time": local_time,
+            "today": date.today(),
+            "path": request.url.path,
+            **context,
+        },
+    )

@@ -1,0 +1,182 @@
+"""Console pages: sign-in, customer search and 360, staff administration, language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kefu.console.render import login_redirect, optional_principal, page_language, render
+from kefu.core.i18n import SUPPORTED_LANGUAGES, error_message
+from kefu.core.pagination import PageParams
+from kefu.core.rbac import Right, Role
+from kefu.core.security import LANGUAGE_COOKIE
+from kefu.core.types import PathId
+from kefu.core.web import DbSession
+from kefu.customers import repository as customer_repo
+from kefu.customers import service as customer_service
+from kefu.customers.deps import ensure_in_scope, scope_filter
+from kefu.customers.listing import customer_items
+from kefu.customers.models import Subscription
+from kefu.customers.schemas import CustomerPage
+from kefu.customers.view import build_view
+from kefu.errors import KefuError
+from kefu.org import repository as org_repo
+from kefu.org.routes import staff_read
+from kefu.org.schemas import StaffPage
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: DbSession) -> Response:
+    """The start page is customer search."""
+    if optional_principal(request, session) is None:
+        return login_redirect(request)
+    return RedirectResponse("/customers", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "/") -> Response:
+    """The sign-in page."""
+    safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
+    return render(request, "auth/login.html", None, next=safe_next)
+
+
+@router.get("/lang/{language}")
+def switch_language(language: str, next: Annotated[str, Query(max_length=500)] = "/") -> Response:
+    """Remember the chosen language in a cookie and go back."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if language in SUPPORTED_LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/customers", response_class=HTMLResponse)
+def customer_search(request: Request, session: DbSession,
+                    q: Annotated[str | None, Query(max_length=64)] = None,
+                    error: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    """Search customers by number, ID card or name."""
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    page, message = None, None
+    language = page_language(request, principal)
+    if error:
+        message = error_message(language, error, {"phone": q or ""})
+    elif q and q.strip() and principal.has(Right.CUSTOMER_READ):
+        try:
+            params = PageParams(page=1, size=50)
+            rows, total = customer_repo.search_customers(
+                session, scope_path=scope_filter(principal), params=params,
+                **customer_service.search_criteria(q.strip()))
+            page = CustomerPage(items=customer_items(session, rows, principal), total=total,
+                                page=1, size=50)
+        except KefuError as exc:
+            message = error_message(language, exc.code, {"field": exc.field, **exc.params})
+    return render(request, "customers/search.html", principal, q=q, page=page, error=message)
+
+
+@router.get("/customers/lookup", response_class=HTMLResponse)
+def customer_lookup(request: Request, session: DbSession,
+                    phone: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """The agent's quick lookup: straight to the caller's 360 page."""
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    try:
+        subscription, customer, unit = customer_service.find_by_phone(session, raw_phone=phone)
+        ensure_in_scope(principal, unit)
+    except KefuError as exc:
+        language = page_language(request, principal)
+        message = error_message(language, exc.code, {"field": exc.field, **exc.params})
+        return render(request, "customers/search.html", principal, q=phone, page=None,
+                      error=message, status_code=exc.status_code)
+    return RedirectResponse(f"/customers/{customer.id}?via={subscription.id}", status_code=303)
+
+
+@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+def customer_page(customer_id: PathId, request: Request, session: DbSession,
+                  via: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    """The customer 360 page, masked unless the viewer may see personal data."""
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    found = customer_repo.customer_with_unit(session, customer_id)
+    try:
+        if found is None:
+            raise KefuError("customer_not_found")
+        ensure_in_scope(principal, found[1])
+    except KefuError as exc:
+        message = error_message(page_language(request, principal), exc.code, exc.params)
+        return render(request, "customers/search.html", principal, q="", page=None,
+                      error=message, status_code=404 if found is None else 403)
+    matched = _matched_msisdn(session, via, customer_id)
+    view = build_view(session, customer=found[0], unit=found[1], viewer=principal,
+                      matched_msisdn=matched, timezone=request.app.state.settings.timezone)
+    return render(request, "customers/view.html", principal, view=view)
+
+
+def _matched_msisdn(session: DbSession, subscription_id: int | None, customer_id: int) -> str | None:
+    if subscription_id is None:
+        return None
+    subscription = session.get(Subscription, subscription_id)
+    return subscription.msisdn if subscription and subscription.customer_id == customer_id else None
+
+
+def _names(session: DbSession) -> tuple[dict[int, str], dict[int, str]]:
+    units = {u.id: u.name for u in org_repo.org_units(session)}
+    teams = {t.id: t.name for t in org_repo.teams(session)}
+    return units, teams
+
+
+@router.get("/staff", response_class=HTMLResponse)
+def staff_list(request: Request, session: DbSession,
+               q: Annotated[str | None, Query(max_length=64)] = None,
+               role: Annotated[str | None, Query(max_length=32)] = None,
+               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    """Staff administration: everyone in the viewer's scope."""
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    if not principal.has(Right.STAFF_READ):
+        return RedirectResponse("/customers", status_code=303)
+    role_filter = Role(role) if role in set(Role) else None
+    params = PageParams(page=page, size=50)
+    rows, total = org_repo.staff_page(session, viewer=principal, params=params, q=q,
+                                      role=role_filter)
+    units, teams = _names(session)
+    return render(request, "staff/list.html", principal, roles=list(Role), q=q,
+                  role=role_filter.value if role_filter else "", units=units, teams=teams,
+                  page=StaffPage(items=[staff_read(s) for s in rows], total=total, page=page,
+                                 size=50))
+
+
+@router.get("/staff/new", response_class=HTMLResponse)
+def staff_new(request: Request, session: DbSession) -> Response:
+    """The form for a new staff member."""
+    return _staff_form(request, session, None)
+
+
+@router.get("/staff/{staff_id}", response_class=HTMLResponse)
+def staff_edit(staff_id: PathId, request: Request, session: DbSession) -> Response:
+    """The form to change a staff member."""
+    return _staff_form(request, session, staff_id)
+
+
+def _staff_form(request: Request, session: DbSession, staff_id: int | None) -> Response:
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    if not principal.has(Right.STAFF_READ):
+        return RedirectResponse("/customers", status_code=303)
+    staff = org_repo.staff_with_skills(session, staff_id) if staff_id else None
+    if staff_id and staff is None:
+        return RedirectResponse("/staff", status_code=303)
+    read = staff_read(staff) if staff else None
+    skills_text = ", ".join(f"{k.code}:{k.level}" for k in read.skills) if read else ""
+    units, teams = _names(session)
+    return render(request, "staff/form.html", principal, staff=read, roles=list(Role),
+                  units=units, teams=teams, skills_text=skills_text)

@@ -1,0 +1,139 @@
+// kefu console behaviour: sign-in, unmask dialog, staff form, row links, sign-out.
+// Every write goes through the JSON API with the CSRF token from the page.
+"use strict";
+
+const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+async function api(method, url, body, extraHeaders = {}) {
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), ...extraHeaders },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = data?.error?.message || response.statusText;
+    throw Object.assign(new Error(message), { status: response.status, data });
+  }
+  return data;
+}
+
+function showError(element, message) {
+  element.textContent = message;
+  element.hidden = !message;
+}
+
+function toast(message) {
+  const box = document.getElementById("toast");
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = false;
+  setTimeout(() => { box.hidden = true; }, 3500);
+}
+
+function setupLogin() {
+  const form = document.getElementById("login-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = new FormData(form);
+    try {
+      await api("POST", "/api/v1/auth/login", {
+        username: fields.get("username"), password: fields.get("password"),
+      });
+      window.location.assign(form.dataset.next || "/");
+    } catch (error) {
+      showError(document.getElementById("login-error"), error.message);
+    }
+  });
+}
+
+function revealValues(result) {
+  const put = (key, value) => {
+    const target = document.querySelector(`[data-unmask-target="${key}"]`);
+    if (target && value) { target.textContent = value; target.classList.add("revealed"); }
+  };
+  for (const key of ["name", "id_number", "address", "email"]) put(key, result[key]);
+  (result.phones || []).forEach((phone, index) => put(`phone-${index}`, phone));
+}
+
+function setupUnmask() {
+  const dialog = document.getElementById("unmask-dialog");
+  if (!dialog) return;
+  const form = document.getElementById("unmask-form");
+  document.querySelector('[data-action="open-unmask"]')?.addEventListener("click", () => dialog.showModal());
+  document.querySelector('[data-action="close-unmask"]')?.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reason = new FormData(form).get("reason");
+    try {
+      const result = await api("POST", `/api/v1/customers/${form.dataset.customer}/unmask`, {
+        fields: ["name", "id_number", "phones", "address", "email"], reason,
+      });
+      revealValues(result);
+      dialog.close();
+      document.querySelector('[data-action="open-unmask"]')?.setAttribute("hidden", "");
+    } catch (error) {
+      showError(document.getElementById("unmask-error"), error.message);
+    }
+  });
+}
+
+function parseSkills(text) {
+  return text.split(",").map((part) => part.trim()).filter(Boolean).map((part) => {
+    const [code, level] = part.split(":");
+    return { code: code.trim(), level: Number(level || 1) };
+  });
+}
+
+function setupStaffForm() {
+  const form = document.getElementById("staff-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = new FormData(form);
+    const body = {
+      display_name: f.get("display_name"), role: f.get("role"),
+      org_unit_id: Number(f.get("org_unit_id")), team_id: f.get("team_id") ? Number(f.get("team_id")) : null,
+      language: f.get("language"), email: f.get("email") || null, skills: parseSkills(f.get("skills") || ""),
+    };
+    try {
+      if (form.dataset.id) {
+        body.active = f.get("active") === "on";
+        const saved = await api("PATCH", `/api/v1/staff/${form.dataset.id}`, body,
+          { "If-Match": `"${form.dataset.version}"` });
+        form.dataset.version = saved.version;
+        toast("✓");
+      } else {
+        body.username = f.get("username");
+        if (f.get("password")) body.password = f.get("password");
+        const saved = await api("POST", "/api/v1/staff", body,
+          { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) });
+        window.location.assign(`/staff/${saved.id}`);
+      }
+    } catch (error) {
+      showError(document.getElementById("staff-error"), error.message);
+    }
+  });
+}
+
+function setupRows() {
+  document.querySelectorAll("tr[data-href]").forEach((row) => {
+    row.addEventListener("click", (event) => {
+      if (event.target.closest("a")) return;
+      window.location.assign(row.dataset.href);
+    });
+  });
+}
+
+function setupLogout() {
+  document.querySelector('[data-action="logout"]')?.addEventListener("click", async () => {
+    await api("POST", "/api/v1/auth/logout").catch(() => null);
+    window.location.assign("/login");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupLogin(); setupUnmask(); setupStaffForm(); setupRows(); setupLogout();
+});

@@ -1,0 +1,37 @@
+"""Local dates and month arithmetic (times are stored in UTC, business dates are local)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def local_today(timezone: str = DEFAULT_TIMEZONE) -> date:
+    """Today's date where the center works."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def month_key(day: date) -> int:
+    """The yyyymm key of a date's month."""
+    return day.year * 100 + day.month
+
+
+def add_months(key: int, months: int) -> int:
+    """Shift a yyyymm key by a number of months (negative goes back)."""
+    index = (key // 100) * 12 + (key % 100 - 1) + months
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (0 when end is earlier)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def format_month(key: int) -> str:
+    """A yyyymm key as ``YYYY-MM``."""
+    return f"{key // 100:04d}-{key % 100:02d}"

@@ -1,0 +1,116 @@
+"""Turns every failure into the one JSON error shape, in the caller's language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kefu.core.i18n import error_message
+from kefu.core.web import request_language
+from kefu.errors import KefuError
+
+log = logging.getLogger("kefu.errors")
+
+# Pydantic error types that have their own translated message; others use the generic one.
+VALIDATION_CODES = {
+    "missing": "field_required",
+    "json_invalid": "invalid_json",
+    "string_too_long": "validation_too_long",
+    "string_too_short": "validation_too_short",
+    "too_long": "validation_too_many",
+    "too_short": "validation_too_few",
+    "string_pattern_mismatch": "validation_pattern",
+    "int_parsing": "validation_integer",
+    "int_type": "validation_integer",
+    "greater_than_equal": "validation_minimum",
+    "less_than_equal": "validation_maximum",
+    "enum": "validation_choice",
+    "literal_error": "validation_choice",
+    "bool_parsing": "validation_boolean",
+    "date_from_datetime_parsing": "validation_date",
+    "date_parsing": "validation_date",
+    "value_error": "validation_error",
+}
+LOCATION_KINDS = {"body", "query", "path", "header", "cookie"}
+
+
+def error_response(
+    request: Request, status: int, code: str, *, field: str | None = None,
+    params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The JSON error body ``{"error": {"code", "message", "field"?}}``."""
+    language = request_language(request)
+    body: dict[str, Any] = {"code": code, "message": error_message(language, code, params or {})}
+    if field:
+        body["field"] = field
+    return JSONResponse({"error": body}, status_code=status, headers=headers,
+                        media_type="application/json")
+
+
+def _field_name(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(part) for part in loc if str(part) not in LOCATION_KINDS]
+    return ".".join(parts) or None
+
+
+async def _kefu_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KefuError)
+    return error_response(request, exc.status_code, exc.code, field=exc.field,
+                          params={"field": exc.field, **exc.params}, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    field = _field_name(tuple(first.get("loc", ())))
+    code = VALIDATION_CODES.get(str(first.get("type")), "validation_error")
+    ctx = {key: str(value) for key, value in (first.get("ctx") or {}).items()}
+    params = {"field": field or "-", "detail": str(first.get("msg", "")), **ctx}
+    return error_response(request, 422, code, field=field, params=params)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {404: "route_not_found", 405: "method_not_allowed", 400: "bad_request"}
+    code = codes.get(exc.status_code, "bad_request")
+    status = exc.status_code if exc.status_code < 500 else 400
+    return error_response(request, status, code, headers=getattr(exc, "headers", None))
+
+
+async def _stale(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(request, 409, "conflict")
+
+
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    log.info("integrity error turned into 409: %s", exc)
+    return error_response(request, 409, "conflict")
+
+
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    # SQLite answers "database is locked" only after the busy timeout; ask to retry.
+    if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        return error_response(request, 429, "too_many_requests",
+                              params={"retry_after": 1}, headers={"Retry-After": "1"})
+    return await _unexpected(request, exc)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, 500, "internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that produce the JSON error body."""
+    app.add_exception_handler(KefuError, _kefu_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(OperationalError, _busy)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,52 @@
+"""Validated field types shared by request schemas.
+
+Every string has a length bound that the column can hold on both databases, and no
+string may carry a NUL character (PostgreSQL refuses it in text). Integers that reach
+the database fit a 32-bit column.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import AfterValidator, Field, StringConstraints
+
+INT32_MAX = 2**31 - 1
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_no_control_characters),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_no_control_characters),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=300),
+    AfterValidator(_no_control_characters),
+]
+NoteText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=4000),
+    AfterValidator(_no_control_characters),
+]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,32}$")]
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=4, max_length=500),
+    AfterValidator(_no_control_characters),
+]
+RefId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+Fen = Annotated[int, Field(ge=-(10**12), le=10**12)]
+PathId = Annotated[int, Path(ge=1, le=INT32_MAX)]

@@ -1,0 +1,210 @@
+"""Rules of the customer domain: lookup, records with history, status, numbers and unmasking."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.clock import local_today
+from kefu.core.history import apply_changes, record_changes
+from kefu.core.idnumber import normalize_id_number
+from kefu.core.phone import national, normalize_phone
+from kefu.core.rbac import Principal
+from kefu.customers import repository, tiers
+from kefu.customers.enums import (
+    CUSTOMER_TRANSITIONS,
+    SUBSCRIPTION_TRANSITIONS,
+    CustomerStatus,
+    Gender,
+    SubscriptionStatus,
+)
+from kefu.customers.models import Customer, Enterprise, Subscription
+from kefu.customers.schemas import (
+    CustomerCreate,
+    CustomerUpdate,
+    NumberCreate,
+    UnmaskRequest,
+    UnmaskResult,
+)
+from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.org.models import OrgUnit, Staff
+
+
+def find_by_phone(session: Session, *, raw_phone: str) -> tuple[Subscription, Customer, OrgUnit]:
+    """The subscriber behind any written form of a number (422 invalid, 404 unknown)."""
+    msisdn = normalize_phone(raw_phone)
+    subscription = repository.subscription_by_msisdn(session, msisdn)
+    if subscription is None:
+        raise NotFound("subscriber_not_found", field="phone", phone=national(msisdn))
+    found = repository.customer_with_unit(session, subscription.customer_id)
+    assert found is not None  # a subscription always has its customer (foreign key)
+    return subscription, found[0], found[1]
+
+
+def _birth_and_gender(id_number: str | None) -> tuple[date | None, Gender | None]:
+    if not id_number:
+        return None, None
+    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return birth, Gender.MALE if int(id_number[16]) % 2 else Gender.FEMALE
+
+
+def _owning_unit(session: Session, unit_id: int | None, by: Principal) -> OrgUnit:
+    unit = session.get(OrgUnit, unit_id or by.org_unit_id)
+    if unit is None:
+        raise NotFound("org_unit_not_found", field="org_unit_id")
+    if not by.sees_org_path(unit.path):
+        raise Forbidden("customer_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    return unit
+
+
+def _check_links(session: Session, values: dict[str, Any]) -> None:
+    if values.get("enterprise_id") and session.get(Enterprise, values["enterprise_id"]) is None:
+        raise NotFound("enterprise_not_found", field="enterprise_id")
+    if values.get("account_manager_id") and session.get(Staff, values["account_manager_id"]) is None:
+        raise NotFound("staff_not_found", field="account_manager_id")
+
+
+def create_customer(session: Session, *, data: CustomerCreate, by: Principal) -> Customer:
+    """Register a subscriber with their numbers; the tier comes from the policy."""
+    unit = _owning_unit(session, data.org_unit_id, by)
+    values = data.model_dump(exclude={"numbers", "org_unit_id", "id_number"})
+    _check_links(session, values)
+    id_number = normalize_id_number(data.id_number) if data.id_number else None
+    birth, gender = _birth_and_gender(id_number)
+    customer = Customer(
+        **values | {"gender": data.gender or gender or Gender.UNKNOWN,
+                    "customer_since": data.customer_since or local_today()},
+        id_number=id_number, birth_date=birth, org_unit_id=unit.id,
+    )
+    session.add(customer)
+    session.flush()
+    for number in data.numbers:
+        add_number(session, customer=customer, data=number, by=by, audited=False)
+    tiers.apply_policy(session, customer=customer, by=by)
+    audit.record(session, actor=by, action="customer.create", entity_type="customer",
+                 entity_id=customer.id, details={"org_unit_id": unit.id,
+                                                 "numbers": len(data.numbers)})
+    return customer
+
+
+def update_customer(
+    session: Session, *, customer: Customer, data: CustomerUpdate, by: Principal
+) -> Customer:
+    """Change a customer's record; every changed field is kept in history."""
+    values = data.model_dump(exclude_unset=True, exclude={"reason"})
+    nullable = {"email", "enterprise_id", "account_manager_id", "id_number"}
+    values = {k: v for k, v in values.items() if v is not None or k in nullable}
+    _check_links(session, values)
+    if values.get("id_number"):
+        values["id_number"] = normalize_id_number(values["id_number"])
+        values["birth_date"], gender = _birth_and_gender(values["id_number"])
+        values.setdefault("gender", gender)
+    changes = apply_changes(customer, values)
+    if changes:
+        session.flush()
+        record_changes(session, entity_type="customer", entity_id=customer.id,
+                       changes=changes, actor=by, reason=data.reason)
+        audit.record(session, actor=by, action="customer.update", entity_type="customer",
+                     entity_id=customer.id, reason=data.reason, details={"fields": sorted(changes)})
+    return customer
+
+
+def change_status(
+    session: Session, *, customer: Customer, status: CustomerStatus, reason: str, by: Principal
+) -> Customer:
+    """Freeze, reactivate or cancel a customer; cancelling closes every number."""
+    if status not in CUSTOMER_TRANSITIONS[customer.status]:
+        raise Conflict("invalid_status_change", field="status",
+                       from_status=customer.status.value, to_status=status.value)
+    changes = apply_changes(customer, {"status": status})
+    if status == CustomerStatus.CANCELLED:
+        for subscription, _ in repository.numbers_with_packages(session, customer.id):
+            if subscription.status != SubscriptionStatus.CANCELLED:
+                _set_number_status(subscription, SubscriptionStatus.CANCELLED)
+    session.flush()
+    record_changes(session, entity_type="customer", entity_id=customer.id, changes=changes,
+                   actor=by, reason=reason)
+    audit.record(session, actor=by, action=f"customer.{status.value}", entity_type="customer",
+                 entity_id=customer.id, reason=reason)
+    return customer
+
+
+def add_number(
+    session: Session, *, customer: Customer, data: NumberCreate, by: Principal,
+    audited: bool = True,
+) -> Subscription:
+    """Open a number for a customer (409 when the number is live elsewhere)."""
+    msisdn = normalize_phone(data.msisdn, field="msisdn")
+    if repository.live_subscription(session, msisdn) is not None:
+        raise Conflict("number_in_use", field="msisdn", phone=national(msisdn))
+    package = repository.package_by_code(session, data.package_code)
+    if package is None:
+        raise NotFound("package_not_found", field="package_code")
+    subscription = Subscription(
+        msisdn=msisdn, customer_id=customer.id, brand=data.brand, package_id=package.id,
+        opened_on=data.opened_on or local_today(), balance_fen=data.balance_fen,
+    )
+    session.add(subscription)
+    session.flush()
+    if audited:
+        audit.record(session, actor=by, action="number.open", entity_type="customer",
+                     entity_id=customer.id, details={"subscription_id": subscription.id})
+    return subscription
+
+
+def _set_number_status(subscription: Subscription, status: SubscriptionStatus) -> None:
+    subscription.status = status
+    if status == SubscriptionStatus.CANCELLED:
+        subscription.closed_on = local_today()
+
+
+def change_number_status(
+    session: Session, *, subscription: Subscription, status: SubscriptionStatus, reason: str,
+    by: Principal,
+) -> Subscription:
+    """Suspend, resume or cancel one number."""
+    if status not in SUBSCRIPTION_TRANSITIONS[subscription.status]:
+        raise Conflict("invalid_status_change", field="status",
+                       from_status=subscription.status.value, to_status=status.value)
+    before = subscription.status
+    _set_number_status(subscription, status)
+    session.flush()
+    record_changes(session, entity_type="subscription", entity_id=subscription.id,
+                   changes={"status": [before, status]}, actor=by, reason=reason)
+    audit.record(session, actor=by, action=f"number.{status.value}", entity_type="customer",
+                 entity_id=subscription.customer_id, reason=reason,
+                 details={"subscription_id": subscription.id})
+    return subscription
+
+
+def unmask(
+    session: Session, *, customer: Customer, request: UnmaskRequest, by: Principal
+) -> UnmaskResult:
+    """Reveal personal fields for a stated reason; the audit row is written first."""
+    row = audit.record(session, actor=by, action="customer.unmask", entity_type="customer",
+                       entity_id=customer.id, reason=request.reason,
+                       details={"fields": sorted(set(request.fields))})
+    values: dict[str, Any] = {"audit_seq": row.seq}
+    for field in set(request.fields):
+        if field == "phones":
+            numbers = repository.numbers_with_packages(session, customer.id)
+            values["phones"] = [national(s.msisdn) for s, _ in numbers]
+        else:
+            values[field] = getattr(customer, field)
+    return UnmaskResult(**values)
+
+
+def search_criteria(q: str) -> dict[str, str]:
+    """What a search box entry means: an ID card number, a phone number or a name prefix."""
+    digits = q.replace(" ", "").replace("-", "")
+    if len(digits) == 18 and digits[:17].isdigit():
+        return {"id_number": normalize_id_number(digits, field="q")}
+    if any(ch.isdigit() for ch in q):
+        try:
+            return {"msisdn": normalize_phone(q, field="q")}
+        except Unprocessable:
+            raise Unprocessable("invalid_query", field="q") from None
+    return {"name": q}

@@ -1,0 +1,147 @@
+"""The customer 360 view: one read of everything an agent needs, masked by the viewer's rights."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from kefu.core.clock import add_months, format_month, local_today, month_key, months_between
+from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
+from kefu.core.phone import national
+from kefu.core.rbac import Principal, Right
+from kefu.customers import repository
+from kefu.customers.enums import TIER_RANK, CustomerStatus, SubscriptionStatus, Tier
+from kefu.customers.models import Customer, Package, Subscription
+from kefu.customers.schemas import (
+    CustomerView,
+    EnterpriseBrief,
+    MonthSpend,
+    NumberRead,
+    OrgBrief,
+    PackageRead,
+    ProfileRead,
+    ServiceFlags,
+    StaffBrief,
+)
+from kefu.org.models import OrgUnit, Staff
+
+SPEND_MONTHS = 6
+
+
+def show_phone(e164: str, masked: bool) -> str:
+    """A number as staff read it: national digits, masked unless allowed."""
+    return mask_phone(e164) if masked else national(e164)
+
+
+def staff_brief(staff: Staff | None, masked: bool) -> StaffBrief | None:
+    """A staff member's name and (masked) phone."""
+    if staff is None:
+        return None
+    phone = staff.phone and (show_phone(staff.phone, masked) if staff.phone.startswith("+")
+                             else staff.phone)
+    return StaffBrief(id=staff.id, display_name=staff.display_name, phone=phone)
+
+
+def _profile(customer: Customer, unit: OrgUnit, masked: bool, today: date) -> ProfileRead:
+    id_number = customer.id_number
+    return ProfileRead(
+        id=customer.id,
+        name=mask_name(customer.name) if masked else customer.name,
+        gender=customer.gender,
+        id_number=(mask_id_number(id_number) if masked else id_number) if id_number else None,
+        birth_date=None if masked else customer.birth_date,
+        address=mask_address(customer.address) if masked else customer.address,
+        email=(mask_email(customer.email) if masked else customer.email) if customer.email else None,
+        language=customer.language,
+        status=customer.status,
+        tier=customer.tier,
+        tier_source=customer.tier_source,
+        customer_since=customer.customer_since,
+        tenure_months=months_between(customer.customer_since, today),
+        org_unit=OrgBrief(id=unit.id, name=unit.name, name_en=unit.name_en),
+        note=customer.note,
+        version=customer.version,
+    )
+
+
+def _number(subscription: Subscription, package: Package, masked: bool) -> NumberRead:
+    return NumberRead(
+        id=subscription.id,
+        msisdn=show_phone(subscription.msisdn, masked),
+        brand=subscription.brand,
+        package=PackageRead.model_validate(package),
+        status=subscription.status,
+        opened_on=subscription.opened_on,
+        closed_on=subscription.closed_on,
+        balance_fen=subscription.balance_fen,
+        version=subscription.version,
+    )
+
+
+def _spend(session: Session, subscription_ids: list[int], today: date) -> list[MonthSpend]:
+    last = add_months(month_key(today), -1)
+    first = add_months(last, -(SPEND_MONTHS - 1))
+    totals = repository.spend_by_month(session, subscription_ids, first, last)
+    months = [add_months(first, step) for step in range(SPEND_MONTHS)]
+    return [MonthSpend(month=format_month(m), amount_fen=totals.get(m, 0)) for m in months]
+
+
+def _flags(customer: Customer, numbers: list[tuple[Subscription, Package]]) -> ServiceFlags:
+    live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
+    return ServiceFlags(
+        sensitive=customer.sensitive,
+        do_not_call=customer.do_not_call,
+        marketing_consent=customer.marketing_consent,
+        high_value=TIER_RANK[customer.tier] >= TIER_RANK[Tier.GOLD],
+        in_arrears=any(s.balance_fen < 0 for s in live),
+        has_suspended_number=any(s.status == SubscriptionStatus.SUSPENDED for s in live),
+        frozen=customer.status == CustomerStatus.FROZEN,
+    )
+
+
+def build_view(
+    session: Session,
+    *,
+    customer: Customer,
+    unit: OrgUnit,
+    viewer: Principal,
+    matched_msisdn: str | None = None,
+    timezone: str = "Asia/Shanghai",
+) -> CustomerView:
+    """Assemble the 360 view of one customer for one viewer."""
+    masked = not viewer.has(Right.PII_VIEW)
+    today = local_today(timezone)
+    numbers = repository.numbers_with_packages(session, customer.id)
+    enterprise = (
+        repository.enterprise_with_unit(session, customer.enterprise_id)
+        if customer.enterprise_id else None
+    )
+    manager_ids = [customer.account_manager_id or 0]
+    if enterprise is not None:
+        manager_ids.append(enterprise[0].account_manager_id or 0)
+    managers = repository.staff_brief(session, manager_ids)
+    enterprise_brief = None
+    if enterprise is not None:
+        ent = enterprise[0]
+        enterprise_brief = EnterpriseBrief(
+            id=ent.id, name=ent.name, grade=ent.grade, industry=ent.industry,
+            account_manager=staff_brief(managers.get(ent.account_manager_id or 0), masked),
+        )
+    manager = managers.get(customer.account_manager_id or 0)
+    if manager is None and enterprise is not None:
+        manager = managers.get(enterprise[0].account_manager_id or 0)
+    live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
+    return CustomerView(
+        masked=masked,
+        matched_number=show_phone(matched_msisdn, masked) if matched_msisdn else None,
+        profile=_profile(customer, unit, masked, today),
+        numbers=[_number(s, p, masked) for s, p in numbers],
+        balance_fen=sum(s.balance_fen for s in live),
+        spend=_spend(session, [s.id for s, _ in numbers], today),
+        enterprise=enterprise_brief,
+        account_manager=staff_brief(manager, masked),
+        open_work_items=[],
+        recent_interactions=[],
+        flags=_flags(customer, numbers),
+    )

@@ -1,0 +1,103 @@
+"""Every query of the organization domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from kefu.core.pagination import PageParams
+from kefu.core.rbac import Principal, Role
+from kefu.org.models import LoginAttempt, OrgUnit, Skill, Staff, StaffSkill, Team
+
+
+def org_unit(session: Session, unit_id: int) -> OrgUnit | None:
+    """One org unit by id."""
+    return session.get(OrgUnit, unit_id)
+
+
+def org_units(session: Session) -> list[OrgUnit]:
+    """All org units in tree order."""
+    return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+
+
+def teams(session: Session, org_unit_id: int | None = None) -> list[Team]:
+    """Teams, optionally of one unit."""
+    query = select(Team).order_by(Team.org_unit_id, Team.name)
+    if org_unit_id is not None:
+        query = query.where(Team.org_unit_id == org_unit_id)
+    return list(session.scalars(query))
+
+
+def skills(session: Session) -> list[Skill]:
+    """All skills by code."""
+    return list(session.scalars(select(Skill).order_by(Skill.code)))
+
+
+def skills_by_code(session: Session, codes: list[str]) -> dict[str, Skill]:
+    """Skills for the given codes (unknown codes are absent)."""
+    found = session.scalars(select(Skill).where(Skill.code.in_(codes)))
+    return {skill.code: skill for skill in found}
+
+
+def staff_with_skills(session: Session, staff_id: int) -> Staff | None:
+    """One staff member with skills loaded."""
+    return session.scalar(
+        select(Staff)
+        .where(Staff.id == staff_id)
+        .options(selectinload(Staff.skills).selectinload(StaffSkill.skill))
+    )
+
+
+def staff_by_username(session: Session, username: str) -> Staff | None:
+    """One staff member by login name."""
+    return session.scalar(select(Staff).where(Staff.username == username))
+
+
+def staff_page(
+    session: Session,
+    *,
+    viewer: Principal,
+    params: PageParams,
+    q: str | None = None,
+    role: Role | None = None,
+    org_unit_id: int | None = None,
+    active: bool | None = None,
+) -> tuple[list[Staff], int]:
+    """Staff visible to the viewer, filtered, one page and the total."""
+    query = select(Staff).join(OrgUnit, OrgUnit.id == Staff.org_unit_id)
+    if not viewer.sees_org_path("/"):
+        query = query.where(OrgUnit.path.startswith(viewer.scope_path))
+    if q:
+        pattern = f"%{q}%"
+        query = query.where(or_(Staff.username.ilike(pattern), Staff.display_name.ilike(pattern)))
+    if role is not None:
+        query = query.where(Staff.role == role)
+    if org_unit_id is not None:
+        query = query.where(Staff.org_unit_id == org_unit_id)
+    if active is not None:
+        query = query.where(Staff.active == active)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Staff.username)
+        .offset(params.offset)
+        .limit(params.size)
+        .options(selectinload(Staff.skills).selectinload(StaffSkill.skill))
+    )
+    return list(rows), total
+
+
+def failures_since(
+    session: Session, *, since: datetime, username: str | None = None, ip: str | None = None
+) -> tuple[int, datetime | None]:
+    """Failed logins since a moment, by user name or by address: count and the oldest."""
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    if username is not None:
+        query = query.where(LoginAttempt.username == username)
+    if ip is not None:
+        query = query.where(LoginAttempt.ip == ip)
+    count, oldest = session.execute(query).one()
+    return int(count), oldest
