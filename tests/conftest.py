@@ -1,0 +1,117 @@
+"""Test plumbing: every database test runs on SQLite and on PostgreSQL.
+
+The schema is built by running the migrations once per backend; each test runs inside
+an outer transaction that is rolled back, with the application's own commits turned
+into savepoints.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kefu.app import create_app
+from kefu.config import Settings
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.migrate import upgrade
+
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="httpx")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server: KEFU_TEST_DATABASE_URL, or one started from the pgserver wheel."""
+    given = os.environ.get("KEFU_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    import pgserver
+
+    data_dir = Path(tempfile.mkdtemp(prefix="kefu-pg-"))
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def _fresh_postgres_database(url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from kefu.core.db import normalize_url
+
+    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    name = f"kefu_test_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def engines(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Lazily built, migrated engines per backend."""
+    return {}
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, engines: dict, tmp_path_factory) -> Engine:
+    """A migrated engine for the backend under test."""
+    backend = request.param
+    if backend not in engines:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kefu.db'}"
+        else:
+            url = _fresh_postgres_database(request.getfixturevalue("postgres_url"))
+        built = make_engine(url)
+        upgrade(built)
+        engines[backend] = built
+    return engines[backend]
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions joined to one outer transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = make_sessionmaker(connection, join_transaction_mode="create_savepoint")
+    try:
+        yield factory
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for arranging and checking data."""
+    session = session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings for tests: demo secret allowed, small limits for quick checks."""
+    return Settings(demo_mode=True, database_url="sqlite://", login_max_failures=5)
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    """An HTTP client against the app sharing the test's transaction."""
+    app = create_app(settings, session_factory)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
