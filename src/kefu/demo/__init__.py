@@ -1,0 +1,1 @@
+"""Demo center: a deterministic generator of realistic data."""

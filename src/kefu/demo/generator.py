@@ -1,0 +1,433 @@
+"""The demo center generator: deterministic for a seed, bounded memory at any size.
+
+Reference data (org tree, staff, packages, enterprises) goes through the ORM; the bulk
+(customers, numbers, monthly spend) is written in batches with Core inserts on SQLite
+and COPY on PostgreSQL, with ids assigned here so rows can refer to each other.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from faker import Faker
+from sqlalchemy import Engine, Table, func, select, text
+from sqlalchemy.orm import Session
+
+from kefu.core.base import utcnow
+from kefu.core.clock import add_months, local_today, month_key
+from kefu.core.db import make_sessionmaker
+from kefu.core.idnumber import check_digit
+from kefu.core.rbac import Role
+from kefu.core.security import hash_password
+from kefu.customers.enums import (
+    TIER_RANK,
+    Brand,
+    BusinessType,
+    CustomerStatus,
+    EnterpriseGrade,
+    EnterpriseScale,
+    Gender,
+    Industry,
+    SubscriptionStatus,
+    Tier,
+    TierSource,
+)
+from kefu.customers.models import (
+    ChannelAgent,
+    Contract,
+    Customer,
+    Enterprise,
+    EnterpriseContact,
+    MonthlySpend,
+    Package,
+    Subscription,
+    TierRule,
+)
+from kefu.demo import reference as ref
+from kefu.org.enums import OrgLevel
+from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
+
+Progress = Callable[[str, int], None]
+MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
+
+
+class GeneratorError(Exception):
+    """The target database cannot take generated data."""
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """Sizes of the demo center."""
+
+    seed: int = 2026
+    subscribers: int = 50_000
+    enterprises: int = 200
+    staff: int = 60
+    cities: int = 5
+    months: int = 12
+    batch_size: int = 5_000
+
+
+@dataclass
+class GenerateResult:
+    """Rows written per table and numbers to try a lookup with."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    sample_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    rng: random.Random
+    fake: Faker
+    today: date
+    cities: list[OrgUnit]
+    packages: dict[Brand, list[Package]]
+    managers: list[int]
+    enterprise_ids: list[int]
+    rules: list[tuple[Tier, int, int]]
+    names: list[str]
+    streets: list[str]
+    brand_counters: dict[Brand, int]
+
+
+def generate(engine: Engine, options: GenerateOptions, progress: Progress | None = None) -> GenerateResult:
+    """Fill an empty, migrated database with a demo center."""
+    factory = make_sessionmaker(engine)
+    result = GenerateResult()
+    with factory() as session, session.begin():
+        if session.scalar(select(func.count()).select_from(Customer)):
+            raise GeneratorError("the database already holds customers; use an empty database")
+        context = _reference(session, options, result)
+    _customers(engine, context, options, result, progress or (lambda _stage, _n: None))
+    return result
+
+
+def _reference(session: Session, options: GenerateOptions, result: GenerateResult) -> _Context:
+    rng = random.Random(options.seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(options.seed)
+    cities = _org(session, options)
+    _skills(session)
+    staff = _staff(session, rng, fake, cities, options.staff)
+    packages = _packages(session)
+    agents = _channel_agents(session, rng, fake, cities)
+    managers = [s.id for s in staff if s.role == Role.ACCOUNT_MANAGER]
+    enterprises = _enterprises(session, rng, fake, cities, managers, staff, agents, options)
+    rules = sorted(((Tier(r.tier), r.min_avg_monthly_spend_fen, r.min_tenure_months)
+                    for r in session.scalars(select(TierRule))),
+                   key=lambda rule: TIER_RANK[rule[0]], reverse=True)
+    result.counts.update(org_units=len(cities) + 2, staff=len(staff), enterprises=len(enterprises))
+    return _Context(
+        rng=rng, fake=fake, today=local_today(), cities=cities, packages=packages,
+        managers=managers, enterprise_ids=[e.id for e in enterprises], rules=rules,
+        names=[fake.name() for _ in range(6000)],
+        streets=[f"{rng.choice(ref.ROADS)}{rng.randint(1, 999)}号" for _ in range(3000)],
+        brand_counters={brand: 0 for brand in Brand},
+    )
+
+
+def _unit(session: Session, code: str, name: str, name_en: str, level: OrgLevel,
+          parent: OrgUnit | None, region: str) -> OrgUnit:
+    unit = OrgUnit(code=code, name=name, name_en=name_en, level=level, region_code=region,
+                   parent_id=parent.id if parent else None)
+    session.add(unit)
+    session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def _org(session: Session, options: GenerateOptions) -> list[OrgUnit]:
+    hq = _unit(session, "HQ", "集团客服总部", "Headquarters", OrgLevel.HQ, None, "")
+    code, name, name_en, region = ref.PROVINCE
+    province = _unit(session, code, name, name_en, OrgLevel.PROVINCE, hq, region)
+    cities = [_unit(session, *city[:3], OrgLevel.CITY, province, city[3])
+              for city in ref.CITIES[: max(1, min(options.cities, len(ref.CITIES)))]]
+    for city in cities:
+        for team in ref.TEAM_NAMES:
+            session.add(Team(name=team, org_unit_id=city.id))
+    session.flush()
+    return [province, *cities]
+
+
+def _skills(session: Session) -> None:
+    session.add_all([Skill(code=c, name=n, name_en=e) for c, n, e in ref.SKILLS])
+    session.flush()
+
+
+def _staff(session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit],
+           size: int) -> list[Staff]:
+    province, cities = units[0], units[1:]
+    demo_hash = hash_password(ref.DEMO_PASSWORD)
+    teams = {t.org_unit_id: t.id for t in session.scalars(select(Team).order_by(Team.id.desc()))}
+    staff = [Staff(username=username, display_name=name, role=role, password_hash=demo_hash,
+                   org_unit_id=(province if where == "province" else cities[0]).id,
+                   team_id=None if where == "province" else teams[cities[0].id],
+                   phone=f"+86139{20000000 + i:08d}", email=f"{username}@kefu.example.cn")
+             for i, (username, name, role, where) in enumerate(ref.DEMO_LOGINS)]
+    skills = list(session.scalars(select(Skill)))
+    for n in range(max(0, size - len(staff))):
+        city = cities[n % len(cities)]
+        staff.append(Staff(
+            username=f"staff{n + 1:04d}", display_name=fake.name(), role=_role(rng),
+            org_unit_id=city.id, team_id=teams[city.id], password_hash=None,
+            phone=f"+86139{30000000 + n:08d}", email=f"staff{n + 1:04d}@kefu.example.cn",
+            language="en" if rng.random() < 0.05 else "zh-CN",
+        ))
+    session.add_all(staff)
+    session.flush()
+    for member in staff:
+        for skill in rng.sample(skills, rng.randint(1, 3)):
+            session.add(StaffSkill(staff_id=member.id, skill_id=skill.id, level=rng.randint(1, 5)))
+    session.flush()
+    return staff
+
+
+def _role(rng: random.Random) -> Role:
+    draw = rng.random()
+    for role, share in ref.ROLE_SHARE:
+        if draw < share:
+            return role
+        draw -= share
+    return Role.AGENT
+
+
+def _packages(session: Session) -> dict[Brand, list[Package]]:
+    rows = [Package(code=c, name=n, name_en=e, brand=b, monthly_fee_fen=f)
+            for c, n, e, b, f in ref.PACKAGES]
+    session.add_all(rows)
+    session.flush()
+    return {brand: [p for p in rows if p.brand == brand] for brand in Brand}
+
+
+def _channel_agents(session: Session, rng: random.Random, fake: Faker,
+                    units: list[OrgUnit]) -> list[ChannelAgent]:
+    agents = [ChannelAgent(code=f"CA{n:03d}", name=f"{fake.company()}（代理商）",
+                           org_unit_id=rng.choice(units[1:]).id) for n in range(1, 13)]
+    session.add_all(agents)
+    session.flush()
+    return agents
+
+
+def _enterprises(session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit],
+                 managers: list[int], staff: list[Staff], agents: list[ChannelAgent],
+                 options: GenerateOptions) -> list[Enterprise]:
+    reps = [s.id for s in staff if s.role in (Role.ACCOUNT_MANAGER, Role.SUPERVISOR)]
+    rows = []
+    for n in range(options.enterprises):
+        grade = rng.choices(list(EnterpriseGrade), weights=[1, 3, 6, 10])[0]
+        rows.append(Enterprise(
+            name=fake.company(), credit_code=_credit_code(rng, n),
+            industry=rng.choice(list(Industry)), scale=rng.choice(list(EnterpriseScale)),
+            grade=grade, business_type=rng.choice(list(BusinessType)),
+            address=fake.address()[:120], org_unit_id=rng.choice(units[1:]).id,
+            account_manager_id=rng.choice(managers) if managers else None,
+            sales_rep_id=rng.choice(reps) if reps else None,
+            channel_agent_id=rng.choice(agents).id if rng.random() < 0.3 else None,
+        ))
+    session.add_all(rows)
+    session.flush()
+    for enterprise in rows:
+        _contacts_and_contracts(session, rng, fake, enterprise)
+    session.flush()
+    return rows
+
+
+def _credit_code(rng: random.Random, n: int) -> str:
+    return f"91440{n:05d}{rng.randrange(10**8):08d}"
+
+
+def _contacts_and_contracts(session: Session, rng: random.Random, fake: Faker,
+                            enterprise: Enterprise) -> None:
+    titles = ["总经理", "行政主管", "IT 经理", "财务经理", "采购专员"]
+    for i in range(rng.randint(1, 4)):
+        session.add(EnterpriseContact(
+            enterprise_id=enterprise.id, name=fake.name(), title=rng.choice(titles),
+            phone=f"+86137{rng.randrange(10**8):08d}", email=fake.company_email(), is_key=i == 0,
+        ))
+    for i in range(rng.randint(1, 2)):
+        start = date(2021 + rng.randint(0, 4), rng.randint(1, 12), 1)
+        session.add(Contract(
+            enterprise_id=enterprise.id, number=f"HT{enterprise.id:05d}-{i + 1}",
+            title=rng.choice(["集团V网服务协议", "互联网专线合同", "行业短信合同", "物联网连接合同"]),
+            starts_on=start, ends_on=start + timedelta(days=365 * rng.randint(1, 3)),
+            value_fen=rng.randint(5, 500) * 100_000,
+        ))
+
+
+def _customers(engine: Engine, ctx: _Context, options: GenerateOptions,
+               result: GenerateResult, progress: Progress) -> None:
+    writer = _BulkWriter(engine)
+    customer_id, subscription_id = writer.next_ids()
+    done = 0
+    while done < options.subscribers:
+        size = min(options.batch_size, options.subscribers - done)
+        batch = _Batch()
+        for _ in range(size):
+            customer_id, subscription_id = _one_customer(ctx, options, batch, customer_id,
+                                                         subscription_id, result)
+        writer.write(batch)
+        done += size
+        progress("subscribers", size)
+    writer.finish()
+    result.counts.update(customers=done, subscriptions=writer.counts["subscriptions"],
+                         monthly_spend=writer.counts["monthly_spend"])
+
+
+@dataclass
+class _Batch:
+    customers: list[tuple[Any, ...]] = field(default_factory=list)
+    subscriptions: list[tuple[Any, ...]] = field(default_factory=list)
+    spend: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _one_customer(ctx: _Context, options: GenerateOptions, batch: _Batch, customer_id: int,
+                  subscription_id: int, result: GenerateResult) -> tuple[int, int]:
+    rng = ctx.rng
+    city = rng.choices(ctx.cities[1:], weights=[35, 30, 15, 12, 8, 6, 5, 4][: len(ctx.cities) - 1])[0]
+    since = ctx.today - timedelta(days=rng.randint(45, 20 * 365))
+    brands = [_brand(rng)] + ([_brand(rng)] if rng.random() < 0.15 else [])
+    status = rng.choices(list(CustomerStatus), weights=[97, 1.5, 1.5])[0]
+    monthly_totals: dict[int, int] = {}
+    for brand in brands:
+        msisdn = _msisdn(ctx, brand)
+        if len(result.sample_numbers) < 5 and city.id == ctx.cities[1].id and status == "active":
+            result.sample_numbers.append(msisdn)
+        batch.subscriptions.append(_subscription_row(ctx, subscription_id, customer_id, msisdn,
+                                                     brand, since, status))
+        for month, amount in _spend(ctx, brand, since, options.months):
+            batch.spend.append((subscription_id, month, amount))
+            monthly_totals[month] = monthly_totals.get(month, 0) + amount
+        subscription_id += 1
+    tier = _tier(ctx, monthly_totals, since)
+    batch.customers.append(_customer_row(ctx, customer_id, city, since, status, tier))
+    return customer_id + 1, subscription_id
+
+
+def _brand(rng: random.Random) -> Brand:
+    return rng.choices([b for b, _ in ref.BRAND_SHARE], weights=[w for _, w in ref.BRAND_SHARE])[0]
+
+
+def _msisdn(ctx: _Context, brand: Brand) -> str:
+    index = ctx.brand_counters[brand]
+    ctx.brand_counters[brand] = index + 1
+    prefixes = ref.PREFIXES[brand]
+    prefix, step = prefixes[index % len(prefixes)], index // len(prefixes)
+    return f"+86{prefix}{(step * MSISDN_STRIDE + 1_234_567) % 10**8:08d}"
+
+
+def _spend(ctx: _Context, brand: Brand, since: date, months: int) -> Iterator[tuple[int, int]]:
+    median, sigma = ref.SPEND[brand]
+    base = median * math.exp(sigma * ctx.rng.gauss(0, 1))
+    last = add_months(month_key(ctx.today), -1)
+    for step in range(months):
+        month = add_months(last, -step)
+        if month >= month_key(since):
+            yield month, int(base * math.exp(0.18 * ctx.rng.gauss(0, 1)))
+
+
+def _tier(ctx: _Context, totals: dict[int, int], since: date) -> Tier:
+    average = sum(totals.values()) / len(totals) if totals else 0
+    tenure = (ctx.today.year - since.year) * 12 + ctx.today.month - since.month
+    for tier, min_spend, min_tenure in ctx.rules:
+        if average >= min_spend and tenure >= min_tenure:
+            return Tier(tier)
+    return Tier.NORMAL
+
+
+def _subscription_row(ctx: _Context, sid: int, cid: int, msisdn: str, brand: Brand,
+                      since: date, customer_status: str) -> tuple[Any, ...]:
+    rng, now = ctx.rng, utcnow()
+    package = rng.choice(ctx.packages[brand])
+    status = SubscriptionStatus.CANCELLED if customer_status == CustomerStatus.CANCELLED else \
+        (SubscriptionStatus.SUSPENDED if rng.random() < 0.03 else SubscriptionStatus.ACTIVE)
+    balance = rng.randint(-8000, -100) if status == SubscriptionStatus.SUSPENDED else \
+        rng.randint(0, 40000) if rng.random() > 0.04 else rng.randint(-3000, -100)
+    closed = ctx.today - timedelta(days=rng.randint(1, 30)) if status == "cancelled" else None
+    return (sid, msisdn, cid, brand.value, package.id, status.value, since, closed, balance,
+            now, now, 1)
+
+
+def _customer_row(ctx: _Context, cid: int, city: OrgUnit, since: date, status: str,
+                  tier: Tier) -> tuple[Any, ...]:
+    rng, now = ctx.rng, utcnow()
+    birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
+    gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
+    sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
+    first17 = f"{city.region_code}{birth:%Y%m%d}{rng.randrange(10):01d}{sequence:02d}"
+    id_number = first17 + check_digit(first17)
+    enterprise = rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 \
+        else None
+    manager = rng.choice(ctx.managers) if ctx.managers and TIER_RANK[tier] >= 2 and \
+        rng.random() < 0.6 else None
+    city_name = city.name.removesuffix("分公司")
+    district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
+    address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"
+    return (cid, rng.choice(ctx.names), gender.value, id_number, birth, address,
+            None if rng.random() < 0.6 else f"user{cid}@example.cn", "zh-CN", city.id, since,
+            status, tier.value, TierSource.POLICY.value, enterprise, manager,
+            rng.random() < 0.01, rng.random() < 0.03, rng.random() < 0.4, "", now, now, 1)
+
+
+CUSTOMER_COLUMNS = ("id", "name", "gender", "id_number", "birth_date", "address", "email",
+                    "language", "org_unit_id", "customer_since", "status", "tier", "tier_source",
+                    "enterprise_id", "account_manager_id", "sensitive", "do_not_call",
+                    "marketing_consent", "note", "created_at", "updated_at", "version")
+SUBSCRIPTION_COLUMNS = ("id", "msisdn", "customer_id", "brand", "package_id", "status",
+                        "opened_on", "closed_on", "balance_fen", "created_at", "updated_at",
+                        "version")
+SPEND_COLUMNS = ("subscription_id", "month", "amount_fen")
+
+
+class _BulkWriter:
+    """Writes batches in their own transactions: COPY on PostgreSQL, executemany on SQLite."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        self.counts = {"customers": 0, "subscriptions": 0, "monthly_spend": 0}
+
+    def next_ids(self) -> tuple[int, int]:
+        with self.engine.connect() as connection:
+            customer = connection.scalar(select(func.max(Customer.id))) or 0
+            subscription = connection.scalar(select(func.max(Subscription.id))) or 0
+        return customer + 1, subscription + 1
+
+    def write(self, batch: _Batch) -> None:
+        parts = ((Customer.__table__, CUSTOMER_COLUMNS, batch.customers, "customers"),
+                 (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions,
+                  "subscriptions"),
+                 (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"))
+        with self.engine.begin() as connection:
+            for table, columns, rows, name in parts:
+                if rows:
+                    self._insert(connection, table, columns, rows)  # type: ignore[arg-type]
+                    self.counts[name] += len(rows)
+
+    def _insert(self, connection: Any, table: Table, columns: tuple[str, ...],
+                rows: list[tuple[Any, ...]]) -> None:
+        if self.postgres:
+            raw = connection.connection.driver_connection
+            sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            connection.execute(table.insert(), [dict(zip(columns, row, strict=True))
+                                                for row in rows])
+
+    def finish(self) -> None:
+        """Move PostgreSQL id sequences past the ids assigned here."""
+        if not self.postgres:
+            return
+        with self.engine.begin() as connection:
+            for table in ("customers", "subscriptions"):
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+            connection.execute(text("ANALYZE"))
