@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -37,6 +38,7 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, **kwargs: 
     """Create an engine with kefu's connection settings for either database."""
     url = normalize_url(url)
     if is_sqlite(url):
+        _ensure_sqlite_directory(url)
         engine = create_engine(
             url,
             echo=echo,
@@ -50,6 +52,12 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, **kwargs: 
     return create_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **kwargs
     )
+
+
+def _ensure_sqlite_directory(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -94,11 +94,26 @@ def _zh_catalog() -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
 
 
+# Enumeration values are message ids too; English shows them with these labels.
+ENGLISH_LABELS = {
+    "agent": "Agent", "back_office": "Back office", "team_lead": "Team lead", "qa": "Quality",
+    "account_manager": "Account manager", "supervisor": "Supervisor", "admin": "Administrator",
+    "auditor": "Auditor", "normal": "Normal", "silver": "Silver", "gold": "Gold",
+    "diamond": "Diamond", "supreme": "Supreme", "policy": "policy", "manual": "manual",
+    "active": "Active", "frozen": "Frozen", "cancelled": "Cancelled", "suspended": "Suspended",
+    "disabled": "Disabled", "male": "Male", "female": "Female", "unknown": "Unknown",
+    "gotone": "GoTone", "mzone": "M-Zone", "easyown": "EasyOwn", "government": "Government",
+    "finance": "Finance", "education": "Education", "healthcare": "Healthcare",
+    "manufacturing": "Manufacturing", "retail": "Retail", "transport": "Transport",
+    "energy": "Energy", "internet": "Internet", "other": "Other",
+}
+
+
 def gettext(language: str, message: str) -> str:
     """Translate an English message id into the language (English ids pass through)."""
     if language == ZH:
         return _zh_catalog().get(message, message)
-    return message
+    return ENGLISH_LABELS.get(message, message)
 
 
 def error_message(language: str, code: str, params: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from kefu.core.rbac import Principal, Right, rights_for
+from kefu.core.rbac import Principal, Right, Role, rights_for
 from kefu.core.security import (
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -38,11 +38,11 @@ def principal_for(session: Session, staff_id: int, **extra: object) -> Principal
         staff_id=staff.id,
         username=staff.username,
         display_name=staff.display_name,
-        role=staff.role,
+        role=Role(staff.role),
         org_unit_id=staff.org_unit_id,
         scope_path=row[2] or row[1],
         language=staff.language,
-        rights=rights_for(staff.role),
+        rights=rights_for(Role(staff.role)),
         **extra,  # type: ignore[arg-type]
     )
 

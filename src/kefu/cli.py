@@ -1,0 +1,301 @@
+"""The ``kefu`` command: demo, serve, database, users, data generation and audit checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+
+from kefu.config import get_settings
+from kefu.core import audit, migrate
+from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
+from kefu.core.rbac import Role
+
+app = typer.Typer(help="kefu — customer service center for telecom operators.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema: upgrade, current revision, drift check.",
+                     no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts: create, set password, issue API tokens.",
+                        no_args_is_help=True)
+audit_app = typer.Typer(help="Audit log checks.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database-url", help="Overrides KEFU_DATABASE_URL.")
+]
+
+
+def _engine(database_url: str | None) -> Engine:
+    if database_url:
+        os.environ["KEFU_DATABASE_URL"] = database_url
+        get_settings.cache_clear()
+    return make_engine(get_settings().database_url)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]✗[/] {message}")
+    return typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseOption = None) -> None:
+    """Apply every pending migration."""
+    engine = _engine(database_url)
+    migrate.upgrade(engine)
+    console.print(f"[green]✓[/] schema at revision {migrate.current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseOption = None) -> None:
+    """Show the database's revision and the newest one shipped."""
+    engine = _engine(database_url)
+    console.print(f"database: {migrate.current_revision(engine) or '(empty)'}")
+    console.print(f"shipped:  {migrate.head_revision()}")
+
+
+@db_app.command("check")
+def db_check(database_url: DatabaseOption = None) -> None:
+    """Fail when the database is behind or differs from the models."""
+    engine = _engine(database_url)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    if current != head:
+        raise _fail(f"database at {current}, shipped {head}: run `kefu db upgrade`")
+    differences = migrate.schema_differences(engine)
+    if differences:
+        for difference in differences:
+            console.print(f"  {difference}")
+        raise _fail("the schema differs from the models")
+    console.print(f"[green]✓[/] schema matches the models at {head}")
+
+
+def _generate(engine: Engine, options: object) -> object:
+    from kefu.demo.generator import GenerateOptions, generate
+
+    assert isinstance(options, GenerateOptions)
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("subscribers", total=options.subscribers)
+        return generate(engine, options, lambda _stage, n: progress.advance(task, n))
+
+
+@app.command()
+def generate(
+    database_url: DatabaseOption = None,
+    subscribers: Annotated[int, typer.Option(min=0, help="Individual subscribers.")] = 50_000,
+    enterprises: Annotated[int, typer.Option(min=0)] = 200,
+    staff: Annotated[int, typer.Option(min=6)] = 60,
+    cities: Annotated[int, typer.Option(min=1, max=8)] = 5,
+    months: Annotated[int, typer.Option(min=1, max=36, help="Months of spend history.")] = 12,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 2026,
+    batch_size: Annotated[int, typer.Option(min=100, max=100_000)] = 5_000,
+) -> None:
+    """Generate a demo center into an empty database (migrated first)."""
+    from kefu.demo.generator import GenerateOptions, GeneratorError
+
+    engine = _engine(database_url)
+    migrate.upgrade(engine)
+    options = GenerateOptions(seed=seed, subscribers=subscribers, enterprises=enterprises,
+                              staff=staff, cities=cities, months=months, batch_size=batch_size)
+    started = time.perf_counter()
+    try:
+        result = _generate(engine, options)
+    except GeneratorError as exc:
+        raise _fail(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    table = Table("table", "rows", title=f"generated in {elapsed:.1f} s")
+    for name, count in result.counts.items():  # type: ignore[attr-defined]
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+def _has_customers(engine: Engine) -> bool:
+    from kefu.customers.models import Customer
+
+    with engine.connect() as connection:
+        return bool(connection.scalar(select(func.count()).select_from(Customer)))
+
+
+def _sample_numbers(engine: Engine) -> list[str]:
+    from kefu.core.phone import national
+    from kefu.customers.models import Customer, Subscription
+    from kefu.org.models import OrgUnit, Staff
+
+    with engine.connect() as connection:
+        agent_unit = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "agent"))
+        rows = connection.execute(
+            select(Subscription.msisdn).join(Customer, Customer.id == Subscription.customer_id)
+            .join(OrgUnit, OrgUnit.id == Customer.org_unit_id)
+            .where(Customer.org_unit_id == agent_unit, Subscription.status == "active")
+            .order_by(Subscription.id).limit(3)
+        ).scalars()
+        return [national(n) for n in rows]
+
+
+@app.command()
+def demo(
+    database_url: DatabaseOption = None,
+    subscribers: Annotated[int, typer.Option(min=0)] = 50_000,
+    seed: Annotated[int, typer.Option()] = 2026,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+) -> None:
+    """Create the database, generate the demo center once, and serve it."""
+    from kefu.demo.generator import GenerateOptions
+    from kefu.demo.reference import DEMO_LOGINS, DEMO_PASSWORD
+
+    os.environ["KEFU_DEMO_MODE"] = "true"
+    get_settings.cache_clear()
+    engine = _engine(database_url)
+    migrate.upgrade(engine)
+    if not _has_customers(engine):
+        console.print("[bold]Generating the demo center…[/]")
+        _generate(engine, GenerateOptions(seed=seed, subscribers=subscribers))
+    table = Table("user name", "password", "role", title="Demo logins")
+    for username, _, role, _where in DEMO_LOGINS:
+        table.add_row(username, DEMO_PASSWORD, role.value)
+    console.print(table)
+    console.print(f"Numbers to look up (as agent): {', '.join(_sample_numbers(engine))}")
+    console.print(f"[bold green]kefu demo center:[/] http://{host}:{port}/  "
+                  f"(API docs http://{host}:{port}/api/docs)")
+    if serve_it:
+        serve(database_url=None, host=host, port=port, workers=1)
+
+
+@app.command()
+def serve(
+    database_url: DatabaseOption = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+) -> None:
+    """Serve the API and console with uvicorn."""
+    import uvicorn
+
+    if database_url:
+        os.environ["KEFU_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    try:
+        get_settings().check_production_safety()
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from None
+    uvicorn.run("kefu.app:app_factory", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+def _prompt_password(password: str | None) -> str:
+    if password:
+        return password
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[Role, typer.Option()],
+    org_unit: Annotated[str, typer.Option(help="Org unit code, e.g. GZ.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    password: Annotated[str | None, typer.Option(help="Prompted when absent.")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create a staff account."""
+    from kefu.errors import KefuError
+    from kefu.org import service
+    from kefu.org.models import OrgUnit
+    from kefu.org.schemas import StaffCreate
+
+    factory = make_sessionmaker(_engine(database_url))
+    try:
+        with unit_of_work(factory, write=True) as session:
+            unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+            if unit is None:
+                raise _fail(f"no org unit with code {org_unit}")
+            data = StaffCreate(username=username, display_name=name or username, role=role,
+                               org_unit_id=unit.id, password=_prompt_password(password))
+            staff = service.create_staff(session, data=data, by=None)
+    except KefuError as exc:
+        raise _fail(f"{exc.code} ({exc.field or ''})") from None
+    console.print(f"[green]✓[/] created {username} (id {staff.id}, {role.value})")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="Prompted when absent.")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Set a staff member's password (their sessions end)."""
+    from kefu.errors import KefuError
+    from kefu.org import repository, service
+
+    factory = make_sessionmaker(_engine(database_url))
+    try:
+        with unit_of_work(factory, write=True) as session:
+            staff = repository.staff_by_username(session, username)
+            if staff is None:
+                raise _fail(f"no staff member {username}")
+            service.set_password(session, staff=staff, password=_prompt_password(password),
+                                 by=None)
+    except KefuError as exc:
+        raise _fail(exc.code) from None
+    console.print(f"[green]✓[/] password set for {username}")
+
+
+@users_app.command("token")
+def users_token(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "integration",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Issue a bearer API token; it is printed once."""
+    from kefu.org import auth, repository
+
+    factory = make_sessionmaker(_engine(database_url))
+    with unit_of_work(factory, write=True) as session:
+        staff = repository.staff_by_username(session, username)
+        if staff is None:
+            raise _fail(f"no staff member {username}")
+        _, secret = auth.create_token(session, staff_id=staff.id, name=name, by=None)
+    console.print(secret)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    database_url: DatabaseOption = None,
+    expect_head: Annotated[str | None, typer.Option(
+        help="SEQ:HASH noted earlier; proves no row was cut from the end.")] = None,
+) -> None:
+    """Check the audit log's hash chain; exit 1 on any tampered or missing row."""
+    anchor = None
+    if expect_head:
+        seq, _, digest = expect_head.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise _fail("--expect-head takes SEQ:HASH")
+        anchor = (int(seq), digest)
+    with make_sessionmaker(_engine(database_url))() as session:
+        report = audit.verify(session, expect_head=anchor)
+    for problem in report.problems:
+        console.print(f"[red]•[/] {problem}")
+    if not report.ok:
+        raise _fail(f"audit log damaged: {len(report.problems)} problem(s) in {report.rows} rows")
+    console.print(f"[green]✓[/] {report.rows} rows intact; head {report.head_seq}:{report.head_hash}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="kefu")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
