@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,9 @@ from kefu.config import Settings
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
 
+# Shared CI machines are noisy: correctness, not speed, is checked here.
+settings.register_profile("kefu", deadline=None, max_examples=60)
+settings.load_profile("kefu")
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="httpx")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -103,8 +107,8 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-@pytest.fixture
-def settings() -> Settings:
+@pytest.fixture(name="settings")
+def app_settings() -> Settings:
     """Settings for tests: demo secret allowed, small limits for quick checks."""
     return Settings(demo_mode=True, database_url="sqlite://", login_max_failures=5)
 

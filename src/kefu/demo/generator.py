@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
+from stdnum.cn import ric
 from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.orm import Session
 
@@ -359,8 +360,7 @@ def _customer_row(ctx: _Context, cid: int, city: OrgUnit, since: date, status: s
     birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
     gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
     sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
-    first17 = f"{city.region_code}{birth:%Y%m%d}{rng.randrange(10):01d}{sequence:02d}"
-    id_number = first17 + check_digit(first17)
+    id_number = _id_number(city.region_code, birth, rng.randrange(10) * 100 + sequence)
     enterprise = rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 \
         else None
     manager = rng.choice(ctx.managers) if ctx.managers and TIER_RANK[tier] >= 2 and \
@@ -372,6 +372,16 @@ def _customer_row(ctx: _Context, cid: int, city: OrgUnit, since: date, status: s
             None if rng.random() < 0.6 else f"user{cid}@example.cn", "zh-CN", city.id, since,
             status, tier.value, TierSource.POLICY.value, enterprise, manager,
             rng.random() < 0.01, rng.random() < 0.03, rng.random() < 0.4, "", now, now, 1)
+
+
+def _id_number(region: str, birth: date, sequence: int) -> str:
+    # A city code younger than the person is not valid on their card; use the capital's.
+    for code in (region, "440100"):
+        first17 = f"{code}{birth:%Y%m%d}{sequence:03d}"
+        number = first17 + check_digit(first17)
+        if ric.is_valid(number):
+            return number
+    return number
 
 
 CUSTOMER_COLUMNS = ("id", "name", "gender", "id_number", "birth_date", "address", "email",
