@@ -118,7 +118,7 @@ def change_status(
     """Freeze, reactivate or cancel a customer; cancelling closes every number."""
     if status not in CUSTOMER_TRANSITIONS[customer.status]:
         raise Conflict("invalid_status_change", field="status",
-                       from_status=customer.status.value, to_status=status.value)
+                       from_status=str(customer.status), to_status=status.value)
     changes = apply_changes(customer, {"status": status})
     if status == CustomerStatus.CANCELLED:
         for subscription, _ in repository.numbers_with_packages(session, customer.id):
@@ -168,7 +168,7 @@ def change_number_status(
     """Suspend, resume or cancel one number."""
     if status not in SUBSCRIPTION_TRANSITIONS[subscription.status]:
         raise Conflict("invalid_status_change", field="status",
-                       from_status=subscription.status.value, to_status=status.value)
+                       from_status=str(subscription.status), to_status=status.value)
     before = subscription.status
     _set_number_status(subscription, status)
     session.flush()
