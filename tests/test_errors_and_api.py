@@ -1,0 +1,75 @@
+"""One JSON error shape in the caller's language; no input makes a server error."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_customer, make_org, make_staff
+from kefu.core.rbac import Role
+
+
+def test_errors_are_json_in_the_callers_language(client) -> None:
+    zh = client.get("/api/v1/auth/me", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    en = client.get("/api/v1/auth/me", headers={"Accept-Language": "en-US,en;q=0.8"})
+    assert zh.status_code == en.status_code == 401
+    assert zh.json()["error"]["message"] == "请先登录。"
+    assert en.json()["error"]["message"] == "Please sign in first."
+    missing = client.get("/api/v1/nowhere", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "route_not_found"
+
+
+def test_validation_errors_name_the_field(client, db: Session) -> None:
+    org = make_org(db)
+    headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    response = client.post("/api/v1/staff", json={"username": "x"},
+                           headers={**headers, "Accept-Language": "en"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] and error["message"]
+    broken = client.post("/api/v1/staff", content=b"{not json", headers={
+        **headers, "Content-Type": "application/json"})
+    assert broken.status_code == 422
+
+
+def test_oversized_bodies_are_413(client, db: Session) -> None:
+    org = make_org(db)
+    headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    response = client.post("/api/v1/org/teams", content=b"x" * 2_000_000,
+                           headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_nul_bytes_are_refused(client) -> None:
+    response = client.get("/api/v1/customers/lookup?phone=138%00")
+    assert response.status_code == 400
+
+
+def test_no_input_makes_a_server_error(client, db: Session) -> None:
+    """Fuzz every operation of the OpenAPI document as an administrator."""
+    org = make_org(db)
+    make_customer(db, org.city)
+    headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", client.app)
+    failures: list[str] = []
+    statuses: set[int] = set()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=15, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case) -> None:  # type: ignore[no-untyped-def]
+            response = case.call(headers=headers)
+            statuses.add(response.status_code)
+            if response.status_code >= 500 or (
+                response.status_code >= 400 and "error" not in response.json()
+            ):
+                failures.append(f"{case.method} {case.formatted_path} {case.query} "
+                                f"{case.body!r:.200}: {response.status_code} {response.text[:200]}")
+
+        check()
+    assert not failures, "\n".join(failures[:20])
+    assert {200, 201} <= statuses  # the fuzzing got past authentication and validation
