@@ -48,14 +48,15 @@ def postgres_url() -> Iterator[str]:
         server.cleanup()
 
 
-def _fresh_postgres_database(url: str) -> str:
+def fresh_postgres_database(url: str, suffix: str = "") -> str:
+    """Create an empty database on the test server and return its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     from kefu.core.db import normalize_url
 
     admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
-    name = f"kefu_test_{os.getpid()}"
+    name = f"kefu_test_{os.getpid()}{suffix}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -77,7 +78,7 @@ def engine(request: pytest.FixtureRequest, engines: dict, tmp_path_factory) -> E
         if backend == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kefu.db'}"
         else:
-            url = _fresh_postgres_database(request.getfixturevalue("postgres_url"))
+            url = fresh_postgres_database(request.getfixturevalue("postgres_url"))
         built = make_engine(url)
         upgrade(built)
         engines[backend] = built

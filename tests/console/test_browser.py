@@ -1,0 +1,102 @@
+"""The main console flow in headless Chromium, against a live server on each database."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from conftest import fresh_postgres_database
+from kefu.app import create_app
+from kefu.config import Settings
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.migrate import upgrade
+from kefu.demo.generator import GenerateOptions, generate
+from kefu.demo.reference import DEMO_PASSWORD
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here: install Debian's chromium "
+                       "(.ci/run does) to run the browser test"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A small generated center served by uvicorn; yields its URL and a number to look up."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'browser.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_browser")
+    engine = make_engine(url)
+    upgrade(engine)
+    result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
+    app = create_app(Settings(demo_mode=True, database_url=url), make_sessionmaker(engine))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", result.sample_numbers[0]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+def _odd_format(e164: str) -> str:
+    digits = e164.removeprefix("+86")
+    return f"(+86) {digits[:3]}-{digits[3:7]} {digits[7:]}"
+
+
+def test_agent_looks_up_a_caller_unmasks_and_switches_language(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.goto(f"{base}/")
+        page.fill("input[name=username]", "agent")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/customers")
+
+        page.fill("input[name=phone]", _odd_format(number))
+        page.press("input[name=phone]", "Enter")
+        page.wait_for_url("**/customers/*")
+        name = page.locator('[data-unmask-target="name"]')
+        expect(name).to_contain_text("**")
+        expect(page.locator("h2", has_text="号码与套餐")).to_be_visible()
+        expect(page.locator('[data-unmask-target="phone-0"]')).to_contain_text("****")
+
+        page.click('[data-action="open-unmask"]')
+        page.fill("#unmask-form textarea[name=reason]", "来电人身份已核实，核对地址")
+        page.click("#unmask-form button[type=submit]")
+        expect(name).not_to_contain_text("**")
+        expect(page.locator('[data-unmask-target="phone-0"]')).to_have_text(
+            number.removeprefix("+86"))
+        page.screenshot(path=str(tmp_path / "customer-360-zh.png"), full_page=True)
+
+        page.click('[data-lang="en"]')
+        expect(page.locator("h2", has_text="Numbers and packages")).to_be_visible()
+        expect(page.locator(".sidebar nav")).to_contain_text("Customers")
+        page.screenshot(path=str(tmp_path / "customer-360-en.png"), full_page=True)
+        browser.close()
