@@ -1,0 +1,242 @@
+"""kefu benchmarks: one command, JSON out, a printed table.
+
+    python -m benchmarks.run [--subscribers 1000000] [--backends sqlite,postgresql]
+
+Databases are generated once into benchmarks/.cache (SQLite) or a pgserver data
+directory there, and reused on later runs of the same size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.migrate import upgrade
+from kefu.core.rbac import Principal, Role, rights_for
+from kefu.customers import service
+from kefu.customers.models import Customer, Subscription
+from kefu.customers.view import build_view
+from kefu.demo.generator import GenerateOptions, generate
+
+HERE = Path(__file__).parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+console = Console()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _database(backend: str, size: int) -> tuple[str, dict[str, Any] | None]:
+    """A generated database of the size (built once); returns its URL and generation figures."""
+    CACHE.mkdir(exist_ok=True)
+    if backend == "sqlite":
+        path = CACHE / f"bench-{size}.db"
+        url = f"sqlite:///{path}"
+    else:
+        import pgserver
+
+        server = pgserver.get_server(CACHE / "pg", cleanup_mode=None)
+        url = server.get_uri()
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
+                              isolation_level="AUTOCOMMIT")
+        name = f"bench_{size}"
+        with admin.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname=:n"),
+                                       {"n": name})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = url.replace("/postgres?", f"/{name}?")
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        have = connection.scalar(select(func.count()).select_from(Customer)) or 0
+    figures = None
+    if have == 0:
+        console.print(f"generating {size:,} subscribers on {backend}…")
+        started = time.perf_counter()
+        result = generate(engine, GenerateOptions(subscribers=size, batch_size=10_000))
+        seconds = time.perf_counter() - started
+        rows = sum(result.counts.values())
+        figures = {"rows": rows, "seconds": round(seconds, 1),
+                   "rows_per_second": round(rows / seconds)}
+    engine.dispose()
+    return url, figures
+
+
+def _principal() -> Principal:
+    return Principal(staff_id=1, username="bench", display_name="bench", role=Role.SUPERVISOR,
+                     org_unit_id=1, scope_path="/", language="zh-CN",
+                     rights=rights_for(Role.SUPERVISOR))
+
+
+def _sample_numbers(engine: Engine, count: int) -> list[str]:
+    with engine.connect() as connection:
+        top = connection.scalar(select(func.max(Subscription.id))) or 1
+        ids = random.Random(1).sample(range(1, top + 1), min(count, top))
+        rows = connection.execute(select(Subscription.msisdn).where(Subscription.id.in_(ids)))
+        return [row[0] for row in rows]
+
+
+def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
+    """360 lookups in this process, one session each, with a primary-key read as reference."""
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    numbers = _sample_numbers(engine, iterations)
+    principal = _principal()
+    odd = [f"+86 {n[3:6]}-{n[6:10]}-{n[10:]}" for n in numbers]
+    timings, reference = [], []
+    for raw in odd[:200]:  # warm the caches
+        with factory() as session:
+            service.find_by_phone(session, raw_phone=raw)
+    for index, raw in enumerate(odd):
+        started = time.perf_counter()
+        with factory() as session:
+            subscription, customer, unit = service.find_by_phone(session, raw_phone=raw)
+            build_view(session, customer=customer, unit=unit, viewer=principal,
+                       matched_msisdn=subscription.msisdn)
+        timings.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        with factory() as session:
+            session.get(Customer, index + 1)
+        reference.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    p50, p99 = statistics.median(timings), _percentile(timings, 0.99)
+    return {"iterations": len(timings), "p50_ms": round(p50, 3), "p99_ms": round(p99, 3),
+            "reference_pk_read_p50_ms": round(statistics.median(reference), 3),
+            "ratio_to_pk_read_p50": round(p50 / statistics.median(reference), 1),
+            "target_p99_ms": 10, "meets_target": p99 <= 10}
+
+
+def _token(url: str) -> str:
+    from kefu.core.db import unit_of_work
+    from kefu.org import auth, repository
+
+    factory = make_sessionmaker(make_engine(url))
+    with unit_of_work(factory, write=True) as session:
+        staff = repository.staff_by_username(session, "supervisor")
+        assert staff is not None
+        _, secret = auth.create_token(session, staff_id=staff.id, name="bench", by=None)
+    return secret
+
+
+async def _load(base: str, token: str, numbers: list[str], seconds: float,
+                concurrency: int) -> list[float]:
+    import httpx
+
+    timings: list[float] = []
+    deadline = time.perf_counter() + seconds
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+        index = offset
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            response = await client.get("/api/v1/customers/lookup",
+                                        params={"phone": numbers[index % len(numbers)]})
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+            index += concurrency
+
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
+        await asyncio.gather(*(worker(client, i) for i in range(concurrency)))
+    return timings
+
+
+def lookup_over_http(url: str, seconds: float = 20, concurrency: int = 16) -> dict[str, Any]:
+    """Lookups against `kefu serve --workers 2` at the given concurrency."""
+    token = _token(url)
+    numbers = _sample_numbers(make_engine(url), 2000)
+    port = 8931
+    env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_DEMO_MODE": "true"}
+    server = subprocess.Popen([sys.executable, "-m", "kefu.cli", "serve", "--workers", "2",
+                               "--port", str(port)], env=env)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        asyncio.run(_load(f"http://127.0.0.1:{port}", token, numbers, 3, concurrency))
+        timings = asyncio.run(_load(f"http://127.0.0.1:{port}", token, numbers, seconds,
+                                    concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    p99 = _percentile(timings, 0.99)
+    return {"requests": len(timings), "seconds": seconds, "concurrency": concurrency,
+            "throughput_rps": round(len(timings) / seconds, 1),
+            "p50_ms": round(statistics.median(timings), 2), "p99_ms": round(p99, 2),
+            "target_p99_ms": 50, "meets_target": p99 <= 50,
+            "note": "load client runs on the same 2 cores as the server"}
+
+
+def _wait_for(url: str) -> None:
+    import httpx
+
+    for _ in range(200):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def main() -> None:
+    """Run the benchmarks and write benchmarks/results/<name>.json."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subscribers", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--http-seconds", type=float, default=20)
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    report: dict[str, Any] = {"subscribers": args.subscribers, "machine_cores": os.cpu_count()}
+    for backend in args.backends.split(","):
+        url, generation = _database(backend, args.subscribers)
+        entry: dict[str, Any] = {"generator": generation,
+                                 "lookup_in_process": lookup_in_process(url)}
+        if backend == "sqlite":
+            entry["lookup_http"] = lookup_over_http(url, seconds=args.http_seconds)
+        report[backend] = entry
+    (RESULTS / "customer360.json").write_text(json.dumps(report, indent=2))
+    _print(report)
+
+
+def _print(report: dict[str, Any]) -> None:
+    table = Table("backend", "measure", "value", title=f"{report['subscribers']:,} subscribers")
+    for backend in ("sqlite", "postgresql"):
+        entry = report.get(backend)
+        if not entry:
+            continue
+        lookup = entry["lookup_in_process"]
+        table.add_row(backend, "360 lookup in-process p50 / p99",
+                      f"{lookup['p50_ms']} / {lookup['p99_ms']} ms "
+                      f"({lookup['ratio_to_pk_read_p50']}× a primary-key read)")
+        if entry.get("generator"):
+            table.add_row(backend, "generator", f"{entry['generator']['rows_per_second']:,} rows/s")
+        if entry.get("lookup_http"):
+            http = entry["lookup_http"]
+            table.add_row(backend, "HTTP lookup, 16 concurrent, 2 workers",
+                          f"{http['throughput_rps']} req/s, p99 {http['p99_ms']} ms")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Every message a user can see has a Chinese translation."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from kefu.core.i18n import ERROR_MESSAGES, _zh_catalog, negotiate
+
+TEMPLATE_STRING = re.compile(r"""_\((["'])(.+?)\1""")
+
+
+def test_every_error_message_is_translated() -> None:
+    catalog = _zh_catalog()
+    assert [code for code, text in ERROR_MESSAGES.items() if text not in catalog] == []
+
+
+def test_every_console_string_is_translated() -> None:
+    catalog = _zh_catalog()
+    templates = resources.files("kefu").joinpath("console/templates")
+    missing = []
+    for path in templates.rglob("*.html"):  # type: ignore[attr-defined]
+        for _, message in TEMPLATE_STRING.findall(path.read_text(encoding="utf-8")):
+            if message not in catalog:
+                missing.append(f"{path.name}: {message}")
+    assert missing == []
+
+
+def test_accept_language_negotiation() -> None:
+    assert negotiate("en-US,en;q=0.9,zh;q=0.5") == "en"
+    assert negotiate("zh-CN,zh;q=0.9,en;q=0.8", "en") == "zh-CN"
+    assert negotiate("fr-FR", "zh-CN") == "zh-CN"
+    assert negotiate(None, "en") == "en"
