@@ -56,12 +56,14 @@ def _database(backend: str, size: int) -> tuple[str, dict[str, Any] | None]:
         url = server.get_uri()
         from sqlalchemy import create_engine, text
 
-        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
         name = f"bench_{size}"
         with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname=:n"),
-                                       {"n": name})
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname=:n"), {"n": name}
+            )
             if not exists:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = url.replace("/postgres?", f"/{name}?")
@@ -76,16 +78,26 @@ def _database(backend: str, size: int) -> tuple[str, dict[str, Any] | None]:
         result = generate(engine, GenerateOptions(subscribers=size, batch_size=10_000))
         seconds = time.perf_counter() - started
         rows = sum(result.counts.values())
-        figures = {"rows": rows, "seconds": round(seconds, 1),
-                   "rows_per_second": round(rows / seconds)}
+        figures = {
+            "rows": rows,
+            "seconds": round(seconds, 1),
+            "rows_per_second": round(rows / seconds),
+        }
     engine.dispose()
     return url, figures
 
 
 def _principal() -> Principal:
-    return Principal(staff_id=1, username="bench", display_name="bench", role=Role.SUPERVISOR,
-                     org_unit_id=1, scope_path="/", language="zh-CN",
-                     rights=rights_for(Role.SUPERVISOR))
+    return Principal(
+        staff_id=1,
+        username="bench",
+        display_name="bench",
+        role=Role.SUPERVISOR,
+        org_unit_id=1,
+        scope_path="/",
+        language="zh-CN",
+        rights=rights_for(Role.SUPERVISOR),
+    )
 
 
 def _sample_numbers(engine: Engine, count: int) -> list[str]:
@@ -111,8 +123,13 @@ def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
         started = time.perf_counter()
         with factory() as session:
             subscription, customer, unit = service.find_by_phone(session, raw_phone=raw)
-            build_view(session, customer=customer, unit=unit, viewer=principal,
-                       matched_msisdn=subscription.msisdn)
+            build_view(
+                session,
+                customer=customer,
+                unit=unit,
+                viewer=principal,
+                matched_msisdn=subscription.msisdn,
+            )
         timings.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         with factory() as session:
@@ -120,10 +137,15 @@ def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
         reference.append((time.perf_counter() - started) * 1000)
     engine.dispose()
     p50, p99 = statistics.median(timings), _percentile(timings, 0.99)
-    return {"iterations": len(timings), "p50_ms": round(p50, 3), "p99_ms": round(p99, 3),
-            "reference_pk_read_p50_ms": round(statistics.median(reference), 3),
-            "ratio_to_pk_read_p50": round(p50 / statistics.median(reference), 1),
-            "target_p99_ms": 10, "meets_target": p99 <= 10}
+    return {
+        "iterations": len(timings),
+        "p50_ms": round(p50, 3),
+        "p99_ms": round(p99, 3),
+        "reference_pk_read_p50_ms": round(statistics.median(reference), 3),
+        "ratio_to_pk_read_p50": round(p50 / statistics.median(reference), 1),
+        "target_p99_ms": 10,
+        "meets_target": p99 <= 10,
+    }
 
 
 def _token(url: str) -> str:
@@ -138,8 +160,9 @@ def _token(url: str) -> str:
     return secret
 
 
-async def _load(base: str, token: str, numbers: list[str], seconds: float,
-                concurrency: int) -> list[float]:
+async def _load(
+    base: str, token: str, numbers: list[str], seconds: float, concurrency: int
+) -> list[float]:
     import httpx
 
     timings: list[float] = []
@@ -150,8 +173,9 @@ async def _load(base: str, token: str, numbers: list[str], seconds: float,
         index = offset
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            response = await client.get("/api/v1/customers/lookup",
-                                        params={"phone": numbers[index % len(numbers)]})
+            response = await client.get(
+                "/api/v1/customers/lookup", params={"phone": numbers[index % len(numbers)]}
+            )
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text
             index += concurrency
@@ -168,22 +192,30 @@ def lookup_over_http(url: str, seconds: float = 20, concurrency: int = 16) -> di
     numbers = _sample_numbers(make_engine(url), 2000)
     port = 8931
     env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_DEMO_MODE": "true"}
-    server = subprocess.Popen([sys.executable, "-m", "kefu.cli", "serve", "--workers", "2",
-                               "--port", str(port)], env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(port)], env=env
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz")
         asyncio.run(_load(f"http://127.0.0.1:{port}", token, numbers, 3, concurrency))
-        timings = asyncio.run(_load(f"http://127.0.0.1:{port}", token, numbers, seconds,
-                                    concurrency))
+        timings = asyncio.run(
+            _load(f"http://127.0.0.1:{port}", token, numbers, seconds, concurrency)
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
     p99 = _percentile(timings, 0.99)
-    return {"requests": len(timings), "seconds": seconds, "concurrency": concurrency,
-            "throughput_rps": round(len(timings) / seconds, 1),
-            "p50_ms": round(statistics.median(timings), 2), "p99_ms": round(p99, 2),
-            "target_p99_ms": 50, "meets_target": p99 <= 50,
-            "note": "load client runs on the same 2 cores as the server"}
+    return {
+        "requests": len(timings),
+        "seconds": seconds,
+        "concurrency": concurrency,
+        "throughput_rps": round(len(timings) / seconds, 1),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p99_ms": round(p99, 2),
+        "target_p99_ms": 50,
+        "meets_target": p99 <= 50,
+        "note": "load client runs on the same 2 cores as the server",
+    }
 
 
 def _wait_for(url: str) -> None:
@@ -210,8 +242,10 @@ def main() -> None:
     report: dict[str, Any] = {"subscribers": args.subscribers, "machine_cores": os.cpu_count()}
     for backend in args.backends.split(","):
         url, generation = _database(backend, args.subscribers)
-        entry: dict[str, Any] = {"generator": generation,
-                                 "lookup_in_process": lookup_in_process(url)}
+        entry: dict[str, Any] = {
+            "generator": generation,
+            "lookup_in_process": lookup_in_process(url),
+        }
         if backend == "sqlite":
             entry["lookup_http"] = lookup_over_http(url, seconds=args.http_seconds)
         report[backend] = entry
@@ -226,15 +260,21 @@ def _print(report: dict[str, Any]) -> None:
         if not entry:
             continue
         lookup = entry["lookup_in_process"]
-        table.add_row(backend, "360 lookup in-process p50 / p99",
-                      f"{lookup['p50_ms']} / {lookup['p99_ms']} ms "
-                      f"({lookup['ratio_to_pk_read_p50']}× a primary-key read)")
+        table.add_row(
+            backend,
+            "360 lookup in-process p50 / p99",
+            f"{lookup['p50_ms']} / {lookup['p99_ms']} ms "
+            f"({lookup['ratio_to_pk_read_p50']}× a primary-key read)",
+        )
         if entry.get("generator"):
             table.add_row(backend, "generator", f"{entry['generator']['rows_per_second']:,} rows/s")
         if entry.get("lookup_http"):
             http = entry["lookup_http"]
-            table.add_row(backend, "HTTP lookup, 16 concurrent, 2 workers",
-                          f"{http['throughput_rps']} req/s, p99 {http['p99_ms']} ms")
+            table.add_row(
+                backend,
+                "HTTP lookup, 16 concurrent, 2 workers",
+                f"{http['throughput_rps']} req/s, p99 {http['p99_ms']} ms",
+            )
     console.print(table)
 
 

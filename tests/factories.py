@@ -34,8 +34,13 @@ class Org:
 
 def make_unit(session: Session, name: str, level: OrgLevel, parent: OrgUnit | None) -> OrgUnit:
     """One org unit with its path."""
-    unit = OrgUnit(code=f"U{next(_counter)}", name=name, name_en=name, level=level,
-                   parent_id=parent.id if parent else None)
+    unit = OrgUnit(
+        code=f"U{next(_counter)}",
+        name=name,
+        name_en=name,
+        level=level,
+        parent_id=parent.id if parent else None,
+    )
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -47,15 +52,25 @@ def make_org(session: Session) -> Org:
     """HQ → 广东 → 广州, 深圳."""
     hq = make_unit(session, "总部", OrgLevel.HQ, None)
     province = make_unit(session, "广东", OrgLevel.PROVINCE, hq)
-    return Org(hq, province, make_unit(session, "广州", OrgLevel.CITY, province),
-               make_unit(session, "深圳", OrgLevel.CITY, province))
+    return Org(
+        hq,
+        province,
+        make_unit(session, "广州", OrgLevel.CITY, province),
+        make_unit(session, "深圳", OrgLevel.CITY, province),
+    )
 
 
 def make_staff(session: Session, unit: OrgUnit, role: Role = Role.AGENT, **values: object) -> Staff:
     """A staff member with the shared test password."""
     n = next(_counter)
-    staff = Staff(username=str(values.pop("username", f"user{n}")), display_name=f"员工{n}",
-                  role=role, org_unit_id=unit.id, password_hash=_HASH, **values)
+    staff = Staff(
+        username=str(values.pop("username", f"user{n}")),
+        display_name=f"员工{n}",
+        role=role,
+        org_unit_id=unit.id,
+        password_hash=_HASH,
+        **values,
+    )
     session.add(staff)
     session.flush()
     return staff
@@ -71,8 +86,9 @@ def bearer(session: Session, staff: Staff) -> dict[str, str]:
 def make_package(session: Session, brand: Brand = Brand.GOTONE) -> Package:
     """A tariff package of a brand."""
     n = next(_counter)
-    package = Package(code=f"P{n}", name=f"套餐{n}", name_en=f"Plan {n}", brand=brand,
-                      monthly_fee_fen=12800)
+    package = Package(
+        code=f"P{n}", name=f"套餐{n}", name_en=f"Plan {n}", brand=brand, monthly_fee_fen=12800
+    )
     session.add(package)
     session.flush()
     return package
@@ -85,21 +101,39 @@ def valid_id_number(birth: str = "19900307", sequence: int = 123) -> str:
 
 
 def make_customer(
-    session: Session, unit: OrgUnit, msisdn: str = "+8613800138000", *,
-    tier: Tier = Tier.NORMAL, enterprise: Enterprise | None = None, **values: object,
+    session: Session,
+    unit: OrgUnit,
+    msisdn: str = "+8613800138000",
+    *,
+    tier: Tier = Tier.NORMAL,
+    enterprise: Enterprise | None = None,
+    **values: object,
 ) -> Customer:
     """A subscriber with one live number on a new package."""
-    customer = Customer(name=str(values.pop("name", "张伟")), org_unit_id=unit.id,
-                        id_number=values.pop("id_number", valid_id_number()),
-                        customer_since=date(2015, 5, 1), tier=tier,
-                        address="广州市天河区体育西路 100 号", email="zhang.wei@example.cn",
-                        enterprise_id=enterprise.id if enterprise else None, **values)
+    customer = Customer(
+        name=str(values.pop("name", "张伟")),
+        org_unit_id=unit.id,
+        id_number=values.pop("id_number", valid_id_number()),
+        customer_since=date(2015, 5, 1),
+        tier=tier,
+        address="广州市天河区体育西路 100 号",
+        email="zhang.wei@example.cn",
+        enterprise_id=enterprise.id if enterprise else None,
+        **values,
+    )
     session.add(customer)
     session.flush()
     package = make_package(session)
-    session.add(Subscription(msisdn=msisdn, customer_id=customer.id, brand=package.brand,
-                             package_id=package.id, opened_on=date(2015, 5, 1),
-                             balance_fen=5230))
+    session.add(
+        Subscription(
+            msisdn=msisdn,
+            customer_id=customer.id,
+            brand=package.brand,
+            package_id=package.id,
+            opened_on=date(2015, 5, 1),
+            balance_fen=5230,
+        )
+    )
     session.flush()
     return customer
 

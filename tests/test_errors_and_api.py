@@ -23,21 +23,28 @@ def test_errors_are_json_in_the_callers_language(client) -> None:
 def test_validation_errors_name_the_field(client, db: Session) -> None:
     org = make_org(db)
     headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
-    response = client.post("/api/v1/staff", json={"username": "x"},
-                           headers={**headers, "Accept-Language": "en"})
+    response = client.post(
+        "/api/v1/staff", json={"username": "x"}, headers={**headers, "Accept-Language": "en"}
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["field"] and error["message"]
-    broken = client.post("/api/v1/staff", content=b"{not json", headers={
-        **headers, "Content-Type": "application/json"})
+    broken = client.post(
+        "/api/v1/staff",
+        content=b"{not json",
+        headers={**headers, "Content-Type": "application/json"},
+    )
     assert broken.status_code == 422
 
 
 def test_oversized_bodies_are_413(client, db: Session) -> None:
     org = make_org(db)
     headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
-    response = client.post("/api/v1/org/teams", content=b"x" * 2_000_000,
-                           headers={**headers, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/org/teams",
+        content=b"x" * 2_000_000,
+        headers={**headers, "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
 
@@ -59,16 +66,19 @@ def test_no_input_makes_a_server_error(client, db: Session) -> None:
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(headers=headers)
             statuses.add(response.status_code)
             if response.status_code >= 500 or (
                 response.status_code >= 400 and "error" not in response.json()
             ):
-                failures.append(f"{case.method} {case.formatted_path} {case.query} "
-                                f"{case.body!r:.200}: {response.status_code} {response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query} "
+                    f"{case.body!r:.200}: {response.status_code} {response.text[:200]}"
+                )
 
         check()
     assert not failures, "\n".join(failures[:20])

@@ -46,18 +46,27 @@ def create_app(
     settings = settings or get_settings()
     settings.check_production_safety()
     if session_factory is None:
-        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
-                             echo=settings.sql_echo)
+        engine = make_engine(
+            settings.database_url, pool_size=settings.db_pool_size, echo=settings.sql_echo
+        )
         session_factory = make_sessionmaker(engine)
-    app = FastAPI(title="kefu", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(
+        title="kefu",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.signer = SessionSigner(settings.secret_key, settings.session_max_age_seconds)
     install_error_handlers(app)
     app.middleware("http")(_security_headers)
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes,
-                       default_language=settings.default_language)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        default_language=settings.default_language,
+    )
     for router in (org_router, customers_router, audit_router, console_router):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")
@@ -69,5 +78,3 @@ def create_app(
 def app_factory() -> FastAPI:
     """Entry point for ``uvicorn --factory kefu.app:app_factory``."""
     return create_app()
-
-

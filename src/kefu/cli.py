@@ -18,12 +18,17 @@ from kefu.core import audit, migrate
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
 from kefu.core.rbac import Role
 
-app = typer.Typer(help="kefu — customer service center for telecom operators.",
-                  no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema: upgrade, current revision, drift check.",
-                     no_args_is_help=True)
-users_app = typer.Typer(help="Staff accounts: create, set password, issue API tokens.",
-                        no_args_is_help=True)
+app = typer.Typer(
+    help="kefu — customer service center for telecom operators.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(
+    help="Database schema: upgrade, current revision, drift check.", no_args_is_help=True
+)
+users_app = typer.Typer(
+    help="Staff accounts: create, set password, issue API tokens.", no_args_is_help=True
+)
 audit_app = typer.Typer(help="Audit log checks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
@@ -82,8 +87,12 @@ def _generate(engine: Engine, options: object) -> object:
     from kefu.demo.generator import GenerateOptions, generate
 
     assert isinstance(options, GenerateOptions)
-    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
+    columns = (
+        *Progress.get_default_columns()[:1],
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("subscribers", total=options.subscribers)
         return generate(engine, options, lambda _stage, n: progress.advance(task, n))
@@ -105,8 +114,15 @@ def generate(
 
     engine = _engine(database_url)
     migrate.upgrade(engine)
-    options = GenerateOptions(seed=seed, subscribers=subscribers, enterprises=enterprises,
-                              staff=staff, cities=cities, months=months, batch_size=batch_size)
+    options = GenerateOptions(
+        seed=seed,
+        subscribers=subscribers,
+        enterprises=enterprises,
+        staff=staff,
+        cities=cities,
+        months=months,
+        batch_size=batch_size,
+    )
     started = time.perf_counter()
     try:
         result = _generate(engine, options)
@@ -134,10 +150,12 @@ def _sample_numbers(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         agent_unit = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "agent"))
         rows = connection.execute(
-            select(Subscription.msisdn).join(Customer, Customer.id == Subscription.customer_id)
+            select(Subscription.msisdn)
+            .join(Customer, Customer.id == Subscription.customer_id)
             .join(OrgUnit, OrgUnit.id == Customer.org_unit_id)
             .where(Customer.org_unit_id == agent_unit, Subscription.status == "active")
-            .order_by(Subscription.id).limit(3)
+            .order_by(Subscription.id)
+            .limit(3)
         ).scalars()
         return [national(n) for n in rows]
 
@@ -167,8 +185,10 @@ def demo(
         table.add_row(username, DEMO_PASSWORD, role.value)
     console.print(table)
     console.print(f"Numbers to look up (as agent): {', '.join(_sample_numbers(engine))}")
-    console.print(f"[bold green]kefu demo center:[/] http://{host}:{port}/  "
-                  f"(API docs http://{host}:{port}/api/docs)")
+    console.print(
+        f"[bold green]kefu demo center:[/] http://{host}:{port}/  "
+        f"(API docs http://{host}:{port}/api/docs)"
+    )
     if serve_it:
         serve(database_url=None, host=host, port=port, workers=1)
 
@@ -190,8 +210,15 @@ def serve(
         get_settings().check_production_safety()
     except RuntimeError as exc:
         raise _fail(str(exc)) from None
-    uvicorn.run("kefu.app:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "kefu.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def _prompt_password(password: str | None) -> str:
@@ -221,8 +248,13 @@ def users_create(
             unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
             if unit is None:
                 raise _fail(f"no org unit with code {org_unit}")
-            data = StaffCreate(username=username, display_name=name or username, role=role,
-                               org_unit_id=unit.id, password=_prompt_password(password))
+            data = StaffCreate(
+                username=username,
+                display_name=name or username,
+                role=role,
+                org_unit_id=unit.id,
+                password=_prompt_password(password),
+            )
             staff = service.create_staff(session, data=data, by=None)
     except KefuError as exc:
         raise _fail(f"{exc.code} ({exc.field or ''})") from None
@@ -245,8 +277,7 @@ def users_set_password(
             staff = repository.staff_by_username(session, username)
             if staff is None:
                 raise _fail(f"no staff member {username}")
-            service.set_password(session, staff=staff, password=_prompt_password(password),
-                                 by=None)
+            service.set_password(session, staff=staff, password=_prompt_password(password), by=None)
     except KefuError as exc:
         raise _fail(exc.code) from None
     console.print(f"[green]✓[/] password set for {username}")
@@ -273,8 +304,9 @@ def users_token(
 @audit_app.command("verify")
 def audit_verify(
     database_url: DatabaseOption = None,
-    expect_head: Annotated[str | None, typer.Option(
-        help="SEQ:HASH noted earlier; proves no row was cut from the end.")] = None,
+    expect_head: Annotated[
+        str | None, typer.Option(help="SEQ:HASH noted earlier; proves no row was cut from the end.")
+    ] = None,
 ) -> None:
     """Check the audit log's hash chain; exit 1 on any tampered or missing row."""
     anchor = None
@@ -289,7 +321,9 @@ def audit_verify(
         console.print(f"[red]•[/] {problem}")
     if not report.ok:
         raise _fail(f"audit log damaged: {len(report.problems)} problem(s) in {report.rows} rows")
-    console.print(f"[green]✓[/] {report.rows} rows intact; head {report.head_seq}:{report.head_hash}")
+    console.print(
+        f"[green]✓[/] {report.rows} rows intact; head {report.head_seq}:{report.head_hash}"
+    )
 
 
 def main() -> None:

@@ -23,8 +23,10 @@ from kefu.demo.reference import DEMO_PASSWORD
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here: install Debian's chromium "
-                       "(.ci/run does) to run the browser test"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium here: install Debian's chromium (.ci/run does) to run the browser test",
+    ),
 ]
 
 
@@ -92,7 +94,8 @@ def test_agent_looks_up_a_caller_unmasks_and_switches_language(
         page.click("#unmask-form button[type=submit]")
         expect(name).not_to_contain_text("**")
         expect(page.locator('[data-unmask-target="phone-0"]')).to_have_text(
-            number.removeprefix("+86"))
+            number.removeprefix("+86")
+        )
         page.screenshot(path=str(tmp_path / "customer-360-zh.png"), full_page=True)
 
         page.click('[data-lang="en"]')

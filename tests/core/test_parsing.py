@@ -18,9 +18,19 @@ PREFIXES = ["134", "138", "139", "150", "178", "188", "198"]
 
 def _formats(digits: str) -> list[str]:
     a, b, c = digits[:3], digits[3:7], digits[7:]
-    return [digits, f"+86{digits}", f"0086{digits}", f"86{digits}", f"+86 {a} {b} {c}",
-            f"{a}-{b}-{c}", f"(+86) {a}-{b}-{c}", f"(0086){a} {b}{c}", f" {a} {b} {c} ",
-            f"+86-{a}-{b}-{c}", "".join(chr(ord(ch) + 0xFEE0) for ch in digits)]
+    return [
+        digits,
+        f"+86{digits}",
+        f"0086{digits}",
+        f"86{digits}",
+        f"+86 {a} {b} {c}",
+        f"{a}-{b}-{c}",
+        f"(+86) {a}-{b}-{c}",
+        f"(0086){a} {b}{c}",
+        f" {a} {b} {c} ",
+        f"+86-{a}-{b}-{c}",
+        "".join(chr(ord(ch) + 0xFEE0) for ch in digits),
+    ]
 
 
 @given(prefix=st.sampled_from(PREFIXES), rest=st.integers(0, 10**8 - 1))
@@ -37,19 +47,26 @@ def test_any_text_is_a_number_or_a_clear_error(raw: str) -> None:
         assert exc.code.startswith("phone_")
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("", "phone_empty"), ("138abc00000", "phone_bad_characters"),
-    ("+1 212 555 0100", "phone_not_chinese"), ("1380013", "phone_invalid"),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("", "phone_empty"),
+        ("138abc00000", "phone_bad_characters"),
+        ("+1 212 555 0100", "phone_not_chinese"),
+        ("1380013", "phone_invalid"),
+    ],
+)
 def test_invalid_numbers_say_why(raw: str, code: str) -> None:
     with pytest.raises(Unprocessable) as caught:
         normalize_phone(raw)
     assert caught.value.code == code
 
 
-@given(region=st.sampled_from(["440100", "110101", "440300"]),
-       birth=st.dates(min_value=date(1980, 1, 1), max_value=date(2010, 12, 31)),
-       seq=st.integers(0, 999))
+@given(
+    region=st.sampled_from(["440100", "110101", "440300"]),
+    birth=st.dates(min_value=date(1980, 1, 1), max_value=date(2010, 12, 31)),
+    seq=st.integers(0, 999),
+)
 def test_id_numbers_with_a_correct_check_digit_are_accepted(region, birth, seq) -> None:
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     number = first17 + check_digit(first17)

@@ -17,8 +17,16 @@ def test_migrations_equal_the_models(engine: Engine) -> None:
 
 def _write_rows(db: Session, count: int) -> None:
     for n in range(count):
-        audit.record(db, actor=None, actor_name="tester", action="test.write",
-                     entity_type="thing", entity_id=n, reason="because", details={"n": n})
+        audit.record(
+            db,
+            actor=None,
+            actor_name="tester",
+            action="test.write",
+            entity_type="thing",
+            entity_id=n,
+            reason="because",
+            details={"n": n},
+        )
     db.flush()
 
 

@@ -6,15 +6,29 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import add_spend, bearer, make_customer, make_org, make_package, make_staff
-from factories import valid_id_number
+from factories import (
+    add_spend,
+    bearer,
+    make_customer,
+    make_org,
+    make_package,
+    make_staff,
+    valid_id_number,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import add_months, local_today, month_key
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 
-FORMS = ["13800138000", "+8613800138000", "0086 138 0013 8000", "+86-138-0013-8000",
-         "(+86) 138 0013 8000", "86 13800138000", "138-0013-8000"]
+FORMS = [
+    "13800138000",
+    "+8613800138000",
+    "0086 138 0013 8000",
+    "+86-138-0013-8000",
+    "(+86) 138 0013 8000",
+    "86 13800138000",
+    "138-0013-8000",
+]
 
 
 @pytest.fixture
@@ -27,21 +41,33 @@ def setup(db: Session):
 
 def test_every_form_of_a_number_gives_the_same_360(client, setup) -> None:
     _, customer, headers = setup
-    answers = [client.get("/api/v1/customers/lookup", params={"phone": form}, headers=headers)
-               for form in FORMS]
+    answers = [
+        client.get("/api/v1/customers/lookup", params={"phone": form}, headers=headers)
+        for form in FORMS
+    ]
     assert {a.status_code for a in answers} == {200}
     assert all(a.json() == answers[0].json() for a in answers)
     view = answers[0].json()
     assert view["profile"]["id"] == customer.id
-    assert set(view) >= {"profile", "numbers", "balance_fen", "spend", "enterprise",
-                         "account_manager", "open_work_items", "recent_interactions", "flags"}
+    assert set(view) >= {
+        "profile",
+        "numbers",
+        "balance_fen",
+        "spend",
+        "enterprise",
+        "account_manager",
+        "open_work_items",
+        "recent_interactions",
+        "flags",
+    }
     assert len(view["spend"]) == 6
 
 
 def test_agents_see_masked_personal_data(client, setup) -> None:
     _, _, headers = setup
-    view = client.get("/api/v1/customers/lookup", params={"phone": FORMS[0]},
-                      headers=headers).json()
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": FORMS[0]}, headers=headers
+    ).json()
     assert view["masked"] is True
     assert view["profile"]["name"] == "张**"
     assert view["numbers"][0]["msisdn"] == "138****8000"
@@ -52,8 +78,9 @@ def test_agents_see_masked_personal_data(client, setup) -> None:
 def test_back_office_sees_personal_data(client, db: Session, setup) -> None:
     org, _, _ = setup
     headers = bearer(db, make_staff(db, org.city, Role.BACK_OFFICE))
-    view = client.get("/api/v1/customers/lookup", params={"phone": FORMS[0]},
-                      headers=headers).json()
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": FORMS[0]}, headers=headers
+    ).json()
     assert view["masked"] is False and view["profile"]["name"] == "张伟"
     assert view["numbers"][0]["msisdn"] == "13800138000"
 
@@ -62,8 +89,11 @@ def test_invalid_and_unknown_numbers(client, setup) -> None:
     _, _, headers = setup
     bad = client.get("/api/v1/customers/lookup", params={"phone": "138-abc"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "phone"
-    unknown = client.get("/api/v1/customers/lookup", params={"phone": "139 0000 0001"},
-                         headers={**headers, "Accept-Language": "en"})
+    unknown = client.get(
+        "/api/v1/customers/lookup",
+        params={"phone": "139 0000 0001"},
+        headers={**headers, "Accept-Language": "en"},
+    )
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "subscriber_not_found"
     assert "13900000001 is not a subscriber" in unknown.json()["error"]["message"]
@@ -72,14 +102,18 @@ def test_invalid_and_unknown_numbers(client, setup) -> None:
 def test_another_branch_is_out_of_scope(client, db: Session, setup) -> None:
     org, _, _ = setup
     headers = bearer(db, make_staff(db, org.other_city, Role.AGENT))
-    response = client.get("/api/v1/customers/lookup", params={"phone": FORMS[0]},
-                          headers=headers)
+    response = client.get("/api/v1/customers/lookup", params={"phone": FORMS[0]}, headers=headers)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "customer_out_of_scope"
-    wider = bearer(db, make_staff(db, org.other_city, Role.AGENT,
-                                  scope_org_unit_id=org.province.id))
-    assert client.get("/api/v1/customers/lookup", params={"phone": FORMS[0]},
-                      headers=wider).status_code == 200
+    wider = bearer(
+        db, make_staff(db, org.other_city, Role.AGENT, scope_org_unit_id=org.province.id)
+    )
+    assert (
+        client.get(
+            "/api/v1/customers/lookup", params={"phone": FORMS[0]}, headers=wider
+        ).status_code
+        == 200
+    )
 
 
 def test_unmask_needs_a_reason_and_is_audited(client, db: Session, setup) -> None:
@@ -87,8 +121,11 @@ def test_unmask_needs_a_reason_and_is_audited(client, db: Session, setup) -> Non
     url = f"/api/v1/customers/{customer.id}/unmask"
     refused = client.post(url, json={"fields": ["name"], "reason": ""}, headers=headers)
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "reason"
-    shown = client.post(url, json={"fields": ["name", "phones", "id_number"],
-                                   "reason": "来电人身份已核实"}, headers=headers)
+    shown = client.post(
+        url,
+        json={"fields": ["name", "phones", "id_number"], "reason": "来电人身份已核实"},
+        headers=headers,
+    )
     assert shown.status_code == 200
     assert shown.json()["name"] == "张伟" and shown.json()["phones"] == ["13800138000"]
     row = db.scalar(select(AuditLog).where(AuditLog.action == "customer.unmask"))
@@ -107,28 +144,40 @@ def test_create_update_keeps_history_and_status_changes(client, db: Session) -> 
     org = make_org(db)
     package = make_package(db)
     headers = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
-    body = {"name": "李娜", "id_number": valid_id_number("19850612", 222), "numbers": [
-        {"msisdn": "+86 139 1234 5678", "brand": "gotone", "package_code": package.code}]}
-    created = client.post("/api/v1/customers", json=body,
-                          headers={**headers, "Idempotency-Key": "k1"})
+    body = {
+        "name": "李娜",
+        "id_number": valid_id_number("19850612", 222),
+        "numbers": [
+            {"msisdn": "+86 139 1234 5678", "brand": "gotone", "package_code": package.code}
+        ],
+    }
+    created = client.post(
+        "/api/v1/customers", json=body, headers={**headers, "Idempotency-Key": "k1"}
+    )
     assert created.status_code == 201, created.text
     view = created.json()
     assert view["profile"]["gender"] == "female" and view["numbers"][0]["msisdn"] == "13912345678"
     url = f"/api/v1/customers/{view['profile']['id']}"
     etag = f'"{view["profile"]["version"]}"'
-    changed = client.patch(url, json={"address": "广州市越秀区", "reason": "客户来电更新"},
-                           headers={**headers, "If-Match": etag})
+    changed = client.patch(
+        url,
+        json={"address": "广州市越秀区", "reason": "客户来电更新"},
+        headers={**headers, "If-Match": etag},
+    )
     assert changed.status_code == 200
     history = client.get(f"{url}/history", headers=headers).json()
     assert history[0]["changes"]["address"][1] == "广州市越秀区"
-    frozen = client.post(f"{url}/status", json={"status": "frozen", "reason": "客户申请冻结"},
-                         headers=headers)
+    frozen = client.post(
+        f"{url}/status", json={"status": "frozen", "reason": "客户申请冻结"}, headers=headers
+    )
     assert frozen.json()["profile"]["status"] == "frozen"
-    cancelled = client.post(f"{url}/status", json={"status": "cancelled", "reason": "客户销户"},
-                            headers=headers)
+    cancelled = client.post(
+        f"{url}/status", json={"status": "cancelled", "reason": "客户销户"}, headers=headers
+    )
     assert {n["status"] for n in cancelled.json()["numbers"]} == {"cancelled"}, cancelled.text
-    again = client.post(f"{url}/status", json={"status": "active", "reason": "恢复使用"},
-                        headers=headers)
+    again = client.post(
+        f"{url}/status", json={"status": "active", "reason": "恢复使用"}, headers=headers
+    )
     assert again.status_code == 409
     taken = client.post("/api/v1/customers", json={**body, "name": "别人"}, headers=headers)
     assert taken.status_code == 201  # the number was freed by the cancellation
@@ -138,8 +187,10 @@ def test_a_live_number_cannot_be_opened_twice(client, db: Session, setup) -> Non
     org, _, _ = setup
     package = make_package(db)
     headers = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
-    body = {"name": "王芳", "numbers": [{"msisdn": "13800138000", "brand": "gotone",
-                                          "package_code": package.code}]}
+    body = {
+        "name": "王芳",
+        "numbers": [{"msisdn": "13800138000", "brand": "gotone", "package_code": package.code}],
+    }
     response = client.post("/api/v1/customers", json=body, headers=headers)
     assert response.status_code == 409 and response.json()["error"]["code"] == "number_in_use"
 
@@ -151,8 +202,9 @@ def test_tier_follows_the_policy_until_overridden(client, db: Session, setup) ->
     add_spend(db, subscription.id, [add_months(last, -i) for i in range(12)], 45_000)
     headers = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
     url = f"/api/v1/customers/{customer.id}/tier"
-    back_to_policy = client.post(url, json={"tier": None, "reason": "按政策重新评估"},
-                                 headers=headers)
+    back_to_policy = client.post(
+        url, json={"tier": None, "reason": "按政策重新评估"}, headers=headers
+    )
     assert back_to_policy.json()["profile"]["tier"] == "diamond"
     manual = client.post(url, json={"tier": "supreme", "reason": "重要客户特批"}, headers=headers)
     assert manual.json()["profile"]["tier"] == "supreme"
@@ -160,8 +212,10 @@ def test_tier_follows_the_policy_until_overridden(client, db: Session, setup) ->
     history = client.get(f"/api/v1/customers/{customer.id}/tier-history", headers=headers).json()
     assert [h["to_tier"] for h in history[:2]] == ["supreme", "diamond"]
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
-    assert client.post(url, json={"tier": "gold", "reason": "试试看"},
-                       headers=agent).status_code == 403
+    assert (
+        client.post(url, json={"tier": "gold", "reason": "试试看"}, headers=agent).status_code
+        == 403
+    )
 
 
 def test_search_by_name_phone_and_id(client, db: Session, setup) -> None:

@@ -18,12 +18,14 @@ from kefu.demo.generator import GenerateOptions, generate
 def _fingerprint(url: str, seed: int) -> list[tuple]:
     engine = make_engine(url)
     upgrade(engine)
-    generate(engine, GenerateOptions(seed=seed, subscribers=400, enterprises=5, staff=10,
-                                     batch_size=150))
+    generate(
+        engine, GenerateOptions(seed=seed, subscribers=400, enterprises=5, staff=10, batch_size=150)
+    )
     with engine.connect() as connection:
         rows = connection.execute(
             select(Customer.name, Customer.id_number, Customer.tier, Subscription.msisdn)
-            .join(Subscription, Subscription.customer_id == Customer.id).order_by(Subscription.id)
+            .join(Subscription, Subscription.customer_id == Customer.id)
+            .order_by(Subscription.id)
         ).all()
     engine.dispose()
     return [tuple(row) for row in rows]
@@ -57,8 +59,22 @@ def test_cli_generates_checks_and_verifies(tmp_path: Path) -> None:
     generated = runner.invoke(app, ["generate", "--database-url", url, "--subscribers", "200"])
     assert generated.exit_code == 0, generated.output
     assert runner.invoke(app, ["db", "check", "--database-url", url]).exit_code == 0
-    created = runner.invoke(app, ["users", "create", "zhao", "--role", "agent", "--org-unit",
-                                  "GZ", "--password", "long enough pw", "--database-url", url])
+    created = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "zhao",
+            "--role",
+            "agent",
+            "--org-unit",
+            "GZ",
+            "--password",
+            "long enough pw",
+            "--database-url",
+            url,
+        ],
+    )
     assert created.exit_code == 0, created.output
     token = runner.invoke(app, ["users", "token", "zhao", "--database-url", url])
     assert token.output.strip().startswith("kefu_")

@@ -66,16 +66,24 @@ def test_bearer_tokens_authenticate_and_can_be_revoked(client, db: Session) -> N
     headers = bearer(db, staff)
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
     assert client.get("/api/v1/auth/me").status_code == 401
-    assert client.get("/api/v1/auth/me",
-                      headers={"Authorization": "Bearer kefu_nope"}).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": "Bearer kefu_nope"}).status_code
+        == 401
+    )
     token_id = client.get("/api/v1/auth/tokens", headers=headers).json()[0]["id"]
     assert client.delete(f"/api/v1/auth/tokens/{token_id}", headers=headers).status_code == 200
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
 
 def _new_staff(org) -> dict:
-    return {"username": "dave", "display_name": "王大伟", "role": "agent",
-            "org_unit_id": org.city.id, "password": "long enough pw", "skills": []}
+    return {
+        "username": "dave",
+        "display_name": "王大伟",
+        "role": "agent",
+        "org_unit_id": org.city.id,
+        "password": "long enough pw",
+        "skills": [],
+    }
 
 
 def test_staff_creation_is_idempotent_and_audited(client, db: Session) -> None:
@@ -86,8 +94,9 @@ def test_staff_creation_is_idempotent_and_audited(client, db: Session) -> None:
     again = client.post("/api/v1/staff", json=_new_staff(org), headers=keyed)
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
-    other = client.post("/api/v1/staff", json={**_new_staff(org), "display_name": "x"},
-                        headers=keyed)
+    other = client.post(
+        "/api/v1/staff", json={**_new_staff(org), "display_name": "x"}, headers=keyed
+    )
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     duplicate = client.post("/api/v1/staff", json=_new_staff(org), headers=headers)

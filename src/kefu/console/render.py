@@ -29,8 +29,9 @@ def page_language(request: Request, principal: Principal | None) -> str:
         return str(cookie)
     if principal is not None:
         return principal.language
-    return negotiate(request.headers.get("accept-language"),
-                     request.app.state.settings.default_language)
+    return negotiate(
+        request.headers.get("accept-language"), request.app.state.settings.default_language
+    )
 
 
 def optional_principal(request: Request, session: Session) -> Principal | None:
@@ -61,17 +62,25 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
 
 
 def render(
-    request: Request, template: str, principal: Principal | None, status_code: int = 200,
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
     """Render a page in the viewer's language."""
     language = page_language(request, principal)
     return _templates.TemplateResponse(
-        request, template, status_code=status_code,
+        request,
+        template,
+        status_code=status_code,
         context={
             "lang": language,
-            "_": lambda message, **params: gettext(language, message).format(**params)
-            if params else gettext(language, message),
+            "_": lambda message, **params: (
+                gettext(language, message).format(**params)
+                if params
+                else gettext(language, message)
+            ),
             "me": principal,
             "Right": Right,
             "fen": fen,

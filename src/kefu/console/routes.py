@@ -55,9 +55,12 @@ def switch_language(language: str, next: Annotated[str, Query(max_length=500)] =
 
 
 @router.get("/customers", response_class=HTMLResponse)
-def customer_search(request: Request, session: DbSession,
-                    q: Annotated[str | None, Query(max_length=64)] = None,
-                    error: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def customer_search(
+    request: Request,
+    session: DbSession,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    error: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     """Search customers by number, ID card or name."""
     principal = optional_principal(request, session)
     if principal is None:
@@ -70,18 +73,23 @@ def customer_search(request: Request, session: DbSession,
         try:
             params = PageParams(page=1, size=50)
             rows, total = customer_repo.search_customers(
-                session, scope_path=scope_filter(principal), params=params,
-                **customer_service.search_criteria(q.strip()))
-            page = CustomerPage(items=customer_items(session, rows, principal), total=total,
-                                page=1, size=50)
+                session,
+                scope_path=scope_filter(principal),
+                params=params,
+                **customer_service.search_criteria(q.strip()),
+            )
+            page = CustomerPage(
+                items=customer_items(session, rows, principal), total=total, page=1, size=50
+            )
         except KefuError as exc:
             message = error_message(language, exc.code, {"field": exc.field, **exc.params})
     return render(request, "customers/search.html", principal, q=q, page=page, error=message)
 
 
 @router.get("/customers/lookup", response_class=HTMLResponse)
-def customer_lookup(request: Request, session: DbSession,
-                    phone: Annotated[str, Query(max_length=64)] = "") -> Response:
+def customer_lookup(
+    request: Request, session: DbSession, phone: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
     """The agent's quick lookup: straight to the caller's 360 page."""
     principal = optional_principal(request, session)
     if principal is None:
@@ -92,14 +100,25 @@ def customer_lookup(request: Request, session: DbSession,
     except KefuError as exc:
         language = page_language(request, principal)
         message = error_message(language, exc.code, {"field": exc.field, **exc.params})
-        return render(request, "customers/search.html", principal, q=phone, page=None,
-                      error=message, status_code=exc.status_code)
+        return render(
+            request,
+            "customers/search.html",
+            principal,
+            q=phone,
+            page=None,
+            error=message,
+            status_code=exc.status_code,
+        )
     return RedirectResponse(f"/customers/{customer.id}?via={subscription.id}", status_code=303)
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
-def customer_page(customer_id: PathId, request: Request, session: DbSession,
-                  via: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+def customer_page(
+    customer_id: PathId,
+    request: Request,
+    session: DbSession,
+    via: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
     """The customer 360 page, masked unless the viewer may see personal data."""
     principal = optional_principal(request, session)
     if principal is None:
@@ -111,15 +130,30 @@ def customer_page(customer_id: PathId, request: Request, session: DbSession,
         ensure_in_scope(principal, found[1])
     except KefuError as exc:
         message = error_message(page_language(request, principal), exc.code, exc.params)
-        return render(request, "customers/search.html", principal, q="", page=None,
-                      error=message, status_code=404 if found is None else 403)
+        return render(
+            request,
+            "customers/search.html",
+            principal,
+            q="",
+            page=None,
+            error=message,
+            status_code=404 if found is None else 403,
+        )
     matched = _matched_msisdn(session, via, customer_id)
-    view = build_view(session, customer=found[0], unit=found[1], viewer=principal,
-                      matched_msisdn=matched, timezone=request.app.state.settings.timezone)
+    view = build_view(
+        session,
+        customer=found[0],
+        unit=found[1],
+        viewer=principal,
+        matched_msisdn=matched,
+        timezone=request.app.state.settings.timezone,
+    )
     return render(request, "customers/view.html", principal, view=view)
 
 
-def _matched_msisdn(session: DbSession, subscription_id: int | None, customer_id: int) -> str | None:
+def _matched_msisdn(
+    session: DbSession, subscription_id: int | None, customer_id: int
+) -> str | None:
     if subscription_id is None:
         return None
     subscription = session.get(Subscription, subscription_id)
@@ -133,10 +167,13 @@ def _names(session: DbSession) -> tuple[dict[int, str], dict[int, str]]:
 
 
 @router.get("/staff", response_class=HTMLResponse)
-def staff_list(request: Request, session: DbSession,
-               q: Annotated[str | None, Query(max_length=64)] = None,
-               role: Annotated[str | None, Query(max_length=32)] = None,
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+def staff_list(
+    request: Request,
+    session: DbSession,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    role: Annotated[str | None, Query(max_length=32)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
     """Staff administration: everyone in the viewer's scope."""
     principal = optional_principal(request, session)
     if principal is None:
@@ -145,13 +182,21 @@ def staff_list(request: Request, session: DbSession,
         return RedirectResponse("/customers", status_code=303)
     role_filter = Role(role) if role in set(Role) else None
     params = PageParams(page=page, size=50)
-    rows, total = org_repo.staff_page(session, viewer=principal, params=params, q=q,
-                                      role=role_filter)
+    rows, total = org_repo.staff_page(
+        session, viewer=principal, params=params, q=q, role=role_filter
+    )
     units, teams = _names(session)
-    return render(request, "staff/list.html", principal, roles=list(Role), q=q,
-                  role=role_filter.value if role_filter else "", units=units, teams=teams,
-                  page=StaffPage(items=[staff_read(s) for s in rows], total=total, page=page,
-                                 size=50))
+    return render(
+        request,
+        "staff/list.html",
+        principal,
+        roles=list(Role),
+        q=q,
+        role=role_filter.value if role_filter else "",
+        units=units,
+        teams=teams,
+        page=StaffPage(items=[staff_read(s) for s in rows], total=total, page=page, size=50),
+    )
 
 
 @router.get("/staff/new", response_class=HTMLResponse)
@@ -178,5 +223,13 @@ def _staff_form(request: Request, session: DbSession, staff_id: int | None) -> R
     read = staff_read(staff) if staff else None
     skills_text = ", ".join(f"{k.code}:{k.level}" for k in read.skills) if read else ""
     units, teams = _names(session)
-    return render(request, "staff/form.html", principal, staff=read, roles=list(Role),
-                  units=units, teams=teams, skills_text=skills_text)
+    return render(
+        request,
+        "staff/form.html",
+        principal,
+        staff=read,
+        roles=list(Role),
+        units=units,
+        teams=teams,
+        skills_text=skills_text,
+    )

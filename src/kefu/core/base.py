@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -47,7 +47,7 @@ class Base(DeclarativeBase):
     """All kefu tables; constraint names are stable across both databases."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
 class IdMixin:

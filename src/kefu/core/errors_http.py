@@ -42,16 +42,22 @@ LOCATION_KINDS = {"body", "query", "path", "header", "cookie"}
 
 
 def error_response(
-    request: Request, status: int, code: str, *, field: str | None = None,
-    params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+    request: Request,
+    status: int,
+    code: str,
+    *,
+    field: str | None = None,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """The JSON error body ``{"error": {"code", "message", "field"?}}``."""
     language = request_language(request)
     body: dict[str, Any] = {"code": code, "message": error_message(language, code, params or {})}
     if field:
         body["field"] = field
-    return JSONResponse({"error": body}, status_code=status, headers=headers,
-                        media_type="application/json")
+    return JSONResponse(
+        {"error": body}, status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def _field_name(loc: tuple[Any, ...]) -> str | None:
@@ -61,8 +67,14 @@ def _field_name(loc: tuple[Any, ...]) -> str | None:
 
 async def _kefu_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KefuError)
-    return error_response(request, exc.status_code, exc.code, field=exc.field,
-                          params={"field": exc.field, **exc.params}, headers=exc.headers)
+    return error_response(
+        request,
+        exc.status_code,
+        exc.code,
+        field=exc.field,
+        params={"field": exc.field, **exc.params},
+        headers=exc.headers,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -95,8 +107,13 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
 async def _busy(request: Request, exc: Exception) -> JSONResponse:
     # SQLite answers "database is locked" only after the busy timeout; ask to retry.
     if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-        return error_response(request, 429, "too_many_requests",
-                              params={"retry_after": 1}, headers={"Retry-After": "1"})
+        return error_response(
+            request,
+            429,
+            "too_many_requests",
+            params={"retry_after": 1},
+            headers={"Retry-After": "1"},
+        )
     return await _unexpected(request, exc)
 
 

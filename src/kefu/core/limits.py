@@ -33,8 +33,7 @@ class RequestGuard:
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _reject(send, 413, "payload_too_large", language,
-                          {"limit": self.max_body_bytes})
+            await _reject(send, 413, "payload_too_large", language, {"limit": self.max_body_bytes})
             return
         await self._counted(scope, receive, send, language)
 
@@ -60,14 +59,26 @@ class RequestGuard:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _reject(send, 413, "payload_too_large", language,
-                              {"limit": self.max_body_bytes})
+                await _reject(
+                    send, 413, "payload_too_large", language, {"limit": self.max_body_bytes}
+                )
 
 
-async def _reject(send: Send, status: int, code: str, language: str, params: dict[str, Any]) -> None:
-    body = json.dumps({"error": {"code": code, "message": error_message(language, code, params)}},
-                      ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+async def _reject(
+    send: Send, status: int, code: str, language: str, params: dict[str, Any]
+) -> None:
+    body = json.dumps(
+        {"error": {"code": code, "message": error_message(language, code, params)}},
+        ensure_ascii=False,
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

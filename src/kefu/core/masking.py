@@ -4,7 +4,26 @@ from __future__ import annotations
 
 # Two-character surnames common enough that masking after one character would leak.
 COMPOUND_SURNAMES = frozenset(
-    ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门"]
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "令狐",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+    ]
 )
 
 

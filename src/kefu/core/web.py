@@ -47,7 +47,9 @@ def request_language(request: Request) -> str:
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in SUPPORTED_LANGUAGES:
         return str(cookie)
-    return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
+    return negotiate(
+        request.headers.get("accept-language"), request.app.state.settings.default_language
+    )
 
 
 def client_ip(request: Request) -> str:

@@ -1,1 +1,1 @@
-"""Customers: subscribers and enterprise (集团) customers, numbers, packages, tiers, the 360 view."""
+"""Customers: subscribers, enterprise (集团) customers, numbers, packages, tiers, 360 view."""

@@ -19,7 +19,10 @@ def _check_people(session: Session, values: dict[str, object]) -> None:
     for field in ("account_manager_id", "sales_rep_id"):
         if values.get(field) and session.get(Staff, values[field]) is None:
             raise NotFound("staff_not_found", field=field)
-    if values.get("channel_agent_id") and session.get(ChannelAgent, values["channel_agent_id"]) is None:
+    if (
+        values.get("channel_agent_id")
+        and session.get(ChannelAgent, values["channel_agent_id"]) is None
+    ):
         raise NotFound("not_found", field="channel_agent_id")
 
 
@@ -35,8 +38,14 @@ def create_enterprise(session: Session, *, data: EnterpriseCreate, by: Principal
     enterprise = Enterprise(**values, org_unit_id=unit.id)
     session.add(enterprise)
     session.flush()
-    audit.record(session, actor=by, action="enterprise.create", entity_type="enterprise",
-                 entity_id=enterprise.id, details=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=by,
+        action="enterprise.create",
+        entity_type="enterprise",
+        entity_id=enterprise.id,
+        details=data.model_dump(mode="json"),
+    )
     return enterprise
 
 
@@ -44,16 +53,26 @@ def update_enterprise(
     session: Session, *, enterprise: Enterprise, data: EnterpriseUpdate, by: Principal
 ) -> Enterprise:
     """Change an enterprise; changed fields go to history."""
-    values = {k: v for k, v in data.model_dump(exclude_unset=True).items()
-              if v is not None or k.endswith("_id")}
+    values = {
+        k: v
+        for k, v in data.model_dump(exclude_unset=True).items()
+        if v is not None or k.endswith("_id")
+    }
     _check_people(session, values)
     changes = apply_changes(enterprise, values)
     if changes:
         session.flush()
-        record_changes(session, entity_type="enterprise", entity_id=enterprise.id,
-                       changes=changes, actor=by)
-        audit.record(session, actor=by, action="enterprise.update", entity_type="enterprise",
-                     entity_id=enterprise.id, details={"fields": sorted(changes)})
+        record_changes(
+            session, entity_type="enterprise", entity_id=enterprise.id, changes=changes, actor=by
+        )
+        audit.record(
+            session,
+            actor=by,
+            action="enterprise.update",
+            entity_type="enterprise",
+            entity_id=enterprise.id,
+            details={"fields": sorted(changes)},
+        )
     return enterprise
 
 
@@ -62,12 +81,24 @@ def add_contact(
 ) -> EnterpriseContact:
     """Add a contact person to an enterprise."""
     phone = normalize_phone(data.phone) if data.phone else None
-    contact = EnterpriseContact(enterprise_id=enterprise.id, name=data.name, title=data.title,
-                                phone=phone, email=data.email, is_key=data.is_key)
+    contact = EnterpriseContact(
+        enterprise_id=enterprise.id,
+        name=data.name,
+        title=data.title,
+        phone=phone,
+        email=data.email,
+        is_key=data.is_key,
+    )
     session.add(contact)
     session.flush()
-    audit.record(session, actor=by, action="enterprise.contact_add", entity_type="enterprise",
-                 entity_id=enterprise.id, details={"contact_id": contact.id})
+    audit.record(
+        session,
+        actor=by,
+        action="enterprise.contact_add",
+        entity_type="enterprise",
+        entity_id=enterprise.id,
+        details={"contact_id": contact.id},
+    )
     return contact
 
 
@@ -82,6 +113,12 @@ def add_contract(
     contract = Contract(enterprise_id=enterprise.id, **data.model_dump())
     session.add(contract)
     session.flush()
-    audit.record(session, actor=by, action="enterprise.contract_add", entity_type="enterprise",
-                 entity_id=enterprise.id, details={"contract": data.number})
+    audit.record(
+        session,
+        actor=by,
+        action="enterprise.contract_add",
+        entity_type="enterprise",
+        entity_id=enterprise.id,
+        details={"contract": data.number},
+    )
     return contract

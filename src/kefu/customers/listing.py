@@ -33,7 +33,8 @@ def customer_items(
             id=customer.id,
             name=mask_name(customer.name) if masked else customer.name,
             id_number=(mask_id_number(customer.id_number) if masked else customer.id_number)
-            if customer.id_number else None,
+            if customer.id_number
+            else None,
             status=customer.status,
             tier=customer.tier,
             org_unit=unit.name,
@@ -47,9 +48,13 @@ def contact_read(contact: EnterpriseContact, viewer: Principal) -> ContactRead:
     """A contact with the phone masked unless allowed."""
     masked = not viewer.has(Right.PII_VIEW)
     return ContactRead(
-        id=contact.id, name=contact.name, title=contact.title,
+        id=contact.id,
+        name=contact.name,
+        title=contact.title,
         phone=show_phone(contact.phone, masked) if contact.phone else None,
-        email=contact.email, is_key=contact.is_key, active=contact.active,
+        email=contact.email,
+        is_key=contact.is_key,
+        active=contact.active,
     )
 
 
@@ -62,12 +67,20 @@ def enterprise_read(
     people = repository.staff_brief(
         session, [enterprise.account_manager_id or 0, enterprise.sales_rep_id or 0]
     )
-    agent = session.get(ChannelAgent, enterprise.channel_agent_id) \
-        if enterprise.channel_agent_id else None
+    agent = (
+        session.get(ChannelAgent, enterprise.channel_agent_id)
+        if enterprise.channel_agent_id
+        else None
+    )
     return EnterpriseRead(
-        id=enterprise.id, name=enterprise.name, credit_code=enterprise.credit_code,
-        industry=enterprise.industry, scale=enterprise.scale, grade=enterprise.grade,
-        business_type=enterprise.business_type, address=enterprise.address,
+        id=enterprise.id,
+        name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        industry=enterprise.industry,
+        scale=enterprise.scale,
+        grade=enterprise.grade,
+        business_type=enterprise.business_type,
+        address=enterprise.address,
         org_unit=OrgBrief(id=unit.id, name=unit.name, name_en=unit.name_en),
         account_manager=staff_brief(people.get(enterprise.account_manager_id or 0), masked),
         sales_rep=staff_brief(people.get(enterprise.sales_rep_id or 0), masked),
@@ -75,8 +88,9 @@ def enterprise_read(
         status=enterprise.status,
         member_count=repository.enterprise_members(session, enterprise.id),
         contacts=[contact_read(c, viewer) for c in repository.contacts(session, enterprise.id)],
-        contracts=[ContractRead.model_validate(c)
-                   for c in repository.contracts(session, enterprise.id)],
+        contracts=[
+            ContractRead.model_validate(c) for c in repository.contracts(session, enterprise.id)
+        ],
         version=enterprise.version,
     )
 
@@ -85,8 +99,10 @@ PERSONAL_FIELDS = frozenset({"name", "id_number", "address", "email", "birth_dat
 
 
 def _masked_changes(changes: dict[str, list[object]]) -> dict[str, list[object]]:
-    return {field: (["***", "***"] if field in PERSONAL_FIELDS else values)
-            for field, values in changes.items()}
+    return {
+        field: (["***", "***"] if field in PERSONAL_FIELDS else values)
+        for field, values in changes.items()
+    }
 
 
 def history_rows(
@@ -100,6 +116,12 @@ def history_rows(
         .order_by(ChangeHistory.changed_at.desc(), ChangeHistory.id.desc())
         .limit(500)
     )
-    return [HistoryRead(changed_at=row.changed_at, actor_id=row.actor_id, reason=row.reason,
-                        changes=_masked_changes(row.change_map()) if masked
-                        else row.change_map()) for row in rows]
+    return [
+        HistoryRead(
+            changed_at=row.changed_at,
+            actor_id=row.actor_id,
+            reason=row.reason,
+            changes=_masked_changes(row.change_map()) if masked else row.change_map(),
+        )
+        for row in rows
+    ]

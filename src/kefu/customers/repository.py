@@ -106,10 +106,13 @@ def tier_rules(session: Session) -> list[TierRule]:
 
 def tier_history(session: Session, customer_id: int) -> list[TierChange]:
     """A customer's tier changes, newest first."""
-    return list(session.scalars(
-        select(TierChange).where(TierChange.customer_id == customer_id)
-        .order_by(TierChange.changed_at.desc(), TierChange.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(TierChange)
+            .where(TierChange.customer_id == customer_id)
+            .order_by(TierChange.changed_at.desc(), TierChange.id.desc())
+        )
+    )
 
 
 def _scoped(query, scope_path: str | None):  # type: ignore[no-untyped-def]
@@ -164,8 +167,7 @@ def average_monthly_spend(session: Session, customer_id: int, first: int, last: 
     rows = session.execute(
         select(MonthlySpend.month, func.sum(MonthlySpend.amount_fen))
         .join(Subscription, Subscription.id == MonthlySpend.subscription_id)
-        .where(Subscription.customer_id == customer_id,
-               MonthlySpend.month.between(first, last))
+        .where(Subscription.customer_id == customer_id, MonthlySpend.month.between(first, last))
         .group_by(MonthlySpend.month)
     ).all()
     if not rows:
@@ -193,18 +195,24 @@ def enterprise_members(session: Session, enterprise_id: int) -> int:
 
 def contacts(session: Session, enterprise_id: int) -> list[EnterpriseContact]:
     """An enterprise's contacts, key people first."""
-    return list(session.scalars(
-        select(EnterpriseContact).where(EnterpriseContact.enterprise_id == enterprise_id)
-        .order_by(EnterpriseContact.is_key.desc(), EnterpriseContact.id)
-    ))
+    return list(
+        session.scalars(
+            select(EnterpriseContact)
+            .where(EnterpriseContact.enterprise_id == enterprise_id)
+            .order_by(EnterpriseContact.is_key.desc(), EnterpriseContact.id)
+        )
+    )
 
 
 def contracts(session: Session, enterprise_id: int) -> list[Contract]:
     """An enterprise's contracts, latest first."""
-    return list(session.scalars(
-        select(Contract).where(Contract.enterprise_id == enterprise_id)
-        .order_by(Contract.starts_on.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Contract)
+            .where(Contract.enterprise_id == enterprise_id)
+            .order_by(Contract.starts_on.desc())
+        )
+    )
 
 
 def contract_by_number(session: Session, number: str) -> Contract | None:

@@ -63,7 +63,10 @@ def _owning_unit(session: Session, unit_id: int | None, by: Principal) -> OrgUni
 def _check_links(session: Session, values: dict[str, Any]) -> None:
     if values.get("enterprise_id") and session.get(Enterprise, values["enterprise_id"]) is None:
         raise NotFound("enterprise_not_found", field="enterprise_id")
-    if values.get("account_manager_id") and session.get(Staff, values["account_manager_id"]) is None:
+    if (
+        values.get("account_manager_id")
+        and session.get(Staff, values["account_manager_id"]) is None
+    ):
         raise NotFound("staff_not_found", field="account_manager_id")
 
 
@@ -75,18 +78,28 @@ def create_customer(session: Session, *, data: CustomerCreate, by: Principal) ->
     id_number = normalize_id_number(data.id_number) if data.id_number else None
     birth, gender = _birth_and_gender(id_number)
     customer = Customer(
-        **values | {"gender": data.gender or gender or Gender.UNKNOWN,
-                    "customer_since": data.customer_since or local_today()},
-        id_number=id_number, birth_date=birth, org_unit_id=unit.id,
+        **values
+        | {
+            "gender": data.gender or gender or Gender.UNKNOWN,
+            "customer_since": data.customer_since or local_today(),
+        },
+        id_number=id_number,
+        birth_date=birth,
+        org_unit_id=unit.id,
     )
     session.add(customer)
     session.flush()
     for number in data.numbers:
         add_number(session, customer=customer, data=number, by=by, audited=False)
     tiers.apply_policy(session, customer=customer, by=by)
-    audit.record(session, actor=by, action="customer.create", entity_type="customer",
-                 entity_id=customer.id, details={"org_unit_id": unit.id,
-                                                 "numbers": len(data.numbers)})
+    audit.record(
+        session,
+        actor=by,
+        action="customer.create",
+        entity_type="customer",
+        entity_id=customer.id,
+        details={"org_unit_id": unit.id, "numbers": len(data.numbers)},
+    )
     return customer
 
 
@@ -105,10 +118,23 @@ def update_customer(
     changes = apply_changes(customer, values)
     if changes:
         session.flush()
-        record_changes(session, entity_type="customer", entity_id=customer.id,
-                       changes=changes, actor=by, reason=data.reason)
-        audit.record(session, actor=by, action="customer.update", entity_type="customer",
-                     entity_id=customer.id, reason=data.reason, details={"fields": sorted(changes)})
+        record_changes(
+            session,
+            entity_type="customer",
+            entity_id=customer.id,
+            changes=changes,
+            actor=by,
+            reason=data.reason,
+        )
+        audit.record(
+            session,
+            actor=by,
+            action="customer.update",
+            entity_type="customer",
+            entity_id=customer.id,
+            reason=data.reason,
+            details={"fields": sorted(changes)},
+        )
     return customer
 
 
@@ -117,23 +143,43 @@ def change_status(
 ) -> Customer:
     """Freeze, reactivate or cancel a customer; cancelling closes every number."""
     if status not in CUSTOMER_TRANSITIONS[customer.status]:
-        raise Conflict("invalid_status_change", field="status",
-                       from_status=str(customer.status), to_status=status.value)
+        raise Conflict(
+            "invalid_status_change",
+            field="status",
+            from_status=str(customer.status),
+            to_status=status.value,
+        )
     changes = apply_changes(customer, {"status": status})
     if status == CustomerStatus.CANCELLED:
         for subscription, _ in repository.numbers_with_packages(session, customer.id):
             if subscription.status != SubscriptionStatus.CANCELLED:
                 _set_number_status(subscription, SubscriptionStatus.CANCELLED)
     session.flush()
-    record_changes(session, entity_type="customer", entity_id=customer.id, changes=changes,
-                   actor=by, reason=reason)
-    audit.record(session, actor=by, action=f"customer.{status.value}", entity_type="customer",
-                 entity_id=customer.id, reason=reason)
+    record_changes(
+        session,
+        entity_type="customer",
+        entity_id=customer.id,
+        changes=changes,
+        actor=by,
+        reason=reason,
+    )
+    audit.record(
+        session,
+        actor=by,
+        action=f"customer.{status.value}",
+        entity_type="customer",
+        entity_id=customer.id,
+        reason=reason,
+    )
     return customer
 
 
 def add_number(
-    session: Session, *, customer: Customer, data: NumberCreate, by: Principal,
+    session: Session,
+    *,
+    customer: Customer,
+    data: NumberCreate,
+    by: Principal,
     audited: bool = True,
 ) -> Subscription:
     """Open a number for a customer (409 when the number is live elsewhere)."""
@@ -144,14 +190,24 @@ def add_number(
     if package is None:
         raise NotFound("package_not_found", field="package_code")
     subscription = Subscription(
-        msisdn=msisdn, customer_id=customer.id, brand=data.brand, package_id=package.id,
-        opened_on=data.opened_on or local_today(), balance_fen=data.balance_fen,
+        msisdn=msisdn,
+        customer_id=customer.id,
+        brand=data.brand,
+        package_id=package.id,
+        opened_on=data.opened_on or local_today(),
+        balance_fen=data.balance_fen,
     )
     session.add(subscription)
     session.flush()
     if audited:
-        audit.record(session, actor=by, action="number.open", entity_type="customer",
-                     entity_id=customer.id, details={"subscription_id": subscription.id})
+        audit.record(
+            session,
+            actor=by,
+            action="number.open",
+            entity_type="customer",
+            entity_id=customer.id,
+            details={"subscription_id": subscription.id},
+        )
     return subscription
 
 
@@ -162,21 +218,41 @@ def _set_number_status(subscription: Subscription, status: SubscriptionStatus) -
 
 
 def change_number_status(
-    session: Session, *, subscription: Subscription, status: SubscriptionStatus, reason: str,
+    session: Session,
+    *,
+    subscription: Subscription,
+    status: SubscriptionStatus,
+    reason: str,
     by: Principal,
 ) -> Subscription:
     """Suspend, resume or cancel one number."""
     if status not in SUBSCRIPTION_TRANSITIONS[subscription.status]:
-        raise Conflict("invalid_status_change", field="status",
-                       from_status=str(subscription.status), to_status=status.value)
+        raise Conflict(
+            "invalid_status_change",
+            field="status",
+            from_status=str(subscription.status),
+            to_status=status.value,
+        )
     before = subscription.status
     _set_number_status(subscription, status)
     session.flush()
-    record_changes(session, entity_type="subscription", entity_id=subscription.id,
-                   changes={"status": [before, status]}, actor=by, reason=reason)
-    audit.record(session, actor=by, action=f"number.{status.value}", entity_type="customer",
-                 entity_id=subscription.customer_id, reason=reason,
-                 details={"subscription_id": subscription.id})
+    record_changes(
+        session,
+        entity_type="subscription",
+        entity_id=subscription.id,
+        changes={"status": [before, status]},
+        actor=by,
+        reason=reason,
+    )
+    audit.record(
+        session,
+        actor=by,
+        action=f"number.{status.value}",
+        entity_type="customer",
+        entity_id=subscription.customer_id,
+        reason=reason,
+        details={"subscription_id": subscription.id},
+    )
     return subscription
 
 
@@ -184,9 +260,15 @@ def unmask(
     session: Session, *, customer: Customer, request: UnmaskRequest, by: Principal
 ) -> UnmaskResult:
     """Reveal personal fields for a stated reason; the audit row is written first."""
-    row = audit.record(session, actor=by, action="customer.unmask", entity_type="customer",
-                       entity_id=customer.id, reason=request.reason,
-                       details={"fields": sorted(set(request.fields))})
+    row = audit.record(
+        session,
+        actor=by,
+        action="customer.unmask",
+        entity_type="customer",
+        entity_id=customer.id,
+        reason=request.reason,
+        details={"fields": sorted(set(request.fields))},
+    )
     values: dict[str, Any] = {"audit_seq": row.seq}
     for field in set(request.fields):
         if field == "phones":

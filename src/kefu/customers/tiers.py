@@ -30,13 +30,25 @@ def policy_tier(session: Session, *, customer: Customer) -> Tier:
 
 
 def _change(
-    session: Session, customer: Customer, tier: Tier, source: TierSource, reason: str,
+    session: Session,
+    customer: Customer,
+    tier: Tier,
+    source: TierSource,
+    reason: str,
     by: Principal | None,
 ) -> None:
     if customer.tier == tier and customer.tier_source == source:
         return
-    session.add(TierChange(customer_id=customer.id, from_tier=customer.tier, to_tier=tier,
-                           source=source, reason=reason, actor_id=by.staff_id if by else None))
+    session.add(
+        TierChange(
+            customer_id=customer.id,
+            from_tier=customer.tier,
+            to_tier=tier,
+            source=source,
+            reason=reason,
+            actor_id=by.staff_id if by else None,
+        )
+    )
     customer.tier, customer.tier_source = tier, source
     session.flush()
 
@@ -45,8 +57,9 @@ def apply_policy(session: Session, *, customer: Customer, by: Principal | None) 
     """Re-evaluate a customer's tier; a manual override is left in place."""
     if customer.tier_source == TierSource.MANUAL:
         return customer.tier
-    _change(session, customer, policy_tier(session, customer=customer), TierSource.POLICY,
-            "policy", by)
+    _change(
+        session, customer, policy_tier(session, customer=customer), TierSource.POLICY, "policy", by
+    )
     return customer.tier
 
 
@@ -60,9 +73,15 @@ def override(
         target, source = tier, TierSource.MANUAL
     before = customer.tier
     _change(session, customer, target, source, reason, by)
-    audit.record(session, actor=by, action="customer.tier_override", entity_type="customer",
-                 entity_id=customer.id, reason=reason,
-                 details={"from": before, "to": target, "source": source})
+    audit.record(
+        session,
+        actor=by,
+        action="customer.tier_override",
+        entity_type="customer",
+        entity_id=customer.id,
+        reason=reason,
+        details={"from": before, "to": target, "source": source},
+    )
     return customer
 
 
@@ -77,6 +96,11 @@ def replace_rules(session: Session, *, rules: list[TierRuleItem], by: Principal)
         rule.min_avg_monthly_spend_fen = item.min_avg_monthly_spend_fen
         rule.min_tenure_months = item.min_tenure_months
     session.flush()
-    audit.record(session, actor=by, action="tier_rules.update", entity_type="tier_rules",
-                 details={"rules": [item.model_dump(mode="json") for item in rules]})
+    audit.record(
+        session,
+        actor=by,
+        action="tier_rules.update",
+        entity_type="tier_rules",
+        details={"rules": [item.model_dump(mode="json") for item in rules]},
+    )
     return repository.tier_rules(session)

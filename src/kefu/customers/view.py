@@ -38,8 +38,9 @@ def staff_brief(staff: Staff | None, masked: bool) -> StaffBrief | None:
     """A staff member's name and (masked) phone."""
     if staff is None:
         return None
-    phone = staff.phone and (show_phone(staff.phone, masked) if staff.phone.startswith("+")
-                             else staff.phone)
+    phone = staff.phone and (
+        show_phone(staff.phone, masked) if staff.phone.startswith("+") else staff.phone
+    )
     return StaffBrief(id=staff.id, display_name=staff.display_name, phone=phone)
 
 
@@ -52,7 +53,9 @@ def _profile(customer: Customer, unit: OrgUnit, masked: bool, today: date) -> Pr
         id_number=(mask_id_number(id_number) if masked else id_number) if id_number else None,
         birth_date=None if masked else customer.birth_date,
         address=mask_address(customer.address) if masked else customer.address,
-        email=(mask_email(customer.email) if masked else customer.email) if customer.email else None,
+        email=(mask_email(customer.email) if masked else customer.email)
+        if customer.email
+        else None,
         language=customer.language,
         status=customer.status,
         tier=customer.tier,
@@ -115,7 +118,8 @@ def build_view(
     numbers = repository.numbers_with_packages(session, customer.id)
     enterprise = (
         repository.enterprise_with_unit(session, customer.enterprise_id)
-        if customer.enterprise_id else None
+        if customer.enterprise_id
+        else None
     )
     manager_ids = [customer.account_manager_id or 0]
     if enterprise is not None:
@@ -125,7 +129,10 @@ def build_view(
     if enterprise is not None:
         ent = enterprise[0]
         enterprise_brief = EnterpriseBrief(
-            id=ent.id, name=ent.name, grade=ent.grade, industry=ent.industry,
+            id=ent.id,
+            name=ent.name,
+            grade=ent.grade,
+            industry=ent.industry,
             account_manager=staff_brief(managers.get(ent.account_manager_id or 0), masked),
         )
     manager = managers.get(customer.account_manager_id or 0)

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
-from stdnum.cn import ric
 from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.orm import Session
+from stdnum.cn import ric
 
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
@@ -97,7 +97,9 @@ class _Context:
     brand_counters: dict[Brand, int]
 
 
-def generate(engine: Engine, options: GenerateOptions, progress: Progress | None = None) -> GenerateResult:
+def generate(
+    engine: Engine, options: GenerateOptions, progress: Progress | None = None
+) -> GenerateResult:
     """Fill an empty, migrated database with a demo center."""
     factory = make_sessionmaker(engine)
     result = GenerateResult()
@@ -120,23 +122,47 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     agents = _channel_agents(session, rng, fake, cities)
     managers = [s.id for s in staff if s.role == Role.ACCOUNT_MANAGER]
     enterprises = _enterprises(session, rng, fake, cities, managers, staff, agents, options)
-    rules = sorted(((Tier(r.tier), r.min_avg_monthly_spend_fen, r.min_tenure_months)
-                    for r in session.scalars(select(TierRule))),
-                   key=lambda rule: TIER_RANK[rule[0]], reverse=True)
+    rules = sorted(
+        (
+            (Tier(r.tier), r.min_avg_monthly_spend_fen, r.min_tenure_months)
+            for r in session.scalars(select(TierRule))
+        ),
+        key=lambda rule: TIER_RANK[rule[0]],
+        reverse=True,
+    )
     result.counts.update(org_units=len(cities) + 2, staff=len(staff), enterprises=len(enterprises))
     return _Context(
-        rng=rng, fake=fake, today=local_today(), cities=cities, packages=packages,
-        managers=managers, enterprise_ids=[e.id for e in enterprises], rules=rules,
+        rng=rng,
+        fake=fake,
+        today=local_today(),
+        cities=cities,
+        packages=packages,
+        managers=managers,
+        enterprise_ids=[e.id for e in enterprises],
+        rules=rules,
         names=[fake.name() for _ in range(6000)],
         streets=[f"{rng.choice(ref.ROADS)}{rng.randint(1, 999)}号" for _ in range(3000)],
         brand_counters={brand: 0 for brand in Brand},
     )
 
 
-def _unit(session: Session, code: str, name: str, name_en: str, level: OrgLevel,
-          parent: OrgUnit | None, region: str) -> OrgUnit:
-    unit = OrgUnit(code=code, name=name, name_en=name_en, level=level, region_code=region,
-                   parent_id=parent.id if parent else None)
+def _unit(
+    session: Session,
+    code: str,
+    name: str,
+    name_en: str,
+    level: OrgLevel,
+    parent: OrgUnit | None,
+    region: str,
+) -> OrgUnit:
+    unit = OrgUnit(
+        code=code,
+        name=name,
+        name_en=name_en,
+        level=level,
+        region_code=region,
+        parent_id=parent.id if parent else None,
+    )
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -147,8 +173,10 @@ def _org(session: Session, options: GenerateOptions) -> list[OrgUnit]:
     hq = _unit(session, "HQ", "集团客服总部", "Headquarters", OrgLevel.HQ, None, "")
     code, name, name_en, region = ref.PROVINCE
     province = _unit(session, code, name, name_en, OrgLevel.PROVINCE, hq, region)
-    cities = [_unit(session, *city[:3], OrgLevel.CITY, province, city[3])
-              for city in ref.CITIES[: max(1, min(options.cities, len(ref.CITIES)))]]
+    cities = [
+        _unit(session, *city[:3], OrgLevel.CITY, province, city[3])
+        for city in ref.CITIES[: max(1, min(options.cities, len(ref.CITIES)))]
+    ]
     for city in cities:
         for team in ref.TEAM_NAMES:
             session.add(Team(name=team, org_unit_id=city.id))
@@ -161,25 +189,41 @@ def _skills(session: Session) -> None:
     session.flush()
 
 
-def _staff(session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit],
-           size: int) -> list[Staff]:
+def _staff(
+    session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit], size: int
+) -> list[Staff]:
     province, cities = units[0], units[1:]
     demo_hash = hash_password(ref.DEMO_PASSWORD)
     teams = {t.org_unit_id: t.id for t in session.scalars(select(Team).order_by(Team.id.desc()))}
-    staff = [Staff(username=username, display_name=name, role=role, password_hash=demo_hash,
-                   org_unit_id=(province if where == "province" else cities[0]).id,
-                   team_id=None if where == "province" else teams[cities[0].id],
-                   phone=f"+86139{20000000 + i:08d}", email=f"{username}@kefu.example.cn")
-             for i, (username, name, role, where) in enumerate(ref.DEMO_LOGINS)]
+    staff = [
+        Staff(
+            username=username,
+            display_name=name,
+            role=role,
+            password_hash=demo_hash,
+            org_unit_id=(province if where == "province" else cities[0]).id,
+            team_id=None if where == "province" else teams[cities[0].id],
+            phone=f"+86139{20000000 + i:08d}",
+            email=f"{username}@kefu.example.cn",
+        )
+        for i, (username, name, role, where) in enumerate(ref.DEMO_LOGINS)
+    ]
     skills = list(session.scalars(select(Skill)))
     for n in range(max(0, size - len(staff))):
         city = cities[n % len(cities)]
-        staff.append(Staff(
-            username=f"staff{n + 1:04d}", display_name=fake.name(), role=_role(rng),
-            org_unit_id=city.id, team_id=teams[city.id], password_hash=None,
-            phone=f"+86139{30000000 + n:08d}", email=f"staff{n + 1:04d}@kefu.example.cn",
-            language="en" if rng.random() < 0.05 else "zh-CN",
-        ))
+        staff.append(
+            Staff(
+                username=f"staff{n + 1:04d}",
+                display_name=fake.name(),
+                role=_role(rng),
+                org_unit_id=city.id,
+                team_id=teams[city.id],
+                password_hash=None,
+                phone=f"+86139{30000000 + n:08d}",
+                email=f"staff{n + 1:04d}@kefu.example.cn",
+                language="en" if rng.random() < 0.05 else "zh-CN",
+            )
+        )
     session.add_all(staff)
     session.flush()
     for member in staff:
@@ -199,38 +243,60 @@ def _role(rng: random.Random) -> Role:
 
 
 def _packages(session: Session) -> dict[Brand, list[Package]]:
-    rows = [Package(code=c, name=n, name_en=e, brand=b, monthly_fee_fen=f)
-            for c, n, e, b, f in ref.PACKAGES]
+    rows = [
+        Package(code=c, name=n, name_en=e, brand=b, monthly_fee_fen=f)
+        for c, n, e, b, f in ref.PACKAGES
+    ]
     session.add_all(rows)
     session.flush()
     return {brand: [p for p in rows if p.brand == brand] for brand in Brand}
 
 
-def _channel_agents(session: Session, rng: random.Random, fake: Faker,
-                    units: list[OrgUnit]) -> list[ChannelAgent]:
-    agents = [ChannelAgent(code=f"CA{n:03d}", name=f"{fake.company()}（代理商）",
-                           org_unit_id=rng.choice(units[1:]).id) for n in range(1, 13)]
+def _channel_agents(
+    session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit]
+) -> list[ChannelAgent]:
+    agents = [
+        ChannelAgent(
+            code=f"CA{n:03d}",
+            name=f"{fake.company()}（代理商）",
+            org_unit_id=rng.choice(units[1:]).id,
+        )
+        for n in range(1, 13)
+    ]
     session.add_all(agents)
     session.flush()
     return agents
 
 
-def _enterprises(session: Session, rng: random.Random, fake: Faker, units: list[OrgUnit],
-                 managers: list[int], staff: list[Staff], agents: list[ChannelAgent],
-                 options: GenerateOptions) -> list[Enterprise]:
+def _enterprises(
+    session: Session,
+    rng: random.Random,
+    fake: Faker,
+    units: list[OrgUnit],
+    managers: list[int],
+    staff: list[Staff],
+    agents: list[ChannelAgent],
+    options: GenerateOptions,
+) -> list[Enterprise]:
     reps = [s.id for s in staff if s.role in (Role.ACCOUNT_MANAGER, Role.SUPERVISOR)]
     rows = []
     for n in range(options.enterprises):
         grade = rng.choices(list(EnterpriseGrade), weights=[1, 3, 6, 10])[0]
-        rows.append(Enterprise(
-            name=fake.company(), credit_code=_credit_code(rng, n),
-            industry=rng.choice(list(Industry)), scale=rng.choice(list(EnterpriseScale)),
-            grade=grade, business_type=rng.choice(list(BusinessType)),
-            address=fake.address()[:120], org_unit_id=rng.choice(units[1:]).id,
-            account_manager_id=rng.choice(managers) if managers else None,
-            sales_rep_id=rng.choice(reps) if reps else None,
-            channel_agent_id=rng.choice(agents).id if rng.random() < 0.3 else None,
-        ))
+        rows.append(
+            Enterprise(
+                name=fake.company(),
+                credit_code=_credit_code(rng, n),
+                industry=rng.choice(list(Industry)),
+                scale=rng.choice(list(EnterpriseScale)),
+                grade=grade,
+                business_type=rng.choice(list(BusinessType)),
+                address=fake.address()[:120],
+                org_unit_id=rng.choice(units[1:]).id,
+                account_manager_id=rng.choice(managers) if managers else None,
+                sales_rep_id=rng.choice(reps) if reps else None,
+                channel_agent_id=rng.choice(agents).id if rng.random() < 0.3 else None,
+            )
+        )
     session.add_all(rows)
     session.flush()
     for enterprise in rows:
@@ -243,26 +309,44 @@ def _credit_code(rng: random.Random, n: int) -> str:
     return f"91440{n:05d}{rng.randrange(10**8):08d}"
 
 
-def _contacts_and_contracts(session: Session, rng: random.Random, fake: Faker,
-                            enterprise: Enterprise) -> None:
+def _contacts_and_contracts(
+    session: Session, rng: random.Random, fake: Faker, enterprise: Enterprise
+) -> None:
     titles = ["总经理", "行政主管", "IT 经理", "财务经理", "采购专员"]
     for i in range(rng.randint(1, 4)):
-        session.add(EnterpriseContact(
-            enterprise_id=enterprise.id, name=fake.name(), title=rng.choice(titles),
-            phone=f"+86137{rng.randrange(10**8):08d}", email=fake.company_email(), is_key=i == 0,
-        ))
+        session.add(
+            EnterpriseContact(
+                enterprise_id=enterprise.id,
+                name=fake.name(),
+                title=rng.choice(titles),
+                phone=f"+86137{rng.randrange(10**8):08d}",
+                email=fake.company_email(),
+                is_key=i == 0,
+            )
+        )
     for i in range(rng.randint(1, 2)):
         start = date(2021 + rng.randint(0, 4), rng.randint(1, 12), 1)
-        session.add(Contract(
-            enterprise_id=enterprise.id, number=f"HT{enterprise.id:05d}-{i + 1}",
-            title=rng.choice(["集团V网服务协议", "互联网专线合同", "行业短信合同", "物联网连接合同"]),
-            starts_on=start, ends_on=start + timedelta(days=365 * rng.randint(1, 3)),
-            value_fen=rng.randint(5, 500) * 100_000,
-        ))
+        session.add(
+            Contract(
+                enterprise_id=enterprise.id,
+                number=f"HT{enterprise.id:05d}-{i + 1}",
+                title=rng.choice(
+                    ["集团V网服务协议", "互联网专线合同", "行业短信合同", "物联网连接合同"]
+                ),
+                starts_on=start,
+                ends_on=start + timedelta(days=365 * rng.randint(1, 3)),
+                value_fen=rng.randint(5, 500) * 100_000,
+            )
+        )
 
 
-def _customers(engine: Engine, ctx: _Context, options: GenerateOptions,
-               result: GenerateResult, progress: Progress) -> None:
+def _customers(
+    engine: Engine,
+    ctx: _Context,
+    options: GenerateOptions,
+    result: GenerateResult,
+    progress: Progress,
+) -> None:
     writer = _BulkWriter(engine)
     customer_id, subscription_id = writer.next_ids()
     done = 0
@@ -270,14 +354,18 @@ def _customers(engine: Engine, ctx: _Context, options: GenerateOptions,
         size = min(options.batch_size, options.subscribers - done)
         batch = _Batch()
         for _ in range(size):
-            customer_id, subscription_id = _one_customer(ctx, options, batch, customer_id,
-                                                         subscription_id, result)
+            customer_id, subscription_id = _one_customer(
+                ctx, options, batch, customer_id, subscription_id, result
+            )
         writer.write(batch)
         done += size
         progress("subscribers", size)
     writer.finish()
-    result.counts.update(customers=done, subscriptions=writer.counts["subscriptions"],
-                         monthly_spend=writer.counts["monthly_spend"])
+    result.counts.update(
+        customers=done,
+        subscriptions=writer.counts["subscriptions"],
+        monthly_spend=writer.counts["monthly_spend"],
+    )
 
 
 @dataclass
@@ -287,10 +375,18 @@ class _Batch:
     spend: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _one_customer(ctx: _Context, options: GenerateOptions, batch: _Batch, customer_id: int,
-                  subscription_id: int, result: GenerateResult) -> tuple[int, int]:
+def _one_customer(
+    ctx: _Context,
+    options: GenerateOptions,
+    batch: _Batch,
+    customer_id: int,
+    subscription_id: int,
+    result: GenerateResult,
+) -> tuple[int, int]:
     rng = ctx.rng
-    city = rng.choices(ctx.cities[1:], weights=[35, 30, 15, 12, 8, 6, 5, 4][: len(ctx.cities) - 1])[0]
+    city = rng.choices(ctx.cities[1:], weights=[35, 30, 15, 12, 8, 6, 5, 4][: len(ctx.cities) - 1])[
+        0
+    ]
     since = ctx.today - timedelta(days=rng.randint(45, 20 * 365))
     brands = [_brand(rng)] + ([_brand(rng)] if rng.random() < 0.15 else [])
     status = rng.choices(list(CustomerStatus), weights=[97, 1.5, 1.5])[0]
@@ -299,8 +395,9 @@ def _one_customer(ctx: _Context, options: GenerateOptions, batch: _Batch, custom
         msisdn = _msisdn(ctx, brand)
         if len(result.sample_numbers) < 5 and city.id == ctx.cities[1].id and status == "active":
             result.sample_numbers.append(msisdn)
-        batch.subscriptions.append(_subscription_row(ctx, subscription_id, customer_id, msisdn,
-                                                     brand, since, status))
+        batch.subscriptions.append(
+            _subscription_row(ctx, subscription_id, customer_id, msisdn, brand, since, status)
+        )
         for month, amount in _spend(ctx, brand, since, options.months):
             batch.spend.append((subscription_id, month, amount))
             monthly_totals[month] = monthly_totals.get(month, 0) + amount
@@ -341,37 +438,83 @@ def _tier(ctx: _Context, totals: dict[int, int], since: date) -> Tier:
     return Tier.NORMAL
 
 
-def _subscription_row(ctx: _Context, sid: int, cid: int, msisdn: str, brand: Brand,
-                      since: date, customer_status: str) -> tuple[Any, ...]:
+def _subscription_row(
+    ctx: _Context, sid: int, cid: int, msisdn: str, brand: Brand, since: date, customer_status: str
+) -> tuple[Any, ...]:
     rng, now = ctx.rng, utcnow()
     package = rng.choice(ctx.packages[brand])
-    status = SubscriptionStatus.CANCELLED if customer_status == CustomerStatus.CANCELLED else \
-        (SubscriptionStatus.SUSPENDED if rng.random() < 0.03 else SubscriptionStatus.ACTIVE)
-    balance = rng.randint(-8000, -100) if status == SubscriptionStatus.SUSPENDED else \
-        rng.randint(0, 40000) if rng.random() > 0.04 else rng.randint(-3000, -100)
+    status = (
+        SubscriptionStatus.CANCELLED
+        if customer_status == CustomerStatus.CANCELLED
+        else (SubscriptionStatus.SUSPENDED if rng.random() < 0.03 else SubscriptionStatus.ACTIVE)
+    )
+    balance = (
+        rng.randint(-8000, -100)
+        if status == SubscriptionStatus.SUSPENDED
+        else rng.randint(0, 40000)
+        if rng.random() > 0.04
+        else rng.randint(-3000, -100)
+    )
     closed = ctx.today - timedelta(days=rng.randint(1, 30)) if status == "cancelled" else None
-    return (sid, msisdn, cid, brand.value, package.id, status.value, since, closed, balance,
-            now, now, 1)
+    return (
+        sid,
+        msisdn,
+        cid,
+        brand.value,
+        package.id,
+        status.value,
+        since,
+        closed,
+        balance,
+        now,
+        now,
+        1,
+    )
 
 
-def _customer_row(ctx: _Context, cid: int, city: OrgUnit, since: date, status: str,
-                  tier: Tier) -> tuple[Any, ...]:
+def _customer_row(
+    ctx: _Context, cid: int, city: OrgUnit, since: date, status: str, tier: Tier
+) -> tuple[Any, ...]:
     rng, now = ctx.rng, utcnow()
     birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
     gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
     sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
     id_number = _id_number(city.region_code, birth, rng.randrange(10) * 100 + sequence)
-    enterprise = rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 \
+    enterprise = (
+        rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 else None
+    )
+    manager = (
+        rng.choice(ctx.managers)
+        if ctx.managers and TIER_RANK[tier] >= 2 and rng.random() < 0.6
         else None
-    manager = rng.choice(ctx.managers) if ctx.managers and TIER_RANK[tier] >= 2 and \
-        rng.random() < 0.6 else None
+    )
     city_name = city.name.removesuffix("分公司")
     district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
     address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"
-    return (cid, rng.choice(ctx.names), gender.value, id_number, birth, address,
-            None if rng.random() < 0.6 else f"user{cid}@example.cn", "zh-CN", city.id, since,
-            status, tier.value, TierSource.POLICY.value, enterprise, manager,
-            rng.random() < 0.01, rng.random() < 0.03, rng.random() < 0.4, "", now, now, 1)
+    return (
+        cid,
+        rng.choice(ctx.names),
+        gender.value,
+        id_number,
+        birth,
+        address,
+        None if rng.random() < 0.6 else f"user{cid}@example.cn",
+        "zh-CN",
+        city.id,
+        since,
+        status,
+        tier.value,
+        TierSource.POLICY.value,
+        enterprise,
+        manager,
+        rng.random() < 0.01,
+        rng.random() < 0.03,
+        rng.random() < 0.4,
+        "",
+        now,
+        now,
+        1,
+    )
 
 
 def _id_number(region: str, birth: date, sequence: int) -> str:
@@ -384,13 +527,44 @@ def _id_number(region: str, birth: date, sequence: int) -> str:
     return number
 
 
-CUSTOMER_COLUMNS = ("id", "name", "gender", "id_number", "birth_date", "address", "email",
-                    "language", "org_unit_id", "customer_since", "status", "tier", "tier_source",
-                    "enterprise_id", "account_manager_id", "sensitive", "do_not_call",
-                    "marketing_consent", "note", "created_at", "updated_at", "version")
-SUBSCRIPTION_COLUMNS = ("id", "msisdn", "customer_id", "brand", "package_id", "status",
-                        "opened_on", "closed_on", "balance_fen", "created_at", "updated_at",
-                        "version")
+CUSTOMER_COLUMNS = (
+    "id",
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "address",
+    "email",
+    "language",
+    "org_unit_id",
+    "customer_since",
+    "status",
+    "tier",
+    "tier_source",
+    "enterprise_id",
+    "account_manager_id",
+    "sensitive",
+    "do_not_call",
+    "marketing_consent",
+    "note",
+    "created_at",
+    "updated_at",
+    "version",
+)
+SUBSCRIPTION_COLUMNS = (
+    "id",
+    "msisdn",
+    "customer_id",
+    "brand",
+    "package_id",
+    "status",
+    "opened_on",
+    "closed_on",
+    "balance_fen",
+    "created_at",
+    "updated_at",
+    "version",
+)
 SPEND_COLUMNS = ("subscription_id", "month", "amount_fen")
 
 
@@ -409,18 +583,20 @@ class _BulkWriter:
         return customer + 1, subscription + 1
 
     def write(self, batch: _Batch) -> None:
-        parts = ((Customer.__table__, CUSTOMER_COLUMNS, batch.customers, "customers"),
-                 (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions,
-                  "subscriptions"),
-                 (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"))
+        parts = (
+            (Customer.__table__, CUSTOMER_COLUMNS, batch.customers, "customers"),
+            (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions, "subscriptions"),
+            (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"),
+        )
         with self.engine.begin() as connection:
             for table, columns, rows, name in parts:
                 if rows:
                     self._insert(connection, table, columns, rows)  # type: ignore[arg-type]
                     self.counts[name] += len(rows)
 
-    def _insert(self, connection: Any, table: Table, columns: tuple[str, ...],
-                rows: list[tuple[Any, ...]]) -> None:
+    def _insert(
+        self, connection: Any, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
         if self.postgres:
             raw = connection.connection.driver_connection
             sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
@@ -428,8 +604,9 @@ class _BulkWriter:
                 for row in rows:
                     copy.write_row(row)
         else:
-            connection.execute(table.insert(), [dict(zip(columns, row, strict=True))
-                                                for row in rows])
+            connection.execute(
+                table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
+            )
 
     def finish(self) -> None:
         """Move PostgreSQL id sequences past the ids assigned here."""
@@ -437,7 +614,10 @@ class _BulkWriter:
             return
         with self.engine.begin() as connection:
             for table in ("customers", "subscriptions"):
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                    )
+                )
             connection.execute(text("ANALYZE"))

@@ -47,8 +47,13 @@ PREFIXES = {
     Brand.EASYOWN: ["134", "151", "152", "158", "159", "183", "184", "172"],
 }
 # Share of the staff by role (the rest are agents) and the demo logins.
-ROLE_SHARE = [(Role.BACK_OFFICE, 0.12), (Role.TEAM_LEAD, 0.08), (Role.QA, 0.05),
-              (Role.ACCOUNT_MANAGER, 0.12), (Role.SUPERVISOR, 0.04)]
+ROLE_SHARE = [
+    (Role.BACK_OFFICE, 0.12),
+    (Role.TEAM_LEAD, 0.08),
+    (Role.QA, 0.05),
+    (Role.ACCOUNT_MANAGER, 0.12),
+    (Role.SUPERVISOR, 0.04),
+]
 DEMO_PASSWORD = "kefu-demo-2026"
 DEMO_LOGINS = [
     ("admin", "系统管理员", Role.ADMIN, "province"),
@@ -68,5 +73,21 @@ DISTRICTS = {
     "HZ": ["惠城区", "惠阳区"],
     "JM": ["蓬江区", "江海区"],
 }
-ROADS = ["中山路", "人民路", "建设路", "解放路", "东风路", "滨江路", "花园路", "学院路", "工业大道",
-         "环城路", "新华路", "迎宾大道", "海滨路", "体育路", "文化路", "南湖路"]
+ROADS = [
+    "中山路",
+    "人民路",
+    "建设路",
+    "解放路",
+    "东风路",
+    "滨江路",
+    "花园路",
+    "学院路",
+    "工业大道",
+    "环城路",
+    "新华路",
+    "迎宾大道",
+    "海滨路",
+    "体育路",
+    "文化路",
+    "南湖路",
+]

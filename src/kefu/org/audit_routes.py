@@ -48,7 +48,9 @@ class VerifyRead(BaseModel):
 
 @router.get("", response_model=Page[AuditRead])
 def list_audit(
-    _: CanReadAudit, session: DbSession, params: Paging,
+    _: CanReadAudit,
+    session: DbSession,
+    params: Paging,
     action: Annotated[str | None, Query(max_length=64)] = None,
     actor_id: Annotated[RefId | None, Query()] = None,
     entity_type: Annotated[str | None, Query(max_length=32)] = None,
@@ -56,15 +58,21 @@ def list_audit(
 ) -> Page[AuditRead]:
     """Audit rows, newest first, filtered."""
     query = select(AuditLog)
-    for column, value in ((AuditLog.action, action), (AuditLog.actor_id, actor_id),
-                          (AuditLog.entity_type, entity_type), (AuditLog.entity_id, entity_id)):
+    for column, value in (
+        (AuditLog.action, action),
+        (AuditLog.actor_id, actor_id),
+        (AuditLog.entity_type, entity_type),
+        (AuditLog.entity_id, entity_id),
+    ):
         if value is not None:
             query = query.where(column == value)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditLog.seq.desc()).offset(params.offset)
-                           .limit(params.size))
-    items = [AuditRead(**{**_columns(row), "details": json.loads(row.details or "{}")})
-             for row in rows]
+    rows = session.scalars(
+        query.order_by(AuditLog.seq.desc()).offset(params.offset).limit(params.size)
+    )
+    items = [
+        AuditRead(**{**_columns(row), "details": json.loads(row.details or "{}")}) for row in rows
+    ]
     return Page[AuditRead](items=items, total=total, page=params.page, size=params.size)
 
 
@@ -76,5 +84,10 @@ def _columns(row: AuditLog) -> dict[str, Any]:
 def verify_chain(_: CanReadAudit, session: DbSession) -> VerifyRead:
     """Walk the hash chain and report any altered, missing or relinked row."""
     report = audit.verify(session)
-    return VerifyRead(ok=report.ok, rows=report.rows, head_seq=report.head_seq,
-                      head_hash=report.head_hash, problems=report.problems[:100])
+    return VerifyRead(
+        ok=report.ok,
+        rows=report.rows,
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+        problems=report.problems[:100],
+    )

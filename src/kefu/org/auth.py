@@ -40,8 +40,9 @@ def check_throttle(session: Session, *, username: str, ip: str, settings: Settin
         if count >= limit and oldest is not None:
             wait = math.ceil((oldest + window - now).total_seconds())
             retry_after = max(wait, 1)
-            raise TooManyRequests(headers={"Retry-After": str(retry_after)},
-                                  retry_after=retry_after)
+            raise TooManyRequests(
+                headers={"Retry-After": str(retry_after)}, retry_after=retry_after
+            )
 
 
 def login(
@@ -58,29 +59,45 @@ def login(
     if not staff.active:
         return LoginOutcome(None, NotAuthenticated("account_disabled"))
     staff.last_login_at = utcnow()
-    audit.record(session, actor=None, actor_name=staff.username, ip=ip, action="auth.login",
-                 entity_type="staff", entity_id=staff.id)
+    audit.record(
+        session,
+        actor=None,
+        actor_name=staff.username,
+        ip=ip,
+        action="auth.login",
+        entity_type="staff",
+        entity_id=staff.id,
+    )
     return LoginOutcome(staff)
 
 
-def create_token(session: Session, *, staff_id: int, name: str, by: Principal | None) -> tuple[
-    ApiToken, str
-]:
+def create_token(
+    session: Session, *, staff_id: int, name: str, by: Principal | None
+) -> tuple[ApiToken, str]:
     """A new bearer token for a staff member; the secret is returned once."""
     secret, digest = new_api_token()
     token = ApiToken(staff_id=staff_id, name=name, digest=digest)
     session.add(token)
     session.flush()
-    audit.record(session, actor=by, actor_name="cli", action="token.create", entity_type="staff",
-                 entity_id=staff_id, details={"token_id": token.id, "name": name})
+    audit.record(
+        session,
+        actor=by,
+        actor_name="cli",
+        action="token.create",
+        entity_type="staff",
+        entity_id=staff_id,
+        details={"token_id": token.id, "name": name},
+    )
     return token, secret
 
 
 def tokens_of(session: Session, staff_id: int) -> list[ApiToken]:
     """A staff member's tokens, newest first."""
-    return list(session.scalars(
-        select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(session: Session, *, token_id: int, by: Principal) -> ApiToken:
@@ -90,6 +107,12 @@ def revoke_token(session: Session, *, token_id: int, by: Principal) -> ApiToken:
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        audit.record(session, actor=by, action="token.revoke", entity_type="staff",
-                     entity_id=by.staff_id, details={"token_id": token.id})
+        audit.record(
+            session,
+            actor=by,
+            action="token.revoke",
+            entity_type="staff",
+            entity_id=by.staff_id,
+            details={"token_id": token.id},
+        )
     return token

@@ -64,11 +64,20 @@ def staff_read(staff: Staff) -> StaffRead:
     """A staff record with its skills."""
     skills = [SkillLevel(code=row.skill.code, level=row.level) for row in staff.skills]
     return StaffRead(
-        id=staff.id, username=staff.username, display_name=staff.display_name, role=staff.role,
-        org_unit_id=staff.org_unit_id, team_id=staff.team_id,
-        scope_org_unit_id=staff.scope_org_unit_id, language=staff.language, email=staff.email,
-        phone=staff.phone, active=staff.active, last_login_at=staff.last_login_at,
-        version=staff.version, skills=sorted(skills, key=lambda item: item.code),
+        id=staff.id,
+        username=staff.username,
+        display_name=staff.display_name,
+        role=staff.role,
+        org_unit_id=staff.org_unit_id,
+        team_id=staff.team_id,
+        scope_org_unit_id=staff.scope_org_unit_id,
+        language=staff.language,
+        email=staff.email,
+        phone=staff.phone,
+        active=staff.active,
+        last_login_at=staff.last_login_at,
+        version=staff.version,
+        skills=sorted(skills, key=lambda item: item.code),
     )
 
 
@@ -76,15 +85,26 @@ def staff_read(staff: Staff) -> StaffRead:
 def login(data: LoginRequest, request: Request, response: Response, session: DbSession) -> MeRead:
     """Sign in; sets the console session cookie and returns the CSRF token to send back."""
     settings = request.app.state.settings
-    outcome = auth.login(session, username=data.username, password=data.password,
-                         ip=client_ip(request), settings=settings)
+    outcome = auth.login(
+        session,
+        username=data.username,
+        password=data.password,
+        ip=client_ip(request),
+        settings=settings,
+    )
     session.commit()  # failed attempts must count even though the request fails
     if outcome.error is not None or outcome.staff is None:
         raise outcome.error or NotFound()
     signer: SessionSigner = request.app.state.signer
     cookie, session_data = signer.issue(outcome.staff.id, outcome.staff.session_epoch)
-    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
-                        secure=settings.cookie_secure, max_age=settings.session_max_age_seconds)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=settings.session_max_age_seconds,
+    )
     principal = principal_for(session, outcome.staff.id)
     assert principal is not None
     return me_read(principal, session_data.csrf)
@@ -111,10 +131,13 @@ def list_tokens(principal: CurrentPrincipal, session: DbSession) -> list[TokenRe
 
 
 @router.post("/auth/tokens", response_model=TokenCreated, status_code=201)
-def create_token(data: TokenCreate, principal: CurrentPrincipal, session: DbSession) -> TokenCreated:
+def create_token(
+    data: TokenCreate, principal: CurrentPrincipal, session: DbSession
+) -> TokenCreated:
     """A new bearer token for the caller; its secret is shown only in this response."""
-    token, secret = auth.create_token(session, staff_id=principal.staff_id, name=data.name,
-                                      by=principal)
+    token, secret = auth.create_token(
+        session, staff_id=principal.staff_id, name=data.name, by=principal
+    )
     return TokenCreated(**TokenRead.model_validate(token).model_dump(), token=secret)
 
 
@@ -131,34 +154,53 @@ def list_org_units(_: CurrentPrincipal, session: DbSession) -> list[OrgUnitRead]
 
 
 @router.post("/org/units", response_model=OrgUnitRead, status_code=201)
-def create_org_unit(data: OrgUnitCreate, principal: CanWriteOrg, session: DbSession,
-                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+def create_org_unit(
+    data: OrgUnitCreate,
+    principal: CanWriteOrg,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a unit to the tree."""
     if data.code in {unit.code for unit in repository.org_units(session)}:
         raise Conflict("duplicate", field="code")
     status, body = run_once(
-        session, key=idempotency_key, actor_id=principal.staff_id, operation="org_unit.create",
-        payload=data, create=lambda: OrgUnitRead.model_validate(
-            service.create_org_unit(session, data=data, by=principal)),
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="org_unit.create",
+        payload=data,
+        create=lambda: OrgUnitRead.model_validate(
+            service.create_org_unit(session, data=data, by=principal)
+        ),
     )
     return JSONResponse(body, status_code=status)
 
 
 @router.get("/org/teams", response_model=list[TeamRead])
-def list_teams(_: CurrentPrincipal, session: DbSession,
-               org_unit_id: Annotated[RefId | None, Query()] = None) -> list[TeamRead]:
+def list_teams(
+    _: CurrentPrincipal, session: DbSession, org_unit_id: Annotated[RefId | None, Query()] = None
+) -> list[TeamRead]:
     """Teams, optionally of one unit."""
     return [TeamRead.model_validate(team) for team in repository.teams(session, org_unit_id)]
 
 
 @router.post("/org/teams", response_model=TeamRead, status_code=201)
-def create_team(data: TeamCreate, principal: CanWriteOrg, session: DbSession,
-                idempotency_key: IdempotencyKey = None) -> JSONResponse:
+def create_team(
+    data: TeamCreate,
+    principal: CanWriteOrg,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a team (班组)."""
     status, body = run_once(
-        session, key=idempotency_key, actor_id=principal.staff_id, operation="team.create",
-        payload=data, create=lambda: TeamRead.model_validate(
-            service.create_team(session, data=data, by=principal)),
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="team.create",
+        payload=data,
+        create=lambda: TeamRead.model_validate(
+            service.create_team(session, data=data, by=principal)
+        ),
     )
     return JSONResponse(body, status_code=status)
 
@@ -170,13 +212,22 @@ def list_skills(_: CurrentPrincipal, session: DbSession) -> list[SkillRead]:
 
 
 @router.post("/org/skills", response_model=SkillRead, status_code=201)
-def create_skill(data: SkillCreate, principal: CanWriteOrg, session: DbSession,
-                 idempotency_key: IdempotencyKey = None) -> JSONResponse:
+def create_skill(
+    data: SkillCreate,
+    principal: CanWriteOrg,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a routing skill."""
     status, body = run_once(
-        session, key=idempotency_key, actor_id=principal.staff_id, operation="skill.create",
-        payload=data, create=lambda: SkillRead.model_validate(
-            service.create_skill(session, data=data, by=principal)),
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="skill.create",
+        payload=data,
+        create=lambda: SkillRead.model_validate(
+            service.create_skill(session, data=data, by=principal)
+        ),
     )
     return JSONResponse(body, status_code=status)
 
@@ -192,20 +243,35 @@ def list_staff(
     active: bool | None = None,
 ) -> StaffPage:
     """Staff in the caller's scope, filtered and paged."""
-    rows, total = repository.staff_page(session, viewer=principal, params=params, q=q,
-                                        role=role, org_unit_id=org_unit_id, active=active)
-    return StaffPage(items=[staff_read(s) for s in rows], total=total, page=params.page,
-                     size=params.size)
+    rows, total = repository.staff_page(
+        session,
+        viewer=principal,
+        params=params,
+        q=q,
+        role=role,
+        org_unit_id=org_unit_id,
+        active=active,
+    )
+    return StaffPage(
+        items=[staff_read(s) for s in rows], total=total, page=params.page, size=params.size
+    )
 
 
 @router.post("/staff", response_model=StaffRead, status_code=201)
-def create_staff(data: StaffCreate, principal: CanWriteStaff, session: DbSession,
-                 idempotency_key: IdempotencyKey = None) -> JSONResponse:
+def create_staff(
+    data: StaffCreate,
+    principal: CanWriteStaff,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a staff member."""
     status, body = run_once(
-        session, key=idempotency_key, actor_id=principal.staff_id, operation="staff.create",
-        payload=data, create=lambda: staff_read(
-            service.create_staff(session, data=data, by=principal)),
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="staff.create",
+        payload=data,
+        create=lambda: staff_read(service.create_staff(session, data=data, by=principal)),
     )
     return JSONResponse(body, status_code=status)
 
@@ -218,8 +284,9 @@ def _load_staff(session: DbSession, staff_id: int) -> Staff:
 
 
 @router.get("/staff/{staff_id}", response_model=StaffRead)
-def get_staff(staff_id: PathId, _: CanReadStaff, session: DbSession,
-              response: Response) -> StaffRead:
+def get_staff(
+    staff_id: PathId, _: CanReadStaff, session: DbSession, response: Response
+) -> StaffRead:
     """One staff member; the ETag carries the version for a later If-Match."""
     staff = _load_staff(session, staff_id)
     response.headers["ETag"] = etag(staff.version)
@@ -227,8 +294,14 @@ def get_staff(staff_id: PathId, _: CanReadStaff, session: DbSession,
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffRead)
-def update_staff(staff_id: PathId, data: StaffUpdate, version: IfMatch,
-                 principal: CanWriteStaff, session: DbSession, response: Response) -> StaffRead:
+def update_staff(
+    staff_id: PathId,
+    data: StaffUpdate,
+    version: IfMatch,
+    principal: CanWriteStaff,
+    session: DbSession,
+    response: Response,
+) -> StaffRead:
     """Change a staff member; a stale If-Match is a 409."""
     staff = _load_staff(session, staff_id)
     if staff.version != version:
@@ -240,11 +313,13 @@ def update_staff(staff_id: PathId, data: StaffUpdate, version: IfMatch,
 
 
 @router.put("/staff/{staff_id}/password", status_code=204)
-def set_password(staff_id: PathId, data: PasswordSet, principal: CanWriteStaff,
-                 session: DbSession) -> Response:
+def set_password(
+    staff_id: PathId, data: PasswordSet, principal: CanWriteStaff, session: DbSession
+) -> Response:
     """Set a staff member's password; their open sessions end."""
-    service.set_password(session, staff=_load_staff(session, staff_id), password=data.password,
-                         by=principal)
+    service.set_password(
+        session, staff=_load_staff(session, staff_id), password=data.password, by=principal
+    )
     return Response(status_code=204)
 
 

@@ -40,8 +40,14 @@ def create_org_unit(session: Session, *, data: OrgUnitCreate, by: Principal | No
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     session.flush()
-    audit.record(session, actor=by, action="org_unit.create", entity_type="org_unit",
-                 entity_id=unit.id, details=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=by,
+        action="org_unit.create",
+        entity_type="org_unit",
+        entity_id=unit.id,
+        details=data.model_dump(mode="json"),
+    )
     return unit
 
 
@@ -52,8 +58,14 @@ def create_team(session: Session, *, data: TeamCreate, by: Principal | None) -> 
     team = Team(name=data.name, org_unit_id=data.org_unit_id)
     session.add(team)
     session.flush()
-    audit.record(session, actor=by, action="team.create", entity_type="team",
-                 entity_id=team.id, details=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=by,
+        action="team.create",
+        entity_type="team",
+        entity_id=team.id,
+        details=data.model_dump(mode="json"),
+    )
     return team
 
 
@@ -64,8 +76,14 @@ def create_skill(session: Session, *, data: SkillCreate, by: Principal | None) -
     skill = Skill(**data.model_dump())
     session.add(skill)
     session.flush()
-    audit.record(session, actor=by, action="skill.create", entity_type="skill",
-                 entity_id=skill.id, details=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=by,
+        action="skill.create",
+        entity_type="skill",
+        entity_id=skill.id,
+        details=data.model_dump(mode="json"),
+    )
     return skill
 
 
@@ -105,8 +123,9 @@ def create_staff(session: Session, *, data: StaffCreate, by: Principal | None) -
     """Add a staff member with role, placement and skills."""
     if repository.staff_by_username(session, data.username) is not None:
         raise Conflict("duplicate", field="username")
-    _check_placement(session, org_unit_id=data.org_unit_id, team_id=data.team_id,
-                     scope_id=data.scope_org_unit_id)
+    _check_placement(
+        session, org_unit_id=data.org_unit_id, team_id=data.team_id, scope_id=data.scope_org_unit_id
+    )
     staff = Staff(
         **data.model_dump(exclude={"password", "skills"}),
         password_hash=_check_password(data.password) if data.password else None,
@@ -114,8 +133,14 @@ def create_staff(session: Session, *, data: StaffCreate, by: Principal | None) -
     staff.skills = _skill_rows(session, data.skills)
     session.add(staff)
     session.flush()
-    audit.record(session, actor=by, action="staff.create", entity_type="staff", entity_id=staff.id,
-                 details=data.model_dump(mode="json", exclude={"password"}))
+    audit.record(
+        session,
+        actor=by,
+        action="staff.create",
+        entity_type="staff",
+        entity_id=staff.id,
+        details=data.model_dump(mode="json", exclude={"password"}),
+    )
     return staff
 
 
@@ -131,8 +156,11 @@ def _guard_self(staff: Staff, changes: dict[str, Any], by: Principal) -> None:
 def update_staff(session: Session, *, staff: Staff, data: StaffUpdate, by: Principal) -> Staff:
     """Change a staff member's record, keeping history; disabling ends their sessions."""
     values = data.model_dump(exclude_unset=True, exclude={"skills"})
-    values = {key: value for key, value in values.items() if value is not None or key in
-              {"team_id", "scope_org_unit_id", "email", "phone"}}
+    values = {
+        key: value
+        for key, value in values.items()
+        if value is not None or key in {"team_id", "scope_org_unit_id", "email", "phone"}
+    }
     _guard_self(staff, values, by)
     _check_placement(
         session,
@@ -158,8 +186,9 @@ def set_password(session: Session, *, staff: Staff, password: str, by: Principal
     staff.password_hash = _check_password(password)
     staff.session_epoch += 1
     session.flush()
-    audit.record(session, actor=by, action="staff.set_password", entity_type="staff",
-                 entity_id=staff.id)
+    audit.record(
+        session, actor=by, action="staff.set_password", entity_type="staff", entity_id=staff.id
+    )
 
 
 def _record(
@@ -169,5 +198,11 @@ def _record(
         return
     session.flush()
     record_changes(session, entity_type="staff", entity_id=staff.id, changes=changes, actor=by)
-    audit.record(session, actor=by, action=action, entity_type="staff", entity_id=staff.id,
-                 details={"changes": changes})
+    audit.record(
+        session,
+        actor=by,
+        action=action,
+        entity_type="staff",
+        entity_id=staff.id,
+        details={"changes": changes},
+    )
