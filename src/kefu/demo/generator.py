@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import Engine, Table, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
@@ -44,12 +44,12 @@ from kefu.customers.models import (
     Customer,
     Enterprise,
     EnterpriseContact,
-    MonthlySpend,
     Package,
-    Subscription,
     TierRule,
 )
 from kefu.demo import reference as ref
+from kefu.demo.bulk import Batch as _Batch
+from kefu.demo.bulk import BulkWriter as _BulkWriter
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
 
@@ -368,13 +368,6 @@ def _customers(
     )
 
 
-@dataclass
-class _Batch:
-    customers: list[tuple[Any, ...]] = field(default_factory=list)
-    subscriptions: list[tuple[Any, ...]] = field(default_factory=list)
-    spend: list[tuple[Any, ...]] = field(default_factory=list)
-
-
 def _one_customer(
     ctx: _Context,
     options: GenerateOptions,
@@ -525,99 +518,3 @@ def _id_number(region: str, birth: date, sequence: int) -> str:
         if ric.is_valid(number):
             return number
     return number
-
-
-CUSTOMER_COLUMNS = (
-    "id",
-    "name",
-    "gender",
-    "id_number",
-    "birth_date",
-    "address",
-    "email",
-    "language",
-    "org_unit_id",
-    "customer_since",
-    "status",
-    "tier",
-    "tier_source",
-    "enterprise_id",
-    "account_manager_id",
-    "sensitive",
-    "do_not_call",
-    "marketing_consent",
-    "note",
-    "created_at",
-    "updated_at",
-    "version",
-)
-SUBSCRIPTION_COLUMNS = (
-    "id",
-    "msisdn",
-    "customer_id",
-    "brand",
-    "package_id",
-    "status",
-    "opened_on",
-    "closed_on",
-    "balance_fen",
-    "created_at",
-    "updated_at",
-    "version",
-)
-SPEND_COLUMNS = ("subscription_id", "month", "amount_fen")
-
-
-class _BulkWriter:
-    """Writes batches in their own transactions: COPY on PostgreSQL, executemany on SQLite."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.postgres = engine.dialect.name == "postgresql"
-        self.counts = {"customers": 0, "subscriptions": 0, "monthly_spend": 0}
-
-    def next_ids(self) -> tuple[int, int]:
-        with self.engine.connect() as connection:
-            customer = connection.scalar(select(func.max(Customer.id))) or 0
-            subscription = connection.scalar(select(func.max(Subscription.id))) or 0
-        return customer + 1, subscription + 1
-
-    def write(self, batch: _Batch) -> None:
-        parts = (
-            (Customer.__table__, CUSTOMER_COLUMNS, batch.customers, "customers"),
-            (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions, "subscriptions"),
-            (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"),
-        )
-        with self.engine.begin() as connection:
-            for table, columns, rows, name in parts:
-                if rows:
-                    self._insert(connection, table, columns, rows)  # type: ignore[arg-type]
-                    self.counts[name] += len(rows)
-
-    def _insert(
-        self, connection: Any, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-    ) -> None:
-        if self.postgres:
-            raw = connection.connection.driver_connection
-            sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            connection.execute(
-                table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
-            )
-
-    def finish(self) -> None:
-        """Move PostgreSQL id sequences past the ids assigned here."""
-        if not self.postgres:
-            return
-        with self.engine.begin() as connection:
-            for table in ("customers", "subscriptions"):
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-                    )
-                )
-            connection.execute(text("ANALYZE"))
