@@ -9,13 +9,10 @@ directory there, and reused on later runs of the same size.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from kefu.core.db import make_engine, make_sessionmaker
+from benchmarks.http_load import lookup_load
+from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
 from kefu.core.migrate import upgrade
 from kefu.core.rbac import Principal, Role, rights_for
 from kefu.customers import service
@@ -117,11 +115,12 @@ def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
     odd = [f"+86 {n[3:6]}-{n[6:10]}-{n[10:]}" for n in numbers]
     timings, reference = [], []
     for raw in odd[:200]:  # warm the caches
-        with factory() as session:
+        with unit_of_work(factory) as session:
             service.find_by_phone(session, raw_phone=raw)
     for index, raw in enumerate(odd):
         started = time.perf_counter()
-        with factory() as session:
+        # unit_of_work ends reads with COMMIT, as a request does (see core.web.end_read).
+        with unit_of_work(factory) as session:
             subscription, customer, unit = service.find_by_phone(session, raw_phone=raw)
             build_view(
                 session,
@@ -132,7 +131,7 @@ def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
             )
         timings.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        with factory() as session:
+        with unit_of_work(factory) as session:
             session.get(Customer, index + 1)
         reference.append((time.perf_counter() - started) * 1000)
     engine.dispose()
@@ -149,7 +148,6 @@ def lookup_in_process(url: str, iterations: int = 3000) -> dict[str, Any]:
 
 
 def _token(url: str) -> str:
-    from kefu.core.db import unit_of_work
     from kefu.org import auth, repository
 
     factory = make_sessionmaker(make_engine(url))
@@ -158,77 +156,6 @@ def _token(url: str) -> str:
         assert staff is not None
         _, secret = auth.create_token(session, staff_id=staff.id, name="bench", by=None)
     return secret
-
-
-async def _load(
-    base: str, token: str, numbers: list[str], seconds: float, concurrency: int
-) -> list[float]:
-    import httpx
-
-    timings: list[float] = []
-    deadline = time.perf_counter() + seconds
-    headers = {"Authorization": f"Bearer {token}"}
-
-    async def worker(client: httpx.AsyncClient, offset: int) -> None:
-        index = offset
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            response = await client.get(
-                "/api/v1/customers/lookup", params={"phone": numbers[index % len(numbers)]}
-            )
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.text
-            index += concurrency
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-        await asyncio.gather(*(worker(client, i) for i in range(concurrency)))
-    return timings
-
-
-def lookup_over_http(url: str, seconds: float = 20, concurrency: int = 16) -> dict[str, Any]:
-    """Lookups against `kefu serve --workers 2` at the given concurrency."""
-    token = _token(url)
-    numbers = _sample_numbers(make_engine(url), 2000)
-    port = 8931
-    env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_DEMO_MODE": "true"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(port)], env=env
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz")
-        asyncio.run(_load(f"http://127.0.0.1:{port}", token, numbers, 3, concurrency))
-        timings = asyncio.run(
-            _load(f"http://127.0.0.1:{port}", token, numbers, seconds, concurrency)
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    p99 = _percentile(timings, 0.99)
-    return {
-        "requests": len(timings),
-        "seconds": seconds,
-        "concurrency": concurrency,
-        "throughput_rps": round(len(timings) / seconds, 1),
-        "p50_ms": round(statistics.median(timings), 2),
-        "p99_ms": round(p99, 2),
-        "target_p99_ms": 50,
-        "meets_target": p99 <= 50,
-        "note": "load client runs on the same 2 cores as the server",
-    }
-
-
-def _wait_for(url: str) -> None:
-    import httpx
-
-    for _ in range(200):
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def main() -> None:
@@ -246,8 +173,8 @@ def main() -> None:
             "generator": generation,
             "lookup_in_process": lookup_in_process(url),
         }
-        if backend == "sqlite":
-            entry["lookup_http"] = lookup_over_http(url, seconds=args.http_seconds)
+        numbers = _sample_numbers(make_engine(url), 2000)
+        entry["lookup_http"] = lookup_load(url, _token(url), numbers, seconds=args.http_seconds)
         report[backend] = entry
     (RESULTS / "customer360.json").write_text(json.dumps(report, indent=2))
     _print(report)
@@ -273,7 +200,7 @@ def _print(report: dict[str, Any]) -> None:
             table.add_row(
                 backend,
                 "HTTP lookup, 16 concurrent, 2 workers",
-                f"{http['throughput_rps']} req/s, p99 {http['p99_ms']} ms",
+                f"{http['throughput_rps']} req/s, p50 {http['p50_ms']} ms, p99 {http['p99_ms']} ms ({http['client'].split()[0]})",
             )
     console.print(table)
 

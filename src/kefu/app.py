@@ -7,36 +7,18 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.middleware.base import RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
 
 from kefu import __version__
 from kefu.config import Settings, get_settings
 from kefu.console.routes import router as console_router
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.errors_http import install_error_handlers
+from kefu.core.headers import SecurityHeaders
 from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-}
-
-
-async def _security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.url.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
 
 
 def create_app(
@@ -61,12 +43,12 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.signer = SessionSigner(settings.secret_key, settings.session_max_age_seconds)
     install_error_handlers(app)
-    app.middleware("http")(_security_headers)
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
         default_language=settings.default_language,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     for router in (org_router, customers_router, audit_router, console_router):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +90,30 @@ def begin_write(session: Session) -> None:
         session.connection(execution_options={WRITE_OPTION: True})
 
 
+@lru_cache(maxsize=8)
+def _write_engine(engine: Engine) -> Engine:
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def open_session(factory: sessionmaker[Session], *, write: bool = False) -> Session:
+    """A new session; a write session's transaction begins with BEGIN IMMEDIATE on SQLite.
+
+    Nothing touches the database before the first query, so this is safe on an event loop.
+    """
+    bind = factory.kw.get("bind")
+    if write and isinstance(bind, Engine):
+        return factory(bind=_write_engine(bind))
+    session = factory()
+    if write:  # bound to a connection (tests): it is open already
+        begin_write(session)
+    return session
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
     """Open a session, commit on success, roll back on error: the transaction boundary."""
-    session = factory()
+    session = open_session(factory, write=write)
     try:
-        if write:
-            begin_write(session)
         yield session
         session.commit()
     except BaseException:

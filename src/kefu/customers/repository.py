@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kefu.core.pagination import PageParams
@@ -20,16 +20,45 @@ from kefu.customers.models import (
 )
 from kefu.org.models import OrgUnit, Staff
 
+_CANCELLED_LAST = case((Subscription.status == SubscriptionStatus.CANCELLED, 1), else_=0)
 
-def subscription_by_msisdn(session: Session, msisdn: str) -> Subscription | None:
-    """The live subscription of a number, else its most recent cancelled one."""
-    cancelled_last = case((Subscription.status == SubscriptionStatus.CANCELLED, 1), else_=0)
-    return session.scalar(
-        select(Subscription)
-        .where(Subscription.msisdn == msisdn)
-        .order_by(cancelled_last, Subscription.id.desc())
-        .limit(1)
+# The 360 lookup's statements are built once: building a statement costs more than
+# running it from SQLAlchemy's compiled cache, and the lookup is the hottest read.
+_SUBSCRIBER_BY_MSISDN = (
+    select(Subscription, Customer, OrgUnit)
+    .join(Customer, Customer.id == Subscription.customer_id)
+    .join(OrgUnit, OrgUnit.id == Customer.org_unit_id)
+    .where(Subscription.msisdn == bindparam("msisdn"))
+    .order_by(_CANCELLED_LAST, Subscription.id.desc())
+    .limit(1)
+)
+_NUMBERS_WITH_PACKAGES = (
+    select(Subscription, Package)
+    .join(Package, Package.id == Subscription.package_id)
+    .where(Subscription.customer_id == bindparam("customer_id"))
+    .order_by(_CANCELLED_LAST, Subscription.opened_on)
+)
+_SPEND_BY_MONTH = (
+    select(MonthlySpend.month, func.sum(MonthlySpend.amount_fen))
+    .join(Subscription, Subscription.id == MonthlySpend.subscription_id)
+    .where(
+        Subscription.customer_id == bindparam("customer_id"),
+        MonthlySpend.month.between(bindparam("first_month"), bindparam("last_month")),
     )
+    .group_by(MonthlySpend.month)
+)
+
+
+def subscriber_by_msisdn(
+    session: Session, msisdn: str
+) -> tuple[Subscription, Customer, OrgUnit] | None:
+    """The subscription of a number with its customer and owning unit, in one query.
+
+    The live subscription wins; a number only ever held by cancelled subscriptions gives
+    the most recent of them.
+    """
+    row = session.execute(_SUBSCRIBER_BY_MSISDN, {"msisdn": msisdn}).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def live_subscription(session: Session, msisdn: str) -> Subscription | None:
@@ -53,29 +82,17 @@ def customer_with_unit(session: Session, customer_id: int) -> tuple[Customer, Or
 
 def numbers_with_packages(session: Session, customer_id: int) -> list[tuple[Subscription, Package]]:
     """A customer's numbers, live ones first."""
-    cancelled_last = case((Subscription.status == SubscriptionStatus.CANCELLED, 1), else_=0)
-    rows = session.execute(
-        select(Subscription, Package)
-        .join(Package, Package.id == Subscription.package_id)
-        .where(Subscription.customer_id == customer_id)
-        .order_by(cancelled_last, Subscription.opened_on)
-    )
+    rows = session.execute(_NUMBERS_WITH_PACKAGES, {"customer_id": customer_id})
     return [(row[0], row[1]) for row in rows]
 
 
 def spend_by_month(
-    session: Session, subscription_ids: list[int], first_month: int, last_month: int
+    session: Session, customer_id: int, first_month: int, last_month: int
 ) -> dict[int, int]:
-    """Spend per yyyymm month summed over the given subscriptions."""
-    if not subscription_ids:
-        return {}
+    """Spend per yyyymm month summed over all of a customer's numbers."""
     rows = session.execute(
-        select(MonthlySpend.month, func.sum(MonthlySpend.amount_fen))
-        .where(
-            MonthlySpend.subscription_id.in_(subscription_ids),
-            MonthlySpend.month.between(first_month, last_month),
-        )
-        .group_by(MonthlySpend.month)
+        _SPEND_BY_MONTH,
+        {"customer_id": customer_id, "first_month": first_month, "last_month": last_month},
     )
     return {int(month): int(total or 0) for month, total in rows}
 
@@ -183,6 +200,26 @@ def enterprise_with_unit(session: Session, enterprise_id: int) -> tuple[Enterpri
         .where(Enterprise.id == enterprise_id)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def enterprise_and_managers(
+    session: Session, customer: Customer
+) -> tuple[Enterprise | None, Staff | None, Staff | None]:
+    """A customer's enterprise, its account manager and the customer's own manager.
+
+    Most subscribers have neither, so these are primary-key reads made only when linked
+    (joining them into the lookup made every lookup slower to hydrate).
+    """
+    enterprise = session.get(Enterprise, customer.enterprise_id) if customer.enterprise_id else None
+    enterprise_manager = (
+        session.get(Staff, enterprise.account_manager_id)
+        if enterprise is not None and enterprise.account_manager_id
+        else None
+    )
+    own_manager = (
+        session.get(Staff, customer.account_manager_id) if customer.account_manager_id else None
+    )
+    return enterprise, enterprise_manager, own_manager
 
 
 def enterprise_members(session: Session, enterprise_id: int) -> int:

@@ -36,12 +36,10 @@ from kefu.org.models import OrgUnit, Staff
 def find_by_phone(session: Session, *, raw_phone: str) -> tuple[Subscription, Customer, OrgUnit]:
     """The subscriber behind any written form of a number (422 invalid, 404 unknown)."""
     msisdn = normalize_phone(raw_phone)
-    subscription = repository.subscription_by_msisdn(session, msisdn)
-    if subscription is None:
+    found = repository.subscriber_by_msisdn(session, msisdn)
+    if found is None:
         raise NotFound("subscriber_not_found", field="phone", phone=national(msisdn))
-    found = repository.customer_with_unit(session, subscription.customer_id)
-    assert found is not None  # a subscription always has its customer (foreign key)
-    return subscription, found[0], found[1]
+    return found
 
 
 def _birth_and_gender(id_number: str | None) -> tuple[date | None, Gender | None]:

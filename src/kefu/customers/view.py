@@ -82,10 +82,10 @@ def _number(subscription: Subscription, package: Package, masked: bool) -> Numbe
     )
 
 
-def _spend(session: Session, subscription_ids: list[int], today: date) -> list[MonthSpend]:
+def _spend(session: Session, customer_id: int, today: date) -> list[MonthSpend]:
     last = add_months(month_key(today), -1)
     first = add_months(last, -(SPEND_MONTHS - 1))
-    totals = repository.spend_by_month(session, subscription_ids, first, last)
+    totals = repository.spend_by_month(session, customer_id, first, last)
     months = [add_months(first, step) for step in range(SPEND_MONTHS)]
     return [MonthSpend(month=format_month(m), amount_fen=totals.get(m, 0)) for m in months]
 
@@ -116,28 +116,18 @@ def build_view(
     masked = not viewer.has(Right.PII_VIEW)
     today = local_today(timezone)
     numbers = repository.numbers_with_packages(session, customer.id)
-    enterprise = (
-        repository.enterprise_with_unit(session, customer.enterprise_id)
-        if customer.enterprise_id
-        else None
+    enterprise, enterprise_manager, own_manager = repository.enterprise_and_managers(
+        session, customer
     )
-    manager_ids = [customer.account_manager_id or 0]
-    if enterprise is not None:
-        manager_ids.append(enterprise[0].account_manager_id or 0)
-    managers = repository.staff_brief(session, manager_ids)
     enterprise_brief = None
     if enterprise is not None:
-        ent = enterprise[0]
         enterprise_brief = EnterpriseBrief(
-            id=ent.id,
-            name=ent.name,
-            grade=ent.grade,
-            industry=ent.industry,
-            account_manager=staff_brief(managers.get(ent.account_manager_id or 0), masked),
+            id=enterprise.id,
+            name=enterprise.name,
+            grade=enterprise.grade,
+            industry=enterprise.industry,
+            account_manager=staff_brief(enterprise_manager, masked),
         )
-    manager = managers.get(customer.account_manager_id or 0)
-    if manager is None and enterprise is not None:
-        manager = managers.get(enterprise[0].account_manager_id or 0)
     live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
     return CustomerView(
         masked=masked,
@@ -145,9 +135,9 @@ def build_view(
         profile=_profile(customer, unit, masked, today),
         numbers=[_number(s, p, masked) for s, p in numbers],
         balance_fen=sum(s.balance_fen for s in live),
-        spend=_spend(session, [s.id for s, _ in numbers], today),
+        spend=_spend(session, customer.id, today),
         enterprise=enterprise_brief,
-        account_manager=staff_brief(manager, masked),
+        account_manager=staff_brief(own_manager or enterprise_manager, masked),
         open_work_items=[],
         recent_interactions=[],
         flags=_flags(customer, numbers),

@@ -1,0 +1,158 @@
+"""HTTP load against a real `kefu serve --workers N`, driven by wrk when it is installed.
+
+wrk is a C load generator: on a two-core machine that the server shares with its load
+client, a Python client spends more CPU than the server it measures. Without wrk (Debian:
+`apt install wrk`) a Python asyncio client stands in, and the result says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+LUA = """
+local paths = {}
+local counter = 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  counter = math.random(#paths)
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("KEFU requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d "
+    .. "errors=%d\\n", summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _wait_for(url: str) -> None:
+    import httpx
+
+    for _ in range(300):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def _run_wrk(base: str, token: str, paths: list[str], seconds: float, concurrency: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        script, listing = Path(folder, "load.lua"), Path(folder, "paths.txt")
+        script.write_text(LUA)
+        listing.write_text("\n".join(paths) + "\n")
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{concurrency}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+        ]
+        command += [
+            "-H",
+            f"Authorization: Bearer {token}",
+            "-s",
+            str(script),
+            base,
+            "--",
+            str(listing),
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    fields = dict(re.findall(r"(\w+)=(\d+)", output.split("KEFU", 1)[1]))
+    count, duration = int(fields["requests"]), int(fields["duration_us"]) / 1e6
+    return {
+        "client": "wrk",
+        "requests": count,
+        "errors": int(fields["errors"]),
+        "throughput_rps": round(count / duration, 1),
+        "p50_ms": round(int(fields["p50_us"]) / 1000, 2),
+        "p99_ms": round(int(fields["p99_us"]) / 1000, 2),
+    }
+
+
+def _run_python(base: str, token: str, paths: list[str], seconds: float, concurrency: int) -> dict:
+    import httpx
+
+    timings: list[float] = []
+    errors = 0
+
+    async def worker(client: httpx.AsyncClient, offset: int, deadline: float) -> None:
+        nonlocal errors
+        index = offset
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            response = await client.get(paths[index % len(paths)])
+            timings.append((time.perf_counter() - started) * 1000)
+            errors += response.status_code != 200
+            index += concurrency
+
+    async def load() -> None:
+        limits = httpx.Limits(max_connections=concurrency)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
+            deadline = time.perf_counter() + seconds
+            await asyncio.gather(*(worker(client, i, deadline) for i in range(concurrency)))
+
+    asyncio.run(load())
+    return {
+        "client": "python httpx (install wrk for a client that does not eat the server's CPU)",
+        "requests": len(timings),
+        "errors": errors,
+        "throughput_rps": round(len(timings) / seconds, 1),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p99_ms": round(_percentile(timings, 0.99), 2),
+    }
+
+
+def lookup_load(
+    url: str, token: str, numbers: list[str], *, seconds: float, concurrency: int = 16
+) -> dict[str, Any]:
+    """Lookups by odd-format numbers against `kefu serve --workers 2` on the database URL."""
+    port = 8931
+    env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_DEMO_MODE": "true"}
+    command = [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(port)]
+    server = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    paths = [
+        f"/api/v1/customers/lookup?phone={quote(f'+86 {n[3:6]}-{n[6:10]}-{n[10:]}')}"
+        for n in numbers
+    ]
+    run = _run_wrk if shutil.which("wrk") else _run_python
+    try:
+        _wait_for(f"{base}/healthz")
+        run(base, token, paths, 3, concurrency)  # warm both workers' pools and caches
+        result = run(base, token, paths, seconds, concurrency)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return result | {
+        "seconds": seconds,
+        "concurrency": concurrency,
+        "server": "kefu serve --workers 2",
+        "target_p99_ms": 50,
+        "meets_target": result["p99_ms"] <= 50 and result["errors"] == 0,
+        "note": "the load client runs on the same cores as the server",
+    }
