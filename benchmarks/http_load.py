@@ -45,12 +45,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _wait_for(url: str) -> None:
+def _wait_for(url: str, token: str = "") -> None:
     import httpx
 
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     for _ in range(300):
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            if httpx.get(url, headers=headers, timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -111,7 +112,7 @@ def _run_python(base: str, token: str, paths: list[str], seconds: float, concurr
 
     async def load() -> None:
         limits = httpx.Limits(max_connections=concurrency)
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
             deadline = time.perf_counter() + seconds
             await asyncio.gather(*(worker(client, i, deadline) for i in range(concurrency)))
@@ -127,32 +128,63 @@ def _run_python(base: str, token: str, paths: list[str], seconds: float, concurr
     }
 
 
-def lookup_load(
-    url: str, token: str, numbers: list[str], *, seconds: float, concurrency: int = 16
-) -> dict[str, Any]:
-    """Lookups by odd-format numbers against `kefu serve --workers 2` on the database URL."""
-    port = 8931
+def _serve(command: list[str], url: str, probe: str, token: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_DEMO_MODE": "true"}
-    command = [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(port)]
     server = subprocess.Popen(command, env=env)
-    base = f"http://127.0.0.1:{port}"
-    paths = [
-        f"/api/v1/customers/lookup?phone={quote(f'+86 {n[3:6]}-{n[6:10]}-{n[10:]}')}"
-        for n in numbers
-    ]
+    try:
+        _wait_for(probe, token)
+    except BaseException:
+        server.terminate()
+        raise
+    return server
+
+
+def _measure(
+    command: list[str], url: str, token: str, paths: list[str], seconds: float, concurrency: int
+) -> dict[str, Any]:
+    """Start the server, warm it, load it with wrk (or Python), stop it."""
+    base = f"http://127.0.0.1:{PORT}"
+    server = _serve(command, url, base + paths[0], token)
     run = _run_wrk if shutil.which("wrk") else _run_python
     try:
-        _wait_for(f"{base}/healthz")
         run(base, token, paths, 3, concurrency)  # warm both workers' pools and caches
-        result = run(base, token, paths, seconds, concurrency)
+        return run(base, token, paths, seconds, concurrency)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+PORT = 8931
+
+
+def lookup_load(
+    url: str, token: str, numbers: list[str], *, seconds: float, concurrency: int = 16
+) -> dict[str, Any]:
+    """Lookups by odd-format numbers against `kefu serve --workers 2`, and the platform floor.
+
+    The floor is a bare FastAPI endpoint doing one primary-key read (reference_app.py),
+    served the same way on the same database in the same run.
+    """
+    serve = [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(PORT)]
+    lookups = [
+        "/api/v1/customers/lookup?phone=" + quote(f"+86 {n[3:6]}-{n[6:10]}-{n[10:]}")
+        for n in numbers
+    ]
+    result = _measure(serve, url, token, lookups, seconds, concurrency)
+    bare = [sys.executable, "-m", "uvicorn", "benchmarks.reference_app:app", "--workers", "2"]
+    bare += ["--port", str(PORT), "--log-level", "warning", "--no-access-log"]
+    floor = _measure(
+        bare, url, "", [f"/customers/{i}" for i in range(1, 2001)], seconds, concurrency
+    )
     return result | {
         "seconds": seconds,
         "concurrency": concurrency,
         "server": "kefu serve --workers 2",
         "target_p99_ms": 50,
         "meets_target": result["p99_ms"] <= 50 and result["errors"] == 0,
+        "reference_bare_fastapi_pk_read": floor,
+        "throughput_ratio_to_reference": round(
+            result["throughput_rps"] / floor["throughput_rps"], 2
+        ),
         "note": "the load client runs on the same cores as the server",
     }

@@ -197,10 +197,14 @@ def _print(report: dict[str, Any]) -> None:
             table.add_row(backend, "generator", f"{entry['generator']['rows_per_second']:,} rows/s")
         if entry.get("lookup_http"):
             http = entry["lookup_http"]
+            floor = http["reference_bare_fastapi_pk_read"]["throughput_rps"]
             table.add_row(
                 backend,
                 "HTTP lookup, 16 concurrent, 2 workers",
-                f"{http['throughput_rps']} req/s, p50 {http['p50_ms']} ms, p99 {http['p99_ms']} ms ({http['client'].split()[0]})",
+                f"{http['throughput_rps']} req/s, p50 {http['p50_ms']} ms, "
+                f"p99 {http['p99_ms']} ms ({http['client'].split()[0]}); "
+                f"{http['throughput_ratio_to_reference']}× the throughput of a bare "
+                f"FastAPI primary-key read ({floor} req/s)",
             )
     console.print(table)
 
