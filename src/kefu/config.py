@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     login_ip_max_failures: int = 30
     db_pool_size: int = 10
+    export_max_rows: int = 200_000
     sql_echo: bool = False
 
     def check_production_safety(self) -> None:

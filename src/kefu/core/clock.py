@@ -10,7 +10,12 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 def local_today(timezone: str = DEFAULT_TIMEZONE) -> date:
     """Today's date where the center works."""
-    return datetime.now(ZoneInfo(timezone)).date()
+    return local_now(timezone).date()
+
+
+def local_now(timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """The time where the center works."""
+    return datetime.now(ZoneInfo(timezone))
 
 
 def month_key(day: date) -> int:

@@ -67,6 +67,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "team_outside_unit": "The team belongs to another organization unit.",
     "cannot_demote_self": "You cannot remove your own administrator rights or disable yourself.",
     "password_too_short": "A password needs at least {min} characters.",
+    "export_too_large": "The export would have {rows} rows; narrow it to at most {limit}.",
     "invalid_query": "Give a phone number, an ID card number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM.",
     "internal_error": "Something went wrong on our side; it has been logged.",

@@ -20,6 +20,7 @@ CanWriteCustomers = Annotated[Principal, Depends(require(Right.CUSTOMER_WRITE))]
 CanUnmask = Annotated[Principal, Depends(require(Right.CUSTOMER_UNMASK))]
 CanOverrideTier = Annotated[Principal, Depends(require(Right.TIER_OVERRIDE))]
 CanWritePolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
+CanExport = Annotated[Principal, Depends(require(Right.CUSTOMER_EXPORT))]
 
 
 def ensure_in_scope(principal: Principal, unit: OrgUnit) -> None:

@@ -5,14 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
+from kefu.core.clock import local_now
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
-from kefu.customers import enterprises, repository, service, tiers
+from kefu.core.web import (
+    DbSession,
+    IdempotencyKey,
+    IfMatch,
+    etag,
+    request_language,
+    session_factory,
+)
+from kefu.customers import enterprises, export, repository, service, tiers
 from kefu.customers.deps import (
+    CanExport,
     CanOverrideTier,
     CanReadCustomers,
     CanUnmask,
@@ -31,6 +40,7 @@ from kefu.customers.schemas import (
     ContractCreate,
     ContractRead,
     CustomerCreate,
+    CustomerExportRequest,
     CustomerPage,
     CustomerUpdate,
     CustomerView,
@@ -114,6 +124,30 @@ def search(
         total=total,
         page=params.page,
         size=params.size,
+    )
+
+
+@router.post(
+    "/customers/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The customers as CSV."}},
+)
+def export_customers(
+    data: CustomerExportRequest, principal: CanExport, session: DbSession, request: Request
+) -> StreamingResponse:
+    """Customers as a CSV file, masked as on screen; the reason and filter are audited first."""
+    settings = request.app.state.settings
+    plan = export.plan_export(session, data=data, by=principal, max_rows=settings.export_max_rows)
+    language = request_language(request)
+    stamp = local_now(settings.timezone).strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(
+        export.stream_csv(session_factory(request), plan, language),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="customers-{stamp}.csv"',
+            "X-Export-Rows": str(plan.rows),
+            "X-Audit-Seq": str(plan.audit_seq),
+        },
     )
 
 

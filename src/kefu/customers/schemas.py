@@ -99,6 +99,18 @@ class UnmaskRequest(BaseModel):
     reason: Reason
 
 
+class CustomerExportRequest(BaseModel):
+    """Which customers to export, and why (the reason and the filter go to the audit log)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    org_unit_id: RefId | None = None
+    tier: Tier | None = None
+    status: CustomerStatus | None = None
+    enterprise_id: RefId | None = None
+
+
 class UnmaskResult(BaseModel):
     """The revealed values; only the fields asked for are filled."""
 

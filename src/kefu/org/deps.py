@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Unpack
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Row, bindparam, select
@@ -46,7 +46,7 @@ _CALLER_BY_TOKEN = _CALLER.join(ApiToken, ApiToken.staff_id == Staff.id).where(
 )
 
 
-def _principal(row: Row[Unpack[tuple[Any, ...]]], **extra: object) -> Principal:
+def _principal(row: Row[*tuple[Any, ...]], **extra: object) -> Principal:
     return Principal(
         staff_id=row.id,
         username=row.username,
