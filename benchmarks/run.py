@@ -41,47 +41,57 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _database(backend: str, size: int) -> tuple[str, dict[str, Any] | None]:
-    """A generated database of the size (built once); returns its URL and generation figures."""
+def _sqlite_url(size: int, *, fresh: bool) -> str:
+    path = CACHE / f"bench-{size}.db"
+    if fresh:
+        for leftover in CACHE.glob(f"bench-{size}.db*"):
+            leftover.unlink()
+    return f"sqlite:///{path}"
+
+
+def _postgres_url(size: int, *, fresh: bool) -> str:
+    import pgserver
+    from sqlalchemy import create_engine, text
+
+    server = pgserver.get_server(CACHE / "pg", cleanup_mode=None)
+    url = server.get_uri()
+    admin = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    name = f"bench_{size}"
+    with admin.connect() as connection:
+        if fresh:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname=:n"), {"n": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.replace("/postgres?", f"/{name}?")
+
+
+def _database(backend: str, size: int) -> tuple[str, dict[str, Any]]:
+    """A generated database of the size, built once; its URL and the generation figures.
+
+    The figures are kept next to the database when it is complete, so a database whose
+    generation was interrupted is recognised (no figures) and built again.
+    """
     CACHE.mkdir(exist_ok=True)
-    if backend == "sqlite":
-        path = CACHE / f"bench-{size}.db"
-        url = f"sqlite:///{path}"
-    else:
-        import pgserver
-
-        server = pgserver.get_server(CACHE / "pg", cleanup_mode=None)
-        url = server.get_uri()
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(
-            url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-        )
-        name = f"bench_{size}"
-        with admin.connect() as connection:
-            exists = connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname=:n"), {"n": name}
-            )
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = url.replace("/postgres?", f"/{name}?")
+    figures_file = CACHE / f"generated-{backend}-{size}.json"
+    complete = figures_file.exists()
+    make_url = _sqlite_url if backend == "sqlite" else _postgres_url
+    url = make_url(size, fresh=not complete)
+    if complete:
+        return url, json.loads(figures_file.read_text()) | {"cached": True}
     engine = make_engine(url)
     upgrade(engine)
-    with engine.connect() as connection:
-        have = connection.scalar(select(func.count()).select_from(Customer)) or 0
-    figures = None
-    if have == 0:
-        console.print(f"generating {size:,} subscribers on {backend}…")
-        started = time.perf_counter()
-        result = generate(engine, GenerateOptions(subscribers=size, batch_size=10_000))
-        seconds = time.perf_counter() - started
-        rows = sum(result.counts.values())
-        figures = {
-            "rows": rows,
-            "seconds": round(seconds, 1),
-            "rows_per_second": round(rows / seconds),
-        }
+    console.print(f"generating {size:,} subscribers on {backend}…")
+    started = time.perf_counter()
+    result = generate(engine, GenerateOptions(subscribers=size, batch_size=10_000))
+    seconds = time.perf_counter() - started
     engine.dispose()
+    rows = sum(result.counts.values())
+    figures = {"rows": rows, "seconds": round(seconds, 1), "rows_per_second": round(rows / seconds)}
+    figures_file.write_text(json.dumps(figures))
     return url, figures
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kefu.console.render import login_redirect, optional_principal, page_language, render
 from kefu.core.i18n import SUPPORTED_LANGUAGES, error_message
 from kefu.core.pagination import PageParams
-from kefu.core.rbac import Right, Role
+from kefu.core.rbac import Principal, Right, Role
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
@@ -160,9 +160,10 @@ def _matched_msisdn(
     return subscription.msisdn if subscription and subscription.customer_id == customer_id else None
 
 
-def _names(session: DbSession) -> tuple[dict[int, str], dict[int, str]]:
-    units = {u.id: u.name for u in org_repo.org_units(session)}
-    teams = {t.id: t.name for t in org_repo.teams(session)}
+def _names(session: DbSession, viewer: Principal) -> tuple[dict[int, str], dict[int, str]]:
+    """Units and teams the viewer manages (the form offers nothing the API would refuse)."""
+    units = {u.id: u.name for u in org_repo.org_units(session) if viewer.sees_org_path(u.path)}
+    teams = {t.id: t.name for t in org_repo.teams(session) if t.org_unit_id in units}
     return units, teams
 
 
@@ -185,7 +186,7 @@ def staff_list(
     rows, total = org_repo.staff_page(
         session, viewer=principal, params=params, q=q, role=role_filter
     )
-    units, teams = _names(session)
+    units, teams = _names(session, principal)
     return render(
         request,
         "staff/list.html",
@@ -218,11 +219,11 @@ def _staff_form(request: Request, session: DbSession, staff_id: int | None) -> R
     if not principal.has(Right.STAFF_READ):
         return RedirectResponse("/customers", status_code=303)
     staff = org_repo.staff_with_skills(session, staff_id) if staff_id else None
-    if staff_id and staff is None:
+    units, teams = _names(session, principal)
+    if staff_id and (staff is None or staff.org_unit_id not in units):
         return RedirectResponse("/staff", status_code=303)
     read = staff_read(staff) if staff else None
     skills_text = ", ".join(f"{k.code}:{k.level}" for k in read.skills) if read else ""
-    units, teams = _names(session)
     return render(
         request,
         "staff/form.html",

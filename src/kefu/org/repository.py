@@ -17,6 +17,11 @@ def org_unit(session: Session, unit_id: int) -> OrgUnit | None:
     return session.get(OrgUnit, unit_id)
 
 
+def root_unit(session: Session) -> OrgUnit | None:
+    """The top of the org tree (HQ)."""
+    return session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).limit(1))
+
+
 def org_units(session: Session) -> list[OrgUnit]:
     """All org units in tree order."""
     return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))

@@ -13,7 +13,7 @@ from kefu.core.rbac import Principal, Role
 from kefu.core.security import SESSION_COOKIE, SessionSigner
 from kefu.core.types import PathId, RefId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, client_ip, etag
-from kefu.errors import Conflict, MethodNotAllowed, NotFound
+from kefu.errors import Conflict, Forbidden, MethodNotAllowed, NotFound
 from kefu.org import auth, repository, service
 from kefu.org.deps import (
     CanReadStaff,
@@ -276,19 +276,22 @@ def create_staff(
     return JSONResponse(body, status_code=status)
 
 
-def _load_staff(session: DbSession, staff_id: int) -> Staff:
+def _load_staff(session: DbSession, staff_id: int, viewer: Principal) -> Staff:
     staff = repository.staff_with_skills(session, staff_id)
     if staff is None:
         raise NotFound("staff_not_found")
+    unit = repository.org_unit(session, staff.org_unit_id)
+    if unit is None or not viewer.sees_org_path(unit.path):
+        raise Forbidden("staff_out_of_scope")
     return staff
 
 
 @router.get("/staff/{staff_id}", response_model=StaffRead)
 def get_staff(
-    staff_id: PathId, _: CanReadStaff, session: DbSession, response: Response
+    staff_id: PathId, principal: CanReadStaff, session: DbSession, response: Response
 ) -> StaffRead:
     """One staff member; the ETag carries the version for a later If-Match."""
-    staff = _load_staff(session, staff_id)
+    staff = _load_staff(session, staff_id, principal)
     response.headers["ETag"] = etag(staff.version)
     return staff_read(staff)
 
@@ -303,7 +306,7 @@ def update_staff(
     response: Response,
 ) -> StaffRead:
     """Change a staff member; a stale If-Match is a 409."""
-    staff = _load_staff(session, staff_id)
+    staff = _load_staff(session, staff_id, principal)
     if staff.version != version:
         raise Conflict("stale_version", current=staff.version)
     service.update_staff(session, staff=staff, data=data, by=principal)
@@ -318,7 +321,10 @@ def set_password(
 ) -> Response:
     """Set a staff member's password; their open sessions end."""
     service.set_password(
-        session, staff=_load_staff(session, staff_id), password=data.password, by=principal
+        session,
+        staff=_load_staff(session, staff_id, principal),
+        password=data.password,
+        by=principal,
     )
     return Response(status_code=204)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.history import apply_changes, record_changes
-from kefu.core.rbac import Principal, Right, rights_for
+from kefu.core.rbac import Principal, Right, Role, rights_for
 from kefu.core.security import MIN_PASSWORD_LENGTH, hash_password
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.org import repository
@@ -88,11 +88,25 @@ def create_skill(session: Session, *, data: SkillCreate, by: Principal | None) -
 
 
 def _check_placement(
-    session: Session, *, org_unit_id: int, team_id: int | None, scope_id: int | None
+    session: Session,
+    *,
+    org_unit_id: int,
+    team_id: int | None,
+    scope_id: int | None,
+    role: Role,
+    by: Principal | None,
 ) -> None:
-    if repository.org_unit(session, org_unit_id) is None:
+    """The units exist, the team is in the unit, and the grantor may place staff there.
+
+    Nobody grants more than they see: the staff member's unit and scope unit must lie in
+    the grantor's scope, and a role that sees every branch is granted only by someone who
+    does. ``by`` is None for the command line, which is trusted.
+    """
+    unit = repository.org_unit(session, org_unit_id)
+    if unit is None:
         raise NotFound("org_unit_not_found", field="org_unit_id")
-    if scope_id is not None and repository.org_unit(session, scope_id) is None:
+    scope = repository.org_unit(session, scope_id) if scope_id is not None else None
+    if scope_id is not None and scope is None:
         raise NotFound("org_unit_not_found", field="scope_org_unit_id")
     if team_id is not None:
         team = session.get(Team, team_id)
@@ -100,6 +114,15 @@ def _check_placement(
             raise NotFound("team_not_found", field="team_id")
         if team.org_unit_id != org_unit_id:
             raise Unprocessable("team_outside_unit", field="team_id")
+    if by is None:
+        return
+    for field, placed in (("org_unit_id", unit), ("scope_org_unit_id", scope)):
+        if placed is not None and not by.sees_org_path(placed.path):
+            raise Forbidden("org_unit_out_of_scope", field=field, org_unit=placed.name)
+    if Right.SCOPE_ALL in rights_for(role) and not by.has(Right.SCOPE_ALL):
+        root = repository.root_unit(session)
+        if root is not None and not by.sees_org_path(root.path):
+            raise Forbidden("grant_beyond_scope", field="role")
 
 
 def _skill_rows(session: Session, levels: list[SkillLevel]) -> list[StaffSkill]:
@@ -124,7 +147,12 @@ def create_staff(session: Session, *, data: StaffCreate, by: Principal | None) -
     if repository.staff_by_username(session, data.username) is not None:
         raise Conflict("duplicate", field="username")
     _check_placement(
-        session, org_unit_id=data.org_unit_id, team_id=data.team_id, scope_id=data.scope_org_unit_id
+        session,
+        org_unit_id=data.org_unit_id,
+        team_id=data.team_id,
+        scope_id=data.scope_org_unit_id,
+        role=Role(data.role),
+        by=by,
     )
     staff = Staff(
         **data.model_dump(exclude={"password", "skills"}),
@@ -167,6 +195,8 @@ def update_staff(session: Session, *, staff: Staff, data: StaffUpdate, by: Princ
         org_unit_id=values.get("org_unit_id", staff.org_unit_id),
         team_id=values.get("team_id", staff.team_id),
         scope_id=values.get("scope_org_unit_id", staff.scope_org_unit_id),
+        role=Role(values.get("role", staff.role)),
+        by=by,
     )
     changes = apply_changes(staff, values)
     if data.skills is not None:
