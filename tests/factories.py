@@ -15,7 +15,8 @@ from kefu.customers.enums import Brand, Tier
 from kefu.customers.models import Customer, Enterprise, MonthlySpend, Package, Subscription
 from kefu.org import auth
 from kefu.org.enums import OrgLevel
-from kefu.org.models import OrgUnit, Staff
+from kefu.org.models import OrgUnit, Staff, Team
+from kefu.workorders.models import Category
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse 9"
@@ -143,3 +144,56 @@ def add_spend(session: Session, subscription_id: int, months: list[int], amount:
     for month in months:
         session.add(MonthlySpend(subscription_id=subscription_id, month=month, amount_fen=amount))
     session.flush()
+
+
+@dataclass
+class Categories:
+    """billing › dispute › {unknown, roaming}, network › coverage › indoor."""
+
+    billing: Category
+    dispute: Category
+    unknown_charge: Category
+    roaming_charge: Category
+    indoor: Category
+
+
+def make_category(
+    session: Session, name: str, parent: Category | None = None, **values: object
+) -> Category:
+    """One category with its path and level."""
+    category = Category(
+        code=str(values.pop("code", f"c{next(_counter)}")),
+        name=name,
+        name_en=str(values.pop("name_en", name)),
+        parent_id=parent.id if parent else None,
+        level=parent.level + 1 if parent else 1,
+        **values,
+    )
+    session.add(category)
+    session.flush()
+    category.path = f"{parent.path if parent else '/'}{category.id}/"
+    session.flush()
+    return category
+
+
+def make_categories(session: Session) -> Categories:
+    """A small taxonomy: two leaves sharing a level-2 branch, one elsewhere."""
+    billing = make_category(session, "计费账务")
+    dispute = make_category(session, "费用争议", billing)
+    network = make_category(session, "网络质量")
+    coverage = make_category(session, "信号覆盖", network)
+    return Categories(
+        billing=billing,
+        dispute=dispute,
+        unknown_charge=make_category(session, "不明扣费", dispute, script="请客户说明扣费项目"),
+        roaming_charge=make_category(session, "漫游费用", dispute),
+        indoor=make_category(session, "室内无信号", coverage),
+    )
+
+
+def make_team(session: Session, unit: OrgUnit, name: str = "投诉处理班") -> Team:
+    """A team in a unit."""
+    team = Team(name=name, org_unit_id=unit.id)
+    session.add(team)
+    session.flush()
+    return team

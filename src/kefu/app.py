@@ -19,6 +19,7 @@ from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
+from kefu.workorders.routes import router as workorders_router
 
 
 def create_app(
@@ -49,7 +50,7 @@ def create_app(
         default_language=settings.default_language,
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
-    for router in (org_router, customers_router, audit_router, console_router):
+    for router in (org_router, customers_router, workorders_router, audit_router, console_router):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -55,8 +55,20 @@ def _fail(message: str) -> typer.Exit:
 def db_upgrade(database_url: DatabaseOption = None) -> None:
     """Apply every pending migration."""
     engine = _engine(database_url)
-    migrate.upgrade(engine)
+    _upgrade(engine)
     console.print(f"[green]✓[/] schema at revision {migrate.current_revision(engine)}")
+
+
+def _upgrade(engine: Engine) -> None:
+    """Migrate, then load shipped defaults (the category taxonomy) into empty tables."""
+    from kefu.core.db import make_sessionmaker, unit_of_work
+    from kefu.workorders.taxonomy import ensure_default_categories
+
+    migrate.upgrade(engine)
+    with unit_of_work(make_sessionmaker(engine), write=True) as session:
+        added = ensure_default_categories(session)
+    if added:
+        console.print(f"[green]✓[/] {added} default work-order categories loaded")
 
 
 @db_app.command("current")
@@ -112,7 +124,7 @@ def generate(
     from kefu.demo.generator import GenerateOptions, GeneratorError
 
     engine = _engine(database_url)
-    migrate.upgrade(engine)
+    _upgrade(engine)
     options = GenerateOptions(
         seed=seed,
         subscribers=subscribers,
@@ -175,7 +187,7 @@ def demo(
     os.environ["KEFU_DEMO_MODE"] = "true"
     get_settings.cache_clear()
     engine = _engine(database_url)
-    migrate.upgrade(engine)
+    _upgrade(engine)
     if not _has_customers(engine):
         console.print("[bold]Generating the demo center…[/]")
         _generate(engine, GenerateOptions(seed=seed, subscribers=subscribers))

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     login_ip_max_failures: int = 30
     db_pool_size: int = 10
     export_max_rows: int = 200_000
+    repeat_window_days: int = 30
+    repeat_category_level: int = 2
     sql_echo: bool = False
 
     def check_production_safety(self) -> None:

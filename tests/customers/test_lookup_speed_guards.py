@@ -21,7 +21,7 @@ from kefu.core.rbac import Role
 def statements(engine: Engine) -> Any:
     seen: list[tuple[str, bool]] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
         if context is not None and statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, context.cache_hit != context.dialect.CACHE_HIT))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -40,3 +40,12 @@ def months_between(start: date, end: date) -> int:
 def format_month(key: int) -> str:
     """A yyyymm key as ``YYYY-MM``."""
     return f"{key // 100:04d}-{key % 100:02d}"
+
+
+def month_bounds_utc(key: int, timezone: str = DEFAULT_TIMEZONE) -> tuple[datetime, datetime]:
+    """The UTC instants where a local yyyymm month starts and the next one starts."""
+    zone = ZoneInfo(timezone)
+    nxt = add_months(key, 1)
+    start = datetime(key // 100, key % 100, 1, tzinfo=zone)
+    end = datetime(nxt // 100, nxt % 100, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)

@@ -71,6 +71,15 @@ ERROR_MESSAGES: dict[str, str] = {
     "cannot_demote_self": "You cannot remove your own administrator rights or disable yourself.",
     "password_too_short": "A password needs at least {min} characters.",
     "export_too_large": "The export would have {rows} rows; narrow it to at most {limit}.",
+    "order_not_found": "No such work order.",
+    "order_out_of_scope": "This work order belongs to a branch you do not serve.",
+    "category_not_found": "No such category.",
+    "category_not_leaf": "Choose a more precise category under “{category}”.",
+    "category_too_deep": "Categories have at most {max} levels.",
+    "action_not_allowed": "This order is {status}; “{action}” is not possible now.",
+    "dispatch_target_required": "Choose a team or a branch to send the order to.",
+    "assignee_outside_target": "That person is not in the chosen team or branch.",
+    "cannot_escalate_top": "The order is already at the top of the organization.",
     "invalid_query": "Give a phone number, an ID card number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM.",
     "internal_error": "Something went wrong on our side; it has been logged.",
@@ -136,6 +145,26 @@ ENGLISH_LABELS = {
     "energy": "Energy",
     "internet": "Internet",
     "other": "Other",
+    "order_status.new": "New",
+    "order_status.accepted": "Accepted",
+    "order_status.dispatched": "Dispatched",
+    "order_status.in_progress": "In progress",
+    "order_status.replied": "Replied",
+    "order_status.return_visit": "Awaiting return visit",
+    "order_status.closed": "Closed",
+    "order_status.returned": "Returned",
+    "order_status.cancelled": "Cancelled as invalid",
+    "order_action.accept": "Accept",
+    "order_action.dispatch": "Dispatch",
+    "order_action.transfer": "Transfer",
+    "order_action.escalate": "Escalate",
+    "order_action.start": "Start",
+    "order_action.reply": "Reply",
+    "order_action.return": "Return",
+    "order_action.close": "Close",
+    "order_action.visit": "Return visit",
+    "order_action.reopen": "Reopen",
+    "order_action.cancel": "Cancel as invalid",
 }
 
 
@@ -149,8 +178,10 @@ def gettext(language: str, message: str) -> str:
 def error_message(language: str, code: str, params: dict[str, Any]) -> str:
     """The caller-language message for an error code with its parameters filled in."""
     template = gettext(language, ERROR_MESSAGES.get(code, ERROR_MESSAGES["bad_request"]))
+    # Parameters that are label ids (order_status.new) are shown in the caller's words.
+    shown = {k: gettext(language, v) if isinstance(v, str) else v for k, v in params.items()}
     try:
-        return template.format(**params)
+        return template.format(**shown)
     except (KeyError, IndexError, ValueError):
         return template
 

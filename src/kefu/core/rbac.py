@@ -38,17 +38,46 @@ class Right(StrEnum):
     AUDIT_READ = "audit.read"
     SCOPE_ALL = "scope.all"
     POLICY_WRITE = "policy.write"
+    ORDER_READ = "order.read"
+    ORDER_WRITE = "order.write"  # create, work on, reply to orders
+    ORDER_DISPATCH = "order.dispatch"  # dispatch, transfer, escalate, triage, cancel
+    CATEGORY_WRITE = "category.write"
 
 
 _R = Right
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
-    Role.AGENT: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK}),
+    Role.AGENT: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.ORDER_READ, _R.ORDER_WRITE}),
     # Back office calls customers back to resolve complaints, so numbers are shown.
-    Role.BACK_OFFICE: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.PII_VIEW}),
-    Role.TEAM_LEAD: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.STAFF_READ}),
-    Role.QA: frozenset({_R.CUSTOMER_READ, _R.STAFF_READ}),
+    Role.BACK_OFFICE: frozenset(
+        {
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_UNMASK,
+            _R.PII_VIEW,
+            _R.ORDER_READ,
+            _R.ORDER_WRITE,
+            _R.ORDER_DISPATCH,
+        }
+    ),
+    Role.TEAM_LEAD: frozenset(
+        {
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_UNMASK,
+            _R.STAFF_READ,
+            _R.ORDER_READ,
+            _R.ORDER_WRITE,
+            _R.ORDER_DISPATCH,
+        }
+    ),
+    Role.QA: frozenset({_R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ}),
     Role.ACCOUNT_MANAGER: frozenset(
-        {_R.CUSTOMER_READ, _R.CUSTOMER_WRITE, _R.CUSTOMER_UNMASK, _R.PII_VIEW}
+        {
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_WRITE,
+            _R.CUSTOMER_UNMASK,
+            _R.PII_VIEW,
+            _R.ORDER_READ,
+            _R.ORDER_WRITE,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -58,6 +87,9 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_EXPORT,
             _R.TIER_OVERRIDE,
             _R.STAFF_READ,
+            _R.ORDER_READ,
+            _R.ORDER_WRITE,
+            _R.ORDER_DISPATCH,
         }
     ),
     Role.ADMIN: frozenset(
@@ -70,10 +102,14 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.STAFF_WRITE,
             _R.ORG_WRITE,
             _R.POLICY_WRITE,
+            _R.ORDER_READ,
+            _R.CATEGORY_WRITE,
         }
     ),
     # Auditors read the audit trail and masked records; they never see personal data.
-    Role.AUDITOR: frozenset({_R.AUDIT_READ, _R.CUSTOMER_READ, _R.STAFF_READ, _R.SCOPE_ALL}),
+    Role.AUDITOR: frozenset(
+        {_R.AUDIT_READ, _R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ, _R.SCOPE_ALL}
+    ),
 }
 
 

@@ -1,0 +1,119 @@
+"""Admins keep the category taxonomy: the tree, its scripts and reply templates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.history import apply_changes
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, NotFound, Unprocessable
+from kefu.workorders import repository
+from kefu.workorders.models import Category, ReplyTemplate
+from kefu.workorders.schemas import (
+    CategoryCreate,
+    CategoryNode,
+    CategoryUpdate,
+    TemplateCreate,
+    TemplateRead,
+)
+
+MAX_LEVEL = 3
+
+
+def tree(session: Session, *, include_inactive: bool = False) -> list[CategoryNode]:
+    """The whole taxonomy as nested nodes, with each category's templates."""
+    rows = [c for c in repository.categories(session) if include_inactive or c.active]
+    templates: dict[int, list[TemplateRead]] = defaultdict(list)
+    for template in repository.templates(session):
+        templates[template.category_id].append(TemplateRead.model_validate(template))
+    children: dict[int | None, list[Category]] = defaultdict(list)
+    for category in rows:
+        children[category.parent_id].append(category)
+
+    def node(category: Category) -> CategoryNode:
+        return CategoryNode(
+            id=category.id,
+            code=category.code,
+            name=category.name,
+            name_en=category.name_en,
+            level=category.level,
+            script=category.script,
+            active=category.active,
+            version=category.version,
+            templates=templates[category.id],
+            children=[node(child) for child in children[category.id]],
+        )
+
+    return [node(top) for top in children[None]]
+
+
+def create_category(session: Session, *, data: CategoryCreate, by: Principal) -> Category:
+    """Add a category under a parent, at most three levels deep."""
+    if repository.category_by_code(session, data.code) is not None:
+        raise Conflict("duplicate", field="code")
+    parent = repository.category(session, data.parent_id) if data.parent_id else None
+    if data.parent_id and parent is None:
+        raise NotFound("category_not_found", field="parent_id")
+    level = parent.level + 1 if parent else 1
+    if level > MAX_LEVEL:
+        raise Unprocessable("category_too_deep", field="parent_id", max=MAX_LEVEL)
+    category = Category(
+        code=data.code,
+        name=data.name,
+        name_en=data.name_en,
+        script=data.script,
+        parent_id=parent.id if parent else None,
+        level=level,
+    )
+    session.add(category)
+    session.flush()
+    category.path = f"{parent.path if parent else '/'}{category.id}/"
+    audit.record(
+        session,
+        actor=by,
+        action="category.create",
+        entity_type="category",
+        entity_id=category.id,
+        details=data.model_dump(mode="json"),
+    )
+    return category
+
+
+def update_category(
+    session: Session, *, category: Category, data: CategoryUpdate, by: Principal
+) -> Category:
+    """Rename, re-script or (de)activate a category; orders keep their category."""
+    values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    changes = apply_changes(category, values)
+    if changes:
+        session.flush()
+        audit.record(
+            session,
+            actor=by,
+            action="category.update",
+            entity_type="category",
+            entity_id=category.id,
+            details=changes,
+        )
+    return category
+
+
+def add_template(
+    session: Session, *, category: Category, data: TemplateCreate, by: Principal
+) -> ReplyTemplate:
+    """Add a reply template to a category."""
+    template = ReplyTemplate(category_id=category.id, title=data.title, body=data.body)
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="template.create",
+        entity_type="reply_template",
+        entity_id=template.id,
+        details={"category": category.code, "title": data.title},
+    )
+    return template

@@ -1,0 +1,50 @@
+"""Who may do what with orders, and loading the order in the path."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IfMatch
+from kefu.errors import Conflict, Forbidden, NotFound
+from kefu.org.deps import require
+from kefu.org.models import OrgUnit
+from kefu.workorders.models import WorkOrder
+
+CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
+CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
+CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
+CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
+
+
+def sees_order(principal: Principal, order: WorkOrder, unit: OrgUnit) -> bool:
+    """An order is visible in its unit's scope, and always to its creator and assignee."""
+    return principal.sees_org_path(unit.path) or principal.staff_id in (
+        order.created_by_id,
+        order.assignee_id,
+    )
+
+
+def load_order(order_id: PathId, principal: CanReadOrders, session: DbSession) -> WorkOrder:
+    """The order in the path (404 unknown, 403 out of scope)."""
+    order = session.get(WorkOrder, order_id)
+    if order is None:
+        raise NotFound("order_not_found")
+    unit = session.get(OrgUnit, order.org_unit_id)
+    if unit is None or not sees_order(principal, order, unit):
+        raise Forbidden("order_out_of_scope")
+    return order
+
+
+def current_order(order: Annotated[WorkOrder, Depends(load_order)], version: IfMatch) -> WorkOrder:
+    """The order in the path, if the caller's If-Match names its current version."""
+    if order.version != version:
+        raise Conflict("stale_version", current=order.version)
+    return order
+
+
+LoadedOrder = Annotated[WorkOrder, Depends(load_order)]
+CurrentOrder = Annotated[WorkOrder, Depends(current_order)]

@@ -1,0 +1,124 @@
+"""Enumerations of the work-order domain, and the one table of allowed transitions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrderType(StrEnum):
+    """Why: each type has its own time limits, routing and whether a return visit follows."""
+
+    CONSULTATION = "consultation"  # 咨询
+    SERVICE_REQUEST = "service_request"  # 业务受理
+    COMPLAINT = "complaint"  # 投诉
+    FAULT = "fault"  # 故障申告
+    SUGGESTION = "suggestion"  # 建议
+
+
+class OrderStatus(StrEnum):
+    """Why: the center is measured on where every order is; each state has an owner."""
+
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    REPLIED = "replied"
+    RETURN_VISIT = "return_visit"
+    CLOSED = "closed"
+    RETURNED = "returned"  # 退单: the receiving team sends it back, with a reason
+    CANCELLED = "cancelled"  # invalid (无效单), with a reason
+
+
+class Action(StrEnum):
+    """Why: people act on orders; the action, not the target state, is what they choose."""
+
+    ACCEPT = "accept"
+    DISPATCH = "dispatch"
+    TRANSFER = "transfer"
+    ESCALATE = "escalate"
+    START = "start"
+    REPLY = "reply"
+    RETURN = "return"
+    CLOSE = "close"
+    VISIT = "visit"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+
+
+_S = OrderStatus
+_WORKING = (_S.ACCEPTED, _S.DISPATCHED, _S.IN_PROGRESS, _S.RETURNED)
+
+# The lifecycle, in one place: (action, from) → to. Anything else is refused with 409.
+TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
+    (Action.ACCEPT, _S.NEW): _S.ACCEPTED,
+    **{(Action.DISPATCH, s): _S.DISPATCHED for s in (_S.NEW, *_WORKING)},
+    **{(Action.TRANSFER, s): _S.DISPATCHED for s in (_S.DISPATCHED, _S.IN_PROGRESS)},
+    **{(Action.ESCALATE, s): _S.DISPATCHED for s in (_S.NEW, *_WORKING)},
+    **{(Action.START, s): _S.IN_PROGRESS for s in (_S.ACCEPTED, _S.DISPATCHED)},
+    **{(Action.REPLY, s): _S.REPLIED for s in (_S.ACCEPTED, _S.DISPATCHED, _S.IN_PROGRESS)},
+    **{(Action.RETURN, s): _S.RETURNED for s in (_S.DISPATCHED, _S.IN_PROGRESS)},
+    # Closing a complaint goes through a return visit; other types close at once.
+    (Action.CLOSE, _S.REPLIED): _S.CLOSED,
+    (Action.VISIT, _S.RETURN_VISIT): _S.CLOSED,
+    **{(Action.REOPEN, s): _S.IN_PROGRESS for s in (_S.REPLIED, _S.RETURN_VISIT, _S.CLOSED)},
+    **{(Action.CANCEL, s): _S.CANCELLED for s in (_S.NEW, _S.ACCEPTED, _S.RETURNED)},
+}
+
+OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})
+# Closing a complaint schedules a return visit; the visit's outcome closes it.
+VISITED_TYPES = frozenset({OrderType.COMPLAINT})
+
+
+def next_status(action: Action, status: OrderStatus, order_type: OrderType) -> OrderStatus | None:
+    """Where an action takes an order of this type and status; None when it is not allowed."""
+    target = TRANSITIONS.get((action, status))
+    if target is _S.CLOSED and action is Action.CLOSE and order_type in VISITED_TYPES:
+        return _S.RETURN_VISIT
+    return target
+
+
+class Triage(StrEnum):
+    """Why: triage (甄别) decides time limits and routing; key complaints are followed up."""
+
+    INVALID = "invalid"  # 无效投诉
+    NORMAL = "normal"  # 普通
+    KEY = "key"  # 重点
+    URGENT = "urgent"  # 紧急
+
+
+TRIAGE_PRIORITY: dict[Triage, int] = {
+    Triage.INVALID: 0,
+    Triage.NORMAL: 1,
+    Triage.KEY: 2,
+    Triage.URGENT: 3,
+}
+MAX_PRIORITY = 4
+
+
+class Channel(StrEnum):
+    """Why: where an order came from feeds channel reports and the reply channel."""
+
+    PHONE = "phone"
+    CONSOLE = "console"
+    SMS = "sms"
+    EMAIL = "email"
+    WEB = "web"
+    API = "api"
+
+
+class EventKind(StrEnum):
+    """Why: the order's timeline shows more than state changes."""
+
+    CREATED = "created"
+    TRANSITION = "transition"
+    TRIAGE = "triage"
+    REPEAT = "repeat"
+    NOTE = "note"
+
+
+class VisitOutcome(StrEnum):
+    """Why: a dissatisfied customer's complaint is not finished."""
+
+    SATISFIED = "satisfied"
+    NEUTRAL = "neutral"
+    DISSATISFIED = "dissatisfied"

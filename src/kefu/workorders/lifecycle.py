@@ -1,0 +1,202 @@
+"""Moving orders through their lifecycle: every action checked against one table, every
+step recorded, and routing (dispatch, transfer, escalation) kept inside the org tree."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.customers.enums import Tier
+from kefu.customers.models import Customer
+from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.org.models import OrgUnit, Staff, Team
+from kefu.workorders import repository
+from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
+from kefu.workorders.models import ReturnVisit, WorkOrder
+from kefu.workorders.schemas import DispatchRequest
+from kefu.workorders.service import record_event
+
+# Defaults from the center's rules: the best customers are called back first.
+RETURN_VISIT_HOURS: dict[Tier, int] = {
+    Tier.SUPREME: 24,
+    Tier.DIAMOND: 24,
+    Tier.GOLD: 48,
+    Tier.SILVER: 48,
+    Tier.NORMAL: 72,
+}
+
+
+def _not_allowed(action: Action, order: WorkOrder) -> Conflict:
+    return Conflict(
+        "action_not_allowed",
+        action=f"order_action.{action.value}",
+        status=f"order_status.{order.status}",
+    )
+
+
+def allowed_actions(order: WorkOrder) -> list[Action]:
+    """The actions the order's state allows (rights are checked separately)."""
+    return [a for a in Action if next_status(a, order.status, order.type) is not None]
+
+
+def _move(
+    session: Session,
+    order: WorkOrder,
+    action: Action,
+    by: Principal,
+    *,
+    reason: str = "",
+    details: Mapping[str, object] | None = None,
+) -> OrderStatus:
+    target = next_status(action, order.status, order.type)
+    if target is None:
+        raise _not_allowed(action, order)
+    before = str(order.status)
+    order.status = target
+    record_event(
+        session,
+        order,
+        kind=EventKind.TRANSITION,
+        by=by,
+        action=action,
+        from_status=before,
+        to_status=target,
+        reason=reason,
+        details=dict(details or {}),
+    )
+    audit.record(
+        session,
+        actor=by,
+        action=f"order.{action.value}",
+        entity_type="work_order",
+        entity_id=order.id,
+        reason=reason or None,
+        details={"from": before, "to": target, **(details or {})},
+    )
+    return target
+
+
+def simple_action(
+    session: Session, *, order: WorkOrder, action: Action, by: Principal, reason: str = ""
+) -> WorkOrder:
+    """Accept, start, return, reopen or cancel: a state change with an optional reason."""
+    if action is Action.START and order.assignee_id is None:
+        order.assignee_id = by.staff_id
+    _move(session, order, action, by, reason=reason)
+    if action is Action.REOPEN:
+        order.closed_at = None
+    session.flush()
+    return order
+
+
+def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
+    """Record the answer given to the customer."""
+    _move(session, order, Action.REPLY, by, details={"reply": text})
+    order.reply = text
+    order.replied_at = utcnow()
+    session.flush()
+    return order
+
+
+def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
+    """Close a replied order; a complaint first gets a return visit, due by the tier."""
+    target = _move(session, order, Action.CLOSE, by, reason=note)
+    if target is OrderStatus.RETURN_VISIT:
+        hours = RETURN_VISIT_HOURS[_tier(session, order)]
+        session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
+    else:
+        order.closed_at = utcnow()
+    session.flush()
+    return order
+
+
+def _tier(session: Session, order: WorkOrder) -> Tier:
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    return Tier(customer.tier) if customer else Tier.NORMAL
+
+
+def visit(
+    session: Session, *, order: WorkOrder, outcome: VisitOutcome, note: str, by: Principal
+) -> WorkOrder:
+    """Record the return visit; a dissatisfied customer reopens the order."""
+    pending = repository.open_visit(session, order.id)
+    if pending is None or str(order.status) != OrderStatus.RETURN_VISIT:
+        raise _not_allowed(Action.VISIT, order)
+    pending.done_at, pending.outcome, pending.note = utcnow(), outcome, note
+    pending.visitor_id = by.staff_id
+    details = {"outcome": outcome.value}
+    if outcome is VisitOutcome.DISSATISFIED:
+        _move(session, order, Action.REOPEN, by, reason=note or outcome.value, details=details)
+    else:
+        _move(session, order, Action.VISIT, by, reason=note, details=details)
+        order.closed_at = utcnow()
+    session.flush()
+    return order
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an order is sent."""
+
+    unit: OrgUnit
+    team: Team | None
+    assignee: Staff | None
+
+
+def _target(session: Session, request: DispatchRequest) -> Target:
+    team = session.get(Team, request.team_id) if request.team_id else None
+    if request.team_id and (team is None or not team.active):
+        raise NotFound("team_not_found", field="team_id")
+    unit_id = team.org_unit_id if team else request.org_unit_id
+    if unit_id is None:
+        raise Unprocessable("dispatch_target_required", field="team_id")
+    if team and request.org_unit_id and request.org_unit_id != team.org_unit_id:
+        raise Unprocessable("team_outside_unit", field="team_id")
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFound("org_unit_not_found", field="org_unit_id")
+    assignee = session.get(Staff, request.assignee_id) if request.assignee_id else None
+    if request.assignee_id and (assignee is None or not assignee.active):
+        raise NotFound("staff_not_found", field="assignee_id")
+    if assignee and (assignee.org_unit_id != unit.id or (team and assignee.team_id != team.id)):
+        raise Unprocessable("assignee_outside_target", field="assignee_id")
+    return Target(unit, team, assignee)
+
+
+def dispatch(
+    session: Session, *, order: WorkOrder, request: DispatchRequest, by: Principal, action: Action
+) -> WorkOrder:
+    """Send the order to a team or unit (and person) inside the dispatcher's scope."""
+    target = _target(session, request)
+    if not by.sees_org_path(target.unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
+    details = {
+        "org_unit": target.unit.name,
+        "team": target.team.name if target.team else None,
+        "assignee": target.assignee.display_name if target.assignee else None,
+    }
+    _move(session, order, action, by, reason=request.reason, details=details)
+    order.org_unit_id = target.unit.id
+    order.team_id = target.team.id if target.team else None
+    order.assignee_id = target.assignee.id if target.assignee else None
+    session.flush()
+    return order
+
+
+def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal) -> WorkOrder:
+    """Send the order one level up the org tree (branch → province → HQ)."""
+    unit = session.get(OrgUnit, order.org_unit_id)
+    parent = session.get(OrgUnit, unit.parent_id) if unit and unit.parent_id else None
+    if unit is None or parent is None:
+        raise Conflict("cannot_escalate_top")
+    details = {"from_unit": unit.name, "to_unit": parent.name}
+    _move(session, order, Action.ESCALATE, by, reason=reason, details=details)
+    order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
+    session.flush()
+    return order

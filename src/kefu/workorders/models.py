@@ -1,0 +1,125 @@
+"""Tables of the work-order domain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
+from kefu.workorders.enums import Channel, EventKind, OrderStatus, OrderType, Triage
+
+
+class Category(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: the three-level taxonomy drives routing, templates, scripts and repeat control.
+
+    ``path`` holds the ids from the root (``/3/17/52/``), so "this category and below" and
+    "the level-2 ancestor" are string operations, like the org tree.
+    """
+
+    __tablename__ = "wo_categories"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("wo_categories.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(255), index=True, default="/")
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    script: Mapped[str] = mapped_column(Text, default="")  # 受理脚本: what the agent asks
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReplyTemplate(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: unified reply templates stop the same problem getting different answers."""
+
+    __tablename__ = "wo_reply_templates"
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("wo_categories.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)  # with {placeholders}, see templates.py
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DailyCounter(Base):
+    """Why: human order numbers count per day (WO20261122-000123) without a global lock."""
+
+    __tablename__ = "wo_daily_counters"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: one customer request, complaint or fault, followed from intake to return visit."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (
+        # Repeat control looks up a number's recent orders of one category branch.
+        Index("ix_work_orders_phone_created", "contact_phone", "created_at"),
+        Index("ix_work_orders_org_status", "org_unit_id", "status"),
+        # Monthly reports read one type over a date range.
+        Index("ix_work_orders_type_created", "type", "created_at"),
+    )
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    type: Mapped[OrderType] = mapped_column(String(20))
+    status: Mapped[OrderStatus] = mapped_column(String(20), default=OrderStatus.NEW, index=True)
+    channel: Mapped[Channel] = mapped_column(String(16))
+    category_id: Mapped[int] = mapped_column(ForeignKey("wo_categories.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    contact_phone: Mapped[str] = mapped_column(String(20))  # E.164, the repeat key
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    triage: Mapped[Triage | None] = mapped_column(String(16))
+    triage_reason: Mapped[str] = mapped_column(String(500), default="")
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class OrderLink(Base):
+    """Why: a repeat complaint points at the earlier orders it repeats."""
+
+    __tablename__ = "wo_links"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), primary_key=True)
+    linked_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="repeat")
+
+
+class OrderEvent(IdMixin, Base):
+    """Why: every step of an order is kept — who, when, from, to and why."""
+
+    __tablename__ = "wo_events"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16), default="")
+    from_status: Mapped[str] = mapped_column(String(20), default="")
+    to_status: Mapped[str] = mapped_column(String(20), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: a complaint is closed only after the customer is asked whether it was solved."""
+
+    __tablename__ = "wo_return_visits"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -1,0 +1,117 @@
+"""The measure the center lives by: repeat complaints ÷ complaints of the month.
+
+Counting happens in the database (one grouped query over the month's complaints, using
+the type + created_at index); rolling categories up to the reporting level happens here,
+over the few hundred categories.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Literal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from kefu.core.clock import month_bounds_utc
+from kefu.errors import Unprocessable
+from kefu.org.models import OrgUnit
+from kefu.workorders import repository
+from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import RepeatRate, RepeatRateRow
+
+Grouping = Literal["org_unit", "category"]
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> int:
+    """A YYYY-MM month as a yyyymm key (422 otherwise)."""
+    match = MONTH.match(text)
+    if not match:
+        raise Unprocessable("invalid_month", field="month")
+    return int(match.group(1)) * 100 + int(match.group(2))
+
+
+def _counts(
+    session: Session, key: int, timezone: str, scope_path: str | None, by: Grouping
+) -> dict[int, tuple[int, int]]:
+    start, end = month_bounds_utc(key, timezone)
+    group = WorkOrder.org_unit_id if by == "org_unit" else WorkOrder.category_id
+    query = (
+        select(group, func.count(), func.sum(case((WorkOrder.is_repeat, 1), else_=0)))
+        .where(
+            WorkOrder.type == OrderType.COMPLAINT,
+            WorkOrder.created_at >= start,
+            WorkOrder.created_at < end,
+            WorkOrder.status != OrderStatus.CANCELLED,
+        )
+        .group_by(group)
+    )
+    if scope_path is not None:
+        query = query.join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id).where(
+            OrgUnit.path.startswith(scope_path)
+        )
+    return {int(k): (int(n), int(r or 0)) for k, n, r in session.execute(query)}
+
+
+def _roll_up(
+    session: Session, counts: dict[int, tuple[int, int]], level: int
+) -> dict[int, list[int]]:
+    categories = {c.id: c for c in repository.categories(session)}
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for category_id, (complaints, repeats) in counts.items():
+        ids = [int(i) for i in categories[category_id].path.strip("/").split("/")]
+        ancestor = ids[min(level, len(ids)) - 1]
+        totals[ancestor][0] += complaints
+        totals[ancestor][1] += repeats
+    return totals
+
+
+def _names(session: Session, by: Grouping, ids: set[int]) -> dict[int, str]:
+    if by == "category":
+        return {i: c.name for i, c in repository.categories_by_ids(session, ids).items()}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+
+
+def monthly_rate(
+    session: Session,
+    *,
+    month: str,
+    by: Grouping,
+    category_level: int,
+    scope_path: str | None,
+    timezone: str,
+) -> RepeatRate:
+    """The month's repeat-complaint rate overall and per org unit or category branch."""
+    key = parse_month(month)
+    counts = _counts(session, key, timezone, scope_path, by)
+    grouped = (
+        _roll_up(session, counts, category_level)
+        if by == "category"
+        else {k: [n, r] for k, (n, r) in counts.items()}
+    )
+    names = _names(session, by, set(grouped))
+    rows = [
+        RepeatRateRow(
+            key_id=k, key_name=names.get(k, str(k)), complaints=n, repeats=r, rate=_rate(r, n)
+        )
+        for k, (n, r) in sorted(grouped.items(), key=lambda item: -item[1][1])
+    ]
+    complaints = sum(row.complaints for row in rows)
+    repeats = sum(row.repeats for row in rows)
+    return RepeatRate(
+        month=month,
+        by=by,
+        complaints=complaints,
+        repeats=repeats,
+        rate=_rate(repeats, complaints),
+        rows=rows,
+    )
+
+
+def _rate(repeats: int, complaints: int) -> float:
+    return round(repeats / complaints, 4) if complaints else 0.0

@@ -1,0 +1,163 @@
+"""Every query of the work-order domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kefu.core.pagination import PageParams
+from kefu.org.models import OrgUnit, Staff, Team
+from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.models import (
+    Category,
+    OrderEvent,
+    OrderLink,
+    ReplyTemplate,
+    ReturnVisit,
+    WorkOrder,
+)
+
+
+def category(session: Session, category_id: int) -> Category | None:
+    """One category by id."""
+    return session.get(Category, category_id)
+
+
+def categories(session: Session) -> list[Category]:
+    """Every category in tree order."""
+    return list(session.scalars(select(Category).order_by(Category.level, Category.sort_order)))
+
+
+def categories_by_ids(session: Session, ids: set[int]) -> dict[int, Category]:
+    """Categories by id."""
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}
+
+
+def has_children(session: Session, category_id: int) -> bool:
+    """True when the category has active subcategories."""
+    child = select(Category.id).where(Category.parent_id == category_id, Category.active)
+    return session.scalar(child.limit(1)) is not None
+
+
+def category_by_code(session: Session, code: str) -> Category | None:
+    """One category by its code."""
+    return session.scalar(select(Category).where(Category.code == code))
+
+
+def templates(session: Session, category_ids: list[int] | None = None) -> list[ReplyTemplate]:
+    """Active reply templates, optionally of some categories."""
+    query = select(ReplyTemplate).where(ReplyTemplate.active).order_by(ReplyTemplate.id)
+    if category_ids is not None:
+        query = query.where(ReplyTemplate.category_id.in_(category_ids))
+    return list(session.scalars(query))
+
+
+def earlier_complaints(
+    session: Session, *, phone: str, category_prefix: str, since: datetime, before_id: int
+) -> list[WorkOrder]:
+    """Complaints from the number in the category branch since a moment (repeat control)."""
+    query = (
+        select(WorkOrder)
+        .join(Category, Category.id == WorkOrder.category_id)
+        .where(
+            WorkOrder.contact_phone == phone,
+            WorkOrder.type == OrderType.COMPLAINT,
+            WorkOrder.created_at >= since,
+            WorkOrder.id != before_id,
+            WorkOrder.status != OrderStatus.CANCELLED,
+            Category.path.startswith(category_prefix),
+        )
+        .order_by(WorkOrder.created_at)
+    )
+    return list(session.scalars(query))
+
+
+def linked_numbers(session: Session, order_id: int) -> list[str]:
+    """Numbers of the orders an order repeats."""
+    query = (
+        select(WorkOrder.number)
+        .join(OrderLink, OrderLink.linked_id == WorkOrder.id)
+        .where(OrderLink.order_id == order_id)
+        .order_by(WorkOrder.id)
+    )
+    return list(session.scalars(query))
+
+
+def events(session: Session, order_id: int) -> list[tuple[OrderEvent, str | None]]:
+    """An order's timeline with each actor's name, oldest first."""
+    rows = session.execute(
+        select(OrderEvent, Staff.display_name)
+        .outerjoin(Staff, Staff.id == OrderEvent.actor_id)
+        .where(OrderEvent.order_id == order_id)
+        .order_by(OrderEvent.id)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def visits(session: Session, order_id: int) -> list[ReturnVisit]:
+    """An order's return visits, oldest first."""
+    query = select(ReturnVisit).where(ReturnVisit.order_id == order_id).order_by(ReturnVisit.id)
+    return list(session.scalars(query))
+
+
+def open_visit(session: Session, order_id: int) -> ReturnVisit | None:
+    """The return visit still to be made for an order."""
+    query = select(ReturnVisit).where(
+        ReturnVisit.order_id == order_id, ReturnVisit.done_at.is_(None)
+    )
+    return session.scalar(query)
+
+
+def names(session: Session, order: WorkOrder) -> tuple[OrgUnit, Team | None, Staff | None]:
+    """The order's unit, team and assignee."""
+    unit = session.get(OrgUnit, order.org_unit_id)
+    assert unit is not None  # foreign key
+    team = session.get(Team, order.team_id) if order.team_id else None
+    assignee = session.get(Staff, order.assignee_id) if order.assignee_id else None
+    return unit, team, assignee
+
+
+def order_list_query(
+    *,
+    scope_path: str | None,
+    viewer_id: int,
+    status: list[OrderStatus] | None,
+    assignee_id: int | None,
+    team_id: int | None,
+    repeat_only: bool,
+) -> Select[WorkOrder, OrgUnit, Category, str | None]:
+    """The orders a viewer may see, filtered; newest and most urgent first."""
+    query = (
+        select(WorkOrder, OrgUnit, Category, Staff.display_name)
+        .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
+        .join(Category, Category.id == WorkOrder.category_id)
+        .outerjoin(Staff, Staff.id == WorkOrder.assignee_id)
+    )
+    if scope_path is not None:
+        query = query.where(
+            OrgUnit.path.startswith(scope_path)
+            | (WorkOrder.created_by_id == viewer_id)
+            | (WorkOrder.assignee_id == viewer_id)
+        )
+    if status:
+        query = query.where(WorkOrder.status.in_(status))
+    if assignee_id is not None:
+        query = query.where(WorkOrder.assignee_id == assignee_id)
+    if team_id is not None:
+        query = query.where(WorkOrder.team_id == team_id)
+    if repeat_only:
+        query = query.where(WorkOrder.is_repeat)
+    return query.order_by(WorkOrder.priority.desc(), WorkOrder.id.desc())
+
+
+def page(
+    session: Session, query: Select[WorkOrder, OrgUnit, Category, str | None], params: PageParams
+) -> tuple[list[tuple[WorkOrder, OrgUnit, Category, str | None]], int]:
+    """One page of a list query and its total."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.offset(params.offset).limit(params.size))
+    return [(r[0], r[1], r[2], r[3]) for r in rows], total

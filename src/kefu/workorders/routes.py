@@ -1,0 +1,387 @@
+"""HTTP routes of work orders: intake, queues, lifecycle actions, categories, repeat rate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from kefu.core.idempotency import run_once
+from kefu.core.pagination import Paging
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
+from kefu.errors import Conflict, MethodNotAllowed, NotFound
+from kefu.workorders import categories, lifecycle, repeats, repository, service
+from kefu.workorders.deps import (
+    CanDispatch,
+    CanEditCategories,
+    CanReadOrders,
+    CanWorkOrders,
+    CurrentOrder,
+    LoadedOrder,
+)
+from kefu.workorders.enums import Action, OrderStatus
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import (
+    CategoryCreate,
+    CategoryNode,
+    CategoryUpdate,
+    DispatchRequest,
+    NoteRequest,
+    OrderCreate,
+    OrderDetail,
+    OrderPage,
+    ReasonRequest,
+    RepeatRate,
+    ReplyRequest,
+    TemplateCreate,
+    TemplateRead,
+    TriageRequest,
+    VisitRequest,
+)
+from kefu.workorders.views import list_item, order_detail
+
+router = APIRouter(prefix="/api/v1", tags=["work orders"])
+
+
+def _repeat_rule(request: Request) -> service.RepeatRule:
+    settings = request.app.state.settings
+    return service.RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
+
+
+def _answer(
+    session: DbSession, order: WorkOrder, principal: Principal, response: Response
+) -> OrderDetail:
+    session.flush()
+    response.headers["ETag"] = etag(order.version)
+    return order_detail(session, order, principal)
+
+
+@router.post("/work-orders", response_model=OrderDetail, status_code=201)
+def create_order(
+    data: OrderCreate,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Open an order; a complaint from a number that complained of the same thing is a repeat."""
+
+    def create() -> OrderDetail:
+        order = service.create_order(
+            session,
+            data=data,
+            by=principal,
+            repeat=_repeat_rule(request),
+            timezone=request.app.state.settings.timezone,
+        )
+        return order_detail(session, order, principal)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="order.create",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/work-orders", response_model=OrderPage)
+def list_orders(
+    principal: CanReadOrders,
+    session: DbSession,
+    params: Paging,
+    status: Annotated[list[OrderStatus] | None, Query()] = None,
+    mine: bool = False,
+    team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    repeat: bool = False,
+) -> OrderPage:
+    """Orders in the caller's scope: all, mine, a team's queue, repeats; most urgent first."""
+    query = repository.order_list_query(
+        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        viewer_id=principal.staff_id,
+        status=status,
+        assignee_id=principal.staff_id if mine else None,
+        team_id=team_id,
+        repeat_only=repeat,
+    )
+    rows, total = repository.page(session, query, params)
+    masked = not principal.has(Right.PII_VIEW)
+    return OrderPage(
+        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        total=total,
+        page=params.page,
+        size=params.size,
+    )
+
+
+@router.get("/work-orders/repeat-rate", response_model=RepeatRate)
+def repeat_rate(
+    principal: CanReadOrders,
+    session: DbSession,
+    request: Request,
+    month: Annotated[str, Query(max_length=7)],
+    by: Literal["org_unit", "category"] = "org_unit",
+) -> RepeatRate:
+    """Repeat complaints ÷ complaints of a month (YYYY-MM), per org unit or category."""
+    settings = request.app.state.settings
+    return repeats.monthly_rate(
+        session,
+        month=month,
+        by=by,
+        category_level=settings.repeat_category_level,
+        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        timezone=settings.timezone,
+    )
+
+
+@router.get("/work-orders/{order_id}", response_model=OrderDetail)
+def get_order(
+    order: LoadedOrder, principal: CanReadOrders, session: DbSession, response: Response
+) -> OrderDetail:
+    """One order with its timeline; the ETag carries the version for If-Match."""
+    return _answer(session, order, principal, response)
+
+
+@router.delete("/work-orders/{order_id}", status_code=405, include_in_schema=False)
+def delete_order(order_id: PathId) -> None:
+    """Orders are never deleted; invalid ones are cancelled with a reason."""
+    raise MethodNotAllowed()
+
+
+@router.post("/work-orders/{order_id}/triage", response_model=OrderDetail)
+def triage_order(
+    order: CurrentOrder,
+    data: TriageRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Triage an order (invalid / normal / key / urgent) with a reason."""
+    service.triage(session, order=order, level=data.triage, reason=data.reason, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/accept", response_model=OrderDetail)
+def accept_order(
+    order: CurrentOrder,
+    data: NoteRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Take a new order on."""
+    lifecycle.simple_action(
+        session, order=order, action=Action.ACCEPT, by=principal, reason=data.note
+    )
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/start", response_model=OrderDetail)
+def start_order(
+    order: CurrentOrder,
+    data: NoteRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Start working on an order (it becomes yours if nobody has it)."""
+    lifecycle.simple_action(
+        session, order=order, action=Action.START, by=principal, reason=data.note
+    )
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/dispatch", response_model=OrderDetail)
+def dispatch_order(
+    order: CurrentOrder,
+    data: DispatchRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Dispatch to a team or unit, optionally a person in it."""
+    lifecycle.dispatch(session, order=order, request=data, by=principal, action=Action.DISPATCH)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/transfer", response_model=OrderDetail)
+def transfer_order(
+    order: CurrentOrder,
+    data: DispatchRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Hand a dispatched order to another team, unit or person."""
+    lifecycle.dispatch(session, order=order, request=data, by=principal, action=Action.TRANSFER)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/escalate", response_model=OrderDetail)
+def escalate_order(
+    order: CurrentOrder,
+    data: ReasonRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Send the order one level up (branch → province → HQ) with a reason."""
+    lifecycle.escalate(session, order=order, reason=data.reason, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/reply", response_model=OrderDetail)
+def reply_order(
+    order: CurrentOrder,
+    data: ReplyRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Record the answer given to the customer."""
+    lifecycle.reply(session, order=order, text=data.reply, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/return", response_model=OrderDetail)
+def return_order(
+    order: CurrentOrder,
+    data: ReasonRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Send a dispatched order back (退单) with the reason."""
+    lifecycle.simple_action(
+        session, order=order, action=Action.RETURN, by=principal, reason=data.reason
+    )
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/close", response_model=OrderDetail)
+def close_order(
+    order: CurrentOrder,
+    data: NoteRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Close a replied order; a complaint gets its return visit scheduled first."""
+    lifecycle.close(session, order=order, note=data.note, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/visit", response_model=OrderDetail)
+def visit_order(
+    order: CurrentOrder,
+    data: VisitRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Record the return visit; dissatisfied reopens the order."""
+    lifecycle.visit(session, order=order, outcome=data.outcome, note=data.note, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/reopen", response_model=OrderDetail)
+def reopen_order(
+    order: CurrentOrder,
+    data: ReasonRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Reopen a replied or closed order with the reason."""
+    lifecycle.simple_action(
+        session, order=order, action=Action.REOPEN, by=principal, reason=data.reason
+    )
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/cancel", response_model=OrderDetail)
+def cancel_order(
+    order: CurrentOrder,
+    data: ReasonRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Cancel an invalid order (无效单) with the reason."""
+    lifecycle.simple_action(
+        session, order=order, action=Action.CANCEL, by=principal, reason=data.reason
+    )
+    return _answer(session, order, principal, response)
+
+
+@router.get("/order-categories", response_model=list[CategoryNode])
+def category_tree(
+    _: CanReadOrders, session: DbSession, include_inactive: bool = False
+) -> list[CategoryNode]:
+    """The category taxonomy with scripts and reply templates."""
+    return categories.tree(session, include_inactive=include_inactive)
+
+
+@router.post("/order-categories", response_model=CategoryNode, status_code=201)
+def create_category(
+    data: CategoryCreate, principal: CanEditCategories, session: DbSession
+) -> CategoryNode:
+    """Add a category (at most three levels)."""
+    category = categories.create_category(session, data=data, by=principal)
+    return _node(session, category.id)
+
+
+@router.patch("/order-categories/{category_id}", response_model=CategoryNode)
+def update_category(
+    category_id: PathId,
+    data: CategoryUpdate,
+    version: IfMatch,
+    principal: CanEditCategories,
+    session: DbSession,
+) -> CategoryNode:
+    """Change a category; a stale If-Match is a 409."""
+    category = repository.category(session, category_id)
+    if category is None:
+        raise NotFound("category_not_found")
+    if category.version != version:
+        raise Conflict("stale_version", current=category.version)
+    categories.update_category(session, category=category, data=data, by=principal)
+    return _node(session, category.id)
+
+
+@router.post(
+    "/order-categories/{category_id}/templates", response_model=TemplateRead, status_code=201
+)
+def add_template(
+    category_id: PathId, data: TemplateCreate, principal: CanEditCategories, session: DbSession
+) -> TemplateRead:
+    """Add a unified reply template to a category."""
+    category = repository.category(session, category_id)
+    if category is None:
+        raise NotFound("category_not_found")
+    template = categories.add_template(session, category=category, data=data, by=principal)
+    return TemplateRead.model_validate(template)
+
+
+def _node(session: DbSession, category_id: int) -> CategoryNode:
+    session.flush()
+    for top in categories.tree(session, include_inactive=True):
+        found = _find(top, category_id)
+        if found is not None:
+            return found
+    raise NotFound("category_not_found")
+
+
+def _find(node: CategoryNode, category_id: int) -> CategoryNode | None:
+    if node.id == category_id:
+        return node
+    for child in node.children:
+        found = _find(child, category_id)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,252 @@
+"""Request and response shapes of the work-order API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from kefu.core.pagination import Page
+from kefu.core.types import Name, NoteText, Reason, RefId, ShortText
+from kefu.workorders.enums import Action, Channel, OrderStatus, OrderType, Triage, VisitOutcome
+
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+){0,2}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrderCreate(_Strict):
+    """A new order; the contact number may be written in any common form."""
+
+    type: OrderType
+    category_id: RefId
+    contact_phone: PhoneText
+    subject: Subject
+    description: NoteText = ""
+    customer_id: RefId | None = None
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    channel: Channel = Channel.CONSOLE
+    triage: Triage | None = None
+    triage_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    org_unit_id: RefId | None = None
+
+
+class TriageRequest(_Strict):
+    """A triage decision and why."""
+
+    triage: Triage
+    reason: Reason
+
+
+class ReasonRequest(_Strict):
+    """An action that needs a reason (return, escalate, reopen, cancel)."""
+
+    reason: Reason
+
+
+class NoteRequest(_Strict):
+    """An action with an optional note (accept, start, close)."""
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class DispatchRequest(_Strict):
+    """Where an order goes: a team or an org unit, optionally a person in it."""
+
+    team_id: RefId | None = None
+    org_unit_id: RefId | None = None
+    assignee_id: RefId | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class ReplyRequest(_Strict):
+    """The answer given to the customer."""
+
+    reply: ReplyText
+
+
+class VisitRequest(_Strict):
+    """The outcome of a return visit; dissatisfied reopens the order."""
+
+    outcome: VisitOutcome
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+
+class CategoryBrief(BaseModel):
+    """A category as shown on an order."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    path_names: list[str]
+
+
+class UnitBrief(BaseModel):
+    """An org unit or team as shown on an order."""
+
+    id: int
+    name: str
+
+
+class OrderEventRead(BaseModel):
+    """One step of the order's timeline."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    occurred_at: datetime
+    reason: str
+    details: dict[str, object]
+
+
+class ReturnVisitRead(BaseModel):
+    """A scheduled or done return visit."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    due_at: datetime
+    done_at: datetime | None
+    outcome: VisitOutcome | None
+    note: str
+
+
+class OrderRead(BaseModel):
+    """An order as its owner sees it; the contact is masked unless the viewer may see it."""
+
+    id: int
+    number: str
+    type: OrderType
+    status: OrderStatus
+    channel: Channel
+    category: CategoryBrief
+    customer_id: int | None
+    contact_phone: str
+    contact_name: str
+    subject: str
+    description: str
+    triage: Triage | None
+    triage_reason: str
+    priority: int
+    is_repeat: bool
+    repeats: list[str] = Field(description="Numbers of the earlier orders this one repeats.")
+    org_unit: UnitBrief
+    team: UnitBrief | None
+    assignee: UnitBrief | None
+    reply: str
+    created_at: datetime
+    replied_at: datetime | None
+    closed_at: datetime | None
+    version: int
+    allowed_actions: list[Action]
+
+
+class OrderDetail(OrderRead):
+    """An order with its timeline and return visits."""
+
+    events: list[OrderEventRead]
+    visits: list[ReturnVisitRead]
+
+
+class OrderListItem(BaseModel):
+    """A row of an order queue."""
+
+    id: int
+    number: str
+    type: OrderType
+    status: OrderStatus
+    category: str
+    subject: str
+    contact_phone: str
+    triage: Triage | None
+    priority: int
+    is_repeat: bool
+    org_unit: str
+    assignee: str | None
+    created_at: datetime
+
+
+OrderPage = Page[OrderListItem]
+
+
+class RepeatRateRow(BaseModel):
+    """Repeat complaints ÷ complaints for one org unit or category in a month."""
+
+    key_id: int
+    key_name: str
+    complaints: int
+    repeats: int
+    rate: float
+
+
+class RepeatRate(BaseModel):
+    """The month's repeat-complaint rate, overall and per group."""
+
+    month: str
+    by: str
+    complaints: int
+    repeats: int
+    rate: float
+    rows: list[RepeatRateRow]
+
+
+class TemplateRead(BaseModel):
+    """A unified reply template."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    body: str
+
+
+class CategoryNode(BaseModel):
+    """A category with its children, templates and script."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    level: int
+    script: str
+    active: bool
+    version: int
+    templates: list[TemplateRead]
+    children: list[CategoryNode]
+
+
+class CategoryCreate(_Strict):
+    """A new category under a parent (none: a new top level)."""
+
+    code: CategoryCode
+    name: Name
+    name_en: ShortText = ""
+    parent_id: RefId | None = None
+    script: NoteText = ""
+
+
+class CategoryUpdate(_Strict):
+    """Changes to a category; deactivating hides it from new orders."""
+
+    name: Name | None = None
+    name_en: ShortText | None = None
+    script: NoteText | None = None
+    active: bool | None = None
+
+
+class TemplateCreate(_Strict):
+    """A reply template for a category."""
+
+    title: Name
+    body: ReplyText

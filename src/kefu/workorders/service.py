@@ -1,0 +1,194 @@
+"""Rules of work-order intake: creation, numbering, triage and repeat-complaint control."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.clock import local_today
+from kefu.core.phone import normalize_phone
+from kefu.core.rbac import Principal
+from kefu.customers.models import Customer
+from kefu.errors import Forbidden, NotFound, Unprocessable
+from kefu.org.models import OrgUnit
+from kefu.workorders import repository
+from kefu.workorders.enums import (
+    MAX_PRIORITY,
+    TRIAGE_PRIORITY,
+    EventKind,
+    OrderStatus,
+    OrderType,
+    Triage,
+)
+from kefu.workorders.models import Category, OrderEvent, OrderLink, WorkOrder
+from kefu.workorders.numbering import next_number
+from kefu.workorders.schemas import OrderCreate
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    """Same number + same category branch within the window makes a complaint a repeat."""
+
+    window_days: int = 30
+    category_level: int = 2
+
+
+def record_event(
+    session: Session,
+    order: WorkOrder,
+    *,
+    kind: EventKind,
+    by: Principal | None,
+    reason: str = "",
+    action: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    details: dict[str, Any] | None = None,
+) -> OrderEvent:
+    """Append one step to the order's timeline."""
+    event = OrderEvent(
+        order_id=order.id,
+        kind=kind,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=by.staff_id if by else None,
+        reason=reason,
+        details=json.dumps(details or {}, ensure_ascii=False, default=str),
+    )
+    session.add(event)
+    return event
+
+
+def _usable_category(session: Session, category_id: int) -> Category:
+    category = repository.category(session, category_id)
+    if category is None or not category.active:
+        raise NotFound("category_not_found", field="category_id")
+    if repository.has_children(session, category.id):
+        raise Unprocessable("category_not_leaf", field="category_id", category=category.name)
+    return category
+
+
+def _owning_unit(
+    session: Session, data: OrderCreate, customer: Customer | None, by: Principal
+) -> OrgUnit:
+    unit_id = data.org_unit_id or (customer.org_unit_id if customer else by.org_unit_id)
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFound("org_unit_not_found", field="org_unit_id")
+    if data.org_unit_id and not by.sees_org_path(unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    return unit
+
+
+def _customer(session: Session, customer_id: int | None, by: Principal) -> Customer | None:
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    unit = session.get(OrgUnit, customer.org_unit_id) if customer else None
+    if customer is None or unit is None:
+        raise NotFound("customer_not_found", field="customer_id")
+    if not by.sees_org_path(unit.path):
+        raise Forbidden("customer_out_of_scope", field="customer_id", org_unit=unit.name)
+    return customer
+
+
+def create_order(
+    session: Session, *, data: OrderCreate, by: Principal, repeat: RepeatRule, timezone: str
+) -> WorkOrder:
+    """Register an order; a complaint is checked against the number's recent complaints."""
+    category = _usable_category(session, data.category_id)
+    customer = _customer(session, data.customer_id, by)
+    unit = _owning_unit(session, data, customer, by)
+    order = WorkOrder(
+        number=next_number(session, local_today(timezone)),
+        status=OrderStatus.NEW,
+        contact_phone=normalize_phone(data.contact_phone, field="contact_phone"),
+        org_unit_id=unit.id,
+        created_by_id=by.staff_id,
+        priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,
+        **data.model_dump(
+            include={
+                "type",
+                "category_id",
+                "customer_id",
+                "contact_name",
+                "subject",
+                "description",
+                "channel",
+                "triage",
+                "triage_reason",
+            }
+        ),
+    )
+    if data.triage and not data.triage_reason:
+        raise Unprocessable("reason_required", field="triage_reason", min=1)
+    session.add(order)
+    session.flush()
+    record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
+    if data.type == OrderType.COMPLAINT:
+        _flag_repeat(session, order, category, repeat)
+    audit.record(
+        session,
+        actor=by,
+        action="order.create",
+        entity_type="work_order",
+        entity_id=order.id,
+        details={"number": order.number, "type": data.type, "category": category.code},
+    )
+    return order
+
+
+def _branch_prefix(category: Category, level: int) -> str:
+    """The path of the category's ancestor at ``level`` (itself when shallower)."""
+    ids = category.path.strip("/").split("/")
+    return "/" + "/".join(ids[: max(1, min(level, len(ids)))]) + "/"
+
+
+def _flag_repeat(session: Session, order: WorkOrder, category: Category, rule: RepeatRule) -> None:
+    earlier = repository.earlier_complaints(
+        session,
+        phone=order.contact_phone,
+        category_prefix=_branch_prefix(category, rule.category_level),
+        since=utcnow() - timedelta(days=rule.window_days),
+        before_id=order.id,
+    )
+    if not earlier:
+        return
+    order.is_repeat = True
+    order.priority = min(MAX_PRIORITY, order.priority + 1)
+    for previous in earlier:
+        session.add(OrderLink(order_id=order.id, linked_id=previous.id))
+    record_event(
+        session,
+        order,
+        kind=EventKind.REPEAT,
+        by=None,
+        details={"repeats": [o.number for o in earlier], "window_days": rule.window_days},
+    )
+
+
+def triage(
+    session: Session, *, order: WorkOrder, level: Triage, reason: str, by: Principal
+) -> WorkOrder:
+    """Set the triage level; it sets the priority (a repeat keeps its extra step)."""
+    before = order.triage
+    order.triage = level
+    order.triage_reason = reason
+    order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + (1 if order.is_repeat else 0))
+    record_event(
+        session,
+        order,
+        kind=EventKind.TRIAGE,
+        by=by,
+        reason=reason,
+        details={"from": before, "to": level},
+    )
+    session.flush()
+    return order

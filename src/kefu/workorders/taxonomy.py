@@ -1,0 +1,401 @@
+"""The shipped default category taxonomy of a mobile operator, in three levels.
+
+Admins edit the categories afterwards through the API; this tree is only what a new
+center starts with (``ensure_default_categories`` loads it into an empty table). Leaves
+carry the call script (受理脚本) and unified reply templates with {placeholders}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kefu.workorders.models import Category, ReplyTemplate
+
+
+@dataclass(frozen=True)
+class Node:
+    """One category of the default tree."""
+
+    code: str
+    name: str
+    name_en: str
+    children: tuple[Node, ...] = ()
+    script: str = ""
+    templates: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _leaf(code: str, name: str, name_en: str, script: str, *templates: tuple[str, str]) -> Node:
+    return Node(code, name, name_en, (), script, templates)
+
+
+ASK_TIME_PLACE = "请客户说明问题发生的时间、地点（街道/楼宇/楼层）和手机型号，是否持续发生。"
+ASK_BILL = "核实机主身份后，请客户说明有疑问的费用名称、金额和账期，询问是否已查看详单。"
+ASK_CONSENT = "请客户说明业务名称和首次扣费时间，询问是否曾回复短信或点击链接订购。"
+
+DEFAULT_TREE: tuple[Node, ...] = (
+    Node(
+        "network",
+        "网络质量",
+        "Network quality",
+        (
+            Node(
+                "network.coverage",
+                "信号覆盖",
+                "Coverage",
+                (
+                    _leaf(
+                        "network.coverage.indoor",
+                        "室内无信号",
+                        "No indoor signal",
+                        ASK_TIME_PLACE,
+                        (
+                            "已派单优化",
+                            "尊敬的{customer_name}：您反映的{address}室内信号问题已转网络优化部门处理，"
+                            "我们将在{due}前给您答复。工单号{order_number}。",
+                        ),
+                    ),
+                    _leaf(
+                        "network.coverage.weak",
+                        "信号弱/不稳定",
+                        "Weak or unstable signal",
+                        ASK_TIME_PLACE,
+                    ),
+                    _leaf(
+                        "network.coverage.rural",
+                        "农村/偏远地区无覆盖",
+                        "No rural coverage",
+                        ASK_TIME_PLACE,
+                    ),
+                ),
+            ),
+            Node(
+                "network.calls",
+                "通话质量",
+                "Call quality",
+                (
+                    _leaf("network.calls.dropped", "掉话", "Dropped calls", ASK_TIME_PLACE),
+                    _leaf(
+                        "network.calls.noise", "杂音/单通", "Noise or one-way audio", ASK_TIME_PLACE
+                    ),
+                ),
+            ),
+            Node(
+                "network.data",
+                "上网质量",
+                "Mobile data",
+                (
+                    _leaf("network.data.slow", "网速慢", "Slow data", ASK_TIME_PLACE),
+                    _leaf("network.data.none", "无法上网", "No data connection", ASK_TIME_PLACE),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "billing",
+        "计费账务",
+        "Billing",
+        (
+            Node(
+                "billing.dispute",
+                "费用争议",
+                "Disputed charges",
+                (
+                    _leaf(
+                        "billing.dispute.unknown",
+                        "不明扣费",
+                        "Unknown deduction",
+                        ASK_BILL,
+                        (
+                            "核实后退费",
+                            "尊敬的{customer_name}：经核实，{month}的{item}费用属于误扣，"
+                            "已为您退还{amount}元，将在下一账期返还。给您带来不便，敬请谅解。",
+                        ),
+                    ),
+                    _leaf(
+                        "billing.dispute.package",
+                        "套餐费用与约定不符",
+                        "Package fee not as agreed",
+                        ASK_BILL,
+                    ),
+                    _leaf("billing.dispute.roaming", "漫游费用", "Roaming charges", ASK_BILL),
+                ),
+            ),
+            Node(
+                "billing.payment",
+                "缴费充值",
+                "Payments and top-ups",
+                (
+                    _leaf(
+                        "billing.payment.missing",
+                        "充值未到账",
+                        "Top-up not credited",
+                        "请客户提供充值时间、渠道、金额和交易流水号。",
+                    ),
+                    _leaf("billing.payment.invoice", "发票问题", "Invoices", ""),
+                ),
+            ),
+            Node(
+                "billing.arrears",
+                "欠费停机",
+                "Arrears and suspension",
+                (
+                    _leaf(
+                        "billing.arrears.wrong",
+                        "缴费后未复机",
+                        "Not restored after payment",
+                        "核实缴费记录，确认余额已大于零后为客户办理复机。",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "vas",
+        "增值业务",
+        "Value-added services",
+        (
+            Node(
+                "vas.sp",
+                "SP业务",
+                "SP subscriptions",
+                (
+                    _leaf(
+                        "vas.sp.unconsented",
+                        "未经同意订购",
+                        "Subscribed without consent",
+                        ASK_CONSENT,
+                        (
+                            "退订并退费",
+                            "尊敬的{customer_name}：已为您退订{item}，并退还相关费用{amount}元。"
+                            "如需屏蔽此类业务，可回复短信 0000 查询并退订。",
+                        ),
+                    ),
+                    _leaf("vas.sp.unsubscribe", "无法退订", "Cannot unsubscribe", ASK_CONSENT),
+                ),
+            ),
+            Node(
+                "vas.content",
+                "内容与资讯业务",
+                "Content services",
+                (_leaf("vas.content.quality", "内容质量", "Content quality", ""),),
+            ),
+        ),
+    ),
+    Node(
+        "service",
+        "服务质量",
+        "Service",
+        (
+            Node(
+                "service.attitude",
+                "服务态度",
+                "Attitude",
+                (
+                    _leaf(
+                        "service.attitude.hotline",
+                        "热线人员态度",
+                        "Hotline staff attitude",
+                        "记录受理时间和工号，安抚客户情绪，不评价被投诉人员。",
+                    ),
+                    _leaf(
+                        "service.attitude.store",
+                        "营业厅人员态度",
+                        "Store staff attitude",
+                        "记录营业厅名称、时间和人员特征。",
+                    ),
+                ),
+            ),
+            Node(
+                "service.process",
+                "服务流程",
+                "Process",
+                (
+                    _leaf("service.process.waiting", "等候时间过长", "Long waiting time", ""),
+                    _leaf("service.process.promise", "承诺未兑现", "Promise not kept", ""),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "marketing",
+        "营销活动",
+        "Marketing",
+        (
+            Node(
+                "marketing.promotion",
+                "促销规则",
+                "Promotion rules",
+                (
+                    _leaf(
+                        "marketing.promotion.terms",
+                        "活动规则不清",
+                        "Unclear promotion terms",
+                        "请客户说明活动名称、参与渠道和时间，以及宣传时被告知的内容。",
+                    ),
+                    _leaf(
+                        "marketing.promotion.gift",
+                        "赠品/话费未到账",
+                        "Gift or credit not received",
+                        "",
+                    ),
+                ),
+            ),
+            Node(
+                "marketing.harassment",
+                "营销骚扰",
+                "Unwanted marketing",
+                (
+                    _leaf(
+                        "marketing.harassment.calls",
+                        "营销电话/短信骚扰",
+                        "Marketing calls or SMS",
+                        "记录来电号码和时间，询问是否需要加入免打扰名单。",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "number",
+        "号码业务",
+        "Numbers",
+        (
+            Node(
+                "number.status",
+                "停复机",
+                "Suspension and restoration",
+                (
+                    _leaf(
+                        "number.status.suspend",
+                        "申请停机",
+                        "Suspension request",
+                        "核实机主身份（服务密码或证件号码后四位）后办理。",
+                    ),
+                    _leaf(
+                        "number.status.restore",
+                        "申请复机",
+                        "Restoration request",
+                        "核实机主身份和欠费情况后办理。",
+                    ),
+                ),
+            ),
+            Node(
+                "number.transfer",
+                "携号转网",
+                "Number portability",
+                (_leaf("number.transfer.out", "携出受阻", "Port-out blocked", ""),),
+            ),
+            Node(
+                "number.realname",
+                "实名登记",
+                "Real-name registration",
+                (_leaf("number.realname.wrong", "登记信息有误", "Wrong registration details", ""),),
+            ),
+        ),
+    ),
+    Node(
+        "broadband",
+        "家庭宽带",
+        "Home broadband",
+        (
+            Node(
+                "broadband.install",
+                "装机",
+                "Installation",
+                (
+                    _leaf(
+                        "broadband.install.delay",
+                        "装机超时",
+                        "Installation late",
+                        "请客户提供受理单号、装机地址和预约时间。",
+                    ),
+                ),
+            ),
+            Node(
+                "broadband.fault",
+                "宽带故障",
+                "Broadband faults",
+                (
+                    _leaf(
+                        "broadband.fault.down",
+                        "无法上网",
+                        "No connection",
+                        "请客户重启光猫和路由器，说明指示灯状态。",
+                    ),
+                    _leaf("broadband.fault.slow", "网速慢", "Slow broadband", ""),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "terminal",
+        "终端设备",
+        "Devices",
+        (
+            Node(
+                "terminal.contract",
+                "合约机",
+                "Contract phones",
+                (
+                    _leaf(
+                        "terminal.contract.quality", "合约机质量问题", "Contract phone defects", ""
+                    ),
+                ),
+            ),
+        ),
+    ),
+    Node(
+        "enterprise",
+        "集团业务",
+        "Enterprise services",
+        (
+            Node(
+                "enterprise.line",
+                "集团专线",
+                "Dedicated lines",
+                (
+                    _leaf(
+                        "enterprise.line.down",
+                        "专线中断",
+                        "Line down",
+                        "核实集团编号和专线编号，询问影响范围，按重要客户优先处理。",
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+def ensure_default_categories(session: Session) -> int:
+    """Load the default tree into an empty category table; returns how many were added."""
+    if session.scalar(select(func.count()).select_from(Category)):
+        return 0
+    added = 0
+    for order, node in enumerate(DEFAULT_TREE):
+        added += _add(session, node, parent=None, sort_order=order)
+    return added
+
+
+def _add(session: Session, node: Node, *, parent: Category | None, sort_order: int) -> int:
+    category = Category(
+        code=node.code,
+        parent_id=parent.id if parent else None,
+        level=parent.level + 1 if parent else 1,
+        name=node.name,
+        name_en=node.name_en,
+        script=node.script,
+        sort_order=sort_order,
+    )
+    session.add(category)
+    session.flush()
+    category.path = f"{parent.path if parent else '/'}{category.id}/"
+    for title, body in node.templates:
+        session.add(ReplyTemplate(category_id=category.id, title=title, body=body))
+    return 1 + sum(
+        _add(session, child, parent=category, sort_order=index)
+        for index, child in enumerate(node.children)
+    )

@@ -1,0 +1,117 @@
+"""Read shapes of orders, masked by the viewer's rights."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from kefu.core.masking import mask_name
+from kefu.core.rbac import Principal, Right
+from kefu.customers.view import show_phone
+from kefu.org.models import OrgUnit
+from kefu.workorders import repository
+from kefu.workorders.lifecycle import allowed_actions
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.schemas import (
+    CategoryBrief,
+    OrderDetail,
+    OrderEventRead,
+    OrderListItem,
+    OrderRead,
+    ReturnVisitRead,
+    UnitBrief,
+)
+
+
+def category_brief(session: Session, category: Category) -> CategoryBrief:
+    """A category with the names of its ancestors (billing › disputed charge › …)."""
+    ids = {int(i) for i in category.path.strip("/").split("/") if i}
+    by_id = repository.categories_by_ids(session, ids)
+    chain = [by_id[int(i)] for i in category.path.strip("/").split("/") if int(i) in by_id]
+    return CategoryBrief(
+        id=category.id,
+        code=category.code,
+        name=category.name,
+        name_en=category.name_en,
+        path_names=[c.name for c in chain],
+    )
+
+
+def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRead:
+    """One order for one viewer."""
+    masked = not viewer.has(Right.PII_VIEW)
+    unit, team, assignee = repository.names(session, order)
+    category = repository.category(session, order.category_id)
+    assert category is not None  # foreign key
+    return OrderRead(
+        id=order.id,
+        number=order.number,
+        type=order.type,
+        status=order.status,
+        channel=order.channel,
+        category=category_brief(session, category),
+        customer_id=order.customer_id,
+        contact_phone=show_phone(order.contact_phone, masked),
+        contact_name=mask_name(order.contact_name)
+        if masked and order.contact_name
+        else order.contact_name,
+        subject=order.subject,
+        description=order.description,
+        triage=order.triage,
+        triage_reason=order.triage_reason,
+        priority=order.priority,
+        is_repeat=order.is_repeat,
+        repeats=repository.linked_numbers(session, order.id),
+        org_unit=UnitBrief(id=unit.id, name=unit.name),
+        team=UnitBrief(id=team.id, name=team.name) if team else None,
+        assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
+        reply=order.reply,
+        created_at=order.created_at,
+        replied_at=order.replied_at,
+        closed_at=order.closed_at,
+        version=order.version,
+        allowed_actions=allowed_actions(order),
+    )
+
+
+def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> OrderDetail:
+    """One order with its timeline and return visits."""
+    events = [
+        OrderEventRead(
+            kind=event.kind,
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            actor=actor,
+            occurred_at=event.occurred_at,
+            reason=event.reason,
+            details=json.loads(event.details or "{}"),
+        )
+        for event, actor in repository.events(session, order.id)
+    ]
+    visits = [ReturnVisitRead.model_validate(v) for v in repository.visits(session, order.id)]
+    return OrderDetail(
+        **order_read(session, order, viewer).model_dump(), events=events, visits=visits
+    )
+
+
+def list_item(
+    order: WorkOrder, unit: OrgUnit, category: Category, assignee: str | None, masked: bool
+) -> OrderListItem:
+    """A queue row."""
+    return OrderListItem(
+        id=order.id,
+        number=order.number,
+        type=order.type,
+        status=order.status,
+        category=category.name,
+        subject=order.subject,
+        contact_phone=show_phone(order.contact_phone, masked),
+        triage=order.triage,
+        priority=order.priority,
+        is_repeat=order.is_repeat,
+        org_unit=unit.name,
+        assignee=assignee,
+        created_at=order.created_at,
+    )

@@ -1,0 +1,242 @@
+"""Work orders through their lifecycle over the API: intake, dispatch, reply, close, visit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import (
+    Categories,
+    Org,
+    bearer,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    make_team,
+)
+from kefu.core.audit import AuditLog
+from kefu.core.rbac import Role
+from kefu.customers.enums import Tier
+from kefu.org.models import Team
+
+
+@dataclass
+class Center:
+    org: Org
+    cats: Categories
+    team: Team
+    agent: dict[str, str]
+    handler_id: int
+    handler: dict[str, str]
+    supervisor: dict[str, str]
+    customer_id: int
+
+
+@pytest.fixture
+def center(db: Session) -> Center:
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    handler = make_staff(db, org.city, Role.BACK_OFFICE, team_id=team.id)
+    customer = make_customer(db, org.city, tier=Tier.GOLD)
+    return Center(
+        org=org,
+        cats=cats,
+        team=team,
+        agent=bearer(db, make_staff(db, org.city, Role.AGENT)),
+        handler_id=handler.id,
+        handler=bearer(db, handler),
+        supervisor=bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
+        customer_id=customer.id,
+    )
+
+
+def complaint(center: Center, **extra: object) -> dict:
+    return {
+        "type": "complaint",
+        "category_id": center.cats.unknown_charge.id,
+        "contact_phone": "+86 138-0013-8000",
+        "contact_name": "张伟",
+        "customer_id": center.customer_id,
+        "subject": "本月不明扣费 10 元",
+        "description": "客户称未订购任何业务。",
+        "channel": "phone",
+    } | extra
+
+
+def act(client, order: dict, action: str, headers: dict, body: dict | None = None):
+    return client.post(
+        f"/api/v1/work-orders/{order['id']}/{action}",
+        json=body or {},
+        headers=headers | {"If-Match": f'"{order["version"]}"'},
+    )
+
+
+def test_a_complaint_goes_from_intake_to_return_visit_and_closes(client, db, center) -> None:
+    created = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent)
+    assert created.status_code == 201, created.text
+    order = created.json()
+    assert re.fullmatch(r"WO\d{8}-000001", order["number"])
+    assert order["status"] == "new"
+    assert order["contact_phone"] == "138****8000"  # an agent sees it masked
+    assert order["category"]["path_names"] == ["计费账务", "费用争议", "不明扣费"]
+    assert "dispatch" in order["allowed_actions"]
+
+    steps = [
+        (
+            "dispatch",
+            center.supervisor,
+            {"team_id": center.team.id, "assignee_id": center.handler_id},
+        ),
+        ("start", center.handler, {}),
+        ("reply", center.handler, {"reply": "经核实为误扣，已退费 10 元。"}),
+        ("close", center.handler, {"note": "已答复客户"}),
+    ]
+    for action, headers, body in steps:
+        answer = act(client, order, action, headers, body)
+        assert answer.status_code == 200, (action, answer.text)
+        order = answer.json()
+    assert order["status"] == "return_visit"
+    assert order["contact_phone"] == "13800138000"  # back office may see numbers
+    (visit,) = order["visits"]
+    hours = _hours_between(visit["due_at"], order["events"][-1]["occurred_at"])
+    assert 47.9 < hours < 48.1  # gold customers are called back within 48 hours
+
+    order = act(client, order, "visit", center.handler, {"outcome": "satisfied"}).json()
+    assert order["status"] == "closed"
+    assert order["closed_at"] is not None
+    transitions = [
+        (e["from_status"], e["to_status"]) for e in order["events"] if e["kind"] == "transition"
+    ]
+    assert transitions == [
+        ("new", "dispatched"),
+        ("dispatched", "in_progress"),
+        ("in_progress", "replied"),
+        ("replied", "return_visit"),
+        ("return_visit", "closed"),
+    ]
+    assert all(e["actor"] for e in order["events"] if e["kind"] == "transition")
+    actions = db.scalars(select(AuditLog.action).where(AuditLog.entity_type == "work_order"))
+    assert set(actions) >= {"order.create", "order.dispatch", "order.reply", "order.visit"}
+
+
+def _hours_between(later: str, earlier: str) -> float:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)) / timedelta(hours=1)
+
+
+def test_a_consultation_closes_without_a_visit(client, center) -> None:
+    body = complaint(center, type="consultation")
+    order = client.post("/api/v1/work-orders", json=body, headers=center.agent).json()
+    order = act(client, order, "accept", center.agent).json()
+    order = act(client, order, "reply", center.agent, {"reply": "已告知资费标准"}).json()
+    order = act(client, order, "close", center.agent).json()
+    assert order["status"] == "closed"
+    assert order["visits"] == []
+
+
+def test_a_dissatisfied_customer_reopens_the_complaint(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    for action, body in [("accept", {}), ("reply", {"reply": "已处理"}), ("close", {})]:
+        order = act(client, order, action, center.handler, body).json()
+    order = act(
+        client, order, "visit", center.handler, {"outcome": "dissatisfied", "note": "仍被扣费"}
+    ).json()
+    assert order["status"] == "in_progress"
+    assert order["visits"][0]["outcome"] == "dissatisfied"
+    assert order["events"][-1]["action"] == "reopen"
+
+
+def test_writes_need_the_current_version_and_an_allowed_action(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    url = f"/api/v1/work-orders/{order['id']}/accept"
+    assert client.post(url, json={}, headers=center.agent).status_code == 428
+    stale = client.post(url, json={}, headers=center.agent | {"If-Match": '"99"'})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_version"
+    refused = act(client, order, "close", center.agent, {})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "action_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "code"),
+    [
+        ("cancel", {"reason": "无"}, None),  # a reason has at least four characters
+        ("escalate", {}, None),
+        ("dispatch", {}, "dispatch_target_required"),
+    ],
+)
+def test_actions_that_need_a_reason_or_a_target_say_so(client, center, action, body, code) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    answer = act(client, order, action, center.supervisor, body)
+    assert answer.status_code == 422
+    if code:
+        assert answer.json()["error"]["code"] == code
+
+
+def test_dispatching_and_triage_need_the_dispatch_right(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    answer = act(client, order, "triage", center.agent, {"triage": "key", "reason": "媒体曝光风险"})
+    assert answer.status_code == 403
+    triaged = act(
+        client, order, "triage", center.supervisor, {"triage": "key", "reason": "媒体曝光风险"}
+    )
+    assert triaged.json()["priority"] == 2
+    assert triaged.json()["events"][-1]["kind"] == "triage"
+
+
+def test_escalation_climbs_the_tree_and_stops_at_the_top(client, db, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    top_supervisor = bearer(db, make_staff(db, center.org.hq, Role.SUPERVISOR))
+    units = []
+    for headers in (center.supervisor, top_supervisor):
+        answer = act(client, order, "escalate", headers, {"reason": "分公司无法解决"})
+        assert answer.status_code == 200, answer.text
+        order = answer.json()
+        units.append(order["org_unit"]["id"])
+    assert units == [center.org.province.id, center.org.hq.id]
+    top = act(client, order, "escalate", top_supervisor, {"reason": "请求再次升级处理"})
+    assert top.status_code == 409
+    assert top.json()["error"]["code"] == "cannot_escalate_top"
+
+
+def test_another_city_cannot_see_the_order(client, db, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    stranger = bearer(db, make_staff(db, center.org.other_city, Role.AGENT))
+    answer = client.get(f"/api/v1/work-orders/{order['id']}", headers=stranger)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "order_out_of_scope"
+    listed = client.get("/api/v1/work-orders", headers=stranger).json()
+    assert listed["total"] == 0
+
+
+def test_creation_is_idempotent_and_refuses_vague_categories(client, center) -> None:
+    keyed = center.agent | {"Idempotency-Key": "call-7781-order"}
+    first = client.post("/api/v1/work-orders", json=complaint(center), headers=keyed)
+    again = client.post("/api/v1/work-orders", json=complaint(center), headers=keyed)
+    assert first.json()["id"] == again.json()["id"]
+    other = client.post("/api/v1/work-orders", json=complaint(center, subject="x"), headers=keyed)
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    vague = client.post(
+        "/api/v1/work-orders",
+        json=complaint(center, category_id=center.cats.dispute.id),
+        headers=center.agent,
+    )
+    assert vague.status_code == 422
+    assert vague.json()["error"]["code"] == "category_not_leaf"
+
+
+def test_orders_are_never_deleted(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    assert (
+        client.delete(f"/api/v1/work-orders/{order['id']}", headers=center.supervisor).status_code
+        == 405
+    )

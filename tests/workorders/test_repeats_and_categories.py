@@ -1,0 +1,176 @@
+"""Repeat-complaint control, the monthly repeat rate, the taxonomy and its admin API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_categories, make_org, make_staff
+from kefu.core.base import utcnow
+from kefu.core.clock import local_today
+from kefu.core.rbac import Role
+from kefu.workorders.enums import TRANSITIONS, Action, OrderStatus, OrderType, next_status
+from kefu.workorders.models import Category, ReplyTemplate, WorkOrder
+from kefu.workorders.taxonomy import DEFAULT_TREE, ensure_default_categories
+
+
+@pytest.fixture
+def desk(db: Session):
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    return org, cats, agent, supervisor
+
+
+def _complain(client, headers, category_id: int, phone: str = "13800138000", kind="complaint"):
+    body = {
+        "type": kind,
+        "category_id": category_id,
+        "contact_phone": phone,
+        "subject": "扣费问题",
+    }
+    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_the_same_number_on_the_same_problem_is_a_repeat(client, desk) -> None:
+    _, cats, agent, _ = desk
+    first = _complain(client, agent, cats.unknown_charge.id)
+    # another leaf of the same level-2 branch (费用争议), the number written differently
+    second = _complain(client, agent, cats.roaming_charge.id, phone="+86 138 0013 8000")
+    other_problem = _complain(client, agent, cats.indoor.id)
+    other_number = _complain(client, agent, cats.unknown_charge.id, phone="13900139000")
+    question = _complain(client, agent, cats.unknown_charge.id, kind="consultation")
+
+    assert first["is_repeat"] is False
+    assert second["is_repeat"] is True
+    assert second["repeats"] == [first["number"]]
+    assert second["priority"] == first["priority"] + 1
+    assert any(e["kind"] == "repeat" for e in second["events"])
+    assert other_problem["is_repeat"] is False
+    assert other_number["is_repeat"] is False
+    assert question["is_repeat"] is False
+
+    third = _complain(client, agent, cats.unknown_charge.id)
+    assert third["repeats"] == [first["number"], second["number"]]
+    queue = client.get("/api/v1/work-orders", params={"repeat": True}, headers=agent).json()
+    assert {row["number"] for row in queue["items"]} == {second["number"], third["number"]}
+
+
+def test_a_complaint_outside_the_window_is_not_a_repeat(client, db: Session, desk) -> None:
+    _, cats, agent, _ = desk
+    old = _complain(client, agent, cats.unknown_charge.id)
+    db.get(WorkOrder, old["id"]).created_at = utcnow() - timedelta(days=31)
+    db.commit()
+    assert _complain(client, agent, cats.unknown_charge.id)["is_repeat"] is False
+
+
+def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
+    org, cats, agent, supervisor = desk
+    _complain(client, agent, cats.unknown_charge.id)
+    _complain(client, agent, cats.roaming_charge.id)  # repeat
+    _complain(client, agent, cats.indoor.id)
+    _complain(client, agent, cats.indoor.id, kind="consultation")  # not a complaint
+    month = local_today().strftime("%Y-%m")
+    by_unit = client.get(
+        "/api/v1/work-orders/repeat-rate", params={"month": month}, headers=supervisor
+    ).json()
+    assert (by_unit["complaints"], by_unit["repeats"], by_unit["rate"]) == (3, 1, 0.3333)
+    assert by_unit["rows"][0]["key_id"] == org.city.id
+    by_category = client.get(
+        "/api/v1/work-orders/repeat-rate",
+        params={"month": month, "by": "category"},
+        headers=supervisor,
+    ).json()
+    rows = {row["key_name"]: (row["complaints"], row["repeats"]) for row in by_category["rows"]}
+    assert rows == {"费用争议": (2, 1), "信号覆盖": (1, 0)}
+    bad = client.get(
+        "/api/v1/work-orders/repeat-rate", params={"month": "2026-13"}, headers=supervisor
+    )
+    assert bad.json()["error"]["code"] == "invalid_month"
+
+
+def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
+    added = ensure_default_categories(db)
+    assert added == db.query(Category).count() > 50
+    assert ensure_default_categories(db) == 0
+    leaves = [c for c in db.query(Category) if c.level == 3]
+    assert {c.code for c in leaves} >= {
+        "network.coverage.indoor",
+        "billing.dispute.unknown",
+        "vas.sp.unconsented",
+        "service.attitude.hotline",
+    }
+    assert all(c.path.count("/") == c.level + 1 for c in db.query(Category))
+    assert db.query(ReplyTemplate).count() >= 3
+    assert len(DEFAULT_TREE) >= 8
+
+
+def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:
+    org, cats, agent, _ = desk
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    created = client.post(
+        "/api/v1/order-categories",
+        json={"code": "billing.dispute.data", "name": "流量费争议", "parent_id": cats.dispute.id},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    node = created.json()
+    assert node["level"] == 3
+    too_deep = client.post(
+        "/api/v1/order-categories",
+        json={"code": "billing.dispute.data.x", "name": "更细", "parent_id": node["id"]},
+        headers=admin,
+    )
+    assert too_deep.status_code == 422
+    url = f"/api/v1/order-categories/{node['id']}"
+    renamed = client.patch(
+        url,
+        json={"script": "请客户说明流量使用时间"},
+        headers=admin | {"If-Match": f'"{node["version"]}"'},
+    )
+    assert renamed.json()["script"] == "请客户说明流量使用时间"
+    stale = client.patch(
+        url, json={"name": "x"}, headers=admin | {"If-Match": f'"{node["version"]}"'}
+    )
+    assert stale.status_code == 409
+    template = client.post(
+        f"{url}/templates",
+        json={"title": "退还流量费", "body": "尊敬的{customer_name}：已退还{amount}元。"},
+        headers=admin,
+    )
+    assert template.status_code == 201
+    assert client.post("/api/v1/order-categories", json={}, headers=agent).status_code == 403
+    tree = client.get("/api/v1/order-categories", headers=agent).json()
+    billing = next(n for n in tree if n["id"] == cats.billing.id)
+    leaf = next(c for c in billing["children"][0]["children"] if c["id"] == node["id"])
+    assert leaf["templates"][0]["title"] == "退还流量费"
+
+
+@given(
+    order_type=st.sampled_from(list(OrderType)),
+    actions=st.lists(st.sampled_from(list(Action)), max_size=30),
+)
+def test_no_path_through_the_lifecycle_breaks_its_rules(order_type, actions) -> None:
+    """Whatever people click: cancelled is final, and a complaint closes only by a visit."""
+    status = OrderStatus.NEW
+    for action in actions:
+        target = next_status(action, status, order_type)
+        if target is None:
+            assert (action, status) not in TRANSITIONS or (
+                status == OrderStatus.REPLIED and action is Action.CLOSE
+            )
+            continue
+        assert status != OrderStatus.CANCELLED
+        if target == OrderStatus.CLOSED and order_type == OrderType.COMPLAINT:
+            assert action is Action.VISIT
+        status = target
+    open_states = set(OrderStatus) - {OrderStatus.CANCELLED}
+    for state in open_states:  # nothing gets stuck: every open state has a way on
+        assert any(next_status(a, state, order_type) for a in Action)
