@@ -13,14 +13,13 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.customers.enums import Tier
-from kefu.customers.models import Customer
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
-from kefu.workorders.service import record_event
+from kefu.workorders.service import customer_tier, record_event
 
 # Defaults from the center's rules: the best customers are called back first.
 RETURN_VISIT_HOURS: dict[Tier, int] = {
@@ -108,17 +107,12 @@ def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wo
     """Close a replied order; a complaint first gets a return visit, due by the tier."""
     target = _move(session, order, Action.CLOSE, by, reason=note)
     if target is OrderStatus.RETURN_VISIT:
-        hours = RETURN_VISIT_HOURS[_tier(session, order)]
+        hours = RETURN_VISIT_HOURS[customer_tier(session, order)]
         session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
     else:
         order.closed_at = utcnow()
     session.flush()
     return order
-
-
-def _tier(session: Session, order: WorkOrder) -> Tier:
-    customer = session.get(Customer, order.customer_id) if order.customer_id else None
-    return Tier(customer.tier) if customer else Tier.NORMAL
 
 
 def visit(

@@ -82,6 +82,8 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     reply: Mapped[str] = mapped_column(Text, default="")
+    response_due_at: Mapped[datetime | None]
+    resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
     replied_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 

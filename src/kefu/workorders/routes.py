@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -51,6 +52,10 @@ def _repeat_rule(request: Request) -> service.RepeatRule:
     return service.RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
 
 
+def _calendar(request: Request) -> BusinessCalendar:
+    return BusinessCalendar(zone=request.app.state.settings.timezone)
+
+
 def _answer(
     session: DbSession, order: WorkOrder, principal: Principal, response: Response
 ) -> OrderDetail:
@@ -75,7 +80,7 @@ def create_order(
             data=data,
             by=principal,
             repeat=_repeat_rule(request),
-            timezone=request.app.state.settings.timezone,
+            calendar=_calendar(request),
         )
         return order_detail(session, order, principal)
 
@@ -159,10 +164,18 @@ def triage_order(
     data: TriageRequest,
     principal: CanDispatch,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> OrderDetail:
     """Triage an order (invalid / normal / key / urgent) with a reason."""
-    service.triage(session, order=order, level=data.triage, reason=data.reason, by=principal)
+    service.triage(
+        session,
+        order=order,
+        level=data.triage,
+        reason=data.reason,
+        by=principal,
+        calendar=_calendar(request),
+    )
     return _answer(session, order, principal, response)
 
 

@@ -146,6 +146,8 @@ class OrderRead(BaseModel):
     assignee: UnitBrief | None
     reply: str
     created_at: datetime
+    response_due_at: datetime | None
+    resolve_due_at: datetime | None
     replied_at: datetime | None
     closed_at: datetime | None
     version: int
@@ -175,6 +177,7 @@ class OrderListItem(BaseModel):
     org_unit: str
     assignee: str | None
     created_at: datetime
+    resolve_due_at: datetime | None
 
 
 OrderPage = Page[OrderListItem]

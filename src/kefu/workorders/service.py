@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import local_today
 from kefu.core.phone import normalize_phone
 from kefu.core.rbac import Principal
+from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
 from kefu.org.models import OrgUnit
@@ -26,6 +28,7 @@ from kefu.workorders.enums import (
     OrderType,
     Triage,
 )
+from kefu.workorders.limits import due_times
 from kefu.workorders.models import Category, OrderEvent, OrderLink, WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.schemas import OrderCreate
@@ -99,15 +102,38 @@ def _customer(session: Session, customer_id: int | None, by: Principal) -> Custo
     return customer
 
 
+def customer_tier(session: Session, order: WorkOrder) -> Tier:
+    """The tier of the order's customer (normal for callers who are not customers)."""
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    return Tier(customer.tier) if customer else Tier.NORMAL
+
+
+def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar) -> None:
+    """(Re)compute the order's time limits from its creation, never from now."""
+    order.response_due_at, order.resolve_due_at = due_times(
+        created_at=order.created_at,
+        order_type=order.type,
+        triage=order.triage,
+        tier=customer_tier(session, order),
+        calendar=calendar,
+    )
+
+
 def create_order(
-    session: Session, *, data: OrderCreate, by: Principal, repeat: RepeatRule, timezone: str
+    session: Session,
+    *,
+    data: OrderCreate,
+    by: Principal,
+    repeat: RepeatRule,
+    calendar: BusinessCalendar,
 ) -> WorkOrder:
     """Register an order; a complaint is checked against the number's recent complaints."""
     category = _usable_category(session, data.category_id)
     customer = _customer(session, data.customer_id, by)
     unit = _owning_unit(session, data, customer, by)
     order = WorkOrder(
-        number=next_number(session, local_today(timezone)),
+        number=next_number(session, local_today(calendar.zone)),
+        created_at=utcnow(),
         status=OrderStatus.NEW,
         contact_phone=normalize_phone(data.contact_phone, field="contact_phone"),
         org_unit_id=unit.id,
@@ -129,6 +155,7 @@ def create_order(
     )
     if data.triage and not data.triage_reason:
         raise Unprocessable("reason_required", field="triage_reason", min=1)
+    set_due_times(session, order, calendar)
     session.add(order)
     session.flush()
     record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
@@ -175,13 +202,21 @@ def _flag_repeat(session: Session, order: WorkOrder, category: Category, rule: R
 
 
 def triage(
-    session: Session, *, order: WorkOrder, level: Triage, reason: str, by: Principal
+    session: Session,
+    *,
+    order: WorkOrder,
+    level: Triage,
+    reason: str,
+    by: Principal,
+    calendar: BusinessCalendar,
 ) -> WorkOrder:
-    """Set the triage level; it sets the priority (a repeat keeps its extra step)."""
+    """Set the triage level: it sets the priority (a repeat keeps its extra step) and the
+    time limits, still counted from the order's creation."""
     before = order.triage
     order.triage = level
     order.triage_reason = reason
     order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + (1 if order.is_repeat else 0))
+    set_due_times(session, order, calendar)
     record_event(
         session,
         order,

@@ -68,6 +68,8 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
         reply=order.reply,
         created_at=order.created_at,
+        response_due_at=order.response_due_at,
+        resolve_due_at=order.resolve_due_at,
         replied_at=order.replied_at,
         closed_at=order.closed_at,
         version=order.version,
@@ -114,4 +116,5 @@ def list_item(
         org_unit=unit.name,
         assignee=assignee,
         created_at=order.created_at,
+        resolve_due_at=order.resolve_due_at,
     )
