@@ -82,3 +82,45 @@ def test_cli_generates_checks_and_verifies(tmp_path: Path) -> None:
     assert verified.exit_code == 0 and "intact" in verified.output
     again = runner.invoke(app, ["generate", "--database-url", url, "--subscribers", "10"])
     assert again.exit_code == 1
+
+
+def _orders_check(engine) -> None:
+    from kefu.core.clock import local_today
+    from kefu.core.db import make_sessionmaker
+    from kefu.workorders.enums import OrderStatus, OrderType
+    from kefu.workorders.models import OrderEvent, OrderLink, ReturnVisit, WorkOrder
+    from kefu.workorders.numbering import next_number
+
+    with make_sessionmaker(engine)() as session:
+        orders = session.scalar(select(func.count()).select_from(WorkOrder)) or 0
+        statuses = set(session.scalars(select(WorkOrder.status).distinct()))
+        repeats = session.scalar(select(func.count()).select_from(OrderLink)) or 0
+        events = session.scalar(select(func.count()).select_from(OrderEvent)) or 0
+        visits = session.scalar(select(func.count()).select_from(ReturnVisit)) or 0
+        complaints = session.scalar(
+            select(func.count()).where(WorkOrder.type == OrderType.COMPLAINT)
+        )
+        assert orders > 500 and complaints and repeats and visits
+        assert events > orders  # every order has its steps
+        assert {OrderStatus.CLOSED, OrderStatus.NEW} <= statuses
+        today = local_today()
+        issued = session.scalar(
+            select(func.count()).where(WorkOrder.number.startswith(f"WO{today:%Y%m%d}-"))
+        )
+        # a new order today continues the day's numbering
+        assert next_number(session, today) == f"WO{today:%Y%m%d}-{(issued or 0) + 1:06d}"
+        session.rollback()
+
+
+def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url: str) -> None:
+    from conftest import fresh_postgres_database
+
+    for url in (
+        f"sqlite:///{tmp_path / 'orders.db'}",
+        fresh_postgres_database(postgres_url, "_orders"),
+    ):
+        engine = make_engine(url)
+        upgrade(engine)
+        generate(engine, GenerateOptions(subscribers=1500, enterprises=5, staff=20))
+        _orders_check(engine)
+        engine.dispose()

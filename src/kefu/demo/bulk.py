@@ -86,6 +86,16 @@ class BulkWriter:
                     self._insert(connection, table, columns, rows)  # type: ignore[arg-type]
                     self.counts[name] += len(rows)
 
+    def write_rows(
+        self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Write rows of any table in one transaction."""
+        if not rows:
+            return
+        with self.engine.begin() as connection:
+            self._insert(connection, table, columns, rows)
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+
     def _insert(
         self, connection: Any, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     ) -> None:
@@ -100,12 +110,12 @@ class BulkWriter:
                 table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
             )
 
-    def finish(self) -> None:
+    def finish(self, tables: tuple[str, ...] = ("customers", "subscriptions")) -> None:
         """Move PostgreSQL id sequences past the ids assigned here."""
         if not self.postgres:
             return
         with self.engine.begin() as connection:
-            for table in ("customers", "subscriptions"):
+            for table in tables:
                 connection.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -50,8 +50,10 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.orders import generate_orders
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
+from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
 MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
@@ -72,6 +74,7 @@ class GenerateOptions:
     cities: int = 5
     months: int = 12
     batch_size: int = 5_000
+    orders: bool = True  # twelve months of work orders (about 4% of subscribers a month)
 
 
 @dataclass
@@ -107,7 +110,17 @@ def generate(
         if session.scalar(select(func.count()).select_from(Customer)):
             raise GeneratorError("the database already holds customers; use an empty database")
         context = _reference(session, options, result)
-    _customers(engine, context, options, result, progress or (lambda _stage, _n: None))
+    report = progress or (lambda _stage, _n: None)
+    _customers(engine, context, options, result, report)
+    if options.orders:
+        result.counts["work_orders"] = generate_orders(
+            engine,
+            seed=options.seed,
+            subscribers=options.subscribers,
+            months=options.months,
+            today=context.today,
+        )
+        report("work orders", result.counts["work_orders"])
     return result
 
 
@@ -116,6 +129,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     fake = Faker("zh_CN")
     fake.seed_instance(options.seed)
     cities = _org(session, options)
+    ensure_default_categories(session)
     _skills(session)
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)

@@ -1,0 +1,408 @@
+"""Twelve months of demo work orders: a plausible type and category mix, the daily rhythm
+with holidays, repeat complaints, and each order's steps, due times and return visit.
+
+Orders are drawn day by day; older ones are finished, the last days' are still open in
+every state, so the queues of the demo center look like a working Monday.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, Table, select
+
+from kefu.core.calendar import BusinessCalendar
+from kefu.customers.enums import Tier
+from kefu.customers.models import Customer, Subscription
+from kefu.demo.bulk import BulkWriter
+from kefu.org.models import Staff
+from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.limits import due_times
+from kefu.workorders.models import (
+    Category,
+    DailyCounter,
+    OrderEvent,
+    OrderLink,
+    ReturnVisit,
+    WorkOrder,
+)
+
+ZONE = ZoneInfo("Asia/Shanghai")
+CONTACT_SHARE = 0.04  # orders per subscriber per month
+TYPE_MIX = (
+    (OrderType.CONSULTATION, 0.45),
+    (OrderType.SERVICE_REQUEST, 0.22),
+    (OrderType.COMPLAINT, 0.20),
+    (OrderType.FAULT, 0.11),
+    (OrderType.SUGGESTION, 0.02),
+)
+# Complaints lean to billing, SP subscriptions and the network, as in every center.
+TOPIC_WEIGHT = {
+    "billing": 6,
+    "vas": 4,
+    "network": 5,
+    "service": 2,
+    "marketing": 2,
+    "number": 1,
+    "broadband": 3,
+    "terminal": 1,
+    "enterprise": 1,
+}
+REPEAT_SHARE = 0.12
+HOURS = (8, 9, 9, 10, 10, 10, 11, 11, 14, 14, 15, 15, 16, 16, 17, 19, 20, 21)
+
+ORDER_COLUMNS = (
+    "id",
+    "number",
+    "type",
+    "status",
+    "channel",
+    "category_id",
+    "customer_id",
+    "contact_phone",
+    "contact_name",
+    "subject",
+    "description",
+    "triage",
+    "triage_reason",
+    "priority",
+    "is_repeat",
+    "org_unit_id",
+    "team_id",
+    "assignee_id",
+    "created_by_id",
+    "reply",
+    "response_due_at",
+    "resolve_due_at",
+    "replied_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+    "version",
+)
+EVENT_COLUMNS = (
+    "order_id",
+    "kind",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "occurred_at",
+    "reason",
+    "details",
+)
+VISIT_COLUMNS = (
+    "order_id",
+    "due_at",
+    "done_at",
+    "outcome",
+    "note",
+    "visitor_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
+PATHS = {
+    OrderStatus.CLOSED: ["accepted", "dispatched", "in_progress", "replied", "closed"],
+    OrderStatus.IN_PROGRESS: ["accepted", "dispatched", "in_progress"],
+    OrderStatus.DISPATCHED: ["accepted", "dispatched"],
+    OrderStatus.ACCEPTED: ["accepted"],
+    OrderStatus.NEW: [],
+    OrderStatus.REPLIED: ["accepted", "dispatched", "in_progress", "replied"],
+    OrderStatus.RETURN_VISIT: ["accepted", "dispatched", "in_progress", "replied", "return_visit"],
+    OrderStatus.CANCELLED: ["cancelled"],
+}
+ACTION_FOR = {
+    "accepted": "accept",
+    "dispatched": "dispatch",
+    "in_progress": "start",
+    "replied": "reply",
+    "return_visit": "close",
+    "closed": "close",
+    "cancelled": "cancel",
+}
+
+
+def _path(kind: OrderType, status: OrderStatus) -> list[str]:
+    """The steps an order took to reach its status (a closed complaint went via a visit)."""
+    steps = PATHS[status]
+    if kind is OrderType.COMPLAINT and status is OrderStatus.CLOSED:
+        return [*steps[:-1], "return_visit", "closed"]
+    return steps
+
+
+@dataclass
+class _Rows:
+    orders: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+    visits: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class _World:
+    rng: random.Random
+    calendar: BusinessCalendar
+    leaves: list[Category]
+    weights: list[int]
+    handlers: dict[int, list[tuple[int, int | None]]]  # unit → (staff, team)
+    creators: list[int]
+    customers: int
+    now: datetime
+    recent: deque[tuple[datetime, str, int | None, int, int, int]] = field(default_factory=deque)
+
+
+def generate_orders(
+    engine: Engine, *, seed: int, subscribers: int, months: int, today: date
+) -> int:
+    """Write the demo orders; returns how many."""
+    world = _world(engine, seed, subscribers)
+    writer = BulkWriter(engine)
+    per_day = max(1.0, subscribers * CONTACT_SHARE * 12 / 365)
+    next_id, written = 1, 0
+    day = today - timedelta(days=months * 30)
+    counters: dict[date, int] = {}
+    while day <= today:
+        rows = _Rows()
+        count = _volume(world, day, per_day)
+        people = _callers(engine, world, count)
+        for caller in people:
+            next_id = _one(world, rows, next_id, day, today, caller, counters)
+        writer.write_rows(_table(WorkOrder), ORDER_COLUMNS, rows.orders)
+        writer.write_rows(_table(OrderEvent), EVENT_COLUMNS, rows.events)
+        writer.write_rows(_table(OrderLink), ("order_id", "linked_id", "kind"), rows.links)
+        writer.write_rows(_table(ReturnVisit), VISIT_COLUMNS, rows.visits)
+        written += len(rows.orders)
+        day += timedelta(days=1)
+    writer.write_rows(_table(DailyCounter), ("day", "last"), list(counters.items()))
+    writer.finish(("work_orders", "wo_events", "wo_return_visits"))
+    return written
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _world(engine: Engine, seed: int, subscribers: int) -> _World:
+    with engine.connect() as connection:
+        categories = list(connection.execute(select(Category)))
+        staff = list(
+            connection.execute(select(Staff.id, Staff.org_unit_id, Staff.team_id, Staff.role))
+        )
+    parents = {c.parent_id for c in categories}
+    leaves = [c for c in categories if c.id not in parents and c.level == 3]
+    handlers: dict[int, list[tuple[int, int | None]]] = {}
+    for person in staff:
+        if person.role in ("back_office", "team_lead", "agent"):
+            handlers.setdefault(person.org_unit_id, []).append((person.id, person.team_id))
+    return _World(
+        rng=random.Random(seed + 3),
+        calendar=BusinessCalendar(),
+        leaves=leaves,  # type: ignore[arg-type]
+        weights=[TOPIC_WEIGHT.get(c.code.split(".")[0], 1) for c in leaves],
+        handlers=handlers,
+        creators=[p.id for p in staff if p.role == "agent"] or [staff[0].id],
+        customers=subscribers,
+        # to the hour, so two runs of the same seed within an hour write the same orders
+        now=datetime.now(ZONE).replace(minute=0, second=0, microsecond=0),
+    )
+
+
+def _volume(world: _World, day: date, per_day: float) -> int:
+    factor = 1.0 if world.calendar.is_workday(day) else 0.55
+    if world.calendar.is_workday(day) and not world.calendar.is_workday(day - timedelta(days=1)):
+        factor = 1.35  # the first day back after a holiday is the busiest
+    return max(0, round(world.rng.gauss(per_day * factor, per_day * 0.12)))
+
+
+def _callers(engine: Engine, world: _World, count: int) -> list[tuple[int, str, int, str, str]]:
+    ids = [world.rng.randint(1, world.customers) for _ in range(count)]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                Customer.id, Subscription.msisdn, Customer.org_unit_id, Customer.tier, Customer.name
+            )
+            .join(Subscription, Subscription.customer_id == Customer.id)
+            .where(Customer.id.in_(set(ids)))
+        )
+        found = {row.id: (row.id, row.msisdn, row.org_unit_id, row.tier, row.name) for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def _one(
+    world: _World,
+    rows: _Rows,
+    order_id: int,
+    day: date,
+    today: date,
+    caller: tuple[int, str, int, str, str],
+    counters: dict[date, int],
+) -> int:
+    rng = world.rng
+    customer_id: int | None = caller[0]
+    _, phone, unit_id, tier, name = caller
+    created = datetime.combine(day, time(rng.choice(HOURS), rng.randint(0, 59)), ZONE)
+    if created > world.now:  # today's orders are the ones that came in so far
+        created = world.now - timedelta(minutes=rng.randint(1, 120))
+    kind = rng.choices([t for t, _ in TYPE_MIX], [w for _, w in TYPE_MIX])[0]
+    category = rng.choices(world.leaves, world.weights)[0]
+    repeats = _repeat_of(world, created) if kind is OrderType.COMPLAINT else []
+    if repeats:
+        phone, customer_id, category_id, unit_id = (
+            repeats[0][1],
+            repeats[0][2],
+            repeats[0][3],
+            repeats[0][4],
+        )
+        category = next(c for c in world.leaves if c.id == category_id)
+    status = _status(rng, kind, (today - day).days)
+    local_day = created.date()
+    counters[local_day] = counters.get(local_day, 0) + 1
+    handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
+    response_due, resolve_due = due_times(
+        created_at=created, order_type=kind, triage=None, tier=Tier(tier), calendar=world.calendar
+    )
+    path = _path(kind, status)
+    times = _step_times(rng, created, len(path))
+    finished = times[-1] if status in (OrderStatus.CLOSED, OrderStatus.CANCELLED) else None
+    replied = times[path.index("replied")] if "replied" in path else None
+    rows.orders.append(
+        (
+            order_id,
+            f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}",
+            kind,
+            status,
+            rng.choice(("phone", "phone", "phone", "web", "sms")),
+            category.id,
+            customer_id,
+            phone,
+            name,
+            category.name,
+            "",
+            None,
+            "",
+            2 if repeats else 1,
+            bool(repeats),
+            unit_id,
+            team,
+            handler if status != OrderStatus.NEW else None,
+            rng.choice(world.creators),
+            "已按统一口径答复客户。" if replied else "",
+            _utc(response_due),
+            _utc(resolve_due),
+            _utc(replied),
+            _utc(finished),
+            _utc(created),
+            _utc(times[-1] if times else created),
+            1 + len(times),
+        )
+    )
+    _events(rows, order_id, path, created, times, handler)
+    for earlier in repeats:
+        rows.links.append((order_id, earlier[5], "repeat"))
+    if kind is OrderType.COMPLAINT and status in (OrderStatus.CLOSED, OrderStatus.RETURN_VISIT):
+        _visit(rng, rows, order_id, times, status, handler)
+    if kind is OrderType.COMPLAINT:
+        world.recent.append((created, phone, customer_id, category.id, unit_id, order_id))
+    return order_id + 1
+
+
+def _repeat_of(
+    world: _World, created: datetime
+) -> list[tuple[datetime, str, int | None, int, int, int]]:
+    while world.recent and created - world.recent[0][0] > timedelta(days=30):
+        world.recent.popleft()
+    if not world.recent or world.rng.random() > REPEAT_SHARE:
+        return []
+    first = world.rng.choice(world.recent)
+    return [r for r in world.recent if r[1] == first[1] and r[3] == first[3]]
+
+
+def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
+    if rng.random() < 0.03:
+        return OrderStatus.CANCELLED
+    if age_days > 6:
+        return OrderStatus.CLOSED
+    open_states = [
+        OrderStatus.NEW,
+        OrderStatus.ACCEPTED,
+        OrderStatus.DISPATCHED,
+        OrderStatus.IN_PROGRESS,
+        OrderStatus.REPLIED,
+    ]
+    if kind is OrderType.COMPLAINT:
+        open_states.append(OrderStatus.RETURN_VISIT)
+    return rng.choice([*open_states, OrderStatus.CLOSED]) if age_days else rng.choice(open_states)
+
+
+def _step_times(rng: random.Random, created: datetime, steps: int) -> list[datetime]:
+    times, moment = [], created
+    for _ in range(steps):
+        moment += timedelta(minutes=rng.randint(5, 600))
+        times.append(moment)
+    return times
+
+
+def _events(
+    rows: _Rows,
+    order_id: int,
+    path: list[str],
+    created: datetime,
+    times: list[datetime],
+    actor: int,
+) -> None:
+    rows.events.append((order_id, "created", "", "", "new", actor, _utc(created), "", "{}"))
+    before = "new"
+    for step, moment in zip(path, times, strict=True):
+        action = "visit" if before == "return_visit" else ACTION_FOR[step]
+        reason = "重复报障，核实为无效单" if step == "cancelled" else ""
+        rows.events.append(
+            (order_id, "transition", action, before, step, actor, _utc(moment), reason, "{}")
+        )
+        before = step
+
+
+def _visit(
+    rng: random.Random,
+    rows: _Rows,
+    order_id: int,
+    times: list[datetime],
+    status: OrderStatus,
+    visitor: int,
+) -> None:
+    due = times[-1] + timedelta(hours=48)
+    done = status is OrderStatus.CLOSED
+    outcome = (
+        rng.choices(["satisfied", "neutral", "dissatisfied"], [80, 13, 7])[0] if done else None
+    )
+    note = json.dumps(
+        {
+            "satisfied": "客户表示满意",
+            "neutral": "客户表示一般",
+            "dissatisfied": "客户仍有异议，已再次解释",
+        }.get(outcome or "", ""),
+        ensure_ascii=False,
+    ).strip('"')
+    rows.visits.append(
+        (
+            order_id,
+            _utc(due),
+            _utc(times[-1]) if done else None,
+            outcome,
+            note,
+            visitor if done else None,
+            _utc(times[-1]),
+            _utc(times[-1]),
+            1,
+        )
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment else None
