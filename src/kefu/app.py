@@ -17,9 +17,11 @@ from kefu.core.headers import SecurityHeaders
 from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
+from kefu.customers.view import register_work_items
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
 from kefu.workorders.routes import router as workorders_router
+from kefu.workorders.views import open_items_for_customer
 
 
 def create_app(
@@ -50,6 +52,7 @@ def create_app(
         default_language=settings.default_language,
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
+    register_work_items(open_items_for_customer)
     for router in (org_router, customers_router, workorders_router, audit_router, console_router):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -240,3 +240,15 @@ def test_orders_are_never_deleted(client, center) -> None:
         client.delete(f"/api/v1/work-orders/{order['id']}", headers=center.supervisor).status_code
         == 405
     )
+
+
+def test_the_customer_360_lists_open_orders_until_they_close(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    lookup = {"phone": "13800138000"}
+    items = client.get("/api/v1/customers/lookup", params=lookup, headers=center.agent).json()[
+        "open_work_items"
+    ]
+    assert [(i["number"], i["status"]) for i in items] == [(order["number"], "new")]
+    act(client, order, "cancel", center.supervisor, {"reason": "客户撤回投诉"})
+    view = client.get("/api/v1/customers/lookup", params=lookup, headers=center.agent).json()
+    assert view["open_work_items"] == []

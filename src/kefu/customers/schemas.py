@@ -253,6 +253,20 @@ class ProfileRead(BaseModel):
     version: int
 
 
+class WorkItemBrief(BaseModel):
+    """Something open for the customer (a work order today; callbacks and visits later)."""
+
+    kind: str
+    id: int
+    number: str
+    type: str
+    status: str
+    subject: str
+    created_at: datetime
+    due_at: datetime | None
+    is_repeat: bool = False
+
+
 class CustomerView(BaseModel):
     """The customer 360: everything an agent needs in the first seconds of a call."""
 
@@ -264,7 +278,7 @@ class CustomerView(BaseModel):
     spend: list[MonthSpend]
     enterprise: EnterpriseBrief | None
     account_manager: StaffBrief | None
-    open_work_items: list[dict[str, Any]]
+    open_work_items: list[WorkItemBrief]
     recent_interactions: list[dict[str, Any]]
     flags: ServiceFlags
 

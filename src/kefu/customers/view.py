@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -23,10 +24,27 @@ from kefu.customers.schemas import (
     ProfileRead,
     ServiceFlags,
     StaffBrief,
+    WorkItemBrief,
 )
 from kefu.org.models import OrgUnit, Staff
 
 SPEND_MONTHS = 6
+
+# Other domains (work orders, later callbacks) add what is open for a customer. They
+# register here instead of being imported, because they build on customers.
+WorkItemSource = Callable[[Session, int], list[WorkItemBrief]]
+_work_item_sources: list[WorkItemSource] = []
+
+
+def register_work_items(source: WorkItemSource) -> None:
+    """Add a source of open work items to every 360 view (idempotent)."""
+    if source not in _work_item_sources:
+        _work_item_sources.append(source)
+
+
+def _open_work_items(session: Session, customer_id: int) -> list[WorkItemBrief]:
+    items = [item for source in _work_item_sources for item in source(session, customer_id)]
+    return sorted(items, key=lambda item: item.created_at, reverse=True)
 
 
 def show_phone(e164: str, masked: bool) -> str:
@@ -138,7 +156,7 @@ def build_view(
         spend=_spend(session, customer.id, today),
         enterprise=enterprise_brief,
         account_manager=staff_brief(own_manager or enterprise_manager, masked),
-        open_work_items=[],
+        open_work_items=_open_work_items(session, customer.id),
         recent_interactions=[],
         flags=_flags(customer, numbers),
     )

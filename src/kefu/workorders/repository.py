@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kefu.core.pagination import PageParams
 from kefu.org.models import OrgUnit, Staff, Team
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.enums import OPEN_STATUSES, OrderStatus, OrderType
 from kefu.workorders.models import (
     Category,
     OrderEvent,
@@ -74,6 +74,22 @@ def earlier_complaints(
         .order_by(WorkOrder.created_at)
     )
     return list(session.scalars(query))
+
+
+_OPEN_ORDERS_OF = (
+    select(WorkOrder)
+    .where(
+        WorkOrder.customer_id == bindparam("customer_id"),
+        WorkOrder.status.in_([s.value for s in OPEN_STATUSES]),
+    )
+    .order_by(WorkOrder.id.desc())
+    .limit(20)
+)
+
+
+def open_orders_of(session: Session, customer_id: int) -> list[WorkOrder]:
+    """A customer's open orders, newest first (at most 20: the 360 view shows the latest)."""
+    return list(session.scalars(_OPEN_ORDERS_OF, {"customer_id": customer_id}))
 
 
 def linked_numbers(session: Session, order_id: int) -> list[str]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core.masking import mask_name
 from kefu.core.rbac import Principal, Right
+from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
@@ -118,3 +119,21 @@ def list_item(
         created_at=order.created_at,
         resolve_due_at=order.resolve_due_at,
     )
+
+
+def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItemBrief]:
+    """The customer's open orders, for the 360 view."""
+    return [
+        WorkItemBrief(
+            kind="work_order",
+            id=order.id,
+            number=order.number,
+            type=order.type,
+            status=order.status,
+            subject=order.subject,
+            created_at=order.created_at,
+            due_at=order.resolve_due_at,
+            is_repeat=order.is_repeat,
+        )
+        for order in repository.open_orders_of(session, customer_id)
+    ]
