@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
 from kefu.config import Settings, get_settings
+from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.errors_http import install_error_handlers
@@ -53,7 +54,14 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
-    for router in (org_router, customers_router, workorders_router, audit_router, console_router):
+    for router in (
+        org_router,
+        customers_router,
+        workorders_router,
+        audit_router,
+        console_router,
+        console_orders_router,
+    ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -7,7 +7,8 @@ from importlib import resources
 
 from kefu.core.i18n import ERROR_MESSAGES, _zh_catalog, negotiate
 
-TEMPLATE_STRING = re.compile(r"""_\((["'])(.+?)\1""")
+# A literal message, not a label-id prefix joined to a value (_("order_status." ~ x)).
+TEMPLATE_STRING = re.compile(r"""_\((?:"([^"]+)"|'([^']+)')(?!\s*~)""")
 
 
 def test_every_error_message_is_translated() -> None:
@@ -20,10 +21,31 @@ def test_every_console_string_is_translated() -> None:
     templates = resources.files("kefu").joinpath("console/templates")
     missing = []
     for path in templates.rglob("*.html"):  # type: ignore[attr-defined]
-        for _, message in TEMPLATE_STRING.findall(path.read_text(encoding="utf-8")):
+        for double, single in TEMPLATE_STRING.findall(path.read_text(encoding="utf-8")):
+            message = double or single
             if message not in catalog:
                 missing.append(f"{path.name}: {message}")
     assert missing == []
+
+
+def test_every_label_id_has_both_languages() -> None:
+    from kefu.core.i18n import ENGLISH_LABELS
+    from kefu.workorders.enums import Action, Channel, OrderStatus, OrderType, Triage, VisitOutcome
+
+    catalog = _zh_catalog()
+    ids = [
+        f"{prefix}.{member.value}"
+        for prefix, enum in [
+            ("order_status", OrderStatus),
+            ("order_action", Action),
+            ("order_type", OrderType),
+            ("channel", Channel),
+            ("triage", Triage),
+            ("outcome", VisitOutcome),
+        ]
+        for member in enum
+    ]
+    assert [i for i in ids if i not in catalog or i not in ENGLISH_LABELS] == []
 
 
 def test_accept_language_negotiation() -> None:

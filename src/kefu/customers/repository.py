@@ -163,6 +163,19 @@ def search_customers(
     return [(row[0], row[1]) for row in rows], total
 
 
+def live_msisdn(session: Session, customer_id: int) -> str | None:
+    """The customer's first live number."""
+    return session.scalar(
+        select(Subscription.msisdn)
+        .where(
+            Subscription.customer_id == customer_id,
+            Subscription.status != SubscriptionStatus.CANCELLED,
+        )
+        .order_by(Subscription.opened_on, Subscription.id)
+        .limit(1)
+    )
+
+
 def msisdns_of(session: Session, customer_ids: list[int]) -> dict[int, list[str]]:
     """Live numbers per customer."""
     result: dict[int, list[str]] = {cid: [] for cid in customer_ids}

@@ -269,7 +269,7 @@ def _one(
         created_at=created, order_type=kind, triage=None, tier=Tier(tier), calendar=world.calendar
     )
     path = _path(kind, status)
-    times = _step_times(rng, created, len(path))
+    times = _step_times(rng, created, len(path), world.now)
     finished = times[-1] if status in (OrderStatus.CLOSED, OrderStatus.CANCELLED) else None
     replied = times[path.index("replied")] if "replied" in path else None
     rows.orders.append(
@@ -341,10 +341,15 @@ def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
     return rng.choice([*open_states, OrderStatus.CLOSED]) if age_days else rng.choice(open_states)
 
 
-def _step_times(rng: random.Random, created: datetime, steps: int) -> list[datetime]:
-    times, moment = [], created
-    for _ in range(steps):
+def _step_times(rng: random.Random, created: datetime, steps: int, now: datetime) -> list[datetime]:
+    """When each step happened: minutes to hours apart, none of them after now."""
+    times: list[datetime] = []
+    moment = created
+    for index in range(steps):
         moment += timedelta(minutes=rng.randint(5, 600))
+        if moment > now:  # a recent order: its steps share the time it has had so far
+            squeezed = created + (now - created) * (index + 1) / (steps + 1)
+            moment = max(times[-1] if times else created, squeezed)
         times.append(moment)
     return times
 

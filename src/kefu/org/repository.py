@@ -55,6 +55,11 @@ def staff_with_skills(session: Session, staff_id: int) -> Staff | None:
     )
 
 
+def active_staff(session: Session) -> list[Staff]:
+    """Everyone who can be given work, by name."""
+    return list(session.scalars(select(Staff).where(Staff.active).order_by(Staff.display_name)))
+
+
 def staff_by_username(session: Session, username: str) -> Staff | None:
     """One staff member by login name."""
     return session.scalar(select(Staff).where(Staff.username == username))

@@ -22,12 +22,13 @@ class _Strict(BaseModel):
 
 
 class OrderCreate(_Strict):
-    """A new order; the contact number may be written in any common form."""
+    """A new order; the contact number may be written in any common form, and defaults to
+    the customer's first live number (so a masked number never has to be typed in)."""
 
     type: OrderType
     category_id: RefId
-    contact_phone: PhoneText
     subject: Subject
+    contact_phone: PhoneText | None = None
     description: NoteText = ""
     customer_id: RefId | None = None
     contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
@@ -86,6 +87,7 @@ class CategoryBrief(BaseModel):
     name: str
     name_en: str
     path_names: list[str]
+    path_names_en: list[str]
 
 
 class UnitBrief(BaseModel):

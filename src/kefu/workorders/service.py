@@ -15,6 +15,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import local_today
 from kefu.core.phone import normalize_phone
 from kefu.core.rbac import Principal
+from kefu.customers import repository as customer_numbers
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
@@ -119,6 +120,15 @@ def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar
     )
 
 
+def _contact_phone(session: Session, data: OrderCreate, customer: Customer | None) -> str:
+    if data.contact_phone:
+        return normalize_phone(data.contact_phone, field="contact_phone")
+    number = customer_numbers.live_msisdn(session, customer.id) if customer else None
+    if number is None:
+        raise Unprocessable("contact_phone_required", field="contact_phone")
+    return number
+
+
 def create_order(
     session: Session,
     *,
@@ -135,7 +145,7 @@ def create_order(
         number=next_number(session, local_today(calendar.zone)),
         created_at=utcnow(),
         status=OrderStatus.NEW,
-        contact_phone=normalize_phone(data.contact_phone, field="contact_phone"),
+        contact_phone=_contact_phone(session, data, customer),
         org_unit_id=unit.id,
         created_by_id=by.staff_id,
         priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,

@@ -36,6 +36,7 @@ def category_brief(session: Session, category: Category) -> CategoryBrief:
         name=category.name,
         name_en=category.name_en,
         path_names=[c.name for c in chain],
+        path_names_en=[c.name_en or c.name for c in chain],
     )
 
 

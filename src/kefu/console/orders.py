@@ -1,0 +1,174 @@
+"""Console pages for work orders: queues, a new order from the 360 page, the order page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kefu.console.render import login_redirect, optional_principal, page_language, render
+from kefu.core.pagination import PageParams
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession
+from kefu.customers import repository as customer_repo
+from kefu.customers.view import build_view
+from kefu.errors import KefuError
+from kefu.org import repository as org_repo
+from kefu.workorders import categories, repository
+from kefu.workorders.deps import sees_order
+from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import CategoryNode
+from kefu.workorders.templates import fill_template
+from kefu.workorders.views import list_item, order_detail
+
+router = APIRouter(include_in_schema=False)
+Queue = Literal["mine", "team", "all", "repeat"]
+PAGE_SIZE = 50
+
+
+def _leaves(
+    nodes: list[CategoryNode], english: bool, trail: tuple[tuple[str, str], ...] = ()
+) -> list[dict[str, object]]:
+    """Every leaf category with its path in the viewer's language, searchable in both."""
+    found: list[dict[str, object]] = []
+    for node in nodes:
+        path = (*trail, (node.name, node.name_en or node.name))
+        if node.children:
+            found += _leaves(node.children, english, path)
+            continue
+        shown = [en if english else zh for zh, en in path]
+        found.append(
+            {
+                "id": node.id,
+                "path": " › ".join(shown),
+                "search": " ".join(f"{zh} {en}" for zh, en in path).lower(),
+                "script": node.script,
+            }
+        )
+    return found
+
+
+def _signed_in(request: Request, session: DbSession) -> Principal | Response:
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    if not principal.has(Right.ORDER_READ):
+        return RedirectResponse("/customers", status_code=303)
+    return principal
+
+
+@router.get("/orders", response_class=HTMLResponse)
+def order_queue(
+    request: Request,
+    session: DbSession,
+    view: Queue = "mine",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    open_only: bool = True,
+) -> Response:
+    """My orders, my team's queue, everything in scope, or repeat complaints."""
+    principal = _signed_in(request, session)
+    if isinstance(principal, Response):
+        return principal
+    me = org_repo.staff_with_skills(session, principal.staff_id)
+    team_id = me.team_id if me else None
+    query = repository.order_list_query(
+        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        viewer_id=principal.staff_id,
+        status=sorted(
+            s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
+        )
+        if open_only
+        else None,
+        assignee_id=principal.staff_id if view == "mine" else None,
+        team_id=(team_id or 0) if view == "team" else None,
+        repeat_only=view == "repeat",
+    )
+    params = PageParams(page=page, size=PAGE_SIZE)
+    rows, total = repository.page(session, query, params)
+    masked = not principal.has(Right.PII_VIEW)
+    return render(
+        request,
+        "orders/list.html",
+        principal,
+        view=view,
+        open_only=open_only,
+        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        total=total,
+        page=page,
+        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+    )
+
+
+@router.get("/orders/new", response_class=HTMLResponse)
+def new_order(
+    request: Request,
+    session: DbSession,
+    customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """The intake form, opened from the customer 360 page or empty."""
+    principal = _signed_in(request, session)
+    if isinstance(principal, Response):
+        return principal
+    view = None
+    if customer_id is not None:
+        found = customer_repo.customer_with_unit(session, customer_id)
+        if found is not None and principal.sees_org_path(found[1].path):
+            view = build_view(session, customer=found[0], unit=found[1], viewer=principal)
+    return render(
+        request,
+        "orders/new.html",
+        principal,
+        customer=view,
+        types=list(OrderType),
+        channels=list(Channel),
+        triages=list(Triage),
+        leaves=_leaves(categories.tree(session), page_language(request, principal) == "en"),
+    )
+
+
+@router.get("/orders/{order_id}", response_class=HTMLResponse)
+def order_page(order_id: PathId, request: Request, session: DbSession) -> Response:
+    """One order: details, time limit, timeline and the actions its state allows."""
+    principal = _signed_in(request, session)
+    if isinstance(principal, Response):
+        return principal
+    order = session.get(WorkOrder, order_id)
+    unit = org_repo.org_unit(session, order.org_unit_id) if order else None
+    if order is None or unit is None or not sees_order(principal, order, unit):
+        return RedirectResponse("/orders", status_code=303)
+    try:
+        detail = order_detail(session, order, principal)
+    except KefuError:  # pragma: no cover - the order was loaded above
+        return RedirectResponse("/orders", status_code=303)
+    templates = [
+        {"title": t.title, "body": fill_template(t.body, order=order)}
+        for t in repository.templates(session, [order.category_id])
+    ]
+    teams = [
+        t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
+    ]
+    team_ids = {t.id for t in teams}
+    people = [
+        {"id": s.id, "name": s.display_name, "team_id": s.team_id}
+        for s in org_repo.active_staff(session)
+        if s.team_id in team_ids
+    ]
+    return render(
+        request,
+        "orders/view.html",
+        principal,
+        order=detail,
+        templates=templates,
+        teams=teams,
+        people=people,
+        triages=list(Triage),
+        outcomes=list(VisitOutcome),
+    )
+
+
+def _team_in_scope(session: DbSession, principal: Principal, unit_id: int) -> bool:
+    unit = org_repo.org_unit(session, unit_id)
+    return unit is not None and principal.sees_org_path(unit.path)

@@ -1,0 +1,136 @@
+// Work-order pages: the category picker, intake, lifecycle actions and time-limit countdowns.
+// Uses api(), showError() and toast() from kefu.js.
+"use strict";
+
+const lang = () => document.documentElement.lang || "zh-CN";
+
+function formatLeft(ms) {
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  const days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60), mins = minutes % 60;
+  const zh = lang() === "zh-CN";
+  const parts = zh
+    ? [days && `${days}天`, hours && `${hours}小时`, (!days && mins) && `${mins}分`]
+    : [days && `${days}d`, hours && `${hours}h`, (!days && mins) && `${mins}m`];
+  const text = parts.filter(Boolean).join(zh ? "" : " ") || (zh ? "0分" : "0m");
+  if (ms < 0) return zh ? `已超时 ${text}` : `${text} overdue`;
+  return zh ? `剩余 ${text}` : `${text} left`;
+}
+
+// Green while most of the time is left, amber in the last quarter, red once overdue.
+function tickCountdowns() {
+  const now = Date.now();
+  document.querySelectorAll(".countdown[data-due]").forEach((element) => {
+    const due = Date.parse(element.dataset.due), created = Date.parse(element.dataset.created);
+    const left = due - now, share = left / Math.max(1, due - created);
+    element.textContent = formatLeft(left);
+    element.classList.toggle("due-late", left < 0);
+    element.classList.toggle("due-warn", left >= 0 && share < 0.25);
+    element.classList.toggle("due-ok", left >= 0 && share >= 0.25);
+  });
+}
+
+function setupCategoryPicker() {
+  const search = document.getElementById("category-search");
+  const list = document.getElementById("category-list");
+  if (!search || !list) return;
+  const form = list.closest("form"), script = document.getElementById("category-script");
+  const choose = (item) => {
+    list.querySelectorAll("li").forEach((li) => li.setAttribute("aria-selected", "false"));
+    item.setAttribute("aria-selected", "true");
+    form.elements.category_id.value = item.dataset.id;
+    search.value = item.textContent;
+    script.textContent = item.dataset.script;
+    script.hidden = !item.dataset.script;
+    if (!form.elements.subject.value) form.elements.subject.value = item.textContent.split(" › ").pop();
+  };
+  search.addEventListener("input", () => {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    list.querySelectorAll("li").forEach((li) => {
+      const text = li.dataset.search || li.textContent.toLowerCase();
+      li.hidden = !words.every((word) => text.includes(word));
+    });
+  });
+  list.addEventListener("click", (event) => { const li = event.target.closest("li"); if (li) choose(li); });
+  list.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("li")) { event.preventDefault(); choose(event.target); }
+  });
+}
+
+function setupOrderForm() {
+  const form = document.getElementById("order-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = new FormData(form), error = document.getElementById("order-error");
+    const body = {
+      type: f.get("type"), channel: f.get("channel"), subject: f.get("subject"),
+      description: f.get("description") || "", category_id: Number(f.get("category_id")) || 0,
+    };
+    if (form.dataset.customer) body.customer_id = Number(form.dataset.customer);
+    if (f.get("contact_phone")) body.contact_phone = f.get("contact_phone");
+    if (f.get("contact_name")) body.contact_name = f.get("contact_name");
+    if (f.get("triage")) { body.triage = f.get("triage"); body.triage_reason = f.get("triage_reason") || ""; }
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      const order = await api("POST", "/api/v1/work-orders", body, { "Idempotency-Key": form.dataset.key });
+      window.location.assign(`/orders/${order.id}`);
+    } catch (failure) {
+      showError(error, failure.message);
+    }
+  });
+}
+
+function actionBody(form) {
+  const body = {};
+  for (const [key, value] of new FormData(form).entries()) {
+    if (value === "") continue;
+    body[key] = ["team_id", "assignee_id", "org_unit_id"].includes(key) ? Number(value) : value;
+  }
+  return body;
+}
+
+function setupOrderActions() {
+  const order = document.getElementById("order");
+  const panel = document.getElementById("order-actions");
+  if (!order || !panel) return;
+  const error = document.getElementById("action-error");
+  const send = async (action, body) => {
+    try {
+      await api("POST", `/api/v1/work-orders/${order.dataset.id}/${action}`, body,
+        { "If-Match": `"${order.dataset.version}"` });
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure.message);
+    }
+  };
+  panel.querySelectorAll("[data-simple-action]").forEach((button) => {
+    button.addEventListener("click", () => send(button.dataset.simpleAction, {}));
+  });
+  panel.querySelectorAll("form[data-order-action]").forEach((form) => {
+    form.addEventListener("submit", (event) => { event.preventDefault(); send(form.dataset.orderAction, actionBody(form)); });
+  });
+  panel.querySelectorAll(".template-pick").forEach((select) => {
+    select.addEventListener("change", () => {
+      const option = select.selectedOptions[0], area = select.form.elements.reply;
+      if (option?.dataset.body) area.value = (area.value ? `${area.value}\n` : "") + option.dataset.body;
+      select.value = "";
+      area.focus();
+    });
+  });
+  const team = panel.querySelector('select[name="team_id"]');
+  const person = panel.querySelector('select[name="assignee_id"]');
+  if (team && person) {
+    const filter = () => person.querySelectorAll("option[data-team]").forEach((option) => {
+      option.hidden = option.dataset.team !== team.value;
+      if (option.hidden && option.selected) person.value = "";
+    });
+    team.addEventListener("change", filter);
+    filter();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupCategoryPicker(); setupOrderForm(); setupOrderActions();
+  tickCountdowns();
+  setInterval(tickCountdowns, 30000);
+});

@@ -1,0 +1,22 @@
+"""Reply templates: the placeholders the order can fill are filled, the rest stay for the
+agent to complete ({amount}, {month} …), so nothing is guessed on the customer's behalf."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from kefu.workorders.models import WorkOrder
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill_template(body: str, *, order: WorkOrder, timezone: str = "Asia/Shanghai") -> str:
+    """The template with the order's own values put in."""
+    due = order.resolve_due_at.astimezone(ZoneInfo(timezone)) if order.resolve_due_at else None
+    known = {
+        "order_number": order.number,
+        "customer_name": order.contact_name or "客户",
+        "due": due.strftime("%m月%d日%H:%M") if due else "{due}",
+    }
+    return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), body)

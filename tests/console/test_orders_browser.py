@@ -1,0 +1,106 @@
+"""Work orders in headless Chromium: intake from the 360 page through the return visit,
+and a repeat complaint flagged for the agent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from test_browser import CHROMIUM, live_center, pytestmark  # noqa: F401  (shared fixture)
+
+from kefu.demo.reference import DEMO_PASSWORD
+
+
+def _sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/customers")
+
+
+def _new_complaint(page, base: str, number: str, search: str) -> str:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/customers/lookup?phone={number}")
+    page.click('[data-action="new-order"]')
+    page.wait_for_url("**/orders/new?customer_id=*")
+    page.select_option("#order-form select[name=type]", "complaint")
+    page.fill("#category-search", search)
+    page.locator("#category-list li:not([hidden])").first.click()
+    expect(page.locator("#category-script")).to_be_visible()
+    page.fill("#order-form textarea[name=description]", "客户称本月有一笔不明扣费")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/orders/\d+$"))
+    return page.locator("h1.mono").inner_text().split()[0]
+
+
+def test_a_complaint_from_the_360_page_to_its_return_visit(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "supervisor")
+        order_number = _new_complaint(page, base, number, "不明扣费")
+        status = page.locator(".order-hero .status")
+        expect(status).to_have_text("新建")
+        expect(page.locator(".countdown.big")).to_contain_text("剩余")
+
+        dispatch = page.locator('form[data-order-action="dispatch"]')
+        dispatch.locator("select[name=team_id]").select_option(index=1)
+        dispatch.locator("button[type=submit]").click()
+        expect(status).to_have_text("已派单")
+
+        reply = page.locator('form[data-order-action="reply"]')
+        if reply.locator(".template-pick").count():
+            reply.locator(".template-pick").select_option(index=1)
+        else:
+            reply.locator("textarea").fill("经核实为误扣，已退还。")
+        expect(reply.locator("textarea")).not_to_have_value("")
+        reply.locator("button[type=submit]").click()
+        expect(status).to_have_text("已答复")
+
+        page.locator('form[data-order-action="close"] button[type=submit]').click()
+        expect(status).to_have_text("待回访")
+        visit = page.locator('form[data-order-action="visit"]')
+        visit.locator("input[value=satisfied]").check()
+        visit.locator("button[type=submit]").click()
+        expect(status).to_have_text("已归档")
+        timeline = page.locator(".timeline")
+        for step in ("派单", "答复", "回访"):
+            expect(timeline).to_contain_text(step)
+        page.screenshot(path=str(tmp_path / "order-closed-zh.png"), full_page=True)
+
+        page.goto(f"{base}/customers/lookup?phone={number}")
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text(order_number)  # no longer open
+        browser.close()
+
+
+def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "agent")
+        first = _new_complaint(page, base, number, "漫游")
+        second = _new_complaint(page, base, number, "不明扣费")  # same branch: 费用争议
+        expect(page.locator(".order-hero")).to_contain_text("重复投诉")
+        expect(page.locator(".order-hero")).to_contain_text(first)
+
+        page.goto(f"{base}/orders?view=all")
+        row = page.locator("tbody tr", has_text=second)
+        expect(row.locator(".chip.red")).to_have_text("重复")
+        page.goto(f"{base}/lang/en?next=/orders?view=repeat")
+        expect(page.locator("tbody")).to_contain_text(second)
+        expect(page.locator(".tabs .on")).to_have_text("Repeat complaints")
+        page.screenshot(path=str(tmp_path / "repeat-queue-en.png"), full_page=True)
+        browser.close()
