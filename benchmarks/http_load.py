@@ -21,15 +21,20 @@ from typing import Any
 from urllib.parse import quote
 
 LUA = """
-local paths = {}
+local reqs = {}
 local counter = 0
 function init(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  counter = math.random(#paths)
+  for line in io.lines(args[1]) do
+    local m, p, b = line:match("^(%u+)\t([^\t]+)\t(.*)$")
+    if m then reqs[#reqs + 1] = {m, p, b} else reqs[#reqs + 1] = {"GET", line, nil} end
+  end
+  wrk.headers["Content-Type"] = "application/json"
+  counter = math.random(#reqs)
 end
 function request()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  local r = reqs[(counter % #reqs) + 1]
+  return wrk.format(r[1], r[2], nil, r[3])
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -105,14 +110,20 @@ def _run_python(base: str, token: str, paths: list[str], seconds: float, concurr
         index = offset
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            response = await client.get(paths[index % len(paths)])
+            method, _, rest = paths[index % len(paths)].partition("\t")
+            if rest:
+                path, _, body = rest.partition("\t")
+                response = await client.request(method, path, content=body)
+            else:
+                response = await client.get(method)
             timings.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code != 200
+            errors += response.status_code >= 300
             index += concurrency
 
     async def load() -> None:
         limits = httpx.Limits(max_connections=concurrency)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"Content-Type": "application/json"}
+        headers |= {"Authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
             deadline = time.perf_counter() + seconds
             await asyncio.gather(*(worker(client, i, deadline) for i in range(concurrency)))
@@ -139,12 +150,22 @@ def _serve(command: list[str], url: str, probe: str, token: str) -> subprocess.P
     return server
 
 
-def _measure(
-    command: list[str], url: str, token: str, paths: list[str], seconds: float, concurrency: int
+def measure(
+    command: list[str],
+    url: str,
+    token: str,
+    paths: list[str],
+    seconds: float,
+    concurrency: int = 16,
+    probe: str | None = None,
 ) -> dict[str, Any]:
-    """Start the server, warm it, load it with wrk (or Python), stop it."""
+    """Start the server, warm it, load it with wrk (or Python), stop it.
+
+    ``paths`` are GET paths, or ``METHOD<tab>PATH<tab>JSON`` lines for writes; ``probe``
+    is a GET path that answers 200 once the server is up.
+    """
     base = f"http://127.0.0.1:{PORT}"
-    server = _serve(command, url, base + paths[0], token)
+    server = _serve(command, url, base + (probe or paths[0]), token)
     run = _run_wrk if shutil.which("wrk") else _run_python
     try:
         run(base, token, paths, 3, concurrency)  # warm both workers' pools and caches
@@ -155,6 +176,9 @@ def _measure(
 
 
 PORT = 8931
+KEFU_SERVE = [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(PORT)]
+BARE = [sys.executable, "-m", "uvicorn", "benchmarks.reference_app:app", "--workers", "2"]
+BARE += ["--port", str(PORT), "--log-level", "warning", "--no-access-log"]
 
 
 def lookup_load(
@@ -165,16 +189,13 @@ def lookup_load(
     The floor is a bare FastAPI endpoint doing one primary-key read (reference_app.py),
     served the same way on the same database in the same run.
     """
-    serve = [sys.executable, "-m", "kefu.cli", "serve", "--workers", "2", "--port", str(PORT)]
     lookups = [
         "/api/v1/customers/lookup?phone=" + quote(f"+86 {n[3:6]}-{n[6:10]}-{n[10:]}")
         for n in numbers
     ]
-    result = _measure(serve, url, token, lookups, seconds, concurrency)
-    bare = [sys.executable, "-m", "uvicorn", "benchmarks.reference_app:app", "--workers", "2"]
-    bare += ["--port", str(PORT), "--log-level", "warning", "--no-access-log"]
-    floor = _measure(
-        bare, url, "", [f"/customers/{i}" for i in range(1, 2001)], seconds, concurrency
+    result = measure(KEFU_SERVE, url, token, lookups, seconds, concurrency)
+    floor = measure(
+        BARE, url, "", [f"/customers/{i}" for i in range(1, 2001)], seconds, concurrency
     )
     return result | {
         "seconds": seconds,

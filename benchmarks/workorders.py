@@ -1,0 +1,246 @@
+"""Work-order benchmarks: creation over HTTP next to a bare insert, full lifecycles per
+second, and the monthly repeat rate over a million orders."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from benchmarks.http_load import BARE, KEFU_SERVE, measure
+from benchmarks.scratch import ensure_scratch
+from kefu.core.calendar import BusinessCalendar
+from kefu.core.clock import local_today
+from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
+from kefu.core.rbac import Principal, Role, rights_for
+from kefu.demo.bulk import BulkWriter
+from kefu.org.models import Staff, Team
+from kefu.workorders import lifecycle, repeats, service
+from kefu.workorders.enums import Action, OrderType, VisitOutcome
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.schemas import DispatchRequest, OrderCreate
+from kefu.workorders.taxonomy import ensure_default_categories
+
+ORDERS_FOR_RATE = 1_000_000
+RATE_TARGET_SECONDS = 2.0
+
+
+def _prepare(engine: Engine) -> list[int]:
+    """Default categories loaded; the leaf ids to file orders under."""
+    with unit_of_work(make_sessionmaker(engine), write=True) as session:
+        ensure_default_categories(session)
+    with engine.connect() as connection:
+        parents = set(connection.scalars(select(Category.parent_id).distinct()))
+        return [c for c in connection.scalars(select(Category.id)) if c not in parents]
+
+
+def creation_over_http(url: str, token: str, leaves: list[int], seconds: float) -> dict[str, Any]:
+    """POST /api/v1/work-orders at concurrency 16, and a bare one-row insert as the floor."""
+    engine = make_engine(url)
+    ensure_scratch(engine)
+    engine.dispose()
+    rng = random.Random(5)
+    orders = [
+        "POST\t/api/v1/work-orders\t"
+        + json.dumps(
+            {
+                "type": "complaint",
+                "category_id": rng.choice(leaves),
+                "contact_phone": f"138{rng.randint(0, 99_999_999):08d}",
+                "subject": "网络信号差，室内无法通话",
+            },
+            ensure_ascii=False,
+        )
+        for _ in range(2000)
+    ]
+    kefu = measure(KEFU_SERVE, url, token, orders, seconds, probe="/healthz")
+    bare_rows = ['POST\t/rows\t{"subject": "网络信号差，室内无法通话"}'] * 10
+    bare = measure(BARE, url, "", bare_rows, seconds, probe="/customers/1")
+    ratio = kefu["throughput_rps"] / max(bare["throughput_rps"], 0.1)
+    return {
+        "kefu": kefu,
+        "bare_fastapi_insert": bare,
+        "ratio": round(ratio, 2),
+        "target_ratio": 0.5,
+        "meets_target": ratio >= 0.5 and kefu["errors"] == 0,
+    }
+
+
+def _principal(session: Any) -> Principal:
+    staff = session.scalar(select(Staff).where(Staff.username == "supervisor"))
+    return Principal(
+        staff_id=staff.id,
+        username=staff.username,
+        display_name=staff.display_name,
+        role=Role.SUPERVISOR,
+        org_unit_id=staff.org_unit_id,
+        scope_path="/",
+        language="zh-CN",
+        rights=rights_for(Role.SUPERVISOR),
+    )
+
+
+def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict[str, Any]:
+    """Complaints taken from creation to the closing return visit, one transaction a step."""
+    factory = make_sessionmaker(make_engine(url))
+    calendar = BusinessCalendar()
+    rule = service.RepeatRule()
+    with factory() as session:
+        principal = _principal(session)
+        team = session.scalar(select(Team).order_by(Team.id))
+        assert team is not None
+    rng = random.Random(9)
+    started = time.perf_counter()
+    for _ in range(count):
+        with unit_of_work(factory, write=True) as session:
+            data = OrderCreate(
+                type=OrderType.COMPLAINT,
+                category_id=rng.choice(leaves),
+                contact_phone=f"139{rng.randint(0, 99_999_999):08d}",
+                subject="不明扣费",
+            )
+            order = service.create_order(
+                session, data=data, by=principal, repeat=rule, calendar=calendar
+            )
+            order_id = order.id
+        steps = [
+            lambda s, o: lifecycle.dispatch(
+                s,
+                order=o,
+                request=DispatchRequest(team_id=team.id),
+                by=principal,
+                action=Action.DISPATCH,
+            ),
+            lambda s, o: lifecycle.simple_action(s, order=o, action=Action.START, by=principal),
+            lambda s, o: lifecycle.reply(s, order=o, text="已退费", by=principal),
+            lambda s, o: lifecycle.close(s, order=o, note="", by=principal),
+            lambda s, o: lifecycle.visit(
+                s, order=o, outcome=VisitOutcome.SATISFIED, note="", by=principal
+            ),
+        ]
+        for step in steps:
+            with unit_of_work(factory, write=True) as session:
+                step(session, session.get(WorkOrder, order_id))
+    seconds = time.perf_counter() - started
+    return {
+        "lifecycles": count,
+        "steps_each": 6,
+        "seconds": round(seconds, 2),
+        "lifecycles_per_second": round(count / seconds, 1),
+    }
+
+
+def _bulk_orders(engine: Engine, leaves: list[int], total: int) -> None:
+    """A million orders over the past year (a fifth of them complaints, some repeats)."""
+    with engine.connect() as connection:
+        have = connection.scalar(select(func.count()).select_from(WorkOrder)) or 0
+        start_id = (connection.scalar(select(func.max(WorkOrder.id))) or 0) + 1
+        staff_id = connection.scalar(select(func.min(Staff.id)))
+        unit_ids = [u for u in connection.scalars(select(Staff.org_unit_id).distinct())]
+    if have >= total:
+        return
+    rng = random.Random(11)
+    writer = BulkWriter(engine)
+    now = datetime.now(UTC)
+    columns = (
+        "id",
+        "number",
+        "type",
+        "status",
+        "channel",
+        "category_id",
+        "contact_phone",
+        "contact_name",
+        "subject",
+        "description",
+        "triage_reason",
+        "priority",
+        "is_repeat",
+        "org_unit_id",
+        "created_by_id",
+        "reply",
+        "created_at",
+        "updated_at",
+        "version",
+    )
+    batch: list[tuple[Any, ...]] = []
+    for n in range(total - have):
+        created = now - timedelta(seconds=rng.randint(0, 365 * 86400))
+        complaint = rng.random() < 0.2
+        batch.append(
+            (
+                start_id + n,
+                f"BM{start_id + n:014d}",
+                "complaint" if complaint else "consultation",
+                "closed",
+                "phone",
+                rng.choice(leaves),
+                f"+86138{rng.randint(0, 99_999_999):08d}",
+                "",
+                "bench",
+                "",
+                "",
+                1,
+                complaint and rng.random() < 0.1,
+                rng.choice(unit_ids),
+                staff_id,
+                "",
+                created,
+                created,
+                1,
+            )
+        )
+        if len(batch) == 50_000:
+            writer.write_rows(WorkOrder.__table__, columns, batch)
+            batch = []
+    writer.write_rows(WorkOrder.__table__, columns, batch)
+    writer.finish(("work_orders",))
+
+
+def repeat_rate_over_a_million(url: str, leaves: list[int]) -> dict[str, Any]:
+    """The last full month's repeat rate, by unit and by category, over 1,000,000 orders."""
+    engine = make_engine(url)
+    _bulk_orders(engine, leaves, ORDERS_FOR_RATE)
+    today = local_today()
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    timings: dict[str, float] = {}
+    factory = make_sessionmaker(engine)
+    for by in ("org_unit", "category", "org_unit"):
+        with unit_of_work(factory) as session:
+            started = time.perf_counter()
+            result = repeats.monthly_rate(
+                session,
+                month=month,
+                by=by,
+                category_level=2,
+                scope_path=None,
+                timezone="Asia/Shanghai",
+            )
+            timings[by] = round(time.perf_counter() - started, 3)
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(WorkOrder))
+    engine.dispose()
+    worst = max(timings.values())
+    return {
+        "orders_in_table": total,
+        "month": month,
+        "complaints_in_month": result.complaints,
+        "seconds": timings,
+        "target_seconds": RATE_TARGET_SECONDS,
+        "meets_target": worst <= RATE_TARGET_SECONDS,
+    }
+
+
+def run(url: str, token: str, http_seconds: float) -> dict[str, Any]:
+    """All work-order figures for one database."""
+    leaves = _prepare(make_engine(url))
+    return {
+        "creation_http": creation_over_http(url, token, leaves, http_seconds),
+        "lifecycles": lifecycles_per_second(url, leaves),
+        "repeat_rate": repeat_rate_over_a_million(url, leaves),
+        "knowledge_search": "not measured yet: the knowledge base is not built",
+    }
