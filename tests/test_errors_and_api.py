@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session
@@ -83,3 +84,15 @@ def test_no_input_makes_a_server_error(client, db: Session) -> None:
         check()
     assert not failures, "\n".join(failures[:20])
     assert {200, 201} <= statuses  # the fuzzing got past authentication and validation
+
+
+@pytest.mark.parametrize(
+    "body", ['{"username": "\\u0000", "password": "x"}', b'{"username": "a\x00"}']
+)
+def test_a_nul_character_in_a_body_is_refused_not_a_server_error(client, body) -> None:
+    """Found by schemathesis: PostgreSQL text cannot hold NUL, so it used to be a 500."""
+    answer = client.post(
+        "/api/v1/auth/login", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_characters"

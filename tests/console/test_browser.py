@@ -3,63 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
+from chromium import CHROMIUM, requires_chromium
 
-from conftest import fresh_postgres_database
-from kefu.app import create_app
-from kefu.config import Settings
-from kefu.core.db import make_engine, make_sessionmaker
-from kefu.core.migrate import upgrade
-from kefu.demo.generator import GenerateOptions, generate
 from kefu.demo.reference import DEMO_PASSWORD
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="no Chromium here: install Debian's chromium (.ci/run does) to run the browser test",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def live_center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A small generated center served by uvicorn; yields its URL and a number to look up."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'browser.db'}"
-    else:
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_browser")
-    engine = make_engine(url)
-    upgrade(engine)
-    result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
-    app = create_app(Settings(demo_mode=True, database_url=url), make_sessionmaker(engine))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", result.sample_numbers[0]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.dispose()
+pytestmark = requires_chromium
 
 
 def _odd_format(e164: str) -> str:

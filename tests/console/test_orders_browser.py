@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_browser import CHROMIUM, live_center, pytestmark  # noqa: F401  (shared fixture)
+from chromium import CHROMIUM, requires_chromium
 
 from kefu.demo.reference import DEMO_PASSWORD
 
+pytestmark = requires_chromium
 
-def _sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
+
+def _sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -19,7 +21,7 @@ def _sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
     page.wait_for_url("**/customers")
 
 
-def _new_complaint(page, base: str, number: str, search: str) -> str:  # noqa: ANN001
+def _new_complaint(page, base: str, number: str, search: str) -> str:
     from playwright.sync_api import expect
 
     page.goto(f"{base}/customers/lookup?phone={number}")

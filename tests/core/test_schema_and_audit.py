@@ -27,13 +27,34 @@ def _write_rows(db: Session, count: int) -> None:
             reason="because",
             details={"n": n},
         )
-    db.flush()
+    audit.append_pending(db)  # what commit does
 
 
 def test_an_intact_chain_verifies(db: Session) -> None:
     _write_rows(db, 5)
     report = audit.verify(db)
     assert report.ok and report.rows >= 5
+
+
+def test_rows_join_the_chain_at_commit_and_vanish_with_a_rollback(
+    session_factory,
+) -> None:
+    first, second = session_factory(), session_factory()
+    audit.record(first, actor=None, actor_name="a", action="test.first")
+    audit.record(second, actor=None, actor_name="b", action="test.second")
+    audit.record(first, actor=None, actor_name="a", action="test.undone")
+    first.rollback()
+    second.commit()
+    audit.record(first, actor=None, actor_name="a", action="test.third")
+    first.commit()
+    with session_factory() as reader:
+        rows = reader.scalars(
+            text("SELECT action FROM audit_log WHERE action LIKE 'test.%' ORDER BY seq")
+        ).all()
+        assert rows == ["test.second", "test.third"]
+        assert audit.verify(reader).ok
+    first.close()
+    second.close()
 
 
 def test_a_changed_row_is_found(db: Session, engine: Engine) -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, Index, Integer, String, Text, event, select, text
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from kefu.core.base import Base, utcnow
 from kefu.core.rbac import Principal
@@ -74,6 +74,9 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
 
 
+_PENDING = "kefu_audit_pending"
+
+
 def record(
     session: Session,
     *,
@@ -85,30 +88,86 @@ def record(
     details: dict[str, Any] | None = None,
     actor_name: str | None = None,
     ip: str | None = None,
+) -> None:
+    """Audit an action of the caller's transaction; the row joins the chain at commit.
+
+    Appending takes the chain lock, and the lock is held until the transaction ends, so
+    the rows are appended as the last thing before COMMIT: a write holds the lock for its
+    commit only, not for its whole request (which made every write in the center wait
+    for the one before it). A transaction that rolls back leaves no audit row, as it
+    leaves no change.
+    """
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, forgets the row
+    pending: list[AuditLog] = session.info.setdefault(_PENDING, [])
+    pending.append(
+        AuditLog(
+            occurred_at=utcnow(),
+            actor_id=actor.staff_id if actor else None,
+            actor_name=(actor.username if actor else actor_name) or "system",
+            ip=(actor.ip if actor else ip),
+            action=action,
+            entity_type=entity_type,
+            entity_id=None if entity_id is None else str(entity_id),
+            reason=reason,
+            details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
+        )
+    )
+
+
+def record_now(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    entity_type: str | None = None,
+    entity_id: object = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Append one row to the chain inside the caller's transaction."""
+    """Audit an action and append it to the chain at once, for callers that must show
+    the row's sequence number (an unmasking, an export)."""
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        reason=reason,
+        details=details,
+    )
+    return append_pending(session)[-1]
+
+
+def append_pending(session: Session) -> list[AuditLog]:
+    """Chain and insert the session's pending audit rows (called before every commit)."""
+    pending: list[AuditLog] = session.info.pop(_PENDING, [])
+    if not pending:
+        return []
     _lock_chain(session)
     last = session.execute(
         select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)
     ).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    row = AuditLog(
-        seq=seq,
-        occurred_at=utcnow(),
-        actor_id=actor.staff_id if actor else None,
-        actor_name=(actor.username if actor else actor_name) or "system",
-        ip=(actor.ip if actor else ip),
-        action=action,
-        entity_type=entity_type,
-        entity_id=None if entity_id is None else str(entity_id),
-        reason=reason,
-        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=prev_hash,
-    )
-    row.hash = _row_digest(prev_hash, _hashed_fields(row))
-    session.add(row)
+    for row in pending:
+        row.seq, row.prev_hash = seq, prev_hash
+        row.hash = _row_digest(prev_hash, _hashed_fields(row))
+        seq, prev_hash = seq + 1, row.hash
+        session.add(row)
     session.flush()
-    return row
+    return pending
+
+
+@event.listens_for(Session, "before_commit")
+def _append_before_commit(session: Session) -> None:
+    append_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # also when nothing reached the database yet; a savepoint's rollback keeps them
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kefu.core.i18n import error_message, negotiate
 
 
-class _TooLarge(Exception):
-    pass
+# A NUL character, raw or as a JSON escape: PostgreSQL text cannot hold it, and no
+# field of kefu has a use for it.
+_NUL_FORMS = (b"\x00", b"\\u0000")
 
 
 class RequestGuard:
-    """Answers 413 for bodies over the limit and 400 for NUL bytes in the address."""
+    """Answers 413 for bodies over the limit and 400 for NUL characters anywhere."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, default_language: str) -> None:
         self.app = app
@@ -38,30 +39,36 @@ class RequestGuard:
         await self._counted(scope, receive, send, language)
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send, language: str) -> None:
-        received = 0
-        started = False
+        """Read the whole body first (it is capped), check it, then hand it on.
 
-        async def limited_receive() -> Message:
-            nonlocal received
+        Checking while the application reads would not work: FastAPI turns any error
+        raised while it reads the body into its own 400, hiding the reason.
+        """
+        body, more = b"", True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":  # the client went away
+                return
+            body += message.get("body", b"")
+            more = bool(message.get("more_body", False))
+            if len(body) > self.max_body_bytes:
                 await _reject(
                     send, 413, "payload_too_large", language, {"limit": self.max_body_bytes}
                 )
+                return
+        if any(form in body.lower() for form in _NUL_FORMS):
+            await _reject(send, 400, "invalid_characters", language, {})
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 async def _reject(

@@ -90,7 +90,7 @@ def plan_export(
     if rows > max_rows:
         raise Unprocessable("export_too_large", rows=rows, limit=max_rows)
     masked = not by.has(Right.PII_VIEW)
-    entry = audit.record(
+    entry = audit.record_now(
         session,
         actor=by,
         action="customer.export",

@@ -258,7 +258,7 @@ def unmask(
     session: Session, *, customer: Customer, request: UnmaskRequest, by: Principal
 ) -> UnmaskResult:
     """Reveal personal fields for a stated reason; the audit row is written first."""
-    row = audit.record(
+    row = audit.record_now(
         session,
         actor=by,
         action="customer.unmask",
