@@ -1,15 +1,17 @@
 """Human order numbers: WO + the local date + a per-day sequence (WO20261122-000123).
 
-The day's counter is bumped with one upsert, so concurrent creators on PostgreSQL each
-get their own number without a table lock; SQLite serializes writers anyway. A rolled
-back transaction leaves a gap, which is fine: numbers are unique, not dense.
+The day's counter is bumped with one upsert. On PostgreSQL that happens in its own short
+transaction: inside the order's transaction the counter row would stay locked until the
+order commits, and every new order in the center would wait for the one before it. An
+order that then fails leaves a gap, which is fine: numbers are unique, not dense. SQLite
+serializes writers anyway, so there the counter is bumped in the order's transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Insert
+from sqlalchemy import Engine, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -29,5 +31,10 @@ def _upsert(session: Session, day: date) -> Insert:
 
 def next_number(session: Session, day: date) -> str:
     """The next order number of the (local) day."""
-    sequence = session.execute(_upsert(session, day)).scalar_one()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        with bind.begin() as connection:  # its own transaction: no lock held for the order
+            sequence = connection.execute(_upsert(session, day)).scalar_one()
+    else:
+        sequence = session.execute(_upsert(session, day)).scalar_one()
     return f"{PREFIX}{day:%Y%m%d}-{sequence:06d}"
