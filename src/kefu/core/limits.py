@@ -9,7 +9,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kefu.core.i18n import error_message, negotiate
 
-
 # A NUL character, raw or as a JSON escape: PostgreSQL text cannot hold it, and no
 # field of kefu has a use for it.
 _NUL_FORMS = (b"\x00", b"\\u0000")

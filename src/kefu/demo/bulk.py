@@ -111,8 +111,14 @@ class BulkWriter:
             )
 
     def finish(self, tables: tuple[str, ...] = ("customers", "subscriptions")) -> None:
-        """Move PostgreSQL id sequences past the ids assigned here."""
+        """Refresh the planner's statistics; on PostgreSQL also move id sequences on.
+
+        Without statistics after a bulk load, SQLite picked the type + date index for the
+        repeat-complaint lookup instead of the phone index: 55 ms instead of 0.1 ms.
+        """
         if not self.postgres:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
             return
         with self.engine.begin() as connection:
             for table in tables:
