@@ -86,7 +86,9 @@ def db_check(database_url: DatabaseOption = None) -> None:
     current, head = migrate.current_revision(engine), migrate.head_revision()
     if current != head:
         raise _fail(f"database at {current}, shipped {head}: run `kefu db upgrade`")
-    differences = migrate.schema_differences(engine)
+    from kefu.schema import schema_differences
+
+    differences = schema_differences(engine)
     if differences:
         for difference in differences:
             console.print(f"  {difference}")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
-from kefu.core.migrate import schema_differences
+from kefu.schema import schema_differences
 
 
 def test_migrations_equal_the_models(engine: Engine) -> None:

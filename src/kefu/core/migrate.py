@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -42,12 +40,3 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision shipped with this version of kefu."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def schema_differences(engine: Engine) -> list[Any]:
-    """Differences between the migrated database and the models (empty when they agree)."""
-    from kefu.schema import metadata
-
-    with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
