@@ -71,6 +71,29 @@ def _upgrade(engine: Engine) -> None:
         console.print(f"[green]✓[/] {added} default work-order categories loaded")
 
 
+@app.command()
+def worker(
+    database_url: DatabaseOption = None,
+    once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,
+) -> None:
+    """Run outbox jobs (notifications, SMS, e-mail) until stopped."""
+    from kefu.core import outbox
+    from kefu.core.db import make_sessionmaker
+    from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
+
+    factory = make_sessionmaker(_engine(database_url))
+    interval = get_settings().worker_interval_seconds
+    while True:
+        report = outbox.run_due(factory)
+        if report.done or report.retried or report.dead:
+            console.print(
+                f"jobs: {report.done} done, {report.retried} to retry, {report.dead} dead"
+            )
+        if once:
+            return
+        time.sleep(interval)
+
+
 @db_app.command("current")
 def db_current(database_url: DatabaseOption = None) -> None:
     """Show the database's revision and the newest one shipped."""

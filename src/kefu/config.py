@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     export_max_rows: int = 200_000
     repeat_window_days: int = 30
     repeat_category_level: int = 2
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "kefu@localhost"
+    sms_gateway: str = "file:var/sms.jsonl"  # or an http(s) URL
+    worker_interval_seconds: float = 2.0
     sql_echo: bool = False
 
     def check_production_safety(self) -> None:

@@ -252,3 +252,22 @@ def test_the_customer_360_lists_open_orders_until_they_close(client, center) -> 
     act(client, order, "cancel", center.supervisor, {"reason": "客户撤回投诉"})
     view = client.get("/api/v1/customers/lookup", params=lookup, headers=center.agent).json()
     assert view["open_work_items"] == []
+
+
+def test_the_new_owner_is_notified_through_the_outbox(client, db, center) -> None:
+    from kefu.core.outbox import Job
+    from kefu.org.models import Staff
+
+    db.get(Staff, center.handler_id).email = "handler@kefu.example.cn"
+    db.commit()
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    act(
+        client,
+        order,
+        "dispatch",
+        center.supervisor,
+        {"team_id": center.team.id, "assignee_id": center.handler_id},
+    )
+    (job,) = db.scalars(select(Job)).all()
+    assert job.kind == "notify.email"
+    assert "handler@kefu.example.cn" in job.payload and order["number"] in job.payload

@@ -14,6 +14,7 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
@@ -179,6 +180,13 @@ def dispatch(
     order.org_unit_id = target.unit.id
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
+    if target.assignee is not None:
+        notify_staff(
+            session,
+            staff_id=target.assignee.id,
+            subject=f"工单 {order.number} 已派给您 / Work order assigned to you",
+            body=f"{order.number}: {order.subject}\n{request.reason}".strip(),
+        )
     session.flush()
     return order
 

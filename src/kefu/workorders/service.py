@@ -19,6 +19,7 @@ from kefu.customers import repository as customer_numbers
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
+from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
 from kefu.workorders.enums import (
@@ -202,6 +203,13 @@ def _flag_repeat(session: Session, order: WorkOrder, category: Category, rule: R
     order.priority = min(MAX_PRIORITY, order.priority + 1)
     for previous in earlier:
         session.add(OrderLink(order_id=order.id, linked_id=previous.id))
+    for owner in {o.assignee_id for o in earlier if o.assignee_id}:  # the owner is told
+        notify_staff(
+            session,
+            staff_id=owner,
+            subject=f"重复投诉 {order.number} / Repeat complaint",
+            body=f"{order.number} 重复了 {', '.join(o.number for o in earlier)}: {order.subject}",
+        )
     record_event(
         session,
         order,

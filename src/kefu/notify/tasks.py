@@ -1,0 +1,59 @@
+"""Outbox jobs that notify: queue them with the change, the worker delivers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kefu.config import get_settings
+from kefu.core import outbox
+from kefu.notify.channels import Mail, send_mail, sms_gateway
+from kefu.org.models import Staff
+
+EMAIL = "notify.email"
+SMS = "notify.sms"
+
+
+def notify_staff(session: Session, *, staff_id: int, subject: str, body: str) -> None:
+    """Queue an e-mail to a staff member (if they have an address) with the change."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not staff.email or not staff.active:
+        return
+    outbox.enqueue(
+        session, kind=EMAIL, payload={"to": staff.email, "subject": subject, "body": body}
+    )
+
+
+def text_customer(session: Session, *, phone: str, text: str) -> None:
+    """Queue an SMS to a customer's number with the change."""
+    outbox.enqueue(session, kind=SMS, payload={"to": phone, "text": text})
+
+
+@outbox.handler(EMAIL)
+def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> None:
+    settings = get_settings()
+    mail = Mail(to=payload["to"], subject=payload["subject"], body=payload["body"])
+    outbox.deliver_once(
+        session,
+        message_id,
+        "email",
+        lambda: send_mail(
+            mail,
+            message_id=message_id,
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+        ),
+    )
+
+
+@outbox.handler(SMS)
+def _send_sms(session: Session, payload: dict[str, Any], message_id: str) -> None:
+    gateway = sms_gateway(get_settings().sms_gateway)
+    outbox.deliver_once(
+        session,
+        message_id,
+        "sms",
+        lambda: gateway.send(to=payload["to"], text=payload["text"], message_id=message_id),
+    )

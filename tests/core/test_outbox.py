@@ -1,0 +1,155 @@
+"""The outbox: jobs live and die with their transaction, retry, go dead, deliver once."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kefu.config import get_settings
+from kefu.core import outbox
+from kefu.core.base import utcnow
+from kefu.notify import tasks
+
+calls: list[tuple[str, dict[str, Any]]] = []
+
+
+@outbox.handler("test.flaky")
+def _flaky(session: Session, payload: dict[str, Any], message_id: str) -> None:
+    calls.append((message_id, payload))
+    if payload.get("fail"):
+        raise RuntimeError("gateway down")
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls() -> None:
+    calls.clear()
+
+
+def _jobs(factory: sessionmaker[Session]) -> list[outbox.Job]:
+    with factory() as session:
+        return list(session.scalars(select(outbox.Job).order_by(outbox.Job.id)))
+
+
+def test_a_job_exists_exactly_when_its_transaction_commits(session_factory) -> None:
+    with session_factory() as session:
+        outbox.enqueue(session, kind="test.flaky", payload={"n": 1})
+        session.rollback()
+    with session_factory() as session:
+        outbox.enqueue(session, kind="test.flaky", payload={"n": 2})
+        session.commit()
+    assert [json.loads(j.payload)["n"] for j in _jobs(session_factory)] == [2]
+    report = outbox.run_due(session_factory)
+    assert (report.done, report.retried) == (1, 0)
+    assert [p for _, p in calls] == [{"n": 2}]
+    assert _jobs(session_factory)[0].status == outbox.JobStatus.DONE
+    assert outbox.run_due(session_factory).done == 0  # done jobs do not run again
+
+
+def test_failures_back_off_then_go_dead(session_factory) -> None:
+    with session_factory() as session:
+        outbox.enqueue(session, kind="test.flaky", payload={"fail": True}, max_attempts=2)
+        session.commit()
+    assert outbox.run_due(session_factory).retried == 1
+    (job,) = _jobs(session_factory)
+    assert job.run_at > utcnow() + timedelta(seconds=20)  # backed off
+    assert "gateway down" in job.last_error
+    assert outbox.run_due(session_factory).retried == 0  # not due yet
+    with session_factory() as session:
+        session.get(outbox.Job, job.id).run_at = utcnow()
+        session.commit()
+    assert outbox.run_due(session_factory).dead == 1
+    with session_factory() as session:
+        assert outbox.retry_dead(session, [job.id]) == 1
+        session.commit()
+    assert _jobs(session_factory)[0].status == outbox.JobStatus.PENDING
+
+
+def test_a_worker_that_dies_mid_job_loses_nothing(session_factory) -> None:
+    with session_factory() as session:
+        outbox.enqueue(session, kind="test.flaky", payload={"n": 3})
+        session.commit()
+    with session_factory() as session:  # a worker claims the job, then is killed
+        (claimed,) = outbox._claim(session, 10)
+        session.commit()
+    assert outbox.run_due(session_factory).done == 0  # leased to the dead worker
+    with session_factory() as session:  # the lease runs out
+        session.get(outbox.Job, claimed.id).run_at = utcnow() - timedelta(seconds=1)
+        session.commit()
+    assert outbox.run_due(session_factory).done == 1
+    assert [p for _, p in calls] == [{"n": 3}]
+
+
+def test_a_message_is_delivered_at_most_once(session_factory) -> None:
+    sent: list[str] = []
+    for _ in range(2):
+        with session_factory() as session:
+            outbox.deliver_once(session, "msg-1", "sms", lambda: sent.append("x"))
+            session.commit()
+    assert sent == ["x"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(monkeypatch) -> Iterator[list[Any]]:
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Collect:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    port = _free_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("KEFU_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KEFU_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    try:
+        yield received
+    finally:
+        controller.stop()
+        get_settings.cache_clear()
+
+
+def test_email_goes_out_over_smtp_once(session_factory, smtp_server) -> None:
+    with session_factory() as session:
+        outbox.enqueue(
+            session,
+            kind=tasks.EMAIL,
+            payload={"to": "li.na@kefu.example.cn", "subject": "工单已派给您", "body": "WO…"},
+        )
+        session.commit()
+    assert outbox.run_due(session_factory).done == 1
+    assert outbox.run_due(session_factory).done == 0
+    (envelope,) = smtp_server
+    assert envelope.rcpt_tos == ["li.na@kefu.example.cn"]
+    assert b"Message-ID: <" in envelope.content
+
+
+def test_sms_goes_to_the_file_gateway(session_factory, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
+    get_settings.cache_clear()
+    try:
+        with session_factory() as session:
+            tasks.text_customer(session, phone="+8613800138000", text="您的验证码是 123456")
+            session.commit()
+        assert outbox.run_due(session_factory).done == 1
+    finally:
+        get_settings.cache_clear()
+    lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["您的验证码是 123456"]
