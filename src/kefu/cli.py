@@ -76,14 +76,20 @@ def worker(
     database_url: DatabaseOption = None,
     once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,
 ) -> None:
-    """Run outbox jobs (notifications, SMS, e-mail) until stopped."""
+    """Run the time-limit sweep and the outbox jobs (notifications, SMS, e-mail)."""
     from kefu.core import outbox
-    from kefu.core.db import make_sessionmaker
+    from kefu.core.base import utcnow
+    from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
+    from kefu.workorders import sweeper
 
     factory = make_sessionmaker(_engine(database_url))
     interval = get_settings().worker_interval_seconds
     while True:
+        with unit_of_work(factory, write=True) as session:
+            swept = sweeper.sweep(session, now=utcnow())
+        if swept.warned or swept.escalated:
+            console.print(f"time limits: {swept.warned} warned, {swept.escalated} escalated")
         report = outbox.run_due(factory)
         if report.done or report.retried or report.dead:
             console.print(

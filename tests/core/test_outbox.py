@@ -153,3 +153,28 @@ def test_sms_goes_to_the_file_gateway(session_factory, tmp_path: Path, monkeypat
         get_settings.cache_clear()
     lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["text"] for line in lines] == ["您的验证码是 123456"]
+
+
+def test_the_worker_command_runs_due_jobs(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from kefu.cli import app
+    from kefu.core.db import make_engine, make_sessionmaker
+    from kefu.core.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
+    get_settings.cache_clear()
+    try:
+        with make_sessionmaker(engine)() as session:
+            tasks.text_customer(session, phone="+8613800138000", text="您的工单已处理")
+            session.commit()
+        result = CliRunner().invoke(app, ["worker", "--once", "--database-url", url])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "1 done" in result.output
+    assert (tmp_path / "sms.jsonl").exists()
+    engine.dispose()

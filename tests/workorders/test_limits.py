@@ -19,7 +19,7 @@ EVE_OF_NATIONAL_DAY = datetime(2026, 9, 30, 17, 0, tzinfo=SHANGHAI)
 
 
 def test_a_complaint_before_the_holiday_is_due_after_it() -> None:
-    response, resolution = due_times(
+    due = due_times(
         created_at=EVE_OF_NATIONAL_DAY,
         order_type=OrderType.COMPLAINT,
         triage=None,
@@ -27,28 +27,30 @@ def test_a_complaint_before_the_holiday_is_due_after_it() -> None:
         calendar=BusinessCalendar(),
     )
     # 1 hour on 30 September, the rest after the 1–7 October holiday
-    assert response == datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)
-    assert BusinessCalendar().between(EVE_OF_NATIONAL_DAY, resolution) == timedelta(hours=27)
+    assert due.response == datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)
+    assert BusinessCalendar().between(EVE_OF_NATIONAL_DAY, due.resolution) == timedelta(hours=27)
+    # warned when 80% of the 27 working hours have run
+    assert BusinessCalendar().between(EVE_OF_NATIONAL_DAY, due.warn) == timedelta(hours=27 * 0.8)
 
 
 def test_the_best_customers_get_shorter_limits() -> None:
     common = {"created_at": EVE_OF_NATIONAL_DAY, "order_type": OrderType.FAULT, "triage": None}
     calendar = BusinessCalendar()
-    _, normal = due_times(**common, tier=Tier.NORMAL, calendar=calendar)
-    _, supreme = due_times(**common, tier=Tier.SUPREME, calendar=calendar)
+    normal = due_times(**common, tier=Tier.NORMAL, calendar=calendar).resolution
+    supreme = due_times(**common, tier=Tier.SUPREME, calendar=calendar).resolution
     assert normal - EVE_OF_NATIONAL_DAY == timedelta(hours=24)  # faults: natural time
     assert supreme - EVE_OF_NATIONAL_DAY == timedelta(hours=12)
 
 
 def test_the_regulators_outer_limit_caps_a_complaint() -> None:
     shut = {date(2026, 10, 1) + timedelta(days=n): False for n in range(60)}
-    _, resolution = due_times(
+    resolution = due_times(
         created_at=EVE_OF_NATIONAL_DAY.replace(hour=18),
         order_type=OrderType.COMPLAINT,
         triage=Triage.NORMAL,
         tier=Tier.NORMAL,
         calendar=BusinessCalendar(overrides=shut),
-    )
+    ).resolution
     assert resolution == EVE_OF_NATIONAL_DAY.replace(hour=18) + COMPLAINT_OUTER_LIMIT
 
 
@@ -75,3 +77,93 @@ def test_triage_recomputes_limits_from_creation(client, db: Session) -> None:
     created = datetime.fromisoformat(urgent["created_at"])
     assert datetime.fromisoformat(urgent["resolve_due_at"]) - created == timedelta(hours=8)
     assert datetime.fromisoformat(urgent["response_due_at"]) - created == timedelta(minutes=30)
+
+
+def test_the_sweep_warns_then_escalates_once(client, db: Session) -> None:
+    from sqlalchemy import select
+
+    from kefu.core.base import utcnow
+    from kefu.core.outbox import Job
+    from kefu.workorders.models import WorkOrder
+    from kefu.workorders.sweeper import sweep
+
+    org = make_org(db)
+    cats = make_categories(db)
+    handler = make_staff(db, org.city, Role.BACK_OFFICE)
+    handler.email = "handler@kefu.example.cn"
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    body = {
+        "type": "complaint",
+        "category_id": cats.indoor.id,
+        "contact_phone": "13800138000",
+        "subject": "家中无信号",
+    }
+    created = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    order = db.get(WorkOrder, created["id"])
+    now = utcnow()
+    order.warn_at, order.resolve_due_at = now - timedelta(hours=1), now + timedelta(hours=1)
+    order.assignee_id = handler.id
+    db.commit()
+
+    assert sweep(db, now=now).warned == 1  # past the warning time
+    assert sweep(db, now=now).warned == 0  # warned once
+    report = sweep(db, now=now + timedelta(hours=2))
+    assert report.escalated == 1
+    db.commit()
+    assert order.org_unit_id == org.province.id
+    assert order.breached_at is not None
+    assert sweep(db, now=now + timedelta(hours=3)).escalated == 0  # escalated once
+    detail = client.get(
+        f"/api/v1/work-orders/{order.id}",
+        headers=bearer(db, make_staff(db, org.province, Role.SUPERVISOR)),
+    ).json()
+    last = detail["events"][-1]
+    assert (last["action"], last["actor"]) == ("escalate", None)
+    mails = [j.payload for j in db.scalars(select(Job))]
+    assert len(mails) == 2 and all("handler@kefu.example.cn" in m for m in mails)
+
+
+def test_waiting_on_the_customer_pauses_the_clock(client, db: Session) -> None:
+    from kefu.core.base import utcnow
+    from kefu.workorders.models import WorkOrder
+    from kefu.workorders.sweeper import sweep
+
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    body = {
+        "type": "fault",  # natural time, so the pause is plain clock time
+        "category_id": cats.indoor.id,
+        "contact_phone": "13800138000",
+        "subject": "家中无信号",
+    }
+    order = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    due_before = datetime.fromisoformat(order["resolve_due_at"])
+
+    def act(action: str, payload: dict[str, str], version: int) -> dict:
+        answer = client.post(
+            f"/api/v1/work-orders/{order['id']}/{action}",
+            json=payload,
+            headers=agent | {"If-Match": f'"{version}"'},
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    accepted = act("accept", {}, order["version"])
+    waiting = act("wait", {"reason": "等客户在家测试信号"}, accepted["version"])
+    assert waiting["status"] == "waiting_customer" and waiting["paused_at"]
+    assert "resume" in waiting["allowed_actions"] and "reply" not in waiting["allowed_actions"]
+
+    # Three hours pass while the customer tests at home; the sweep leaves the order alone.
+    row = db.get(WorkOrder, order["id"])
+    row.paused_at = utcnow() - timedelta(hours=3)
+    row.warn_at = row.resolve_due_at = utcnow() - timedelta(minutes=1)
+    db.commit()
+    assert sweep(db, now=utcnow()).escalated == 0
+
+    resumed = act("resume", {"note": "客户回电"}, row.version)
+    assert resumed["status"] == "in_progress" and resumed["paused_at"] is None
+    # the limit is recomputed from creation plus the three hours waited
+    moved = datetime.fromisoformat(resumed["resolve_due_at"]) - due_before
+    assert timedelta(hours=3) <= moved < timedelta(hours=3, minutes=1)
+    assert resumed["events"][-1]["details"]["paused_minutes"] == 180

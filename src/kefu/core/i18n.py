@@ -173,6 +173,7 @@ ENGLISH_LABELS = {
     "order_status.closed": "Closed",
     "order_status.returned": "Returned",
     "order_status.cancelled": "Cancelled as invalid",
+    "order_status.waiting_customer": "Waiting on customer",
     "order_action.accept": "Accept",
     "order_action.dispatch": "Dispatch",
     "order_action.transfer": "Transfer",
@@ -184,6 +185,8 @@ ENGLISH_LABELS = {
     "order_action.visit": "Return visit",
     "order_action.reopen": "Reopen",
     "order_action.cancel": "Cancel as invalid",
+    "order_action.wait": "Wait on customer",
+    "order_action.resume": "Resume",
 }
 
 

@@ -80,6 +80,7 @@ ORDER_COLUMNS = (
     "reply",
     "response_due_at",
     "resolve_due_at",
+    "warn_at",
     "replied_at",
     "closed_at",
     "created_at",
@@ -265,7 +266,7 @@ def _one(
     local_day = created.date()
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
-    response_due, resolve_due = due_times(
+    due = due_times(
         created_at=created, order_type=kind, triage=None, tier=Tier(tier), calendar=world.calendar
     )
     path = _path(kind, status)
@@ -294,8 +295,9 @@ def _one(
             handler if status != OrderStatus.NEW else None,
             rng.choice(world.creators),
             "已按统一口径答复客户。" if replied else "",
-            _utc(response_due),
-            _utc(resolve_due),
+            _utc(due.response),
+            _utc(due.resolution),
+            _utc(due.warn),
             _utc(replied),
             _utc(finished),
             _utc(created),

@@ -25,6 +25,7 @@ class OrderStatus(StrEnum):
     REPLIED = "replied"
     RETURN_VISIT = "return_visit"
     CLOSED = "closed"
+    WAITING_CUSTOMER = "waiting_customer"  # 待客户: the time-limit clock is paused
     RETURNED = "returned"  # 退单: the receiving team sends it back, with a reason
     CANCELLED = "cancelled"  # invalid (无效单), with a reason
 
@@ -43,6 +44,8 @@ class Action(StrEnum):
     VISIT = "visit"
     REOPEN = "reopen"
     CANCEL = "cancel"
+    WAIT = "wait"  # waiting on the customer (documents, a test call): the clock pauses
+    RESUME = "resume"
 
 
 _S = OrderStatus
@@ -62,6 +65,8 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
     (Action.VISIT, _S.RETURN_VISIT): _S.CLOSED,
     **{(Action.REOPEN, s): _S.IN_PROGRESS for s in (_S.REPLIED, _S.RETURN_VISIT, _S.CLOSED)},
     **{(Action.CANCEL, s): _S.CANCELLED for s in (_S.NEW, _S.ACCEPTED, _S.RETURNED)},
+    **{(Action.WAIT, s): _S.WAITING_CUSTOMER for s in (_S.ACCEPTED, _S.DISPATCHED, _S.IN_PROGRESS)},
+    (Action.RESUME, _S.WAITING_CUSTOMER): _S.IN_PROGRESS,
 }
 
 OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})

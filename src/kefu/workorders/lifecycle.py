@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal
 from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -18,9 +19,10 @@ from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
+from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
-from kefu.workorders.service import customer_tier, record_event
+from kefu.workorders.service import customer_tier, record_event, set_due_times
 
 # Defaults from the center's rules: the best customers are called back first.
 RETURN_VISIT_HOURS: dict[Tier, int] = {
@@ -49,7 +51,7 @@ def _move(
     session: Session,
     order: WorkOrder,
     action: Action,
-    by: Principal,
+    by: Principal | None,
     *,
     reason: str = "",
     details: Mapping[str, object] | None = None,
@@ -91,6 +93,33 @@ def simple_action(
     _move(session, order, action, by, reason=reason)
     if action is Action.REOPEN:
         order.closed_at = None
+    session.flush()
+    return order
+
+
+def wait_for_customer(
+    session: Session, *, order: WorkOrder, reason: str, by: Principal
+) -> WorkOrder:
+    """Wait on the customer (a document, a test at home); the time-limit clock pauses."""
+    _move(session, order, Action.WAIT, by, reason=reason)
+    order.paused_at = utcnow()
+    session.flush()
+    return order
+
+
+def resume(
+    session: Session, *, order: WorkOrder, note: str, by: Principal, calendar: BusinessCalendar
+) -> WorkOrder:
+    """The customer is back: the paused time is added to the limits, which run on."""
+    paused_since = order.paused_at or utcnow()
+    paused = clock_between(
+        paused_since, utcnow(), order_type=order.type, triage=order.triage, calendar=calendar
+    )
+    details = {"paused_minutes": int(paused.total_seconds() // 60)}
+    _move(session, order, Action.RESUME, by, reason=note, details=details)
+    order.paused_seconds = (order.paused_seconds or 0) + int(paused.total_seconds())
+    order.paused_at = None
+    set_due_times(session, order, calendar)
     session.flush()
     return order
 
@@ -191,8 +220,9 @@ def dispatch(
     return order
 
 
-def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal) -> WorkOrder:
-    """Send the order one level up the org tree (branch → province → HQ)."""
+def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal | None) -> WorkOrder:
+    """Send the order one level up the org tree (branch → province → HQ); ``by`` is None
+    when the time-limit sweep escalates it."""
     unit = session.get(OrgUnit, order.org_unit_id)
     parent = session.get(OrgUnit, unit.parent_id) if unit and unit.parent_id else None
     if unit is None or parent is None:

@@ -1,7 +1,8 @@
 """Time limits (时限) by type × triage × customer tier, in natural or working time.
 
 The clock starts when the order is created and is computed from that moment every time
-(a triage change or a reassignment never gives the handler a fresh clock). Complaints
+(a triage change or a reassignment never gives the handler a fresh clock). Time spent
+waiting on the customer is added back, counted on the policy's own clock. Complaints
 also carry the regulator's outer limit: resolved within 15 natural days whatever the
 policy says.
 """
@@ -18,6 +19,16 @@ from kefu.workorders.enums import OrderType, Triage
 HOUR = timedelta(hours=1)
 WORKING_DAY = 9 * HOUR  # 09:00–18:00
 COMPLAINT_OUTER_LIMIT = timedelta(days=15)
+WARN_SHARE = 0.8  # the handler is warned when this share of the resolution time has passed
+
+
+@dataclass(frozen=True)
+class DueTimes:
+    """When an order's first response and resolution are due, and when to warn of it."""
+
+    response: datetime
+    resolution: datetime
+    warn: datetime
 
 
 @dataclass(frozen=True)
@@ -66,16 +77,36 @@ def due_times(
     triage: Triage | None,
     tier: Tier,
     calendar: BusinessCalendar,
-) -> tuple[datetime, datetime]:
-    """When the first response and the resolution of an order are due."""
+    paused: timedelta = timedelta(0),
+) -> DueTimes:
+    """When the first response and the resolution of an order are due; ``paused`` is the
+    time spent waiting on the customer, on the policy's clock."""
     limit = limit_for(OrderType(order_type), Triage(triage) if triage else None)
     share = TIER_SHARE[Tier(tier)]
 
     def after(span: timedelta) -> datetime:
-        scaled = span * share
-        return calendar.add(created_at, scaled) if limit.working_time else created_at + scaled
+        total = span + paused
+        return calendar.add(created_at, total) if limit.working_time else created_at + total
 
-    response, resolution = after(limit.first_response), after(limit.resolution)
+    resolution_span = limit.resolution * share
+    response, resolution = after(limit.first_response * share), after(resolution_span)
+    warn = after(resolution_span * WARN_SHARE)
     if order_type == OrderType.COMPLAINT:
-        resolution = min(resolution, created_at + COMPLAINT_OUTER_LIMIT)
-    return response, resolution
+        # The regulator's outer limit is natural time; waiting on the customer extends it too.
+        outer = created_at + COMPLAINT_OUTER_LIMIT + paused
+        resolution = min(resolution, outer)
+        warn = min(warn, created_at + (outer - created_at) * WARN_SHARE)
+    return DueTimes(response, resolution, warn)
+
+
+def clock_between(
+    start: datetime,
+    end: datetime,
+    *,
+    order_type: OrderType,
+    triage: Triage | None,
+    calendar: BusinessCalendar,
+) -> timedelta:
+    """How much of the policy's clock ran between two moments (working or natural time)."""
+    limit = limit_for(OrderType(order_type), Triage(triage) if triage else None)
+    return calendar.between(start, end) if limit.working_time else end - start

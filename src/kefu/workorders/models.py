@@ -84,6 +84,12 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     reply: Mapped[str] = mapped_column(Text, default="")
     response_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    warn_at: Mapped[datetime | None] = mapped_column(index=True)  # when to warn of the limit
+    warned_at: Mapped[datetime | None]  # the time-limit warning went out
+    breached_at: Mapped[datetime | None]  # the limit passed; the order was escalated
+    paused_at: Mapped[datetime | None]  # waiting on the customer since
+    # Time spent waiting on the customer, counted on the policy's clock; it extends the limits.
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     replied_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 

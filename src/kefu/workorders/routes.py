@@ -248,6 +248,35 @@ def escalate_order(
     return _answer(session, order, principal, response)
 
 
+@router.post("/work-orders/{order_id}/wait", response_model=OrderDetail)
+def wait_order(
+    order: CurrentOrder,
+    data: ReasonRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Wait on the customer (待客户), with what is awaited; the time-limit clock pauses."""
+    lifecycle.wait_for_customer(session, order=order, reason=data.reason, by=principal)
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/resume", response_model=OrderDetail)
+def resume_order(
+    order: CurrentOrder,
+    data: NoteRequest,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    response: Response,
+) -> OrderDetail:
+    """Work on after waiting on the customer; the limits move by the time waited."""
+    lifecycle.resume(
+        session, order=order, note=data.note, by=principal, calendar=_calendar(request)
+    )
+    return _answer(session, order, principal, response)
+
+
 @router.post("/work-orders/{order_id}/reply", response_model=OrderDetail)
 def reply_order(
     order: CurrentOrder,

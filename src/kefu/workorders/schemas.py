@@ -150,6 +150,9 @@ class OrderRead(BaseModel):
     created_at: datetime
     response_due_at: datetime | None
     resolve_due_at: datetime | None
+    paused_at: datetime | None = Field(
+        description="Waiting on the customer since; the time limits are paused meanwhile."
+    )
     replied_at: datetime | None
     closed_at: datetime | None
     version: int

@@ -112,12 +112,18 @@ def customer_tier(session: Session, order: WorkOrder) -> Tier:
 
 def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar) -> None:
     """(Re)compute the order's time limits from its creation, never from now."""
-    order.response_due_at, order.resolve_due_at = due_times(
+    due = due_times(
         created_at=order.created_at,
         order_type=order.type,
         triage=order.triage,
         tier=customer_tier(session, order),
         calendar=calendar,
+        paused=timedelta(seconds=order.paused_seconds or 0),
+    )
+    order.response_due_at, order.resolve_due_at, order.warn_at = (
+        due.response,
+        due.resolution,
+        due.warn,
     )
 
 

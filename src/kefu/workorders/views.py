@@ -72,6 +72,7 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         created_at=order.created_at,
         response_due_at=order.response_due_at,
         resolve_due_at=order.resolve_due_at,
+        paused_at=order.paused_at,
         replied_at=order.replied_at,
         closed_at=order.closed_at,
         version=order.version,
