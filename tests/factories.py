@@ -13,6 +13,9 @@ from kefu.core.rbac import Role
 from kefu.core.security import hash_password
 from kefu.customers.enums import Brand, Tier
 from kefu.customers.models import Customer, Enterprise, MonthlySpend, Package, Subscription
+from kefu.knowledge import segment
+from kefu.knowledge.enums import ArticleKind, ArticleStatus
+from kefu.knowledge.models import Article
 from kefu.org import auth
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Staff, Team
@@ -197,3 +200,19 @@ def make_team(session: Session, unit: OrgUnit, name: str = "投诉处理班") ->
     session.add(team)
     session.flush()
     return team
+
+
+def make_article(session: Session, title: str, body: str, **values: object) -> Article:
+    """A published article, indexed for search as the service would."""
+    article = Article(
+        kind=values.pop("kind", ArticleKind.ARTICLE),
+        status=values.pop("status", ArticleStatus.PUBLISHED),
+        title=title,
+        body=body,
+        tags=str(values.pop("tags", "")),
+        **values,
+    )
+    article.search_tokens = segment.index_tokens(article.title, article.tags, article.body)
+    session.add(article)
+    session.flush()
+    return article

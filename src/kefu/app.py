@@ -19,6 +19,7 @@ from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
 from kefu.customers.view import register_work_items
+from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
 from kefu.workorders.routes import router as workorders_router
@@ -58,6 +59,7 @@ def create_app(
         org_router,
         customers_router,
         workorders_router,
+        knowledge_router,
         audit_router,
         console_router,
         console_orders_router,

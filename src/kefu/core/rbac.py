@@ -42,11 +42,15 @@ class Right(StrEnum):
     ORDER_WRITE = "order.write"  # create, work on, reply to orders
     ORDER_DISPATCH = "order.dispatch"  # dispatch, transfer, escalate, triage, cancel
     CATEGORY_WRITE = "category.write"
+    KNOWLEDGE_READ = "knowledge.read"
+    KNOWLEDGE_WRITE = "knowledge.write"  # articles, scripts, cases; drafts are theirs to see
 
 
 _R = Right
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
-    Role.AGENT: frozenset({_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.ORDER_READ, _R.ORDER_WRITE}),
+    Role.AGENT: frozenset(
+        {_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.ORDER_READ, _R.KNOWLEDGE_READ, _R.ORDER_WRITE}
+    ),
     # Back office calls customers back to resolve complaints, so numbers are shown.
     Role.BACK_OFFICE: frozenset(
         {
@@ -54,6 +58,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_UNMASK,
             _R.PII_VIEW,
             _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
         }
@@ -64,11 +69,16 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_UNMASK,
             _R.STAFF_READ,
             _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.KNOWLEDGE_WRITE,
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
         }
     ),
-    Role.QA: frozenset({_R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ}),
+    # Quality staff keep the library: they see which answers work.
+    Role.QA: frozenset(
+        {_R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ, _R.KNOWLEDGE_READ, _R.KNOWLEDGE_WRITE}
+    ),
     Role.ACCOUNT_MANAGER: frozenset(
         {
             _R.CUSTOMER_READ,
@@ -76,6 +86,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_UNMASK,
             _R.PII_VIEW,
             _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
             _R.ORDER_WRITE,
         }
     ),
@@ -88,6 +99,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.TIER_OVERRIDE,
             _R.STAFF_READ,
             _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.KNOWLEDGE_WRITE,
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
         }
@@ -103,12 +116,21 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.ORG_WRITE,
             _R.POLICY_WRITE,
             _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.KNOWLEDGE_WRITE,
             _R.CATEGORY_WRITE,
         }
     ),
     # Auditors read the audit trail and masked records; they never see personal data.
     Role.AUDITOR: frozenset(
-        {_R.AUDIT_READ, _R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ, _R.SCOPE_ALL}
+        {
+            _R.AUDIT_READ,
+            _R.CUSTOMER_READ,
+            _R.STAFF_READ,
+            _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.SCOPE_ALL,
+        }
     ),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from kefu.core.db import make_engine
-from kefu.schema import metadata
+from kefu.schema import include_name, metadata
 
 config = context.config
 
@@ -16,6 +16,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

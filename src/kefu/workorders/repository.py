@@ -128,6 +128,17 @@ def open_visit(session: Session, order_id: int) -> ReturnVisit | None:
     return session.scalar(query)
 
 
+def last_visit(session: Session, order_id: int) -> ReturnVisit | None:
+    """The order's latest return visit that was made."""
+    query = (
+        select(ReturnVisit)
+        .where(ReturnVisit.order_id == order_id, ReturnVisit.done_at.is_not(None))
+        .order_by(ReturnVisit.done_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def names(session: Session, order: WorkOrder) -> tuple[OrgUnit, Team | None, Staff | None]:
     """The order's unit, team and assignee."""
     unit = session.get(OrgUnit, order.org_unit_id)

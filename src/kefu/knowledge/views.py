@@ -1,0 +1,35 @@
+"""Response shapes built from knowledge rows."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kefu.knowledge.models import Article
+from kefu.knowledge.schemas import ArticleRead, Brief
+from kefu.org.models import Staff
+from kefu.workorders.models import Category
+
+
+def category_brief(session: Session, category_id: int | None) -> Brief | None:
+    """The category's id and name (None when the article has none)."""
+    category = session.get(Category, category_id) if category_id else None
+    return Brief(id=category.id, name=category.name) if category else None
+
+
+def article_read(session: Session, article: Article) -> ArticleRead:
+    """The article as the API shows it."""
+    author = session.get(Staff, article.created_by_id) if article.created_by_id else None
+    return ArticleRead(
+        id=article.id,
+        kind=article.kind,
+        status=article.status,
+        title=article.title,
+        body=article.body,
+        tags=article.tags,
+        category=category_brief(session, article.category_id),
+        source_order_id=article.source_order_id,
+        author=author.display_name if author else None,
+        created_at=article.created_at,
+        updated_at=article.updated_at,
+        version=article.version,
+    )

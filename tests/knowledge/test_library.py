@@ -1,0 +1,185 @@
+"""The knowledge library over the API: Chinese search, writing, drafts, If-Match, cases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import Org, bearer, make_article, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
+from kefu.core.rbac import Role
+from kefu.knowledge.enums import ArticleStatus
+
+
+@pytest.fixture
+def org(db: Session) -> Org:
+    return make_org(db)
+
+
+def _library(db: Session) -> None:
+    make_article(
+        db,
+        "室内无信号的处理指引",
+        "客户反映家中手机没有信号时，先确认地址与楼层，查询附近基站告警，必要时派发网络优化工单。",
+        tags="信号 覆盖",
+    )
+    make_article(
+        db,
+        "不明扣费的核查步骤",
+        "查询近三个月的增值业务订购记录，确认是否为 SP 扣费；未经同意订购的，全额退费并退订。",
+    )
+    make_article(db, "国际漫游资费说明", "出国前开通国际漫游，按目的地分区计费。")
+    make_article(db, "旧版流量包规则", "已下线的规则。", status=ArticleStatus.ARCHIVED)
+    db.commit()
+
+
+def test_a_chinese_question_finds_the_right_article_first(client, db, org) -> None:
+    _library(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    answer = client.get("/api/v1/knowledge", params={"q": "我家里手机没信号怎么办"}, headers=agent)
+    assert answer.status_code == 200, answer.text
+    page = answer.json()
+    assert page["items"][0]["title"] == "室内无信号的处理指引"
+    assert "信号" in page["terms"] and "怎么办" not in page["terms"]  # stop words dropped
+    assert "信号" in page["items"][0]["snippet"]
+
+    charges = client.get("/api/v1/knowledge", params={"q": "被扣费了"}, headers=agent).json()
+    assert [i["title"] for i in charges["items"]] == ["不明扣费的核查步骤"]
+    # Archived text is not offered to agents, not even when asked by name.
+    old = client.get("/api/v1/knowledge", params={"q": "流量包规则"}, headers=agent).json()
+    assert old["total"] == 0
+    nothing = client.get("/api/v1/knowledge", params={"q": "的 了 吗"}, headers=agent).json()
+    assert nothing["terms"] == [] and nothing["total"] == 3  # no words: newest first
+
+
+def test_writers_keep_the_library_and_the_index_follows(client, db, org) -> None:
+    writer = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    cats = make_categories(db)
+    body = {
+        "title": "携号转网办理条件",
+        "body": "在网满 120 天、无欠费即可办理。",
+        "category_id": cats.indoor.id,
+    }
+    assert client.post("/api/v1/knowledge", json=body, headers=agent).status_code == 403
+    key = {"Idempotency-Key": "kb-1"}
+    created = client.post("/api/v1/knowledge", json=body, headers=writer | key)
+    assert created.status_code == 201, created.text
+    again = client.post("/api/v1/knowledge", json=body, headers=writer | key)
+    assert again.json()["id"] == created.json()["id"]
+    article = created.json()
+
+    def found(q: str) -> list[str]:
+        return [
+            i["title"]
+            for i in client.get("/api/v1/knowledge", params={"q": q}, headers=agent).json()["items"]
+        ]
+
+    assert found("携号转网") == ["携号转网办理条件"]
+    url = f"/api/v1/knowledge/{article['id']}"
+    assert client.patch(url, json={"body": "x" * 5}, headers=writer).status_code == 428
+    changed = client.patch(
+        url,
+        json={"body": "在网满 120 天、无欠费、非合约期内即可办理。"},
+        headers=writer | {"If-Match": f'"{article["version"]}"'},
+    )
+    assert changed.status_code == 200, changed.text
+    stale = client.patch(
+        url, json={"title": "旧版本"}, headers=writer | {"If-Match": f'"{article["version"]}"'}
+    )
+    assert stale.status_code == 409
+    assert found("合约期") == ["携号转网办理条件"]
+
+    draft = client.patch(
+        url,
+        json={"status": "draft"},
+        headers=writer | {"If-Match": f'"{changed.json()["version"]}"'},
+    )
+    assert draft.status_code == 200
+    assert found("携号转网") == []
+    assert client.get(url, headers=agent).status_code == 404  # drafts are not for agents
+    assert client.get(url, headers=writer).status_code == 200
+    assert client.delete(url, headers=writer).status_code == 405
+    actions = set(db.scalars(select(AuditLog.action).where(AuditLog.entity_type == "kb_article")))
+    assert actions == {"knowledge.create", "knowledge.update"}
+
+
+def test_cases_come_from_closed_orders_without_personal_data(client, db, org) -> None:
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    qa = bearer(db, make_staff(db, org.city, Role.QA))
+    order = client.post(
+        "/api/v1/work-orders",
+        json={
+            "type": "consultation",
+            "category_id": cats.unknown_charge.id,
+            "contact_phone": "13800138000",
+            "contact_name": "王芳",
+            "subject": "不明扣费 10 元",
+            "description": "王女士（身份证 110101199003074514，备用号 139-0013-9000）称未订购。",
+        },
+        headers=agent,
+    ).json()
+    case = {"order_id": order["id"]}
+    assert client.post("/api/v1/knowledge/cases", json=case, headers=qa).status_code == 409
+
+    def act(action: str, body: dict) -> None:
+        nonlocal order
+        answer = client.post(
+            f"/api/v1/work-orders/{order['id']}/{action}",
+            json=body,
+            headers=agent | {"If-Match": f'"{order["version"]}"'},
+        )
+        assert answer.status_code == 200, answer.text
+        order = answer.json()
+
+    act("accept", {})
+    act("reply", {"reply": "已为王芳退订并退费，回执发至 wangfang@example.cn。"})
+    act("close", {})
+    promoted = client.post("/api/v1/knowledge/cases", json=case, headers=qa)
+    assert promoted.status_code == 201, promoted.text
+    article = promoted.json()
+    assert (article["kind"], article["status"]) == ("case", "draft")
+    assert article["title"].startswith("计费账务 › 费用争议 › 不明扣费")
+    text = article["title"] + article["body"]
+    for secret in (
+        "王",
+        "110101199003074514",
+        "139-0013-9000",
+        "wangfang@example.cn",
+        "13800138000",
+    ):
+        assert secret not in text
+    assert "客户" in article["body"] and "[证件号]" in article["body"]
+    assert client.post("/api/v1/knowledge/cases", json=case, headers=qa).status_code == 409
+
+
+def test_an_article_fills_an_orders_placeholders(client, db, org) -> None:
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    article = make_article(
+        db,
+        "受理回复话术",
+        "{customer_name}您好，您的工单 {order_number} 已受理，费用 {amount} 元。",
+    )
+    db.commit()
+    order = client.post(
+        "/api/v1/work-orders",
+        json={
+            "type": "complaint",
+            "category_id": cats.indoor.id,
+            "contact_phone": "13800138000",
+            "contact_name": "李娜",
+            "subject": "无信号",
+        },
+        headers=agent,
+    ).json()
+    filled = client.get(
+        f"/api/v1/knowledge/{article.id}/fill", params={"order_id": order["id"]}, headers=agent
+    )
+    assert filled.status_code == 200, filled.text
+    assert (
+        filled.json()["text"]
+        == f"李娜您好，您的工单 {order['number']} 已受理，费用 {{amount}} 元。"
+    )
