@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from benchmarks import knowledge
 from benchmarks.http_load import BARE, KEFU_SERVE, measure
 from benchmarks.scratch import ensure_scratch
 from kefu.core.calendar import BusinessCalendar
@@ -242,5 +243,5 @@ def run(url: str, token: str, http_seconds: float) -> dict[str, Any]:
         "creation_http": creation_over_http(url, token, leaves, http_seconds),
         "lifecycles": lifecycles_per_second(url, leaves),
         "repeat_rate": repeat_rate_over_a_million(url, leaves),
-        "knowledge_search": "not measured yet: the knowledge base is not built",
+        "knowledge_search": knowledge.search_latency(url),
     }

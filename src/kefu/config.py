@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     export_max_rows: int = 200_000
     repeat_window_days: int = 30
     repeat_category_level: int = 2
+    # Emergencies: this many complaints or faults of one category branch in one unit
+    # within the window propose an incident.
+    incident_threshold: int = 5
+    incident_window_minutes: int = 60
+    incident_category_level: int = 2
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"

@@ -97,6 +97,26 @@ ERROR_MESSAGES: dict[str, str] = {
     "validation_date": "“{field}” must be a date written YYYY-MM-DD.",
     "contract_dates": "A contract cannot end before it starts.",
     "invalid_characters": "The request holds control characters that are not allowed.",
+    "incident_not_found": "No such incident.",
+    "incident_out_of_scope": "This incident belongs to a branch you do not serve.",
+    "incident_not_allowed": "The incident is {status}; that is not possible now.",
+    "article_not_found": "No such article.",
+    "knowledge_drafts_forbidden": (
+        "Only the people who keep the library see drafts and archived texts."
+    ),
+    "case_needs_closed_order": "Only a closed order can become a case.",
+    "case_exists": "This order is already in the case library.",
+    "consent_required": (
+        "The customer has not confirmed this service change yet: "
+        "send a code or record verbal consent first."
+    ),
+    "consent_not_needed": "Only service requests need the customer's confirmation.",
+    "consent_code_too_soon": "A code was sent less than a minute ago; wait {seconds} seconds.",
+    "consent_code_missing": "No code has been sent for this order yet.",
+    "consent_code_wrong": "The code is not right; {left} tries left.",
+    "consent_code_expired": "The code has expired; send a new one.",
+    "consent_locked": "Too many wrong codes; send a new one.",
+    "consent_already_given": "The customer has already confirmed.",
 }
 
 
@@ -187,6 +207,19 @@ ENGLISH_LABELS = {
     "order_action.cancel": "Cancel as invalid",
     "order_action.wait": "Wait on customer",
     "order_action.resume": "Resume",
+    "incident_status.proposed": "Proposed",
+    "incident_status.confirmed": "Confirmed",
+    "incident_status.resolved": "Resolved",
+    "incident_status.dismissed": "Dismissed",
+    "order_action.incident_close": "Closed with incident",
+    "kind.article": "Article",
+    "kind.script": "Script",
+    "kind.case": "Case",
+    "article_status.draft": "Draft",
+    "article_status.published": "Published",
+    "article_status.archived": "Archived",
+    "consent.sms_code": "SMS code",
+    "consent.verbal": "Recorded verbal consent",
 }
 
 

@@ -42,6 +42,7 @@ class Right(StrEnum):
     ORDER_WRITE = "order.write"  # create, work on, reply to orders
     ORDER_DISPATCH = "order.dispatch"  # dispatch, transfer, escalate, triage, cancel
     CATEGORY_WRITE = "category.write"
+    INCIDENT_MANAGE = "incident.manage"  # confirm, dismiss and resolve emergencies
     KNOWLEDGE_READ = "knowledge.read"
     KNOWLEDGE_WRITE = "knowledge.write"  # articles, scripts, cases; drafts are theirs to see
 
@@ -103,6 +104,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.KNOWLEDGE_WRITE,
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
+            _R.INCIDENT_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(

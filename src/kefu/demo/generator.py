@@ -50,6 +50,7 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.knowledge import generate_library
 from kefu.demo.orders import generate_orders
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
@@ -75,6 +76,7 @@ class GenerateOptions:
     months: int = 12
     batch_size: int = 5_000
     orders: bool = True  # twelve months of work orders (about 4% of subscribers a month)
+    articles: int = 300  # knowledge articles beside a guide and a script per category
 
 
 @dataclass
@@ -121,6 +123,11 @@ def generate(
             today=context.today,
         )
         report("work orders", result.counts["work_orders"])
+    if options.articles:
+        result.counts["kb_articles"] = generate_library(
+            engine, seed=options.seed, topic_articles=options.articles
+        )
+        report("knowledge articles", result.counts["kb_articles"])
     return result
 
 

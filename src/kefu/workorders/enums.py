@@ -46,6 +46,7 @@ class Action(StrEnum):
     CANCEL = "cancel"
     WAIT = "wait"  # waiting on the customer (documents, a test call): the clock pauses
     RESUME = "resume"
+    INCIDENT_CLOSE = "incident_close"  # answered and closed with its incident
 
 
 _S = OrderStatus
@@ -67,6 +68,10 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
     **{(Action.CANCEL, s): _S.CANCELLED for s in (_S.NEW, _S.ACCEPTED, _S.RETURNED)},
     **{(Action.WAIT, s): _S.WAITING_CUSTOMER for s in (_S.ACCEPTED, _S.DISPATCHED, _S.IN_PROGRESS)},
     (Action.RESUME, _S.WAITING_CUSTOMER): _S.IN_PROGRESS,
+    **{
+        (Action.INCIDENT_CLOSE, s): _S.CLOSED
+        for s in (_S.NEW, *_WORKING, _S.WAITING_CUSTOMER, _S.REPLIED, _S.RETURN_VISIT)
+    },
 }
 
 OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})
@@ -127,3 +132,15 @@ class VisitOutcome(StrEnum):
     SATISFIED = "satisfied"
     NEUTRAL = "neutral"
     DISSATISFIED = "dissatisfied"
+
+
+class IncidentStatus(StrEnum):
+    """Why: the rule only proposes; a supervisor decides it is one incident."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+OPEN_INCIDENT_STATUSES = (IncidentStatus.PROPOSED, IncidentStatus.CONFIRMED)

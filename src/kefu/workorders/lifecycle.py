@@ -43,11 +43,16 @@ def _not_allowed(action: Action, order: WorkOrder) -> Conflict:
 
 
 def allowed_actions(order: WorkOrder) -> list[Action]:
-    """The actions the order's state allows (rights are checked separately)."""
-    return [a for a in Action if next_status(a, order.status, order.type) is not None]
+    """The actions the order's state allows (rights are checked separately); closing with
+    an incident happens only when the incident is resolved."""
+    return [
+        a
+        for a in Action
+        if a is not Action.INCIDENT_CLOSE and next_status(a, order.status, order.type)
+    ]
 
 
-def _move(
+def move(
     session: Session,
     order: WorkOrder,
     action: Action,
@@ -90,7 +95,7 @@ def simple_action(
     """Accept, start, return, reopen or cancel: a state change with an optional reason."""
     if action is Action.START and order.assignee_id is None:
         order.assignee_id = by.staff_id
-    _move(session, order, action, by, reason=reason)
+    move(session, order, action, by, reason=reason)
     if action is Action.REOPEN:
         order.closed_at = None
     session.flush()
@@ -101,7 +106,7 @@ def wait_for_customer(
     session: Session, *, order: WorkOrder, reason: str, by: Principal
 ) -> WorkOrder:
     """Wait on the customer (a document, a test at home); the time-limit clock pauses."""
-    _move(session, order, Action.WAIT, by, reason=reason)
+    move(session, order, Action.WAIT, by, reason=reason)
     order.paused_at = utcnow()
     session.flush()
     return order
@@ -116,7 +121,7 @@ def resume(
         paused_since, utcnow(), order_type=order.type, triage=order.triage, calendar=calendar
     )
     details = {"paused_minutes": int(paused.total_seconds() // 60)}
-    _move(session, order, Action.RESUME, by, reason=note, details=details)
+    move(session, order, Action.RESUME, by, reason=note, details=details)
     order.paused_seconds = (order.paused_seconds or 0) + int(paused.total_seconds())
     order.paused_at = None
     set_due_times(session, order, calendar)
@@ -126,7 +131,7 @@ def resume(
 
 def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
     """Record the answer given to the customer."""
-    _move(session, order, Action.REPLY, by, details={"reply": text})
+    move(session, order, Action.REPLY, by, details={"reply": text})
     order.reply = text
     order.replied_at = utcnow()
     session.flush()
@@ -135,7 +140,7 @@ def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> Wo
 
 def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
     """Close a replied order; a complaint first gets a return visit, due by the tier."""
-    target = _move(session, order, Action.CLOSE, by, reason=note)
+    target = move(session, order, Action.CLOSE, by, reason=note)
     if target is OrderStatus.RETURN_VISIT:
         hours = RETURN_VISIT_HOURS[customer_tier(session, order)]
         session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
@@ -156,9 +161,9 @@ def visit(
     pending.visitor_id = by.staff_id
     details = {"outcome": outcome.value}
     if outcome is VisitOutcome.DISSATISFIED:
-        _move(session, order, Action.REOPEN, by, reason=note or outcome.value, details=details)
+        move(session, order, Action.REOPEN, by, reason=note or outcome.value, details=details)
     else:
-        _move(session, order, Action.VISIT, by, reason=note, details=details)
+        move(session, order, Action.VISIT, by, reason=note, details=details)
         order.closed_at = utcnow()
     session.flush()
     return order
@@ -205,7 +210,7 @@ def dispatch(
         "team": target.team.name if target.team else None,
         "assignee": target.assignee.display_name if target.assignee else None,
     }
-    _move(session, order, action, by, reason=request.reason, details=details)
+    move(session, order, action, by, reason=request.reason, details=details)
     order.org_unit_id = target.unit.id
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
@@ -228,7 +233,7 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
     if unit is None or parent is None:
         raise Conflict("cannot_escalate_top")
     details = {"from_unit": unit.name, "to_unit": parent.name}
-    _move(session, order, Action.ESCALATE, by, reason=reason, details=details)
+    move(session, order, Action.ESCALATE, by, reason=reason, details=details)
     order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
     session.flush()
     return order

@@ -8,7 +8,14 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
-from kefu.workorders.enums import Channel, EventKind, OrderStatus, OrderType, Triage
+from kefu.workorders.enums import (
+    Channel,
+    EventKind,
+    IncidentStatus,
+    OrderStatus,
+    OrderType,
+    Triage,
+)
 
 
 class Category(IdMixin, TimestampMixin, VersionedMixin, Base):
@@ -58,6 +65,8 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         # Repeat control looks up a number's recent orders of one category branch.
         Index("ix_work_orders_phone_created", "contact_phone", "created_at"),
+        # Incident detection counts an area's recent orders.
+        Index("ix_work_orders_unit_created", "org_unit_id", "created_at"),
         Index("ix_work_orders_org_status", "org_unit_id", "status"),
         # Monthly reports read one type over a date range.
         Index("ix_work_orders_type_created", "type", "created_at"),
@@ -92,6 +101,30 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     replied_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("wo_incidents.id"), index=True)
+
+
+class Incident(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: a cell site down makes fifty people call; the center handles it once, and
+    every caller still gets the answer and a closed order of their own."""
+
+    __tablename__ = "wo_incidents"
+
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    status: Mapped[IncidentStatus] = mapped_column(String(12), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("wo_categories.id"))  # the branch
+    # "unit/branch path" while the incident is open, NULL after: one open incident per area
+    # and problem, enforced by the database even when two callers arrive at once.
+    open_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    first_order_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # why confirmed or dismissed
 
 
 class OrderLink(Base):

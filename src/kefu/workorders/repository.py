@@ -156,6 +156,7 @@ def order_list_query(
     assignee_id: int | None,
     team_id: int | None,
     repeat_only: bool,
+    incident_id: int | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; newest and most urgent first."""
     query = (
@@ -178,6 +179,8 @@ def order_list_query(
         query = query.where(WorkOrder.team_id == team_id)
     if repeat_only:
         query = query.where(WorkOrder.is_repeat)
+    if incident_id is not None:
+        query = query.where(WorkOrder.incident_id == incident_id)
     return query.order_by(WorkOrder.priority.desc(), WorkOrder.id.desc())
 
 

@@ -14,7 +14,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
 from kefu.errors import Conflict, MethodNotAllowed, NotFound
-from kefu.workorders import categories, lifecycle, repeats, repository, service
+from kefu.workorders import categories, incidents, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
     CanDispatch,
     CanEditCategories,
@@ -52,6 +52,15 @@ def _repeat_rule(request: Request) -> service.RepeatRule:
     return service.RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
 
 
+def _incident_rule(request: Request) -> incidents.IncidentRule:
+    settings = request.app.state.settings
+    return incidents.IncidentRule(
+        settings.incident_threshold,
+        settings.incident_window_minutes,
+        settings.incident_category_level,
+    )
+
+
 def _calendar(request: Request) -> BusinessCalendar:
     return BusinessCalendar(zone=request.app.state.settings.timezone)
 
@@ -82,6 +91,7 @@ def create_order(
             repeat=_repeat_rule(request),
             calendar=_calendar(request),
         )
+        incidents.watch(session, order, _incident_rule(request))
         return order_detail(session, order, principal)
 
     status, body = run_once(

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.core.pagination import Page
 from kefu.core.types import Name, NoteText, Reason, RefId, ShortText
-from kefu.workorders.enums import Action, Channel, OrderStatus, OrderType, Triage, VisitOutcome
+from kefu.workorders.enums import (
+    Action,
+    Channel,
+    IncidentStatus,
+    OrderStatus,
+    OrderType,
+    Triage,
+    VisitOutcome,
+)
 
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -155,6 +163,7 @@ class OrderRead(BaseModel):
     )
     replied_at: datetime | None
     closed_at: datetime | None
+    incident_id: int | None = Field(description="The emergency this order belongs to.")
     version: int
     allowed_actions: list[Action]
 
@@ -258,3 +267,36 @@ class TemplateCreate(_Strict):
 
     title: Name
     body: ReplyText
+
+
+class IncidentResolve(_Strict):
+    """The answer every caller of the incident gets."""
+
+    reply: ReplyText
+
+
+class IncidentRead(BaseModel):
+    """An emergency: one problem in one area, its orders handled together."""
+
+    id: int
+    number: str
+    status: IncidentStatus
+    title: str
+    org_unit: UnitBrief
+    category: UnitBrief
+    orders: int
+    first_order_at: datetime
+    confirmed_at: datetime | None
+    resolved_at: datetime | None
+    reply: str
+    note: str
+    version: int
+
+
+class IncidentDetail(IncidentRead):
+    """An incident with its orders."""
+
+    order_list: list[OrderListItem]
+
+
+IncidentPage = Page[IncidentRead]

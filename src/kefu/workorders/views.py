@@ -73,6 +73,7 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         response_due_at=order.response_due_at,
         resolve_due_at=order.resolve_due_at,
         paused_at=order.paused_at,
+        incident_id=order.incident_id,
         replied_at=order.replied_at,
         closed_at=order.closed_at,
         version=order.version,

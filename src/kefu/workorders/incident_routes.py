@@ -1,0 +1,169 @@
+"""HTTP routes of emergencies: the proposed and open incidents, confirm, dismiss, resolve."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.core.pagination import Paging
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IfMatch, etag
+from kefu.errors import Conflict, Forbidden, NotFound
+from kefu.org.deps import require
+from kefu.org.models import OrgUnit
+from kefu.workorders import incidents, repository
+from kefu.workorders.deps import CanReadOrders
+from kefu.workorders.enums import IncidentStatus
+from kefu.workorders.models import Category, Incident
+from kefu.workorders.schemas import (
+    IncidentDetail,
+    IncidentPage,
+    IncidentRead,
+    IncidentResolve,
+    NoteRequest,
+    ReasonRequest,
+    UnitBrief,
+)
+from kefu.workorders.views import list_item
+
+router = APIRouter(prefix="/api/v1", tags=["incidents"])
+CanManage = Annotated[Principal, Depends(require(Right.INCIDENT_MANAGE))]
+
+
+def _read(session: Session, incident: Incident) -> IncidentRead:
+    unit = session.get(OrgUnit, incident.org_unit_id)
+    category = session.get(Category, incident.category_id)
+    assert unit is not None and category is not None
+    return IncidentRead(
+        id=incident.id,
+        number=incident.number,
+        status=incident.status,
+        title=incident.title,
+        org_unit=UnitBrief(id=unit.id, name=unit.name),
+        category=UnitBrief(id=category.id, name=category.name),
+        orders=incidents.linked_count(session, incident.id),
+        first_order_at=incident.first_order_at,
+        confirmed_at=incident.confirmed_at,
+        resolved_at=incident.resolved_at,
+        reply=incident.reply,
+        note=incident.note,
+        version=incident.version,
+    )
+
+
+def _load(session: Session, incident_id: int, principal: Principal) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("incident_not_found")
+    unit = session.get(OrgUnit, incident.org_unit_id)
+    if unit is None or not principal.sees_org_path(unit.path):
+        raise Forbidden("incident_out_of_scope")
+    return incident
+
+
+def _current(session: Session, incident_id: int, principal: Principal, version: int) -> Incident:
+    incident = _load(session, incident_id, principal)
+    if incident.version != version:
+        raise Conflict("stale_version", current=incident.version)
+    return incident
+
+
+def _detail(
+    session: Session, incident: Incident, principal: Principal, response: Response
+) -> IncidentDetail:
+    session.flush()
+    response.headers["ETag"] = etag(incident.version)
+    query = repository.order_list_query(
+        scope_path=None,
+        viewer_id=principal.staff_id,
+        status=None,
+        assignee_id=None,
+        team_id=None,
+        repeat_only=False,
+        incident_id=incident.id,
+    )
+    masked = not principal.has(Right.PII_VIEW)
+    rows = session.execute(query.limit(500)).all()
+    return IncidentDetail(
+        **_read(session, incident).model_dump(),
+        order_list=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+    )
+
+
+@router.get("/incidents", response_model=IncidentPage)
+def list_incidents(
+    principal: CanReadOrders,
+    session: DbSession,
+    params: Paging,
+    status: Annotated[list[IncidentStatus] | None, Query()] = None,
+) -> IncidentPage:
+    """Incidents in the caller's scope, newest first (proposed ones wait for a decision)."""
+    query = select(Incident).join(OrgUnit, OrgUnit.id == Incident.org_unit_id)
+    if not principal.has(Right.SCOPE_ALL):
+        query = query.where(OrgUnit.path.startswith(principal.scope_path))
+    if status:
+        query = query.where(Incident.status.in_(status))
+    total = len(session.scalars(query.with_only_columns(Incident.id)).all())
+    found = session.scalars(
+        query.order_by(Incident.id.desc()).offset(params.offset).limit(params.size)
+    )
+    return IncidentPage(
+        items=[_read(session, i) for i in found], total=total, page=params.page, size=params.size
+    )
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentDetail)
+def get_incident(
+    incident_id: PathId, principal: CanReadOrders, session: DbSession, response: Response
+) -> IncidentDetail:
+    """One incident with its orders; the ETag carries its version."""
+    return _detail(session, _load(session, incident_id, principal), principal, response)
+
+
+@router.post("/incidents/{incident_id}/confirm", response_model=IncidentDetail)
+def confirm_incident(
+    incident_id: PathId,
+    data: NoteRequest,
+    principal: CanManage,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> IncidentDetail:
+    """Confirm a proposed incident: its orders will be answered together."""
+    incident = _current(session, incident_id, principal, version)
+    incidents.confirm(session, incident=incident, note=data.note, by=principal)
+    return _detail(session, incident, principal, response)
+
+
+@router.post("/incidents/{incident_id}/dismiss", response_model=IncidentDetail)
+def dismiss_incident(
+    incident_id: PathId,
+    data: ReasonRequest,
+    principal: CanManage,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> IncidentDetail:
+    """Not one incident: release its orders to be handled one by one."""
+    incident = _current(session, incident_id, principal, version)
+    incidents.dismiss(session, incident=incident, reason=data.reason, by=principal)
+    return _detail(session, incident, principal, response)
+
+
+@router.post("/incidents/{incident_id}/resolve", response_model=IncidentDetail)
+def resolve_incident(
+    incident_id: PathId,
+    data: IncidentResolve,
+    principal: CanManage,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> IncidentDetail:
+    """Resolve: every caller gets the reply by SMS and every open order closes."""
+    incident = _current(session, incident_id, principal, version)
+    incidents.resolve(session, incident=incident, reply=data.reply, by=principal)
+    return _detail(session, incident, principal, response)

@@ -1,0 +1,96 @@
+"""Emergencies: a burst of one complaint from one area is proposed as an incident,
+confirmed by a supervisor, and resolved once — every caller answered, every order closed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_categories, make_org, make_staff
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+
+
+def _complaint(client, headers, category_id: int, n: int) -> dict:
+    body = {
+        "type": "complaint",
+        "category_id": category_id,
+        "contact_phone": f"1380013{n:04d}",
+        "subject": f"小区没有信号 {n}",
+    }
+    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    boss = make_staff(db, org.city, Role.SUPERVISOR, email="boss@kefu.example.cn")
+    supervisor = bearer(db, boss)
+    # Another branch's complaint and a billing complaint do not count.
+    _complaint(client, agent, cats.unknown_charge.id, 99)
+    orders = [_complaint(client, agent, cats.indoor.id, n) for n in range(4)]
+    assert all(o["incident_id"] is None for o in orders)
+    fifth = _complaint(client, agent, cats.indoor.id, 4)  # the threshold is 5 in an hour
+    assert fifth["incident_id"] is not None
+    incident_url = f"/api/v1/incidents/{fifth['incident_id']}"
+    incident = client.get(incident_url, headers=agent).json()
+    assert (incident["status"], incident["orders"]) == ("proposed", 5)
+    mails = [j.payload for j in db.scalars(select(Job))]
+    assert any("boss@kefu.example.cn" in m and incident["number"] in m for m in mails)
+
+    sixth = _complaint(client, agent, cats.indoor.id, 5)  # joins the open incident
+    assert sixth["incident_id"] == incident["id"]
+
+    # Only a supervisor decides, with the current version.
+    confirm = {"note": "基站故障已确认"}
+    assert client.post(f"{incident_url}/confirm", json=confirm, headers=agent).status_code == 403
+    stale = supervisor | {"If-Match": '"99"'}
+    assert client.post(f"{incident_url}/confirm", json=confirm, headers=stale).status_code == 409
+    current = supervisor | {"If-Match": f'"{incident["version"]}"'}
+    confirmed = client.post(f"{incident_url}/confirm", json=confirm, headers=current)
+    assert confirmed.status_code == 200, confirmed.text
+    incident = confirmed.json()
+
+    reply = "您好，您所在小区的基站故障已修复，信号已恢复，给您带来不便深表歉意。"
+    resolved = client.post(
+        f"{incident_url}/resolve",
+        json={"reply": reply},
+        headers=supervisor | {"If-Match": f'"{incident["version"]}"'},
+    )
+    assert resolved.status_code == 200, resolved.text
+    done = resolved.json()
+    assert done["status"] == "resolved" and len(done["order_list"]) == 6
+    assert {o["status"] for o in done["order_list"]} == {"closed"}
+    texts = [j.payload for j in db.scalars(select(Job).where(Job.kind == "notify.sms"))]
+    assert len(texts) == 6 and all(reply in t for t in texts)
+    one = client.get(f"/api/v1/work-orders/{fifth['id']}", headers=supervisor).json()
+    closing = one["events"][-1]
+    assert (closing["action"], closing["to_status"]) == ("incident_close", "closed")
+    assert one["reply"] == reply
+
+    # Once resolved, a new complaint starts afresh rather than joining it.
+    later = _complaint(client, agent, cats.indoor.id, 6)
+    assert later["incident_id"] is None
+
+
+def test_a_dismissed_incident_releases_its_orders(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    last = [_complaint(client, agent, cats.indoor.id, n) for n in range(5)][-1]
+    url = f"/api/v1/incidents/{last['incident_id']}"
+    version = client.get(url, headers=supervisor).json()["version"]
+    dismissed = client.post(
+        f"{url}/dismiss",
+        json={"reason": "各自原因不同"},
+        headers=supervisor | {"If-Match": f'"{version}"'},
+    ).json()
+    assert dismissed["status"] == "dismissed" and dismissed["orders"] == 0
+    order = client.get(f"/api/v1/work-orders/{last['id']}", headers=agent).json()
+    assert order["incident_id"] is None and order["status"] == "new"
+    listed = client.get("/api/v1/incidents", params={"status": "dismissed"}, headers=agent).json()
+    assert [i["id"] for i in listed["items"]] == [dismissed["id"]]
