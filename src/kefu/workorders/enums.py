@@ -144,3 +144,11 @@ class IncidentStatus(StrEnum):
 
 
 OPEN_INCIDENT_STATUSES = (IncidentStatus.PROPOSED, IncidentStatus.CONFIRMED)
+
+
+class ConsentMethod(StrEnum):
+    """Why: the customer confirms a service change by a code sent to the number, or on a
+    recorded call whose reference is kept."""
+
+    SMS_CODE = "sms_code"
+    VERBAL = "verbal"

@@ -17,7 +17,7 @@ from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
-from kefu.workorders import repository
+from kefu.workorders import consent, repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
@@ -130,7 +130,8 @@ def resume(
 
 
 def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
-    """Record the answer given to the customer."""
+    """Record the answer given to the customer; a service change must be confirmed first."""
+    consent.require_consent(session, order)
     move(session, order, Action.REPLY, by, details={"reply": text})
     order.reply = text
     order.replied_at = utcnow()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
 from kefu.workorders.enums import (
     Channel,
+    ConsentMethod,
     EventKind,
     IncidentStatus,
     OrderStatus,
@@ -164,3 +165,22 @@ class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):
     outcome: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Consent(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: no service is opened or changed without the customer's confirmation (one of the
+    five prohibitions); the record of how they confirmed is kept for good."""
+
+    __tablename__ = "wo_consents"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    method: Mapped[ConsentMethod] = mapped_column(String(12))
+    phone: Mapped[str] = mapped_column(String(32))  # where the code went / who consented
+    # HMAC of the one-time code (never the code itself), its expiry and the tries made
+    code_digest: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    call_reference: Mapped[str] = mapped_column(String(64), default="")  # verbal: the recording
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

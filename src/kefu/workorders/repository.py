@@ -12,6 +12,7 @@ from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.enums import OPEN_STATUSES, OrderStatus, OrderType
 from kefu.workorders.models import (
     Category,
+    Consent,
     OrderEvent,
     OrderLink,
     ReplyTemplate,
@@ -191,3 +192,14 @@ def page(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.offset(params.offset).limit(params.size))
     return [(r[0], r[1], r[2], r[3]) for r in rows], total
+
+
+def latest_consent(session: Session, order_id: int) -> Consent | None:
+    """The order's confirmation if given, else its newest pending code."""
+    query = (
+        select(Consent)
+        .where(Consent.order_id == order_id)
+        .order_by(Consent.confirmed_at.is_(None), Consent.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)

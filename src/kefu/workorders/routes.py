@@ -14,7 +14,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
 from kefu.errors import Conflict, MethodNotAllowed, NotFound
-from kefu.workorders import categories, incidents, lifecycle, repeats, repository, service
+from kefu.workorders import categories, consent, incidents, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
     CanDispatch,
     CanEditCategories,
@@ -29,6 +29,7 @@ from kefu.workorders.schemas import (
     CategoryCreate,
     CategoryNode,
     CategoryUpdate,
+    CodeCheck,
     DispatchRequest,
     NoteRequest,
     OrderCreate,
@@ -40,6 +41,7 @@ from kefu.workorders.schemas import (
     TemplateCreate,
     TemplateRead,
     TriageRequest,
+    VerbalConsent,
     VisitRequest,
 )
 from kefu.workorders.views import list_item, order_detail
@@ -283,6 +285,53 @@ def resume_order(
     """Work on after waiting on the customer; the limits move by the time waited."""
     lifecycle.resume(
         session, order=order, note=data.note, by=principal, calendar=_calendar(request)
+    )
+    return _answer(session, order, principal, response)
+
+
+def _secret(request: Request) -> str:
+    secret: str = request.app.state.settings.secret_key
+    return secret
+
+
+@router.post("/work-orders/{order_id}/consent/code", response_model=OrderDetail)
+def send_consent_code(
+    order: LoadedOrder,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    response: Response,
+) -> OrderDetail:
+    """Text the customer a one-time code to confirm the service change (5 minutes)."""
+    consent.send_code(session, order=order, by=principal, secret=_secret(request))
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/consent/verify", response_model=OrderDetail)
+def verify_consent_code(
+    order: LoadedOrder,
+    data: CodeCheck,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    response: Response,
+) -> OrderDetail:
+    """Check the code the customer read out; right, the change may be carried out."""
+    consent.verify_code(session, order=order, code=data.code, by=principal, secret=_secret(request))
+    return _answer(session, order, principal, response)
+
+
+@router.post("/work-orders/{order_id}/consent/verbal", response_model=OrderDetail)
+def record_verbal_consent(
+    order: LoadedOrder,
+    data: VerbalConsent,
+    principal: CanWorkOrders,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Keep verbal consent given on a recorded call, with the call's reference."""
+    consent.record_verbal(
+        session, order=order, call_reference=data.call_reference, note=data.note, by=principal
     )
     return _answer(session, order, principal, response)
 

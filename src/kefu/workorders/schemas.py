@@ -12,6 +12,7 @@ from kefu.core.types import Name, NoteText, Reason, RefId, ShortText
 from kefu.workorders.enums import (
     Action,
     Channel,
+    ConsentMethod,
     IncidentStatus,
     OrderStatus,
     OrderType,
@@ -168,11 +169,43 @@ class OrderRead(BaseModel):
     allowed_actions: list[Action]
 
 
+class ConsentRead(BaseModel):
+    """How the customer confirmed a service change (or the code on its way)."""
+
+    id: int
+    method: ConsentMethod
+    phone: str
+    expires_at: datetime | None
+    attempts: int
+    call_reference: str
+    confirmed_at: datetime | None
+    created_at: datetime
+
+
+class CodeCheck(_Strict):
+    """The one-time code the customer read out."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
+
+
+class VerbalConsent(_Strict):
+    """Verbal consent on a recorded call: the recording's reference is required."""
+
+    call_reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=64)
+    ]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
 class OrderDetail(OrderRead):
     """An order with its timeline and return visits."""
 
     events: list[OrderEventRead]
     visits: list[ReturnVisitRead]
+    needs_consent: bool = Field(
+        description="A service change: the customer must confirm before it is carried out."
+    )
+    consent: ConsentRead | None
 
 
 class OrderListItem(BaseModel):

@@ -12,10 +12,12 @@ from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
+from kefu.workorders.enums import OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.schemas import (
     CategoryBrief,
+    ConsentRead,
     OrderDetail,
     OrderEventRead,
     OrderListItem,
@@ -98,7 +100,30 @@ def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> Order
     ]
     visits = [ReturnVisitRead.model_validate(v) for v in repository.visits(session, order.id)]
     return OrderDetail(
-        **order_read(session, order, viewer).model_dump(), events=events, visits=visits
+        **order_read(session, order, viewer).model_dump(),
+        events=events,
+        visits=visits,
+        needs_consent=order.type == OrderType.SERVICE_REQUEST,
+        consent=_consent(session, order, viewer),
+    )
+
+
+def _consent(session: Session, order: WorkOrder, viewer: Principal) -> ConsentRead | None:
+    """The confirmation given, else the code on its way (newest first)."""
+    if order.type != OrderType.SERVICE_REQUEST:
+        return None
+    consent = repository.latest_consent(session, order.id)
+    if consent is None:
+        return None
+    return ConsentRead(
+        id=consent.id,
+        method=consent.method,
+        phone=show_phone(consent.phone, not viewer.has(Right.PII_VIEW)),
+        expires_at=consent.expires_at,
+        attempts=consent.attempts,
+        call_reference=consent.call_reference,
+        confirmed_at=consent.confirmed_at,
+        created_at=consent.created_at,
     )
 
 

@@ -1,0 +1,165 @@
+"""Confirmation before any service change (five prohibitions: never open or change a
+service without the customer's consent).
+
+A service request cannot be carried out (replied to as done) until the customer has
+confirmed, by a one-time code sent by SMS to the order's number, or by verbal consent on
+a recorded call whose reference is kept. Codes are six digits, valid five minutes, five
+tries, one new code a minute; only an HMAC of the code is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, Unprocessable
+from kefu.notify.tasks import text_customer
+from kefu.workorders.enums import ConsentMethod, EventKind, OrderType
+from kefu.workorders.models import Consent, WorkOrder
+from kefu.workorders.service import record_event
+
+CODE_LIFETIME = timedelta(minutes=5)
+RESEND_AFTER = timedelta(minutes=1)
+MAX_TRIES = 5
+
+
+def needs_consent(order: WorkOrder) -> bool:
+    """Service requests open or change a service: they need the customer's confirmation."""
+    return order.type == OrderType.SERVICE_REQUEST
+
+
+def confirmed(session: Session, order_id: int) -> Consent | None:
+    """The customer's confirmation of the order, if given."""
+    query = (
+        select(Consent)
+        .where(Consent.order_id == order_id, Consent.confirmed_at.is_not(None))
+        .order_by(Consent.confirmed_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def require_consent(session: Session, order: WorkOrder) -> None:
+    """Refuse to carry out a service change the customer has not confirmed."""
+    if needs_consent(order) and confirmed(session, order.id) is None:
+        raise Conflict("consent_required")
+
+
+def _digest(secret: str, consent_id: int, code: str) -> str:
+    return hmac.new(secret.encode(), f"{consent_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _check_open(session: Session, order: WorkOrder) -> None:
+    if not needs_consent(order):
+        raise Unprocessable("consent_not_needed")
+    if confirmed(session, order.id) is not None:
+        raise Conflict("consent_already_given")
+
+
+def _pending_code(session: Session, order_id: int) -> Consent | None:
+    query = (
+        select(Consent)
+        .where(
+            Consent.order_id == order_id,
+            Consent.method == ConsentMethod.SMS_CODE,
+            Consent.confirmed_at.is_(None),
+        )
+        .order_by(Consent.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def send_code(session: Session, *, order: WorkOrder, by: Principal, secret: str) -> Consent:
+    """Text a one-time code to the order's number."""
+    _check_open(session, order)
+    now = utcnow()
+    last = _pending_code(session, order.id)
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        wait = RESEND_AFTER - (now - last.created_at)
+        raise Conflict("consent_code_too_soon", seconds=int(wait.total_seconds()) + 1)
+    code = f"{secrets.randbelow(10**6):06d}"
+    consent = Consent(
+        order_id=order.id,
+        method=ConsentMethod.SMS_CODE,
+        phone=order.contact_phone,
+        expires_at=now + CODE_LIFETIME,
+        recorded_by_id=by.staff_id,
+        created_at=now,
+    )
+    session.add(consent)
+    session.flush()
+    consent.code_digest = _digest(secret, consent.id, code)
+    text_customer(
+        session,
+        phone=order.contact_phone,
+        text=f"您正在办理“{order.subject}”（工单 {order.number}），验证码 {code}，"
+        "5 分钟内有效。如非本人操作，请勿告诉他人。",
+    )
+    record_event(session, order, kind=EventKind.NOTE, by=by, reason="确认验证码已发送 / code sent")
+    return consent
+
+
+def verify_code(
+    session: Session, *, order: WorkOrder, code: str, by: Principal, secret: str
+) -> Consent:
+    """Check the code the customer read out; right, it is their confirmation."""
+    _check_open(session, order)
+    pending = _pending_code(session, order.id)
+    if pending is None or pending.code_digest is None:
+        raise Unprocessable("consent_code_missing", field="code")
+    if pending.attempts >= MAX_TRIES:
+        raise Conflict("consent_locked", field="code")
+    if pending.expires_at is not None and utcnow() > pending.expires_at:
+        raise Unprocessable("consent_code_expired", field="code")
+    pending.attempts += 1
+    if not hmac.compare_digest(pending.code_digest, _digest(secret, pending.id, code)):
+        # The failed try must count even though the request fails: commit it ourselves.
+        session.commit()
+        raise Unprocessable("consent_code_wrong", field="code", left=MAX_TRIES - pending.attempts)
+    pending.confirmed_at = utcnow()
+    _recorded(session, order, pending, by)
+    return pending
+
+
+def record_verbal(
+    session: Session, *, order: WorkOrder, call_reference: str, note: str, by: Principal
+) -> Consent:
+    """Keep the customer's verbal consent given on a recorded call."""
+    _check_open(session, order)
+    consent = Consent(
+        order_id=order.id,
+        method=ConsentMethod.VERBAL,
+        phone=order.contact_phone,
+        call_reference=call_reference,
+        note=note,
+        confirmed_at=utcnow(),
+        recorded_by_id=by.staff_id,
+    )
+    session.add(consent)
+    session.flush()
+    _recorded(session, order, consent, by)
+    return consent
+
+
+def _recorded(session: Session, order: WorkOrder, consent: Consent, by: Principal) -> None:
+    details = {"method": str(consent.method), "call_reference": consent.call_reference}
+    record_event(
+        session, order, kind=EventKind.NOTE, by=by, reason="客户已确认 / confirmed", details=details
+    )
+    audit.record(
+        session,
+        actor=by,
+        action="order.consent",
+        entity_type="work_order",
+        entity_id=order.id,
+        details=details,
+    )
