@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
 from kefu.config import Settings, get_settings
+from kefu.console.library import router as console_library_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
 from kefu.core.db import make_engine, make_sessionmaker
@@ -65,6 +66,7 @@ def create_app(
         audit_router,
         console_router,
         console_orders_router,
+        console_library_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

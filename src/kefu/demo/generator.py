@@ -50,6 +50,7 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.orders import generate_orders
 from kefu.org.enums import OrgLevel
@@ -123,6 +124,7 @@ def generate(
             today=context.today,
         )
         report("work orders", result.counts["work_orders"])
+        result.counts["incident_orders"] = generate_incidents(engine)
     if options.articles:
         result.counts["kb_articles"] = generate_library(
             engine, seed=options.seed, topic_articles=options.articles

@@ -1,0 +1,170 @@
+"""Console pages for the knowledge and case library, and for emergencies (incidents)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from kefu.console.render import login_redirect, optional_principal, render
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession
+from kefu.knowledge import search
+from kefu.knowledge.enums import ArticleKind, ArticleStatus
+from kefu.knowledge.models import Article
+from kefu.knowledge.views import article_read, category_brief
+from kefu.org import repository as org_repo
+from kefu.org.models import OrgUnit
+from kefu.workorders import incidents, repository
+from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
+from kefu.workorders.models import Incident
+from kefu.workorders.views import list_item
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+IncidentView = Literal["open", "resolved", "dismissed"]
+
+
+def _signed_in(request: Request, session: DbSession, right: Right) -> Principal | Response:
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    if not principal.has(right):
+        return RedirectResponse("/customers", status_code=303)
+    return principal
+
+
+@router.get("/knowledge", response_class=HTMLResponse)
+def library(
+    request: Request,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: ArticleKind | None = None,
+    status: ArticleStatus = ArticleStatus.PUBLISHED,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """Search the library; writers also see drafts and the archive."""
+    principal = _signed_in(request, session, Right.KNOWLEDGE_READ)
+    if isinstance(principal, Response):
+        return principal
+    if not principal.has(Right.KNOWLEDGE_WRITE):
+        status = ArticleStatus.PUBLISHED
+    found = search.search(
+        session,
+        query=q,
+        filters=search.Filters(kind=kind, statuses=(status,)),
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    hits = [
+        {
+            "article": hit.article,
+            "snippet": search.snippet(hit.article.body, found.terms),
+            "category": category_brief(session, hit.article.category_id),
+        }
+        for hit in found.hits
+    ]
+    return render(
+        request,
+        "knowledge/list.html",
+        principal,
+        q=q,
+        kind=kind.value if kind else "",
+        status=status.value,
+        hits=hits,
+        terms=found.terms,
+        total=found.total,
+        page=page,
+        pages=max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE),
+        kinds=list(ArticleKind),
+        statuses=list(ArticleStatus),
+    )
+
+
+@router.get("/knowledge/new", response_class=HTMLResponse)
+def new_article(request: Request, session: DbSession) -> Response:
+    """Write an article or a call script."""
+    principal = _signed_in(request, session, Right.KNOWLEDGE_WRITE)
+    if isinstance(principal, Response):
+        return principal
+    return render(request, "knowledge/view.html", principal, article=None, kinds=list(ArticleKind))
+
+
+@router.get("/knowledge/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: PathId, request: Request, session: DbSession) -> Response:
+    """One article; writers edit, publish or archive it here."""
+    principal = _signed_in(request, session, Right.KNOWLEDGE_READ)
+    if isinstance(principal, Response):
+        return principal
+    article = session.get(Article, article_id)
+    writer = principal.has(Right.KNOWLEDGE_WRITE)
+    if article is None or (article.status != ArticleStatus.PUBLISHED and not writer):
+        return RedirectResponse("/knowledge", status_code=303)
+    return render(
+        request,
+        "knowledge/view.html",
+        principal,
+        article=article_read(session, article),
+        kinds=list(ArticleKind),
+        statuses=list(ArticleStatus),
+    )
+
+
+def _in_scope(principal: Principal, unit: OrgUnit | None) -> bool:
+    return unit is not None and principal.sees_org_path(unit.path)
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incident_list(request: Request, session: DbSession, view: IncidentView = "open") -> Response:
+    """Proposed and confirmed incidents first; resolved and dismissed ones on their tabs."""
+    principal = _signed_in(request, session, Right.ORDER_READ)
+    if isinstance(principal, Response):
+        return principal
+    wanted = {
+        "open": OPEN_INCIDENT_STATUSES,
+        "resolved": (IncidentStatus.RESOLVED,),
+        "dismissed": (IncidentStatus.DISMISSED,),
+    }[view]
+    query = (
+        select(Incident, OrgUnit)
+        .join(OrgUnit, OrgUnit.id == Incident.org_unit_id)
+        .where(Incident.status.in_([s.value for s in wanted]))
+        .order_by(Incident.id.desc())
+        .limit(200)
+    )
+    if not principal.has(Right.SCOPE_ALL):
+        query = query.where(OrgUnit.path.startswith(principal.scope_path))
+    rows = [
+        {"incident": i, "unit": u, "orders": incidents.linked_count(session, i.id)}
+        for i, u in session.execute(query).tuples()
+    ]
+    return render(request, "incidents/list.html", principal, view=view, rows=rows)
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(incident_id: PathId, request: Request, session: DbSession) -> Response:
+    """One incident with its orders and the supervisor's decisions."""
+    principal = _signed_in(request, session, Right.ORDER_READ)
+    if isinstance(principal, Response):
+        return principal
+    incident = session.get(Incident, incident_id)
+    unit = org_repo.org_unit(session, incident.org_unit_id) if incident else None
+    if incident is None or not _in_scope(principal, unit):
+        return RedirectResponse("/incidents", status_code=303)
+    query = repository.order_list_query(
+        scope_path=None,
+        viewer_id=principal.staff_id,
+        status=None,
+        assignee_id=None,
+        team_id=None,
+        repeat_only=False,
+        incident_id=incident.id,
+    )
+    masked = not principal.has(Right.PII_VIEW)
+    orders = [list_item(o, u, c, a, masked) for o, u, c, a in session.execute(query.limit(500))]
+    return render(
+        request, "incidents/view.html", principal, incident=incident, unit=unit, orders=orders
+    )

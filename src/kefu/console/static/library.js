@@ -1,0 +1,114 @@
+// Knowledge and incidents: library search inside a reply, article editing, incident
+// decisions, customer confirmation and promoting a closed order to a case.
+// Uses api() and showError() from kefu.js. Text from the server is set with textContent.
+"use strict";
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+function setupKnowledgePick() {
+  const order = document.getElementById("order");
+  document.querySelectorAll(".kb-pick").forEach((pick) => {
+    const input = pick.querySelector(".kb-search"), list = pick.querySelector(".kb-suggestions");
+    const area = pick.closest("form").elements.reply;
+    const insert = async (id) => {
+      const filled = await api("GET", `/api/v1/knowledge/${id}/fill?order_id=${order.dataset.id}`);
+      area.value = (area.value ? `${area.value}\n` : "") + filled.text;
+      list.hidden = true;
+      input.value = "";
+      area.focus();
+    };
+    input.addEventListener("input", debounce(async () => {
+      const q = input.value.trim();
+      if (!q) { list.hidden = true; return; }
+      const page = await api("GET", `/api/v1/knowledge?size=6&q=${encodeURIComponent(q)}`);
+      list.replaceChildren(...page.items.map((item) => {
+        const li = document.createElement("li"), title = document.createElement("b"), text = document.createElement("span");
+        li.tabIndex = 0;
+        li.dataset.id = item.id;
+        title.textContent = item.title;
+        text.textContent = item.snippet;
+        li.append(title, text);
+        return li;
+      }));
+      list.hidden = page.items.length === 0;
+    }, 200));
+    list.addEventListener("click", (event) => { const li = event.target.closest("li"); if (li) insert(li.dataset.id); });
+    list.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.matches("li")) { event.preventDefault(); insert(event.target.dataset.id); }
+    });
+  });
+}
+
+function setupConsent() {
+  const box = document.getElementById("consent"), order = document.getElementById("order");
+  if (!box || !order) return;
+  const error = document.getElementById("action-error");
+  const base = `/api/v1/work-orders/${order.dataset.id}/consent`;
+  const value = (name) => box.querySelector(`[name="${name}"]`).value.trim();
+  const calls = {
+    code: () => api("POST", `${base}/code`),
+    verify: () => api("POST", `${base}/verify`, { code: value("code") }),
+    verbal: () => api("POST", `${base}/verbal`, { call_reference: value("call_reference") }),
+  };
+  box.querySelectorAll("[data-consent]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      try { await calls[button.dataset.consent](); window.location.reload(); }
+      catch (failure) { showError(error, failure.message); }
+    });
+  });
+}
+
+function setupPromoteCase() {
+  const button = document.querySelector("[data-promote-case]"), order = document.getElementById("order");
+  if (!button || !order) return;
+  button.addEventListener("click", async () => {
+    try {
+      const article = await api("POST", "/api/v1/knowledge/cases", { order_id: Number(order.dataset.id) });
+      window.location.assign(`/knowledge/${article.id}`);
+    } catch (failure) {
+      showError(document.getElementById("action-error"), failure.message);
+    }
+  });
+}
+
+function setupArticleForm() {
+  const form = document.getElementById("article-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = Object.fromEntries(new FormData(form).entries());
+    try {
+      const article = form.dataset.id
+        ? await api("PATCH", `/api/v1/knowledge/${form.dataset.id}`, body, { "If-Match": `"${form.dataset.version}"` })
+        : await api("POST", "/api/v1/knowledge", body, { "Idempotency-Key": (form.dataset.key ||= String(Date.now()) + Math.random()) });
+      window.location.assign(`/knowledge/${article.id}`);
+    } catch (failure) {
+      showError(document.getElementById("article-error"), failure.message);
+    }
+  });
+}
+
+function setupIncidentActions() {
+  const incident = document.getElementById("incident"), panel = document.getElementById("incident-actions");
+  if (!incident || !panel) return;
+  panel.querySelectorAll("form[data-incident-action]").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = Object.fromEntries(new FormData(form).entries());
+      try {
+        await api("POST", `/api/v1/incidents/${incident.dataset.id}/${form.dataset.incidentAction}`, body,
+          { "If-Match": `"${incident.dataset.version}"` });
+        window.location.reload();
+      } catch (failure) {
+        showError(document.getElementById("incident-error"), failure.message);
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions();
+});

@@ -1,0 +1,102 @@
+"""Two demo emergencies made through the real services: one resolved three weeks ago
+(every caller answered, every order closed) and one proposed an hour ago, waiting for a
+supervisor to confirm it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kefu.core.calendar import BusinessCalendar
+from kefu.core.db import make_sessionmaker
+from kefu.core.rbac import Principal, Role, rights_for
+from kefu.org.models import OrgLevel, OrgUnit, Staff
+from kefu.workorders import incidents, service
+from kefu.workorders.enums import OrderType
+from kefu.workorders.models import Category, Incident, OrderEvent, WorkOrder
+from kefu.workorders.schemas import OrderCreate
+
+CALLERS = 6
+RESOLVED_AGO = timedelta(days=21)
+REPLY = "您好，您所在区域的基站故障已于今日修复，信号已恢复正常。给您带来不便，深表歉意。"
+
+
+def _acting(staff: Staff, role: Role) -> Principal:
+    return Principal(
+        staff_id=staff.id,
+        username=staff.username,
+        display_name=staff.display_name,
+        role=role,
+        org_unit_id=staff.org_unit_id,
+        scope_path="/",
+        language="zh-CN",
+        via="demo",
+        rights=rights_for(role),
+    )
+
+
+def _burst(
+    session: Session, by: Principal, unit: OrgUnit, category: Category, first: int
+) -> Incident:
+    rule = incidents.IncidentRule(threshold=5, window_minutes=60, category_level=2)
+    incident = None
+    for n in range(CALLERS):
+        data = OrderCreate(
+            type=OrderType.COMPLAINT,
+            category_id=category.id,
+            contact_phone=f"1390{first + n:07d}",
+            subject=f"{unit.name}{category.name}，手机无法通话",
+            description="客户反映从上午起家中和小区内均无信号。",
+            org_unit_id=unit.id,
+            channel="phone",
+        )
+        order = service.create_order(
+            session, data=data, by=by, repeat=service.RepeatRule(), calendar=BusinessCalendar()
+        )
+        incident = incidents.watch(session, order, rule) or incident
+    assert incident is not None
+    return incident
+
+
+def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
+    """Move the incident, its orders and their timelines into the past (row by row: date
+    arithmetic in SQL differs between the databases, and these are a dozen rows)."""
+    orders = session.scalars(select(WorkOrder).where(WorkOrder.incident_id == incident.id)).all()
+    events = session.scalars(
+        select(OrderEvent).where(OrderEvent.order_id.in_([o.id for o in orders]))
+    ).all()
+    order_times = ("created_at", "replied_at", "closed_at", "resolve_due_at", "response_due_at")
+    incident_times = ("created_at", "first_order_at", "confirmed_at", "resolved_at")
+    for row, columns in (
+        *((o, (*order_times, "warn_at")) for o in orders),
+        *((e, ("occurred_at",)) for e in events),
+        (incident, incident_times),
+    ):
+        for column in columns:
+            if getattr(row, column) is not None:
+                setattr(row, column, getattr(row, column) - by)
+
+
+def generate_incidents(engine: Engine) -> int:
+    """Write the two demo incidents; returns how many orders they hold."""
+    factory = make_sessionmaker(engine)
+    with factory() as session, session.begin():
+        city = session.scalar(
+            select(OrgUnit).where(OrgUnit.level == OrgLevel.CITY).order_by(OrgUnit.id)
+        )
+        boss = session.scalar(select(Staff).where(Staff.username == "supervisor"))
+        category = session.scalar(
+            select(Category).where(Category.code == "network.coverage.indoor")
+        )
+        if city is None or boss is None or category is None:
+            return 0
+        supervisor = _acting(boss, Role.SUPERVISOR)
+        past = _burst(session, supervisor, city, category, first=1000)
+        incidents.confirm(session, incident=past, note="基站掉站，已派抢修", by=supervisor)
+        incidents.resolve(session, incident=past, reply=REPLY, by=supervisor)
+        session.flush()
+        _shift_back(session, past, RESOLVED_AGO)
+        _burst(session, supervisor, city, category, first=2000)
+    return 2 * CALLERS

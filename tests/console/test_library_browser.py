@@ -1,0 +1,123 @@
+"""Knowledge, incidents and customer confirmation in headless Chromium: answering from the
+library, a supervisor resolving the demo incident, and a service change confirmed on a
+recorded call before it is carried out."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from chromium import CHROMIUM, requires_chromium
+from test_orders_browser import _new_complaint, _sign_in
+
+pytestmark = requires_chromium
+
+
+def test_an_agent_answers_from_the_knowledge_base(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "supervisor")
+        page.goto(f"{base}/knowledge/new")
+        form = page.locator("#article-form")
+        form.locator("input[name=title]").fill("不明扣费退费答复口径")
+        form.locator("textarea[name=body]").fill("您好，工单 {order_number} 的扣费已核实退还。")
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/knowledge/\d+$"))
+        expect(page.locator("h1")).to_contain_text("不明扣费退费答复口径")
+
+        page.goto(f"{base}/knowledge?q=我被乱扣费了怎么退")
+        first = page.locator(".kb-results li").first
+        expect(first).to_contain_text("扣费")
+        page.screenshot(path=str(tmp_path / "knowledge-zh.png"), full_page=True)
+
+        order_number = _new_complaint(page, base, number, "不明扣费")
+        page.locator('form[data-order-action="dispatch"] select[name=team_id]').select_option(
+            index=1
+        )
+        page.locator('form[data-order-action="dispatch"] button[type=submit]').click()
+        expect(page.locator(".order-hero .status")).to_have_text("已派单")
+        pick = page.locator(".kb-search")
+        pick.fill("退费答复口径")
+        suggestion = page.locator(".kb-suggestions li", has_text="不明扣费退费答复口径")
+        suggestion.click()
+        reply = page.locator('form[data-order-action="reply"] textarea')
+        expect(reply).to_have_value(f"您好，工单 {order_number} 的扣费已核实退还。")
+        browser.close()
+
+
+def test_a_supervisor_confirms_and_resolves_the_incident(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "supervisor")
+        page.click('nav a[data-nav="incidents"]')
+        row = page.locator("tbody tr", has_text="待确认").first
+        row.locator("a").click()
+        page.wait_for_url(re.compile(r".*/incidents/\d+$"))
+        status = page.locator("#incident .status")
+        expect(status).to_have_text("待确认")
+        confirm = page.locator('form[data-incident-action="confirm"]')
+        confirm.locator("input[name=note]").fill("基站故障")
+        confirm.locator("button[type=submit]").click()
+        expect(status).to_have_text("已确认")
+        resolve = page.locator('form[data-incident-action="resolve"]')
+        resolve.locator("textarea").fill("基站已修复，信号已恢复。")
+        resolve.locator("button[type=submit]").click()
+        expect(status).to_have_text("已解决")
+        expect(page.locator("tbody .status").first).to_have_text("已归档")
+        assert (
+            page.locator("tbody .status", has_text="已归档").count()
+            == page.locator("tbody tr").count()
+        )
+        page.screenshot(path=str(tmp_path / "incident-resolved-zh.png"), full_page=True)
+        browser.close()
+
+
+def test_a_service_change_waits_for_the_customers_confirmation(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en")
+        _sign_in(page, base, "agent")
+        page.goto(f"{base}/lang/en?next=/customers/lookup?phone={number}")
+        page.click('[data-action="new-order"]')
+        page.select_option("#order-form select[name=type]", "service_request")
+        page.fill("#category-search", "restoration")
+        page.locator("#category-list li:not([hidden])").first.click()
+        page.fill("#order-form input[name=subject]", "Restore the number after payment")
+        page.click("#order-form button[type=submit]")
+        page.wait_for_url(re.compile(r".*/orders/\d+$"))
+        page.locator('[data-simple-action="accept"]').click()
+        status = page.locator(".order-hero .status")
+        expect(status).to_have_text("Accepted")
+
+        reply = page.locator('form[data-order-action="reply"]')
+        reply.locator("textarea").fill("The number is restored.")
+        reply.locator("button[type=submit]").click()
+        expect(page.locator("#action-error")).to_contain_text("not confirmed")
+
+        consent = page.locator("#consent")
+        consent.locator("input[name=call_reference]").fill("REC-20261123-0001")
+        consent.locator('[data-consent="verbal"]').click()
+        expect(page.locator(".consent-ok")).to_contain_text("REC-20261123-0001")
+        reply = page.locator('form[data-order-action="reply"]')
+        reply.locator("textarea").fill("The number is restored.")
+        reply.locator("button[type=submit]").click()
+        expect(status).to_have_text("Replied")
+        page.screenshot(path=str(tmp_path / "consent-en.png"), full_page=True)
+        browser.close()
