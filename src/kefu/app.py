@@ -23,6 +23,7 @@ from kefu.customers.view import register_work_items
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
+from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.views import open_items_for_customer
@@ -62,6 +63,7 @@ def create_app(
         customers_router,
         workorders_router,
         incidents_router,
+        calendar_router,
         knowledge_router,
         audit_router,
         console_router,

@@ -8,7 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, MetaData
 
-from kefu.core import audit, history, idempotency, outbox  # noqa: F401  (registers tables)
+from kefu.core import (  # noqa: F401  (registers tables)
+    audit,
+    calendar_days,
+    history,
+    idempotency,
+    outbox,
+)
 from kefu.core.base import Base
 from kefu.customers import models as customer_models  # noqa: F401
 from kefu.knowledge import models as knowledge_models

@@ -167,3 +167,42 @@ def test_waiting_on_the_customer_pauses_the_clock(client, db: Session) -> None:
     moved = datetime.fromisoformat(resumed["resolve_due_at"]) - due_before
     assert timedelta(hours=3) <= moved < timedelta(hours=3, minutes=1)
     assert resumed["events"][-1]["details"]["paused_minutes"] == 180
+
+
+def test_a_day_the_center_records_as_a_holiday_moves_the_limits(client, db: Session) -> None:
+    from kefu.core.base import utcnow
+    from kefu.core.calendar import BusinessCalendar
+
+    org = make_org(db)
+    cats = make_categories(db)
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    body = {
+        "type": "suggestion",  # five working days
+        "category_id": cats.indoor.id,
+        "contact_phone": "13800138000",
+        "subject": "建议延长营业厅时间",
+    }
+    before = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    calendar = BusinessCalendar()
+    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    next_workday = next(
+        today + timedelta(days=n)
+        for n in range(1, 30)
+        if calendar.is_workday(today + timedelta(days=n))
+    )
+    url = f"/api/v1/calendar/days/{next_workday.isoformat()}"
+    assert client.put(url, json={"workday": False}, headers=agent).status_code == 403
+    recorded = client.put(url, json={"workday": False, "note": "地方节日"}, headers=admin)
+    assert recorded.status_code == 200, recorded.text
+    again = client.put(url, json={"workday": True}, headers=admin)
+    assert again.status_code == 428  # changing a recorded day needs its version
+    after = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    moved = datetime.fromisoformat(after["resolve_due_at"]) - datetime.fromisoformat(
+        before["resolve_due_at"]
+    )
+    assert moved >= timedelta(hours=20)  # one working day later, give or take the seconds
+    listed = client.get(
+        "/api/v1/calendar/days", params={"year": next_workday.year}, headers=agent
+    ).json()
+    assert [d["note"] for d in listed] == ["地方节日"]

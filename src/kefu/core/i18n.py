@@ -116,6 +116,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "consent_code_wrong": "The code is not right; {left} tries left.",
     "consent_code_expired": "The code has expired; send a new one.",
     "consent_locked": "Too many wrong codes; send a new one.",
+    "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
     "consent_already_given": "The customer has already confirmed.",
 }
 

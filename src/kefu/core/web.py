@@ -99,10 +99,16 @@ def if_match_version(request: Request) -> int:
     return int(cleaned)
 
 
+def optional_if_match_version(request: Request) -> int | None:
+    """The If-Match version when sent (for PUT that may create as well as replace)."""
+    return if_match_version(request) if "if-match" in request.headers else None
+
+
 def etag(version: int) -> str:
     """The ETag header value of a versioned record."""
     return f'"{version}"'
 
 
 IfMatch = Annotated[int, Depends(if_match_version)]
+IfMatchOptional = Annotated[int | None, Depends(optional_if_match_version)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar_days import center_calendar
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -63,8 +64,8 @@ def _incident_rule(request: Request) -> incidents.IncidentRule:
     )
 
 
-def _calendar(request: Request) -> BusinessCalendar:
-    return BusinessCalendar(zone=request.app.state.settings.timezone)
+def _calendar(request: Request, session: DbSession) -> BusinessCalendar:
+    return center_calendar(session, request.app.state.settings.timezone)
 
 
 def _answer(
@@ -91,7 +92,7 @@ def create_order(
             data=data,
             by=principal,
             repeat=_repeat_rule(request),
-            calendar=_calendar(request),
+            calendar=_calendar(request, session),
         )
         incidents.watch(session, order, _incident_rule(request))
         return order_detail(session, order, principal)
@@ -186,7 +187,7 @@ def triage_order(
         level=data.triage,
         reason=data.reason,
         by=principal,
-        calendar=_calendar(request),
+        calendar=_calendar(request, session),
     )
     return _answer(session, order, principal, response)
 
@@ -284,7 +285,7 @@ def resume_order(
 ) -> OrderDetail:
     """Work on after waiting on the customer; the limits move by the time waited."""
     lifecycle.resume(
-        session, order=order, note=data.note, by=principal, calendar=_calendar(request)
+        session, order=order, note=data.note, by=principal, calendar=_calendar(request, session)
     )
     return _answer(session, order, principal, response)
 
