@@ -25,10 +25,36 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return cfg
 
 
+class MigrationError(RuntimeError):
+    """A migration would leave the database inconsistent; nothing was changed."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (default: the newest)."""
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(connection=conn), revision)
+    """Bring the database to ``revision`` (default: the newest), in one transaction."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), revision)
+        return
+    with engine.connect() as conn:
+        _upgrade_sqlite(conn, revision)
+
+
+def _upgrade_sqlite(conn: Connection, revision: str) -> None:
+    """SQLite changes a table by copying it and dropping the old one, which enforced
+    foreign keys forbid once other rows point at it; so they are switched off for the
+    migration (outside the transaction, where SQLite honours the switch) and every
+    reference is checked before COMMIT instead."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with conn.begin():
+            command.upgrade(alembic_config(connection=conn), revision)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise MigrationError(f"migration would break references: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,0 +1,88 @@
+"""Every migration runs over a database that already holds rows pointing at the tables
+it changes (an operator's upgrade), not only over an empty one."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from itertools import count
+
+import pytest
+from sqlalchemy import Engine, MetaData, func, insert, select
+from sqlalchemy import types as sqltypes
+
+from conftest import fresh_postgres_database
+from kefu.core.db import make_engine
+from kefu.core.migrate import upgrade
+
+# The first revision with work orders, before the later ones alter that table.
+BEFORE_WORK_ORDER_CHANGES = "0004"
+_serial = count(1)
+
+
+def _dummy(column: object) -> object:
+    kind = column.type  # type: ignore[attr-defined]
+    if isinstance(kind, sqltypes.Boolean):
+        return False
+    if isinstance(kind, sqltypes.Integer):
+        return 1
+    if isinstance(kind, sqltypes.DateTime):
+        return datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    if isinstance(kind, sqltypes.Date):
+        return date(2026, 1, 5)
+    length = getattr(kind, "length", None) or 20
+    return f"x{next(_serial)}"[:length]
+
+
+def _row(engine: Engine, meta: MetaData, table: str, **values: object) -> int:
+    """Insert a row, filling every required column the caller did not give."""
+    target = meta.tables[table]
+    for column in target.columns:
+        needed = not column.nullable and column.server_default is None
+        if column.name not in values and needed and not column.primary_key:
+            values[column.name] = _dummy(column)
+    with engine.begin() as connection:
+        result = connection.execute(insert(target).values(**values))
+        return int(result.inserted_primary_key[0])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_database(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_old")
+    engine = make_engine(url)
+    upgrade(engine, BEFORE_WORK_ORDER_CHANGES)
+    return engine
+
+
+def test_upgrading_a_database_with_orders_keeps_them(old_database: Engine) -> None:
+    meta = MetaData()
+    meta.reflect(old_database)
+    unit = _row(old_database, meta, "org_units", parent_id=None, path="/1/")
+    staff = _row(old_database, meta, "staff", org_unit_id=unit, team_id=None)
+    category = _row(old_database, meta, "wo_categories", parent_id=None, path="/1/")
+    order = _row(
+        old_database,
+        meta,
+        "work_orders",
+        org_unit_id=unit,
+        created_by_id=staff,
+        category_id=category,
+        customer_id=None,
+        team_id=None,
+        assignee_id=None,
+    )
+    _row(old_database, meta, "wo_events", order_id=order, actor_id=staff)
+
+    upgrade(old_database)  # to the newest, over rows that point at work_orders
+
+    with old_database.connect() as connection:
+        orders = MetaData()
+        orders.reflect(connection, only=["work_orders", "wo_events"])
+        assert connection.scalar(select(func.count()).select_from(orders.tables["wo_events"])) == 1
+        kept = connection.execute(select(orders.tables["work_orders"].c.id)).scalars().all()
+        assert kept == [order]
+        if old_database.dialect.name == "sqlite":  # enforcement is back on afterwards
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    old_database.dispose()
