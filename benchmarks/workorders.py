@@ -115,6 +115,7 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
                 request=DispatchRequest(team_id=team.id),
                 by=principal,
                 action=Action.DISPATCH,
+                calendar=calendar,
             ),
             lambda s, o: lifecycle.simple_action(s, order=o, action=Action.START, by=principal),
             lambda s, o: lifecycle.reply(s, order=o, text="已退费", by=principal),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_customer, make_org, make_staff
-from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar import BusinessCalendar, WorkingHours
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.workorders.enums import OrderType, Triage
@@ -206,3 +206,48 @@ def test_a_day_the_center_records_as_a_holiday_moves_the_limits(client, db: Sess
         "/api/v1/calendar/days", params={"year": next_workday.year}, headers=agent
     ).json()
     assert [d["note"] for d in listed] == ["地方节日"]
+
+
+def test_a_team_with_its_own_hours_counts_the_limit_in_them(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    night = client.post(
+        "/api/v1/org/teams",
+        json={
+            "name": "夜班",
+            "org_unit_id": org.city.id,
+            "work_start": "08:00",
+            "work_end": "20:00",
+        },
+        headers=admin,
+    )
+    assert night.status_code == 201, night.text
+    team = night.json()
+    bad = {"work_start": "20:00", "work_end": "08:00"}
+    assert (
+        client.put(
+            f"/api/v1/org/teams/{team['id']}/hours", json=bad, headers=admin | {"If-Match": '"1"'}
+        ).status_code
+        == 422
+    )
+    body = {
+        "type": "suggestion",  # five working days: 45 hours in a 9-hour day
+        "category_id": cats.indoor.id,
+        "contact_phone": "13800138000",
+        "subject": "建议",
+    }
+    order = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    created = datetime.fromisoformat(order["created_at"])
+    default_due = datetime.fromisoformat(order["resolve_due_at"])
+    dispatched = client.post(
+        f"/api/v1/work-orders/{order['id']}/dispatch",
+        json={"team_id": team["id"]},
+        headers=supervisor | {"If-Match": f'"{order["version"]}"'},
+    ).json()
+    team_due = datetime.fromisoformat(dispatched["resolve_due_at"])
+    assert created < team_due < default_due  # 12-hour days: 45 hours end sooner
+    hours = BusinessCalendar(hours=WorkingHours(time(8), time(20)))
+    assert hours.between(created, team_due) == timedelta(hours=45)

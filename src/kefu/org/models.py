@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,14 +32,17 @@ class OrgUnit(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Team(IdMixin, Base):
-    """Why: agents work in teams (班组) under a team lead; queues and reports group by team."""
+class Team(IdMixin, VersionedMixin, Base):
+    """Why: agents work in teams (班组) under a team lead; queues and reports group by team.
+    A team's working hours (when set) count the working-time limits of its orders."""
 
     __tablename__ = "teams"
 
     name: Mapped[str] = mapped_column(String(100))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    work_start: Mapped[time | None]
+    work_end: Mapped[time | None]
 
 
 class Skill(IdMixin, Base):

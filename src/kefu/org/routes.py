@@ -22,7 +22,7 @@ from kefu.org.deps import (
     CurrentPrincipal,
     principal_for,
 )
-from kefu.org.models import Staff
+from kefu.org.models import Staff, Team
 from kefu.org.schemas import (
     LoginRequest,
     MeRead,
@@ -37,6 +37,7 @@ from kefu.org.schemas import (
     StaffRead,
     StaffUpdate,
     TeamCreate,
+    TeamHours,
     TeamRead,
     TokenCreate,
     TokenCreated,
@@ -203,6 +204,28 @@ def create_team(
         ),
     )
     return JSONResponse(body, status_code=status)
+
+
+@router.put("/org/teams/{team_id}/hours", response_model=TeamRead)
+def set_team_hours(
+    team_id: PathId,
+    data: TeamHours,
+    principal: CanWriteOrg,
+    session: DbSession,
+    version: IfMatch,
+) -> TeamRead:
+    """Set a team's working hours (both empty: the center's default day)."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound("team_not_found")
+    unit = repository.org_unit(session, team.org_unit_id)
+    if unit is None or not principal.sees_org_path(unit.path):
+        raise Forbidden("org_unit_out_of_scope", org_unit=unit.name if unit else "")
+    if team.version != version:
+        raise Conflict("stale_version", current=team.version)
+    return TeamRead.model_validate(
+        service.set_team_hours(session, team=team, data=data, by=principal)
+    )
 
 
 @router.get("/org/skills", response_model=list[SkillRead])

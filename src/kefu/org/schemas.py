@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from kefu.core.pagination import Page
 from kefu.core.rbac import Role
@@ -64,8 +64,26 @@ class OrgUnitRead(BaseModel):
     active: bool
 
 
-class TeamCreate(BaseModel):
-    """A new team (班组) inside an org unit."""
+class TeamHours(BaseModel):
+    """A team's working day (local time); both or neither, start before end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    work_start: time | None = None
+    work_end: time | None = None
+
+    @model_validator(mode="after")
+    def _both_and_in_order(self) -> TeamHours:
+        if (self.work_start is None) != (self.work_end is None):
+            raise ValueError("give both work_start and work_end, or neither")
+        if self.work_start and self.work_end and not self.work_start < self.work_end:
+            raise ValueError("work_start must be before work_end")
+        return self
+
+
+class TeamCreate(TeamHours):
+    """A new team (班组) inside an org unit, with its working hours if they differ from
+    the center's 09:00–18:00."""
 
     name: Name
     org_unit_id: RefId
@@ -80,6 +98,9 @@ class TeamRead(BaseModel):
     name: str
     org_unit_id: int
     active: bool
+    work_start: time | None
+    work_end: time | None
+    version: int
 
 
 class SkillCreate(BaseModel):

@@ -21,6 +21,7 @@ from kefu.org.schemas import (
     StaffCreate,
     StaffUpdate,
     TeamCreate,
+    TeamHours,
 )
 
 
@@ -51,11 +52,31 @@ def create_org_unit(session: Session, *, data: OrgUnitCreate, by: Principal | No
     return unit
 
 
+def set_team_hours(session: Session, *, team: Team, data: TeamHours, by: Principal) -> Team:
+    """Change a team's working day; limits computed from then on use it."""
+    team.work_start, team.work_end = data.work_start, data.work_end
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="team.hours",
+        entity_type="team",
+        entity_id=team.id,
+        details=data.model_dump(mode="json"),
+    )
+    return team
+
+
 def create_team(session: Session, *, data: TeamCreate, by: Principal | None) -> Team:
     """Add a team (班组) to an org unit."""
     if repository.org_unit(session, data.org_unit_id) is None:
         raise NotFound("org_unit_not_found", field="org_unit_id")
-    team = Team(name=data.name, org_unit_id=data.org_unit_id)
+    team = Team(
+        name=data.name,
+        org_unit_id=data.org_unit_id,
+        work_start=data.work_start,
+        work_end=data.work_end,
+    )
     session.add(team)
     session.flush()
     audit.record(

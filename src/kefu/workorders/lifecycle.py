@@ -200,9 +200,16 @@ def _target(session: Session, request: DispatchRequest) -> Target:
 
 
 def dispatch(
-    session: Session, *, order: WorkOrder, request: DispatchRequest, by: Principal, action: Action
+    session: Session,
+    *,
+    order: WorkOrder,
+    request: DispatchRequest,
+    by: Principal,
+    action: Action,
+    calendar: BusinessCalendar,
 ) -> WorkOrder:
-    """Send the order to a team or unit (and person) inside the dispatcher's scope."""
+    """Send the order to a team or unit (and person) inside the dispatcher's scope; the
+    limits are recounted from creation in the new team's working day."""
     target = _target(session, request)
     if not by.sees_org_path(target.unit.path):
         raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
@@ -215,6 +222,7 @@ def dispatch(
     order.org_unit_id = target.unit.id
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
+    set_due_times(session, order, calendar)
     if target.assignee is not None:
         notify_staff(
             session,

@@ -228,10 +228,18 @@ def dispatch_order(
     data: DispatchRequest,
     principal: CanDispatch,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> OrderDetail:
     """Dispatch to a team or unit, optionally a person in it."""
-    lifecycle.dispatch(session, order=order, request=data, by=principal, action=Action.DISPATCH)
+    lifecycle.dispatch(
+        session,
+        order=order,
+        request=data,
+        by=principal,
+        action=Action.DISPATCH,
+        calendar=_calendar(request, session),
+    )
     return _answer(session, order, principal, response)
 
 
@@ -241,10 +249,18 @@ def transfer_order(
     data: DispatchRequest,
     principal: CanDispatch,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> OrderDetail:
     """Hand a dispatched order to another team, unit or person."""
-    lifecycle.dispatch(session, order=order, request=data, by=principal, action=Action.TRANSFER)
+    lifecycle.dispatch(
+        session,
+        order=order,
+        request=data,
+        by=principal,
+        action=Action.TRANSFER,
+        calendar=_calendar(request, session),
+    )
     return _answer(session, order, principal, response)
 
 

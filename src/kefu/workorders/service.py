@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar import BusinessCalendar, WorkingHours
 from kefu.core.clock import local_today
 from kefu.core.phone import normalize_phone
 from kefu.core.rbac import Principal
@@ -20,7 +20,7 @@ from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
-from kefu.org.models import OrgUnit
+from kefu.org.models import OrgUnit, Team
 from kefu.workorders import repository
 from kefu.workorders.enums import (
     MAX_PRIORITY,
@@ -110,8 +110,20 @@ def customer_tier(session: Session, order: WorkOrder) -> Tier:
     return Tier(customer.tier) if customer else Tier.NORMAL
 
 
+def _team_calendar(
+    session: Session, order: WorkOrder, calendar: BusinessCalendar
+) -> BusinessCalendar:
+    """The calendar with the owning team's working day, when the team keeps its own."""
+    team = session.get(Team, order.team_id) if order.team_id else None
+    if team is None or team.work_start is None or team.work_end is None:
+        return calendar
+    return replace(calendar, hours=WorkingHours(team.work_start, team.work_end))
+
+
 def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar) -> None:
-    """(Re)compute the order's time limits from its creation, never from now."""
+    """(Re)compute the order's time limits from its creation, never from now, in the
+    working day of the team that owns it (the center's day when none does)."""
+    calendar = _team_calendar(session, order, calendar)
     due = due_times(
         created_at=order.created_at,
         order_type=order.type,
