@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core.db import make_sessionmaker
 from kefu.core.redact import redact
-from kefu.knowledge import segment
+from kefu.knowledge import segment, term_stats
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
 from kefu.workorders.enums import OrderStatus, OrderType
@@ -149,6 +149,9 @@ def generate_library(engine: Engine, *, seed: int, topic_articles: int, cases: i
             ]
             session.execute(insert(Article), batch)
             written += len(batch)
+    with engine.begin() as connection:  # statistics, or the planners pick the wrong index
+        connection.exec_driver_sql("ANALYZE kb_articles")
+    term_stats.forget()
     return written
 
 

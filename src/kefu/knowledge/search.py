@@ -2,7 +2,8 @@
 
 Queries are cut into words (see ``segment``) and any word may match; results are ranked
 by BM25 on SQLite (FTS5) and ``ts_rank`` on PostgreSQL, so an article holding more of
-the words, in its title above all, comes first.
+the words, in its title above all, comes first. In a large library, words found in most
+articles are left out of the match when rarer ones are there (see ``plan``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Any
 from sqlalchemy import BindParameter, Row, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from kefu.knowledge import segment
+from kefu.knowledge import segment, term_stats
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import FTS_TABLE, VECTOR_COLUMN, Article
 from kefu.workorders.models import Category
 
 SNIPPET_CHARS = 90
+COMMON_SHARE = 0.2  # a word in more than this share of the articles ranks nothing
+MIN_CORPUS_FOR_PLANNING = 1000
 
 
 @dataclass(frozen=True)
@@ -66,23 +69,56 @@ def _where(filters: Filters, params: dict[str, object]) -> str:
     return " AND ".join(clauses)
 
 
-def _matches(
-    session: Session, terms: list[str], filters: Filters, limit: int, offset: int
-) -> Ranked:
+@dataclass(frozen=True)
+class Match:
+    """The words to match and whether any (or) or all (and) must be there."""
+
+    words: list[str]
+    every: bool = False
+
+
+def plan(session: Session, terms: list[str]) -> list[Match]:
+    """The matches to try in turn: any of the rarer words; when every word is common, all
+    of them, then any of the two rarest. Small libraries simply match any word."""
+    if terms_stats_off(session):
+        return [Match(terms)]
+    corpus = term_stats.corpus_size(session)
+    counts = {t: term_stats.document_frequency(session, t) for t in terms}
+    known_rare = [t for t in terms if 0 < counts[t] <= corpus * COMMON_SHARE]
+    # A word counted as absent stays beside the others: an article written since may hold it.
+    unseen = [t for t in terms if counts[t] == 0]
+    if known_rare:
+        return [Match(known_rare + unseen)]
+    common = [t for t in terms if counts[t]]
+    if not common:
+        return [Match(terms)]
+    rarest = sorted(common, key=lambda t: counts[t])[:2]
+    return [Match(common, every=True), Match(rarest + unseen)]
+
+
+def terms_stats_off(session: Session) -> bool:
+    """Below a thousand articles every query is fast: no planning needed."""
+    return term_stats.corpus_size(session) < MIN_CORPUS_FOR_PLANNING
+
+
+def _matches(session: Session, match: Match, filters: Filters, limit: int, offset: int) -> Ranked:
     params: dict[str, object] = {"limit": limit, "offset": offset}
     where = _where(filters, params)
+    terms = match.words
     if session.get_bind().dialect.name == "postgresql":
         # The terms are plain words (\w+), so quoting them makes a safe tsquery.
-        params["query"] = " | ".join(f"'{t}'" for t in terms)
+        params["query"] = (" & " if match.every else " | ").join(f"'{t}'" for t in terms)
         source = (
             f"FROM kb_articles a, to_tsquery('simple', :query) q "
             f"WHERE a.{VECTOR_COLUMN} @@ q AND {where}"
         )
         score = f"ts_rank(a.{VECTOR_COLUMN}, q)"
     else:
-        params["query"] = " OR ".join(f'"{t}"' for t in terms)
+        params["query"] = (" AND " if match.every else " OR ").join(f'"{t}"' for t in terms)
+        # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN the
+        # planner may walk the articles and run the match once per article (seconds).
         source = (
-            f"FROM {FTS_TABLE} f JOIN kb_articles a ON a.id = f.rowid "
+            f"FROM {FTS_TABLE} f CROSS JOIN kb_articles a ON a.id = f.rowid "
             f"WHERE {FTS_TABLE} MATCH :query AND {where}"
         )
         # bm25() is lower for better matches; negated so higher is better on both.
@@ -120,10 +156,14 @@ def search(
 ) -> Found:
     """Articles matching any word of the query, best first; the newest when it is empty."""
     terms = segment.query_terms(query)
-    if terms:
-        rows, total = _matches(session, terms, filters, limit, offset)
-    else:
+    rows: Sequence[Row[Any]] = []
+    total = 0
+    if not terms:
         rows, total = _browse(session, filters, limit, offset)
+    for match in plan(session, terms) if terms else []:
+        rows, total = _matches(session, match, filters, limit, offset)
+        if total:
+            break
     ids = [row.id for row in rows]
     by_id = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
     hits = [Hit(by_id[row.id], float(row.score)) for row in rows if row.id in by_id]

@@ -10,7 +10,7 @@ from kefu.core.rbac import Principal
 from kefu.core.redact import redact
 from kefu.customers.models import Customer
 from kefu.errors import Conflict, NotFound
-from kefu.knowledge import segment
+from kefu.knowledge import segment, term_stats
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
 from kefu.knowledge.schemas import ArticleCreate, ArticleUpdate, CaseCreate
@@ -32,6 +32,7 @@ def _check_category(session: Session, category_id: int | None) -> None:
 
 def _index(article: Article) -> None:
     article.search_tokens = segment.index_tokens(article.title, article.tags, article.body)
+    term_stats.forget()  # this process plans with fresh counts; others within minutes
 
 
 def create_article(session: Session, *, data: ArticleCreate, by: Principal) -> Article:
