@@ -20,6 +20,7 @@ from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
 from kefu.customers.view import register_work_items
+from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
@@ -58,6 +59,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
+    segment.warm_up_in_background()
     for router in (
         org_router,
         customers_router,

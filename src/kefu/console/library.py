@@ -139,7 +139,7 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
         query = query.where(OrgUnit.path.startswith(principal.scope_path))
     rows = [
         {"incident": i, "unit": u, "orders": incidents.linked_count(session, i.id)}
-        for i, u in session.execute(query).tuples()
+        for i, u in session.execute(query)
     ]
     return render(request, "incidents/list.html", principal, view=view, rows=rows)
 

@@ -30,7 +30,7 @@ class CalendarDay(TimestampMixin, VersionedMixin, Base):
 
 def overrides(session: Session) -> dict[date, bool]:
     """Every recorded day and whether it is worked."""
-    rows = session.execute(select(CalendarDay.day, CalendarDay.workday)).tuples()
+    rows = session.execute(select(CalendarDay.day, CalendarDay.workday))
     return {day: workday for day, workday in rows}
 
 

@@ -78,9 +78,7 @@ def _guides(session: Session) -> Iterator[dict[str, object]]:
         }
 
 
-def _topic_articles(
-    rng: random.Random, count: int, leaf_ids: list[int]
-) -> Iterator[dict[str, object]]:
+def _topic_articles(rng: random.Random, count: int) -> Iterator[dict[str, object]]:
     for n in range(count):
         topic = rng.choice(TOPICS)
         aspect, lead = rng.choice(ASPECTS)
@@ -90,7 +88,7 @@ def _topic_articles(
             "title": f"{topic}{aspect}",
             "body": f"{topic}：{body}",
             "tags": topic,
-            "category_id": rng.choice(leaf_ids) if rng.random() < 0.6 else None,
+            "category_id": None,  # topics cut across the complaint categories
         }
 
 
@@ -136,10 +134,9 @@ def generate_library(engine: Engine, *, seed: int, topic_articles: int, cases: i
     now = datetime.now(UTC)
     written = 0
     with factory() as session, session.begin():
-        leaf_ids = [c.id for c in session.scalars(select(Category).where(Category.level == 3))]
         rows = [
             *_guides(session),
-            *_topic_articles(rng, topic_articles, leaf_ids or [0]),
+            *_topic_articles(rng, topic_articles),
             *_cases(session, cases),
         ]
         for start in range(0, len(rows), 500):

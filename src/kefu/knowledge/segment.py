@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from functools import lru_cache
 
 import jieba
 
@@ -124,21 +123,34 @@ MAX_QUERY_TERMS = 16
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+_built: list[jieba.Tokenizer] = []  # the one tokenizer, once built
+
+
 def _tokenizer() -> jieba.Tokenizer:
     # One tokenizer of kefu's own (not jieba's global one), built once: about a second.
+    # The lock keeps a second caller waiting instead of building a second dictionary.
+    if _built:
+        return _built[0]
     with _lock:
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        for word in TELECOM_WORDS:
-            tokenizer.add_word(word, freq=20000)
-        return tokenizer
+        if not _built:
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in TELECOM_WORDS:
+                tokenizer.add_word(word, freq=20000)
+            _built.append(tokenizer)
+    return _built[0]
 
 
 def warm_up() -> None:
     """Load the dictionary now rather than on the first search."""
     _tokenizer()
+
+
+def warm_up_in_background() -> None:
+    """Load the dictionary beside the server's start, so the first agent to search does
+    not wait the second it takes."""
+    threading.Thread(target=warm_up, name="jieba-warm-up", daemon=True).start()
 
 
 def words(text: str) -> list[str]:
