@@ -137,7 +137,15 @@ def _generate(engine: Engine, options: object) -> object:
     )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("subscribers", total=options.subscribers)
-        return generate(engine, options, lambda _stage, n: progress.advance(task, n))
+
+        def report(stage: str, count: int) -> None:
+            # The bar counts subscribers; later stages report their totals once.
+            if stage == "subscribers":
+                progress.advance(task, count)
+            else:
+                progress.console.print(f"✓ {count:,} {stage}")
+
+        return generate(engine, options, report)
 
 
 @app.command()
