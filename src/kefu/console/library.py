@@ -137,10 +137,9 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
     )
     if not principal.has(Right.SCOPE_ALL):
         query = query.where(OrgUnit.path.startswith(principal.scope_path))
-    rows = [
-        {"incident": i, "unit": u, "orders": incidents.linked_count(session, i.id)}
-        for i, u in session.execute(query)
-    ]
+    found = session.execute(query).all()
+    counts = incidents.linked_counts(session, [i.id for i, _ in found])
+    rows = [{"incident": i, "unit": u, "orders": counts[i.id]} for i, u in found]
     return render(request, "incidents/list.html", principal, view=view, rows=rows)
 
 

@@ -28,9 +28,7 @@ from kefu.knowledge.schemas import (
 )
 from kefu.knowledge.views import article_read, category_brief
 from kefu.org.deps import require
-from kefu.org.models import OrgUnit
-from kefu.workorders.deps import sees_order
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.deps import visible_order
 from kefu.workorders.templates import fill_template
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
@@ -49,16 +47,6 @@ def _load(session: Session, article_id: int, principal: Principal) -> Article:
     if article is None or not _visible(principal, article):
         raise NotFound("article_not_found")
     return article
-
-
-def _order(session: Session, order_id: int, principal: Principal) -> WorkOrder:
-    order = session.get(WorkOrder, order_id)
-    unit = session.get(OrgUnit, order.org_unit_id) if order else None
-    if order is None or unit is None:
-        raise NotFound("order_not_found", field="order_id")
-    if not sees_order(principal, order, unit):
-        raise Forbidden("order_out_of_scope", field="order_id")
-    return order
 
 
 @router.get("/knowledge", response_model=SearchPage)
@@ -134,7 +122,7 @@ def promote_case(
     """Make a draft case from a closed order, with names, numbers and addresses removed."""
 
     def create() -> ArticleRead:
-        order = _order(session, data.order_id, principal)
+        order = visible_order(session, data.order_id, principal, field="order_id")
         article = service.promote_case(session, data=data, order=order, by=principal)
         return article_read(session, article)
 
@@ -193,6 +181,6 @@ def fill_article(
 ) -> FilledText:
     """The article's text with an order's values in its placeholders, ready for a reply."""
     article = _load(session, article_id, principal)
-    order = _order(session, order_id, principal)
+    order = visible_order(session, order_id, principal, field="order_id")
     timezone = request.app.state.settings.timezone
     return FilledText(text=fill_template(article.body, order=order, timezone=timezone))

@@ -80,9 +80,9 @@ class Match:
 def plan(session: Session, terms: list[str]) -> list[Match]:
     """The matches to try in turn: any of the rarer words; when every word is common, all
     of them, then any of the two rarest. Small libraries simply match any word."""
-    if terms_stats_off(session):
-        return [Match(terms)]
     corpus = term_stats.corpus_size(session)
+    if corpus < MIN_CORPUS_FOR_PLANNING:  # every query is fast there
+        return [Match(terms)]
     counts = {t: term_stats.document_frequency(session, t) for t in terms}
     known_rare = [t for t in terms if 0 < counts[t] <= corpus * COMMON_SHARE]
     # A word counted as absent stays beside the others: an article written since may hold it.
@@ -94,11 +94,6 @@ def plan(session: Session, terms: list[str]) -> list[Match]:
         return [Match(terms)]
     rarest = sorted(common, key=lambda t: counts[t])[:2]
     return [Match(common, every=True), Match(rarest + unseen)]
-
-
-def terms_stats_off(session: Session) -> bool:
-    """Below a thousand articles every query is fast: no planning needed."""
-    return term_stats.corpus_size(session) < MIN_CORPUS_FOR_PLANNING
 
 
 def _matches(session: Session, match: Match, filters: Filters, limit: int, offset: int) -> Ranked:

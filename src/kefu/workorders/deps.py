@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.orm import Session
 
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
@@ -28,15 +29,22 @@ def sees_order(principal: Principal, order: WorkOrder, unit: OrgUnit) -> bool:
     )
 
 
-def load_order(order_id: PathId, principal: CanReadOrders, session: DbSession) -> WorkOrder:
-    """The order in the path (404 unknown, 403 out of scope)."""
+def visible_order(
+    session: Session, order_id: int, principal: Principal, field: str | None = None
+) -> WorkOrder:
+    """The order if the caller may see it (404 unknown, 403 out of scope)."""
     order = session.get(WorkOrder, order_id)
     if order is None:
-        raise NotFound("order_not_found")
+        raise NotFound("order_not_found", field=field)
     unit = session.get(OrgUnit, order.org_unit_id)
     if unit is None or not sees_order(principal, order, unit):
-        raise Forbidden("order_out_of_scope")
+        raise Forbidden("order_out_of_scope", field=field)
     return order
+
+
+def load_order(order_id: PathId, principal: CanReadOrders, session: DbSession) -> WorkOrder:
+    """The order in the path (404 unknown, 403 out of scope)."""
+    return visible_order(session, order_id, principal)
 
 
 def current_order(order: Annotated[WorkOrder, Depends(load_order)], version: IfMatch) -> WorkOrder:

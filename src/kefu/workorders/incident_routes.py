@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.core.pagination import Paging
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/api/v1", tags=["incidents"])
 CanManage = Annotated[Principal, Depends(require(Right.INCIDENT_MANAGE))]
 
 
-def _read(session: Session, incident: Incident) -> IncidentRead:
+def _read(session: Session, incident: Incident, orders: int) -> IncidentRead:
     unit = session.get(OrgUnit, incident.org_unit_id)
     category = session.get(Category, incident.category_id)
     assert unit is not None and category is not None
@@ -45,7 +45,7 @@ def _read(session: Session, incident: Incident) -> IncidentRead:
         title=incident.title,
         org_unit=UnitBrief(id=unit.id, name=unit.name),
         category=UnitBrief(id=category.id, name=category.name),
-        orders=incidents.linked_count(session, incident.id),
+        orders=orders,
         first_order_at=incident.first_order_at,
         confirmed_at=incident.confirmed_at,
         resolved_at=incident.resolved_at,
@@ -89,7 +89,9 @@ def _detail(
     masked = not principal.has(Right.PII_VIEW)
     rows = session.execute(query.limit(500)).all()
     return IncidentDetail(
-        **_read(session, incident).model_dump(),
+        **_read(
+            session, incident, incidents.linked_counts(session, [incident.id])[incident.id]
+        ).model_dump(),
         order_list=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
     )
 
@@ -107,12 +109,16 @@ def list_incidents(
         query = query.where(OrgUnit.path.startswith(principal.scope_path))
     if status:
         query = query.where(Incident.status.in_(status))
-    total = len(session.scalars(query.with_only_columns(Incident.id)).all())
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     found = session.scalars(
         query.order_by(Incident.id.desc()).offset(params.offset).limit(params.size)
-    )
+    ).all()
+    counts = incidents.linked_counts(session, [i.id for i in found])
     return IncidentPage(
-        items=[_read(session, i) for i in found], total=total, page=params.page, size=params.size
+        items=[_read(session, i, counts[i.id]) for i in found],
+        total=total,
+        page=params.page,
+        size=params.size,
     )
 
 

@@ -188,10 +188,16 @@ def resolve(session: Session, *, incident: Incident, reply: str, by: Principal) 
     return len(orders)
 
 
-def linked_count(session: Session, incident_id: int) -> int:
-    """How many orders the incident holds."""
-    query = select(func.count()).select_from(WorkOrder).where(WorkOrder.incident_id == incident_id)
-    return session.scalar(query) or 0
+def linked_counts(session: Session, incident_ids: list[int]) -> dict[int, int]:
+    """How many orders each incident holds, in one query."""
+    query = (
+        select(WorkOrder.incident_id, func.count())
+        .where(WorkOrder.incident_id.in_(incident_ids))
+        .group_by(WorkOrder.incident_id)
+    )
+    counts: dict[int, int] = {i: 0 for i in incident_ids}
+    counts.update({int(i): int(n) for i, n in session.execute(query) if i is not None})
+    return counts
 
 
 def _audit(session: Session, incident: Incident, action: str, by: Principal, why: str) -> None:

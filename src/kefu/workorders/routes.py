@@ -222,6 +222,22 @@ def start_order(
     return _answer(session, order, principal, response)
 
 
+def _send(
+    order: WorkOrder,
+    data: DispatchRequest,
+    principal: Principal,
+    session: DbSession,
+    request: Request,
+    response: Response,
+    action: Action,
+) -> OrderDetail:
+    calendar = _calendar(request, session)
+    lifecycle.dispatch(
+        session, order=order, request=data, by=principal, action=action, calendar=calendar
+    )
+    return _answer(session, order, principal, response)
+
+
 @router.post("/work-orders/{order_id}/dispatch", response_model=OrderDetail)
 def dispatch_order(
     order: CurrentOrder,
@@ -232,15 +248,7 @@ def dispatch_order(
     response: Response,
 ) -> OrderDetail:
     """Dispatch to a team or unit, optionally a person in it."""
-    lifecycle.dispatch(
-        session,
-        order=order,
-        request=data,
-        by=principal,
-        action=Action.DISPATCH,
-        calendar=_calendar(request, session),
-    )
-    return _answer(session, order, principal, response)
+    return _send(order, data, principal, session, request, response, Action.DISPATCH)
 
 
 @router.post("/work-orders/{order_id}/transfer", response_model=OrderDetail)
@@ -253,15 +261,7 @@ def transfer_order(
     response: Response,
 ) -> OrderDetail:
     """Hand a dispatched order to another team, unit or person."""
-    lifecycle.dispatch(
-        session,
-        order=order,
-        request=data,
-        by=principal,
-        action=Action.TRANSFER,
-        calendar=_calendar(request, session),
-    )
-    return _answer(session, order, principal, response)
+    return _send(order, data, principal, session, request, response, Action.TRANSFER)
 
 
 @router.post("/work-orders/{order_id}/escalate", response_model=OrderDetail)
