@@ -1,0 +1,1 @@
+"""Contacts on every channel: one interaction per call, message or web request."""

@@ -1,0 +1,75 @@
+"""Interactions over HTTP: a customer's contacts, one contact, the agent's wrap-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from kefu.contact import repository, service
+from kefu.contact.models import Interaction
+from kefu.contact.schemas import InteractionPage, InteractionRead, WrapUp
+from kefu.contact.views import interaction_reads
+from kefu.core.pagination import Paging
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IfMatch, etag
+from kefu.customers import repository as customers
+from kefu.customers.deps import LoadedCustomer, ensure_in_scope
+from kefu.errors import Conflict, NotFound
+from kefu.org.deps import require
+
+router = APIRouter(prefix="/api/v1", tags=["interactions"])
+CanRead = Annotated[Principal, Depends(require(Right.INTERACTION_READ))]
+CanWrite = Annotated[Principal, Depends(require(Right.INTERACTION_WRITE))]
+
+
+def _load(session: DbSession, interaction_id: int, principal: Principal) -> Interaction:
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        raise NotFound("interaction_not_found")
+    if interaction.customer_id is not None:
+        found = customers.customer_with_unit(session, interaction.customer_id)
+        if found is not None:
+            ensure_in_scope(principal, found[1])
+    return interaction
+
+
+@router.get("/customers/{customer_id}/interactions", response_model=InteractionPage)
+def customer_interactions(
+    customer: LoadedCustomer, principal: CanRead, session: DbSession, params: Paging
+) -> InteractionPage:
+    """Every contact of a customer on any channel, newest first."""
+    rows, total = repository.for_customer(
+        session, customer[0].id, offset=params.offset, limit=params.size
+    )
+    items = interaction_reads(session, rows, masked=not principal.has(Right.PII_VIEW))
+    return InteractionPage(items=items, total=total, page=params.page, size=params.size)
+
+
+@router.get("/interactions/{interaction_id}", response_model=InteractionRead)
+def get_interaction(
+    interaction_id: PathId, principal: CanRead, session: DbSession, response: Response
+) -> InteractionRead:
+    """One contact; the ETag carries its version for If-Match."""
+    interaction = _load(session, interaction_id, principal)
+    response.headers["ETag"] = etag(interaction.version)
+    return interaction_reads(session, [interaction], masked=not principal.has(Right.PII_VIEW))[0]
+
+
+@router.post("/interactions/{interaction_id}/wrap-up", response_model=InteractionRead)
+def wrap_up(
+    interaction_id: PathId,
+    data: WrapUp,
+    principal: CanWrite,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> InteractionRead:
+    """The agent's closing code and note (If-Match); the contact ends."""
+    interaction = _load(session, interaction_id, principal)
+    if interaction.version != version:
+        raise Conflict("stale_version", current=interaction.version)
+    service.wrap_up(session, interaction=interaction, code=data.code, note=data.note, by=principal)
+    response.headers["ETag"] = etag(interaction.version)
+    return interaction_reads(session, [interaction], masked=not principal.has(Right.PII_VIEW))[0]

@@ -1,0 +1,1 @@
+"""ACD: queues, agent states, priority and skill routing, live queue figures."""
