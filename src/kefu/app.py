@@ -13,13 +13,16 @@ from kefu.config import Settings, get_settings
 from kefu.console.library import router as console_library_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
+from kefu.contact.routes import router as contact_router
+from kefu.contact.views import recent_for_360
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.errors_http import install_error_handlers
 from kefu.core.headers import SecurityHeaders
 from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
-from kefu.customers.view import register_work_items
+from kefu.customers.view import register_interactions, register_work_items
+from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
@@ -59,6 +62,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
+    register_interactions(recent_for_360)
     segment.warm_up_in_background()
     for router in (
         org_router,
@@ -67,6 +71,8 @@ def create_app(
         incidents_router,
         calendar_router,
         knowledge_router,
+        contact_router,
+        ivr_router,
         audit_router,
         console_router,
         console_orders_router,

@@ -60,15 +60,13 @@ def db_upgrade(database_url: DatabaseOption = None) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
-    """Migrate, then load shipped defaults (the category taxonomy) into empty tables."""
-    from kefu.core.db import make_sessionmaker, unit_of_work
-    from kefu.workorders.taxonomy import ensure_default_categories
+    """Migrate, then load shipped defaults (categories, queues, wrap-up codes, the hotline
+    IVR flow) into empty tables."""
+    from kefu.demo.defaults import load_defaults
 
     migrate.upgrade(engine)
-    with unit_of_work(make_sessionmaker(engine), write=True) as session:
-        added = ensure_default_categories(session)
-    if added:
-        console.print(f"[green]✓[/] {added} default work-order categories loaded")
+    for line in load_defaults(engine):
+        console.print(f"[green]✓[/] {line}")
 
 
 @app.command()

@@ -14,6 +14,8 @@ class KefuError(Exception):
 
     status_code: int = 400
     code: str = "bad_request"
+    # itemised problems shown under "details" (a flow's problems by line, for example)
+    details: list[dict[str, Any]] | None = None
 
     def __init__(
         self,

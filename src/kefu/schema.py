@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, MetaData
 
+from kefu.contact import models as contact_models  # noqa: F401
 from kefu.core import (  # noqa: F401  (registers tables)
     audit,
     calendar_days,
@@ -17,8 +18,10 @@ from kefu.core import (  # noqa: F401  (registers tables)
 )
 from kefu.core.base import Base
 from kefu.customers import models as customer_models  # noqa: F401
+from kefu.ivr import models as ivr_models  # noqa: F401
 from kefu.knowledge import models as knowledge_models
 from kefu.org import models as org_models  # noqa: F401
+from kefu.routing import models as routing_models  # noqa: F401
 from kefu.workorders import models as workorder_models  # noqa: F401
 
 metadata: MetaData = Base.metadata

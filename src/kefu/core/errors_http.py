@@ -49,12 +49,15 @@ def error_response(
     field: str | None = None,
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    details: list[dict[str, Any]] | None = None,
 ) -> JSONResponse:
-    """The JSON error body ``{"error": {"code", "message", "field"?}}``."""
+    """The JSON error body ``{"error": {"code", "message", "field"?, "details"?}}``."""
     language = request_language(request)
     body: dict[str, Any] = {"code": code, "message": error_message(language, code, params or {})}
     if field:
         body["field"] = field
+    if details:
+        body["details"] = details
     return JSONResponse(
         {"error": body}, status_code=status, headers=headers, media_type="application/json"
     )
@@ -74,6 +77,7 @@ async def _kefu_error(request: Request, exc: Exception) -> JSONResponse:
         field=exc.field,
         params={"field": exc.field, **exc.params},
         headers=exc.headers,
+        details=exc.details,
     )
 
 

@@ -116,6 +116,49 @@ ERROR_MESSAGES: dict[str, str] = {
     "consent_code_wrong": "The code is not right; {left} tries left.",
     "consent_code_expired": "The code has expired; send a new one.",
     "consent_locked": "Too many wrong codes; send a new one.",
+    "ivr_yaml": "Line {line}: this is not YAML kefu can read ({detail}).",
+    "ivr_missing_key": "Line {line}: node '{node}' needs '{key}'.",
+    "ivr_unknown_key": (
+        "Line {line}: node '{node}' has '{key}', which this kind of node does not take."
+    ),
+    "ivr_unknown_kind": "Line {line}: node '{node}' has an unknown kind '{kind}'.",
+    "ivr_unknown_target": (
+        "Line {line}: node '{node}' goes to '{target}', which is no node of this flow."
+    ),
+    "ivr_unreachable": "Line {line}: no call can reach node '{node}'.",
+    "ivr_no_exit": (
+        "Line {line}: from node '{node}' the call can never reach a transfer or a hang-up (a "
+        "loop with no exit)."
+    ),
+    "ivr_loop_without_input": (
+        "Line {line}: node '{node}' is on a loop that never waits for a key, so a call could "
+        "go round for ever."
+    ),
+    "ivr_bad_value": "Line {line}: node '{node}', '{key}' must be {detail}.",
+    "ivr_bad_condition": (
+        "Line {line}: node '{node}' has a condition '{test}' that kefu does not know or "
+        "cannot read."
+    ),
+    "ivr_unknown_action": (
+        "Line {line}: node '{node}' calls '{action}', which is no self-service action (known: "
+        "{known})."
+    ),
+    "ivr_start_missing": "Line {line}: 'start' must name a node of the flow (found: {start}).",
+    "ivr_flow_invalid": (
+        "The flow has {count} problem(s); the first is on line {line}. See details."
+    ),
+    "ivr_flow_not_found": "No such IVR flow.",
+    "ivr_version_not_found": "This flow has no such version.",
+    "ivr_already_published": "This version is already the one answering calls.",
+    "ivr_nothing_to_roll_back": "There is no earlier published version to go back to.",
+    "ivr_call_not_found": "No IVR call with this id.",
+    "ivr_call_ended": "This call has left the IVR.",
+    "ivr_step_mismatch": "This input answers another step; the call is at step {expected}.",
+    "interaction_not_found": "No such interaction.",
+    "interaction_not_answered": "The contact has not been answered yet.",
+    "unknown_wrap_up_code": "No active wrap-up code with this name.",
+    "timezone_required": "Give times with their time zone (for example +08:00).",
+    "invalid_period": "The period must start before it ends and be at most a year.",
     "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
     "consent_already_given": "The customer has already confirmed.",
 }
@@ -139,6 +182,7 @@ ENGLISH_LABELS = {
     "supervisor": "Supervisor",
     "admin": "Administrator",
     "auditor": "Auditor",
+    "integration": "Integration account",
     "normal": "Normal",
     "silver": "Silver",
     "gold": "Gold",

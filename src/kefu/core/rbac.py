@@ -21,6 +21,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    INTEGRATION = "integration"  # a PBX, SMS gateway or BOSS calling kefu with a token
 
 
 class Right(StrEnum):
@@ -45,16 +46,30 @@ class Right(StrEnum):
     INCIDENT_MANAGE = "incident.manage"  # confirm, dismiss and resolve emergencies
     KNOWLEDGE_READ = "knowledge.read"
     KNOWLEDGE_WRITE = "knowledge.write"  # articles, scripts, cases; drafts are theirs to see
+    INTERACTION_READ = "interaction.read"
+    INTERACTION_WRITE = "interaction.write"  # wrap up contacts, open orders from them
+    IVR_MANAGE = "ivr.manage"  # edit, publish and roll back flows; IVR figures
+    TELEPHONY = "telephony"  # the PBX's webhook and intake calls
 
 
 _R = Right
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.AGENT: frozenset(
-        {_R.CUSTOMER_READ, _R.CUSTOMER_UNMASK, _R.ORDER_READ, _R.KNOWLEDGE_READ, _R.ORDER_WRITE}
+        {
+            _R.INTERACTION_READ,
+            _R.INTERACTION_WRITE,
+            _R.CUSTOMER_READ,
+            _R.CUSTOMER_UNMASK,
+            _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.ORDER_WRITE,
+        }
     ),
     # Back office calls customers back to resolve complaints, so numbers are shown.
     Role.BACK_OFFICE: frozenset(
         {
+            _R.INTERACTION_READ,
+            _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_UNMASK,
             _R.PII_VIEW,
@@ -66,6 +81,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.TEAM_LEAD: frozenset(
         {
+            _R.INTERACTION_READ,
+            _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_UNMASK,
             _R.STAFF_READ,
@@ -78,10 +95,19 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     # Quality staff keep the library: they see which answers work.
     Role.QA: frozenset(
-        {_R.CUSTOMER_READ, _R.STAFF_READ, _R.ORDER_READ, _R.KNOWLEDGE_READ, _R.KNOWLEDGE_WRITE}
+        {
+            _R.INTERACTION_READ,
+            _R.CUSTOMER_READ,
+            _R.STAFF_READ,
+            _R.ORDER_READ,
+            _R.KNOWLEDGE_READ,
+            _R.KNOWLEDGE_WRITE,
+        }
     ),
     Role.ACCOUNT_MANAGER: frozenset(
         {
+            _R.INTERACTION_READ,
+            _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_WRITE,
             _R.CUSTOMER_UNMASK,
@@ -93,6 +119,9 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.IVR_MANAGE,
+            _R.INTERACTION_READ,
+            _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_WRITE,
             _R.CUSTOMER_UNMASK,
@@ -109,6 +138,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            _R.IVR_MANAGE,
+            _R.INTERACTION_READ,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_WRITE,
             _R.CUSTOMER_UNMASK,
@@ -126,6 +157,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     # Auditors read the audit trail and masked records; they never see personal data.
     Role.AUDITOR: frozenset(
         {
+            _R.INTERACTION_READ,
             _R.AUDIT_READ,
             _R.CUSTOMER_READ,
             _R.STAFF_READ,
@@ -135,6 +167,12 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
         }
     ),
 }
+
+
+ROLE_RIGHTS[Role.INTEGRATION] = frozenset(
+    # Telephony answers calls for any customer and opens their orders: scope is the center.
+    {_R.TELEPHONY, _R.SCOPE_ALL, _R.CUSTOMER_READ, _R.ORDER_WRITE, _R.INTERACTION_WRITE}
+)
 
 
 def rights_for(role: Role) -> frozenset[Right]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,21 @@ def register_work_items(source: WorkItemSource) -> None:
     """Add a source of open work items to every 360 view (idempotent)."""
     if source not in _work_item_sources:
         _work_item_sources.append(source)
+
+
+# The contact domain adds a customer's recent interactions the same way.
+InteractionSource = Callable[[Session, int, bool], list[dict[str, Any]]]
+_interaction_sources: list[InteractionSource] = []
+
+
+def register_interactions(source: InteractionSource) -> None:
+    """Add a source of recent interactions to every 360 view (idempotent)."""
+    if source not in _interaction_sources:
+        _interaction_sources.append(source)
+
+
+def _recent_interactions(session: Session, customer_id: int, masked: bool) -> list[dict[str, Any]]:
+    return [row for source in _interaction_sources for row in source(session, customer_id, masked)]
 
 
 def _open_work_items(session: Session, customer_id: int) -> list[WorkItemBrief]:
@@ -157,6 +173,6 @@ def build_view(
         enterprise=enterprise_brief,
         account_manager=staff_brief(own_manager or enterprise_manager, masked),
         open_work_items=_open_work_items(session, customer.id),
-        recent_interactions=[],
+        recent_interactions=_recent_interactions(session, customer.id, masked),
         flags=_flags(customer, numbers),
     )

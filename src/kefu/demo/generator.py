@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
+from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
 from kefu.core.db import make_sessionmaker
@@ -53,8 +54,10 @@ from kefu.demo.bulk import BulkWriter as _BulkWriter
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.orders import generate_orders
+from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
+from kefu.routing.defaults import ensure_default_queues
 from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
@@ -139,6 +142,9 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     fake.seed_instance(options.seed)
     cities = _org(session, options)
     ensure_default_categories(session)
+    ensure_default_queues(session)
+    ensure_default_wrap_up_codes(session)
+    ensure_default_flow(session)
     _skills(session)
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)

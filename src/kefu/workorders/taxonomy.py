@@ -294,6 +294,19 @@ DEFAULT_TREE: tuple[Node, ...] = (
                 "Real-name registration",
                 (_leaf("number.realname.wrong", "登记信息有误", "Wrong registration details", ""),),
             ),
+            Node(
+                "number.services",
+                "业务开通变更",
+                "Service changes",
+                (
+                    _leaf(
+                        "number.services.roaming",
+                        "开通国际漫游",
+                        "Open international roaming",
+                        "开通前须客户确认（短信验证码或录音同意）；核实欠费和信用额度。",
+                    ),
+                ),
+            ),
         ),
     ),
     Node(

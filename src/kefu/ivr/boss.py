@@ -1,0 +1,96 @@
+"""The billing system (BOSS) as the IVR sees it, and an implementation on kefu's own data.
+
+An operator connects its real BOSS by writing another class with these four methods;
+kefu's own data stands in for it in the demo and wherever the BOSS has no API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.core.clock import local_today, month_key
+from kefu.customers import repository as customers
+from kefu.customers.models import MonthlySpend, Package
+from kefu.workorders.models import WorkOrder
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A number's balance and this month's charges so far, in fen."""
+
+    balance_fen: int
+    month_charges_fen: int
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """The package a number is on."""
+
+    name: str
+    name_en: str
+    monthly_fee_fen: int
+
+
+@dataclass(frozen=True)
+class OrderInfo:
+    """A work order's number and status, as a caller may hear it."""
+
+    number: str
+    status: str
+
+
+class Billing(Protocol):
+    """What self-service asks of the billing system, by E.164 number."""
+
+    def balance(self, msisdn: str) -> Balance | None:
+        """Balance and this month's charges; None when the number is no live subscriber."""
+        ...
+
+    def package(self, msisdn: str) -> PackageInfo | None:
+        """The current package; None when the number is no live subscriber."""
+        ...
+
+    def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
+        """The status of the caller's own work order (another number's order is None)."""
+        ...
+
+
+class KefuBilling:
+    """Billing answers from kefu's subscriber, spend and work-order tables."""
+
+    def __init__(self, session: Session, timezone: str) -> None:
+        self.session = session
+        self.timezone = timezone
+
+    def balance(self, msisdn: str) -> Balance | None:
+        """Balance and this month's charges; None when the number is no live subscriber."""
+        subscription = customers.live_subscription(self.session, msisdn)
+        if subscription is None:
+            return None
+        charges = self.session.scalar(
+            select(MonthlySpend.amount_fen).where(
+                MonthlySpend.subscription_id == subscription.id,
+                MonthlySpend.month == month_key(local_today(self.timezone)),
+            )
+        )
+        return Balance(subscription.balance_fen, charges or 0)
+
+    def package(self, msisdn: str) -> PackageInfo | None:
+        """The current package; None when the number is no live subscriber."""
+        subscription = customers.live_subscription(self.session, msisdn)
+        if subscription is None:
+            return None
+        package = self.session.get(Package, subscription.package_id)
+        assert package is not None
+        return PackageInfo(package.name, package.name_en, package.monthly_fee_fen)
+
+    def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
+        """The status of the caller's own work order (another number's order is None)."""
+        order = self.session.scalar(
+            select(WorkOrder).where(WorkOrder.number == number, WorkOrder.contact_phone == msisdn)
+        )
+        return OrderInfo(order.number, str(order.status)) if order else None
