@@ -70,6 +70,34 @@ def _upgrade(engine: Engine) -> None:
 
 
 @app.command()
+def agi(
+    account: Annotated[str, typer.Option(help="The integration account the IVR acts as.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="FastAGI port.")] = 4573,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Serve IVR flows to Asterisk over FastAGI (dialplan: AGI(agi://host:4573/ivr))."""
+    import asyncio
+
+    from kefu.core.db import make_sessionmaker
+    from kefu.ivr.agi import AgiServer, serve, setup_for_account
+
+    engine = _engine(database_url)
+    settings = get_settings()
+    settings.check_production_safety()
+    setup = setup_for_account(account, settings.secret_key, settings.timezone)
+    server = AgiServer(make_sessionmaker(engine), setup)
+
+    async def run() -> None:
+        listening = await serve(server, host, port)
+        console.print(f"[green]✓[/] FastAGI on {host}:{port}, acting as {account}")
+        async with listening:
+            await listening.serve_forever()
+
+    asyncio.run(run())
+
+
+@app.command()
 def worker(
     database_url: DatabaseOption = None,
     once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,

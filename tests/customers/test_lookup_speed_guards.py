@@ -45,5 +45,6 @@ def test_a_repeated_lookup_compiles_nothing_and_stays_a_few_queries(
         assert answer.status_code == 200
     compiled = [sql for sql, missed in statements if missed]
     assert compiled == [], f"compiled again on a repeated lookup: {compiled}"
-    # caller, subscriber, numbers, spend, open work orders: nothing per number or field
-    assert len(statements) <= 5, [sql[:60] for sql, _ in statements]
+    # caller, subscriber, numbers, spend, open work orders, recent contacts: nothing per
+    # number, field or contact
+    assert len(statements) <= 6, [sql[:60] for sql, _ in statements]
