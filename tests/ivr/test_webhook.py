@@ -15,7 +15,8 @@ from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
-from kefu.customers.enums import Tier
+from kefu.customers.enums import SubscriptionStatus, Tier
+from kefu.customers.models import Subscription
 from kefu.ivr.flows import default_source, ensure_default_flow
 from kefu.ivr.models import IvrSession, IvrVisit
 from kefu.routing.defaults import ensure_default_queues
@@ -240,3 +241,17 @@ def test_only_the_pbx_account_may_drive_calls(client, center) -> None:
         "/api/v1/ivr/calls", json={"call_id": "x-1", "caller": ""}, headers=center["supervisor"]
     )
     assert refused.status_code == 403
+
+
+@time_machine.travel(DAYTIME, tick=False)
+def test_a_cancelled_number_gets_no_former_customers_fast_path(client, center, db) -> None:
+    """Bug: the IVR took tier and customer from a cancelled subscription, so a number
+    given up by a 至尊 customer still reached the VIP menu."""
+    vip = center["vip"]
+    subscription = db.scalar(select(Subscription).where(Subscription.customer_id == vip.id))
+    subscription.status = SubscriptionStatus.CANCELLED
+    db.commit()
+    menu = start(client, center, "c-9", "13900139000")
+    assert menu["node"] == "main_menu"
+    contact = db.scalar(select(Interaction).where(Interaction.channel_ref == "call:c-9"))
+    assert contact.customer_id is None

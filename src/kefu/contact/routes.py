@@ -13,10 +13,10 @@ from kefu.contact.views import interaction_reads
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IfMatch, etag
+from kefu.core.web import DbSession, IfMatch, check_version, etag
 from kefu.customers import repository as customers
 from kefu.customers.deps import LoadedCustomer, ensure_in_scope
-from kefu.errors import Conflict, NotFound
+from kefu.errors import NotFound
 from kefu.org.deps import require
 
 router = APIRouter(prefix="/api/v1", tags=["interactions"])
@@ -68,8 +68,7 @@ def wrap_up(
 ) -> InteractionRead:
     """The agent's closing code and note (If-Match); the contact ends."""
     interaction = _load(session, interaction_id, principal)
-    if interaction.version != version:
-        raise Conflict("stale_version", current=interaction.version)
+    check_version(interaction.version, version)
     service.wrap_up(session, interaction=interaction, code=data.code, note=data.note, by=principal)
     response.headers["ETag"] = etag(interaction.version)
     return interaction_reads(session, [interaction], masked=not principal.has(Right.PII_VIEW))[0]

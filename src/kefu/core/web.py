@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from kefu.core.db import open_session
 from kefu.core.i18n import SUPPORTED_LANGUAGES, negotiate
 from kefu.core.security import LANGUAGE_COOKIE
-from kefu.errors import BadRequest, PreconditionRequired
+from kefu.errors import BadRequest, Conflict, PreconditionRequired
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -102,6 +102,12 @@ def if_match_version(request: Request) -> int:
 def optional_if_match_version(request: Request) -> int | None:
     """The If-Match version when sent (for PUT that may create as well as replace)."""
     return if_match_version(request) if "if-match" in request.headers else None
+
+
+def check_version(current: int, expected: int) -> None:
+    """409 when the record changed since the caller read it (If-Match gave ``expected``)."""
+    if current != expected:
+        raise Conflict("stale_version", current=current)
 
 
 def etag(version: int) -> str:

@@ -15,6 +15,7 @@ from kefu.core.web import (
     DbSession,
     IdempotencyKey,
     IfMatch,
+    check_version,
     etag,
     request_language,
     session_factory,
@@ -201,8 +202,7 @@ def update_customer(
 ) -> CustomerView:
     """Change a customer's record; a stale If-Match is a 409."""
     customer = loaded[0]
-    if customer.version != version:
-        raise Conflict("stale_version", current=customer.version)
+    check_version(customer.version, version)
     service.update_customer(session, customer=customer, data=data, by=principal)
     session.flush()
     response.headers["ETag"] = etag(customer.version)
@@ -402,8 +402,7 @@ def update_enterprise(
     response: Response,
 ) -> EnterpriseRead:
     """Change an enterprise; a stale If-Match is a 409."""
-    if loaded[0].version != version:
-        raise Conflict("stale_version", current=loaded[0].version)
+    check_version(loaded[0].version, version)
     enterprises.update_enterprise(session, enterprise=loaded[0], data=data, by=principal)
     session.flush()
     response.headers["ETag"] = etag(loaded[0].version)

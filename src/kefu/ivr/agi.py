@@ -16,11 +16,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.core.db import unit_of_work
+from kefu.errors import NotAuthenticated
 from kefu.ivr import service
 from kefu.ivr.service import CallSetup
+from kefu.org.deps import principal_for
+from kefu.org.models import Staff
 
 DEFAULT_PORT = 4573
 MENU_KEYS = "0123456789*#"
@@ -174,23 +178,12 @@ async def serve(server: AgiServer, host: str, port: int) -> asyncio.Server:
 def setup_for_account(username: str, secret: str, timezone: str) -> SetupFor:
     """Each step acts as the integration account ``username`` (checked on every step, so
     disabling the account stops the IVR at once)."""
-    from sqlalchemy import select
-
-    from kefu.core.calendar_days import center_calendar
-    from kefu.errors import NotAuthenticated
-    from kefu.org.deps import principal_for
-    from kefu.org.models import Staff
 
     def setup(session: Session) -> CallSetup:
         staff_id = session.scalar(select(Staff.id).where(Staff.username == username))
         principal = principal_for(session, staff_id, via="agi") if staff_id else None
         if principal is None:
             raise NotAuthenticated("account_disabled")
-        return CallSetup(
-            by=principal,
-            secret=secret,
-            calendar=center_calendar(session, timezone),
-            timezone=timezone,
-        )
+        return CallSetup.build(session, by=principal, secret=secret, timezone=timezone)
 
     return setup

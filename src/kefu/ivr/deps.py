@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kefu.core.calendar_days import center_calendar
 from kefu.core.i18n import error_message
 from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession, request_language
@@ -23,11 +22,8 @@ CanManageIvr = Annotated[Principal, Depends(require(Right.IVR_MANAGE))]
 def call_setup(request: Request, principal: CanTelephony, session: DbSession) -> CallSetup:
     """The acting account, secret and calendar a call step runs with."""
     settings = request.app.state.settings
-    return CallSetup(
-        by=principal,
-        secret=settings.secret_key,
-        calendar=center_calendar(session, settings.timezone),
-        timezone=settings.timezone,
+    return CallSetup.build(
+        session, by=principal, secret=settings.secret_key, timezone=settings.timezone
     )
 
 

@@ -92,7 +92,6 @@ def publish(session: Session, *, flow: IvrFlow, number: int, by: Principal | Non
     flow.published_number = number
     flow.name = checked.name or flow.name
     flow.numbers = " ".join(checked.numbers)
-    flow.updated_at = utcnow()  # bumps the flow's version for If-Match
     session.flush()
     _audit(session, by, "ivr.flow.publish", flow, number)
     return flow

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from kefu.core.base import utcnow
 from kefu.core.idempotency import run_once
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag, request_language
-from kefu.errors import Conflict, Unprocessable
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag, request_language
+from kefu.errors import Unprocessable
 from kefu.ivr import flows, service, stats
 from kefu.ivr.actions import ACTION_NAMES
 from kefu.ivr.deps import CanManageIvr, Setup, problem_messages, rejected
@@ -144,8 +144,7 @@ def save_version(
 
 def _checked_flow(session: DbSession, code: str, version: int) -> IvrFlow:
     flow = flows.flow_by_code(session, code)
-    if flow.version != version:
-        raise Conflict("stale_version", current=flow.version)
+    check_version(flow.version, version)
     return flow
 
 

@@ -10,6 +10,7 @@ call twice.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -23,10 +24,12 @@ from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar_days import center_calendar
 from kefu.core.clock import local_now
 from kefu.core.phone import normalize_phone
 from kefu.core.rbac import Principal
 from kefu.customers import repository as customers
+from kefu.customers.enums import SubscriptionStatus
 from kefu.errors import Conflict, KefuError, NotFound
 from kefu.ivr.actions import ACTION_NAMES, KefuActions
 from kefu.ivr.boss import Billing, KefuBilling
@@ -53,6 +56,11 @@ class CallSetup:
     secret: str
     calendar: BusinessCalendar
     timezone: str
+
+    @classmethod
+    def build(cls, session: Session, *, by: Principal, secret: str, timezone: str) -> CallSetup:
+        """A step's setup with the center's calendar (corrections included)."""
+        return cls(by, secret, center_calendar(session, timezone), timezone)
 
 
 class _CenterClock:
@@ -94,7 +102,7 @@ def published_flow(session: Session, *, code: str | None, dialled: str) -> IvrFl
 def _caller_state(session: Session, caller: str) -> CallState:
     state = CallState(caller=caller)
     found = customers.subscriber_by_msisdn(session, caller) if caller else None
-    if found is not None:
+    if found is not None and found[0].status != SubscriptionStatus.CANCELLED:
         subscription, customer, _unit = found
         state.customer_id = customer.id
         state.tier = str(customer.tier)
@@ -159,7 +167,7 @@ def start_call(
 
 
 def _run(
-    go: Any,
+    go: Callable[[Engine], Step],
     session: Session,
     version: IvrFlowVersion,
     setup: CallSetup,
@@ -167,8 +175,7 @@ def _run(
     state: CallState,
 ) -> Step:
     try:
-        result: Step = go(_engine(session, version, setup, call_id))
-        return result
+        return go(_engine(session, version, setup, call_id))
     except FlowStuck:
         return Step(Instruction(action="hangup", node=state.node, outcome=CallOutcome.HUNG_UP), [])
 

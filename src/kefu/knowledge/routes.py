@@ -12,8 +12,8 @@ from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
-from kefu.errors import Conflict, Forbidden, MethodNotAllowed, NotFound
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.errors import Forbidden, MethodNotAllowed, NotFound
 from kefu.knowledge import search, service
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
@@ -158,8 +158,7 @@ def update_article(
 ) -> ArticleRead:
     """Edit, publish or archive an article (If-Match required)."""
     article = _load(session, article_id, principal)
-    if article.version != version:
-        raise Conflict("stale_version", current=article.version)
+    check_version(article.version, version)
     service.update_article(session, article=article, data=data, by=principal)
     response.headers["ETag"] = etag(article.version)
     return article_read(session, article)

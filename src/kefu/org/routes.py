@@ -12,7 +12,7 @@ from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Role
 from kefu.core.security import SESSION_COOKIE, SessionSigner
 from kefu.core.types import PathId, RefId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, client_ip, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, client_ip, etag
 from kefu.errors import Conflict, Forbidden, MethodNotAllowed, NotFound
 from kefu.org import auth, repository, service
 from kefu.org.deps import (
@@ -221,8 +221,7 @@ def set_team_hours(
     unit = repository.org_unit(session, team.org_unit_id)
     if unit is None or not principal.sees_org_path(unit.path):
         raise Forbidden("org_unit_out_of_scope", org_unit=unit.name if unit else "")
-    if team.version != version:
-        raise Conflict("stale_version", current=team.version)
+    check_version(team.version, version)
     return TeamRead.model_validate(
         service.set_team_hours(session, team=team, data=data, by=principal)
     )
@@ -330,8 +329,7 @@ def update_staff(
 ) -> StaffRead:
     """Change a staff member; a stale If-Match is a 409."""
     staff = _load_staff(session, staff_id, principal)
-    if staff.version != version:
-        raise Conflict("stale_version", current=staff.version)
+    check_version(staff.version, version)
     service.update_staff(session, staff=staff, data=data, by=principal)
     session.flush()
     response.headers["ETag"] = etag(staff.version)

@@ -13,8 +13,8 @@ from kefu.core import audit
 from kefu.core.calendar_days import CalendarDay
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import ShortText
-from kefu.core.web import DbSession, IfMatchOptional
-from kefu.errors import Conflict, PreconditionRequired, Unprocessable
+from kefu.core.web import DbSession, IfMatchOptional, check_version
+from kefu.errors import PreconditionRequired, Unprocessable
 from kefu.org.deps import require
 from kefu.workorders.deps import CanReadOrders
 
@@ -76,8 +76,8 @@ def record_day(
     row = session.get(CalendarDay, day)
     if row is not None and version is None:
         raise PreconditionRequired(field="If-Match")
-    if row is not None and version != row.version:
-        raise Conflict("stale_version", current=row.version)
+    if row is not None and version is not None:
+        check_version(row.version, version)
     if row is None:
         row = CalendarDay(day=day, workday=data.workday, note=data.note)
         session.add(row)

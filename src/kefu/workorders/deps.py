@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IfMatch
-from kefu.errors import Conflict, Forbidden, NotFound
+from kefu.core.web import DbSession, IfMatch, check_version
+from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders.models import WorkOrder
@@ -49,8 +49,7 @@ def load_order(order_id: PathId, principal: CanReadOrders, session: DbSession) -
 
 def current_order(order: Annotated[WorkOrder, Depends(load_order)], version: IfMatch) -> WorkOrder:
     """The order in the path, if the caller's If-Match names its current version."""
-    if order.version != version:
-        raise Conflict("stale_version", current=order.version)
+    check_version(order.version, version)
     return order
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IfMatch, etag
-from kefu.errors import Conflict, Forbidden, NotFound
+from kefu.core.web import DbSession, IfMatch, check_version, etag
+from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders import incidents, repository
@@ -67,8 +67,7 @@ def _load(session: Session, incident_id: int, principal: Principal) -> Incident:
 
 def _current(session: Session, incident_id: int, principal: Principal, version: int) -> Incident:
     incident = _load(session, incident_id, principal)
-    if incident.version != version:
-        raise Conflict("stale_version", current=incident.version)
+    check_version(incident.version, version)
     return incident
 
 

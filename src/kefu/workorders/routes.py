@@ -13,8 +13,8 @@ from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, etag
-from kefu.errors import Conflict, MethodNotAllowed, NotFound
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.errors import MethodNotAllowed, NotFound
 from kefu.workorders import categories, consent, incidents, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
     CanDispatch,
@@ -466,8 +466,7 @@ def update_category(
     category = repository.category(session, category_id)
     if category is None:
         raise NotFound("category_not_found")
-    if category.version != version:
-        raise Conflict("stale_version", current=category.version)
+    check_version(category.version, version)
     categories.update_category(session, category=category, data=data, by=principal)
     return _node(session, category.id)
 
