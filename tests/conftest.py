@@ -116,7 +116,10 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture(name="settings")
 def app_settings() -> Settings:
     """Settings for tests: demo secret allowed, small limits for quick checks."""
-    return Settings(demo_mode=True, database_url="sqlite://", login_max_failures=5)
+    # the ACD clock is off: tests share one connection and tick the ACD themselves
+    return Settings(
+        demo_mode=True, database_url="sqlite://", login_max_failures=5, acd_tick_seconds=0
+    )
 
 
 @pytest.fixture

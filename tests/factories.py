@@ -19,6 +19,8 @@ from kefu.knowledge.models import Article
 from kefu.org import auth
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Staff, Team
+from kefu.routing import acd
+from kefu.routing.enums import AgentState
 from kefu.workorders.models import Category
 
 _counter = itertools.count(1)
@@ -77,6 +79,16 @@ def make_staff(session: Session, unit: OrgUnit, role: Role = Role.AGENT, **value
     )
     session.add(staff)
     session.flush()
+    return staff
+
+
+def make_ready_agent(
+    session: Session, unit: OrgUnit, role: Role = Role.AGENT, **values: object
+) -> Staff:
+    """A staff member signed in to the ACD and ready for calls (no skills: the queues
+    that need none)."""
+    staff = make_staff(session, unit, role, **values)
+    acd.set_state(session, staff_id=staff.id, state=AgentState.READY)
     return staff
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
@@ -27,10 +30,31 @@ from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
+from kefu.routing.live import run_clock
+from kefu.routing.routes import router as acd_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.views import open_items_for_customer
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The ACD clock runs beside the server in every process (rows locked with SKIP
+    LOCKED, so several processes ticking never take the same work)."""
+    settings: Settings = app.state.settings
+    clock = None
+    if settings.acd_tick_seconds > 0:
+        clock = asyncio.create_task(
+            run_clock(
+                app.state.session_factory,
+                interval=settings.acd_tick_seconds,
+                ring_seconds=settings.acd_ring_seconds,
+            )
+        )
+    yield
+    if clock is not None:
+        clock.cancel()
 
 
 def create_app(
@@ -50,6 +74,7 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -73,6 +98,7 @@ def create_app(
         knowledge_router,
         contact_router,
         ivr_router,
+        acd_router,
         audit_router,
         console_router,
         console_orders_router,

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     smtp_sender: str = "kefu@localhost"
     sms_gateway: str = "file:var/sms.jsonl"  # or an http(s) URL
     worker_interval_seconds: float = 2.0
+    # ACD: an offered call rings this long before it goes to the next agent; the clock
+    # that takes back rung-out offers and releases dedicated windows runs in every server
+    # process at this interval (0 turns it off, for tests that drive it themselves).
+    acd_ring_seconds: int = 20
+    acd_tick_seconds: float = 1.0
     sql_echo: bool = False
 
     def check_production_safety(self) -> None:

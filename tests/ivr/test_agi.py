@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from factories import make_customer, make_org, make_staff
+from factories import make_customer, make_org, make_ready_agent, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.rbac import Role
 from kefu.ivr.agi import AgiServer, serve, setup_for_account
@@ -61,6 +61,7 @@ def agi_server(db: Session, session_factory: sessionmaker[Session]):
     org = make_org(db)
     make_staff(db, org.province, Role.INTEGRATION, username="pbx")
     make_customer(db, org.city, "+8613800138000")
+    make_ready_agent(db, org.city)  # the expected wait is short: no call-back offer
     db.commit()
     # one step at a time: the test's sessions share one connection
     setup = setup_for_account("pbx", "test-secret", "Asia/Shanghai")

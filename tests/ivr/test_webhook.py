@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, make_customer, make_org, make_ready_agent, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
@@ -20,6 +20,7 @@ from kefu.customers.models import Subscription
 from kefu.ivr.flows import default_source, ensure_default_flow
 from kefu.ivr.models import IvrSession, IvrVisit
 from kefu.routing.defaults import ensure_default_queues
+from kefu.routing.models import Agent
 from kefu.workorders.models import Consent, WorkOrder
 from kefu.workorders.taxonomy import ensure_default_categories
 
@@ -36,8 +37,9 @@ def center(db: Session) -> dict:
     supervisor = bearer(db, make_staff(db, org.province, Role.SUPERVISOR))
     normal = make_customer(db, org.city, "+8613800138000")
     vip = make_customer(db, org.city, "+8613900139000", tier=Tier.SUPREME)
+    agent = make_ready_agent(db, org.city)  # the expected wait is short: no call-back offer
     db.commit()
-    return {"pbx": pbx, "supervisor": supervisor, "normal": normal, "vip": vip}
+    return {"pbx": pbx, "supervisor": supervisor, "normal": normal, "vip": vip, "agent": agent}
 
 
 def start(client, center: dict, call_id: str, caller: str) -> dict:
@@ -93,12 +95,18 @@ def test_a_supreme_customer_gets_the_fast_path_and_waits_with_priority(client, c
     transfer = press(client, center, vip_menu, "0")
     assert transfer["action"] == "transfer" and transfer["queue"] == "vip"
     contact = db.scalar(select(Interaction).where(Interaction.channel_ref == "call:c-2"))
-    assert contact.channel == "voice" and contact.status == "queued"
+    assert contact.channel == "voice" and contact.status == "ringing"  # offered at once
+    assert contact.agent_id == center["agent"].id
     assert contact.priority == 4 + 2  # supreme tier plus the flow's fast-path step
+    route = client.get("/api/v1/ivr/calls/c-2/route", headers=center["pbx"]).json()
+    assert route["status"] == "ringing" and route["agent_id"] == center["agent"].id
     ended = client.post("/api/v1/ivr/calls/c-2/end", headers=center["pbx"]).json()
     assert ended["outcome"] == "transferred" and ended["interaction_status"] == "ended"
     db.refresh(contact)
-    assert contact.end_reason == "abandoned"  # hung up in the queue before an agent came
+    assert contact.end_reason == "abandoned"  # hung up while ringing, before an answer
+    agent = db.get(Agent, center["agent"].id)
+    db.refresh(agent)
+    assert agent.state == "ready" and agent.interaction_id is None  # free for the next call
 
 
 @time_machine.travel(DAYTIME, tick=False)

@@ -22,6 +22,7 @@ class Interaction(IdMixin, TimestampMixin, VersionedMixin, Base):
         UniqueConstraint("channel_ref", name="uq_contact_interactions_channel_ref"),
         Index("ix_contact_interactions_customer_offered", "customer_id", "offered_at"),
         Index("ix_contact_interactions_queue_status", "queue_id", "status"),
+        Index("ix_contact_interactions_queue_queued", "queue_id", "queued_at"),  # live figures
     )
 
     channel: Mapped[ContactChannel] = mapped_column(String(8))
@@ -40,6 +41,7 @@ class Interaction(IdMixin, TimestampMixin, VersionedMixin, Base):
     queued_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    wrapped_up_at: Mapped[datetime | None]  # the agent's notes done: handle time ends here
     wrap_up_code: Mapped[str | None] = mapped_column(String(32))
     wrap_up_note: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(String(300), default="")  # e-mail subject, SMS keyword

@@ -3,6 +3,8 @@ queue, answer and wrap-up, link the work orders it opened."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,6 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
-from kefu.routing.models import Queue
 
 WAITING = frozenset({InteractionStatus.IVR, InteractionStatus.QUEUED, InteractionStatus.RINGING})
 
@@ -53,14 +54,15 @@ def open_interaction(
     return interaction
 
 
-def enqueue(session: Session, interaction: Interaction, *, queue_code: str, priority: int) -> None:
+def enqueue(
+    session: Session, interaction: Interaction, *, queue_id: int, priority: int, now: datetime
+) -> None:
     """The call leaves self-service for an agent queue: from now on it is a voice contact."""
-    queue = session.scalar(select(Queue).where(Queue.code == queue_code))
     interaction.channel = ContactChannel.VOICE
     interaction.status = InteractionStatus.QUEUED
-    interaction.queue_id = queue.id if queue else None
+    interaction.queue_id = queue_id
     interaction.priority = priority
-    interaction.queued_at = utcnow()
+    interaction.queued_at = now
 
 
 def finish(session: Session, interaction: Interaction, reason: EndReason) -> None:
@@ -90,6 +92,7 @@ def wrap_up(
         raise Conflict("interaction_not_answered")
     interaction.wrap_up_code = code
     interaction.wrap_up_note = note
+    interaction.wrapped_up_at = utcnow()
     if interaction.status != InteractionStatus.ENDED:
         finish(session, interaction, EndReason.COMPLETED)
     audit.record(

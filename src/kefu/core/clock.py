@@ -18,6 +18,12 @@ def local_now(timezone: str = DEFAULT_TIMEZONE) -> datetime:
     return datetime.now(ZoneInfo(timezone))
 
 
+def local_midnight_utc(timezone: str, now: datetime) -> datetime:
+    """The UTC instant today began where the center works."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
 def month_key(day: date) -> int:
     """The yyyymm key of a date's month."""
     return day.year * 100 + day.month

@@ -126,6 +126,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "Line {line}: node '{node}' goes to '{target}', which is no node of this flow."
     ),
     "ivr_unreachable": "Line {line}: no call can reach node '{node}'.",
+    "ivr_unknown_queue": (
+        "Line {line}: node '{node}' names queue '{queue}', which is no open queue."
+    ),
     "ivr_no_exit": (
         "Line {line}: from node '{node}' the call can never reach a transfer or a hang-up (a "
         "loop with no exit)."
@@ -157,6 +160,17 @@ ERROR_MESSAGES: dict[str, str] = {
     "interaction_not_found": "No such interaction.",
     "interaction_not_answered": "The contact has not been answered yet.",
     "unknown_wrap_up_code": "No active wrap-up code with this name.",
+    "agent_state_not_allowed": "An agent cannot go from {state} to {to}.",
+    "agent_state_not_settable": "An agent may only choose ready, break or offline.",
+    "unknown_break_reason": "No active break reason with this code.",
+    "agent_on_call": (
+        "Finish the call first: answer or decline an offered call, hang up a call in talk."
+    ),
+    "wrap_up_pending": "Save the wrap-up of the last call first.",
+    "agent_has_no_call": "You have no call in this state now.",
+    "agent_call_changed": "Your call changed in the meantime; look again and retry.",
+    "queue_not_found": "There is no open queue with this code.",
+    "caller_not_a_customer": "The caller is not a known customer.",
     "timezone_required": "Give times with their time zone (for example +08:00).",
     "invalid_period": "The period must start before it ends and be at most a year.",
     "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",

@@ -50,12 +50,15 @@ class Right(StrEnum):
     INTERACTION_WRITE = "interaction.write"  # wrap up contacts, open orders from them
     IVR_MANAGE = "ivr.manage"  # edit, publish and roll back flows; IVR figures
     TELEPHONY = "telephony"  # the PBX's webhook and intake calls
+    CALLS_TAKE = "calls.take"  # sign in to the ACD and take calls
+    QUEUES_MONITOR = "queues.monitor"  # the wallboard: live queues and agents
 
 
 _R = Right
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.AGENT: frozenset(
         {
+            _R.CALLS_TAKE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -81,6 +84,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.TEAM_LEAD: frozenset(
         {
+            _R.CALLS_TAKE,
+            _R.QUEUES_MONITOR,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -96,6 +101,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     # Quality staff keep the library: they see which answers work.
     Role.QA: frozenset(
         {
+            _R.QUEUES_MONITOR,
             _R.INTERACTION_READ,
             _R.CUSTOMER_READ,
             _R.STAFF_READ,
@@ -106,6 +112,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ACCOUNT_MANAGER: frozenset(
         {
+            _R.CALLS_TAKE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -119,6 +126,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.CALLS_TAKE,
+            _R.QUEUES_MONITOR,
             _R.IVR_MANAGE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
@@ -138,6 +147,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            _R.QUEUES_MONITOR,
             _R.IVR_MANAGE,
             _R.INTERACTION_READ,
             _R.CUSTOMER_READ,

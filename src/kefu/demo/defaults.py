@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.ivr.flows import ensure_default_flow
-from kefu.routing.defaults import ensure_default_queues
+from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
 from kefu.workorders.taxonomy import ensure_default_categories
 
 
@@ -19,6 +19,8 @@ def load_defaults(engine: Engine) -> list[str]:
             done.append(f"{added} default work-order categories loaded")
         if added := ensure_default_queues(session):
             done.append(f"{added} default queues loaded")
+        if added := ensure_default_break_reasons(session):
+            done.append(f"{added} default break reasons loaded")
         if added := ensure_default_wrap_up_codes(session):
             done.append(f"{added} default wrap-up codes loaded")
         if ensure_default_flow(session):

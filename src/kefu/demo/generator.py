@@ -57,7 +57,7 @@ from kefu.demo.orders import generate_orders
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
-from kefu.routing.defaults import ensure_default_queues
+from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
 from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
@@ -142,10 +142,11 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     fake.seed_instance(options.seed)
     cities = _org(session, options)
     ensure_default_categories(session)
+    _skills(session)  # before the queues, which name the skills they need
     ensure_default_queues(session)
+    ensure_default_break_reasons(session)
     ensure_default_wrap_up_codes(session)
     ensure_default_flow(session)
-    _skills(session)
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)
     agents = _channel_agents(session, rng, fake, cities)

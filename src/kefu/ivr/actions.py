@@ -24,6 +24,8 @@ from kefu.core.rbac import Principal
 from kefu.ivr.boss import Billing
 from kefu.ivr.engine import ActionResult, CallState
 from kefu.notify.tasks import text_customer
+from kefu.routing.models import Queue
+from kefu.routing.stats import expected_wait
 from kefu.workorders import service as orders
 from kefu.workorders.enums import Channel, ConsentMethod, OrderType
 from kefu.workorders.models import Category, Consent
@@ -49,7 +51,7 @@ SERVICES = {
     ),
 }
 ACTION_NAMES = frozenset(
-    {"balance", "package", "order_status", "send_code", "verify_code", "open_service"}
+    {"balance", "package", "order_status", "send_code", "verify_code", "open_service", "queue_wait"}
 )
 
 
@@ -111,6 +113,19 @@ class KefuActions:
             return ActionResult(ok=False)
         status = gettext(state.language, f"order_status.{found.status}")
         return ActionResult(ok=True, values={"order_number": found.number, "order_status": status})
+
+    def _queue_wait(self, args: dict[str, str], state: CallState) -> ActionResult:
+        """ok while the expected wait of the queue stays under its callback threshold;
+        fail (offer a callback) past it. Sets ``wait_minutes`` for the prompt."""
+        code = args.get("queue", "")
+        wait = expected_wait(self.session, queue_code=code, now=utcnow())
+        threshold = self.session.scalar(
+            select(Queue.callback_after_seconds).where(Queue.code == code)
+        )
+        if wait is None or threshold is None:
+            return ActionResult(ok=True)  # no such queue: let the transfer report it
+        minutes = "99" if wait == float("inf") else str(max(1, round(wait / 60)))
+        return ActionResult(ok=wait <= threshold, values={"wait_minutes": minutes})
 
     def _digest(self, code: str) -> str:
         message = f"ivr:{self.call_id}:{code}".encode()

@@ -18,10 +18,28 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound
 from kefu.ivr.actions import ACTION_NAMES
 from kefu.ivr.enums import VersionStatus
-from kefu.ivr.flow import parse
+from kefu.ivr.flow import FlowInvalid, parse
+from kefu.ivr.graph import Problem
 from kefu.ivr.models import IvrFlow, IvrFlowVersion
+from kefu.ivr.nodes import Flow
+from kefu.routing.models import Queue
 
 DEFAULT_FLOW = "hotline"
+
+
+def checked_against_center(session: Session, source: str) -> Flow:
+    """Parse and check a flow, and check that every queue it names exists and is open."""
+    checked = parse(source, actions=ACTION_NAMES)
+    known = set(session.scalars(select(Queue.code).where(Queue.active)))
+    problems = [
+        Problem(node.line, "ivr_unknown_queue", {"node": node.id, "queue": named})
+        for node in checked.nodes.values()
+        for named in (node.queue, node.args.get("queue", ""))
+        if named and named not in known
+    ]
+    if problems:
+        raise FlowInvalid(problems)
+    return checked
 
 
 def flow_by_code(session: Session, code: str) -> IvrFlow:
@@ -55,7 +73,7 @@ def save_draft(
 ) -> IvrFlowVersion:
     """Check the YAML (``FlowInvalid`` lists every problem by line) and keep it as a draft;
     a new code makes a new flow."""
-    checked = parse(source, actions=ACTION_NAMES)
+    checked = checked_against_center(session, source)
     flow = session.scalar(select(IvrFlow).where(IvrFlow.code == code))
     if flow is None:
         flow = IvrFlow(code=code, name=checked.name or code, numbers=" ".join(checked.numbers))
@@ -83,7 +101,8 @@ def publish(session: Session, *, flow: IvrFlow, number: int, by: Principal | Non
     chosen = version(session, flow, number)
     if chosen.status == VersionStatus.PUBLISHED:
         raise Conflict("ivr_already_published")
-    checked = parse(chosen.source, actions=ACTION_NAMES)  # still valid with today's actions
+    # still valid with today's actions and queues
+    checked = checked_against_center(session, chosen.source)
     if flow.published_number is not None:
         version(session, flow, flow.published_number).status = VersionStatus.RETIRED
     chosen.status = VersionStatus.PUBLISHED

@@ -16,7 +16,7 @@ from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, eta
 from kefu.errors import Unprocessable
 from kefu.ivr import flows, service, stats
 from kefu.ivr.actions import ACTION_NAMES
-from kefu.ivr.deps import CanManageIvr, Setup, problem_messages, rejected
+from kefu.ivr.deps import CanManageIvr, CanTelephony, Setup, problem_messages, rejected
 from kefu.ivr.flow import FlowInvalid, parse
 from kefu.ivr.graph import flow_graph
 from kefu.ivr.models import IvrFlow
@@ -35,6 +35,7 @@ from kefu.ivr.schemas import (
     VersionRead,
     VersionSource,
 )
+from kefu.routing.schemas import CallRoute
 
 router = APIRouter(prefix="/api/v1/ivr", tags=["ivr"])
 CallPath = Annotated[CallId, Path()]
@@ -64,6 +65,12 @@ def call_input(
         session, call_id=call_id, step=data.step, digits=data.digits, setup=setup
     )
     return CallInstruction.model_validate(answer)
+
+
+@router.get("/calls/{call_id}/route", response_model=CallRoute)
+def call_route(call_id: CallPath, principal: CanTelephony, session: DbSession) -> CallRoute:
+    """Where the call stands after a transfer: the agent whose extension to ring."""
+    return CallRoute.model_validate(service.call_route(session, call_id=call_id))
 
 
 @router.post("/calls/{call_id}/end", response_model=CallEnded)

@@ -38,6 +38,8 @@ from kefu.ivr.enums import CallOutcome, VersionStatus
 from kefu.ivr.flow import parse
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
 from kefu.ivr.nodes import Flow
+from kefu.org.models import Staff
+from kefu.routing import acd
 from kefu.routing.priority import call_priority
 
 END_REASONS = {
@@ -269,7 +271,9 @@ def _apply(
         record.transfer_queue = instruction.queue
         record.transfer_reason = instruction.reason
         priority = call_priority(state.tier, instruction.priority)
-        contacts.enqueue(session, interaction, queue_code=instruction.queue, priority=priority)
+        acd.enqueue(
+            session, interaction=interaction, queue_code=instruction.queue, priority=priority
+        )
     else:
         contacts.finish(session, interaction, END_REASONS[instruction.outcome])
 
@@ -283,11 +287,32 @@ def end_call(session: Session, *, call_id: str) -> dict[str, Any]:
         record.outcome = CallOutcome.ABANDONED
         record.ended_at = utcnow()
         _close_visit(session, json.loads(record.state).get("open_visit"), "hangup")
-    contacts.caller_hung_up(session, interaction)
+    acd.call_ended(session, interaction=interaction)
     session.flush()
     return {
         "call_id": call_id,
         "outcome": str(record.outcome),
         "interaction_id": interaction.id,
         "interaction_status": str(interaction.status),
+    }
+
+
+def call_route(session: Session, *, call_id: str) -> dict[str, Any]:
+    """Where a call stands after the IVR: queued, ringing an agent, talking, ended."""
+    record = session.scalar(select(IvrSession).where(IvrSession.call_id == call_id))
+    if record is None:
+        raise NotFound("ivr_call_not_found", field="call_id")
+    interaction = session.get(Interaction, record.interaction_id)
+    assert interaction is not None
+    username = (
+        session.scalar(select(Staff.username).where(Staff.id == interaction.agent_id))
+        if interaction.agent_id
+        else None
+    )
+    return {
+        "call_id": call_id,
+        "interaction_id": interaction.id,
+        "status": str(interaction.status),
+        "agent_id": interaction.agent_id,
+        "agent_username": username,
     }

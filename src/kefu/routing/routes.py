@@ -1,0 +1,193 @@
+"""The ACD over HTTP: an agent's state and call (with a live stream for the panel), the
+wallboard's figures (with a live stream), and where a call stands for the PBX."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from kefu.contact import service as contacts
+from kefu.contact.models import Interaction
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.clock import local_midnight_utc
+from kefu.core.rbac import Principal
+from kefu.core.web import DbSession
+from kefu.customers import repository as customers
+from kefu.customers.schemas import CustomerView
+from kefu.customers.view import build_view
+from kefu.errors import NotFound
+from kefu.routing import acd, live, stats
+from kefu.routing.deps import CanMonitor, CanTakeCalls
+from kefu.routing.models import Agent, BreakReason
+from kefu.routing.schemas import (
+    AgentRead,
+    AgentRow,
+    AgentWrapUp,
+    BreakReasonRead,
+    LiveFigures,
+    StateChange,
+)
+from kefu.routing.views import agent_read, agent_rows
+
+router = APIRouter(prefix="/api/v1/acd", tags=["acd"])
+
+
+def _ring_seconds(request: Request) -> int:
+    return int(request.app.state.settings.acd_ring_seconds)
+
+
+def _me(session: DbSession, principal: Principal, agent: Agent | None = None) -> AgentRead:
+    agent = agent or session.get(Agent, principal.staff_id)
+    return agent_read(session, agent, staff_id=principal.staff_id, viewer=principal)
+
+
+@router.get("/me", response_model=AgentRead)
+def my_state(principal: CanTakeCalls, session: DbSession) -> AgentRead:
+    """The agent's own state and the call they hold."""
+    return _me(session, principal)
+
+
+@router.post("/me/state", response_model=AgentRead)
+def change_state(
+    data: StateChange, principal: CanTakeCalls, session: DbSession, request: Request
+) -> AgentRead:
+    """Sign in (ready), take a break with a reason code, or sign out; a ready agent is
+    offered the next waiting call at once."""
+    agent = acd.set_state(
+        session,
+        staff_id=principal.staff_id,
+        state=data.state,
+        reason=data.reason,
+        ring_seconds=_ring_seconds(request),
+    )
+    audit.record(
+        session,
+        actor=principal,
+        action="agent.state",
+        entity_type="agent",
+        entity_id=principal.staff_id,
+        details={"state": str(data.state), "reason": data.reason},
+    )
+    return _me(session, principal, agent)
+
+
+@router.post("/me/answer", response_model=AgentRead)
+def answer_call(principal: CanTakeCalls, session: DbSession) -> AgentRead:
+    """Pick up the offered call."""
+    acd.answer(session, staff_id=principal.staff_id)
+    return _me(session, principal)
+
+
+@router.post("/me/decline", response_model=AgentRead)
+def decline_call(principal: CanTakeCalls, session: DbSession, request: Request) -> AgentRead:
+    """Refuse the offered call: it goes to the next agent, the agent on a "missed" break."""
+    acd.decline(session, staff_id=principal.staff_id, ring_seconds=_ring_seconds(request))
+    return _me(session, principal)
+
+
+@router.post("/me/hang-up", response_model=AgentRead)
+def hang_up_call(principal: CanTakeCalls, session: DbSession) -> AgentRead:
+    """End the talk; wrap-up starts."""
+    acd.hang_up(session, staff_id=principal.staff_id)
+    return _me(session, principal)
+
+
+@router.post("/me/wrap-up", response_model=AgentRead)
+def wrap_up_call(
+    data: AgentWrapUp, principal: CanTakeCalls, session: DbSession, request: Request
+) -> AgentRead:
+    """Save the call's wrap-up code and note, then go ready (or on a break)."""
+    interaction = _held_interaction(session, principal)
+    contacts.wrap_up(session, interaction=interaction, code=data.code, note=data.note, by=principal)
+    agent = acd.wrapped_up(
+        session,
+        staff_id=principal.staff_id,
+        interaction=interaction,
+        then=data.then,
+        reason=data.reason,
+    )
+    return _me(session, principal, agent)
+
+
+@router.get("/me/caller", response_model=CustomerView)
+def my_caller(principal: CanTakeCalls, session: DbSession, request: Request) -> CustomerView:
+    """The 360 of the customer on the agent's call. The call is what grants the view: a
+    hotline agent serves callers from every branch."""
+    interaction = _held_interaction(session, principal)
+    found = (
+        customers.customer_with_unit(session, interaction.customer_id)
+        if interaction.customer_id
+        else None
+    )
+    if found is None:
+        raise NotFound("caller_not_a_customer")
+    return build_view(
+        session,
+        customer=found[0],
+        unit=found[1],
+        viewer=principal,
+        matched_msisdn=interaction.address or None,
+        timezone=request.app.state.settings.timezone,
+    )
+
+
+def _held_interaction(session: DbSession, principal: Principal) -> Interaction:
+    agent = session.get(Agent, principal.staff_id)
+    interaction = (
+        session.get(Interaction, agent.interaction_id)
+        if agent is not None and agent.interaction_id is not None
+        else None
+    )
+    if interaction is None:
+        raise NotFound("agent_has_no_call")
+    return interaction
+
+
+EventLimit = Annotated[int | None, Query(ge=1, le=10_000, description="end after N events")]
+
+
+@router.get("/me/stream")
+async def my_stream(
+    principal: CanTakeCalls, request: Request, events: EventLimit = None
+) -> StreamingResponse:
+    """Server-sent events: the agent's state and call each time they change (an offered
+    call shows within a poll of a quarter second)."""
+    return live.stream(request, live.AgentWatch(principal), limit=events)
+
+
+@router.get("/break-reasons", response_model=list[BreakReasonRead])
+def break_reasons(principal: CanTakeCalls, session: DbSession) -> list[BreakReasonRead]:
+    """The reason codes an agent picks for a break."""
+    rows = session.scalars(select(BreakReason).where(BreakReason.active).order_by(BreakReason.id))
+    return [BreakReasonRead(code=r.code, name=r.name, name_en=r.name_en) for r in rows]
+
+
+@router.get("/queues", response_model=LiveFigures)
+def queue_figures(principal: CanMonitor, session: DbSession, request: Request) -> LiveFigures:
+    """Every queue's live figures since local midnight, and agents by state."""
+    now = utcnow()
+    since = local_midnight_utc(request.app.state.settings.timezone, now)
+    return LiveFigures(
+        at=now,
+        queues=stats.live_figures(session, since=since, now=now),
+        agents=stats.agents_by_state(session),
+    )
+
+
+@router.get("/agents", response_model=list[AgentRow])
+def signed_in_agents(principal: CanMonitor, session: DbSession) -> list[AgentRow]:
+    """Every signed-in agent, their state, reason and queues."""
+    return agent_rows(session)
+
+
+@router.get("/stream")
+async def wallboard_stream(
+    principal: CanMonitor, request: Request, events: EventLimit = None
+) -> StreamingResponse:
+    """Server-sent events: the wallboard's figures and agents every two seconds."""
+    watch = live.WallboardWatch(request.app.state.settings.timezone)
+    return live.stream(request, watch, limit=events)
