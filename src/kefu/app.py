@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
 from kefu.config import Settings, get_settings
+from kefu.console.calls import router as console_calls_router
 from kefu.console.library import router as console_library_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
@@ -103,6 +104,7 @@ def create_app(
         console_router,
         console_orders_router,
         console_library_router,
+        console_calls_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.contact.enums import ContactChannel, InteractionStatus
-from kefu.contact.models import Interaction
+from kefu.contact.models import Interaction, InteractionOrder
 from kefu.contact.service import open_interaction
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
@@ -22,12 +22,15 @@ from kefu.routing import acd
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
 from kefu.routing.enums import AgentState
 from kefu.routing.models import Agent, AgentEvent, Queue, QueueSkill, WaitingCall
+from kefu.workorders.models import Category
+from kefu.workorders.taxonomy import ensure_default_categories
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Guangzhou
 
 
 @pytest.fixture
 def center(db: Session) -> dict:
+    ensure_default_categories(db)
     ensure_default_queues(db)
     ensure_default_break_reasons(db)
     ensure_default_wrap_up_codes(db)
@@ -232,6 +235,17 @@ def test_an_agent_takes_a_call_from_ready_to_wrap_up_over_http(client, db, cente
         == 409
     )
     assert client.post("/api/v1/acd/me/answer", headers=headers).json()["state"] == "talking"
+    category = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    order = client.post(
+        "/api/v1/acd/me/orders",
+        json={"type": "complaint", "category_id": category.id, "subject": "不明扣费"},
+        headers={**headers, "Idempotency-Key": "call-order-1"},
+    )
+    assert order.status_code == 201, order.text  # the caller is another branch's customer
+    body = order.json()
+    assert body["customer_id"] == other_city.id and body["channel"] == "phone"
+    linked = db.scalar(select(InteractionOrder).where(InteractionOrder.interaction_id == call.id))
+    assert linked.order_id == body["id"]
     assert client.post("/api/v1/acd/me/hang-up", headers=headers).json()["state"] == "wrap_up"
     blocked = client.post("/api/v1/acd/me/state", json={"state": "ready"}, headers=headers)
     assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "wrap_up_pending"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kefu.console.render import login_redirect, optional_principal, render
+from kefu.console.render import render, signed_in
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
@@ -28,15 +28,6 @@ PAGE_SIZE = 20
 IncidentView = Literal["open", "resolved", "dismissed"]
 
 
-def _signed_in(request: Request, session: DbSession, right: Right) -> Principal | Response:
-    principal = optional_principal(request, session)
-    if principal is None:
-        return login_redirect(request)
-    if not principal.has(right):
-        return RedirectResponse("/customers", status_code=303)
-    return principal
-
-
 @router.get("/knowledge", response_class=HTMLResponse)
 def library(
     request: Request,
@@ -47,7 +38,7 @@ def library(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """Search the library; writers also see drafts and the archive."""
-    principal = _signed_in(request, session, Right.KNOWLEDGE_READ)
+    principal = signed_in(request, session, Right.KNOWLEDGE_READ)
     if isinstance(principal, Response):
         return principal
     if not principal.has(Right.KNOWLEDGE_WRITE):
@@ -87,7 +78,7 @@ def library(
 @router.get("/knowledge/new", response_class=HTMLResponse)
 def new_article(request: Request, session: DbSession) -> Response:
     """Write an article or a call script."""
-    principal = _signed_in(request, session, Right.KNOWLEDGE_WRITE)
+    principal = signed_in(request, session, Right.KNOWLEDGE_WRITE)
     if isinstance(principal, Response):
         return principal
     return render(request, "knowledge/view.html", principal, article=None, kinds=list(ArticleKind))
@@ -96,7 +87,7 @@ def new_article(request: Request, session: DbSession) -> Response:
 @router.get("/knowledge/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: PathId, request: Request, session: DbSession) -> Response:
     """One article; writers edit, publish or archive it here."""
-    principal = _signed_in(request, session, Right.KNOWLEDGE_READ)
+    principal = signed_in(request, session, Right.KNOWLEDGE_READ)
     if isinstance(principal, Response):
         return principal
     article = session.get(Article, article_id)
@@ -120,7 +111,7 @@ def _in_scope(principal: Principal, unit: OrgUnit | None) -> bool:
 @router.get("/incidents", response_class=HTMLResponse)
 def incident_list(request: Request, session: DbSession, view: IncidentView = "open") -> Response:
     """Proposed and confirmed incidents first; resolved and dismissed ones on their tabs."""
-    principal = _signed_in(request, session, Right.ORDER_READ)
+    principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     wanted = {
@@ -146,7 +137,7 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: PathId, request: Request, session: DbSession) -> Response:
     """One incident with its orders and the supervisor's decisions."""
-    principal = _signed_in(request, session, Right.ORDER_READ)
+    principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     incident = session.get(Incident, incident_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kefu.console.render import login_redirect, optional_principal, page_language, render
+from kefu.console.render import page_language, render, signed_in
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
@@ -29,7 +29,7 @@ Queue = Literal["mine", "team", "all", "repeat"]
 PAGE_SIZE = 50
 
 
-def _leaves(
+def category_leaves(
     nodes: list[CategoryNode], english: bool, trail: tuple[tuple[str, str], ...] = ()
 ) -> list[dict[str, object]]:
     """Every leaf category with its path in the viewer's language, searchable in both."""
@@ -37,7 +37,7 @@ def _leaves(
     for node in nodes:
         path = (*trail, (node.name, node.name_en or node.name))
         if node.children:
-            found += _leaves(node.children, english, path)
+            found += category_leaves(node.children, english, path)
             continue
         shown = [en if english else zh for zh, en in path]
         found.append(
@@ -51,15 +51,6 @@ def _leaves(
     return found
 
 
-def _signed_in(request: Request, session: DbSession) -> Principal | Response:
-    principal = optional_principal(request, session)
-    if principal is None:
-        return login_redirect(request)
-    if not principal.has(Right.ORDER_READ):
-        return RedirectResponse("/customers", status_code=303)
-    return principal
-
-
 @router.get("/orders", response_class=HTMLResponse)
 def order_queue(
     request: Request,
@@ -69,7 +60,7 @@ def order_queue(
     open_only: bool = True,
 ) -> Response:
     """My orders, my team's queue, everything in scope, or repeat complaints."""
-    principal = _signed_in(request, session)
+    principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     me = org_repo.staff_with_skills(session, principal.staff_id)
@@ -109,7 +100,7 @@ def new_order(
     customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """The intake form, opened from the customer 360 page or empty."""
-    principal = _signed_in(request, session)
+    principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     view = None
@@ -125,14 +116,14 @@ def new_order(
         types=list(OrderType),
         channels=list(Channel),
         triages=list(Triage),
-        leaves=_leaves(categories.tree(session), page_language(request, principal) == "en"),
+        leaves=category_leaves(categories.tree(session), page_language(request, principal) == "en"),
     )
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)
 def order_page(order_id: PathId, request: Request, session: DbSession) -> Response:
     """One order: details, time limit, timeline and the actions its state allows."""
-    principal = _signed_in(request, session)
+    principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     order = session.get(WorkOrder, order_id)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,17 @@ def login_redirect(request: Request) -> RedirectResponse:
     """Send the browser to sign in, coming back here afterwards."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+def signed_in(request: Request, session: Session, right: Right) -> Principal | Response:
+    """The signed-in staff member holding ``right``; otherwise where to send the browser
+    (the login page, or the customer search for a member without the right)."""
+    principal = optional_principal(request, session)
+    if principal is None:
+        return login_redirect(request)
+    if not principal.has(right):
+        return RedirectResponse("/customers", status_code=303)
+    return principal
 
 
 def fen(amount: int | None) -> str:

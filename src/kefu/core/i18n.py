@@ -188,6 +188,20 @@ def _zh_catalog() -> dict[str, str]:
 
 # Enumeration values are message ids too; English shows them with these labels.
 ENGLISH_LABELS = {
+    "agent_state.offline": "Offline",
+    "agent_state.ready": "Ready",
+    "agent_state.ringing": "Ringing",
+    "agent_state.talking": "Talking",
+    "agent_state.wrap_up": "Wrap-up",
+    "agent_state.break": "On a break",
+    "alert.no_agents": "Calls waiting, no agent signed in",
+    "alert.long_wait": "Long wait",
+    "alert.service_level_below_target": "Service level below 80%",
+    "contact_channel.voice": "Call",
+    "contact_channel.ivr": "IVR",
+    "contact_channel.sms": "SMS",
+    "contact_channel.email": "E-mail",
+    "contact_channel.web": "Web",
     "agent": "Agent",
     "back_office": "Back office",
     "team_lead": "Team lead",

@@ -62,6 +62,8 @@ DEMO_LOGINS = [
     ("backoffice", "后台 黄磊", Role.BACK_OFFICE, "city"),
     ("manager", "客户经理 周敏", Role.ACCOUNT_MANAGER, "city"),
     ("auditor", "审计员 吴刚", Role.AUDITOR, "province"),
+    # the telephony platform's account: `kefu users token pbx` gives the webhook's token
+    ("pbx", "电话平台接口", Role.INTEGRATION, "province"),
 ]
 DISTRICTS = {
     "GZ": ["天河区", "越秀区", "海珠区", "白云区", "番禺区"],

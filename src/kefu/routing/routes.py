@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
 
 from kefu.contact import service as contacts
@@ -14,8 +14,9 @@ from kefu.contact.models import Interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.clock import local_midnight_utc
+from kefu.core.idempotency import run_once
 from kefu.core.rbac import Principal
-from kefu.core.web import DbSession
+from kefu.core.web import DbSession, IdempotencyKey
 from kefu.customers import repository as customers
 from kefu.customers.schemas import CustomerView
 from kefu.customers.view import build_view
@@ -32,6 +33,12 @@ from kefu.routing.schemas import (
     StateChange,
 )
 from kefu.routing.views import agent_read, agent_rows
+from kefu.workorders import incidents
+from kefu.workorders import service as orders
+from kefu.workorders.deps import CanWorkOrders, incident_rule, order_calendar, repeat_rule
+from kefu.workorders.enums import Channel
+from kefu.workorders.schemas import OrderCreate, OrderDetail
+from kefu.workorders.views import order_detail
 
 router = APIRouter(prefix="/api/v1/acd", tags=["acd"])
 
@@ -111,6 +118,50 @@ def wrap_up_call(
         reason=data.reason,
     )
     return _me(session, principal, agent)
+
+
+@router.post("/me/orders", response_model=OrderDetail, status_code=201)
+def order_from_call(
+    data: OrderCreate,
+    principal: CanTakeCalls,
+    writer: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Open a work order for the caller on the agent's call; the order is linked to the
+    call, its channel is the phone and its customer the caller."""
+    interaction = _held_interaction(session, principal)
+    data = data.model_copy(
+        update={
+            "customer_id": interaction.customer_id,
+            "channel": Channel.PHONE,
+            "contact_phone": data.contact_phone or interaction.address or None,
+        }
+    )
+
+    def create() -> OrderDetail:
+        order = orders.create_order(
+            session,
+            data=data,
+            by=principal,
+            repeat=repeat_rule(request),
+            calendar=order_calendar(request, session),
+            caller_on_line=True,
+        )
+        incidents.watch(session, order, incident_rule(request))
+        contacts.link_order(session, interaction=interaction, order_id=order.id)
+        return order_detail(session, order, principal)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="order.create_from_call",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
 
 
 @router.get("/me/caller", response_model=CustomerView)

@@ -4,21 +4,46 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar_days import center_calendar
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IfMatch, check_version
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
+from kefu.workorders.incidents import IncidentRule
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.service import RepeatRule
 
 CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
 CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
 CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
+
+
+def repeat_rule(request: Request) -> RepeatRule:
+    """The center's repeat-complaint rule from the settings."""
+    settings = request.app.state.settings
+    return RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
+
+
+def incident_rule(request: Request) -> IncidentRule:
+    """The center's emergency rule from the settings."""
+    settings = request.app.state.settings
+    return IncidentRule(
+        settings.incident_threshold,
+        settings.incident_window_minutes,
+        settings.incident_category_level,
+    )
+
+
+def order_calendar(request: Request, session: DbSession) -> BusinessCalendar:
+    """The center's working calendar, corrections included."""
+    return center_calendar(session, request.app.state.settings.timezone)
 
 
 def sees_order(principal: Principal, order: WorkOrder, unit: OrgUnit) -> bool:

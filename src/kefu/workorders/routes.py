@@ -7,8 +7,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from kefu.core.calendar import BusinessCalendar
-from kefu.core.calendar_days import center_calendar
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -23,6 +21,9 @@ from kefu.workorders.deps import (
     CanWorkOrders,
     CurrentOrder,
     LoadedOrder,
+    incident_rule,
+    order_calendar,
+    repeat_rule,
 )
 from kefu.workorders.enums import Action, OrderStatus
 from kefu.workorders.models import WorkOrder
@@ -50,24 +51,6 @@ from kefu.workorders.views import list_item, order_detail
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
 
-def _repeat_rule(request: Request) -> service.RepeatRule:
-    settings = request.app.state.settings
-    return service.RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
-
-
-def _incident_rule(request: Request) -> incidents.IncidentRule:
-    settings = request.app.state.settings
-    return incidents.IncidentRule(
-        settings.incident_threshold,
-        settings.incident_window_minutes,
-        settings.incident_category_level,
-    )
-
-
-def _calendar(request: Request, session: DbSession) -> BusinessCalendar:
-    return center_calendar(session, request.app.state.settings.timezone)
-
-
 def _answer(
     session: DbSession, order: WorkOrder, principal: Principal, response: Response
 ) -> OrderDetail:
@@ -91,10 +74,10 @@ def create_order(
             session,
             data=data,
             by=principal,
-            repeat=_repeat_rule(request),
-            calendar=_calendar(request, session),
+            repeat=repeat_rule(request),
+            calendar=order_calendar(request, session),
         )
-        incidents.watch(session, order, _incident_rule(request))
+        incidents.watch(session, order, incident_rule(request))
         return order_detail(session, order, principal)
 
     status, body = run_once(
@@ -187,7 +170,7 @@ def triage_order(
         level=data.triage,
         reason=data.reason,
         by=principal,
-        calendar=_calendar(request, session),
+        calendar=order_calendar(request, session),
     )
     return _answer(session, order, principal, response)
 
@@ -231,7 +214,7 @@ def _send(
     response: Response,
     action: Action,
 ) -> OrderDetail:
-    calendar = _calendar(request, session)
+    calendar = order_calendar(request, session)
     lifecycle.dispatch(
         session, order=order, request=data, by=principal, action=action, calendar=calendar
     )
@@ -301,7 +284,11 @@ def resume_order(
 ) -> OrderDetail:
     """Work on after waiting on the customer; the limits move by the time waited."""
     lifecycle.resume(
-        session, order=order, note=data.note, by=principal, calendar=_calendar(request, session)
+        session,
+        order=order,
+        note=data.note,
+        by=principal,
+        calendar=order_calendar(request, session),
     )
     return _answer(session, order, principal, response)
 

@@ -92,14 +92,16 @@ def _owning_unit(
     return unit
 
 
-def _customer(session: Session, customer_id: int | None, by: Principal) -> Customer | None:
+def _customer(
+    session: Session, customer_id: int | None, by: Principal, *, in_scope_anyway: bool = False
+) -> Customer | None:
     if customer_id is None:
         return None
     customer = session.get(Customer, customer_id)
     unit = session.get(OrgUnit, customer.org_unit_id) if customer else None
     if customer is None or unit is None:
         raise NotFound("customer_not_found", field="customer_id")
-    if not by.sees_org_path(unit.path):
+    if not in_scope_anyway and not by.sees_org_path(unit.path):
         raise Forbidden("customer_out_of_scope", field="customer_id", org_unit=unit.name)
     return customer
 
@@ -155,10 +157,12 @@ def create_order(
     by: Principal,
     repeat: RepeatRule,
     calendar: BusinessCalendar,
+    caller_on_line: bool = False,
 ) -> WorkOrder:
-    """Register an order; a complaint is checked against the number's recent complaints."""
+    """Register an order; a complaint is checked against the number's recent complaints.
+    ``caller_on_line``: the agent is talking with this customer, whatever their branch."""
     category = _usable_category(session, data.category_id)
-    customer = _customer(session, data.customer_id, by)
+    customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
     unit = _owning_unit(session, data, customer, by)
     order = WorkOrder(
         number=next_number(session, local_today(calendar.zone)),
