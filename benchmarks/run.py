@@ -178,12 +178,16 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--http-seconds", type=float, default=20)
     parser.add_argument(
-        "--suites", default="customer360,workorders", help="customer360 and/or workorders"
+        "--suites",
+        default="customer360,workorders,access",
+        help="any of customer360, workorders, access",
     )
     args = parser.parse_args()
     suites = set(args.suites.split(","))
     if "workorders" in suites:
         _workorders(args)
+    if "access" in suites:
+        _access(args)
     if "customer360" not in suites:
         return
     RESULTS.mkdir(exist_ok=True)
@@ -199,6 +203,21 @@ def main() -> None:
         report[backend] = entry
     (RESULTS / "customer360.json").write_text(json.dumps(report, indent=2))
     _print(report)
+
+
+def _access(args: argparse.Namespace) -> None:
+    """ACD, webhook, FastAGI and simulator figures on a 20,000-subscriber center."""
+    from benchmarks import access
+
+    report: dict[str, Any] = {"machine_cores": os.cpu_count()}
+    report["simulator"] = access.simulated_calls_per_second()
+    for backend in args.backends.split(","):
+        url, _ = _database(backend, 20_000)
+        console.print(f"access on {backend}…")
+        report[backend] = access.run(url, min(args.http_seconds, 15))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "access.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    console.print_json(json.dumps(report))
 
 
 def _workorders(args: argparse.Namespace) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -209,6 +211,59 @@ def generate(
     for name, count in result.counts.items():  # type: ignore[attr-defined]
         table.add_row(name, f"{count:,}")
     console.print(table)
+
+
+@app.command()
+def simulate(
+    database_url: DatabaseOption = None,
+    day: Annotated[str, typer.Option(help="Local date to simulate, YYYY-MM-DD.")] = "",
+    scale: Annotated[float, typer.Option(min=0.01, max=100, help="Times the usual volume.")] = 1.0,
+    handle_seconds: Annotated[float, typer.Option(min=10, max=3600)] = 240.0,
+    patience_seconds: Annotated[float, typer.Option(min=5, max=3600)] = 180.0,
+    seed: Annotated[int, typer.Option()] = 7,
+    write: Annotated[bool, typer.Option(help="Write the calls as interactions.")] = True,
+) -> None:
+    """Simulate a day of calls through the published IVR flow and the routing rules,
+    staffed by Erlang C for 80% in 20 s; print the day's figures (and keep the calls)."""
+    from kefu.demo import simulator
+    from kefu.ivr.flows import DEFAULT_FLOW
+    from kefu.ivr.service import checked_flow, published_flow
+
+    engine = _engine(database_url)
+    _upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with unit_of_work(factory) as session:
+        flow = checked_flow(published_flow(session, code=DEFAULT_FLOW, dialled="").source)
+    arrivals = tuple(n * scale for n in simulator.WEEKDAY_SHAPE)
+    plan = simulator.DayPlan(
+        arrivals_per_half_hour=arrivals,
+        agents_per_half_hour=simulator.staffed_for(arrivals, handle_seconds=handle_seconds),
+        handle_seconds=handle_seconds,
+        patience_seconds=patience_seconds,
+        seed=seed,
+    )
+    local = date.fromisoformat(day) if day else date.today()
+    start = datetime.combine(local, datetime.min.time(), ZoneInfo(get_settings().timezone))
+    started = time.perf_counter()
+    result = simulator.simulate(plan, flow, start.astimezone(UTC))
+    elapsed = time.perf_counter() - started
+    written = 0
+    if write:
+        with unit_of_work(factory, write=True) as session:
+            written = simulator.record(session, result, start.astimezone(UTC))
+    table = Table("figure", "value", title=f"{local} simulated in {elapsed:.1f} s")
+    for name, value in (
+        ("calls", len(result.calls)),
+        ("calls per second (simulated)", f"{len(result.calls) / max(elapsed, 1e-9):,.0f}"),
+        ("IVR containment", f"{result.containment():.1%}"),
+        ("offered to agents", result.offered),
+        ("answered", result.answered),
+        ("abandoned", result.abandoned),
+        ("service level (20 s)", f"{result.service_level():.1%}"),
+        ("interactions written", written),
+    ):
+        table.add_row(name, str(value))
+    Console().print(table)
 
 
 def _has_customers(engine: Engine) -> bool:
