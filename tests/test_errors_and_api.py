@@ -65,6 +65,9 @@ def test_no_input_makes_a_server_error(client, db: Session) -> None:
     statuses: set[int] = set()
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.path.endswith("/stream"):
+            continue  # an event stream never ends on its own; tests/routing reads them
+
 
         @given(case=operation.as_strategy())
         @settings(
