@@ -68,7 +68,6 @@ def test_no_input_makes_a_server_error(client, db: Session) -> None:
         if operation.path.endswith("/stream"):
             continue  # an event stream never ends on its own; tests/routing reads them
 
-
         @given(case=operation.as_strategy())
         @settings(
             max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)

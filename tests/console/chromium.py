@@ -14,3 +14,12 @@ requires_chromium = [
         reason="no Chromium here: install Debian's chromium (.ci/run does) to run the browser test",
     ),
 ]
+
+
+def sign_in(page, base: str, username: str, password: str, then: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form and land on ``then``."""
+    page.goto(f"{base}/login?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"**{then}")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
-from chromium import CHROMIUM, requires_chromium
+from chromium import CHROMIUM, requires_chromium, sign_in
 
 from kefu.demo.reference import DEMO_PASSWORD
 
@@ -77,11 +77,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-        page.goto(f"{base}/login?next=/agent")
-        page.fill("input[name=username]", "agent")
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url("**/agent")
+        sign_in(page, base, "agent", DEMO_PASSWORD, "/agent")
         page.click('[data-set-state="ready"]')
         expect(page.locator("#agent-state")).to_have_text("就绪")
 
@@ -121,16 +117,16 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         assert len(call["order_ids"]) == 1
 
         board = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
-        board.goto(f"{base}/login?next=/wallboard")
-        board.fill("input[name=username]", "supervisor")
-        board.fill("input[name=password]", DEMO_PASSWORD)
-        board.click("#login-form button[type=submit]")
-        board.wait_for_url("**/wallboard")
+        sign_in(board, base, "supervisor", DEMO_PASSWORD, "/wallboard")
         board.click('[data-lang="en"]')
         general = board.locator('#wall-queues tr[data-queue="general"]')
         expect(general).to_contain_text("General service", timeout=5000)
         expect(general.locator("td").nth(4)).to_have_text("1")  # answered today
         expect(board.locator("#wall-agents")).to_contain_text("Ready")
         board.screenshot(path=str(tmp_path / "wallboard-en.png"), full_page=True)
+        page.click('[data-lang="en"]')
+        expect(page.locator("#agent-state")).to_have_text("Ready")
+        expect(page.locator('[data-set-state="break"]')).to_have_text("Take a break")
+        page.screenshot(path=str(tmp_path / "agent-en.png"), full_page=True)
         browser.close()
     assert pop_seconds < 3  # the pop is measured for the notes; here only a sanity bound

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, select
 from sqlalchemy.orm import Session
 
 from kefu.contact import service as contacts
@@ -406,6 +406,14 @@ def _next_call_for(session: Session, agent: Agent, now: datetime) -> WaitingCall
     return None
 
 
+def _open_to_anyone(now: datetime) -> ColumnElement[bool]:
+    """A waiting call no one was offered and no dedicated window holds any more."""
+    return and_(
+        WaitingCall.offered_to.is_(None),
+        WaitingCall.dedicated_until.is_(None) | (WaitingCall.dedicated_until <= now),
+    )
+
+
 def _queue_heads(session: Session, staff_id: int, now: datetime) -> list[int]:
     """The first free call of each queue the agent serves, best first: one short index
     scan per queue instead of sorting every waiting call."""
@@ -416,8 +424,7 @@ def _queue_heads(session: Session, staff_id: int, now: datetime) -> list[int]:
             select(WaitingCall.route_key, WaitingCall.interaction_id)
             .where(
                 WaitingCall.queue_id == queue_id,
-                WaitingCall.offered_to.is_(None),
-                (WaitingCall.dedicated_until.is_(None)) | (WaitingCall.dedicated_until <= now),
+                _open_to_anyone(now),
             )
             .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
             .limit(1)
@@ -484,8 +491,7 @@ def _routable_queues(session: Session, now: datetime) -> list[int]:
         select(WaitingCall.interaction_id)
         .where(
             WaitingCall.queue_id == AgentQueue.queue_id,
-            WaitingCall.offered_to.is_(None),
-            (WaitingCall.dedicated_until.is_(None)) | (WaitingCall.dedicated_until <= now),
+            _open_to_anyone(now),
         )
         .exists()
     )
@@ -526,8 +532,7 @@ def _route_queue(session: Session, queue_id: int, *, now: datetime, ring_seconds
             select(WaitingCall)
             .where(
                 WaitingCall.queue_id == queue_id,
-                WaitingCall.offered_to.is_(None),
-                (WaitingCall.dedicated_until.is_(None)) | (WaitingCall.dedicated_until <= now),
+                _open_to_anyone(now),
             )
             .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
             .limit(1)
