@@ -17,6 +17,8 @@ from kefu.console.calls import router as console_calls_router
 from kefu.console.library import router as console_library_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
+from kefu.contact.message_routes import INTAKE_PATHS
+from kefu.contact.message_routes import router as messages_router
 from kefu.contact.routes import router as contact_router
 from kefu.contact.views import recent_for_360
 from kefu.core.db import make_engine, make_sessionmaker
@@ -85,6 +87,7 @@ def create_app(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
         default_language=settings.default_language,
+        cleaning_paths=INTAKE_PATHS,
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
@@ -98,6 +101,7 @@ def create_app(
         calendar_router,
         knowledge_router,
         contact_router,
+        messages_router,
         ivr_router,
         acd_router,
         audit_router,

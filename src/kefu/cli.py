@@ -100,6 +100,70 @@ def agi(
 
 
 @app.command()
+def mail(
+    account: Annotated[str, typer.Option(help="The integration account intake acts as.")],
+    host: Annotated[str, typer.Option(help="Address the SMTP receiver listens on.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="SMTP port (25 needs root; relay to it.)")] = 2525,
+    imap_url: Annotated[
+        str, typer.Option(help="Also poll imaps://user@host/FOLDER (password: KEFU_IMAP_PASSWORD).")
+    ] = "",
+    imap_seconds: Annotated[int, typer.Option(help="IMAP poll interval.")] = 60,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Take customers' e-mail in over SMTP (and optionally IMAP) as interactions."""
+    import asyncio
+    from functools import partial
+
+    from aiosmtpd.smtp import SMTP
+
+    from kefu.contact.mailserver import (
+        IntakeHandler,
+        MailLimits,
+        intake_for_account,
+        open_imap,
+        poll_imap,
+        store_mail,
+    )
+    from kefu.notify import tasks  # noqa: F401  (replies are outbox jobs)
+
+    settings = get_settings()
+    factory = make_sessionmaker(_engine(database_url))
+    limits = MailLimits(
+        settings.timezone, settings.intake_body_chars, settings.intake_auto_replies_per_hour
+    )
+    deliver = partial(store_mail, factory, intake_for_account(account, limits))
+    domains = frozenset(d.strip().lower() for d in settings.mail_domains.split(",") if d.strip())
+    handler = IntakeHandler(deliver, domains)
+
+    async def poll_forever() -> None:
+        folder = imap_url.partition("://")[2].partition("/")[2] or "INBOX"
+        while True:
+            try:
+                client = await asyncio.to_thread(open_imap, imap_url, settings.imap_password)
+                await asyncio.to_thread(poll_imap, client, deliver, folder=folder)
+                await asyncio.to_thread(client.logout)
+            except OSError as error:
+                console.print(f"[yellow]![/] IMAP poll failed: {error}")
+            await asyncio.sleep(imap_seconds)
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: SMTP(handler, data_size_limit=settings.mail_max_bytes, enable_SMTPUTF8=True),
+            host,
+            port,
+        )
+        console.print(f"[green]✓[/] SMTP intake on {host}:{port}, acting as {account}")
+        poller = asyncio.create_task(poll_forever()) if imap_url else None
+        async with server:
+            await server.serve_forever()
+        if poller:
+            poller.cancel()
+
+    asyncio.run(run())
+
+
+@app.command()
 def worker(
     database_url: DatabaseOption = None,
     once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,

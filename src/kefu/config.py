@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     smtp_sender: str = "kefu@localhost"
     sms_gateway: str = "file:var/sms.jsonl"  # or an http(s) URL
     worker_interval_seconds: float = 2.0
+    # Inbound SMS and e-mail: bodies are kept up to this many characters (the rest is cut
+    # and marked); a rule answers one address at most this often an hour (no robot loops);
+    # the SMTP receiver refuses mails over this size and for other domains (empty: any).
+    intake_body_chars: int = 100_000
+    intake_auto_replies_per_hour: int = 5
+    mail_max_bytes: int = 10_485_760
+    mail_domains: str = ""
+    imap_password: str = ""
     # ACD: an offered call rings this long before it goes to the next agent; the clock
     # that takes back rung-out offers and releases dedicated windows runs in every server
     # process at this interval (0 turns it off, for tests that drive it themselves).

@@ -1,11 +1,15 @@
-"""The wrap-up codes a center starts with (what a contact was about)."""
+"""What a center starts with: wrap-up codes (what a contact was about) and the SMS and
+e-mail intake rules."""
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kefu.contact.models import WrapUpCode
+from kefu.contact.enums import ContactChannel
+from kefu.contact.models import IntakeRule, WrapUpCode
 
 DEFAULT_WRAP_UP_CODES = (
     ("inquiry.bill", "话费账单咨询", "Bill question"),
@@ -28,3 +32,79 @@ def ensure_default_wrap_up_codes(session: Session) -> int:
         session.add(WrapUpCode(code=code, name=name, name_en=name_en, sort_order=order))
     session.flush()
     return len(DEFAULT_WRAP_UP_CODES)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    channel: ContactChannel
+    keyword: str
+    name: str
+    reply: str
+    reply_en: str
+    lookup: str = ""
+    order_type: str = ""
+    category_code: str = ""
+
+
+_HELP = (
+    "您好，短信回复 YE 查余额，TC 查套餐，KF+说明 反映不明扣费，GZ+说明 申告故障。"
+    "其他问题客服人员会尽快回复您。"
+)
+_HELP_EN = (
+    "Hello. Reply YE for your balance, TC for your package, KF plus a note about an unknown "
+    "charge, GZ plus a note to report a fault. An agent will answer anything else soon."
+)
+DEFAULT_INTAKE_RULES = (
+    _Rule(
+        ContactChannel.SMS,
+        "YE",
+        "余额查询",
+        "尊敬的客户，您的账户余额 {balance} 元，本月已产生费用 {month_charges} 元。",
+        "Your balance is CNY {balance}; charges this month so far CNY {month_charges}.",
+        lookup="balance",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "TC",
+        "套餐查询",
+        "您当前的套餐为 {package}，月费 {monthly_fee} 元。",
+        "Your package is {package}, CNY {monthly_fee} a month.",
+        lookup="package",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "KF",
+        "短信投诉不明扣费",
+        "您反映的扣费问题已受理，工单号 {order_number}，我们将在规定时限内联系您。",
+        "Your charge complaint is registered as {order_number}; we will call you in time.",
+        order_type="complaint",
+        category_code="billing.dispute.unknown",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "GZ",
+        "短信故障申告",
+        "您申告的故障已受理，工单号 {order_number}，维护人员将尽快处理。",
+        "Your fault report is registered as {order_number}; our engineers will act soon.",
+        order_type="fault",
+        category_code="network.coverage.weak",
+    ),
+    _Rule(ContactChannel.SMS, "*", "其他短信（人工回复）", _HELP, _HELP_EN),
+    _Rule(
+        ContactChannel.EMAIL,
+        "*",
+        "邮件受理回执",
+        "您好，我们已收到您的邮件，客服人员将在一个工作日内回复。请勿直接回复本回执。",
+        "Thank you for your e-mail. An agent will answer within one working day.",
+    ),
+)
+
+
+def ensure_default_intake_rules(session: Session) -> int:
+    """Load the default SMS and e-mail rules into an empty table; returns how many."""
+    if session.scalar(select(func.count()).select_from(IntakeRule)):
+        return 0
+    for order, rule in enumerate(DEFAULT_INTAKE_RULES):
+        session.add(IntakeRule(sort_order=order * 10, **asdict(rule)))
+    session.flush()
+    return len(DEFAULT_INTAKE_RULES)

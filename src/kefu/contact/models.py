@@ -46,6 +46,11 @@ class Interaction(IdMixin, TimestampMixin, VersionedMixin, Base):
     wrap_up_note: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(String(300), default="")  # e-mail subject, SMS keyword
     body: Mapped[str] = mapped_column(Text, default="")  # stored as received, shown escaped
+    # an outbound reply points at the message it answers, so a thread reads in order
+    in_reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_interactions.id"), index=True
+    )
+    intake_rule_id: Mapped[int | None] = mapped_column(ForeignKey("contact_intake_rules.id"))
 
 
 class InteractionOrder(Base):
@@ -69,5 +74,27 @@ class WrapUpCode(IdMixin, Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class IntakeRule(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: most texts and mails are routine (a balance, a known fault); a rule answers them
+    or opens the right order at once, and only the rest waits for an agent.
+
+    A rule matches an SMS that starts with ``keyword`` or an e-mail whose subject holds it;
+    ``*`` matches anything (a channel's fallback). Rules are tried in ``sort_order``.
+    """
+
+    __tablename__ = "contact_intake_rules"
+
+    channel: Mapped[ContactChannel] = mapped_column(String(8))  # sms or email
+    keyword: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    lookup: Mapped[str] = mapped_column(String(16), default="")  # "", balance, package
+    order_type: Mapped[str] = mapped_column(String(16), default="")  # "" = no order
+    category_code: Mapped[str] = mapped_column(String(64), default="")
+    reply: Mapped[str] = mapped_column(Text, default="")  # template; "" = no auto-reply
+    reply_en: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

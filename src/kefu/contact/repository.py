@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
 from kefu.contact.models import Interaction, InteractionOrder
+from kefu.customers.models import Customer
+from kefu.org.models import OrgUnit
 
 
 def for_customer(
@@ -36,3 +39,32 @@ def order_ids(session: Session, interaction_ids: list[int]) -> dict[int, list[in
         for interaction_id, order_id in rows:
             found[interaction_id].append(order_id)
     return found
+
+
+def inbound_messages(
+    session: Session,
+    *,
+    status: InteractionStatus | None,
+    channel: ContactChannel | None,
+    scope_path: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Interaction], int]:
+    """Customers' SMS and e-mail, oldest waiting first; within a branch's scope a message
+    from nobody known is shown too (someone must read it)."""
+    channels = [channel] if channel else [ContactChannel.SMS, ContactChannel.EMAIL]
+    query = (
+        select(Interaction)
+        .outerjoin(Customer, Customer.id == Interaction.customer_id)
+        .outerjoin(OrgUnit, OrgUnit.id == Customer.org_unit_id)
+        .where(Interaction.channel.in_(channels), Interaction.direction == Direction.INBOUND)
+    )
+    if status is not None:
+        query = query.where(Interaction.status == status)
+    if scope_path is not None:
+        query = query.where(
+            or_(Interaction.customer_id.is_(None), OrgUnit.path.startswith(scope_path))
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(Interaction.offered_at, Interaction.id).offset(offset).limit(limit)
+    return list(session.scalars(query)), total

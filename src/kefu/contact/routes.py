@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from kefu.contact import repository, service
-from kefu.contact.models import Interaction
+from kefu.contact.deps import CanRead, CanWrite, load_interaction
 from kefu.contact.schemas import InteractionPage, InteractionRead, WrapUp
 from kefu.contact.views import interaction_reads
 from kefu.core.pagination import Paging
-from kefu.core.rbac import Principal, Right
+from kefu.core.rbac import Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IfMatch, check_version, etag
-from kefu.customers import repository as customers
-from kefu.customers.deps import LoadedCustomer, ensure_in_scope
-from kefu.errors import NotFound
-from kefu.org.deps import require
+from kefu.customers.deps import LoadedCustomer
 
 router = APIRouter(prefix="/api/v1", tags=["interactions"])
-CanRead = Annotated[Principal, Depends(require(Right.INTERACTION_READ))]
-CanWrite = Annotated[Principal, Depends(require(Right.INTERACTION_WRITE))]
-
-
-def _load(session: DbSession, interaction_id: int, principal: Principal) -> Interaction:
-    interaction = session.get(Interaction, interaction_id)
-    if interaction is None:
-        raise NotFound("interaction_not_found")
-    if interaction.customer_id is not None:
-        found = customers.customer_with_unit(session, interaction.customer_id)
-        if found is not None:
-            ensure_in_scope(principal, found[1])
-    return interaction
 
 
 @router.get("/customers/{customer_id}/interactions", response_model=InteractionPage)
@@ -52,7 +34,7 @@ def get_interaction(
     interaction_id: PathId, principal: CanRead, session: DbSession, response: Response
 ) -> InteractionRead:
     """One contact; the ETag carries its version for If-Match."""
-    interaction = _load(session, interaction_id, principal)
+    interaction = load_interaction(session, interaction_id, principal)
     response.headers["ETag"] = etag(interaction.version)
     return interaction_reads(session, [interaction], masked=not principal.has(Right.PII_VIEW))[0]
 
@@ -67,7 +49,7 @@ def wrap_up(
     response: Response,
 ) -> InteractionRead:
     """The agent's closing code and note (If-Match); the contact ends."""
-    interaction = _load(session, interaction_id, principal)
+    interaction = load_interaction(session, interaction_id, principal)
     check_version(interaction.version, version)
     service.wrap_up(session, interaction=interaction, code=data.code, note=data.note, by=principal)
     response.headers["ETag"] = etag(interaction.version)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
 from kefu.core.pagination import Page
 from kefu.core.types import Code
+from kefu.workorders.enums import OrderType
 
 
 class InteractionRead(BaseModel):
@@ -35,6 +36,8 @@ class InteractionRead(BaseModel):
     subject: str
     body: str
     order_ids: list[int]
+    in_reply_to_id: int | None = None  # an outbound reply: the message it answers
+    intake_rule_id: int | None = None  # the SMS / e-mail rule that matched
     version: int
 
 
@@ -49,3 +52,79 @@ class WrapUp(BaseModel):
 
     code: Code
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+PhoneOrShortCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
+]
+MessageId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class SmsInbound(BaseModel):
+    """A text the SMS gateway received for the center. ``message_id`` is the gateway's own
+    id: the same id sent again changes nothing. The text is stored as sent (control
+    characters removed, very long texts cut) and never interpreted as markup."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    sender: PhoneOrShortCode = Field(alias="from")
+    to: Annotated[str, StringConstraints(max_length=32)] = ""
+    text: Annotated[str, StringConstraints(max_length=20_000)]
+    message_id: MessageId | None = None
+
+
+class MessageReceived(BaseModel):
+    """What became of an inbound message."""
+
+    interaction_id: int
+    status: InteractionStatus
+    rule: str | None  # the name of the matching rule
+    order_number: str | None
+    auto_replied: bool
+    repeated: bool
+
+
+class ReplyCreate(BaseModel):
+    """An agent's answer to a customer's SMS or e-mail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+
+
+class MessageThread(BaseModel):
+    """A message and the replies sent to it."""
+
+    message: InteractionRead
+    replies: list[InteractionRead]
+
+
+KeywordText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+ReplyTemplate = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class IntakeRuleWrite(BaseModel):
+    """An SMS or e-mail rule: ``keyword`` (``*`` for anything) starts an SMS or appears in
+    an e-mail subject; ``lookup`` (SMS only) answers balance or package; ``order_type`` with
+    ``category_code`` opens an order; ``reply`` may use {balance}, {month_charges},
+    {package}, {monthly_fee} and {order_number}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal[ContactChannel.SMS, ContactChannel.EMAIL]
+    keyword: KeywordText
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    lookup: Literal["", "balance", "package"] = ""
+    order_type: OrderType | Literal[""] = ""
+    category_code: Annotated[str, StringConstraints(max_length=64)] = ""
+    reply: ReplyTemplate = ""
+    reply_en: ReplyTemplate = ""
+    sort_order: Annotated[int, Field(ge=0, le=100_000)] = 0
+    active: bool = True
+
+
+class IntakeRuleRead(IntakeRuleWrite):
+    """A rule as stored; the ETag carries ``version``."""
+
+    id: int
+    version: int

@@ -160,6 +160,13 @@ ERROR_MESSAGES: dict[str, str] = {
     "interaction_not_found": "No such interaction.",
     "interaction_not_answered": "The contact has not been answered yet.",
     "unknown_wrap_up_code": "No active wrap-up code with this name.",
+    "interaction_not_a_message": "Only a customer's SMS or e-mail can be answered this way.",
+    "message_no_reply_address": "This message came from an address that cannot be answered.",
+    "intake_lookup_sms_only": "Balance and package answers work for SMS rules only.",
+    "intake_order_needs_category": (
+        "A rule that opens an order needs both the order type and the category."
+    ),
+    "intake_rule_not_found": "No such SMS or e-mail rule.",
     "agent_state_not_allowed": "An agent cannot go from {state} to {to}.",
     "agent_state_not_settable": "An agent may only choose ready, break or offline.",
     "unknown_break_reason": "No active break reason with this code.",

@@ -15,12 +15,22 @@ _NUL_FORMS = (b"\x00", b"\\u0000")
 
 
 class RequestGuard:
-    """Answers 413 for bodies over the limit and 400 for NUL characters anywhere."""
+    """Answers 413 for bodies over the limit and 400 for NUL characters anywhere, except
+    in the bodies of ``cleaning_paths``: intake endpoints that take text from outside as it
+    comes and clean it themselves (refusing it would lose a customer's message)."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, default_language: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        default_language: str,
+        cleaning_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.default_language = default_language
+        self.cleaning_paths = cleaning_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,7 +65,8 @@ class RequestGuard:
                     send, 413, "payload_too_large", language, {"limit": self.max_body_bytes}
                 )
                 return
-        if any(form in body.lower() for form in _NUL_FORMS):
+        cleans_itself = scope.get("path", "") in self.cleaning_paths
+        if not cleans_itself and any(form in body.lower() for form in _NUL_FORMS):
             await _reject(send, 400, "invalid_characters", language, {})
             return
         replayed = False

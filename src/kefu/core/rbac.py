@@ -49,6 +49,7 @@ class Right(StrEnum):
     INTERACTION_READ = "interaction.read"
     INTERACTION_WRITE = "interaction.write"  # wrap up contacts, open orders from them
     IVR_MANAGE = "ivr.manage"  # edit, publish and roll back flows; IVR figures
+    INTAKE_MANAGE = "intake.manage"  # the SMS and e-mail keyword rules
     TELEPHONY = "telephony"  # the PBX's webhook and intake calls
     CALLS_TAKE = "calls.take"  # sign in to the ACD and take calls
     QUEUES_MONITOR = "queues.monitor"  # the wallboard: live queues and agents
@@ -129,6 +130,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
             _R.IVR_MANAGE,
+            _R.INTAKE_MANAGE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -149,6 +151,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
         {
             _R.QUEUES_MONITOR,
             _R.IVR_MANAGE,
+            _R.INTAKE_MANAGE,
             _R.INTERACTION_READ,
             _R.CUSTOMER_READ,
             _R.CUSTOMER_WRITE,

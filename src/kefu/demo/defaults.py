@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from kefu.contact.defaults import ensure_default_wrap_up_codes
+from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
 from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.ivr.flows import ensure_default_flow
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
@@ -23,6 +23,8 @@ def load_defaults(engine: Engine) -> list[str]:
             done.append(f"{added} default break reasons loaded")
         if added := ensure_default_wrap_up_codes(session):
             done.append(f"{added} default wrap-up codes loaded")
+        if added := ensure_default_intake_rules(session):
+            done.append(f"{added} default SMS and e-mail rules loaded")
         if ensure_default_flow(session):
             done.append("the default hotline IVR flow published")
     return done

@@ -17,11 +17,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu.billing.boss import Billing
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.i18n import gettext
 from kefu.core.rbac import Principal
-from kefu.ivr.boss import Billing
 from kefu.ivr.engine import ActionResult, CallState
 from kefu.notify.tasks import text_customer
 from kefu.routing.models import Queue

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu.billing.boss import Billing, KefuBilling
 from kefu.contact import service as contacts
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
@@ -32,7 +33,6 @@ from kefu.customers import repository as customers
 from kefu.customers.enums import SubscriptionStatus
 from kefu.errors import Conflict, KefuError, NotFound
 from kefu.ivr.actions import ACTION_NAMES, KefuActions
-from kefu.ivr.boss import Billing, KefuBilling
 from kefu.ivr.engine import CallState, Engine, FlowStuck, Instruction, Step
 from kefu.ivr.enums import CallOutcome, VersionStatus
 from kefu.ivr.flow import parse

@@ -20,6 +20,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    in_reply_to: str = ""  # the Message-ID answered, so the customer's mailer threads it
+    automatic: bool = False  # sent by a rule: marked so other robots do not answer it
 
 
 class SmsGateway(Protocol):
@@ -34,6 +36,9 @@ def send_mail(mail: Mail, *, message_id: str, host: str, port: int, sender: str)
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, mail.to, mail.subject
     message["Message-ID"] = f"<{message_id}@kefu>"
+    if mail.in_reply_to:
+        message["In-Reply-To"] = message["References"] = mail.in_reply_to
+    message["Auto-Submitted"] = "auto-replied" if mail.automatic else "no"
     message.set_content(mail.body)
     with smtplib.SMTP(host, port, timeout=15) as smtp:
         smtp.send_message(message)

@@ -30,10 +30,30 @@ def text_customer(session: Session, *, phone: str, text: str) -> None:
     outbox.enqueue(session, kind=SMS, payload={"to": phone, "text": text})
 
 
+def mail_customer(
+    session: Session, *, to: str, subject: str, body: str, in_reply_to: str, automatic: bool
+) -> None:
+    """Queue an e-mail answering a customer's mail with the change."""
+    payload = {
+        "to": to,
+        "subject": subject,
+        "body": body,
+        "in_reply_to": in_reply_to,
+        "automatic": automatic,
+    }
+    outbox.enqueue(session, kind=EMAIL, payload=payload)
+
+
 @outbox.handler(EMAIL)
 def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> None:
     settings = get_settings()
-    mail = Mail(to=payload["to"], subject=payload["subject"], body=payload["body"])
+    mail = Mail(
+        to=payload["to"],
+        subject=payload["subject"],
+        body=payload["body"],
+        in_reply_to=payload.get("in_reply_to", ""),
+        automatic=payload.get("automatic", False),
+    )
     outbox.deliver_once(
         session,
         message_id,

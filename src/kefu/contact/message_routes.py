@@ -1,0 +1,176 @@
+"""SMS and e-mail over HTTP: the gateway's inbound webhook, the agents' inbox and replies,
+and the keyword rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from kefu.contact import intake, replies, repository, rules
+from kefu.contact.deps import (
+    CanManageIntake,
+    CanRead,
+    CanWrite,
+    Intake,
+    load_interaction,
+    load_rule,
+)
+from kefu.contact.enums import ContactChannel, InteractionStatus
+from kefu.contact.schemas import (
+    IntakeRuleRead,
+    IntakeRuleWrite,
+    InteractionPage,
+    InteractionRead,
+    MessageReceived,
+    MessageThread,
+    ReplyCreate,
+    SmsInbound,
+)
+from kefu.contact.views import interaction_reads
+from kefu.core.idempotency import run_once
+from kefu.core.pagination import Paging
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+
+router = APIRouter(prefix="/api/v1", tags=["messages"])
+SMS_INBOUND = "/sms/inbound"
+INTAKE_PATHS = frozenset({f"/api/v1{SMS_INBOUND}"})  # they clean text themselves (textsafe)
+
+
+def _masked(principal: Principal) -> bool:
+    return not principal.has(Right.PII_VIEW)
+
+
+@router.post(SMS_INBOUND, response_model=MessageReceived, status_code=201)
+def sms_inbound(data: SmsInbound, setup: Intake, session: DbSession) -> JSONResponse:
+    """A text for the center from the SMS gateway; the same ``message_id`` again is 200."""
+    message = intake.InboundMessage(
+        channel=ContactChannel.SMS,
+        sender=data.sender,
+        body=data.text,
+        reference=data.message_id or "",
+    )
+    received = intake.receive(session, message, setup)
+    body = MessageReceived(
+        interaction_id=received.interaction.id,
+        status=received.interaction.status,
+        rule=received.rule.name if received.rule else None,
+        order_number=received.order_number,
+        auto_replied=received.auto_replied,
+        repeated=received.repeated,
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if received.repeated else 201)
+
+
+@router.get("/messages", response_model=InteractionPage)
+def inbox(
+    principal: CanRead,
+    session: DbSession,
+    params: Paging,
+    status: Annotated[InteractionStatus | None, Query()] = InteractionStatus.OPEN,
+    channel: Annotated[ContactChannel | None, Query()] = None,
+) -> InteractionPage:
+    """Customers' SMS and e-mail, oldest waiting first (``status=open`` by default)."""
+    scope = None if principal.has(Right.SCOPE_ALL) else principal.scope_path
+    rows, total = repository.inbound_messages(
+        session,
+        status=status,
+        channel=channel,
+        scope_path=scope,
+        offset=params.offset,
+        limit=params.size,
+    )
+    items = interaction_reads(session, rows, masked=_masked(principal))
+    return InteractionPage(items=items, total=total, page=params.page, size=params.size)
+
+
+@router.get("/messages/{interaction_id}", response_model=MessageThread)
+def message_thread(
+    interaction_id: PathId, principal: CanRead, session: DbSession, response: Response
+) -> MessageThread:
+    """A message and the replies sent to it; the ETag carries its version for If-Match."""
+    message = load_interaction(session, interaction_id, principal)
+    response.headers["ETag"] = etag(message.version)
+    shown = interaction_reads(
+        session, [message, *replies.thread(session, message)], masked=_masked(principal)
+    )
+    return MessageThread(message=shown[0], replies=shown[1:])
+
+
+@router.post("/messages/{interaction_id}/reply", response_model=InteractionRead, status_code=201)
+def reply(
+    interaction_id: PathId,
+    data: ReplyCreate,
+    principal: CanWrite,
+    session: DbSession,
+    version: IfMatch,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Answer a customer's SMS or e-mail (If-Match: two agents never both answer unseen)."""
+    message = load_interaction(session, interaction_id, principal)
+
+    def send() -> InteractionRead:
+        check_version(message.version, version)
+        sent = replies.answer(session, message=message, text=data.text, by=principal)
+        return interaction_reads(session, [sent], masked=_masked(principal))[0]
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"message.reply.{interaction_id}",
+        payload=data,
+        create=send,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/intake/rules", response_model=list[IntakeRuleRead])
+def list_rules(principal: CanManageIntake, session: DbSession) -> list[IntakeRuleRead]:
+    """The SMS and e-mail rules, in the order each channel tries them."""
+    found = rules.all_rules(session)
+    return [IntakeRuleRead.model_validate(rule, from_attributes=True) for rule in found]
+
+
+@router.post("/intake/rules", response_model=IntakeRuleRead, status_code=201)
+def create_rule(
+    data: IntakeRuleWrite,
+    principal: CanManageIntake,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Add a rule (idempotent with an Idempotency-Key)."""
+
+    def create() -> IntakeRuleRead:
+        rule = rules.create_rule(session, data=data, by=principal)
+        return IntakeRuleRead.model_validate(rule, from_attributes=True)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="intake_rule.create",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.put("/intake/rules/{rule_id}", response_model=IntakeRuleRead)
+def update_rule(
+    rule_id: PathId,
+    data: IntakeRuleWrite,
+    principal: CanManageIntake,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> IntakeRuleRead:
+    """Change a rule (If-Match); switch it off with ``active: false`` (rules are kept)."""
+    rule = load_rule(session, rule_id)
+    check_version(rule.version, version)
+    rules.update_rule(session, rule=rule, data=data, by=principal)
+    response.headers["ETag"] = etag(rule.version)
+    return IntakeRuleRead.model_validate(rule, from_attributes=True)

@@ -1,0 +1,35 @@
+"""Text from outside (SMS, e-mail) made safe to store.
+
+Anyone can send kefu a message, so its text is hostile until shown otherwise. It is kept
+as received as far as that is safe: the console escapes it on display, so markup is shown,
+never run. What cannot be stored or misleads a reader is removed: NUL (PostgreSQL refuses
+it in text), other control characters, bidirectional overrides (they reorder what an
+agent reads, e.g. an attachment name) and lone surrogates (not encodable as UTF-8). Text
+past a limit is cut, and the cut is marked so nobody takes it for the whole message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab, newline and carriage return; DEL; C1 controls; bidi embeddings,
+# overrides and isolates; the byte-order mark.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+TRUNCATED_MARK = "\n[…]"
+
+
+def storable(text: str, *, limit: int) -> tuple[str, bool]:
+    """The text with unsafe characters removed and cut to ``limit`` characters; True when
+    it had to be cut."""
+    cleaned = _UNSAFE.sub("", text.encode("utf-8", "replace").decode("utf-8"))
+    cleaned = unicodedata.normalize("NFC", cleaned)
+    if len(cleaned) <= limit:
+        return cleaned, False
+    return cleaned[: max(limit - len(TRUNCATED_MARK), 0)] + TRUNCATED_MARK, True
+
+
+def one_line(text: str, *, limit: int) -> str:
+    """A header-like field (subject, sender name): one line, safe, at most ``limit``."""
+    flat = " ".join(text.split())
+    return storable(flat, limit=limit)[0]
