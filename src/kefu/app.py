@@ -15,6 +15,7 @@ from kefu import __version__
 from kefu.config import Settings, get_settings
 from kefu.console.calls import router as console_calls_router
 from kefu.console.library import router as console_library_router
+from kefu.console.messages import router as console_messages_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
 from kefu.contact.message_routes import INTAKE_PATHS
@@ -109,6 +110,7 @@ def create_app(
         console_orders_router,
         console_library_router,
         console_calls_router,
+        console_messages_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

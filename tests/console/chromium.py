@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import httpx
 import pytest
+
+from kefu.demo.reference import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 requires_chromium = [
@@ -23,3 +26,20 @@ def sign_in(page, base: str, username: str, password: str, then: str) -> None:  
     page.fill("input[name=password]", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"**{then}")
+
+
+def api_client(base: str, username: str) -> httpx.Client:
+    """An API client holding a fresh bearer token of a demo account."""
+    with httpx.Client(base_url=base) as login:
+        signed = login.post(
+            "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+        )
+        assert signed.status_code == 200, signed.text
+        token = login.post(
+            "/api/v1/auth/tokens",
+            json={"name": "browser test"},
+            headers={"X-CSRF-Token": signed.json()["csrf_token"]},
+        )
+        assert token.status_code == 201, token.text
+    secret = token.json()["token"]
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"})

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-from chromium import CHROMIUM, requires_chromium, sign_in
+from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
 from kefu.demo.reference import DEMO_PASSWORD
+
+if TYPE_CHECKING:
+    import httpx
 
 pytestmark = requires_chromium
 
@@ -34,23 +37,6 @@ nodes:
 """
 
 
-def _api(base: str, username: str) -> httpx.Client:
-    """An API client holding a fresh bearer token of a demo account."""
-    with httpx.Client(base_url=base) as login:
-        signed = login.post(
-            "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
-        )
-        assert signed.status_code == 200, signed.text
-        token = login.post(
-            "/api/v1/auth/tokens",
-            json={"name": "browser test"},
-            headers={"X-CSRF-Token": signed.json()["csrf_token"]},
-        )
-        assert token.status_code == 201, token.text
-    secret = token.json()["token"]
-    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"})
-
-
 def _publish_straight_flow(supervisor: httpx.Client) -> None:
     draft = supervisor.post(
         "/api/v1/ivr/flows/straight/versions", json={"source": STRAIGHT_TO_AGENT}
@@ -69,7 +55,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     from playwright.sync_api import expect, sync_playwright
 
     base, number = live_center
-    supervisor, pbx = _api(base, "supervisor"), _api(base, "pbx")
+    supervisor, pbx = api_client(base, "supervisor"), api_client(base, "pbx")
     _publish_straight_flow(supervisor)
     caller_id = supervisor.get("/api/v1/customers/lookup", params={"phone": number}).json()[
         "profile"

@@ -204,6 +204,8 @@ ENGLISH_LABELS = {
     "alert.no_agents": "Calls waiting, no agent signed in",
     "alert.long_wait": "Long wait",
     "alert.service_level_below_target": "Service level below 80%",
+    "message_status.open": "Waiting",
+    "message_status.ended": "Handled",
     "contact_channel.voice": "Call",
     "contact_channel.ivr": "IVR",
     "contact_channel.sms": "SMS",

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from kefu.contact.defaults import ensure_default_wrap_up_codes
+from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
 from kefu.core.db import make_sessionmaker
@@ -53,6 +53,7 @@ from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
+from kefu.demo.messages import generate_messages
 from kefu.demo.orders import generate_orders
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
@@ -128,6 +129,7 @@ def generate(
         )
         report("work orders", result.counts["work_orders"])
         result.counts["incident_orders"] = generate_incidents(engine)
+        result.counts["messages"] = generate_messages(engine)
     if options.articles:
         result.counts["kb_articles"] = generate_library(
             engine, seed=options.seed, topic_articles=options.articles
@@ -146,6 +148,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     ensure_default_queues(session)
     ensure_default_break_reasons(session)
     ensure_default_wrap_up_codes(session)
+    ensure_default_intake_rules(session)
     ensure_default_flow(session)
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)

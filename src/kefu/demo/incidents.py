@@ -23,7 +23,8 @@ RESOLVED_AGO = timedelta(days=21)
 REPLY = "您好，您所在区域的基站故障已于今日修复，信号已恢复正常。给您带来不便，深表歉意。"
 
 
-def _acting(staff: Staff, role: Role) -> Principal:
+def acting_as(staff: Staff, role: Role) -> Principal:
+    """A principal for a demo account, acting across the whole center."""
     return Principal(
         staff_id=staff.id,
         username=staff.username,
@@ -92,7 +93,7 @@ def generate_incidents(engine: Engine) -> int:
         )
         if city is None or boss is None or category is None:
             return 0
-        supervisor = _acting(boss, Role.SUPERVISOR)
+        supervisor = acting_as(boss, Role.SUPERVISOR)
         past = _burst(session, supervisor, city, category, first=1000)
         incidents.confirm(session, incident=past, note="基站掉站，已派抢修", by=supervisor)
         incidents.resolve(session, incident=past, reply=REPLY, by=supervisor)
