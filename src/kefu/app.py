@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kefu import __version__
 from kefu.config import Settings, get_settings
 from kefu.console.calls import router as console_calls_router
+from kefu.console.ivr import router as console_ivr_router
 from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
 from kefu.console.orders import router as console_orders_router
@@ -111,6 +112,7 @@ def create_app(
         console_library_router,
         console_calls_router,
         console_messages_router,
+        console_ivr_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -1,0 +1,56 @@
+"""Console pages for IVR flows: the list, and one flow drawn as a graph beside its YAML
+editor (check as you type, save a draft, publish, roll back — all through the IVR API)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kefu.console.render import render, signed_in
+from kefu.core.rbac import Right
+from kefu.core.web import DbSession
+from kefu.ivr import flows
+from kefu.ivr.actions import ACTION_NAMES
+from kefu.ivr.flow import FlowInvalid, parse
+from kefu.ivr.graph import flow_graph
+from kefu.ivr.schemas import FlowCode
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/ivr", response_class=HTMLResponse)
+def flow_list(request: Request, session: DbSession) -> Response:
+    """Every flow: numbers it answers, the published version, drafts waiting."""
+    principal = signed_in(request, session, Right.IVR_MANAGE)
+    if isinstance(principal, Response):
+        return principal
+    rows = [(f, flows.versions(session, f.id)) for f in flows.all_flows(session)]
+    return render(request, "ivr/list.html", principal, rows=rows)
+
+
+@router.get("/ivr/{code}", response_class=HTMLResponse)
+def flow_page(
+    request: Request,
+    session: DbSession,
+    code: FlowCode,
+    v: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> Response:
+    """A flow version (the published one unless ``v`` is given) as a graph and as YAML."""
+    principal = signed_in(request, session, Right.IVR_MANAGE)
+    if isinstance(principal, Response):
+        return principal
+    flow = flows.flow_by_code(session, code)
+    versions = flows.versions(session, flow.id)
+    number = v or flow.published_number or (versions[0].number if versions else None)
+    shown = flows.version(session, flow, number) if number else None
+    graph = None
+    if shown is not None:
+        try:
+            graph = flow_graph(parse(shown.source, actions=ACTION_NAMES))
+        except FlowInvalid:  # an old version no longer passing today's checks: YAML only
+            graph = None
+    return render(
+        request, "ivr/flow.html", principal, flow=flow, versions=versions, shown=shown, graph=graph
+    )
