@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, bindparam, delete, select
+from sqlalchemy.orm import Session, aliased
 
 from kefu.contact import service as contacts
 from kefu.contact.enums import InteractionStatus
@@ -364,74 +365,99 @@ def wrapped_up(
 # --- offering ---------------------------------------------------------------------------
 
 
+# The routing decisions run on every offer, so their statements are built once, with
+# parameters: building a SELECT costs more than running it on an indexed table.
+_FRESH = {"populate_existing": True}
+_DEDICATED_READY = (
+    select(Agent)
+    .where(Agent.staff_id == bindparam("staff_id"), Agent.state == AgentState.READY)
+    .with_for_update(skip_locked=True, of=Agent)
+)
+_SERVING = (
+    select(Agent)
+    .join(AgentQueue, AgentQueue.staff_id == Agent.staff_id)
+    .where(AgentQueue.queue_id == bindparam("queue_id"), Agent.state == AgentState.READY)
+    .order_by(Agent.idle_since, AgentQueue.level.desc(), Agent.staff_id)
+    .limit(1)
+    .with_for_update(skip_locked=True, of=Agent)
+)
+_SERVING_IDLE_SINCE = _SERVING.where(Agent.idle_since == bindparam("since"))
+# When the queue's longest-idle ready agent went idle: an ordered walk of the ready
+# agents' index that stops at the first one serving the queue (ordering by idle time,
+# level and id at once would sort every ready agent of the queue).
+_LONGEST_IDLE = (
+    select(Agent.idle_since)
+    .where(
+        Agent.state == AgentState.READY,
+        select(AgentQueue.staff_id)
+        .where(AgentQueue.staff_id == Agent.staff_id, AgentQueue.queue_id == bindparam("queue_id"))
+        .exists(),
+    )
+    .order_by(Agent.idle_since)
+    .limit(1)
+)
+
+
 def _free_agent_for(session: Session, call: WaitingCall, now: datetime) -> Agent | None:
     """The agent a call goes to (policy.agent_for_call), claimed with SKIP LOCKED."""
     if call.dedicated_until is not None and now < call.dedicated_until:
-        query = select(Agent).where(
-            Agent.staff_id == call.dedicated_agent_id, Agent.state == AgentState.READY
-        )
-    else:
-        query = (
-            select(Agent)
-            .join(AgentQueue, AgentQueue.staff_id == Agent.staff_id)
-            .where(AgentQueue.queue_id == call.queue_id, Agent.state == AgentState.READY)
-            .order_by(Agent.idle_since, AgentQueue.level.desc(), Agent.staff_id)
-            .limit(1)
-        )
-    query = query.with_for_update(skip_locked=True, of=Agent)
-    return session.scalar(query.execution_options(populate_existing=True))
+        found = {"staff_id": call.dedicated_agent_id}
+        return session.scalar(_DEDICATED_READY, found, execution_options=_FRESH)
+    queue = {"queue_id": call.queue_id}
+    since = session.scalar(_LONGEST_IDLE, queue)
+    if since is None:
+        return None
+    # Only the agents idle since that instant compete (the level breaks their tie); if
+    # another worker claimed them meanwhile, the whole queue is looked at.
+    agent = session.scalar(_SERVING_IDLE_SINCE, queue | {"since": since}, execution_options=_FRESH)
+    return agent or session.scalar(_SERVING, queue, execution_options=_FRESH)
+
+
+def _open_to_anyone(now: Any, calls: type[WaitingCall] = WaitingCall) -> ColumnElement[bool]:
+    """A waiting call no one was offered and no dedicated window holds any more."""
+    return and_(
+        calls.offered_to.is_(None),
+        calls.dedicated_until.is_(None) | (calls.dedicated_until <= now),
+    )
+
+
+_HELD_FOR_AGENT = (
+    select(WaitingCall)
+    .where(
+        WaitingCall.dedicated_agent_id == bindparam("staff_id"), WaitingCall.offered_to.is_(None)
+    )
+    .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_HEAD = aliased(WaitingCall)
+# The first free call of each queue the agent serves: one short index scan per queue (a
+# correlated subquery each) instead of sorting every waiting call; the best head wins.
+_QUEUE_HEADS = select(
+    select(_HEAD.interaction_id)
+    .where(_HEAD.queue_id == AgentQueue.queue_id, _open_to_anyone(bindparam("now"), _HEAD))
+    .order_by(_HEAD.route_key, _HEAD.interaction_id)
+    .limit(1)
+    .correlate(AgentQueue)
+    .scalar_subquery()
+).where(AgentQueue.staff_id == bindparam("staff_id"))
+_BEST_HEAD = (
+    select(WaitingCall)
+    .where(WaitingCall.interaction_id.in_(_QUEUE_HEADS), WaitingCall.offered_to.is_(None))
+    .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
 
 
 def _next_call_for(session: Session, agent: Agent, now: datetime) -> WaitingCall | None:
     """The call a free agent takes (policy.call_for_agent): one held for them, else the
     best head of the queues they serve, claimed with SKIP LOCKED."""
-    claim = select(WaitingCall).with_for_update(skip_locked=True)
-    mine = session.scalar(
-        claim.where(
-            WaitingCall.dedicated_agent_id == agent.staff_id, WaitingCall.offered_to.is_(None)
-        )
-        .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
-        .limit(1)
-    )
+    me = {"staff_id": agent.staff_id}
+    mine = session.scalar(_HELD_FOR_AGENT, me, execution_options=_FRESH)
     if mine is not None:
         return mine
-    for interaction_id in _queue_heads(session, agent.staff_id, now):
-        call = session.scalar(
-            claim.where(
-                WaitingCall.interaction_id == interaction_id, WaitingCall.offered_to.is_(None)
-            ).execution_options(populate_existing=True)
-        )
-        if call is not None:
-            return call
-    return None
-
-
-def _open_to_anyone(now: datetime) -> ColumnElement[bool]:
-    """A waiting call no one was offered and no dedicated window holds any more."""
-    return and_(
-        WaitingCall.offered_to.is_(None),
-        WaitingCall.dedicated_until.is_(None) | (WaitingCall.dedicated_until <= now),
-    )
-
-
-def _queue_heads(session: Session, staff_id: int, now: datetime) -> list[int]:
-    """The first free call of each queue the agent serves, best first: one short index
-    scan per queue instead of sorting every waiting call."""
-    heads: list[tuple[float, int]] = []
-    queues = session.scalars(select(AgentQueue.queue_id).where(AgentQueue.staff_id == staff_id))
-    for queue_id in list(queues):
-        head = session.execute(
-            select(WaitingCall.route_key, WaitingCall.interaction_id)
-            .where(
-                WaitingCall.queue_id == queue_id,
-                _open_to_anyone(now),
-            )
-            .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
-            .limit(1)
-        ).first()
-        if head is not None:
-            heads.append((head[0], head[1]))
-    return [interaction_id for _key, interaction_id in sorted(heads)]
+    return session.scalar(_BEST_HEAD, me | {"now": now}, execution_options=_FRESH)
 
 
 def _offer(
