@@ -98,3 +98,30 @@ def test_a_nul_character_in_a_body_is_refused_not_a_server_error(client, body) -
     )
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid_characters"
+
+
+def test_no_free_database_connection_is_429_with_retry_after(engine, settings, db) -> None:
+    """Overload is not a server error: when every pooled connection stays busy past the
+    pool's timeout, callers are told to retry (a PBX or gateway backs off)."""
+    from fastapi.testclient import TestClient
+
+    from kefu.app import create_app
+    from kefu.core.db import make_engine, make_sessionmaker
+
+    org = make_org(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    customer = make_customer(db, org.city)
+    db.commit()
+    url = engine.url.render_as_string(hide_password=False)
+    tiny = make_engine(url, pool_size=1, pool_timeout=0.2)
+    held = [tiny.connect(), tiny.connect()]  # the pool (1) and its overflow (1) are taken
+    try:
+        app = create_app(settings, make_sessionmaker(tiny))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            answer = client.get(f"/api/v1/customers/{customer.id}", headers=agent)
+        assert answer.status_code == 429 and answer.headers["Retry-After"] == "2"
+        assert answer.json()["error"]["code"] == "too_many_requests"
+    finally:
+        for connection in held:
+            connection.close()
+        tiny.dispose()
