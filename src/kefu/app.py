@@ -23,6 +23,7 @@ from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
 from kefu.contact.routes import router as contact_router
 from kefu.contact.views import recent_for_360
+from kefu.core.admission import Admission
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.errors_http import install_error_handlers
 from kefu.core.headers import SecurityHeaders
@@ -85,6 +86,13 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.signer = SessionSigner(settings.secret_key, settings.session_max_age_seconds)
     install_error_handlers(app)
+    bind = session_factory.kw.get("bind")
+    sqlite = bind is not None and bind.dialect.name == "sqlite"
+    app.add_middleware(  # inside the guard: bodies are read before a place is taken
+        Admission,
+        requests=2 * settings.db_pool_size,  # the pool: its size plus as many overflow
+        writes=settings.sqlite_write_slots if sqlite else None,
+    )
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     login_ip_max_failures: int = 30
     db_pool_size: int = 10
+    # SQLite: write requests of one process let into the application at once (the rest
+    # wait on the event loop, holding no thread; see core/admission.py).
+    sqlite_write_slots: int = 4
     export_max_rows: int = 200_000
     repeat_window_days: int = 30
     repeat_category_level: int = 2
