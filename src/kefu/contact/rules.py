@@ -44,14 +44,7 @@ def create_rule(session: Session, *, data: IntakeRuleWrite, by: Principal) -> In
     rule = IntakeRule(**data.model_dump())
     session.add(rule)
     session.flush()
-    audit.record(
-        session,
-        actor=by,
-        action="intake_rule.create",
-        entity_type="intake_rule",
-        entity_id=rule.id,
-        details=data.model_dump(mode="json"),
-    )
+    _audit(session, by, "intake_rule.create", rule, data)
     return rule
 
 
@@ -63,12 +56,18 @@ def update_rule(
     for key, value in data.model_dump().items():
         setattr(rule, key, value)
     session.flush()
+    _audit(session, by, "intake_rule.update", rule, data)
+    return rule
+
+
+def _audit(
+    session: Session, by: Principal, action: str, rule: IntakeRule, data: IntakeRuleWrite
+) -> None:
     audit.record(
         session,
         actor=by,
-        action="intake_rule.update",
+        action=action,
         entity_type="intake_rule",
         entity_id=rule.id,
         details=data.model_dump(mode="json"),
     )
-    return rule
