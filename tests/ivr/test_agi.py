@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from factories import make_customer, make_org, make_ready_agent, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.rbac import Role
+from kefu.errors import NotAuthenticated
 from kefu.ivr.agi import AgiServer, serve, setup_for_account
 from kefu.ivr.flows import ensure_default_flow
 from kefu.routing.defaults import ensure_default_queues
@@ -132,3 +133,22 @@ def test_a_caller_hanging_up_is_abandonment_and_many_calls_run_at_once(
     assert contact.end_reason == "abandoned"
     assert all(p.commands[-3] == 'SET VARIABLE KEFU_QUEUE "general"' for p in others)
     assert agi_server.calls == 0
+
+
+def test_a_disabled_account_stops_the_ivr_once_its_kept_setup_runs_out(db: Session) -> None:
+    org = make_org(db)
+    pbx = make_staff(db, org.province, Role.INTEGRATION, username="pbx")
+    db.commit()
+    now = [0.0]
+    setup = setup_for_account("pbx", "s", "Asia/Shanghai", kept_seconds=5, clock=lambda: now[0])
+    first = setup(db)
+    pbx.active = False
+    db.commit()
+    now[0] = 4.9
+    assert setup(db) is first  # reused: steps do not read the account every time
+    now[0] = 5.1
+    with pytest.raises(NotAuthenticated):
+        setup(db)
+    pbx.active = True
+    db.commit()
+    assert setup(db) is not first

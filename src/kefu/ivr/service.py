@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from kefu.billing.boss import Billing, KefuBilling
@@ -165,7 +165,7 @@ def start_call(
     session.add(record)
     session.flush()
     step = _run(lambda engine: engine.start(state), session, version, setup, call_id, state)
-    return _save(session, record, interaction, state, step)
+    return _save(session, record, state, step)
 
 
 def _run(
@@ -196,13 +196,12 @@ def answer_call(
         raise Conflict("ivr_step_mismatch", expected=record.step)
     state = CallState.from_json(stored["call"])
     version = session.get(IvrFlowVersion, record.flow_version_id)
-    interaction = session.get(Interaction, record.interaction_id)
-    assert version is not None and interaction is not None
+    assert version is not None
     _close_visit(session, stored.get("open_visit"), "input" if digits else "timeout")
     result = _run(
         lambda engine: engine.answer(state, digits), session, version, setup, call_id, state
     )
-    return _save(session, record, interaction, state, result)
+    return _save(session, record, state, result)
 
 
 def _locked(session: Session, call_id: str) -> IvrSession:
@@ -216,55 +215,57 @@ def _locked(session: Session, call_id: str) -> IvrSession:
 
 
 def _close_visit(session: Session, visit_id: int | None, result: str) -> None:
-    visit = session.get(IvrVisit, visit_id) if visit_id else None
-    if visit is not None and visit.left_at is None:
-        visit.left_at = utcnow()
-        visit.result = result
+    if visit_id is None:
+        return
+    session.execute(  # one statement: no need to load the visit first
+        update(IvrVisit)
+        .where(IvrVisit.id == visit_id, IvrVisit.left_at.is_(None))
+        .values(left_at=utcnow(), result=result),
+        execution_options={"synchronize_session": False},
+    )
 
 
-def _save(
-    session: Session,
-    record: IvrSession,
-    interaction: Interaction,
-    state: CallState,
-    step: Step,
-) -> dict[str, Any]:
-    now = utcnow()
-    open_visit = None
-    for visit in step.visits:
-        row = IvrVisit(
-            session_id=record.id,
-            node=visit.node,
-            kind=visit.kind,
-            entered_at=now,
-            left_at=None if visit.waits else now,
-            result="" if visit.waits else visit.result,
-        )
-        session.add(row)
-        if visit.waits:
-            session.flush()
-            open_visit = row.id
+def _save(session: Session, record: IvrSession, state: CallState, step: Step) -> dict[str, Any]:
+    open_visit = _record_visits(session, record, step)
     record.step += 1
     record.node = state.node
     record.self_service_ok = state.self_service_ok
     answer = {"call_id": record.call_id, "step": record.step, **step.instruction.to_json()}
-    _apply(session, record, interaction, state, step.instruction)
+    _apply(session, record, state, step.instruction)
     kept = {"call": state.to_json(), "last": answer, "open_visit": open_visit}
     record.state = json.dumps(kept, ensure_ascii=False)
     session.flush()
     return answer
 
 
+def _record_visits(session: Session, record: IvrSession, step: Step) -> int | None:
+    """The step's node visits, passed ones in one statement; the id of the one left
+    waiting for input (closed when the input comes)."""
+    now = utcnow()
+    visits = cast(Table, IvrVisit.__table__)  # Core: the ORM sends one INSERT per row
+    row = {"session_id": record.id, "entered_at": now}
+    passed = [
+        row | {"node": v.node, "kind": v.kind, "left_at": now, "result": v.result}
+        for v in step.visits
+        if not v.waits
+    ]
+    if passed:
+        session.execute(insert(visits), passed)
+    waiting = next((v for v in step.visits if v.waits), None)
+    if waiting is None:
+        return None
+    values = row | {"node": waiting.node, "kind": waiting.kind, "left_at": None, "result": ""}
+    return session.scalar(insert(visits).values(values).returning(visits.c.id))
+
+
 def _apply(
-    session: Session,
-    record: IvrSession,
-    interaction: Interaction,
-    state: CallState,
-    instruction: Instruction,
+    session: Session, record: IvrSession, state: CallState, instruction: Instruction
 ) -> None:
     """A transfer puts the call in a queue; a hang-up ends the contact."""
     if instruction.outcome is None:
         return
+    interaction = session.get(Interaction, record.interaction_id)  # only when it ends
+    assert interaction is not None
     record.outcome = instruction.outcome
     record.ended_at = utcnow()
     if instruction.action == "transfer":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from kefu.contact import service as contacts
@@ -381,21 +381,27 @@ _SERVING = (
     .limit(1)
     .with_for_update(skip_locked=True, of=Agent)
 )
-_SERVING_IDLE_SINCE = _SERVING.where(Agent.idle_since == bindparam("since"))
-# When the queue's longest-idle ready agent went idle: an ordered walk of the ready
-# agents' index that stops at the first one serving the queue (ordering by idle time,
-# level and id at once would sort every ready agent of the queue).
+# The queue's longest-idle ready agent's idle instant: an ordered walk of the ready agents'
+# index that stops at the first one serving the queue (ordering by idle time, level and id
+# at once would sort every ready agent of the queue). Only the agents idle since that
+# instant compete, the level breaking their tie: one statement, one round trip.
+_IDLE, _IDLE_QUEUE = aliased(Agent), aliased(AgentQueue)  # apart from the outer query's
 _LONGEST_IDLE = (
-    select(Agent.idle_since)
+    select(_IDLE.idle_since)
     .where(
-        Agent.state == AgentState.READY,
-        select(AgentQueue.staff_id)
-        .where(AgentQueue.staff_id == Agent.staff_id, AgentQueue.queue_id == bindparam("queue_id"))
+        _IDLE.state == AgentState.READY,
+        select(_IDLE_QUEUE.staff_id)
+        .where(
+            _IDLE_QUEUE.staff_id == _IDLE.staff_id,
+            _IDLE_QUEUE.queue_id == bindparam("queue_id"),
+        )
         .exists(),
     )
-    .order_by(Agent.idle_since)
+    .order_by(_IDLE.idle_since)
     .limit(1)
+    .scalar_subquery()
 )
+_SERVING_LONGEST_IDLE = _SERVING.where(Agent.idle_since == _LONGEST_IDLE)
 
 
 def _free_agent_for(session: Session, call: WaitingCall, now: datetime) -> Agent | None:
@@ -404,12 +410,9 @@ def _free_agent_for(session: Session, call: WaitingCall, now: datetime) -> Agent
         found = {"staff_id": call.dedicated_agent_id}
         return session.scalar(_DEDICATED_READY, found, execution_options=_FRESH)
     queue = {"queue_id": call.queue_id}
-    since = session.scalar(_LONGEST_IDLE, queue)
-    if since is None:
-        return None
-    # Only the agents idle since that instant compete (the level breaks their tie); if
-    # another worker claimed them meanwhile, the whole queue is looked at.
-    agent = session.scalar(_SERVING_IDLE_SINCE, queue | {"since": since}, execution_options=_FRESH)
+    agent = session.scalar(_SERVING_LONGEST_IDLE, queue, execution_options=_FRESH)
+    # None: no agent is free, or another worker holds the longest-idle ones; only then
+    # is the whole queue looked at.
     return agent or session.scalar(_SERVING, queue, execution_options=_FRESH)
 
 
@@ -421,18 +424,17 @@ def _open_to_anyone(now: Any, calls: type[WaitingCall] = WaitingCall) -> ColumnE
     )
 
 
+_HELD, _HEAD = aliased(WaitingCall), aliased(WaitingCall)  # apart from the outer query's
+# A call held for this agent (their big customer): taken before any queue's head.
 _HELD_FOR_AGENT = (
-    select(WaitingCall)
-    .where(
-        WaitingCall.dedicated_agent_id == bindparam("staff_id"), WaitingCall.offered_to.is_(None)
-    )
-    .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
+    select(_HELD.interaction_id)
+    .where(_HELD.dedicated_agent_id == bindparam("staff_id"), _HELD.offered_to.is_(None))
+    .order_by(_HELD.route_key, _HELD.interaction_id)
     .limit(1)
-    .with_for_update(skip_locked=True)
+    .scalar_subquery()
 )
-_HEAD = aliased(WaitingCall)
 # The first free call of each queue the agent serves: one short index scan per queue (a
-# correlated subquery each) instead of sorting every waiting call; the best head wins.
+# correlated subquery each) instead of sorting every waiting call.
 _QUEUE_HEADS = select(
     select(_HEAD.interaction_id)
     .where(_HEAD.queue_id == AgentQueue.queue_id, _open_to_anyone(bindparam("now"), _HEAD))
@@ -441,10 +443,19 @@ _QUEUE_HEADS = select(
     .correlate(AgentQueue)
     .scalar_subquery()
 ).where(AgentQueue.staff_id == bindparam("staff_id"))
-_BEST_HEAD = (
+# The held call if there is one, else the best head; a candidate another worker holds is
+# skipped for the next. All in one statement: a decision is one round trip.
+_NEXT_CALL = (
     select(WaitingCall)
-    .where(WaitingCall.interaction_id.in_(_QUEUE_HEADS), WaitingCall.offered_to.is_(None))
-    .order_by(WaitingCall.route_key, WaitingCall.interaction_id)
+    .where(
+        WaitingCall.interaction_id.in_(union_all(_QUEUE_HEADS, select(_HELD_FOR_AGENT))),
+        WaitingCall.offered_to.is_(None),
+    )
+    .order_by(
+        case((WaitingCall.dedicated_agent_id == bindparam("staff_id"), 0), else_=1),
+        WaitingCall.route_key,
+        WaitingCall.interaction_id,
+    )
     .limit(1)
     .with_for_update(skip_locked=True)
 )
@@ -453,11 +464,8 @@ _BEST_HEAD = (
 def _next_call_for(session: Session, agent: Agent, now: datetime) -> WaitingCall | None:
     """The call a free agent takes (policy.call_for_agent): one held for them, else the
     best head of the queues they serve, claimed with SKIP LOCKED."""
-    me = {"staff_id": agent.staff_id}
-    mine = session.scalar(_HELD_FOR_AGENT, me, execution_options=_FRESH)
-    if mine is not None:
-        return mine
-    return session.scalar(_BEST_HEAD, me | {"now": now}, execution_options=_FRESH)
+    found = {"staff_id": agent.staff_id, "now": now}
+    return session.scalar(_NEXT_CALL, found, execution_options=_FRESH)
 
 
 def _offer(
