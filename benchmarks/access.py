@@ -191,6 +191,10 @@ def acd_decision(url: str, rounds: int = 2_000) -> dict[str, Any]:
         "free_agent_takes_next_call": _figures(to_agent[50:], DECISION_TARGET_MS),
         "new_call_finds_agent": _figures(to_call[50:], DECISION_TARGET_MS),
         "reference_pk_read": _figures(reference[50:]),
+        # the machine's floor: a decision is one round trip, as the reference read is
+        "p50_ratio_to_pk_read": round(
+            statistics.median(to_agent[50:]) / statistics.median(reference[50:]), 2
+        ),
     }
 
 

@@ -179,8 +179,8 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=20)
     parser.add_argument(
         "--suites",
-        default="customer360,workorders,access",
-        help="any of customer360, workorders, access",
+        default="customer360,workorders,access,analysis",
+        help="any of customer360, workorders, access, analysis",
     )
     args = parser.parse_args()
     suites = set(args.suites.split(","))
@@ -188,6 +188,8 @@ def main() -> None:
         _workorders(args)
     if "access" in suites:
         _access(args)
+    if "analysis" in suites:
+        _analysis()
     if "customer360" not in suites:
         return
     RESULTS.mkdir(exist_ok=True)
@@ -217,6 +219,16 @@ def _access(args: argparse.Namespace) -> None:
         report[backend] = access.run(url, min(args.http_seconds, 15))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "access.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    console.print_json(json.dumps(report))
+
+
+def _analysis() -> None:
+    """PLS with bootstrap (no database)."""
+    from benchmarks import analysis
+
+    report: dict[str, Any] = {"machine_cores": os.cpu_count()} | analysis.run()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "analysis.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     console.print_json(json.dumps(report))
 
 
