@@ -25,7 +25,7 @@ def pls_bootstrap() -> dict[str, Any]:
     weakest = drivers.importance_performance(result, answers, target="SAT")[0]
     return {
         "responses": RESPONSES,
-        "items": sum(len(items) for items in model.blocks.values()),
+        "items": len(model.item_names),
         "constructs": len(model.blocks),
         "resamples": found.resamples,
         "one_estimate_ms": round(single * 1000, 2),

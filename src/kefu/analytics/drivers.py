@@ -98,34 +98,30 @@ def _summarize(
     skipped: int,
 ) -> Bootstrap:
     names = model.names
-    items = [n for block in model.blocks.values() for n in block]
+    items = model.item_names
     coefficients, totals, loads, weights, r2 = (np.stack(d) for d in zip(*draws, strict=True))
     original = _figures(base, raw, owner)
-    index = {(s, t): (names.index(t), names.index(s)) for s, t in model.paths}
-    reachable = [
-        (names[j], names[i]) for i in range(len(names)) for j in range(i) if original[1][i, j] != 0
-    ]
+    path = model.path_matrix()
+    # (target row, source column) of every direct path, and of every pair with an effect
+    direct = [(i, j) for i in range(len(names)) for j in range(i) if path[i, j]]
+    reachable = [(i, j) for i in range(len(names)) for j in range(i) if original[1][i, j] != 0]
     return Bootstrap(
         resamples=len(draws),
         skipped=skipped,
         paths={
-            key: _interval(original[0][ij], coefficients[:, ij[0], ij[1]], level)
-            for key, ij in index.items()
+            (names[j], names[i]): _interval(original[0][i, j], coefficients[:, i, j], level)
+            for i, j in direct
         },
         total_effects={
-            (s, t): _interval(
-                original[1][names.index(t), names.index(s)],
-                totals[:, names.index(t), names.index(s)],
-                level,
-            )
-            for s, t in reachable
+            (names[j], names[i]): _interval(original[1][i, j], totals[:, i, j], level)
+            for i, j in reachable
         },
         loadings={n: _interval(original[2][k], loads[:, k], level) for k, n in enumerate(items)},
         weights={n: _interval(original[3][k], weights[:, k], level) for k, n in enumerate(items)},
         r_squared={
             n: _interval(original[4][j], r2[:, j], level)
             for j, n in enumerate(names)
-            if model.path_matrix()[j].any()
+            if path[j].any()
         },
     )
 

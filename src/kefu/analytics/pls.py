@@ -59,6 +59,11 @@ class PathModel:
     def names(self) -> list[str]:
         return list(self.blocks)
 
+    @property
+    def item_names(self) -> list[str]:
+        """Every item, block after block (the order of the weight rows)."""
+        return [item for items in self.blocks.values() for item in items]
+
     def path_matrix(self) -> Matrix:
         names = self.names
         matrix = np.zeros((len(names), len(names)))
@@ -344,7 +349,7 @@ def _estimate(
 
 
 def _items(model: PathModel, raw: Matrix, owner: list[int], found: Core) -> list[Item]:
-    names = [n for items in model.blocks.values() for n in items]
+    names = model.item_names
     correlations = loadings(raw, owner, found.scores)
     result = []
     for k, name in enumerate(names):
