@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
+from kefu.analytics.routes import router as analytics_router
 from kefu.config import Settings, get_settings
 from kefu.console.calls import router as console_calls_router
 from kefu.console.ivr import router as console_ivr_router
@@ -114,6 +115,7 @@ def create_app(
         messages_router,
         ivr_router,
         acd_router,
+        analytics_router,
         audit_router,
         console_router,
         console_orders_router,

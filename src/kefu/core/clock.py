@@ -24,6 +24,11 @@ def local_midnight_utc(timezone: str, now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
+def day_start_utc(day: date, timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """The UTC instant a local date begins."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
 def month_key(day: date) -> int:
     """The yyyymm key of a date's month."""
     return day.year * 100 + day.month

@@ -169,6 +169,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "intake_rule_not_found": "No such SMS or e-mail rule.",
     "agent_state_not_allowed": "An agent cannot go from {state} to {to}.",
     "agent_state_not_settable": "An agent may only choose ready, break or offline.",
+    "forecast_history_short": "A forecast needs at least {weeks} weeks of history.",
+    "forecast_no_history": "There were no contacts in the history to forecast from.",
+    "staffing_unreachable": "No staffing up to 10,000 agents meets this target.",
     "unknown_break_reason": "No active break reason with this code.",
     "agent_on_call": (
         "Finish the call first: answer or decline an offered call, hang up a call in talk."

@@ -53,6 +53,7 @@ class Right(StrEnum):
     TELEPHONY = "telephony"  # the PBX's webhook and intake calls
     CALLS_TAKE = "calls.take"  # sign in to the ACD and take calls
     QUEUES_MONITOR = "queues.monitor"  # the wallboard: live queues and agents
+    ANALYTICS_READ = "analytics.read"  # KPIs, drivers, forecasts and staffing plans
 
 
 _R = Right
@@ -87,6 +88,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
         {
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
+            _R.ANALYTICS_READ,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -103,6 +105,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.QA: frozenset(
         {
             _R.QUEUES_MONITOR,
+            _R.ANALYTICS_READ,
             _R.INTERACTION_READ,
             _R.CUSTOMER_READ,
             _R.STAFF_READ,
@@ -129,6 +132,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
         {
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
+            _R.ANALYTICS_READ,
             _R.IVR_MANAGE,
             _R.INTAKE_MANAGE,
             _R.INTERACTION_READ,
@@ -150,6 +154,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.ADMIN: frozenset(
         {
             _R.QUEUES_MONITOR,
+            _R.ANALYTICS_READ,
             _R.IVR_MANAGE,
             _R.INTAKE_MANAGE,
             _R.INTERACTION_READ,
