@@ -39,6 +39,7 @@ from kefu.org.audit_routes import router as audit_router
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
+from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.routes import router as workorders_router
@@ -116,6 +117,7 @@ def create_app(
         ivr_router,
         acd_router,
         analytics_router,
+        surveys_router,
         audit_router,
         console_router,
         console_orders_router,

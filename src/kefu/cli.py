@@ -250,6 +250,7 @@ def generate(
     months: Annotated[int, typer.Option(min=1, max=36, help="Months of spend history.")] = 12,
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 2026,
     batch_size: Annotated[int, typer.Option(min=100, max=100_000)] = 5_000,
+    surveys: Annotated[int, typer.Option(min=0, help="Answered questionnaires.")] = 2_000,
 ) -> None:
     """Generate a demo center into an empty database (migrated first)."""
     from kefu.demo.generator import GenerateOptions, GeneratorError
@@ -264,6 +265,7 @@ def generate(
         cities=cities,
         months=months,
         batch_size=batch_size,
+        surveys=surveys,
     )
     started = time.perf_counter()
     try:

@@ -22,6 +22,7 @@ from kefu.ivr import models as ivr_models  # noqa: F401
 from kefu.knowledge import models as knowledge_models
 from kefu.org import models as org_models  # noqa: F401
 from kefu.routing import models as routing_models  # noqa: F401
+from kefu.surveys import models as survey_models  # noqa: F401
 from kefu.workorders import models as workorder_models  # noqa: F401
 
 metadata: MetaData = Base.metadata

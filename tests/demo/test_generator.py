@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from stdnum.cn import ric
 from typer.testing import CliRunner
 
+from kefu.analytics.satisfaction import satisfaction_drivers
 from kefu.cli import app
-from kefu.core.db import make_engine
+from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.generator import GenerateOptions, generate
+from kefu.demo.surveys import PLANTED_WEAK
 
 
 def _fingerprint(url: str, seed: int) -> list[tuple]:
@@ -50,6 +52,19 @@ def test_generate_on_postgresql(postgres_url: str) -> None:
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Customer)) == 500
     assert result.counts["monthly_spend"] > 500
+    # the demo's survey answers carry the planted weak driver, found from the database
+    with make_sessionmaker(engine)() as session:
+        report = satisfaction_drivers(
+            session,
+            questionnaire="ecsi-telecom",
+            target="SAT",
+            since=None,
+            until=None,
+            channel=None,
+            resamples=50,
+        )
+    assert report.responses == result.counts["survey_responses"] == 2000
+    assert [d.name for d in report.map if d.weak] == [PLANTED_WEAK]
     engine.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
 from kefu.core.clock import day_start_utc
 from kefu.core.sqltime import interval_index, seconds_between
+from kefu.surveys.enums import SurveyChannel
+from kefu.surveys.models import SurveyAnswer, SurveyItem, SurveyResponse
 
 _SLOT_SECONDS = int(SLOT.total_seconds())
 
@@ -72,3 +75,34 @@ def mean_handle_seconds(
         .where(*_filters(queue_id, channel))
     )
     return float(found) if found is not None else None
+
+
+def survey_answers(
+    session: Session,
+    *,
+    questionnaire_id: int,
+    items: Sequence[str],
+    since: datetime | None = None,
+    until: datetime | None = None,
+    channel: SurveyChannel | None = None,
+) -> tuple[dict[str, list[float]], int]:
+    """Answers to ``items`` of responses that answered them all, and how many did not."""
+    query = (
+        select(SurveyAnswer.response_id, SurveyItem.code, SurveyAnswer.value)
+        .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyResponse.questionnaire_id == questionnaire_id, SurveyItem.code.in_(items))
+        .order_by(SurveyAnswer.response_id)
+    )
+    if since is not None:
+        query = query.where(SurveyResponse.answered_at >= since)
+    if until is not None:
+        query = query.where(SurveyResponse.answered_at < until)
+    if channel is not None:
+        query = query.where(SurveyResponse.channel == channel)
+    by_response: dict[int, dict[str, float]] = {}
+    for response_id, code, value in session.execute(query):
+        by_response.setdefault(response_id, {})[code] = float(value)
+    complete = [answers for answers in by_response.values() if len(answers) == len(items)]
+    data = {code: [answers[code] for answers in complete] for code in items}
+    return data, len(by_response) - len(complete)

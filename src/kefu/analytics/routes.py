@@ -1,18 +1,30 @@
-"""The analysis over HTTP: staffing an interval, and the forecast with its staffing."""
+"""The analysis over HTTP: staffing an interval, the forecast with its staffing, and the
+satisfaction drivers from stored survey answers."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime
 
-from kefu.analytics import service
+from kefu.analytics import satisfaction, service
 from kefu.analytics.deps import CanAnalyze
-from kefu.analytics.schemas import BacktestRead, ForecastRead, PlanRead, SlotRead, StaffingRead
+from kefu.analytics.schemas import (
+    BacktestRead,
+    DriversRead,
+    ForecastRead,
+    PlanRead,
+    SlotRead,
+    StaffingRead,
+)
 from kefu.analytics.staffing import Load, Target
+from kefu.analytics.views import drivers_read
 from kefu.contact.enums import ContactChannel
 from kefu.core.clock import local_today
 from kefu.core.web import DbSession
+from kefu.surveys.defaults import ECSI_CODE
+from kefu.surveys.enums import SurveyChannel
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
@@ -89,3 +101,27 @@ def forecast(
             SlotRead(start=s.start, calls=s.calls, plan=PlanRead.of(s.plan)) for s in found.slots
         ],
     )
+
+
+@router.get("/drivers", response_model=DriversRead)
+def satisfaction_drivers(
+    principal: CanAnalyze,
+    session: DbSession,
+    target: str = "SAT",
+    questionnaire: str = ECSI_CODE,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    channel: SurveyChannel | None = None,
+    resamples: Annotated[int, Query(ge=50, le=2000)] = 200,
+) -> DriversRead:
+    """The satisfaction model on the period's survey answers and the weakest drivers."""
+    report = satisfaction.satisfaction_drivers(
+        session,
+        questionnaire=questionnaire,
+        target=target,
+        since=since,
+        until=until,
+        channel=channel,
+        resamples=resamples,
+    )
+    return drivers_read(report)

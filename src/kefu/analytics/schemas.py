@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from kefu.analytics.drivers import Interval
 from kefu.analytics.forecast import Backtest
 from kefu.analytics.staffing import Plan
 
@@ -76,3 +77,62 @@ class ForecastRead(BaseModel):
     handle_seconds: float
     backtest: BacktestRead
     slots: list[SlotRead]
+
+
+class IntervalRead(BaseModel):
+    """A figure on all responses with its bootstrap percentile interval."""
+
+    estimate: float
+    low: float
+    high: float
+    std_error: float
+
+    @classmethod
+    def of(cls, found: Interval) -> IntervalRead:
+        return cls(
+            estimate=found.original, low=found.low, high=found.high, std_error=found.std_error
+        )
+
+
+class ConstructRead(BaseModel):
+    name: str
+    r_squared: IntervalRead | None  # endogenous constructs only
+    ave: float
+    composite_reliability: float
+    cronbach_alpha: float
+
+
+class PathRead(BaseModel):
+    source: str
+    target: str
+    coefficient: IntervalRead
+
+
+class ItemFigures(BaseModel):
+    name: str
+    block: str
+    weight: float
+    loading: IntervalRead
+
+
+class DriverRead(BaseModel):
+    """A driver on the importance-performance map."""
+
+    name: str
+    importance: IntervalRead  # total effect on the target
+    performance: float  # 0-100
+    weak: bool
+
+
+class DriversRead(BaseModel):
+    target: str
+    responses: int
+    incomplete: int  # left out: an item of the model unanswered
+    resamples: int
+    skipped_resamples: int
+    gof: float
+    weakest: list[str]
+    drivers: list[DriverRead]
+    constructs: list[ConstructRead]
+    paths: list[PathRead]
+    items: list[ItemFigures]

@@ -172,6 +172,17 @@ ERROR_MESSAGES: dict[str, str] = {
     "forecast_history_short": "A forecast needs at least {weeks} weeks of history.",
     "forecast_no_history": "There were no contacts in the history to forecast from.",
     "staffing_unreachable": "No staffing up to 10,000 agents meets this target.",
+    "questionnaire_not_found": "No active questionnaire with this code.",
+    "survey_item_unknown": "The questionnaire has no item “{item}”.",
+    "survey_item_missing": "The item “{item}” must be answered.",
+    "survey_answer_out_of_scale": "Answers are whole numbers from {low} to {high}.",
+    "survey_link_unknown": "The linked record does not exist.",
+    "drivers_target_unknown": "The satisfaction model has no construct “{target}”.",
+    "drivers_questionnaire_unfit": "This questionnaire does not ask every item of the model.",
+    "drivers_too_few_responses": "{found} complete responses in this period; {needed} are needed.",
+    "drivers_not_estimable": (
+        "The answers of this period cannot be estimated (an item never varies)."
+    ),
     "unknown_break_reason": "No active break reason with this code.",
     "agent_on_call": (
         "Finish the call first: answer or decline an offered call, hang up a call in talk."

@@ -54,6 +54,7 @@ class Right(StrEnum):
     CALLS_TAKE = "calls.take"  # sign in to the ACD and take calls
     QUEUES_MONITOR = "queues.monitor"  # the wallboard: live queues and agents
     ANALYTICS_READ = "analytics.read"  # KPIs, drivers, forecasts and staffing plans
+    SURVEY_WRITE = "survey.write"  # record survey answers (return visits, channels)
 
 
 _R = Right
@@ -73,6 +74,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     # Back office calls customers back to resolve complaints, so numbers are shown.
     Role.BACK_OFFICE: frozenset(
         {
+            _R.SURVEY_WRITE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
             _R.CUSTOMER_READ,
@@ -104,6 +106,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     # Quality staff keep the library: they see which answers work.
     Role.QA: frozenset(
         {
+            _R.SURVEY_WRITE,
             _R.QUEUES_MONITOR,
             _R.ANALYTICS_READ,
             _R.INTERACTION_READ,
@@ -130,6 +133,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.SURVEY_WRITE,
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
             _R.ANALYTICS_READ,
@@ -189,7 +193,14 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
 
 ROLE_RIGHTS[Role.INTEGRATION] = frozenset(
     # Telephony answers calls for any customer and opens their orders: scope is the center.
-    {_R.TELEPHONY, _R.SCOPE_ALL, _R.CUSTOMER_READ, _R.ORDER_WRITE, _R.INTERACTION_WRITE}
+    {
+        _R.TELEPHONY,
+        _R.SCOPE_ALL,
+        _R.CUSTOMER_READ,
+        _R.ORDER_WRITE,
+        _R.INTERACTION_WRITE,
+        _R.SURVEY_WRITE,  # the channels that collect answers
+    }
 )
 
 

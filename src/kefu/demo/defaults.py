@@ -8,6 +8,7 @@ from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wr
 from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.ivr.flows import ensure_default_flow
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
+from kefu.surveys.defaults import ensure_ecsi_questionnaire
 from kefu.workorders.taxonomy import ensure_default_categories
 
 
@@ -25,6 +26,8 @@ def load_defaults(engine: Engine) -> list[str]:
             done.append(f"{added} default wrap-up codes loaded")
         if added := ensure_default_intake_rules(session):
             done.append(f"{added} default SMS and e-mail rules loaded")
+        if ensure_ecsi_questionnaire(session):
+            done.append("the satisfaction questionnaire loaded")
         if ensure_default_flow(session):
             done.append("the default hotline IVR flow published")
     return done

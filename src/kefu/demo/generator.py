@@ -55,10 +55,12 @@ from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
 from kefu.demo.orders import generate_orders
+from kefu.demo.surveys import generate_surveys
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
+from kefu.surveys.defaults import ensure_ecsi_questionnaire
 from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
@@ -82,6 +84,7 @@ class GenerateOptions:
     batch_size: int = 5_000
     orders: bool = True  # twelve months of work orders (about 4% of subscribers a month)
     articles: int = 300  # knowledge articles beside a guide and a script per category
+    surveys: int = 2_000  # answered satisfaction questionnaires (hotline planted weak)
 
 
 @dataclass
@@ -130,6 +133,11 @@ def generate(
         report("work orders", result.counts["work_orders"])
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["messages"] = generate_messages(engine)
+    if options.surveys:
+        result.counts["survey_responses"] = generate_surveys(
+            engine, seed=options.seed, count=options.surveys
+        )
+        report("survey responses", result.counts["survey_responses"])
     if options.articles:
         result.counts["kb_articles"] = generate_library(
             engine, seed=options.seed, topic_articles=options.articles
@@ -150,6 +158,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     ensure_default_wrap_up_codes(session)
     ensure_default_intake_rules(session)
     ensure_default_flow(session)
+    ensure_ecsi_questionnaire(session)
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)
     agents = _channel_agents(session, rng, fake, cities)

@@ -1,0 +1,12 @@
+"""Who may record survey answers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from kefu.core.rbac import Principal, Right
+from kefu.org.deps import require
+
+CanRecordSurveys = Annotated[Principal, Depends(require(Right.SURVEY_WRITE))]
