@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kefu import __version__
 from kefu.analytics.routes import router as analytics_router
 from kefu.config import Settings, get_settings
+from kefu.console.analysis import router as console_analysis_router
 from kefu.console.calls import router as console_calls_router
 from kefu.console.ivr import router as console_ivr_router
 from kefu.console.library import router as console_library_router
@@ -125,6 +126,7 @@ def create_app(
         console_calls_router,
         console_messages_router,
         console_ivr_router,
+        console_analysis_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -140,6 +140,12 @@ def test_erlang_a_plans_fewer_agents_and_says_how_many_hang_up() -> None:
     assert patient.service_level >= 0.8
 
 
+@pytest.mark.parametrize("patience", [None, 120.0])
+def test_a_load_beyond_ten_thousand_agents_is_refused_at_once(patience: float | None) -> None:
+    with pytest.raises(ValueError, match="10,000"):
+        plan(Load(1_000_000, 1800, 600), Target(patience_seconds=patience))
+
+
 def test_erlang_a_refuses_impossible_inputs() -> None:
     with pytest.raises(ValueError):
         erlang_a(

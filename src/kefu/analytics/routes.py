@@ -71,7 +71,7 @@ def forecast(
     days: Annotated[int, Query(ge=1, le=28)] = 7,
     history_weeks: Annotated[int, Query(ge=1, le=104)] = 8,
     queue_id: int | None = None,
-    channel: ContactChannel | None = None,
+    channel: ContactChannel = ContactChannel.VOICE,  # calls that reach agents
     handle_seconds: Annotated[float | None, Query(gt=0, le=86400)] = None,
     service_level: ServiceLevel = 0.8,
     threshold_seconds: Threshold = 20,

@@ -111,12 +111,14 @@ def plan(load: Load, target: Target) -> Plan:
     """The fewest agents meeting the target; the service level rises with every agent."""
     if load.calls <= 0:
         return figures(0, load, target)
+    if load.traffic >= _MAX_AGENTS:
+        raise ValueError("no staffing up to 10,000 agents meets the target")
     low = 0 if target.patience_seconds else math.floor(load.traffic)  # known to fall short
-    high = max(low + 1, 2 * math.ceil(load.traffic) + 1)
+    high = min(max(low + 1, 2 * math.ceil(load.traffic) + 1), _MAX_AGENTS)
     while not _meets(high, load, target):
-        low, high = high, high * 2
-        if high > _MAX_AGENTS:
+        if high == _MAX_AGENTS:
             raise ValueError("no staffing up to 10,000 agents meets the target")
+        low, high = high, min(high * 2, _MAX_AGENTS)
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (low, middle) if _meets(middle, load, target) else (middle, high)

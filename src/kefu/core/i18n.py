@@ -230,6 +230,27 @@ ENGLISH_LABELS = {
     "ivr_kind.queue": "To an agent",
     "ivr_kind.callback": "Call-back offer",
     "ivr_kind.hangup": "Hang up",
+    "construct.IMAG": "Image",
+    "construct.EXPE": "Expectations",
+    "construct.NET": "Network quality",
+    "construct.TARIFF": "Tariffs and billing",
+    "construct.HALL": "Business halls",
+    "construct.HOTLINE": "Hotline service",
+    "construct.VAL": "Perceived value",
+    "construct.SAT": "Satisfaction",
+    "construct.LOY": "Loyalty",
+    "drivers.explain": (
+        "Importance is a driver’s total effect on satisfaction (PLS path model on the survey "
+        "answers); performance is its score on 0-100. A weak point matters more than average "
+        "and performs below average: improve it first."
+    ),
+    "drivers.meta": (
+        "{responses} responses · R² of satisfaction {r2} · {resamples} bootstrap resamples"
+    ),
+    "forecast.meta": (
+        "Last week held out: error {model} against {naive} for “same half hour last week” · "
+        "handle time {aht} s"
+    ),
     "message_status.open": "Waiting",
     "message_status.ended": "Handled",
     "contact_channel.voice": "Call",

@@ -51,6 +51,7 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.history import generate_call_history
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
@@ -85,6 +86,10 @@ class GenerateOptions:
     orders: bool = True  # twelve months of work orders (about 4% of subscribers a month)
     articles: int = 300  # knowledge articles beside a guide and a script per category
     surveys: int = 2_000  # answered satisfaction questionnaires (hotline planted weak)
+    history_weeks: int = 8  # past calls, about 4 a day per 100 subscribers
+
+
+CALLS_PER_SUBSCRIBER_DAY = 0.04  # a hotline hears from a subscriber every month or so
 
 
 @dataclass
@@ -133,6 +138,16 @@ def generate(
         report("work orders", result.counts["work_orders"])
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["messages"] = generate_messages(engine)
+    if options.history_weeks:
+        result.counts["past_calls"] = generate_call_history(
+            engine,
+            seed=options.seed,
+            today=context.today,
+            weeks=options.history_weeks,
+            calls_per_day=options.subscribers * CALLS_PER_SUBSCRIBER_DAY,
+            timezone="Asia/Shanghai",
+        )
+        report("past calls", result.counts["past_calls"])
     if options.surveys:
         result.counts["survey_responses"] = generate_surveys(
             engine, seed=options.seed, count=options.surveys

@@ -1,0 +1,179 @@
+// The analysis dashboard: the importance-performance map of satisfaction drivers, the
+// half-hourly forecast with the agents and staff it needs, and the interval calculator.
+// Charts are drawn with Plotly (served by kefu from the installed package). Uses api()
+// and showError() from kefu.js.
+"use strict";
+
+const analysisWords = (() => {
+  const words = {};
+  document.getElementById("analysis-words")?.content.querySelectorAll("[data-word]").forEach((s) => {
+    words[s.dataset.word] = s.textContent;
+  });
+  return (key, params = {}) =>
+    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+})();
+
+const percent = (share) => (share === null || share === undefined ? "—" : `${(share * 100).toFixed(1)}%`);
+const seconds = (value) => (value === null || value === undefined ? "∞" : `${value.toFixed(1)} s`);
+const construct = (name) => analysisWords(`construct.${name}`);
+const chartConfig = { displaylogo: false, displayModeBar: false, responsive: true };
+const chartFont = { family: getComputedStyle(document.documentElement).fontFamily, size: 12 };
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function formQuery(form) {
+  const query = new URLSearchParams();
+  new FormData(form).forEach((value, name) => { if (String(value).trim() !== "") query.set(name, value); });
+  return query;
+}
+
+// --- drivers ------------------------------------------------------------------------------
+
+function rankedByImportance(drivers) {
+  const order = drivers.map((d, i) => [d.importance.estimate, i]).sort((a, b) => a[0] - b[0]);
+  const rank = new Array(drivers.length);
+  order.forEach(([, i], n) => { rank[i] = n; });
+  return rank;
+}
+
+function drawDrivers(report) {
+  const rows = document.getElementById("drivers-rows");
+  rows.replaceChildren();
+  for (const driver of report.drivers) {
+    const tr = document.createElement("tr");
+    if (driver.weak) tr.className = "weak";
+    const i = driver.importance;
+    tr.append(
+      cell(construct(driver.name)),
+      cell(i.estimate.toFixed(3), "num"),
+      cell(`${i.low.toFixed(3)} – ${i.high.toFixed(3)}`, "num"),
+      cell(driver.performance.toFixed(1), "num"),
+    );
+    const badge = cell("");
+    if (driver.weak) {
+      const span = document.createElement("span");
+      span.className = "weak-badge";
+      span.textContent = analysisWords("weak");
+      badge.append(span);
+    }
+    tr.append(badge);
+    rows.append(tr);
+  }
+  const sat = report.constructs.find((c) => c.name === report.target);
+  document.getElementById("drivers-meta").textContent = analysisWords("drivers.meta", {
+    responses: report.responses.toLocaleString(),
+    r2: sat?.r_squared ? sat.r_squared.estimate.toFixed(2) : "—",
+    resamples: report.resamples,
+  });
+  const x = report.drivers.map((d) => d.importance.estimate);
+  const y = report.drivers.map((d) => d.performance);
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  Plotly.newPlot("drivers-map", [{
+    type: "scatter", mode: "markers+text", x, y,
+    text: report.drivers.map((d) => construct(d.name)),
+    // neighbours on the map alternate above and below so their names do not overlap
+    textposition: rankedByImportance(report.drivers).map((n) => (n % 2 ? "bottom center" : "top center")),
+    error_x: { type: "data", symmetric: false,
+      array: report.drivers.map((d) => d.importance.high - d.importance.estimate),
+      arrayminus: report.drivers.map((d) => d.importance.estimate - d.importance.low),
+      color: "#98a2b3", thickness: 1 },
+    marker: { size: 13, color: report.drivers.map((d) => (d.weak ? "#c4320a" : "#0b5cad")) },
+    hovertemplate: "%{text}<br>%{x:.3f} / %{y:.1f}<extra></extra>",
+  }], {
+    font: chartFont, margin: { l: 56, r: 16, t: 10, b: 48 }, showlegend: false,
+    xaxis: { title: { text: analysisWords("importance") }, zeroline: false },
+    yaxis: { title: { text: analysisWords("performance") } },
+    shapes: [
+      { type: "line", x0: mean(x), x1: mean(x), yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#98a2b3" } },
+      { type: "line", y0: mean(y), y1: mean(y), xref: "paper", x0: 0, x1: 1, line: { dash: "dot", color: "#98a2b3" } },
+    ],
+  }, chartConfig);
+}
+
+async function loadDrivers() {
+  const error = document.getElementById("drivers-error");
+  try {
+    drawDrivers(await api("GET", "/api/v1/analytics/drivers?resamples=200"));
+  } catch (failure) {
+    document.getElementById("drivers-rows").replaceChildren();
+    document.getElementById("drivers-meta").textContent = "";
+    showError(error, failure.message);
+  }
+}
+
+// --- forecast -----------------------------------------------------------------------------
+
+function drawForecast(found) {
+  const starts = found.slots.map((s) => s.start);
+  const mostStaff = Math.max(1, ...found.slots.map((s) => s.plan.staff));
+  Plotly.newPlot("forecast-chart", [
+    { type: "bar", name: analysisWords("calls"), x: starts, y: found.slots.map((s) => s.calls),
+      marker: { color: "#b2ccff" }, hovertemplate: "%{y:.1f}<extra></extra>" },
+    { type: "scatter", mode: "lines", line: { shape: "hv", color: "#0b5cad", width: 2 }, yaxis: "y2",
+      name: analysisWords("agents"), x: starts, y: found.slots.map((s) => s.plan.agents) },
+    { type: "scatter", mode: "lines", line: { shape: "hv", color: "#b54708", dash: "dot" }, yaxis: "y2",
+      name: analysisWords("staff"), x: starts, y: found.slots.map((s) => s.plan.staff) },
+  ], {
+    font: chartFont, margin: { l: 48, r: 48, t: 10, b: 40 }, bargap: 0.05,
+    legend: { orientation: "h", y: 1.08 },
+    xaxis: { type: "date" },
+    yaxis: { title: { text: analysisWords("calls") }, rangemode: "tozero" },
+    yaxis2: { title: { text: analysisWords("agents") }, overlaying: "y", side: "right", rangemode: "tozero",
+      dtick: Math.max(1, Math.ceil(mostStaff / 8)), showgrid: false },
+  }, chartConfig);
+  const test = found.backtest;
+  document.getElementById("forecast-meta").textContent = analysisWords("forecast.meta", {
+    model: percent(test.model_wape), naive: percent(test.naive_wape),
+    aht: Math.round(found.handle_seconds),
+  });
+}
+
+async function loadForecast(form) {
+  const error = document.getElementById("forecast-error");
+  showError(error, "");
+  try {
+    drawForecast(await api("GET", `/api/v1/analytics/forecast?${formQuery(form)}`));
+  } catch (failure) {
+    showError(error, failure.message);
+  }
+}
+
+// --- one interval -------------------------------------------------------------------------
+
+async function calculate(form) {
+  const error = document.getElementById("staffing-error");
+  const rows = document.getElementById("staffing-rows");
+  showError(error, "");
+  try {
+    const found = await api("GET", `/api/v1/analytics/staffing?${formQuery(form)}`);
+    rows.replaceChildren(...found.nearby.map((plan) => {
+      const tr = document.createElement("tr");
+      if (plan.agents === found.plan.agents) tr.className = "chosen";
+      tr.append(cell(plan.agents, "num"), cell(plan.staff, "num"), cell(percent(plan.service_level), "num"),
+        cell(seconds(plan.answer_seconds), "num"), cell(percent(plan.occupancy), "num"),
+        cell(percent(plan.abandon_share), "num"));
+      return tr;
+    }));
+  } catch (failure) {
+    rows.replaceChildren();
+    showError(error, failure.message);
+  }
+}
+
+function setupAnalysis() {
+  if (!document.getElementById("analysis")) return;
+  const forecastForm = document.getElementById("forecast-form");
+  const staffingForm = document.getElementById("staffing-form");
+  forecastForm.addEventListener("submit", (event) => { event.preventDefault(); loadForecast(forecastForm); });
+  staffingForm.addEventListener("submit", (event) => { event.preventDefault(); calculate(staffingForm); });
+  loadDrivers();
+  loadForecast(forecastForm);
+  calculate(staffingForm);
+}
+
+document.addEventListener("DOMContentLoaded", setupAnalysis);

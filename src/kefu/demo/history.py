@@ -1,0 +1,121 @@
+"""Weeks of past calls for the demo, so the forecast, staffing and figures have a history.
+
+Volumes follow the hotline's day (``simulator.WEEKDAY_SHAPE``), busier on Mondays and
+quieter at weekends and on official holidays; most calls end in self-service, the rest
+queue, wait, are answered or give up, and are handled in about four minutes. Rows go in
+with Core inserts in batches: weeks of calls are a hundred thousand rows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, insert, select
+
+from kefu.analytics.forecast import DayKind, day_kind
+from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
+from kefu.contact.models import Interaction
+from kefu.core.base import utcnow
+from kefu.core.db import make_sessionmaker
+from kefu.customers.models import Customer
+from kefu.demo.simulator import WEEKDAY_SHAPE
+from kefu.routing.models import Queue
+
+_WEEKDAY_LEVEL = (1.2, 1.05, 1.0, 1.0, 1.05, 0.75, 0.7)
+_HOLIDAY_LEVEL = 0.5
+SELF_SERVICE_SHARE = 0.72
+ABANDON_SHARE = 0.06
+HANDLE_SECONDS = 240.0
+_BATCH = 5_000
+
+
+def _level(day: date) -> float:
+    kind = day_kind(day)
+    if kind is DayKind.HOLIDAY:
+        return _HOLIDAY_LEVEL
+    if kind is DayKind.WORKDAY and day.weekday() >= 5:
+        return 1.0  # a swapped weekend day works like a midweek day
+    return _WEEKDAY_LEVEL[day.weekday()]
+
+
+def generate_call_history(
+    engine: Engine, *, seed: int, today: date, weeks: int, calls_per_day: float, timezone: str
+) -> int:
+    """Write ``weeks`` weeks of ended calls before ``today``; returns how many."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(timezone)
+    shape = [n / sum(WEEKDAY_SHAPE) for n in WEEKDAY_SHAPE]
+    written = 0
+    with make_sessionmaker(engine)() as session, session.begin():
+        customers = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(20_000)))
+        queue = session.scalar(select(Queue.id).order_by(Queue.id))
+        rows: list[dict[str, Any]] = []
+        for back in range(weeks * 7, 0, -1):
+            day = today - timedelta(days=back)
+            midnight = datetime.combine(day, datetime.min.time(), zone)
+            for slot, share in enumerate(shape):
+                for _ in range(_poisson(rng, share * calls_per_day * _level(day))):
+                    offered = midnight + timedelta(seconds=slot * 1800 + rng.uniform(0, 1800))
+                    rows.append(_call(rng, offered, customers, queue))
+            if len(rows) >= _BATCH:
+                session.execute(insert(Interaction), rows)
+                written, rows = written + len(rows), []
+        if rows:
+            session.execute(insert(Interaction), rows)
+            written += len(rows)
+    return written
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw by counting exponential gaps (means here are small)."""
+    count, elapsed = 0, rng.expovariate(1.0)
+    while elapsed < mean:
+        count += 1
+        elapsed += rng.expovariate(1.0)
+    return count
+
+
+def _call(
+    rng: random.Random, offered: datetime, customers: list[int], queue: int | None
+) -> dict[str, Any]:
+    customer = rng.choice(customers) if customers else None
+    ivr_seconds = rng.uniform(15, 60)
+    base = {"status": InteractionStatus.ENDED, "customer_id": customer, "offered_at": offered}
+    now = utcnow()
+    base.update(created_at=now, updated_at=now)
+    if rng.random() < SELF_SERVICE_SHARE:
+        ended = offered + timedelta(seconds=ivr_seconds)
+        return {
+            **base,
+            "channel": ContactChannel.IVR,
+            "end_reason": EndReason.SELF_SERVICE,
+            "ended_at": ended,
+        }
+    queued = offered + timedelta(seconds=ivr_seconds)
+    if rng.random() < ABANDON_SHARE:
+        gave_up = queued + timedelta(seconds=rng.expovariate(1 / 60))
+        return {
+            **base,
+            "channel": ContactChannel.VOICE,
+            "end_reason": EndReason.ABANDONED,
+            "queue_id": queue,
+            "queued_at": queued,
+            "ended_at": gave_up,
+        }
+    answered = queued + timedelta(seconds=rng.expovariate(1 / 12))
+    talk = rng.expovariate(1 / (HANDLE_SECONDS - 30))
+    ended = answered + timedelta(seconds=talk)
+    return {
+        **base,
+        "channel": ContactChannel.VOICE,
+        "end_reason": EndReason.COMPLETED,
+        "queue_id": queue,
+        "queued_at": queued,
+        "answered_at": answered,
+        "ended_at": ended,
+        "wrapped_up_at": ended + timedelta(seconds=30),
+        "wrap_up_code": "solved.first",
+    }
