@@ -223,7 +223,7 @@ def _access(args: argparse.Namespace) -> None:
 
 
 def _analysis() -> None:
-    """PLS with bootstrap (no database)."""
+    """PLS with bootstrap, forecast and staffing (no database)."""
     from benchmarks import analysis
 
     report: dict[str, Any] = {"machine_cores": os.cpu_count()} | analysis.run()
