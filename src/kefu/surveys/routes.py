@@ -9,11 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from kefu.analytics.deps import CanAnalyze
 from kefu.core.idempotency import run_once
 from kefu.core.web import DbSession, IdempotencyKey
 from kefu.surveys import service
-from kefu.surveys.deps import CanRecordSurveys
+from kefu.surveys.deps import CanReadSurveys, CanRecordSurveys
 from kefu.surveys.models import Questionnaire, SurveyResponse
 from kefu.surveys.schemas import ItemRead, QuestionnaireRead, ResponseCreate, ResponseRead
 
@@ -82,7 +81,7 @@ def record_response(
 
 @router.get("/responses", response_model=list[ResponseRead])
 def responses(
-    principal: CanAnalyze,
+    principal: CanReadSurveys,
     session: DbSession,
     questionnaire: str = "ecsi-telecom",
     customer_id: int | None = None,
