@@ -16,6 +16,7 @@ import numpy as np
 
 from kefu.analytics import drivers, ecsi, forecast, pls
 from kefu.analytics.staffing import Load, Target, plan
+from kefu.demo.history import day_level
 from kefu.demo.simulator import WEEKDAY_SHAPE
 
 RESPONSES, RESAMPLES = 5_000, 1_000
@@ -48,10 +49,11 @@ def pls_bootstrap() -> dict[str, Any]:
 def _history(weeks: int) -> list[forecast.Slot]:
     rng = np.random.default_rng(3)
     starts = forecast.slots(date(2026, 8, 3), weeks * 7)
-    level = (1.2, 1.05, 1.0, 1.0, 1.05, 0.75, 0.7)
+    shape = WEEKDAY_SHAPE
+    # volumes follow the official calendar as the demo's do (holidays quiet, 调休 busy)
     return [
         forecast.Slot(
-            s, float(rng.poisson(WEEKDAY_SHAPE[s.hour * 2 + s.minute // 30] * level[s.weekday()]))
+            s, float(rng.poisson(shape[s.hour * 2 + s.minute // 30] * day_level(s.date())))
         )
         for s in starts
     ]

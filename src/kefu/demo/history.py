@@ -32,7 +32,8 @@ HANDLE_SECONDS = 240.0
 _BATCH = 5_000
 
 
-def _level(day: date) -> float:
+def day_level(day: date) -> float:
+    """How busy a day is against a midweek day, by the official calendar."""
     kind = day_kind(day)
     if kind is DayKind.HOLIDAY:
         return _HOLIDAY_LEVEL
@@ -57,7 +58,7 @@ def generate_call_history(
             day = today - timedelta(days=back)
             midnight = datetime.combine(day, datetime.min.time(), zone)
             for slot, share in enumerate(shape):
-                for _ in range(_poisson(rng, share * calls_per_day * _level(day))):
+                for _ in range(_poisson(rng, share * calls_per_day * day_level(day))):
                     offered = midnight + timedelta(seconds=slot * 1800 + rng.uniform(0, 1800))
                     rows.append(_call(rng, offered, customers, queue))
             if len(rows) >= _BATCH:
