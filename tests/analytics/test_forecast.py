@@ -10,6 +10,7 @@ import pytest
 
 from kefu.analytics import forecast
 from kefu.analytics.forecast import DayKind, Slot, day_kind
+from kefu.core.calendar import BusinessCalendar
 
 # calls per half hour on a Wednesday: nothing at night, a morning and an afternoon peak
 _SHAPE = np.concatenate(
@@ -102,6 +103,21 @@ def test_national_day_is_forecast_as_a_holiday_not_as_last_week() -> None:
     past = history(date(2026, 7, 6), (date(2026, 10, 8) - date(2026, 7, 6)).days)
     found = forecast.backtest(past, days=7)  # 1-7 October held out
     assert found.model_wape < found.naive_wape / 2
+
+
+def test_a_day_the_center_records_as_off_is_forecast_as_a_holiday() -> None:
+    # 2 December 2026 is an ordinary Wednesday; the center records it as a local holiday
+    local = BusinessCalendar(overrides={date(2026, 12, 2): False})
+    assert day_kind(date(2026, 12, 2), local) is DayKind.HOLIDAY
+    past = history(date(2026, 7, 6), 8 * 7)  # holds 中秋, where the holiday level is learnt
+    days = forecast.slots(date(2026, 12, 1), 2)
+    official = forecast.fit(past).predict(days)
+    corrected = forecast.fit(past, local).predict(days)
+    wednesday = slice(48, 96)
+    assert sum(s.calls for s in corrected[wednesday]) < 0.7 * sum(
+        s.calls for s in official[wednesday]
+    )
+    assert [s.calls for s in corrected[:48]] == pytest.approx([s.calls for s in official[:48]])
 
 
 def test_too_little_history_is_refused() -> None:

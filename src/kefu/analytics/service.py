@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kefu.analytics import forecast, repository
 from kefu.analytics.staffing import Load, Plan, Target, figures, plan
 from kefu.contact.enums import ContactChannel
+from kefu.core.calendar_days import center_calendar
 from kefu.core.clock import day_start_utc
 from kefu.errors import Unprocessable
 from kefu.routing.stats import DEFAULT_HANDLE_SECONDS
@@ -66,11 +67,12 @@ def forecast_staffing(
     if not any(slot.calls for slot in history):
         raise Unprocessable("forecast_no_history", field="history_weeks")
     handle = handle_seconds or _history_handle(session, first, today, timezone, queue_id, channel)
-    expected = forecast.fit(history).predict(forecast.slots(today, days))
+    calendar = center_calendar(session, timezone)  # the center's own corrections count
+    expected = forecast.fit(history, calendar).predict(forecast.slots(today, days))
     return ForecastPlan(
         history_from=first,
         handle_seconds=handle,
-        backtest=forecast.backtest(history),
+        backtest=forecast.backtest(history, calendar=calendar),
         slots=[_staffed(slot, handle, target) for slot in expected],
     )
 

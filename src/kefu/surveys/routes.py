@@ -35,7 +35,7 @@ def _questionnaire_read(session: DbSession, questionnaire: Questionnaire) -> Que
     )
 
 
-def _response_read(session: DbSession, response: SurveyResponse, code: str) -> ResponseRead:
+def _response_read(response: SurveyResponse, code: str, answers: dict[str, int]) -> ResponseRead:
     return ResponseRead(
         id=response.id,
         questionnaire=code,
@@ -44,7 +44,7 @@ def _response_read(session: DbSession, response: SurveyResponse, code: str) -> R
         work_order_id=response.work_order_id,
         interaction_id=response.interaction_id,
         answered_at=response.answered_at,
-        answers=service.answers_of(session, response),
+        answers=answers,
     )
 
 
@@ -66,7 +66,8 @@ def record_response(
 
     def create() -> ResponseRead:
         response = service.record_response(session, data=data, by=principal)
-        return _response_read(session, response, data.questionnaire)
+        stored = service.answers_of(session, [response.id])[response.id]
+        return _response_read(response, data.questionnaire, stored)
 
     status, body = run_once(
         session,
@@ -95,5 +96,6 @@ def responses(
         query = query.where(SurveyResponse.customer_id == customer_id)
     if work_order_id is not None:
         query = query.where(SurveyResponse.work_order_id == work_order_id)
-    rows = session.scalars(query.order_by(SurveyResponse.answered_at.desc()).limit(limit))
-    return [_response_read(session, r, found.code) for r in rows]
+    rows = list(session.scalars(query.order_by(SurveyResponse.answered_at.desc()).limit(limit)))
+    answers = service.answers_of(session, [r.id for r in rows])
+    return [_response_read(r, found.code, answers[r.id]) for r in rows]

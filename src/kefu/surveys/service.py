@@ -109,12 +109,15 @@ def record_response(session: Session, *, data: ResponseCreate, by: Principal) ->
     return response
 
 
-def answers_of(session: Session, response: SurveyResponse) -> dict[str, int]:
-    """A response's answers by item code."""
+def answers_of(session: Session, response_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each response's answers by item code, in the order asked (one query for a page)."""
     rows = session.execute(
-        select(SurveyItem.code, SurveyAnswer.value)
+        select(SurveyAnswer.response_id, SurveyItem.code, SurveyAnswer.value)
         .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-        .where(SurveyAnswer.response_id == response.id)
-        .order_by(SurveyItem.sort_order)
+        .where(SurveyAnswer.response_id.in_(response_ids))
+        .order_by(SurveyAnswer.response_id, SurveyItem.sort_order)
     )
-    return {code: value for code, value in rows}
+    found: dict[int, dict[str, int]] = {rid: {} for rid in response_ids}
+    for response_id, code, value in rows:
+        found[response_id][code] = value
+    return found
