@@ -88,6 +88,63 @@ def test_no_input_makes_a_server_error(client, db: Session) -> None:
     assert {200, 201} <= statuses  # the fuzzing got past authentication and validation
 
 
+def _unbounded_integers(schema: dict, components: dict, where: str, seen: frozenset[str]):
+    """Every integer inside ``schema`` that carries no upper bound, by its path."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            yield from _unbounded_integers(components[name], components, where, seen | {name})
+        return
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from _unbounded_integers(part, components, where, seen)
+    if schema.get("type") == "integer" and "maximum" not in schema:
+        yield where
+    for name, part in schema.get("properties", {}).items():
+        yield from _unbounded_integers(part, components, f"{where}.{name}", seen)
+    if "items" in schema:
+        yield from _unbounded_integers(schema["items"], components, f"{where}[]", seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        extra = schema["additionalProperties"]
+        yield from _unbounded_integers(extra, components, f"{where}{{}}", seen)
+
+
+def test_every_integer_the_api_accepts_is_bounded(client) -> None:
+    """Found by the fuzzer on PostgreSQL: an identifier beyond 32 bits reached an integer
+    column and was a 500 (SQLite took it). Every integer a caller sends must be bounded in
+    the schema so validation answers 422 before the database sees it."""
+    spec = client.app.openapi()
+    components = spec["components"]["schemas"]
+    unbounded: list[str] = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            for parameter in operation.get("parameters", []):
+                named = f"{where} {parameter['name']}"
+                unbounded += _unbounded_integers(
+                    parameter["schema"], components, named, frozenset()
+                )
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body = f"{where} body"
+                unbounded += _unbounded_integers(content["schema"], components, body, frozenset())
+    assert not unbounded, "\n".join(unbounded)
+
+
+def test_an_identifier_beyond_32_bits_is_422_not_a_server_error(client, db: Session) -> None:
+    org = make_org(db)
+    headers = bearer(db, make_staff(db, org.province, Role.SUPERVISOR))
+    listed = client.get(f"/api/v1/surveys/responses?customer_id={2**40}", headers=headers)
+    assert listed.status_code == 422 and listed.json()["error"]["field"]
+    body = {
+        "questionnaire": "ecsi-telecom",
+        "channel": "web",
+        "customer_id": 2**40,
+        "answers": {"SAT1": 8},
+    }
+    stored = client.post("/api/v1/surveys/responses", json=body, headers=headers)
+    assert stored.status_code == 422 and "customer_id" in stored.json()["error"]["field"]
+
+
 @pytest.mark.parametrize(
     "body", ['{"username": "\\u0000", "password": "x"}', b'{"username": "a\x00"}']
 )

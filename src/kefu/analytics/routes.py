@@ -22,6 +22,7 @@ from kefu.analytics.staffing import Load, Target
 from kefu.analytics.views import drivers_read
 from kefu.contact.enums import ContactChannel
 from kefu.core.clock import local_today
+from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession
 from kefu.surveys.defaults import ECSI_CODE
 from kefu.surveys.enums import SurveyChannel
@@ -70,7 +71,7 @@ def forecast(
     session: DbSession,
     days: Annotated[int, Query(ge=1, le=28)] = 7,
     history_weeks: Annotated[int, Query(ge=1, le=104)] = 8,
-    queue_id: int | None = None,
+    queue_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
     channel: ContactChannel = ContactChannel.VOICE,  # calls that reach agents
     handle_seconds: Annotated[float | None, Query(gt=0, le=86400)] = None,
     service_level: ServiceLevel = 0.8,

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from kefu.core.idempotency import run_once
+from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession, IdempotencyKey
 from kefu.surveys import service
 from kefu.surveys.deps import CanReadSurveys, CanRecordSurveys
@@ -85,8 +86,8 @@ def responses(
     principal: CanReadSurveys,
     session: DbSession,
     questionnaire: str = "ecsi-telecom",
-    customer_id: int | None = None,
-    work_order_id: int | None = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
+    work_order_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ResponseRead]:
     """The latest responses, for one customer or work order if asked."""

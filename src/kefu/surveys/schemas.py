@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from kefu.core.types import RefId
 from kefu.surveys.enums import SurveyChannel
+
+# A score on any questionnaire's scale; the service checks the questionnaire's own range.
+Score = Annotated[int, Field(ge=0, le=1000)]
 
 
 class ItemRead(BaseModel):
@@ -33,11 +38,11 @@ class ResponseCreate(BaseModel):
     questionnaire: str = Field(min_length=1, max_length=40)
     channel: SurveyChannel
     channel_ref: str | None = Field(default=None, min_length=1, max_length=200)
-    customer_id: int | None = None
-    work_order_id: int | None = None
-    interaction_id: int | None = None
+    customer_id: RefId | None = None
+    work_order_id: RefId | None = None
+    interaction_id: RefId | None = None
     answered_at: AwareDatetime | None = None  # with its offset: kefu stores UTC
-    answers: dict[str, int] = Field(min_length=1, max_length=200)
+    answers: dict[str, Score] = Field(min_length=1, max_length=200)
 
 
 class ResponseRead(BaseModel):
