@@ -141,3 +141,22 @@ def test_a_role_holding_personal_data_rights_exports_in_clear(
     assert sorted(row[1] for row in rows) == ["张伟", "李娜"]
     assert {row[3] for row in rows} == {"13800138000", "13900139000"}
     assert plan.masked is False
+
+
+def test_text_that_could_run_as_a_formula_is_neutralized(
+    db: Session, session_factory: sessionmaker[Session]
+) -> None:
+    """A name typed as a formula must not run when a supervisor opens the file."""
+    org = make_org(db)
+    make_customer(db, org.city, "+8613800138000", name='=HYPERLINK("http://x","点我")')
+    make_customer(db, org.city, "+8613900139000", name="@SUM(A1)")
+    staff = make_staff(db, org.city, Role.SUPERVISOR)
+    principal = principal_for(db, staff.id)
+    assert principal is not None
+    privileged = replace(principal, rights=principal.rights | {Right.PII_VIEW})
+    plan = export.plan_export(
+        db, data=CustomerExportRequest(reason=REASON), by=privileged, max_rows=10
+    )
+    db.commit()
+    _, *rows = _rows(b"".join(export.stream_csv(session_factory, plan, "zh-CN")))
+    assert sorted(row[1] for row in rows) == ["'=HYPERLINK(\"http://x\",\"点我\")", "'@SUM(A1)"]

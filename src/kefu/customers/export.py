@@ -21,6 +21,7 @@ from kefu.core.db import unit_of_work
 from kefu.core.i18n import gettext
 from kefu.core.masking import mask_id_number, mask_name
 from kefu.core.rbac import Principal, Right
+from kefu.core.spreadsheet import neutral_text
 from kefu.customers import repository
 from kefu.customers.models import Customer, Enterprise
 from kefu.customers.schemas import CustomerExportRequest
@@ -108,7 +109,7 @@ def plan_export(
 
 def _line(values: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow([neutral_text(v) for v in values])
     return buffer.getvalue()
 
 
