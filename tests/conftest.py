@@ -75,10 +75,10 @@ def engines(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return {}
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest, engines: dict, tmp_path_factory) -> Engine:
-    """A migrated engine for the backend under test."""
-    backend = request.param
+def migrated_engine(
+    backend: str, request: pytest.FixtureRequest, engines: dict, tmp_path_factory
+) -> Engine:
+    """The session's migrated engine for a backend, built on first use."""
     if backend not in engines:
         if backend == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kefu.db'}"
@@ -88,6 +88,36 @@ def engine(request: pytest.FixtureRequest, engines: dict, tmp_path_factory) -> E
         upgrade(built)
         engines[backend] = built
     return engines[backend]
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, engines: dict, tmp_path_factory) -> Engine:
+    """A migrated engine for the backend under test."""
+    return migrated_engine(request.param, request, engines, tmp_path_factory)
+
+
+@pytest.fixture
+def both_databases(
+    request: pytest.FixtureRequest, engines: dict, tmp_path_factory
+) -> Iterator[dict[str, Session]]:
+    """A session on each backend at once, each in a transaction rolled back afterwards: for
+    tests that compare what the two databases answer on the same rows."""
+    sessions: dict[str, Session] = {}
+    opened = []
+    try:
+        for backend in BACKENDS:
+            connection = migrated_engine(backend, request, engines, tmp_path_factory).connect()
+            outer = connection.begin()
+            opened.append((connection, outer))
+            factory = make_sessionmaker(connection, join_transaction_mode="create_savepoint")
+            sessions[backend] = factory()
+        yield sessions
+    finally:
+        for session in sessions.values():
+            session.close()
+        for connection, outer in opened:
+            outer.rollback()
+            connection.close()
 
 
 @pytest.fixture

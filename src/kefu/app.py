@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
+from kefu.analytics.kpi_routes import router as kpi_router
 from kefu.analytics.routes import router as analytics_router
 from kefu.config import Settings, get_settings
 from kefu.console.analysis import router as console_analysis_router
@@ -117,6 +118,7 @@ def create_app(
         messages_router,
         ivr_router,
         acd_router,
+        kpi_router,
         analytics_router,
         surveys_router,
         audit_router,

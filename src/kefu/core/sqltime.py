@@ -45,8 +45,11 @@ class epoch_seconds(FunctionElement[int]):
 
 @compiles(epoch_seconds, "sqlite")
 def _sqlite_epoch(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    # kefu stores SQLite timestamps as naive UTC text, which strftime reads as UTC.
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    # kefu stores SQLite timestamps as naive UTC text, which strftime reads as UTC. The
+    # fraction is cut first: SQLite rounds times to milliseconds, so 23:59:59.9999995 would
+    # become the next day.
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(strftime('%s', substr({value}, 1, 19)) AS INTEGER)"
 
 
 @compiles(epoch_seconds, "postgresql")
@@ -58,3 +61,78 @@ def _postgresql_epoch(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 def interval_index(column: _ColumnExpressionArgument[Any], seconds: int) -> ColumnElement[int]:
     """Which ``seconds``-long UTC interval (counted from 1970) a timestamp falls in."""
     return epoch_seconds(column) // seconds
+
+
+class epoch_microseconds(FunctionElement[int]):
+    """Exact microseconds since 1970-01-01 UTC of a stored UTC timestamp.
+
+    Why not seconds_between: SQLite's julianday is a double with ~0.1 ms of error, so a
+    wait of exactly 20 s could count as 20.00001 s on one database and 20 s on the other.
+    Integer microseconds add up and compare the same on both.
+    """
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_microseconds, "sqlite")
+def _sqlite_epoch_us(element: epoch_microseconds, compiler: Any, **kw: Any) -> str:
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff'. SQLite keeps times in whole milliseconds, so
+    # the fraction would round 59.9999995 s up to the next second: the whole seconds are
+    # parsed without it and the six digits added as written.
+    value = compiler.process(element.clauses, **kw)
+    return (
+        f"(CAST(strftime('%s', substr({value}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr({value}, 21, 6) AS INTEGER))"
+    )
+
+
+@compiles(epoch_microseconds, "postgresql")
+def _postgresql_epoch_us(element: epoch_microseconds, compiler: Any, **kw: Any) -> str:
+    # EXTRACT gives an exact numeric on PostgreSQL 14 and later.
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {value}) * 1000000) AS BIGINT)"
+
+
+def microseconds_between(
+    start: _ColumnExpressionArgument[Any], end: _ColumnExpressionArgument[Any]
+) -> ColumnElement[int]:
+    """Exact whole microseconds from ``start`` to ``end`` (NULL when either is NULL)."""
+    return epoch_microseconds(end) - epoch_microseconds(start)
+
+
+class shifted(FunctionElement[Any]):
+    """A stored timestamp moved by whole seconds, comparable with stored timestamps.
+
+    Why a function: an index on the column serves ``later.at <= shifted(earlier.at, n)``,
+    which arithmetic on epoch numbers would hide from the planner.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, column: _ColumnExpressionArgument[Any], seconds: int) -> None:
+        self.seconds = int(seconds)
+        super().__init__(column)
+
+
+@compiles(shifted, "sqlite")
+def _sqlite_shifted(element: shifted, compiler: Any, **kw: Any) -> str:
+    # The whole seconds are shifted without the fraction (SQLite would round it to
+    # milliseconds) and the stored fraction put back, so the text compares exactly.
+    value = compiler.process(element.clauses, **kw)
+    whole = f"substr({value}, 1, 19)"
+    return f"(datetime({whole}, '{element.seconds:+d} seconds') || substr({value}, 20))"
+
+
+@compiles(shifted, "postgresql")
+def _postgresql_shifted(element: shifted, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"({value} + make_interval(secs => {element.seconds}))"
+
+
+def local_day_index(
+    column: _ColumnExpressionArgument[Any], offset_seconds: int
+) -> ColumnElement[int]:
+    """Days since 1970-01-01 of a timestamp's local date, for a zone ``offset_seconds``
+    ahead of UTC (callers check the offset holds for the whole period)."""
+    return (epoch_seconds(column) + offset_seconds) // 86400

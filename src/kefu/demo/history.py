@@ -20,8 +20,10 @@ from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.core.base import utcnow
 from kefu.core.db import make_sessionmaker
-from kefu.customers.models import Customer
+from kefu.core.rbac import Role
+from kefu.customers.models import Subscription
 from kefu.demo.simulator import WEEKDAY_SHAPE
+from kefu.org.models import Staff
 from kefu.routing.models import Queue
 
 _WEEKDAY_LEVEL = (1.2, 1.05, 1.0, 1.0, 1.05, 0.75, 0.7)
@@ -51,7 +53,15 @@ def generate_call_history(
     shape = [n / sum(WEEKDAY_SHAPE) for n in WEEKDAY_SHAPE]
     written = 0
     with make_sessionmaker(engine)() as session, session.begin():
-        customers = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(20_000)))
+        callers = [
+            (row.customer_id, row.msisdn)
+            for row in session.execute(
+                select(Subscription.customer_id, Subscription.msisdn)
+                .order_by(Subscription.id)
+                .limit(20_000)
+            )
+        ]
+        agents = list(session.scalars(select(Staff.id).where(Staff.role == Role.AGENT)))
         queue = session.scalar(select(Queue.id).order_by(Queue.id))
         rows: list[dict[str, Any]] = []
         for back in range(weeks * 7, 0, -1):
@@ -60,7 +70,7 @@ def generate_call_history(
             for slot, share in enumerate(shape):
                 for _ in range(_poisson(rng, share * calls_per_day * day_level(day))):
                     offered = midnight + timedelta(seconds=slot * 1800 + rng.uniform(0, 1800))
-                    rows.append(_call(rng, offered, customers, queue))
+                    rows.append(_call(rng, offered, callers, queue, agents))
             if len(rows) >= _BATCH:
                 session.execute(insert(Interaction), rows)
                 written, rows = written + len(rows), []
@@ -80,11 +90,20 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def _call(
-    rng: random.Random, offered: datetime, customers: list[int], queue: int | None
+    rng: random.Random,
+    offered: datetime,
+    callers: list[tuple[int, str]],
+    queue: int | None,
+    agents: list[int],
 ) -> dict[str, Any]:
-    customer = rng.choice(customers) if customers else None
+    customer, number = rng.choice(callers) if callers else (None, "")
     ivr_seconds = rng.uniform(15, 60)
-    base = {"status": InteractionStatus.ENDED, "customer_id": customer, "offered_at": offered}
+    base = {
+        "status": InteractionStatus.ENDED,
+        "customer_id": customer,
+        "address": number,
+        "offered_at": offered,
+    }
     now = utcnow()
     base.update(created_at=now, updated_at=now)
     if rng.random() < SELF_SERVICE_SHARE:
@@ -116,6 +135,7 @@ def _call(
         "queue_id": queue,
         "queued_at": queued,
         "answered_at": answered,
+        "agent_id": rng.choice(agents) if agents else None,
         "ended_at": ended,
         "wrapped_up_at": ended + timedelta(seconds=30),
         "wrap_up_code": "solved.first",
