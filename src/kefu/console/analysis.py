@@ -4,13 +4,16 @@ installed plotly package (operators' networks have no CDN)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from kefu.analytics import ecsi
+from kefu.analytics.kpis import Dimension, Grain, Kpi
 from kefu.console.render import render, signed_in
+from kefu.core.clock import local_today
 from kefu.core.rbac import Right
 from kefu.core.web import DbSession
 
@@ -37,4 +40,23 @@ def dashboard(request: Request, session: DbSession) -> Response:
         return principal
     return render(
         request, "analysis/dashboard.html", principal, constructs=list(ecsi.ITEMS_PER_BLOCK)
+    )
+
+
+@router.get("/analysis/kpis", response_class=HTMLResponse)
+def kpi_dashboard(request: Request, session: DbSession) -> Response:
+    """The center's service figures by period and group, each drilling down to its records."""
+    principal = signed_in(request, session, Right.ANALYTICS_READ)
+    if isinstance(principal, Response):
+        return principal
+    today = local_today(request.app.state.settings.timezone)
+    return render(
+        request,
+        "analysis/kpis.html",
+        principal,
+        first=today - timedelta(days=28),
+        last=today - timedelta(days=1),
+        kpis=list(Kpi),
+        dimensions=list(Dimension),
+        grains=list(Grain),
     )

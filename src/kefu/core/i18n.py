@@ -352,6 +352,25 @@ ENGLISH_LABELS = {
     "article_status.archived": "Archived",
     "consent.sms_code": "SMS code",
     "consent.verbal": "Recorded verbal consent",
+    "Period from": "From",
+    "Period to": "To",
+    "grain.day": "Day",
+    "grain.week": "Week",
+    "grain.month": "Month",
+    "dimension.none": "Whole center",
+    "dimension.org_unit": "Branch",
+    "dimension.channel": "Channel",
+    "dimension.queue": "Queue",
+    "dimension.tier": "Tier",
+    "dimension.brand": "Brand",
+    "kpi.explain": (
+        "Every figure opens the records it is counted from. Service level counts calls "
+        "answered within their queue's goal against calls answered or abandoned after it; "
+        "first-contact resolution counts answered calls of known customers who did not "
+        "contact the center again within 7 days."
+    ),
+    "kpi.meta": "{first} to {last} · {subscribers} numbers in service",
+    "kpi.drill.meta": "{shown} of {total} records",
     "kpi.offered": "Calls offered",
     "kpi.answered": "Calls answered",
     "kpi.abandoned": "Calls abandoned",

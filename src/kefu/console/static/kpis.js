@@ -1,0 +1,235 @@
+// Service figures: headline tiles for the period, one figure over time by group (Plotly),
+// every figure by group in a table whose cells open the records behind them, and the
+// table as CSV or Excel. Uses api() and showError() from kefu.js.
+"use strict";
+
+const kpiWords = (() => {
+  const words = {};
+  document.getElementById("kpi-words")?.content.querySelectorAll("[data-word]").forEach((s) => {
+    words[s.dataset.word] = s.textContent;
+  });
+  return (key, params = {}) =>
+    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+})();
+
+const kpiForm = document.getElementById("kpi-form");
+const kpiError = document.getElementById("kpi-error");
+const TILES = [
+  "offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "ivr_containment",
+  "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate",
+  "time_limit_compliance", "return_visit_satisfaction",
+];
+let shown = null; // the last report and the query it answered
+
+function showFigure(value, unit) {
+  if (value === null || value === undefined) return "—";
+  if (unit === "share") return `${(value * 100).toFixed(1)}%`;
+  if (unit === "seconds") return `${value.toFixed(1)} s`;
+  if (unit === "per_10k") return value.toFixed(2);
+  return Math.round(value).toLocaleString();
+}
+
+function td(text, className) {
+  const cell = document.createElement("td");
+  cell.textContent = text;
+  if (className) cell.className = className;
+  return cell;
+}
+
+function th(text, className) {
+  const cell = document.createElement("th");
+  cell.textContent = text;
+  if (className) cell.className = className;
+  return cell;
+}
+
+function kpiQuery() {
+  const query = new URLSearchParams();
+  for (const name of ["from", "to", "grain", "dimension"]) query.set(name, kpiForm.elements[name].value);
+  return query;
+}
+
+function drawTiles(report) {
+  const units = Object.fromEntries(report.kpis.map((k) => [k.id, k]));
+  const tiles = document.getElementById("kpi-tiles");
+  tiles.replaceChildren();
+  for (const id of TILES) {
+    const tile = document.createElement("div");
+    tile.className = "kpi-tile";
+    tile.dataset.kpi = id;
+    const label = document.createElement("span");
+    label.className = "kpi-label";
+    label.textContent = units[id].label;
+    const value = document.createElement("strong");
+    value.textContent = showFigure(report.total.figures[id], units[id].unit);
+    tile.append(label, value);
+    tiles.append(tile);
+  }
+}
+
+function drawChart(report) {
+  const chosen = kpiForm.elements.chart.value;
+  const info = report.kpis.find((k) => k.id === chosen);
+  document.getElementById("chart-title").textContent = info.label;
+  const labels = new Map(report.groups.map((g) => [String(g.key), g.label]));
+  const series = new Map();
+  for (const row of report.rows) {
+    const key = String(row.key);
+    if (!series.has(key)) series.set(key, new Map());
+    series.get(key).set(row.bucket, row.figures[chosen]);
+  }
+  const share = info.unit === "share";
+  const traces = [...series.entries()].map(([key, values]) => ({
+    type: report.buckets.length > 1 ? "scatter" : "bar",
+    mode: "lines+markers",
+    name: labels.get(key) ?? key,
+    x: report.buckets,
+    y: report.buckets.map((b) => (values.has(b) && values.get(b) !== null ? values.get(b) * (share ? 100 : 1) : null)),
+    connectgaps: false,
+  }));
+  const font = { family: getComputedStyle(document.documentElement).fontFamily, size: 12 };
+  Plotly.react("kpi-chart", traces, {
+    font,
+    margin: { l: 60, r: 20, t: 10, b: 50 },
+    yaxis: { title: { text: share ? "%" : "" }, rangemode: "tozero", gridcolor: "#e6e9ef" },
+    xaxis: { type: "date", gridcolor: "#f0f2f5" },
+    legend: { orientation: "h", y: -0.18 },
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+  }, { displaylogo: false, displayModeBar: false, responsive: true });
+}
+
+function drawTable(report) {
+  const table = document.getElementById("kpi-table");
+  table.replaceChildren();
+  const head = document.createElement("tr");
+  head.append(th(kpiWords("group")));
+  for (const info of report.kpis) head.append(th(info.label, "num"));
+  const thead = document.createElement("thead");
+  thead.append(head);
+  const body = document.createElement("tbody");
+  const labels = new Map(report.groups.map((g) => [String(g.key), g.label]));
+  const rows = report.dimension === "none" ? [report.total] : [...report.totals, report.total];
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    const whole = row === report.total;
+    if (whole) tr.className = "total";
+    tr.append(td(whole ? kpiWords("total") : labels.get(String(row.key)) ?? String(row.key)));
+    for (const info of report.kpis) {
+      const cell = td("", "num");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      button.textContent = showFigure(row.figures[info.id], info.unit);
+      button.addEventListener("click", () => drill(info, whole ? undefined : row.key, whole));
+      cell.append(button);
+      tr.append(cell);
+    }
+    body.append(tr);
+  }
+  table.append(thead, body);
+}
+
+async function drill(info, key, whole) {
+  const query = kpiQuery();
+  query.set("kpi", info.id);
+  query.set("limit", "50");
+  if (whole) query.set("dimension", "none");
+  else if (key !== null && key !== undefined) query.set("key", String(key));
+  const panel = document.getElementById("drill");
+  try {
+    const found = await api("GET", `/api/v1/analytics/kpis/records?${query}`);
+    panel.hidden = false;
+    document.getElementById("drill-title").textContent = info.label;
+    document.getElementById("drill-meta").textContent = kpiWords("drill.meta", {
+      total: found.total.toLocaleString(), shown: found.records.length,
+    });
+    drawRecords(found);
+    panel.scrollIntoView({ behavior: "smooth", block: "start" });
+  } catch (error) {
+    showError(kpiError, error.message);
+  }
+}
+
+function recordDetail(record) {
+  if (record.order_number) return [record.order_number, record.type, record.status, record.outcome].filter(Boolean).join(" · ");
+  const parts = [record.channel, record.end_reason];
+  if (record.wait_seconds !== null) parts.push(`ASA ${record.wait_seconds.toFixed(1)} s`);
+  if (record.handle_seconds !== null) parts.push(`AHT ${record.handle_seconds.toFixed(1)} s`);
+  return parts.filter(Boolean).join(" · ");
+}
+
+function drawRecords(found) {
+  const table = document.getElementById("drill-table");
+  table.replaceChildren();
+  const head = document.createElement("tr");
+  head.append(th(kpiWords("record")), th(kpiWords("time")), th(kpiWords("number")), th(kpiWords("detail")), th(kpiWords("counted")));
+  const thead = document.createElement("thead");
+  thead.append(head);
+  const body = document.createElement("tbody");
+  for (const record of found.records) {
+    const tr = document.createElement("tr");
+    const link = document.createElement("td");
+    if (record.order_number) {
+      const a = document.createElement("a");
+      a.href = `/orders/${record.id}`;
+      a.textContent = record.order_number;
+      link.append(a);
+    } else {
+      link.textContent = `#${record.id}`;
+    }
+    tr.append(link, td(new Date(record.at).toLocaleString()), td(record.number), td(recordDetail(record)),
+      td(kpiWords(record.counted ? "yes" : "no"), record.counted ? "counted" : "muted"));
+    body.append(tr);
+  }
+  table.append(thead, body);
+}
+
+async function loadKpis(event) {
+  event?.preventDefault();
+  showError(kpiError, "");
+  try {
+    const report = await api("GET", `/api/v1/analytics/kpis?${kpiQuery()}`);
+    shown = report;
+    document.getElementById("kpi-meta").textContent = kpiWords("meta", {
+      first: report.first, last: report.last, subscribers: report.subscribers.toLocaleString(),
+    });
+    drawTiles(report);
+    drawChart(report);
+    drawTable(report);
+    document.getElementById("kpis").dataset.ready = "true";
+  } catch (error) {
+    showError(kpiError, error.message);
+  }
+}
+
+async function exportKpis(format) {
+  showError(kpiError, "");
+  const body = {
+    first: kpiForm.elements.from.value, last: kpiForm.elements.to.value,
+    grain: kpiForm.elements.grain.value, dimension: kpiForm.elements.dimension.value, format,
+  };
+  const response = await fetch("/api/v1/analytics/kpis/export", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    showError(kpiError, data?.error?.message || response.statusText);
+    return;
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `kpi.${format}`;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+kpiForm.addEventListener("submit", loadKpis);
+kpiForm.elements.chart.addEventListener("change", () => shown && drawChart(shown));
+document.getElementById("export-csv").addEventListener("click", () => exportKpis("csv"));
+document.getElementById("export-xlsx").addEventListener("click", () => exportKpis("xlsx"));
+window.addEventListener("load", () => loadKpis());
