@@ -465,6 +465,11 @@ def test_bad_periods_are_refused_in_the_callers_language(client, db: Session) ->
         "message": "统计周期的结束日期早于开始日期。",
         "field": "to",
     }
+    for far in ("from=0001-01-01&to=0001-01-02", "from=9999-12-31&to=9999-12-31"):
+        # found in review: date arithmetic past the calendar's ends was a 500
+        outside = client.get(f"/api/v1/analytics/kpis?{far}", headers=headers)
+        assert outside.status_code == 422
+        assert outside.json()["error"]["code"] == "kpi_period_out_of_range"
     too_long = client.get("/api/v1/analytics/kpis?from=2020-01-01&to=2026-10-01", headers=headers)
     assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "to"
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))

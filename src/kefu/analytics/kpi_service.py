@@ -28,7 +28,12 @@ from kefu.analytics.kpis import (
 from kefu.core.clock import day_start_utc
 from kefu.errors import Unprocessable
 
-MAX_DAYS = 400  # a year and its comparison month; longer asks belong in an export job
+MAX_DAYS = 400
+# Days a contact center can have records on; beyond them date arithmetic would overflow.
+EARLIEST, LATEST = (
+    date(2000, 1, 1),
+    date(2099, 12, 31),
+)  # a year and its comparison month; longer asks belong in an export job
 _EPOCH = date(1970, 1, 1)
 
 
@@ -64,6 +69,13 @@ class KpiReport:
 
 def window(first: date, last: date, timezone: str, now: datetime) -> queries.Window:
     """The UTC bounds of local days ``first``..``last``; the zone's offset when constant."""
+    if first < EARLIEST or last > LATEST:
+        raise Unprocessable(
+            "kpi_period_out_of_range",
+            field="from",
+            first=EARLIEST.isoformat(),
+            last=LATEST.isoformat(),
+        )
     if last < first:
         raise Unprocessable("kpi_period_reversed", field="to")
     if (last - first).days + 1 > MAX_DAYS:

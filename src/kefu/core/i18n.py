@@ -175,6 +175,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "questionnaire_not_found": "No active questionnaire with this code.",
     "survey_item_unknown": "The questionnaire has no item “{item}”.",
     "survey_item_missing": "The item “{item}” must be answered.",
+    "kpi_period_out_of_range": "Figures cover days from {first} to {last}.",
     "kpi_period_reversed": "The period ends before it begins.",
     "kpi_period_too_long": "A period is at most {days} days; export longer ones month by month.",
     "kpi_group_unknown": "That group does not exist for this grouping.",
