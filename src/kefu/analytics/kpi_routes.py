@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from kefu.analytics import kpi_export, kpi_service
 from kefu.analytics.deps import CanAnalyze
@@ -17,37 +16,18 @@ from kefu.analytics.kpi_views import record_read, report_read
 from kefu.analytics.kpis import DEFINITIONS, Dimension, Grain, Kpi
 from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.rbac import Principal, Right
+from kefu.core.rbac import Right
 from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession, request_language
 from kefu.customers.enums import Brand, Tier
-from kefu.errors import Forbidden, NotFound, Unprocessable
-from kefu.org.models import OrgUnit
+from kefu.errors import Unprocessable
+from kefu.org.deps import unit_scope
 
 router = APIRouter(prefix="/api/v1/analytics/kpis", tags=["analytics"])
 
 # Contacts' channels and work orders' channels: a filter on one leaves the other empty.
 ChannelValue = Literal["voice", "ivr", "sms", "email", "web", "phone", "console", "api"]
 OptionalId = Annotated[int | None, Query(ge=1, le=INT32_MAX)]
-
-
-def _is_root(path: str) -> bool:
-    """Headquarters' path ("/1/"): its staff see the whole center, callers kefu did not
-    recognise included."""
-    return path.count("/") <= 2
-
-
-def _scope_path(session: Session, principal: Principal, org_unit_id: int | None) -> str | None:
-    """The org path the figures cover: the unit asked for, within the caller's scope."""
-    if org_unit_id is None:
-        whole_center = principal.has(Right.SCOPE_ALL) or _is_root(principal.scope_path)
-        return None if whole_center else principal.scope_path
-    unit = session.get(OrgUnit, org_unit_id)
-    if unit is None:
-        raise NotFound("org_unit_not_found", field="org_unit_id")
-    if not principal.sees_org_path(unit.path):
-        raise Forbidden("customer_out_of_scope", field="org_unit_id", org_unit=unit.name)
-    return unit.path
 
 
 def _query(
@@ -99,7 +79,7 @@ def kpis(
         session,
         asked.query,
         timezone=settings.timezone,
-        scope_path=_scope_path(session, principal, asked.org_unit_id),
+        scope_path=unit_scope(session, principal, asked.org_unit_id),
         now=utcnow(),
     )
     return report_read(session, report, request_language(request))
@@ -136,7 +116,7 @@ def kpi_records(
         asked.query,
         drill,
         timezone=settings.timezone,
-        scope_path=_scope_path(session, principal, asked.org_unit_id),
+        scope_path=unit_scope(session, principal, asked.org_unit_id),
         now=utcnow(),
         limit=limit,
         offset=offset,
@@ -177,7 +157,7 @@ def export_kpis(
         data.tier,
         data.brand,
     )
-    scope_path = _scope_path(session, principal, data.org_unit_id)
+    scope_path = unit_scope(session, principal, data.org_unit_id)
     report = kpi_service.kpi_report(
         session, asked, timezone=settings.timezone, scope_path=scope_path, now=utcnow()
     )

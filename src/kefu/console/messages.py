@@ -43,7 +43,7 @@ def inbox_page(
         session,
         status=InteractionStatus.OPEN if view == "open" else None,
         channel=channel if channel in replies.MESSAGE_CHANNELS else None,
-        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        scope_path=principal.scope_filter(),
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )

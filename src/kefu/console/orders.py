@@ -66,7 +66,7 @@ def order_queue(
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
     query = repository.order_list_query(
-        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
         status=sorted(
             s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)

@@ -74,7 +74,7 @@ def inbox(
     channel: Annotated[ContactChannel | None, Query()] = None,
 ) -> InteractionPage:
     """Customers' SMS and e-mail, oldest waiting first (``status=open`` by default)."""
-    scope = None if principal.has(Right.SCOPE_ALL) else principal.scope_path
+    scope = principal.scope_filter()
     rows, total = repository.inbound_messages(
         session,
         status=status,

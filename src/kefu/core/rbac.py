@@ -229,6 +229,12 @@ class Principal:
         """True when the principal holds the right."""
         return right in self.rights
 
+    def scope_filter(self) -> str | None:
+        """The org path prefix the caller's reads are limited to; None for the whole
+        center (the right to see everything, or a place at the tree's root, "/1/")."""
+        whole_center = self.has(Right.SCOPE_ALL) or self.scope_path.count("/") <= 2
+        return None if whole_center else self.scope_path
+
     def sees_org_path(self, path: str) -> bool:
         """True when an object owned by the org unit at ``path`` is in scope."""
         return self.has(Right.SCOPE_ALL) or path.startswith(self.scope_path)

@@ -31,7 +31,7 @@ def ensure_in_scope(principal: Principal, unit: OrgUnit) -> None:
 
 def scope_filter(principal: Principal) -> str | None:
     """The org path prefix a caller's searches are limited to (None: everything)."""
-    return None if principal.has(Right.SCOPE_ALL) else principal.scope_path
+    return principal.scope_filter()
 
 
 def load_customer(

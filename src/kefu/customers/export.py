@@ -26,7 +26,8 @@ from kefu.customers import repository
 from kefu.customers.models import Customer, Enterprise
 from kefu.customers.schemas import CustomerExportRequest
 from kefu.customers.view import show_phone
-from kefu.errors import Forbidden, NotFound, Unprocessable
+from kefu.errors import Unprocessable
+from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit
 
 BATCH_SIZE = 1000
@@ -56,18 +57,6 @@ class ExportPlan:
     audit_seq: int
 
 
-def _scope_path(session: Session, data: CustomerExportRequest, by: Principal) -> str | None:
-    """The org path the export covers: the unit asked for, within the caller's scope."""
-    if data.org_unit_id is None:
-        return None if by.has(Right.SCOPE_ALL) else by.scope_path
-    unit = session.get(OrgUnit, data.org_unit_id)
-    if unit is None:
-        raise NotFound("org_unit_not_found", field="org_unit_id")
-    if not by.sees_org_path(unit.path):
-        raise Forbidden("customer_out_of_scope", field="org_unit_id", org_unit=unit.name)
-    return unit.path
-
-
 def _query(scope_path: str | None, data: CustomerExportRequest) -> Select[Customer, OrgUnit]:
     query = select(Customer, OrgUnit).join(OrgUnit, OrgUnit.id == Customer.org_unit_id)
     if scope_path is not None:
@@ -85,7 +74,7 @@ def plan_export(
     session: Session, *, data: CustomerExportRequest, by: Principal, max_rows: int
 ) -> ExportPlan:
     """Check the export, count it and write its audit row (in the caller's transaction)."""
-    scope_path = _scope_path(session, data, by)
+    scope_path = unit_scope(session, by, data.org_unit_id)
     rows = session.scalar(select(func.count()).select_from(_query(scope_path, data).subquery()))
     rows = rows or 0
     if rows > max_rows:

@@ -18,7 +18,7 @@ from kefu.core.security import (
     token_digest,
 )
 from kefu.core.web import UNSAFE_METHODS, DbSession, client_ip
-from kefu.errors import Forbidden, NotAuthenticated
+from kefu.errors import Forbidden, NotAuthenticated, NotFound
 from kefu.org.models import ApiToken, OrgUnit, Staff
 
 _OWN_UNIT, _SCOPE_UNIT = aliased(OrgUnit, name="own_unit"), aliased(OrgUnit, name="scope_unit")
@@ -44,6 +44,19 @@ _CALLER_BY_ID = _CALLER.where(Staff.id == bindparam("staff_id"))
 _CALLER_BY_TOKEN = _CALLER.join(ApiToken, ApiToken.staff_id == Staff.id).where(
     ApiToken.digest == bindparam("digest"), ApiToken.revoked_at.is_(None)
 )
+
+
+def unit_scope(session: Session, principal: Principal, org_unit_id: int | None) -> str | None:
+    """The org path a report or export covers: the unit asked for (404 unknown, 403
+    outside the caller's scope), else the caller's own scope (None: the whole center)."""
+    if org_unit_id is None:
+        return principal.scope_filter()
+    unit = session.get(OrgUnit, org_unit_id)
+    if unit is None:
+        raise NotFound("org_unit_not_found", field="org_unit_id")
+    if not principal.sees_org_path(unit.path):
+        raise Forbidden("customer_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    return unit.path
 
 
 def _principal(row: Row[*tuple[Any, ...]], **extra: object) -> Principal:
