@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
+from kefu.analytics.churn_routes import router as churn_router
 from kefu.analytics.kpi_routes import router as kpi_router
 from kefu.analytics.routes import router as analytics_router
 from kefu.config import Settings, get_settings
@@ -119,6 +120,7 @@ def create_app(
         ivr_router,
         acd_router,
         kpi_router,
+        churn_router,
         analytics_router,
         surveys_router,
         audit_router,

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, MetaData
 
+from kefu.analytics import models as analytics_models  # noqa: F401
 from kefu.contact import models as contact_models  # noqa: F401
 from kefu.core import (  # noqa: F401  (registers tables)
     audit,

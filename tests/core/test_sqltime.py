@@ -3,17 +3,18 @@ a microsecond before a second, a half hour or a day turns."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from factories import make_org
+from factories import make_customer, make_org
 from kefu.contact.enums import ContactChannel, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.core.sqltime import (
+    days_before,
     epoch_microseconds,
     epoch_seconds,
     interval_index,
@@ -93,3 +94,26 @@ def test_exact_microseconds_for_any_instant(db: Session, naive: datetime, span: 
     ).one()
     assert found[0] == (start - EPOCH) // timedelta(microseconds=1)
     assert found[1] == span
+
+
+def test_each_shift_and_each_day_compiles_to_its_own_statement(db: Session) -> None:
+    # Found writing the churn features: the shift was not part of the statement's cache
+    # key, so the second shift of a process ran with the first one's seconds.
+    row = _stored(db, EDGE)
+    at = select(Interaction.offered_at).where(Interaction.id == row.id).scalar_subquery()
+    for seconds in (10, 20, -86_400):
+        moved = db.scalar(select(epoch_seconds(shifted(at, seconds))))
+        assert moved == int((EDGE - EPOCH).total_seconds()) + seconds
+
+
+def test_days_before_counts_whole_days_on_both_databases(db: Session) -> None:
+    customer = make_customer(db, make_org(db).city)
+    for day, expected in ((date(2026, 3, 1), 0), (date(2026, 3, 31), 30), (date(2027, 3, 1), 365)):
+        customer.customer_since = date(2026, 3, 1)
+        db.flush()
+        found = db.scalar(
+            select(days_before(type(customer).customer_since, day)).where(
+                type(customer).id == customer.id
+            )
+        )
+        assert found == expected

@@ -55,6 +55,7 @@ class Right(StrEnum):
     QUEUES_MONITOR = "queues.monitor"  # the wallboard: live queues and agents
     ANALYTICS_READ = "analytics.read"  # KPIs, drivers, forecasts and staffing plans
     SURVEY_WRITE = "survey.write"  # record survey answers (return visits, channels)
+    CHURN_READ = "churn.read"  # the churn warning list (own customers without analytics.read)
 
 
 _R = Right
@@ -88,6 +89,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.TEAM_LEAD: frozenset(
         {
+            _R.CHURN_READ,
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
             _R.ANALYTICS_READ,
@@ -119,6 +121,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ACCOUNT_MANAGER: frozenset(
         {
+            _R.CHURN_READ,
             _R.CALLS_TAKE,
             _R.INTERACTION_READ,
             _R.INTERACTION_WRITE,
@@ -133,6 +136,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.CHURN_READ,
             _R.SURVEY_WRITE,
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
@@ -157,6 +161,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            _R.CHURN_READ,
             _R.QUEUES_MONITOR,
             _R.ANALYTICS_READ,
             _R.IVR_MANAGE,

@@ -3,6 +3,7 @@ so aggregations by time run where the rows are."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import BigInteger, Float
@@ -10,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql._typing import _ColumnExpressionArgument
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 class seconds_between(FunctionElement[float]):
@@ -109,6 +111,12 @@ class shifted(FunctionElement[Any]):
     """
 
     inherit_cache = True
+    # The shift is part of the statement's text, so it must be part of its cache key too:
+    # without it, the first shift compiled would be reused for every other.
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy reads it as a class list)
+        *FunctionElement._traverse_internals,
+        ("seconds", InternalTraversal.dp_plain_obj),
+    ]
 
     def __init__(self, column: _ColumnExpressionArgument[Any], seconds: int) -> None:
         self.seconds = int(seconds)
@@ -136,3 +144,30 @@ def local_day_index(
     """Days since 1970-01-01 of a timestamp's local date, for a zone ``offset_seconds``
     ahead of UTC (callers check the offset holds for the whole period)."""
     return (epoch_seconds(column) + offset_seconds) // 86400
+
+
+class days_before(FunctionElement[int]):
+    """Whole days from a stored date to a given date (negative when the date is later)."""
+
+    type = BigInteger()
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy reads it as a class list)
+        *FunctionElement._traverse_internals,
+        ("day", InternalTraversal.dp_plain_obj),
+    ]
+
+    def __init__(self, column: _ColumnExpressionArgument[Any], day: date) -> None:
+        self.day = day
+        super().__init__(column)
+
+
+@compiles(days_before, "sqlite")
+def _sqlite_days_before(element: days_before, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(julianday('{element.day.isoformat()}') - julianday({value}) AS INTEGER)"
+
+
+@compiles(days_before, "postgresql")
+def _postgresql_days_before(element: days_before, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"(DATE '{element.day.isoformat()}' - {value})"

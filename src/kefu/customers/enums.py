@@ -67,6 +67,16 @@ SUBSCRIPTION_TRANSITIONS: dict[SubscriptionStatus, frozenset[SubscriptionStatus]
 }
 
 
+class PaymentChannel(StrEnum):
+    """Why: where a number was paid for or topped up; a lapsed app top-up is a churn sign."""
+
+    APP = "app"  # the operator's app, WeChat or Alipay
+    HALL = "hall"  # a business hall (营业厅)
+    BANK = "bank"  # bank withholding (银行代扣), the postpaid way
+    CARD = "card"  # a prepaid recharge card (充值卡)
+    AUTO = "auto"  # automatic top-up when the balance runs low
+
+
 class Gender(StrEnum):
     """Why: read from the ID number; used in salutations (先生/女士)."""
 

@@ -27,6 +27,7 @@ from kefu.customers.enums import (
     EnterpriseScale,
     Gender,
     Industry,
+    PaymentChannel,
     SubscriptionStatus,
     Tier,
     TierSource,
@@ -165,6 +166,22 @@ class MonthlySpend(Base):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), primary_key=True)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class Payment(Base):
+    """Why: recency and frequency of payment (RFM) and a lapsing top-up habit (churn) are
+    read from when and how much a number was paid; the balance after each one gives the
+    balance on any past date without a balance history."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_subscription_paid", "subscription_id", "paid_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
+    paid_at: Mapped[datetime] = mapped_column(index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[PaymentChannel] = mapped_column(String(16))
+    balance_after_fen: Mapped[int] = mapped_column(BigInteger)
 
 
 class TierRule(IdMixin, Base):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, select, text
 
-from kefu.customers.models import Customer, MonthlySpend, Subscription
+from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription
 
 
 @dataclass
@@ -17,6 +17,7 @@ class Batch:
     customers: list[tuple[Any, ...]] = field(default_factory=list)
     subscriptions: list[tuple[Any, ...]] = field(default_factory=list)
     spend: list[tuple[Any, ...]] = field(default_factory=list)
+    payments: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 CUSTOMER_COLUMNS = (
@@ -58,6 +59,7 @@ SUBSCRIPTION_COLUMNS = (
     "version",
 )
 SPEND_COLUMNS = ("subscription_id", "month", "amount_fen")
+PAYMENT_COLUMNS = ("subscription_id", "paid_at", "amount_fen", "channel", "balance_after_fen")
 
 
 class BulkWriter:
@@ -66,7 +68,7 @@ class BulkWriter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        self.counts = {"customers": 0, "subscriptions": 0, "monthly_spend": 0}
+        self.counts = {"customers": 0, "subscriptions": 0, "monthly_spend": 0, "payments": 0}
 
     def next_ids(self) -> tuple[int, int]:
         with self.engine.connect() as connection:
@@ -79,6 +81,7 @@ class BulkWriter:
             (Customer.__table__, CUSTOMER_COLUMNS, batch.customers, "customers"),
             (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions, "subscriptions"),
             (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"),
+            (Payment.__table__, PAYMENT_COLUMNS, batch.payments, "payments"),
         )
         with self.engine.begin() as connection:
             for table, columns, rows, name in parts:

@@ -19,6 +19,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
+from kefu.analytics import churn_service
+from kefu.analytics.churn import ChurnDataError
 from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
@@ -51,11 +53,14 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.churn import plant_churn
 from kefu.demo.history import generate_call_history
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
 from kefu.demo.orders import generate_orders
+from kefu.demo.payments import habit as payment_habit
+from kefu.demo.payments import payments as payment_rows
 from kefu.demo.surveys import generate_surveys
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
@@ -65,6 +70,7 @@ from kefu.surveys.defaults import ensure_ecsi_questionnaire
 from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
+SPEND_DRIFT = 0.05  # sd of a number's monthly spend trend (log scale): some rise, some fall
 MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
 
 
@@ -86,7 +92,8 @@ class GenerateOptions:
     orders: bool = True  # twelve months of work orders (about 4% of subscribers a month)
     articles: int = 300  # knowledge articles beside a guide and a script per category
     surveys: int = 2_000  # answered satisfaction questionnaires (hotline planted weak)
-    history_weeks: int = 8  # past calls, about 4 a day per 100 subscribers
+    history_weeks: int = 13  # past calls, about 4 a day per 100 subscribers (the churn
+    # model's first cut-off, eight weeks back, looks at 30 days of contacts before it)
 
 
 CALLS_PER_SUBSCRIBER_DAY = 0.04  # a hotline hears from a subscriber every month or so
@@ -148,6 +155,12 @@ def generate(
             timezone="Asia/Shanghai",
         )
         report("past calls", result.counts["past_calls"])
+    if options.history_weeks and options.orders:
+        result.counts["churned_numbers"] = plant_churn(
+            engine, seed=options.seed, today=context.today
+        )
+        report("churned numbers", result.counts["churned_numbers"])
+        result.counts["churn_warnings"] = _churn_list(engine, context.today)
     if options.surveys:
         result.counts["survey_responses"] = generate_surveys(
             engine, seed=options.seed, count=options.surveys
@@ -159,6 +172,17 @@ def generate(
         )
         report("knowledge articles", result.counts["kb_articles"])
     return result
+
+
+def _churn_list(engine: Engine, today: date) -> int:
+    """Train the churn model on the planted leavers and write this week's list, so the
+    demo opens with one; a center too small to train on simply has none."""
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            churn_service.train_on_center(session, as_of=today)
+            return churn_service.score_week(session, today)
+    except ChurnDataError:
+        return 0
 
 
 def _reference(session: Session, options: GenerateOptions, result: GenerateResult) -> _Context:
@@ -422,6 +446,7 @@ def _customers(
         customers=done,
         subscriptions=writer.counts["subscriptions"],
         monthly_spend=writer.counts["monthly_spend"],
+        payments=writer.counts["payments"],
     )
 
 
@@ -440,16 +465,34 @@ def _one_customer(
     since = ctx.today - timedelta(days=rng.randint(45, 20 * 365))
     brands = [_brand(rng)] + ([_brand(rng)] if rng.random() < 0.15 else [])
     status = rng.choices(list(CustomerStatus), weights=[97, 1.5, 1.5])[0]
+    # Numbers cancelled before the demo's last two months; the churn windows plant the rest.
+    if status == CustomerStatus.CANCELLED and (ctx.today - since).days < 100:
+        status = CustomerStatus.ACTIVE  # too new to have left before the churn windows
+    closed = (
+        ctx.today - timedelta(days=rng.randint(70, min(400, (ctx.today - since).days - 30)))
+        if status == CustomerStatus.CANCELLED
+        else None
+    )
     monthly_totals: dict[int, int] = {}
     for brand in brands:
         msisdn = _msisdn(ctx, brand)
         if len(result.sample_numbers) < 5 and city.id == ctx.cities[1].id and status == "active":
             result.sample_numbers.append(msisdn)
+        pay = payment_habit(rng, brand)
+        bills = [
+            (month, amount)
+            for month, amount in _spend(ctx, brand, since, options.months, pay.lapsed_months)
+            if closed is None or month <= month_key(closed)
+        ]
+        paid, balance = payment_rows(rng, subscription_id, pay, bills, ctx.today, closed)
         batch.subscriptions.append(
-            _subscription_row(ctx, subscription_id, customer_id, msisdn, brand, since, status)
+            _subscription_row(
+                ctx, subscription_id, customer_id, (msisdn, brand, since, closed, balance)
+            )
         )
-        for month, amount in _spend(ctx, brand, since, options.months):
-            batch.spend.append((subscription_id, month, amount))
+        batch.spend.extend((subscription_id, month, amount) for month, amount in bills)
+        batch.payments.extend(paid)
+        for month, amount in bills:
             monthly_totals[month] = monthly_totals.get(month, 0) + amount
         subscription_id += 1
     tier = _tier(ctx, monthly_totals, since)
@@ -469,14 +512,20 @@ def _msisdn(ctx: _Context, brand: Brand) -> str:
     return f"+86{prefix}{(step * MSISDN_STRIDE + 1_234_567) % 10**8:08d}"
 
 
-def _spend(ctx: _Context, brand: Brand, since: date, months: int) -> Iterator[tuple[int, int]]:
+def _spend(
+    ctx: _Context, brand: Brand, since: date, months: int, lapsed_months: int
+) -> Iterator[tuple[int, int]]:
+    """Monthly bills oldest first: a level, a drift up or down, noise, and little use in
+    the months a lapsing pre-paid user stopped topping up."""
     median, sigma = ref.SPEND[brand]
     base = median * math.exp(sigma * ctx.rng.gauss(0, 1))
+    drift = ctx.rng.gauss(0, SPEND_DRIFT)
     last = add_months(month_key(ctx.today), -1)
-    for step in range(months):
+    for step in reversed(range(months)):
         month = add_months(last, -step)
         if month >= month_key(since):
-            yield month, int(base * math.exp(0.18 * ctx.rng.gauss(0, 1)))
+            level = base * math.exp(-drift * step) * (0.3 if step < lapsed_months else 1.0)
+            yield month, int(level * math.exp(0.18 * ctx.rng.gauss(0, 1)))
 
 
 def _tier(ctx: _Context, totals: dict[int, int], since: date) -> Tier:
@@ -489,23 +538,18 @@ def _tier(ctx: _Context, totals: dict[int, int], since: date) -> Tier:
 
 
 def _subscription_row(
-    ctx: _Context, sid: int, cid: int, msisdn: str, brand: Brand, since: date, customer_status: str
+    ctx: _Context, sid: int, cid: int, number: tuple[str, Brand, date, date | None, int]
 ) -> tuple[Any, ...]:
+    msisdn, brand, since, closed, balance = number
     rng, now = ctx.rng, utcnow()
     package = rng.choice(ctx.packages[brand])
+    # A pre-paid number whose balance ran out is suspended (停机); a post-paid one rarely.
+    owes = balance < -500 if brand is not Brand.GOTONE else rng.random() < 0.01
     status = (
         SubscriptionStatus.CANCELLED
-        if customer_status == CustomerStatus.CANCELLED
-        else (SubscriptionStatus.SUSPENDED if rng.random() < 0.03 else SubscriptionStatus.ACTIVE)
+        if closed is not None
+        else (SubscriptionStatus.SUSPENDED if owes else SubscriptionStatus.ACTIVE)
     )
-    balance = (
-        rng.randint(-8000, -100)
-        if status == SubscriptionStatus.SUSPENDED
-        else rng.randint(0, 40000)
-        if rng.random() > 0.04
-        else rng.randint(-3000, -100)
-    )
-    closed = ctx.today - timedelta(days=rng.randint(1, 30)) if status == "cancelled" else None
     return (
         sid,
         msisdn,

@@ -1,0 +1,146 @@
+"""``kefu churn``: train the churn model and score a week's warning list."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from kefu.analytics import churn_service
+from kefu.analytics.churn import ChurnDataError
+from kefu.config import get_settings
+from kefu.core import audit
+from kefu.core.clock import local_today
+from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
+
+churn_app = typer.Typer(
+    help="Churn warning: train the model, score the week's list.", no_args_is_help=True
+)
+console = Console()
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database-url", help="Overrides KEFU_DATABASE_URL.")
+]
+
+
+def _factory(database_url: str | None) -> Any:
+    if database_url:
+        os.environ["KEFU_DATABASE_URL"] = database_url
+        get_settings.cache_clear()
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+@churn_app.command("train")
+def churn_train(
+    database_url: DatabaseOption = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD; leavers known up to this day (default today).")
+    ] = None,
+    horizon: Annotated[int, typer.Option(min=7, max=182, help="Days a label looks ahead.")] = 28,
+    table: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Train on this CSV instead of kefu's data."),
+    ] = None,
+    label: Annotated[str, typer.Option(help="The CSV's 0/1 column: 1 = left.")] = "churned",
+    id_column: Annotated[str | None, typer.Option(help="The CSV's row key column.")] = None,
+    period_column: Annotated[
+        str | None, typer.Option(help="The CSV's period column: its last value is the test.")
+    ] = None,
+) -> None:
+    """Train and validate a churn model, keep it as the one in use, print its report."""
+    factory = _factory(database_url)
+    try:
+        with unit_of_work(factory, write=True) as session:
+            trained = (
+                churn_service.train_on_file(
+                    session, table, label=label, id_column=id_column, period_column=period_column
+                )
+                if table is not None
+                else churn_service.train_on_center(
+                    session,
+                    as_of=_day(as_of),
+                    horizon_days=horizon,
+                    timezone=get_settings().timezone,
+                )
+            )
+            _audit(session, "churn.train", trained.model_id, trained.report)
+    except ChurnDataError as error:
+        console.print(f"[bold red]✗[/] {error}")
+        raise typer.Exit(code=1) from None
+    _print_report(trained.report)
+
+
+@churn_app.command("score")
+def churn_score(
+    database_url: DatabaseOption = None,
+    week: Annotated[str | None, typer.Option(help="Any day of the week (default today).")] = None,
+) -> None:
+    """Score every number in service and write the week's warning list."""
+    factory = _factory(database_url)
+    day = _day(week)
+    try:
+        with unit_of_work(factory, write=True) as session:
+            kept = churn_service.score_week(session, day, timezone=get_settings().timezone)
+            _audit(session, "churn.score", None, {"week": str(churn_service.monday_of(day))})
+    except ChurnDataError as error:
+        console.print(f"[bold red]✗[/] {error}")
+        raise typer.Exit(code=1) from None
+    console.print(f"[green]✓[/] {kept} numbers on the list of {churn_service.monday_of(day)}")
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return local_today(get_settings().timezone)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        console.print("[bold red]✗[/] dates are written YYYY-MM-DD")
+        raise typer.Exit(code=1) from None
+
+
+def _audit(session: Session, action: str, model_id: int | None, report: dict[str, Any]) -> None:
+    metrics = report.get("metrics", {})
+    details: dict[str, Any] = {
+        k: report[k] for k in ("split", "train", "test", "cutoffs", "source") if k in report
+    }
+    if metrics:
+        details["auc"] = round(metrics["auc"], 4)
+    if "week" in report:
+        details["week"] = report["week"]
+    audit.record(
+        session,
+        actor=None,
+        actor_name="kefu churn",
+        action=action,
+        entity_type="analysis_model",
+        entity_id=model_id,
+        details=details,
+    )
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    metrics = report["metrics"]
+    console.print(
+        f"[green]✓[/] trained ({report['split']} split): "
+        f"{report['train']['rows']:,} rows, {report['train']['leavers']:,} leavers; "
+        f"tested on {report['test']['rows']:,} rows, {report['test']['leavers']:,} leavers"
+    )
+    console.print(
+        f"AUC {metrics['auc']:.3f} · base rate {metrics['base_rate']:.2%} · "
+        f"Brier {metrics['brier']:.4f}"
+    )
+    table = Table("top share", "numbers", "precision", "lift")
+    for row in metrics["precision_at"]:
+        table.add_row(
+            f"{row['share']:.0%}", f"{row['k']:,}", f"{row['precision']:.1%}", f"{row['lift']:.1f}×"
+        )
+    console.print(table)
+    weights = Table("feature", "log-odds per sd")
+    for row in report["coefficients"]:
+        weights.add_row(row["feature"], f"{row['per_sd']:+.3f}")
+    console.print(weights)

@@ -1,0 +1,73 @@
+"""The demo's leavers follow planted drivers, and the churn model trained on the demo finds
+them: on SQLite and on PostgreSQL, and through the ``kefu churn`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from kefu.analytics.models import ChurnWarning, TrainedModel
+from kefu.cli import app
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.migrate import upgrade
+from kefu.customers.models import Payment, Subscription
+from kefu.demo.generator import GenerateOptions, generate
+
+STRONG = {"days_since_payment", "spend_trend", "balance", "contacts_30d"}
+OPTIONS = GenerateOptions(subscribers=5000, enterprises=5, staff=20, articles=0, surveys=0)
+
+
+def _check(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    result = generate(engine, OPTIONS)
+    assert result.counts["churned_numbers"] > 150  # two windows of about 2.5 % each
+    assert result.counts["payments"] > 10 * result.counts["subscriptions"]
+    with make_sessionmaker(engine)() as session:
+        model = session.scalar(select(TrainedModel).where(TrainedModel.active))
+        assert model is not None
+        report = json.loads(model.report)
+        assert report["split"] == "time"
+        assert report["metrics"]["auc"] > 0.68
+        assert report["metrics"]["precision_at"][0]["lift"] > 3
+        top = {row["feature"] for row in report["coefficients"][:3]}
+        assert top <= STRONG, top
+        listed = session.scalar(select(func.count()).select_from(ChurnWarning))
+        assert listed == result.counts["churn_warnings"] > 0
+        # No payment after a number was cancelled.
+        late = session.scalar(
+            select(func.count())
+            .select_from(Payment)
+            .join(Subscription, Subscription.id == Payment.subscription_id)
+            .where(
+                Subscription.closed_on.is_not(None),
+                func.date(Payment.paid_at) > Subscription.closed_on,
+            )
+        )
+        assert late == 0
+    engine.dispose()
+
+
+def test_planted_churn_is_found_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'churn.db'}"
+    _check(url)
+    runner = CliRunner()
+    trained = runner.invoke(app, ["churn", "train", "--database-url", url])
+    assert trained.exit_code == 0, trained.output
+    assert "AUC" in trained.output and "time split" in trained.output
+    scored = runner.invoke(app, ["churn", "score", "--database-url", url, "--week", "2026-11-18"])
+    assert scored.exit_code == 0, scored.output
+    assert "2026-11-16" in scored.output
+    bad = runner.invoke(app, ["churn", "train", "--database-url", url, "--as-of", "2026-13-01"])
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+    verified = runner.invoke(app, ["audit", "verify", "--database-url", url])
+    assert verified.exit_code == 0
+
+
+def test_planted_churn_is_found_on_postgresql(postgres_url: str) -> None:
+    from conftest import fresh_postgres_database
+
+    _check(fresh_postgres_database(postgres_url, "_churn"))
