@@ -1,4 +1,5 @@
-"""``kefu churn``: train the churn model and score a week's warning list."""
+"""``kefu churn`` (train the churn model, score a week's warning list) and ``kefu value``
+(segment customers by RFM)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kefu.analytics import churn_service
+from kefu.analytics import churn_service, rfm_service
 from kefu.analytics.churn import ChurnDataError
+from kefu.analytics.rfm import RfmDataError
 from kefu.config import get_settings
 from kefu.core import audit
 from kefu.core.clock import local_today
@@ -144,3 +146,47 @@ def _print_report(report: dict[str, Any]) -> None:
     for row in report["coefficients"]:
         weights.add_row(row["feature"], f"{row['per_sd']:+.3f}")
     console.print(weights)
+
+
+value_app = typer.Typer(help="Customer value: RFM segmentation.", no_args_is_help=True)
+
+
+@value_app.command("segment")
+def value_segment(
+    database_url: DatabaseOption = None,
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Segment every number in service by RFM (K-Means, k by silhouette); print the segments."""
+    factory = _factory(database_url)
+    try:
+        with unit_of_work(factory, write=True) as session:
+            run = rfm_service.run_segmentation(
+                session, as_of=_day(as_of), timezone=get_settings().timezone
+            )
+            audit.record(
+                session,
+                actor=None,
+                actor_name="kefu value",
+                action="value.segment",
+                entity_type="analysis_model",
+                entity_id=run.model_id,
+                details={"as_of": run.report["as_of"], "k": run.report["k"]},
+            )
+    except RfmDataError as error:
+        console.print(f"[bold red]✗[/] {error}")
+        raise typer.Exit(code=1) from None
+    report = run.report
+    console.print(
+        f"[green]✓[/] {report['numbers']:,} numbers in {report['k']} segments "
+        f"(silhouette {report['silhouettes'][str(report['k'])]:.3f})"
+    )
+    table = Table("segment", "numbers", "days since paid", "payments", "paid (yuan)")
+    for row in report["segments"]:
+        table.add_row(
+            row["code"],
+            f"{row['size']:,}",
+            f"{row['recency_days']:.0f}",
+            f"{row['frequency']:.1f}",
+            f"{row['monetary_fen'] / 100:,.0f}",
+        )
+    console.print(table)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
@@ -71,3 +73,23 @@ class ChurnWarning(IdMixin, Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     probability: Mapped[float] = mapped_column(Float)
     reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [[feature, share], ...]
+
+
+class ValueSegment(Base):
+    """A number's RFM figures and value segment in one segmentation run (a ``rfm`` model).
+
+    Kept per run so a segment's members can be listed, paged and exported exactly as they
+    were counted, and compared with the next run.
+    """
+
+    __tablename__ = "value_segments"
+    __table_args__ = (Index("ix_value_segments_model_segment", "model_id", "segment"),)
+
+    model_id: Mapped[int] = mapped_column(ForeignKey("analysis_models.id"), primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    segment: Mapped[str] = mapped_column(String(32))
+    recency_days: Mapped[float] = mapped_column(Float)
+    frequency: Mapped[int] = mapped_column(Integer)
+    monetary_fen: Mapped[int] = mapped_column(BigInteger)

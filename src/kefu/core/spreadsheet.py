@@ -8,6 +8,14 @@ apostrophe makes Excel, LibreOffice and WPS show the text as typed.
 
 from __future__ import annotations
 
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,3 +31,32 @@ def neutral_cell(value: object) -> object:
     if isinstance(value, int | float):
         return value
     return neutral_text(str(value))
+
+
+def table_as_csv(rows: list[list[object]]) -> bytes:
+    """Rows (the header first) as UTF-8 CSV with a BOM, so Excel and WPS read the Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for values in rows:
+        writer.writerow([neutral_cell(v) for v in values])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def table_as_xlsx(title: str, rows: list[list[object]]) -> bytes:
+    """Rows (the header first, in bold) as one XLSX sheet; text cells are always text."""
+    book = Workbook(write_only=True)
+    sheet: WriteOnlyWorksheet = book.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    for index, values in enumerate(rows):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=None if value is None else neutral_cell(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, even if openpyxl would guess one
+            if index == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -19,8 +19,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from kefu.analytics import churn_service
+from kefu.analytics import churn_service, rfm_service
 from kefu.analytics.churn import ChurnDataError
+from kefu.analytics.rfm import RfmDataError
 from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
@@ -161,6 +162,7 @@ def generate(
         )
         report("churned numbers", result.counts["churned_numbers"])
         result.counts["churn_warnings"] = _churn_list(engine, context.today)
+    result.counts["value_segments"] = _value_segments(engine, context.today)
     if options.surveys:
         result.counts["survey_responses"] = generate_surveys(
             engine, seed=options.seed, count=options.surveys
@@ -172,6 +174,15 @@ def generate(
         )
         report("knowledge articles", result.counts["kb_articles"])
     return result
+
+
+def _value_segments(engine: Engine, today: date) -> int:
+    """Segment the demo's numbers by RFM so the value page opens with segments."""
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            return int(rfm_service.run_segmentation(session, as_of=today).report["k"])
+    except RfmDataError:
+        return 0
 
 
 def _churn_list(engine: Engine, today: date) -> int:
