@@ -15,6 +15,7 @@ from kefu import __version__
 from kefu.analytics.churn_routes import router as churn_router
 from kefu.analytics.kpi_routes import router as kpi_router
 from kefu.analytics.routes import router as analytics_router
+from kefu.analytics.text_routes import router as text_router
 from kefu.analytics.value_routes import router as value_router
 from kefu.config import Settings, get_settings
 from kefu.console.analysis import router as console_analysis_router
@@ -123,6 +124,7 @@ def create_app(
         kpi_router,
         churn_router,
         value_router,
+        text_router,
         analytics_router,
         surveys_router,
         audit_router,

@@ -32,6 +32,13 @@ def _new_complaint(page, base: str, number: str, search: str) -> str:
     page.locator("#category-list li:not([hidden])").first.click()
     expect(page.locator("#category-script")).to_be_visible()
     page.fill("#order-form textarea[name=description]", "客户称本月有一笔不明扣费")
+    # The classifier suggests categories from the words; a click picks one in the picker.
+    chips = page.locator("#category-suggestions button.suggestion")
+    expect(chips.first).to_be_visible()
+    expect(chips.first).to_contain_text("%")
+    chosen = chips.first.get_attribute("data-id")
+    chips.first.click()
+    expect(page.locator("#order-form input[name=category_id]")).to_have_value(chosen or "")
     page.click("#order-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/orders/\d+$"))
     return page.locator("h1.mono").inner_text().split()[0]

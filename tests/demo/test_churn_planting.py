@@ -27,7 +27,9 @@ def _check(url: str) -> None:
     assert result.counts["churned_numbers"] > 150  # two windows of about 2.5 % each
     assert result.counts["payments"] > 10 * result.counts["subscriptions"]
     with make_sessionmaker(engine)() as session:
-        model = session.scalar(select(TrainedModel).where(TrainedModel.active))
+        model = session.scalar(
+            select(TrainedModel).where(TrainedModel.active, TrainedModel.kind == "churn")
+        )
         assert model is not None
         report = json.loads(model.report)
         assert report["split"] == "time"
@@ -63,6 +65,10 @@ def test_planted_churn_is_found_on_sqlite(tmp_path: Path) -> None:
     assert "2026-11-16" in scored.output
     bad = runner.invoke(app, ["churn", "train", "--database-url", url, "--as-of", "2026-13-01"])
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+    classified = runner.invoke(app, ["text", "train", "--database-url", url])
+    assert classified.exit_code == 0 and "macro-F1" in classified.output, classified.output
+    segmented = runner.invoke(app, ["value", "segment", "--database-url", url])
+    assert segmented.exit_code == 0 and "segments" in segmented.output, segmented.output
     verified = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert verified.exit_code == 0
 

@@ -1,5 +1,5 @@
 """``kefu churn`` (train the churn model, score a week's warning list) and ``kefu value``
-(segment customers by RFM)."""
+(segment customers by RFM) and ``kefu text`` (retrain the complaint classifier)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kefu.analytics import churn_service, rfm_service
+from kefu.analytics import churn_service, rfm_service, text_classes
 from kefu.analytics.churn import ChurnDataError
 from kefu.analytics.rfm import RfmDataError
 from kefu.config import get_settings
@@ -190,3 +190,36 @@ def value_segment(
             f"{row['monetary_fen'] / 100:,.0f}",
         )
     console.print(table)
+
+
+text_app = typer.Typer(help="Complaint text classification.", no_args_is_help=True)
+
+
+@text_app.command("train")
+def text_train(database_url: DatabaseOption = None) -> None:
+    """Retrain the category classifier on the orders so far; print its held-out report."""
+    factory = _factory(database_url)
+    try:
+        with unit_of_work(factory, write=True) as session:
+            texts, labels = text_classes.training_data(session)
+            model, report = text_classes.train(texts, labels)
+            model_id = text_classes.store(session, model, report, None)
+            audit.record(
+                session,
+                actor=None,
+                actor_name="kefu text",
+                action="text.train",
+                entity_type="analysis_model",
+                entity_id=model_id,
+                details={k: report[k] for k in ("orders", "categories", "macro_f1")},
+            )
+    except text_classes.TextDataError as error:
+        console.print(f"[bold red]✗[/] {error}")
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"[green]✓[/] trained on {report['orders']:,} orders in {report['categories']} "
+        f"categories; held out {report['held_out']:,}: macro-F1 {report['macro_f1']:.3f}, "
+        f"accuracy {report['accuracy']:.3f}, top-3 {report['top3_accuracy']:.3f}"
+    )
+    if report["left_out"]:
+        console.print(f"categories with too few orders to learn: {report['left_out']}")

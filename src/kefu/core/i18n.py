@@ -180,6 +180,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "kpi_period_too_long": "A period is at most {days} days; export longer ones month by month.",
     "kpi_group_unknown": "That group does not exist for this grouping.",
     "value_run_missing": "Customers have not been segmented yet; run “kefu value segment”.",
+    "classifier_missing": "No category classifier has been trained yet; run “kefu text train”.",
     "churn_model_missing": "No churn model has been trained yet; run “kefu churn train”.",
     "churn_list_not_yours": "Account managers see the warning list of their own customers only.",
     "survey_answer_out_of_scale": "Answers are whole numbers from {low} to {high}.",

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from kefu.analytics import churn_service, rfm_service
+from kefu.analytics import churn_service, rfm_service, text_classes
 from kefu.analytics.churn import ChurnDataError
 from kefu.analytics.rfm import RfmDataError
 from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
@@ -146,6 +146,7 @@ def generate(
         report("work orders", result.counts["work_orders"])
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["messages"] = generate_messages(engine)
+        result.counts["classifier_orders"] = _text_classifier(engine)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,
@@ -182,6 +183,18 @@ def _value_segments(engine: Engine, today: date) -> int:
         with make_sessionmaker(engine)() as session, session.begin():
             return int(rfm_service.run_segmentation(session, as_of=today).report["k"])
     except RfmDataError:
+        return 0
+
+
+def _text_classifier(engine: Engine) -> int:
+    """Train the category classifier on the demo's orders; returns the orders used."""
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            texts, labels = text_classes.training_data(session)
+            model, report = text_classes.train(texts, labels)
+            text_classes.store(session, model, report, None)
+            return int(report["orders"])
+    except text_classes.TextDataError:
         return 0
 
 

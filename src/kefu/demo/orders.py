@@ -21,6 +21,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
+from kefu.demo.complaint_text import complaint_text
 from kefu.org.models import Staff
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.limits import due_times
@@ -263,6 +264,7 @@ def _one(
         )
         category = next(c for c in world.leaves if c.id == category_id)
     status = _status(rng, kind, (today - day).days)
+    subject, description = complaint_text(rng, category.code)
     local_day = created.date()
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
@@ -284,8 +286,8 @@ def _one(
             customer_id,
             phone,
             name,
-            category.name,
-            "",
+            subject or category.name,
+            description,
             None,
             "",
             2 if repeats else 1,

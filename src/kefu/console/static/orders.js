@@ -56,6 +56,46 @@ function setupCategoryPicker() {
   });
 }
 
+// Suggested categories while the caller's words are typed: the classifier's three likeliest,
+// with confidence; a click picks one in the picker above. Text is set, never parsed as HTML.
+function setupCategorySuggestions() {
+  const box = document.getElementById("category-suggestions");
+  if (!box) return;
+  const form = box.closest("form"), heading = box.querySelector(".suggestions-label");
+  let timer = 0, asked = "";
+  const render = (suggestions) => {
+    const english = lang() !== "zh-CN";
+    const buttons = suggestions.map((s) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip suggestion";
+      button.dataset.id = s.category.id;
+      const names = english ? s.category.path_names_en : s.category.path_names;
+      button.textContent = `${names.join(" › ")} · ${Math.round(s.confidence * 100)}%`;
+      return button;
+    });
+    box.replaceChildren(heading, ...buttons);
+    box.hidden = buttons.length === 0;
+  };
+  const ask = async () => {
+    const text = `${form.elements.subject.value} ${form.elements.description.value}`.trim();
+    if (text.length < 2 || text === asked) return;
+    asked = text;
+    try {
+      const found = await api("POST", "/api/v1/analytics/category-suggestions", { text });
+      if (asked === text) render(found.suggestions);
+    } catch { box.hidden = true; }
+  };
+  for (const name of ["subject", "description"]) {
+    form.elements[name].addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 300); });
+  }
+  box.addEventListener("click", (event) => {
+    const chip = event.target.closest("button[data-id]");
+    const item = chip && document.querySelector(`#category-list li[data-id="${chip.dataset.id}"]`);
+    if (item) { item.hidden = false; item.click(); item.scrollIntoView({ block: "nearest" }); }
+  });
+}
+
 function setupOrderForm() {
   const form = document.getElementById("order-form");
   if (!form) return;
@@ -130,7 +170,7 @@ function setupOrderActions() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  setupCategoryPicker(); setupOrderForm(); setupOrderActions();
+  setupCategoryPicker(); setupCategorySuggestions(); setupOrderForm(); setupOrderActions();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);
 });
