@@ -41,15 +41,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _sqlite_url(size: int, *, fresh: bool) -> str:
-    path = CACHE / f"bench-{size}.db"
+def _sqlite_url(size: int, *, fresh: bool, kind: str = "bench") -> str:
+    path = CACHE / f"{kind}-{size}.db"
     if fresh:
-        for leftover in CACHE.glob(f"bench-{size}.db*"):
+        for leftover in CACHE.glob(f"{kind}-{size}.db*"):
             leftover.unlink()
     return f"sqlite:///{path}"
 
 
-def _postgres_url(size: int, *, fresh: bool) -> str:
+def _postgres_url(size: int, *, fresh: bool, kind: str = "bench") -> str:
     import pgserver
     from sqlalchemy import create_engine, text
 
@@ -58,7 +58,7 @@ def _postgres_url(size: int, *, fresh: bool) -> str:
     admin = create_engine(
         url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
-    name = f"bench_{size}"
+    name = f"{kind}_{size}"
     with admin.connect() as connection:
         if fresh:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -69,17 +69,19 @@ def _postgres_url(size: int, *, fresh: bool) -> str:
     return url.replace("/postgres?", f"/{name}?")
 
 
-def _database(backend: str, size: int) -> tuple[str, dict[str, Any]]:
+def _database(
+    backend: str, size: int, *, kind: str = "bench", options: GenerateOptions | None = None
+) -> tuple[str, dict[str, Any]]:
     """A generated database of the size, built once; its URL and the generation figures.
 
     The figures are kept next to the database when it is complete, so a database whose
     generation was interrupted is recognised (no figures) and built again.
     """
     CACHE.mkdir(exist_ok=True)
-    figures_file = CACHE / f"generated-{backend}-{size}.json"
+    figures_file = CACHE / f"generated-{kind}-{backend}-{size}.json"
     complete = figures_file.exists()
     make_url = _sqlite_url if backend == "sqlite" else _postgres_url
-    url = make_url(size, fresh=not complete)
+    url = make_url(size, fresh=not complete, kind=kind)
     if complete:
         upgrade(make_engine(url))  # a database cached by an earlier version gets new tables
         return url, json.loads(figures_file.read_text()) | {"cached": True}
@@ -88,7 +90,8 @@ def _database(backend: str, size: int) -> tuple[str, dict[str, Any]]:
     console.print(f"generating {size:,} subscribers on {backend}…")
     started = time.perf_counter()
     result = generate(
-        engine, GenerateOptions(subscribers=size, batch_size=10_000, orders=False, articles=0)
+        engine,
+        options or GenerateOptions(subscribers=size, batch_size=10_000, orders=False, articles=0),
     )
     seconds = time.perf_counter() - started
     engine.dispose()
@@ -179,8 +182,8 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=20)
     parser.add_argument(
         "--suites",
-        default="customer360,workorders,access,analysis",
-        help="any of customer360, workorders, access, analysis",
+        default="customer360,workorders,access,analysis,value",
+        help="any of customer360, workorders, access, analysis, value",
     )
     args = parser.parse_args()
     suites = set(args.suites.split(","))
@@ -190,6 +193,8 @@ def main() -> None:
         _access(args)
     if "analysis" in suites:
         _analysis()
+    if "value" in suites:
+        _value(args)
     if "customer360" not in suites:
         return
     RESULTS.mkdir(exist_ok=True)
@@ -229,6 +234,29 @@ def _analysis() -> None:
     report: dict[str, Any] = {"machine_cores": os.cpu_count()} | analysis.run()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "analysis.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    console.print_json(json.dumps(report))
+
+
+def _value(args: argparse.Namespace) -> None:
+    """RFM + K-Means and churn scoring over every number of a center of --subscribers
+    (numbers, spend and payments only: no orders or call history to generate)."""
+    from benchmarks import value
+
+    report: dict[str, Any] = {"machine_cores": os.cpu_count(), "subscribers": args.subscribers}
+    options = GenerateOptions(
+        subscribers=args.subscribers,
+        batch_size=10_000,
+        orders=False,
+        articles=0,
+        surveys=0,
+        history_weeks=0,
+    )
+    for backend in args.backends.split(","):
+        url, generation = _database(backend, args.subscribers, kind="value", options=options)
+        console.print(f"customer value and churn on {backend}…")
+        report[backend] = {"generator": generation} | value.run(url)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "value.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     console.print_json(json.dumps(report))
 
 

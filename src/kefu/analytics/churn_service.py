@@ -63,7 +63,7 @@ def train_on_center(
     report["cutoffs"] = {"train": earlier.day.isoformat(), "test": later.day.isoformat()}
     report["horizon_days"] = horizon_days
     report["source"] = "kefu"
-    return _store(session, model, report, actor_id)
+    return store(session, model, report, actor_id)
 
 
 def train_on_file(
@@ -80,7 +80,7 @@ def train_on_file(
     tables = read_feature_file(path, label=label, id_column=id_column, period=period_column)
     model, report = train(*tables)
     report["source"] = path.name
-    return _store(session, model, report, actor_id)
+    return store(session, model, report, actor_id)
 
 
 def read_feature_file(
@@ -120,9 +120,10 @@ def read_feature_file(
     )
 
 
-def _store(
+def store(
     session: Session, model: ChurnModel, report: dict[str, Any], actor_id: int | None
 ) -> Trained:
+    """Keep a model and its report as the one in use."""
     session.execute(
         update(TrainedModel)
         .where(TrainedModel.kind == KIND, TrainedModel.active)
