@@ -181,7 +181,7 @@ def _value_segments(engine: Engine, today: date) -> int:
     """Segment the demo's numbers by RFM so the value page opens with segments."""
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            return int(rfm_service.run_segmentation(session, as_of=today).report["k"])
+            return int(rfm_service.run_segmentation(session, as_of=today).report["numbers"])
     except RfmDataError:
         return 0
 
