@@ -14,6 +14,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -166,9 +167,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def live_center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A small generated center served by uvicorn; yields its URL and a number to look up."""
+@contextmanager
+def _served_center(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[str, str, str]]:
+    """A small generated center served by uvicorn: its URL, a number, the database URL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'browser.db'}"
     else:
@@ -184,8 +187,24 @@ def live_center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
     while not server.started:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", result.sample_numbers[0]
+        yield f"http://127.0.0.1:{port}", result.sample_numbers[0], url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A small generated center served by uvicorn; yields its URL and a number to look up."""
+    with _served_center(request, tmp_path) as (base, number, _):
+        yield base, number
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_center_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[str, str, str]]:
+    """The same served center, with its database URL for arranging data behind it."""
+    with _served_center(request, tmp_path) as served:
+        yield served

@@ -302,12 +302,16 @@ def test_the_weekly_list_ranks_and_explains_and_stays_with_its_owner(
     angry = make_customer(db, org.city, "+8613900000011", account_manager_id=mine.id)
     calm = make_customer(db, org.city, "+8613900000012", account_manager_id=mine.id)
     other = make_customer(db, org.other_city, "+8613900000013", account_manager_id=theirs.id)
+    stray = make_customer(db, org.city, "+8613900000014")  # no account manager, no complaint
     _complaints(db, angry.id, org.city.id, 3, CUT.instant)
     _complaints(db, other.id, org.other_city.id, 2, CUT.instant)
+    # The riskiest share of the center, and every manager's riskiest whatever their rank.
+    assert churn_service.score_week(db, week, share=0.001) == 3
+    listed = db.scalars(select(ChurnWarning.customer_id)).all()
+    assert stray.id not in listed and {angry.id, calm.id, other.id} == set(listed)
     kept = churn_service.score_week(db, week, share=1.0)
-    assert kept == 3
-    assert churn_service.score_week(db, week, share=1.0) == 3  # scoring again replaces
-    assert db.scalar(select(func.count()).select_from(ChurnWarning)) == 3
+    assert kept == 4  # scoring again replaces the week's list
+    assert db.scalar(select(func.count()).select_from(ChurnWarning)) == 4
 
     own = client.get("/api/v1/analytics/churn/watchlist", headers=bearer(db, mine))
     assert own.status_code == 200, own.text
@@ -332,7 +336,7 @@ def test_the_weekly_list_ranks_and_explains_and_stays_with_its_owner(
     assert "own customers" in refused.json()["error"]["message"]
 
     everyone = client.get("/api/v1/analytics/churn/watchlist", headers=bearer(db, supervisor))
-    assert everyone.json()["total"] == 3
+    assert everyone.json()["total"] == 4
     assert everyone.json()["items"][0]["name"].endswith("**")  # without pii.view: masked
 
     branch = client.get("/api/v1/analytics/churn/watchlist", headers=bearer(db, lead))

@@ -34,6 +34,7 @@ CALIBRATION_SHARE = 0.25  # of the training rows, kept aside to calibrate on
 PRECISION_AT = (0.01, 0.05, 0.10)  # shares of numbers an account team could call
 MIN_POSITIVES = 10  # fewer leavers than this cannot train or judge anything
 TOP_REASONS = 3
+MIN_REASON_SHARE = 0.1
 SEED = 2026
 
 
@@ -70,8 +71,10 @@ class ChurnModel:
         found: list[list[Reason]] = []
         for row, high in zip(shares, above, strict=True):
             order = np.argsort(-row, kind="stable")[:top]
-            rising = [j for j in order if row[j] > 0]
-            total = float(sum(row[j] for j in rising)) or 1.0
+            positive = [j for j in order if row[j] > 0]
+            total = float(sum(row[j] for j in positive)) or 1.0
+            # A reason under a tenth of the rise is noise to the person calling.
+            rising = [j for j in positive if row[j] / total >= MIN_REASON_SHARE or j == order[0]]
             found.append(
                 [
                     (self.columns[j], round(float(row[j]) / total, 3), "high" if high[j] else "low")

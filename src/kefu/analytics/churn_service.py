@@ -29,6 +29,7 @@ from kefu.org.models import OrgUnit, Staff
 KIND = "churn"
 WATCH_SHARE = 0.05  # the riskiest twentieth of numbers in service make the week's list
 HORIZON_DAYS = 28
+PER_MANAGER = 10  # and each account manager's ten riskiest numbers, whatever their rank
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def score_week(
     session: Session, week: date, *, timezone: str = DEFAULT_TIMEZONE, share: float = WATCH_SHARE
 ) -> int:
     """Score every number in service at the week's Monday and keep the riskiest ``share``
-    as that week's list (replacing an earlier scoring of the same week)."""
+    and each account manager's ten riskiest as that week's list (replacing an earlier
+    scoring of the same week)."""
     found = active_model(session)
     if found is None:
         raise ChurnDataError("no churn model has been trained yet")
@@ -165,7 +167,9 @@ def score_week(
     if not len(table.ids):
         return 0
     probability = model.probability(table.values)
-    keep = np.argsort(-probability, kind="stable")[: max(1, round(share * len(table.ids)))]
+    ranked = np.argsort(-probability, kind="stable")
+    riskiest = set(ranked[: max(1, round(share * len(table.ids)))].tolist())
+    keep = np.array(sorted(riskiest | _managers_top(session, table.ids, ranked)), dtype=np.int64)
     reasons = model.reasons(table.values[keep])
     owners = _owners(session, [int(table.ids[i]) for i in keep])
     session.execute(
@@ -185,6 +189,26 @@ def score_week(
         ],
     )
     return len(keep)
+
+
+def _managers_top(session: Session, ids: np.ndarray, ranked: np.ndarray) -> set[int]:
+    """Rows of each account manager's riskiest numbers, so every manager has a list to
+    work through even when none of theirs is among the center's riskiest."""
+    managed = dict(
+        session.execute(
+            select(Subscription.id, Customer.account_manager_id)
+            .join(Customer, Customer.id == Subscription.customer_id)
+            .where(Customer.account_manager_id.is_not(None))
+        ).all()
+    )
+    taken: dict[int, int] = {}
+    rows: set[int] = set()
+    for row in ranked.tolist():
+        manager = managed.get(int(ids[row]))
+        if manager is not None and taken.get(manager, 0) < PER_MANAGER:
+            taken[manager] = taken.get(manager, 0) + 1
+            rows.add(row)
+    return rows
 
 
 def _owners(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None, int]]:

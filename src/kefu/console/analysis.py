@@ -1,6 +1,7 @@
-"""The analysis dashboard: satisfaction drivers, the call forecast with its staffing, and
-the interval staffing calculator. Charts are Plotly, its JavaScript served from the
-installed plotly package (operators' networks have no CDN)."""
+"""The analysis dashboards: satisfaction drivers, the call forecast with its staffing, the
+interval staffing calculator, service figures, customer value and churn warning. Charts
+are Plotly, its JavaScript served from the installed plotly package (operators' networks
+have no CDN)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy import select
 
 from kefu.analytics import ecsi
 from kefu.analytics.kpis import Dimension, Grain, Kpi
 from kefu.console.render import render, signed_in
 from kefu.core.clock import local_today
-from kefu.core.rbac import Right
+from kefu.core.rbac import Right, Role
 from kefu.core.web import DbSession
+from kefu.org.models import OrgUnit, Staff
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,4 +62,31 @@ def kpi_dashboard(request: Request, session: DbSession) -> Response:
         kpis=list(Kpi),
         dimensions=list(Dimension),
         grains=list(Grain),
+    )
+
+
+@router.get("/analysis/customers", response_class=HTMLResponse)
+def customer_dashboard(request: Request, session: DbSession) -> Response:
+    """Customer value segments and the week's churn warning list. Account managers see
+    their own list only; value segments need ``analytics.read``."""
+    principal = signed_in(request, session, Right.CHURN_READ)
+    if isinstance(principal, Response):
+        return principal
+    managers = (
+        session.execute(
+            select(Staff.id, Staff.display_name)
+            .join(OrgUnit, OrgUnit.id == Staff.org_unit_id)
+            .where(Staff.role == Role.ACCOUNT_MANAGER, Staff.active)
+            .where(OrgUnit.path.startswith(principal.scope_filter() or "/"))
+            .order_by(Staff.display_name)
+        ).all()
+        if principal.has(Right.ANALYTICS_READ)
+        else []
+    )
+    return render(
+        request,
+        "analysis/customers.html",
+        principal,
+        analyst=principal.has(Right.ANALYTICS_READ),
+        managers=managers,
     )

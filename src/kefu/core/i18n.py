@@ -409,6 +409,18 @@ ENGLISH_LABELS = {
     "value.column.recency": "Days since last payment",
     "value.column.frequency": "Payments in the year",
     "value.column.money": "Paid in the year (yuan)",
+    "value.explain": (
+        "Numbers in service clustered by K-Means on days since the last payment (R), "
+        "payments in the year (F) and what they came to (M); the number of segments is "
+        "chosen by silhouette. Click a row for its numbers."
+    ),
+    "value.meta": "Segmented {day} · {numbers} numbers · {k} segments",
+    "members.meta": "{shown} of {total} shown",
+    "churn.meta": "List of the week of {week} · {shown} of {total} shown",
+    "model.meta": (
+        "Trained on {train}, tested on the {rows} numbers of {test} over the next 4 weeks "
+        "({leavers} left)"
+    ),
     "churn.reason.tenure_months.high": "A long time on the network",
     "churn.reason.tenure_months.low": "New to the network",
     "churn.reason.spend_3m.high": "High spend in the last 3 months",
