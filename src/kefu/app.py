@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
+from kefu.analytics.bulletin_routes import router as bulletin_router
 from kefu.analytics.churn_routes import router as churn_router
 from kefu.analytics.kpi_routes import router as kpi_router
 from kefu.analytics.routes import router as analytics_router
@@ -125,6 +126,7 @@ def create_app(
         churn_router,
         value_router,
         text_router,
+        bulletin_router,
         analytics_router,
         surveys_router,
         audit_router,

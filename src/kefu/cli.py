@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from kefu.analytics.cli import churn_app, text_app, value_app
+from kefu.analytics.cli import bulletin_command, churn_app, text_app, value_app
 from kefu.config import get_settings
 from kefu.core import audit, migrate
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
@@ -38,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(churn_app, name="churn")
 app.add_typer(value_app, name="value")
 app.add_typer(text_app, name="text")
+app.command("bulletin")(bulletin_command)
 console = Console()
 
 DatabaseOption = Annotated[

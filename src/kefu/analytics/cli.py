@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kefu.analytics import churn_service, rfm_service, text_classes
+from kefu.analytics import bulletin, churn_service, rfm_service, text_classes
 from kefu.analytics.churn import ChurnDataError
 from kefu.analytics.rfm import RfmDataError
 from kefu.config import get_settings
@@ -223,3 +223,32 @@ def text_train(database_url: DatabaseOption = None) -> None:
     )
     if report["left_out"]:
         console.print(f"categories with too few orders to learn: {report['left_out']}")
+
+
+def bulletin_command(
+    period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    database_url: DatabaseOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Where to write (default bulletin-YYYY-MM.html)."),
+    ] = None,
+    language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
+) -> None:
+    """Render the month's service-quality bulletin as HTML that prints on A4."""
+    try:
+        year, month = (int(part) for part in period.split("-"))
+        key = year * 100 + month
+        if not (2000 <= year <= 2099 and 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        console.print("[bold red]✗[/] the period is written YYYY-MM, e.g. 2026-10")
+        raise typer.Exit(code=1) from None
+    if language not in ("zh-CN", "en"):
+        console.print("[bold red]✗[/] the language is zh-CN or en")
+        raise typer.Exit(code=1)
+    factory = _factory(database_url)
+    with factory() as session:
+        found = bulletin.build(session, key, timezone=get_settings().timezone, language=language)
+    target = output or Path(f"bulletin-{year:04d}-{month:02d}.html")
+    target.write_text(bulletin.render_html(found), encoding="utf-8")
+    console.print(f"[green]✓[/] {target}")

@@ -421,6 +421,12 @@ ENGLISH_LABELS = {
         "Trained on {train}, tested on the {rows} numbers of {test} over the next 4 weeks "
         "({leavers} left)"
     ),
+    "bulletin.meta": "Period {first} to {last} · generated {generated}",
+    "bulletin.drivers": (
+        "PLS path model on this month's {responses} answered "
+        "questionnaires; importance is the total effect on satisfaction."
+    ),
+    "bulletin.churn": "The list of the week of {week} holds {listed} numbers.",
     "churn.reason.tenure_months.high": "A long time on the network",
     "churn.reason.tenure_months.low": "New to the network",
     "churn.reason.spend_3m.high": "High spend in the last 3 months",

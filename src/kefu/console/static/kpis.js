@@ -228,6 +228,11 @@ async function exportKpis(format) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+// The monthly bulletin follows the month the period ends in.
+kpiForm.elements.to.addEventListener("change", () => {
+  const month = kpiForm.elements.to.value.slice(0, 7);
+  if (/^\d{4}-\d{2}$/.test(month)) document.getElementById("bulletin-link").search = `?period=${month}`;
+});
 kpiForm.addEventListener("submit", loadKpis);
 kpiForm.elements.chart.addEventListener("change", () => shown && drawChart(shown));
 document.getElementById("export-csv").addEventListener("click", () => exportKpis("csv"));

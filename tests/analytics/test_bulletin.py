@@ -1,0 +1,155 @@
+"""The monthly service-quality bulletin: categories against the month before, repeat
+hotspots, breaches by branch, the churn watchlist, safe text, a page that sets its own
+strict policy, and the command that writes it — on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from factories import bearer, make_category, make_customer, make_org, make_staff
+from kefu.analytics import bulletin
+from kefu.analytics.models import ChurnWarning, TrainedModel
+from kefu.cli import app
+from kefu.core.rbac import Role
+from kefu.customers.models import Subscription
+from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.models import WorkOrder
+
+
+def _world(db: Session) -> dict[str, object]:
+    org = make_org(db)
+    agent = make_staff(db, org.city)
+    billing = make_category(db, "计费账务")
+    hostile = make_category(db, "<script>alert(1)</script>", billing)
+    signal = make_category(db, "信号覆盖", billing)
+    customer = make_customer(db, org.city)
+    n = 0
+
+    def order(category, at: datetime, unit, **values: object) -> None:  # type: ignore[no-untyped-def]
+        nonlocal n
+        n += 1
+        db.add(
+            WorkOrder(
+                number=f"WO-B{n}",
+                type=values.pop("type", OrderType.COMPLAINT),
+                status=values.pop("status", OrderStatus.CLOSED),
+                channel="phone",
+                category_id=category.id,
+                customer_id=customer.id,
+                contact_phone="+8613800138000",
+                subject="投诉",
+                created_by_id=agent.id,
+                org_unit_id=unit.id,
+                created_at=at,
+                **values,
+            )
+        )
+
+    october = datetime(2026, 10, 10, 4, tzinfo=UTC)
+    september = datetime(2026, 9, 10, 4, tzinfo=UTC)
+    for _ in range(5):
+        order(hostile, october, org.city)
+    order(hostile, october, org.city, is_repeat=True)
+    order(hostile, october, org.city, is_repeat=True)
+    order(signal, october, org.other_city, is_repeat=True)
+    order(signal, october, org.other_city, status=OrderStatus.CANCELLED)  # not counted
+    order(signal, october, org.other_city, type=OrderType.CONSULTATION)  # not a complaint
+    for _ in range(4):
+        order(signal, september, org.other_city)
+    order(hostile, september, org.city)
+    # Breached on the last local evening of October (UTC: 31 Oct 15:30) and in November.
+    order(signal, october, org.city, breached_at=datetime(2026, 10, 31, 15, 30, tzinfo=UTC))
+    order(signal, october, org.city, breached_at=datetime(2026, 10, 31, 16, 0, tzinfo=UTC))
+    db.flush()
+    model = TrainedModel(kind="churn", active=True, report="{}", artifact=b"")
+    db.add(model)
+    db.flush()
+    sid = db.scalar(select(Subscription.id).where(Subscription.customer_id == customer.id))
+    db.add(
+        ChurnWarning(
+            week=date(2026, 11, 2),
+            model_id=model.id,
+            subscription_id=sid,
+            customer_id=customer.id,
+            org_unit_id=org.city.id,
+            probability=0.4,
+            reasons=json.dumps([["days_since_payment", 0.7, "high"]]),
+        )
+    )
+    db.flush()
+    return {"org": org, "hostile": hostile, "signal": signal}
+
+
+def test_the_month_against_the_month_before(db: Session) -> None:
+    world = _world(db)
+    found = bulletin.build(db, 202610, timezone="Asia/Shanghai", language="zh-CN")
+    assert found.first == date(2026, 10, 1) and found.last == date(2026, 10, 31)
+    hostile_path = "计费账务 › <script>alert(1)</script>"
+    # 7 complaints (5 + 2 repeats) vs 1; signal: 1 repeat + 2 breached vs 4 (cancelled left out)
+    assert found.categories == [(hostile_path, 7, 1), ("计费账务 › 信号覆盖", 3, 4)]
+    assert found.hotspots == [("广州", hostile_path, 2), ("深圳", "计费账务 › 信号覆盖", 1)]
+    assert found.breaches == [("广州", 1)]  # the November breach is not October's
+    labels = [line.label for line in found.headline]
+    assert "投诉量" in labels and len(labels) == 11
+    complaints = next(line for line in found.headline if line.label == "投诉量")
+    assert (complaints.value, complaints.previous, complaints.worse) == (10, 5, True)
+    assert found.drivers is None  # no survey answers: said so, not a failure
+    assert found.churn_listed == 1 and found.churn_by_branch == [("广州", 1)]
+    assert found.churn_reasons == [("久未缴费/充值", 1)]
+    page = bulletin.render_html(found)
+    assert "<script>" not in page and "&lt;script&gt;" in page  # names are escaped
+    assert "服务质量简报 · 2026-10" in page and "问卷数量不足" in page
+    scoped = bulletin.build(
+        db,
+        202610,
+        timezone="Asia/Shanghai",
+        language="en",
+        scope_path=world["org"].other_city.path,  # type: ignore[attr-defined]
+    )
+    assert [c[1] for c in scoped.categories] == [1]  # 深圳's own: the one repeat
+    assert scoped.churn_listed == 0
+
+
+def test_the_page_and_the_command(client: TestClient, db: Session, tmp_path: Path) -> None:
+    world = _world(db)
+    supervisor = make_staff(db, world["org"].hq, Role.SUPERVISOR)  # type: ignore[attr-defined]
+    page = client.get(
+        "/api/v1/analytics/bulletin",
+        params={"period": "2026-10"},
+        headers={**bearer(db, supervisor), "Accept-Language": "en"},
+    )
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Service quality bulletin · 2026-10" in page.text
+    policy = page.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'; style-src 'sha256-")
+    bad = client.get(
+        "/api/v1/analytics/bulletin", params={"period": "2026-13"}, headers=bearer(db, supervisor)
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "period"
+    agent = make_staff(db, world["org"].city)  # type: ignore[attr-defined]
+    refused = client.get(
+        "/api/v1/analytics/bulletin", params={"period": "2026-10"}, headers=bearer(db, agent)
+    )
+    assert refused.status_code == 403
+
+
+def test_the_command_refuses_a_bad_period(tmp_path: Path) -> None:
+    runner = CliRunner()
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert runner.invoke(app, ["db", "upgrade", "--database-url", url]).exit_code == 0
+    bad = runner.invoke(app, ["bulletin", "--period", "2026-13", "--database-url", url])
+    assert bad.exit_code == 1 and "YYYY-MM" in bad.output
+    target = tmp_path / "b.html"
+    made = runner.invoke(
+        app,
+        ["bulletin", "--period", "2026-10", "--database-url", url, "--output", str(target)],
+    )
+    assert made.exit_code == 0, made.output
+    assert "服务质量简报" in target.read_text(encoding="utf-8")
