@@ -179,8 +179,8 @@ def _categories(
     language: str,
     scope_path: str | None,
 ) -> list[tuple[str, int, int]]:
-    now = dict((tuple(r) for r in session.execute(_complaints(span, scope_path))))
-    then = dict((tuple(r) for r in session.execute(_complaints(before, scope_path))))
+    now = dict(tuple(r) for r in session.execute(_complaints(span, scope_path)))
+    then = dict(tuple(r) for r in session.execute(_complaints(before, scope_path)))
     top = sorted(now, key=lambda c: (-now[c], c))[:TOP]
     paths = _category_paths(session, set(top), language)
     return [(paths[c], now[c], then.get(c, 0)) for c in top]
