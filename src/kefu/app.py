@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu import __version__
+from kefu.analytics.alert_routes import router as alert_router
 from kefu.analytics.bulletin_routes import router as bulletin_router
 from kefu.analytics.churn_routes import router as churn_router
 from kefu.analytics.kpi_routes import router as kpi_router
@@ -127,6 +128,7 @@ def create_app(
         value_router,
         text_router,
         bulletin_router,
+        alert_router,
         analytics_router,
         surveys_router,
         audit_router,

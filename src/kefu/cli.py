@@ -14,7 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from kefu.analytics.cli import bulletin_command, churn_app, text_app, value_app
+from kefu.analytics.cli import (
+    alerts_app,
+    bulletin_command,
+    churn_app,
+    text_app,
+    value_app,
+)
 from kefu.config import get_settings
 from kefu.core import audit, migrate
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
@@ -38,6 +44,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(churn_app, name="churn")
 app.add_typer(value_app, name="value")
 app.add_typer(text_app, name="text")
+app.add_typer(alerts_app, name="alerts")
 app.command("bulletin")(bulletin_command)
 console = Console()
 
@@ -168,6 +175,25 @@ def mail(
     asyncio.run(run())
 
 
+ALERT_CHECK_SECONDS = 600  # the early-warning rules run every ten minutes
+
+
+def _check_alerts(factory: object) -> None:
+    """Today's figures so far through the early-warning rules (each alert raised once)."""
+    from kefu.analytics import alerts
+    from kefu.core.base import utcnow
+    from kefu.core.clock import local_today
+    from kefu.core.db import unit_of_work
+
+    settings = get_settings()
+    with unit_of_work(factory, write=True) as session:  # type: ignore[arg-type]
+        raised = alerts.check(
+            session, local_today(settings.timezone), timezone=settings.timezone, now=utcnow()
+        )
+    if raised:
+        console.print(f"early warning: {len(raised)} new alert(s)")
+
+
 @app.command()
 def worker(
     database_url: DatabaseOption = None,
@@ -182,9 +208,13 @@ def worker(
 
     factory = make_sessionmaker(_engine(database_url))
     interval = get_settings().worker_interval_seconds
+    checked_at = 0.0
     while True:
         with unit_of_work(factory, write=True) as session:
             swept = sweeper.sweep(session, now=utcnow())
+        if time.monotonic() - checked_at >= ALERT_CHECK_SECONDS:
+            checked_at = time.monotonic()
+            _check_alerts(factory)
         if swept.warned or swept.escalated:
             console.print(f"time limits: {swept.warned} warned, {swept.escalated} escalated")
         report = outbox.run_due(factory)

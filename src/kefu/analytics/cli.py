@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kefu.analytics import bulletin, churn_service, rfm_service, text_classes
+from kefu.analytics import alerts, bulletin, churn_service, rfm_service, text_classes
 from kefu.analytics.churn import ChurnDataError
 from kefu.analytics.rfm import RfmDataError
 from kefu.config import get_settings
 from kefu.core import audit
+from kefu.core.base import utcnow
 from kefu.core.clock import local_today
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
 
@@ -252,3 +253,22 @@ def bulletin_command(
     target = output or Path(f"bulletin-{year:04d}-{month:02d}.html")
     target.write_text(bulletin.render_html(found), encoding="utf-8")
     console.print(f"[green]✓[/] {target}")
+
+
+alerts_app = typer.Typer(help="Early warning rules.", no_args_is_help=True)
+
+
+@alerts_app.command("check")
+def alerts_check(
+    database_url: DatabaseOption = None,
+    day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today so far).")] = None,
+) -> None:
+    """Run the early-warning rules on a day; raise and mail the alerts not raised before."""
+    factory = _factory(database_url)
+    settings = get_settings()
+    with unit_of_work(factory, write=True) as session:
+        raised = alerts.check(session, _day(day), timezone=settings.timezone, now=utcnow())
+        titles = [alerts.describe(session, a, "en") for a in raised]
+    for title, subject in titles:
+        console.print(f"[yellow]![/] {title} — {subject}")
+    console.print(f"[green]✓[/] {len(titles)} new alert(s)")

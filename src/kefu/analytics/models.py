@@ -93,3 +93,25 @@ class ValueSegment(Base):
     recency_days: Mapped[float] = mapped_column(Float)
     frequency: Mapped[int] = mapped_column(Integer)
     monetary_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class Alert(IdMixin, Base):
+    """An early warning raised by a rule: a figure past its threshold, or a complaint
+    category spiking. One per rule, subject and day, so a re-check never repeats it."""
+
+    __tablename__ = "analysis_alerts"
+    __table_args__ = (
+        UniqueConstraint("rule", "subject", "day", name="uq_analysis_alerts_rule_subject_day"),
+        Index("ix_analysis_alerts_open", "acknowledged_at", "raised_at"),
+    )
+
+    rule: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))  # "center", "queue:3", "category:12"
+    day: Mapped[date] = mapped_column(Date)  # the local day the figures are of
+    value: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what the rule saw
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    acknowledged_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -228,6 +228,37 @@ async function exportKpis(format) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+// Early warnings not yet acknowledged, newest first; acknowledging one takes it off.
+async function loadAlerts() {
+  const card = document.getElementById("alerts-card");
+  let found;
+  try { found = await api("GET", "/api/v1/analytics/alerts?limit=20"); } catch { return; }
+  card.hidden = found.total === 0;
+  document.getElementById("alerts-meta").textContent = kpiWords("alerts.meta", { total: found.total });
+  const list = document.getElementById("alert-list");
+  list.replaceChildren(...found.items.map((alert) => {
+    const item = document.createElement("li");
+    item.dataset.alert = alert.id;
+    const share = alert.rule !== "complaint_spike";
+    const show = (v) => (share ? `${(v * 100).toFixed(1)}%` : v.toFixed(1));
+    const text = document.createElement("span");
+    text.append(
+      Object.assign(document.createElement("strong"), { textContent: `${alert.title} · ${alert.subject}` }),
+      ` ${alert.day} · ${kpiWords("alert.value", { value: show(alert.value), threshold: show(alert.threshold) })}`,
+    );
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = kpiWords("acknowledge");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try { await api("POST", `/api/v1/analytics/alerts/${alert.id}/acknowledge`, { note: "" }); } catch { /* taken by someone else */ }
+      loadAlerts();
+    });
+    item.append(text, button);
+    return item;
+  }));
+}
+
 // The monthly bulletin follows the month the period ends in.
 kpiForm.elements.to.addEventListener("change", () => {
   const month = kpiForm.elements.to.value.slice(0, 7);
@@ -237,4 +268,4 @@ kpiForm.addEventListener("submit", loadKpis);
 kpiForm.elements.chart.addEventListener("change", () => shown && drawChart(shown));
 document.getElementById("export-csv").addEventListener("click", () => exportKpis("csv"));
 document.getElementById("export-xlsx").addEventListener("click", () => exportKpis("xlsx"));
-window.addEventListener("load", () => loadKpis());
+window.addEventListener("load", () => { loadKpis(); loadAlerts(); });
