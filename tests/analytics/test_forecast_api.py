@@ -137,3 +137,19 @@ def test_a_forecast_without_history_says_why(client, planner) -> None:
     empty = client.get("/api/v1/analytics/forecast", headers=planner)
     assert empty.status_code == 422
     assert empty.json()["error"]["code"] == "forecast_no_history"
+
+
+def test_a_vanishing_load_needs_no_agents_and_sub_second_times_are_refused(client, planner) -> None:
+    # Found by the fuzzer: 1e-300 calls made Erlang A's weights overflow (NaN) and the
+    # plan search answered that even 10,000 agents could not meet the target.
+    tiny = client.get(
+        "/api/v1/analytics/staffing",
+        params={"calls": 1e-300, "handle_seconds": 180, "patience_seconds": 60},
+        headers=planner,
+    )
+    assert tiny.status_code == 200, tiny.text
+    assert tiny.json()["plan"]["agents"] == 0 and tiny.json()["plan"]["service_level"] == 1.0
+    for name in ("handle_seconds", "patience_seconds"):
+        params = {"calls": 100, "handle_seconds": 180, "patience_seconds": 60, name: 1e-300}
+        refused = client.get("/api/v1/analytics/staffing", params=params, headers=planner)
+        assert refused.status_code == 422 and refused.json()["error"]["field"] == name

@@ -33,7 +33,7 @@ ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="target share with
 Threshold = Annotated[float, Query(gt=0, le=3600)]
 Shrinkage = Annotated[float, Query(ge=0, lt=1, description="share of paid time off the phones")]
 Patience = Annotated[
-    float | None, Query(gt=0, le=86400, description="callers' mean patience: Erlang A")
+    float | None, Query(ge=1, le=86400, description="callers' mean patience (s): Erlang A")
 ]
 
 
@@ -49,7 +49,7 @@ def _model(target: Target) -> str:
 def staffing(
     principal: CanAnalyze,
     calls: Annotated[float, Query(ge=0, le=1_000_000)],
-    handle_seconds: Annotated[float, Query(gt=0, le=86400)],
+    handle_seconds: Annotated[float, Query(ge=1, le=86400)],
     interval_minutes: Annotated[int, Query(ge=1, le=1440)] = 30,
     service_level: ServiceLevel = 0.8,
     threshold_seconds: Threshold = 20,
@@ -73,7 +73,7 @@ def forecast(
     history_weeks: Annotated[int, Query(ge=1, le=104)] = 8,
     queue_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
     channel: ContactChannel = ContactChannel.VOICE,  # calls that reach agents
-    handle_seconds: Annotated[float | None, Query(gt=0, le=86400)] = None,
+    handle_seconds: Annotated[float | None, Query(ge=1, le=86400)] = None,
     service_level: ServiceLevel = 0.8,
     threshold_seconds: Threshold = 20,
     shrinkage: Shrinkage = 0.3,

@@ -42,6 +42,11 @@ class Target:
     patience_seconds: float | None = None  # given: Erlang A
 
 
+# Found by the fuzzer: 1e-300 calls made Erlang A's state weights overflow to NaN and the
+# plan search answer "10,000 agents are not enough". A load this small is no load.
+NEGLIGIBLE_ERLANGS = 1e-9
+
+
 @dataclass(frozen=True)
 class Plan:
     """Figures with ``agents`` on the phones; ``staff`` is the roster that yields them."""
@@ -64,7 +69,7 @@ def rostered(agents: int, shrinkage: float) -> int:
 def figures(agents: int, load: Load, target: Target) -> Plan:
     """What callers get with ``agents`` on the phones."""
     staff = rostered(agents, target.shrinkage)
-    if load.calls <= 0:
+    if load.traffic < NEGLIGIBLE_ERLANGS:  # no calls, or too few to tell from none
         abandoned = 0.0 if target.patience_seconds else None
         return Plan(agents, staff, 0.0, 1.0, 0.0, 0.0, 0.0, abandoned)
     if target.patience_seconds:
@@ -109,7 +114,7 @@ def _erlang_a(agents: int, staff: int, load: Load, target: Target) -> Plan:
 
 def plan(load: Load, target: Target) -> Plan:
     """The fewest agents meeting the target; the service level rises with every agent."""
-    if load.calls <= 0:
+    if load.traffic < NEGLIGIBLE_ERLANGS:
         return figures(0, load, target)
     if load.traffic >= _MAX_AGENTS:
         raise ValueError("no staffing up to 10,000 agents meets the target")
