@@ -182,8 +182,8 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=20)
     parser.add_argument(
         "--suites",
-        default="customer360,workorders,access,analysis,value",
-        help="any of customer360, workorders, access, analysis, value",
+        default="customer360,workorders,access,analysis,value,kpis",
+        help="any of customer360, workorders, access, analysis, value, kpis",
     )
     args = parser.parse_args()
     suites = set(args.suites.split(","))
@@ -195,6 +195,8 @@ def main() -> None:
         _analysis()
     if "value" in suites:
         _value(args)
+    if "kpis" in suites:
+        _kpis(args)
     if "customer360" not in suites:
         return
     RESULTS.mkdir(exist_ok=True)
@@ -257,6 +259,29 @@ def _value(args: argparse.Namespace) -> None:
         report[backend] = {"generator": generation} | value.run(url)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "value.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    console.print_json(json.dumps(report))
+
+
+def _kpis(args: argparse.Namespace) -> None:
+    """A month of KPIs over 10,000,000 interactions and 1,000,000 orders per database."""
+    from benchmarks import kpis
+
+    report: dict[str, Any] = {"machine_cores": os.cpu_count()}
+    options = GenerateOptions(
+        subscribers=100_000,
+        batch_size=10_000,
+        orders=False,
+        articles=0,
+        surveys=0,
+        history_weeks=0,
+    )
+    for backend in args.backends.split(","):
+        url, generation = _database(backend, 100_000, kind="kpi", options=options)
+        console.print(f"a month of KPIs on {backend} (written once)…")
+        filled = kpis.fill(url)
+        report[backend] = {"generator": generation, "month": filled} | kpis.run(url)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "kpis.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     console.print_json(json.dumps(report))
 
 
