@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kefu.analytics.churn import ChurnDataError, ChurnModel, dumps, loads, train
 from kefu.analytics.churn_features import Cutoff, FeatureTable, build_features
 from kefu.analytics.models import ChurnWarning, TrainedModel
 from kefu.core.clock import DEFAULT_TIMEZONE
+from kefu.core.db import insert_many
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit, Staff
 
@@ -172,8 +173,9 @@ def score_week(
     keep = np.array(sorted(riskiest | _managers_top(session, table.ids, ranked)), dtype=np.int64)
     reasons = model.reasons(table.values[keep])
     owners = _owners(session, [int(table.ids[i]) for i in keep])
-    session.execute(
-        insert(ChurnWarning),
+    insert_many(
+        session,
+        ChurnWarning.__table__,
         [
             {
                 "week": monday,

@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kefu.analytics.churn_features import Cutoff
 from kefu.analytics.models import TrainedModel, ValueSegment
 from kefu.analytics.rfm import WINDOW_DAYS, rfm_table, segment
 from kefu.core.clock import DEFAULT_TIMEZONE
+from kefu.core.db import insert_many
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 
 KIND = "rfm"
-INSERT_BATCH = 10_000
 EXPORT_LIMIT = 200_000  # rows in one export; a bigger segment is exported branch by branch
 
 
@@ -83,8 +83,7 @@ def run_segmentation(
         }
         for i in range(len(table.subscription_ids))
     ]
-    for start in range(0, len(rows), INSERT_BATCH):
-        session.execute(insert(ValueSegment), rows[start : start + INSERT_BATCH])
+    insert_many(session, ValueSegment.__table__, rows)
     return Run(run.id, report)
 
 

@@ -153,3 +153,22 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iter
         raise
     finally:
         session.close()
+
+
+def insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL (a million rows
+    in seconds, where parameterised inserts took half a minute), batched on SQLite."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), 10_000):
+            connection.execute(table.insert(), rows[start : start + 10_000])
+        return
+    columns = list(rows[0])
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection inside the session's transaction
+    names = ", ".join(columns)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
