@@ -56,7 +56,11 @@ def test_a_supervisor_reads_the_drivers_the_forecast_and_a_staffing_plan(
         expect(page.locator("#staffing-error")).to_contain_text("10,000")
 
         page.click('[data-lang="en"]')
-        expect(page.locator("#drivers-rows tr.weak")).to_contain_text("Hotline service")
+        # the English page estimates the drivers again (bootstrap included): on a loaded
+        # machine that took longer than the default five seconds
+        expect(page.locator("#drivers-rows tr.weak")).to_contain_text(
+            "Hotline service", timeout=30_000
+        )
         expect(page.locator("#forecast-chart .scatterlayer .trace")).to_have_count(
             2, timeout=30_000
         )
