@@ -14,11 +14,9 @@ judge on the later one, as the model will be used); without one, a stratified ho
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
@@ -29,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from kefu.analytics.churn_features import FeatureTable
+from kefu.analytics.model_store import from_bytes, to_bytes
 
 CALIBRATION_SHARE = 0.25  # of the training rows, kept aside to calibrate on
 PRECISION_AT = (0.01, 0.05, 0.10)  # shares of numbers an account team could call
@@ -199,14 +198,12 @@ def _counts(labels: np.ndarray) -> dict[str, int]:
 
 def dumps(model: ChurnModel) -> bytes:
     """The model as bytes for ``analysis_models.artifact``."""
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
-    return buffer.getvalue()
+    return to_bytes(model)
 
 
 def loads(artifact: bytes) -> ChurnModel:
     """A model stored by :func:`dumps` (only ever read from kefu's own database)."""
-    model = joblib.load(io.BytesIO(artifact))
+    model = from_bytes(artifact)
     if not isinstance(model, ChurnModel):
         raise ChurnDataError("the stored artifact is not a churn model")
     return model

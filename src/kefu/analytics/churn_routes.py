@@ -19,12 +19,11 @@ from kefu.analytics.churn_schemas import (
     WatchItemRead,
     WatchListRead,
 )
+from kefu.analytics.listed import listed_fields
 from kefu.core.i18n import gettext
-from kefu.core.masking import mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession, request_language
-from kefu.customers.view import show_phone
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require, unit_scope
 
@@ -87,14 +86,7 @@ def _manager(principal: Principal, asked: int | None) -> int | None:
 
 def _item(row: Any, language: str, masked: bool) -> WatchItemRead:
     return WatchItemRead(
-        subscription_id=row.subscription_id,
-        customer_id=row.customer_id,
-        msisdn=show_phone(row.msisdn, masked),
-        name=mask_name(row.name) if masked else row.name,
-        tier=row.tier,
-        tier_label=gettext(language, row.tier),
-        brand=row.brand,
-        org_unit=row.org_unit,
+        **listed_fields(row, language, masked),
         account_manager=row.account_manager,
         probability=row.probability,
         reasons=[

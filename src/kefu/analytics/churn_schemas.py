@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from kefu.analytics.listed import ListedNumber
+
 
 class ChurnModelRead(BaseModel):
     model_id: int
@@ -21,15 +23,7 @@ class ChurnReasonRead(BaseModel):
     label: str  # in the caller's language: "balance low", "complaints in 90 days high"
 
 
-class WatchItemRead(BaseModel):
-    subscription_id: int
-    customer_id: int
-    msisdn: str  # masked without pii.view
-    name: str  # masked without pii.view
-    tier: str
-    tier_label: str
-    brand: str
-    org_unit: str
+class WatchItemRead(ListedNumber):
     account_manager: str | None
     probability: float  # calibrated: of numbers scored like this, the share that leaves in 4 weeks
     reasons: list[ChurnReasonRead]

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kefu.analytics import model_store
 from kefu.analytics.churn import ChurnDataError, ChurnModel, dumps, loads, train
 from kefu.analytics.churn_features import Cutoff, FeatureTable, build_features
 from kefu.analytics.models import ChurnWarning, TrainedModel
@@ -126,27 +127,15 @@ def store(
     session: Session, model: ChurnModel, report: dict[str, Any], actor_id: int | None
 ) -> Trained:
     """Keep a model and its report as the one in use."""
-    session.execute(
-        update(TrainedModel)
-        .where(TrainedModel.kind == KIND, TrainedModel.active)
-        .values(active=False)
+    row = model_store.keep_active(
+        session, KIND, report=report, artifact=dumps(model), actor_id=actor_id
     )
-    session.flush()
-    row = TrainedModel(
-        kind=KIND,
-        trained_by_id=actor_id,
-        active=True,
-        report=json.dumps(report, ensure_ascii=False),
-        artifact=dumps(model),
-    )
-    session.add(row)
-    session.flush()
     return Trained(row.id, report)
 
 
 def active_model(session: Session) -> tuple[TrainedModel, ChurnModel] | None:
     """The model in use, if one was trained."""
-    row = session.scalar(select(TrainedModel).where(TrainedModel.kind == KIND, TrainedModel.active))
+    row = model_store.active(session, KIND)
     return (row, loads(row.artifact)) if row is not None else None
 
 

@@ -3,7 +3,6 @@ one line per period and group and the period's totals, every text cell neutraliz
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -14,7 +13,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kefu.analytics.kpi_schemas import KpiReportRead, KpiRowRead
 from kefu.core.i18n import gettext
-from kefu.core.spreadsheet import neutral_cell
+from kefu.core.spreadsheet import neutral_cell, table_as_csv
 
 _FORMATS = {"share": "0.0%", "seconds": "0.0", "per_10k": "0.00", "count": "0"}
 
@@ -44,11 +43,7 @@ def _period(bucket: date | None) -> str:
 
 
 def as_csv(report: KpiReportRead, language: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for values in _table(report, language):
-        writer.writerow([neutral_cell(v) for v in values])
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return table_as_csv(_table(report, language))
 
 
 def as_xlsx(report: KpiReportRead, language: str) -> bytes:

@@ -17,6 +17,7 @@ from kefu.analytics.kpis import DEFINITIONS, Dimension, Grain, Kpi
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Right
+from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download
 from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession, request_language
 from kefu.customers.enums import Brand, Tier
@@ -131,16 +132,10 @@ def kpi_records(
     )
 
 
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 @router.post(
     "/export",
     response_class=Response,
-    responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}},
+    responses=SPREADSHEET_RESPONSES,
 )
 def export_kpis(
     data: KpiExportRequest, request: Request, principal: CanAnalyze, session: DbSession
@@ -181,11 +176,4 @@ def export_kpis(
         else kpi_export.as_xlsx(shown, language)
     )
     name = f"kpi-{data.first:%Y%m%d}-{data.last:%Y%m%d}.{data.format}"
-    return Response(
-        body,
-        media_type=_MEDIA[data.format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Audit-Seq": str(entry.seq),
-        },
-    )
+    return download(body, data.format, name, entry.seq)

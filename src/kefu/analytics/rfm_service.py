@@ -7,14 +7,14 @@ latest run is the active one. Reads are scoped by branch like every customer lis
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kefu.analytics import model_store
 from kefu.analytics.churn_features import Cutoff
 from kefu.analytics.models import TrainedModel, ValueSegment
 from kefu.analytics.rfm import WINDOW_DAYS, rfm_table, segment
@@ -60,16 +60,7 @@ def run_segmentation(
             for s in found.segments
         ],
     }
-    session.execute(
-        update(TrainedModel)
-        .where(TrainedModel.kind == KIND, TrainedModel.active)
-        .values(active=False)
-    )
-    run = TrainedModel(
-        kind=KIND, trained_by_id=actor_id, active=True, report=json.dumps(report), artifact=b""
-    )
-    session.add(run)
-    session.flush()
+    run = model_store.keep_active(session, KIND, report=report, artifact=b"", actor_id=actor_id)
     rows = [
         {
             "model_id": run.id,
@@ -88,9 +79,7 @@ def run_segmentation(
 
 
 def active_run(session: Session) -> TrainedModel | None:
-    return session.scalar(
-        select(TrainedModel).where(TrainedModel.kind == KIND, TrainedModel.active)
-    )
+    return model_store.active(session, KIND)
 
 
 def distribution(session: Session, run_id: int, scope_path: str | None) -> list[Any]:

@@ -9,22 +9,20 @@ held out (macro-F1, so a rare category counts as much as billing).
 
 from __future__ import annotations
 
-import io
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu.analytics import model_store
 from kefu.analytics.models import TrainedModel
 from kefu.knowledge.segment import words
 from kefu.workorders.enums import OrderStatus
@@ -130,22 +128,9 @@ def suggest(model: Pipeline, text: str, top: int = 3) -> list[Suggestion]:
 
 def store(session: Session, model: Pipeline, report: dict[str, Any], actor_id: int | None) -> int:
     """Keep a model as the one in use."""
-    session.execute(
-        update(TrainedModel)
-        .where(TrainedModel.kind == KIND, TrainedModel.active)
-        .values(active=False)
+    row = model_store.keep_active(
+        session, KIND, report=report, artifact=model_store.to_bytes(model), actor_id=actor_id
     )
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
-    row = TrainedModel(
-        kind=KIND,
-        trained_by_id=actor_id,
-        active=True,
-        report=json.dumps(report),
-        artifact=buffer.getvalue(),
-    )
-    session.add(row)
-    session.flush()
     return row.id
 
 
@@ -166,5 +151,5 @@ def active(session: Session) -> tuple[int, Pipeline] | None:
                 select(TrainedModel.artifact).where(TrainedModel.id == model_id)
             )
             _loaded.clear()  # keep only the model in use
-            _loaded[model_id] = joblib.load(io.BytesIO(artifact or b""))
+            _loaded[model_id] = model_store.from_bytes(artifact or b"")
         return model_id, _loaded[model_id]

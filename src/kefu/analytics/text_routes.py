@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from kefu.analytics import text_classes
+from kefu.analytics import model_store, text_classes
 from kefu.analytics.deps import CanAnalyze
-from kefu.analytics.models import TrainedModel
 from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession
 from kefu.errors import NotFound
@@ -74,9 +73,7 @@ def suggest(data: SuggestRequest, principal: CanTypeOrders, session: DbSession) 
 @router.get("/model", response_model=ClassifierRead)
 def classifier(principal: CanAnalyze, session: DbSession) -> ClassifierRead:
     """The classifier in use and its held-out evaluation."""
-    row = session.scalar(
-        select(TrainedModel).where(TrainedModel.kind == text_classes.KIND, TrainedModel.active)
-    )
+    row = model_store.active(session, text_classes.KIND)
     if row is None:
         raise NotFound("classifier_missing")
     return ClassifierRead(model_id=row.id, report=json.loads(row.report))

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from kefu.analytics import rfm_service
 from kefu.analytics.deps import CanAnalyze
+from kefu.analytics.listed import listed_fields
 from kefu.analytics.value_schemas import (
     MemberRead,
     MembersRead,
@@ -22,21 +23,20 @@ from kefu.analytics.value_schemas import (
 )
 from kefu.core import audit
 from kefu.core.i18n import gettext
-from kefu.core.masking import mask_name
 from kefu.core.rbac import Right
-from kefu.core.spreadsheet import table_as_csv, table_as_xlsx
+from kefu.core.spreadsheet import (
+    SPREADSHEET_RESPONSES,
+    download,
+    table_as_csv,
+    table_as_xlsx,
+)
 from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession, request_language
-from kefu.customers.view import show_phone
 from kefu.errors import NotFound
 from kefu.org.deps import unit_scope
 
 router = APIRouter(prefix="/api/v1/analytics/value", tags=["analytics"])
 OptionalId = Annotated[int | None, Query(ge=1, le=INT32_MAX)]
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def segment_label(language: str, code: str) -> str:
@@ -116,14 +116,7 @@ def value_members(
 
 def _member(row: Any, language: str, masked: bool) -> MemberRead:
     return MemberRead(
-        subscription_id=row.subscription_id,
-        customer_id=row.customer_id,
-        msisdn=show_phone(row.msisdn, masked),
-        name=mask_name(row.name) if masked else row.name,
-        tier=row.tier,
-        tier_label=gettext(language, row.tier),
-        brand=row.brand,
-        org_unit=row.org_unit,
+        **listed_fields(row, language, masked),
         segment=row.segment,
         segment_label=segment_label(language, row.segment),
         recency_days=round(row.recency_days, 1),
@@ -135,7 +128,7 @@ def _member(row: Any, language: str, masked: bool) -> MemberRead:
 @router.post(
     "/export",
     response_class=Response,
-    responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}},
+    responses=SPREADSHEET_RESPONSES,
 )
 def export_members(
     data: ValueExportRequest, request: Request, principal: CanAnalyze, session: DbSession
@@ -168,14 +161,7 @@ def export_members(
     table = _export_table([_member(row, language, masked) for row in rows], language)
     body = table_as_csv(table) if data.format == "csv" else table_as_xlsx("RFM", table)
     name = f"value-{data.segment or 'all'}.{data.format}"
-    return Response(
-        body,
-        media_type=_MEDIA[data.format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Audit-Seq": str(entry.seq),
-        },
-    )
+    return download(body, data.format, name, entry.seq)
 
 
 def _export_table(items: list[MemberRead], language: str) -> list[list[object]]:

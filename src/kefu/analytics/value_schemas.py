@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from kefu.analytics.listed import ListedNumber
 from kefu.core.types import Reason, RefId
 
 SegmentCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -36,15 +37,7 @@ class ValueRead(BaseModel):
     segments: list[SegmentRead]
 
 
-class MemberRead(BaseModel):
-    subscription_id: int
-    customer_id: int
-    msisdn: str  # masked without pii.view
-    name: str  # masked without pii.view
-    tier: str
-    tier_label: str
-    brand: str
-    org_unit: str
+class MemberRead(ListedNumber):
     segment: str
     segment_label: str
     recency_days: float

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from starlette.responses import Response
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,3 +62,25 @@ def table_as_xlsx(title: str, rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+SPREADSHEET_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# For a route's OpenAPI ``responses``: an export answers with either file.
+SPREADSHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {media: {} for media in SPREADSHEET_MEDIA.values()}}
+}
+
+
+def download(body: bytes, file_format: str, name: str, audit_seq: int) -> Response:
+    """An export as a file to save, naming the audit row that recorded it."""
+    return Response(
+        body,
+        media_type=SPREADSHEET_MEDIA[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Audit-Seq": str(audit_seq),
+        },
+    )

@@ -7,26 +7,18 @@ and COPY on PostgreSQL, with ids assigned here so rows can refer to each other.
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from faker import Faker
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from stdnum.cn import ric
 
-from kefu.analytics import churn_service, rfm_service, text_classes
-from kefu.analytics.churn import ChurnDataError
-from kefu.analytics.rfm import RfmDataError
 from kefu.contact.defaults import ensure_default_intake_rules, ensure_default_wrap_up_codes
-from kefu.core.base import utcnow
-from kefu.core.clock import add_months, local_today, month_key
+from kefu.core.clock import local_today, month_key
 from kefu.core.db import make_sessionmaker
-from kefu.core.idnumber import check_digit
 from kefu.core.rbac import Role
 from kefu.core.security import hash_password
 from kefu.customers.enums import (
@@ -36,11 +28,8 @@ from kefu.customers.enums import (
     CustomerStatus,
     EnterpriseGrade,
     EnterpriseScale,
-    Gender,
     Industry,
-    SubscriptionStatus,
     Tier,
-    TierSource,
 )
 from kefu.customers.models import (
     ChannelAgent,
@@ -52,9 +41,10 @@ from kefu.customers.models import (
     TierRule,
 )
 from kefu.demo import reference as ref
+from kefu.demo import subscribers
+from kefu.demo.analysis import analyse
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
-from kefu.demo.churn import plant_churn
 from kefu.demo.history import generate_call_history
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
@@ -62,6 +52,7 @@ from kefu.demo.messages import generate_messages
 from kefu.demo.orders import generate_orders
 from kefu.demo.payments import habit as payment_habit
 from kefu.demo.payments import payments as payment_rows
+from kefu.demo.subscribers import Context
 from kefu.demo.surveys import generate_surveys
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
@@ -71,8 +62,6 @@ from kefu.surveys.defaults import ensure_ecsi_questionnaire
 from kefu.workorders.taxonomy import ensure_default_categories
 
 Progress = Callable[[str, int], None]
-SPEND_DRIFT = 0.05  # sd of a number's monthly spend trend (log scale): some rise, some fall
-MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
 
 
 class GeneratorError(Exception):
@@ -108,21 +97,6 @@ class GenerateResult:
     sample_numbers: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Context:
-    rng: random.Random
-    fake: Faker
-    today: date
-    cities: list[OrgUnit]
-    packages: dict[Brand, list[Package]]
-    managers: list[int]
-    enterprise_ids: list[int]
-    rules: list[tuple[Tier, int, int]]
-    names: list[str]
-    streets: list[str]
-    brand_counters: dict[Brand, int]
-
-
 def generate(
     engine: Engine, options: GenerateOptions, progress: Progress | None = None
 ) -> GenerateResult:
@@ -146,7 +120,6 @@ def generate(
         report("work orders", result.counts["work_orders"])
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["messages"] = generate_messages(engine)
-        result.counts["classifier_orders"] = _text_classifier(engine)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,
@@ -157,13 +130,16 @@ def generate(
             timezone="Asia/Shanghai",
         )
         report("past calls", result.counts["past_calls"])
-    if options.history_weeks and options.orders:
-        result.counts["churned_numbers"] = plant_churn(
-            engine, seed=options.seed, today=context.today
+    result.counts.update(
+        analyse(
+            engine,
+            seed=options.seed,
+            today=context.today,
+            orders=options.orders,
+            history=bool(options.history_weeks),
+            progress=report,
         )
-        report("churned numbers", result.counts["churned_numbers"])
-        result.counts["churn_warnings"] = _churn_list(engine, context.today)
-    result.counts["value_segments"] = _value_segments(engine, context.today)
+    )
     if options.surveys:
         result.counts["survey_responses"] = generate_surveys(
             engine, seed=options.seed, count=options.surveys
@@ -177,39 +153,7 @@ def generate(
     return result
 
 
-def _value_segments(engine: Engine, today: date) -> int:
-    """Segment the demo's numbers by RFM so the value page opens with segments."""
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            return int(rfm_service.run_segmentation(session, as_of=today).report["numbers"])
-    except RfmDataError:
-        return 0
-
-
-def _text_classifier(engine: Engine) -> int:
-    """Train the category classifier on the demo's orders; returns the orders used."""
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            texts, labels = text_classes.training_data(session)
-            model, report = text_classes.train(texts, labels)
-            text_classes.store(session, model, report, None)
-            return int(report["orders"])
-    except text_classes.TextDataError:
-        return 0
-
-
-def _churn_list(engine: Engine, today: date) -> int:
-    """Train the churn model on the planted leavers and write this week's list, so the
-    demo opens with one; a center too small to train on simply has none."""
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            churn_service.train_on_center(session, as_of=today)
-            return churn_service.score_week(session, today)
-    except ChurnDataError:
-        return 0
-
-
-def _reference(session: Session, options: GenerateOptions, result: GenerateResult) -> _Context:
+def _reference(session: Session, options: GenerateOptions, result: GenerateResult) -> Context:
     rng = random.Random(options.seed)
     fake = Faker("zh_CN")
     fake.seed_instance(options.seed)
@@ -236,7 +180,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
         reverse=True,
     )
     result.counts.update(org_units=len(cities) + 2, staff=len(staff), enterprises=len(enterprises))
-    return _Context(
+    return Context(
         rng=rng,
         fake=fake,
         today=local_today(),
@@ -447,7 +391,7 @@ def _contacts_and_contracts(
 
 def _customers(
     engine: Engine,
-    ctx: _Context,
+    ctx: Context,
     options: GenerateOptions,
     result: GenerateResult,
     progress: Progress,
@@ -475,7 +419,7 @@ def _customers(
 
 
 def _one_customer(
-    ctx: _Context,
+    ctx: Context,
     options: GenerateOptions,
     batch: _Batch,
     customer_id: int,
@@ -487,7 +431,7 @@ def _one_customer(
         0
     ]
     since = ctx.today - timedelta(days=rng.randint(45, 20 * 365))
-    brands = [_brand(rng)] + ([_brand(rng)] if rng.random() < 0.15 else [])
+    brands = [subscribers.brand(rng)] + ([subscribers.brand(rng)] if rng.random() < 0.15 else [])
     status = rng.choices(list(CustomerStatus), weights=[97, 1.5, 1.5])[0]
     # Numbers cancelled before the demo's last two months; the churn windows plant the rest.
     if status == CustomerStatus.CANCELLED and (ctx.today - since).days < 100:
@@ -499,18 +443,20 @@ def _one_customer(
     )
     monthly_totals: dict[int, int] = {}
     for brand in brands:
-        msisdn = _msisdn(ctx, brand)
+        msisdn = subscribers.msisdn(ctx, brand)
         if len(result.sample_numbers) < 5 and city.id == ctx.cities[1].id and status == "active":
             result.sample_numbers.append(msisdn)
         pay = payment_habit(rng, brand)
         bills = [
             (month, amount)
-            for month, amount in _spend(ctx, brand, since, options.months, pay.lapsed_months)
+            for month, amount in subscribers.spend(
+                ctx, brand, since, options.months, pay.lapsed_months
+            )
             if closed is None or month <= month_key(closed)
         ]
         paid, balance = payment_rows(rng, subscription_id, pay, bills, ctx.today, closed)
         batch.subscriptions.append(
-            _subscription_row(
+            subscribers.subscription_row(
                 ctx, subscription_id, customer_id, (msisdn, brand, since, closed, balance)
             )
         )
@@ -519,127 +465,6 @@ def _one_customer(
         for month, amount in bills:
             monthly_totals[month] = monthly_totals.get(month, 0) + amount
         subscription_id += 1
-    tier = _tier(ctx, monthly_totals, since)
-    batch.customers.append(_customer_row(ctx, customer_id, city, since, status, tier))
+    tier = subscribers.tier(ctx, monthly_totals, since)
+    batch.customers.append(subscribers.customer_row(ctx, customer_id, city, since, status, tier))
     return customer_id + 1, subscription_id
-
-
-def _brand(rng: random.Random) -> Brand:
-    return rng.choices([b for b, _ in ref.BRAND_SHARE], weights=[w for _, w in ref.BRAND_SHARE])[0]
-
-
-def _msisdn(ctx: _Context, brand: Brand) -> str:
-    index = ctx.brand_counters[brand]
-    ctx.brand_counters[brand] = index + 1
-    prefixes = ref.PREFIXES[brand]
-    prefix, step = prefixes[index % len(prefixes)], index // len(prefixes)
-    return f"+86{prefix}{(step * MSISDN_STRIDE + 1_234_567) % 10**8:08d}"
-
-
-def _spend(
-    ctx: _Context, brand: Brand, since: date, months: int, lapsed_months: int
-) -> Iterator[tuple[int, int]]:
-    """Monthly bills oldest first: a level, a drift up or down, noise, and little use in
-    the months a lapsing pre-paid user stopped topping up."""
-    median, sigma = ref.SPEND[brand]
-    base = median * math.exp(sigma * ctx.rng.gauss(0, 1))
-    drift = ctx.rng.gauss(0, SPEND_DRIFT)
-    last = add_months(month_key(ctx.today), -1)
-    for step in reversed(range(months)):
-        month = add_months(last, -step)
-        if month >= month_key(since):
-            level = base * math.exp(-drift * step) * (0.3 if step < lapsed_months else 1.0)
-            yield month, int(level * math.exp(0.18 * ctx.rng.gauss(0, 1)))
-
-
-def _tier(ctx: _Context, totals: dict[int, int], since: date) -> Tier:
-    average = sum(totals.values()) / len(totals) if totals else 0
-    tenure = (ctx.today.year - since.year) * 12 + ctx.today.month - since.month
-    for tier, min_spend, min_tenure in ctx.rules:
-        if average >= min_spend and tenure >= min_tenure:
-            return Tier(tier)
-    return Tier.NORMAL
-
-
-def _subscription_row(
-    ctx: _Context, sid: int, cid: int, number: tuple[str, Brand, date, date | None, int]
-) -> tuple[Any, ...]:
-    msisdn, brand, since, closed, balance = number
-    rng, now = ctx.rng, utcnow()
-    package = rng.choice(ctx.packages[brand])
-    # A pre-paid number whose balance ran out is suspended (停机); a post-paid one rarely.
-    owes = balance < -500 if brand is not Brand.GOTONE else rng.random() < 0.01
-    status = (
-        SubscriptionStatus.CANCELLED
-        if closed is not None
-        else (SubscriptionStatus.SUSPENDED if owes else SubscriptionStatus.ACTIVE)
-    )
-    return (
-        sid,
-        msisdn,
-        cid,
-        brand.value,
-        package.id,
-        status.value,
-        since,
-        closed,
-        balance,
-        now,
-        now,
-        1,
-    )
-
-
-def _customer_row(
-    ctx: _Context, cid: int, city: OrgUnit, since: date, status: str, tier: Tier
-) -> tuple[Any, ...]:
-    rng, now = ctx.rng, utcnow()
-    birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
-    gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
-    sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
-    id_number = _id_number(city.region_code, birth, rng.randrange(10) * 100 + sequence)
-    enterprise = (
-        rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 else None
-    )
-    manager = (
-        rng.choice(ctx.managers)
-        if ctx.managers and TIER_RANK[tier] >= 2 and rng.random() < 0.6
-        else None
-    )
-    city_name = city.name.removesuffix("分公司")
-    district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
-    address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"
-    return (
-        cid,
-        rng.choice(ctx.names),
-        gender.value,
-        id_number,
-        birth,
-        address,
-        None if rng.random() < 0.6 else f"user{cid}@example.cn",
-        "zh-CN",
-        city.id,
-        since,
-        status,
-        tier.value,
-        TierSource.POLICY.value,
-        enterprise,
-        manager,
-        rng.random() < 0.01,
-        rng.random() < 0.03,
-        rng.random() < 0.4,
-        "",
-        now,
-        now,
-        1,
-    )
-
-
-def _id_number(region: str, birth: date, sequence: int) -> str:
-    # A city code younger than the person is not valid on their card; use the capital's.
-    for code in (region, "440100"):
-        first17 = f"{code}{birth:%Y%m%d}{sequence:03d}"
-        number = first17 + check_digit(first17)
-        if ric.is_valid(number):
-            return number
-    return number

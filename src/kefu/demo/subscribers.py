@@ -1,0 +1,170 @@
+"""Rows of the demo's subscribers: a customer, their numbers, monthly spend and tier.
+
+The generator draws each customer and writes them in batches; these build the rows.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from faker import Faker
+from stdnum.cn import ric
+
+from kefu.core.base import utcnow
+from kefu.core.clock import add_months, month_key
+from kefu.core.idnumber import check_digit
+from kefu.customers.enums import (
+    TIER_RANK,
+    Brand,
+    Gender,
+    SubscriptionStatus,
+    Tier,
+    TierSource,
+)
+from kefu.customers.models import Package
+from kefu.demo import reference as ref
+from kefu.org.models import OrgUnit
+
+SPEND_DRIFT = 0.05  # sd of a number's monthly spend trend (log scale): some rise, some fall
+MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    fake: Faker
+    today: date
+    cities: list[OrgUnit]
+    packages: dict[Brand, list[Package]]
+    managers: list[int]
+    enterprise_ids: list[int]
+    rules: list[tuple[Tier, int, int]]
+    names: list[str]
+    streets: list[str]
+    brand_counters: dict[Brand, int]
+
+
+def brand(rng: random.Random) -> Brand:
+    return rng.choices([b for b, _ in ref.BRAND_SHARE], weights=[w for _, w in ref.BRAND_SHARE])[0]
+
+
+def msisdn(ctx: Context, brand: Brand) -> str:
+    index = ctx.brand_counters[brand]
+    ctx.brand_counters[brand] = index + 1
+    prefixes = ref.PREFIXES[brand]
+    prefix, step = prefixes[index % len(prefixes)], index // len(prefixes)
+    return f"+86{prefix}{(step * MSISDN_STRIDE + 1_234_567) % 10**8:08d}"
+
+
+def spend(
+    ctx: Context, brand: Brand, since: date, months: int, lapsed_months: int
+) -> Iterator[tuple[int, int]]:
+    """Monthly bills oldest first: a level, a drift up or down, noise, and little use in
+    the months a lapsing pre-paid user stopped topping up."""
+    median, sigma = ref.SPEND[brand]
+    base = median * math.exp(sigma * ctx.rng.gauss(0, 1))
+    drift = ctx.rng.gauss(0, SPEND_DRIFT)
+    last = add_months(month_key(ctx.today), -1)
+    for step in reversed(range(months)):
+        month = add_months(last, -step)
+        if month >= month_key(since):
+            level = base * math.exp(-drift * step) * (0.3 if step < lapsed_months else 1.0)
+            yield month, int(level * math.exp(0.18 * ctx.rng.gauss(0, 1)))
+
+
+def tier(ctx: Context, totals: dict[int, int], since: date) -> Tier:
+    average = sum(totals.values()) / len(totals) if totals else 0
+    tenure = (ctx.today.year - since.year) * 12 + ctx.today.month - since.month
+    for tier, min_spend, min_tenure in ctx.rules:
+        if average >= min_spend and tenure >= min_tenure:
+            return Tier(tier)
+    return Tier.NORMAL
+
+
+def subscription_row(
+    ctx: Context, sid: int, cid: int, number: tuple[str, Brand, date, date | None, int]
+) -> tuple[Any, ...]:
+    msisdn, brand, since, closed, balance = number
+    rng, now = ctx.rng, utcnow()
+    package = rng.choice(ctx.packages[brand])
+    # A pre-paid number whose balance ran out is suspended (停机); a post-paid one rarely.
+    owes = balance < -500 if brand is not Brand.GOTONE else rng.random() < 0.01
+    status = (
+        SubscriptionStatus.CANCELLED
+        if closed is not None
+        else (SubscriptionStatus.SUSPENDED if owes else SubscriptionStatus.ACTIVE)
+    )
+    return (
+        sid,
+        msisdn,
+        cid,
+        brand.value,
+        package.id,
+        status.value,
+        since,
+        closed,
+        balance,
+        now,
+        now,
+        1,
+    )
+
+
+def customer_row(
+    ctx: Context, cid: int, city: OrgUnit, since: date, status: str, tier: Tier
+) -> tuple[Any, ...]:
+    rng, now = ctx.rng, utcnow()
+    birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
+    gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
+    sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
+    id_number = resident_id(city.region_code, birth, rng.randrange(10) * 100 + sequence)
+    enterprise = (
+        rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 else None
+    )
+    manager = (
+        rng.choice(ctx.managers)
+        if ctx.managers and TIER_RANK[tier] >= 2 and rng.random() < 0.6
+        else None
+    )
+    city_name = city.name.removesuffix("分公司")
+    district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
+    address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"
+    return (
+        cid,
+        rng.choice(ctx.names),
+        gender.value,
+        id_number,
+        birth,
+        address,
+        None if rng.random() < 0.6 else f"user{cid}@example.cn",
+        "zh-CN",
+        city.id,
+        since,
+        status,
+        tier.value,
+        TierSource.POLICY.value,
+        enterprise,
+        manager,
+        rng.random() < 0.01,
+        rng.random() < 0.03,
+        rng.random() < 0.4,
+        "",
+        now,
+        now,
+        1,
+    )
+
+
+def resident_id(region: str, birth: date, sequence: int) -> str:
+    # A city code younger than the person is not valid on their card; use the capital's.
+    for code in (region, "440100"):
+        first17 = f"{code}{birth:%Y%m%d}{sequence:03d}"
+        number = first17 + check_digit(first17)
+        if ric.is_valid(number):
+            return number
+    return number
