@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_customer, make_org, make_staff
 from kefu.analytics.kpi_service import Drill, KpiQuery, kpi_records, kpi_report
+from kefu.analytics.kpi_views import filter_options
 from kefu.analytics.kpis import Dimension, Grain, Kpi
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
@@ -388,6 +389,20 @@ def test_a_branch_sees_only_its_own_figures(db: Session) -> None:
     assert figures["offered"] == 2  # A's calls; B's and the unknown caller's are not shown
     assert figures["ivr_containment"] == pytest.approx(1 / 3)  # c1, c2, c6
     assert figures["complaints"] == 2
+
+
+def test_the_dashboard_filters_offer_only_what_the_caller_may_narrow_to(db: Session) -> None:
+    month = plant_month(db)
+    db.add(Queue(code="complaints-en", name="投诉", name_en="Complaints"))
+    db.flush()
+    whole = {c.parameter: c.options for c in filter_options(db, None, "en")}
+    assert [label for _, label in whole["org_unit_id"]] == ["总部", "广东", "广州", "深圳"]
+    assert ("gold", "Gold") in whole["tier"] and len(whole["tier"]) == len(Tier)
+    assert "Complaints" in [label for _, label in whole["queue_id"]]
+    assert ("voice", "Call") in whole["channel"] and ("console", "Console") in whole["channel"]
+    branch = {c.parameter: c.options for c in filter_options(db, month.org.city.path, "zh-CN")}
+    assert branch["org_unit_id"] == [(str(month.org.city.id), "广州")]
+    assert ("gotone", "全球通") in branch["brand"]
 
 
 def test_a_figure_drills_down_to_the_records_it_counts(db: Session) -> None:

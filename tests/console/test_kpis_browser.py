@@ -1,9 +1,12 @@
 """The service-figures dashboard in headless Chromium on each database: the tiles, the
 chart and the table are drawn from the demo's past calls, a figure opens the records it
-counts, and the English page says the same in English."""
+counts (from the table and from a chart point), a filter narrows the figures and stays
+for the next visit, and the English page says the same in English."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 from chromium import CHROMIUM, requires_chromium, sign_in
@@ -11,6 +14,18 @@ from chromium import CHROMIUM, requires_chromium, sign_in
 from kefu.demo.reference import DEMO_PASSWORD
 
 pytestmark = requires_chromium
+
+
+# true once the page has not scrolled for one animation frame
+STILL = """() => new Promise((done) => {
+  const y = window.scrollY;
+  requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY === y)));
+})"""
+
+
+def _day_of(shown: str) -> str:
+    """The day of a time as zh-CN Chromium shows it (``2026/11/3 14:05:09``)."""
+    return datetime.strptime(shown.split(" ")[0], "%Y/%m/%d").date().isoformat()
 
 
 def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one(
@@ -46,8 +61,40 @@ def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one
         assert page.locator("#drill-table tbody tr").count() <= 50  # one page
         numbers = page.locator("#drill-table tbody tr td:nth-child(3)").all_inner_texts()
         assert all("****" in n for n in numbers)  # a supervisor sees numbers masked
+
+        # a chart point opens that day's records of that tier
+        point = page.locator("#kpi-chart .scatterlayer path.point").last
+        point.scroll_into_view_if_needed()
+        page.wait_for_function(STILL)  # the drill panel scrolled smoothly; let it settle
+        box = point.bounding_box()
+        assert box is not None
+        # Plotly finds the point under the pointer as it moves, then takes the click
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+        expect(page.locator("#kpi-chart .hoverlayer .hovertext").first).to_be_attached()
+        page.mouse.down()
+        page.mouse.up()
+        one_day = re.compile(r"^服务水平 · \d{4}-\d{2}-\d{2}$")
+        expect(page.locator("#drill-title")).to_have_text(one_day)
+        day = page.locator("#drill-title").inner_text()[-10:]
+        times = page.locator("#drill-table tbody tr td:nth-child(2)").all_inner_texts()
+        assert times and all(_day_of(t) == day for t in times), (day, times)
+
+        # a filter narrows every figure, and the address holds the whole view
+        whole = page.locator(".kpi-tile").first.locator("strong").inner_text()
+        page.select_option("select[name=brand]", "gotone")
+        expect(page).to_have_url(re.compile(r"brand=gotone"))
+        expect(page.locator(".kpi-tile").first.locator("strong")).not_to_have_text(whole)
+        assert "dimension=tier" in page.url
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(tmp_path / "kpis-zh.png"), full_page=True)
+
+        # the next visit starts from the same grouping and filters
+        page.goto(f"{base}/analysis/kpis")
+        expect(page.locator("#kpis[data-ready=true]")).to_be_attached(timeout=30_000)
+        expect(page.locator("select[name=dimension]")).to_have_value("tier")
+        expect(page.locator("select[name=brand]")).to_have_value("gotone")
+        page.click("#kpi-clear")
+        expect(page.locator(".kpi-tile").first.locator("strong")).to_have_text(whole)
 
         page.click('[data-lang="en"]')
         expect(page.locator("#kpis[data-ready=true]")).to_be_attached(timeout=30_000)

@@ -4,14 +4,14 @@ figure, and the table as CSV or XLSX (audited like every export)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from kefu.analytics import kpi_export, kpi_service
 from kefu.analytics.deps import CanAnalyze
-from kefu.analytics.kpi_schemas import KpiExportRequest, KpiRecordsRead, KpiReportRead
+from kefu.analytics.kpi_schemas import ChannelValue, KpiExportRequest, KpiRecordsRead, KpiReportRead
 from kefu.analytics.kpi_views import record_read, report_read
 from kefu.analytics.kpis import DEFINITIONS, Dimension, Grain, Kpi
 from kefu.core import audit
@@ -26,8 +26,6 @@ from kefu.org.deps import unit_scope
 
 router = APIRouter(prefix="/api/v1/analytics/kpis", tags=["analytics"])
 
-# Contacts' channels and work orders' channels: a filter on one leaves the other empty.
-ChannelValue = Literal["voice", "ivr", "sms", "email", "web", "phone", "console", "api"]
 OptionalId = Annotated[int | None, Query(ge=1, le=INT32_MAX)]
 
 

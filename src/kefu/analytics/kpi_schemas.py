@@ -13,6 +13,9 @@ from kefu.core.types import Reason, RefId
 from kefu.customers.enums import Brand, Tier
 from kefu.workorders.enums import Channel
 
+# Contacts' channels and work orders' channels: a filter on one leaves the other empty.
+ChannelValue = Literal["voice", "ivr", "sms", "email", "web", "phone", "console", "api"]
+
 
 class KpiInfo(BaseModel):
     id: Kpi

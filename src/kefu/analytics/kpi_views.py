@@ -3,12 +3,13 @@ language, records with numbers masked unless the caller may see them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.analytics.kpi_schemas import (
+    ChannelValue,
     GroupRead,
     KpiInfo,
     KpiRecordRead,
@@ -19,6 +20,7 @@ from kefu.analytics.kpi_service import KpiReport, KpiRow, buckets
 from kefu.analytics.kpis import DEFINITIONS, DURATION_PARTS, Dimension, Kpi, Source
 from kefu.core.i18n import gettext
 from kefu.core.masking import mask_email
+from kefu.customers.enums import Brand, Tier
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
@@ -70,6 +72,46 @@ def group_labels(
     else:
         labels.update({key: gettext(language, str(key)) for key in known})
     return labels
+
+
+# What the dashboard's filters offer, by the API parameter each one sets.
+_FILTERS = {
+    "org_unit_id": Dimension.ORG_UNIT,
+    "channel": Dimension.CHANNEL,
+    "queue_id": Dimension.QUEUE,
+    "tier": Dimension.TIER,
+    "brand": Dimension.BRAND,
+}
+
+
+class FilterChoice(NamedTuple):
+    """One filter of the dashboard: the API parameter it sets, the grouping it narrows
+    (which also names it) and every value it can take with its label."""
+
+    parameter: str
+    dimension: Dimension
+    options: list[tuple[str, str]]
+
+
+def filter_options(session: Session, scope_path: str | None, language: str) -> list[FilterChoice]:
+    """Every value each KPI filter can take, labelled as the groups are: the org units in
+    the caller's scope (tree order), every queue, channel, tier and brand."""
+    units = select(OrgUnit.id).where(OrgUnit.active).order_by(OrgUnit.path)
+    if scope_path:
+        units = units.where(OrgUnit.path.startswith(scope_path))
+    keys: dict[Dimension, list[Any]] = {
+        Dimension.ORG_UNIT: list(session.scalars(units)),
+        Dimension.QUEUE: list(session.scalars(select(Queue.id).order_by(Queue.id))),
+        Dimension.CHANNEL: list(get_args(ChannelValue)),
+        Dimension.TIER: list(Tier),
+        Dimension.BRAND: list(Brand),
+    }
+    choices = []
+    for parameter, dimension in _FILTERS.items():
+        labels = group_labels(session, dimension, keys[dimension], language)
+        options = [(str(key), labels[key]) for key in keys[dimension] if key in labels]
+        choices.append(FilterChoice(parameter, dimension, options))
+    return choices
 
 
 def _row(row: KpiRow) -> KpiRowRead:

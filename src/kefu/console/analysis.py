@@ -13,8 +13,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy import select
 
 from kefu.analytics import ecsi
+from kefu.analytics.kpi_views import filter_options
 from kefu.analytics.kpis import Dimension, Grain, Kpi
-from kefu.console.render import render, signed_in
+from kefu.console.render import page_language, render, signed_in
 from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
 from kefu.core.web import DbSession
@@ -53,6 +54,7 @@ def kpi_dashboard(request: Request, session: DbSession) -> Response:
     if isinstance(principal, Response):
         return principal
     today = local_today(request.app.state.settings.timezone)
+    language = page_language(request, principal)
     return render(
         request,
         "analysis/kpis.html",
@@ -62,6 +64,7 @@ def kpi_dashboard(request: Request, session: DbSession) -> Response:
         kpis=list(Kpi),
         dimensions=list(Dimension),
         grains=list(Grain),
+        filters=filter_options(session, principal.scope_filter(), language),
     )
 
 

@@ -364,6 +364,7 @@ ENGLISH_LABELS = {
     "grain.day": "Day",
     "grain.week": "Week",
     "grain.month": "Month",
+    "kpi.chart.hint": "Click a point to open that period's records for its group",
     "dimension.none": "Whole center",
     "dimension.org_unit": "Branch",
     "dimension.channel": "Channel",

@@ -1,6 +1,9 @@
 // Service figures: headline tiles for the period, one figure over time by group (Plotly),
 // every figure by group in a table whose cells open the records behind them, and the
-// table as CSV or Excel. Uses api() and showError() from kefu.js.
+// table as CSV or Excel. Filters narrow everything to one branch, channel, queue, tier or
+// brand; a chart point opens its period's records. The address holds the whole view, so a
+// bookmark or a shared link shows the same figures, and the browser remembers the last
+// grouping and filters for the next visit. Uses api() and showError() from kefu.js.
 "use strict";
 
 const kpiWords = (() => {
@@ -19,7 +22,11 @@ const TILES = [
   "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate",
   "time_limit_compliance", "return_visit_satisfaction",
 ];
-let shown = null; // the last report and the query it answered
+const FILTERS = ["org_unit_id", "channel", "queue_id", "tier", "brand"];
+const ASKED = ["from", "to", "grain", "dimension", ...FILTERS];
+const VIEW_KEY = "kefu.kpis.view";
+let shown = null; // the last report
+let chartKeys = []; // each chart trace's group key, by trace number
 
 function showFigure(value, unit) {
   if (value === null || value === undefined) return "—";
@@ -45,8 +52,38 @@ function th(text, className) {
 
 function kpiQuery() {
   const query = new URLSearchParams();
-  for (const name of ["from", "to", "grain", "dimension"]) query.set(name, kpiForm.elements[name].value);
+  for (const name of ASKED) {
+    const value = kpiForm.elements[name].value;
+    if (value) query.set(name, value);
+  }
   return query;
+}
+
+// The view goes into the address (exact, dates included) and into the browser's storage
+// (grouping, chart and filters; a later visit starts from the recent weeks again).
+function rememberView() {
+  const view = kpiQuery();
+  view.set("chart", kpiForm.elements.chart.value);
+  history.replaceState(null, "", `${location.pathname}?${view}`);
+  view.delete("from");
+  view.delete("to");
+  try { localStorage.setItem(VIEW_KEY, String(view)); } catch { /* storage refused: the address still holds it */ }
+}
+
+function restoreView() {
+  let saved = location.search.slice(1);
+  if (!saved) {
+    try { saved = localStorage.getItem(VIEW_KEY) || ""; } catch { saved = ""; }
+  }
+  const view = new URLSearchParams(saved);
+  for (const name of [...ASKED, "chart"]) {
+    const field = kpiForm.elements[name];
+    const value = view.get(name);
+    if (value === null) continue;
+    // a unit or queue that is gone, or out of this user's scope, is not offered
+    if (field.tagName === "SELECT" && ![...field.options].some((o) => o.value === value)) continue;
+    field.value = value;
+  }
 }
 
 function drawTiles(report) {
@@ -79,6 +116,7 @@ function drawChart(report) {
     series.get(key).set(row.bucket, row.figures[chosen]);
   }
   const share = info.unit === "share";
+  chartKeys = [...series.keys()].map((key) => report.rows.find((r) => String(r.key) === key)?.key);
   const traces = [...series.entries()].map(([key, values]) => ({
     type: report.buckets.length > 1 ? "scatter" : "bar",
     mode: "lines+markers",
@@ -96,6 +134,21 @@ function drawChart(report) {
     legend: { orientation: "h", y: -0.18 },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
   }, { displaylogo: false, displayModeBar: false, responsive: true });
+  const chart = document.getElementById("kpi-chart");
+  if (!chart.dataset.clickable) {
+    chart.on("plotly_click", drillFromChart);
+    chart.dataset.clickable = "true";
+  }
+}
+
+// A point is one period of one group: it opens that period's records for that group.
+function drillFromChart(event) {
+  const point = event?.points?.[0];
+  if (!point || !shown) return;
+  const info = shown.kpis.find((k) => k.id === kpiForm.elements.chart.value);
+  const bucket = String(point.x).slice(0, 10);
+  const whole = shown.dimension === "none";
+  drill(info, whole ? undefined : chartKeys[point.curveNumber], whole, bucket);
 }
 
 function drawTable(report) {
@@ -129,17 +182,18 @@ function drawTable(report) {
   table.append(thead, body);
 }
 
-async function drill(info, key, whole) {
+async function drill(info, key, whole, bucket) {
   const query = kpiQuery();
   query.set("kpi", info.id);
   query.set("limit", "50");
   if (whole) query.set("dimension", "none");
   else if (key !== null && key !== undefined) query.set("key", String(key));
+  if (bucket) query.set("bucket", bucket);
   const panel = document.getElementById("drill");
   try {
     const found = await api("GET", `/api/v1/analytics/kpis/records?${query}`);
     panel.hidden = false;
-    document.getElementById("drill-title").textContent = info.label;
+    document.getElementById("drill-title").textContent = bucket ? `${info.label} · ${bucket}` : info.label;
     document.getElementById("drill-meta").textContent = kpiWords("drill.meta", {
       total: found.total.toLocaleString(), shown: found.records.length,
     });
@@ -190,12 +244,14 @@ async function loadKpis(event) {
   try {
     const report = await api("GET", `/api/v1/analytics/kpis?${kpiQuery()}`);
     shown = report;
+    rememberView();
     document.getElementById("kpi-meta").textContent = kpiWords("meta", {
       first: report.first, last: report.last, subscribers: report.subscribers.toLocaleString(),
     });
     drawTiles(report);
     drawChart(report);
     drawTable(report);
+    document.getElementById("drill").hidden = true;
     document.getElementById("kpis").dataset.ready = "true";
   } catch (error) {
     showError(kpiError, error.message);
@@ -208,6 +264,10 @@ async function exportKpis(format) {
     first: kpiForm.elements.from.value, last: kpiForm.elements.to.value,
     grain: kpiForm.elements.grain.value, dimension: kpiForm.elements.dimension.value, format,
   };
+  for (const name of FILTERS) {
+    const value = kpiForm.elements[name].value;
+    if (value) body[name] = name.endsWith("_id") ? Number(value) : value;
+  }
   const response = await fetch("/api/v1/analytics/kpis/export", {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
@@ -265,7 +325,20 @@ kpiForm.elements.to.addEventListener("change", () => {
   if (/^\d{4}-\d{2}$/.test(month)) document.getElementById("bulletin-link").search = `?period=${month}`;
 });
 kpiForm.addEventListener("submit", loadKpis);
-kpiForm.elements.chart.addEventListener("change", () => shown && drawChart(shown));
+kpiForm.elements.chart.addEventListener("change", () => {
+  if (!shown) return;
+  drawChart(shown);
+  rememberView();
+});
+for (const name of FILTERS) kpiForm.elements[name].addEventListener("change", () => loadKpis());
+document.getElementById("kpi-clear").addEventListener("click", () => {
+  for (const name of FILTERS) kpiForm.elements[name].value = "";
+  loadKpis();
+});
 document.getElementById("export-csv").addEventListener("click", () => exportKpis("csv"));
 document.getElementById("export-xlsx").addEventListener("click", () => exportKpis("xlsx"));
-window.addEventListener("load", () => { loadKpis(); loadAlerts(); });
+restoreView();
+window.addEventListener("load", () => {
+  loadKpis();
+  loadAlerts();
+});
