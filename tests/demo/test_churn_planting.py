@@ -7,13 +7,15 @@ import json
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kefu.analytics.models import ChurnWarning, TrainedModel
 from kefu.cli import app
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
-from kefu.customers.models import Payment, Subscription
+from kefu.customers.enums import TIER_RANK, CustomerStatus
+from kefu.customers.models import Customer, Payment, Subscription, TierChange
 from kefu.demo.generator import GenerateOptions, generate
 
 STRONG = {"days_since_payment", "spend_trend", "balance", "contacts_30d"}
@@ -50,7 +52,30 @@ def _check(url: str) -> None:
             )
         )
         assert late == 0
+        _tier_history_is_a_chain_ending_at_the_tier_now(session)
     engine.dispose()
+
+
+def _tier_history_is_a_chain_ending_at_the_tier_now(session: Session) -> None:
+    """The monthly reviews changed some tiers both ways; each customer's changes link up
+    (one ends where the next begins) and the last is the tier they hold now."""
+    changes = session.execute(
+        select(TierChange.customer_id, TierChange.from_tier, TierChange.to_tier).order_by(
+            TierChange.customer_id, TierChange.changed_at
+        )
+    ).all()
+    downgrades = [c for c in changes if TIER_RANK[c.to_tier] < TIER_RANK[c.from_tier]]
+    assert len(downgrades) > 50 and len(changes) - len(downgrades) > 50
+    last: dict[int, str] = {}
+    for change in changes:
+        if change.customer_id in last:
+            assert change.from_tier == last[change.customer_id]
+        last[change.customer_id] = change.to_tier
+    held = dict(session.execute(select(Customer.id, Customer.tier)).tuples().all())
+    cancelled = set(
+        session.scalars(select(Customer.id).where(Customer.status == CustomerStatus.CANCELLED))
+    )
+    assert all(held[c] == tier for c, tier in last.items() if c not in cancelled)
 
 
 def test_planted_churn_is_found_on_sqlite(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, select, text
 
-from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription
+from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription, TierChange
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Batch:
     subscriptions: list[tuple[Any, ...]] = field(default_factory=list)
     spend: list[tuple[Any, ...]] = field(default_factory=list)
     payments: list[tuple[Any, ...]] = field(default_factory=list)
+    tier_changes: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 CUSTOMER_COLUMNS = (
@@ -60,6 +61,7 @@ SUBSCRIPTION_COLUMNS = (
 )
 SPEND_COLUMNS = ("subscription_id", "month", "amount_fen")
 PAYMENT_COLUMNS = ("subscription_id", "paid_at", "amount_fen", "channel", "balance_after_fen")
+TIER_CHANGE_COLUMNS = ("customer_id", "from_tier", "to_tier", "source", "reason", "changed_at")
 
 
 class BulkWriter:
@@ -68,7 +70,9 @@ class BulkWriter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        self.counts = {"customers": 0, "subscriptions": 0, "monthly_spend": 0, "payments": 0}
+        self.counts = dict.fromkeys(
+            ("customers", "subscriptions", "monthly_spend", "payments", "tier_changes"), 0
+        )
 
     def next_ids(self) -> tuple[int, int]:
         with self.engine.connect() as connection:
@@ -82,6 +86,7 @@ class BulkWriter:
             (Subscription.__table__, SUBSCRIPTION_COLUMNS, batch.subscriptions, "subscriptions"),
             (MonthlySpend.__table__, SPEND_COLUMNS, batch.spend, "monthly_spend"),
             (Payment.__table__, PAYMENT_COLUMNS, batch.payments, "payments"),
+            (TierChange.__table__, TIER_CHANGE_COLUMNS, batch.tier_changes, "tier_changes"),
         )
         with self.engine.begin() as connection:
             for table, columns, rows, name in parts:

@@ -3,8 +3,9 @@
 Two four-week windows before today get leavers, so the churn model can be trained on the
 first and judged on the second exactly as it is used: features at a cut-off, leavers in
 the weeks after. The planted drivers (falling spend, a lapsed top-up habit and an empty
-balance, complaints, repeat complaints, dissatisfied return visits, many contacts) are what
-a good model must rank first; the test of the model checks it does.
+balance, complaints, repeat complaints, dissatisfied return visits, many contacts, a tier
+lost at a monthly review) are what a good model must rank first; the test of the model
+checks it does.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ PLANTED: dict[str, float] = {
     "repeats_90d": 0.8,
     "dissatisfied_180d": 1.2,
     "contacts_30d": 0.15,
+    "tier_downgrades_180d": 0.6,
     "tenure_months": -0.004,
 }
 BASE_RATE = 0.025  # of the numbers in service, the share that leaves in four weeks

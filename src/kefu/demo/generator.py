@@ -415,6 +415,7 @@ def _customers(
         subscriptions=writer.counts["subscriptions"],
         monthly_spend=writer.counts["monthly_spend"],
         payments=writer.counts["payments"],
+        tier_changes=writer.counts["tier_changes"],
     )
 
 
@@ -465,6 +466,7 @@ def _one_customer(
         for month, amount in bills:
             monthly_totals[month] = monthly_totals.get(month, 0) + amount
         subscription_id += 1
-    tier = subscribers.tier(ctx, monthly_totals, since)
+    tier, changes = subscribers.tier_changes(ctx, customer_id, monthly_totals, since, closed)
+    batch.tier_changes.extend(changes)
     batch.customers.append(subscribers.customer_row(ctx, customer_id, city, since, status, tier))
     return customer_id + 1, subscription_id

@@ -9,14 +9,15 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from faker import Faker
 from stdnum.cn import ric
 
 from kefu.core.base import utcnow
-from kefu.core.clock import add_months, month_key
+from kefu.core.clock import add_months, day_start_utc, month_key
 from kefu.core.idnumber import check_digit
 from kefu.customers.enums import (
     TIER_RANK,
@@ -30,6 +31,8 @@ from kefu.customers.models import Package
 from kefu.demo import reference as ref
 from kefu.org.models import OrgUnit
 
+TIER_REVIEWS = 6  # monthly tier reviews of the last half year, this month's included
+TIER_REVIEW_REASON = "月度等级评定"
 SPEND_DRIFT = 0.05  # sd of a number's monthly spend trend (log scale): some rise, some fall
 MSISDN_STRIDE = 7919  # prime, so i -> i*stride mod 10^8 never repeats a number
 
@@ -80,10 +83,48 @@ def spend(
 def tier(ctx: Context, totals: dict[int, int], since: date) -> Tier:
     average = sum(totals.values()) / len(totals) if totals else 0
     tenure = (ctx.today.year - since.year) * 12 + ctx.today.month - since.month
+    return _tier_for(ctx, average, tenure)
+
+
+def _tier_for(ctx: Context, average: float, tenure: int) -> Tier:
     for tier, min_spend, min_tenure in ctx.rules:
         if average >= min_spend and tenure >= min_tenure:
             return Tier(tier)
     return Tier.NORMAL
+
+
+def tier_changes(
+    ctx: Context, customer_id: int, totals: dict[int, int], since: date, closed: date | None
+) -> tuple[Tier, list[tuple[Any, ...]]]:
+    """The tier now and the policy's changes at the monthly reviews of the last half year
+    (this month's included), in TIER_CHANGE_COLUMNS order. Each review applies the live
+    policy's rule on the first of the month: the year's spend before it (months with data)
+    and the tenure then. A falling spender slides down a tier; a rising one climbs."""
+    this_month = month_key(ctx.today)
+    reviews = [add_months(this_month, -back) for back in range(TIER_REVIEWS - 1, 0, -1)]
+    states: list[tuple[int, Tier]] = []
+    for review in reviews:
+        day = date(review // 100, review % 100, 1)
+        if day <= since or (closed is not None and day > closed):
+            continue
+        window = [v for m, v in totals.items() if add_months(review, -12) <= m < review]
+        average = sum(window) / len(window) if window else 0
+        tenure = (day.year - since.year) * 12 + day.month - since.month
+        states.append((review, _tier_for(ctx, average, tenure)))
+    now = tier(ctx, totals, since)
+    if closed is None or closed >= ctx.today.replace(day=1):
+        states.append((this_month, now))
+    rows = [
+        (customer_id, before, after, TierSource.POLICY, TIER_REVIEW_REASON, _review_at(month))
+        for (_, before), (month, after) in pairwise(states)
+        if before != after
+    ]
+    return now, rows
+
+
+def _review_at(month: int) -> datetime:
+    """Reviews run at two in the morning, local time, on the first of the month."""
+    return day_start_utc(date(month // 100, month % 100, 1)) + timedelta(hours=2)
 
 
 def subscription_row(
