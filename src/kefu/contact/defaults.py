@@ -21,6 +21,8 @@ DEFAULT_WRAP_UP_CODES = (
     ("solved.first", "一次解决", "Solved on first contact"),
     ("transfer.other", "转其他部门", "Passed to another team"),
     ("nuisance", "骚扰/无效来电", "Nuisance or silent call"),
+    ("callback.reached", "回拨已联系", "Called back: reached"),
+    ("callback.no_answer", "回拨未接通", "Called back: no answer"),
 )
 
 

@@ -199,6 +199,8 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "wrap_up_pending": "Save the wrap-up of the last call first.",
     "agent_has_no_call": "You have no call in this state now.",
+    "agent_has_no_callback": "You hold no call-back in talk to dial.",
+    "callback_needs_number": "A call-back needs the caller's number.",
     "agent_call_changed": "Your call changed in the meantime; look again and retry.",
     "queue_not_found": "There is no open queue with this code.",
     "caller_not_a_customer": "The caller is not a known customer.",

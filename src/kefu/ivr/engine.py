@@ -217,6 +217,11 @@ class Engine:
     def _advance(self, state: CallState, said: list[Say], visits: list[Visit]) -> Step:
         for _ in range(MAX_HOPS):
             node = self.flow.node(state.node)
+            if node.kind == NodeKind.CALLBACK and not state.caller:
+                # a withheld number cannot be called back: the caller keeps waiting
+                visits.append(Visit(node.id, node.kind, "no_number"))
+                state.node = node.target("decline") or ""
+                continue
             if node.kind in (NodeKind.MENU, NodeKind.COLLECT, NodeKind.CALLBACK):
                 return self._wait(state, node, said, visits)
             if node.kind in (NodeKind.QUEUE, NodeKind.HANGUP):

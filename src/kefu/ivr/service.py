@@ -39,7 +39,7 @@ from kefu.ivr.flow import parse
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
 from kefu.ivr.nodes import Flow
 from kefu.org.models import Staff
-from kefu.routing import acd
+from kefu.routing import acd, callbacks
 from kefu.routing.priority import call_priority
 
 END_REASONS = {
@@ -261,7 +261,8 @@ def _record_visits(session: Session, record: IvrSession, step: Step) -> int | No
 def _apply(
     session: Session, record: IvrSession, state: CallState, instruction: Instruction
 ) -> None:
-    """A transfer puts the call in a queue; a hang-up ends the contact."""
+    """A transfer puts the call in a queue; a hang-up ends the contact, and a booked
+    call-back puts an outbound call to the caller in the queue they chose it from."""
     if instruction.outcome is None:
         return
     interaction = session.get(Interaction, record.interaction_id)  # only when it ends
@@ -277,6 +278,13 @@ def _apply(
         )
     else:
         contacts.finish(session, interaction, END_REASONS[instruction.outcome])
+    if instruction.outcome == CallOutcome.CALLBACK:
+        callbacks.request_callback(
+            session,
+            origin=interaction,
+            queue_code=state.callback_queue,
+            priority=call_priority(state.tier),
+        )
 
 
 def end_call(session: Session, *, call_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from kefu.customers import repository as customers
 from kefu.customers.schemas import CustomerView
 from kefu.customers.view import build_view
 from kefu.errors import NotFound
-from kefu.routing import acd, live, stats
+from kefu.routing import acd, callbacks, live, stats
 from kefu.routing.deps import CanMonitor, CanTakeCalls
 from kefu.routing.models import Agent, BreakReason
 from kefu.routing.schemas import (
@@ -29,6 +29,7 @@ from kefu.routing.schemas import (
     AgentRow,
     AgentWrapUp,
     BreakReasonRead,
+    DialRead,
     LiveFigures,
     StateChange,
 )
@@ -184,6 +185,13 @@ def my_caller(principal: CanTakeCalls, session: DbSession, request: Request) -> 
         matched_msisdn=interaction.address or None,
         timezone=request.app.state.settings.timezone,
     )
+
+
+@router.post("/me/dial", response_model=DialRead)
+def dial_callback(principal: CanTakeCalls, session: DbSession) -> DialRead:
+    """The number to dial for the call-back the agent has answered (audited)."""
+    interaction, number = callbacks.number_to_dial(session, by=principal)
+    return DialRead(interaction_id=interaction.id, number=number)
 
 
 def _held_interaction(session: DbSession, principal: Principal) -> Interaction:

@@ -38,6 +38,14 @@ class OfferRead(BaseModel):
     status: str
     queued_at: datetime | None
     expires_at: datetime | None  # when a ringing offer is taken back
+    direction: str = "inbound"  # outbound: a call-back the agent dials
+
+
+class DialRead(BaseModel):
+    """The number of a call-back, shown to the agent who took it."""
+
+    interaction_id: int
+    number: str
 
 
 class AgentRead(BaseModel):

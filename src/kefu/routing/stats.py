@@ -6,7 +6,10 @@ Counted since local midnight, per queue:
   threshold) — a caller who hangs up in the first seconds is not held against the center;
 - ASA: mean seconds from joining to answer; AHT: mean seconds from answer to the end of
   wrap-up (talk and notes);
-- waiting now, the longest wait now, and agents by state.
+- waiting now, the longest wait now, and agents by state;
+- call-backs booked and not yet taken by an agent, and call-backs an agent took today.
+Call-backs are counted apart: nobody holds on the line for them, so they are neither
+"waiting" nor in the answer figures above.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from kefu.contact.enums import EndReason
+from kefu.contact.enums import Direction, EndReason
 from kefu.contact.models import Interaction
 from kefu.core.sqltime import seconds_between
 from kefu.routing.enums import STAFFED, AgentState
@@ -46,6 +49,8 @@ class QueueFigures:
     service_level: float | None = None
     asa_seconds: float | None = None
     aht_seconds: float | None = None
+    callbacks_waiting: int = 0
+    callbacks_taken: int = 0
     agents: dict[str, int] = field(default_factory=dict)
     alerts: list[str] = field(default_factory=list)
 
@@ -66,14 +71,24 @@ def live_figures(session: Session, *, since: datetime, now: datetime) -> list[di
 
 def _waiting(session: Session, queues: dict[int, QueueFigures], now: datetime) -> None:
     rows = session.execute(
-        select(WaitingCall.queue_id, func.count(), func.min(WaitingCall.queued_at)).group_by(
-            WaitingCall.queue_id
+        select(
+            WaitingCall.queue_id,
+            Interaction.direction,
+            func.count(),
+            func.min(WaitingCall.queued_at),
         )
+        .join(Interaction, Interaction.id == WaitingCall.interaction_id)
+        .group_by(WaitingCall.queue_id, Interaction.direction)
     )
-    for queue_id, count, oldest in rows:
-        if queue_id in queues:
-            queues[queue_id].waiting = count
-            queues[queue_id].longest_wait_seconds = round((now - oldest).total_seconds(), 1)
+    for queue_id, direction, count, oldest in rows:
+        figures = queues.get(queue_id)
+        if figures is None:
+            continue
+        if direction == Direction.OUTBOUND:
+            figures.callbacks_waiting = count
+        else:
+            figures.waiting = count
+            figures.longest_wait_seconds = round((now - oldest).total_seconds(), 1)
 
 
 def _today(session: Session, queues: dict[int, QueueFigures], since: datetime) -> None:
@@ -97,7 +112,7 @@ def _today(session: Session, queues: dict[int, QueueFigures], since: datetime) -
             func.avg(handle),
         )
         .join(Queue, Queue.id == Interaction.queue_id)
-        .where(Interaction.queued_at >= since)
+        .where(Interaction.queued_at >= since, Interaction.direction == Direction.INBOUND)
         .group_by(Interaction.queue_id)
     )
     for queue_id, offered, answered, gave_up, in_time, late_abandons, asa, aht in rows:
@@ -109,6 +124,18 @@ def _today(session: Session, queues: dict[int, QueueFigures], since: datetime) -
         figures.service_level = round((in_time or 0) / counted, 4) if counted else None
         figures.asa_seconds = round(float(asa), 1) if asa is not None else None
         figures.aht_seconds = round(float(aht), 1) if aht is not None else None
+    taken = session.execute(
+        select(Interaction.queue_id, func.count())
+        .where(
+            Interaction.answered_at >= since,
+            Interaction.direction == Direction.OUTBOUND,
+            Interaction.queue_id.is_not(None),
+        )
+        .group_by(Interaction.queue_id)
+    )
+    for queue_id, count in taken:
+        if queue_id in queues:
+            queues[queue_id].callbacks_taken = count
 
 
 def _agents(session: Session, queues: dict[int, QueueFigures]) -> None:

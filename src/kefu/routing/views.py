@@ -56,6 +56,7 @@ def _call(session: Session, agent: Agent, viewer: Principal) -> OfferRead | None
         status=str(interaction.status),
         queued_at=interaction.queued_at,
         expires_at=agent.offer_expires_at if agent.state == AgentState.RINGING else None,
+        direction=str(interaction.direction),
     )
 
 

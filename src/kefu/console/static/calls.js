@@ -29,7 +29,7 @@ function setupAgentPanel() {
   if (!panel) return;
   const word = wordsOf("calls-words");
   const error = document.getElementById("agent-error");
-  let current = null, poppedFor = null;
+  let current = null, poppedFor = null, dialledFor = null;
 
   const act = async (method, url, body, headers) => {
     showError(error, "");
@@ -63,8 +63,9 @@ function setupAgentPanel() {
     const card = document.getElementById("call-card"), call = state.call;
     card.hidden = !call;
     if (!call) return;
-    text("call-title", word(`title.${state.state}`));
-    text("call-caller", call.caller || "—");
+    const callback = call.direction === "outbound";
+    text("call-title", word(callback ? `title.callback.${state.state}` : `title.${state.state}`));
+    if (call.interaction_id !== dialledFor) text("call-caller", call.caller || "—");
     text("call-queue", call.queue_name);
     text("call-priority", String(call.priority));
     text("call-waited", call.queued_at ? duration((Date.now() - Date.parse(call.queued_at)) / 1000) : "—");
@@ -72,7 +73,19 @@ function setupAgentPanel() {
     card.querySelector('[data-call="answer"]').hidden = state.state !== "ringing";
     card.querySelector('[data-call="decline"]').hidden = state.state !== "ringing";
     card.querySelector('[data-call="hang-up"]').hidden = state.state !== "talking";
+    document.getElementById("call-dial").hidden = !(callback && state.state === "talking" && call.interaction_id !== dialledFor);
   }
+
+  // A call-back is dialled by the agent: the number is shown to them alone, audited.
+  document.getElementById("call-dial").addEventListener("click", async () => {
+    try {
+      const found = await api("POST", "/api/v1/acd/me/dial");
+      dialledFor = found.interaction_id;
+      const link = Object.assign(document.createElement("a"), { href: `tel:${found.number}`, textContent: found.number });
+      document.getElementById("call-caller").replaceChildren(link);
+      document.getElementById("call-dial").hidden = true;
+    } catch (failure) { showError(error, failure.message); }
+  });
 
   async function pop(call) {
     poppedFor = call.customer_id;
@@ -188,7 +201,7 @@ function setupWallboard() {
       const late = q.service_level !== null && q.service_level < 0.8 ? "neg" : "";
       return `<tr data-queue="${escapeHtml(q.code)}" class="${q.alerts.length ? "alerting" : ""}">
         <td><b>${escapeHtml(english && q.name_en ? q.name_en : q.name)}</b> <span class="muted small">${q.service_level_seconds}s</span></td>
-        <td class="num big-num">${q.waiting}</td><td class="num">${secs(q.longest_wait_seconds)}</td>
+        <td class="num big-num">${q.waiting}</td><td class="num">${secs(q.longest_wait_seconds)}</td><td class="num">${q.callbacks_waiting} <span class="muted small">/ ${q.callbacks_taken}</span></td>
         <td class="num">${q.offered}</td><td class="num">${q.answered}</td><td class="num">${q.abandoned}</td>
         <td class="num ${late}">${percent(q.service_level)}</td><td class="num">${secs(q.asa_seconds)}</td>
         <td class="num">${secs(q.aht_seconds)}</td><td>${agents || escapeHtml(word("none"))}</td><td>${alerts}</td></tr>`;
