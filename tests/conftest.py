@@ -149,7 +149,11 @@ def app_settings() -> Settings:
     """Settings for tests: demo secret allowed, small limits for quick checks."""
     # the ACD clock is off: tests share one connection and tick the ACD themselves
     return Settings(
-        demo_mode=True, database_url="sqlite://", login_max_failures=5, acd_tick_seconds=0
+        demo_mode=True,
+        database_url="sqlite://",
+        login_max_failures=5,
+        acd_tick_seconds=0,
+        settle_heap=False,
     )
 
 
@@ -179,7 +183,8 @@ def _served_center(
     engine = make_engine(url)
     upgrade(engine)
     result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
-    app = create_app(Settings(demo_mode=True, database_url=url), make_sessionmaker(engine))
+    settings = Settings(demo_mode=True, database_url=url, settle_heap=False)
+    app = create_app(settings, make_sessionmaker(engine))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -31,6 +31,7 @@ from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
 from kefu.contact.routes import router as contact_router
 from kefu.contact.views import recent_for_360
+from kefu.core import heap
 from kefu.core.admission import Admission
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.errors_http import install_error_handlers
@@ -55,9 +56,13 @@ from kefu.workorders.views import open_items_for_customer
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The ACD clock runs beside the server in every process (rows locked with SKIP
-    LOCKED, so several processes ticking never take the same work)."""
+    """Start-up: the heap is settled, jieba's dictionary loads beside the server, and the
+    ACD clock runs in every process (rows locked with SKIP LOCKED, so several processes
+    ticking never take the same work)."""
     settings: Settings = app.state.settings
+    if settings.settle_heap:
+        heap.settle()  # the app is built: keep the collector off what start-up loaded
+    segment.warm_up_in_background(then=heap.settle if settings.settle_heap else None)
     clock = None
     if settings.acd_tick_seconds > 0:
         clock = asyncio.create_task(
@@ -111,7 +116,6 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
     register_interactions(recent_for_360)
-    segment.warm_up_in_background()
     for router in (
         org_router,
         customers_router,

@@ -93,6 +93,7 @@ def agi(
     """Serve IVR flows to Asterisk over FastAGI (dialplan: AGI(agi://host:4573/ivr))."""
     import asyncio
 
+    from kefu.core import heap
     from kefu.core.db import make_sessionmaker
     from kefu.ivr.agi import AgiServer, serve, setup_for_account
 
@@ -104,6 +105,7 @@ def agi(
 
     async def run() -> None:
         listening = await serve(server, host, port)
+        heap.settle()  # loaded: keep the collector off what start-up left alive
         console.print(f"[green]✓[/] FastAGI on {host}:{port}, acting as {account}")
         async with listening:
             await listening.serve_forever()

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # process at this interval (0 turns it off, for tests that drive it themselves).
     acd_ring_seconds: int = 20
     acd_tick_seconds: float = 1.0
+    # Freeze what a server loaded at start (and jieba's dictionary once read) so the
+    # garbage collector stops walking it; off for tests that build many apps in one
+    # process, where frozen apps would never be freed.
+    settle_heap: bool = True
     sql_echo: bool = False
 
     def check_production_safety(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 
 import jieba
 
@@ -147,10 +148,17 @@ def warm_up() -> None:
     _tokenizer()
 
 
-def warm_up_in_background() -> None:
+def warm_up_in_background(then: Callable[[], None] | None = None) -> None:
     """Load the dictionary beside the server's start, so the first agent to search does
-    not wait the second it takes."""
-    threading.Thread(target=warm_up, name="jieba-warm-up", daemon=True).start()
+    not wait the second it takes; ``then`` runs once it is loaded (a server settles its
+    heap: the dictionary is most of its long-lived objects)."""
+
+    def load() -> None:
+        warm_up()
+        if then is not None:
+            then()
+
+    threading.Thread(target=load, name="jieba-warm-up", daemon=True).start()
 
 
 def words(text: str) -> list[str]:
