@@ -17,7 +17,7 @@ from kefu.core.i18n import SUPPORTED_LANGUAGES, gettext, negotiate
 from kefu.core.rbac import Principal, Right
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.errors import KefuError
-from kefu.org.deps import get_principal
+from kefu.org.deps import caller
 
 _templates = Jinja2Templates(directory=str(resources.files("kefu").joinpath("console/templates")))
 
@@ -37,7 +37,7 @@ def page_language(request: Request, principal: Principal | None) -> str:
 def optional_principal(request: Request, session: Session) -> Principal | None:
     """The signed-in staff member, or None (pages redirect to the login page)."""
     try:
-        return get_principal(request, session)
+        return caller(request, session)
     except KefuError:
         return None
 

@@ -8,17 +8,20 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, aliased
+from starlette.concurrency import run_in_threadpool
 
 from kefu.core.rbac import Principal, Right, Role, rights_for
 from kefu.core.security import (
     CSRF_HEADER,
     SESSION_COOKIE,
+    SessionData,
     SessionSigner,
     csrf_matches,
     token_digest,
 )
 from kefu.core.web import UNSAFE_METHODS, DbSession, client_ip
 from kefu.errors import Forbidden, NotAuthenticated, NotFound
+from kefu.org.callers import Callers
 from kefu.org.models import ApiToken, OrgUnit, Staff
 
 _OWN_UNIT, _SCOPE_UNIT = aliased(OrgUnit, name="own_unit"), aliased(OrgUnit, name="scope_unit")
@@ -81,8 +84,7 @@ def principal_for(session: Session, staff_id: int, **extra: object) -> Principal
     return _principal(row, **extra)
 
 
-def _from_token(request: Request, session: Session, token: str) -> Principal:
-    row = session.execute(_CALLER_BY_TOKEN, {"digest": token_digest(token)}).first()
+def _from_token(request: Request, row: Any) -> Principal:
     if row is None:
         raise NotAuthenticated("invalid_token", headers={"WWW-Authenticate": "Bearer"})
     if not row.active:
@@ -90,12 +92,7 @@ def _from_token(request: Request, session: Session, token: str) -> Principal:
     return _principal(row, via="token", ip=client_ip(request))
 
 
-def _from_cookie(request: Request, session: Session, cookie: str) -> Principal:
-    signer: SessionSigner = request.app.state.signer
-    data = signer.read(cookie)
-    if data is None:
-        raise NotAuthenticated("session_expired")
-    row = session.execute(_CALLER_BY_ID, {"staff_id": data.staff_id}).first()
+def _from_cookie(request: Request, row: Any, data: SessionData) -> Principal:
     if row is None or not row.active or row.session_epoch != data.epoch:
         raise NotAuthenticated("session_expired")
     principal = _principal(row, via="session", ip=client_ip(request), csrf_token=data.csrf)
@@ -107,16 +104,66 @@ def _from_cookie(request: Request, session: Session, cookie: str) -> Principal:
     return principal
 
 
-def get_principal(request: Request, session: DbSession) -> Principal:
-    """The authenticated caller (401 when there is none)."""
-    authorization = request.headers.get("authorization", "")
-    scheme, _, credentials = authorization.partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return _from_token(request, session, credentials.strip())
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return _from_cookie(request, session, cookie)
-    raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
+class _Asked:
+    """Who a request says it is: a bearer token's digest or a signed session cookie."""
+
+    def __init__(self, request: Request) -> None:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, credentials = authorization.partition(" ")
+        self.session: SessionData | None = None
+        if scheme.lower() == "bearer" and credentials.strip():
+            self.key: tuple[str, object] = ("token", token_digest(credentials.strip()))
+            return
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
+        signer: SessionSigner = request.app.state.signer
+        self.session = signer.read(cookie)
+        if self.session is None:
+            raise NotAuthenticated("session_expired")
+        self.key = ("staff", self.session.staff_id)
+
+    def read(self, session: Session, kept: Callers) -> Any:
+        """The caller's row from the database, kept for the next requests."""
+        kind, value = self.key
+        query, name = (
+            (_CALLER_BY_TOKEN, "digest") if kind == "token" else (_CALLER_BY_ID, "staff_id")
+        )
+        row = session.execute(query, {name: value}).first()
+        if row is not None:
+            kept.keep(self.key, row)
+        return row
+
+    def principal(self, request: Request, row: Any) -> Principal:
+        if self.session is None:
+            return _from_token(request, row)
+        return _from_cookie(request, row, self.session)
+
+
+def caller(request: Request, session: Session) -> Principal:
+    """The authenticated caller (401 when there is none), for code already off the event
+    loop (console pages)."""
+    asked, kept = _Asked(request), _kept(request)
+    row = kept.get(asked.key)
+    return asked.principal(request, row if row is not None else asked.read(session, kept))
+
+
+async def get_principal(request: Request, session: DbSession) -> Principal:
+    """The authenticated caller (401 when there is none). A caller seen in the last few
+    seconds is answered on the event loop; otherwise the row is read in the thread pool."""
+    asked, kept = _Asked(request), _kept(request)
+    row = kept.get(asked.key)
+    if row is None:
+        row = await run_in_threadpool(asked.read, session, kept)
+    return asked.principal(request, row)
+
+
+def _kept(request: Request) -> Callers:
+    state = request.app.state
+    if not hasattr(state, "callers"):
+        state.callers = Callers()
+    kept: Callers = state.callers
+    return kept
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
