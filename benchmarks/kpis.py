@@ -81,6 +81,7 @@ def _call(rng: random.Random, at: datetime, world: dict[str, Any]) -> tuple[Any,
     customer, number, _ = rng.choice(world["callers"])
     queued = at + timedelta(seconds=rng.uniform(15, 60))
     kind = rng.random()
+    done: tuple[Any, ...]
     if kind < 0.6:  # ended in the IVR after self-service
         done = (ContactChannel.IVR, EndReason.SELF_SERVICE, None, None, None, queued, None)
     elif kind < 0.66:  # gave up in the queue
@@ -88,10 +89,18 @@ def _call(rng: random.Random, at: datetime, world: dict[str, Any]) -> tuple[Any,
         queue = rng.choice(world["queues"])
         done = (ContactChannel.VOICE, EndReason.ABANDONED, queue, queued, None, gave_up, None)
     else:
-        answered = queued + timedelta(seconds=rng.expovariate(1 / 12))
-        ended = answered + timedelta(seconds=rng.expovariate(1 / 200))
+        picked_up = queued + timedelta(seconds=rng.expovariate(1 / 12))
+        hung_up = picked_up + timedelta(seconds=rng.expovariate(1 / 200))
         queue = rng.choice(world["queues"])
-        done = (ContactChannel.VOICE, EndReason.COMPLETED, queue, queued, answered, ended, ended)
+        done = (
+            ContactChannel.VOICE,
+            EndReason.COMPLETED,
+            queue,
+            queued,
+            picked_up,
+            hung_up,
+            hung_up,
+        )
     channel, reason, queue, queued_at, answered, ended, wrapped = done
     agent = rng.choice(world["agents"]) if answered else None
     return (
@@ -175,13 +184,13 @@ def fill(url: str) -> dict[str, Any]:
     writer = BulkWriter(engine)
     seconds = (end - start).total_seconds()
     started = time.perf_counter()
-    calls: Table = Interaction.__table__  # type: ignore[assignment]
+    calls: Table = Interaction.__table__
     for _ in range(0, INTERACTIONS, BATCH):
         moments = sorted(start + timedelta(seconds=rng.uniform(0, seconds)) for _i in range(BATCH))
         writer.write_rows(calls, CALL_COLUMNS, [_call(rng, at, world) for at in moments])
     written_calls = time.perf_counter() - started
     started = time.perf_counter()
-    orders: Table = WorkOrder.__table__  # type: ignore[assignment]
+    orders: Table = WorkOrder.__table__
     for first in range(0, ORDERS, BATCH):
         rows = [
             _order(

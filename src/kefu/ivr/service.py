@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kefu.billing.boss import Billing, KefuBilling
@@ -141,11 +142,34 @@ def start_call(
     session: Session, *, call_id: str, caller: str, dialled: str, flow: str | None, setup: CallSetup
 ) -> dict[str, Any]:
     """A call arrives: record the contact, run the flow to its first question."""
-    existing = session.scalar(select(IvrSession).where(IvrSession.call_id == call_id))
+    existing = _started(session, call_id)
     if existing is not None:  # the PBX sent the start twice
-        return dict(json.loads(existing.state)["last"])
+        return existing
     version = published_flow(session, code=flow, dialled=dialled)
     state = _caller_state(session, _caller(caller))
+    try:
+        with session.begin_nested():
+            record = _open_call(session, call_id, version, state)
+    except IntegrityError:
+        # the same start sent again while the first was still running: once the first
+        # commits, its answer is the answer
+        existing = _started(session, call_id)
+        if existing is None:
+            raise
+        return existing
+    step = _run(lambda engine: engine.start(state), session, version, setup, call_id, state)
+    return _save(session, record, state, step)
+
+
+def _started(session: Session, call_id: str) -> dict[str, Any] | None:
+    """The first instruction already given for ``call_id``, if the call was started."""
+    stored = session.scalar(select(IvrSession.state).where(IvrSession.call_id == call_id))
+    return dict(json.loads(stored)["last"]) if stored is not None else None
+
+
+def _open_call(
+    session: Session, call_id: str, version: IvrFlowVersion, state: CallState
+) -> IvrSession:
     interaction = contacts.open_interaction(
         session,
         channel=ContactChannel.IVR,
@@ -164,8 +188,7 @@ def start_call(
     )
     session.add(record)
     session.flush()
-    step = _run(lambda engine: engine.start(state), session, version, setup, call_id, state)
-    return _save(session, record, state, step)
+    return record
 
 
 def _run(
