@@ -44,6 +44,7 @@ from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
+from kefu.org.callers import Callers
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
@@ -99,6 +100,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.signer = SessionSigner(settings.secret_key, settings.session_max_age_seconds)
+    app.state.callers = Callers()
     install_error_handlers(app)
     bind = session_factory.kw.get("bind")
     sqlite = bind is not None and bind.dialect.name == "sqlite"

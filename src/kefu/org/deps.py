@@ -159,10 +159,7 @@ async def get_principal(request: Request, session: DbSession) -> Principal:
 
 
 def _kept(request: Request) -> Callers:
-    state = request.app.state
-    if not hasattr(state, "callers"):
-        state.callers = Callers()
-    kept: Callers = state.callers
+    kept: Callers = request.app.state.callers  # one per app, so one per database
     return kept
 
 
