@@ -174,11 +174,15 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
         expect(dial).to_have_attribute("href", f"tel:{number}")
         expect(page.locator("#call-dial")).to_be_hidden()
         page.screenshot(path=str(tmp_path / "agent-callback-zh.png"), full_page=True)
+        page.click('[data-lang="en"]')
+        expect(page.locator("#call-title")).to_have_text("Call-back — dial the customer")
+        expect(page.locator("#call-dial")).to_have_text("Show the number to dial")
+        page.screenshot(path=str(tmp_path / "agent-callback-en.png"), full_page=True)
 
         page.click('[data-call="hang-up"]')
         page.select_option("#wrap-form select[name=code]", "callback.reached")
         page.click("#wrap-form button[type=submit]")
-        expect(page.locator("#agent-state")).to_have_text("就绪")
+        expect(page.locator("#agent-state")).to_have_text("Ready")
 
         board = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         sign_in(board, base, "supervisor", DEMO_PASSWORD, "/wallboard")
