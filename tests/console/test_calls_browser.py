@@ -16,6 +16,7 @@ from kefu.demo.reference import DEMO_PASSWORD
 
 if TYPE_CHECKING:
     import httpx
+    from playwright.sync_api import Browser, Page
 
 pytestmark = requires_chromium
 
@@ -72,6 +73,17 @@ def _publish_flow(supervisor: httpx.Client, code: str, source: str) -> None:
     assert published.status_code == 200, published.text
 
 
+def _ready_agent(browser: Browser, base: str) -> Page:
+    """The demo agent's panel, signed in and ready for calls (zh)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
+    sign_in(page, base, "agent", DEMO_PASSWORD, "/agent")
+    page.click('[data-set-state="ready"]')
+    expect(page.locator("#agent-state")).to_have_text("就绪")
+    return page
+
+
 def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -85,10 +97,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     ]["id"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-        sign_in(page, base, "agent", DEMO_PASSWORD, "/agent")
-        page.click('[data-set-state="ready"]')
-        expect(page.locator("#agent-state")).to_have_text("就绪")
+        page = _ready_agent(browser, base)
 
         start = pbx.post(
             "/api/v1/ivr/calls", json={"call_id": "browser-1", "caller": number, "dialled": "10010"}
@@ -151,10 +160,7 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
     _publish_flow(supervisor, "callback", CALL_BACK_OFFER)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-        sign_in(page, base, "agent", DEMO_PASSWORD, "/agent")
-        page.click('[data-set-state="ready"]')
-        expect(page.locator("#agent-state")).to_have_text("就绪")
+        page = _ready_agent(browser, base)
 
         offer = pbx.post(
             "/api/v1/ivr/calls",

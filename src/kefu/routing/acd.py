@@ -85,6 +85,15 @@ def agent_for(session: Session, staff_id: int) -> Agent:
     return agent
 
 
+def held_call(session: Session, staff_id: int) -> tuple[Agent, Interaction] | None:
+    """The agent and the call they hold (offered, in talk or in wrap-up), unlocked."""
+    agent = session.get(Agent, staff_id)
+    if agent is None or agent.interaction_id is None:
+        return None
+    interaction = session.get(Interaction, agent.interaction_id)
+    return (agent, interaction) if interaction is not None else None
+
+
 # --- state changes ----------------------------------------------------------------------
 
 

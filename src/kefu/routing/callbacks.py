@@ -27,7 +27,6 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.routing import acd
 from kefu.routing.enums import AgentState
-from kefu.routing.models import Agent
 
 CALLBACK_REF = "callback:"  # channel_ref of a call-back: the inbound call's interaction id
 
@@ -71,19 +70,11 @@ def number_to_dial(session: Session, *, by: Principal) -> tuple[Interaction, str
     """The number of the call-back the agent has taken, to dial. The number is personal
     data, so showing it is audited like any unmasking, and only to the agent who holds
     the call-back in talk."""
-    agent = session.get(Agent, by.staff_id)
-    interaction = (
-        session.get(Interaction, agent.interaction_id)
-        if agent is not None and agent.interaction_id is not None
-        else None
-    )
-    if (
-        agent is None
-        or interaction is None
-        or agent.state != AgentState.TALKING
-        or interaction.direction != Direction.OUTBOUND
-    ):
+    held = acd.held_call(session, by.staff_id)
+    talking = held is not None and held[0].state == AgentState.TALKING
+    if held is None or not talking or held[1].direction != Direction.OUTBOUND:
         raise Conflict("agent_has_no_callback")
+    interaction = held[1]
     audit.record_now(
         session,
         actor=by,

@@ -195,15 +195,10 @@ def dial_callback(principal: CanTakeCalls, session: DbSession) -> DialRead:
 
 
 def _held_interaction(session: DbSession, principal: Principal) -> Interaction:
-    agent = session.get(Agent, principal.staff_id)
-    interaction = (
-        session.get(Interaction, agent.interaction_id)
-        if agent is not None and agent.interaction_id is not None
-        else None
-    )
-    if interaction is None:
+    held = acd.held_call(session, principal.staff_id)
+    if held is None:
         raise NotFound("agent_has_no_call")
-    return interaction
+    return held[1]
 
 
 EventLimit = Annotated[int | None, Query(ge=1, le=10_000, description="end after N events")]
