@@ -152,3 +152,24 @@ def test_erlang_a_refuses_impossible_inputs() -> None:
             agents=0, arrival_rate=1, handle_seconds=1, patience_seconds=1, threshold_seconds=1
         )
     assert math.isinf(figures(0, WORKED, Target(patience_seconds=60)).answer_seconds)
+
+
+def test_the_answered_in_time_column_equals_the_full_exponential_on_a_long_queue() -> None:
+    # Found by the API fuzzer: 700,000 calls of 1.2 s in 100 minutes with 600 s patience
+    # made a plan form dense exponentials of queues hundreds of places long (requests ran
+    # past ten seconds). The column is now a sparse product; it must equal the full one.
+    from scipy.linalg import expm
+
+    from kefu.analytics.erlang_a import _answered_within, _tagged_chain
+
+    places, agents, service, patience_rate = 400, 140, 1 / 1.2, 1 / 600
+    chain = _tagged_chain(agents, service, patience_rate, places)
+    to_agent = np.zeros(places)
+    to_agent[0] = agents * service
+    full = np.zeros((places + 1, places + 1))
+    full[:places, :places] = chain
+    full[:places, places] = to_agent
+    dense = expm(full * 20.0)[:places, places]
+    assert np.allclose(_answered_within(chain, to_agent, 20.0), dense, atol=1e-12, rtol=0)
+    found = plan(Load(706_568.42, 6000, 1.2), Target(0.8617, 20, 0.3, 600.0))
+    assert found.agents == 142 and found.service_level >= 0.8617

@@ -20,7 +20,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import expm, solve_triangular
+from scipy.linalg import solve_triangular
+from scipy.sparse import coo_matrix
+from scipy.sparse.linalg import expm_multiply
 
 # Beyond this many waiting places the tail's share is below double precision.
 _TAIL = 1e-17
@@ -113,9 +115,25 @@ def erlang_a(
 
 
 def _answered_within(chain: np.ndarray, to_agent: np.ndarray, seconds: float) -> np.ndarray:
-    """P(reached an agent by ``seconds``) from each place: the served state's column of e^{Qt}."""
+    """P(reached an agent by ``seconds``) from each place: the served state's column of e^{Qt}.
+
+    The chain is bidiagonal, so e^{Qt} is applied to that one column as a sparse product
+    instead of being formed: a dense exponential of a long queue's chain (hundreds of
+    places) took seconds, and a staffing plan evaluates several."""
     places = len(to_agent)
-    full = np.zeros((places + 1, places + 1))
-    full[:places, :places] = chain
-    full[:places, places] = to_agent
-    return expm(full * seconds)[:places, places]
+    steps = np.arange(places)
+    leaving = np.flatnonzero(to_agent)  # into the served state, the last one
+    full = coo_matrix(
+        (
+            np.concatenate([np.diag(chain), np.diag(chain, -1), to_agent[leaving]]) * seconds,
+            (
+                np.concatenate([steps, steps[1:], leaving]),
+                np.concatenate([steps, steps[:-1], np.full(len(leaving), places)]),
+            ),
+        ),
+        shape=(places + 1, places + 1),
+    )
+    served = np.zeros(places + 1)
+    served[places] = 1.0
+    column = expm_multiply(full.tocsr(), served)
+    return np.clip(column[:places], 0.0, 1.0)
