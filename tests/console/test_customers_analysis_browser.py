@@ -5,6 +5,7 @@ sees only their own customers — on both databases, in Chinese and English."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ def _churn_list(url: str, tmp_path: Path) -> str:
             writer.writerows([*row, flag] for row, flag in zip(table.values, label, strict=True))
         manager = session.scalar(select(Staff).where(Staff.username == "manager"))
         assert manager is not None
-        # Their one customer: the longest silent number of their own branch.
+        # Their one customer: the longest silent number of their own branch, among
+        # customers with a single number (the list has a row per number; which customers
+        # have two depends on the day the demo is generated).
         branch = dict(
             session.execute(
                 select(Subscription.id, Subscription.customer_id)
@@ -47,7 +50,12 @@ def _churn_list(url: str, tmp_path: Path) -> str:
                 .where(Customer.org_unit_id == manager.org_unit_id)
             ).all()
         )
-        ours = [i for i, sid in enumerate(table.ids) if int(sid) in branch]
+        numbers = Counter(branch.values())
+        ours = [
+            i
+            for i, sid in enumerate(table.ids)
+            if int(sid) in branch and numbers[branch[int(sid)]] == 1
+        ]
         chosen = branch[int(table.ids[max(ours, key=lambda i: days[i])])]
         session.execute(
             update(Customer)
