@@ -7,11 +7,18 @@ fewer agents than Erlangs.
 
 Computed exactly from the birth-death chain (no asymptotic approximation):
 - the number in the system is π_n ∝ A^n/n! up to N, then each step up multiplies by
-  λ / (Nμ + kθ) (k callers waiting); the tail is summed until it no longer counts;
-- a caller who finds k − 1 waiting ahead moves forward one place at rate Nμ + (k − 1)θ
-  (an agent frees up or someone ahead gives up) and gives up at rate θ; the service
-  level is the chance of reaching an agent within T, read off the matrix exponential of
-  that small chain, and the mean wait of answered calls from its fundamental matrix.
+  λ / (Nμ + kθ) (k callers waiting); the tail is summed until it no longer counts. The
+  weights are kept as logarithms, so neither thousands of agents nor a long queue
+  overflows them;
+- a caller who joins at place k moves forward at rate Nμ + (j − 1)θ from place j (an agent
+  frees up or someone ahead gives up) and gives up at rate θ. The time to the front, S_k,
+  is a sum of exponentials whose rates step by θ, so with c = Nμ/θ:
+  P(answered at all) = c / (c + k); P(answered within T) = c / (c + k) · I_x(k, c + 1)
+  with x = 1 − e^{−θT} (the regularized incomplete beta function: e^{−θS} of the
+  patience-tilted sum is Beta(c + 1, k)); and the mean wait of answered calls is
+  c / (c + k) · Σ_{j ≤ k} 1 / (Nμ + jθ). Closed forms cost a few vector operations
+  however long the queue or the threshold, where the matrix exponential of the caller's
+  chain took seconds to minutes (found by the API fuzzer).
 """
 
 from __future__ import annotations
@@ -20,13 +27,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import solve_triangular
-from scipy.sparse import coo_matrix
-from scipy.sparse.linalg import expm_multiply
+from scipy.special import betainc, gammaln
 
-# Beyond this many waiting places the tail's share is below double precision.
-_TAIL = 1e-17
-_MAX_WAITING = 2_000  # a longer queue is a center that cannot cope: refused
+# Beyond this the tail's share is below double precision (e^-40 ≈ 4e-18).
+_NEGLIGIBLE_LOG = -40.0
+# A steady queue longer than this is a center that cannot cope: refused (the plan search
+# counts it as falling short). At 100,000 places a caller at the back waits minutes even
+# at 1,000 calls a second.
+_MAX_WAITING = 100_000
 
 
 @dataclass(frozen=True)
@@ -41,38 +49,20 @@ class ErlangA:
     mean_waiting: float  # callers waiting on average
 
 
-def _states(agents: int, traffic: float, ratio_step: list[float]) -> np.ndarray:
-    """Unnormalized π_0..π_{N+K}, scaled so π_N = 1 (no overflow for hundreds of agents)."""
-    below = [1.0]
-    for n in range(agents, 0, -1):
-        below.append(below[-1] * n / traffic)
-    above = [1.0]
-    for step in ratio_step:
-        above.append(above[-1] * step)
-    return np.array(below[::-1] + above[1:])
-
-
-def _waiting_steps(
-    arrival: float, service: float, agents: int, patience_rate: float
-) -> list[float]:
-    steps: list[float] = []
-    term, total = 1.0, 1.0
-    while len(steps) < _MAX_WAITING:
-        step = arrival / (agents * service + (len(steps) + 1) * patience_rate)
-        steps.append(step)
-        term *= step
-        total += term
-        if term < _TAIL * total and step < 1:
-            return steps
-    raise ValueError("the queue grows without bound: more agents or shorter patience")
-
-
-def _tagged_chain(agents: int, service: float, patience_rate: float, places: int) -> np.ndarray:
-    """Generator over places 1..K of a waiting caller (transient part; served and gone absorb)."""
-    forward = agents * service + patience_rate * np.arange(places)  # from place k: k − 1 ahead
-    generator = np.diag(-(forward + patience_rate))
-    generator[np.arange(1, places), np.arange(places - 1)] = forward[1:]
-    return generator
+def _log_weights(agents: int, arrival: float, service: float, patience_rate: float) -> np.ndarray:
+    """log π_0..π_{N+K} up to a constant; K is where the queue's tail stops counting."""
+    traffic = arrival / service
+    served = np.arange(agents + 1, dtype=float)
+    below = served * math.log(traffic) - gammaln(served + 1)
+    waiting = np.arange(1, _MAX_WAITING + 1, dtype=float)
+    up = np.cumsum(np.log(arrival) - np.log(agents * service + waiting * patience_rate))
+    # Past the peak (a step up below 1) the weights only fall; cut where they are nothing.
+    falling = arrival < agents * service + waiting * patience_rate
+    peak = max(0.0, float(up.max(initial=0.0)), float(below.max()) - below[-1])
+    gone = np.flatnonzero(falling & (up < peak + _NEGLIGIBLE_LOG))
+    if not len(gone):
+        raise ValueError("the queue grows without bound: more agents or shorter patience")
+    return np.concatenate([below, below[-1] + up[: gone[0] + 1]])
 
 
 def erlang_a(
@@ -87,20 +77,14 @@ def erlang_a(
     if agents < 1 or arrival_rate <= 0 or handle_seconds <= 0 or patience_seconds <= 0:
         raise ValueError("agents, arrivals, handle time and patience must be positive")
     service, patience_rate = 1 / handle_seconds, 1 / patience_seconds
-    traffic = arrival_rate * handle_seconds
-    steps = _waiting_steps(arrival_rate, service, agents, patience_rate)
-    weights = _states(agents, traffic, steps)
+    log_weights = _log_weights(agents, arrival_rate, service, patience_rate)
+    weights = np.exp(log_weights - log_weights.max())
     pi = weights / weights.sum()
     queued = pi[agents:]  # arrivals that find n = N + k − 1 in the system wait at place k
-    places = len(queued)
-    chain = _tagged_chain(agents, service, patience_rate, places)
-    to_agent = np.zeros(places)
-    to_agent[0] = agents * service
-    answered_by = _answered_within(chain, to_agent, threshold_seconds)
-    # Fundamental matrix F = (−Q)⁻¹ is upper-bidiagonal's inverse: two triangular solves.
-    answered = solve_triangular(-chain, to_agent, lower=True)
-    answered_time = solve_triangular(-chain, answered, lower=True)
-    waiting_queue = float(np.dot(pi[agents:], np.arange(places)))
+    places = np.arange(1, len(queued) + 1, dtype=float)
+    answered, answered_by, answered_time = tagged_caller(
+        agents, service, patience_rate, places, threshold_seconds
+    )
     answered_share = float(pi[:agents].sum() + queued @ answered)
     answered_wait = float(queued @ answered_time) / answered_share if answered_share else math.inf
     busy = arrival_rate * answered_share * handle_seconds
@@ -110,30 +94,18 @@ def erlang_a(
         wait_share=float(queued.sum()),
         abandon_share=1 - answered_share,
         occupancy=busy / agents,
-        mean_waiting=waiting_queue,
+        mean_waiting=float(queued @ (places - 1)),
     )
 
 
-def _answered_within(chain: np.ndarray, to_agent: np.ndarray, seconds: float) -> np.ndarray:
-    """P(reached an agent by ``seconds``) from each place: the served state's column of e^{Qt}.
-
-    The chain is bidiagonal, so e^{Qt} is applied to that one column as a sparse product
-    instead of being formed: a dense exponential of a long queue's chain (hundreds of
-    places) took seconds, and a staffing plan evaluates several."""
-    places = len(to_agent)
-    steps = np.arange(places)
-    leaving = np.flatnonzero(to_agent)  # into the served state, the last one
-    full = coo_matrix(
-        (
-            np.concatenate([np.diag(chain), np.diag(chain, -1), to_agent[leaving]]) * seconds,
-            (
-                np.concatenate([steps, steps[1:], leaving]),
-                np.concatenate([steps, steps[:-1], np.full(len(leaving), places)]),
-            ),
-        ),
-        shape=(places + 1, places + 1),
-    )
-    served = np.zeros(places + 1)
-    served[places] = 1.0
-    column = expm_multiply(full.tocsr(), served)
-    return np.clip(column[:places], 0.0, 1.0)
+def tagged_caller(
+    agents: int, service: float, patience_rate: float, places: np.ndarray, seconds: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a caller joining at each of ``places``: P(answered), P(answered within
+    ``seconds``), and E[wait; answered] (the wait of answered calls, times their share)."""
+    front = agents * service
+    ratio = front / patience_rate  # c = Nμ/θ
+    answered = ratio / (ratio + places)
+    within = betainc(places, ratio + 1, -math.expm1(-patience_rate * seconds))
+    mean_to_front = np.cumsum(1 / (front + patience_rate * places))
+    return answered, answered * within, answered * mean_to_front
