@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_customer, make_org, make_staff
-from kefu.analytics import text_classes
+from kefu.analytics import model_store, text_classes
+from kefu.analytics.models import TrainedModel
 from kefu.core.rbac import Role
 from kefu.demo.complaint_text import PHRASES, complaint_text
 from kefu.workorders.enums import OrderStatus, OrderType
@@ -113,3 +114,29 @@ def test_suggestions_while_typing(client: TestClient, db: Session) -> None:
     assert client.post(url, json={"text": "x"}, headers=bearer(db, auditor)).status_code == 403
     long = client.post(url, json={"text": "扣" * 4001}, headers=bearer(db, agent))
     assert long.status_code == 422 and long.json()["error"]["field"] == "text"
+
+
+def test_a_model_is_not_served_for_another_database_under_the_same_id(
+    both_databases: dict[str, Session],
+) -> None:
+    # Found when the work-order tests ran first: a demo database's model (id 1) was kept by
+    # id and served on the test database, whose own model also had id 1 but other
+    # categories, so no suggestion matched an active category.
+    served = {}
+    for backend, session in both_databases.items():
+        row = TrainedModel(
+            id=990_001,
+            kind=text_classes.KIND,
+            active=True,
+            report="{}",
+            artifact=model_store.to_bytes({"trained_on": backend}),
+        )
+        session.add(row)
+        session.flush()
+        found = text_classes.active(session)
+        assert found is not None and found[0] == 990_001
+        served[backend] = found[1]
+    assert served == {
+        "sqlite": {"trained_on": "sqlite"},
+        "postgresql": {"trained_on": "postgresql"},
+    }

@@ -134,22 +134,28 @@ def store(session: Session, model: Pipeline, report: dict[str, Any], actor_id: i
     return row.id
 
 
-_loaded: dict[int, Pipeline] = {}
+_loaded: dict[tuple[str, int, object], Pipeline] = {}
 _lock = threading.Lock()
 
 
 def active(session: Session) -> tuple[int, Pipeline] | None:
     """The model in use, unpickled once per process (suggestions come every keystroke)."""
-    model_id = session.scalar(
-        select(TrainedModel.id).where(TrainedModel.kind == KIND, TrainedModel.active)
-    )
-    if model_id is None:
+    found = session.execute(
+        select(TrainedModel.id, TrainedModel.trained_at).where(
+            TrainedModel.kind == KIND, TrainedModel.active
+        )
+    ).first()
+    if found is None:
         return None
+    model_id = found.id
+    # Ids alone are not enough: another database (a test's, a second center's) or a
+    # rolled-back training can hold a different model under the same id.
+    key = (str(session.get_bind().engine.url), model_id, found.trained_at)
     with _lock:
-        if model_id not in _loaded:
+        if key not in _loaded:
             artifact = session.scalar(
                 select(TrainedModel.artifact).where(TrainedModel.id == model_id)
             )
             _loaded.clear()  # keep only the model in use
-            _loaded[model_id] = model_store.from_bytes(artifact or b"")
-        return model_id, _loaded[model_id]
+            _loaded[key] = model_store.from_bytes(artifact or b"")
+        return model_id, _loaded[key]
