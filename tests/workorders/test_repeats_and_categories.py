@@ -115,6 +115,7 @@ def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
 def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:
     org, cats, agent, _ = desk
     admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    _complain(client, agent, cats.unknown_charge.id)  # the tree is read and kept
     created = client.post(
         "/api/v1/order-categories",
         json={"code": "billing.dispute.data", "name": "流量费争议", "parent_id": cats.dispute.id},
@@ -123,6 +124,9 @@ def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:
     assert created.status_code == 201, created.text
     node = created.json()
     assert node["level"] == 3
+    # The new leaf takes orders at once: the kept tree was emptied by the change.
+    filed = _complain(client, agent, node["id"], phone="13900139000")
+    assert filed["category"]["path_names"] == ["计费账务", "费用争议", "流量费争议"]
     too_deep = client.post(
         "/api/v1/order-categories",
         json={"code": "billing.dispute.data.x", "name": "更细", "parent_id": node["id"]},

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from kefu.analytics import model_store, text_classes
 from kefu.analytics.deps import CanAnalyze
@@ -15,7 +14,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession
 from kefu.errors import NotFound
 from kefu.org.deps import require
-from kefu.workorders.models import Category
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.schemas import CategoryBrief
 from kefu.workorders.views import category_brief
 
@@ -51,21 +50,16 @@ def suggest(data: SuggestRequest, principal: CanTypeOrders, session: DbSession) 
         return SuggestionsRead(model_id=None, suggestions=[])
     model_id, model = found
     guesses = text_classes.suggest(model, data.text)
-    categories = {
-        c.id: c
-        for c in session.scalars(
-            select(Category).where(Category.id.in_([g.category_id for g in guesses]))
-        )
-    }
+    tree = category_tree(session)
     return SuggestionsRead(
         model_id=model_id,
         suggestions=[
             SuggestionRead(
-                category=category_brief(session, categories[g.category_id]),
+                category=category_brief(session, g.category_id),
                 confidence=round(g.confidence, 4),
             )
             for g in guesses
-            if g.category_id in categories and categories[g.category_id].active
+            if (node := tree.get(g.category_id)) is not None and node.active
         ],
     )
 

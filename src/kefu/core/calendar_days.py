@@ -8,13 +8,16 @@ package in every time-limit computation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from sqlalchemy import Boolean, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kefu.core.base import Base, TimestampMixin, VersionedMixin
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.kept import kept_value
 
 
 class CalendarDay(TimestampMixin, VersionedMixin, Base):
@@ -28,10 +31,14 @@ class CalendarDay(TimestampMixin, VersionedMixin, Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
-def overrides(session: Session) -> dict[date, bool]:
-    """Every recorded day and whether it is worked."""
+def overrides(session: Session) -> Mapping[date, bool]:
+    """Every recorded day and whether it is worked (read at most every few seconds)."""
+    return kept_value(session, "calendar_days", _read_overrides, (CalendarDay,))
+
+
+def _read_overrides(session: Session) -> Mapping[date, bool]:
     rows = session.execute(select(CalendarDay.day, CalendarDay.workday))
-    return {day: workday for day, workday in rows}
+    return MappingProxyType({day: workday for day, workday in rows})
 
 
 def center_calendar(session: Session, zone: str) -> BusinessCalendar:

@@ -25,6 +25,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kefu.core.kept import INFO_KEY as KEPT_KEY
+from kefu.core.kept import Kept
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "kefu_write"
 _HOLDS_GATE = "kefu_holds_write_gate"
@@ -112,7 +115,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_sessionmaker(bind: Engine | Connection, **kwargs: Any) -> sessionmaker[Session]:
-    """A session factory; objects stay readable after commit for response building."""
+    """A session factory; objects stay readable after commit for response building. Its
+    sessions share reference values kept for a few seconds (``kefu.core.kept``)."""
+    kwargs.setdefault("info", {KEPT_KEY: Kept()})
     return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
 
 

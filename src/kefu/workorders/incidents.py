@@ -23,6 +23,7 @@ from kefu.core.rbac import Principal, Role
 from kefu.errors import Conflict
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff
+from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     OPEN_STATUSES,
     Action,
@@ -44,16 +45,15 @@ class IncidentRule:
     category_level: int = 2
 
 
-def _branch(session: Session, category_id: int, level: int) -> Category:
-    category = session.get(Category, category_id)
-    assert category is not None
-    ids = [int(i) for i in category.path.strip("/").split("/") if i]
-    branch = session.get(Category, ids[min(level, len(ids)) - 1]) if ids else None
-    return branch or category
+def _branch(session: Session, category_id: int, level: int) -> CategoryNode:
+    tree = category_tree(session)
+    category = tree.get(category_id)
+    assert category is not None  # foreign key
+    return tree.ancestor(category, level)
 
 
 def _recent(
-    session: Session, order: WorkOrder, branch: Category, rule: IncidentRule
+    session: Session, order: WorkOrder, branch: CategoryNode, rule: IncidentRule
 ) -> list[WorkOrder]:
     since = order.created_at - timedelta(minutes=rule.window_minutes)
     in_branch = select(Category.id).where(Category.path.startswith(branch.path))
@@ -90,7 +90,7 @@ def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> Incident | 
 
 
 def _propose(
-    session: Session, order: WorkOrder, branch: Category, key: str, recent: list[WorkOrder]
+    session: Session, order: WorkOrder, branch: CategoryNode, key: str, recent: list[WorkOrder]
 ) -> Incident:
     unit = session.get(OrgUnit, order.org_unit_id)
     assert unit is not None

@@ -22,6 +22,7 @@ from kefu.errors import Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Team
 from kefu.workorders import repository
+from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     MAX_PRIORITY,
     TRIAGE_PRIORITY,
@@ -31,7 +32,7 @@ from kefu.workorders.enums import (
     Triage,
 )
 from kefu.workorders.limits import due_times
-from kefu.workorders.models import Category, OrderEvent, OrderLink, WorkOrder
+from kefu.workorders.models import OrderEvent, OrderLink, WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.schemas import OrderCreate
 
@@ -71,11 +72,11 @@ def record_event(
     return event
 
 
-def _usable_category(session: Session, category_id: int) -> Category:
-    category = repository.category(session, category_id)
+def _usable_category(session: Session, category_id: int) -> CategoryNode:
+    category = category_tree(session).get(category_id)
     if category is None or not category.active:
         raise NotFound("category_not_found", field="category_id")
-    if repository.has_children(session, category.id):
+    if not category.is_leaf:
         raise Unprocessable("category_not_leaf", field="category_id", category=category.name)
     return category
 
@@ -205,13 +206,15 @@ def create_order(
     return order
 
 
-def _branch_prefix(category: Category, level: int) -> str:
+def _branch_prefix(category: CategoryNode, level: int) -> str:
     """The path of the category's ancestor at ``level`` (itself when shallower)."""
     ids = category.path.strip("/").split("/")
     return "/" + "/".join(ids[: max(1, min(level, len(ids)))]) + "/"
 
 
-def _flag_repeat(session: Session, order: WorkOrder, category: Category, rule: RepeatRule) -> None:
+def _flag_repeat(
+    session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
+) -> None:
     earlier = repository.earlier_complaints(
         session,
         phone=order.contact_phone,

@@ -12,6 +12,7 @@ from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, WorkOrder
@@ -27,11 +28,12 @@ from kefu.workorders.schemas import (
 )
 
 
-def category_brief(session: Session, category: Category) -> CategoryBrief:
+def category_brief(session: Session, category_id: int) -> CategoryBrief:
     """A category with the names of its ancestors (billing › disputed charge › …)."""
-    ids = {int(i) for i in category.path.strip("/").split("/") if i}
-    by_id = repository.categories_by_ids(session, ids)
-    chain = [by_id[int(i)] for i in category.path.strip("/").split("/") if int(i) in by_id]
+    tree = category_tree(session)
+    category = tree.get(category_id)
+    assert category is not None  # foreign key
+    chain = tree.chain(category)
     return CategoryBrief(
         id=category.id,
         code=category.code,
@@ -46,15 +48,13 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
     """One order for one viewer."""
     masked = not viewer.has(Right.PII_VIEW)
     unit, team, assignee = repository.names(session, order)
-    category = repository.category(session, order.category_id)
-    assert category is not None  # foreign key
     return OrderRead(
         id=order.id,
         number=order.number,
         type=order.type,
         status=order.status,
         channel=order.channel,
-        category=category_brief(session, category),
+        category=category_brief(session, order.category_id),
         customer_id=order.customer_id,
         contact_phone=show_phone(order.contact_phone, masked),
         contact_name=mask_name(order.contact_name)
