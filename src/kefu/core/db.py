@@ -8,16 +8,16 @@ once with SQLITE_BUSY when another writer committed in between, instead of waiti
 SQLite takes one writer at a time, and a writer that finds the file locked polls with
 growing sleeps (up to 100 ms each). Sixteen threads of one process polling for the lock
 left it idle most of the time (order creation at 39 req/s, p99 6 s), so the writers of
-one process queue on a Python lock first and only one per process asks SQLite.
+one process queue on a Python lock first, and the processes take turns at the file
+(``kefu.core.sqlite_turns``); SQLite's own lock then never has to make anyone wait.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.core.kept import INFO_KEY as KEPT_KEY
 from kefu.core.kept import Kept
+from kefu.core.sqlite_turns import writer_gate
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "kefu_write"
@@ -84,14 +85,15 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    gate = Lock()  # one per engine, so per process: released by whichever thread ends it
+    # One writer of this process at a time, then the file's turns between processes.
+    gate = writer_gate(engine.url.database)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if not conn.get_execution_options().get(WRITE_OPTION, False):
             conn.exec_driver_sql("BEGIN")
             return
-        if not gate.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if not gate.enter(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
         conn.info[_HOLDS_GATE] = True
         try:
@@ -102,15 +104,33 @@ def _configure_sqlite(engine: Engine) -> None:
 
     def _open_gate(conn: Connection) -> None:
         if conn.info.pop(_HOLDS_GATE, False):
-            gate.release()
+            gate.leave()
 
     def _open_gate_on_checkin(_dbapi_connection: Any, record: Any) -> None:
         # A connection that went back to the pool (or was dropped) mid-transaction.
         if record is not None and record.info.pop(_HOLDS_GATE, False):
-            gate.release()
+            gate.leave()
 
-    event.listen(engine, "commit", _open_gate)
-    event.listen(engine, "rollback", _open_gate)
+    def _ending(statement: str) -> Callable[[Connection], None]:
+        def end_then_open_gate(conn: Connection) -> None:
+            # SQLAlchemy announces the end before it commits or rolls back. Opened then, the
+            # gate let the next writer in while the commit still held the file, and that
+            # writer's BEGIN IMMEDIATE slept in SQLite's busy handler (1, 2, 5 ms, …) at
+            # every hand-over. So the transaction ends here first; SQLAlchemy's own commit
+            # then finds none open and does nothing.
+            if not conn.info.get(_HOLDS_GATE):
+                return
+            try:
+                raw = conn.connection.dbapi_connection
+                if raw is not None and raw.in_transaction:
+                    raw.execute(statement)
+            finally:
+                _open_gate(conn)
+
+        return end_then_open_gate
+
+    event.listen(engine, "commit", _ending("COMMIT"))
+    event.listen(engine, "rollback", _ending("ROLLBACK"))
     event.listen(engine.pool, "checkin", _open_gate_on_checkin)
 
 
