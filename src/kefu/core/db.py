@@ -14,6 +14,7 @@ one process queue on a Python lock first, and the processes take turns at the fi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.core.kept import INFO_KEY as KEPT_KEY
@@ -62,9 +63,40 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, **kwargs: 
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **kwargs
-    )
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 2.0
+_RETURNED_AT = "kefu_returned_at"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled PostgreSQL connection before use only if it sat idle a while.
+
+    A server restart or an idle timeout leaves dead connections in the pool; pinging at
+    every checkout (SQLAlchemy's ``pool_pre_ping``) found them, but cost a round trip (and
+    psycopg's implicit BEGIN) on every request. Under load connections never sit idle,
+    and a connection used a moment ago is alive.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return  # just connected, or in use a moment ago
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            # End psycopg's implicit transaction; a ROLLBACK would drop its prepared statements.
+            dbapi_connection.commit()
+        except Exception as dead:
+            raise DisconnectionError("a pooled connection died while idle") from dead
 
 
 def _ensure_sqlite_directory(url: str) -> None:
@@ -164,6 +196,26 @@ def open_session(factory: sessionmaker[Session], *, write: bool = False) -> Sess
     if write:  # bound to a connection (tests): it is open already
         begin_write(session)
     return session
+
+
+@lru_cache(maxsize=8)
+def _autocommit_engine(engine: Engine) -> Engine:
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def open_read_session(factory: sessionmaker[Session]) -> tuple[Session, bool]:
+    """A session for a request that only reads, and whether it runs without a transaction.
+
+    On PostgreSQL each statement then stands alone (autocommit): no BEGIN and no COMMIT,
+    two of the customer 360's seven round trips, and nothing to end but handing the
+    connection back. Each statement still sees one consistent moment; the reads together
+    may straddle a commit, which a page of independent panels tolerates. SQLite's BEGIN
+    and COMMIT cost no round trip, and a session bound to a connection (tests) keeps it.
+    """
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        return factory(bind=_autocommit_engine(bind)), True
+    return factory(), False
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from kefu.core.db import open_session
+from kefu.core.db import open_read_session, open_session
 from kefu.core.i18n import SUPPORTED_LANGUAGES, negotiate
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.errors import BadRequest, Conflict, PreconditionRequired
@@ -38,7 +38,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(_end_after_error, session, write)
         raise
     else:
-        await run_in_threadpool(_end, session)
+        if _untouched(session):  # e.g. only a kept caller was asked for: nothing to end
+            session.close()
+        else:
+            await run_in_threadpool(_end, session)
+
+
+def _untouched(session: Session) -> bool:
+    """True when the session never reached the database and holds nothing to write."""
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
 
 
 def _end(session: Session) -> None:
@@ -71,6 +79,24 @@ def _end_after_error(session: Session, write: bool) -> None:
 # scope="function" makes the commit happen before the response goes out, so a failed
 # commit becomes an error response instead of an acknowledged write that was lost.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
+    """A session for a route that never writes (hot lookups): on PostgreSQL without a
+    transaction, so ending it does no I/O and needs no trip to the thread pool."""
+    session, standalone = open_read_session(session_factory(request))
+    try:
+        yield session
+    except BaseException:
+        await run_in_threadpool(_end_after_error, session, False)
+        raise
+    if standalone:
+        session.close()  # hands the connection back: no transaction to end
+    else:
+        await run_in_threadpool(_end, session)
+
+
+ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
 def request_language(request: Request) -> str:

@@ -15,6 +15,7 @@ from kefu.core.web import (
     DbSession,
     IdempotencyKey,
     IfMatch,
+    ReadSession,
     check_version,
     etag,
     request_language,
@@ -92,7 +93,7 @@ def _view(
 def lookup(
     phone: Annotated[str, Query(max_length=64)],
     principal: CanReadCustomers,
-    session: DbSession,
+    session: ReadSession,
     request: Request,
 ) -> CustomerView:
     """The customer 360 for a number in any common written form."""

@@ -1,0 +1,90 @@
+"""Hot reads on PostgreSQL run without a transaction, and pooled connections are checked
+only when they sat idle: the customer 360 lost two of its round trips to BEGIN and
+COMMIT, and every request one more to the pool's ping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event, text
+
+from conftest import BACKENDS, fresh_postgres_database
+from factories import bearer, make_customer, make_org, make_staff
+from kefu.app import create_app
+from kefu.config import Settings
+from kefu.core import db as kefu_db
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.migrate import upgrade
+from kefu.core.rbac import Role
+
+
+@pytest.fixture(params=BACKENDS)
+def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of this test's own: its requests commit for real."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'reads.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_reads")
+    engine = make_engine(url, pool_size=2)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _center(engine: Engine) -> tuple[TestClient, dict[str, str]]:
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        org = make_org(session)
+        make_customer(session, org.city)
+        headers = bearer(session, make_staff(session, org.city, Role.AGENT))
+        session.commit()
+    settings = Settings(demo_mode=True, database_url=str(engine.url), settle_heap=False)
+    return TestClient(create_app(settings, factory)), headers
+
+
+def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -> None:
+    levels: list[Any] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        levels.append(conn.get_execution_options().get("isolation_level"))
+
+    client, headers = _center(own_engine)
+    lookup = {"phone": "+86 138-0013-8000"}
+    with client:
+        client.get("/api/v1/customers/lookup", params=lookup, headers=headers)  # caller kept
+        event.listen(own_engine, "before_cursor_execute", record)
+        found = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
+        event.remove(own_engine, "before_cursor_execute", record)
+    assert found.status_code == 200, found.text
+    assert levels, "the lookup read the database"
+    standalone = own_engine.dialect.name == "postgresql"
+    assert all((level == "AUTOCOMMIT") == standalone for level in levels), levels
+
+
+def test_a_connection_that_died_while_idle_is_replaced(
+    own_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, headers = _center(own_engine)
+    with client:
+        lookup = {"phone": "13800138000"}
+        assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
+        if own_engine.dialect.name == "postgresql":
+            # The server ends every other session (a restart, an idle timeout).
+            with own_engine.connect() as admin:
+                mine = admin.scalar(text("SELECT pg_backend_pid()"))
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> :mine"
+                    ),
+                    {"mine": mine},
+                )
+                admin.commit()
+        monkeypatch.setattr(kefu_db, "PING_AFTER_IDLE_SECONDS", 0.0)  # all have sat idle
+        for _ in range(3):  # each pooled connection in turn
+            again = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
+            assert again.status_code == 200, again.text
