@@ -46,6 +46,20 @@ def _center(engine: Engine) -> tuple[TestClient, dict[str, str]]:
     return TestClient(create_app(settings, factory)), headers
 
 
+def _end_other_sessions(engine: Engine) -> None:
+    """The server ends every session but this one (a restart, an idle timeout)."""
+    with engine.connect() as admin:
+        mine = admin.scalar(text("SELECT pg_backend_pid()"))
+        admin.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> :mine"
+            ),
+            {"mine": mine},
+        )
+        admin.commit()
+
+
 def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -> None:
     levels: list[Any] = []
 
@@ -73,18 +87,29 @@ def test_a_connection_that_died_while_idle_is_replaced(
         lookup = {"phone": "13800138000"}
         assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
         if own_engine.dialect.name == "postgresql":
-            # The server ends every other session (a restart, an idle timeout).
-            with own_engine.connect() as admin:
-                mine = admin.scalar(text("SELECT pg_backend_pid()"))
-                admin.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> :mine"
-                    ),
-                    {"mine": mine},
-                )
-                admin.commit()
+            _end_other_sessions(own_engine)
         monkeypatch.setattr(kefu_db, "PING_AFTER_IDLE_SECONDS", 0.0)  # all have sat idle
         for _ in range(3):  # each pooled connection in turn
             again = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
             assert again.status_code == 200, again.text
+
+
+def test_a_connection_lost_between_checks_asks_for_a_retry(
+    own_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if own_engine.dialect.name != "postgresql":
+        pytest.skip("a SQLite file cannot drop its connections")
+    client, headers = _center(own_engine)
+    lookup = {"phone": "13800138000"}
+    with client:
+        assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
+        _end_other_sessions(own_engine)
+        monkeypatch.setattr(kefu_db, "PING_AFTER_IDLE_SECONDS", 3600.0)  # used a moment ago
+        lost = client.get(
+            "/api/v1/customers/lookup", params=lookup, headers=headers | {"Accept-Language": "en"}
+        )
+        assert lost.status_code == 503 and lost.headers["Retry-After"] == "1"
+        assert lost.json()["error"]["code"] == "database_unavailable"
+        assert "try again" in lost.json()["error"]["message"]
+        again = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
+        assert again.status_code == 200, again.text  # the pool was renewed

@@ -110,6 +110,11 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    if getattr(exc, "connection_invalidated", False):
+        # The server dropped a pooled connection (a restart) between the idle checks;
+        # the pool is renewed, so the same request succeeds when sent again.
+        log.warning("database connection lost on %s %s", request.method, request.url.path)
+        return error_response(request, 503, "database_unavailable", headers={"Retry-After": "1"})
     # SQLite answers "database is locked" only after the busy timeout; ask to retry.
     if "locked" in str(exc).lower() or "busy" in str(exc).lower():
         return error_response(
