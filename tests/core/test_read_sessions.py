@@ -5,12 +5,14 @@ COMMIT, and every request one more to the pool's ping."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
 
 from conftest import BACKENDS, fresh_postgres_database
 from factories import bearer, make_customer, make_org, make_staff
@@ -47,17 +49,17 @@ def _center(engine: Engine) -> tuple[TestClient, dict[str, str]]:
 
 
 def _end_other_sessions(engine: Engine) -> None:
-    """The server ends every session but this one (a restart, an idle timeout)."""
-    with engine.connect() as admin:
-        mine = admin.scalar(text("SELECT pg_backend_pid()"))
-        admin.execute(
+    """The server ends every session of the pool (a restart, an idle timeout)."""
+    admin = create_engine(engine.url, poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> :mine"
-            ),
-            {"mine": mine},
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         )
-        admin.commit()
+        connection.commit()
+    admin.dispose()
 
 
 def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -> None:
@@ -113,3 +115,30 @@ def test_a_connection_lost_between_checks_asks_for_a_retry(
         assert "try again" in lost.json()["error"]["message"]
         again = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
         assert again.status_code == 200, again.text  # the pool was renewed
+
+
+def test_a_request_never_holds_two_connections(own_engine: Engine) -> None:
+    # The caller's row was read in the request's session, and the 360 then asked for a
+    # connection of its own: with as many such requests inside as connections, each held
+    # one and waited for another until the pool gave up (429 for everyone).
+    engine = make_engine(str(own_engine.url), pool_size=1, pool_timeout=3)
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        org = make_org(session)
+        make_customer(session, org.city)
+        callers = [bearer(session, make_staff(session, org.city, Role.AGENT)) for _ in range(6)]
+        session.commit()
+    settings = Settings(
+        demo_mode=True, database_url=str(engine.url), settle_heap=False, db_pool_size=1
+    )
+    with TestClient(create_app(settings, factory)) as client, ThreadPoolExecutor(6) as pool:
+        answers = list(
+            pool.map(
+                lambda headers: client.get(
+                    "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=headers
+                ),
+                callers,  # six callers nobody has seen yet: each is read
+            )
+        )
+    engine.dispose()
+    assert [a.status_code for a in answers] == [200] * 6

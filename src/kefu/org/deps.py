@@ -10,6 +10,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
+from kefu.core.db import open_read_session
 from kefu.core.rbac import Principal, Right, Role, rights_for
 from kefu.core.security import (
     CSRF_HEADER,
@@ -19,7 +20,7 @@ from kefu.core.security import (
     csrf_matches,
     token_digest,
 )
-from kefu.core.web import UNSAFE_METHODS, DbSession, client_ip
+from kefu.core.web import UNSAFE_METHODS, client_ip, session_factory
 from kefu.errors import Forbidden, NotAuthenticated, NotFound
 from kefu.org.callers import Callers
 from kefu.org.models import ApiToken, OrgUnit, Staff
@@ -148,14 +149,28 @@ def caller(request: Request, session: Session) -> Principal:
     return asked.principal(request, row if row is not None else asked.read(session, kept))
 
 
-async def get_principal(request: Request, session: DbSession) -> Principal:
+async def get_principal(request: Request) -> Principal:
     """The authenticated caller (401 when there is none). A caller seen in the last few
     seconds is answered on the event loop; otherwise the row is read in the thread pool."""
     asked, kept = _Asked(request), _kept(request)
     row = kept.get(asked.key)
     if row is None:
-        row = await run_in_threadpool(asked.read, session, kept)
+        row = await run_in_threadpool(_read_apart, request, asked, kept)
     return asked.principal(request, row)
+
+
+def _read_apart(request: Request, asked: _Asked, kept: Callers) -> Any:
+    """The caller's row, read in a session that ends before the route's begins: a request
+    never holds two pooled connections at once. (Read in the route's session, it made a
+    route on a session of its own wait for a second connection while holding the first:
+    as many such requests as connections held the pool between them.)"""
+    session, _ = open_read_session(session_factory(request))
+    try:
+        row = asked.read(session, kept)
+        session.commit()
+        return row
+    finally:
+        session.close()
 
 
 def _kept(request: Request) -> Callers:
