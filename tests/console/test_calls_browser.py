@@ -179,9 +179,12 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
         dial = page.locator("#call-caller a")
         expect(dial).to_have_attribute("href", f"tel:{number}")
         expect(page.locator("#call-dial")).to_be_hidden()
+        expect(page.locator("#call-queue")).to_have_text("综合服务")
         page.screenshot(path=str(tmp_path / "agent-callback-zh.png"), full_page=True)
         page.click('[data-lang="en"]')
         expect(page.locator("#call-title")).to_have_text("Call-back — dial the customer")
+        # named in the page's language, not the agent's stored preference (Chinese)
+        expect(page.locator("#call-queue")).to_have_text("General service")
         expect(page.locator("#call-dial")).to_have_text("Show the number to dial")
         page.screenshot(path=str(tmp_path / "agent-callback-en.png"), full_page=True)
 

@@ -34,6 +34,7 @@ class OfferRead(BaseModel):
     caller: str  # masked unless the agent may see numbers
     queue: str
     queue_name: str
+    queue_name_en: str  # the console shows it when the page is in English
     priority: int
     status: str
     queued_at: datetime | None

@@ -45,13 +45,13 @@ def _call(session: Session, agent: Agent, viewer: Principal) -> OfferRead | None
         return None
     interaction, queue = row
     masked = not viewer.has(Right.PII_VIEW)
-    english = viewer.language == "en"
     return OfferRead(
         interaction_id=interaction.id,
         customer_id=interaction.customer_id,
         caller=show_phone(interaction.address, masked) if interaction.address else "",
         queue=queue.code if queue else "",
-        queue_name=(queue.name_en if english and queue.name_en else queue.name) if queue else "",
+        queue_name=queue.name if queue else "",
+        queue_name_en=(queue.name_en or queue.name) if queue else "",
         priority=interaction.priority,
         status=str(interaction.status),
         queued_at=interaction.queued_at,

@@ -66,7 +66,8 @@ function setupAgentPanel() {
     const callback = call.direction === "outbound";
     text("call-title", word(callback ? `title.callback.${state.state}` : `title.${state.state}`));
     if (call.interaction_id !== dialledFor) text("call-caller", call.caller || "—");
-    text("call-queue", call.queue_name);
+    // The page's language, not the agent's stored preference, names the queue.
+    text("call-queue", document.documentElement.lang === "en" ? call.queue_name_en : call.queue_name);
     text("call-priority", String(call.priority));
     text("call-waited", call.queued_at ? duration((Date.now() - Date.parse(call.queued_at)) / 1000) : "—");
     card.dataset.state = state.state;
