@@ -123,3 +123,17 @@ def test_a_writer_in_another_process_is_let_in_at_once(tmp_path: Path) -> None:
     jumped = [int(line) for line in other.stdout.split()]
     assert len(jumped) == 10
     assert max(jumped) <= 4, f"writes of this process that went first: {jumped}"
+
+
+def test_writes_go_on_when_the_turn_files_cannot_be_opened(tmp_path: Path) -> None:
+    # Another account's lock files, a read-only directory: SQLite's own lock still holds.
+    database = tmp_path / "unturned.db"
+    (tmp_path / "unturned.db-writer.lock").mkdir()  # cannot be opened as a file
+    engine = make_engine(f"sqlite:///{database}", pool_size=2)
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with unit_of_work(factory, write=True) as session:
+        audit.record(session, actor=None, actor_name="x", action="test.unturned")
+    with unit_of_work(factory) as session:
+        assert session.scalar(select(func.count()).select_from(audit.AuditLog)) == 1
+    engine.dispose()

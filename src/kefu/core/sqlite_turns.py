@@ -15,6 +15,7 @@ by a process vanish with it, so a crash never leaves the slot taken.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -25,6 +26,8 @@ try:
 except ImportError:  # not on POSIX: SQLite's own locking alone
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger(__name__)
+
 COURTESY_SECONDS = 0.005  # the longest a process waits for another to take its turn
 _POLL_SECONDS = (0.0002, 0.0005, 0.001)  # growing, then steady at a millisecond
 
@@ -34,9 +37,12 @@ class ProcessTurns:
     time: the caller holds the process's own lock around ``take`` … ``give_back``)."""
 
     def __init__(self, database: Path) -> None:
-        self._slot = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        # Made with the database's own permissions, as SQLite makes its -wal and -shm
+        # files: every account that may write the database may take turns at it.
+        mode = database.stat().st_mode & 0o666 if database.exists() else 0o644
+        self._slot = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, mode)
         waiting = f"{database}-waiting.lock"
-        self._waiting = os.open(waiting, os.O_RDWR | os.O_CREAT, 0o600)
+        self._waiting = os.open(waiting, os.O_RDWR | os.O_CREAT, mode)
         self._probe = os.open(waiting, os.O_RDWR)  # its own description: it sees ours too
         self._let_others_first = False
 
@@ -110,7 +116,7 @@ class WriterGate:
         with _GATES_LOCK:
             if self._opened_by != os.getpid():
                 self._lock = threading.Lock()
-                self._turns = ProcessTurns(self._database) if self._database else None
+                self._turns = _turns_or_none(self._database)
                 self._opened_by = os.getpid()
 
     def leave(self) -> None:
@@ -118,6 +124,16 @@ class WriterGate:
         if self._turns is not None:
             self._turns.give_back()
         self._lock.release()
+
+
+def _turns_or_none(database: Path | None) -> ProcessTurns | None:
+    if database is None:
+        return None
+    try:
+        return ProcessTurns(database)
+    except OSError as problem:  # a read-only directory, another account's lock files
+        log.warning("SQLite writers of %s take no turns between processes: %s", database, problem)
+        return None
 
 
 _GATES: dict[Path, WriterGate] = {}
