@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kefu.core.calendar_days import CalendarDay, overrides
 from kefu.core.db import make_sessionmaker
 from kefu.core.kept import INFO_KEY, Kept, kept_value
+from kefu.org.models import Staff
 
 HOLIDAY = date(2031, 5, 6)
 
@@ -100,6 +101,16 @@ def test_a_load_that_overlaps_a_change_is_not_kept(
         kept_value(session, "days", load_while_changing, (CalendarDay,))
         kept_value(session, "days", load_while_changing, (CalendarDay,))
     assert len(loads) == 2
+
+    def load_while_others_write(session: Session) -> str:
+        loads.append(1)
+        store.forget({Staff})  # every write changes some table: only the watched ones count
+        return "fresh"
+
+    with factory() as session:
+        kept_value(session, "other", load_while_others_write, (CalendarDay,))
+        kept_value(session, "other", load_while_others_write, (CalendarDay,))
+    assert len(loads) == 3
 
 
 def test_a_session_without_a_store_reads_every_time(

@@ -36,7 +36,9 @@ class Kept:
         self.clock = clock
         self._values: dict[str, tuple[float, Any]] = {}
         self._watching: dict[str, tuple[type, ...]] = {}
-        self._generation = 0  # counts forgetting: a load that overlapped one is not kept
+        # Changes seen per mapped class: a load that overlapped a change to what it
+        # watches is not kept (changes to other tables, every write's, do not count).
+        self._changes: dict[type, int] = {}
         self._lock = threading.Lock()
 
     def value(
@@ -46,12 +48,12 @@ class Kept:
         kept = self._values.get(name)
         if kept is not None and self.clock() - kept[0] <= self.keep_seconds:
             return cast(T, kept[1])
-        loaded_at, generation = self.clock(), self._generation
+        loaded_at, changes = self.clock(), self._changes_to(watched)
         fresh = load(session)
         if _touches(session, watched):  # its own uncommitted change is not for others
             return fresh
         with self._lock:
-            if generation == self._generation:
+            if changes == self._changes_to(watched):
                 self._values[name] = (loaded_at, fresh)
                 self._watching[name] = watched
         return fresh
@@ -59,10 +61,14 @@ class Kept:
     def forget(self, changed: set[type]) -> None:
         """Drop every value that watches one of the ``changed`` classes."""
         with self._lock:
-            self._generation += 1
+            for changed_class in changed:
+                self._changes[changed_class] = self._changes.get(changed_class, 0) + 1
             for name, watched in list(self._watching.items()):
                 if any(issubclass(c, watched) for c in changed):
                     self._values.pop(name, None)
+
+    def _changes_to(self, watched: tuple[type, ...]) -> int:
+        return sum(n for c, n in list(self._changes.items()) if issubclass(c, watched))
 
 
 def kept(session: Session) -> Kept | None:
