@@ -54,15 +54,21 @@ def _log_weights(agents: int, arrival: float, service: float, patience_rate: flo
     traffic = arrival / service
     served = np.arange(agents + 1, dtype=float)
     below = served * math.log(traffic) - gammaln(served + 1)
-    waiting = np.arange(1, _MAX_WAITING + 1, dtype=float)
-    up = np.cumsum(np.log(arrival) - np.log(agents * service + waiting * patience_rate))
-    # Past the peak (a step up below 1) the weights only fall; cut where they are nothing.
-    falling = arrival < agents * service + waiting * patience_rate
-    peak = max(0.0, float(up.max(initial=0.0)), float(below.max()) - below[-1])
-    gone = np.flatnonzero(falling & (up < peak + _NEGLIGIBLE_LOG))
-    if not len(gone):
-        raise ValueError("the queue grows without bound: more agents or shorter patience")
-    return np.concatenate([below, below[-1] + up[: gone[0] + 1]])
+    floor = float(below.max()) - below[-1]  # relative to π_N
+    up, places = np.zeros(0), 256  # most queues end within a few hundred places
+    while True:
+        waiting = np.arange(len(up) + 1, places + 1, dtype=float)
+        steps = np.log(arrival) - np.log(agents * service + waiting * patience_rate)
+        up = np.concatenate([up, (up[-1] if len(up) else 0.0) + np.cumsum(steps)])
+        # Past the peak (a step up below 1) the weights only fall; cut where they are nothing.
+        falling = arrival < agents * service + np.arange(1, places + 1) * patience_rate
+        peak = max(0.0, float(up.max()), floor)
+        gone = np.flatnonzero(falling & (up < peak + _NEGLIGIBLE_LOG))
+        if len(gone):
+            return np.concatenate([below, below[-1] + up[: gone[0] + 1]])
+        if places >= _MAX_WAITING:
+            raise ValueError("the queue grows without bound: more agents or shorter patience")
+        places = min(places * 4, _MAX_WAITING)
 
 
 def erlang_a(
