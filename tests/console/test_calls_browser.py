@@ -185,6 +185,11 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
         expect(page.locator("#call-title")).to_have_text("Call-back — dial the customer")
         # named in the page's language, not the agent's stored preference (Chinese)
         expect(page.locator("#call-queue")).to_have_text("General service")
+        held = supervisor.get("/api/v1/customers/lookup", params={"phone": number}).json()
+        unit, package = held["profile"]["org_unit"], held["numbers"][0]["package"]
+        assert unit["name_en"] and package["name_en"]
+        expect(page.locator("#pop-unit")).to_have_text(unit["name_en"])
+        expect(page.locator("#pop-package")).to_have_text(package["name_en"])
         expect(page.locator("#call-dial")).to_have_text("Show the number to dial")
         page.screenshot(path=str(tmp_path / "agent-callback-en.png"), full_page=True)
 

@@ -20,6 +20,10 @@ function duration(seconds) {
   return m ? `${m}:${String(r).padStart(2, "0")}` : `${r}s`;
 }
 
+// A record's name in the page's language (English when it has one), as the pages do.
+const named = (record) =>
+  document.documentElement.lang === "en" && record.name_en ? record.name_en : record.name;
+
 function yuan(fen) { return `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)}`; }
 
 // --- agent panel --------------------------------------------------------------------------
@@ -67,7 +71,7 @@ function setupAgentPanel() {
     text("call-title", word(callback ? `title.callback.${state.state}` : `title.${state.state}`));
     if (call.interaction_id !== dialledFor) text("call-caller", call.caller || "—");
     // The page's language, not the agent's stored preference, names the queue.
-    text("call-queue", document.documentElement.lang === "en" ? call.queue_name_en : call.queue_name);
+    text("call-queue", named({ name: call.queue_name, name_en: call.queue_name_en }));
     text("call-priority", String(call.priority));
     text("call-waited", call.queued_at ? duration((Date.now() - Date.parse(call.queued_at)) / 1000) : "—");
     card.dataset.state = state.state;
@@ -107,8 +111,8 @@ function setupAgentPanel() {
     const brand = document.getElementById("pop-brand");
     brand.className = number ? `brand-tag brand-${number.brand}` : "brand-tag";
     brand.textContent = number ? word(`brand.${number.brand}`) : "";
-    text("pop-unit", profile.org_unit.name);
-    text("pop-package", number ? number.package.name : "—");
+    text("pop-unit", named(profile.org_unit));
+    text("pop-package", number ? named(number.package) : "—");
     text("pop-balance", yuan(view.balance_fen));
     text("pop-manager", view.account_manager ? view.account_manager.display_name : "—");
     const flags = ["sensitive", "high_value", "in_arrears", "do_not_call", "frozen"].filter((f) => view.flags[f]);
