@@ -70,6 +70,24 @@ def fresh_postgres_database(url: str, suffix: str = "") -> str:
     return make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
 
 
+@contextmanager
+def own_database(
+    request: pytest.FixtureRequest, tmp_path: Path, name: str, *, pool_size: int = 10
+) -> Iterator[Engine]:
+    """A migrated database of one test's own on ``request.param``'s backend: its writes
+    commit for real (concurrency tests, connections the server drops)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), f"_{name}")
+    engine = make_engine(url, pool_size=pool_size)
+    upgrade(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def engines(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Lazily built, migrated engines per backend."""

@@ -13,6 +13,7 @@ from kefu.core.rbac import Role
 from kefu.core.security import hash_password
 from kefu.customers.enums import Brand, Tier
 from kefu.customers.models import Customer, Enterprise, MonthlySpend, Package, Subscription
+from kefu.ivr.flows import ensure_default_flow
 from kefu.knowledge import segment
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
@@ -20,8 +21,10 @@ from kefu.org import auth
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.routing import acd
+from kefu.routing.defaults import ensure_default_queues
 from kefu.routing.enums import AgentState
 from kefu.workorders.models import Category
+from kefu.workorders.taxonomy import ensure_default_categories
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse 9"
@@ -97,6 +100,14 @@ def bearer(session: Session, staff: Staff) -> dict[str, str]:
     _, secret = auth.create_token(session, staff_id=staff.id, name="test", by=None)
     session.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def ensure_hotline(session: Session) -> None:
+    """What a call needs before anyone answers it: the default categories, queues and
+    IVR flow."""
+    ensure_default_categories(session)
+    ensure_default_queues(session)
+    ensure_default_flow(session)
 
 
 def make_package(session: Session, brand: Brand = Brand.GOTONE) -> Package:

@@ -14,27 +14,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-from conftest import BACKENDS, fresh_postgres_database
+from conftest import BACKENDS, own_database
 from factories import bearer, make_customer, make_org, make_staff
 from kefu.app import create_app
 from kefu.config import Settings
 from kefu.core import db as kefu_db
 from kefu.core.db import make_engine, make_sessionmaker
-from kefu.core.migrate import upgrade
 from kefu.core.rbac import Role
 
 
 @pytest.fixture(params=BACKENDS)
 def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database of this test's own: its requests commit for real."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'reads.db'}"
-    else:
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_reads")
-    engine = make_engine(url, pool_size=2)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    with own_database(request, tmp_path, "reads", pool_size=2) as engine:
+        yield engine
 
 
 def _center(engine: Engine) -> tuple[TestClient, dict[str, str]]:

@@ -10,14 +10,11 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from factories import make_customer, make_org, make_ready_agent, make_staff
+from factories import ensure_hotline, make_customer, make_org, make_ready_agent, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.rbac import Role
 from kefu.errors import NotAuthenticated
 from kefu.ivr.agi import AgiServer, serve, setup_for_account
-from kefu.ivr.flows import ensure_default_flow
-from kefu.routing.defaults import ensure_default_queues
-from kefu.workorders.taxonomy import ensure_default_categories
 
 DAYTIME = "2026-11-23T10:00:00+08:00"
 
@@ -56,9 +53,7 @@ class Pbx:
 
 @pytest.fixture
 def agi_server(db: Session, session_factory: sessionmaker[Session]):
-    ensure_default_categories(db)
-    ensure_default_queues(db)
-    ensure_default_flow(db)
+    ensure_hotline(db)
     org = make_org(db)
     make_staff(db, org.province, Role.INTEGRATION, username="pbx")
     make_customer(db, org.city, "+8613800138000")

@@ -12,40 +12,27 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from factories import make_customer, make_org, make_staff
-from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
-from kefu.core.migrate import upgrade
+from conftest import own_database
+from factories import ensure_hotline, make_customer, make_org, make_staff
+from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.core.rbac import Role
 from kefu.ivr import service
 from kefu.ivr.agi import setup_for_account
-from kefu.ivr.flows import ensure_default_flow
 from kefu.ivr.models import IvrSession
-from kefu.routing.defaults import ensure_default_queues
-from kefu.workorders.taxonomy import ensure_default_categories
 
 STARTS = 6
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def own_factory(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'starts.db'}"
-    else:
-        from conftest import fresh_postgres_database
-
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_starts")
-    engine = make_engine(url, pool_size=STARTS + 2)
-    upgrade(engine)
-    yield make_sessionmaker(engine)
-    engine.dispose()
+    with own_database(request, tmp_path, "starts", pool_size=STARTS + 2) as engine:
+        yield make_sessionmaker(engine)
 
 
 @time_machine.travel("2026-11-23T10:00:00+08:00", tick=True)
 def test_the_same_start_sent_at_once_answers_alike_and_opens_one_call(own_factory) -> None:
     with unit_of_work(own_factory, write=True) as session:
-        ensure_default_categories(session)
-        ensure_default_queues(session)
-        ensure_default_flow(session)
+        ensure_hotline(session)
         org = make_org(session)
         make_staff(session, org.province, Role.INTEGRATION, username="pbx")
         make_customer(session, org.city, "+8613800138000")

@@ -11,27 +11,23 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_ready_agent, make_staff
+from factories import bearer, ensure_hotline, make_customer, make_org, make_ready_agent, make_staff
 from kefu.contact.models import Interaction
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.enums import SubscriptionStatus, Tier
 from kefu.customers.models import Subscription
-from kefu.ivr.flows import default_source, ensure_default_flow
+from kefu.ivr.flows import default_source
 from kefu.ivr.models import IvrSession, IvrVisit
-from kefu.routing.defaults import ensure_default_queues
 from kefu.routing.models import Agent
 from kefu.workorders.models import Consent, WorkOrder
-from kefu.workorders.taxonomy import ensure_default_categories
 
 DAYTIME = "2026-11-23T10:00:00+08:00"  # a Monday morning: agents are on
 
 
 @pytest.fixture
 def center(db: Session) -> dict:
-    ensure_default_categories(db)
-    ensure_default_queues(db)
-    ensure_default_flow(db)
+    ensure_hotline(db)
     org = make_org(db)
     pbx = bearer(db, make_staff(db, org.province, Role.INTEGRATION))
     supervisor = bearer(db, make_staff(db, org.province, Role.SUPERVISOR))

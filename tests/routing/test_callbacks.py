@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, ensure_hotline, make_customer, make_org, make_staff
 from kefu.contact import service as contacts
 from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.contact.enums import ContactChannel, InteractionStatus
@@ -19,21 +19,16 @@ from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.errors import Unprocessable
-from kefu.ivr.flows import ensure_default_flow
 from kefu.ivr.models import IvrVisit
 from kefu.routing import callbacks
-from kefu.routing.defaults import ensure_default_queues
 from kefu.routing.priority import call_priority
-from kefu.workorders.taxonomy import ensure_default_categories
 
 NIGHT = "2026-11-23T23:00:00+08:00"  # the hotline offers a call-back for the morning
 
 
 @pytest.fixture
 def center(db: Session) -> dict:
-    ensure_default_categories(db)
-    ensure_default_queues(db)
-    ensure_default_flow(db)
+    ensure_hotline(db)
     ensure_default_wrap_up_codes(db)
     org = make_org(db)
     agent = make_staff(db, org.city, Role.AGENT)

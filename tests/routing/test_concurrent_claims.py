@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
+from conftest import own_database
 from factories import make_org, make_staff
 from kefu.contact.enums import ContactChannel, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.contact.service import open_interaction
-from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
-from kefu.core.migrate import upgrade
+from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.routing import acd
 from kefu.routing.defaults import ensure_default_queues
 from kefu.routing.enums import AgentState
@@ -26,16 +26,8 @@ AGENTS, CALLS = 6, 16
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def own_factory(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'claims.db'}"
-    else:
-        from conftest import fresh_postgres_database
-
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_claims")
-    engine = make_engine(url, pool_size=12)
-    upgrade(engine)
-    yield make_sessionmaker(engine)
-    engine.dispose()
+    with own_database(request, tmp_path, "claims", pool_size=12) as engine:
+        yield make_sessionmaker(engine)
 
 
 def test_concurrent_calls_and_ready_clicks_pair_each_agent_once(own_factory) -> None:
