@@ -93,12 +93,29 @@ def _touches(session: Session, watched: tuple[type, ...]) -> bool:
     )
 
 
+# Caches kept outside sessions (callers, per app) and what empties them.
+_WATCHERS: list[tuple[tuple[type, ...], Callable[[], None]]] = []
+
+
+def when_changed(watched: tuple[type, ...], forget: Callable[[], None]) -> None:
+    """Call ``forget`` whenever a flush, bulk statement, commit or rollback touches one of
+    the ``watched`` mapped classes: for caches that live outside the sessions."""
+    _WATCHERS.append((watched, forget))
+
+
 def _note(session: Session, classes: set[type]) -> None:
+    if classes:
+        session.info.setdefault(_TOUCHED, set()).update(classes)
+        _forget(session, classes)  # at once: a test's shared connection sees flushed rows
+
+
+def _forget(session: Session, classes: set[type]) -> None:
     store = kept(session)
-    if store is None or not classes:
-        return
-    session.info.setdefault(_TOUCHED, set()).update(classes)
-    store.forget(classes)  # at once: a test's shared connection sees flushed rows
+    if store is not None:
+        store.forget(classes)
+    for watched, forget in _WATCHERS:
+        if any(issubclass(c, watched) for c in classes):
+            forget()
 
 
 @event.listens_for(Session, "after_flush")
@@ -125,6 +142,5 @@ def _after_rollback(session: Session) -> None:
 def _settle(session: Session) -> None:
     """Forget again once the change is in (or gone): a value read meanwhile is stale."""
     touched = session.info.pop(_TOUCHED, None)
-    store = kept(session)
-    if touched and store is not None:
-        store.forget(touched)
+    if touched:
+        _forget(session, touched)

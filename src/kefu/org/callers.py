@@ -2,8 +2,9 @@
 
 Every API request resolves its caller; reading the row each time cost a query and a trip
 to the thread pool, a third of a customer lookup's time. A row is kept for
-``KEEP_SECONDS``, by each app (so one per database). Any committed change to staff, API
-tokens or org units empties this process's copies at once; other processes see it
+``KEEP_SECONDS``, by each app (so one per database). Any change to staff, API tokens or
+org units empties this process's copies at once (``kefu.core.kept.when_changed``: on the
+flush, and again on commit or rollback); other processes see it
 within ``KEEP_SECONDS``: a revoked token or a disabled account stops working there
 within five seconds, as the FastAGI server's account already did.
 """
@@ -16,14 +17,11 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
+from kefu.core.kept import when_changed
 from kefu.org.models import ApiToken, OrgUnit, Staff
 
 KEEP_SECONDS = 5.0
 _WATCHED = (Staff, ApiToken, OrgUnit)
-_CHANGED = "kefu.callers_changed"
 
 
 class Callers:
@@ -63,15 +61,9 @@ class Callers:
 _ALL: weakref.WeakSet[Callers] = weakref.WeakSet()
 
 
-@event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, _context: object) -> None:
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, _WATCHED) for obj in touched):
-        session.info[_CHANGED] = True
+def _forget_everyone() -> None:
+    for kept in list(_ALL):
+        kept.clear()
 
 
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        for kept in list(_ALL):
-            kept.clear()
+when_changed(_WATCHED, _forget_everyone)
