@@ -53,9 +53,10 @@ class CategoryTree:
         return [self.nodes[i] for i in node.path_ids if i in self.nodes]
 
     def ancestor(self, node: CategoryNode, level: int) -> CategoryNode:
-        """The ancestor at ``level`` (1 is the root), or the category itself when shallower."""
+        """The ancestor at ``level`` (1 is the root; lower counts as 1), or the category
+        itself when shallower: the branch repeat control and the incident rule compare."""
         ids = node.path_ids
-        found = self.nodes.get(ids[min(level, len(ids)) - 1]) if ids else None
+        found = self.nodes.get(ids[max(1, min(level, len(ids))) - 1]) if ids else None
         return found or node
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kefu.core.clock import month_bounds_utc
 from kefu.errors import Unprocessable
 from kefu.org.models import OrgUnit
-from kefu.workorders import repository
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import RepeatRate, RepeatRateRow
@@ -59,11 +59,12 @@ def _counts(
 def _roll_up(
     session: Session, counts: dict[int, tuple[int, int]], level: int
 ) -> dict[int, list[int]]:
-    categories = {c.id: c for c in repository.categories(session)}
+    tree = category_tree(session)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for category_id, (complaints, repeats) in counts.items():
-        ids = [int(i) for i in categories[category_id].path.strip("/").split("/")]
-        ancestor = ids[min(level, len(ids)) - 1]
+        node = tree.get(category_id)
+        assert node is not None  # foreign key
+        ancestor = tree.ancestor(node, level).id
         totals[ancestor][0] += complaints
         totals[ancestor][1] += repeats
     return totals
@@ -71,7 +72,8 @@ def _roll_up(
 
 def _names(session: Session, by: Grouping, ids: set[int]) -> dict[int, str]:
     if by == "category":
-        return {i: c.name for i, c in repository.categories_by_ids(session, ids).items()}
+        tree = category_tree(session)
+        return {i: node.name for i in ids if (node := tree.get(i)) is not None}
     if not ids:
         return {}
     return {u.id: u.name for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}

@@ -31,19 +31,6 @@ def categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(Category.level, Category.sort_order)))
 
 
-def categories_by_ids(session: Session, ids: set[int]) -> dict[int, Category]:
-    """Categories by id."""
-    if not ids:
-        return {}
-    return {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}
-
-
-def has_children(session: Session, category_id: int) -> bool:
-    """True when the category has active subcategories."""
-    child = select(Category.id).where(Category.parent_id == category_id, Category.active)
-    return session.scalar(child.limit(1)) is not None
-
-
 def category_by_code(session: Session, code: str) -> Category | None:
     """One category by its code."""
     return session.scalar(select(Category).where(Category.code == code))

@@ -206,19 +206,13 @@ def create_order(
     return order
 
 
-def _branch_prefix(category: CategoryNode, level: int) -> str:
-    """The path of the category's ancestor at ``level`` (itself when shallower)."""
-    ids = category.path.strip("/").split("/")
-    return "/" + "/".join(ids[: max(1, min(level, len(ids)))]) + "/"
-
-
 def _flag_repeat(
     session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
 ) -> None:
     earlier = repository.earlier_complaints(
         session,
         phone=order.contact_phone,
-        category_prefix=_branch_prefix(category, rule.category_level),
+        category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
         since=utcnow() - timedelta(days=rule.window_days),
         before_id=order.id,
     )
