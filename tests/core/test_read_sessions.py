@@ -65,9 +65,10 @@ def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -
     lookup = {"phone": "+86 138-0013-8000"}
     with client:
         client.get("/api/v1/customers/lookup", params=lookup, headers=headers)  # caller kept
-        event.listen(own_engine, "before_cursor_execute", record)
+        reads = kefu_db.loop_engine(own_engine)  # the 360 reads on the event loop
+        event.listen(reads, "before_cursor_execute", record)
         found = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
-        event.remove(own_engine, "before_cursor_execute", record)
+        event.remove(reads, "before_cursor_execute", record)
     assert found.status_code == 200, found.text
     assert levels, "the lookup read the database"
     standalone = own_engine.dialect.name == "postgresql"
@@ -135,3 +136,30 @@ def test_a_request_never_holds_two_connections(own_engine: Engine) -> None:
         )
     engine.dispose()
     assert [a.status_code for a in answers] == [200] * 6
+
+
+def test_the_360_answers_while_the_pool_is_exhausted(own_engine: Engine) -> None:
+    # The lookup runs on the event loop. Waiting there for a pooled connection would
+    # stall the worker: the requests holding the connections need the loop to end.
+    engine = make_engine(str(own_engine.url), pool_size=1, pool_timeout=2)
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        org = make_org(session)
+        make_customer(session, org.city)
+        headers = bearer(session, make_staff(session, org.city, Role.AGENT))
+        session.commit()
+    settings = Settings(
+        demo_mode=True, database_url=str(engine.url), settle_heap=False, db_pool_size=1
+    )
+    lookup = {"phone": "13800138000"}
+    with TestClient(create_app(settings, factory)) as client:
+        assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
+        held = [engine.connect() for _ in range(2)]  # the pool's one and its one overflow
+        try:
+            found = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
+        finally:
+            for connection in held:
+                connection.close()
+    engine.dispose()
+    assert found.status_code == 200, found.text
+    assert found.json()["numbers"], "the 360 came from the database"

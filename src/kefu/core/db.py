@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
@@ -216,6 +217,47 @@ def open_read_session(factory: sessionmaker[Session]) -> tuple[Session, bool]:
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         return factory(bind=_autocommit_engine(bind)), True
     return factory(), False
+
+
+_LOOP_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+def _loop_engine(engine: Engine) -> Engine | None:
+    """The event loop's own engine for ``engine``'s database (None for an in-memory one).
+
+    Its pool is never shared with the worker threads, and the loop runs one thing at a
+    time, so a read on the loop never waits for a connection. From the shared pool it
+    could: the loop blocked in a checkout cannot end the requests that hold the
+    connections, and the worker would stall until the pool's timeout.
+    """
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    loop = _LOOP_ENGINES.get(engine)
+    if loop is None:
+        own = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1)
+        event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
+        autocommit = own.dialect.name == "postgresql"
+        loop = own.execution_options(isolation_level="AUTOCOMMIT") if autocommit else own
+        _LOOP_ENGINES[engine] = loop
+    return loop
+
+
+def loop_engine(engine: Engine) -> Engine:
+    """The engine a read on the event loop uses for ``engine``'s database (itself for an
+    in-memory SQLite database, which no second engine can see)."""
+    return _loop_engine(engine) or engine
+
+
+def open_loop_read_session(factory: sessionmaker[Session]) -> Session:
+    """A session for a few quick reads run on the event loop (``async def`` routes only).
+
+    It reads through the loop's own connection (``_loop_engine``); on PostgreSQL without
+    a transaction, like ``open_read_session``. A factory bound to a connection (tests)
+    keeps it.
+    """
+    bind = factory.kw.get("bind")
+    loop = _loop_engine(bind) if isinstance(bind, Engine) else None
+    return factory(bind=loop) if loop is not None else factory()
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from kefu.core.db import open_read_session, open_session
+from kefu.core.db import open_loop_read_session, open_session
 from kefu.core.i18n import SUPPORTED_LANGUAGES, negotiate
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.errors import BadRequest, Conflict, PreconditionRequired
@@ -81,22 +81,24 @@ def _end_after_error(session: Session, write: bool) -> None:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-async def get_read_session(request: Request) -> AsyncIterator[Session]:
-    """A session for a route that never writes (hot lookups): on PostgreSQL without a
-    transaction, so ending it does no I/O and needs no trip to the thread pool."""
-    session, standalone = open_read_session(session_factory(request))
+async def get_loop_read_session(request: Request) -> AsyncIterator[Session]:
+    """A session for an ``async def`` route whose few indexed reads run on the event loop.
+
+    The thread pool's hand-off cost more than the customer 360's reads on two cores
+    (PostgreSQL: 531 against 680 lookups a second). The session reads through the loop's
+    own connection, so the loop never waits for the pool; ending a read costs no I/O
+    worth a hop either (PostgreSQL: no transaction; SQLite: a read lock let go).
+    """
+    session = open_loop_read_session(session_factory(request))
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(_end_after_error, session, False)
+        _end_after_error(session, False)
         raise
-    if standalone:
-        session.close()  # hands the connection back: no transaction to end
-    else:
-        await run_in_threadpool(_end, session)
+    _end(session)
 
 
-ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
+LoopReadSession = Annotated[Session, Depends(get_loop_read_session, scope="function")]
 
 
 def request_language(request: Request) -> str:
