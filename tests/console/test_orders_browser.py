@@ -65,11 +65,21 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         expect(status).to_have_text("已派单")
 
         reply = page.locator('form[data-order-action="reply"]')
+        area = reply.locator("textarea")
         if reply.locator(".template-pick").count():
             reply.locator(".template-pick").select_option(index=1)
+            text = area.input_value()
+            blanks = re.findall(r"\{[a-z_]+\}", text)
+            if blanks:  # the first is selected to type over; sent unfilled, it is refused
+                selected = area.evaluate("a => a.value.slice(a.selectionStart, a.selectionEnd)")
+                assert selected == blanks[0]
+                reply.locator("button[type=submit]").click()
+                expect(page.locator("#action-error")).to_contain_text("待填项")
+                expect(status).to_have_text("已派单")
+                area.fill(re.sub(r"\{[a-z_]+\}", "10", text))
         else:
-            reply.locator("textarea").fill("经核实为误扣，已退还。")
-        expect(reply.locator("textarea")).not_to_have_value("")
+            area.fill("经核实为误扣，已退还。")
+        expect(area).not_to_have_value("")
         reply.locator("button[type=submit]").click()
         expect(status).to_have_text("已答复")
 
@@ -83,6 +93,20 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         for step in ("派单", "答复", "回访"):
             expect(timeline).to_contain_text(step)
         page.screenshot(path=str(tmp_path / "order-closed-zh.png"), full_page=True)
+
+        # The English console names the branch and team in English, on the order and in
+        # its timeline (the stored Chinese names stay on the Chinese console).
+        branch = page.locator("dl.facts dd").nth(1)  # after the caller
+        expect(branch).to_contain_text("分公司")
+        order_page = page.url
+        page.goto(f"{base}/lang/en?next={order_page.removeprefix(base)}")
+        expect(status).to_have_text("Closed")
+        expect(branch).to_have_text(re.compile(r"^[A-Za-z]+ · [A-Za-z0-9 ]*team[A-Za-z0-9 ]*$"))
+        team = branch.inner_text().split(" · ")[1]
+        expect(timeline).to_contain_text(team)  # the dispatch step
+        expect(timeline).not_to_contain_text("分公司")
+        page.screenshot(path=str(tmp_path / "order-closed-en.png"), full_page=True)
+        page.goto(f"{base}/lang/zh-CN?next=/orders")
 
         page.goto(f"{base}/customers/lookup?phone={number}")
         expect(page.locator("h1")).to_be_visible()
@@ -111,5 +135,9 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         page.goto(f"{base}/lang/en?next=/orders?view=repeat")
         expect(page.locator("tbody")).to_contain_text(second)
         expect(page.locator(".tabs .on")).to_have_text("Repeat complaints")
+        cells = page.locator("tbody tr", has_text=second).locator("td")
+        chinese = re.compile(r"[\u4e00-\u9fff]")
+        expect(cells.nth(2)).not_to_have_text(chinese)  # the category, in English
+        expect(cells.nth(6)).not_to_have_text(chinese)  # the branch
         page.screenshot(path=str(tmp_path / "repeat-queue-en.png"), full_page=True)
         browser.close()

@@ -54,6 +54,9 @@ def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) 
     assert confirmed.status_code == 200, confirmed.text
     incident = confirmed.json()
 
+    current = supervisor | {"If-Match": f'"{incident["version"]}"'}
+    blank = client.post(f"{incident_url}/resolve", json={"reply": "预计{due}恢复"}, headers=current)
+    assert (blank.status_code, blank.json()["error"]["code"]) == (422, "reply_has_blanks")
     reply = "您好，您所在小区的基站故障已修复，信号已恢复，给您带来不便深表歉意。"
     resolved = client.post(
         f"{incident_url}/resolve",

@@ -154,6 +154,28 @@ def test_a_dissatisfied_customer_reopens_the_complaint(client, center) -> None:
     assert order["events"][-1]["action"] == "reopen"
 
 
+def test_a_reply_with_a_templates_blanks_left_is_refused(client, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    order = act(client, order, "accept", center.handler).json()
+    blanks = "尊敬的张伟：经核实，{month}的{item}费用属于误扣，已为您退还{amount}元。{amount}"
+    for language, words in (("en", "blanks"), ("zh-CN", "待填项")):
+        refused = act(
+            client,
+            order,
+            "reply",
+            center.handler | {"Accept-Language": language},
+            {"reply": blanks},
+        )
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert (error["code"], error["field"]) == ("reply_has_blanks", "reply")
+        assert words in error["message"] and "{month} {item} {amount}" in error["message"]
+    filled = "尊敬的张伟：经核实，10月的来电显示费用属于误扣，已为您退还5元。"
+    replied = act(client, order, "reply", center.handler, {"reply": filled})
+    assert replied.status_code == 200, replied.text
+    assert replied.json()["reply"] == filled
+
+
 def test_writes_need_the_current_version_and_an_allowed_action(client, center) -> None:
     order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
     url = f"/api/v1/work-orders/{order['id']}/accept"

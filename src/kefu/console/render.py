@@ -72,6 +72,13 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+def _named(thing: Any, language: str) -> str:
+    """A unit's, team's or category's name in the page's language (the Chinese name
+    where no English one is kept)."""
+    english = getattr(thing, "name_en", "") if language == "en" else ""
+    return str(english or thing.name)
+
+
 def render(
     request: Request,
     template: str,
@@ -93,6 +100,7 @@ def render(
                 else gettext(language, message)
             ),
             "me": principal,
+            "named": lambda thing: _named(thing, language),
             "Right": Right,
             "fen": fen,
             "local_time": local_time,

@@ -23,6 +23,7 @@ from kefu.customers.schemas import CustomerPage
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
+from kefu.org.models import OrgUnit, Team
 from kefu.org.routes import staff_read
 from kefu.org.schemas import StaffPage
 
@@ -160,10 +161,10 @@ def _matched_msisdn(
     return subscription.msisdn if subscription and subscription.customer_id == customer_id else None
 
 
-def _names(session: DbSession, viewer: Principal) -> tuple[dict[int, str], dict[int, str]]:
+def _names(session: DbSession, viewer: Principal) -> tuple[dict[int, OrgUnit], dict[int, Team]]:
     """Units and teams the viewer manages (the form offers nothing the API would refuse)."""
-    units = {u.id: u.name for u in org_repo.org_units(session) if viewer.sees_org_path(u.path)}
-    teams = {t.id: t.name for t in org_repo.teams(session) if t.org_unit_id in units}
+    units = {u.id: u for u in org_repo.org_units(session) if viewer.sees_org_path(u.path)}
+    teams = {t.id: t for t in org_repo.teams(session) if t.org_unit_id in units}
     return units, teams
 
 

@@ -76,6 +76,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "order_out_of_scope": "This work order belongs to a branch you do not serve.",
     "category_not_found": "No such category.",
     "category_not_leaf": "Choose a more precise category under “{category}”.",
+    "reply_has_blanks": "Fill in the template's blanks before sending the reply: {blanks}.",
     "category_too_deep": "Categories have at most {max} levels.",
     "action_not_allowed": "This order is {status}; “{action}” is not possible now.",
     "dispatch_target_required": "Choose a team or a branch to send the order to.",

@@ -227,8 +227,8 @@ def _org(session: Session, options: GenerateOptions) -> list[OrgUnit]:
         for city in ref.CITIES[: max(1, min(options.cities, len(ref.CITIES)))]
     ]
     for city in cities:
-        for team in ref.TEAM_NAMES:
-            session.add(Team(name=team, org_unit_id=city.id))
+        for name, name_en in ref.TEAMS:
+            session.add(Team(name=name, name_en=name_en, org_unit_id=city.id))
     session.flush()
     return [province, *cities]
 

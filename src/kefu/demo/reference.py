@@ -16,7 +16,12 @@ CITIES = [
     ("HZ", "惠州分公司", "Huizhou", "441300"),
     ("JM", "江门分公司", "Jiangmen", "440700"),
 ]
-TEAM_NAMES = ["话务一班", "话务二班", "投诉处理班", "集团客户班"]
+TEAMS = [
+    ("话务一班", "Calls team 1"),
+    ("话务二班", "Calls team 2"),
+    ("投诉处理班", "Complaints team"),
+    ("集团客户班", "Enterprise team"),
+]
 SKILLS = [
     ("billing", "话费账单", "Billing"),
     ("broadband", "家庭宽带", "Home broadband"),

@@ -39,6 +39,7 @@ class Team(IdMixin, VersionedMixin, Base):
     __tablename__ = "teams"
 
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     work_start: Mapped[time | None]

@@ -86,6 +86,7 @@ class TeamCreate(TeamHours):
     the center's 09:00–18:00."""
 
     name: Name
+    name_en: ShortText = ""
     org_unit_id: RefId
 
 
@@ -96,6 +97,7 @@ class TeamRead(BaseModel):
 
     id: int
     name: str
+    name_en: str
     org_unit_id: int
     active: bool
     work_start: time | None

@@ -73,6 +73,7 @@ def create_team(session: Session, *, data: TeamCreate, by: Principal | None) -> 
         raise NotFound("org_unit_not_found", field="org_unit_id")
     team = Team(
         name=data.name,
+        name_en=data.name_en,
         org_unit_id=data.org_unit_id,
         work_start=data.work_start,
         work_end=data.work_end,

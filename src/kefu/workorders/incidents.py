@@ -32,6 +32,7 @@ from kefu.workorders.enums import (
 )
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import Category, Incident, WorkOrder
+from kefu.workorders.templates import require_filled
 
 WATCHED_TYPES = (OrderType.COMPLAINT, OrderType.FAULT)
 
@@ -167,6 +168,7 @@ def dismiss(session: Session, *, incident: Incident, reason: str, by: Principal)
 def resolve(session: Session, *, incident: Incident, reply: str, by: Principal) -> int:
     """Answer every caller and close every open linked order; returns how many closed."""
     _require(incident, IncidentStatus.CONFIRMED)
+    require_filled(reply, field="reply")
     orders = session.scalars(
         select(WorkOrder)
         .where(

@@ -23,6 +23,7 @@ from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times
+from kefu.workorders.templates import require_filled
 
 # Defaults from the center's rules: the best customers are called back first.
 RETURN_VISIT_HOURS: dict[Tier, int] = {
@@ -130,7 +131,9 @@ def resume(
 
 
 def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
-    """Record the answer given to the customer; a service change must be confirmed first."""
+    """Record the answer given to the customer; a service change must be confirmed first,
+    and a template's blanks filled in."""
+    require_filled(text, field="reply")
     consent.require_consent(session, order)
     move(session, order, Action.REPLY, by, details={"reply": text})
     order.reply = text
@@ -215,7 +218,9 @@ def dispatch(
         raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
     details = {
         "org_unit": target.unit.name,
+        "org_unit_en": target.unit.name_en,
         "team": target.team.name if target.team else None,
+        "team_en": target.team.name_en if target.team else None,
         "assignee": target.assignee.display_name if target.assignee else None,
     }
     move(session, order, action, by, reason=request.reason, details=details)

@@ -104,6 +104,7 @@ class UnitBrief(BaseModel):
 
     id: int
     name: str
+    name_en: str = Field(default="", description="English name; empty when none is kept")
 
 
 class OrderEventRead(BaseModel):
@@ -222,6 +223,8 @@ class OrderListItem(BaseModel):
     priority: int
     is_repeat: bool
     org_unit: str
+    org_unit_en: str = ""
+    category_en: str = ""
     assignee: str | None
     created_at: datetime
     resolve_due_at: datetime | None

@@ -6,9 +6,18 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
+from kefu.errors import Unprocessable
 from kefu.workorders.models import WorkOrder
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def require_filled(text: str, *, field: str) -> None:
+    """Refuse an answer for the customer that still holds a template's blanks: a caller
+    must never read "{amount}元" in the reply."""
+    blanks = list(dict.fromkeys(f"{{{name}}}" for name in PLACEHOLDER.findall(text)))
+    if blanks:
+        raise Unprocessable("reply_has_blanks", field=field, blanks=" ".join(blanks))
 
 
 def fill_template(body: str, *, order: WorkOrder, timezone: str = "Asia/Shanghai") -> str:

@@ -152,9 +152,13 @@ function setupOrderActions() {
   panel.querySelectorAll(".template-pick").forEach((select) => {
     select.addEventListener("change", () => {
       const option = select.selectedOptions[0], area = select.form.elements.reply;
+      const start = area.value ? area.value.length + 1 : 0;
       if (option?.dataset.body) area.value = (area.value ? `${area.value}\n` : "") + option.dataset.body;
       select.value = "";
       area.focus();
+      // The first blank the agent must fill ({amount}, {month} …) is selected: typing replaces it.
+      const blank = /\{[a-z_]+\}/.exec(area.value.slice(start));
+      if (blank) area.setSelectionRange(start + blank.index, start + blank.index + blank[0].length);
     });
   });
   const team = panel.querySelector('select[name="team_id"]');
