@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +15,7 @@ from kefu.core.security import LANGUAGE_COOKIE
 from kefu.errors import BadRequest, Conflict, PreconditionRequired
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+T = TypeVar("T")
 
 
 def session_factory(request: Request) -> sessionmaker[Session]:
@@ -74,6 +75,27 @@ def _end_after_error(session: Session, write: bool) -> None:
         session.rollback()
     finally:
         session.close()
+
+
+async def committed(session: Session, work: Callable[[], T]) -> T:
+    """Run an ``async def`` write route's work and its commit in one trip to the thread
+    pool; the request's session then has nothing left to end.
+
+    A sync route's work and ``DbSession``'s commit are two trips, with a turn of the
+    event loop between them. On SQLite the write lock is held across both, so under load
+    the writers queued behind waits for threads and the GIL, not for the database.
+    """
+
+    def work_then_commit() -> T:
+        try:
+            result = work()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
+
+    return await run_in_threadpool(work_then_commit)
 
 
 # scope="function" makes the commit happen before the response goes out, so a failed

@@ -11,7 +11,7 @@ from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, committed, etag
 from kefu.errors import MethodNotAllowed, NotFound
 from kefu.workorders import categories, consent, incidents, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
@@ -60,7 +60,7 @@ def _answer(
 
 
 @router.post("/work-orders", response_model=OrderDetail, status_code=201)
-def create_order(
+async def create_order(
     data: OrderCreate,
     principal: CanWorkOrders,
     session: DbSession,
@@ -80,13 +80,16 @@ def create_order(
         incidents.watch(session, order, incident_rule(request))
         return order_detail(session, order, principal)
 
-    status, body = run_once(
+    status, body = await committed(
         session,
-        key=idempotency_key,
-        actor_id=principal.staff_id,
-        operation="order.create",
-        payload=data,
-        create=create,
+        lambda: run_once(
+            session,
+            key=idempotency_key,
+            actor_id=principal.staff_id,
+            operation="order.create",
+            payload=data,
+            create=create,
+        ),
     )
     return JSONResponse(body, status_code=status)
 
