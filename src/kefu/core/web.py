@@ -83,7 +83,7 @@ async def committed(session: Session, work: Callable[[], T]) -> T:
 
     A sync route's work and ``DbSession``'s commit are two trips, with a turn of the
     event loop between them. On SQLite the write lock is held across both, so under load
-    the writers queued behind waits for threads and the GIL, not for the database.
+    the writers queued behind it waited for threads and the GIL, not for the database.
     """
 
     def work_then_commit() -> T:
@@ -106,8 +106,8 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 async def get_loop_read_session(request: Request) -> AsyncIterator[Session]:
     """A session for an ``async def`` route whose few indexed reads run on the event loop.
 
-    The thread pool's hand-off cost more than the customer 360's reads on two cores
-    (PostgreSQL: 531 against 680 lookups a second). The session reads through the loop's
+    The thread pool's hand-offs cost more than the customer 360's reads on two cores
+    (PostgreSQL: about 530 against 760 lookups a second). The session reads through the loop's
     own connection, so the loop never waits for the pool; ending a read costs no I/O
     worth a hop either (PostgreSQL: no transaction; SQLite: a read lock let go).
     """
