@@ -163,3 +163,29 @@ def test_the_360_answers_while_the_pool_is_exhausted(own_engine: Engine) -> None
     engine.dispose()
     assert found.status_code == 200, found.text
     assert found.json()["numbers"], "the 360 came from the database"
+
+
+def test_a_360_stuck_behind_a_lock_gives_up_and_asks_for_a_retry(
+    own_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lookup blocks its worker's event loop while it waits, so on PostgreSQL its reads
+    # give up after a bound (a migration holding a table) instead of stalling the worker.
+    if own_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite readers never wait for a lock (WAL gives each a snapshot)")
+    monkeypatch.setattr(kefu_db, "LOOP_STATEMENT_TIMEOUT_MS", 300)
+    client, headers = _center(own_engine)  # its loop engine is made at the first lookup
+    lookup = {"phone": "13800138000"}
+    with client:
+        with own_engine.connect() as migration:
+            migration.execute(text("LOCK TABLE subscriptions IN ACCESS EXCLUSIVE MODE"))
+            stuck = client.get(
+                "/api/v1/customers/lookup",
+                params=lookup,
+                headers=headers | {"Accept-Language": "en"},
+            )
+            migration.rollback()
+        again = client.get("/api/v1/customers/lookup", params=lookup, headers=headers)
+    assert stuck.status_code == 503 and stuck.headers["Retry-After"] == "1"
+    assert stuck.json()["error"]["code"] == "database_slow"
+    assert "in time" in stuck.json()["error"]["message"]
+    assert again.status_code == 200, again.text

@@ -220,6 +220,9 @@ def open_read_session(factory: sessionmaker[Session]) -> tuple[Session, bool]:
 
 
 _LOOP_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+# A read on the event loop stalls its whole worker while it waits: on PostgreSQL it gives
+# up after this long (a table locked by a migration) and the caller is asked to retry.
+LOOP_STATEMENT_TIMEOUT_MS = 2_000
 
 
 def _loop_engine(engine: Engine) -> Engine | None:
@@ -234,10 +237,14 @@ def _loop_engine(engine: Engine) -> Engine | None:
         return None
     loop = _LOOP_ENGINES.get(engine)
     if loop is None:
-        own = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1)
+        url = engine.url.render_as_string(hide_password=False)
+        if engine.dialect.name == "postgresql":
+            timeout = {"options": f"-c statement_timeout={LOOP_STATEMENT_TIMEOUT_MS}"}
+            own = make_engine(url, pool_size=1, connect_args=timeout)
+            loop = own.execution_options(isolation_level="AUTOCOMMIT")
+        else:  # SQLite's readers never wait: WAL gives each its snapshot
+            own = loop = make_engine(url, pool_size=1)
         event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
-        autocommit = own.dialect.name == "postgresql"
-        loop = own.execution_options(isolation_level="AUTOCOMMIT") if autocommit else own
         _LOOP_ENGINES[engine] = loop
     return loop
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg.errors import QueryCanceled
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
@@ -115,6 +116,11 @@ async def _busy(request: Request, exc: Exception) -> JSONResponse:
         # the pool is renewed, so the same request succeeds when sent again.
         log.warning("database connection lost on %s %s", request.method, request.url.path)
         return error_response(request, 503, "database_unavailable", headers={"Retry-After": "1"})
+    if isinstance(getattr(exc, "orig", None), QueryCanceled):
+        # A read on the event loop ran past its statement timeout (a table locked by a
+        # migration, an overloaded server): nothing was written; the caller retries.
+        log.warning("statement timed out on %s %s", request.method, request.url.path)
+        return error_response(request, 503, "database_slow", headers={"Retry-After": "1"})
     # SQLite answers "database is locked" only after the busy timeout; ask to retry.
     if "locked" in str(exc).lower() or "busy" in str(exc).lower():
         return error_response(

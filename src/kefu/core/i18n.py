@@ -86,6 +86,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "invalid_month": "Months are written YYYY-MM.",
     "internal_error": "Something went wrong on our side; it has been logged.",
     "database_unavailable": "The connection to the database was lost; please try again.",
+    "database_slow": "The database did not answer in time; please try again.",
     "validation_too_long": "“{field}” may hold at most {max_length} characters.",
     "validation_too_short": "“{field}” needs at least {min_length} characters.",
     "validation_too_many": "“{field}” may hold at most {max_length} items.",
