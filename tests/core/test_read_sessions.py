@@ -30,15 +30,22 @@ def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
 
 
-def _center(engine: Engine) -> tuple[TestClient, dict[str, str]]:
+def _center(
+    engine: Engine, callers: int = 1, pool_size: int = 10
+) -> tuple[TestClient, list[dict[str, str]]]:
+    """A customer, ``callers`` agents' headers, and an app on ``engine``."""
     factory = make_sessionmaker(engine)
     with factory() as session:
         org = make_org(session)
         make_customer(session, org.city)
-        headers = bearer(session, make_staff(session, org.city, Role.AGENT))
+        agents = [
+            bearer(session, make_staff(session, org.city, Role.AGENT)) for _ in range(callers)
+        ]
         session.commit()
-    settings = Settings(demo_mode=True, database_url=str(engine.url), settle_heap=False)
-    return TestClient(create_app(settings, factory)), headers
+    settings = Settings(
+        demo_mode=True, database_url=str(engine.url), settle_heap=False, db_pool_size=pool_size
+    )
+    return TestClient(create_app(settings, factory)), agents
 
 
 def _end_other_sessions(engine: Engine) -> None:
@@ -61,7 +68,7 @@ def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
         levels.append(conn.get_execution_options().get("isolation_level"))
 
-    client, headers = _center(own_engine)
+    client, (headers,) = _center(own_engine)
     lookup = {"phone": "+86 138-0013-8000"}
     with client:
         client.get("/api/v1/customers/lookup", params=lookup, headers=headers)  # caller kept
@@ -78,7 +85,7 @@ def test_the_360_reads_without_a_transaction_on_postgresql(own_engine: Engine) -
 def test_a_connection_that_died_while_idle_is_replaced(
     own_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client, headers = _center(own_engine)
+    client, (headers,) = _center(own_engine)
     with client:
         lookup = {"phone": "13800138000"}
         assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
@@ -95,7 +102,7 @@ def test_a_connection_lost_between_checks_asks_for_a_retry(
 ) -> None:
     if own_engine.dialect.name != "postgresql":
         pytest.skip("a SQLite file cannot drop its connections")
-    client, headers = _center(own_engine)
+    client, (headers,) = _center(own_engine)
     lookup = {"phone": "13800138000"}
     with client:
         assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
@@ -116,16 +123,8 @@ def test_a_request_never_holds_two_connections(own_engine: Engine) -> None:
     # connection of its own: with as many such requests inside as connections, each held
     # one and waited for another until the pool gave up (429 for everyone).
     engine = make_engine(str(own_engine.url), pool_size=1, pool_timeout=3)
-    factory = make_sessionmaker(engine)
-    with factory() as session:
-        org = make_org(session)
-        make_customer(session, org.city)
-        callers = [bearer(session, make_staff(session, org.city, Role.AGENT)) for _ in range(6)]
-        session.commit()
-    settings = Settings(
-        demo_mode=True, database_url=str(engine.url), settle_heap=False, db_pool_size=1
-    )
-    with TestClient(create_app(settings, factory)) as client, ThreadPoolExecutor(6) as pool:
+    app, callers = _center(engine, callers=6, pool_size=1)
+    with app as client, ThreadPoolExecutor(6) as pool:
         answers = list(
             pool.map(
                 lambda headers: client.get(
@@ -142,17 +141,9 @@ def test_the_360_answers_while_the_pool_is_exhausted(own_engine: Engine) -> None
     # The lookup runs on the event loop. Waiting there for a pooled connection would
     # stall the worker: the requests holding the connections need the loop to end.
     engine = make_engine(str(own_engine.url), pool_size=1, pool_timeout=2)
-    factory = make_sessionmaker(engine)
-    with factory() as session:
-        org = make_org(session)
-        make_customer(session, org.city)
-        headers = bearer(session, make_staff(session, org.city, Role.AGENT))
-        session.commit()
-    settings = Settings(
-        demo_mode=True, database_url=str(engine.url), settle_heap=False, db_pool_size=1
-    )
+    app, (headers,) = _center(engine, pool_size=1)
     lookup = {"phone": "13800138000"}
-    with TestClient(create_app(settings, factory)) as client:
+    with app as client:
         assert client.get("/api/v1/customers/lookup", params=lookup, headers=headers).is_success
         held = [engine.connect() for _ in range(2)]  # the pool's one and its one overflow
         try:
@@ -173,7 +164,7 @@ def test_a_360_stuck_behind_a_lock_gives_up_and_asks_for_a_retry(
     if own_engine.dialect.name != "postgresql":
         pytest.skip("SQLite readers never wait for a lock (WAL gives each a snapshot)")
     monkeypatch.setattr(kefu_db, "LOOP_STATEMENT_TIMEOUT_MS", 300)
-    client, headers = _center(own_engine)  # its loop engine is made at the first lookup
+    client, (headers,) = _center(own_engine)  # its loop engine is made at the first lookup
     lookup = {"phone": "13800138000"}
     with client:
         with own_engine.connect() as migration:

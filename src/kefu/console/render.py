@@ -72,11 +72,9 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
-def _named(thing: Any, language: str) -> str:
-    """A unit's, team's or category's name in the page's language (the Chinese name
-    where no English one is kept)."""
-    english = getattr(thing, "name_en", "") if language == "en" else ""
-    return str(english or thing.name)
+def _in_language(name: str, name_en: str | None, language: str) -> str:
+    """A name in the page's language: the Chinese name where no English one is kept."""
+    return str((name_en if language == "en" else "") or name)
 
 
 def render(
@@ -100,7 +98,11 @@ def render(
                 else gettext(language, message)
             ),
             "me": principal,
-            "named": lambda thing: _named(thing, language),
+            # a unit's, team's, package's or category's name; and one given as two strings
+            "named": lambda thing: _in_language(
+                thing.name, getattr(thing, "name_en", ""), language
+            ),
+            "in_language": lambda name, name_en: _in_language(name, name_en, language),
             "Right": Right,
             "fen": fen,
             "local_time": local_time,
