@@ -34,6 +34,7 @@ from kefu.core.sqlite_turns import writer_gate
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "kefu_write"
 _HOLDS_GATE = "kefu_holds_write_gate"
+_ENGINE_KEY = "kefu_engine"
 
 
 def is_sqlite(url: str) -> bool:
@@ -169,8 +170,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_sessionmaker(bind: Engine | Connection, **kwargs: Any) -> sessionmaker[Session]:
     """A session factory; objects stay readable after commit for response building. Its
-    sessions share reference values kept for a few seconds (``kefu.core.kept``)."""
-    kwargs.setdefault("info", {KEPT_KEY: Kept()})
+    sessions share reference values kept for a few seconds (``kefu.core.kept``), and know
+    the engine they came from (``side_engine``)."""
+    info: dict[str, Any] = {KEPT_KEY: Kept()}
+    if isinstance(bind, Engine):
+        info[_ENGINE_KEY] = bind
+    kwargs.setdefault("info", info)
     return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
 
 
@@ -220,9 +225,23 @@ def open_read_session(factory: sessionmaker[Session]) -> tuple[Session, bool]:
 
 
 _LOOP_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+_SIDE_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 # A read on the event loop stalls its whole worker while it waits: on PostgreSQL it gives
 # up after this long (a table locked by a migration) and the caller is asked to retry.
 LOOP_STATEMENT_TIMEOUT_MS = 2_000
+
+
+def _companion(engine: Engine, made: WeakKeyDictionary[Engine, Engine], **options: Any) -> Engine:
+    """A small pool of ``engine``'s database beside its own (one connection and one
+    overflow), autocommit on PostgreSQL, made once and disposed with ``engine``."""
+    companion = made.get(engine)
+    if companion is None:
+        own = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1, **options)
+        postgresql = engine.dialect.name == "postgresql"
+        companion = own.execution_options(isolation_level="AUTOCOMMIT") if postgresql else own
+        event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
+        made[engine] = companion
+    return companion
 
 
 def _loop_engine(engine: Engine) -> Engine | None:
@@ -231,22 +250,31 @@ def _loop_engine(engine: Engine) -> Engine | None:
     Its pool is never shared with the worker threads, and the loop runs one thing at a
     time, so a read on the loop never waits for a connection. From the shared pool it
     could: the loop blocked in a checkout cannot end the requests that hold the
-    connections, and the worker would stall until the pool's timeout.
+    connections, and the worker would stall until the pool's timeout. (SQLite's readers
+    never wait: WAL gives each its snapshot.)
     """
     if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
         return None
-    loop = _LOOP_ENGINES.get(engine)
-    if loop is None:
-        url = engine.url.render_as_string(hide_password=False)
-        if engine.dialect.name == "postgresql":
-            timeout = {"options": f"-c statement_timeout={LOOP_STATEMENT_TIMEOUT_MS}"}
-            own = make_engine(url, pool_size=1, connect_args=timeout)
-            loop = own.execution_options(isolation_level="AUTOCOMMIT")
-        else:  # SQLite's readers never wait: WAL gives each its snapshot
-            own = loop = make_engine(url, pool_size=1)
-        event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
-        _LOOP_ENGINES[engine] = loop
-    return loop
+    if engine.dialect.name != "postgresql":
+        return _companion(engine, _LOOP_ENGINES)
+    timeout = {"options": f"-c statement_timeout={LOOP_STATEMENT_TIMEOUT_MS}"}
+    return _companion(engine, _LOOP_ENGINES, connect_args=timeout)
+
+
+def side_engine(session: Session) -> Engine | None:
+    """On PostgreSQL, an autocommit engine for a statement that must commit on its own
+    while ``session`` holds a connection (the day's order counter); None elsewhere.
+
+    Taken from the shared pool, that was a second connection for a request already
+    holding one: with as many such requests inside as connections, each waited for
+    another until the pool gave up. Whoever holds a side connection runs one statement
+    and waits for nothing else, so a wait for one always ends. (None for SQLite, whose
+    writers take turns anyway, and for a session bound to a connection: tests.)
+    """
+    engine = session.info.get(_ENGINE_KEY)
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
+        return None
+    return _companion(engine, _SIDE_ENGINES)
 
 
 def loop_engine(engine: Engine) -> Engine:

@@ -1,27 +1,28 @@
 """Human order numbers: WO + the local date + a per-day sequence (WO20261122-000123).
 
-The day's counter is bumped with one upsert. On PostgreSQL that happens in its own short
-transaction: inside the order's transaction the counter row would stay locked until the
-order commits, and every new order in the center would wait for the one before it. An
-order that then fails leaves a gap, which is fine: numbers are unique, not dense. SQLite
-serializes writers anyway, so there the counter is bumped in the order's transaction.
+The day's counter is bumped with one upsert. On PostgreSQL that statement commits on its
+own, through a connection beside the request's (``kefu.core.db.side_engine``): inside the
+order's transaction the counter row would stay locked until the order commits, and every
+new order in the center would wait for the one before it. An order that then fails
+leaves a gap, which is fine: numbers are unique, not dense. SQLite serializes writers
+anyway, so there the counter is bumped in the order's transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, Insert
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kefu.core.db import side_engine
 from kefu.workorders.models import DailyCounter
 
 PREFIX = "WO"
 
 
-def _upsert(session: Session, day: date) -> Insert:
-    dialect = session.get_bind().dialect.name
+def _upsert(dialect: str, day: date) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(DailyCounter).values(day=day, last=1)
     return statement.on_conflict_do_update(
@@ -31,10 +32,11 @@ def _upsert(session: Session, day: date) -> Insert:
 
 def next_number(session: Session, day: date) -> str:
     """The next order number of the (local) day."""
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with bind.begin() as connection:  # its own transaction: no lock held for the order
-            sequence = connection.execute(_upsert(session, day)).scalar_one()
+    side = side_engine(session)
+    if side is not None:  # commits at once: no lock held for the order
+        with side.connect() as connection:
+            sequence = connection.execute(_upsert(side.dialect.name, day)).scalar_one()
     else:
-        sequence = session.execute(_upsert(session, day)).scalar_one()
+        dialect = session.get_bind().dialect.name
+        sequence = session.execute(_upsert(dialect, day)).scalar_one()
     return f"{PREFIX}{day:%Y%m%d}-{sequence:06d}"
