@@ -38,6 +38,39 @@ def test_validation_errors_name_the_field(client, db: Session) -> None:
     assert broken.status_code == 422
 
 
+def test_validation_messages_read_naturally_in_both_languages(client, db: Session) -> None:
+    # The choices came in pydantic's English ("'a', 'b' or 'c'") inside the Chinese
+    # message, and an empty subject "needs at least 1 characters".
+    org = make_org(db)
+    headers = bearer(db, make_staff(db, org.city, Role.AGENT))
+
+    def error(body: dict, language: str) -> dict:
+        answer = client.post(
+            "/api/v1/work-orders", json=body, headers={**headers, "Accept-Language": language}
+        )
+        assert answer.status_code == 422, answer.text
+        return answer.json()["error"]
+
+    odd_type = {"type": "nonsense", "category_id": 1, "subject": "x"}
+    zh, en = error(odd_type, "zh-CN"), error(odd_type, "en")
+    assert zh["code"] == en["code"] == "validation_choice" and zh["field"] == "type"
+    assert " or " not in zh["message"] and "'fault'或'suggestion'" in zh["message"], zh
+    assert "'consultation', 'service_request'" in en["message"]
+    assert "'fault' or 'suggestion'" in en["message"], en
+    empty = {"type": "complaint", "category_id": 1, "subject": ""}
+    zh, en = error(empty, "zh-CN"), error(empty, "en")
+    assert zh["code"] == en["code"] == "validation_too_short" and en["field"] == "subject"
+    assert en["message"] == "“subject” must not be empty.", en
+    assert zh["message"] == "“subject”不能为空。", zh
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    short = client.post(
+        "/api/v1/knowledge",
+        json={"title": "x", "body": "话术正文"},
+        headers={**admin, "Accept-Language": "en"},
+    )
+    assert short.json()["error"]["message"] == "“title” needs at least 2 characters.", short.text
+
+
 def test_oversized_bodies_are_413(client, db: Session) -> None:
     org = make_org(db)
     headers = bearer(db, make_staff(db, org.province, Role.ADMIN))

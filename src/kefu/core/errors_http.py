@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kefu.core.i18n import error_message
+from kefu.core.i18n import error_message, one_of
 from kefu.core.web import request_language
 from kefu.errors import KefuError
 
@@ -52,10 +53,13 @@ def error_response(
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     details: list[dict[str, Any]] | None = None,
+    message_code: str | None = None,
 ) -> JSONResponse:
-    """The JSON error body ``{"error": {"code", "message", "field"?, "details"?}}``."""
+    """The JSON error body ``{"error": {"code", "message", "field"?, "details"?}}``; the
+    message is ``message_code``'s when given, else ``code``'s."""
     language = request_language(request)
-    body: dict[str, Any] = {"code": code, "message": error_message(language, code, params or {})}
+    message = error_message(language, message_code or code, params or {})
+    body: dict[str, Any] = {"code": code, "message": message}
     if field:
         body["field"] = field
     if details:
@@ -89,8 +93,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     field = _field_name(tuple(first.get("loc", ())))
     code = VALIDATION_CODES.get(str(first.get("type")), "validation_error")
     ctx = {key: str(value) for key, value in (first.get("ctx") or {}).items()}
+    if "expected" in ctx:  # pydantic lists the choices in English: "'a', 'b' or 'c'"
+        choices = re.findall(r"'([^']*)'", ctx["expected"])
+        ctx["expected"] = one_of(request_language(request), choices) or ctx["expected"]
     params = {"field": field or "-", "detail": str(first.get("msg", "")), **ctx}
-    return error_response(request, 422, code, field=field, params=params)
+    # An empty text is refused with the same code, in plainer words than "at least 1".
+    said = (
+        "validation_empty"
+        if code == "validation_too_short" and ctx.get("min_length") == "1"
+        else None
+    )
+    return error_response(request, 422, code, field=field, params=params, message_code=said)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

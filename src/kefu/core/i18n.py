@@ -89,6 +89,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "database_slow": "The database did not answer in time; please try again.",
     "validation_too_long": "“{field}” may hold at most {max_length} characters.",
     "validation_too_short": "“{field}” needs at least {min_length} characters.",
+    "validation_empty": "“{field}” must not be empty.",
     "validation_too_many": "“{field}” may hold at most {max_length} items.",
     "validation_too_few": "“{field}” needs at least {min_length} items.",
     "validation_pattern": "“{field}” is not in the expected format.",
@@ -475,6 +476,16 @@ def gettext(language: str, message: str) -> str:
     if language == ZH:
         return _zh_catalog().get(message, message)
     return ENGLISH_LABELS.get(message, message)
+
+
+def one_of(language: str, choices: list[str]) -> str:
+    """Choices quoted and joined as the language lists alternatives: 'a', 'b' or 'c';
+    'a'、'b'或'c'."""
+    quoted = [f"'{choice}'" for choice in choices]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    comma, either = ("、", "或") if language == ZH else (", ", " or ")
+    return comma.join(quoted[:-1]) + either + quoted[-1]
 
 
 def error_message(language: str, code: str, params: dict[str, Any]) -> str:
