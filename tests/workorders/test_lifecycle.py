@@ -188,6 +188,23 @@ def test_writes_need_the_current_version_and_an_allowed_action(client, center) -
     assert refused.json()["error"]["code"] == "action_not_allowed"
 
 
+def test_an_action_with_an_optional_note_needs_no_body(client, center) -> None:
+    # A bodiless accept was refused with "“-” is required.", naming no field.
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    headers = center.agent | {"If-Match": f'"{order["version"]}"'}
+    accepted = client.post(f"/api/v1/work-orders/{order['id']}/accept", headers=headers)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
+    url = f"/api/v1/work-orders/{order['id']}/dispatch"
+    version = {"If-Match": f'"{accepted.json()["version"]}"'}
+    for language, words in (("en", "JSON body"), ("zh-CN", "JSON 格式")):
+        bare = client.post(url, headers=center.supervisor | version | {"Accept-Language": language})
+        assert bare.status_code == 422, bare.text
+        error = bare.json()["error"]
+        assert error["code"] == "body_required" and "field" not in error
+        assert words in error["message"], error
+
+
 @pytest.mark.parametrize(
     ("action", "body", "code"),
     [

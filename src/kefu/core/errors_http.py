@@ -92,6 +92,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     first = exc.errors()[0] if exc.errors() else {}
     field = _field_name(tuple(first.get("loc", ())))
     code = VALIDATION_CODES.get(str(first.get("type")), "validation_error")
+    if code == "field_required" and field is None:  # no body where one is needed
+        code = "body_required"
     ctx = {key: str(value) for key, value in (first.get("ctx") or {}).items()}
     if "expected" in ctx:  # pydantic lists the choices in English: "'a', 'b' or 'c'"
         choices = re.findall(r"'([^']*)'", ctx["expected"])

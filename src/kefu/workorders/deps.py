@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Body, Depends, Request
 from sqlalchemy.orm import Session
 
 from kefu.core.calendar import BusinessCalendar
@@ -17,12 +17,15 @@ from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders.incidents import IncidentRule
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import NoteRequest
 from kefu.workorders.service import RepeatRule
 
 CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
 CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
 CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
+# An action whose note is optional (accept, start, close …) needs no body at all.
+OptionalNote = Annotated[NoteRequest, Body(default_factory=NoteRequest)]
 
 
 def repeat_rule(request: Request) -> RepeatRule:

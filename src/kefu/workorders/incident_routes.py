@@ -16,7 +16,7 @@ from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders import incidents, repository
-from kefu.workorders.deps import CanReadOrders
+from kefu.workorders.deps import CanReadOrders, OptionalNote
 from kefu.workorders.enums import IncidentStatus
 from kefu.workorders.models import Category, Incident
 from kefu.workorders.schemas import (
@@ -24,7 +24,6 @@ from kefu.workorders.schemas import (
     IncidentPage,
     IncidentRead,
     IncidentResolve,
-    NoteRequest,
     ReasonRequest,
     UnitBrief,
 )
@@ -132,7 +131,7 @@ def get_incident(
 @router.post("/incidents/{incident_id}/confirm", response_model=IncidentDetail)
 def confirm_incident(
     incident_id: PathId,
-    data: NoteRequest,
+    data: OptionalNote,
     principal: CanManage,
     session: DbSession,
     version: IfMatch,

@@ -21,6 +21,7 @@ from kefu.workorders.deps import (
     CanWorkOrders,
     CurrentOrder,
     LoadedOrder,
+    OptionalNote,
     incident_rule,
     order_calendar,
     repeat_rule,
@@ -33,7 +34,6 @@ from kefu.workorders.schemas import (
     CategoryUpdate,
     CodeCheck,
     DispatchRequest,
-    NoteRequest,
     OrderCreate,
     OrderDetail,
     OrderPage,
@@ -181,7 +181,7 @@ def triage_order(
 @router.post("/work-orders/{order_id}/accept", response_model=OrderDetail)
 def accept_order(
     order: CurrentOrder,
-    data: NoteRequest,
+    data: OptionalNote,
     principal: CanWorkOrders,
     session: DbSession,
     response: Response,
@@ -196,7 +196,7 @@ def accept_order(
 @router.post("/work-orders/{order_id}/start", response_model=OrderDetail)
 def start_order(
     order: CurrentOrder,
-    data: NoteRequest,
+    data: OptionalNote,
     principal: CanWorkOrders,
     session: DbSession,
     response: Response,
@@ -279,7 +279,7 @@ def wait_order(
 @router.post("/work-orders/{order_id}/resume", response_model=OrderDetail)
 def resume_order(
     order: CurrentOrder,
-    data: NoteRequest,
+    data: OptionalNote,
     principal: CanWorkOrders,
     session: DbSession,
     request: Request,
@@ -374,7 +374,7 @@ def return_order(
 @router.post("/work-orders/{order_id}/close", response_model=OrderDetail)
 def close_order(
     order: CurrentOrder,
-    data: NoteRequest,
+    data: OptionalNote,
     principal: CanWorkOrders,
     session: DbSession,
     response: Response,
