@@ -11,6 +11,7 @@ from chromium import CHROMIUM, requires_chromium
 from test_orders_browser import _new_complaint, _sign_in
 
 pytestmark = requires_chromium
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_an_agent_answers_from_the_knowledge_base(
@@ -61,6 +62,14 @@ def test_a_supervisor_confirms_and_resolves_the_incident(
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         _sign_in(page, base, "supervisor")
+        # In English the problem is named in English (it showed the stored Chinese title).
+        page.goto(f"{base}/lang/en?next=/incidents")
+        first = page.locator("tbody tr").first
+        expect(first.locator("td").nth(2)).not_to_have_text(CJK)
+        first.locator("a").click()
+        expect(page.locator("#incident .subject-line")).not_to_have_text(CJK)
+        expect(page.locator("#incident .subject-line")).to_contain_text("·")
+        page.goto(f"{base}/lang/zh-CN?next=/customers")
         page.click('nav a[data-nav="incidents"]')
         row = page.locator("tbody tr", has_text="待确认").first
         row.locator("a").click()

@@ -19,6 +19,7 @@ from kefu.knowledge.views import article_read, category_brief
 from kefu.org import repository as org_repo
 from kefu.org.models import OrgUnit
 from kefu.workorders import incidents, repository
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
 from kefu.workorders.models import Incident
 from kefu.workorders.views import list_item
@@ -130,7 +131,11 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
         query = query.where(OrgUnit.path.startswith(principal.scope_path))
     found = session.execute(query).all()
     counts = incidents.linked_counts(session, [i.id for i, _ in found])
-    rows = [{"incident": i, "unit": u, "orders": counts[i.id]} for i, u in found]
+    tree = category_tree(session)  # the problem is named in the viewer's language
+    rows = [
+        {"incident": i, "unit": u, "problem": tree.get(i.category_id), "orders": counts[i.id]}
+        for i, u in found
+    ]
     return render(request, "incidents/list.html", principal, view=view, rows=rows)
 
 
@@ -156,5 +161,11 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
     masked = not principal.has(Right.PII_VIEW)
     orders = [list_item(o, u, c, a, masked) for o, u, c, a in session.execute(query.limit(500))]
     return render(
-        request, "incidents/view.html", principal, incident=incident, unit=unit, orders=orders
+        request,
+        "incidents/view.html",
+        principal,
+        incident=incident,
+        unit=unit,
+        problem=category_tree(session).get(incident.category_id),
+        orders=orders,
     )
