@@ -69,6 +69,8 @@ def test_writers_keep_the_library_and_the_index_follows(client, db, org) -> None
     again = client.post("/api/v1/knowledge", json=body, headers=writer | key)
     assert again.json()["id"] == created.json()["id"]
     article = created.json()
+    indoor = cats.indoor  # named in both languages, for the English console
+    assert article["category"] == {"id": indoor.id, "name": indoor.name, "name_en": indoor.name_en}
 
     def found(q: str) -> list[str]:
         return [

@@ -55,10 +55,11 @@ class CaseCreate(_Strict):
 
 
 class Brief(BaseModel):
-    """A referenced record's id and name."""
+    """A referenced record's id and name (and its English name, where it keeps one)."""
 
     id: int
     name: str
+    name_en: str = ""
 
 
 class ArticleRead(BaseModel):

@@ -7,13 +7,14 @@ from sqlalchemy.orm import Session
 from kefu.knowledge.models import Article
 from kefu.knowledge.schemas import ArticleRead, Brief
 from kefu.org.models import Staff
-from kefu.workorders.models import Category
+from kefu.workorders.category_tree import category_tree
 
 
 def category_brief(session: Session, category_id: int | None) -> Brief | None:
-    """The category's id and name (None when the article has none)."""
-    category = session.get(Category, category_id) if category_id else None
-    return Brief(id=category.id, name=category.name) if category else None
+    """The category's id and names (None when the article has none), from the kept tree:
+    a page of search hits reads no category rows."""
+    category = category_tree(session).get(category_id) if category_id else None
+    return Brief(id=category.id, name=category.name, name_en=category.name_en) if category else None
 
 
 def article_read(session: Session, article: Article) -> ArticleRead:
