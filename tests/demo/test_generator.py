@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from stdnum.cn import ric
@@ -100,10 +101,11 @@ def test_cli_generates_checks_and_verifies(tmp_path: Path) -> None:
 
 
 def _orders_check(engine) -> None:
+    from kefu.core.calendar import BusinessCalendar
     from kefu.core.clock import local_today
     from kefu.core.db import make_sessionmaker
     from kefu.workorders.enums import OrderStatus, OrderType
-    from kefu.workorders.models import OrderEvent, OrderLink, ReturnVisit, WorkOrder
+    from kefu.workorders.models import Incident, OrderEvent, OrderLink, ReturnVisit, WorkOrder
     from kefu.workorders.numbering import next_number
 
     with make_sessionmaker(engine)() as session:
@@ -119,12 +121,28 @@ def _orders_check(engine) -> None:
         assert events > orders  # every order has its steps
         assert {OrderStatus.CLOSED, OrderStatus.NEW} <= statuses
         today = local_today()
-        issued = session.scalar(
-            select(func.count()).where(WorkOrder.number.startswith(f"WO{today:%Y%m%d}-"))
+        latest = session.scalar(
+            select(func.max(WorkOrder.number)).where(
+                WorkOrder.number.startswith(f"WO{today:%Y%m%d}-")
+            )
         )
-        # a new order today continues the day's numbering
-        assert next_number(session, today) == f"WO{today:%Y%m%d}-{(issued or 0) + 1:06d}"
+        # a new order today continues the day's numbering (numbers may skip, never repeat)
+        following = next_number(session, today)
+        assert following.startswith(f"WO{today:%Y%m%d}-") and following > (latest or "")
         session.rollback()
+        # every order carries the local day it was made on, the resolved incident's too
+        zone = ZoneInfo(BusinessCalendar().zone)
+        misdated = [
+            (number, created)
+            for number, created in session.execute(select(WorkOrder.number, WorkOrder.created_at))
+            if number[2:10] != f"{created.astimezone(zone):%Y%m%d}"
+        ]
+        assert misdated == []
+        for incident in session.scalars(select(Incident)):  # named after one of its orders
+            numbers = session.scalars(
+                select(WorkOrder.number).where(WorkOrder.incident_id == incident.id)
+            )
+            assert f"WO{incident.number[3:]}" in set(numbers)
 
 
 def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url: str) -> None:

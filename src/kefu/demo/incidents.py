@@ -4,7 +4,9 @@ supervisor to confirm it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from kefu.org.models import OrgLevel, OrgUnit, Staff
 from kefu.workorders import incidents, service
 from kefu.workorders.enums import OrderType
 from kefu.workorders.models import Category, Incident, OrderEvent, WorkOrder
+from kefu.workorders.numbering import next_number
 from kefu.workorders.schemas import OrderCreate
 
 CALLERS = 6
@@ -78,6 +81,17 @@ def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
         for column in columns:
             if getattr(row, column) is not None:
                 setattr(row, column, getattr(row, column) - by)
+    _renumber(session, incident, orders)
+
+
+def _renumber(session: Session, incident: Incident, orders: Sequence[WorkOrder]) -> None:
+    """Number the moved orders on the day they now carry (WO20261103-…, not today's date
+    on orders of three weeks ago), and the incident after the order that proposed it."""
+    zone = ZoneInfo(BusinessCalendar().zone)
+    proposer = next(o for o in orders if o.number == f"WO{incident.number[3:]}")
+    for order in sorted(orders, key=lambda o: o.id):
+        order.number = next_number(session, order.created_at.astimezone(zone).date())
+    incident.number = f"INC{proposer.number[2:]}"
 
 
 def generate_incidents(engine: Engine) -> int:
