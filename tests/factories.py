@@ -204,16 +204,18 @@ def make_category(
 
 def make_categories(session: Session) -> Categories:
     """A small taxonomy: two leaves sharing a level-2 branch, one elsewhere."""
-    billing = make_category(session, "计费账务")
-    dispute = make_category(session, "费用争议", billing)
-    network = make_category(session, "网络质量")
-    coverage = make_category(session, "信号覆盖", network)
+    billing = make_category(session, "计费账务", name_en="Billing")
+    dispute = make_category(session, "费用争议", billing, name_en="Disputed charges")
+    network = make_category(session, "网络质量", name_en="Network quality")
+    coverage = make_category(session, "信号覆盖", network, name_en="Coverage")
     return Categories(
         billing=billing,
         dispute=dispute,
-        unknown_charge=make_category(session, "不明扣费", dispute, script="请客户说明扣费项目"),
-        roaming_charge=make_category(session, "漫游费用", dispute),
-        indoor=make_category(session, "室内无信号", coverage),
+        unknown_charge=make_category(
+            session, "不明扣费", dispute, name_en="Unknown deduction", script="请客户说明扣费项目"
+        ),
+        roaming_charge=make_category(session, "漫游费用", dispute, name_en="Roaming charges"),
+        indoor=make_category(session, "室内无信号", coverage, name_en="No indoor signal"),
     )
 
 

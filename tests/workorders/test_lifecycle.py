@@ -233,6 +233,7 @@ def test_dispatching_and_triage_need_the_dispatch_right(client, center) -> None:
 
 
 def test_escalation_climbs_the_tree_and_stops_at_the_top(client, db, center) -> None:
+    center.org.province.name_en = "Guangdong"  # the timeline names the units in English too
     order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
     top_supervisor = bearer(db, make_staff(db, center.org.hq, Role.SUPERVISOR))
     units = []
@@ -242,6 +243,12 @@ def test_escalation_climbs_the_tree_and_stops_at_the_top(client, db, center) -> 
         order = answer.json()
         units.append(order["org_unit"]["id"])
     assert units == [center.org.province.id, center.org.hq.id]
+    steps = [e["details"] for e in order["events"] if e["action"] == "escalate"]
+    assert [(s["from_unit"], s["to_unit"]) for s in steps] == [
+        (center.org.city.name, center.org.province.name),
+        (center.org.province.name, center.org.hq.name),
+    ]
+    assert steps[1]["from_unit_en"] == steps[0]["to_unit_en"] == "Guangdong"
     top = act(client, order, "escalate", top_supervisor, {"reason": "请求再次升级处理"})
     assert top.status_code == 409
     assert top.json()["error"]["code"] == "cannot_escalate_top"

@@ -83,6 +83,7 @@ def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
     ).json()
     assert (by_unit["complaints"], by_unit["repeats"], by_unit["rate"]) == (3, 1, 0.3333)
     assert by_unit["rows"][0]["key_id"] == org.city.id
+    assert by_unit["rows"][0]["key_name_en"] == org.city.name_en
     by_category = client.get(
         "/api/v1/work-orders/repeat-rate",
         params={"month": month, "by": "category"},
@@ -90,6 +91,8 @@ def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
     ).json()
     rows = {row["key_name"]: (row["complaints"], row["repeats"]) for row in by_category["rows"]}
     assert rows == {"费用争议": (2, 1), "信号覆盖": (1, 0)}
+    english = {row["key_name"]: row["key_name_en"] for row in by_category["rows"]}
+    assert english == {"费用争议": "Disputed charges", "信号覆盖": "Coverage"}
     bad = client.get(
         "/api/v1/work-orders/repeat-rate", params={"month": "2026-13"}, headers=supervisor
     )

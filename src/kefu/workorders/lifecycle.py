@@ -246,7 +246,12 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
     parent = session.get(OrgUnit, unit.parent_id) if unit and unit.parent_id else None
     if unit is None or parent is None:
         raise Conflict("cannot_escalate_top")
-    details = {"from_unit": unit.name, "to_unit": parent.name}
+    details = {
+        "from_unit": unit.name,
+        "from_unit_en": unit.name_en,
+        "to_unit": parent.name,
+        "to_unit_en": parent.name_en,
+    }
     move(session, order, Action.ESCALATE, by, reason=reason, details=details)
     order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
     session.flush()

@@ -70,13 +70,15 @@ def _roll_up(
     return totals
 
 
-def _names(session: Session, by: Grouping, ids: set[int]) -> dict[int, str]:
+def _names(session: Session, by: Grouping, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Each group's name and English name."""
     if by == "category":
         tree = category_tree(session)
-        return {i: node.name for i in ids if (node := tree.get(i)) is not None}
+        return {i: (node.name, node.name_en) for i in ids if (node := tree.get(i)) is not None}
     if not ids:
         return {}
-    return {u.id: u.name for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    units = session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))
+    return {u.id: (u.name, u.name_en) for u in units}
 
 
 def monthly_rate(
@@ -99,7 +101,12 @@ def monthly_rate(
     names = _names(session, by, set(grouped))
     rows = [
         RepeatRateRow(
-            key_id=k, key_name=names.get(k, str(k)), complaints=n, repeats=r, rate=_rate(r, n)
+            key_id=k,
+            key_name=names.get(k, (str(k), ""))[0],
+            key_name_en=names.get(k, (str(k), ""))[1],
+            complaints=n,
+            repeats=r,
+            rate=_rate(r, n),
         )
         for k, (n, r) in sorted(grouped.items(), key=lambda item: -item[1][1])
     ]

@@ -238,6 +238,7 @@ class RepeatRateRow(BaseModel):
 
     key_id: int
     key_name: str
+    key_name_en: str = ""
     complaints: int
     repeats: int
     rate: float
