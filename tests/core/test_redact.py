@@ -37,3 +37,9 @@ def test_the_named_person_never_survives(before: str, name: str, after: str) -> 
 
 def test_amounts_and_dates_stay() -> None:
     assert redact("2026年10月扣费 120 元") == "2026年10月扣费 120 元"
+
+
+def test_a_name_after_the_word_customer_is_not_doubled() -> None:
+    # "客户王小红" became "客户客户" in the case library
+    assert redact("客户王小红称多扣 10 元", names=["王小红"]) == "客户称多扣 10 元"
+    assert redact("王小红您好，王女士已确认", names=["王小红"]) == "客户您好，客户已确认"

@@ -29,6 +29,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\d(?:[\s-]?\d){6,}"), "[号码]"),
 )
 HONORIFICS = ("先生", "女士", "小姐", "老师", "师傅")
+_REPEATED_CUSTOMER = re.compile("(?:客户){2,}")
 
 
 def redact(text: str, *, names: Iterable[str] = ()) -> str:
@@ -40,4 +41,5 @@ def redact(text: str, *, names: Iterable[str] = ()) -> str:
         for honorific in HONORIFICS:
             text = text.replace(name + honorific, "客户").replace(name[0] + honorific, "客户")
         text = text.replace(name, "客户")
-    return text
+    # "客户王小红称…" reads "客户称…", not "客户客户称…"
+    return _REPEATED_CUSTOMER.sub("客户", text)
