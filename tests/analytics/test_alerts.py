@@ -104,7 +104,12 @@ def test_alerts_are_listed_and_acknowledged_once(client: TestClient, db: Session
     ).json()
     assert listed["total"] == 1
     alert = listed["items"][0]
-    assert alert["title"] == "Complaint spike" and alert["subject"] == "信号覆盖"
+    # the test taxonomy now has English names: the subject is in the caller's language
+    assert alert["title"] == "Complaint spike" and alert["subject"] == "Coverage"
+    in_chinese = client.get(
+        "/api/v1/analytics/alerts", headers={**bearer(db, supervisor), "Accept-Language": "zh-CN"}
+    ).json()
+    assert in_chinese["items"][0]["subject"] == "信号覆盖"
     url = f"/api/v1/analytics/alerts/{alert['id']}/acknowledge"
     done = client.post(url, json={"note": "已通知网络部"}, headers=bearer(db, supervisor))
     assert done.status_code == 200 and done.json()["note"] == "已通知网络部"
