@@ -82,10 +82,17 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         expect(area).not_to_have_value("")
         reply.locator("button[type=submit]").click()
         expect(status).to_have_text("已答复")
+        # the resolution limit was met at the reply: no countdown runs on
+        expect(page.locator("#resolution-met")).to_contain_text("按时答复")
+        expect(page.locator(".countdown.big")).to_have_count(0)
 
         page.locator('form[data-order-action="close"] button[type=submit]').click()
         expect(status).to_have_text("待回访")
         visit = page.locator('form[data-order-action="visit"]')
+        # each outcome's radio sits beside its words (they were spread 160px apart)
+        for outcome in visit.locator("label.check").all():
+            radio, words = outcome.locator("input").bounding_box(), outcome.bounding_box()
+            assert radio and words and radio["width"] < 30 and words["width"] < 160, words
         visit.locator("input[value=satisfied]").check()
         visit.locator("button[type=submit]").click()
         expect(status).to_have_text("已归档")
