@@ -188,6 +188,28 @@ def test_writes_need_the_current_version_and_an_allowed_action(client, center) -
     assert refused.json()["error"]["code"] == "action_not_allowed"
 
 
+def test_the_resolution_clock_stops_at_the_reply(client, center) -> None:
+    # The queue counted an answered complaint awaiting its return visit as overdue.
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    assert order["clock_running"] and order["replied_at"] is None
+    order = act(client, order, "accept", center.agent).json()
+    assert order["clock_running"]
+    waiting = act(client, order, "wait", center.agent, {"reason": "等待客户提供截图"}).json()
+    assert not waiting["clock_running"]
+    order = act(client, waiting, "resume", center.agent).json()
+    assert order["clock_running"]
+    order = act(client, order, "reply", center.agent, {"reply": "已退还 10 元。"}).json()
+    assert order["status"] == "replied" and not order["clock_running"]
+    queue = client.get(
+        "/api/v1/work-orders", params={"view": "all"}, headers=center.supervisor
+    ).json()["items"]
+    row = next(r for r in queue if r["id"] == order["id"])
+    assert row["replied_at"] == order["replied_at"] and row["clock_running"] is False
+    customer = client.get(f"/api/v1/customers/{center.customer_id}", headers=center.agent).json()
+    item = next(i for i in customer["open_work_items"] if i["id"] == order["id"])
+    assert item["due_at"] is None  # the 360 shows no countdown for it either
+
+
 def test_an_action_with_an_optional_note_needs_no_body(client, center) -> None:
     # A bodiless accept was refused with "“-” is required.", naming no field.
     order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()

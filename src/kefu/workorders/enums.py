@@ -75,6 +75,9 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
 }
 
 OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})
+# The resolution limit runs until the customer has the answer, and not while waiting on
+# them: a replied order met its limit (or missed it) when it was replied.
+CLOCK_RUNNING_STATUSES = frozenset({_S.NEW, *_WORKING})
 # Closing a complaint schedules a return visit; the visit's outcome closes it.
 VISITED_TYPES = frozenset({OrderType.COMPLAINT})
 

@@ -165,6 +165,10 @@ class OrderRead(BaseModel):
     )
     replied_at: datetime | None
     closed_at: datetime | None
+    clock_running: bool = Field(
+        description="The resolution limit is counting down: not once replied, nor while "
+        "waiting on the customer."
+    )
     incident_id: int | None = Field(description="The emergency this order belongs to.")
     version: int
     allowed_actions: list[Action]
@@ -228,6 +232,8 @@ class OrderListItem(BaseModel):
     assignee: str | None
     created_at: datetime
     resolve_due_at: datetime | None
+    replied_at: datetime | None = None
+    clock_running: bool = False
 
 
 OrderPage = Page[OrderListItem]

@@ -19,17 +19,9 @@ from sqlalchemy.orm import Session
 from kefu.errors import KefuError
 from kefu.notify.tasks import notify_staff
 from kefu.workorders import lifecycle
-from kefu.workorders.enums import OrderStatus
+from kefu.workorders.enums import CLOCK_RUNNING_STATUSES
 from kefu.workorders.models import WorkOrder
 
-# The resolution limit runs until the customer has the answer (and not while waiting on them).
-RUNNING = (
-    OrderStatus.NEW,
-    OrderStatus.ACCEPTED,
-    OrderStatus.DISPATCHED,
-    OrderStatus.IN_PROGRESS,
-    OrderStatus.RETURNED,
-)
 BATCH = 200
 
 
@@ -45,7 +37,7 @@ def _candidates(session: Session, now: datetime) -> list[WorkOrder]:
     query = (
         select(WorkOrder)
         .where(
-            WorkOrder.status.in_([s.value for s in RUNNING]),
+            WorkOrder.status.in_([s.value for s in CLOCK_RUNNING_STATUSES]),
             WorkOrder.breached_at.is_(None),
             or_(
                 WorkOrder.resolve_due_at <= now,

@@ -13,7 +13,7 @@ from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
 from kefu.workorders.category_tree import category_tree
-from kefu.workorders.enums import OrderType
+from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.schemas import (
@@ -78,6 +78,7 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         incident_id=order.incident_id,
         replied_at=order.replied_at,
         closed_at=order.closed_at,
+        clock_running=order.status in CLOCK_RUNNING_STATUSES,
         version=order.version,
         allowed_actions=allowed_actions(order),
     )
@@ -148,6 +149,8 @@ def list_item(
         assignee=assignee,
         created_at=order.created_at,
         resolve_due_at=order.resolve_due_at,
+        replied_at=order.replied_at,
+        clock_running=order.status in CLOCK_RUNNING_STATUSES,
     )
 
 
@@ -162,7 +165,7 @@ def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItem
             status=order.status,
             subject=order.subject,
             created_at=order.created_at,
-            due_at=order.resolve_due_at,
+            due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
             is_repeat=order.is_repeat,
         )
         for order in repository.open_orders_of(session, customer_id)
