@@ -88,6 +88,13 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
 
         page.locator('form[data-order-action="close"] button[type=submit]').click()
         expect(status).to_have_text("待回访")
+        # the return visits queue lists it with the visit's own countdown
+        order_page = page.url
+        page.goto(f"{base}/orders?view=visits")
+        row = page.locator("tbody tr", has_text=order_number)
+        expect(row.locator("td").last).to_contain_text("回访")
+        expect(row.locator(".countdown")).to_contain_text("剩余")
+        page.goto(order_page)
         visit = page.locator('form[data-order-action="visit"]')
         # each outcome's radio sits beside its words (they were spread 160px apart)
         for outcome in visit.locator("label.check").all():

@@ -24,6 +24,7 @@ from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.org.models import Team
+from kefu.workorders import repository
 
 
 @dataclass
@@ -208,6 +209,31 @@ def test_the_resolution_clock_stops_at_the_reply(client, center) -> None:
     customer = client.get(f"/api/v1/customers/{center.customer_id}", headers=center.agent).json()
     item = next(i for i in customer["open_work_items"] if i["id"] == order["id"])
     assert item["due_at"] is None  # the 360 shows no countdown for it either
+
+
+def test_the_return_visits_queue_puts_the_soonest_visit_first(client, db, center) -> None:
+    def answered(**extra: object) -> int:
+        order = client.post(
+            "/api/v1/work-orders", json=complaint(center, **extra), headers=center.agent
+        ).json()
+        order = act(client, order, "accept", center.agent).json()
+        order = act(client, order, "reply", center.agent, {"reply": "已退费 10 元。"}).json()
+        return int(act(client, order, "close", center.agent).json()["id"])
+
+    gold = answered()  # the gold customer's visit is due within 48 hours
+    ordinary = answered(customer_id=None)  # newer, but visited within 72 hours
+    query = repository.order_list_query(
+        scope_path=None,
+        viewer_id=0,
+        status=None,
+        assignee_id=None,
+        team_id=None,
+        repeat_only=False,
+        visits_due=True,
+    )
+    assert [o.id for o, *_ in db.execute(query)] == [gold, ordinary]
+    dues = repository.visit_dues(db, [ordinary, gold])
+    assert dues[gold][1] < dues[ordinary][1]
 
 
 def test_an_action_with_an_optional_note_needs_no_body(client, center) -> None:

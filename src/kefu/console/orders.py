@@ -25,7 +25,7 @@ from kefu.workorders.templates import fill_template
 from kefu.workorders.views import list_item, order_detail
 
 router = APIRouter(include_in_schema=False)
-Queue = Literal["mine", "team", "all", "repeat"]
+Queue = Literal["mine", "team", "all", "repeat", "visits"]
 PAGE_SIZE = 50
 
 
@@ -59,7 +59,8 @@ def order_queue(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     open_only: bool = True,
 ) -> Response:
-    """My orders, my team's queue, everything in scope, or repeat complaints."""
+    """My orders, my team's queue, everything in scope, repeat complaints, or the
+    return visits to make."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
@@ -76,10 +77,12 @@ def order_queue(
         assignee_id=principal.staff_id if view == "mine" else None,
         team_id=(team_id or 0) if view == "team" else None,
         repeat_only=view == "repeat",
+        visits_due=view == "visits",
     )
     params = PageParams(page=page, size=PAGE_SIZE)
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
+    visiting = [o.id for o, *_ in rows if o.status == OrderStatus.RETURN_VISIT]
     return render(
         request,
         "orders/list.html",
@@ -87,6 +90,7 @@ def order_queue(
         view=view,
         open_only=open_only,
         items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        visit_dues=repository.visit_dues(session, visiting),
         total=total,
         page=page,
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),

@@ -145,8 +145,10 @@ def order_list_query(
     team_id: int | None,
     repeat_only: bool,
     incident_id: int | None = None,
+    visits_due: bool = False,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
-    """The orders a viewer may see, filtered; newest and most urgent first."""
+    """The orders a viewer may see, filtered; most urgent and newest first, or with
+    ``visits_due`` the orders awaiting their return visit, the visit due soonest first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -169,7 +171,24 @@ def order_list_query(
         query = query.where(WorkOrder.is_repeat)
     if incident_id is not None:
         query = query.where(WorkOrder.incident_id == incident_id)
+    if visits_due:
+        waiting = (ReturnVisit.order_id == WorkOrder.id) & ReturnVisit.done_at.is_(None)
+        query = query.join(ReturnVisit, waiting).where(WorkOrder.status == OrderStatus.RETURN_VISIT)
+        return query.order_by(ReturnVisit.due_at, WorkOrder.id)
     return query.order_by(WorkOrder.priority.desc(), WorkOrder.id.desc())
+
+
+def visit_dues(session: Session, order_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
+    """When each of these orders' waiting return visit was scheduled and is due (orders
+    without one left out)."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(ReturnVisit.order_id, ReturnVisit.created_at, ReturnVisit.due_at).where(
+            ReturnVisit.order_id.in_(order_ids), ReturnVisit.done_at.is_(None)
+        )
+    )
+    return {order_id: (scheduled, due) for order_id, scheduled, due in rows}
 
 
 def page(
