@@ -1,4 +1,5 @@
-"""The ``kefu`` command: demo, serve, database, users, data generation and audit checks."""
+"""The ``kefu`` command: demo, serve, database, users, data generation, audit checks and
+the outbox."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from kefu.analytics.cli import (
 )
 from kefu.config import get_settings
 from kefu.core import audit, migrate
+from kefu.core.cli_support import DatabaseOption
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
 from kefu.core.rbac import Role
+from kefu.notify.cli import outbox_app
 
 app = typer.Typer(
     help="kefu — customer service center for telecom operators.",
@@ -45,12 +48,9 @@ app.add_typer(churn_app, name="churn")
 app.add_typer(value_app, name="value")
 app.add_typer(text_app, name="text")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(outbox_app, name="outbox")
 app.command("bulletin")(bulletin_command)
 console = Console()
-
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database-url", help="Overrides KEFU_DATABASE_URL.")
-]
 
 
 def _engine(database_url: str | None) -> Engine:

@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
+from conftest import BACKENDS, own_database
+from kefu.cli import app
 from kefu.config import get_settings
 from kefu.core import outbox
+from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
+from kefu.core.db import make_sessionmaker
 from kefu.notify import tasks
 
 calls: list[tuple[str, dict[str, Any]]] = []
@@ -178,3 +183,37 @@ def test_the_worker_command_runs_due_jobs(tmp_path: Path, monkeypatch) -> None:
     assert "1 done" in result.output
     assert (tmp_path / "sms.jsonl").exists()
     engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of this test's own: the command commits for real."""
+    with own_database(request, tmp_path, "outbox") as engine:
+        yield engine
+
+
+def test_an_operator_lists_dead_jobs_and_retries_them(own_engine: Engine) -> None:
+    # Dead jobs "stay for an operator to look at", but nothing showed them or retried them.
+    factory = make_sessionmaker(own_engine)
+    with factory() as session:
+        dead = outbox.enqueue(session, kind="sms.customer", payload={"phone": "+8613800138000"})
+        dead.status, dead.attempts, dead.last_error = outbox.JobStatus.DEAD, 8, "gateway 503"
+        outbox.enqueue(session, kind="sms.customer", payload={})  # pending: not listed
+        session.commit()
+        dead_id = dead.id
+    url = own_engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["outbox", "list", "--database-url", url])
+    assert listed.exit_code == 0, listed.output
+    assert "sms.customer" in listed.output and "gateway 503" in listed.output
+    assert "8/8" in listed.output
+    vague = runner.invoke(app, ["outbox", "retry", "--database-url", url])
+    assert vague.exit_code == 2  # neither ids nor --all-dead
+    retried = runner.invoke(app, ["outbox", "retry", "--all-dead", "--database-url", url])
+    assert retried.exit_code == 0 and "1 dead job(s)" in retried.output, retried.output
+    with factory() as session:
+        job = session.get(outbox.Job, dead_id)
+        assert job is not None and job.status == outbox.JobStatus.PENDING and job.attempts == 0
+        logged = session.scalar(select(AuditLog).where(AuditLog.action == "outbox.retry"))
+        assert logged is not None and json.loads(logged.details)["jobs"] == [dead_id]
+    assert "no dead jobs" in runner.invoke(app, ["outbox", "list", "--database-url", url]).output

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,23 +18,15 @@ from kefu.analytics.rfm import RfmDataError
 from kefu.config import get_settings
 from kefu.core import audit
 from kefu.core.base import utcnow
+from kefu.core.cli_support import DatabaseOption, session_factory_for
 from kefu.core.clock import local_today
-from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
+from kefu.core.db import unit_of_work
 
 churn_app = typer.Typer(
     help="Churn warning: train the model, score the week's list.", no_args_is_help=True
 )
 console = Console()
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database-url", help="Overrides KEFU_DATABASE_URL.")
-]
-
-
-def _factory(database_url: str | None) -> Any:
-    if database_url:
-        os.environ["KEFU_DATABASE_URL"] = database_url
-        get_settings.cache_clear()
-    return make_sessionmaker(make_engine(get_settings().database_url))
+_factory = session_factory_for
 
 
 @churn_app.command("train")
