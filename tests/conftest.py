@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.app import create_app
-from kefu.config import Settings
+from kefu.config import Settings, get_settings
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
 from kefu.demo.generator import GenerateOptions, generate
@@ -64,7 +64,9 @@ def fresh_postgres_database(url: str, suffix: str = "") -> str:
     admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
     name = f"kefu_test_{os.getpid()}{suffix}"
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        # FORCE: a connection the last test left behind (a thread that returned it after
+        # its engine was disposed) must not fail the next test's set-up.
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
@@ -231,3 +233,12 @@ def live_center_database(
     """The same served center, with its database URL for arranging data behind it."""
     with _served_center(request, tmp_path) as served:
         yield served
+
+
+@pytest.fixture
+def settings_put_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A command's --database-url sets KEFU_DATABASE_URL for the whole process: undo it
+    afterwards, so later tests read the settings they expect."""
+    monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)  # remembers what was there
+    yield
+    get_settings.cache_clear()

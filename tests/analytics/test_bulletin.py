@@ -140,7 +140,7 @@ def test_the_page_and_the_command(client: TestClient, db: Session, tmp_path: Pat
     assert refused.status_code == 403
 
 
-def test_the_command_refuses_a_bad_period(tmp_path: Path) -> None:
+def test_the_command_refuses_a_bad_period(tmp_path: Path, settings_put_back: None) -> None:
     runner = CliRunner()
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     assert runner.invoke(app, ["db", "upgrade", "--database-url", url]).exit_code == 0

@@ -192,7 +192,9 @@ def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
 
 
-def test_an_operator_lists_dead_jobs_and_retries_them(own_engine: Engine) -> None:
+def test_an_operator_lists_dead_jobs_and_retries_them(
+    own_engine: Engine, settings_put_back: None
+) -> None:
     # Dead jobs "stay for an operator to look at", but nothing showed them or retried them.
     factory = make_sessionmaker(own_engine)
     with factory() as session:

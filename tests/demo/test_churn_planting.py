@@ -78,7 +78,7 @@ def _tier_history_is_a_chain_ending_at_the_tier_now(session: Session) -> None:
     assert all(held[c] == tier for c, tier in last.items() if c not in cancelled)
 
 
-def test_planted_churn_is_found_on_sqlite(tmp_path: Path) -> None:
+def test_planted_churn_is_found_on_sqlite(tmp_path: Path, settings_put_back: None) -> None:
     url = f"sqlite:///{tmp_path / 'churn.db'}"
     _check(url)
     runner = CliRunner()

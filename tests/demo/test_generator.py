@@ -69,7 +69,7 @@ def test_generate_on_postgresql(postgres_url: str) -> None:
     engine.dispose()
 
 
-def test_cli_generates_checks_and_verifies(tmp_path: Path) -> None:
+def test_cli_generates_checks_and_verifies(tmp_path: Path, settings_put_back: None) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
     generated = runner.invoke(app, ["generate", "--database-url", url, "--subscribers", "200"])
