@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kefu.core.base import Base, utcnow
@@ -61,17 +62,9 @@ def run_once(
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise Unprocessable("idempotency_key_invalid", field="Idempotency-Key")
     fingerprint = request_fingerprint(payload)
-    stored = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.actor_id == actor_id,
-            IdempotencyRecord.operation == operation,
-            IdempotencyRecord.key == key,
-        )
-    )
+    stored = _stored(session, actor_id, operation, key)
     if stored is not None:
-        if stored.request_hash != fingerprint:
-            raise Unprocessable("idempotency_key_reused", field="Idempotency-Key")
-        return stored.status_code, json.loads(stored.response_body)
+        return _replay(stored, fingerprint)
     body = create().model_dump(mode="json")
     session.add(
         IdempotencyRecord(
@@ -83,5 +76,32 @@ def run_once(
             response_body=json.dumps(body, ensure_ascii=False),
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same key sent again while the first request was still running (a client's
+        # retry after a timeout): PostgreSQL let both begin, and the first committed its
+        # key while this one worked. This one's work is undone; the first one's answer
+        # is given, as for any repeat.
+        session.rollback()
+        stored = _stored(session, actor_id, operation, key)
+        if stored is None:
+            raise  # a conflict of the work's own, not of the key
+        return _replay(stored, fingerprint)
     return status_code, body
+
+
+def _stored(session: Session, actor_id: int, operation: str, key: str) -> IdempotencyRecord | None:
+    return session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.actor_id == actor_id,
+            IdempotencyRecord.operation == operation,
+            IdempotencyRecord.key == key,
+        )
+    )
+
+
+def _replay(stored: IdempotencyRecord, fingerprint: str) -> tuple[int, Any]:
+    if stored.request_hash != fingerprint:
+        raise Unprocessable("idempotency_key_reused", field="Idempotency-Key")
+    return stored.status_code, json.loads(stored.response_body)
