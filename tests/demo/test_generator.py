@@ -36,11 +36,33 @@ def _fingerprint(url: str, seed: int) -> list[tuple]:
 
 def test_same_seed_same_center_and_valid_records(tmp_path: Path) -> None:
     first = _fingerprint(f"sqlite:///{tmp_path / 'a.db'}", 7)
+    _plans_fit_the_bills(make_engine(f"sqlite:///{tmp_path / 'a.db'}"))
     second = _fingerprint(f"sqlite:///{tmp_path / 'b.db'}", 7)
     other = _fingerprint(f"sqlite:///{tmp_path / 'c.db'}", 8)
     assert first == second and first != other
     assert len({row[3] for row in first}) == len(first)  # numbers are unique
     assert all(ric.is_valid(row[1]) for row in first)
+
+
+def _plans_fit_the_bills(engine) -> None:
+    """Every number's plan is the dearest of its brand that its usual bill covers."""
+    from kefu.customers.models import MonthlySpend, Package
+
+    with engine.connect() as connection:
+        fees = {p.id: (p.brand, p.monthly_fee_fen) for p in connection.execute(select(Package))}
+        bills: dict[int, list[int]] = {}
+        for sid, amount in connection.execute(
+            select(MonthlySpend.subscription_id, MonthlySpend.amount_fen)
+        ):
+            bills.setdefault(sid, []).append(amount)
+        plans = connection.execute(select(Subscription.id, Subscription.package_id)).all()
+    assert plans
+    for sid, package_id in plans:
+        brand, fee = fees[package_id]
+        usual = sorted(bills.get(sid, [fee]))[len(bills.get(sid, [fee])) // 2]
+        cheapest = min(f for b, f in fees.values() if b == brand)
+        dearer = [f for b, f in fees.values() if b == brand and fee < f <= usual]
+        assert (fee <= usual or fee == cheapest) and not dearer, (sid, fee, usual)
 
 
 def test_generate_on_postgresql(postgres_url: str) -> None:
@@ -53,6 +75,7 @@ def test_generate_on_postgresql(postgres_url: str) -> None:
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Customer)) == 500
     assert result.counts["monthly_spend"] > 500
+    _plans_fit_the_bills(engine)
     # the demo's survey answers carry the planted weak driver, found from the database
     with make_sessionmaker(engine)() as session:
         report = satisfaction_drivers(

@@ -458,7 +458,11 @@ def _one_customer(
         paid, balance = payment_rows(rng, subscription_id, pay, bills, ctx.today, closed)
         batch.subscriptions.append(
             subscribers.subscription_row(
-                ctx, subscription_id, customer_id, (msisdn, brand, since, closed, balance)
+                ctx,
+                subscription_id,
+                customer_id,
+                (msisdn, brand, since, closed, balance),
+                [amount for _, amount in bills],
             )
         )
         batch.spend.extend((subscription_id, month, amount) for month, amount in bills)

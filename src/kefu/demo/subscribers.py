@@ -127,12 +127,25 @@ def _review_at(month: int) -> datetime:
     return day_start_utc(date(month // 100, month % 100, 1)) + timedelta(hours=2)
 
 
+def fitting_package(packages: list[Package], bills: list[int]) -> Package:
+    """The dearest of the brand's packages that the number's usual bill covers (the plan's
+    fee is part of every bill), else the cheapest: a 588-yuan plan on 40-yuan bills was
+    a demo no operator would believe."""
+    by_fee = sorted(packages, key=lambda p: p.monthly_fee_fen)
+    usual = sorted(bills)[len(bills) // 2] if bills else by_fee[0].monthly_fee_fen
+    return next((p for p in reversed(by_fee) if p.monthly_fee_fen <= usual), by_fee[0])
+
+
 def subscription_row(
-    ctx: Context, sid: int, cid: int, number: tuple[str, Brand, date, date | None, int]
+    ctx: Context,
+    sid: int,
+    cid: int,
+    number: tuple[str, Brand, date, date | None, int],
+    bills: list[int],
 ) -> tuple[Any, ...]:
     msisdn, brand, since, closed, balance = number
     rng, now = ctx.rng, utcnow()
-    package = rng.choice(ctx.packages[brand])
+    package = fitting_package(ctx.packages[brand], bills)
     # A pre-paid number whose balance ran out is suspended (停机); a post-paid one rarely.
     owes = balance < -500 if brand is not Brand.GOTONE else rng.random() < 0.01
     status = (
