@@ -26,7 +26,6 @@ churn_app = typer.Typer(
     help="Churn warning: train the model, score the week's list.", no_args_is_help=True
 )
 console = Console()
-_factory = session_factory_for
 
 
 @churn_app.command("train")
@@ -47,7 +46,7 @@ def churn_train(
     ] = None,
 ) -> None:
     """Train and validate a churn model, keep it as the one in use, print its report."""
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     try:
         with unit_of_work(factory, write=True) as session:
             trained = (
@@ -75,7 +74,7 @@ def churn_score(
     week: Annotated[str | None, typer.Option(help="Any day of the week (default today).")] = None,
 ) -> None:
     """Score every number in service and write the week's warning list."""
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     day = _day(week)
     try:
         with unit_of_work(factory, write=True) as session:
@@ -149,7 +148,7 @@ def value_segment(
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")] = None,
 ) -> None:
     """Segment every number in service by RFM (K-Means, k by silhouette); print the segments."""
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     try:
         with unit_of_work(factory, write=True) as session:
             run = rfm_service.run_segmentation(
@@ -190,7 +189,7 @@ text_app = typer.Typer(help="Complaint text classification.", no_args_is_help=Tr
 @text_app.command("train")
 def text_train(database_url: DatabaseOption = None) -> None:
     """Retrain the category classifier on the orders so far; print its held-out report."""
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     try:
         with unit_of_work(factory, write=True) as session:
             texts, labels = text_classes.training_data(session)
@@ -238,7 +237,7 @@ def bulletin_command(
     if language not in ("zh-CN", "en"):
         console.print("[bold red]✗[/] the language is zh-CN or en")
         raise typer.Exit(code=1)
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     with factory() as session:
         found = bulletin.build(session, key, timezone=get_settings().timezone, language=language)
     target = output or Path(f"bulletin-{year:04d}-{month:02d}.html")
@@ -255,7 +254,7 @@ def alerts_check(
     day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today so far).")] = None,
 ) -> None:
     """Run the early-warning rules on a day; raise and mail the alerts not raised before."""
-    factory = _factory(database_url)
+    factory = session_factory_for(database_url)
     settings = get_settings()
     with unit_of_work(factory, write=True) as session:
         raised = alerts.check(session, _day(day), timezone=settings.timezone, now=utcnow())

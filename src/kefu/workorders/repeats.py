@@ -99,17 +99,19 @@ def monthly_rate(
         else {k: [n, r] for k, (n, r) in counts.items()}
     )
     names = _names(session, by, set(grouped))
-    rows = [
-        RepeatRateRow(
-            key_id=k,
-            key_name=names.get(k, (str(k), ""))[0],
-            key_name_en=names.get(k, (str(k), ""))[1],
-            complaints=n,
-            repeats=r,
-            rate=_rate(r, n),
+    rows = []
+    for k, (n, r) in sorted(grouped.items(), key=lambda item: -item[1][1]):
+        name, name_en = names.get(k, (str(k), ""))
+        rows.append(
+            RepeatRateRow(
+                key_id=k,
+                key_name=name,
+                key_name_en=name_en,
+                complaints=n,
+                repeats=r,
+                rate=_rate(r, n),
+            )
         )
-        for k, (n, r) in sorted(grouped.items(), key=lambda item: -item[1][1])
-    ]
     complaints = sum(row.complaints for row in rows)
     repeats = sum(row.repeats for row in rows)
     return RepeatRate(
