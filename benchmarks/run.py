@@ -199,7 +199,6 @@ def main() -> None:
         _kpis(args)
     if "customer360" not in suites:
         return
-    RESULTS.mkdir(exist_ok=True)
     report: dict[str, Any] = {"subscribers": args.subscribers, "machine_cores": os.cpu_count()}
     for backend in args.backends.split(","):
         url, generation = _database(backend, args.subscribers)
@@ -210,8 +209,15 @@ def main() -> None:
         numbers = _sample_numbers(make_engine(url), 2000)
         entry["lookup_http"] = lookup_load(url, _token(url), numbers, seconds=args.http_seconds)
         report[backend] = entry
-    (RESULTS / "customer360.json").write_text(json.dumps(report, indent=2))
+    _save("customer360", report)
     _print(report)
+
+
+def _save(suite: str, report: dict[str, Any]) -> None:
+    """Write a suite's figures to results/<suite>.json (the folder is not in git)."""
+    RESULTS.mkdir(exist_ok=True)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    (RESULTS / f"{suite}.json").write_text(text, encoding="utf-8")
 
 
 def _access(args: argparse.Namespace) -> None:
@@ -224,8 +230,7 @@ def _access(args: argparse.Namespace) -> None:
         url, _ = _database(backend, 20_000)
         console.print(f"access on {backend}…")
         report[backend] = access.run(url, min(args.http_seconds, 15))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "access.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    _save("access", report)
     console.print_json(json.dumps(report))
 
 
@@ -234,8 +239,7 @@ def _analysis() -> None:
     from benchmarks import analysis
 
     report: dict[str, Any] = {"machine_cores": os.cpu_count()} | analysis.run()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "analysis.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    _save("analysis", report)
     console.print_json(json.dumps(report))
 
 
@@ -257,8 +261,7 @@ def _value(args: argparse.Namespace) -> None:
         url, generation = _database(backend, args.subscribers, kind="value", options=options)
         console.print(f"customer value and churn on {backend}…")
         report[backend] = {"generator": generation} | value.run(url)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "value.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    _save("value", report)
     console.print_json(json.dumps(report))
 
 
@@ -280,8 +283,7 @@ def _kpis(args: argparse.Namespace) -> None:
         console.print(f"a month of KPIs on {backend} (written once)…")
         filled = kpis.fill(url)
         report[backend] = {"generator": generation, "month": filled} | kpis.run(url)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "kpis.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    _save("kpis", report)
     console.print_json(json.dumps(report))
 
 
@@ -294,7 +296,7 @@ def _workorders(args: argparse.Namespace) -> None:
         url, _ = _database(backend, 20_000)
         console.print(f"work orders on {backend}…")
         report[backend] = workorders.run(url, _token(url), min(args.http_seconds, 15))
-    (RESULTS / "workorders.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    _save("workorders", report)
     table = Table("backend", "measure", "value", title="work orders")
     for backend in args.backends.split(","):
         entry = report[backend]
