@@ -12,11 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
 DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@lru_cache(maxsize=8192)  # about twenty years of days; the official calendar never changes
+def _official_workday(day: date) -> bool:
+    """The State Council's calendar for the day (Monday to Friday for a year it has not
+    announced yet). Remembered: every new order's time limits walk a week or two of days,
+    and ``chinese_calendar`` checks its arguments on each call."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:  # a year not announced yet
+        return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,7 @@ class BusinessCalendar:
         """True on working days, including swapped weekend workdays."""
         if day in self.overrides:
             return self.overrides[day]
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:  # a year not announced yet
-            return day.weekday() < 5
+        return _official_workday(day)
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         tz = ZoneInfo(self.zone)

@@ -79,9 +79,12 @@ def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> Incident | 
         return None
     branch = _branch(session, order.category_id, rule.category_level)
     key = f"{order.org_unit_id}:{branch.path}"
-    incident = _open_incident(session, key)
+    # The order is in the database; what else is pending (its timeline, its repeat
+    # links) does not change the count and is flushed once, below.
+    with session.no_autoflush:
+        incident = _open_incident(session, key)
+        recent = _recent(session, order, branch, rule) if incident is None else []
     if incident is None:
-        recent = _recent(session, order, branch, rule)
         if len(recent) < rule.threshold:
             return None
         incident = _propose(session, order, branch, key, recent)

@@ -209,13 +209,16 @@ def create_order(
 def _flag_repeat(
     session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
 ) -> None:
-    earlier = repository.earlier_complaints(
-        session,
-        phone=order.contact_phone,
-        category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
-        since=utcnow() - timedelta(days=rule.window_days),
-        before_id=order.id,
-    )
+    # The order itself is in the database; its pending timeline rows are not needed to
+    # find its earlier complaints and go out with the next flush, not one of their own.
+    with session.no_autoflush:
+        earlier = repository.earlier_complaints(
+            session,
+            phone=order.contact_phone,
+            category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
+            since=utcnow() - timedelta(days=rule.window_days),
+            before_id=order.id,
+        )
     if not earlier:
         return
     order.is_repeat = True

@@ -66,7 +66,7 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         triage_reason=order.triage_reason,
         priority=order.priority,
         is_repeat=order.is_repeat,
-        repeats=repository.linked_numbers(session, order.id),
+        repeats=repository.linked_numbers(session, order.id) if order.is_repeat else [],
         org_unit=UnitBrief(id=unit.id, name=unit.name, name_en=unit.name_en),
         team=UnitBrief(id=team.id, name=team.name, name_en=team.name_en) if team else None,
         assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
@@ -99,7 +99,10 @@ def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> Order
         )
         for event, actor in repository.events(session, order.id)
     ]
-    visits = [ReturnVisitRead.model_validate(v) for v in repository.visits(session, order.id)]
+    # A return visit is booked when a replied order closes: an order never replied to
+    # (every new one) has none to look up.
+    booked = repository.visits(session, order.id) if order.replied_at else []
+    visits = [ReturnVisitRead.model_validate(v) for v in booked]
     return OrderDetail(
         **order_read(session, order, viewer).model_dump(),
         events=events,
