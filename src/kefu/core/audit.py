@@ -139,15 +139,16 @@ def record_now(
     return append_pending(session)[-1]
 
 
+_CHAIN_HEAD = select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)
+
+
 def append_pending(session: Session) -> list[AuditLog]:
     """Chain and insert the session's pending audit rows (called before every commit)."""
     pending: list[AuditLog] = session.info.pop(_PENDING, [])
     if not pending:
         return []
     _lock_chain(session)
-    last = session.execute(
-        select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_CHAIN_HEAD).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     for row in pending:
         row.seq, row.prev_hash = seq, prev_hash

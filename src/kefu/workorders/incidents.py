@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,24 +53,35 @@ def _branch(session: Session, category_id: int, level: int) -> CategoryNode:
     return tree.ancestor(category, level)
 
 
+# Built once, run with each new order's values (see kefu.workorders.repository).
+_RECENT_UNLINKED = select(WorkOrder).where(
+    WorkOrder.org_unit_id == bindparam("org_unit_id"),
+    WorkOrder.created_at >= bindparam("since"),
+    WorkOrder.type.in_([t.value for t in WATCHED_TYPES]),
+    WorkOrder.status.in_([s.value for s in OPEN_STATUSES]),
+    WorkOrder.category_id.in_(
+        select(Category.id).where(Category.path.startswith(bindparam("branch_path")))
+    ),
+    WorkOrder.incident_id.is_(None),
+)
+
+
 def _recent(
     session: Session, order: WorkOrder, branch: CategoryNode, rule: IncidentRule
 ) -> list[WorkOrder]:
-    since = order.created_at - timedelta(minutes=rule.window_minutes)
-    in_branch = select(Category.id).where(Category.path.startswith(branch.path))
-    query = select(WorkOrder).where(
-        WorkOrder.org_unit_id == order.org_unit_id,
-        WorkOrder.created_at >= since,
-        WorkOrder.type.in_([t.value for t in WATCHED_TYPES]),
-        WorkOrder.status.in_([s.value for s in OPEN_STATUSES]),
-        WorkOrder.category_id.in_(in_branch),
-        WorkOrder.incident_id.is_(None),
-    )
-    return list(session.scalars(query))
+    values = {
+        "org_unit_id": order.org_unit_id,
+        "since": order.created_at - timedelta(minutes=rule.window_minutes),
+        "branch_path": branch.path,
+    }
+    return list(session.scalars(_RECENT_UNLINKED, values))
+
+
+_OPEN_INCIDENT = select(Incident).where(Incident.open_key == bindparam("key"))
 
 
 def _open_incident(session: Session, key: str) -> Incident | None:
-    return session.scalar(select(Incident).where(Incident.open_key == key))
+    return session.scalar(_OPEN_INCIDENT, {"key": key})
 
 
 def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> Incident | None:

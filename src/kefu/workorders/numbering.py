@@ -11,8 +11,9 @@ anyway, so there the counter is bumped in the order's transaction.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,9 +23,10 @@ from kefu.workorders.models import DailyCounter
 PREFIX = "WO"
 
 
-def _upsert(dialect: str, day: date) -> Insert:
+@cache  # one statement per database kind, built once: the day goes in as a parameter
+def _upsert(dialect: str) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(DailyCounter).values(day=day, last=1)
+    statement = insert(DailyCounter).values(day=bindparam("day"), last=1)
     return statement.on_conflict_do_update(
         index_elements=[DailyCounter.day], set_={"last": DailyCounter.last + 1}
     ).returning(DailyCounter.last)
@@ -35,8 +37,9 @@ def next_number(session: Session, day: date) -> str:
     side = side_engine(session)
     if side is not None:  # commits at once: no lock held for the order
         with side.connect() as connection:
-            sequence = connection.execute(_upsert(side.dialect.name, day)).scalar_one()
+            upsert = _upsert(side.dialect.name)
+            sequence = connection.execute(upsert, {"day": day}).scalar_one()
     else:
-        dialect = session.get_bind().dialect.name
-        sequence = session.execute(_upsert(dialect, day)).scalar_one()
+        upsert = _upsert(session.get_bind().dialect.name)
+        sequence = session.execute(upsert, {"day": day}).scalar_one()
     return f"{PREFIX}{day:%Y%m%d}-{sequence:06d}"

@@ -44,24 +44,30 @@ def templates(session: Session, category_ids: list[int] | None = None) -> list[R
     return list(session.scalars(query))
 
 
+# The statements a new order and its page run are built once: putting a select together
+# costs about as much as running it on SQLite (a third of a millisecond for the repeat
+# check), and the values go in as parameters.
+_EARLIER_COMPLAINTS = (
+    select(WorkOrder)
+    .join(Category, Category.id == WorkOrder.category_id)
+    .where(
+        WorkOrder.contact_phone == bindparam("phone"),
+        WorkOrder.type == OrderType.COMPLAINT,
+        WorkOrder.created_at >= bindparam("since"),
+        WorkOrder.id != bindparam("before_id"),
+        WorkOrder.status != OrderStatus.CANCELLED,
+        Category.path.startswith(bindparam("prefix")),
+    )
+    .order_by(WorkOrder.created_at)
+)
+
+
 def earlier_complaints(
     session: Session, *, phone: str, category_prefix: str, since: datetime, before_id: int
 ) -> list[WorkOrder]:
     """Complaints from the number in the category branch since a moment (repeat control)."""
-    query = (
-        select(WorkOrder)
-        .join(Category, Category.id == WorkOrder.category_id)
-        .where(
-            WorkOrder.contact_phone == phone,
-            WorkOrder.type == OrderType.COMPLAINT,
-            WorkOrder.created_at >= since,
-            WorkOrder.id != before_id,
-            WorkOrder.status != OrderStatus.CANCELLED,
-            Category.path.startswith(category_prefix),
-        )
-        .order_by(WorkOrder.created_at)
-    )
-    return list(session.scalars(query))
+    values = {"phone": phone, "since": since, "before_id": before_id, "prefix": category_prefix}
+    return list(session.scalars(_EARLIER_COMPLAINTS, values))
 
 
 _OPEN_ORDERS_OF = (
@@ -80,32 +86,43 @@ def open_orders_of(session: Session, customer_id: int) -> list[WorkOrder]:
     return list(session.scalars(_OPEN_ORDERS_OF, {"customer_id": customer_id}))
 
 
+_LINKED_NUMBERS = (
+    select(WorkOrder.number)
+    .join(OrderLink, OrderLink.linked_id == WorkOrder.id)
+    .where(OrderLink.order_id == bindparam("order_id"))
+    .order_by(WorkOrder.id)
+)
+
+
 def linked_numbers(session: Session, order_id: int) -> list[str]:
     """Numbers of the orders an order repeats."""
-    query = (
-        select(WorkOrder.number)
-        .join(OrderLink, OrderLink.linked_id == WorkOrder.id)
-        .where(OrderLink.order_id == order_id)
-        .order_by(WorkOrder.id)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_LINKED_NUMBERS, {"order_id": order_id}))
+
+
+_EVENTS = (
+    select(OrderEvent, Staff.display_name)
+    .outerjoin(Staff, Staff.id == OrderEvent.actor_id)
+    .where(OrderEvent.order_id == bindparam("order_id"))
+    .order_by(OrderEvent.id)
+)
 
 
 def events(session: Session, order_id: int) -> list[tuple[OrderEvent, str | None]]:
     """An order's timeline with each actor's name, oldest first."""
-    rows = session.execute(
-        select(OrderEvent, Staff.display_name)
-        .outerjoin(Staff, Staff.id == OrderEvent.actor_id)
-        .where(OrderEvent.order_id == order_id)
-        .order_by(OrderEvent.id)
-    )
+    rows = session.execute(_EVENTS, {"order_id": order_id})
     return [(row[0], row[1]) for row in rows]
+
+
+_VISITS = (
+    select(ReturnVisit)
+    .where(ReturnVisit.order_id == bindparam("order_id"))
+    .order_by(ReturnVisit.id)
+)
 
 
 def visits(session: Session, order_id: int) -> list[ReturnVisit]:
     """An order's return visits, oldest first."""
-    query = select(ReturnVisit).where(ReturnVisit.order_id == order_id).order_by(ReturnVisit.id)
-    return list(session.scalars(query))
+    return list(session.scalars(_VISITS, {"order_id": order_id}))
 
 
 def open_visit(session: Session, order_id: int) -> ReturnVisit | None:
