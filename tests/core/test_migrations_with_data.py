@@ -86,3 +86,60 @@ def test_upgrading_a_database_with_orders_keeps_them(old_database: Engine) -> No
         if old_database.dialect.name == "sqlite":  # enforcement is back on afterwards
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     old_database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_calling_off(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'visits.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_visits")
+    engine = make_engine(url)
+    upgrade(engine, "0019")
+    return engine
+
+
+def test_visits_left_open_on_reopened_orders_are_called_off(
+    database_before_calling_off: Engine,
+) -> None:
+    engine = database_before_calling_off
+    meta = MetaData()
+    meta.reflect(engine)
+    unit = _row(engine, meta, "org_units", parent_id=None, path="/1/")
+    staff = _row(engine, meta, "staff", org_unit_id=unit, team_id=None)
+    category = _row(engine, meta, "wo_categories", parent_id=None, path="/1/")
+    left_at = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+    orders = {
+        status: _row(
+            engine,
+            meta,
+            "work_orders",
+            status=status,
+            updated_at=left_at,
+            org_unit_id=unit,
+            created_by_id=staff,
+            category_id=category,
+            customer_id=None,
+            team_id=None,
+            assignee_id=None,
+        )
+        for status in ("in_progress", "return_visit")
+    }
+    visits = {
+        status: _row(engine, meta, "wo_return_visits", order_id=order, done_at=None, note="")
+        for status, order in orders.items()
+    }
+
+    upgrade(engine)
+
+    table = MetaData()
+    table.reflect(engine, only=["wo_return_visits"])
+    visit = table.tables["wo_return_visits"]
+    with engine.connect() as connection:
+        rows = {r.id: r for r in connection.execute(select(visit))}
+    reopened, awaited = rows[visits["in_progress"]], rows[visits["return_visit"]]
+    assert reopened.done_at is not None and reopened.outcome is None
+    assert reopened.done_at.replace(tzinfo=UTC) == left_at
+    assert reopened.note
+    assert awaited.done_at is None  # still awaiting its visit
+    engine.dispose()

@@ -365,3 +365,42 @@ def test_the_new_owner_is_notified_through_the_outbox(client, db, center) -> Non
     (job,) = db.scalars(select(Job)).all()
     assert job.kind == "notify.email"
     assert "handler@kefu.example.cn" in job.payload and order["number"] in job.payload
+
+
+def test_reopening_before_the_visit_calls_the_visit_off(client, center) -> None:
+    """A complaint reopened while its return visit was booked kept that visit open: closed
+    again, it had two; the outcome went on the stale one, and the new one stayed open on
+    a closed order."""
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    steps = [
+        ("dispatch", center.supervisor, {"team_id": center.team.id}),
+        ("start", center.handler, {}),
+        ("reply", center.handler, {"reply": "已退费。"}),
+        ("close", center.handler, {}),
+        ("reopen", center.handler, {"reason": "客户来电称仍在扣费"}),
+        ("reply", center.handler, {"reply": "已关闭该业务并退费。"}),
+        ("close", center.handler, {}),
+        ("visit", center.handler, {"outcome": "satisfied"}),
+    ]
+    for action, headers, body in steps:
+        answer = act(client, order, action, headers, body)
+        assert answer.status_code == 200, (action, answer.text)
+        order = answer.json()
+    assert order["status"] == "closed"
+    called_off, made = order["visits"]
+    assert called_off["done_at"] and called_off["outcome"] is None
+    assert called_off["note"] == "客户来电称仍在扣费"
+    assert made["outcome"] == "satisfied"
+
+
+def test_sending_an_order_again_to_the_same_team_moves_its_version(client, center) -> None:
+    """Every action writes the order: dispatched twice to the same team, it kept its
+    version, so a writer holding that version acted on a timeline it had not seen."""
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    target = {"team_id": center.team.id}
+    first = act(client, order, "dispatch", center.supervisor, target).json()
+    again = act(client, first, "dispatch", center.supervisor, target)
+    assert again.status_code == 200
+    assert again.json()["version"] == first["version"] + 1
+    stale = act(client, first, "dispatch", center.supervisor, target)
+    assert stale.status_code in (409, 412)

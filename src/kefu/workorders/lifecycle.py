@@ -67,6 +67,12 @@ def move(
         raise _not_allowed(action, order)
     before = str(order.status)
     order.status = target
+    # Every action changes the order, even one that leaves every column as it was (sent
+    # again to the same team): the row is written, so its version moves and a writer
+    # holding the old one gets 409 instead of acting on a timeline it has not seen.
+    order.updated_at = utcnow()
+    if before == OrderStatus.RETURN_VISIT:
+        _call_off_visit(session, order, by, reason)
     record_event(
         session,
         order,
@@ -88,6 +94,19 @@ def move(
         details={"from": before, "to": target, **(details or {})},
     )
     return target
+
+
+def _call_off_visit(session: Session, order: WorkOrder, by: Principal | None, reason: str) -> None:
+    """An order that leaves its return visit other than by the visit (reopened, or closed
+    with its incident) calls the booked visit off: it ends with no outcome, so it neither
+    waits in the visits queue nor counts as made, and the next closing books a new one.
+    (It stayed open: a complaint closed again had two, the outcome went on the stale
+    one, and the new one stayed open on the closed order.)"""
+    booked = repository.open_visit(session, order.id)
+    if booked is None:  # the visit itself was just recorded
+        return
+    booked.done_at, booked.note = utcnow(), reason
+    booked.visitor_id = by.staff_id if by else None
 
 
 def simple_action(

@@ -1,0 +1,161 @@
+"""Random walks through an order's lifecycle over the API, on the real database.
+
+The transition table has its own property test (test_repeats_and_categories); this one
+checks what the server does with it: whatever people click, in whatever order, an
+action the order offers is carried out and recorded, one it does not offer is refused
+and changes nothing, and what the order says about itself (its clock, its visits, its
+closing time) agrees with the state it is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy.orm import Session
+
+from factories import Categories, Org, bearer, make_categories, make_org, make_staff, make_team
+from kefu.core.rbac import Role
+from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, Action, OrderType
+
+# Every action a person can take from the console (closing with an incident is the
+# incident's own, tested in test_incidents).
+ACTIONS = [a for a in Action if a is not Action.INCIDENT_CLOSE]
+TYPES = [OrderType.COMPLAINT, OrderType.CONSULTATION, OrderType.FAULT, OrderType.SUGGESTION]
+# Refusals by a rule other than the state: escalating past the top of the org tree.
+RULE_REFUSALS = {Action.ESCALATE: "cannot_escalate_top"}
+
+
+@dataclass(frozen=True)
+class Walkers:
+    """The center a walk happens in."""
+
+    org: Org
+    cats: Categories
+    team_id: int
+    supervisor: dict[str, str]
+
+
+class OrderLifecycle(RuleBasedStateMachine):
+    """One order per run, driven by a supervisor (who holds every right an action needs)."""
+
+    def __init__(self, client: TestClient, center: Walkers) -> None:
+        super().__init__()
+        self.client, self.center = client, center
+        self.headers = center.supervisor
+        self.order: dict[str, Any] = {}
+
+    @initialize(order_type=st.sampled_from(TYPES))
+    def open_order(self, order_type: OrderType) -> None:
+        body = {
+            "type": order_type.value,
+            "category_id": self.center.cats.indoor.id,
+            "contact_phone": "13800138000",
+            "subject": "家中无信号",
+            "org_unit_id": self.center.org.city.id,
+        }
+        answer = self.client.post("/api/v1/work-orders", json=body, headers=self.headers)
+        assert answer.status_code == 201, answer.text
+        self.order = answer.json()
+
+    @rule(action=st.sampled_from(ACTIONS), outcome=st.sampled_from(["satisfied", "dissatisfied"]))
+    def take(self, action: Action, outcome: str) -> None:
+        before = self.order
+        answer = self.client.post(
+            f"/api/v1/work-orders/{before['id']}/{action.value}",
+            json=self._body(action, outcome),
+            headers=self.headers | {"If-Match": f'"{before["version"]}"'},
+        )
+        offered = action.value in before["allowed_actions"]
+        if answer.status_code == 200:
+            assert offered, f"{action} was carried out on a {before['status']} order"
+            self.order = answer.json()
+            self._check_step(before, self.order)
+            return
+        error = answer.json()["error"]
+        assert error["message"]
+        if offered:
+            assert (answer.status_code, error["code"]) == (409, RULE_REFUSALS.get(action)), (
+                answer.text
+            )
+        else:
+            assert (answer.status_code, error["code"]) == (409, "action_not_allowed")
+        self._check_unchanged(before)
+
+    def _body(self, action: Action, outcome: str) -> dict[str, Any]:
+        if action in (Action.DISPATCH, Action.TRANSFER):
+            return {"team_id": self.center.team_id}
+        if action is Action.REPLY:
+            return {"reply": "已为您处理，请重启手机后再试。"}
+        if action is Action.VISIT:
+            return {"outcome": outcome}
+        if action in (Action.ESCALATE, Action.RETURN, Action.REOPEN, Action.CANCEL, Action.WAIT):
+            return {"reason": f"测试：{action.value}"}
+        return {}
+
+    def _check_step(self, before: dict[str, Any], after: dict[str, Any]) -> None:
+        assert after["version"] > before["version"]
+        assert after["events"][: len(before["events"])] == before["events"]  # append-only
+        moves = [e for e in after["events"][len(before["events"]) :] if e["kind"] == "transition"]
+        assert moves, "a carried-out action leaves a transition on the timeline"
+        assert moves[0]["from_status"] == before["status"]
+        for earlier, later in pairwise(moves):
+            assert later["from_status"] == earlier["to_status"]
+        assert moves[-1]["to_status"] == after["status"]
+        assert all(m["actor"] for m in moves)
+
+    def _check_unchanged(self, before: dict[str, Any]) -> None:
+        now = self.client.get(f"/api/v1/work-orders/{before['id']}", headers=self.headers).json()
+        assert (now["version"], now["status"], now["events"]) == (
+            before["version"],
+            before["status"],
+            before["events"],
+        )
+
+    @invariant()
+    def the_order_agrees_with_its_state(self) -> None:
+        order = self.order
+        if not order:
+            return
+        status = order["status"]
+        assert order["clock_running"] == (status in CLOCK_RUNNING_STATUSES)
+        assert (order["paused_at"] is not None) == (status == "waiting_customer")
+        assert (order["closed_at"] is not None) == (status == "closed")
+        if status in ("replied", "return_visit"):
+            assert order["replied_at"] is not None and order["reply"]
+        open_visits = [v for v in order["visits"] if v["done_at"] is None]
+        assert len(open_visits) == (1 if status == "return_visit" else 0)
+        if order["visits"]:
+            assert order["type"] == OrderType.COMPLAINT  # only complaints are called back
+        if status == "cancelled":
+            assert order["allowed_actions"] == []  # cancelled is final
+
+
+def test_random_walks_keep_the_lifecycle_honest(client: TestClient, db: Session) -> None:
+    org = make_org(db)
+    center = Walkers(
+        org=org,
+        cats=make_categories(db),
+        team_id=make_team(db, org.city).id,
+        supervisor=bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
+    )
+    run_state_machine_as_test(
+        lambda: OrderLifecycle(client, center),
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
