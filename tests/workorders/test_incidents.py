@@ -3,10 +3,14 @@ confirmed by a supervisor, and resolved once — every caller answered, every or
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_org, make_staff
+from factories import bearer, make_categories, make_org, make_staff, make_team
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 
@@ -97,3 +101,59 @@ def test_a_dismissed_incident_releases_its_orders(client, db: Session) -> None:
     assert order["incident_id"] is None and order["status"] == "new"
     listed = client.get("/api/v1/incidents", params={"status": "dismissed"}, headers=agent).json()
     assert [i["id"] for i in listed["items"]] == [dismissed["id"]]
+
+
+def test_resolving_ends_each_orders_wait_and_calls_off_its_visit(client, db: Session) -> None:
+    """Closed with its incident, an order waiting on its customer kept its pause (paused
+    at on a closed order, the time waited never added to its limit), and a complaint
+    awaiting its return visit kept the visit open."""
+    org = make_org(db)
+    cats = make_categories(db)
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    team = make_team(db, org.city)
+    created = [_complaint(client, supervisor, cats.indoor.id, n) for n in range(5)]
+    # the first ones changed when the fifth linked them to its incident
+    waiting, visiting = (
+        client.get(f"/api/v1/work-orders/{o['id']}", headers=supervisor).json() for o in created[:2]
+    )
+    waiting_since = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Beijing
+    with time_machine.travel(waiting_since, tick=False):
+        for action, body in [("accept", {}), ("wait", {"reason": "等客户在家测试信号"})]:
+            waiting = _act(client, supervisor, waiting, action, body)
+    steps = [
+        ("dispatch", {"team_id": team.id}),
+        ("start", {}),
+        ("reply", {"reply": "已优化基站参数。"}),
+        ("close", {}),
+    ]
+    for action, body in steps:
+        visiting = _act(client, supervisor, visiting, action, body)
+    assert visiting["status"] == "return_visit"
+
+    url = f"/api/v1/incidents/{waiting['incident_id']}"
+    for decision, body in [("confirm", {}), ("resolve", {"reply": "基站故障已修复。"})]:
+        version = client.get(url, headers=supervisor).json()["version"]
+        headers = supervisor | {"If-Match": f'"{version}"'}
+        with time_machine.travel(waiting_since + timedelta(hours=3), tick=False):
+            answer = client.post(f"{url}/{decision}", json=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+
+    waited = client.get(f"/api/v1/work-orders/{waiting['id']}", headers=supervisor).json()
+    assert (waited["status"], waited["paused_at"]) == ("closed", None)
+    due_before, due_after = (datetime.fromisoformat(o["resolve_due_at"]) for o in (waiting, waited))
+    # the three working hours waited on the customer move the limit on
+    assert BusinessCalendar().between(due_before, due_after) == timedelta(hours=3)
+    visited = client.get(f"/api/v1/work-orders/{visiting['id']}", headers=supervisor).json()
+    assert visited["status"] == "closed"
+    (visit,) = visited["visits"]
+    assert visit["done_at"] is not None and visit["outcome"] is None
+
+
+def _act(client, headers: dict, order: dict, action: str, body: dict) -> dict:
+    answer = client.post(
+        f"/api/v1/work-orders/{order['id']}/{action}",
+        json=body,
+        headers=headers | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert answer.status_code == 200, (action, answer.text)
+    return dict(answer.json())

@@ -9,8 +9,8 @@ closing time) agrees with the state it is in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, replace
+from itertools import count, pairwise
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -25,8 +25,19 @@ from hypothesis.stateful import (
 )
 from sqlalchemy.orm import Session
 
-from factories import Categories, Org, bearer, make_categories, make_org, make_staff, make_team
+from factories import (
+    Categories,
+    Org,
+    bearer,
+    make_categories,
+    make_org,
+    make_staff,
+    make_team,
+    make_unit,
+)
+from kefu.config import Settings
 from kefu.core.rbac import Role
+from kefu.org.enums import OrgLevel
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, Action, OrderType
 
 # Every action a person can take from the console (closing with an incident is the
@@ -125,21 +136,24 @@ class OrderLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def the_order_agrees_with_its_state(self) -> None:
-        order = self.order
-        if not order:
-            return
-        status = order["status"]
-        assert order["clock_running"] == (status in CLOCK_RUNNING_STATUSES)
-        assert (order["paused_at"] is not None) == (status == "waiting_customer")
-        assert (order["closed_at"] is not None) == (status == "closed")
-        if status in ("replied", "return_visit"):
-            assert order["replied_at"] is not None and order["reply"]
-        open_visits = [v for v in order["visits"] if v["done_at"] is None]
-        assert len(open_visits) == (1 if status == "return_visit" else 0)
-        if order["visits"]:
-            assert order["type"] == OrderType.COMPLAINT  # only complaints are called back
-        if status == "cancelled":
-            assert order["allowed_actions"] == []  # cancelled is final
+        if self.order:
+            agrees_with_its_state(self.order)
+
+
+def agrees_with_its_state(order: dict[str, Any]) -> None:
+    """What an order says about itself matches the state it is in."""
+    status = order["status"]
+    assert order["clock_running"] == (status in CLOCK_RUNNING_STATUSES)
+    assert (order["paused_at"] is not None) == (status == "waiting_customer")
+    assert (order["closed_at"] is not None) == (status == "closed")
+    if status in ("replied", "return_visit", "closed"):
+        assert order["replied_at"] is not None and order["reply"]
+    open_visits = [v for v in order["visits"] if v["done_at"] is None]
+    assert len(open_visits) == (1 if status == "return_visit" else 0)
+    if order["visits"]:
+        assert order["type"] == OrderType.COMPLAINT  # only complaints are called back
+    if status == "cancelled":
+        assert order["allowed_actions"] == []  # cancelled is final
 
 
 def test_random_walks_keep_the_lifecycle_honest(client: TestClient, db: Session) -> None:
@@ -152,10 +166,154 @@ def test_random_walks_keep_the_lifecycle_honest(client: TestClient, db: Session)
     )
     run_state_machine_as_test(
         lambda: OrderLifecycle(client, center),
-        settings=settings(
-            max_examples=25,
-            stateful_step_count=15,
-            deadline=None,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        ),
+        settings=settings_for_walks(max_examples=25),
+    )
+
+
+def settings_for_walks(max_examples: int) -> settings:
+    """Walks of fifteen steps; each step is a few requests on the test database."""
+    return settings(
+        max_examples=max_examples,
+        stateful_step_count=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+_phones = count(1)
+
+INCIDENT_DECISIONS = {  # which decisions each incident state allows
+    "proposed": {"confirm", "dismiss"},
+    "confirmed": {"dismiss", "resolve"},
+    "resolved": set(),
+    "dismissed": set(),
+}
+
+
+class IncidentWalk(RuleBasedStateMachine):
+    """Complaints pile up into an incident while people work on them one by one and a
+    supervisor confirms, dismisses or resolves it, in any order."""
+
+    def __init__(
+        self, client: TestClient, center: Walkers, area: tuple[int, int], threshold: int
+    ) -> None:
+        super().__init__()
+        self.client, self.threshold = client, threshold
+        # a city of its own for each walk: the walks share one database, and complaints
+        # left by an earlier walk would count towards this one's incident
+        self.unit_id, team_id = area
+        self.center = replace(center, team_id=team_id)
+        self.headers = center.supervisor
+        self.order_ids: list[int] = []
+        self.incident: dict[str, Any] = {}
+
+    def _complaint(self) -> dict[str, Any]:
+        body = {
+            "type": "complaint",
+            "category_id": self.center.cats.indoor.id,
+            "contact_phone": f"139{next(_phones):08d}",
+            "subject": "小区内无信号",
+            "org_unit_id": self.unit_id,
+        }
+        answer = self.client.post("/api/v1/work-orders", json=body, headers=self.headers)
+        assert answer.status_code == 201, answer.text
+        order = answer.json()
+        self.order_ids.append(order["id"])
+        return order
+
+    def _order(self, order_id: int) -> dict[str, Any]:
+        answer = self.client.get(f"/api/v1/work-orders/{order_id}", headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    def _refresh_incident(self) -> None:
+        url = f"/api/v1/incidents/{self.incident['id']}"
+        self.incident = self.client.get(url, headers=self.headers).json()
+
+    @initialize()
+    def complaints_pile_up(self) -> None:
+        orders = [self._complaint() for _ in range(self.threshold)]
+        assert orders[-1]["incident_id"] is not None, "the threshold proposes an incident"
+        self.incident = {"id": orders[-1]["incident_id"]}
+        self._refresh_incident()
+        assert self.incident["status"] == "proposed"
+        assert self.incident["orders"] == self.threshold
+
+    @rule()
+    def another_complaint(self) -> None:
+        order = self._complaint()
+        joins = self.incident["status"] in ("proposed", "confirmed")
+        assert (order["incident_id"] == self.incident["id"]) == joins
+        self._refresh_incident()
+
+    @rule(
+        pick=st.integers(min_value=0, max_value=100),
+        action=st.sampled_from(ACTIONS),
+        outcome=st.sampled_from(["satisfied", "dissatisfied"]),
+    )
+    def work_on_an_order(self, pick: int, action: Action, outcome: str) -> None:
+        order = self._order(self.order_ids[pick % len(self.order_ids)])
+        walker = OrderLifecycle(self.client, self.center)
+        answer = self.client.post(
+            f"/api/v1/work-orders/{order['id']}/{action.value}",
+            json=walker._body(action, outcome),
+            headers=self.headers | {"If-Match": f'"{order["version"]}"'},
+        )
+        assert answer.status_code in (200, 409), answer.text
+        self._refresh_incident()
+
+    @rule(decision=st.sampled_from(["confirm", "dismiss", "resolve"]))
+    def decide(self, decision: str) -> None:
+        before = self.incident
+        body = {"dismiss": {"reason": "并非同一原因"}, "resolve": {"reply": "基站已修复。"}}
+        answer = self.client.post(
+            f"/api/v1/incidents/{before['id']}/{decision}",
+            json=body.get(decision, {}),
+            headers=self.headers | {"If-Match": f'"{before["version"]}"'},
+        )
+        if decision in INCIDENT_DECISIONS[before["status"]]:
+            assert answer.status_code == 200, answer.text
+        else:
+            assert answer.status_code == 409
+            assert answer.json()["error"]["code"] == "incident_not_allowed"
+        self._refresh_incident()
+
+    @invariant()
+    def orders_and_incident_agree(self) -> None:
+        if not self.incident:
+            return
+        status, incident_id = self.incident["status"], self.incident["id"]
+        for order in map(self._order, self.order_ids):
+            agrees_with_its_state(order)
+            linked = order["incident_id"] == incident_id
+            if status == "dismissed":
+                assert not linked, "a dismissed incident releases its orders"
+            if status == "resolved" and linked:
+                assert order["status"] in ("closed", "cancelled")
+            closing = [e for e in order["events"] if e["action"] == "incident_close"]
+            if closing:
+                assert linked and status == "resolved"
+                assert order["reply"] == self.incident["reply"]
+
+
+def test_random_walks_keep_incidents_and_their_orders_honest(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    org = make_org(db)
+    center = Walkers(
+        org=org,
+        cats=make_categories(db),
+        team_id=0,
+        supervisor=bearer(db, make_staff(db, org.province, Role.SUPERVISOR)),
+    )
+
+    def new_area() -> tuple[int, int]:
+        city = make_unit(db, f"城市{next(_phones)}", OrgLevel.CITY, org.province)
+        team = make_team(db, city)
+        db.commit()
+        return city.id, team.id
+
+    run_state_machine_as_test(
+        lambda: IncidentWalk(client, center, new_area(), settings.incident_threshold),
+        settings=settings_for_walks(max_examples=12),
     )

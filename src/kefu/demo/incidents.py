@@ -110,7 +110,9 @@ def generate_incidents(engine: Engine) -> int:
         supervisor = acting_as(boss, Role.SUPERVISOR)
         past = _burst(session, supervisor, city, category, first=1000)
         incidents.confirm(session, incident=past, note="基站掉站，已派抢修", by=supervisor)
-        incidents.resolve(session, incident=past, reply=REPLY, by=supervisor)
+        incidents.resolve(
+            session, incident=past, reply=REPLY, by=supervisor, calendar=BusinessCalendar()
+        )
         session.flush()
         _shift_back(session, past, RESOLVED_AGO)
         _burst(session, supervisor, city, category, first=2000)

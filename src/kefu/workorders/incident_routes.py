@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders import incidents, repository
-from kefu.workorders.deps import CanReadOrders, OptionalNote
+from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
 from kefu.workorders.models import Category, Incident
 from kefu.workorders.schemas import (
@@ -165,9 +165,11 @@ def resolve_incident(
     principal: CanManage,
     session: DbSession,
     version: IfMatch,
+    request: Request,
     response: Response,
 ) -> IncidentDetail:
     """Resolve: every caller gets the reply by SMS and every open order closes."""
     incident = _current(session, incident_id, principal, version)
-    incidents.resolve(session, incident=incident, reply=data.reply, by=principal)
+    calendar = order_calendar(request, session)
+    incidents.resolve(session, incident=incident, reply=data.reply, by=principal, calendar=calendar)
     return _detail(session, incident, principal, response)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal, Role
 from kefu.errors import Conflict
 from kefu.notify.tasks import notify_staff, text_customer
@@ -30,7 +31,7 @@ from kefu.workorders.enums import (
     IncidentStatus,
     OrderType,
 )
-from kefu.workorders.lifecycle import move
+from kefu.workorders.lifecycle import end_pause, move
 from kefu.workorders.models import Category, Incident, WorkOrder
 from kefu.workorders.templates import require_filled
 
@@ -179,8 +180,17 @@ def dismiss(session: Session, *, incident: Incident, reason: str, by: Principal)
     return incident
 
 
-def resolve(session: Session, *, incident: Incident, reply: str, by: Principal) -> int:
-    """Answer every caller and close every open linked order; returns how many closed."""
+def resolve(
+    session: Session,
+    *,
+    incident: Incident,
+    reply: str,
+    by: Principal,
+    calendar: BusinessCalendar,
+) -> int:
+    """Answer every caller and close every open linked order; returns how many closed.
+    An order waiting on its customer stops waiting first: the time waited moves its limit
+    on, as a resume does, so the answer is judged in time or late against the right one."""
     _require(incident, IncidentStatus.CONFIRMED)
     require_filled(reply, field="reply")
     orders = session.scalars(
@@ -193,6 +203,7 @@ def resolve(session: Session, *, incident: Incident, reply: str, by: Principal) 
     ).all()
     now = utcnow()
     for order in orders:
+        end_pause(session, order, calendar)
         details = {"incident": incident.number, "reply": reply}
         move(session, order, Action.INCIDENT_CLOSE, by, reason=reply, details=details)
         order.reply, order.replied_at, order.closed_at = reply, now, now

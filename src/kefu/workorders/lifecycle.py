@@ -136,17 +136,25 @@ def resume(
     session: Session, *, order: WorkOrder, note: str, by: Principal, calendar: BusinessCalendar
 ) -> WorkOrder:
     """The customer is back: the paused time is added to the limits, which run on."""
-    paused_since = order.paused_at or utcnow()
-    paused = clock_between(
-        paused_since, utcnow(), order_type=order.type, triage=order.triage, calendar=calendar
-    )
+    paused = end_pause(session, order, calendar)
     details = {"paused_minutes": int(paused.total_seconds() // 60)}
     move(session, order, Action.RESUME, by, reason=note, details=details)
+    session.flush()
+    return order
+
+
+def end_pause(session: Session, order: WorkOrder, calendar: BusinessCalendar) -> timedelta:
+    """Stop the order's pause: the time waited on the customer moves its limits on.
+    Returns the clock time paused (nothing when it was not paused)."""
+    if order.paused_at is None:
+        return timedelta(0)
+    paused = clock_between(
+        order.paused_at, utcnow(), order_type=order.type, triage=order.triage, calendar=calendar
+    )
     order.paused_seconds = (order.paused_seconds or 0) + int(paused.total_seconds())
     order.paused_at = None
     set_due_times(session, order, calendar)
-    session.flush()
-    return order
+    return paused
 
 
 def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
@@ -261,6 +269,10 @@ def dispatch(
 def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal | None) -> WorkOrder:
     """Send the order one level up the org tree (branch → province → HQ); ``by`` is None
     when the time-limit sweep escalates it."""
+    # The state first: a replied order at the top was told it could go no higher, not
+    # that replied orders do not escalate.
+    if next_status(Action.ESCALATE, order.status, order.type) is None:
+        raise _not_allowed(Action.ESCALATE, order)
     unit = session.get(OrgUnit, order.org_unit_id)
     parent = session.get(OrgUnit, unit.parent_id) if unit and unit.parent_id else None
     if unit is None or parent is None:
