@@ -99,6 +99,7 @@ def test_a_dismissed_incident_releases_its_orders(client, db: Session) -> None:
     assert dismissed["status"] == "dismissed" and dismissed["orders"] == 0
     order = client.get(f"/api/v1/work-orders/{last['id']}", headers=agent).json()
     assert order["incident_id"] is None and order["status"] == "new"
+    assert order["version"] == last["version"] + 1  # released: a change like any other
     listed = client.get("/api/v1/incidents", params={"status": "dismissed"}, headers=agent).json()
     assert [i["id"] for i in listed["items"]] == [dismissed["id"]]
 

@@ -173,8 +173,10 @@ def dismiss(session: Session, *, incident: Incident, reason: str, by: Principal)
     """Not one incident after all: the orders are released and handled one by one."""
     _require(incident, IncidentStatus.PROPOSED, IncidentStatus.CONFIRMED)
     incident.status, incident.open_key, incident.note = IncidentStatus.DISMISSED, None, reason
+    released = update(WorkOrder).where(WorkOrder.incident_id == incident.id)
+    # released orders change: their versions move, as any change of an order's does
     session.execute(
-        update(WorkOrder).where(WorkOrder.incident_id == incident.id).values(incident_id=None)
+        released.values(incident_id=None, version=WorkOrder.version + 1, updated_at=utcnow())
     )
     _audit(session, incident, "incident.dismiss", by, reason)
     return incident
