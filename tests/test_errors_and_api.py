@@ -215,3 +215,43 @@ def test_no_free_database_connection_is_429_with_retry_after(engine, settings, d
         for connection in held:
             connection.close()
         tiny.dispose()
+
+
+def _patterns(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(value) for value in node))
+    return set()
+
+
+def test_every_pattern_the_api_checks_is_put_in_words(client) -> None:
+    """A format mismatch said only "not in the expected format"; each pattern now has its
+    words in both languages, and a new pattern without them fails here."""
+    from kefu.core.errors_http import PATTERN_HINTS
+    from kefu.core.i18n import EN, ZH, gettext
+
+    patterns = _patterns(client.app.openapi())
+    assert patterns, "the schema lists the patterns it checks"
+    assert patterns <= set(PATTERN_HINTS), patterns - set(PATTERN_HINTS)
+    for hint in PATTERN_HINTS.values():
+        assert gettext(EN, hint) != hint and gettext(ZH, hint) != hint, hint
+
+
+def test_a_format_mismatch_says_what_is_expected(client, db: Session) -> None:
+    org = make_org(db)
+    headers = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    body = {"username": "Zhang San", "display_name": "张三", "role": "agent"}
+    answers = {
+        language: client.post(
+            "/api/v1/staff", json=body, headers={**headers, "Accept-Language": language}
+        ).json()["error"]
+        for language in ("en", "zh-CN")
+    }
+    assert answers["en"]["code"] == answers["zh-CN"]["code"] == "validation_pattern"
+    assert answers["en"]["message"] == (
+        "“username” is not in the expected format: a lowercase letter, then 1 to 63 "
+        "lowercase letters, digits, “_”, “.” or “-”."
+    ), answers
+    assert answers["zh-CN"]["message"].startswith("“username”格式不正确，应为小写字母开头")

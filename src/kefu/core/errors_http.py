@@ -43,6 +43,23 @@ VALIDATION_CODES = {
 }
 LOCATION_KINDS = {"body", "query", "path", "header", "cookie"}
 
+# What each pattern the API checks asks for, in words (label ids, translated like any
+# other): "not in the expected format" alone left the caller guessing. A test checks
+# that every pattern in the OpenAPI schema has its words here.
+PATTERN_HINTS = {
+    r"^\d{6}$": "format.six_digits",
+    r"^20\d\d-(0[1-9]|1[0-2])$": "format.month",
+    r"^[a-z][a-z0-9_.\-]{1,63}$": "format.username",
+    r"^[0-9A-HJ-NPQRTUWXY]{18}$": "format.credit_code",
+    r"^[A-Za-z0-9\-]{4,40}$": "format.contract_number",
+    r"^[A-Za-z0-9_.:@\-]{1,128}$": "format.call_id",
+    r"^[0-9*#]{0,32}$": "format.keypad",
+    r"^[a-z0-9_\-]{1,32}$": "format.flow_code",
+    r"^[A-Za-z0-9_.\-]{1,32}$": "format.code",
+    r"^[a-z][a-z0-9_]{0,31}$": "format.segment_code",
+    r"^[a-z0-9_]+(\.[a-z0-9_]+){0,2}$": "format.category_code",
+}
+
 
 def error_response(
     request: Request,
@@ -99,13 +116,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         choices = re.findall(r"'([^']*)'", ctx["expected"])
         ctx["expected"] = one_of(request_language(request), choices) or ctx["expected"]
     params = {"field": field or "-", "detail": str(first.get("msg", "")), **ctx}
-    # An empty text is refused with the same code, in plainer words than "at least 1".
-    said = (
-        "validation_empty"
-        if code == "validation_too_short" and ctx.get("min_length") == "1"
-        else None
+    return error_response(
+        request, 422, code, field=field, params=params, message_code=_wording(code, ctx, params)
     )
-    return error_response(request, 422, code, field=field, params=params, message_code=said)
+
+
+def _wording(code: str, ctx: dict[str, str], params: dict[str, Any]) -> str | None:
+    """A plainer message for some refusals, under the same code: an empty text is
+    "must not be empty", not "at least 1"; a format mismatch says what it asks for."""
+    if code == "validation_too_short" and ctx.get("min_length") == "1":
+        return "validation_empty"
+    hint = PATTERN_HINTS.get(ctx.get("pattern", ""))
+    if code == "validation_pattern" and hint:
+        params["hint"] = hint
+        return "validation_pattern_hint"
+    return None
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

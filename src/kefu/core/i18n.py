@@ -94,6 +94,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "validation_too_many": "“{field}” may hold at most {max_length} items.",
     "validation_too_few": "“{field}” needs at least {min_length} items.",
     "validation_pattern": "“{field}” is not in the expected format.",
+    "validation_pattern_hint": "“{field}” is not in the expected format: {hint}.",
     "validation_integer": "“{field}” must be a whole number.",
     "validation_minimum": "“{field}” must be at least {ge}.",
     "validation_maximum": "“{field}” must be at most {le}.",
@@ -226,6 +227,22 @@ def _zh_catalog() -> dict[str, str]:
 
 # Enumeration values are message ids too; English shows them with these labels.
 ENGLISH_LABELS = {
+    "format.six_digits": "6 digits",
+    "format.month": "a month as YYYY-MM, for example 2026-11",
+    "format.username": (
+        "a lowercase letter, then 1 to 63 lowercase letters, digits, “_”, “.” or “-”"
+    ),
+    "format.credit_code": "the 18-character unified social credit code",
+    "format.contract_number": "4 to 40 letters, digits or “-”",
+    "format.call_id": "1 to 128 letters, digits, “_”, “.”, “:”, “@” or “-”",
+    "format.keypad": "up to 32 keypad keys: 0 to 9, “*” and “#”",
+    "format.flow_code": "1 to 32 lowercase letters, digits, “_” or “-”",
+    "format.code": "1 to 32 letters, digits, “_”, “.” or “-”",
+    "format.segment_code": "a lowercase letter, then up to 31 lowercase letters, digits or “_”",
+    "format.category_code": (
+        "one to three parts of lowercase letters, digits or “_” joined by dots, "
+        "for example billing.dispute"
+    ),
     "agent_state.offline": "Offline",
     "agent_state.ready": "Ready",
     "agent_state.ringing": "Ringing",
