@@ -94,6 +94,14 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         row = page.locator("tbody tr", has_text=order_number)
         expect(row.locator("td").last).to_contain_text("回访")
         expect(row.locator(".countdown")).to_contain_text("剩余")
+        # on a laptop's screen, the number and the visit's label with its countdown each
+        # stay on one line (the number broke at its hyphen, the label sat above its
+        # countdown)
+        page.set_viewport_size({"width": 1024, "height": 800})
+        for one_line in (row.locator("td.mono a").first, row.locator(".visit-due")):
+            box = one_line.bounding_box()
+            assert box and box["height"] < 30, box
+        page.set_viewport_size({"width": 1366, "height": 900})
         page.goto(order_page)
         visit = page.locator('form[data-order-action="visit"]')
         # each outcome's radio sits beside its words (they were spread 160px apart)
