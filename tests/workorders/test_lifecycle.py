@@ -404,3 +404,21 @@ def test_sending_an_order_again_to_the_same_team_moves_its_version(client, cente
     assert again.json()["version"] == first["version"] + 1
     stale = act(client, first, "dispatch", center.supervisor, target)
     assert stale.status_code in (409, 412)
+
+
+def test_an_escalation_tells_the_supervisors_of_the_unit_above(client, db, center) -> None:
+    """The new owner of an escalated order is the unit above; nobody there was told, by
+    hand or by the time-limit sweep."""
+    from kefu.core.outbox import Job
+
+    make_staff(db, center.org.province, Role.SUPERVISOR, email="gd.duty@kefu.example.cn")
+    make_staff(db, center.org.province, Role.SUPERVISOR, email="gone@kefu.example.cn", active=False)
+    make_staff(db, center.org.province, Role.AGENT, email="gd.agent@kefu.example.cn")
+    db.commit()
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    answer = act(client, order, "escalate", center.supervisor, {"reason": "分公司无法解决"})
+    assert answer.status_code == 200, answer.text
+    mails = [j.payload for j in db.scalars(select(Job).where(Job.kind == "notify.email"))]
+    assert len(mails) == 1, mails
+    assert "gd.duty@kefu.example.cn" in mails[0] and order["number"] in mails[0]
+    assert "分公司无法解决" in mails[0]

@@ -22,6 +22,14 @@ def root_unit(session: Session) -> OrgUnit | None:
     return session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).limit(1))
 
 
+def supervisor_ids(session: Session, org_unit_id: int) -> list[int]:
+    """The active supervisors of one org unit: who answers for what the unit is sent."""
+    query = select(Staff.id).where(
+        Staff.org_unit_id == org_unit_id, Staff.role == Role.SUPERVISOR, Staff.active
+    )
+    return list(session.scalars(query.order_by(Staff.id)))
+
+
 def org_units(session: Session) -> list[OrgUnit]:
     """All org units in tree order."""
     return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))

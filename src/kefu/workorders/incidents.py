@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
-from kefu.core.rbac import Principal, Role
+from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.notify.tasks import notify_staff, text_customer
-from kefu.org.models import OrgUnit, Staff
+from kefu.org.models import OrgUnit
+from kefu.org.repository import supervisor_ids
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     OPEN_STATUSES,
@@ -143,10 +144,7 @@ def _propose(
 
 
 def _tell_supervisors(session: Session, incident: Incident, orders: int) -> None:
-    query = select(Staff.id).where(
-        Staff.org_unit_id == incident.org_unit_id, Staff.role == Role.SUPERVISOR, Staff.active
-    )
-    for staff_id in session.scalars(query):
+    for staff_id in supervisor_ids(session, incident.org_unit_id):
         notify_staff(
             session,
             staff_id=staff_id,

@@ -17,6 +17,7 @@ from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
+from kefu.org.repository import supervisor_ids
 from kefu.workorders import consent, repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
@@ -285,5 +286,15 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
     }
     move(session, order, Action.ESCALATE, by, reason=reason, details=details)
     order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
+    for staff_id in supervisor_ids(session, parent.id):  # the new owner is told
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=(
+                f"工单 {order.number} 已升级至{parent.name} / "
+                f"Work order escalated to {parent.name_en or parent.name}"
+            ),
+            body=f"{order.number}: {order.subject}\n{unit.name} → {parent.name}: {reason}",
+        )
     session.flush()
     return order
