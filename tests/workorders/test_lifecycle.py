@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factories import (
@@ -422,3 +422,29 @@ def test_an_escalation_tells_the_supervisors_of_the_unit_above(client, db, cente
     assert len(mails) == 1, mails
     assert "gd.duty@kefu.example.cn" in mails[0] and order["number"] in mails[0]
     assert "分公司无法解决" in mails[0]
+
+
+def test_an_order_sent_to_a_whole_team_tells_its_leads(client, db, center) -> None:
+    """Sent to a team with nobody named, nobody was told; its leads are, and an order
+    sent to a unit alone tells the unit's supervisors."""
+    from kefu.core.outbox import Job
+
+    make_staff(db, center.org.city, Role.TEAM_LEAD, team_id=center.team.id, email="lead@k.cn")
+    make_staff(db, center.org.city, Role.AGENT, team_id=center.team.id, email="agent@k.cn")
+    make_staff(db, center.org.city, Role.SUPERVISOR, email="gz.duty@k.cn")
+    db.commit()
+
+    def mails_after(action: str, body: dict) -> list[str]:
+        order = client.post(
+            "/api/v1/work-orders", json=complaint(center), headers=center.agent
+        ).json()
+        last = db.scalar(select(func.max(Job.id))) or 0
+        answer = act(client, order, action, center.supervisor, body)
+        assert answer.status_code == 200, answer.text
+        query = select(Job.payload).where(Job.id > last, Job.kind == "notify.email")
+        return list(db.scalars(query))
+
+    (to_team,) = mails_after("dispatch", {"team_id": center.team.id})
+    assert "lead@k.cn" in to_team
+    (to_unit,) = mails_after("dispatch", {"org_unit_id": center.org.city.id})
+    assert "gz.duty@k.cn" in to_unit

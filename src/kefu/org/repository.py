@@ -30,6 +30,14 @@ def supervisor_ids(session: Session, org_unit_id: int) -> list[int]:
     return list(session.scalars(query.order_by(Staff.id)))
 
 
+def team_lead_ids(session: Session, team_id: int) -> list[int]:
+    """The active leads of one team: who takes what is sent to the team as a whole."""
+    query = select(Staff.id).where(
+        Staff.team_id == team_id, Staff.role == Role.TEAM_LEAD, Staff.active
+    )
+    return list(session.scalars(query.order_by(Staff.id)))
+
+
 def org_units(session: Session) -> list[OrgUnit]:
     """All org units in tree order."""
     return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))

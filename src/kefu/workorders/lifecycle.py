@@ -17,7 +17,7 @@ from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
-from kefu.org.repository import supervisor_ids
+from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
@@ -256,15 +256,25 @@ def dispatch(
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
     set_due_times(session, order, calendar)
-    if target.assignee is not None:
+    for staff_id in _new_owners(session, target):
         notify_staff(
             session,
-            staff_id=target.assignee.id,
+            staff_id=staff_id,
             subject=f"工单 {order.number} 已派给您 / Work order assigned to you",
             body=f"{order.number}: {order.subject}\n{request.reason}".strip(),
         )
     session.flush()
     return order
+
+
+def _new_owners(session: Session, target: Target) -> list[int]:
+    """Who is told of an order sent their way: the person it is sent to; else the leads
+    of the team; else the supervisors of the unit."""
+    if target.assignee is not None:
+        return [target.assignee.id]
+    if target.team is not None:
+        return team_lead_ids(session, target.team.id)
+    return supervisor_ids(session, target.unit.id)
 
 
 def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal | None) -> WorkOrder:
