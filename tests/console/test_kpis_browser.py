@@ -24,8 +24,9 @@ STILL = """() => new Promise((done) => {
 
 
 def _day_of(shown: str) -> str:
-    """The day of a time as zh-CN Chromium shows it (``2026/11/3 14:05:09``)."""
-    return datetime.strptime(shown.split(" ")[0], "%Y/%m/%d").date().isoformat()
+    """The day of a time as the console shows it, on the center's clock
+    (``2026-11-03 14:05:09``, whatever the browser's zone)."""
+    return datetime.strptime(shown, "%Y-%m-%d %H:%M:%S").date().isoformat()
 
 
 def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one(
@@ -36,7 +37,13 @@ def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one
     base, _ = live_center
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1440, "height": 1300}, locale="zh-CN")
+        # a browser set to another zone still lists each day's records on the center's
+        # clock (New York is twelve or thirteen hours behind Beijing)
+        page = browser.new_page(
+            viewport={"width": 1440, "height": 1300},
+            locale="zh-CN",
+            timezone_id="America/New_York",
+        )
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         sign_in(page, base, "supervisor", DEMO_PASSWORD, "/analysis/kpis")

@@ -86,6 +86,7 @@ def render(
 ) -> HTMLResponse:
     """Render a page in the viewer's language."""
     language = page_language(request, principal)
+    zone = str(request.app.state.settings.timezone)
     return _templates.TemplateResponse(
         request,
         template,
@@ -105,7 +106,8 @@ def render(
             "in_language": lambda name, name_en: _in_language(name, name_en, language),
             "Right": Right,
             "fen": fen,
-            "local_time": local_time,
+            "local_time": lambda value: local_time(value, zone),
+            "zone": zone,  # scripts show times in it too (kefu.js centerTime)
             "today": date.today(),
             "path": request.url.path,
             **context,

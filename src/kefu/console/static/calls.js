@@ -120,7 +120,7 @@ function setupAgentPanel() {
     fillList("pop-orders", view.open_work_items, (item) =>
       `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`);
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
-      `${escapeHtml(word(`contact.${item.channel}`))} · ${new Date(item.offered_at).toLocaleString()} ${escapeHtml(item.wrap_up_code || "")}`);
+      `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(item.wrap_up_code || "")}`);
     document.getElementById("pop-link").href = `/customers/${profile.id}`;
     document.getElementById("caller-pop").hidden = false;
   }
@@ -196,7 +196,7 @@ function setupWallboard() {
   const secs = (value) => (value === null || value === undefined ? "—" : duration(value));
 
   function render(data) {
-    text("wall-at", new Date(data.at).toLocaleTimeString());
+    text("wall-at", centerTime(data.at).slice(11));
     document.getElementById("wall-totals").innerHTML = ["ready", "ringing", "talking", "wrap_up", "break"]
       .map((state) => `<div class="total state-${state}"><b>${data.agents[state] || 0}</b><span>${escapeHtml(word(`state.${state}`))}</span></div>`)
       .join("");

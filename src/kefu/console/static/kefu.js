@@ -19,6 +19,22 @@ async function api(method, url, body, extraHeaders = {}) {
   return data;
 }
 
+// A stored instant as the center's clock reads it ("2026-12-03 07:18:45"), in the zone on
+// <html data-zone> as the server writes its pages, not the browser's: a laptop set to
+// another zone listed a 07:18 call of the 3rd under the day it was opened for as
+// "2026/12/2 23:18:45".
+function centerTime(instant, { seconds = true } = {}) {
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone: document.documentElement.dataset.zone || undefined,
+    year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: seconds ? "2-digit" : undefined,
+    hourCycle: "h23",
+  });
+  const part = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const time = `${part.hour}:${part.minute}${seconds ? `:${part.second}` : ""}`;
+  return `${part.year}-${part.month}-${part.day} ${time}`;
+}
+
 function showError(element, message) {
   element.textContent = message;
   element.hidden = !message;

@@ -231,7 +231,7 @@ function drawRecords(found) {
     } else {
       link.textContent = `#${record.id}`;
     }
-    tr.append(link, td(new Date(record.at).toLocaleString()), td(record.number), td(recordDetail(record)),
+    tr.append(link, td(centerTime(record.at)), td(record.number), td(recordDetail(record)),
       td(kpiWords(record.counted ? "yes" : "no"), record.counted ? "counted" : "muted"));
     body.append(tr);
   }
