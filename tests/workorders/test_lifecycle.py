@@ -426,7 +426,7 @@ def test_an_escalation_tells_the_supervisors_of_the_unit_above(client, db, cente
 
 def test_an_order_sent_to_a_whole_team_tells_its_leads(client, db, center) -> None:
     """Sent to a team with nobody named, nobody was told; its leads are, and an order
-    sent to a unit alone tells the unit's supervisors."""
+    sent to a unit alone, or to a team without a lead, tells the unit's supervisors."""
     from kefu.core.outbox import Job
 
     make_staff(db, center.org.city, Role.TEAM_LEAD, team_id=center.team.id, email="lead@k.cn")
@@ -448,3 +448,7 @@ def test_an_order_sent_to_a_whole_team_tells_its_leads(client, db, center) -> No
     assert "lead@k.cn" in to_team
     (to_unit,) = mails_after("dispatch", {"org_unit_id": center.org.city.id})
     assert "gz.duty@k.cn" in to_unit
+    leaderless = make_team(db, center.org.city, "夜班")
+    db.commit()
+    (to_leaderless,) = mails_after("dispatch", {"team_id": leaderless.id})
+    assert "gz.duty@k.cn" in to_leaderless  # no lead: the unit's supervisors

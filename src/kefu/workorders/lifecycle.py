@@ -269,12 +269,11 @@ def dispatch(
 
 def _new_owners(session: Session, target: Target) -> list[int]:
     """Who is told of an order sent their way: the person it is sent to; else the leads
-    of the team; else the supervisors of the unit."""
+    of the team; else (no team, or a team without a lead) the supervisors of the unit."""
     if target.assignee is not None:
         return [target.assignee.id]
-    if target.team is not None:
-        return team_lead_ids(session, target.team.id)
-    return supervisor_ids(session, target.unit.id)
+    leads = team_lead_ids(session, target.team.id) if target.team is not None else []
+    return leads or supervisor_ids(session, target.unit.id)
 
 
 def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal | None) -> WorkOrder:
