@@ -4,7 +4,9 @@ confirms by a one-time SMS code or recorded verbal consent; the records are kept
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -118,3 +120,23 @@ def test_other_orders_need_no_consent(client, db: Session) -> None:
     assert order["needs_consent"] is False
     sent = client.post(f"/api/v1/work-orders/{order['id']}/consent/code", headers=agent)
     assert sent.status_code == 422 and sent.json()["error"]["code"] == "consent_not_needed"
+
+
+def test_codes_are_capped_at_five_a_day(client, db: Session) -> None:
+    """One code a minute let an agent text a customer's phone sixty times an hour."""
+    order, agent = _request(client, db)
+    url = f"/api/v1/work-orders/{order['id']}/consent/code"
+    start = datetime.now(UTC)
+    for minute in range(5):
+        with time_machine.travel(start + timedelta(minutes=2 * minute), tick=False):
+            assert client.post(url, headers=agent).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=12), tick=False):
+        capped = client.post(url, headers=agent | {"Accept-Language": "en"})
+    assert capped.status_code == 409
+    error = capped.json()["error"]
+    assert error["code"] == "consent_code_limit"
+    assert error["message"].startswith("5 codes have been texted for this order")
+    with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):
+        assert client.post(url, headers=agent).status_code == 200  # the first one aged out
+    texts = db.scalars(select(Job).where(Job.kind == "notify.sms")).all()
+    assert len(texts) == 6

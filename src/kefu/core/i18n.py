@@ -214,6 +214,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "invalid_period": "The period must start before it ends and be at most a year.",
     "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
     "consent_already_given": "The customer has already confirmed.",
+    "consent_code_limit": (
+        "{codes} codes have been texted for this order in the last day; take the "
+        "customer's consent on a recorded call instead."
+    ),
 }
 
 

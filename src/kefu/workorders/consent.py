@@ -4,7 +4,7 @@ service without the customer's consent).
 A service request cannot be carried out (replied to as done) until the customer has
 confirmed, by a one-time code sent by SMS to the order's number, or by verbal consent on
 a recorded call whose reference is kept. Codes are six digits, valid five minutes, five
-tries, one new code a minute; only an HMAC of the code is stored.
+tries, one new code a minute and five a day; only an HMAC of the code is stored.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -29,6 +29,9 @@ from kefu.workorders.service import record_event
 CODE_LIFETIME = timedelta(minutes=5)
 RESEND_AFTER = timedelta(minutes=1)
 MAX_TRIES = 5
+# Each code is a text to the customer's phone: at most this many per order in a day, then
+# the agent takes verbal consent on a recorded call (one a minute was sixty an hour).
+MAX_CODES_A_DAY = 5
 
 
 def needs_consent(order: WorkOrder) -> bool:
@@ -78,10 +81,21 @@ def _pending_code(session: Session, order_id: int) -> Consent | None:
     return session.scalar(query)
 
 
+def _codes_sent_since(session: Session, order_id: int, since: datetime) -> int:
+    query = select(func.count()).where(
+        Consent.order_id == order_id,
+        Consent.method == ConsentMethod.SMS_CODE,
+        Consent.created_at >= since,
+    )
+    return int(session.scalar(query) or 0)
+
+
 def send_code(session: Session, *, order: WorkOrder, by: Principal, secret: str) -> Consent:
     """Text a one-time code to the order's number."""
     _check_open(session, order)
     now = utcnow()
+    if _codes_sent_since(session, order.id, now - timedelta(days=1)) >= MAX_CODES_A_DAY:
+        raise Conflict("consent_code_limit", codes=MAX_CODES_A_DAY)
     last = _pending_code(session, order.id)
     if last is not None and now - last.created_at < RESEND_AFTER:
         wait = RESEND_AFTER - (now - last.created_at)
