@@ -133,6 +133,17 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         page.goto(f"{base}/customers/lookup?phone={number}")
         expect(page.locator("h1")).to_be_visible()
         expect(page.locator("body")).not_to_contain_text(order_number)  # no longer open
+
+        # The customer calls back: reopened, the order shows the answer given before as
+        # its last reply (上次答复), not as its current one.
+        page.goto(order_page)
+        facts = page.locator("dl.facts")
+        expect(facts.locator("dt", has_text="答复")).to_have_text("答复")
+        reopen = page.locator('form[data-order-action="reopen"]')
+        reopen.locator("input[name=reason]").fill("客户来电称问题再次出现")
+        reopen.locator("button[type=submit]").click()
+        expect(status).to_have_text("处理中")
+        expect(facts.locator("dt", has_text="答复")).to_have_text("上次答复")
         browser.close()
 
 
