@@ -45,15 +45,20 @@ def _row(engine: Engine, meta: MetaData, table: str, **values: object) -> int:
         return int(result.inserted_primary_key[0])
 
 
+def _database_at(request: pytest.FixtureRequest, tmp_path, revision: str, name: str) -> Engine:
+    """A new database of the fixture's kind, migrated up to ``revision`` only."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), f"_{name}")
+    engine = make_engine(url)
+    upgrade(engine, revision)
+    return engine
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_database(request: pytest.FixtureRequest, tmp_path) -> Engine:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_old")
-    engine = make_engine(url)
-    upgrade(engine, BEFORE_WORK_ORDER_CHANGES)
-    return engine
+    return _database_at(request, tmp_path, BEFORE_WORK_ORDER_CHANGES, "old")
 
 
 def test_upgrading_a_database_with_orders_keeps_them(old_database: Engine) -> None:
@@ -90,13 +95,7 @@ def test_upgrading_a_database_with_orders_keeps_them(old_database: Engine) -> No
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_calling_off(request: pytest.FixtureRequest, tmp_path) -> Engine:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'visits.db'}"
-    else:
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_visits")
-    engine = make_engine(url)
-    upgrade(engine, "0019")
-    return engine
+    return _database_at(request, tmp_path, "0019", "visits")
 
 
 def test_visits_left_open_on_reopened_orders_are_called_off(
