@@ -23,10 +23,16 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from test_lifecycle_machine import ACTIONS, OrderLifecycle, Walkers, settings_for_walks
+from test_lifecycle_machine import (
+    ACTIONS,
+    OrderLifecycle,
+    Walkers,
+    action_body,
+    settings_for_walks,
+    walkers,
+)
 
-from factories import bearer, make_categories, make_org, make_staff, make_team
-from kefu.core.rbac import Role
+from factories import make_org
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, Action, OrderType
 from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.sweeper import sweep
@@ -65,12 +71,11 @@ class SweptOrder(RuleBasedStateMachine):
 
     @rule(action=st.sampled_from(ACTIONS), outcome=st.sampled_from(["satisfied", "neutral"]))
     def someone_acts(self, action: Action, outcome: str) -> None:
-        walker = OrderLifecycle(self.client, self.center)
         version = self._row().version
         with self._at_now():
             answer = self.client.post(
                 f"/api/v1/work-orders/{self.order['id']}/{action.value}",
-                json=walker._body(action, outcome),
+                json=action_body(action, outcome, self.center.team_id),
                 headers=self.center.supervisor | {"If-Match": f'"{version}"'},
             )
         assert answer.status_code in (200, 409), answer.text
@@ -116,12 +121,7 @@ def _aware(moment: datetime) -> datetime:
 
 def test_random_walks_of_time_keep_the_sweep_honest(client: TestClient, db: Session) -> None:
     org = make_org(db)
-    center = Walkers(
-        org=org,
-        cats=make_categories(db),
-        team_id=make_team(db, org.city).id,
-        supervisor=bearer(db, make_staff(db, org.hq, Role.SUPERVISOR)),
-    )
+    center = walkers(db, org, org.hq, org.city)
     run_state_machine_as_test(
         lambda: SweptOrder(client, db, center), settings=settings_for_walks(max_examples=30)
     )
