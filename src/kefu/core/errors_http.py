@@ -116,19 +116,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         choices = re.findall(r"'([^']*)'", ctx["expected"])
         ctx["expected"] = one_of(request_language(request), choices) or ctx["expected"]
     params = {"field": field or "-", "detail": str(first.get("msg", "")), **ctx}
+    if ctx.get("pattern") in PATTERN_HINTS:
+        params["hint"] = PATTERN_HINTS[ctx["pattern"]]
     return error_response(
-        request, 422, code, field=field, params=params, message_code=_wording(code, ctx, params)
+        request, 422, code, field=field, params=params, message_code=_wording(code, ctx)
     )
 
 
-def _wording(code: str, ctx: dict[str, str], params: dict[str, Any]) -> str | None:
+def _wording(code: str, ctx: dict[str, str]) -> str | None:
     """A plainer message for some refusals, under the same code: an empty text is
     "must not be empty", not "at least 1"; a format mismatch says what it asks for."""
     if code == "validation_too_short" and ctx.get("min_length") == "1":
         return "validation_empty"
-    hint = PATTERN_HINTS.get(ctx.get("pattern", ""))
-    if code == "validation_pattern" and hint:
-        params["hint"] = hint
+    if code == "validation_pattern" and ctx.get("pattern") in PATTERN_HINTS:
         return "validation_pattern_hint"
     return None
 

@@ -72,7 +72,7 @@ def move(
     # again to the same team): the row is written, so its version moves and a writer
     # holding the old one gets 409 instead of acting on a timeline it has not seen.
     order.updated_at = utcnow()
-    if before == OrderStatus.RETURN_VISIT:
+    if before == OrderStatus.RETURN_VISIT and action is not Action.VISIT:
         _call_off_visit(session, order, by, reason)
     record_event(
         session,
