@@ -158,6 +158,26 @@ def _serve(command: list[str], url: str, probe: str, token: str) -> subprocess.P
     return server
 
 
+def server_cpu_seconds(server_pid: int) -> float:
+    """CPU (user and system) spent so far by a server and its worker processes.
+
+    Throughput alone cannot tell a server that is busy from one that waits (SQLite's one
+    writer at a time): the CPU one request costs can. Workers that have exited are not
+    counted, so take it while the server runs.
+    """
+    import psutil
+
+    server = psutil.Process(server_pid)
+    spent = 0.0
+    for process in [server, *server.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        spent += times.user + times.system
+    return spent
+
+
 def measure(
     command: list[str],
     url: str,
@@ -172,14 +192,22 @@ def measure(
 
     ``paths`` are GET paths, or ``METHOD<tab>PATH<tab>JSON`` lines for writes; ``probe``
     is a GET path that answers 200 once the server is up; ``warm_paths`` (default
-    ``paths``) warm it, for writes that must not be measured as repeats.
+    ``paths``) warm it, for writes that must not be measured as repeats. The result has
+    the server's own CPU per request (its processes, not the load client's or the
+    database server's).
     """
     base = f"http://127.0.0.1:{PORT}"
     server = _serve(command, url, base + (probe or paths[0]), token)
     run = _run_wrk if shutil.which("wrk") else _run_python
     try:
         run(base, token, warm_paths or paths, 3, concurrency)  # warm pools and caches
-        return run(base, token, paths, seconds, concurrency)
+        cpu_before, started = server_cpu_seconds(server.pid), time.perf_counter()
+        result = run(base, token, paths, seconds, concurrency)
+        cpu = server_cpu_seconds(server.pid) - cpu_before
+        return result | {
+            "server_cpu_ms_per_request": round(cpu * 1000 / max(result["requests"], 1), 2),
+            "server_cores_busy": round(cpu / (time.perf_counter() - started), 2),
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -309,6 +309,13 @@ def _workorders(args: argparse.Namespace) -> None:
             f"{http['ratio']}× a bare FastAPI insert ({floor} req/s)",
         )
         table.add_row(
+            backend,
+            "server CPU per creation",
+            f"{http['kefu']['server_cpu_ms_per_request']} ms "
+            f"({http['kefu']['server_cores_busy']} cores busy); a bare insert "
+            f"{http['bare_fastapi_insert']['server_cpu_ms_per_request']} ms",
+        )
+        table.add_row(
             backend, "full lifecycles", f"{entry['lifecycles']['lifecycles_per_second']}/s"
         )
         rate = entry["repeat_rate"]

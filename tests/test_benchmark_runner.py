@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from benchmarks import run
 
@@ -19,3 +23,28 @@ def test_figures_are_saved_on_a_fresh_checkout(
     run._save("workorders", {"sqlite": {"ratio": 0.5, "note": "中文"}})
     saved = json.loads((results / "workorders.json").read_text(encoding="utf-8"))
     assert saved == {"sqlite": {"ratio": 0.5, "note": "中文"}}
+
+
+def test_server_cpu_counts_the_workers_a_server_started() -> None:
+    """A server's CPU is mostly its workers' (uvicorn --workers 2): counting the parent
+    alone would make every request look free."""
+    from benchmarks.http_load import server_cpu_seconds
+
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+    worker = f"import time\n{burn}time.sleep(30)"
+    parent = (
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', {worker!r}])\n"
+        "time.sleep(30)"
+    )
+    server = subprocess.Popen([sys.executable, "-c", parent])
+    try:
+        deadline = time.monotonic() + 20
+        while server_cpu_seconds(server.pid) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server_cpu_seconds(server.pid) >= 0.3
+    finally:
+        for process in psutil.Process(server.pid).children(recursive=True):
+            process.kill()
+        server.kill()
+        server.wait()
