@@ -52,6 +52,7 @@ from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.routes import router as workorders_router
+from kefu.workorders.service_level_routes import router as service_levels_router
 from kefu.workorders.views import open_items_for_customer
 
 
@@ -124,6 +125,7 @@ def create_app(
         workorders_router,
         incidents_router,
         calendar_router,
+        service_levels_router,
         knowledge_router,
         contact_router,
         messages_router,

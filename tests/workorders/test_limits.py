@@ -12,7 +12,7 @@ from kefu.core.calendar import BusinessCalendar, WorkingHours
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.workorders.enums import OrderType, Triage
-from kefu.workorders.limits import COMPLAINT_OUTER_LIMIT, due_times
+from kefu.workorders.limits import COMPLAINT_OUTER_LIMIT, SHIPPED, due_times
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVE_OF_NATIONAL_DAY = datetime(2026, 9, 30, 17, 0, tzinfo=SHANGHAI)
@@ -25,6 +25,7 @@ def test_a_complaint_before_the_holiday_is_due_after_it() -> None:
         triage=None,
         tier=Tier.NORMAL,
         calendar=BusinessCalendar(),
+        levels=SHIPPED,
     )
     # 1 hour on 30 September, the rest after the 1–7 October holiday
     assert due.response == datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)
@@ -36,8 +37,8 @@ def test_a_complaint_before_the_holiday_is_due_after_it() -> None:
 def test_the_best_customers_get_shorter_limits() -> None:
     common = {"created_at": EVE_OF_NATIONAL_DAY, "order_type": OrderType.FAULT, "triage": None}
     calendar = BusinessCalendar()
-    normal = due_times(**common, tier=Tier.NORMAL, calendar=calendar).resolution
-    supreme = due_times(**common, tier=Tier.SUPREME, calendar=calendar).resolution
+    normal = due_times(**common, tier=Tier.NORMAL, calendar=calendar, levels=SHIPPED).resolution
+    supreme = due_times(**common, tier=Tier.SUPREME, calendar=calendar, levels=SHIPPED).resolution
     assert normal - EVE_OF_NATIONAL_DAY == timedelta(hours=24)  # faults: natural time
     assert supreme - EVE_OF_NATIONAL_DAY == timedelta(hours=12)
 
@@ -50,6 +51,7 @@ def test_the_regulators_outer_limit_caps_a_complaint() -> None:
         triage=Triage.NORMAL,
         tier=Tier.NORMAL,
         calendar=BusinessCalendar(overrides=shut),
+        levels=SHIPPED,
     ).resolution
     assert resolution == EVE_OF_NATIONAL_DAY.replace(hour=18) + COMPLAINT_OUTER_LIMIT
 

@@ -24,7 +24,7 @@ from kefu.demo.bulk import BulkWriter
 from kefu.demo.complaint_text import complaint_text
 from kefu.org.models import Staff
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.limits import due_times
+from kefu.workorders.limits import SHIPPED, due_times
 from kefu.workorders.models import (
     Category,
     DailyCounter,
@@ -269,7 +269,12 @@ def _one(
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
     due = due_times(
-        created_at=created, order_type=kind, triage=None, tier=Tier(tier), calendar=world.calendar
+        created_at=created,
+        order_type=kind,
+        triage=None,
+        tier=Tier(tier),
+        calendar=world.calendar,
+        levels=SHIPPED,  # a new center's: the demo sets none of its own
     )
     path = _path(kind, status)
     times = _step_times(rng, created, len(path), world.now)

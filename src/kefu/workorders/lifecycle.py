@@ -13,7 +13,6 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal
-from kefu.customers.enums import Tier
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
@@ -24,16 +23,8 @@ from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times
+from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
-
-# Defaults from the center's rules: the best customers are called back first.
-RETURN_VISIT_HOURS: dict[Tier, int] = {
-    Tier.SUPREME: 24,
-    Tier.DIAMOND: 24,
-    Tier.GOLD: 48,
-    Tier.SILVER: 48,
-    Tier.NORMAL: 72,
-}
 
 
 def _not_allowed(action: Action, order: WorkOrder) -> Conflict:
@@ -150,7 +141,12 @@ def end_pause(session: Session, order: WorkOrder, calendar: BusinessCalendar) ->
     if order.paused_at is None:
         return timedelta(0)
     paused = clock_between(
-        order.paused_at, utcnow(), order_type=order.type, triage=order.triage, calendar=calendar
+        order.paused_at,
+        utcnow(),
+        order_type=order.type,
+        triage=order.triage,
+        calendar=calendar,
+        levels=center_levels(session),
     )
     order.paused_seconds = (order.paused_seconds or 0) + int(paused.total_seconds())
     order.paused_at = None
@@ -174,7 +170,8 @@ def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wo
     """Close a replied order; a complaint first gets a return visit, due by the tier."""
     target = move(session, order, Action.CLOSE, by, reason=note)
     if target is OrderStatus.RETURN_VISIT:
-        hours = RETURN_VISIT_HOURS[customer_tier(session, order)]
+        tier = customer_tier(session, order)
+        hours = center_levels(session).tiers[tier].return_visit_hours
         session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
     else:
         order.closed_at = utcnow()

@@ -186,3 +186,32 @@ class Consent(IdMixin, TimestampMixin, VersionedMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     confirmed_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class TimeLimitPolicy(TimestampMixin, VersionedMixin, Base):
+    """Why: each center (each province) sets its own time limits; a type × triage level
+    without a row keeps the shipped policy (``kefu.workorders.limits``)."""
+
+    __tablename__ = "wo_time_limits"
+
+    order_type: Mapped[OrderType] = mapped_column(String(20), primary_key=True)
+    # "" is the type's policy before triage (or for a level without its own).
+    triage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    resolution_minutes: Mapped[int] = mapped_column(Integer)
+    working_time: Mapped[bool] = mapped_column(Boolean)
+    warn_percent: Mapped[int] = mapped_column(Integer)
+    outer_limit_days: Mapped[int | None] = mapped_column(Integer)  # natural days; None: no cap
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class TierServiceLevel(TimestampMixin, VersionedMixin, Base):
+    """Why: the best customers wait less and are called back first, by the center's rule;
+    a tier without a row keeps the shipped one."""
+
+    __tablename__ = "wo_tier_levels"
+
+    tier: Mapped[str] = mapped_column(String(16), primary_key=True)
+    limit_percent: Mapped[int] = mapped_column(Integer)  # of each time limit
+    return_visit_hours: Mapped[int] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

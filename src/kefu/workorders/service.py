@@ -35,6 +35,7 @@ from kefu.workorders.limits import due_times
 from kefu.workorders.models import OrderEvent, OrderLink, WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.schemas import OrderCreate
+from kefu.workorders.service_levels import center_levels
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar
         triage=order.triage,
         tier=customer_tier(session, order),
         calendar=calendar,
+        levels=center_levels(session),
         paused=timedelta(seconds=order.paused_seconds or 0),
     )
     order.response_due_at, order.resolve_due_at, order.warn_at = (

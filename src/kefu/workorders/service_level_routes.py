@@ -1,0 +1,105 @@
+"""HTTP routes of the center's service levels: time limits and what each tier changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from kefu.core.rbac import Principal, Right
+from kefu.core.web import DbSession, IfMatchOptional, etag
+from kefu.customers.enums import Tier
+from kefu.org.deps import require
+from kefu.workorders import service_levels
+from kefu.workorders.deps import CanReadOrders
+from kefu.workorders.enums import OrderType
+from kefu.workorders.service_level_views import (
+    Level,
+    ServiceLevelsRead,
+    TierLevelRead,
+    TierLevelWrite,
+    TimeLimitRead,
+    TimeLimitWrite,
+    policy_read,
+    service_levels_read,
+    tier_read,
+)
+from kefu.workorders.service_levels import PolicyChange
+
+router = APIRouter(prefix="/api/v1", tags=["service levels"])
+CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
+
+
+@router.get("/service-levels", response_model=ServiceLevelsRead)
+def list_service_levels(principal: CanReadOrders, session: DbSession) -> ServiceLevelsRead:
+    """The time limits of every type and triage level, and each tier's share and return
+    visit, as they apply to new orders now."""
+    return service_levels_read(session)
+
+
+@router.put("/service-levels/time-limits/{order_type}/{level}", response_model=TimeLimitRead)
+def set_time_limit(
+    order_type: OrderType,
+    level: Level,
+    data: TimeLimitWrite,
+    principal: CanEditPolicy,
+    session: DbSession,
+    version: IfMatchOptional,
+    response: Response,
+) -> TimeLimitRead:
+    """Set the center's limits for a type and triage level (``base``: before triage, and
+    for levels without their own). Changing limits the center has set needs If-Match.
+    New orders get them; limits already set on orders are not moved."""
+    row = service_levels.set_policy(
+        session,
+        order_type=order_type,
+        level=level,
+        change=PolicyChange(**data.model_dump()),
+        version=version,
+        by=principal,
+    )
+    response.headers["ETag"] = etag(row.version)
+    return policy_read(session, order_type, level)
+
+
+@router.delete("/service-levels/time-limits/{order_type}/{level}", response_model=TimeLimitRead)
+def reset_time_limit(
+    order_type: OrderType,
+    level: Level,
+    principal: CanEditPolicy,
+    session: DbSession,
+    version: IfMatchOptional,
+) -> TimeLimitRead:
+    """Drop the center's limits for a type and level (If-Match): the shipped ones apply
+    again. Answers with the policy now in force."""
+    service_levels.reset_policy(
+        session, order_type=order_type, level=level, version=version, by=principal
+    )
+    return policy_read(session, order_type, level)
+
+
+@router.put("/service-levels/tiers/{tier}", response_model=TierLevelRead)
+def set_tier_level(
+    tier: Tier,
+    data: TierLevelWrite,
+    principal: CanEditPolicy,
+    session: DbSession,
+    version: IfMatchOptional,
+    response: Response,
+) -> TierLevelRead:
+    """Set the center's share of each limit and return-visit delay for a customer tier;
+    changing one the center has set needs If-Match."""
+    row = service_levels.set_tier(
+        session, tier=tier, **data.model_dump(), version=version, by=principal
+    )
+    response.headers["ETag"] = etag(row.version)
+    return tier_read(session, tier)
+
+
+@router.delete("/service-levels/tiers/{tier}", response_model=TierLevelRead)
+def reset_tier_level(
+    tier: Tier, principal: CanEditPolicy, session: DbSession, version: IfMatchOptional
+) -> TierLevelRead:
+    """Drop the center's level for a tier (If-Match): the shipped one applies again."""
+    service_levels.reset_tier(session, tier=tier, version=version, by=principal)
+    return tier_read(session, tier)
