@@ -174,3 +174,61 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         expect(cells.nth(6)).not_to_have_text(chinese)  # the branch
         page.screenshot(path=str(tmp_path / "repeat-queue-en.png"), full_page=True)
         browser.close()
+
+
+def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "admin")
+        page.goto(f"{base}/orders")
+        page.click('a[href="/orders/time-limits"]')
+        expect(page.locator("h1")).to_have_text("时限标准")
+        faults = page.locator('#time-limits tr[data-type="fault"][data-level="base"]')
+        expect(faults.locator(".chip")).to_have_text("系统默认")
+        faults.locator('[name="resolution_hours"]').fill("12")
+        faults.locator('[name="warn_percent"]').fill("50")
+        faults.locator('[data-action="save"]').click()
+        expect(faults.locator(".chip")).to_have_text("本中心设置")  # the page read it again
+        expect(faults.locator('[name="resolution_hours"]')).to_have_value("12")
+        levels = page.request.get(f"{base}/api/v1/service-levels").json()
+        fault = next(p for p in levels["time_limits"] if p["order_type"] == "fault")
+        assert (fault["resolution_minutes"], fault["warn_percent"]) == (720, 50)
+
+        # A limit the API refuses says why, in the page's language, and changes nothing.
+        faults.locator('[name="first_response_hours"]').fill("13")
+        faults.locator('[data-action="save"]').click()
+        expect(page.locator("#time-limits-error")).to_contain_text("首次响应时限不能晚于处理时限")
+        page.reload()
+        expect(faults.locator('[name="first_response_hours"]')).to_have_value("1")
+
+        # Key complaints already have their own; urgent faults too: a key fault gets its own.
+        page.select_option('#add-level select[name="order_type"]', "fault")
+        page.select_option('#add-level select[name="level"]', "key")
+        page.click('#add-level button[type="submit"]')
+        keyed = page.locator('#time-limits tr[data-type="fault"][data-level="key"]')
+        expect(keyed.locator('[name="resolution_hours"]')).to_have_value("12")
+
+        gold = page.locator('#tier-levels tr[data-tier="gold"]')
+        gold.locator('[name="return_visit_hours"]').fill("24")
+        gold.locator('[data-action="save"]').click()
+        expect(gold.locator(".chip")).to_have_text("本中心设置")
+        page.screenshot(path=str(tmp_path / "time-limits-zh.png"), full_page=True)
+        gold.locator('[data-action="reset"]').click()
+        expect(gold.locator(".chip")).to_have_text("系统默认")
+        expect(gold.locator('[name="return_visit_hours"]')).to_have_value("48")
+
+        other = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
+        _sign_in(other, base, "supervisor")
+        other.goto(f"{base}/lang/en?next=/orders/time-limits")
+        row = other.locator('#time-limits tr[data-type="fault"][data-level="base"]')
+        expect(row).to_contain_text("12")
+        expect(row.locator(".chip")).to_have_text("Set by the center")
+        expect(other.locator("#time-limits input")).to_have_count(0)  # no right to change
+        other.screenshot(path=str(tmp_path / "time-limits-en.png"), full_page=True)
+        browser.close()

@@ -21,6 +21,7 @@ from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import CategoryNode
+from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_template
 from kefu.workorders.views import list_item, order_detail
 
@@ -122,6 +123,29 @@ def new_order(
         triages=list(Triage),
         leaves=category_leaves(categories.tree(session), page_language(request, principal) == "en"),
     )
+
+
+@router.get("/orders/time-limits", response_class=HTMLResponse)
+def time_limits(request: Request, session: DbSession) -> Response:
+    """The center's time limits and tier levels; editable with the policy right."""
+    principal = signed_in(request, session, Right.ORDER_READ)
+    if isinstance(principal, Response):
+        return principal
+    return render(
+        request,
+        "orders/time_limits.html",
+        principal,
+        levels=service_levels_read(session),
+        can_edit=principal.has(Right.POLICY_WRITE),
+        types=list(OrderType),
+        triages=list(Triage),
+        hours=_hours,
+    )
+
+
+def _hours(minutes: int) -> str:
+    """Minutes as hours, without a trailing ".0" (30 → 0.5, 480 → 8)."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)

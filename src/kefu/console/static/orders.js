@@ -173,8 +173,61 @@ function setupOrderActions() {
   }
 }
 
+// The time-limits page: each row saves (PUT, If-Match once the center has its own) or
+// resets (DELETE) itself, then the page is read again so every row shows what is in force.
+function setupServiceLevels() {
+  const limits = document.getElementById("time-limits"), tiers = document.getElementById("tier-levels");
+  if (!limits || !tiers) return;
+  const minutes = (row, name) => Math.round(Number(row.querySelector(`[name="${name}"]`).value) * 60);
+  const number = (row, name) => Number(row.querySelector(`[name="${name}"]`).value);
+  const limitBody = (row) => {
+    const outer = row.querySelector('[name="outer_limit_days"]').value;
+    return {
+      first_response_minutes: minutes(row, "first_response_hours"),
+      resolution_minutes: minutes(row, "resolution_hours"),
+      working_time: row.querySelector('[name="working_time"]').value === "true",
+      warn_percent: number(row, "warn_percent"),
+      outer_limit_days: outer ? Number(outer) : null,
+    };
+  };
+  const wire = (table, error, url, body) => table.querySelectorAll("tbody tr").forEach((row) => {
+    const version = row.dataset.version ? { "If-Match": `"${row.dataset.version}"` } : {};
+    const run = async (method, payload) => {
+      try {
+        await api(method, url(row), payload, version);
+        window.location.reload();
+      } catch (problem) {
+        showError(error, problem.message);
+      }
+    };
+    row.querySelector('[data-action="save"]')?.addEventListener("click", () => run("PUT", body(row)));
+    row.querySelector('[data-action="reset"]')?.addEventListener("click", () => run("DELETE"));
+  });
+  const limitsError = document.getElementById("time-limits-error");
+  wire(limits, limitsError,
+    (row) => `/api/v1/service-levels/time-limits/${row.dataset.type}/${row.dataset.level}`, limitBody);
+  wire(tiers, document.getElementById("tier-levels-error"),
+    (row) => `/api/v1/service-levels/tiers/${row.dataset.tier}`,
+    (row) => ({ limit_percent: number(row, "limit_percent"), return_visit_hours: number(row, "return_visit_hours") }));
+  // A triage level of its own starts from its type's base limits.
+  document.getElementById("add-level")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target, type = form.elements.order_type.value, level = form.elements.level.value;
+    const own = limits.querySelector(`tr[data-type="${type}"][data-level="${level}"]`);
+    if (own) { own.querySelector("input")?.focus(); return; }  // it has its own already
+    const base = limits.querySelector(`tr[data-type="${type}"][data-level="base"]`);
+    try {
+      await api("PUT", `/api/v1/service-levels/time-limits/${type}/${level}`, limitBody(base));
+      window.location.reload();
+    } catch (problem) {
+      showError(limitsError, problem.message);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupCategoryPicker(); setupCategorySuggestions(); setupOrderForm(); setupOrderActions();
+  setupServiceLevels();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);
 });
