@@ -99,6 +99,11 @@ def test_new_orders_follow_the_centers_limits_and_old_ones_keep_theirs(client, d
         headers=admin,
     )
     assert keyed.status_code == 200 and keyed.json()["level"] == "key"
+    back = client.delete(
+        "/api/v1/service-levels/time-limits/fault/key", headers=admin | {"If-Match": '"1"'}
+    ).json()
+    # It follows the base policy again, and has no version of its own to change.
+    assert (back["level"], back["resolution_minutes"], back["version"]) == ("key", 720, None)
 
 
 def test_the_warning_and_the_outer_limit_are_the_centers_too(client, db: Session) -> None:

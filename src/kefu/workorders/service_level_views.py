@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from kefu.customers.enums import Tier
 from kefu.workorders import service_levels
 from kefu.workorders.enums import OrderType, Triage
-from kefu.workorders.limits import Limit
 from kefu.workorders.service_levels import BASE_LEVEL, PolicySetting, TierSetting
 
 Level = Literal["base", "invalid", "normal", "key", "urgent"]
@@ -73,7 +72,8 @@ def _minutes(span: timedelta) -> int:
 
 
 def time_limit_read(setting: PolicySetting) -> TimeLimitRead:
-    limit: Limit = setting.limit
+    """A policy as the API shows it, in whole minutes and percent."""
+    limit = setting.limit
     version, updated_at = service_levels.updated(setting.row)
     return TimeLimitRead(
         order_type=setting.order_type,
@@ -90,6 +90,7 @@ def time_limit_read(setting: PolicySetting) -> TimeLimitRead:
 
 
 def tier_level_read(setting: TierSetting) -> TierLevelRead:
+    """A tier's level as the API shows it."""
     version, updated_at = service_levels.updated(setting.row)
     return TierLevelRead(
         tier=setting.tier,
@@ -110,13 +111,15 @@ def service_levels_read(session: Session) -> ServiceLevelsRead:
 
 
 def policy_read(session: Session, order_type: OrderType, level: Level) -> TimeLimitRead:
-    """The policy in force for a type and level (a level without its own: the base one)."""
+    """The policy in force for a type and level. A level without its own shows its type's
+    base limits, with no version: there is nothing of its own to change with If-Match."""
     settings = service_levels.policy_settings(session)
     found = [s for s in settings if s.order_type == order_type and s.level == level]
     if found:
         return time_limit_read(found[0])
     base = next(s for s in settings if s.order_type == order_type and s.level == BASE_LEVEL)
-    return time_limit_read(base).model_copy(update={"level": level})
+    shown = {"level": level, "version": None, "updated_at": None}
+    return time_limit_read(base).model_copy(update=shown)
 
 
 def tier_read(session: Session, tier: Tier) -> TierLevelRead:

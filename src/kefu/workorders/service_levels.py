@@ -47,8 +47,8 @@ def _read_levels(session: Session) -> ServiceLevels:
     for row in session.scalars(select(TimeLimitPolicy)):
         limits[_key(row.order_type, row.triage)] = _limit(row)
     tiers = dict(DEFAULT_TIERS)
-    for level in session.scalars(select(TierServiceLevel)):
-        tiers[Tier(level.tier)] = TierLevel(level.limit_percent / 100, level.return_visit_hours)
+    for tier_row in session.scalars(select(TierServiceLevel)):
+        tiers[Tier(tier_row.tier)] = _tier_level(tier_row)
     return ServiceLevels(limits=MappingProxyType(limits), tiers=MappingProxyType(tiers))
 
 
@@ -65,6 +65,10 @@ def _limit(row: TimeLimitPolicy) -> Limit:
         warn_share=row.warn_percent / 100,
         outer_limit=timedelta(days=outer) if outer else None,
     )
+
+
+def _tier_level(row: TierServiceLevel) -> TierLevel:
+    return TierLevel(row.limit_percent / 100, row.return_visit_hours)
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,7 @@ def tier_settings(session: Session) -> list[TierSetting]:
     return [
         TierSetting(
             tier=tier,
-            level=TierLevel(rows[tier].limit_percent / 100, rows[tier].return_visit_hours)
-            if tier in rows
-            else DEFAULT_TIERS[tier],
+            level=_tier_level(rows[tier]) if tier in rows else DEFAULT_TIERS[tier],
             row=rows.get(tier),
         )
         for tier in DEFAULT_TIERS
