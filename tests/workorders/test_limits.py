@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_customer, make_org, make_staff
@@ -12,7 +14,14 @@ from kefu.core.calendar import BusinessCalendar, WorkingHours
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.workorders.enums import OrderType, Triage
-from kefu.workorders.limits import COMPLAINT_OUTER_LIMIT, SHIPPED, due_times
+from kefu.workorders.limits import (
+    COMPLAINT_OUTER_LIMIT,
+    SHIPPED,
+    Limit,
+    ServiceLevels,
+    TierLevel,
+    due_times,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVE_OF_NATIONAL_DAY = datetime(2026, 9, 30, 17, 0, tzinfo=SHANGHAI)
@@ -253,3 +262,52 @@ def test_a_team_with_its_own_hours_counts_the_limit_in_them(client, db: Session)
     assert created < team_due < default_due  # 12-hour days: 45 hours end sooner
     hours = BusinessCalendar(hours=WorkingHours(time(8), time(20)))
     assert hours.between(created, team_due) == timedelta(hours=45)
+
+
+def _minutes(low: int, high: int) -> st.SearchStrategy[timedelta]:
+    return st.integers(low, high).map(lambda m: timedelta(minutes=m))
+
+
+@st.composite
+def center_limits(draw: st.DrawFn) -> Limit:
+    """Any policy the API accepts: first response no later than resolution."""
+    resolution = draw(_minutes(1, 90 * 24 * 60))
+    return Limit(
+        first_response=draw(_minutes(1, int(resolution.total_seconds() // 60))),
+        resolution=resolution,
+        working_time=draw(st.booleans()),
+        warn_share=draw(st.integers(1, 99)) / 100,
+        outer_limit=draw(st.none() | st.integers(1, 90).map(lambda d: timedelta(days=d))),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    limit=center_limits(),
+    share=st.integers(10, 200).map(lambda p: p / 100),
+    created=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 31)),
+    paused=_minutes(0, 30 * 24 * 60),
+)
+def test_any_center_policy_gives_limits_in_order(
+    limit: Limit, share: float, created: datetime, paused: timedelta
+) -> None:
+    """Whatever a center sets: the warning comes before the resolution is due, and the
+    first response is never due after the resolution (an outer limit caps both)."""
+    created = created.replace(tzinfo=SHANGHAI)
+    levels = ServiceLevels(
+        limits={(OrderType.FAULT, None): limit},
+        tiers={Tier.NORMAL: TierLevel(share, 72)},
+    )
+    due = due_times(
+        created_at=created,
+        order_type=OrderType.FAULT,
+        triage=None,
+        tier=Tier.NORMAL,
+        calendar=BusinessCalendar(),
+        levels=levels,
+        paused=paused,
+    )
+    assert created <= due.warn <= due.resolution
+    assert created < due.response <= due.resolution
+    if limit.outer_limit is not None:
+        assert due.resolution <= created + limit.outer_limit + paused
