@@ -1,9 +1,10 @@
 """Random walks of time and actions against the time-limit sweep, on the real database.
 
-Hours pass in jumps, people act on the order, and the sweep runs, in any order. Whatever
-happens: an order whose clock runs past its limit is caught by the next sweep; the sweep
-leaves an order alone while its clock stands (waiting on the customer, replied, closed);
-it warns at most once and escalates at most once.
+Hours pass in jumps, people act on the order, and the sweep runs, in any order, under
+the shipped limits or limits the center set (short ones included). Whatever happens:
+an order whose clock runs past its limit is caught by the next sweep; the sweep leaves
+an order alone while its clock stands (waiting on the customer, replied, closed); it
+warns at most once and escalates at most once.
 """
 
 from __future__ import annotations
@@ -32,20 +33,34 @@ from test_lifecycle_machine import (
     walkers,
 )
 
-from factories import make_org
+from factories import bearer, make_org, make_staff
+from kefu.core.rbac import Role
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, Action, OrderType
 from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.sweeper import sweep
 
 MONDAY_MORNING = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
 
+# Limits a center may set, short ones included, so that breaches come within a walk.
+CENTER_POLICIES = st.fixed_dictionaries(
+    {
+        "first_response_minutes": st.sampled_from([15, 60]),
+        "resolution_minutes": st.sampled_from([60, 8 * 60, 30 * 60, 100 * 60]),
+        "working_time": st.booleans(),
+        "warn_percent": st.sampled_from([50, 80, 95]),
+        "outer_limit_days": st.sampled_from([None, 1, 3]),
+    }
+)
+
 
 class SweptOrder(RuleBasedStateMachine):
     """One order, a clock that jumps forward, a supervisor acting, and the sweep."""
 
-    def __init__(self, client: TestClient, db: Session, center: Walkers) -> None:
+    def __init__(
+        self, client: TestClient, db: Session, center: Walkers, admin: dict[str, str]
+    ) -> None:
         super().__init__()
-        self.client, self.db, self.center = client, db, center
+        self.client, self.db, self.center, self.admin = client, db, center, admin
         self.now = MONDAY_MORNING
         self.order: dict[str, Any] = {}
 
@@ -58,12 +73,34 @@ class SweptOrder(RuleBasedStateMachine):
         assert row is not None
         return row
 
-    @initialize(order_type=st.sampled_from([OrderType.COMPLAINT, OrderType.FAULT]))
-    def open_order(self, order_type: OrderType) -> None:
+    @initialize(
+        order_type=st.sampled_from([OrderType.COMPLAINT, OrderType.FAULT]),
+        policy=st.none() | CENTER_POLICIES,
+    )
+    def open_order(self, order_type: OrderType, policy: dict[str, Any] | None) -> None:
+        self._set_policy(order_type, policy)
         walker = OrderLifecycle(self.client, self.center)
         with self._at_now():
             walker.open_order(order_type)
         self.order = walker.order
+
+    def _set_policy(self, order_type: OrderType, policy: dict[str, Any] | None) -> None:
+        """The center's own limits for the type (None: the shipped ones), set as an admin
+        would before the order comes in."""
+        url = f"/api/v1/service-levels/time-limits/{order_type.value}/base"
+        levels = self.client.get("/api/v1/service-levels", headers=self.admin).json()
+        current = next(
+            p
+            for p in levels["time_limits"]
+            if (p["order_type"], p["level"]) == (order_type.value, "base")
+        )
+        version = {"If-Match": f'"{current["version"]}"'} if current["version"] else {}
+        if policy is None:
+            if version:
+                assert self.client.delete(url, headers=self.admin | version).status_code == 200
+            return
+        answer = self.client.put(url, json=policy, headers=self.admin | version)
+        assert answer.status_code == 200, answer.text
 
     @rule(hours=st.sampled_from([1, 3, 8, 20, 50]))
     def time_passes(self, hours: int) -> None:
@@ -122,6 +159,7 @@ def _aware(moment: datetime) -> datetime:
 def test_random_walks_of_time_keep_the_sweep_honest(client: TestClient, db: Session) -> None:
     org = make_org(db)
     center = walkers(db, org, org.hq, org.city)
+    admin = bearer(db, make_staff(db, org.hq, Role.ADMIN))
     run_state_machine_as_test(
-        lambda: SweptOrder(client, db, center), settings=settings_for_walks(max_examples=30)
+        lambda: SweptOrder(client, db, center, admin), settings=settings_for_walks(max_examples=30)
     )
