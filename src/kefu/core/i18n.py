@@ -218,9 +218,7 @@ ERROR_MESSAGES: dict[str, str] = {
         "{codes} codes have been texted for this order in the last day; take the "
         "customer's consent on a recorded call instead."
     ),
-    "first_response_after_resolution": (
-        "The first response cannot be due after the resolution ({max} minutes)."
-    ),
+    "first_response_after_resolution": "The first response cannot be due after the resolution.",
     "service_level_not_set": "The center has not set its own level here; the shipped one applies.",
 }
 

@@ -152,11 +152,8 @@ def set_policy(
 ) -> TimeLimitPolicy:
     """Set the center's policy for a type and level; changing one it has needs If-Match."""
     if change.first_response_minutes > change.resolution_minutes:
-        raise Unprocessable(
-            "first_response_after_resolution",
-            field="first_response_minutes",
-            max=change.resolution_minutes,
-        )
+        # No figure in the message: the console edits hours, the API minutes.
+        raise Unprocessable("first_response_after_resolution", field="first_response_minutes")
     row = session.get(TimeLimitPolicy, (order_type.value, _triage(level)))
     if row is None:
         row = TimeLimitPolicy(order_type=order_type.value, triage=_triage(level))
