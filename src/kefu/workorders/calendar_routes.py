@@ -5,21 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from kefu.core import audit
 from kefu.core.calendar_days import CalendarDay
-from kefu.core.rbac import Principal, Right
 from kefu.core.types import ShortText
 from kefu.core.web import DbSession, IfMatchOptional, check_version
 from kefu.errors import PreconditionRequired, Unprocessable
-from kefu.org.deps import require
-from kefu.workorders.deps import CanReadOrders
+from kefu.workorders.deps import CanEditPolicy, CanReadOrders
 
 router = APIRouter(prefix="/api/v1", tags=["calendar"])
-CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
 
 
 class CalendarDayWrite(BaseModel):

@@ -24,6 +24,7 @@ CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
 CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
 CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
+CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
 # An action whose note is optional (accept, start, close …) needs no body at all.
 OptionalNote = Annotated[NoteRequest, Body(default_factory=NoteRequest)]
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession, IfMatchOptional, etag
 from kefu.customers.enums import Tier
-from kefu.org.deps import require
 from kefu.workorders import service_levels
-from kefu.workorders.deps import CanReadOrders
+from kefu.workorders.deps import CanEditPolicy, CanReadOrders
 from kefu.workorders.enums import OrderType
 from kefu.workorders.service_level_views import (
     Level,
@@ -27,7 +23,6 @@ from kefu.workorders.service_level_views import (
 from kefu.workorders.service_levels import PolicyChange
 
 router = APIRouter(prefix="/api/v1", tags=["service levels"])
-CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
 
 
 @router.get("/service-levels", response_model=ServiceLevelsRead)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kefu.customers.enums import Tier
 from kefu.workorders import service_levels
 from kefu.workorders.enums import OrderType, Triage
+from kefu.workorders.models import TierServiceLevel, TimeLimitPolicy
 from kefu.workorders.service_levels import BASE_LEVEL, PolicySetting, TierSetting
 
 Level = Literal["base", "invalid", "normal", "key", "urgent"]
@@ -67,6 +68,11 @@ class ServiceLevelsRead(BaseModel):
     tiers: list[TierLevelRead]
 
 
+def _updated(row: TimeLimitPolicy | TierServiceLevel | None) -> tuple[int | None, datetime | None]:
+    """A setting's version and last change, or none for a shipped one."""
+    return (row.version, row.updated_at) if row is not None else (None, None)
+
+
 def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
 
@@ -74,7 +80,7 @@ def _minutes(span: timedelta) -> int:
 def time_limit_read(setting: PolicySetting) -> TimeLimitRead:
     """A policy as the API shows it, in whole minutes and percent."""
     limit = setting.limit
-    version, updated_at = service_levels.updated(setting.row)
+    version, updated_at = _updated(setting.row)
     return TimeLimitRead(
         order_type=setting.order_type,
         level=setting.level,
@@ -91,7 +97,7 @@ def time_limit_read(setting: PolicySetting) -> TimeLimitRead:
 
 def tier_level_read(setting: TierSetting) -> TierLevelRead:
     """A tier's level as the API shows it."""
-    version, updated_at = service_levels.updated(setting.row)
+    version, updated_at = _updated(setting.row)
     return TierLevelRead(
         tier=setting.tier,
         limit_percent=round(setting.level.limit_share * 100),

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import MappingProxyType
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -154,12 +155,8 @@ def set_policy(
     if change.first_response_minutes > change.resolution_minutes:
         # No figure in the message: the console edits hours, the API minutes.
         raise Unprocessable("first_response_after_resolution", field="first_response_minutes")
-    row = session.get(TimeLimitPolicy, (order_type.value, _triage(level)))
-    if row is None:
-        row = TimeLimitPolicy(order_type=order_type.value, triage=_triage(level))
-        session.add(row)
-    else:
-        _check(row.version, version)
+    key = {"order_type": order_type.value, "triage": _triage(level)}
+    row = _own_row(session, TimeLimitPolicy(**key), version)
     row.first_response_minutes = change.first_response_minutes
     row.resolution_minutes = change.resolution_minutes
     row.working_time = change.working_time
@@ -176,11 +173,7 @@ def reset_policy(
 ) -> None:
     """Drop the center's policy for a type and level: the shipped one applies again."""
     row = session.get(TimeLimitPolicy, (order_type.value, _triage(level)))
-    if row is None:
-        raise NotFound("service_level_not_set", field="level")
-    _check(row.version, version)
-    session.delete(row)
-    session.flush()
+    _drop(session, row, version, field="level")
     _audit(session, by, "service_level.time_limit_reset", f"{order_type.value}:{level}", {})
 
 
@@ -194,12 +187,7 @@ def set_tier(
     by: Principal,
 ) -> TierServiceLevel:
     """Set the center's level for a customer tier; changing one it has needs If-Match."""
-    row = session.get(TierServiceLevel, tier.value)
-    if row is None:
-        row = TierServiceLevel(tier=tier.value)
-        session.add(row)
-    else:
-        _check(row.version, version)
+    row = _own_row(session, TierServiceLevel(tier=tier.value), version)
     row.limit_percent, row.return_visit_hours = limit_percent, return_visit_hours
     row.updated_by_id = by.staff_id
     session.flush()
@@ -210,13 +198,37 @@ def set_tier(
 
 def reset_tier(session: Session, *, tier: Tier, version: int | None, by: Principal) -> None:
     """Drop the center's level for a tier: the shipped one applies again."""
-    row = session.get(TierServiceLevel, tier.value)
+    _drop(session, session.get(TierServiceLevel, tier.value), version, field="tier")
+    _audit(session, by, "service_level.tier_reset", tier.value, {})
+
+
+Setting = TypeVar("Setting", TimeLimitPolicy, TierServiceLevel)
+
+
+def _own_row(session: Session, fresh: Setting, version: int | None) -> Setting:
+    """The center's row for ``fresh``'s key, added when it has none; changing one it has
+    needs the version its writer saw."""
+    key = inspect(fresh).mapper.primary_key_from_instance(fresh)
+    row = session.get(type(fresh), tuple(key))
     if row is None:
-        raise NotFound("service_level_not_set", field="tier")
+        session.add(fresh)
+        return fresh
+    _check(row.version, version)
+    return row
+
+
+def _drop(
+    session: Session,
+    row: TimeLimitPolicy | TierServiceLevel | None,
+    version: int | None,
+    field: str,
+) -> None:
+    """Delete the center's row (the shipped setting applies again)."""
+    if row is None:
+        raise NotFound("service_level_not_set", field=field)
     _check(row.version, version)
     session.delete(row)
     session.flush()
-    _audit(session, by, "service_level.tier_reset", tier.value, {})
 
 
 def _check(current: int, version: int | None) -> None:
@@ -238,8 +250,3 @@ def _audit(
         entity_id=entity,
         details=dict(details),
     )
-
-
-def updated(row: TimeLimitPolicy | TierServiceLevel | None) -> tuple[int | None, datetime | None]:
-    """A setting's version and last change, or none for a shipped one."""
-    return (row.version, row.updated_at) if row is not None else (None, None)
