@@ -15,9 +15,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, event, select, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from kefu.core.base import Base, utcnow
@@ -69,9 +81,12 @@ def _hashed_fields(row: AuditLog) -> dict[str, Any]:
     }
 
 
-def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+_TAKE_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
+def _lock_chain(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(_TAKE_CHAIN_LOCK, {"k": _PG_CHAIN_LOCK})
 
 
 _PENDING = "kefu_audit_pending"
@@ -140,22 +155,30 @@ def record_now(
 
 
 _CHAIN_HEAD = select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)
+_AUDIT_TABLE = cast(Table, AuditLog.__table__)
+_APPEND = insert(_AUDIT_TABLE)
+_STORED = tuple(c.key for c in _AUDIT_TABLE.columns if c.key != "id")
 
 
 def append_pending(session: Session) -> list[AuditLog]:
-    """Chain and insert the session's pending audit rows (called before every commit)."""
+    """Chain and insert the session's pending audit rows (called before every commit).
+
+    The rows go in as one plain INSERT on the session's connection, not through the
+    ORM's flush: they are never changed afterwards, and the flush's bookkeeping cost
+    more than the rest of a new work order's statements together.
+    """
     pending: list[AuditLog] = session.info.pop(_PENDING, [])
     if not pending:
         return []
-    _lock_chain(session)
-    last = session.execute(_CHAIN_HEAD).first()
+    connection = session.connection()
+    _lock_chain(connection)
+    last = connection.execute(_CHAIN_HEAD).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     for row in pending:
         row.seq, row.prev_hash = seq, prev_hash
         row.hash = _row_digest(prev_hash, _hashed_fields(row))
         seq, prev_hash = seq + 1, row.hash
-        session.add(row)
-    session.flush()
+    connection.execute(_APPEND, [{key: getattr(row, key) for key in _STORED} for row in pending])
     return pending
 
 

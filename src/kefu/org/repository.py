@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from kefu.core.kept import kept_value
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Role
 from kefu.org.models import LoginAttempt, OrgUnit, Skill, Staff, StaffSkill, Team
@@ -15,6 +19,32 @@ from kefu.org.models import LoginAttempt, OrgUnit, Skill, Staff, StaffSkill, Tea
 def org_unit(session: Session, unit_id: int) -> OrgUnit | None:
     """One org unit by id."""
     return session.get(OrgUnit, unit_id)
+
+
+@dataclass(frozen=True)
+class KnownUnit:
+    """What every order needs of its unit: the scope path and the names it shows."""
+
+    id: int
+    path: str
+    name: str
+    name_en: str
+
+
+def known_unit(session: Session, unit_id: int) -> KnownUnit | None:
+    """An org unit's path and names, kept for a few seconds: each new order asked for its
+    unit twice (scope, then the answer), and the tree changes a few times a year."""
+    units: Mapping[int, KnownUnit] = kept_value(session, "org_units", _read_units, (OrgUnit,))
+    known = units.get(unit_id)
+    if known is None:  # added in another process a moment ago, or not there at all
+        unit = session.get(OrgUnit, unit_id)
+        known = KnownUnit(unit.id, unit.path, unit.name, unit.name_en) if unit else None
+    return known
+
+
+def _read_units(session: Session) -> Mapping[int, KnownUnit]:
+    rows = session.execute(select(OrgUnit.id, OrgUnit.path, OrgUnit.name, OrgUnit.name_en))
+    return MappingProxyType({row.id: KnownUnit(*row) for row in rows})
 
 
 def root_unit(session: Session) -> OrgUnit | None:

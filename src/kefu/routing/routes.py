@@ -34,7 +34,6 @@ from kefu.routing.schemas import (
     StateChange,
 )
 from kefu.routing.views import agent_read, agent_rows
-from kefu.workorders import incidents
 from kefu.workorders import service as orders
 from kefu.workorders.deps import CanWorkOrders, incident_rule, order_calendar, repeat_rule
 from kefu.workorders.enums import Channel
@@ -149,8 +148,8 @@ def order_from_call(
             repeat=repeat_rule(request),
             calendar=order_calendar(request, session),
             caller_on_line=True,
+            incidents=incident_rule(request),
         )
-        incidents.watch(session, order, incident_rule(request))
         contacts.link_order(session, interaction=interaction, order_id=order.id)
         return order_detail(session, order, principal)
 

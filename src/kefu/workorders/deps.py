@@ -15,7 +15,7 @@ from kefu.core.web import DbSession, IfMatch, check_version
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
-from kefu.workorders.incidents import IncidentRule
+from kefu.workorders.incident_watch import IncidentRule
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import NoteRequest
 from kefu.workorders.service import RepeatRule

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import cast
 
-from sqlalchemy import Insert, bindparam
+from sqlalchemy import Insert, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,10 +27,11 @@ PREFIX = "WO"
 @cache  # one statement per database kind, built once: the day goes in as a parameter
 def _upsert(dialect: str) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(DailyCounter).values(day=bindparam("day"), last=1)
+    counters = cast(Table, DailyCounter.__table__)  # the table: no ORM bookkeeping
+    statement = insert(counters).values(day=bindparam("day"), last=1)
     return statement.on_conflict_do_update(
-        index_elements=[DailyCounter.day], set_={"last": DailyCounter.last + 1}
-    ).returning(DailyCounter.last)
+        index_elements=[counters.c.day], set_={"last": counters.c.last + 1}
+    ).returning(counters.c.last)
 
 
 def next_number(session: Session, day: date) -> str:
@@ -41,5 +43,5 @@ def next_number(session: Session, day: date) -> str:
             sequence = connection.execute(upsert, {"day": day}).scalar_one()
     else:
         upsert = _upsert(session.get_bind().dialect.name)
-        sequence = session.execute(upsert, {"day": day}).scalar_one()
+        sequence = session.connection().execute(upsert, {"day": day}).scalar_one()
     return f"{PREFIX}{day:%Y%m%d}-{sequence:06d}"

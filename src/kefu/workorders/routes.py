@@ -13,7 +13,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, committed, etag
 from kefu.errors import MethodNotAllowed, NotFound
-from kefu.workorders import categories, consent, incidents, lifecycle, repeats, repository, service
+from kefu.workorders import categories, consent, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
     CanDispatch,
     CanEditCategories,
@@ -76,8 +76,8 @@ async def create_order(
             by=principal,
             repeat=repeat_rule(request),
             calendar=order_calendar(request, session),
+            incidents=incident_rule(request),
         )
-        incidents.watch(session, order, incident_rule(request))
         return order_detail(session, order, principal)
 
     status, body = await committed(

@@ -20,8 +20,9 @@ from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff
-from kefu.org.models import OrgUnit, Team
-from kefu.workorders import repository
+from kefu.org.models import Team
+from kefu.org.repository import KnownUnit, known_unit
+from kefu.workorders import incident_watch, repository
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     MAX_PRIORITY,
@@ -31,9 +32,11 @@ from kefu.workorders.enums import (
     OrderType,
     Triage,
 )
+from kefu.workorders.incident_watch import IncidentRule
 from kefu.workorders.limits import due_times
-from kefu.workorders.models import OrderEvent, OrderLink, WorkOrder
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import next_number
+from kefu.workorders.repository import EarlierComplaint
 from kefu.workorders.schemas import OrderCreate
 from kefu.workorders.service_levels import center_levels
 
@@ -57,20 +60,21 @@ def record_event(
     from_status: str = "",
     to_status: str = "",
     details: dict[str, Any] | None = None,
-) -> OrderEvent:
-    """Append one step to the order's timeline."""
-    event = OrderEvent(
+) -> None:
+    """Append one step to the order's timeline (written at once: a timeline is never
+    changed, so it needs none of the ORM's tracking)."""
+    repository.insert_event(
+        session,
         order_id=order.id,
         kind=kind,
         action=action,
         from_status=from_status,
         to_status=to_status,
         actor_id=by.staff_id if by else None,
+        occurred_at=utcnow(),
         reason=reason,
         details=json.dumps(details or {}, ensure_ascii=False, default=str),
     )
-    session.add(event)
-    return event
 
 
 def _usable_category(session: Session, category_id: int) -> CategoryNode:
@@ -84,9 +88,9 @@ def _usable_category(session: Session, category_id: int) -> CategoryNode:
 
 def _owning_unit(
     session: Session, data: OrderCreate, customer: Customer | None, by: Principal
-) -> OrgUnit:
+) -> KnownUnit:
     unit_id = data.org_unit_id or (customer.org_unit_id if customer else by.org_unit_id)
-    unit = session.get(OrgUnit, unit_id)
+    unit = known_unit(session, unit_id)
     if unit is None:
         raise NotFound("org_unit_not_found", field="org_unit_id")
     if data.org_unit_id and not by.sees_org_path(unit.path):
@@ -100,7 +104,7 @@ def _customer(
     if customer_id is None:
         return None
     customer = session.get(Customer, customer_id)
-    unit = session.get(OrgUnit, customer.org_unit_id) if customer else None
+    unit = known_unit(session, customer.org_unit_id) if customer else None
     if customer is None or unit is None:
         raise NotFound("customer_not_found", field="customer_id")
     if not in_scope_anyway and not by.sees_org_path(unit.path):
@@ -161,42 +165,43 @@ def create_order(
     repeat: RepeatRule,
     calendar: BusinessCalendar,
     caller_on_line: bool = False,
+    incidents: IncidentRule | None = None,
 ) -> WorkOrder:
-    """Register an order; a complaint is checked against the number's recent complaints.
-    ``caller_on_line``: the agent is talking with this customer, whatever their branch."""
+    """Register an order; a complaint is checked against the number's recent complaints,
+    and with ``incidents`` a complaint or fault against its area's recent orders.
+    ``caller_on_line``: the agent is talking with this customer, whatever their branch.
+
+    Everything the order's row holds is settled first (limits, repeat, incident), so it
+    goes in with one INSERT; its timeline, links and audit row follow.
+    """
     category = _usable_category(session, data.category_id)
     customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
     unit = _owning_unit(session, data, customer, by)
+    if data.triage and not data.triage_reason:
+        raise Unprocessable("reason_required", field="triage_reason", min=1)
+    now = utcnow()
     order = WorkOrder(
         number=next_number(session, local_today(calendar.zone)),
-        created_at=utcnow(),
+        created_at=now,
+        updated_at=now,
         status=OrderStatus.NEW,
         contact_phone=_contact_phone(session, data, customer),
         org_unit_id=unit.id,
         created_by_id=by.staff_id,
         priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,
-        **data.model_dump(
-            include={
-                "type",
-                "category_id",
-                "customer_id",
-                "contact_name",
-                "subject",
-                "description",
-                "channel",
-                "triage",
-                "triage_reason",
-            }
-        ),
+        **data.model_dump(include=_GIVEN_FIELDS),
     )
-    if data.triage and not data.triage_reason:
-        raise Unprocessable("reason_required", field="triage_reason", min=1)
     set_due_times(session, order, calendar)
-    session.add(order)
-    session.flush()
+    earlier = _earlier_complaints(session, order, category, repeat)
+    if earlier:
+        order.is_repeat = True
+        order.priority = min(MAX_PRIORITY, order.priority + 1)
+    if incidents is not None:
+        incident_watch.watch(session, order, incidents)
+    repository.insert_order(session, order)
     record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
-    if data.type == OrderType.COMPLAINT:
-        _flag_repeat(session, order, category, repeat)
+    if earlier:
+        _link_repeats(session, order, earlier, repeat)
     audit.record(
         session,
         actor=by,
@@ -208,26 +213,39 @@ def create_order(
     return order
 
 
-def _flag_repeat(
+_GIVEN_FIELDS = {
+    "type",
+    "category_id",
+    "customer_id",
+    "contact_name",
+    "subject",
+    "description",
+    "channel",
+    "triage",
+    "triage_reason",
+}
+
+
+def _earlier_complaints(
     session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
+) -> list[EarlierComplaint]:
+    """The number's complaints of the same category branch within the window."""
+    if order.type != OrderType.COMPLAINT:
+        return []
+    return repository.earlier_complaints(
+        session,
+        phone=order.contact_phone,
+        category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
+        since=order.created_at - timedelta(days=rule.window_days),
+    )
+
+
+def _link_repeats(
+    session: Session, order: WorkOrder, earlier: list[EarlierComplaint], rule: RepeatRule
 ) -> None:
-    # The order itself is in the database; its pending timeline rows are not needed to
-    # find its earlier complaints and go out with the next flush, not one of their own.
-    with session.no_autoflush:
-        earlier = repository.earlier_complaints(
-            session,
-            phone=order.contact_phone,
-            category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
-            since=utcnow() - timedelta(days=rule.window_days),
-            before_id=order.id,
-        )
-    if not earlier:
-        return
-    order.is_repeat = True
-    order.priority = min(MAX_PRIORITY, order.priority + 1)
-    for previous in earlier:
-        session.add(OrderLink(order_id=order.id, linked_id=previous.id))
-    for owner in {o.assignee_id for o in earlier if o.assignee_id}:  # the owner is told
+    """A repeat points at the complaints it repeats; their owners are told."""
+    repository.insert_links(session, order.id, [previous.id for previous in earlier])
+    for owner in {o.assignee_id for o in earlier if o.assignee_id}:
         notify_staff(
             session,
             staff_id=owner,
