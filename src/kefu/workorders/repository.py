@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select
+from sqlalchemy import Row, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kefu.core.pagination import PageParams
@@ -147,17 +147,26 @@ def linked_numbers(session: Session, order_id: int) -> list[str]:
 
 
 _EVENTS = (
-    select(OrderEvent, Staff.display_name)
+    select(
+        OrderEvent.kind,
+        OrderEvent.action,
+        OrderEvent.from_status,
+        OrderEvent.to_status,
+        Staff.display_name.label("actor"),
+        OrderEvent.occurred_at,
+        OrderEvent.reason,
+        OrderEvent.details,
+    )
     .outerjoin(Staff, Staff.id == OrderEvent.actor_id)
     .where(OrderEvent.order_id == bindparam("order_id"))
     .order_by(OrderEvent.id)
 )
 
 
-def events(session: Session, order_id: int) -> list[tuple[OrderEvent, str | None]]:
-    """An order's timeline with each actor's name, oldest first."""
-    rows = session.execute(_EVENTS, {"order_id": order_id})
-    return [(row[0], row[1]) for row in rows]
+def events(session: Session, order_id: int) -> list[Row[Any]]:
+    """An order's timeline with each actor's name, oldest first (rows, not objects: a
+    timeline is only ever shown)."""
+    return list(session.connection().execute(_EVENTS, {"order_id": order_id}))
 
 
 _VISITS = (

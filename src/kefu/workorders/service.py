@@ -181,7 +181,6 @@ def create_order(
         raise Unprocessable("reason_required", field="triage_reason", min=1)
     now = utcnow()
     order = WorkOrder(
-        number=next_number(session, local_today(calendar.zone)),
         created_at=now,
         updated_at=now,
         status=OrderStatus.NEW,
@@ -192,6 +191,9 @@ def create_order(
         **data.model_dump(include=_GIVEN_FIELDS),
     )
     set_due_times(session, order, calendar)
+    # Drawn once the work that needs no database is done: on SQLite the draw is the
+    # first write, and the center's writers wait for this one from then to its commit.
+    order.number = next_number(session, local_today(calendar.zone))
     earlier = _earlier_complaints(session, order, category, repeat)
     if earlier:
         order.is_repeat = True

@@ -92,12 +92,12 @@ def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> Order
             action=event.action,
             from_status=event.from_status,
             to_status=event.to_status,
-            actor=actor,
+            actor=event.actor,
             occurred_at=event.occurred_at,
             reason=event.reason,
             details=json.loads(event.details or "{}"),
         )
-        for event, actor in repository.events(session, order.id)
+        for event in repository.events(session, order.id)
     ]
     # A return visit is booked when a replied order closes: an order never replied to
     # (every new one) has none to look up.
