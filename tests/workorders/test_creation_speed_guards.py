@@ -1,16 +1,25 @@
 """Guards for order creation's speed that the benchmark would only show as a slow number:
-what it reads while it holds the write lock, and the repeat check's index."""
+what it reads while it holds the write lock, the repeat check's index, and the one
+INSERT a new order goes in with."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_org, make_staff
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Role
+from kefu.org.deps import principal_for
+from kefu.org.models import OrgUnit
+from kefu.org.repository import known_unit
+from kefu.workorders import service
+from kefu.workorders.enums import OrderType
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import OrderCreate
 
 
 @pytest.fixture
@@ -54,9 +63,13 @@ def test_a_new_order_reads_no_reference_rows_and_uses_the_number_index(
         if s.lstrip().startswith(("SELECT wo_categories", "SELECT calendar_days"))
     ]
     assert kept_reads == [], "the category tree and the calendar are kept, not read per order"
-    # unit, counter, order, event, repeat check, incident rule (2), answer (4), audit (2;
+    assert not [s for s in sql if s.lstrip().startswith("SELECT org_units")], "units are kept"
+    # counter, repeat check, incident rule (2), order, event, answer (timeline), audit (2;
     # PostgreSQL takes the audit chain's lock in one more)
-    assert len(sql) <= 13 + (engine.dialect.name == "postgresql"), [s[:60] for s in sql]
+    assert len(sql) <= 9 + (engine.dialect.name == "postgresql"), [s[:60] for s in sql]
+    written = [s.split("(")[0].strip() for s in sql if s.lstrip().startswith(("INSERT", "UPDATE"))]
+    assert written.count("INSERT INTO work_orders") == 1
+    assert not [s for s in written if s.startswith("UPDATE work_orders")]
     if engine.dialect.name != "sqlite":
         return  # PostgreSQL plans from the statistics it keeps itself
     repeat_check, parameters = next(
@@ -65,3 +78,70 @@ def test_a_new_order_reads_no_reference_rows_and_uses_the_number_index(
     with engine.connect() as connection:
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {repeat_check}", parameters).all()
     assert "ix_work_orders_phone_type_created" in " ".join(str(row) for row in plan)
+
+
+def test_a_new_order_is_in_the_session_as_its_row_says(db: Session, engine: Engine) -> None:
+    """Written with one INSERT, not a flush: the object must still be what the row is,
+    defaults included, and reading it must need no query."""
+    org = make_org(db)
+    cats = make_categories(db)
+    staff = make_staff(db, org.city, Role.AGENT)
+    data = OrderCreate(
+        type=OrderType.COMPLAINT,
+        category_id=cats.unknown_charge.id,
+        contact_phone="13800138000",
+        subject="扣费问题",
+    )
+    order = service.create_order(
+        db,
+        data=data,
+        by=principal_for(db, staff.id),
+        repeat=service.RepeatRule(),
+        calendar=BusinessCalendar(),
+    )
+    assert order in db and not db.new and order not in db.dirty
+    read: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        read.append(statement)
+
+    columns = [c.key for c in WorkOrder.__table__.columns]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        held = {key: getattr(order, key) for key in columns}
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert read == []
+    row = db.execute(select(WorkOrder.__table__).where(WorkOrder.id == order.id)).one()
+    assert held == dict(row._mapping)
+    assert (held["version"], held["paused_seconds"], held["is_repeat"]) == (1, 0, False)
+    # and a change after it is an ordinary versioned update
+    order.subject = "扣费问题（补充）"
+    db.flush()
+    assert db.scalar(select(WorkOrder.version).where(WorkOrder.id == order.id)) == 2
+
+
+def test_a_unit_added_elsewhere_is_found_before_the_kept_units_renew(db: Session) -> None:
+    """The kept units are renewed every few seconds; another process's new unit is
+    read from the database meanwhile, not refused."""
+    org = make_org(db)
+    assert known_unit(db, org.city.id) is not None  # the units are kept now
+    # A plain INSERT on the connection: no flush this process's kept values would see.
+    added = (
+        db.connection()
+        .execute(
+            insert(OrgUnit.__table__).returning(OrgUnit.__table__.c.id),
+            {
+                "code": "new-branch",
+                "name": "新区分公司",
+                "name_en": "New district",
+                "level": "branch",
+                "parent_id": org.city.id,
+                "path": f"{org.city.path}x/",
+            },
+        )
+        .scalar_one()
+    )
+    found = known_unit(db, added)
+    assert found is not None and (found.name, found.name_en) == ("新区分公司", "New district")
+    assert known_unit(db, added + 1000) is None

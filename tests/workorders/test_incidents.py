@@ -47,6 +47,11 @@ def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) 
 
     sixth = _complaint(client, agent, cats.indoor.id, 5)  # joins the open incident
     assert sixth["incident_id"] == incident["id"]
+    # The orders before the threshold moved into the incident (a change: a new version);
+    # the fifth and sixth went in with it.
+    versions = [client.get(f"/api/v1/work-orders/{o['id']}", headers=agent).json() for o in orders]
+    assert {(o["incident_id"], o["version"]) for o in versions} == {(incident["id"], 2)}
+    assert (fifth["version"], sixth["version"]) == (1, 1)
 
     # Only a supervisor decides, with the current version.
     confirm = {"note": "基站故障已确认"}
