@@ -112,7 +112,6 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
     """Complaints taken from creation to the closing return visit, one transaction a step."""
     factory = make_sessionmaker(make_engine(url))
     calendar = BusinessCalendar()
-    rule = service.RepeatRule()
     with factory() as session:
         principal = _principal(session)
         team = session.scalar(select(Team).order_by(Team.id))
@@ -127,9 +126,7 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
                 contact_phone=f"13{rng.randint(0, 999_999_999):09d}",
                 subject="不明扣费",
             )
-            order = service.create_order(
-                session, data=data, by=principal, repeat=rule, calendar=calendar
-            )
+            order = service.create_order(session, data=data, by=principal, calendar=calendar)
             order_id = order.id
         steps = [
             lambda s, o: lifecycle.dispatch(

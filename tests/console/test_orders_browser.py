@@ -179,6 +179,7 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
 def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
+    """… and the repeat and emergency rules, which go back to the settings at the end."""
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
@@ -218,6 +219,13 @@ def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
         gold.locator('[name="return_visit_hours"]').fill("24")
         gold.locator('[data-action="save"]').click()
         expect(gold.locator(".chip")).to_have_text("本中心设置")
+        rules = page.locator("#intake-rules tbody tr")
+        expect(rules.locator(".chip")).to_have_text("服务器配置")
+        rules.locator('[name="repeat_window_days"]').fill("45")
+        rules.locator('[name="incident_threshold"]').fill("8")
+        rules.locator('[data-action="save"]').click()
+        expect(rules.locator(".chip")).to_have_text("本中心设置")
+        expect(rules.locator('[name="incident_threshold"]')).to_have_value("8")
         page.screenshot(path=str(tmp_path / "time-limits-zh.png"), full_page=True)
         gold.locator('[data-action="reset"]').click()
         expect(gold.locator(".chip")).to_have_text("系统默认")
@@ -230,5 +238,14 @@ def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
         expect(row).to_contain_text("12")
         expect(row.locator(".chip")).to_have_text("Set by the center")
         expect(other.locator("#time-limits input")).to_have_count(0)  # no right to change
+        other_rules = other.locator("#intake-rules tbody tr")
+        expect(other_rules).to_contain_text("45")
+        expect(other_rules.locator("input")).to_have_count(0)
         other.screenshot(path=str(tmp_path / "time-limits-en.png"), full_page=True)
+
+        # The center's rules go; the server's settings apply again.
+        page.reload()
+        rules.locator('[data-action="reset"]').click()
+        expect(rules.locator(".chip")).to_have_text("服务器配置")
+        expect(rules.locator('[name="repeat_window_days"]')).to_have_value("30")
         browser.close()

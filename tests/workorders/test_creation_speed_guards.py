@@ -96,7 +96,6 @@ def test_a_new_order_is_in_the_session_as_its_row_says(db: Session, engine: Engi
         db,
         data=data,
         by=principal_for(db, staff.id),
-        repeat=service.RepeatRule(),
         calendar=BusinessCalendar(),
     )
     assert order in db and not db.new and order not in db.dirty

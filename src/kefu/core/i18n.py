@@ -220,6 +220,7 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "first_response_after_resolution": "The first response cannot be due after the resolution.",
     "service_level_not_set": "The center has not set its own level here; the shipped one applies.",
+    "intake_rules_not_set": "The center has not set its own rules; the server's settings apply.",
 }
 
 

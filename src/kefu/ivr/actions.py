@@ -178,7 +178,6 @@ class KefuActions:
                 channel=Channel.PHONE,
             ),
             by=self.by,
-            repeat=orders.RepeatRule(),
             calendar=self.calendar,
         )
         self.session.add(

@@ -35,7 +35,7 @@ from kefu.routing.schemas import (
 )
 from kefu.routing.views import agent_read, agent_rows
 from kefu.workorders import service as orders
-from kefu.workorders.deps import CanWorkOrders, incident_rule, order_calendar, repeat_rule
+from kefu.workorders.deps import CanWorkOrders, order_calendar
 from kefu.workorders.enums import Channel
 from kefu.workorders.schemas import OrderCreate, OrderDetail
 from kefu.workorders.views import order_detail
@@ -145,10 +145,8 @@ def order_from_call(
             session,
             data=data,
             by=principal,
-            repeat=repeat_rule(request),
             calendar=order_calendar(request, session),
             caller_on_line=True,
-            incidents=incident_rule(request),
         )
         contacts.link_order(session, interaction=interaction, order_id=order.id)
         return order_detail(session, order, principal)

@@ -15,10 +15,8 @@ from kefu.core.web import DbSession, IfMatch, check_version
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
-from kefu.workorders.incident_watch import IncidentRule
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import NoteRequest
-from kefu.workorders.service import RepeatRule
 
 CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
@@ -27,22 +25,6 @@ CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
 CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
 # An action whose note is optional (accept, start, close …) needs no body at all.
 OptionalNote = Annotated[NoteRequest, Body(default_factory=NoteRequest)]
-
-
-def repeat_rule(request: Request) -> RepeatRule:
-    """The center's repeat-complaint rule from the settings."""
-    settings = request.app.state.settings
-    return RepeatRule(settings.repeat_window_days, settings.repeat_category_level)
-
-
-def incident_rule(request: Request) -> IncidentRule:
-    """The center's emergency rule from the settings."""
-    settings = request.app.state.settings
-    return IncidentRule(
-        settings.incident_threshold,
-        settings.incident_window_minutes,
-        settings.incident_category_level,
-    )
 
 
 def order_calendar(request: Request, session: DbSession) -> BusinessCalendar:

@@ -215,3 +215,19 @@ class TierServiceLevel(TimestampMixin, VersionedMixin, Base):
     limit_percent: Mapped[int] = mapped_column(Integer)  # of each time limit
     return_visit_hours: Mapped[int] = mapped_column(Integer)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class IntakeRules(TimestampMixin, VersionedMixin, Base):
+    """Why: how long a complaint counts as repeated, and how many complaints in how long
+    make an emergency, are the center's rules to tune to its volume; without the row the
+    server's settings (``KEFU_REPEAT_*``, ``KEFU_INCIDENT_*``) apply."""
+
+    __tablename__ = "wo_intake_rules"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "center": one row
+    repeat_window_days: Mapped[int] = mapped_column(Integer)
+    repeat_category_level: Mapped[int] = mapped_column(Integer)
+    incident_threshold: Mapped[int] = mapped_column(Integer)
+    incident_window_minutes: Mapped[int] = mapped_column(Integer)
+    incident_category_level: Mapped[int] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -22,11 +22,10 @@ from kefu.workorders.deps import (
     CurrentOrder,
     LoadedOrder,
     OptionalNote,
-    incident_rule,
     order_calendar,
-    repeat_rule,
 )
 from kefu.workorders.enums import Action, OrderStatus
+from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
     CategoryCreate,
@@ -74,9 +73,7 @@ async def create_order(
             session,
             data=data,
             by=principal,
-            repeat=repeat_rule(request),
             calendar=order_calendar(request, session),
-            incidents=incident_rule(request),
         )
         return order_detail(session, order, principal)
 
@@ -137,7 +134,7 @@ def repeat_rate(
         session,
         month=month,
         by=by,
-        category_level=settings.repeat_category_level,
+        category_level=center_rules(session).repeat.category_level,
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         timezone=settings.timezone,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -32,21 +32,13 @@ from kefu.workorders.enums import (
     OrderType,
     Triage,
 )
-from kefu.workorders.incident_watch import IncidentRule
+from kefu.workorders.intake_rules import RepeatRule, center_rules
 from kefu.workorders.limits import due_times
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.repository import EarlierComplaint
 from kefu.workorders.schemas import OrderCreate
 from kefu.workorders.service_levels import center_levels
-
-
-@dataclass(frozen=True)
-class RepeatRule:
-    """Same number + same category branch within the window makes a complaint a repeat."""
-
-    window_days: int = 30
-    category_level: int = 2
 
 
 def record_event(
@@ -162,14 +154,13 @@ def create_order(
     *,
     data: OrderCreate,
     by: Principal,
-    repeat: RepeatRule,
     calendar: BusinessCalendar,
     caller_on_line: bool = False,
-    incidents: IncidentRule | None = None,
 ) -> WorkOrder:
-    """Register an order; a complaint is checked against the number's recent complaints,
-    and with ``incidents`` a complaint or fault against its area's recent orders.
-    ``caller_on_line``: the agent is talking with this customer, whatever their branch.
+    """Register an order; under the center's intake rules a complaint is checked against
+    the number's recent complaints, and a complaint or fault against its area's recent
+    orders. ``caller_on_line``: the agent is talking with this customer, whatever their
+    branch.
 
     Everything the order's row holds is settled first (limits, repeat, incident), so it
     goes in with one INSERT; its timeline, links and audit row follow.
@@ -194,16 +185,16 @@ def create_order(
     # Drawn once the work that needs no database is done: on SQLite the draw is the
     # first write, and the center's writers wait for this one from then to its commit.
     order.number = next_number(session, local_today(calendar.zone))
-    earlier = _earlier_complaints(session, order, category, repeat)
+    rules = center_rules(session)
+    earlier = _earlier_complaints(session, order, category, rules.repeat)
     if earlier:
         order.is_repeat = True
         order.priority = min(MAX_PRIORITY, order.priority + 1)
-    if incidents is not None:
-        incident_watch.watch(session, order, incidents)
+    incident_watch.watch(session, order, rules.incidents)
     repository.insert_order(session, order)
     record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
     if earlier:
-        _link_repeats(session, order, earlier, repeat)
+        _link_repeats(session, order, earlier, rules.repeat)
     audit.record(
         session,
         actor=by,

@@ -6,10 +6,14 @@ from fastapi import APIRouter, Response
 
 from kefu.core.web import DbSession, IfMatchOptional, etag
 from kefu.customers.enums import Tier
-from kefu.workorders import service_levels
+from kefu.workorders import intake_rules, service_levels
 from kefu.workorders.deps import CanEditPolicy, CanReadOrders
 from kefu.workorders.enums import OrderType
+from kefu.workorders.incident_watch import IncidentRule
+from kefu.workorders.intake_rules import RepeatRule
 from kefu.workorders.service_level_views import (
+    IntakeRulesRead,
+    IntakeRulesWrite,
     Level,
     ServiceLevelsRead,
     TierLevelRead,
@@ -17,6 +21,7 @@ from kefu.workorders.service_level_views import (
     TimeLimitRead,
     TimeLimitWrite,
     policy_read,
+    rules_read,
     service_levels_read,
     tier_read,
 )
@@ -71,6 +76,39 @@ def reset_time_limit(
         session, order_type=order_type, level=level, version=version, by=principal
     )
     return policy_read(session, order_type, level)
+
+
+@router.put("/service-levels/rules", response_model=IntakeRulesRead)
+def set_intake_rules(
+    data: IntakeRulesWrite,
+    principal: CanEditPolicy,
+    session: DbSession,
+    version: IfMatchOptional,
+    response: Response,
+) -> IntakeRulesRead:
+    """Set the center's repeat-complaint and emergency rules; changing rules the center
+    has set needs If-Match. New orders follow them at once (other server processes
+    within five seconds); repeats and incidents already found stay."""
+    rules = intake_rules.set_rules(
+        session,
+        repeat=RepeatRule(data.repeat_window_days, data.repeat_category_level),
+        incidents=IncidentRule(
+            data.incident_threshold, data.incident_window_minutes, data.incident_category_level
+        ),
+        version=version,
+        by=principal,
+    )
+    response.headers["ETag"] = etag(rules.version or 0)
+    return rules_read(session)
+
+
+@router.delete("/service-levels/rules", response_model=IntakeRulesRead)
+def reset_intake_rules(
+    principal: CanEditPolicy, session: DbSession, version: IfMatchOptional
+) -> IntakeRulesRead:
+    """Drop the center's rules (If-Match): the server's settings apply again."""
+    intake_rules.reset_rules(session, version=version, by=principal)
+    return rules_read(session)
 
 
 @router.put("/service-levels/tiers/{tier}", response_model=TierLevelRead)

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from kefu.customers.enums import Tier
-from kefu.workorders import service_levels
+from kefu.workorders import intake_rules, service_levels
 from kefu.workorders.enums import OrderType, Triage
-from kefu.workorders.models import TierServiceLevel, TimeLimitPolicy
+from kefu.workorders.models import IntakeRules, TierServiceLevel, TimeLimitPolicy
 from kefu.workorders.service_levels import BASE_LEVEL, PolicySetting, TierSetting
 
 Level = Literal["base", "invalid", "normal", "key", "urgent"]
@@ -61,14 +61,39 @@ class TierLevelRead(TierLevelWrite):
     updated_at: datetime | None
 
 
+class IntakeRulesWrite(BaseModel):
+    """When a complaint is a repeat, and when a burst of complaints is an emergency. A
+    category level is counted from the top of the taxonomy (1: network, billing …; 3: the
+    exact problem): the same problem is the same branch down to that level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repeat_window_days: int = Field(ge=1, le=365)
+    repeat_category_level: int = Field(ge=1, le=3)
+    incident_threshold: int = Field(ge=2, le=1000)  # complaints or fault reports of one area
+    incident_window_minutes: int = Field(ge=5, le=1440)
+    incident_category_level: int = Field(ge=1, le=3)
+
+
+class IntakeRulesRead(IntakeRulesWrite):
+    """The rules in force: the center's own (with its version) or the server's settings."""
+
+    source: Literal["center", "settings"]
+    version: int | None
+    updated_at: datetime | None
+
+
 class ServiceLevelsRead(BaseModel):
-    """Every time limit and tier level in force."""
+    """Every time limit and tier level in force, and the intake rules."""
 
     time_limits: list[TimeLimitRead]
     tiers: list[TierLevelRead]
+    rules: IntakeRulesRead
 
 
-def _updated(row: TimeLimitPolicy | TierServiceLevel | None) -> tuple[int | None, datetime | None]:
+def _updated(
+    row: TimeLimitPolicy | TierServiceLevel | IntakeRules | None,
+) -> tuple[int | None, datetime | None]:
     """A setting's version and last change, or none for a shipped one."""
     return (row.version, row.updated_at) if row is not None else (None, None)
 
@@ -113,6 +138,24 @@ def service_levels_read(session: Session) -> ServiceLevelsRead:
     return ServiceLevelsRead(
         time_limits=[time_limit_read(s) for s in service_levels.policy_settings(session)],
         tiers=[tier_level_read(s) for s in service_levels.tier_settings(session)],
+        rules=rules_read(session),
+    )
+
+
+def rules_read(session: Session) -> IntakeRulesRead:
+    """The intake rules in force now."""
+    row = intake_rules.rules_row(session)
+    rules = intake_rules.server_rules() if row is None else intake_rules.from_row(row)
+    version, updated_at = _updated(row)
+    return IntakeRulesRead(
+        repeat_window_days=rules.repeat.window_days,
+        repeat_category_level=rules.repeat.category_level,
+        incident_threshold=rules.incidents.threshold,
+        incident_window_minutes=rules.incidents.window_minutes,
+        incident_category_level=rules.incidents.category_level,
+        source="center" if row else "settings",
+        version=version,
+        updated_at=updated_at,
     )
 
 

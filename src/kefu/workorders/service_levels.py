@@ -31,7 +31,7 @@ from kefu.workorders.limits import (
     ServiceLevels,
     TierLevel,
 )
-from kefu.workorders.models import TierServiceLevel, TimeLimitPolicy
+from kefu.workorders.models import IntakeRules, TierServiceLevel, TimeLimitPolicy
 
 BASE_LEVEL = "base"  # the type's policy before triage, and for levels without their own
 
@@ -156,7 +156,7 @@ def set_policy(
         # No figure in the message: the console edits hours, the API minutes.
         raise Unprocessable("first_response_after_resolution", field="first_response_minutes")
     key = {"order_type": order_type.value, "triage": _triage(level)}
-    row = _own_row(session, TimeLimitPolicy(**key), version)
+    row = own_row(session, TimeLimitPolicy(**key), version)
     row.first_response_minutes = change.first_response_minutes
     row.resolution_minutes = change.resolution_minutes
     row.working_time = change.working_time
@@ -164,7 +164,9 @@ def set_policy(
     row.outer_limit_days = change.outer_limit_days
     row.updated_by_id = by.staff_id
     session.flush()
-    _audit(session, by, "service_level.time_limit", f"{order_type.value}:{level}", vars(change))
+    audit_change(
+        session, by, "service_level.time_limit", f"{order_type.value}:{level}", vars(change)
+    )
     return row
 
 
@@ -173,8 +175,8 @@ def reset_policy(
 ) -> None:
     """Drop the center's policy for a type and level: the shipped one applies again."""
     row = session.get(TimeLimitPolicy, (order_type.value, _triage(level)))
-    _drop(session, row, version, field="level")
-    _audit(session, by, "service_level.time_limit_reset", f"{order_type.value}:{level}", {})
+    drop_row(session, row, version, field="level")
+    audit_change(session, by, "service_level.time_limit_reset", f"{order_type.value}:{level}", {})
 
 
 def set_tier(
@@ -187,25 +189,25 @@ def set_tier(
     by: Principal,
 ) -> TierServiceLevel:
     """Set the center's level for a customer tier; changing one it has needs If-Match."""
-    row = _own_row(session, TierServiceLevel(tier=tier.value), version)
+    row = own_row(session, TierServiceLevel(tier=tier.value), version)
     row.limit_percent, row.return_visit_hours = limit_percent, return_visit_hours
     row.updated_by_id = by.staff_id
     session.flush()
     details = {"limit_percent": limit_percent, "return_visit_hours": return_visit_hours}
-    _audit(session, by, "service_level.tier", tier.value, details)
+    audit_change(session, by, "service_level.tier", tier.value, details)
     return row
 
 
 def reset_tier(session: Session, *, tier: Tier, version: int | None, by: Principal) -> None:
     """Drop the center's level for a tier: the shipped one applies again."""
-    _drop(session, session.get(TierServiceLevel, tier.value), version, field="tier")
-    _audit(session, by, "service_level.tier_reset", tier.value, {})
+    drop_row(session, session.get(TierServiceLevel, tier.value), version, field="tier")
+    audit_change(session, by, "service_level.tier_reset", tier.value, {})
 
 
-Setting = TypeVar("Setting", TimeLimitPolicy, TierServiceLevel)
+Setting = TypeVar("Setting", TimeLimitPolicy, TierServiceLevel, IntakeRules)
 
 
-def _own_row(session: Session, fresh: Setting, version: int | None) -> Setting:
+def own_row(session: Session, fresh: Setting, version: int | None) -> Setting:
     """The center's row for ``fresh``'s key, added when it has none; changing one it has
     needs the version its writer saw."""
     key = inspect(fresh).mapper.primary_key_from_instance(fresh)
@@ -217,15 +219,17 @@ def _own_row(session: Session, fresh: Setting, version: int | None) -> Setting:
     return row
 
 
-def _drop(
+def drop_row(
     session: Session,
-    row: TimeLimitPolicy | TierServiceLevel | None,
+    row: TimeLimitPolicy | TierServiceLevel | IntakeRules | None,
     version: int | None,
     field: str,
+    missing: str = "service_level_not_set",
 ) -> None:
-    """Delete the center's row (the shipped setting applies again)."""
+    """Delete the center's row (the shipped setting applies again); ``missing`` is the
+    error when the center has none."""
     if row is None:
-        raise NotFound("service_level_not_set", field=field)
+        raise NotFound(missing, field=field)
     _check(row.version, version)
     session.delete(row)
     session.flush()
@@ -239,9 +243,10 @@ def _check(current: int, version: int | None) -> None:
         raise Conflict("stale_version", current=current)
 
 
-def _audit(
+def audit_change(
     session: Session, by: Principal, action: str, entity: str, details: Mapping[str, object]
 ) -> None:
+    """Audit a change of the center's service levels or rules."""
     audit.record(
         session,
         actor=by,

@@ -209,6 +209,11 @@ function setupServiceLevels() {
   wire(tiers, document.getElementById("tier-levels-error"),
     (row) => `/api/v1/service-levels/tiers/${row.dataset.tier}`,
     (row) => ({ limit_percent: number(row, "limit_percent"), return_visit_hours: number(row, "return_visit_hours") }));
+  const rules = document.getElementById("intake-rules");
+  const ruleFields = ["repeat_window_days", "repeat_category_level", "incident_threshold",
+    "incident_window_minutes", "incident_category_level"];
+  if (rules) wire(rules, document.getElementById("intake-rules-error"), () => "/api/v1/service-levels/rules",
+    (row) => Object.fromEntries(ruleFields.map((name) => [name, number(row, name)])));
   // A triage level of its own starts from its type's base limits.
   document.getElementById("add-level")?.addEventListener("submit", async (event) => {
     event.preventDefault();
