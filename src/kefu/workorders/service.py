@@ -182,10 +182,10 @@ def create_order(
         **data.model_dump(include=_GIVEN_FIELDS),
     )
     set_due_times(session, order, calendar)
+    rules = center_rules(session)
     # Drawn once the work that needs no database is done: on SQLite the draw is the
     # first write, and the center's writers wait for this one from then to its commit.
     order.number = next_number(session, local_today(calendar.zone))
-    rules = center_rules(session)
     earlier = _earlier_complaints(session, order, category, rules.repeat)
     if earlier:
         order.is_repeat = True
