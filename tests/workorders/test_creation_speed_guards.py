@@ -16,7 +16,7 @@ from kefu.core.rbac import Role
 from kefu.org.deps import principal_for
 from kefu.org.models import OrgUnit
 from kefu.org.repository import known_unit
-from kefu.workorders import service
+from kefu.workorders import repository, service
 from kefu.workorders.enums import OrderType
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import OrderCreate
@@ -144,3 +144,24 @@ def test_a_unit_added_elsewhere_is_found_before_the_kept_units_renew(db: Session
     found = known_unit(db, added)
     assert found is not None and (found.name, found.name_en) == ("新区分公司", "New district")
     assert known_unit(db, added + 1000) is None
+
+
+def test_a_new_order_without_its_times_is_refused_before_any_insert(db: Session) -> None:
+    """Computed defaults are not applied to a plain INSERT's object: forgetting one must
+    fail loudly, not store a NULL or a time the object does not hold."""
+    org = make_org(db)
+    cats = make_categories(db)
+    staff = make_staff(db, org.city, Role.AGENT)
+    order = WorkOrder(
+        number="WO20260301-999999",
+        type=OrderType.COMPLAINT,
+        channel="phone",
+        category_id=cats.indoor.id,
+        contact_phone="+8613800138000",
+        subject="信号差",
+        org_unit_id=org.city.id,
+        created_by_id=staff.id,
+    )
+    with pytest.raises(ValueError, match="created_at"):
+        repository.insert_order(db, order)
+    assert db.scalar(select(WorkOrder.id).where(WorkOrder.number == order.number)) is None

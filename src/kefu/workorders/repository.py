@@ -92,14 +92,16 @@ def insert_order(session: Session, order: WorkOrder) -> None:
     """Write a new order and keep it in the session as a loaded object, without a flush.
 
     Every column the caller left unset takes its scalar default (or NULL), on the row
-    and on the object alike, so reading any attribute later needs no query.
+    and on the object alike, so reading any attribute later needs no query. A column
+    whose default is computed (the times) must be given.
     """
     state = order.__dict__
     for column in _ORDERS.columns:
         if column.key != "id" and column.key not in state:
             default = column.default
-            scalar = default is not None and default.is_scalar
-            setattr(order, column.key, default.arg if scalar else None)  # type: ignore[union-attr]
+            if default is not None and not default.is_scalar:
+                raise ValueError(f"a new order's {column.key} must be given")
+            setattr(order, column.key, default.arg if default is not None else None)  # type: ignore[attr-defined]
     values = {c.key: state[c.key] for c in _ORDERS.columns if c.key != "id"}
     order.id = session.connection().execute(_INSERT_ORDER, values).scalar_one()
     make_transient_to_detached(order)
