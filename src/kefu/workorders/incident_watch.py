@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.notify.tasks import notify_staff
-from kefu.org.models import OrgUnit
-from kefu.org.repository import supervisor_ids
+from kefu.org.repository import known_unit, supervisor_ids
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import OPEN_STATUSES, IncidentStatus, OrderType
 from kefu.workorders.models import Category, Incident, WorkOrder
@@ -101,8 +100,8 @@ def _propose(
     key: str,
     earlier: list[Row[tuple[int, datetime]]],
 ) -> int:
-    unit = session.get(OrgUnit, order.org_unit_id)
-    assert unit is not None
+    unit = known_unit(session, order.org_unit_id)
+    assert unit is not None  # foreign key
     incident = Incident(
         number=f"INC{order.number[2:]}",
         status=IncidentStatus.PROPOSED,

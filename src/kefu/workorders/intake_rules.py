@@ -33,11 +33,10 @@ class RepeatRule:
 
 @dataclass(frozen=True)
 class CenterRules:
-    """The rules in force, and the center's row when they are its own."""
+    """The rules in force."""
 
     repeat: RepeatRule
     incidents: IncidentRule
-    version: int | None = None  # None: the server's settings
 
 
 def server_rules() -> CenterRules:
@@ -59,18 +58,18 @@ def center_rules(session: Session) -> CenterRules:
 
 
 def _read_rules(session: Session) -> CenterRules:
-    row = session.get(IntakeRules, CENTER)
-    return from_row(row) if row else server_rules()
+    return rules_from(rules_row(session))
 
 
-def from_row(row: IntakeRules) -> CenterRules:
-    """The rules a center's row sets."""
+def rules_from(row: IntakeRules | None) -> CenterRules:
+    """The rules a center's row sets; without one, the server's settings."""
+    if row is None:
+        return server_rules()
     return CenterRules(
         RepeatRule(row.repeat_window_days, row.repeat_category_level),
         IncidentRule(
             row.incident_threshold, row.incident_window_minutes, row.incident_category_level
         ),
-        row.version,
     )
 
 
@@ -81,7 +80,7 @@ def set_rules(
     incidents: IncidentRule,
     version: int | None,
     by: Principal,
-) -> CenterRules:
+) -> IntakeRules:
     """Set the center's rules; changing rules it has set needs If-Match."""
     row = own_row(session, IntakeRules(scope=CENTER), version)
     row.repeat_window_days, row.repeat_category_level = repeat.window_days, repeat.category_level
@@ -92,17 +91,16 @@ def set_rules(
     session.flush()
     details = {"repeat": vars(repeat), "incidents": vars(incidents)}
     audit_change(session, by, "service_level.intake_rules", CENTER, details)
-    return from_row(row)
+    return row
 
 
-def reset_rules(session: Session, *, version: int | None, by: Principal) -> CenterRules:
+def reset_rules(session: Session, *, version: int | None, by: Principal) -> None:
     """Drop the center's rules: the server's settings apply again."""
-    row = session.get(IntakeRules, CENTER)
+    row = rules_row(session)
     drop_row(session, row, version, field="rules", missing="intake_rules_not_set")
     audit_change(session, by, "service_level.intake_rules_reset", CENTER, {})
-    return server_rules()
 
 
 def rules_row(session: Session) -> IntakeRules | None:
-    """The center's own row, for showing when it was changed."""
+    """The center's own row, if it has set its rules."""
     return session.get(IntakeRules, CENTER)

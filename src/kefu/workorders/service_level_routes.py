@@ -89,7 +89,7 @@ def set_intake_rules(
     """Set the center's repeat-complaint and emergency rules; changing rules the center
     has set needs If-Match. New orders follow them at once (other server processes
     within five seconds); repeats and incidents already found stay."""
-    rules = intake_rules.set_rules(
+    row = intake_rules.set_rules(
         session,
         repeat=RepeatRule(data.repeat_window_days, data.repeat_category_level),
         incidents=IncidentRule(
@@ -98,7 +98,7 @@ def set_intake_rules(
         version=version,
         by=principal,
     )
-    response.headers["ETag"] = etag(rules.version or 0)
+    response.headers["ETag"] = etag(row.version)
     return rules_read(session)
 
 

@@ -145,7 +145,7 @@ def service_levels_read(session: Session) -> ServiceLevelsRead:
 def rules_read(session: Session) -> IntakeRulesRead:
     """The intake rules in force now."""
     row = intake_rules.rules_row(session)
-    rules = intake_rules.server_rules() if row is None else intake_rules.from_row(row)
+    rules = intake_rules.rules_from(row)
     version, updated_at = _updated(row)
     return IntakeRulesRead(
         repeat_window_days=rules.repeat.window_days,
