@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.idnumber import check_digit
 from kefu.core.rbac import Role
 from kefu.core.security import hash_password
@@ -18,12 +20,16 @@ from kefu.knowledge import segment
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
 from kefu.org import auth
+from kefu.org.deps import principal_for
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.routing import acd
 from kefu.routing.defaults import ensure_default_queues
 from kefu.routing.enums import AgentState
-from kefu.workorders.models import Category
+from kefu.workorders import service
+from kefu.workorders.enums import OrderType
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.schemas import OrderCreate
 from kefu.workorders.taxonomy import ensure_default_categories
 
 _counter = itertools.count(1)
@@ -241,3 +247,29 @@ def make_article(session: Session, title: str, body: str, **values: object) -> A
     session.add(article)
     session.flush()
     return article
+
+
+def complain(
+    client: Any,
+    headers: dict[str, str],
+    category_id: int,
+    phone: str = "13800138000",
+    *,
+    subject: str = "扣费问题",
+    kind: str = "complaint",
+) -> dict[str, Any]:
+    """Open an order through the API (a complaint unless ``kind`` says otherwise); 201."""
+    body = {"type": kind, "category_id": category_id, "contact_phone": phone, "subject": subject}
+    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def open_complaint(session: Session, staff: Staff, category_id: int, phone: str) -> WorkOrder:
+    """Open a complaint through the creation service, as every way in does."""
+    data = OrderCreate(
+        type=OrderType.COMPLAINT, category_id=category_id, contact_phone=phone, subject="扣费问题"
+    )
+    by = principal_for(session, staff.id)
+    return service.create_order(session, data=data, by=by, calendar=BusinessCalendar())

@@ -10,16 +10,13 @@ import pytest
 from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_org, make_staff
-from kefu.core.calendar import BusinessCalendar
+from factories import bearer, complain, make_categories, make_org, make_staff, open_complaint
 from kefu.core.rbac import Role
-from kefu.org.deps import principal_for
 from kefu.org.models import OrgUnit
 from kefu.org.repository import known_unit
-from kefu.workorders import repository, service
+from kefu.workorders import repository
 from kefu.workorders.enums import OrderType
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.schemas import OrderCreate
 
 
 @pytest.fixture
@@ -35,17 +32,6 @@ def statements(engine: Engine) -> Any:
     event.remove(engine, "before_cursor_execute", record)
 
 
-def _complain(client, headers, category_id: int, phone: str) -> None:
-    body = {
-        "type": "complaint",
-        "category_id": category_id,
-        "contact_phone": phone,
-        "subject": "扣费问题",
-    }
-    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
-    assert answer.status_code == 201, answer.text
-
-
 def test_a_new_order_reads_no_reference_rows_and_uses_the_number_index(
     client, db: Session, engine: Engine, statements: list[tuple[str, Any]]
 ) -> None:
@@ -53,9 +39,9 @@ def test_a_new_order_reads_no_reference_rows_and_uses_the_number_index(
     cats = make_categories(db)
     headers = bearer(db, make_staff(db, org.city, Role.AGENT))
     db.commit()
-    _complain(client, headers, cats.unknown_charge.id, "13800138000")  # reads the kept rows
+    complain(client, headers, cats.unknown_charge.id, "13800138000")  # reads the kept rows
     statements.clear()
-    _complain(client, headers, cats.roaming_charge.id, "13900139000")
+    complain(client, headers, cats.roaming_charge.id, "13900139000")
     sql = [s for s, _ in statements]
     kept_reads = [
         s[:60]
@@ -86,18 +72,7 @@ def test_a_new_order_is_in_the_session_as_its_row_says(db: Session, engine: Engi
     org = make_org(db)
     cats = make_categories(db)
     staff = make_staff(db, org.city, Role.AGENT)
-    data = OrderCreate(
-        type=OrderType.COMPLAINT,
-        category_id=cats.unknown_charge.id,
-        contact_phone="13800138000",
-        subject="扣费问题",
-    )
-    order = service.create_order(
-        db,
-        data=data,
-        by=principal_for(db, staff.id),
-        calendar=BusinessCalendar(),
-    )
+    order = open_complaint(db, staff, cats.unknown_charge.id, "13800138000")
     assert order in db and not db.new and order not in db.dirty
     read: list[str] = []
 

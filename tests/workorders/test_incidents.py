@@ -9,22 +9,14 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_org, make_staff, make_team
+from factories import bearer, complain, make_categories, make_org, make_staff, make_team
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 
 
 def _complaint(client, headers, category_id: int, n: int) -> dict:
-    body = {
-        "type": "complaint",
-        "category_id": category_id,
-        "contact_phone": f"1380013{n:04d}",
-        "subject": f"小区没有信号 {n}",
-    }
-    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    return complain(client, headers, category_id, f"1380013{n:04d}", subject=f"小区没有信号 {n}")
 
 
 def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) -> None:

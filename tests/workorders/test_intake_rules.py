@@ -9,14 +9,9 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_org, make_staff, open_complaint
 from kefu.core.audit import AuditLog
-from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Role
-from kefu.org.deps import principal_for
-from kefu.workorders import service
-from kefu.workorders.enums import OrderType
-from kefu.workorders.schemas import OrderCreate
 
 RULES = "/api/v1/service-levels/rules"
 TIGHT = {
@@ -26,18 +21,6 @@ TIGHT = {
     "incident_window_minutes": 30,
     "incident_category_level": 2,
 }
-
-
-def _complain(client, headers, category_id: int, phone: str) -> dict:
-    body = {
-        "type": "complaint",
-        "category_id": category_id,
-        "contact_phone": phone,
-        "subject": "信号差",
-    }
-    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
-    assert answer.status_code == 201, answer.text
-    return answer.json()
 
 
 def test_the_servers_settings_apply_until_the_center_sets_its_own(client, db: Session) -> None:
@@ -110,22 +93,22 @@ def test_new_orders_follow_the_centers_rules(client, db: Session) -> None:
     assert client.put(RULES, json=TIGHT, headers=admin).status_code == 200
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
-        first = _complain(client, agent, cats.indoor.id, "13800138000")
+        first = complain(client, agent, cats.indoor.id, "13800138000")
     # Two complaints of the branch within 30 minutes are an emergency now (not five).
     with time_machine.travel(start + timedelta(minutes=20), tick=False):
-        second = _complain(client, agent, cats.indoor.id, "13900139000")
+        second = complain(client, agent, cats.indoor.id, "13900139000")
     assert second["incident_id"] is not None
     # Level 3: another problem of the same branch is not a repeat of it …
     with time_machine.travel(start + timedelta(days=1), tick=False):
-        unknown = _complain(client, agent, cats.unknown_charge.id, "13700137000")
+        unknown = complain(client, agent, cats.unknown_charge.id, "13700137000")
     with time_machine.travel(start + timedelta(days=2), tick=False):
-        assert not _complain(client, agent, cats.roaming_charge.id, "13700137000")["is_repeat"]
+        assert not complain(client, agent, cats.roaming_charge.id, "13700137000")["is_repeat"]
     # … the same problem within seven days is, and after them it is not.
     with time_machine.travel(start + timedelta(days=6), tick=False):
-        again = _complain(client, agent, cats.unknown_charge.id, "13700137000")
+        again = complain(client, agent, cats.unknown_charge.id, "13700137000")
     assert again["repeats"] == [unknown["number"]]
     with time_machine.travel(start + timedelta(days=20), tick=False):
-        late = _complain(client, agent, cats.indoor.id, "13800138000")
+        late = complain(client, agent, cats.indoor.id, "13800138000")
     assert not late["is_repeat"]  # its number's complaint of it was twenty days ago
     first = client.get(f"/api/v1/work-orders/{first['id']}", headers=agent).json()
     assert first["incident_id"] == second["incident_id"]  # moved into it by the second
@@ -142,19 +125,9 @@ def test_every_way_in_follows_the_centers_rules(client, db: Session) -> None:
         client.put(RULES, json=TIGHT | {"repeat_window_days": 1}, headers=admin).status_code == 200
     )
     staff = make_staff(db, org.city, Role.AGENT)
-    data = OrderCreate(
-        type=OrderType.COMPLAINT,
-        category_id=cats.indoor.id,
-        contact_phone="13800138000",
-        subject="信号差",
-    )
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     opened = []
     for days in (0, 2):
         with time_machine.travel(start + timedelta(days=days), tick=False):
-            opened.append(
-                service.create_order(
-                    db, data=data, by=principal_for(db, staff.id), calendar=BusinessCalendar()
-                )
-            )
+            opened.append(open_complaint(db, staff, cats.indoor.id, "13800138000"))
     assert [o.is_repeat for o in opened] == [False, False]  # two days apart, window one

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_org, make_staff
 from kefu.core.base import utcnow
 from kefu.core.clock import local_today
 from kefu.core.rbac import Role
@@ -27,26 +27,14 @@ def desk(db: Session):
     return org, cats, agent, supervisor
 
 
-def _complain(client, headers, category_id: int, phone: str = "13800138000", kind="complaint"):
-    body = {
-        "type": kind,
-        "category_id": category_id,
-        "contact_phone": phone,
-        "subject": "扣费问题",
-    }
-    answer = client.post("/api/v1/work-orders", json=body, headers=headers)
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
 def test_the_same_number_on_the_same_problem_is_a_repeat(client, desk) -> None:
     _, cats, agent, _ = desk
-    first = _complain(client, agent, cats.unknown_charge.id)
+    first = complain(client, agent, cats.unknown_charge.id)
     # another leaf of the same level-2 branch (费用争议), the number written differently
-    second = _complain(client, agent, cats.roaming_charge.id, phone="+86 138 0013 8000")
-    other_problem = _complain(client, agent, cats.indoor.id)
-    other_number = _complain(client, agent, cats.unknown_charge.id, phone="13900139000")
-    question = _complain(client, agent, cats.unknown_charge.id, kind="consultation")
+    second = complain(client, agent, cats.roaming_charge.id, phone="+86 138 0013 8000")
+    other_problem = complain(client, agent, cats.indoor.id)
+    other_number = complain(client, agent, cats.unknown_charge.id, phone="13900139000")
+    question = complain(client, agent, cats.unknown_charge.id, kind="consultation")
 
     assert first["is_repeat"] is False
     assert second["is_repeat"] is True
@@ -57,7 +45,7 @@ def test_the_same_number_on_the_same_problem_is_a_repeat(client, desk) -> None:
     assert other_number["is_repeat"] is False
     assert question["is_repeat"] is False
 
-    third = _complain(client, agent, cats.unknown_charge.id)
+    third = complain(client, agent, cats.unknown_charge.id)
     assert third["repeats"] == [first["number"], second["number"]]
     queue = client.get("/api/v1/work-orders", params={"repeat": True}, headers=agent).json()
     assert {row["number"] for row in queue["items"]} == {second["number"], third["number"]}
@@ -65,18 +53,18 @@ def test_the_same_number_on_the_same_problem_is_a_repeat(client, desk) -> None:
 
 def test_a_complaint_outside_the_window_is_not_a_repeat(client, db: Session, desk) -> None:
     _, cats, agent, _ = desk
-    old = _complain(client, agent, cats.unknown_charge.id)
+    old = complain(client, agent, cats.unknown_charge.id)
     db.get(WorkOrder, old["id"]).created_at = utcnow() - timedelta(days=31)
     db.commit()
-    assert _complain(client, agent, cats.unknown_charge.id)["is_repeat"] is False
+    assert complain(client, agent, cats.unknown_charge.id)["is_repeat"] is False
 
 
 def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
     org, cats, agent, supervisor = desk
-    _complain(client, agent, cats.unknown_charge.id)
-    _complain(client, agent, cats.roaming_charge.id)  # repeat
-    _complain(client, agent, cats.indoor.id)
-    _complain(client, agent, cats.indoor.id, kind="consultation")  # not a complaint
+    complain(client, agent, cats.unknown_charge.id)
+    complain(client, agent, cats.roaming_charge.id)  # repeat
+    complain(client, agent, cats.indoor.id)
+    complain(client, agent, cats.indoor.id, kind="consultation")  # not a complaint
     month = local_today().strftime("%Y-%m")
     by_unit = client.get(
         "/api/v1/work-orders/repeat-rate", params={"month": month}, headers=supervisor
@@ -118,7 +106,7 @@ def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
 def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:
     org, cats, agent, _ = desk
     admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
-    _complain(client, agent, cats.unknown_charge.id)  # the tree is read and kept
+    complain(client, agent, cats.unknown_charge.id)  # the tree is read and kept
     created = client.post(
         "/api/v1/order-categories",
         json={"code": "billing.dispute.data", "name": "流量费争议", "parent_id": cats.dispute.id},
@@ -128,7 +116,7 @@ def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:
     node = created.json()
     assert node["level"] == 3
     # The new leaf takes orders at once: the kept tree was emptied by the change.
-    filed = _complain(client, agent, node["id"], phone="13900139000")
+    filed = complain(client, agent, node["id"], phone="13900139000")
     assert filed["category"]["path_names"] == ["计费账务", "费用争议", "流量费争议"]
     too_deep = client.post(
         "/api/v1/order-categories",
