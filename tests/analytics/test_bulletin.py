@@ -20,7 +20,7 @@ from kefu.cli import app
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import Breach, WorkOrder
 
 
 def _world(db: Session) -> dict[str, object]:
@@ -32,25 +32,33 @@ def _world(db: Session) -> dict[str, object]:
     customer = make_customer(db, org.city)
     n = 0
 
-    def order(category, at: datetime, unit, **values: object) -> None:  # type: ignore[no-untyped-def]
+    def order(category, at: datetime, unit, *breaches: datetime, **values: object) -> None:  # type: ignore[no-untyped-def]
         nonlocal n
         n += 1
-        db.add(
-            WorkOrder(
-                number=f"WO-B{n}",
-                type=values.pop("type", OrderType.COMPLAINT),
-                status=values.pop("status", OrderStatus.CLOSED),
-                channel="phone",
-                category_id=category.id,
-                customer_id=customer.id,
-                contact_phone="+8613800138000",
-                subject="投诉",
-                created_by_id=agent.id,
-                org_unit_id=unit.id,
-                created_at=at,
-                **values,
-            )
+        placed = WorkOrder(
+            number=f"WO-B{n}",
+            type=values.pop("type", OrderType.COMPLAINT),
+            status=values.pop("status", OrderStatus.CLOSED),
+            channel="phone",
+            category_id=category.id,
+            customer_id=customer.id,
+            contact_phone="+8613800138000",
+            subject="投诉",
+            created_by_id=agent.id,
+            org_unit_id=unit.id,
+            created_at=at,
+            handling_round=max(1, len(breaches)),
+            breached_at=breaches[-1] if breaches else None,
+            **values,
         )
+        db.add(placed)
+        db.flush()
+        for handling_round, moment in enumerate(breaches, start=1):
+            db.add(
+                Breach(
+                    order_id=placed.id, handling_round=handling_round, due_at=at, breached_at=moment
+                )
+            )
 
     october = datetime(2026, 10, 10, 4, tzinfo=UTC)
     september = datetime(2026, 9, 10, 4, tzinfo=UTC)
@@ -64,9 +72,18 @@ def _world(db: Session) -> dict[str, object]:
     for _ in range(4):
         order(signal, september, org.other_city)
     order(hostile, september, org.city)
-    # Breached on the last local evening of October (UTC: 31 Oct 15:30) and in November.
-    order(signal, october, org.city, breached_at=datetime(2026, 10, 31, 15, 30, tzinfo=UTC))
-    order(signal, october, org.city, breached_at=datetime(2026, 10, 31, 16, 0, tzinfo=UTC))
+    # Breached in three rounds of handling: twice in October, the second on its last
+    # local evening (UTC: 31 Oct 15:30), then again in November. And once on the first
+    # local minute of November.
+    order(
+        signal,
+        october,
+        org.city,
+        datetime(2026, 10, 20, 2, tzinfo=UTC),
+        datetime(2026, 10, 31, 15, 30, tzinfo=UTC),
+        datetime(2026, 11, 5, 2, tzinfo=UTC),
+    )
+    order(signal, october, org.city, datetime(2026, 10, 31, 16, 0, tzinfo=UTC))
     db.flush()
     model = TrainedModel(kind="churn", active=True, report="{}", artifact=b"")
     db.add(model)
@@ -95,7 +112,9 @@ def test_the_month_against_the_month_before(db: Session) -> None:
     # 7 complaints (5 + 2 repeats) vs 1; signal: 1 repeat + 2 breached vs 4 (cancelled left out)
     assert found.categories == [(hostile_path, 7, 1), ("计费账务 › 信号覆盖", 3, 4)]
     assert found.hotspots == [("广州", hostile_path, 2), ("深圳", "计费账务 › 信号覆盖", 1)]
-    assert found.breaches == [("广州", 1)]  # the November breach is not October's
+    # An order counts once however many of its rounds breached in the month; its first
+    # rounds count although its latest breach is November's; November's are not October's.
+    assert found.breaches == [("广州", 1)]
     labels = [line.label for line in found.headline]
     assert "投诉量" in labels and len(labels) == 11
     complaints = next(line for line in found.headline if line.label == "投诉量")

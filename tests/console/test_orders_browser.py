@@ -144,6 +144,18 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         reopen.locator("button[type=submit]").click()
         expect(status).to_have_text("处理中")
         expect(facts.locator("dt", has_text="答复")).to_have_text("上次答复")
+        # It is handled a second time (二次处理), on a clock from the reopening.
+        expect(page.locator("#handling-round")).to_have_text("二次处理")
+        expect(page.locator(".countdown.big")).to_contain_text("剩余")
+        expect(facts.locator("dt", has_text="重开时间")).to_have_count(1)
+        page.screenshot(path=str(tmp_path / "order-reopened-zh.png"), full_page=True)
+        page.goto(f"{base}/orders?view=all")
+        row = page.locator("tbody tr", has_text=order_number)
+        expect(row.locator(".chip.orange")).to_have_text("二次处理")
+        expect(row.locator(".countdown")).to_contain_text("剩余")
+        page.goto(f"{base}/lang/en?next={order_page.removeprefix(base)}")
+        expect(page.locator("#handling-round")).to_have_text("Second handling")
+        page.screenshot(path=str(tmp_path / "order-reopened-en.png"), full_page=True)
         browser.close()
 
 

@@ -142,3 +142,51 @@ def test_visits_left_open_on_reopened_orders_are_called_off(
     assert reopened.note
     assert awaited.done_at is None  # still awaiting its visit
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_second_handling(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0022", "rounds")
+
+
+def test_breaches_before_second_handling_are_kept_as_first_rounds(
+    database_before_second_handling: Engine,
+) -> None:
+    engine = database_before_second_handling
+    meta = MetaData()
+    meta.reflect(engine)
+    unit = _row(engine, meta, "org_units", parent_id=None, path="/1/")
+    staff = _row(engine, meta, "staff", org_unit_id=unit, team_id=None)
+    category = _row(engine, meta, "wo_categories", parent_id=None, path="/1/")
+    due_at = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+    breached_at = datetime(2026, 3, 2, 10, 35, tzinfo=UTC)
+    orders = [
+        _row(
+            engine,
+            meta,
+            "work_orders",
+            resolve_due_at=due_at,
+            breached_at=breached,
+            org_unit_id=unit,
+            created_by_id=staff,
+            category_id=category,
+            customer_id=None,
+            team_id=None,
+            assignee_id=None,
+        )
+        for breached in (breached_at, None)
+    ]
+
+    upgrade(engine)
+
+    tables = MetaData()
+    tables.reflect(engine, only=["wo_breaches", "work_orders"])
+    breaches, work_orders = tables.tables["wo_breaches"], tables.tables["work_orders"]
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(breaches.c.order_id, breaches.c.handling_round, breaches.c.due_at)
+        ).all()
+        rounds = connection.execute(select(work_orders.c.handling_round)).scalars().all()
+    assert [(o, r, d.replace(tzinfo=UTC)) for o, r, d in kept] == [(orders[0], 1, due_at)]
+    assert rounds == [1, 1]
+    engine.dispose()

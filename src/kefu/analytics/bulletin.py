@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from kefu.analytics import churn_service, kpi_service
@@ -31,7 +31,7 @@ from kefu.core.i18n import gettext
 from kefu.errors import KefuError
 from kefu.org.models import OrgUnit
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.models import Breach, Category, WorkOrder
 
 HEADLINE = (
     Kpi.OFFERED,
@@ -219,16 +219,19 @@ def _hotspots(
 def _breaches(
     session: Session, span: tuple[datetime, datetime], language: str, scope_path: str | None
 ) -> list[tuple[str, int]]:
+    # Orders that passed a limit in the span, in any round of handling (a reopened order
+    # has a clock of its own, and its first breach stays counted).
     query = (
-        select(WorkOrder.org_unit_id, func.count())
+        select(WorkOrder.org_unit_id, func.count(distinct(WorkOrder.id)))
+        .join(Breach, Breach.order_id == WorkOrder.id)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .where(
-            WorkOrder.breached_at >= span[0],
-            WorkOrder.breached_at < span[1],
+            Breach.breached_at >= span[0],
+            Breach.breached_at < span[1],
             OrgUnit.path.startswith(scope_path or "/"),
         )
         .group_by(WorkOrder.org_unit_id)
-        .order_by(func.count().desc(), WorkOrder.org_unit_id)
+        .order_by(func.count(distinct(WorkOrder.id)).desc(), WorkOrder.org_unit_id)
     )
     units = _unit_names(session, language)
     return [(units.get(unit, "—"), count) for unit, count in session.execute(query)]

@@ -104,14 +104,57 @@ def _call_off_visit(session: Session, order: WorkOrder, by: Principal | None, re
 def simple_action(
     session: Session, *, order: WorkOrder, action: Action, by: Principal, reason: str = ""
 ) -> WorkOrder:
-    """Accept, start, return, reopen or cancel: a state change with an optional reason."""
+    """Accept, start, return or cancel: a state change with an optional reason."""
+    if action is Action.REOPEN:
+        raise ValueError("reopening starts a new round of handling: use reopen()")
     if action is Action.START and order.assignee_id is None:
         order.assignee_id = by.staff_id
     move(session, order, action, by, reason=reason)
-    if action is Action.REOPEN:
-        order.closed_at = None
     session.flush()
     return order
+
+
+def reopen(
+    session: Session,
+    *,
+    order: WorkOrder,
+    reason: str,
+    by: Principal,
+    calendar: BusinessCalendar,
+    details: Mapping[str, object] | None = None,
+) -> WorkOrder:
+    """Reopen a replied or closed order: it is handled again (二次处理)."""
+    next_round = order.handling_round + 1
+    move(
+        session,
+        order,
+        Action.REOPEN,
+        by,
+        reason=reason,
+        details={**(details or {}), "round": next_round},
+    )
+    _start_round(session, order, next_round, calendar)
+    session.flush()
+    return order
+
+
+def _start_round(
+    session: Session, order: WorkOrder, handling_round: int, calendar: BusinessCalendar
+) -> None:
+    """A new round of handling runs on a clock of its own from now, by the order's policy
+    (the regulator's outer limit included), and is warned and escalated on its own. The
+    answer given did not settle it, so the order waits for a new one. The earlier rounds'
+    breaches stay on record (``Breach``); the order's limits are the round's.
+
+    Before, a reopened order kept the limits of its creation: passed ones escalated it at
+    the next sweep, and once breached it was never swept again, whatever came after.
+    """
+    order.handling_round = handling_round
+    order.round_started_at = utcnow()
+    order.paused_at, order.paused_seconds = None, 0
+    order.warned_at = order.breached_at = None
+    order.replied_at = order.closed_at = None
+    set_due_times(session, order, calendar)
 
 
 def wait_for_customer(
@@ -180,7 +223,13 @@ def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wo
 
 
 def visit(
-    session: Session, *, order: WorkOrder, outcome: VisitOutcome, note: str, by: Principal
+    session: Session,
+    *,
+    order: WorkOrder,
+    outcome: VisitOutcome,
+    note: str,
+    by: Principal,
+    calendar: BusinessCalendar,
 ) -> WorkOrder:
     """Record the return visit; a dissatisfied customer reopens the order."""
     pending = repository.open_visit(session, order.id)
@@ -190,7 +239,8 @@ def visit(
     pending.visitor_id = by.staff_id
     details = {"outcome": outcome.value}
     if outcome is VisitOutcome.DISSATISFIED:
-        move(session, order, Action.REOPEN, by, reason=note or outcome.value, details=details)
+        reason = note or outcome.value
+        reopen(session, order=order, reason=reason, by=by, calendar=calendar, details=details)
     else:
         move(session, order, Action.VISIT, by, reason=note, details=details)
         order.closed_at = utcnow()

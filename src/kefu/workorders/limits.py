@@ -4,7 +4,8 @@ The clock starts when the order is created and is computed from that moment ever
 (a triage change or a reassignment never gives the handler a fresh clock). Time spent
 waiting on the customer is added back, counted on the policy's own clock. Complaints
 also carry the regulator's outer limit: resolved within 15 natural days whatever the
-policy says.
+policy says. A reopened order (二次处理: the customer was not satisfied) is handled again
+under the same policy, outer limit included, counted from its reopening.
 
 The shipped policies below are defaults: a center sets its own per type and triage, and
 per tier, through ``/api/v1/service-levels`` (``kefu.workorders.service_levels``). These

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
@@ -97,8 +97,11 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     response_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
     warn_at: Mapped[datetime | None] = mapped_column(index=True)  # when to warn of the limit
-    warned_at: Mapped[datetime | None]  # the time-limit warning went out
-    breached_at: Mapped[datetime | None]  # the limit passed; the order was escalated
+    warned_at: Mapped[datetime | None]  # this round's time-limit warning went out
+    breached_at: Mapped[datetime | None]  # this round's limit passed; the order was escalated
+    # 二次处理: a reopened order is handled again, on a clock of its own from the reopening.
+    handling_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    round_started_at: Mapped[datetime | None]  # the current round's start (None: creation)
     paused_at: Mapped[datetime | None]  # waiting on the customer since
     # Time spent waiting on the customer, counted on the policy's clock; it extends the limits.
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -128,6 +131,19 @@ class Incident(IdMixin, TimestampMixin, VersionedMixin, Base):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     reply: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")  # why confirmed or dismissed
+
+
+class Breach(IdMixin, Base):
+    """Why: an order handled twice can pass its limit twice; each breach is kept, so the
+    second round's clock never erases the first's (the bulletin counts them)."""
+
+    __tablename__ = "wo_breaches"
+    __table_args__ = (UniqueConstraint("order_id", "handling_round"),)
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"))
+    handling_round: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]  # the limit that passed
+    breached_at: Mapped[datetime] = mapped_column(index=True)  # when the sweep caught it
 
 
 class OrderLink(Base):

@@ -387,10 +387,18 @@ def visit_order(
     data: VisitRequest,
     principal: CanWorkOrders,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> OrderDetail:
-    """Record the return visit; dissatisfied reopens the order."""
-    lifecycle.visit(session, order=order, outcome=data.outcome, note=data.note, by=principal)
+    """Record the return visit; dissatisfied reopens the order for a second handling."""
+    lifecycle.visit(
+        session,
+        order=order,
+        outcome=data.outcome,
+        note=data.note,
+        by=principal,
+        calendar=order_calendar(request, session),
+    )
     return _answer(session, order, principal, response)
 
 
@@ -400,11 +408,17 @@ def reopen_order(
     data: ReasonRequest,
     principal: CanWorkOrders,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> OrderDetail:
-    """Reopen a replied or closed order with the reason."""
-    lifecycle.simple_action(
-        session, order=order, action=Action.REOPEN, by=principal, reason=data.reason
+    """Reopen a replied or closed order with the reason: it is handled again, on a clock of
+    its own from now (二次处理)."""
+    lifecycle.reopen(
+        session,
+        order=order,
+        reason=data.reason,
+        by=principal,
+        calendar=order_calendar(request, session),
     )
     return _answer(session, order, principal, response)
 

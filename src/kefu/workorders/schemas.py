@@ -158,6 +158,13 @@ class OrderRead(BaseModel):
     assignee: UnitBrief | None
     reply: str
     created_at: datetime
+    handling_round: int = Field(
+        description="1 for the first handling; each reopening starts the next round "
+        "(二次处理), with time limits counted from the reopening."
+    )
+    round_started_at: datetime | None = Field(
+        description="When the current round began (the reopening); none in the first."
+    )
     response_due_at: datetime | None
     resolve_due_at: datetime | None
     paused_at: datetime | None = Field(
@@ -226,6 +233,8 @@ class OrderListItem(BaseModel):
     triage: Triage | None
     priority: int
     is_repeat: bool
+    handling_round: int = 1
+    round_started_at: datetime | None = None
     org_unit: str
     org_unit_en: str = ""
     category_en: str = ""

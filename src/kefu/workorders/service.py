@@ -121,11 +121,12 @@ def _team_calendar(
 
 
 def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar) -> None:
-    """(Re)compute the order's time limits from its creation, never from now, in the
-    working day of the team that owns it (the center's day when none does)."""
+    """(Re)compute the order's time limits from the start of its round of handling (its
+    creation, or its reopening), never from now, in the working day of the team that owns
+    it (the center's day when none does)."""
     calendar = _team_calendar(session, order, calendar)
     due = due_times(
-        created_at=order.created_at,
+        created_at=order.round_started_at or order.created_at,
         order_type=order.type,
         triage=order.triage,
         tier=customer_tier(session, order),

@@ -1,8 +1,9 @@
 """The time-limit sweep, run by ``kefu worker``: warn before a limit, escalate after it.
 
-An order is warned once when a set share of its resolution time has passed (its
-``warn_at``, set with its limits), and escalated one level once when the limit has
-passed; both tell the people concerned through the outbox. Orders waiting on the
+An order is warned once a round when a set share of its resolution time has passed (its
+``warn_at``, set with its limits), and escalated one level once a round when the limit
+has passed, the breach kept on record; both tell the people concerned through the
+outbox. A reopened order is a new round (二次处理, ``lifecycle.reopen``). Orders waiting on the
 customer are not swept: their clock is paused. On PostgreSQL the candidates are claimed
 with ``SKIP LOCKED``, so several workers never warn or escalate the same order twice.
 """
@@ -20,7 +21,7 @@ from kefu.errors import KefuError
 from kefu.notify.tasks import notify_staff
 from kefu.workorders import lifecycle
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import Breach, WorkOrder
 
 BATCH = 200
 
@@ -68,7 +69,16 @@ def sweep(session: Session, *, now: datetime) -> SweepReport:
 
 
 def _escalate(session: Session, order: WorkOrder, now: datetime) -> None:
+    assert order.resolve_due_at is not None  # a candidate's limit passed
     order.breached_at = now
+    session.add(
+        Breach(
+            order_id=order.id,
+            handling_round=order.handling_round,
+            due_at=order.resolve_due_at,
+            breached_at=now,
+        )
+    )
     owner = order.assignee_id
     # At the top (HQ) there is no level left: the order stays, marked as breached.
     with suppress(KefuError):

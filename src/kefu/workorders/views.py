@@ -72,6 +72,8 @@ def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRe
         assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
         reply=order.reply,
         created_at=order.created_at,
+        handling_round=order.handling_round,
+        round_started_at=order.round_started_at,
         response_due_at=order.response_due_at,
         resolve_due_at=order.resolve_due_at,
         paused_at=order.paused_at,
@@ -100,8 +102,9 @@ def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> Order
         for event in repository.events(session, order.id)
     ]
     # A return visit is booked when a replied order closes: an order never replied to
-    # (every new one) has none to look up.
-    booked = repository.visits(session, order.id) if order.replied_at else []
+    # (every new one) has none to look up, unless a visit reopened it.
+    answered = order.replied_at is not None or order.handling_round > 1
+    booked = repository.visits(session, order.id) if answered else []
     visits = [ReturnVisitRead.model_validate(v) for v in booked]
     return OrderDetail(
         **order_read(session, order, viewer).model_dump(),
@@ -146,6 +149,8 @@ def list_item(
         triage=order.triage,
         priority=order.priority,
         is_repeat=order.is_repeat,
+        handling_round=order.handling_round,
+        round_started_at=order.round_started_at,
         org_unit=unit.name,
         org_unit_en=unit.name_en,
         category_en=category.name_en,

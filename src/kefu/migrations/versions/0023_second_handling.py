@@ -1,0 +1,58 @@
+"""second handling (二次处理): a reopened order's own clock, and every breach kept
+
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0023"
+down_revision = "0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "wo_breaches",
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("handling_round", sa.Integer(), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("breached_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["work_orders.id"], name=op.f("fk_wo_breaches_order_id_work_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wo_breaches")),
+        sa.UniqueConstraint(
+            "order_id", "handling_round", name=op.f("uq_wo_breaches_order_id_handling_round")
+        ),
+    )
+    with op.batch_alter_table("wo_breaches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_wo_breaches_breached_at"), ["breached_at"])
+    with op.batch_alter_table("work_orders", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("handling_round", sa.Integer(), server_default="1", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("round_started_at", sa.DateTime(timezone=True), nullable=True)
+        )
+    # Until now an order could breach once: its breach is its first round's.
+    op.execute(
+        "INSERT INTO wo_breaches (order_id, handling_round, due_at, breached_at) "
+        "SELECT id, 1, COALESCE(resolve_due_at, breached_at), breached_at "
+        "FROM work_orders WHERE breached_at IS NOT NULL"
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("work_orders", schema=None) as batch_op:
+        batch_op.drop_column("round_started_at")
+        batch_op.drop_column("handling_round")
+    with op.batch_alter_table("wo_breaches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_wo_breaches_breached_at"))
+    op.drop_table("wo_breaches")
