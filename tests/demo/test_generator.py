@@ -161,6 +161,22 @@ def _orders_check(engine) -> None:
             if number[2:10] != f"{created.astimezone(zone):%Y%m%d}"
         ]
         assert misdated == []
+        # A dissatisfied return visit reopened its complaint for a second handling, whose
+        # limits count from the reopening, as the console does it.
+        dissatisfied = set(
+            session.scalars(
+                select(ReturnVisit.order_id).where(ReturnVisit.outcome == "dissatisfied")
+            )
+        )
+        second = session.execute(
+            select(WorkOrder.id, WorkOrder.round_started_at, WorkOrder.resolve_due_at).where(
+                WorkOrder.handling_round == 2
+            )
+        ).all()
+        assert dissatisfied and dissatisfied == {order_id for order_id, _, _ in second}
+        assert all(start is not None and due > start for _, start, due in second)
+        reopenings = session.scalar(select(func.count()).where(OrderEvent.action == "reopen"))
+        assert reopenings == len(second)
         for incident in session.scalars(select(Incident)):  # named after one of its orders
             numbers = session.scalars(
                 select(WorkOrder.number).where(WorkOrder.incident_id == incident.id)

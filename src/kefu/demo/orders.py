@@ -7,7 +7,6 @@ every state, so the queues of the demo center look like a working Monday.
 
 from __future__ import annotations
 
-import json
 import random
 from collections import deque
 from dataclasses import dataclass, field
@@ -56,6 +55,8 @@ TOPIC_WEIGHT = {
     "enterprise": 1,
 }
 REPEAT_SHARE = 0.12
+# Of the complaints called back, the share not satisfied: reopened for a second handling.
+DISSATISFIED_SHARE = 0.07
 HOURS = (8, 9, 9, 10, 10, 10, 11, 11, 14, 14, 15, 15, 16, 16, 17, 19, 20, 21)
 
 ORDER_COLUMNS = (
@@ -84,6 +85,8 @@ ORDER_COLUMNS = (
     "warn_at",
     "replied_at",
     "closed_at",
+    "handling_round",
+    "round_started_at",
     "created_at",
     "updated_at",
     "version",
@@ -131,12 +134,33 @@ ACTION_FOR = {
 }
 
 
-def _path(kind: OrderType, status: OrderStatus) -> list[str]:
-    """The steps an order took to reach its status (a closed complaint went via a visit)."""
+# A complaint whose customer was not satisfied at the return visit: reopened (二次处理).
+FIRST_ROUND = ["accepted", "dispatched", "in_progress", "replied", "return_visit"]
+SECOND_ROUND = {
+    OrderStatus.IN_PROGRESS: ["in_progress"],
+    OrderStatus.CLOSED: ["in_progress", "replied", "return_visit", "closed"],
+}
+
+
+def _path(kind: OrderType, status: OrderStatus, reopened: bool) -> list[str]:
+    """The steps an order took to reach its status (a closed complaint went via a visit,
+    a reopened one through a first round that ended with a dissatisfied visit)."""
+    if reopened:
+        return [*FIRST_ROUND, *SECOND_ROUND[status]]
     steps = PATHS[status]
     if kind is OrderType.COMPLAINT and status is OrderStatus.CLOSED:
         return [*steps[:-1], "return_visit", "closed"]
     return steps
+
+
+def _reopened(rng: random.Random, kind: OrderType, status: OrderStatus, age_days: int) -> bool:
+    """Whether a complaint went back for a second handling: some closed ones, and some of
+    those in progress for a day or more."""
+    if kind is not OrderType.COMPLAINT or status not in SECOND_ROUND:
+        return False
+    if status is OrderStatus.IN_PROGRESS and age_days < 1:
+        return False
+    return rng.random() < DISSATISFIED_SHARE * (1 if status is OrderStatus.CLOSED else 2)
 
 
 @dataclass
@@ -268,18 +292,23 @@ def _one(
     local_day = created.date()
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
+    reopened = _reopened(rng, kind, status, (today - day).days)
+    path = _path(kind, status, reopened)
+    times = _step_times(rng, created, len(path), world.now)
+    # The round's clock starts at the reopening (the step after the first visit).
+    round_start = times[len(FIRST_ROUND)] if reopened else None
     due = due_times(
-        created_at=created,
+        created_at=round_start or created,
         order_type=kind,
         triage=None,
         tier=Tier(tier),
         calendar=world.calendar,
         levels=SHIPPED,  # a new center's: the demo sets none of its own
     )
-    path = _path(kind, status)
-    times = _step_times(rng, created, len(path), world.now)
     finished = times[-1] if status in (OrderStatus.CLOSED, OrderStatus.CANCELLED) else None
-    replied = times[path.index("replied")] if "replied" in path else None
+    # The round's answer: a reopened order waits for a new one.
+    answered = [t for step, t in zip(path, times, strict=True) if step == "replied"]
+    replied = answered[-1] if answered and path[-1] != "in_progress" else None
     rows.orders.append(
         (
             order_id,
@@ -301,12 +330,14 @@ def _one(
             team,
             handler if status != OrderStatus.NEW else None,
             rng.choice(world.creators),
-            "已按统一口径答复客户。" if replied else "",
+            "已按统一口径答复客户。" if answered else "",
             _utc(due.response),
             _utc(due.resolution),
             _utc(due.warn),
             _utc(replied),
             _utc(finished),
+            2 if reopened else 1,
+            _utc(round_start),
             _utc(created),
             _utc(times[-1] if times else created),
             1 + len(times),
@@ -315,8 +346,8 @@ def _one(
     _events(rows, order_id, path, created, times, handler)
     for earlier in repeats:
         rows.links.append((order_id, earlier[5], "repeat"))
-    if kind is OrderType.COMPLAINT and status in (OrderStatus.CLOSED, OrderStatus.RETURN_VISIT):
-        _visit(rng, rows, order_id, times, status, handler)
+    if kind is OrderType.COMPLAINT:
+        _visits(rng, rows, order_id, path, times, handler)
     if kind is OrderType.COMPLAINT:
         world.recent.append((created, phone, customer_id, category.id, unit_id, order_id))
     return order_id + 1
@@ -374,48 +405,59 @@ def _events(
     rows.events.append((order_id, "created", "", "", "new", actor, _utc(created), "", "{}"))
     before = "new"
     for step, moment in zip(path, times, strict=True):
-        action = "visit" if before == "return_visit" else ACTION_FOR[step]
-        reason = "重复报障，核实为无效单" if step == "cancelled" else ""
+        action, reason, details = ACTION_FOR[step], "", "{}"
+        if step == "cancelled":
+            reason = "重复报障，核实为无效单"
+        elif before == "return_visit" and step == "in_progress":  # the customer said no
+            action, reason = "reopen", DISSATISFIED_NOTE
+            details = '{"outcome": "dissatisfied", "round": 2}'
+        elif before == "return_visit":
+            action = "visit"
         rows.events.append(
-            (order_id, "transition", action, before, step, actor, _utc(moment), reason, "{}")
+            (order_id, "transition", action, before, step, actor, _utc(moment), reason, details)
         )
         before = step
 
 
-def _visit(
+DISSATISFIED_NOTE = "客户仍有异议，要求重新处理"
+VISIT_NOTES = {"satisfied": "客户表示满意", "neutral": "客户表示一般"}
+
+
+def _visits(
     rng: random.Random,
     rows: _Rows,
     order_id: int,
+    path: list[str],
     times: list[datetime],
-    status: OrderStatus,
     visitor: int,
 ) -> None:
-    due = times[-1] + timedelta(hours=48)
-    done = status is OrderStatus.CLOSED
-    outcome = (
-        rng.choices(["satisfied", "neutral", "dissatisfied"], [80, 13, 7])[0] if done else None
-    )
-    note = json.dumps(
-        {
-            "satisfied": "客户表示满意",
-            "neutral": "客户表示一般",
-            "dissatisfied": "客户仍有异议，已再次解释",
-        }.get(outcome or "", ""),
-        ensure_ascii=False,
-    ).strip('"')
-    rows.visits.append(
-        (
-            order_id,
-            _utc(due),
-            _utc(times[-1]) if done else None,
-            outcome,
-            note,
-            visitor if done else None,
-            _utc(times[-1]),
-            _utc(times[-1]),
-            1,
+    """A return visit for each time the complaint was closed: done at the next step (the
+    customer dissatisfied when that step reopened it), or still awaited."""
+    for index, step in enumerate(path):
+        if step != "return_visit":
+            continue
+        booked = times[index]
+        done = times[index + 1] if index + 1 < len(path) else None
+        if done is None:
+            outcome, note = None, ""
+        elif path[index + 1] == "in_progress":
+            outcome, note = "dissatisfied", DISSATISFIED_NOTE
+        else:
+            outcome = rng.choices(["satisfied", "neutral"], [86, 14])[0]
+            note = VISIT_NOTES[outcome]
+        rows.visits.append(
+            (
+                order_id,
+                _utc(booked + timedelta(hours=48)),
+                _utc(done),
+                outcome,
+                note,
+                visitor if done else None,
+                _utc(booked),
+                _utc(done or booked),
+                1,
+            )
         )
-    )
 
 
 def _utc(moment: datetime | None) -> datetime | None:
