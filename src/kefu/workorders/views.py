@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,6 @@ from kefu.workorders.schemas import (
     OrderDetail,
     OrderEventRead,
     OrderListItem,
-    OrderRead,
     ReturnVisitRead,
     UnitBrief,
 )
@@ -44,11 +44,12 @@ def category_brief(session: Session, category_id: int) -> CategoryBrief:
     )
 
 
-def order_read(session: Session, order: WorkOrder, viewer: Principal) -> OrderRead:
-    """One order for one viewer."""
+def _order_fields(session: Session, order: WorkOrder, viewer: Principal) -> dict[str, Any]:
+    """What ``OrderRead`` shows of one order to one viewer, as its fields: an order's page
+    adds its timeline to them, with no ``OrderRead`` built only to be dumped again."""
     masked = not viewer.has(Right.PII_VIEW)
     unit, team, assignee = repository.names(session, order)
-    return OrderRead(
+    return dict(
         id=order.id,
         number=order.number,
         type=order.type,
@@ -107,7 +108,7 @@ def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> Order
     booked = repository.visits(session, order.id) if answered else []
     visits = [ReturnVisitRead.model_validate(v) for v in booked]
     return OrderDetail(
-        **order_read(session, order, viewer).model_dump(),
+        **_order_fields(session, order, viewer),
         events=events,
         visits=visits,
         needs_consent=order.type == OrderType.SERVICE_REQUEST,
