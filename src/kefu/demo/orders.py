@@ -348,7 +348,6 @@ def _one(
         rows.links.append((order_id, earlier[5], "repeat"))
     if kind is OrderType.COMPLAINT:
         _visits(rng, rows, order_id, path, times, handler)
-    if kind is OrderType.COMPLAINT:
         world.recent.append((created, phone, customer_id, category.id, unit_id, order_id))
     return order_id + 1
 

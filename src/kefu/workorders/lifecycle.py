@@ -287,7 +287,7 @@ def dispatch(
     calendar: BusinessCalendar,
 ) -> WorkOrder:
     """Send the order to a team or unit (and person) inside the dispatcher's scope; the
-    limits are recounted from creation in the new team's working day."""
+    limits are recounted from the round's start in the new team's working day."""
     target = _target(session, request)
     if not by.sees_org_path(target.unit.path):
         raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)

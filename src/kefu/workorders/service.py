@@ -265,7 +265,8 @@ def triage(
     calendar: BusinessCalendar,
 ) -> WorkOrder:
     """Set the triage level: it sets the priority (a repeat keeps its extra step) and the
-    time limits, still counted from the order's creation."""
+    time limits, still counted from the start of the order's round of handling (its
+    creation, or its reopening)."""
     before = order.triage
     order.triage = level
     order.triage_reason = reason

@@ -3,8 +3,8 @@
 An order is warned once a round when a set share of its resolution time has passed (its
 ``warn_at``, set with its limits), and escalated one level once a round when the limit
 has passed, the breach kept on record; both tell the people concerned through the
-outbox. A reopened order is a new round (二次处理, ``lifecycle.reopen``). Orders waiting on the
-customer are not swept: their clock is paused. On PostgreSQL the candidates are claimed
+outbox. A reopened order is a new round (二次处理, ``lifecycle.reopen``). Orders waiting
+on the customer are not swept: their clock is paused. On PostgreSQL the candidates are claimed
 with ``SKIP LOCKED``, so several workers never warn or escalate the same order twice.
 """
 
