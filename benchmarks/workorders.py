@@ -141,7 +141,12 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
             lambda s, o: lifecycle.reply(s, order=o, text="已退费", by=principal),
             lambda s, o: lifecycle.close(s, order=o, note="", by=principal),
             lambda s, o: lifecycle.visit(
-                s, order=o, outcome=VisitOutcome.SATISFIED, note="", by=principal
+                s,
+                order=o,
+                outcome=VisitOutcome.SATISFIED,
+                note="",
+                by=principal,
+                calendar=calendar,
             ),
         ]
         for step in steps:

@@ -6,11 +6,20 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 from benchmarks import run
+from sqlalchemy import Engine, select
+
+from conftest import BACKENDS, own_database
+from factories import make_org, make_staff, make_team
+from kefu.core.db import make_sessionmaker, unit_of_work
+from kefu.core.rbac import Role
+from kefu.workorders.enums import OrderStatus
+from kefu.workorders.models import ReturnVisit, WorkOrder
 
 
 def test_figures_are_saved_on_a_fresh_checkout(
@@ -48,3 +57,27 @@ def test_server_cpu_counts_the_workers_a_server_started() -> None:
             process.kill()
         server.kill()
         server.wait()
+
+
+@pytest.fixture(params=BACKENDS)
+def bench_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    with own_database(request, tmp_path, "lifecycles") as engine:
+        yield engine
+
+
+def test_the_lifecycle_benchmark_runs_the_service_it_measures(bench_engine: Engine) -> None:
+    """The benchmark calls the lifecycle's functions itself: when one of them took a new
+    argument, only a full benchmark run found the benchmark broken."""
+    from benchmarks import workorders
+
+    with unit_of_work(make_sessionmaker(bench_engine), write=True) as session:
+        org = make_org(session)
+        make_staff(session, org.city, Role.SUPERVISOR, username="supervisor")
+        make_team(session, org.city)
+    leaves = workorders._prepare(bench_engine)
+    url = bench_engine.url.render_as_string(hide_password=False)
+    assert workorders.lifecycles_per_second(url, leaves, count=2)["lifecycles"] == 2
+    with make_sessionmaker(bench_engine)() as session:
+        closed = session.scalars(select(WorkOrder.status)).all()
+        visited = session.scalars(select(ReturnVisit.outcome)).all()
+    assert closed == [OrderStatus.CLOSED] * 2 and visited == ["satisfied"] * 2
