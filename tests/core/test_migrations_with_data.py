@@ -3,7 +3,7 @@ it changes (an operator's upgrade), not only over an empty one."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -149,7 +149,7 @@ def database_before_second_handling(request: pytest.FixtureRequest, tmp_path) ->
     return _database_at(request, tmp_path, "0022", "rounds")
 
 
-def test_breaches_before_second_handling_are_kept_as_first_rounds(
+def test_rounds_and_breaches_before_second_handling_are_read_from_the_timeline(
     database_before_second_handling: Engine,
 ) -> None:
     engine = database_before_second_handling
@@ -159,34 +159,62 @@ def test_breaches_before_second_handling_are_kept_as_first_rounds(
     staff = _row(engine, meta, "staff", org_unit_id=unit, team_id=None)
     category = _row(engine, meta, "wo_categories", parent_id=None, path="/1/")
     due_at = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
-    breached_at = datetime(2026, 3, 2, 10, 35, tzinfo=UTC)
-    orders = [
-        _row(
+    late, reopened_at = due_at + timedelta(minutes=5), due_at + timedelta(days=2)
+
+    def order(**values: object) -> int:
+        return _row(
             engine,
             meta,
             "work_orders",
             resolve_due_at=due_at,
-            breached_at=breached,
             org_unit_id=unit,
             created_by_id=staff,
             category_id=category,
             customer_id=None,
             team_id=None,
             assignee_id=None,
+            **values,
         )
-        for breached in (breached_at, None)
-    ]
+
+    # Breached, answered late, then reopened: its second round has not breached.
+    first = order(breached_at=late, warned_at=due_at, replied_at=late + timedelta(hours=1))
+    # Reopened, then breached (the old limit, from creation, had long passed).
+    second = order(breached_at=reopened_at + timedelta(minutes=1))
+    untouched = order(breached_at=late)
+    for reopened in (first, second):
+        _row(
+            engine,
+            meta,
+            "wo_events",
+            order_id=reopened,
+            action="reopen",
+            actor_id=staff,
+            occurred_at=reopened_at,
+        )
 
     upgrade(engine)
 
     tables = MetaData()
     tables.reflect(engine, only=["wo_breaches", "work_orders"])
-    breaches, work_orders = tables.tables["wo_breaches"], tables.tables["work_orders"]
+    breaches, orders = tables.tables["wo_breaches"], tables.tables["work_orders"]
     with engine.connect() as connection:
         kept = connection.execute(
             select(breaches.c.order_id, breaches.c.handling_round, breaches.c.due_at)
         ).all()
-        rounds = connection.execute(select(work_orders.c.handling_round)).scalars().all()
-    assert [(o, r, d.replace(tzinfo=UTC)) for o, r, d in kept] == [(orders[0], 1, due_at)]
-    assert rounds == [1, 1]
+        rows = {r.id: r for r in connection.execute(select(orders))}
+    assert sorted((o, r, d.replace(tzinfo=UTC)) for o, r, d in kept) == [
+        (first, 1, due_at),
+        (second, 2, due_at),
+        (untouched, 1, due_at),
+    ]
+    assert [rows[o].handling_round for o in (first, second, untouched)] == [2, 2, 1]
+    assert rows[first].round_started_at.replace(tzinfo=UTC) == reopened_at
+    # What belonged to the first round no longer stands for the second.
+    assert (rows[first].breached_at, rows[first].warned_at, rows[first].replied_at) == (
+        None,
+        None,
+        None,
+    )
+    assert rows[second].breached_at is not None and rows[untouched].breached_at is not None
+    assert rows[untouched].round_started_at is None
     engine.dispose()

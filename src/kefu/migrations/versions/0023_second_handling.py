@@ -41,12 +41,36 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("round_started_at", sa.DateTime(timezone=True), nullable=True)
         )
-    # Until now an order could breach once: its breach is its first round's.
-    op.execute(
-        "INSERT INTO wo_breaches (order_id, handling_round, due_at, breached_at) "
-        "SELECT id, 1, COALESCE(resolve_due_at, breached_at), breached_at "
-        "FROM work_orders WHERE breached_at IS NOT NULL"
-    )
+    for statement in _ROUNDS_FROM_HISTORY:
+        op.execute(statement)
+
+
+def _reopenings(before: str | None = None) -> str:
+    """The order's reopenings in its timeline (those before a moment of the order's)."""
+    earlier = f" AND e.occurred_at < work_orders.{before}" if before else ""
+    return "FROM wo_events e WHERE e.order_id = work_orders.id AND e.action = 'reopen'" + earlier
+
+
+# Orders reopened before this revision: their round is told by the reopenings in their
+# timeline, and so is the round each breach happened in (until now the order's one
+# limit, from its creation). What belonged to an earlier round (its warning, its breach,
+# its answer) no longer stands for the current one, as after a reopening from now on.
+# Their limits stay as they were: only the code of the policy in force can count them.
+_ROUNDS_FROM_HISTORY = (
+    "UPDATE work_orders SET "
+    f"handling_round = 1 + (SELECT count(*) {_reopenings()}), "
+    f"round_started_at = (SELECT max(e.occurred_at) {_reopenings()}) "
+    "WHERE id IN (SELECT order_id FROM wo_events WHERE action = 'reopen')",
+    "INSERT INTO wo_breaches (order_id, handling_round, due_at, breached_at) "
+    f"SELECT id, 1 + (SELECT count(*) {_reopenings('breached_at')}), "
+    "COALESCE(resolve_due_at, breached_at), breached_at "
+    "FROM work_orders WHERE breached_at IS NOT NULL",
+    *(
+        f"UPDATE work_orders SET {column} = NULL "
+        f"WHERE round_started_at IS NOT NULL AND {column} < round_started_at"
+        for column in ("warned_at", "breached_at", "replied_at")
+    ),
+)
 
 
 def downgrade() -> None:
