@@ -126,8 +126,8 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
                 contact_phone=f"13{rng.randint(0, 999_999_999):09d}",
                 subject="不明扣费",
             )
-            order = service.create_order(session, data=data, by=principal, calendar=calendar)
-            order_id = order.id
+            new = service.create_order(session, data=data, by=principal, calendar=calendar)
+            order_id = new.order.id
         steps = [
             lambda s, o: lifecycle.dispatch(
                 s,

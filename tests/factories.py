@@ -272,4 +272,4 @@ def open_complaint(session: Session, staff: Staff, category_id: int, phone: str)
         type=OrderType.COMPLAINT, category_id=category_id, contact_phone=phone, subject="扣费问题"
     )
     by = principal_for(session, staff.id)
-    return service.create_order(session, data=data, by=by, calendar=BusinessCalendar())
+    return service.create_order(session, data=data, by=by, calendar=BusinessCalendar()).order

@@ -221,7 +221,7 @@ def _open_order(
         channel=ORDER_CHANNEL[interaction.channel],
     )
     try:
-        order = orders.create_order(session, data=data, by=setup.by, calendar=setup.calendar)
+        order = orders.create_order(session, data=data, by=setup.by, calendar=setup.calendar).order
     except Unprocessable:  # e.g. the customer has no live number: the inbox keeps it
         return None
     link_order(session, interaction=interaction, order_id=order.id)

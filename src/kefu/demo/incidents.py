@@ -55,7 +55,7 @@ def _burst(
             org_unit_id=unit.id,
             channel="phone",
         )
-        order = service.create_order(session, data=data, by=by, calendar=BusinessCalendar())
+        order = service.create_order(session, data=data, by=by, calendar=BusinessCalendar()).order
     incident = session.get(Incident, order.incident_id) if order else None
     # the fifth caller proposed it and the sixth joined, under the shipped rule (five)
     assert incident is not None

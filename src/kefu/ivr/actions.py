@@ -166,7 +166,7 @@ class KefuActions:
         )
         if category is None:
             return ActionResult(ok=False)
-        order = orders.create_order(
+        new = orders.create_order(
             self.session,
             data=OrderCreate(
                 type=OrderType.SERVICE_REQUEST,
@@ -180,6 +180,7 @@ class KefuActions:
             by=self.by,
             calendar=self.calendar,
         )
+        order = new.order
         self.session.add(
             Consent(
                 order_id=order.id,

@@ -38,7 +38,7 @@ from kefu.workorders import service as orders
 from kefu.workorders.deps import CanWorkOrders, order_calendar
 from kefu.workorders.enums import Channel
 from kefu.workorders.schemas import OrderCreate, OrderDetail
-from kefu.workorders.views import order_detail
+from kefu.workorders.views import new_order_detail
 
 router = APIRouter(prefix="/api/v1/acd", tags=["acd"])
 
@@ -141,15 +141,17 @@ def order_from_call(
     )
 
     def create() -> OrderDetail:
-        order = orders.create_order(
+        new = orders.create_order(
             session,
             data=data,
             by=principal,
             calendar=order_calendar(request, session),
             caller_on_line=True,
         )
-        contacts.link_order(session, interaction=interaction, order_id=order.id)
-        return order_detail(session, order, principal)
+        contacts.link_order(session, interaction=interaction, order_id=new.order.id)
+        return new_order_detail(
+            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
+        )
 
     status, body = run_once(
         session,

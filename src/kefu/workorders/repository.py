@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
-from sqlalchemy import Row, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kefu.core.pagination import PageParams
@@ -165,10 +165,25 @@ _EVENTS = (
 )
 
 
-def events(session: Session, order_id: int) -> list[Row[Any]]:
+class TimelineStep(NamedTuple):
+    """One step of an order's timeline as shown: a row of ``events``, or a step just
+    written (``service.record_event``)."""
+
+    kind: str
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None  # the person's name; none for the system
+    occurred_at: datetime
+    reason: str
+    details: str  # JSON
+
+
+def events(session: Session, order_id: int) -> list[TimelineStep]:
     """An order's timeline with each actor's name, oldest first (rows, not objects: a
     timeline is only ever shown)."""
-    return list(session.connection().execute(_EVENTS, {"order_id": order_id}))
+    rows = session.connection().execute(_EVENTS, {"order_id": order_id})
+    return [TimelineStep(*row) for row in rows]
 
 
 _VISITS = (

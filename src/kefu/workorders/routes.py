@@ -45,7 +45,7 @@ from kefu.workorders.schemas import (
     VerbalConsent,
     VisitRequest,
 )
-from kefu.workorders.views import list_item, order_detail
+from kefu.workorders.views import list_item, new_order_detail, order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -69,13 +69,15 @@ async def create_order(
     """Open an order; a complaint from a number that complained of the same thing is a repeat."""
 
     def create() -> OrderDetail:
-        order = service.create_order(
+        new = service.create_order(
             session,
             data=data,
             by=principal,
             calendar=order_calendar(request, session),
         )
-        return order_detail(session, order, principal)
+        return new_order_detail(
+            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
+        )
 
     status, body = await committed(
         session,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -36,7 +36,7 @@ from kefu.workorders.intake_rules import RepeatRule, center_rules
 from kefu.workorders.limits import due_times
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import next_number
-from kefu.workorders.repository import EarlierComplaint
+from kefu.workorders.repository import EarlierComplaint, TimelineStep
 from kefu.workorders.schemas import OrderCreate
 from kefu.workorders.service_levels import center_levels
 
@@ -52,21 +52,33 @@ def record_event(
     from_status: str = "",
     to_status: str = "",
     details: dict[str, Any] | None = None,
-) -> None:
+) -> TimelineStep:
     """Append one step to the order's timeline (written at once: a timeline is never
-    changed, so it needs none of the ORM's tracking)."""
-    repository.insert_event(
-        session,
-        order_id=order.id,
+    changed, so it needs none of the ORM's tracking); returns it as shown."""
+    step = TimelineStep(
         kind=kind,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor_id=by.staff_id if by else None,
+        actor=by.display_name if by else None,
         occurred_at=utcnow(),
         reason=reason,
         details=json.dumps(details or {}, ensure_ascii=False, default=str),
     )
+    values = step._asdict() | {"order_id": order.id, "actor_id": by.staff_id if by else None}
+    del values["actor"]
+    repository.insert_event(session, **values)
+    return step
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """An order just opened, with the timeline and repeat links written with it: its page
+    is built without reading them back."""
+
+    order: WorkOrder
+    timeline: list[TimelineStep]
+    repeats: list[str]  # numbers of the complaints it repeats, oldest first
 
 
 def _usable_category(session: Session, category_id: int) -> CategoryNode:
@@ -157,7 +169,7 @@ def create_order(
     by: Principal,
     calendar: BusinessCalendar,
     caller_on_line: bool = False,
-) -> WorkOrder:
+) -> NewOrder:
     """Register an order; under the center's intake rules a complaint is checked against
     the number's recent complaints, and a complaint or fault against its area's recent
     orders. ``caller_on_line``: the agent is talking with this customer, whatever their
@@ -193,9 +205,11 @@ def create_order(
         order.priority = min(MAX_PRIORITY, order.priority + 1)
     incident_watch.watch(session, order, rules.incidents)
     repository.insert_order(session, order)
-    record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
+    timeline = [
+        record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
+    ]
     if earlier:
-        _link_repeats(session, order, earlier, rules.repeat)
+        timeline.append(_link_repeats(session, order, earlier, rules.repeat))
     audit.record(
         session,
         actor=by,
@@ -204,7 +218,8 @@ def create_order(
         entity_id=order.id,
         details={"number": order.number, "type": data.type, "category": category.code},
     )
-    return order
+    repeats = [o.number for o in sorted(earlier, key=lambda o: o.id)]
+    return NewOrder(order, timeline, repeats)
 
 
 _GIVEN_FIELDS = {
@@ -236,7 +251,7 @@ def _earlier_complaints(
 
 def _link_repeats(
     session: Session, order: WorkOrder, earlier: list[EarlierComplaint], rule: RepeatRule
-) -> None:
+) -> TimelineStep:
     """A repeat points at the complaints it repeats; their owners are told."""
     repository.insert_links(session, order.id, [previous.id for previous in earlier])
     for owner in {o.assignee_id for o in earlier if o.assignee_id}:
@@ -246,7 +261,7 @@ def _link_repeats(
             subject=f"重复投诉 {order.number} / Repeat complaint",
             body=f"{order.number} 重复了 {', '.join(o.number for o in earlier)}: {order.subject}",
         )
-    record_event(
+    return record_event(
         session,
         order,
         kind=EventKind.REPEAT,

@@ -17,6 +17,7 @@ from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.repository import TimelineStep
 from kefu.workorders.schemas import (
     CategoryBrief,
     ConsentRead,
@@ -44,7 +45,9 @@ def category_brief(session: Session, category_id: int) -> CategoryBrief:
     )
 
 
-def _order_fields(session: Session, order: WorkOrder, viewer: Principal) -> dict[str, Any]:
+def _order_fields(
+    session: Session, order: WorkOrder, viewer: Principal, repeats: list[str]
+) -> dict[str, Any]:
     """What ``OrderRead`` shows of one order to one viewer, as its fields: an order's page
     adds its timeline to them, with no ``OrderRead`` built only to be dumped again."""
     masked = not viewer.has(Right.PII_VIEW)
@@ -67,7 +70,7 @@ def _order_fields(session: Session, order: WorkOrder, viewer: Principal) -> dict
         triage_reason=order.triage_reason,
         priority=order.priority,
         is_repeat=order.is_repeat,
-        repeats=repository.linked_numbers(session, order.id) if order.is_repeat else [],
+        repeats=repeats,
         org_unit=UnitBrief(id=unit.id, name=unit.name, name_en=unit.name_en),
         team=UnitBrief(id=team.id, name=team.name, name_en=team.name_en) if team else None,
         assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
@@ -89,30 +92,66 @@ def _order_fields(session: Session, order: WorkOrder, viewer: Principal) -> dict
 
 def order_detail(session: Session, order: WorkOrder, viewer: Principal) -> OrderDetail:
     """One order with its timeline and return visits."""
-    events = [
-        OrderEventRead(
-            kind=event.kind,
-            action=event.action,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            actor=event.actor,
-            occurred_at=event.occurred_at,
-            reason=event.reason,
-            details=json.loads(event.details or "{}"),
-        )
-        for event in repository.events(session, order.id)
-    ]
     # A return visit is booked when a replied order closes: an order never replied to
-    # (every new one) has none to look up, unless a visit reopened it.
+    # has none to look up, unless a visit reopened it.
     answered = order.replied_at is not None or order.handling_round > 1
     booked = repository.visits(session, order.id) if answered else []
-    visits = [ReturnVisitRead.model_validate(v) for v in booked]
+    return _detail(
+        session,
+        order,
+        viewer,
+        timeline=repository.events(session, order.id),
+        repeats=repository.linked_numbers(session, order.id) if order.is_repeat else [],
+        visits=[ReturnVisitRead.model_validate(v) for v in booked],
+        consent=_consent(session, order, viewer),
+    )
+
+
+def new_order_detail(
+    session: Session,
+    order: WorkOrder,
+    viewer: Principal,
+    *,
+    timeline: list[TimelineStep],
+    repeats: list[str],
+) -> OrderDetail:
+    """A new order's page from what its creation wrote (``service.NewOrder``): nothing to
+    read back, and no visit or consent yet. On SQLite those reads ran inside the single
+    write turn every creation of the center waits for."""
+    return _detail(
+        session, order, viewer, timeline=timeline, repeats=repeats, visits=[], consent=None
+    )
+
+
+def _detail(
+    session: Session,
+    order: WorkOrder,
+    viewer: Principal,
+    *,
+    timeline: list[TimelineStep],
+    repeats: list[str],
+    visits: list[ReturnVisitRead],
+    consent: ConsentRead | None,
+) -> OrderDetail:
     return OrderDetail(
-        **_order_fields(session, order, viewer),
-        events=events,
+        **_order_fields(session, order, viewer, repeats),
+        events=[_step(step) for step in timeline],
         visits=visits,
         needs_consent=order.type == OrderType.SERVICE_REQUEST,
-        consent=_consent(session, order, viewer),
+        consent=consent,
+    )
+
+
+def _step(step: TimelineStep) -> OrderEventRead:
+    return OrderEventRead(
+        kind=step.kind,
+        action=step.action,
+        from_status=step.from_status,
+        to_status=step.to_status,
+        actor=step.actor,
+        occurred_at=step.occurred_at,
+        reason=step.reason,
+        details=json.loads(step.details or "{}"),
     )
 
 
