@@ -45,6 +45,32 @@ def _row(engine: Engine, meta: MetaData, table: str, **values: object) -> int:
         return int(result.inserted_primary_key[0])
 
 
+class _OldCenter:
+    """A unit, a staff member and a category in a database at an old revision, and rows
+    placed beside them as that revision's tables have them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.meta = engine, MetaData()
+        self.meta.reflect(engine)
+        unit = self.row("org_units", parent_id=None, path="/1/")
+        self.staff = self.row("staff", org_unit_id=unit, team_id=None)
+        category = self.row("wo_categories", parent_id=None, path="/1/")
+        self._order = {
+            "org_unit_id": unit,
+            "created_by_id": self.staff,
+            "category_id": category,
+            "customer_id": None,
+            "team_id": None,
+            "assignee_id": None,
+        }
+
+    def row(self, table: str, **values: object) -> int:
+        return _row(self.engine, self.meta, table, **values)
+
+    def order(self, **values: object) -> int:
+        return self.row("work_orders", **(self._order | values))
+
+
 def _database_at(request: pytest.FixtureRequest, tmp_path, revision: str, name: str) -> Engine:
     """A new database of the fixture's kind, migrated up to ``revision`` only."""
     if request.param == "sqlite":
@@ -62,23 +88,9 @@ def old_database(request: pytest.FixtureRequest, tmp_path) -> Engine:
 
 
 def test_upgrading_a_database_with_orders_keeps_them(old_database: Engine) -> None:
-    meta = MetaData()
-    meta.reflect(old_database)
-    unit = _row(old_database, meta, "org_units", parent_id=None, path="/1/")
-    staff = _row(old_database, meta, "staff", org_unit_id=unit, team_id=None)
-    category = _row(old_database, meta, "wo_categories", parent_id=None, path="/1/")
-    order = _row(
-        old_database,
-        meta,
-        "work_orders",
-        org_unit_id=unit,
-        created_by_id=staff,
-        category_id=category,
-        customer_id=None,
-        team_id=None,
-        assignee_id=None,
-    )
-    _row(old_database, meta, "wo_events", order_id=order, actor_id=staff)
+    center = _OldCenter(old_database)
+    order = center.order()
+    center.row("wo_events", order_id=order, actor_id=center.staff)
 
     upgrade(old_database)  # to the newest, over rows that point at work_orders
 
@@ -102,30 +114,14 @@ def test_visits_left_open_on_reopened_orders_are_called_off(
     database_before_calling_off: Engine,
 ) -> None:
     engine = database_before_calling_off
-    meta = MetaData()
-    meta.reflect(engine)
-    unit = _row(engine, meta, "org_units", parent_id=None, path="/1/")
-    staff = _row(engine, meta, "staff", org_unit_id=unit, team_id=None)
-    category = _row(engine, meta, "wo_categories", parent_id=None, path="/1/")
+    center = _OldCenter(engine)
     left_at = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
     orders = {
-        status: _row(
-            engine,
-            meta,
-            "work_orders",
-            status=status,
-            updated_at=left_at,
-            org_unit_id=unit,
-            created_by_id=staff,
-            category_id=category,
-            customer_id=None,
-            team_id=None,
-            assignee_id=None,
-        )
+        status: center.order(status=status, updated_at=left_at)
         for status in ("in_progress", "return_visit")
     }
     visits = {
-        status: _row(engine, meta, "wo_return_visits", order_id=order, done_at=None, note="")
+        status: center.row("wo_return_visits", order_id=order, done_at=None, note="")
         for status, order in orders.items()
     }
 
@@ -153,28 +149,12 @@ def test_rounds_and_breaches_before_second_handling_are_read_from_the_timeline(
     database_before_second_handling: Engine,
 ) -> None:
     engine = database_before_second_handling
-    meta = MetaData()
-    meta.reflect(engine)
-    unit = _row(engine, meta, "org_units", parent_id=None, path="/1/")
-    staff = _row(engine, meta, "staff", org_unit_id=unit, team_id=None)
-    category = _row(engine, meta, "wo_categories", parent_id=None, path="/1/")
+    center = _OldCenter(engine)
     due_at = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
     late, reopened_at = due_at + timedelta(minutes=5), due_at + timedelta(days=2)
 
     def order(**values: object) -> int:
-        return _row(
-            engine,
-            meta,
-            "work_orders",
-            resolve_due_at=due_at,
-            org_unit_id=unit,
-            created_by_id=staff,
-            category_id=category,
-            customer_id=None,
-            team_id=None,
-            assignee_id=None,
-            **values,
-        )
+        return center.order(resolve_due_at=due_at, **values)
 
     # Breached, answered late, then reopened: its second round has not breached.
     first = order(breached_at=late, warned_at=due_at, replied_at=late + timedelta(hours=1))
@@ -182,13 +162,11 @@ def test_rounds_and_breaches_before_second_handling_are_read_from_the_timeline(
     second = order(breached_at=reopened_at + timedelta(minutes=1))
     untouched = order(breached_at=late)
     for reopened in (first, second):
-        _row(
-            engine,
-            meta,
+        center.row(
             "wo_events",
             order_id=reopened,
             action="reopen",
-            actor_id=staff,
+            actor_id=center.staff,
             occurred_at=reopened_at,
         )
 
