@@ -176,6 +176,25 @@ def index_tokens(title: str, tags: str, body: str) -> str:
     return " ".join([*words(title), *words(title), *words(tags), *words(body)])
 
 
+# Callers ask with a bare verb (怎么退, 被扣了, 帮我停一下) that stays one character, while
+# the library writes the compound (退费, 扣费, 停机). In a small library that rare
+# character ranked a case which merely held it (一直没有退) above the article that
+# answers (不明扣费退费答复口径), so a query's bare verb asks for its compounds too.
+VERB_COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "退": ("退费", "退款", "退还", "退订"),
+    "扣": ("扣费", "扣款"),
+    "停": ("停机",),
+    "开": ("开通",),
+    "销": ("销户",),
+    "补": ("补卡",),
+    "充": ("充值",),
+}
+
+
 def query_terms(query: str) -> list[str]:
-    """The distinct words of a query, in order, at most ``MAX_QUERY_TERMS``."""
-    return list(dict.fromkeys(words(query)))[:MAX_QUERY_TERMS]
+    """The distinct words of a query, in order, each bare verb followed by its compounds;
+    at most ``MAX_QUERY_TERMS``."""
+    terms: list[str] = []
+    for word in words(query):
+        terms.extend((word, *VERB_COMPOUNDS.get(word, ())))
+    return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
