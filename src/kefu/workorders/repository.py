@@ -108,9 +108,15 @@ def insert_order(session: Session, order: WorkOrder) -> None:
     session.add(order)
 
 
-def insert_event(session: Session, **values: object) -> None:
-    """Append one row to an order's timeline."""
-    session.connection().execute(_INSERT_EVENT, values)
+def insert_event(
+    session: Session, *, order_id: int, actor_id: int | None, step: TimelineStep
+) -> None:
+    """Append one step to an order's timeline (the step names its actor; the row keeps
+    the actor's id)."""
+    values = {f: getattr(step, f) for f in TimelineStep._fields if f != "actor"}
+    session.connection().execute(
+        _INSERT_EVENT, values | {"order_id": order_id, "actor_id": actor_id}
+    )
 
 
 def insert_links(session: Session, order_id: int, linked_ids: list[int]) -> None:

@@ -65,9 +65,8 @@ def record_event(
         reason=reason,
         details=json.dumps(details or {}, ensure_ascii=False, default=str),
     )
-    values = step._asdict() | {"order_id": order.id, "actor_id": by.staff_id if by else None}
-    del values["actor"]
-    repository.insert_event(session, **values)
+    actor_id = by.staff_id if by else None
+    repository.insert_event(session, order_id=order.id, actor_id=actor_id, step=step)
     return step
 
 
