@@ -76,21 +76,20 @@ def _open_incident(session: Session, key: str) -> int | None:
     return session.connection().execute(_OPEN_INCIDENT, {"key": key}).scalar()
 
 
-def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> int | None:
-    """Put a new order, not yet written, into its area's open incident, or propose one
-    when it makes the threshold; returns the incident's id, which is set on the order."""
+def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> None:
+    """Put a new order, not yet written, into its area's open incident (its
+    ``incident_id``), or propose one when it makes the threshold."""
     if order.type not in WATCHED_TYPES:
-        return None
+        return
     branch = _branch(session, order.category_id, rule.category_level)
     key = f"{order.org_unit_id}:{branch.path}"
     incident_id = _open_incident(session, key)
     if incident_id is None:
         earlier = _recent(session, order, branch, rule)
         if len(earlier) + 1 < rule.threshold:  # the new order counts too
-            return None
+            return
         incident_id = _propose(session, order, branch, key, earlier)
     order.incident_id = incident_id
-    return incident_id
 
 
 def _propose(
