@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, select
@@ -19,7 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kefu.core.base import Base, utcnow
+from kefu.core.web import committed
 from kefu.errors import Unprocessable
+
+T = TypeVar("T")
 
 MAX_KEY_LENGTH = 128
 
@@ -89,6 +92,45 @@ def run_once(
             raise  # a conflict of the work's own, not of the key
         return _replay(stored, fingerprint)
     return status_code, body
+
+
+async def create_once(
+    session: Session,
+    *,
+    key: str | None,
+    actor_id: int,
+    operation: str,
+    payload: BaseModel,
+    create: Callable[[], T],
+    answer: Callable[[T], BaseModel],
+    status_code: int = 201,
+) -> tuple[int, Any]:
+    """``run_once`` for an ``async def`` route: the creation and its commit in one trip to
+    the thread pool (``committed``), the answer built from what ``create`` made.
+
+    Without a key nothing stores the answer, so it is built after the commit: on SQLite
+    the center's writers wait for one another from the first write to the commit, and
+    the answer needs no lock. (A new work order's page: 0.1 ms of a 1.4 ms turn when
+    alone; under load the turn's holder shares the interpreter with its process's other
+    requests, and building it there cost 5 to 15 % of SQLite's creations a second.)
+    With a key the answer is stored with the creation, so it is built before.
+    """
+    if key is None:
+        return await committed(
+            session, create, then=lambda made: (status_code, answer(made).model_dump(mode="json"))
+        )
+    return await committed(
+        session,
+        lambda: run_once(
+            session,
+            key=key,
+            actor_id=actor_id,
+            operation=operation,
+            payload=payload,
+            create=lambda: answer(create()),
+            status_code=status_code,
+        ),
+    )
 
 
 def _stored(session: Session, actor_id: int, operation: str, key: str) -> IdempotencyRecord | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, TypeVar, overload
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +16,7 @@ from kefu.errors import BadRequest, Conflict, PreconditionRequired
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def session_factory(request: Request) -> sessionmaker[Session]:
@@ -77,23 +78,31 @@ def _end_after_error(session: Session, write: bool) -> None:
         session.close()
 
 
-async def committed(session: Session, work: Callable[[], T]) -> T:
+@overload
+async def committed(session: Session, work: Callable[[], T]) -> T: ...
+@overload
+async def committed(session: Session, work: Callable[[], T], then: Callable[[T], R]) -> R: ...
+async def committed(
+    session: Session, work: Callable[[], T], then: Callable[[T], R] | None = None
+) -> T | R:
     """Run an ``async def`` write route's work and its commit in one trip to the thread
-    pool; the request's session then has nothing left to end.
+    pool; the request's session then has nothing left to end. ``then``, given the work's
+    result, runs after the commit in the same trip: what needs no lock (building the
+    answer) is best done there.
 
     A sync route's work and ``DbSession``'s commit are two trips, with a turn of the
     event loop between them. On SQLite the write lock is held across both, so under load
     the writers queued behind it waited for threads and the GIL, not for the database.
     """
 
-    def work_then_commit() -> T:
+    def work_then_commit() -> T | R:
         try:
             result = work()
             session.commit()
         except BaseException:
             session.rollback()
             raise
-        return result
+        return result if then is None else then(result)
 
     return await run_in_threadpool(work_then_commit)
 

@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from kefu.core.idempotency import run_once
+from kefu.core.idempotency import create_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, committed, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.errors import MethodNotAllowed, NotFound
 from kefu.workorders import categories, consent, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
@@ -67,27 +67,17 @@ async def create_order(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Open an order; a complaint from a number that complained of the same thing is a repeat."""
-
-    def create() -> OrderDetail:
-        new = service.create_order(
-            session,
-            data=data,
-            by=principal,
-            calendar=order_calendar(request, session),
-        )
-        return new_order_detail(
-            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
-        )
-
-    status, body = await committed(
+    status, body = await create_once(
         session,
-        lambda: run_once(
-            session,
-            key=idempotency_key,
-            actor_id=principal.staff_id,
-            operation="order.create",
-            payload=data,
-            create=create,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="order.create",
+        payload=data,
+        create=lambda: service.create_order(
+            session, data=data, by=principal, calendar=order_calendar(request, session)
+        ),
+        answer=lambda new: new_order_detail(
+            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
         ),
     )
     return JSONResponse(body, status_code=status)
