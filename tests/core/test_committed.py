@@ -63,3 +63,40 @@ def test_a_failure_rolls_the_work_back(own_engine: Engine) -> None:
     assert not session.in_transaction()
     session.close()
     assert _units(own_engine) == 0
+
+
+def test_the_then_step_runs_after_the_commit_in_the_same_thread(own_engine: Engine) -> None:
+    session = open_session(make_sessionmaker(own_engine), write=True)
+    threads: list[int] = []
+
+    def work() -> OrgUnit:
+        threads.append(threading.get_ident())
+        unit = _unit("FS")
+        session.add(unit)
+        session.flush()
+        return unit
+
+    def then(unit: OrgUnit) -> tuple[str, int]:
+        threads.append(threading.get_ident())
+        return unit.code, _units(own_engine)  # another connection sees it: already committed
+
+    assert asyncio.run(committed(session, work, then)) == ("FS", 1)
+    assert len(set(threads)) == 1  # one trip to the thread pool
+    session.close()
+
+
+def test_a_failing_then_step_leaves_the_work_committed(own_engine: Engine) -> None:
+    # What was acknowledged by the commit stays; the answer's fault is the answer's.
+    session = open_session(make_sessionmaker(own_engine), write=True)
+
+    def work() -> None:
+        session.add(_unit("ZH"))
+        session.flush()
+
+    def then(_: None) -> None:
+        raise RuntimeError("the page could not be built")
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(committed(session, work, then))
+    session.close()
+    assert _units(own_engine) == 1
