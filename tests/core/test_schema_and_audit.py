@@ -17,7 +17,7 @@ def test_migrations_equal_the_models(engine: Engine) -> None:
 
 def _bare(sql: str) -> str:
     """SQL without spacing, brackets, quotes and the casts PostgreSQL writes back."""
-    kept = "".join(ch for ch in sql.lower() if ch not in " ()\"")
+    kept = "".join(ch for ch in sql.lower() if ch not in ' ()"')
     return kept.replace("::text", "").replace("<>", "!=")
 
 
