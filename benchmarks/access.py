@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, delete, insert, select, text
 
 from benchmarks.http_load import KEFU_SERVE, measure
 from kefu.contact.enums import ContactChannel, InteractionStatus
@@ -59,9 +59,9 @@ def _fill_routing(engine: Engine) -> tuple[list[int], list[int]]:
     now = datetime.now(UTC)
     with unit_of_work(factory, write=True) as session:
         if session.scalar(select(Agent.staff_id).limit(1)) is not None:
-            session.execute(WaitingCall.__table__.delete())
-            session.execute(AgentQueue.__table__.delete())
-            session.execute(Agent.__table__.delete())
+            session.execute(delete(WaitingCall))
+            session.execute(delete(AgentQueue))
+            session.execute(delete(Agent))
         unit = session.scalar(select(OrgUnit.id).limit(1))
         queues = list(session.scalars(select(Queue.id)))
         existing = list(session.scalars(select(Staff.id).where(Staff.role == Role.AGENT)))
@@ -173,6 +173,7 @@ def acd_decision(url: str, rounds: int = 2_000) -> dict[str, Any]:
             session.begin()
             agent = session.get(Agent, rng.choice(ready))
             call = session.get(WaitingCall, rng.choice(calls))
+            assert agent is not None and call is not None  # drawn from the rows just written
             started = time.perf_counter()
             session.get(Agent, staff[n % len(staff)], populate_existing=True)
             reference.append((time.perf_counter() - started) * 1000)
@@ -201,9 +202,9 @@ def acd_decision(url: str, rounds: int = 2_000) -> dict[str, Any]:
 def _clear_routing(engine: Engine) -> None:
     """Leave no agents or waiting calls behind for the next measure (or the ACD clock)."""
     with unit_of_work(make_sessionmaker(engine), write=True) as session:
-        session.execute(WaitingCall.__table__.delete())
-        session.execute(AgentQueue.__table__.delete())
-        session.execute(Agent.__table__.delete())
+        session.execute(delete(WaitingCall))
+        session.execute(delete(AgentQueue))
+        session.execute(delete(Agent))
 
 
 def _pbx_token(url: str) -> str:

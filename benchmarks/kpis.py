@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
@@ -184,13 +184,13 @@ def fill(url: str) -> dict[str, Any]:
     writer = BulkWriter(engine)
     seconds = (end - start).total_seconds()
     started = time.perf_counter()
-    calls: Table = Interaction.__table__
+    calls = cast(Table, Interaction.__table__)
     for _ in range(0, INTERACTIONS, BATCH):
         moments = sorted(start + timedelta(seconds=rng.uniform(0, seconds)) for _i in range(BATCH))
         writer.write_rows(calls, CALL_COLUMNS, [_call(rng, at, world) for at in moments])
     written_calls = time.perf_counter() - started
     started = time.perf_counter()
-    orders: Table = WorkOrder.__table__
+    orders = cast(Table, WorkOrder.__table__)
     for first in range(0, ORDERS, BATCH):
         rows = [
             _order(

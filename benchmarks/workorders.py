@@ -7,9 +7,9 @@ import json
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 
 from benchmarks import knowledge
 from benchmarks.http_load import BARE, KEFU_SERVE, measure
@@ -222,9 +222,9 @@ def _bulk_orders(engine: Engine, leaves: list[int], total: int) -> None:
             )
         )
         if len(batch) == 50_000:
-            writer.write_rows(WorkOrder.__table__, columns, batch)
+            writer.write_rows(cast(Table, WorkOrder.__table__), columns, batch)
             batch = []
-    writer.write_rows(WorkOrder.__table__, columns, batch)
+    writer.write_rows(cast(Table, WorkOrder.__table__), columns, batch)
     writer.finish(("work_orders",))
 
 
