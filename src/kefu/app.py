@@ -108,7 +108,7 @@ def create_app(
     app.add_middleware(  # inside the guard: bodies are read before a place is taken
         Admission,
         requests=2 * settings.db_pool_size,  # the pool: its size plus as many overflow
-        writes=settings.sqlite_write_slots if sqlite else None,
+        writes=settings.sqlite_write_slots if sqlite else settings.postgresql_write_slots,
     )
     app.add_middleware(
         RequestGuard,
