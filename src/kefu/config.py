@@ -28,12 +28,13 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     login_ip_max_failures: int = 30
     db_pool_size: int = 10
-    # SQLite: write requests of one process let into the application at once (the rest
-    # wait on the event loop, holding no thread; see core/admission.py).
-    sqlite_write_slots: int = 4
-    # PostgreSQL, the same. Each write is a dozen round trips; with more in a process at
-    # once its threads queue for the interpreter at every answer, and the server did less:
-    # order creation at 16 concurrent callers went from 250 to about 340 a second with 2.
+    # Write requests of one process let into the application at once; the rest wait on
+    # the event loop, holding no thread (core/admission.py). More inside at once did less:
+    # their threads queue for the interpreter at each query's answer. Paired runs, 16
+    # callers creating orders: SQLite 314-352 a second with 4, 320-421 with 2; PostgreSQL
+    # 252-271 with no limit, 289-341 with 2. 200 callers opening IVR calls: SQLite
+    # 123-142 with 4, 155-157 with 2; PostgreSQL 154-166 with no limit, 209-302 with 2.
+    sqlite_write_slots: int = 2
     postgresql_write_slots: int = 2
     export_max_rows: int = 200_000
     repeat_window_days: int = 30

@@ -9,12 +9,11 @@ under 200 concurrent webhook calls a server answered one request in ten seconds.
 adds a second queue: its write transactions take a per-process gate at their first query
 and hold it to the commit. So requests wait here, on the event loop and holding nothing,
 for one of ``requests`` places (at most the pool's connections, fewer than the threads),
-and writes also for one of ``writes``. On PostgreSQL a write is a dozen round trips, and
-at each answer its thread waits for the interpreter: with eight in a process at once
-the threads spent their time queuing for it (order creation: 370 a second at 4
-concurrent callers, 215 at 16), so a few are let in and the rest wait here. Event
-streams run for as long as a client listens and take short sessions of their own: they
-are not counted.
+and writes also for one of ``writes``. A write is a dozen queries, and at each answer
+its thread waits for the interpreter: with eight in a process at once the threads spent
+their time queuing for it (PostgreSQL, order creation: 370 a second at 4 concurrent
+callers, 215 at 16), so a few are let in and the rest wait here. Event streams run for
+as long as a client listens and take short sessions of their own: they are not counted.
 """
 
 from __future__ import annotations
