@@ -45,6 +45,7 @@ from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.callers import Callers
+from kefu.org.routes import SIGN_IN_PATH
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
@@ -109,6 +110,7 @@ def create_app(
         Admission,
         requests=2 * settings.db_pool_size,  # the pool: its size plus as many overflow
         writes=settings.sqlite_write_slots if sqlite else settings.postgresql_write_slots,
+        not_writes=frozenset({SIGN_IN_PATH}),
     )
     app.add_middleware(
         RequestGuard,

@@ -53,6 +53,22 @@ def test_writes_beyond_the_slots_wait_and_reads_go_past_them() -> None:
     assert inner.inside == {"GET": 0, "POST": 0}  # every waiting write got in and finished
 
 
+def test_a_sign_in_waits_with_the_reads_not_the_writes() -> None:
+    async def crowd() -> dict[str, int]:
+        inner = _Counting()
+        admission = Admission(inner, requests=8, writes=1, not_writes=frozenset({"/in"}))
+        calls = [admission(_scope("POST"), None, None) for _ in range(2)]
+        calls.append(admission({**_scope("POST"), "path": "/in"}, None, None))
+        running = [asyncio.ensure_future(call) for call in calls]
+        await asyncio.sleep(0.01)
+        seen = dict(inner.inside)
+        inner.release.set()
+        await asyncio.gather(*running)
+        return seen
+
+    assert asyncio.run(crowd()) == {"GET": 0, "POST": 2}  # one write and the sign-in
+
+
 def test_the_server_lets_in_its_databases_number_of_writes(client: TestClient) -> None:
     app = cast(FastAPI, client.app)
     admission = next(m for m in app.user_middleware if m.cls is Admission)
@@ -60,3 +76,4 @@ def test_the_server_lets_in_its_databases_number_of_writes(client: TestClient) -
     sqlite = app.state.session_factory.kw["bind"].dialect.name == "sqlite"
     expected = settings.sqlite_write_slots if sqlite else settings.postgresql_write_slots
     assert admission.kwargs["writes"] == expected
+    assert admission.kwargs["not_writes"] == {"/api/v1/auth/login"}

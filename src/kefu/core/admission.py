@@ -27,11 +27,23 @@ from kefu.core.web import UNSAFE_METHODS
 
 
 class Admission:
-    """At most ``requests`` requests, and ``writes`` write requests, inside at once."""
+    """At most ``requests`` requests, and ``writes`` write requests, inside at once.
 
-    def __init__(self, app: ASGIApp, *, requests: int, writes: int | None = None) -> None:
+    ``not_writes``: paths whose requests write little and spend their time elsewhere; they
+    wait only with the reads (a sign-in: 0.2 s hashing the password, its write after).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        requests: int,
+        writes: int | None = None,
+        not_writes: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.limits = (requests, writes)
+        self.not_writes = not_writes
         self._places: tuple[asyncio.Semaphore, asyncio.Semaphore | None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -44,7 +56,10 @@ class Admission:
             self._places = (asyncio.Semaphore(requests), writers)
         anyone, writers = self._places
         async with AsyncExitStack() as places:
-            if writers is not None and scope["method"] in UNSAFE_METHODS:
+            if self._is_write(scope) and writers is not None:
                 await places.enter_async_context(writers)  # the writers' queue first
             await places.enter_async_context(anyone)
             await self.app(scope, receive, send)
+
+    def _is_write(self, scope: Scope) -> bool:
+        return scope["method"] in UNSAFE_METHODS and scope.get("path") not in self.not_writes

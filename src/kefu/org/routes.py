@@ -12,7 +12,16 @@ from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Role
 from kefu.core.security import SESSION_COOKIE, SessionSigner
 from kefu.core.types import PathId, RefId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, client_ip, etag
+from kefu.core.web import (
+    DbSession,
+    IdempotencyKey,
+    IfMatch,
+    ReadSession,
+    check_version,
+    client_ip,
+    etag,
+    write_and_commit,
+)
 from kefu.errors import Conflict, Forbidden, MethodNotAllowed, NotFound
 from kefu.org import auth, repository, service
 from kefu.org.deps import (
@@ -82,18 +91,27 @@ def staff_read(staff: Staff) -> StaffRead:
     )
 
 
+SIGN_IN_PATH = "/api/v1/auth/login"
+
+
 @router.post("/auth/login", response_model=MeRead)
-def login(data: LoginRequest, request: Request, response: Response, session: DbSession) -> MeRead:
+def login(
+    data: LoginRequest,
+    request: Request,
+    response: Response,
+    session: ReadSession,
+) -> MeRead:
     """Sign in; sets the console session cookie and returns the CSRF token to send back."""
     settings = request.app.state.settings
-    outcome = auth.login(
+    claim = auth.check_credentials(
         session,
         username=data.username,
         password=data.password,
         ip=client_ip(request),
         settings=settings,
     )
-    session.commit()  # failed attempts must count even though the request fails
+    # Committed before any refusal: failed attempts must count though the request fails.
+    outcome = write_and_commit(session, lambda: auth.record_login(session, claim))
     if outcome.error is not None or outcome.staff is None:
         raise outcome.error or NotFound()
     signer: SessionSigner = request.app.state.signer
@@ -106,7 +124,7 @@ def login(data: LoginRequest, request: Request, response: Response, session: DbS
         secure=settings.cookie_secure,
         max_age=settings.session_max_age_seconds,
     )
-    principal = principal_for(session, outcome.staff.id)
+    principal = principal_for(session, outcome.staff.id)  # a read: no second turn at the writer
     assert principal is not None
     return me_read(principal, session_data.csrf)
 
