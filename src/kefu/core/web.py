@@ -51,6 +51,11 @@ def write_and_commit(session: Session, work: Callable[[], T]) -> T:
     (BEGIN IMMEDIATE on SQLite) and commit it; undone if it fails."""
     session.commit()
     begin_write(session)
+    return _work_committed(session, work)
+
+
+def _work_committed(session: Session, work: Callable[[], T]) -> T:
+    """Run ``work`` and commit; roll back and re-raise if either fails."""
     try:
         result = work()
         session.commit()
@@ -125,12 +130,7 @@ async def committed(
     """
 
     def work_then_commit() -> T | R:
-        try:
-            result = work()
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        result = _work_committed(session, work)
         return result if then is None else then(result)
 
     return await run_in_threadpool(work_then_commit)
