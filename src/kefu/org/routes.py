@@ -91,7 +91,7 @@ def staff_read(staff: Staff) -> StaffRead:
     )
 
 
-SIGN_IN_PATH = "/api/v1/auth/login"
+SIGN_IN_PATH = f"{router.prefix}/auth/login"  # waits with the reads (core/admission.py)
 
 
 @router.post("/auth/login", response_model=MeRead)
