@@ -14,7 +14,7 @@ from kefu.contact.models import Interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.clock import local_midnight_utc
-from kefu.core.idempotency import run_once
+from kefu.core.idempotency import create_once
 from kefu.core.rbac import Principal
 from kefu.core.web import DbSession, IdempotencyKey
 from kefu.customers import repository as customers
@@ -121,7 +121,7 @@ def wrap_up_call(
 
 
 @router.post("/me/orders", response_model=OrderDetail, status_code=201)
-def order_from_call(
+async def order_from_call(
     data: OrderCreate,
     principal: CanTakeCalls,
     writer: CanWorkOrders,
@@ -130,36 +130,38 @@ def order_from_call(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Open a work order for the caller on the agent's call; the order is linked to the
-    call, its channel is the phone and its customer the caller."""
-    interaction = _held_interaction(session, principal)
-    data = data.model_copy(
-        update={
-            "customer_id": interaction.customer_id,
-            "channel": Channel.PHONE,
-            "contact_phone": data.contact_phone or interaction.address or None,
-        }
-    )
+    call, its channel is the phone and its customer the caller. The answer is built as
+    for any new order (``create_once``: after the commit when no key asks to store it)."""
 
-    def create() -> OrderDetail:
+    def create() -> orders.NewOrder:
+        interaction = _held_interaction(session, principal)
+        on_call = data.model_copy(
+            update={
+                "customer_id": interaction.customer_id,
+                "channel": Channel.PHONE,
+                "contact_phone": data.contact_phone or interaction.address or None,
+            }
+        )
         new = orders.create_order(
             session,
-            data=data,
+            data=on_call,
             by=principal,
             calendar=order_calendar(request, session),
             caller_on_line=True,
         )
         contacts.link_order(session, interaction=interaction, order_id=new.order.id)
-        return new_order_detail(
-            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
-        )
+        return new
 
-    status, body = run_once(
+    status, body = await create_once(
         session,
         key=idempotency_key,
         actor_id=principal.staff_id,
         operation="order.create_from_call",
         payload=data,
         create=create,
+        answer=lambda new: new_order_detail(
+            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
+        ),
     )
     return JSONResponse(body, status_code=status)
 
