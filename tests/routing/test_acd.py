@@ -236,6 +236,10 @@ def test_an_agent_takes_a_call_from_ready_to_wrap_up_over_http(client, db, cente
     )
     assert client.post("/api/v1/acd/me/answer", headers=headers).json()["state"] == "talking"
     category = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    outlook = {"type": "complaint", "category_id": category.id}
+    before = client.post("/api/v1/acd/me/intake-check", json=outlook, headers=headers)
+    assert before.status_code == 200, before.text
+    assert before.json()["repeat"] is False and before.json()["resolve_due_at"]
     order = client.post(
         "/api/v1/acd/me/orders",
         json={"type": "complaint", "category_id": category.id, "subject": "不明扣费"},
@@ -246,6 +250,10 @@ def test_an_agent_takes_a_call_from_ready_to_wrap_up_over_http(client, db, cente
     assert body["customer_id"] == other_city.id and body["channel"] == "phone"
     linked = db.scalar(select(InteractionOrder).where(InteractionOrder.interaction_id == call.id))
     assert linked.order_id == body["id"]
+    # The same problem again on this call: the caller's number repeats the order just made,
+    # which the agent sees (they made it) though it belongs to the customer's branch.
+    again = client.post("/api/v1/acd/me/intake-check", json=outlook, headers=headers).json()
+    assert again["repeat"] is True and [e["number"] for e in again["earlier"]] == [body["number"]]
     assert client.post("/api/v1/acd/me/hang-up", headers=headers).json()["state"] == "wrap_up"
     blocked = client.post("/api/v1/acd/me/state", json={"state": "ready"}, headers=headers)
     assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "wrap_up_pending"
@@ -259,6 +267,8 @@ def test_an_agent_takes_a_call_from_ready_to_wrap_up_over_http(client, db, cente
     assert call.status == "ended" and call.end_reason == "completed"
     assert call.wrap_up_code == "inquiry.bill" and call.wrapped_up_at is not None
     assert client.get("/api/v1/acd/me/caller", headers=headers).status_code == 404
+    no_call = client.post("/api/v1/acd/me/intake-check", json=outlook, headers=headers)
+    assert no_call.status_code == 404 and no_call.json()["error"]["code"] == "agent_has_no_call"
 
 
 def test_the_agent_stream_sends_the_current_state(client, db, center) -> None:

@@ -16,7 +16,7 @@ from kefu.core.base import utcnow
 from kefu.core.clock import local_midnight_utc
 from kefu.core.idempotency import create_once
 from kefu.core.rbac import Principal
-from kefu.core.web import DbSession, IdempotencyKey
+from kefu.core.web import DbSession, IdempotencyKey, ReadSession
 from kefu.customers import repository as customers
 from kefu.customers.schemas import CustomerView
 from kefu.customers.view import build_view
@@ -37,8 +37,14 @@ from kefu.routing.views import agent_read, agent_rows
 from kefu.workorders import service as orders
 from kefu.workorders.deps import CanWorkOrders, order_calendar
 from kefu.workorders.enums import Channel
-from kefu.workorders.schemas import OrderCreate, OrderDetail
-from kefu.workorders.views import new_order_detail
+from kefu.workorders.schemas import (
+    CallIntakeCheck,
+    IntakeCheck,
+    IntakeOutlook,
+    OrderCreate,
+    OrderDetail,
+)
+from kefu.workorders.views import intake_outlook, new_order_detail
 
 router = APIRouter(prefix="/api/v1/acd", tags=["acd"])
 
@@ -164,6 +170,37 @@ async def order_from_call(
         ),
     )
     return JSONResponse(body, status_code=status)
+
+
+CALL_INTAKE_CHECK_PATH = f"{router.prefix}/me/intake-check"
+
+
+@router.post("/me/intake-check", response_model=IntakeOutlook)
+def intake_check_on_call(
+    data: CallIntakeCheck,
+    principal: CanTakeCalls,
+    writer: CanWorkOrders,
+    session: ReadSession,
+    request: Request,
+) -> IntakeOutlook:
+    """What an order for the caller on the agent's call would get if opened now (a
+    repeat complaint? its time limits), with the call's number and customer as
+    ``POST /me/orders`` takes them. Nothing is written."""
+    interaction = _held_interaction(session, principal)
+    check = IntakeCheck(**data.model_dump()).model_copy(
+        update={
+            "customer_id": interaction.customer_id,
+            "contact_phone": data.contact_phone or interaction.address or None,
+        }
+    )
+    outlook = orders.intake_outlook(
+        session,
+        data=check,
+        by=principal,
+        calendar=order_calendar(request, session),
+        caller_on_line=True,
+    )
+    return intake_outlook(outlook, principal)
 
 
 @router.get("/me/caller", response_model=CustomerView)

@@ -34,10 +34,14 @@ def order_calendar(request: Request, session: DbSession) -> BusinessCalendar:
 
 def sees_order(principal: Principal, order: WorkOrder, unit: OrgUnit) -> bool:
     """An order is visible in its unit's scope, and always to its creator and assignee."""
-    return principal.sees_org_path(unit.path) or principal.staff_id in (
-        order.created_by_id,
-        order.assignee_id,
-    )
+    return sees_order_at(principal, unit.path, order.created_by_id, order.assignee_id)
+
+
+def sees_order_at(
+    principal: Principal, unit_path: str, created_by_id: int | None, assignee_id: int | None
+) -> bool:
+    """``sees_order`` for an order known by its unit's path and its two people."""
+    return principal.sees_org_path(unit_path) or principal.staff_id in (created_by_id, assignee_id)
 
 
 def visible_order(

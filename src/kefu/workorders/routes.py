@@ -11,7 +11,7 @@ from kefu.core.idempotency import create_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, ReadSession, check_version, etag
 from kefu.errors import MethodNotAllowed, NotFound
 from kefu.workorders import categories, consent, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
@@ -33,6 +33,8 @@ from kefu.workorders.schemas import (
     CategoryUpdate,
     CodeCheck,
     DispatchRequest,
+    IntakeCheck,
+    IntakeOutlook,
     OrderCreate,
     OrderDetail,
     OrderPage,
@@ -45,7 +47,7 @@ from kefu.workorders.schemas import (
     VerbalConsent,
     VisitRequest,
 )
-from kefu.workorders.views import list_item, new_order_detail, order_detail
+from kefu.workorders.views import intake_outlook, list_item, new_order_detail, order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -81,6 +83,22 @@ async def create_order(
         ),
     )
     return JSONResponse(body, status_code=status)
+
+
+INTAKE_CHECK_PATH = f"{router.prefix}/work-orders/intake-check"
+
+
+@router.post("/work-orders/intake-check", response_model=IntakeOutlook)
+def intake_check(
+    data: IntakeCheck, principal: CanWorkOrders, session: ReadSession, request: Request
+) -> IntakeOutlook:
+    """What the order being filled in would get if it were opened now: whether it is a
+    repeat complaint (and of which), its priority and its time limits. Nothing is
+    written; it waits with the reads. The same errors as creating it."""
+    outlook = service.intake_outlook(
+        session, data=data, by=principal, calendar=order_calendar(request, session)
+    )
+    return intake_outlook(outlook, principal)
 
 
 @router.get("/work-orders", response_model=OrderPage)

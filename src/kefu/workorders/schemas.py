@@ -47,6 +47,27 @@ class OrderCreate(_Strict):
     org_unit_id: RefId | None = None
 
 
+class IntakeCheck(_Strict):
+    """An order about to be opened, as far as the intake form is filled: what it would
+    get is asked before it is created (``IntakeOutlook``)."""
+
+    type: OrderType
+    category_id: RefId
+    contact_phone: PhoneText | None = None
+    customer_id: RefId | None = None
+    triage: Triage | None = None
+    org_unit_id: RefId | None = None
+
+
+class CallIntakeCheck(_Strict):
+    """The same, for an order on the agent's call: the number and customer are the call's."""
+
+    type: OrderType
+    category_id: RefId
+    contact_phone: PhoneText | None = None
+    triage: Triage | None = None
+
+
 class TriageRequest(_Strict):
     """A triage decision and why."""
 
@@ -246,6 +267,33 @@ class OrderListItem(BaseModel):
 
 
 OrderPage = Page[OrderListItem]
+
+
+class EarlierComplaintBrief(BaseModel):
+    """A complaint a new one would repeat."""
+
+    id: int
+    number: str
+    status: OrderStatus
+    subject: str
+    created_at: datetime
+
+
+class IntakeOutlook(BaseModel):
+    """What an order would get if it were opened now: whether it is a repeat complaint
+    (and of which), its priority and its time limits. Nothing is written."""
+
+    repeat: bool = Field(description="Opened now, the order would be a repeat complaint.")
+    window_days: int = Field(description="The repeat rule's window, in days.")
+    earlier: list[EarlierComplaintBrief] = Field(
+        description="The complaints it would repeat that the caller may see, oldest first."
+    )
+    earlier_elsewhere: int = Field(
+        description="How many more it would repeat, outside the caller's scope."
+    )
+    priority: int
+    response_due_at: datetime | None
+    resolve_due_at: datetime | None
 
 
 class RepeatRateRow(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,7 +37,7 @@ from kefu.workorders.limits import due_times
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.repository import EarlierComplaint, TimelineStep
-from kefu.workorders.schemas import OrderCreate
+from kefu.workorders.schemas import IntakeCheck, OrderCreate
 from kefu.workorders.service_levels import center_levels
 
 
@@ -90,7 +90,7 @@ def _usable_category(session: Session, category_id: int) -> CategoryNode:
 
 
 def _owning_unit(
-    session: Session, data: OrderCreate, customer: Customer | None, by: Principal
+    session: Session, data: OrderCreate | IntakeCheck, customer: Customer | None, by: Principal
 ) -> KnownUnit:
     unit_id = data.org_unit_id or (customer.org_unit_id if customer else by.org_unit_id)
     unit = known_unit(session, unit_id)
@@ -152,7 +152,9 @@ def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar
     )
 
 
-def _contact_phone(session: Session, data: OrderCreate, customer: Customer | None) -> str:
+def _contact_phone(
+    session: Session, data: OrderCreate | IntakeCheck, customer: Customer | None
+) -> str:
     if data.contact_phone:
         return normalize_phone(data.contact_phone, field="contact_phone")
     number = customer_numbers.live_msisdn(session, customer.id) if customer else None
@@ -177,23 +179,16 @@ def create_order(
     Everything the order's row holds is settled first (limits, repeat, incident), so it
     goes in with one INSERT; its timeline, links and audit row follow.
     """
-    category = _usable_category(session, data.category_id)
-    customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
-    unit = _owning_unit(session, data, customer, by)
     if data.triage and not data.triage_reason:
         raise Unprocessable("reason_required", field="triage_reason", min=1)
-    now = utcnow()
-    order = WorkOrder(
-        created_at=now,
-        updated_at=now,
-        status=OrderStatus.NEW,
-        contact_phone=_contact_phone(session, data, customer),
-        org_unit_id=unit.id,
-        created_by_id=by.staff_id,
-        priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,
-        **data.model_dump(include=_GIVEN_FIELDS),
+    order, category = _draft_order(
+        session,
+        data,
+        data.model_dump(include=_GIVEN_FIELDS),
+        by=by,
+        calendar=calendar,
+        caller_on_line=caller_on_line,
     )
-    set_due_times(session, order, calendar)
     rules = center_rules(session)
     # Drawn once the work that needs no database is done: on SQLite the draw is the
     # first write, and the center's writers wait for this one from then to its commit.
@@ -221,6 +216,74 @@ def create_order(
     return NewOrder(order, timeline, repeats)
 
 
+def _draft_order(
+    session: Session,
+    data: OrderCreate | IntakeCheck,
+    given: dict[str, Any],
+    *,
+    by: Principal,
+    calendar: BusinessCalendar,
+    caller_on_line: bool,
+) -> tuple[WorkOrder, CategoryNode]:
+    """The order as it would be opened now, not yet numbered, checked for repeats or
+    written: its category and customer checked, its owning unit, number to call back,
+    priority and time limits. ``given``: the request's own columns."""
+    category = _usable_category(session, data.category_id)
+    customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
+    unit = _owning_unit(session, data, customer, by)
+    now = utcnow()
+    order = WorkOrder(
+        created_at=now,
+        updated_at=now,
+        status=OrderStatus.NEW,
+        contact_phone=_contact_phone(session, data, customer),
+        org_unit_id=unit.id,
+        created_by_id=by.staff_id,
+        priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,
+        **given,
+    )
+    set_due_times(session, order, calendar)
+    return order, category
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What an order would get if it were opened now (nothing is written)."""
+
+    draft: WorkOrder  # never added to the session
+    window_days: int
+    earlier: list[repository.ShownComplaint]
+
+
+def intake_outlook(
+    session: Session,
+    *,
+    data: IntakeCheck,
+    by: Principal,
+    calendar: BusinessCalendar,
+    caller_on_line: bool = False,
+) -> Outlook:
+    """Whether the order the intake form holds would be a repeat complaint, and of
+    which; its priority and time limits. The same checks and rules as ``create_order``,
+    so the same errors: the agent learns it before telling the caller."""
+    given = data.model_dump(include={"type", "category_id", "customer_id", "triage"})
+    draft, category = _draft_order(
+        session, data, given, by=by, calendar=calendar, caller_on_line=caller_on_line
+    )
+    rule = center_rules(session).repeat
+    branch = _repeat_branch(session, draft, category, rule)
+    earlier = (
+        []
+        if branch is None
+        else repository.earlier_complaints_shown(
+            session, phone=draft.contact_phone, category_prefix=branch, since=_since(draft, rule)
+        )
+    )
+    if earlier:
+        draft.priority = min(MAX_PRIORITY, draft.priority + 1)
+    return Outlook(draft=draft, window_days=rule.window_days, earlier=earlier)
+
+
 _GIVEN_FIELDS = {
     "type",
     "category_id",
@@ -234,17 +297,29 @@ _GIVEN_FIELDS = {
 }
 
 
+def _repeat_branch(
+    session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
+) -> str | None:
+    """The category branch (its path) a complaint's repeats are looked for in; None
+    when the order is not a complaint."""
+    if order.type != OrderType.COMPLAINT:
+        return None
+    return category_tree(session).ancestor(category, rule.category_level).path
+
+
+def _since(order: WorkOrder, rule: RepeatRule) -> datetime:
+    return order.created_at - timedelta(days=rule.window_days)
+
+
 def _earlier_complaints(
     session: Session, order: WorkOrder, category: CategoryNode, rule: RepeatRule
 ) -> list[EarlierComplaint]:
     """The number's complaints of the same category branch within the window."""
-    if order.type != OrderType.COMPLAINT:
+    branch = _repeat_branch(session, order, category, rule)
+    if branch is None:
         return []
     return repository.earlier_complaints(
-        session,
-        phone=order.contact_phone,
-        category_prefix=category_tree(session).ancestor(category, rule.category_level).path,
-        since=order.created_at - timedelta(days=rule.window_days),
+        session, phone=order.contact_phone, category_prefix=branch, since=_since(order, rule)
     )
 
 

@@ -14,6 +14,7 @@ from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
 from kefu.workorders.category_tree import category_tree
+from kefu.workorders.deps import sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, WorkOrder
@@ -21,12 +22,15 @@ from kefu.workorders.repository import TimelineStep
 from kefu.workorders.schemas import (
     CategoryBrief,
     ConsentRead,
+    EarlierComplaintBrief,
+    IntakeOutlook,
     OrderDetail,
     OrderEventRead,
     OrderListItem,
     ReturnVisitRead,
     UnitBrief,
 )
+from kefu.workorders.service import Outlook
 
 
 def category_brief(session: Session, category_id: int) -> CategoryBrief:
@@ -218,3 +222,31 @@ def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItem
         )
         for order in repository.open_orders_of(session, customer_id)
     ]
+
+
+def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
+    """What the intake form shows: the repeated complaints the viewer may see, and how
+    many more there are that the viewer may not (they count for the rule all the same)."""
+    shown = [
+        o
+        for o in outlook.earlier
+        if sees_order_at(viewer, o.unit_path, o.created_by_id, o.assignee_id)
+    ]
+    return IntakeOutlook(
+        repeat=bool(outlook.earlier),
+        window_days=outlook.window_days,
+        earlier=[
+            EarlierComplaintBrief(
+                id=o.id,
+                number=o.number,
+                status=o.status,
+                subject=o.subject,
+                created_at=o.created_at,
+            )
+            for o in shown
+        ],
+        earlier_elsewhere=len(outlook.earlier) - len(shown),
+        priority=outlook.draft.priority,
+        response_due_at=outlook.draft.response_due_at,
+        resolve_due_at=outlook.draft.resolve_due_at,
+    )
