@@ -117,9 +117,14 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         expect(page.locator("#agent-state")).to_have_text("通话中")
         page.fill("#category-search", "扣费")
         page.locator("#category-list li:not([hidden])").first.click()
+        # the order's time limits, asked with the caller's number from the call
+        outlook = page.locator("#call-order-form .intake-outlook .outlook-limits")
+        expect(outlook).to_contain_text("如现在建单：首次响应时限 20")
+        page.screenshot(path=str(tmp_path / "agent-order-zh.png"), full_page=True)
         page.fill("#call-order-form textarea[name=description]", "客户反映本月有不明扣费。")
         page.click("#call-order-form button[type=submit]")
         expect(page.locator("#order-made")).to_contain_text("已创建工单 WO")
+        expect(outlook).to_be_hidden()  # the form is emptied for the next order
 
         page.click('[data-call="hang-up"]')
         expect(page.locator("#wrap-card")).to_be_visible()

@@ -21,7 +21,9 @@ def _sign_in(page, base: str, username: str) -> None:
     page.wait_for_url("**/customers")
 
 
-def _new_complaint(page, base: str, number: str, search: str) -> str:
+def _new_complaint(page, base: str, number: str, search: str, repeats: str = "") -> str:
+    """Open a complaint from the customer's 360 page; ``repeats``: the number of the
+    complaint the form must warn this one repeats, before it is created."""
     from playwright.sync_api import expect
 
     page.goto(f"{base}/customers/lookup?phone={number}")
@@ -39,6 +41,12 @@ def _new_complaint(page, base: str, number: str, search: str) -> str:
     chosen = chips.first.get_attribute("data-id")
     chips.first.click()
     expect(page.locator("#order-form input[name=category_id]")).to_have_value(chosen or "")
+    # What the order would get is shown before it is created: its limits, and a repeat.
+    outlook = page.locator("#order-form .intake-outlook")
+    expect(outlook.locator(".outlook-limits")).to_contain_text("如现在建单：首次响应时限")
+    if repeats:
+        expect(outlook.locator(".outlook-repeat")).to_contain_text("重复投诉")
+        expect(outlook.locator(".outlook-earlier a", has_text=repeats)).to_be_visible()
     page.click("#order-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/orders/\d+$"))
     return page.locator("h1.mono").inner_text().split()[0]
@@ -170,7 +178,7 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         _sign_in(page, base, "agent")
         first = _new_complaint(page, base, number, "漫游")
-        second = _new_complaint(page, base, number, "不明扣费")  # same branch: 费用争议
+        second = _new_complaint(page, base, number, "不明扣费", repeats=first)  # 费用争议
         expect(page.locator(".order-hero")).to_contain_text("重复投诉")
         expect(page.locator(".order-hero")).to_contain_text(first)
 

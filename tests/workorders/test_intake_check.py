@@ -102,12 +102,13 @@ def test_the_customers_number_and_tier_set_the_outlook(client, db, desk) -> None
 def test_the_outlook_refuses_what_creation_would(client, db, desk) -> None:
     org, cats, agent = desk
     english = {**agent, "Accept-Language": "en"}
+    phone = "13800138000"
     cases = [
         ({"category_id": cats.unknown_charge.id}, 422, "contact_phone_required"),
-        ({"category_id": 999_999, "contact_phone": "13800138000"}, 404, "category_not_found"),
-        ({"category_id": cats.dispute.id, "contact_phone": "13800138000"}, 422, None),
+        ({"category_id": 999_999, "contact_phone": phone}, 404, "category_not_found"),
+        ({"category_id": cats.dispute.id, "contact_phone": phone}, 422, "category_not_leaf"),
         ({"category_id": cats.indoor.id, "contact_phone": "12"}, 422, None),
-        ({"category_id": cats.indoor.id, "contact_phone": "13800138000", "subject": "x"}, 422, None),
+        ({"category_id": cats.indoor.id, "contact_phone": phone, "subject": "x"}, 422, None),
     ]
     for values, status, code in cases:
         answer = client.post(CHECK, json={"type": "complaint", **values}, headers=english)

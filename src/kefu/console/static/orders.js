@@ -38,6 +38,7 @@ function setupCategoryPicker() {
     list.querySelectorAll("li").forEach((li) => li.setAttribute("aria-selected", "false"));
     item.setAttribute("aria-selected", "true");
     form.elements.category_id.value = item.dataset.id;
+    form.elements.category_id.dispatchEvent(new Event("change", { bubbles: true }));
     search.value = item.textContent;
     script.textContent = item.dataset.script;
     script.hidden = !item.dataset.script;
@@ -93,6 +94,72 @@ function setupCategorySuggestions() {
     const chip = event.target.closest("button[data-id]");
     const item = chip && document.querySelector(`#category-list li[data-id="${chip.dataset.id}"]`);
     if (item) { item.hidden = false; item.click(); item.scrollIntoView({ block: "nearest" }); }
+  });
+}
+
+// The order being filled in, as it would be opened now: its time limits, and a warning with
+// the earlier orders when it would repeat a complaint. Asked again (at most every 300 ms) as
+// the type, category, number or triage change; an answer to an older question is dropped,
+// and a form the server would refuse (a half-typed number) shows nothing.
+function setupIntakeOutlooks() {
+  document.querySelectorAll(".intake-outlook").forEach((box) => {
+    const form = box.closest("form");
+    const words = {};
+    form.querySelector(".outlook-words")?.content.querySelectorAll("[data-word]").forEach((span) => {
+      words[span.dataset.word] = span.textContent;
+    });
+    const word = (key, params = {}) =>
+      (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+    let timer = 0, asked = "";
+    const question = () => {
+      const f = form.elements, body = { type: f.type.value, category_id: Number(f.category_id.value) || 0 };
+      if (form.dataset.customer) body.customer_id = Number(form.dataset.customer);
+      if (f.contact_phone?.value.trim()) body.contact_phone = f.contact_phone.value.trim();
+      if (f.triage?.value) body.triage = f.triage.value;
+      return body;
+    };
+    const show = (outlook) => {
+      const at = (instant) => (instant ? centerTime(instant, { seconds: false }) : "—");
+      box.querySelector(".outlook-limits").textContent = word("limits", {
+        response: at(outlook.response_due_at), resolve: at(outlook.resolve_due_at), priority: outlook.priority,
+      });
+      const repeat = box.querySelector(".outlook-repeat"), list = box.querySelector(".outlook-earlier");
+      repeat.hidden = !outlook.repeat;
+      box.classList.toggle("repeating", outlook.repeat);
+      box.querySelector(".outlook-repeat-text").textContent = word("repeat", { days: outlook.window_days });
+      list.replaceChildren(...outlook.earlier.map((earlier) => {
+        const item = document.createElement("li"), link = document.createElement("a");
+        link.href = `/orders/${earlier.id}`;
+        link.className = "mono";
+        link.textContent = earlier.number;
+        const facts = ` ${centerTime(earlier.created_at, { seconds: false })} · ${word(`status.${earlier.status}`)} · ${earlier.subject}`;
+        item.append(link, facts);
+        return item;
+      }));
+      if (outlook.earlier_elsewhere) {
+        const item = document.createElement("li");
+        item.className = "muted";
+        item.textContent = word("elsewhere", { count: outlook.earlier_elsewhere });
+        list.append(item);
+      }
+      box.hidden = false;
+    };
+    const ask = async () => {
+      const body = question(), key = JSON.stringify(body);
+      if (!body.category_id) { box.hidden = true; asked = ""; return; }
+      if (key === asked) return;
+      asked = key;
+      try {
+        const outlook = await api("POST", box.dataset.check, body);
+        if (asked === key) show(outlook);
+      } catch {
+        if (asked === key) box.hidden = true;
+      }
+    };
+    const soon = () => { clearTimeout(timer); timer = setTimeout(ask, 300); };
+    form.addEventListener("change", soon);
+    form.elements.contact_phone?.addEventListener("input", soon);
+    form.addEventListener("reset", () => { box.hidden = true; asked = ""; });
   });
 }
 
@@ -231,7 +298,8 @@ function setupServiceLevels() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  setupCategoryPicker(); setupCategorySuggestions(); setupOrderForm(); setupOrderActions();
+  setupCategoryPicker(); setupCategorySuggestions(); setupIntakeOutlooks(); setupOrderForm();
+  setupOrderActions();
   setupServiceLevels();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);
