@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -142,6 +143,19 @@ def _orders_check(engine) -> None:
         )
         assert orders > 500 and complaints and repeats and visits
         assert events > orders  # every order has its steps
+        # A repeat's timeline says what it repeats, as a creation writes it.
+        flagged = session.scalars(select(WorkOrder).where(WorkOrder.is_repeat)).all()
+        steps = {
+            e.order_id: json.loads(e.details)
+            for e in session.scalars(select(OrderEvent).where(OrderEvent.kind == "repeat"))
+        }
+        assert flagged and set(steps) == {o.id for o in flagged}
+        numbers = dict(session.execute(select(WorkOrder.id, WorkOrder.number)).all())
+        for order in flagged:
+            linked = session.scalars(
+                select(OrderLink.linked_id).where(OrderLink.order_id == order.id)
+            ).all()
+            assert sorted(steps[order.id]["repeats"]) == sorted(numbers[i] for i in linked)
         assert {OrderStatus.CLOSED, OrderStatus.NEW} <= statuses
         today = local_today()
         latest = session.scalar(

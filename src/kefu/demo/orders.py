@@ -7,11 +7,12 @@ every state, so the queues of the demo center look like a working Monday.
 
 from __future__ import annotations
 
+import json
 import random
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Table, select
@@ -171,6 +172,18 @@ class _Rows:
     visits: list[tuple[Any, ...]] = field(default_factory=list)
 
 
+class _Complaint(NamedTuple):
+    """A complaint of the last 30 days, as a later one may repeat it."""
+
+    created: datetime
+    phone: str
+    customer_id: int | None
+    category_id: int
+    unit_id: int
+    order_id: int
+    number: str
+
+
 @dataclass
 class _World:
     rng: random.Random
@@ -181,7 +194,7 @@ class _World:
     creators: list[int]
     customers: int
     now: datetime
-    recent: deque[tuple[datetime, str, int | None, int, int, int]] = field(default_factory=deque)
+    recent: deque[_Complaint] = field(default_factory=deque)
 
 
 def generate_orders(
@@ -280,13 +293,8 @@ def _one(
     category = rng.choices(world.leaves, world.weights)[0]
     repeats = _repeat_of(world, created) if kind is OrderType.COMPLAINT else []
     if repeats:
-        phone, customer_id, category_id, unit_id = (
-            repeats[0][1],
-            repeats[0][2],
-            repeats[0][3],
-            repeats[0][4],
-        )
-        category = next(c for c in world.leaves if c.id == category_id)
+        phone, customer_id, unit_id = repeats[0].phone, repeats[0].customer_id, repeats[0].unit_id
+        category = next(c for c in world.leaves if c.id == repeats[0].category_id)
     status = _status(rng, kind, (today - day).days)
     subject, description = complaint_text(rng, category.code)
     local_day = created.date()
@@ -309,10 +317,11 @@ def _one(
     # The round's answer: a reopened order waits for a new one.
     answered = [t for step, t in zip(path, times, strict=True) if step == "replied"]
     replied = answered[-1] if answered and path[-1] != "in_progress" else None
+    number = f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}"
     rows.orders.append(
         (
             order_id,
-            f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}",
+            number,
             kind,
             status,
             rng.choice(("phone", "phone", "phone", "web", "sms")),
@@ -344,23 +353,28 @@ def _one(
         )
     )
     _events(rows, order_id, path, created, times, handler)
-    for earlier in repeats:
-        rows.links.append((order_id, earlier[5], "repeat"))
+    if repeats:  # as the creation writes it: links, and a step of the system's
+        rows.links.extend((order_id, earlier.order_id, "repeat") for earlier in repeats)
+        details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
+        step = json.dumps(details, ensure_ascii=False)
+        rows.events.append((order_id, "repeat", "", "", "", None, _utc(created), "", step))
     if kind is OrderType.COMPLAINT:
         _visits(rng, rows, order_id, path, times, handler)
-        world.recent.append((created, phone, customer_id, category.id, unit_id, order_id))
+        world.recent.append(
+            _Complaint(created, phone, customer_id, category.id, unit_id, order_id, number)
+        )
     return order_id + 1
 
 
-def _repeat_of(
-    world: _World, created: datetime
-) -> list[tuple[datetime, str, int | None, int, int, int]]:
-    while world.recent and created - world.recent[0][0] > timedelta(days=30):
+def _repeat_of(world: _World, created: datetime) -> list[_Complaint]:
+    while world.recent and created - world.recent[0].created > timedelta(days=30):
         world.recent.popleft()
     if not world.recent or world.rng.random() > REPEAT_SHARE:
         return []
     first = world.rng.choice(world.recent)
-    return [r for r in world.recent if r[1] == first[1] and r[3] == first[3]]
+    return [
+        r for r in world.recent if r.phone == first.phone and r.category_id == first.category_id
+    ]
 
 
 def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
