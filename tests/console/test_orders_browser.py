@@ -180,7 +180,13 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         first = _new_complaint(page, base, number, "漫游")
         second = _new_complaint(page, base, number, "不明扣费", repeats=first)  # 费用争议
         expect(page.locator(".order-hero")).to_contain_text("重复投诉")
-        expect(page.locator(".order-hero")).to_contain_text(first)
+        page.locator(".order-hero a", has_text=first).click()  # the order it repeats
+        expect(page.locator("h1.mono")).to_contain_text(first)
+        # a caller reads their number out: the header's lookup opens the order
+        day, sequence = second[2:].split("-")
+        page.fill(".quick-lookup input[name=phone]", f"wo{day}-{int(sequence)}")
+        page.click(".quick-lookup button[type=submit]")
+        expect(page.locator("h1.mono")).to_contain_text(second)
 
         page.goto(f"{base}/orders?view=all")
         row = page.locator("tbody tr", has_text=second)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kefu.console.render import page_language, render, signed_in
+from kefu.core.i18n import error_message
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
@@ -20,6 +22,7 @@ from kefu.workorders import categories, repository
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.numbering import order_number_in
 from kefu.workorders.schemas import CategoryNode
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_template
@@ -146,6 +149,31 @@ def time_limits(request: Request, session: DbSession) -> Response:
 def _hours(minutes: int) -> str:
     """Minutes as hours, without a trailing ".0" (30 → 0.5, 480 → 8)."""
     return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+@router.get("/orders/number/{number}", response_class=HTMLResponse)
+def order_by_number(
+    number: Annotated[str, PathParam(max_length=64)], request: Request, session: DbSession
+) -> Response:
+    """An order by its number, as a caller reads it out or a page names it."""
+    principal = signed_in(request, session, Right.ORDER_READ)
+    if isinstance(principal, Response):
+        return principal
+    stored = order_number_in(number)
+    order = repository.order_by_number(session, stored) if stored else None
+    unit = org_repo.org_unit(session, order.org_unit_id) if order else None
+    if order is None or unit is None or not sees_order(principal, order, unit):
+        message = error_message(page_language(request, principal), "order_not_found", {})
+        return render(
+            request,
+            "customers/search.html",
+            principal,
+            q=number,
+            page=None,
+            error=message,
+            status_code=404,
+        )
+    return RedirectResponse(f"/orders/{order.id}", status_code=303)
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)

@@ -26,6 +26,7 @@ from kefu.org import repository as org_repo
 from kefu.org.models import OrgUnit, Team
 from kefu.org.routes import staff_read
 from kefu.org.schemas import StaffPage
+from kefu.workorders.numbering import order_number_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,10 +92,14 @@ def customer_search(
 def customer_lookup(
     request: Request, session: DbSession, phone: Annotated[str, Query(max_length=64)] = ""
 ) -> Response:
-    """The agent's quick lookup: straight to the caller's 360 page."""
+    """The agent's quick lookup: straight to the caller's 360 page, or to the order when
+    a work-order number is given (callers read theirs out)."""
     principal = optional_principal(request, session)
     if principal is None:
         return login_redirect(request)
+    order_number = order_number_in(phone)
+    if order_number is not None:
+        return RedirectResponse(f"/orders/number/{order_number}", status_code=303)
     try:
         subscription, customer, unit = customer_service.find_by_phone(session, raw_phone=phone)
         ensure_in_scope(principal, unit)

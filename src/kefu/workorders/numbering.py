@@ -10,6 +10,8 @@ anyway, so there the counter is bumped in the order's transaction.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from functools import cache
 from typing import cast
@@ -22,6 +24,7 @@ from kefu.core.db import side_engine
 from kefu.workorders.models import DailyCounter
 
 PREFIX = "WO"
+_TYPED_NUMBER = re.compile(rf"{PREFIX}(\d{{8}})-(\d{{1,9}})", re.ASCII)
 
 
 @cache  # one statement per database kind, built once: the day goes in as a parameter
@@ -45,3 +48,14 @@ def next_number(session: Session, day: date) -> str:
         upsert = _upsert(session.get_bind().dialect.name)
         sequence = session.connection().execute(upsert, {"day": day}).scalar_one()
     return f"{PREFIX}{day:%Y%m%d}-{sequence:06d}"
+
+
+def order_number_in(text: str) -> str | None:
+    """The order number in what someone typed or a caller read out ("wo20261122-123",
+    spaces anywhere, full-width characters from a Chinese input method), as it is stored
+    (WO20261122-000123); None when it is not one."""
+    typed = unicodedata.normalize("NFKC", "".join(text.split())).upper()
+    found = _TYPED_NUMBER.fullmatch(typed)
+    if found is None:
+        return None
+    return f"{PREFIX}{found[1]}-{int(found[2]):06d}"

@@ -191,6 +191,11 @@ _LINKED_NUMBERS = (
 )
 
 
+def order_by_number(session: Session, number: str) -> WorkOrder | None:
+    """The order with this number (as stored)."""
+    return session.scalar(select(WorkOrder).where(WorkOrder.number == number))
+
+
 def linked_numbers(session: Session, order_id: int) -> list[str]:
     """Numbers of the orders an order repeats."""
     return list(session.scalars(_LINKED_NUMBERS, {"order_id": order_id}))
