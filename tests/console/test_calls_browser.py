@@ -79,8 +79,15 @@ def _ready_agent(browser: Browser, base: str) -> Page:
 
     page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
     sign_in(page, base, "agent", DEMO_PASSWORD, "/agent")
+    # Signed out of calls: told how to start, not offered to sign out; the agent's own
+    # open orders are on the desk all the same.
+    expect(page.locator("#agent-hint")).to_be_visible()
+    expect(page.locator('[data-set-state="offline"]')).to_be_hidden()
+    expect(page.locator("#my-orders h2")).to_have_text("我的未结工单")
     page.click('[data-set-state="ready"]')
     expect(page.locator("#agent-state")).to_have_text("就绪")
+    expect(page.locator("#agent-hint")).to_be_hidden()
+    expect(page.locator('[data-set-state="offline"]')).to_be_visible()
     return page
 
 

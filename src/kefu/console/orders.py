@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -59,15 +59,41 @@ def category_leaves(
 def order_queue(
     request: Request,
     session: DbSession,
-    view: Queue = "mine",
+    view: Queue | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     open_only: bool = True,
 ) -> Response:
     """My orders, my team's queue, everything in scope, repeat complaints, or the
-    return visits to make."""
+    return visits to make; without a choice, the queue the viewer's job starts at."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
+    view = view or _first_queue(principal)
+    params = PageParams(page=page, size=PAGE_SIZE)
+    queue = order_queue_rows(session, principal, view, open_only, params)
+    return render(
+        request,
+        "orders/list.html",
+        principal,
+        view=view,
+        open_only=open_only,
+        **queue,
+        page=page,
+        pages=max(1, (queue["total"] + PAGE_SIZE - 1) // PAGE_SIZE),
+    )
+
+
+def _first_queue(principal: Principal) -> Queue:
+    """Agents and back office start at their own orders; supervisors, team leads, QA
+    and auditors at everything in their scope (their own queue was empty)."""
+    handles = principal.has(Right.ORDER_WRITE) and not principal.has(Right.QUEUES_MONITOR)
+    return "mine" if handles else "all"
+
+
+def order_queue_rows(
+    session: DbSession, principal: Principal, view: Queue, open_only: bool, params: PageParams
+) -> dict[str, Any]:
+    """A page of a queue as the queue templates show it: ``items``, ``visit_dues``, ``total``."""
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
     query = repository.order_list_query(
@@ -83,22 +109,14 @@ def order_queue(
         repeat_only=view == "repeat",
         visits_due=view == "visits",
     )
-    params = PageParams(page=page, size=PAGE_SIZE)
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
     visiting = [o.id for o, *_ in rows if o.status == OrderStatus.RETURN_VISIT]
-    return render(
-        request,
-        "orders/list.html",
-        principal,
-        view=view,
-        open_only=open_only,
-        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
-        visit_dues=repository.visit_dues(session, visiting),
-        total=total,
-        page=page,
-        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
-    )
+    return {
+        "items": [list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        "visit_dues": repository.visit_dues(session, visiting),
+        "total": total,
+    }
 
 
 @router.get("/orders/new", response_class=HTMLResponse)

@@ -195,8 +195,7 @@ def create_order(
     order.number = next_number(session, local_today(calendar.zone))
     earlier = _earlier_complaints(session, order, category, rules.repeat)
     if earlier:
-        order.is_repeat = True
-        order.priority = min(MAX_PRIORITY, order.priority + 1)
+        _mark_repeat(order)
     incident_watch.watch(session, order, rules.incidents)
     repository.insert_order(session, order)
     timeline = [
@@ -280,7 +279,7 @@ def intake_outlook(
         )
     )
     if earlier:
-        draft.priority = min(MAX_PRIORITY, draft.priority + 1)
+        _mark_repeat(draft)
     return Outlook(draft=draft, window_days=rule.window_days, earlier=earlier)
 
 
@@ -295,6 +294,12 @@ _GIVEN_FIELDS = {
     "triage",
     "triage_reason",
 }
+
+
+def _mark_repeat(order: WorkOrder) -> None:
+    """A repeat complaint is handled a step sooner than its triage alone would say."""
+    order.is_repeat = True
+    order.priority = min(MAX_PRIORITY, order.priority + 1)
 
 
 def _repeat_branch(

@@ -52,6 +52,9 @@ function setupAgentPanel() {
     const badge = document.getElementById("agent-state");
     badge.dataset.state = state.state;
     badge.textContent = word(`state.${state.state}`);
+    const offline = state.state === "offline";
+    document.getElementById("agent-hint").hidden = !offline;
+    document.querySelector('[data-set-state="offline"]').hidden = offline;
     text("agent-reason", state.reason && state.state === "break"
       ? document.querySelector(`#break-reason option[value="${state.reason}"]`)?.textContent || state.reason : "");
     showCall(state);
@@ -169,7 +172,8 @@ function setupAgentPanel() {
 
   setInterval(() => {
     if (!current) return;
-    text("agent-since", word("since", { time: duration((Date.now() - Date.parse(current.state_since)) / 1000) }));
+    const since = duration((Date.now() - Date.parse(current.state_since)) / 1000);
+    text("agent-since", current.state === "offline" ? "" : word("since", { time: since }));
     const ring = document.getElementById("call-ring");
     if (current.state === "ringing" && current.call?.expires_at) {
       ring.hidden = false;
