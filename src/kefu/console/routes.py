@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from kefu.console.render import login_redirect, optional_principal, page_language, render
+from kefu.contact.models import WrapUpCode
 from kefu.core.i18n import SUPPORTED_LANGUAGES, error_message
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Right, Role
@@ -19,7 +22,7 @@ from kefu.customers import service as customer_service
 from kefu.customers.deps import ensure_in_scope, scope_filter
 from kefu.customers.listing import customer_items
 from kefu.customers.models import Subscription
-from kefu.customers.schemas import CustomerPage
+from kefu.customers.schemas import CustomerPage, CustomerView
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
@@ -154,7 +157,25 @@ def customer_page(
         matched_msisdn=matched,
         timezone=request.app.state.settings.timezone,
     )
-    return render(request, "customers/view.html", principal, view=view)
+    contacts = _contacts(session, view, english=page_language(request, principal) == "en")
+    return render(request, "customers/view.html", principal, view=view, contacts=contacts)
+
+
+def _contacts(session: DbSession, view: CustomerView, english: bool) -> list[dict[str, Any]]:
+    """The 360's recent contacts as the page lists them: times read back, wrap-up codes
+    by name."""
+    names = {
+        code.code: code.name_en if english and code.name_en else code.name
+        for code in session.scalars(select(WrapUpCode))
+    }
+    return [
+        {
+            **row,
+            "offered_at": datetime.fromisoformat(str(row["offered_at"])),
+            "wrap_up": names.get(str(row["wrap_up_code"]), row["wrap_up_code"] or ""),
+        }
+        for row in view.recent_interactions
+    ]
 
 
 def _matched_msisdn(

@@ -1,0 +1,41 @@
+"""The customer 360 page lists the customer's recent contacts."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_customer, make_org, make_staff
+from kefu.contact.defaults import ensure_default_wrap_up_codes
+from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
+from kefu.contact.service import open_interaction
+
+
+def test_the_360_page_lists_recent_contacts(client, db: Session) -> None:
+    org = make_org(db)
+    customer = make_customer(db, org.city, "+8613800138000")
+    ensure_default_wrap_up_codes(db)
+    call = open_interaction(
+        db,
+        channel=ContactChannel.VOICE,
+        status=InteractionStatus.ENDED,
+        address="+8613800138000",
+        customer_id=customer.id,
+    )
+    call.end_reason, call.wrap_up_code = EndReason.COMPLETED, "complaint.new"
+    sms = open_interaction(
+        db,
+        channel=ContactChannel.SMS,
+        status=InteractionStatus.OPEN,
+        address="+8613800138000",
+        customer_id=customer.id,
+        body="查话费",
+    )
+    db.commit()
+
+    page = client.get(f"/customers/{customer.id}", headers=bearer(db, make_staff(db, org.city)))
+    assert page.status_code == 200
+    listed = page.text.split("近期接触", 1)[1]
+    assert "人工来电" in listed and "新投诉已建单" in listed and "人工服务" in listed
+    assert f'href="/messages/{sms.id}"' in listed  # a message opens in the inbox
+    assert "138****8000" in listed and "13800138000" not in listed  # masked for an agent
+    assert "暂无接触记录" not in listed
