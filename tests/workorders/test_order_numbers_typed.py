@@ -65,6 +65,8 @@ def test_the_header_lookup_and_the_repeat_links_open_the_order(client, db: Sessi
         303,
         f"/orders/number/{first['number']}",
     )
+    searched = client.get("/customers", params={"q": typed}, headers=agent, follow_redirects=False)
+    assert searched.headers["location"] == found.headers["location"]  # the search box too
     opened = client.get(found.headers["location"], headers=agent, follow_redirects=False)
     assert (opened.status_code, opened.headers["location"]) == (303, f"/orders/{first['id']}")
 

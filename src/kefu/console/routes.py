@@ -66,10 +66,13 @@ def customer_search(
     q: Annotated[str | None, Query(max_length=64)] = None,
     error: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """Search customers by number, ID card or name."""
+    """Search customers by number, ID card or name; a work-order number opens the order."""
     principal = optional_principal(request, session)
     if principal is None:
         return login_redirect(request)
+    order_number = order_number_in(q or "")
+    if order_number is not None and not error:
+        return RedirectResponse(f"/orders/number/{order_number}", status_code=303)
     page, message = None, None
     language = page_language(request, principal)
     if error:
