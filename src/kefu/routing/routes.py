@@ -142,11 +142,7 @@ async def order_from_call(
     def create() -> orders.NewOrder:
         interaction = _held_interaction(session, principal)
         on_call = data.model_copy(
-            update={
-                "customer_id": interaction.customer_id,
-                "channel": Channel.PHONE,
-                "contact_phone": data.contact_phone or interaction.address or None,
-            }
+            update={**_from_the_call(interaction, data.contact_phone), "channel": Channel.PHONE}
         )
         new = orders.create_order(
             session,
@@ -188,10 +184,7 @@ def intake_check_on_call(
     ``POST /me/orders`` takes them. Nothing is written."""
     interaction = _held_interaction(session, principal)
     check = IntakeCheck(**data.model_dump()).model_copy(
-        update={
-            "customer_id": interaction.customer_id,
-            "contact_phone": data.contact_phone or interaction.address or None,
-        }
+        update=_from_the_call(interaction, data.contact_phone)
     )
     outlook = orders.intake_outlook(
         session,
@@ -230,6 +223,15 @@ def dial_callback(principal: CanTakeCalls, session: DbSession) -> DialRead:
     """The number to dial for the call-back the agent has answered (audited)."""
     interaction, number = callbacks.number_to_dial(session, by=principal)
     return DialRead(interaction_id=interaction.id, number=number)
+
+
+def _from_the_call(interaction: Interaction, contact_phone: str | None) -> dict[str, object]:
+    """What an order on the agent's call takes from the call: the caller as its customer,
+    and the caller's number unless the agent gives another."""
+    return {
+        "customer_id": interaction.customer_id,
+        "contact_phone": contact_phone or interaction.address or None,
+    }
 
 
 def _held_interaction(session: DbSession, principal: Principal) -> Interaction:
