@@ -52,6 +52,19 @@ def _new_complaint(page, base: str, number: str, search: str, repeats: str = "")
     return page.locator("h1.mono").inner_text().split()[0]
 
 
+def _spare_width(page) -> float:
+    """How much narrower than its card's inside the queue's table is (negative: wider)."""
+    return float(
+        page.evaluate(
+            """() => { const table = document.querySelector('table.orders');
+                       const card = table.parentElement, style = getComputedStyle(card);
+                       const inside = card.clientWidth - parseFloat(style.paddingLeft)
+                                      - parseFloat(style.paddingRight);
+                       return inside - table.scrollWidth; }"""
+        )
+    )
+
+
 def test_a_complaint_from_the_360_page_to_its_return_visit(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -110,6 +123,12 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
             box = one_line.bounding_box()
             assert box and box["height"] < 30, box
         page.set_viewport_size({"width": 1366, "height": 900})
+        # In English ("Awaiting return visit", "Visit 2d 3h left") the queue fits a
+        # 1366 px screen as the Chinese one does: nothing runs under the card's edge.
+        page.goto(f"{base}/lang/en?next=/orders?view=all")
+        expect(page.locator("tbody tr", has_text=order_number)).to_contain_text("Visit")
+        assert _spare_width(page) >= 0, f"the queue is {-_spare_width(page)} px too wide"
+        page.goto(f"{base}/lang/zh-CN?next=/orders")
         page.goto(order_page)
         visit = page.locator('form[data-order-action="visit"]')
         # each outcome's radio sits beside its words (they were spread 160px apart)
