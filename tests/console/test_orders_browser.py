@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from chromium import CHROMIUM, requires_chromium
+from chromium import CHROMIUM, api_client, requires_chromium
 
 from kefu.demo.reference import DEMO_PASSWORD
 
@@ -218,7 +218,33 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         expect(cells.nth(2)).not_to_have_text(chinese)  # the category, in English
         expect(cells.nth(6)).not_to_have_text(chinese)  # the branch
         page.screenshot(path=str(tmp_path / "repeat-queue-en.png"), full_page=True)
+
+        # A burst of no-signal complaints from one area: the next one's form names the
+        # incident it would join, before it is opened.
+        indoor = _burst_of_complaints(base, "network.coverage.indoor")
+        page.goto(f"{base}/lang/zh-CN?next=/orders/new")
+        page.fill("#order-form input[name=contact_phone]", "139 0013 9000")
+        page.locator(f'#category-list li[data-id="{indoor}"]').click()
+        incident = page.locator("#order-form .outlook-incident")
+        expect(incident).to_contain_text("本单将并入该事件")
+        expect(incident.locator("a")).to_have_text(re.compile(r"^INC\d{8}-\d{6}$"))
         browser.close()
+
+
+def _burst_of_complaints(base: str, code: str) -> int:
+    """Five complaints of one category from the agent's area (the incident rule's
+    threshold); the category's id."""
+    api = api_client(base, "agent")
+    tree = api.get("/api/v1/order-categories").json()
+    nodes = [*tree]
+    while nodes and nodes[0]["code"] != code:
+        nodes = [*nodes[1:], *nodes[0]["children"]]
+    category_id = int(nodes[0]["id"])
+    for n in range(5):
+        body = {"type": "complaint", "category_id": category_id, "subject": "室内没有信号"}
+        made = api.post("/api/v1/work-orders", json={**body, "contact_phone": f"1390013{n:04d}"})
+        assert made.status_code == 201, made.text
+    return category_id
 
 
 def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(

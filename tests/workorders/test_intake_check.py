@@ -123,3 +123,24 @@ def test_the_outlook_refuses_what_creation_would(client, db, desk) -> None:
         headers=auditor,
     )
     assert refused.status_code == 403
+
+
+def test_an_order_that_would_join_an_open_incident_names_it(client, db, desk) -> None:
+    _, cats, agent = desk
+    phones = [f"1380013{n:04d}" for n in range(5)]  # five in an hour: the rule's threshold
+    fifth = [complain(client, agent, cats.indoor.id, phone) for phone in phones][-1]
+    asked = {"contact_phone": "13900139000"}
+    joins = _check(client, agent, cats.indoor.id, **asked)["incident"]
+    number = client.get(f"/api/v1/incidents/{fifth['incident_id']}", headers=agent).json()
+    assert joins == {
+        "id": fifth["incident_id"],
+        "number": number["number"],
+        "status": "proposed",
+        "title": number["title"],
+    }
+    opened = complain(client, agent, cats.indoor.id, "13900139000")
+    assert opened["incident_id"] == joins["id"]  # as the outlook said
+    # another problem, and an order type the rule does not watch, join nothing
+    assert _check(client, agent, cats.unknown_charge.id, **asked)["incident"] is None
+    question = _check(client, agent, cats.indoor.id, type="consultation", **asked)
+    assert question["incident"] is None

@@ -76,13 +76,28 @@ def _open_incident(session: Session, key: str) -> int | None:
     return session.connection().execute(_OPEN_INCIDENT, {"key": key}).scalar()
 
 
+def _area_key(order: WorkOrder, branch: CategoryNode) -> str:
+    """The area and problem an incident is open for (``Incident.open_key``)."""
+    return f"{order.org_unit_id}:{branch.path}"
+
+
+def open_incident_for(session: Session, order: WorkOrder, rule: IncidentRule) -> Incident | None:
+    """The open incident a new order, not yet written, would join (None when there is
+    none, or the rule does not watch its type)."""
+    if order.type not in WATCHED_TYPES:
+        return None
+    branch = _branch(session, order.category_id, rule.category_level)
+    incident_id = _open_incident(session, _area_key(order, branch))
+    return session.get(Incident, incident_id) if incident_id is not None else None
+
+
 def watch(session: Session, order: WorkOrder, rule: IncidentRule) -> None:
     """Put a new order, not yet written, into its area's open incident (its
     ``incident_id``), or propose one when it makes the threshold."""
     if order.type not in WATCHED_TYPES:
         return
     branch = _branch(session, order.category_id, rule.category_level)
-    key = f"{order.org_unit_id}:{branch.path}"
+    key = _area_key(order, branch)
     incident_id = _open_incident(session, key)
     if incident_id is None:
         earlier = _recent(session, order, branch, rule)

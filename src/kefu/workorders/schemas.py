@@ -279,6 +279,15 @@ class EarlierComplaintBrief(BaseModel):
     created_at: datetime
 
 
+class IncidentBrief(BaseModel):
+    """An incident as an order about to join it names it."""
+
+    id: int
+    number: str
+    status: IncidentStatus
+    title: str
+
+
 class IntakeOutlook(BaseModel):
     """What an order would get if it were opened now: whether it is a repeat complaint
     (and of which), its priority and its time limits. Nothing is written."""
@@ -290,6 +299,9 @@ class IntakeOutlook(BaseModel):
     )
     earlier_elsewhere: int = Field(
         description="How many more it would repeat, outside the caller's scope."
+    )
+    incident: IncidentBrief | None = Field(
+        description="The open incident of its area and problem, which the order would join."
     )
     priority: int
     response_due_at: datetime | None

@@ -34,7 +34,7 @@ from kefu.workorders.enums import (
 )
 from kefu.workorders.intake_rules import RepeatRule, center_rules
 from kefu.workorders.limits import due_times
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import Incident, WorkOrder
 from kefu.workorders.numbering import next_number
 from kefu.workorders.repository import EarlierComplaint, TimelineStep
 from kefu.workorders.schemas import IntakeCheck, OrderCreate
@@ -252,6 +252,7 @@ class Outlook:
     draft: WorkOrder  # never added to the session
     window_days: int
     earlier: list[repository.ShownComplaint]
+    incident: Incident | None  # the open incident of its area and problem, which it joins
 
 
 def intake_outlook(
@@ -263,13 +264,15 @@ def intake_outlook(
     caller_on_line: bool = False,
 ) -> Outlook:
     """Whether the order the intake form holds would be a repeat complaint, and of
-    which; its priority and time limits. The same checks and rules as ``create_order``,
-    so the same errors: the agent learns it before telling the caller."""
+    which; the open incident it would join; its priority and time limits. The same
+    checks and rules as ``create_order``, so the same errors: the agent learns it before
+    telling the caller."""
     given = data.model_dump(include={"type", "category_id", "customer_id", "triage"})
     draft, category = _draft_order(
         session, data, given, by=by, calendar=calendar, caller_on_line=caller_on_line
     )
-    rule = center_rules(session).repeat
+    rules = center_rules(session)
+    rule = rules.repeat
     branch = _repeat_branch(session, draft, category, rule)
     earlier = (
         []
@@ -280,7 +283,8 @@ def intake_outlook(
     )
     if earlier:
         _mark_repeat(draft)
-    return Outlook(draft=draft, window_days=rule.window_days, earlier=earlier)
+    incident = incident_watch.open_incident_for(session, draft, rules.incidents)
+    return Outlook(draft=draft, window_days=rule.window_days, earlier=earlier, incident=incident)
 
 
 _GIVEN_FIELDS = {

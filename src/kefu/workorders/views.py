@@ -17,12 +17,13 @@ from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
-from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.models import Category, Incident, WorkOrder
 from kefu.workorders.repository import TimelineStep
 from kefu.workorders.schemas import (
     CategoryBrief,
     ConsentRead,
     EarlierComplaintBrief,
+    IncidentBrief,
     IntakeOutlook,
     OrderDetail,
     OrderEventRead,
@@ -246,7 +247,16 @@ def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
             for o in shown
         ],
         earlier_elsewhere=len(outlook.earlier) - len(shown),
+        incident=_incident_brief(outlook.incident),
         priority=outlook.draft.priority,
         response_due_at=outlook.draft.response_due_at,
         resolve_due_at=outlook.draft.resolve_due_at,
+    )
+
+
+def _incident_brief(incident: Incident | None) -> IncidentBrief | None:
+    if incident is None:
+        return None
+    return IncidentBrief(
+        id=incident.id, number=incident.number, status=incident.status, title=incident.title
     )

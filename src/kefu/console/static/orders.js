@@ -97,10 +97,11 @@ function setupCategorySuggestions() {
   });
 }
 
-// The order being filled in, as it would be opened now: its time limits, and a warning with
-// the earlier orders when it would repeat a complaint. Asked again (at most every 300 ms) as
-// the type, category, number or triage change; an answer to an older question is dropped,
-// and a form the server would refuse (a half-typed number) shows nothing.
+// The order being filled in, as it would be opened now: its time limits, the open incident
+// it would join, and a warning with the earlier orders when it would repeat a complaint.
+// Asked again (at most every 300 ms) as the type, category, number or triage change; an
+// answer to an older question is dropped, and a form the server would refuse (a
+// half-typed number) shows nothing.
 function setupIntakeOutlooks() {
   document.querySelectorAll(".intake-outlook").forEach((box) => {
     const form = box.closest("form");
@@ -123,9 +124,18 @@ function setupIntakeOutlooks() {
       box.querySelector(".outlook-limits").textContent = word("limits", {
         response: at(outlook.response_due_at), resolve: at(outlook.resolve_due_at), priority: outlook.priority,
       });
+      const incident = box.querySelector(".outlook-incident"), joined = outlook.incident;
+      incident.hidden = !joined;
+      if (joined) {
+        const link = incident.querySelector("a");
+        link.href = `/incidents/${joined.id}`;
+        link.textContent = joined.number;
+        incident.querySelector(".outlook-incident-text").textContent =
+          word("incident", { title: joined.title, status: word(`incident.${joined.status}`) });
+      }
       const repeat = box.querySelector(".outlook-repeat"), list = box.querySelector(".outlook-earlier");
       repeat.hidden = !outlook.repeat;
-      box.classList.toggle("repeating", outlook.repeat);
+      box.classList.toggle("repeating", outlook.repeat || Boolean(joined));
       box.querySelector(".outlook-repeat-text").textContent = word("repeat", { days: outlook.window_days });
       list.replaceChildren(...outlook.earlier.map((earlier) => {
         const item = document.createElement("li"), link = document.createElement("a");
