@@ -158,6 +158,14 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         expect(page.locator("#agent-state")).to_have_text("Ready")
         expect(page.locator('[data-set-state="break"]')).to_have_text("Take a break")
         page.screenshot(path=str(tmp_path / "agent-en.png"), full_page=True)
+        # The caller rings again: the pop's recent contacts name the last call's wrap-up as
+        # the wrap-up form does, not by its code.
+        again = pbx.post(
+            "/api/v1/ivr/calls", json={"call_id": "browser-2", "caller": number, "dialled": "10010"}
+        )
+        assert again.status_code == 200, again.text
+        expect(page.locator("#pop-contacts")).to_contain_text("Complaint registered")
+        expect(page.locator("#pop-contacts")).not_to_contain_text("complaint.new")
         browser.close()
     assert pop_seconds < 3  # the pop is measured for the notes; here only a sanity bound
 

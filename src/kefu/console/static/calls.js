@@ -123,9 +123,18 @@ function setupAgentPanel() {
     fillList("pop-orders", view.open_work_items, (item) =>
       `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`);
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
-      `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(item.wrap_up_code || "")}`);
+      `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`);
     document.getElementById("pop-link").href = `/customers/${profile.id}`;
     document.getElementById("caller-pop").hidden = false;
+  }
+
+  // A wrap-up code by the name the wrap-up form offers it under ("新投诉已建单", not
+  // "complaint.new"); a retired code by itself.
+  function wrapUpName(code) {
+    if (!code) return "";
+    const option = [...document.querySelectorAll("#wrap-form select[name=code] option")]
+      .find((o) => o.value === code);
+    return option ? option.textContent : code;
   }
 
   function fillList(id, items, line) {
