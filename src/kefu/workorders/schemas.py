@@ -290,7 +290,8 @@ class IncidentBrief(BaseModel):
 
 class IntakeOutlook(BaseModel):
     """What an order would get if it were opened now: whether it is a repeat complaint
-    (and of which), its priority and its time limits. Nothing is written."""
+    (and of which), the open incident it would join, its priority and its time limits.
+    Nothing is written."""
 
     repeat: bool = Field(description="Opened now, the order would be a repeat complaint.")
     window_days: int = Field(description="The repeat rule's window, in days.")
