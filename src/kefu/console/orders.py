@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal, NamedTuple
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -23,7 +24,7 @@ from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
-from kefu.workorders.schemas import CategoryNode
+from kefu.workorders.schemas import CategoryNode, OrderListItem
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_template
 from kefu.workorders.views import list_item, order_detail
@@ -77,9 +78,11 @@ def order_queue(
         principal,
         view=view,
         open_only=open_only,
-        **queue,
+        items=queue.items,
+        visit_dues=queue.visit_dues,
+        total=queue.total,
         page=page,
-        pages=max(1, (queue["total"] + PAGE_SIZE - 1) // PAGE_SIZE),
+        pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
     )
 
 
@@ -90,10 +93,18 @@ def _first_queue(principal: Principal) -> Queue:
     return "mine" if handles else "all"
 
 
+class QueueRows(NamedTuple):
+    """A page of a queue as the templates show it (``orders/_time_left.html``)."""
+
+    items: list[OrderListItem]
+    visit_dues: dict[int, tuple[datetime, datetime]]  # a return visit's scheduling and due
+    total: int
+
+
 def order_queue_rows(
     session: DbSession, principal: Principal, view: Queue, open_only: bool, params: PageParams
-) -> dict[str, Any]:
-    """A page of a queue as the queue templates show it: ``items``, ``visit_dues``, ``total``."""
+) -> QueueRows:
+    """A page of one of the viewer's queues."""
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
     query = repository.order_list_query(
@@ -112,11 +123,11 @@ def order_queue_rows(
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
     visiting = [o.id for o, *_ in rows if o.status == OrderStatus.RETURN_VISIT]
-    return {
-        "items": [list_item(o, u, c, a, masked) for o, u, c, a in rows],
-        "visit_dues": repository.visit_dues(session, visiting),
-        "total": total,
-    }
+    return QueueRows(
+        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        visit_dues=repository.visit_dues(session, visiting),
+        total=total,
+    )
 
 
 @router.get("/orders/new", response_class=HTMLResponse)

@@ -167,9 +167,10 @@ def customer_page(
 def _contacts(session: DbSession, view: CustomerView, english: bool) -> list[dict[str, Any]]:
     """The 360's recent contacts as the page lists them: times read back, wrap-up codes
     by name."""
+    coded = any(row["wrap_up_code"] for row in view.recent_interactions)
     names = {
         code.code: code.name_en if english and code.name_en else code.name
-        for code in session.scalars(select(WrapUpCode))
+        for code in (session.scalars(select(WrapUpCode)) if coded else [])
     }
     return [
         {
