@@ -61,7 +61,9 @@ def test_the_servers_settings_apply_until_the_center_sets_its_own(client, db: Se
     assert again.status_code == 404
     assert again.json()["error"]["code"] == "intake_rules_not_set"
     assert again.json()["error"]["message"] == "本中心未设置自己的规则，按服务器配置执行。"
-    actions = db.scalars(select(AuditLog.action).where(AuditLog.entity_id == "center")).all()
+    actions = db.scalars(
+        select(AuditLog.action).where(AuditLog.entity_id == "center").order_by(AuditLog.seq)
+    ).all()  # in the chain's order: PostgreSQL returns unordered rows in any order
     assert actions == [
         "service_level.intake_rules",
         "service_level.intake_rules",

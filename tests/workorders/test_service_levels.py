@@ -206,7 +206,9 @@ def test_changes_need_the_right_the_latest_version_and_sense(client, db: Session
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "service_level_not_set"
 
     actions = db.scalars(
-        select(AuditLog.action).where(AuditLog.entity_type == "service_level")
+        select(AuditLog.action)
+        .where(AuditLog.entity_type == "service_level")
+        .order_by(AuditLog.seq)  # PostgreSQL returns unordered rows in any order
     ).all()
     assert actions == [
         "service_level.time_limit",
