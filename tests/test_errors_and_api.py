@@ -69,6 +69,15 @@ def test_validation_messages_read_naturally_in_both_languages(client, db: Sessio
         headers={**admin, "Accept-Language": "en"},
     )
     assert short.json()["error"]["message"] == "“title” needs at least 2 characters.", short.text
+    # A field named like where it came from ("body" of an article or a template) is still
+    # named: it was dropped with the location, and the message read "“-” needs …".
+    no_body = client.post(
+        "/api/v1/knowledge",
+        json={"title": "话术", "body": ""},
+        headers={**admin, "Accept-Language": "en"},
+    )
+    assert no_body.json()["error"]["field"] == "body", no_body.text
+    assert no_body.json()["error"]["message"] == "“body” needs at least 2 characters."
 
 
 def test_oversized_bodies_are_413(client, db: Session) -> None:

@@ -87,7 +87,11 @@ def error_response(
 
 
 def _field_name(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(part) for part in loc if str(part) not in LOCATION_KINDS]
+    """The field a validation error names: its location without where it came from
+    (only the first part says that; a field may itself be called "body")."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in LOCATION_KINDS:
+        parts = parts[1:]
     return ".".join(parts) or None
 
 
