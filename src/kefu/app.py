@@ -52,6 +52,7 @@ from kefu.routing.routes import CALL_INTAKE_CHECK_PATH
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.calendar_routes import router as calendar_router
+from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.routes import INTAKE_CHECK_PATH
 from kefu.workorders.routes import router as workorders_router
@@ -127,6 +128,7 @@ def create_app(
         org_router,
         customers_router,
         workorders_router,
+        categories_router,
         incidents_router,
         calendar_router,
         service_levels_router,

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_intake_rules
-from kefu.contact.models import Interaction
+from kefu.contact.models import IntakeRule, Interaction
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.taxonomy import ensure_default_categories
 
 
@@ -78,6 +78,21 @@ def test_complaint_keyword_opens_a_complaint_and_texts_its_number(client, db, ce
     assert answer["order_number"] in texts_sent(db)[0]["text"]
     shown = client.get(f"/api/v1/messages/{answer['interaction_id']}", headers=center["agent"])
     assert shown.json()["message"]["order_ids"] == [order.id]
+
+
+def test_a_retired_category_branch_leaves_the_message_to_an_agent(client, db, center) -> None:
+    rule = db.scalar(select(IntakeRule).where(IntakeRule.keyword == "KF"))
+    assert rule is not None and rule.category_code
+    leaf = db.scalar(select(Category).where(Category.code == rule.category_code))
+    assert leaf is not None and leaf.active and leaf.parent_id is not None
+    top = db.get(Category, int(leaf.path.strip("/").split("/")[0]))
+    assert top is not None
+    top.active = False  # the branch is retired; its leaf itself is untouched
+    db.commit()
+    answer = sms(client, center, "KF 本月多扣了 20 元彩铃费", "gw-retired")
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["order_number"] is None and answer.json()["status"] == "open"
+    assert db.scalar(select(WorkOrder.id)) is None
 
 
 def test_a_stranger_asking_the_balance_waits_for_an_agent(client, db: Session, center) -> None:

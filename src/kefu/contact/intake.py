@@ -27,8 +27,8 @@ from kefu.customers import repository as customers
 from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
 from kefu.workorders import service as orders
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import Channel, OrderType
-from kefu.workorders.models import Category
 from kefu.workorders.schemas import OrderCreate
 from kefu.workorders.templates import PLACEHOLDER
 
@@ -204,9 +204,7 @@ def _open_order(
     """The rule's work order, when it names one and the sender can be reached."""
     if not rule.order_type or not rule.category_code:
         return None
-    category = session.scalar(
-        select(Category).where(Category.code == rule.category_code, Category.active)
-    )
+    category = category_tree(session).leaf_in_use(rule.category_code)
     phone = interaction.address if interaction.address.startswith("+") else None
     if category is None or (phone is None and interaction.customer_id is None):
         return None  # no category or nobody to call back: an agent takes it from the inbox

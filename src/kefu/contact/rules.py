@@ -11,7 +11,7 @@ from kefu.contact.schemas import IntakeRuleWrite
 from kefu.core import audit
 from kefu.core.rbac import Principal
 from kefu.errors import Unprocessable
-from kefu.workorders.models import Category
+from kefu.workorders.category_tree import category_tree
 
 
 def all_rules(session: Session) -> list[IntakeRule]:
@@ -28,13 +28,7 @@ def _check(session: Session, data: IntakeRuleWrite) -> None:
         raise Unprocessable("intake_lookup_sms_only", field="lookup")
     if bool(data.order_type) != bool(data.category_code):
         raise Unprocessable("intake_order_needs_category", field="category_code")
-    if (
-        data.category_code
-        and session.scalar(
-            select(Category.id).where(Category.code == data.category_code, Category.active)
-        )
-        is None
-    ):
+    if data.category_code and category_tree(session).leaf_in_use(data.category_code) is None:
         raise Unprocessable("category_not_found", field="category_code")
 
 

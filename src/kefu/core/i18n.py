@@ -75,6 +75,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "contact_phone_required": "Give the number to call back (or the customer).",
     "order_out_of_scope": "This work order belongs to a branch you do not serve.",
     "category_not_found": "No such category.",
+    "template_not_found": "No such reply template.",
     "category_not_leaf": "Choose a more precise category under “{category}”.",
     "reply_has_blanks": "Fill in the template's blanks before sending the reply: {blanks}.",
     "category_too_deep": "Categories have at most {max} levels.",

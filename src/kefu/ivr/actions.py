@@ -27,8 +27,9 @@ from kefu.notify.tasks import text_customer
 from kefu.routing.models import Queue
 from kefu.routing.stats import expected_wait
 from kefu.workorders import service as orders
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import Channel, ConsentMethod, OrderType
-from kefu.workorders.models import Category, Consent
+from kefu.workorders.models import Consent
 from kefu.workorders.schemas import OrderCreate
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -161,9 +162,7 @@ class KefuActions:
         service = SERVICES.get(args.get("service", ""))
         if service is None or state.vars.get("confirmed") != "1" or state.customer_id is None:
             return ActionResult(ok=False)  # no change without the caller's confirmation
-        category = self.session.scalar(
-            select(Category).where(Category.code == service.category_code, Category.active)
-        )
+        category = category_tree(self.session).leaf_in_use(service.category_code)
         if category is None:
             return ActionResult(ok=False)
         new = orders.create_order(

@@ -18,6 +18,7 @@ from kefu.workorders.schemas import (
     CategoryUpdate,
     TemplateCreate,
     TemplateRead,
+    TemplateUpdate,
 )
 
 MAX_LEVEL = 3
@@ -27,7 +28,7 @@ def tree(session: Session, *, include_inactive: bool = False) -> list[CategoryNo
     """The whole taxonomy as nested nodes, with each category's templates."""
     rows = [c for c in repository.categories(session) if include_inactive or c.active]
     templates: dict[int, list[TemplateRead]] = defaultdict(list)
-    for template in repository.templates(session):
+    for template in repository.templates(session, include_inactive=include_inactive):
         templates[template.category_id].append(TemplateRead.model_validate(template))
     children: dict[int | None, list[Category]] = defaultdict(list)
     for category in rows:
@@ -116,4 +117,24 @@ def add_template(
         entity_id=template.id,
         details={"category": category.code, "title": data.title},
     )
+    return template
+
+
+def update_template(
+    session: Session, *, template: ReplyTemplate, data: TemplateUpdate, by: Principal
+) -> ReplyTemplate:
+    """Reword or retire (bring back) a reply template; replies already sent keep their
+    text."""
+    values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    changes = apply_changes(template, values)
+    if changes:
+        session.flush()
+        audit.record(
+            session,
+            actor=by,
+            action="template.update",
+            entity_type="reply_template",
+            entity_id=template.id,
+            details=changes,
+        )
     return template

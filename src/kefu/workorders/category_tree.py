@@ -52,6 +52,17 @@ class CategoryTree:
         """The category's ancestors from the root, and itself."""
         return [self.nodes[i] for i in node.path_ids if i in self.nodes]
 
+    def in_use(self, node: CategoryNode) -> bool:
+        """Whether the category and every category above it are in use: retiring a
+        branch retires everything under it."""
+        return all(n.active for n in self.chain(node))
+
+    def leaf_in_use(self, code: str) -> CategoryNode | None:
+        """The category with this code when new orders may be filed under it (a leaf,
+        in use): what a rule naming a category by its code files orders under."""
+        node = next((n for n in self.nodes.values() if n.code == code), None)
+        return node if node is not None and node.is_leaf and self.in_use(node) else None
+
     def ancestor(self, node: CategoryNode, level: int) -> CategoryNode:
         """The ancestor at ``level`` (1 is the root; lower counts as 1), or the category
         itself when shallower: the branch repeat control and the incident rule compare."""

@@ -33,14 +33,23 @@ def categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(Category.level, Category.sort_order)))
 
 
+def template(session: Session, template_id: int) -> ReplyTemplate | None:
+    """One reply template by id."""
+    return session.get(ReplyTemplate, template_id)
+
+
 def category_by_code(session: Session, code: str) -> Category | None:
     """One category by its code."""
     return session.scalar(select(Category).where(Category.code == code))
 
 
-def templates(session: Session, category_ids: list[int] | None = None) -> list[ReplyTemplate]:
-    """Active reply templates, optionally of some categories."""
-    query = select(ReplyTemplate).where(ReplyTemplate.active).order_by(ReplyTemplate.id)
+def templates(
+    session: Session, category_ids: list[int] | None = None, *, include_inactive: bool = False
+) -> list[ReplyTemplate]:
+    """Reply templates in use (or all), optionally of some categories."""
+    query = select(ReplyTemplate).order_by(ReplyTemplate.id)
+    if not include_inactive:
+        query = query.where(ReplyTemplate.active)
     if category_ids is not None:
         query = query.where(ReplyTemplate.category_id.in_(category_ids))
     return list(session.scalars(query))

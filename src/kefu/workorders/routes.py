@@ -11,12 +11,11 @@ from kefu.core.idempotency import create_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, ReadSession, check_version, etag
-from kefu.errors import MethodNotAllowed, NotFound
-from kefu.workorders import categories, consent, lifecycle, repeats, repository, service
+from kefu.core.web import DbSession, IdempotencyKey, ReadSession, etag
+from kefu.errors import MethodNotAllowed
+from kefu.workorders import consent, lifecycle, repeats, repository, service
 from kefu.workorders.deps import (
     CanDispatch,
-    CanEditCategories,
     CanReadOrders,
     CanWorkOrders,
     CurrentOrder,
@@ -28,9 +27,6 @@ from kefu.workorders.enums import Action, OrderStatus
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
-    CategoryCreate,
-    CategoryNode,
-    CategoryUpdate,
     CodeCheck,
     DispatchRequest,
     IntakeCheck,
@@ -41,8 +37,6 @@ from kefu.workorders.schemas import (
     ReasonRequest,
     RepeatRate,
     ReplyRequest,
-    TemplateCreate,
-    TemplateRead,
     TriageRequest,
     VerbalConsent,
     VisitRequest,
@@ -446,70 +440,3 @@ def cancel_order(
         session, order=order, action=Action.CANCEL, by=principal, reason=data.reason
     )
     return _answer(session, order, principal, response)
-
-
-@router.get("/order-categories", response_model=list[CategoryNode])
-def category_tree(
-    _: CanReadOrders, session: DbSession, include_inactive: bool = False
-) -> list[CategoryNode]:
-    """The category taxonomy with scripts and reply templates."""
-    return categories.tree(session, include_inactive=include_inactive)
-
-
-@router.post("/order-categories", response_model=CategoryNode, status_code=201)
-def create_category(
-    data: CategoryCreate, principal: CanEditCategories, session: DbSession
-) -> CategoryNode:
-    """Add a category (at most three levels)."""
-    category = categories.create_category(session, data=data, by=principal)
-    return _node(session, category.id)
-
-
-@router.patch("/order-categories/{category_id}", response_model=CategoryNode)
-def update_category(
-    category_id: PathId,
-    data: CategoryUpdate,
-    version: IfMatch,
-    principal: CanEditCategories,
-    session: DbSession,
-) -> CategoryNode:
-    """Change a category; a stale If-Match is a 409."""
-    category = repository.category(session, category_id)
-    if category is None:
-        raise NotFound("category_not_found")
-    check_version(category.version, version)
-    categories.update_category(session, category=category, data=data, by=principal)
-    return _node(session, category.id)
-
-
-@router.post(
-    "/order-categories/{category_id}/templates", response_model=TemplateRead, status_code=201
-)
-def add_template(
-    category_id: PathId, data: TemplateCreate, principal: CanEditCategories, session: DbSession
-) -> TemplateRead:
-    """Add a unified reply template to a category."""
-    category = repository.category(session, category_id)
-    if category is None:
-        raise NotFound("category_not_found")
-    template = categories.add_template(session, category=category, data=data, by=principal)
-    return TemplateRead.model_validate(template)
-
-
-def _node(session: DbSession, category_id: int) -> CategoryNode:
-    session.flush()
-    for top in categories.tree(session, include_inactive=True):
-        found = _find(top, category_id)
-        if found is not None:
-            return found
-    raise NotFound("category_not_found")
-
-
-def _find(node: CategoryNode, category_id: int) -> CategoryNode | None:
-    if node.id == category_id:
-        return node
-    for child in node.children:
-        found = _find(child, category_id)
-        if found is not None:
-            return found
-    return None

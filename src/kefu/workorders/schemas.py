@@ -339,6 +339,8 @@ class TemplateRead(BaseModel):
     id: int
     title: str
     body: str
+    active: bool = Field(description="Offered on orders; a retired template is kept")
+    version: int
 
 
 class CategoryNode(BaseModel):
@@ -380,6 +382,14 @@ class TemplateCreate(_Strict):
 
     title: Name
     body: ReplyText
+
+
+class TemplateUpdate(_Strict):
+    """Changes to a reply template; retiring it stops offering it on orders."""
+
+    title: Name | None = None
+    body: ReplyText | None = None
+    active: bool | None = None
 
 
 class IncidentResolve(_Strict):

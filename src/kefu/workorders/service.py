@@ -81,8 +81,9 @@ class NewOrder:
 
 
 def _usable_category(session: Session, category_id: int) -> CategoryNode:
-    category = category_tree(session).get(category_id)
-    if category is None or not category.active:
+    tree = category_tree(session)
+    category = tree.get(category_id)
+    if category is None or not tree.in_use(category):
         raise NotFound("category_not_found", field="category_id")
     if not category.is_leaf:
         raise Unprocessable("category_not_leaf", field="category_id", category=category.name)

@@ -1,0 +1,143 @@
+"""Keeping the taxonomy: reply templates reworded and retired with If-Match, and a
+retired branch taking no new orders by any way in."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
+from kefu.core.rbac import Role
+from kefu.workorders.category_tree import category_tree
+from kefu.workorders.models import ReplyTemplate
+
+
+@pytest.fixture
+def desk(db: Session):
+    org = make_org(db)
+    cats = make_categories(db)
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    db.commit()
+    return cats, admin, agent
+
+
+def _template(client, admin: dict[str, str], category_id: int) -> dict:
+    made = client.post(
+        f"/api/v1/order-categories/{category_id}/templates",
+        json={"title": "退还扣费", "body": "尊敬的{customer_name}：已退还{amount}元。"},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    body: dict = made.json()
+    assert body["active"] is True and body["version"] == 1
+    return body
+
+
+def _leaf(tree: list[dict], category_id: int) -> dict | None:
+    for node in tree:
+        if node["id"] == category_id:
+            return node
+        found = _leaf(node["children"], category_id)
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_template_is_reworded_with_if_match(client, db: Session, desk) -> None:
+    cats, admin, _ = desk
+    template = _template(client, admin, cats.unknown_charge.id)
+    url = f"/api/v1/order-templates/{template['id']}"
+    change = {"title": "退还不明扣费", "body": "尊敬的{customer_name}：已核实并退还{amount}元。"}
+
+    assert client.patch(url, json=change, headers=admin).status_code == 428
+    edited = client.patch(url, json=change, headers=admin | {"If-Match": '"1"'})
+    assert edited.status_code == 200, edited.text
+    assert edited.headers["ETag"] == '"2"'
+    assert edited.json() | change == edited.json() and edited.json()["version"] == 2
+    stale = client.patch(url, json={"title": "x"}, headers=admin | {"If-Match": '"1"'})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_version"
+    assert db.get(ReplyTemplate, template["id"]).title == "退还不明扣费"  # type: ignore[union-attr]
+    logged = db.scalars(select(AuditLog.details).where(AuditLog.action == "template.update")).one()
+    assert json.loads(logged)["title"] == ["退还扣费", "退还不明扣费"]
+
+
+def test_a_retired_template_is_kept_but_no_longer_offered(client, desk) -> None:
+    cats, admin, agent = desk
+    template = _template(client, admin, cats.unknown_charge.id)
+    url = f"/api/v1/order-templates/{template['id']}"
+    retired = client.patch(url, json={"active": False}, headers=admin | {"If-Match": '"1"'})
+    assert retired.status_code == 200 and retired.json()["active"] is False
+
+    offered = _leaf(
+        client.get("/api/v1/order-categories", headers=agent).json(), cats.unknown_charge.id
+    )
+    assert offered is not None and offered["templates"] == []
+    everything = client.get(
+        "/api/v1/order-categories", params={"include_inactive": True}, headers=admin
+    ).json()
+    kept = _leaf(everything, cats.unknown_charge.id)
+    assert kept is not None and [t["active"] for t in kept["templates"]] == [False]
+
+    back = client.patch(url, json={"active": True}, headers=admin | {"If-Match": '"2"'})
+    assert back.json()["active"] is True and back.json()["version"] == 3
+
+
+def test_template_edits_are_refused_clearly(client, desk) -> None:
+    cats, admin, agent = desk
+    template = _template(client, admin, cats.unknown_charge.id)
+    url = f"/api/v1/order-templates/{template['id']}"
+    version = {"If-Match": '"1"'}
+    assert client.patch(url, json={"title": "x"}, headers=agent | version).status_code == 403
+    missing = client.patch("/api/v1/order-templates/999999", json={}, headers=admin | version)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "template_not_found"
+    english = admin | version | {"Accept-Language": "en"}
+    empty = client.patch(url, json={"body": "  "}, headers=english)
+    assert empty.status_code == 422 and empty.json()["error"]["field"] == "body", empty.text
+    unknown = client.patch(url, json={"subject": "x"}, headers=english)
+    assert unknown.status_code == 422
+    huge = client.patch("/api/v1/order-templates/1" + "0" * 30, json={}, headers=admin | version)
+    assert huge.status_code == 422
+
+
+def test_a_retired_branch_takes_no_new_orders(client, db: Session, desk) -> None:
+    cats, admin, agent = desk
+    complain(client, agent, cats.unknown_charge.id)  # the tree is read and kept
+    top = f"/api/v1/order-categories/{cats.billing.id}"
+    version = {"If-Match": f'"{cats.billing.version}"'}
+    retired = client.patch(top, json={"active": False}, headers=admin | version)
+    assert retired.status_code == 200, retired.text
+
+    body = {
+        "type": "complaint",
+        "category_id": cats.unknown_charge.id,
+        "contact_phone": "13800138000",
+    }
+    refused = client.post("/api/v1/work-orders", json=body | {"subject": "扣费"}, headers=agent)
+    assert refused.status_code == 404
+    assert refused.json()["error"] | {"field": "category_id"} == refused.json()["error"]
+    outlook = client.post("/api/v1/work-orders/intake-check", json=body, headers=agent)
+    assert outlook.status_code == 404
+    tree = category_tree(db)
+    leaf = tree.get(cats.unknown_charge.id)
+    assert leaf is not None and leaf.active and not tree.in_use(leaf)
+    assert tree.leaf_in_use(leaf.code) is None
+    assert tree.leaf_in_use(cats.indoor.code) is not None  # another branch is untouched
+
+    back = {"If-Match": f'"{retired.json()["version"]}"'}
+    assert client.patch(top, json={"active": True}, headers=admin | back).status_code == 200
+    complain(client, agent, cats.unknown_charge.id)
+
+
+def test_a_category_above_the_leaves_takes_no_orders_by_code(db: Session, desk) -> None:
+    cats, _, _ = desk
+    tree = category_tree(db)
+    assert tree.leaf_in_use(cats.dispute.code) is None  # it has leaves under it
+    assert tree.leaf_in_use("no.such.code") is None
+    assert tree.leaf_in_use(cats.roaming_charge.code) == tree.get(cats.roaming_charge.id)
