@@ -23,7 +23,9 @@ from kefu.workorders.enums import (
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+){0,2}$")]
+CategoryCode = Annotated[
+    str, StringConstraints(max_length=64, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+){0,2}$")
+]
 
 
 class _Strict(BaseModel):
