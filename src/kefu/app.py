@@ -27,6 +27,7 @@ from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
+from kefu.console.taxonomy import router as console_taxonomy_router
 from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
 from kefu.contact.routes import router as contact_router
@@ -147,6 +148,7 @@ def create_app(
         surveys_router,
         audit_router,
         console_router,
+        console_taxonomy_router,  # before /orders/{order_id}
         console_orders_router,
         console_library_router,
         console_calls_router,

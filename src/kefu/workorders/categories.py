@@ -68,6 +68,7 @@ def create_category(session: Session, *, data: CategoryCreate, by: Principal) ->
         script=data.script,
         parent_id=parent.id if parent else None,
         level=level,
+        sort_order=repository.last_sort_order(session, parent.id if parent else None) + 1,
     )
     session.add(category)
     session.flush()

@@ -30,7 +30,15 @@ def category(session: Session, category_id: int) -> Category | None:
 
 def categories(session: Session) -> list[Category]:
     """Every category in tree order."""
-    return list(session.scalars(select(Category).order_by(Category.level, Category.sort_order)))
+    order = (Category.level, Category.sort_order, Category.id)
+    return list(session.scalars(select(Category).order_by(*order)))
+
+
+def last_sort_order(session: Session, parent_id: int | None) -> int:
+    """The highest place among a parent's categories (or the top level's); -1 for none."""
+    under = Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id
+    last = session.scalar(select(func.max(Category.sort_order)).where(under))
+    return -1 if last is None else int(last)
 
 
 def template(session: Session, template_id: int) -> ReplyTemplate | None:
