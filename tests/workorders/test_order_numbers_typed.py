@@ -78,3 +78,4 @@ def test_the_header_lookup_and_the_repeat_links_open_the_order(client, db: Sessi
     for number in [first["number"], "WO20991231-000001", "no-such-thing"]:
         hidden = client.get(f"/orders/number/{number}", headers=elsewhere, follow_redirects=False)
         assert hidden.status_code == 404 and "工单不存在。" in hidden.text
+        assert "<h1>查找工单</h1>" in hidden.text  # not under the heading 客户

@@ -200,6 +200,7 @@ def order_by_number(
             q=number,
             page=None,
             error=message,
+            finding_order=True,
             status_code=404,
         )
     return RedirectResponse(f"/orders/{order.id}", status_code=303)
