@@ -16,6 +16,8 @@ from kefu.core.rbac import Role
 from kefu.workorders.enums import TRANSITIONS, Action, OrderStatus, OrderType, next_status
 from kefu.workorders.models import Category, ReplyTemplate, WorkOrder
 from kefu.workorders.taxonomy import DEFAULT_TREE, ensure_default_categories
+from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
+from kefu.workorders.templates import PLACEHOLDER, fill_template
 
 
 @pytest.fixture
@@ -99,8 +101,29 @@ def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
         "service.attitude.hotline",
     }
     assert all(c.path.count("/") == c.level + 1 for c in db.query(Category))
-    assert db.query(ReplyTemplate).count() >= 3
     assert len(DEFAULT_TREE) >= 8
+    # Each category an order is filed under carries its script and a reply (point 2).
+    replied = {t.category_id for t in db.query(ReplyTemplate)}
+    assert all(c.script and c.id in replied for c in leaves), [
+        c.code for c in leaves if not (c.script and c.id in replied)
+    ]
+    assert set(DEFAULT_REPLIES) == {c.code for c in leaves}  # no reply for a missing code
+
+
+def test_the_shipped_replies_leave_only_blanks_an_agent_can_fill() -> None:
+    # {order_number}, {customer_name} and {due} come from the order; the rest are facts the
+    # agent writes in. A misspelt name would stay blank for ever, and block the reply.
+    agents_blanks = {
+        "address", "amount", "channel", "date", "email", "gift", "item", "line", "month",
+        "place", "rate", "reason", "result", "speed", "store", "terms", "time",
+    }  # fmt: skip
+    order = WorkOrder(number="WO20261122-000001", contact_name="张先生")
+    order.resolve_due_at = utcnow()
+    for code, replies in DEFAULT_REPLIES.items():
+        for title, body in replies:
+            left = set(PLACEHOLDER.findall(fill_template(body, order=order)))
+            assert left <= agents_blanks, (code, title, left - agents_blanks)
+            assert "{" not in PLACEHOLDER.sub("", body), (code, title)  # no stray brace
 
 
 def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:

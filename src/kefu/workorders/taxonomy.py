@@ -1,18 +1,20 @@
 """The shipped default category taxonomy of a mobile operator, in three levels.
 
-Admins edit the categories afterwards through the API; this tree is only what a new
-center starts with (``ensure_default_categories`` loads it into an empty table). Leaves
-carry the call script (受理脚本) and unified reply templates with {placeholders}.
+Admins edit the categories afterwards (the taxonomy page, or the API); this tree is only
+what a new center starts with (``ensure_default_categories`` loads it into an empty
+table). Leaves carry the call script (受理脚本); their unified reply templates are in
+``taxonomy_replies``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.workorders.models import Category, ReplyTemplate
+from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,10 @@ class Node:
     name_en: str
     children: tuple[Node, ...] = ()
     script: str = ""
-    templates: tuple[tuple[str, str], ...] = field(default=())
 
 
-def _leaf(code: str, name: str, name_en: str, script: str, *templates: tuple[str, str]) -> Node:
-    return Node(code, name, name_en, (), script, templates)
+def _leaf(code: str, name: str, name_en: str, script: str) -> Node:
+    return Node(code, name, name_en, (), script)
 
 
 ASK_TIME_PLACE = "请客户说明问题发生的时间、地点（街道/楼宇/楼层）和手机型号，是否持续发生。"
@@ -51,11 +52,6 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "室内无信号",
                         "No indoor signal",
                         ASK_TIME_PLACE,
-                        (
-                            "已派单优化",
-                            "尊敬的{customer_name}：您反映的{address}室内信号问题已转网络优化部门处理，"
-                            "我们将在{due}前给您答复。工单号{order_number}。",
-                        ),
                     ),
                     _leaf(
                         "network.coverage.weak",
@@ -108,11 +104,6 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "不明扣费",
                         "Unknown deduction",
                         ASK_BILL,
-                        (
-                            "核实后退费",
-                            "尊敬的{customer_name}：经核实，{month}的{item}费用属于误扣，"
-                            "已为您退还{amount}元，将在下一账期返还。给您带来不便，敬请谅解。",
-                        ),
                     ),
                     _leaf(
                         "billing.dispute.package",
@@ -134,7 +125,12 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "Top-up not credited",
                         "请客户提供充值时间、渠道、金额和交易流水号。",
                     ),
-                    _leaf("billing.payment.invoice", "发票问题", "Invoices", ""),
+                    _leaf(
+                        "billing.payment.invoice",
+                        "发票问题",
+                        "Invoices",
+                        "请客户说明发票抬头、税号、账期和接收邮箱。",
+                    ),
                 ),
             ),
             Node(
@@ -167,11 +163,6 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "未经同意订购",
                         "Subscribed without consent",
                         ASK_CONSENT,
-                        (
-                            "退订并退费",
-                            "尊敬的{customer_name}：已为您退订{item}，并退还相关费用{amount}元。"
-                            "如需屏蔽此类业务，可回复短信 0000 查询并退订。",
-                        ),
                     ),
                     _leaf("vas.sp.unsubscribe", "无法退订", "Cannot unsubscribe", ASK_CONSENT),
                 ),
@@ -180,7 +171,14 @@ DEFAULT_TREE: tuple[Node, ...] = (
                 "vas.content",
                 "内容与资讯业务",
                 "Content services",
-                (_leaf("vas.content.quality", "内容质量", "Content quality", ""),),
+                (
+                    _leaf(
+                        "vas.content.quality",
+                        "内容质量",
+                        "Content quality",
+                        "请客户说明业务名称、内容问题和发生时间。",
+                    ),
+                ),
             ),
         ),
     ),
@@ -213,8 +211,18 @@ DEFAULT_TREE: tuple[Node, ...] = (
                 "服务流程",
                 "Process",
                 (
-                    _leaf("service.process.waiting", "等候时间过长", "Long waiting time", ""),
-                    _leaf("service.process.promise", "承诺未兑现", "Promise not kept", ""),
+                    _leaf(
+                        "service.process.waiting",
+                        "等候时间过长",
+                        "Long waiting time",
+                        "记录等候的渠道（热线/营业厅）、时间和时长。",
+                    ),
+                    _leaf(
+                        "service.process.promise",
+                        "承诺未兑现",
+                        "Promise not kept",
+                        "请客户说明承诺的内容、时间、渠道和工作人员。",
+                    ),
                 ),
             ),
         ),
@@ -239,7 +247,7 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "marketing.promotion.gift",
                         "赠品/话费未到账",
                         "Gift or credit not received",
-                        "",
+                        "请客户说明活动名称、办理时间和应得的赠品或话费。",
                     ),
                 ),
             ),
@@ -286,13 +294,27 @@ DEFAULT_TREE: tuple[Node, ...] = (
                 "number.transfer",
                 "携号转网",
                 "Number portability",
-                (_leaf("number.transfer.out", "携出受阻", "Port-out blocked", ""),),
+                (
+                    _leaf(
+                        "number.transfer.out",
+                        "携出受阻",
+                        "Port-out blocked",
+                        "核实机主身份，查询携出资格校验未通过的原因（欠费、合约、在网时长）。",
+                    ),
+                ),
             ),
             Node(
                 "number.realname",
                 "实名登记",
                 "Real-name registration",
-                (_leaf("number.realname.wrong", "登记信息有误", "Wrong registration details", ""),),
+                (
+                    _leaf(
+                        "number.realname.wrong",
+                        "登记信息有误",
+                        "Wrong registration details",
+                        "记录有误的登记项，请客户持本人有效证件到营业厅核验更正。",
+                    ),
+                ),
             ),
             Node(
                 "number.services",
@@ -338,7 +360,12 @@ DEFAULT_TREE: tuple[Node, ...] = (
                         "No connection",
                         "请客户重启光猫和路由器，说明指示灯状态。",
                     ),
-                    _leaf("broadband.fault.slow", "网速慢", "Slow broadband", ""),
+                    _leaf(
+                        "broadband.fault.slow",
+                        "网速慢",
+                        "Slow broadband",
+                        "请客户说明签约速率、测速方式（有线/无线）和测速结果。",
+                    ),
                 ),
             ),
         ),
@@ -354,7 +381,10 @@ DEFAULT_TREE: tuple[Node, ...] = (
                 "Contract phones",
                 (
                     _leaf(
-                        "terminal.contract.quality", "合约机质量问题", "Contract phone defects", ""
+                        "terminal.contract.quality",
+                        "合约机质量问题",
+                        "Contract phone defects",
+                        "请客户说明机型、购机时间、合约编号和故障现象。",
                     ),
                 ),
             ),
@@ -406,7 +436,7 @@ def _add(session: Session, node: Node, *, parent: Category | None, sort_order: i
     session.add(category)
     session.flush()
     category.path = f"{parent.path if parent else '/'}{category.id}/"
-    for title, body in node.templates:
+    for title, body in DEFAULT_REPLIES.get(node.code, ()):
         session.add(ReplyTemplate(category_id=category.id, title=title, body=body))
     return 1 + sum(
         _add(session, child, parent=category, sort_order=index)
