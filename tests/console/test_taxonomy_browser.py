@@ -73,7 +73,10 @@ def test_an_admin_keeps_a_category_and_its_replies(
         expect(saved).to_have_attribute("data-version", "2")
         saved.locator('[name="body"]').fill("  ")
         saved.locator('button[type="submit"]').click()
-        expect(saved.locator(".form-error")).to_contain_text("不能为空")
+        # The refusal names the field by its label, marks it and puts the cursor there.
+        expect(saved.locator(".form-error")).to_have_text("“正文”不能为空。")
+        expect(saved.locator('[name="body"]')).to_have_attribute("aria-invalid", "true")
+        expect(saved.locator('[name="body"]')).to_be_focused()
         page.screenshot(path=str(tmp_path / "taxonomy-zh.png"), full_page=True)
 
         # The agent finds it in the new-order picker with its script, and its template on

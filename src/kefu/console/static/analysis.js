@@ -102,7 +102,7 @@ async function loadDrivers() {
   } catch (failure) {
     document.getElementById("drivers-rows").replaceChildren();
     document.getElementById("drivers-meta").textContent = "";
-    showError(error, failure.message);
+    showError(error, failure);
   }
 }
 
@@ -139,7 +139,7 @@ async function loadForecast(form) {
   try {
     drawForecast(await api("GET", `/api/v1/analytics/forecast?${formQuery(form)}`));
   } catch (failure) {
-    showError(error, failure.message);
+    showError(error, failure);
   }
 }
 
@@ -161,7 +161,7 @@ async function calculate(form) {
     }));
   } catch (failure) {
     rows.replaceChildren();
-    showError(error, failure.message);
+    showError(error, failure);
   }
 }
 

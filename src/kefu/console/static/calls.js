@@ -42,7 +42,7 @@ function setupAgentPanel() {
       if (state && state.state) show(state);
       return state;
     } catch (failure) {
-      showError(error, failure.message);
+      showError(error, failure);
       return null;
     }
   };
@@ -92,7 +92,7 @@ function setupAgentPanel() {
       const link = Object.assign(document.createElement("a"), { href: `tel:${found.number}`, textContent: found.number });
       document.getElementById("call-caller").replaceChildren(link);
       document.getElementById("call-dial").hidden = true;
-    } catch (failure) { showError(error, failure.message); }
+    } catch (failure) { showError(error, failure); }
   });
 
   async function pop(call) {
@@ -101,7 +101,7 @@ function setupAgentPanel() {
     try {
       const view = await api("GET", "/api/v1/acd/me/caller");
       fillPop(view);
-    } catch (failure) { showError(error, failure.message); }
+    } catch (failure) { showError(error, failure); }
   }
 
   function fillPop(view) {
@@ -161,7 +161,7 @@ function setupAgentPanel() {
       show(await api("POST", "/api/v1/acd/me/wrap-up", body));
       form.reset();
       text("order-made", "");
-    } catch (failure) { showError(document.getElementById("wrap-error"), failure.message); }
+    } catch (failure) { showError(document.getElementById("wrap-error"), failure); }
   });
 
   document.getElementById("call-order-form").addEventListener("submit", async (event) => {
@@ -176,7 +176,7 @@ function setupAgentPanel() {
       made.innerHTML = `<a href="/orders/${order.id}" class="chip green">${escapeHtml(word("order_made", { number: order.number }))}</a>`;
       toast(word("order_made", { number: order.number }));
       form.reset();
-    } catch (failure) { showError(document.getElementById("call-order-error"), failure.message); }
+    } catch (failure) { showError(document.getElementById("call-order-error"), failure); }
   });
 
   setInterval(() => {

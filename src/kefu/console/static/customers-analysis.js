@@ -174,7 +174,7 @@ async function loadChurn(event) {
   try {
     await moreChurn();
   } catch (failure) {
-    showError(error, failure.message);
+    showError(error, failure);
   }
 }
 

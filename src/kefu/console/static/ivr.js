@@ -163,7 +163,7 @@ function setupFlowPage() {
   };
   let pending;
   source.addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(() => check().catch(() => null), 600); });
-  document.querySelector('[data-flow-action="check"]')?.addEventListener("click", () => check().catch((f) => showError(error, f.message)));
+  document.querySelector('[data-flow-action="check"]')?.addEventListener("click", () => check().catch((f) => showError(error, f)));
 
   document.getElementById("flow-save").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -173,20 +173,20 @@ function setupFlowPage() {
       const key = { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) };
       const saved = await api("POST", `/api/v1/ivr/flows/${flow.dataset.code}/versions`, { source: source.value, note }, key);
       window.location.assign(`/ivr/${flow.dataset.code}?v=${saved.number}`);
-    } catch (failure) { showError(error, failure.message); }
+    } catch (failure) { showError(error, failure); }
   });
   const ifMatch = { "If-Match": `"${flow.dataset.version}"` };
   document.querySelector('[data-flow-action="publish"]')?.addEventListener("click", async (event) => {
     try {
       await api("POST", `/api/v1/ivr/flows/${flow.dataset.code}/versions/${event.target.dataset.number}/publish`, undefined, ifMatch);
       window.location.assign(`/ivr/${flow.dataset.code}`);
-    } catch (failure) { showError(error, failure.message); }
+    } catch (failure) { showError(error, failure); }
   });
   document.querySelector('[data-flow-action="rollback"]')?.addEventListener("click", async () => {
     try {
       await api("POST", `/api/v1/ivr/flows/${flow.dataset.code}/rollback`, undefined, ifMatch);
       window.location.assign(`/ivr/${flow.dataset.code}`);
-    } catch (failure) { showError(error, failure.message); }
+    } catch (failure) { showError(error, failure); }
   });
 }
 

@@ -35,9 +35,33 @@ function centerTime(instant, { seconds = true } = {}) {
   return `${part.year}-${part.month}-${part.day} ${time}`;
 }
 
-function showError(element, message) {
+// Shows a refusal (a message, or the error api() threw) in an error line. When the API
+// names a field of the line's form, the field is marked and focused, and the message
+// names it by its label ("“正文”不能为空"), not by the API's name for it ("“body”").
+function showError(element, problem) {
+  const form = element.closest("form");
+  form?.querySelectorAll('[aria-invalid="true"]').forEach((f) => f.removeAttribute("aria-invalid"));
+  let message = typeof problem === "string" ? problem : problem?.message || "";
+  const name = typeof problem === "string" ? null : problem?.data?.error?.field;
+  const field = name && form ? form.elements[name] || form.elements[name.split(".").pop()] : null;
+  if (field instanceof HTMLElement) {
+    const label = fieldLabel(field);
+    if (label) message = message.replaceAll(`“${name}”`, `“${label}”`);
+    field.setAttribute("aria-invalid", "true");
+    field.addEventListener("input", () => field.removeAttribute("aria-invalid"), { once: true });
+    field.focus();
+  }
   element.textContent = message;
   element.hidden = !message;
+}
+
+// A field's label as the form shows it: the label's own words, without its inputs' text.
+function fieldLabel(field) {
+  const label = field.closest("label") || field.labels?.[0];
+  const words = label
+    ? [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("")
+    : field.getAttribute("aria-label") || "";
+  return words.trim();
 }
 
 function toast(message) {
@@ -60,7 +84,7 @@ function setupLogin() {
       });
       window.location.assign(form.dataset.next || "/");
     } catch (error) {
-      showError(document.getElementById("login-error"), error.message);
+      showError(document.getElementById("login-error"), error);
     }
   });
 }
@@ -91,7 +115,7 @@ function setupUnmask() {
       dialog.close();
       document.querySelector('[data-action="open-unmask"]')?.setAttribute("hidden", "");
     } catch (error) {
-      showError(document.getElementById("unmask-error"), error.message);
+      showError(document.getElementById("unmask-error"), error);
     }
   });
 }
@@ -129,7 +153,7 @@ function setupStaffForm() {
         window.location.assign(`/staff/${saved.id}`);
       }
     } catch (error) {
-      showError(document.getElementById("staff-error"), error.message);
+      showError(document.getElementById("staff-error"), error);
     }
   });
 }

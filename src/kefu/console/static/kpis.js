@@ -200,7 +200,7 @@ async function drill(info, key, whole, bucket) {
     drawRecords(found);
     panel.scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (error) {
-    showError(kpiError, error.message);
+    showError(kpiError, error);
   }
 }
 
@@ -254,7 +254,7 @@ async function loadKpis(event) {
     document.getElementById("drill").hidden = true;
     document.getElementById("kpis").dataset.ready = "true";
   } catch (error) {
-    showError(kpiError, error.message);
+    showError(kpiError, error);
   }
 }
 

@@ -56,7 +56,7 @@ function setupConsent() {
   box.querySelectorAll("[data-consent]").forEach((button) => {
     button.addEventListener("click", async () => {
       try { await calls[button.dataset.consent](); window.location.reload(); }
-      catch (failure) { showError(error, failure.message); }
+      catch (failure) { showError(error, failure); }
     });
   });
 }
@@ -69,7 +69,7 @@ function setupPromoteCase() {
       const article = await api("POST", "/api/v1/knowledge/cases", { order_id: Number(order.dataset.id) });
       window.location.assign(`/knowledge/${article.id}`);
     } catch (failure) {
-      showError(document.getElementById("action-error"), failure.message);
+      showError(document.getElementById("action-error"), failure);
     }
   });
 }
@@ -86,7 +86,7 @@ function setupArticleForm() {
         : await api("POST", "/api/v1/knowledge", body, { "Idempotency-Key": (form.dataset.key ||= String(Date.now()) + Math.random()) });
       window.location.assign(`/knowledge/${article.id}`);
     } catch (failure) {
-      showError(document.getElementById("article-error"), failure.message);
+      showError(document.getElementById("article-error"), failure);
     }
   });
 }
@@ -103,7 +103,7 @@ function setupIncidentActions() {
           { "If-Match": `"${incident.dataset.version}"` });
         window.location.reload();
       } catch (failure) {
-        showError(document.getElementById("incident-error"), failure.message);
+        showError(document.getElementById("incident-error"), failure);
       }
     });
   });

@@ -7,7 +7,7 @@ function setupMessage() {
   const message = document.getElementById("message");
   if (!message) return;
   const version = { "If-Match": `"${message.dataset.version}"` };
-  const failed = (failure) => showError(document.getElementById("message-error"), failure.message);
+  const failed = (failure) => showError(document.getElementById("message-error"), failure);
   document.getElementById("reply-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = new FormData(event.target).get("text");

@@ -192,7 +192,7 @@ function setupOrderForm() {
       const order = await api("POST", "/api/v1/work-orders", body, { "Idempotency-Key": form.dataset.key });
       window.location.assign(`/orders/${order.id}`);
     } catch (failure) {
-      showError(error, failure.message);
+      showError(error, failure);
     }
   });
 }
@@ -217,7 +217,7 @@ function setupOrderActions() {
         { "If-Match": `"${order.dataset.version}"` });
       window.location.reload();
     } catch (failure) {
-      showError(error, failure.message);
+      showError(error, failure);
     }
   };
   panel.querySelectorAll("[data-simple-action]").forEach((button) => {
@@ -274,7 +274,7 @@ function setupServiceLevels() {
         await api(method, url(row), payload, version);
         window.location.reload();
       } catch (problem) {
-        showError(error, problem.message);
+        showError(error, problem);
       }
     };
     row.querySelector('[data-action="save"]')?.addEventListener("click", () => run("PUT", body(row)));
@@ -302,7 +302,7 @@ function setupServiceLevels() {
       await api("PUT", `/api/v1/service-levels/time-limits/${type}/${level}`, limitBody(base));
       window.location.reload();
     } catch (problem) {
-      showError(limitsError, problem.message);
+      showError(limitsError, problem);
     }
   });
 }

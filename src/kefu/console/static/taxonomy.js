@@ -27,7 +27,7 @@ function saving(form, save) {
     try {
       await save();
     } catch (problem) {
-      showError(error, problem.message);
+      showError(error, problem);
       buttons.forEach((b) => { b.disabled = false; });
     }
   };
