@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_org, make_staff
+from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.core.clock import local_today
 from kefu.core.rbac import Role
 
 
@@ -31,3 +32,23 @@ def test_handlers_start_at_their_orders_and_watchers_at_their_scope(client, db: 
     supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
     chosen = client.get("/orders", params={"view": "mine"}, headers=supervisor)
     assert _open_tab(chosen.text) == "mine"
+
+
+def test_the_repeat_tab_leads_with_the_months_repeat_rate(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    complain(client, agent, cats.unknown_charge.id)
+    complain(client, agent, cats.roaming_charge.id)  # the same branch (费用争议): a repeat
+    complain(client, agent, cats.indoor.id, phone="13900139000")
+    month = local_today("Asia/Shanghai").strftime("%Y-%m")
+    api = client.get("/api/v1/work-orders/repeat-rate", params={"month": month}, headers=agent)
+    assert (api.json()["repeats"], api.json()["complaints"]) == (1, 3)
+
+    page = client.get("/orders", params={"view": "repeat"}, headers=supervisor).text
+    shown = page.split('id="repeat-rates"')[1].split("</div>\n</div>")[0]
+    assert "33.3%" in shown and "投诉 3 件，其中重复 1 件" in shown
+    assert "费用争议" in shown and "1/2 · 50%" in shown  # the branch the repeat is in
+    assert "信号覆盖" not in shown  # no repeat there
+    assert 'id="repeat-rates"' not in client.get("/orders", headers=supervisor).text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, NamedTuple
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +10,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kefu.console.render import page_language, render, signed_in
+from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Right
@@ -19,12 +20,13 @@ from kefu.customers import repository as customer_repo
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
-from kefu.workorders import categories, repository
+from kefu.workorders import categories, repeats, repository
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
+from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
-from kefu.workorders.schemas import CategoryNode, OrderListItem
+from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_template
 from kefu.workorders.views import list_item, order_detail
@@ -72,10 +74,12 @@ def order_queue(
     view = view or _first_queue(principal)
     params = PageParams(page=page, size=PAGE_SIZE)
     queue = order_queue_rows(session, principal, view, open_only, params)
+    zone = str(request.app.state.settings.timezone)
     return render(
         request,
         "orders/list.html",
         principal,
+        repeat_rates=repeat_rates(session, principal, zone) if view == "repeat" else None,
         view=view,
         open_only=open_only,
         items=queue.items,
@@ -84,6 +88,34 @@ def order_queue(
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
     )
+
+
+class RepeatRates(NamedTuple):
+    """The repeat-complaint rate the center lives by: this month's, by category branch,
+    and last month's to compare with."""
+
+    this_month: RepeatRate
+    last_month: RepeatRate
+
+
+def repeat_rates(session: DbSession, principal: Principal, zone: str) -> RepeatRates:
+    """This month's and last month's repeat-complaint rates in the viewer's scope."""
+    first = local_today(zone).replace(day=1)
+    before = (first - timedelta(days=1)).replace(day=1)
+    level = center_rules(session).repeat.category_level
+    scope = None if principal.has(Right.SCOPE_ALL) else principal.scope_path
+
+    def rate(month: date) -> RepeatRate:
+        return repeats.monthly_rate(
+            session,
+            month=f"{month:%Y-%m}",
+            by="category",
+            category_level=level,
+            scope_path=scope,
+            timezone=zone,
+        )
+
+    return RepeatRates(rate(first), rate(before))
 
 
 def _first_queue(principal: Principal) -> Queue:
