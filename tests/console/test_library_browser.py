@@ -35,6 +35,7 @@ def test_an_agent_answers_from_the_knowledge_base(
         page.goto(f"{base}/knowledge?q=我被乱扣费了怎么退")
         first = page.locator(".kb-results li").first
         expect(first).to_contain_text("扣费")
+        expect(first.locator("mark", has_text="扣费").first).to_be_visible()  # the word found
         page.screenshot(path=str(tmp_path / "knowledge-zh.png"), full_page=True)
 
         order_number = _new_complaint(page, base, number, "不明扣费")
@@ -46,6 +47,7 @@ def test_an_agent_answers_from_the_knowledge_base(
         pick = page.locator(".kb-search")
         pick.fill("退费答复口径")
         suggestion = page.locator(".kb-suggestions li", has_text="不明扣费退费答复口径")
+        expect(suggestion.locator("mark").first).to_be_visible()
         suggestion.click()
         reply = page.locator('form[data-order-action="reply"] textarea')
         expect(reply).to_have_value(f"您好，工单 {order_number} 的扣费已核实退还。")

@@ -54,7 +54,8 @@ def library(
     hits = [
         {
             "article": hit.article,
-            "snippet": search.snippet(hit.article.body, found.terms),
+            "title": search.marked(hit.article.title, found.terms),
+            "snippet": search.marked(search.snippet(hit.article.body, found.terms), found.terms),
             "category": category_brief(session, hit.article.category_id),
         }
         for hit in found.hits

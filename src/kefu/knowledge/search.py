@@ -8,6 +8,7 @@ articles are left out of the match when rarer ones are there (see ``plan``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,26 @@ def snippet(body: str, terms: list[str]) -> str:
     start = max(0, min(positions) - SNIPPET_CHARS // 3) if positions else 0
     piece = " ".join(body[start : start + SNIPPET_CHARS].split())
     return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(body) else "")
+
+
+def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
+    """The text in pieces, each saying whether it is a searched word, so a page can show
+    the words found (case-insensitive; the longest word first where two start at once).
+    The pieces put together are the text."""
+    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not words:
+        return [(text, False)] if text else []
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for found in pattern.finditer(text):
+        if found.start() > at:
+            pieces.append((text[at : found.start()], False))
+        pieces.append((found.group(), True))
+        at = found.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
 
 
 def category_path(session: Session, category_id: int | None) -> str | None:

@@ -8,6 +8,24 @@ function debounce(fn, ms) {
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
 
+// The text as nodes, the searched words in <mark> (built as text nodes, never as HTML).
+function markedNodes(text, terms) {
+  const words = [...new Set(terms.filter((t) => t.trim()))].sort((a, b) => b.length - a.length);
+  if (!words.length) return [document.createTextNode(text)];
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const nodes = [];
+  let at = 0;
+  for (const found of text.matchAll(new RegExp(escaped.join("|"), "giu"))) {
+    if (found.index > at) nodes.push(document.createTextNode(text.slice(at, found.index)));
+    const mark = document.createElement("mark");
+    mark.textContent = found[0];
+    nodes.push(mark);
+    at = found.index + found[0].length;
+  }
+  if (at < text.length) nodes.push(document.createTextNode(text.slice(at)));
+  return nodes;
+}
+
 function setupKnowledgePick() {
   const order = document.getElementById("order");
   document.querySelectorAll(".kb-pick").forEach((pick) => {
@@ -28,8 +46,8 @@ function setupKnowledgePick() {
         const li = document.createElement("li"), title = document.createElement("b"), text = document.createElement("span");
         li.tabIndex = 0;
         li.dataset.id = item.id;
-        title.textContent = item.title;
-        text.textContent = item.snippet;
+        title.append(...markedNodes(item.title, page.terms));
+        text.append(...markedNodes(item.snippet, page.terms));
         li.append(title, text);
         return li;
       }));
