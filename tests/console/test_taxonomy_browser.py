@@ -105,7 +105,13 @@ def test_an_admin_keeps_a_category_and_its_replies(
         page.goto(f"{base}/lang/en?next=/orders/categories?id={leaf_id}")
         expect(page.locator(".category-title")).to_contain_text("Data pack charges")
         expect(page.locator(".trail")).to_contain_text("Billing › Disputed charges")
+        english = "Ask for the data pack's name and when it was ordered."
+        page.locator('#category-form [name="script_en"]').fill(english)
+        page.locator('#category-form button[type="submit"]').click()
+        expect(page.locator('#category-form [name="script_en"]')).to_have_value(english)
         page.locator('#category-form [data-action="toggle"]').click()
         expect(page.locator('#category-form [data-action="toggle"]')).to_have_text("Retire")
+        agent.goto(f"{base}/lang/en?next=/orders/categories?id={leaf_id}")
+        expect(agent.locator("dd.pre")).to_have_text(english)  # read in the page's language
         page.screenshot(path=str(tmp_path / "taxonomy-en.png"), full_page=True)
         browser.close()

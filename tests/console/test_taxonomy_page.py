@@ -39,3 +39,21 @@ def test_readers_see_what_is_in_use_and_admins_everything(client, db: Session) -
     first = client.get("/orders/categories", params={"id": 999_999}, headers=agent)
     assert first.status_code == 200 and "计费账务" in first.text  # the first in use
     assert client.get("/orders/categories", follow_redirects=False).status_code == 303
+
+
+def test_agents_working_in_english_read_the_english_script(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    cats.unknown_charge.script_en = "Ask which charge is in question and its amount."
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    db.commit()
+    chinese = client.get("/orders/new", headers=agent).text
+    assert 'data-script="请客户说明扣费项目"' in chinese
+    english = client.get("/orders/new", headers=agent, cookies={"kefu_lang": "en"}).text
+    assert 'data-script="Ask which charge is in question and its amount."' in english
+    assert 'data-script="请客户说明扣费项目"' not in english
+    # Without an English script the Chinese one is shown, not nothing.
+    cats.unknown_charge.script_en = ""
+    db.commit()
+    fallback = client.get("/orders/new", headers=agent, cookies={"kefu_lang": "en"}).text
+    assert 'data-script="请客户说明扣费项目"' in fallback

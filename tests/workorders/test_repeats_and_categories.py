@@ -16,7 +16,7 @@ from kefu.core.rbac import Role
 from kefu.workorders.enums import TRANSITIONS, Action, OrderStatus, OrderType, next_status
 from kefu.workorders.models import Category, ReplyTemplate, WorkOrder
 from kefu.workorders.taxonomy import DEFAULT_TREE, ensure_default_categories
-from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
+from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES, ENGLISH_SCRIPTS
 from kefu.workorders.templates import PLACEHOLDER, fill_template
 
 
@@ -108,6 +108,9 @@ def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
         c.code for c in leaves if not (c.script and c.id in replied)
     ]
     assert set(DEFAULT_REPLIES) == {c.code for c in leaves}  # no reply for a missing code
+    # … and its script in English, for agents working in English.
+    assert all(c.script_en for c in leaves), [c.code for c in leaves if not c.script_en]
+    assert set(ENGLISH_SCRIPTS) == {c.script for c in db.query(Category) if c.script}
 
 
 def test_the_shipped_replies_leave_only_blanks_an_agent_can_fill() -> None:

@@ -143,6 +143,32 @@ def test_a_category_above_the_leaves_takes_no_orders_by_code(db: Session, desk) 
     assert tree.leaf_in_use(cats.roaming_charge.code) == tree.get(cats.roaming_charge.id)
 
 
+def test_a_category_keeps_its_script_in_english(client, desk) -> None:
+    cats, admin, agent = desk
+    made = client.post(
+        "/api/v1/order-categories",
+        json={
+            "code": "billing.dispute.data",
+            "name": "流量费争议",
+            "parent_id": cats.dispute.id,
+            "script": "请客户说明流量使用时间",
+            "script_en": "Ask when the data was used.",
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["script_en"] == "Ask when the data was used."
+    url = f"/api/v1/order-categories/{made.json()['id']}"
+    change = {"script_en": "Ask when and where the data was used."}
+    version = {"If-Match": f'"{made.json()["version"]}"'}
+    edited = client.patch(url, json=change, headers=admin | version)
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["script_en"] == change["script_en"]
+    assert edited.json()["script"] == "请客户说明流量使用时间"  # the Chinese one stays
+    shown = _leaf(client.get("/api/v1/order-categories", headers=agent).json(), made.json()["id"])
+    assert shown is not None and shown["script_en"] == change["script_en"]
+
+
 def test_a_code_longer_than_its_column_is_422(client, desk) -> None:
     # Found by the API's fuzz test: 65 characters reached PostgreSQL's varchar(64), a 500.
     _, admin, _ = desk

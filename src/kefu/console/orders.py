@@ -52,7 +52,7 @@ def category_leaves(
                 "id": node.id,
                 "path": " › ".join(shown),
                 "search": " ".join(f"{zh} {en}" for zh, en in path).lower(),
-                "script": node.script,
+                "script": (node.script_en if english else "") or node.script,
             }
         )
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -42,6 +43,7 @@ def tree(session: Session, *, include_inactive: bool = False) -> list[CategoryNo
             name_en=category.name_en,
             level=category.level,
             script=category.script,
+            script_en=category.script_en,
             active=category.active,
             version=category.version,
             templates=templates[category.id],
@@ -66,6 +68,7 @@ def create_category(session: Session, *, data: CategoryCreate, by: Principal) ->
         name=data.name,
         name_en=data.name_en,
         script=data.script,
+        script_en=data.script_en,
         parent_id=parent.id if parent else None,
         level=level,
         sort_order=repository.last_sort_order(session, parent.id if parent else None) + 1,
@@ -88,18 +91,7 @@ def update_category(
     session: Session, *, category: Category, data: CategoryUpdate, by: Principal
 ) -> Category:
     """Rename, re-script or (de)activate a category; orders keep their category."""
-    values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    changes = apply_changes(category, values)
-    if changes:
-        session.flush()
-        audit.record(
-            session,
-            actor=by,
-            action="category.update",
-            entity_type="category",
-            entity_id=category.id,
-            details=changes,
-        )
+    _change(session, category, data, by=by, action="category.update", entity_type="category")
     return category
 
 
@@ -126,16 +118,30 @@ def update_template(
 ) -> ReplyTemplate:
     """Reword or retire (bring back) a reply template; replies already sent keep their
     text."""
+    _change(session, template, data, by=by, action="template.update", entity_type="reply_template")
+    return template
+
+
+def _change(
+    session: Session,
+    thing: Category | ReplyTemplate,
+    data: BaseModel,
+    *,
+    by: Principal,
+    action: str,
+    entity_type: str,
+) -> None:
+    """Apply the fields a PATCH gave (a null leaves a field as it is); the changes, old
+    and new, are audited."""
     values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    changes = apply_changes(template, values)
+    changes = apply_changes(thing, values)
     if changes:
         session.flush()
         audit.record(
             session,
             actor=by,
-            action="template.update",
-            entity_type="reply_template",
-            entity_id=template.id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=thing.id,
             details=changes,
         )
-    return template

@@ -35,6 +35,7 @@ class Category(IdMixin, TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")
     script: Mapped[str] = mapped_column(Text, default="")  # 受理脚本: what the agent asks
+    script_en: Mapped[str] = mapped_column(Text, default="")  # the same for English agents
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

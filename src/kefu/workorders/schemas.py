@@ -354,6 +354,7 @@ class CategoryNode(BaseModel):
     name_en: str
     level: int
     script: str
+    script_en: str = Field(description="The call script in English; empty when none is kept")
     active: bool
     version: int
     templates: list[TemplateRead]
@@ -368,6 +369,7 @@ class CategoryCreate(_Strict):
     name_en: ShortText = ""
     parent_id: RefId | None = None
     script: NoteText = ""
+    script_en: NoteText = ""
 
 
 class CategoryUpdate(_Strict):
@@ -376,6 +378,7 @@ class CategoryUpdate(_Strict):
     name: Name | None = None
     name_en: ShortText | None = None
     script: NoteText | None = None
+    script_en: NoteText | None = None
     active: bool | None = None
 
 

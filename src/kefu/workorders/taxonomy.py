@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.workorders.models import Category, ReplyTemplate
-from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
+from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES, ENGLISH_SCRIPTS
 
 
 @dataclass(frozen=True)
@@ -431,6 +431,7 @@ def _add(session: Session, node: Node, *, parent: Category | None, sort_order: i
         name=node.name,
         name_en=node.name_en,
         script=node.script,
+        script_en=ENGLISH_SCRIPTS.get(node.script, ""),
         sort_order=sort_order,
     )
     session.add(category)

@@ -1,4 +1,5 @@
-"""The shipped reply templates (统一答复口径) of the default taxonomy, by category code.
+"""The shipped reply templates (统一答复口径) of the default taxonomy, by category code,
+and its call scripts in English.
 
 {order_number}, {customer_name} and {due} are filled from the order; every other blank
 ({amount}, {date} …) is the agent's to fill, and a reply with one left is refused.
@@ -241,5 +242,92 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
             "尊敬的{customer_name}：贵单位专线{line}已于{time}恢复，中断原因为{reason}。"
             "我们将加强维护，保障业务稳定。工单号{order_number}。",
         ),
+    ),
+}
+
+# Each shipped call script in English, for agents working in English. The Chinese text
+# is the key: several categories share one script.
+ENGLISH_SCRIPTS: dict[str, str] = {
+    "请客户说明问题发生的时间、地点（街道/楼宇/楼层）和手机型号，是否持续发生。": (
+        "Ask when and where it happens (street, building, floor), which phone the customer "
+        "uses, and whether it goes on."
+    ),
+    "核实机主身份后，请客户说明有疑问的费用名称、金额和账期，询问是否已查看详单。": (
+        "Once the holder is verified, ask which charge is in question, its amount and billing "
+        "month, and whether the customer has looked at the itemized bill."
+    ),
+    "请客户说明业务名称和首次扣费时间，询问是否曾回复短信或点击链接订购。": (
+        "Ask for the service's name and when it was first charged, and whether the customer "
+        "ever replied to a text or clicked a link to subscribe."
+    ),
+    "开通前须客户确认（短信验证码或录音同意）；核实欠费和信用额度。": (
+        "The customer must confirm before it is opened (a texted code or recorded consent); "
+        "check arrears and the credit limit."
+    ),
+    "核实机主身份和欠费情况后办理。": ("Verify the holder and check arrears, then carry it out."),
+    "核实机主身份（服务密码或证件号码后四位）后办理。": (
+        "Verify the holder (service password or the last four characters of the ID number), "
+        "then carry it out."
+    ),
+    "核实机主身份，查询携出资格校验未通过的原因（欠费、合约、在网时长）。": (
+        "Verify the holder and look up why the port-out check failed (arrears, a contract, "
+        "time on the network)."
+    ),
+    "核实缴费记录，确认余额已大于零后为客户办理复机。": (
+        "Check the payment record; once the balance is above zero, restore the line."
+    ),
+    "核实集团编号和专线编号，询问影响范围，按重要客户优先处理。": (
+        "Confirm the enterprise and line numbers, ask what is affected, and handle it as a "
+        "key customer."
+    ),
+    "记录受理时间和工号，安抚客户情绪，不评价被投诉人员。": (
+        "Note the time of the call and the staff number; calm the customer and do not judge "
+        "the colleague complained of."
+    ),
+    "记录有误的登记项，请客户持本人有效证件到营业厅核验更正。": (
+        "Note which registration details are wrong; the customer brings a valid ID to a store "
+        "to have them checked and corrected."
+    ),
+    "记录来电号码和时间，询问是否需要加入免打扰名单。": (
+        "Note the calling number and time, and ask whether the customer wants to be on the "
+        "do-not-disturb list."
+    ),
+    "记录等候的渠道（热线/营业厅）、时间和时长。": (
+        "Note where the customer waited (hotline or store), when, and for how long."
+    ),
+    "记录营业厅名称、时间和人员特征。": (
+        "Note the store, the time, and how the staff member can be recognised."
+    ),
+    "请客户提供充值时间、渠道、金额和交易流水号。": (
+        "Ask for the top-up's time, channel, amount and transaction number."
+    ),
+    "请客户提供受理单号、装机地址和预约时间。": (
+        "Ask for the application number, the installation address and the appointment time."
+    ),
+    "请客户说明业务名称、内容问题和发生时间。": (
+        "Ask for the service's name, what is wrong with its content, and when it happened."
+    ),
+    "请客户说明发票抬头、税号、账期和接收邮箱。": (
+        "Ask for the invoice title, tax number, billing month and the e-mail address to send it to."
+    ),
+    "请客户说明承诺的内容、时间、渠道和工作人员。": (
+        "Ask what was promised, when, where, and by whom."
+    ),
+    "请客户说明机型、购机时间、合约编号和故障现象。": (
+        "Ask for the phone model, when it was bought, the contract number and what goes wrong."
+    ),
+    "请客户说明活动名称、办理时间和应得的赠品或话费。": (
+        "Ask for the promotion's name, when the customer joined it, and the gift or credit due."
+    ),
+    "请客户说明活动名称、参与渠道和时间，以及宣传时被告知的内容。": (
+        "Ask for the promotion's name, where and when the customer joined it, and what they "
+        "were told."
+    ),
+    "请客户说明签约速率、测速方式（有线/无线）和测速结果。": (
+        "Ask for the contracted speed, how the speed was tested (cable or Wi-Fi), and the result."
+    ),
+    "请客户重启光猫和路由器，说明指示灯状态。": (
+        "Ask the customer to restart the optical modem and the router, and to read out the "
+        "indicator lights."
     ),
 }

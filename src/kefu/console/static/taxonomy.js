@@ -39,7 +39,8 @@ function setupCategoryForm() {
   const url = `/api/v1/order-categories/${form.dataset.id}`;
   const change = async (body) => { await api("PATCH", url, body, versioned(form)); openCategory(form.dataset.id); };
   form.addEventListener("submit", saving(form, () => change(
-    { name: field(form, "name"), name_en: field(form, "name_en"), script: field(form, "script") })));
+    { name: field(form, "name"), name_en: field(form, "name_en"), script: field(form, "script"),
+      script_en: field(form, "script_en") })));
   form.querySelector('[data-action="toggle"]').addEventListener("click",
     saving(form, () => change({ active: form.dataset.active !== "true" })));
 }
@@ -69,6 +70,7 @@ function setupNewCategories() {
       const body = { code: field(form, "code"), name: field(form, "name"), name_en: field(form, "name_en") };
       if (form.dataset.parent) body.parent_id = Number(form.dataset.parent);
       if (form.elements.script) body.script = field(form, "script");
+      if (form.elements.script_en) body.script_en = field(form, "script_en");
       const made = await api("POST", "/api/v1/order-categories", body);
       openCategory(made.id);
     }));
