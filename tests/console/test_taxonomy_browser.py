@@ -46,6 +46,9 @@ def test_an_admin_keeps_a_category_and_its_replies(
         expect(siblings.locator("xpath=following-sibling::li[1]")).to_have_class(
             re.compile("level-[12]")
         )  # the newest leaf comes last in its branch
+        expect(page.locator('[data-move="down"]')).to_be_disabled()
+        page.locator('[data-move="up"]').click()  # one place up: before 漫游费用
+        expect(siblings.locator("xpath=following-sibling::li[1]")).to_contain_text("漫游费用")
         leaf_id = page.url.rsplit("=", 1)[1]
 
         # A code already taken is refused in the page's language.

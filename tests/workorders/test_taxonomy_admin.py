@@ -169,6 +169,37 @@ def test_a_category_keeps_its_script_in_english(client, desk) -> None:
     assert shown is not None and shown["script_en"] == change["script_en"]
 
 
+def test_a_category_moves_among_its_siblings(client, db: Session, desk) -> None:
+    cats, admin, agent = desk
+    url = f"/api/v1/order-categories/{cats.roaming_charge.id}/move"
+
+    def leaves_of_dispute() -> list[int]:
+        tree = client.get("/api/v1/order-categories", headers=agent).json()
+        dispute = _leaf(tree, cats.dispute.id)
+        assert dispute is not None
+        return [c["id"] for c in dispute["children"]]
+
+    assert leaves_of_dispute() == [cats.unknown_charge.id, cats.roaming_charge.id]
+    version = {"If-Match": f'"{cats.roaming_charge.version}"'}
+    assert client.post(url, json={"direction": "up"}, headers=agent | version).status_code == 403
+    moved = client.post(url, json={"direction": "up"}, headers=admin | version)
+    assert moved.status_code == 200, moved.text
+    assert leaves_of_dispute() == [cats.roaming_charge.id, cats.unknown_charge.id]
+
+    stale = client.post(url, json={"direction": "down"}, headers=admin | version)
+    assert stale.status_code == 409
+    now = {"If-Match": f'"{moved.json()["version"]}"'}
+    first = client.post(
+        url, json={"direction": "up"}, headers=admin | now | {"Accept-Language": "en"}
+    )
+    assert first.status_code == 422 and first.json()["error"]["code"] == "category_first"
+    assert first.json()["error"]["message"] == "It is already the first of its level."
+    sideways = client.post(url, json={"direction": "left"}, headers=admin | now)
+    assert sideways.status_code == 422 and sideways.json()["error"]["field"] == "direction"
+    logged = db.scalars(select(AuditLog.details).where(AuditLog.action == "category.move")).one()
+    assert json.loads(logged) == {"place": [2, 1], "of": 2}
+
+
 def test_a_code_longer_than_its_column_is_422(client, desk) -> None:
     # Found by the API's fuzz test: 65 characters reached PostgreSQL's varchar(64), a 500.
     _, admin, _ = desk

@@ -26,6 +26,8 @@ class Branch(NamedTuple):
     node: CategoryNode
     trail: list[CategoryNode]  # from the top, the category itself last
     in_use: bool
+    first: bool  # among its siblings, as agents see them
+    last: bool
 
 
 def _branches(
@@ -33,9 +35,10 @@ def _branches(
 ) -> list[Branch]:
     """Every category in tree order."""
     found: list[Branch] = []
-    for node in nodes:
+    for place, node in enumerate(nodes):
         here = (*trail, node)
-        found.append(Branch(node, list(here), in_use and node.active))
+        first, last = place == 0, place == len(nodes) - 1
+        found.append(Branch(node, list(here), in_use and node.active, first, last))
         found += _branches(node.children, here, in_use and node.active)
     return found
 

@@ -79,6 +79,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "category_not_leaf": "Choose a more precise category under “{category}”.",
     "reply_has_blanks": "Fill in the template's blanks before sending the reply: {blanks}.",
     "category_too_deep": "Categories have at most {max} levels.",
+    "category_first": "It is already the first of its level.",
+    "category_last": "It is already the last of its level.",
     "action_not_allowed": "This order is {status}; “{action}” is not possible now.",
     "dispatch_target_required": "Choose a team or a branch to send the order to.",
     "assignee_outside_target": "That person is not in the chosen team or branch.",

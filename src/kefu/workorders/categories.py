@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kefu.core import audit
 from kefu.core.history import apply_changes
@@ -92,6 +93,33 @@ def update_category(
 ) -> Category:
     """Rename, re-script or (de)activate a category; orders keep their category."""
     _change(session, category, data, by=by, action="category.update", entity_type="category")
+    return category
+
+
+def move_category(
+    session: Session, *, category: Category, direction: str, by: Principal
+) -> Category:
+    """Swap a category with its neighbour among its siblings; they are numbered again
+    from 0 in their new order, so equal places left by older versions are settled."""
+    siblings = repository.siblings(session, category.parent_id)
+    at = siblings.index(category)
+    to = at - 1 if direction == "up" else at + 1
+    if not 0 <= to < len(siblings):
+        raise Unprocessable("category_first" if direction == "up" else "category_last")
+    siblings[at], siblings[to] = siblings[to], siblings[at]
+    for place, sibling in enumerate(siblings):
+        if sibling.sort_order != place:
+            sibling.sort_order = place
+    flag_modified(category, "sort_order")  # its version moves even where its number stays
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="category.move",
+        entity_type="category",
+        entity_id=category.id,
+        details={"place": [at + 1, to + 1], "of": len(siblings)},
+    )
     return category
 
 

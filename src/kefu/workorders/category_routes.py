@@ -12,6 +12,7 @@ from kefu.workorders import categories, repository
 from kefu.workorders.deps import CanEditCategories, CanReadOrders
 from kefu.workorders.schemas import (
     CategoryCreate,
+    CategoryMove,
     CategoryNode,
     CategoryUpdate,
     TemplateCreate,
@@ -55,6 +56,24 @@ def update_category(
         raise NotFound("category_not_found")
     check_version(category.version, version)
     categories.update_category(session, category=category, data=data, by=principal)
+    return _node(session, category.id)
+
+
+@router.post("/order-categories/{category_id}/move", response_model=CategoryNode)
+def move_category(
+    category_id: PathId,
+    data: CategoryMove,
+    version: IfMatch,
+    principal: CanEditCategories,
+    session: DbSession,
+) -> CategoryNode:
+    """Move a category one place up or down among its siblings; a stale If-Match is a
+    409, the first moved up or the last moved down a 422."""
+    category = repository.category(session, category_id)
+    if category is None:
+        raise NotFound("category_not_found")
+    check_version(category.version, version)
+    categories.move_category(session, category=category, direction=data.direction, by=principal)
     return _node(session, category.id)
 
 

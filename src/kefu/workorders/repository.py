@@ -34,6 +34,13 @@ def categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(*order)))
 
 
+def siblings(session: Session, parent_id: int | None) -> list[Category]:
+    """A parent's categories (or the top level's) in the order agents see them."""
+    under = Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id
+    query = select(Category).where(under).order_by(Category.sort_order, Category.id)
+    return list(session.scalars(query))
+
+
 def last_sort_order(session: Session, parent_id: int | None) -> int:
     """The highest place among a parent's categories (or the top level's); -1 for none."""
     under = Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id

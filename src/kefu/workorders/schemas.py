@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -380,6 +380,12 @@ class CategoryUpdate(_Strict):
     script: NoteText | None = None
     script_en: NoteText | None = None
     active: bool | None = None
+
+
+class CategoryMove(_Strict):
+    """A category one place up or down among its siblings (the order agents see)."""
+
+    direction: Literal["up", "down"]
 
 
 class TemplateCreate(_Strict):

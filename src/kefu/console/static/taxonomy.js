@@ -43,6 +43,12 @@ function setupCategoryForm() {
       script_en: field(form, "script_en") })));
   form.querySelector('[data-action="toggle"]').addEventListener("click",
     saving(form, () => change({ active: form.dataset.active !== "true" })));
+  // Up or down among its siblings: the order agents see in the picker.
+  document.querySelectorAll("[data-move]").forEach((button) => button.addEventListener("click",
+    saving(form, async () => {
+      await api("POST", `${url}/move`, { direction: button.dataset.move }, versioned(form));
+      openCategory(form.dataset.id);
+    })));
 }
 
 function setupTemplateForms() {
