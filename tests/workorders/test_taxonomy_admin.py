@@ -200,6 +200,26 @@ def test_a_category_moves_among_its_siblings(client, db: Session, desk) -> None:
     assert json.loads(logged) == {"place": [2, 1], "of": 2}
 
 
+def test_a_category_and_a_template_are_created_once_per_key(client, db: Session, desk) -> None:
+    cats, admin, _ = desk
+    body = {"code": "billing.dispute.sms", "name": "短信费争议", "parent_id": cats.dispute.id}
+    keyed = admin | {"Idempotency-Key": "cat-1"}
+    first = client.post("/api/v1/order-categories", json=body, headers=keyed)
+    again = client.post("/api/v1/order-categories", json=body, headers=keyed)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    other = client.post("/api/v1/order-categories", json=body | {"name": "别的"}, headers=keyed)
+    assert other.status_code == 422  # the same key with another body
+    url = f"/api/v1/order-categories/{first.json()['id']}/templates"
+    reply = {"title": "退还短信费", "body": "已退还{amount}元。"}
+    keyed = admin | {"Idempotency-Key": "tpl-1"}
+    made = client.post(url, json=reply, headers=keyed)
+    assert client.post(url, json=reply, headers=keyed).json() == made.json()
+    elsewhere = f"/api/v1/order-categories/{cats.roaming_charge.id}/templates"
+    assert client.post(elsewhere, json=reply, headers=keyed).status_code == 201  # its own key
+    titles = db.scalars(select(ReplyTemplate.title).where(ReplyTemplate.title == "退还短信费"))
+    assert len(list(titles)) == 2  # one per category, not one per request
+
+
 def test_a_code_longer_than_its_column_is_422(client, desk) -> None:
     # Found by the API's fuzz test: 65 characters reached PostgreSQL's varchar(64), a 500.
     _, admin, _ = desk

@@ -4,9 +4,11 @@ templates, which admins keep."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
+from kefu.core.idempotency import run_once
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IfMatch, check_version, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.errors import NotFound
 from kefu.workorders import categories, repository
 from kefu.workorders.deps import CanEditCategories, CanReadOrders
@@ -34,11 +36,26 @@ def category_tree(
 
 @router.post("/order-categories", response_model=CategoryNode, status_code=201)
 def create_category(
-    data: CategoryCreate, principal: CanEditCategories, session: DbSession
-) -> CategoryNode:
+    data: CategoryCreate,
+    principal: CanEditCategories,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a category (at most three levels)."""
-    category = categories.create_category(session, data=data, by=principal)
-    return _node(session, category.id)
+
+    def create() -> CategoryNode:
+        category = categories.create_category(session, data=data, by=principal)
+        return _node(session, category.id)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="category.create",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
 
 
 @router.patch("/order-categories/{category_id}", response_model=CategoryNode)
@@ -81,14 +98,31 @@ def move_category(
     "/order-categories/{category_id}/templates", response_model=TemplateRead, status_code=201
 )
 def add_template(
-    category_id: PathId, data: TemplateCreate, principal: CanEditCategories, session: DbSession
-) -> TemplateRead:
+    category_id: PathId,
+    data: TemplateCreate,
+    principal: CanEditCategories,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Add a unified reply template to a category."""
     category = repository.category(session, category_id)
     if category is None:
         raise NotFound("category_not_found")
-    template = categories.add_template(session, category=category, data=data, by=principal)
-    return TemplateRead.model_validate(template)
+
+    def create() -> TemplateRead:
+        template = categories.add_template(session, category=category, data=data, by=principal)
+        session.flush()
+        return TemplateRead.model_validate(template)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"category.template.{category_id}",  # one key, one category
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
 
 
 @router.patch("/order-templates/{template_id}", response_model=TemplateRead)
