@@ -52,3 +52,35 @@ def test_the_repeat_tab_leads_with_the_months_repeat_rate(client, db: Session) -
     assert "费用争议" in shown and "1/2 · 50%" in shown  # the branch the repeat is in
     assert "信号覆盖" not in shown  # no repeat there
     assert 'id="repeat-rates"' not in client.get("/orders", headers=supervisor).text
+    # A problem's name leads to its repeat complaints.
+    assert f'href="/orders?view=repeat&open_only=false&category={cats.dispute.id}"' in shown
+
+
+def test_a_queue_narrows_to_a_category_branch(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    charge = complain(client, agent, cats.unknown_charge.id)
+    roaming = complain(client, agent, cats.roaming_charge.id, phone="13900139000")
+    indoor = complain(client, agent, cats.indoor.id)
+
+    api = client.get(
+        "/api/v1/work-orders", params={"category_id": cats.dispute.id}, headers=supervisor
+    )
+    assert {o["number"] for o in api.json()["items"]} == {charge["number"], roaming["number"]}
+    leaf = client.get(
+        "/api/v1/work-orders", params={"category_id": cats.indoor.id}, headers=supervisor
+    )
+    assert [o["number"] for o in leaf.json()["items"]] == [indoor["number"]]
+    unknown = client.get("/api/v1/work-orders", params={"category_id": 999_999}, headers=agent)
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "category_id"
+
+    page = client.get(
+        "/orders", params={"view": "all", "category": cats.dispute.id}, headers=supervisor
+    ).text
+    assert charge["number"] in page and roaming["number"] in page
+    assert indoor["number"] not in page
+    assert 'id="queue-filter"' in page and "费用争议" in page.split('id="queue-filter"')[1]
+    everything = client.get("/orders", params={"view": "all"}, headers=supervisor).text
+    assert indoor["number"] in everything and 'id="queue-filter"' not in everything

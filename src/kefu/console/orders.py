@@ -21,6 +21,7 @@ from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
 from kefu.workorders import categories, repeats, repository
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
 from kefu.workorders.intake_rules import center_rules
@@ -65,21 +66,27 @@ def order_queue(
     view: Queue | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     open_only: bool = True,
+    category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """My orders, my team's queue, everything in scope, repeat complaints, or the
-    return visits to make; without a choice, the queue the viewer's job starts at."""
+    return visits to make; without a choice, the queue the viewer's job starts at.
+    ``category``: only that category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
     view = view or _first_queue(principal)
     params = PageParams(page=page, size=PAGE_SIZE)
-    queue = order_queue_rows(session, principal, view, open_only, params)
+    branch = category_tree(session).get(category) if category else None
+    queue = order_queue_rows(
+        session, principal, view, open_only, params, category_path=branch.path if branch else None
+    )
     zone = str(request.app.state.settings.timezone)
     return render(
         request,
         "orders/list.html",
         principal,
         repeat_rates=repeat_rates(session, principal, zone) if view == "repeat" else None,
+        branch=branch,
         view=view,
         open_only=open_only,
         items=queue.items,
@@ -134,9 +141,15 @@ class QueueRows(NamedTuple):
 
 
 def order_queue_rows(
-    session: DbSession, principal: Principal, view: Queue, open_only: bool, params: PageParams
+    session: DbSession,
+    principal: Principal,
+    view: Queue,
+    open_only: bool,
+    params: PageParams,
+    *,
+    category_path: str | None = None,
 ) -> QueueRows:
-    """A page of one of the viewer's queues."""
+    """A page of one of the viewer's queues (of one category branch, when given)."""
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
     query = repository.order_list_query(
@@ -151,6 +164,7 @@ def order_queue_rows(
         team_id=(team_id or 0) if view == "team" else None,
         repeat_only=view == "repeat",
         visits_due=view == "visits",
+        category_path=category_path,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

@@ -313,9 +313,11 @@ def order_list_query(
     repeat_only: bool,
     incident_id: int | None = None,
     visits_due: bool = False,
+    category_path: str | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
-    ``visits_due`` the orders awaiting their return visit, the visit due soonest first."""
+    ``visits_due`` the orders awaiting their return visit, the visit due soonest first.
+    ``category_path``: a category and everything under it."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -338,6 +340,8 @@ def order_list_query(
         query = query.where(WorkOrder.is_repeat)
     if incident_id is not None:
         query = query.where(WorkOrder.incident_id == incident_id)
+    if category_path is not None:
+        query = query.where(Category.path.startswith(category_path))
     if visits_due:
         waiting = (ReturnVisit.order_id == WorkOrder.id) & ReturnVisit.done_at.is_(None)
         query = query.join(ReturnVisit, waiting).where(WorkOrder.status == OrderStatus.RETURN_VISIT)

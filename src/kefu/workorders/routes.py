@@ -12,8 +12,9 @@ from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, ReadSession, etag
-from kefu.errors import MethodNotAllowed
+from kefu.errors import MethodNotAllowed, NotFound
 from kefu.workorders import consent, lifecycle, repeats, repository, service
+from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import (
     CanDispatch,
     CanReadOrders,
@@ -104,8 +105,10 @@ def list_orders(
     mine: bool = False,
     team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     repeat: bool = False,
+    category_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> OrderPage:
-    """Orders in the caller's scope: all, mine, a team's queue, repeats; most urgent first."""
+    """Orders in the caller's scope: all, mine, a team's queue, repeats, of a category
+    and everything under it; most urgent first."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
@@ -113,6 +116,7 @@ def list_orders(
         assignee_id=principal.staff_id if mine else None,
         team_id=team_id,
         repeat_only=repeat,
+        category_path=_category_path(session, category_id),
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -122,6 +126,15 @@ def list_orders(
         page=params.page,
         size=params.size,
     )
+
+
+def _category_path(session: DbSession, category_id: int | None) -> str | None:
+    if category_id is None:
+        return None
+    category = category_tree(session).get(category_id)
+    if category is None:
+        raise NotFound("category_not_found", field="category_id")
+    return category.path
 
 
 @router.get("/work-orders/repeat-rate", response_model=RepeatRate)
