@@ -276,8 +276,19 @@ def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
         faults.locator('[name="first_response_hours"]').fill("13")
         faults.locator('[data-action="save"]').click()
         expect(page.locator("#time-limits-error")).to_contain_text("首次响应时限不能晚于处理时限")
+        first_response = faults.locator('[name="first_response_hours"]')
+        expect(first_response).to_have_attribute("aria-invalid", "true")  # the field refused
+        expect(first_response).to_be_focused()
         page.reload()
         expect(faults.locator('[name="first_response_hours"]')).to_have_value("1")
+        # An empty limit is stopped in the page, in hours, before the API sees minutes.
+        saves: list[str] = []
+        page.on("request", lambda r: saves.append(r.url) if r.method == "PUT" else None)
+        faults.locator('[name="resolution_hours"]').fill("")
+        faults.locator('[data-action="save"]').click()
+        expect(faults.locator('[name="resolution_hours"]')).to_have_attribute("aria-invalid", "true")
+        assert saves == []
+        page.reload()
 
         # Key complaints already have their own; urgent faults too: a key fault gets its own.
         page.select_option('#add-level select[name="order_type"]', "fault")

@@ -36,14 +36,15 @@ function centerTime(instant, { seconds = true } = {}) {
 }
 
 // Shows a refusal (a message, or the error api() threw) in an error line. When the API
-// names a field of the line's form, the field is marked and focused, and the message
-// names it by its label ("“正文”不能为空"), not by the API's name for it ("“body”").
-function showError(element, problem) {
-  const form = element.closest("form");
-  form?.querySelectorAll('[aria-invalid="true"]').forEach((f) => f.removeAttribute("aria-invalid"));
+// names a field of the line's form (or of `scope`, for fields outside any form, such as a
+// table row), the field is marked and focused, and the message names it by its label
+// ("“正文”不能为空"), not by the API's name for it ("“body”").
+function showError(element, problem, scope = element.closest("form")) {
+  (scope?.closest("form, table") || scope)?.querySelectorAll('[aria-invalid="true"]')
+    .forEach((f) => f.removeAttribute("aria-invalid"));
   let message = typeof problem === "string" ? problem : problem?.message || "";
   const name = typeof problem === "string" ? null : problem?.data?.error?.field;
-  const field = name && form ? form.elements[name] || form.elements[name.split(".").pop()] : null;
+  const field = name && scope ? namedField(scope, name) || namedField(scope, name.split(".").pop()) : null;
   if (field instanceof HTMLElement) {
     const label = fieldLabel(field);
     if (label) message = message.replaceAll(`“${name}”`, `“${label}”`);
@@ -53,6 +54,13 @@ function showError(element, problem) {
   }
   element.textContent = message;
   element.hidden = !message;
+}
+
+// The field the API calls `name`: a form's element of that name, or, outside a form, an
+// input named so or standing for it (data-field, where the page shows another unit).
+function namedField(scope, name) {
+  if (scope instanceof HTMLFormElement) return scope.elements[name];
+  return scope.querySelector(`[name="${CSS.escape(name)}"], [data-field="${CSS.escape(name)}"]`);
 }
 
 // A field's label as the form shows it: the label's own words, without its inputs' text.

@@ -274,10 +274,20 @@ function setupServiceLevels() {
         await api(method, url(row), payload, version);
         window.location.reload();
       } catch (problem) {
-        showError(error, problem);
+        showError(error, problem, row);
       }
     };
-    row.querySelector('[data-action="save"]')?.addEventListener("click", () => run("PUT", body(row)));
+    // A row is no form, so the browser's own checks (required, min, max) are asked for here:
+    // an empty or out-of-range value is shown in the row's own unit, never sent.
+    const valid = () => [...row.querySelectorAll("input")].every((input) => {
+      if (input.checkValidity()) return true;
+      showError(error, "", row);
+      input.setAttribute("aria-invalid", "true");
+      input.addEventListener("input", () => input.removeAttribute("aria-invalid"), { once: true });
+      input.reportValidity();
+      return false;
+    });
+    row.querySelector('[data-action="save"]')?.addEventListener("click", () => valid() && run("PUT", body(row)));
     row.querySelector('[data-action="reset"]')?.addEventListener("click", () => run("DELETE"));
   });
   const limitsError = document.getElementById("time-limits-error");
