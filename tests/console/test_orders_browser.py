@@ -284,9 +284,10 @@ def test_an_admin_sets_the_centers_time_limits_and_a_supervisor_reads_them(
         # An empty limit is stopped in the page, in hours, before the API sees minutes.
         saves: list[str] = []
         page.on("request", lambda r: saves.append(r.url) if r.method == "PUT" else None)
-        faults.locator('[name="resolution_hours"]').fill("")
+        resolution = faults.locator('[name="resolution_hours"]')
+        resolution.fill("")
         faults.locator('[data-action="save"]').click()
-        expect(faults.locator('[name="resolution_hours"]')).to_have_attribute("aria-invalid", "true")
+        expect(resolution).to_have_attribute("aria-invalid", "true")
         assert saves == []
         page.reload()
 
