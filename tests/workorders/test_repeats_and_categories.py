@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from conftest import BACKENDS, own_database
 from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
 from kefu.core.clock import local_today
 from kefu.core.rbac import Role
+from kefu.demo.defaults import load_defaults
 from kefu.workorders.enums import TRANSITIONS, Action, OrderStatus, OrderType, next_status
 from kefu.workorders.models import Category, ReplyTemplate, WorkOrder
-from kefu.workorders.taxonomy import DEFAULT_TREE, ensure_default_categories
+from kefu.workorders.taxonomy import (
+    DEFAULT_TREE,
+    complete_shipped_content,
+    ensure_default_categories,
+)
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES, ENGLISH_SCRIPTS
 from kefu.workorders.templates import PLACEHOLDER, fill_template
 
@@ -111,6 +121,76 @@ def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:
     # … and its script in English, for agents working in English.
     assert all(c.script_en for c in leaves), [c.code for c in leaves if not c.script_en]
     assert set(ENGLISH_SCRIPTS) == {c.script for c in db.query(Category) if c.script}
+
+
+def test_a_center_made_earlier_gets_what_was_shipped_since_where_it_is_still_shipped(
+    client, db: Session
+) -> None:
+    """English scripts, scripts shipped later and reply templates reach an upgraded
+    center; what its admins made their own stays theirs, and a second upgrade adds nothing."""
+    ensure_default_categories(db)
+    by_code = {c.code: c for c in db.query(Category)}
+    # How a center from before the English scripts and the later scripts and replies looks:
+    for category in by_code.values():
+        category.script_en = ""
+    indoor, edited, own = (
+        by_code[code]
+        for code in ("network.coverage.indoor", "billing.dispute.unknown", "vas.sp.unconsented")
+    )
+    indoor.script = edited.script = ""  # shipped later
+    own.script = "本中心自己的受理脚本"
+    hotline = by_code["service.attitude.hotline"]
+    for template in db.query(ReplyTemplate).filter(ReplyTemplate.category_id == indoor.id):
+        db.delete(template)  # shipped later
+    for template in db.query(ReplyTemplate).filter(ReplyTemplate.category_id == hotline.id):
+        template.active = False  # retired by the center
+    db.commit()
+    # An admin renames the leaf that has no script: it is the center's own now.
+    admin = bearer(db, make_staff(db, make_org(db).province, Role.ADMIN))
+    renamed = client.patch(
+        f"/api/v1/order-categories/{edited.id}",
+        json={"name": "不明扣费（本中心）"},
+        headers=admin | {"If-Match": f'"{edited.version}"'},
+    )
+    assert renamed.status_code == 200, renamed.text
+
+    given_now = complete_shipped_content(db)
+    db.commit()
+    db.expire_all()
+    assert indoor.script and indoor.script_en == ENGLISH_SCRIPTS[indoor.script]
+    assert "network.coverage.indoor" in given_now.scripts
+    assert edited.script == edited.script_en == ""
+    assert own.script == "本中心自己的受理脚本" and own.script_en == ""
+    assert given_now.replies == ("network.coverage.indoor",)
+    restored = db.query(ReplyTemplate).filter(ReplyTemplate.category_id == indoor.id).all()
+    assert [t.title for t in restored] == [title for title, _ in DEFAULT_REPLIES[indoor.code]]
+    assert not any(
+        t.active for t in db.query(ReplyTemplate).filter(ReplyTemplate.category_id == hotline.id)
+    )
+    untouched = [c for c in by_code.values() if c.script and c not in (own,)]
+    assert all(c.script_en == ENGLISH_SCRIPTS[c.script] for c in untouched)
+    upgraded = db.query(AuditLog).filter(AuditLog.action == "category.shipped_content").one()
+    assert upgraded.actor_name == "kefu db upgrade"
+    assert not complete_shipped_content(db)  # the next upgrade: nothing more
+
+
+@pytest.fixture(params=BACKENDS)
+def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    with own_database(request, tmp_path, "upgrade") as engine:
+        yield engine
+
+
+def test_every_upgrade_gives_an_earlier_center_the_shipped_content(own_engine: Engine) -> None:
+    """``kefu db upgrade`` loads the defaults after the migrations; on a center from
+    before the English scripts it fills them in, once."""
+    assert load_defaults(own_engine)[0].endswith("default work-order categories loaded")
+    with own_engine.begin() as connection:
+        connection.execute(update(Category).values(script_en=""))
+        scripted = connection.scalar(select(func.count()).where(Category.script != ""))
+    assert load_defaults(own_engine) == [
+        f"shipped call scripts given to {scripted} categories, reply templates to 0"
+    ]
+    assert load_defaults(own_engine) == []
 
 
 def test_the_shipped_replies_leave_only_blanks_an_agent_can_fill() -> None:

@@ -9,7 +9,7 @@ from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.ivr.flows import ensure_default_flow
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
 from kefu.surveys.defaults import ensure_ecsi_questionnaire
-from kefu.workorders.taxonomy import ensure_default_categories
+from kefu.workorders.taxonomy import complete_shipped_content, ensure_default_categories
 
 
 def load_defaults(engine: Engine) -> list[str]:
@@ -18,6 +18,11 @@ def load_defaults(engine: Engine) -> list[str]:
     with unit_of_work(make_sessionmaker(engine), write=True) as session:
         if added := ensure_default_categories(session):
             done.append(f"{added} default work-order categories loaded")
+        elif given := complete_shipped_content(session):
+            done.append(
+                f"shipped call scripts given to {len(given.scripts)} categories, "
+                f"reply templates to {len(given.replies)}"
+            )
         if added := ensure_default_queues(session):
             done.append(f"{added} default queues loaded")
         if added := ensure_default_break_reasons(session):
