@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -192,10 +193,17 @@ def _orders_check(engine) -> None:
         reopenings = session.scalar(select(func.count()).where(OrderEvent.action == "reopen"))
         assert reopenings == len(second)
         for incident in session.scalars(select(Incident)):  # named after one of its orders
-            numbers = session.scalars(
-                select(WorkOrder.number).where(WorkOrder.incident_id == incident.id)
-            )
-            assert f"WO{incident.number[3:]}" in set(numbers)
+            calls = session.execute(
+                select(WorkOrder.number, WorkOrder.created_at, WorkOrder.subject)
+                .where(WorkOrder.incident_id == incident.id)
+                .order_by(WorkOrder.created_at)
+            ).all()
+            assert f"WO{incident.number[3:]}" in {number for number, _, _ in calls}
+            # callers over most of an hour, each in their own words, not one instant
+            times = [created for _, created, _ in calls]
+            assert len(set(times)) == len(calls) and times[-1] - times[0] >= timedelta(minutes=30)
+            assert incident.first_order_at == times[0] < incident.created_at
+            assert len({subject for _, _, subject in calls}) == len(calls)
 
 
 def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url: str) -> None:

@@ -1,6 +1,7 @@
 """Two demo emergencies made through the real services: one resolved three weeks ago
-(every caller answered, every order closed) and one proposed an hour ago, waiting for a
-supervisor to confirm it."""
+(every caller answered, every order closed) and one proposed minutes ago, waiting for a
+supervisor to confirm it. Each is six callers over three quarters of an hour, each in
+their own words, as a base station going down looks at the hotline."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ from kefu.workorders.schemas import OrderCreate
 CALLERS = 6
 RESOLVED_AGO = timedelta(days=21)
 REPLY = "您好，您所在区域的基站故障已于今日修复，信号已恢复正常。给您带来不便，深表歉意。"
+CALLS_APART = timedelta(minutes=9)
+WORDS: tuple[tuple[str, str], ...] = (  # (subject, description), one per caller
+    ("家里手机没信号", "客户反映从上午起家中和小区内均无信号，打不了电话。"),
+    ("小区里手机显示无服务", "客户称整个小区手机都显示无服务，重启手机无效。"),
+    ("室内突然没信号，电话打不进来", "客户称半小时前起室内无信号，家人联系不上。"),
+    ("楼里信号全无", "客户称所在楼宇各层均无信号，邻居也一样。"),
+    ("手机无法通话，上网也不行", "客户反映电话和上网都用不了，已换卡槽仍无信号。"),
+    ("店里没信号，影响收款", "商户客户称店内无信号，扫码收款和电话都受影响，要求尽快处理。"),
+)
 
 
 def acting_as(staff: Staff, role: Role) -> Principal:
@@ -45,13 +55,13 @@ def _burst(
     session: Session, by: Principal, unit: OrgUnit, category: Category, first: int
 ) -> Incident:
     order = None
-    for n in range(CALLERS):
+    for n, (subject, description) in enumerate(WORDS[:CALLERS]):
         data = OrderCreate(
             type=OrderType.COMPLAINT,
             category_id=category.id,
             contact_phone=f"1390{first + n:07d}",
-            subject=f"{unit.name}{category.name}，手机无法通话",
-            description="客户反映从上午起家中和小区内均无信号。",
+            subject=subject,
+            description=description,
             org_unit_id=unit.id,
             channel="phone",
         )
@@ -59,27 +69,52 @@ def _burst(
     incident = session.get(Incident, order.incident_id) if order else None
     # the fifth caller proposed it and the sixth joined, under the shipped rule (five)
     assert incident is not None
+    _spread(session, incident)
     return incident
+
+
+def _spread(session: Session, incident: Incident) -> None:
+    """Space the callers out (made in one instant, they came in over 45 minutes): each
+    earlier order, with its timeline, moves back; the incident starts with the first and
+    was proposed with the fifth."""
+    orders = _orders_of(session, incident)
+    for place, order in enumerate(orders):
+        _move(session, [order], CALLS_APART * (len(orders) - 1 - place))
+    incident.first_order_at = orders[0].created_at
+    proposer = next(o for o in orders if o.number == f"WO{incident.number[3:]}")
+    incident.created_at = proposer.created_at
+    _renumber(session, incident, orders)  # the first callers may have rung before midnight
+
+
+def _orders_of(session: Session, incident: Incident) -> list[WorkOrder]:
+    query = select(WorkOrder).where(WorkOrder.incident_id == incident.id).order_by(WorkOrder.id)
+    return list(session.scalars(query))
 
 
 def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
     """Move the incident, its orders and their timelines into the past (row by row: date
     arithmetic in SQL differs between the databases, and these are a dozen rows)."""
-    orders = session.scalars(select(WorkOrder).where(WorkOrder.incident_id == incident.id)).all()
+    orders = _orders_of(session, incident)
+    _move(session, orders, by)
+    for column in ("created_at", "first_order_at", "confirmed_at", "resolved_at"):
+        if getattr(incident, column) is not None:
+            setattr(incident, column, getattr(incident, column) - by)
+    _renumber(session, incident, orders)
+
+
+def _move(session: Session, orders: Sequence[WorkOrder], by: timedelta) -> None:
+    """Move orders and their timelines ``by`` into the past."""
     events = session.scalars(
         select(OrderEvent).where(OrderEvent.order_id.in_([o.id for o in orders]))
     ).all()
     order_times = ("created_at", "replied_at", "closed_at", "resolve_due_at", "response_due_at")
-    incident_times = ("created_at", "first_order_at", "confirmed_at", "resolved_at")
     for row, columns in (
         *((o, (*order_times, "warn_at")) for o in orders),
         *((e, ("occurred_at",)) for e in events),
-        (incident, incident_times),
     ):
         for column in columns:
             if getattr(row, column) is not None:
                 setattr(row, column, getattr(row, column) - by)
-    _renumber(session, incident, orders)
 
 
 def _renumber(session: Session, incident: Incident, orders: Sequence[WorkOrder]) -> None:
@@ -88,7 +123,9 @@ def _renumber(session: Session, incident: Incident, orders: Sequence[WorkOrder])
     zone = ZoneInfo(BusinessCalendar().zone)
     proposer = next(o for o in orders if o.number == f"WO{incident.number[3:]}")
     for order in sorted(orders, key=lambda o: o.id):
-        order.number = next_number(session, order.created_at.astimezone(zone).date())
+        day = order.created_at.astimezone(zone).date()
+        if order.number[2:10] != f"{day:%Y%m%d}":
+            order.number = next_number(session, day)
     incident.number = f"INC{proposer.number[2:]}"
 
 
