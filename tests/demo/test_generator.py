@@ -132,6 +132,7 @@ def _orders_check(engine) -> None:
     from kefu.workorders.enums import OrderStatus, OrderType
     from kefu.workorders.models import Incident, OrderEvent, OrderLink, ReturnVisit, WorkOrder
     from kefu.workorders.numbering import next_number
+    from kefu.workorders.service import set_due_times
 
     with make_sessionmaker(engine)() as session:
         orders = session.scalar(select(func.count()).select_from(WorkOrder)) or 0
@@ -204,6 +205,14 @@ def _orders_check(engine) -> None:
             assert len(set(times)) == len(calls) and times[-1] - times[0] >= timedelta(minutes=30)
             assert incident.first_order_at == times[0] < incident.created_at
             assert len({subject for _, _, subject in calls}) == len(calls)
+            # … and each is due when its own time of call makes it due
+            for order in session.scalars(
+                select(WorkOrder).where(WorkOrder.incident_id == incident.id)
+            ):
+                kept = (order.response_due_at, order.resolve_due_at, order.warn_at)
+                set_due_times(session, order, BusinessCalendar())
+                assert (order.response_due_at, order.resolve_due_at, order.warn_at) == kept
+            session.rollback()
 
 
 def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url: str) -> None:

@@ -103,18 +103,21 @@ def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
 
 
 def _move(session: Session, orders: Sequence[WorkOrder], by: timedelta) -> None:
-    """Move orders and their timelines ``by`` into the past."""
+    """Move orders and their timelines ``by`` into the past; their time limits are
+    counted again from their new start (in working time a shift is not a shift: an
+    order of a Sunday morning is due at the same hour on Monday)."""
     events = session.scalars(
         select(OrderEvent).where(OrderEvent.order_id.in_([o.id for o in orders]))
     ).all()
-    order_times = ("created_at", "replied_at", "closed_at", "resolve_due_at", "response_due_at")
     for row, columns in (
-        *((o, (*order_times, "warn_at")) for o in orders),
+        *((o, ("created_at", "replied_at", "closed_at")) for o in orders),
         *((e, ("occurred_at",)) for e in events),
     ):
         for column in columns:
             if getattr(row, column) is not None:
                 setattr(row, column, getattr(row, column) - by)
+    for order in orders:
+        service.set_due_times(session, order, BusinessCalendar())
 
 
 def _renumber(session: Session, incident: Incident, orders: Sequence[WorkOrder]) -> None:
