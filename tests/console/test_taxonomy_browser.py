@@ -47,6 +47,17 @@ def test_an_admin_keeps_a_category_and_its_replies(
             re.compile("level-[12]")
         )  # the newest leaf comes last in its branch
         expect(page.locator('[data-move="down"]')).to_be_disabled()
+        # Changed in another tab meanwhile: the move is refused, and the last stays last.
+        page.evaluate("""async () => {
+          const form = document.getElementById("category-form");
+          await api("PATCH", `/api/v1/order-categories/${form.dataset.id}`,
+            { script_en: "Ask which data pack." }, { "If-Match": `"${form.dataset.version}"` });
+        }""")
+        page.locator('[data-move="up"]').click()
+        expect(page.locator("#category-form .form-error")).to_be_visible()
+        expect(page.locator('[data-move="up"]')).to_be_enabled()
+        expect(page.locator('[data-move="down"]')).to_be_disabled()
+        page.reload()
         page.locator('[data-move="up"]').click()  # one place up: before 漫游费用
         expect(siblings.locator("xpath=following-sibling::li[1]")).to_contain_text("漫游费用")
         leaf_id = page.url.rsplit("=", 1)[1]

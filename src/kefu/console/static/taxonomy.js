@@ -18,11 +18,13 @@ const field = (form, name) => form.elements[name]?.value.trim() ?? "";
 const versioned = (form) => ({ "If-Match": `"${form.dataset.version}"` });
 
 // Runs a save; a refusal is shown in the form's own error line, in the page's language.
-function saving(form, save) {
+// The form's buttons, and those acting on it from outside (`also`), wait meanwhile.
+function saving(form, save, also = []) {
   const error = form.querySelector(".form-error");
   return async (event) => {
     event?.preventDefault();
-    const buttons = form.querySelectorAll("button");
+    // Only those that could be pressed: a first category's "up" stays off after a refusal.
+    const buttons = [...form.querySelectorAll("button"), ...also].filter((b) => !b.disabled);
     buttons.forEach((b) => { b.disabled = true; });
     try {
       await save();
@@ -38,17 +40,18 @@ function setupCategoryForm() {
   if (!form) return;
   const url = `/api/v1/order-categories/${form.dataset.id}`;
   const change = async (body) => { await api("PATCH", url, body, versioned(form)); openCategory(form.dataset.id); };
+  const moves = [...document.querySelectorAll("[data-move]")];
   form.addEventListener("submit", saving(form, () => change(
     { name: field(form, "name"), name_en: field(form, "name_en"), script: field(form, "script"),
-      script_en: field(form, "script_en") })));
+      script_en: field(form, "script_en") }), moves));
   form.querySelector('[data-action="toggle"]').addEventListener("click",
-    saving(form, () => change({ active: form.dataset.active !== "true" })));
+    saving(form, () => change({ active: form.dataset.active !== "true" }), moves));
   // Up or down among its siblings: the order agents see in the picker.
-  document.querySelectorAll("[data-move]").forEach((button) => button.addEventListener("click",
+  moves.forEach((button) => button.addEventListener("click",
     saving(form, async () => {
       await api("POST", `${url}/move`, { direction: button.dataset.move }, versioned(form));
       openCategory(form.dataset.id);
-    })));
+    }, moves)));
 }
 
 function setupTemplateForms() {
