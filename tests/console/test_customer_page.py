@@ -28,7 +28,7 @@ def test_the_360_page_lists_recent_contacts(client, db: Session) -> None:
         status=InteractionStatus.OPEN,
         address="+8613800138000",
         customer_id=customer.id,
-        body="查话费",
+        body="查话费\n\n为什么这个月\t多扣了 20 元" + "？" * 100,
     )
     db.commit()
 
@@ -37,5 +37,7 @@ def test_the_360_page_lists_recent_contacts(client, db: Session) -> None:
     listed = page.text.split("近期接触", 1)[1]
     assert "人工来电" in listed and "新投诉已建单" in listed and "人工服务" in listed
     assert f'href="/messages/{sms.id}"' in listed  # a message opens in the inbox
+    # … and is told by the start of its text, on one line (an SMS has no subject)
+    assert "查话费 为什么这个月 多扣了 20 元？" in listed and "？" * 80 not in listed
     assert "138****8000" in listed and "13800138000" not in listed  # masked for an agent
     assert "暂无接触记录" not in listed

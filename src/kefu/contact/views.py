@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kefu.contact import repository
+from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
 from kefu.contact.schemas import InteractionRead
 from kefu.core.masking import mask_email
@@ -61,17 +62,30 @@ BRIEF_FIELDS = (
 )
 
 
+MESSAGE_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.EMAIL, ContactChannel.WEB})
+GIST_CHARACTERS = 80
+
+
 def recent_for_360(session: Session, customer_id: int, masked: bool) -> list[dict[str, object]]:
     """The customer's latest contacts for the 360 page, JSON-ready, in one query (the
-    lookup is the agent's hot path; the full records are at /interactions)."""
+    lookup is the agent's hot path; the full records are at /interactions). A message
+    carries the start of its text (``gist``): an SMS has no subject to tell it by."""
     rows = session.scalars(_RECENT, {"customer_id": customer_id})
     return [
         {
             **{name: _plain(getattr(row, name)) for name in BRIEF_FIELDS},
             "address": shown_address(row.address, masked),
+            "gist": gist(row.body) if row.channel in MESSAGE_CHANNELS else "",
         }
         for row in rows
     ]
+
+
+def gist(text: str, limit: int = GIST_CHARACTERS) -> str:
+    """The start of a message on one line: runs of white space made one space, cut at
+    ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _plain(value: object) -> object:
