@@ -74,6 +74,11 @@ def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) 
     closing = one["events"][-1]
     assert (closing["action"], closing["to_status"]) == ("incident_close", "closed")
     assert one["reply"] == reply
+    # The console page tells who decided what, and when.
+    page = client.get(f"/incidents/{incident['id']}", headers=supervisor).text
+    steps = page.split('class="meta incident-steps"', 1)[1].split("</ol>", 1)[0]
+    assert "提出于 " in steps
+    assert f"{boss.display_name} 确认于 " in steps and f"{boss.display_name} 解决于 " in steps
 
     # Once resolved, a new complaint starts afresh rather than joining it.
     later = _complaint(client, agent, cats.indoor.id, 6)
@@ -99,6 +104,8 @@ def test_a_dismissed_incident_releases_its_orders(client, db: Session) -> None:
     assert order["version"] == last["version"] + 1  # released: a change like any other
     listed = client.get("/api/v1/incidents", params={"status": "dismissed"}, headers=agent).json()
     assert [i["id"] for i in listed["items"]] == [dismissed["id"]]
+    page = client.get(f"/incidents/{dismissed['id']}", headers=supervisor).text
+    assert "撤销于 " in page and "确认于" not in page
 
 
 def test_resolving_ends_each_orders_wait_and_calls_off_its_visit(client, db: Session) -> None:

@@ -17,7 +17,7 @@ from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
 from kefu.knowledge.views import article_read, category_brief
 from kefu.org import repository as org_repo
-from kefu.org.models import OrgUnit
+from kefu.org.models import OrgUnit, Staff
 from kefu.workorders import incidents, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
@@ -169,4 +169,11 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
         unit=unit,
         problem=category_tree(session).get(incident.category_id),
         orders=orders,
+        confirmed_by=_staff_name(session, incident.confirmed_by_id),
+        resolved_by=_staff_name(session, incident.resolved_by_id),
     )
+
+
+def _staff_name(session: DbSession, staff_id: int | None) -> str:
+    staff = session.get(Staff, staff_id) if staff_id else None
+    return staff.display_name if staff else ""
