@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from kefu.contact import intake, replies, repository, rules
+from kefu.contact import intake, message_orders, replies, repository, rules
 from kefu.contact.deps import (
     CanManageIntake,
     CanRead,
@@ -29,11 +29,15 @@ from kefu.contact.schemas import (
     SmsInbound,
 )
 from kefu.contact.views import interaction_reads
-from kefu.core.idempotency import run_once
+from kefu.core.idempotency import create_once, run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.workorders.deps import CanWorkOrders, order_calendar
+from kefu.workorders.schemas import OrderCreate, OrderDetail
+from kefu.workorders.service import NewOrder
+from kefu.workorders.views import new_order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
 SMS_INBOUND = "/sms/inbound"
@@ -124,6 +128,41 @@ def reply(
         operation=f"message.reply.{interaction_id}",
         payload=data,
         create=send,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.post("/messages/{interaction_id}/orders", response_model=OrderDetail, status_code=201)
+async def order_from_message(
+    interaction_id: PathId,
+    data: OrderCreate,
+    principal: CanWrite,
+    writer: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Open a work order for what a customer's SMS or e-mail asks, linked to it: the
+    sender is its customer and callback number unless others are given, its channel the
+    message's. A message may open more than one order (two problems in one e-mail)."""
+
+    def create() -> NewOrder:
+        message = load_interaction(session, interaction_id, principal)
+        calendar = order_calendar(request, session)
+        return message_orders.order_from_message(
+            session, message=message, data=data, by=principal, calendar=calendar
+        )
+
+    status, body = await create_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"order.create_from_message.{interaction_id}",
+        payload=data,
+        create=create,
+        answer=lambda new: new_order_detail(
+            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
+        ),
     )
     return JSONResponse(body, status_code=status)
 

@@ -170,6 +170,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "interaction_not_answered": "The contact has not been answered yet.",
     "unknown_wrap_up_code": "No active wrap-up code with this name.",
     "interaction_not_a_message": "Only a customer's SMS or e-mail can be answered this way.",
+    "order_needs_a_message": "Only a customer's SMS or e-mail opens a work order this way.",
     "message_no_reply_address": "This message came from an address that cannot be answered.",
     "intake_lookup_sms_only": "Balance and package answers work for SMS rules only.",
     "intake_order_needs_category": (

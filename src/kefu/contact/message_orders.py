@@ -1,0 +1,68 @@
+"""A work order opened from a customer's SMS or e-mail by the agent reading it (the
+keyword rules open some by themselves, in ``intake``): the message's sender is the
+order's customer and callback number unless the agent gives others, its channel the
+message's, and the two are linked both ways."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.contact.enums import Direction
+from kefu.contact.intake import ORDER_CHANNEL
+from kefu.contact.models import Interaction, InteractionOrder
+from kefu.contact.replies import MESSAGE_CHANNELS
+from kefu.contact.service import link_order
+from kefu.core.calendar import BusinessCalendar
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict
+from kefu.workorders import service as orders
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.schemas import OrderCreate
+
+
+def ensure_message(interaction: Interaction) -> None:
+    """Only a customer's own SMS or e-mail opens an order this way (not a call, not a reply)."""
+    if interaction.channel not in MESSAGE_CHANNELS or interaction.direction != Direction.INBOUND:
+        raise Conflict("order_needs_a_message")
+
+
+def sender_fields(message: Interaction, data: OrderCreate) -> dict[str, object]:
+    """What the order takes from the message: its customer (a known sender's, else the
+    one the agent names), the sender's number unless the agent gives another, and the
+    message's channel."""
+    sent_from = message.address if message.address.startswith("+") else None
+    return {
+        "customer_id": message.customer_id or data.customer_id,
+        "contact_phone": data.contact_phone or sent_from,
+        "channel": ORDER_CHANNEL[message.channel],
+    }
+
+
+def order_from_message(
+    session: Session,
+    *,
+    message: Interaction,
+    data: OrderCreate,
+    by: Principal,
+    calendar: BusinessCalendar,
+) -> orders.NewOrder:
+    """Open the order a message asks for and link it to the message."""
+    ensure_message(message)
+    fields = sender_fields(message, data)
+    new = orders.create_order(
+        session, data=data.model_copy(update=fields), by=by, calendar=calendar
+    )
+    link_order(session, interaction=message, order_id=new.order.id)
+    return new
+
+
+def linked_orders(session: Session, message: Interaction) -> list[WorkOrder]:
+    """The orders opened from a message, oldest first."""
+    query = (
+        select(WorkOrder)
+        .join(InteractionOrder, InteractionOrder.order_id == WorkOrder.id)
+        .where(InteractionOrder.interaction_id == message.id)
+        .order_by(WorkOrder.id)
+    )
+    return list(session.scalars(query))

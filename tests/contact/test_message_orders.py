@@ -1,0 +1,120 @@
+"""A work order opened from a customer's SMS or e-mail by the agent reading it: the
+sender is its customer and callback number, its channel the message's, and the two are
+linked both ways; the message still waits for its answer."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_customer, make_org, make_staff
+from kefu.contact.defaults import ensure_default_intake_rules
+from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
+from kefu.contact.service import open_interaction
+from kefu.core.audit import AuditLog
+from kefu.core.rbac import Role
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.taxonomy import ensure_default_categories
+
+
+@pytest.fixture
+def desk(db: Session) -> dict:
+    ensure_default_categories(db)
+    ensure_default_intake_rules(db)
+    org = make_org(db)
+    customer = make_customer(db, org.city, "+8613800138000")
+    leaf = db.scalar(select(Category).where(Category.code == "broadband.fault.down"))
+    desk = {
+        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
+        "outsider": bearer(db, make_staff(db, org.other_city, Role.AGENT)),
+        "customer": customer,
+        "leaf": leaf.id,
+    }
+    db.commit()
+    return desk
+
+
+def _message(db: Session, channel: ContactChannel, address: str, customer_id: int | None, **kw):
+    message = open_interaction(
+        db,
+        channel=channel,
+        status=InteractionStatus.OPEN,
+        address=address,
+        customer_id=customer_id,
+        **kw,
+    )
+    db.commit()
+    return message
+
+
+def _order(desk: dict, **fields) -> dict:
+    return {"type": "fault", "category_id": desk["leaf"], "subject": "宽带断网", **fields}
+
+
+def test_an_agent_opens_an_order_from_a_customers_sms(client, db: Session, desk) -> None:
+    text = "我家宽带三天没网了，请尽快派人上门维修"
+    message = _message(db, ContactChannel.SMS, "+8613800138000", desk["customer"].id, body=text)
+    url = f"/api/v1/messages/{message.id}/orders"
+    key = desk["agent"] | {"Idempotency-Key": "sms-order-1"}
+    made = client.post(url, json=_order(desk, description=text), headers=key)
+    assert made.status_code == 201, made.text
+    order = db.get(WorkOrder, made.json()["id"])
+    assert order is not None and order.channel == "sms"
+    assert (order.customer_id, order.contact_phone) == (desk["customer"].id, "+8613800138000")
+    assert made.json()["contact_phone"] == "138****8000"  # masked for the agent
+    # Linked both ways: the message names the order; the message still waits for an answer.
+    shown = client.get(f"/api/v1/messages/{message.id}", headers=desk["agent"]).json()
+    assert shown["message"]["order_ids"] == [order.id]
+    assert shown["message"]["status"] == "open"
+    # The same key again is the same order; another body under it is refused.
+    again = client.post(url, json=_order(desk, description=text), headers=key)
+    assert again.json()["id"] == order.id
+    other = client.post(url, json=_order(desk, subject="另一件事"), headers=key)
+    assert other.status_code == 422
+    # A second problem in the same message is a second order, linked too.
+    second = client.post(url, json=_order(desk, type="complaint"), headers=desk["agent"])
+    assert second.status_code == 201
+    shown = client.get(f"/api/v1/messages/{message.id}", headers=desk["agent"]).json()
+    assert shown["message"]["order_ids"] == [order.id, second.json()["id"]]
+    audited = db.scalars(select(AuditLog.entity_id).where(AuditLog.action == "order.create"))
+    assert {str(order.id), str(second.json()["id"])} <= set(audited)
+
+
+def test_an_email_from_a_stranger_needs_a_number_to_call_back(client, db: Session, desk) -> None:
+    message = _message(
+        db, ContactChannel.EMAIL, "zhang.wei@example.cn", None, subject="宽带报修", body="断网"
+    )
+    url = f"/api/v1/messages/{message.id}/orders"
+    refused = client.post(url, json=_order(desk), headers=desk["agent"])
+    assert refused.status_code == 422
+    assert refused.json()["error"] | {"message": ""} == {
+        "code": "contact_phone_required",
+        "field": "contact_phone",
+        "message": "",
+    }
+    made = client.post(url, json=_order(desk, contact_phone="139 0013 9000"), headers=desk["agent"])
+    assert made.status_code == 201, made.text
+    order = db.get(WorkOrder, made.json()["id"])
+    assert order is not None and order.channel == "email" and order.customer_id is None
+    assert order.contact_phone == "+8613900139000"
+
+
+def test_only_a_customers_message_in_scope_opens_an_order(client, db: Session, desk) -> None:
+    customer = desk["customer"].id
+    call = _message(db, ContactChannel.VOICE, "+8613800138000", customer)
+    reply = _message(
+        db, ContactChannel.SMS, "+8613800138000", customer, direction=Direction.OUTBOUND
+    )
+    for interaction in (call, reply):
+        url = f"/api/v1/messages/{interaction.id}/orders"
+        refused = client.post(url, json=_order(desk), headers=desk["agent"])
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "order_needs_a_message"
+    sms = _message(db, ContactChannel.SMS, "+8613800138000", customer, body="断网")
+    url = f"/api/v1/messages/{sms.id}/orders"
+    outside = client.post(url, json=_order(desk), headers=desk["outsider"])
+    assert outside.status_code == 403  # the customer belongs to another branch
+    missing = "/api/v1/messages/999999/orders"
+    assert client.post(missing, json=_order(desk), headers=desk["agent"]).status_code == 404
+    assert db.scalar(select(WorkOrder.id)) is None  # nothing was opened
