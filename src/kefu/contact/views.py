@@ -62,7 +62,8 @@ BRIEF_FIELDS = (
 )
 
 
-MESSAGE_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.EMAIL, ContactChannel.WEB})
+# Contacts that are texts (web chat too): the 360 tells them by their first words.
+TEXT_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.EMAIL, ContactChannel.WEB})
 GIST_CHARACTERS = 80
 
 
@@ -75,7 +76,7 @@ def recent_for_360(session: Session, customer_id: int, masked: bool) -> list[dic
         {
             **{name: _plain(getattr(row, name)) for name in BRIEF_FIELDS},
             "address": shown_address(row.address, masked),
-            "gist": gist(row.body) if row.channel in MESSAGE_CHANNELS else "",
+            "gist": gist(row.body) if row.channel in TEXT_CHANNELS else "",
         }
         for row in rows
     ]
