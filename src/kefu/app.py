@@ -49,13 +49,12 @@ from kefu.org.callers import Callers
 from kefu.org.routes import SIGN_IN_PATH
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
-from kefu.routing.routes import CALL_INTAKE_CHECK_PATH
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
-from kefu.workorders.routes import INTAKE_CHECK_PATH
+from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
 from kefu.workorders.views import open_items_for_customer
@@ -114,7 +113,8 @@ def create_app(
         Admission,
         requests=2 * settings.db_pool_size,  # the pool: its size plus as many overflow
         writes=settings.sqlite_write_slots if sqlite else settings.postgresql_write_slots,
-        not_writes=frozenset({SIGN_IN_PATH, INTAKE_CHECK_PATH, CALL_INTAKE_CHECK_PATH}),
+        not_writes=frozenset({SIGN_IN_PATH}),
+        not_write_endings=(INTAKE_CHECK_ENDING,),
     )
     app.add_middleware(
         RequestGuard,

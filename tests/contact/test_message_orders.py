@@ -118,3 +118,31 @@ def test_only_a_customers_message_in_scope_opens_an_order(client, db: Session, d
     missing = "/api/v1/messages/999999/orders"
     assert client.post(missing, json=_order(desk), headers=desk["agent"]).status_code == 404
     assert db.scalar(select(WorkOrder.id)) is None  # nothing was opened
+
+
+def test_the_forms_outlook_reads_the_senders_number(client, db: Session, desk) -> None:
+    """A stranger's second SMS about the same fault is a repeat complaint before the
+    order exists: the outlook takes the sender's number as the order would."""
+    first = _message(db, ContactChannel.SMS, "+8613900139000", None, body="宽带断网")
+    made = client.post(
+        f"/api/v1/messages/{first.id}/orders",
+        json=_order(desk, type="complaint"),
+        headers=desk["agent"],
+    )
+    assert made.status_code == 201, made.text
+    again = _message(db, ContactChannel.SMS, "+8613900139000", None, body="还是断网")
+    check = {"type": "complaint", "category_id": desk["leaf"]}
+    outlook = client.post(
+        f"/api/v1/messages/{again.id}/intake-check", json=check, headers=desk["agent"]
+    )
+    assert outlook.status_code == 200, outlook.text
+    assert outlook.json()["repeat"] is True
+    assert [e["number"] for e in outlook.json()["earlier"]] == [made.json()["number"]]
+    # The order form's general outlook has no number to go by; a call is no message.
+    general = client.post("/api/v1/work-orders/intake-check", json=check, headers=desk["agent"])
+    assert general.json()["error"]["code"] == "contact_phone_required"
+    call = _message(db, ContactChannel.VOICE, "+8613900139000", None)
+    refused = client.post(
+        f"/api/v1/messages/{call.id}/intake-check", json=check, headers=desk["agent"]
+    )
+    assert refused.status_code == 409

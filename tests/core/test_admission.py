@@ -56,9 +56,16 @@ def test_writes_beyond_the_slots_wait_and_reads_go_past_them() -> None:
 def test_a_sign_in_waits_with_the_reads_not_the_writes() -> None:
     async def crowd() -> dict[str, int]:
         inner = _Counting()
-        admission = Admission(inner, requests=8, writes=1, not_writes=frozenset({"/in"}))
+        admission = Admission(
+            inner,
+            requests=8,
+            writes=1,
+            not_writes=frozenset({"/in"}),
+            not_write_endings=("/look",),
+        )
         calls = [admission(_scope("POST"), None, None) for _ in range(2)]
         calls.append(admission({**_scope("POST"), "path": "/in"}, None, None))
+        calls.append(admission({**_scope("POST"), "path": "/things/7/look"}, None, None))
         running = [asyncio.ensure_future(call) for call in calls]
         await asyncio.sleep(0.01)
         seen = dict(inner.inside)
@@ -66,7 +73,7 @@ def test_a_sign_in_waits_with_the_reads_not_the_writes() -> None:
         await asyncio.gather(*running)
         return seen
 
-    assert asyncio.run(crowd()) == {"GET": 0, "POST": 2}  # one write and the sign-in
+    assert asyncio.run(crowd()) == {"GET": 0, "POST": 3}  # one write, the sign-in, the look
 
 
 def test_the_server_lets_in_its_databases_number_of_writes(client: TestClient) -> None:
@@ -76,9 +83,12 @@ def test_the_server_lets_in_its_databases_number_of_writes(client: TestClient) -
     sqlite = app.state.session_factory.kw["bind"].dialect.name == "sqlite"
     expected = settings.sqlite_write_slots if sqlite else settings.postgresql_write_slots
     assert admission.kwargs["writes"] == expected
-    # a sign-in (it hashes before it writes) and the intake form's outlooks (reads)
-    assert admission.kwargs["not_writes"] == {
-        "/api/v1/auth/login",
+    # a sign-in (it hashes before it writes) and the intake forms' outlooks (reads)
+    assert admission.kwargs["not_writes"] == {"/api/v1/auth/login"}
+    assert admission.kwargs["not_write_endings"] == ("/intake-check",)
+    outlooks = {path for path in app.openapi()["paths"] if path.endswith("/intake-check")}
+    assert outlooks == {
         "/api/v1/work-orders/intake-check",
         "/api/v1/acd/me/intake-check",
+        "/api/v1/messages/{interaction_id}/intake-check",
     }

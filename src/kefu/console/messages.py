@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kefu.console.render import page_language, render, signed_in
-from kefu.contact import replies, repository
+from kefu.contact import message_orders, replies, repository
 from kefu.contact.deps import load_interaction
 from kefu.contact.enums import ContactChannel, InteractionStatus
 from kefu.contact.models import IntakeRule, WrapUpCode
@@ -86,4 +86,8 @@ def message_page(request: Request, session: DbSession, interaction_id: PathId) -
         customer_name=(mask_name(customer.name) if masked else customer.name) if customer else "",
         can_answer=principal.has(Right.INTERACTION_WRITE) and replies.reachable(message),
         codes=[(c.code, c.name_en if english and c.name_en else c.name) for c in codes],
+        orders=message_orders.linked_orders(session, message),
+        can_open_order=principal.has(Right.INTERACTION_WRITE)
+        and principal.has(Right.ORDER_WRITE)
+        and message_orders.is_customer_message(message),
     )

@@ -18,24 +18,28 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.workorders import service as orders
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.schemas import OrderCreate
+from kefu.workorders.schemas import IntakeCheck, OrderCreate
+
+
+def is_customer_message(interaction: Interaction) -> bool:
+    """A customer's own SMS or e-mail (not a call, not a reply sent to one)."""
+    return interaction.channel in MESSAGE_CHANNELS and interaction.direction == Direction.INBOUND
 
 
 def ensure_message(interaction: Interaction) -> None:
-    """Only a customer's own SMS or e-mail opens an order this way (not a call, not a reply)."""
-    if interaction.channel not in MESSAGE_CHANNELS or interaction.direction != Direction.INBOUND:
+    """Only a customer's own SMS or e-mail opens an order this way."""
+    if not is_customer_message(interaction):
         raise Conflict("order_needs_a_message")
 
 
-def sender_fields(message: Interaction, data: OrderCreate) -> dict[str, object]:
-    """What the order takes from the message: its customer (a known sender's, else the
-    one the agent names), the sender's number unless the agent gives another, and the
-    message's channel."""
+def sender_fields(message: Interaction, data: OrderCreate | IntakeCheck) -> dict[str, object]:
+    """What an order (or its outlook) takes from the message: its customer (a known
+    sender's, else the one the agent names) and the sender's number unless the agent
+    gives another."""
     sent_from = message.address if message.address.startswith("+") else None
     return {
         "customer_id": message.customer_id or data.customer_id,
         "contact_phone": data.contact_phone or sent_from,
-        "channel": ORDER_CHANNEL[message.channel],
     }
 
 
@@ -49,12 +53,27 @@ def order_from_message(
 ) -> orders.NewOrder:
     """Open the order a message asks for and link it to the message."""
     ensure_message(message)
-    fields = sender_fields(message, data)
+    fields = {**sender_fields(message, data), "channel": ORDER_CHANNEL[message.channel]}
     new = orders.create_order(
         session, data=data.model_copy(update=fields), by=by, calendar=calendar
     )
     link_order(session, interaction=message, order_id=new.order.id)
     return new
+
+
+def outlook_for_message(
+    session: Session,
+    *,
+    message: Interaction,
+    data: IntakeCheck,
+    by: Principal,
+    calendar: BusinessCalendar,
+) -> orders.Outlook:
+    """What an order from the message would get if opened now, with the sender's
+    number and customer as ``order_from_message`` takes them. Nothing is written."""
+    ensure_message(message)
+    check = data.model_copy(update=sender_fields(message, data))
+    return orders.intake_outlook(session, data=check, by=by, calendar=calendar)
 
 
 def linked_orders(session: Session, message: Interaction) -> list[WorkOrder]:

@@ -33,11 +33,18 @@ from kefu.core.idempotency import create_once, run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.core.web import (
+    DbSession,
+    IdempotencyKey,
+    IfMatch,
+    ReadSession,
+    check_version,
+    etag,
+)
 from kefu.workorders.deps import CanWorkOrders, order_calendar
-from kefu.workorders.schemas import OrderCreate, OrderDetail
+from kefu.workorders.schemas import IntakeCheck, IntakeOutlook, OrderCreate, OrderDetail
 from kefu.workorders.service import NewOrder
-from kefu.workorders.views import new_order_detail
+from kefu.workorders.views import intake_outlook, new_order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
 SMS_INBOUND = "/sms/inbound"
@@ -165,6 +172,29 @@ async def order_from_message(
         ),
     )
     return JSONResponse(body, status_code=status)
+
+
+@router.post("/messages/{interaction_id}/intake-check", response_model=IntakeOutlook)
+def message_intake_check(
+    interaction_id: PathId,
+    data: IntakeCheck,
+    principal: CanWrite,
+    writer: CanWorkOrders,
+    session: ReadSession,
+    request: Request,
+) -> IntakeOutlook:
+    """What an order from this message would get if opened now (a repeat complaint? its
+    time limits), with the sender's number and customer as ``POST …/orders`` takes them.
+    Nothing is written."""
+    message = load_interaction(session, interaction_id, principal)
+    outlook = message_orders.outlook_for_message(
+        session,
+        message=message,
+        data=data,
+        by=principal,
+        calendar=order_calendar(request, session),
+    )
+    return intake_outlook(outlook, principal)
 
 
 @router.get("/intake/rules", response_model=list[IntakeRuleRead])

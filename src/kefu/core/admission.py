@@ -31,6 +31,8 @@ class Admission:
 
     ``not_writes``: paths whose requests write little and spend their time elsewhere; they
     wait only with the reads (a sign-in: 0.2 s hashing the password, its write after).
+    ``not_write_endings``: the same for every path ending so (an intake form's outlook,
+    ``…/intake-check``, which writes nothing wherever the form is: new order, call, message).
     """
 
     def __init__(
@@ -40,10 +42,12 @@ class Admission:
         requests: int,
         writes: int | None = None,
         not_writes: frozenset[str] = frozenset(),
+        not_write_endings: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.limits = (requests, writes)
         self.not_writes = not_writes
+        self.not_write_endings = not_write_endings
         self._places: tuple[asyncio.Semaphore, asyncio.Semaphore | None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -62,4 +66,9 @@ class Admission:
             await self.app(scope, receive, send)
 
     def _is_write(self, scope: Scope) -> bool:
-        return scope["method"] in UNSAFE_METHODS and scope.get("path") not in self.not_writes
+        path = str(scope.get("path", ""))
+        return (
+            scope["method"] in UNSAFE_METHODS
+            and path not in self.not_writes
+            and not path.endswith(self.not_write_endings)
+        )

@@ -168,9 +168,6 @@ async def order_from_call(
     return JSONResponse(body, status_code=status)
 
 
-CALL_INTAKE_CHECK_PATH = f"{router.prefix}/me/intake-check"
-
-
 @router.post("/me/intake-check", response_model=IntakeOutlook)
 def intake_check_on_call(
     data: CallIntakeCheck,

@@ -80,7 +80,9 @@ async def create_order(
     return JSONResponse(body, status_code=status)
 
 
-INTAKE_CHECK_PATH = f"{router.prefix}/work-orders/intake-check"
+# Every intake form's outlook (new order, call, message) ends so, and writes nothing: it
+# waits with the reads, not the writes.
+INTAKE_CHECK_ENDING = "/intake-check"
 
 
 @router.post("/work-orders/intake-check", response_model=IntakeOutlook)
