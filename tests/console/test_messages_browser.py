@@ -58,3 +58,55 @@ def test_hostile_sms_is_shown_as_text_and_answered_from_the_inbox(
         browser.close()
     thread = pbx.get(f"/api/v1/messages/{message_id}")
     assert thread.status_code == 403  # the gateway account takes messages in, reads none
+
+
+def test_an_agent_opens_a_work_order_from_a_customers_sms(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    """The message page's 建工单 opens the new-order form with the sender, channel and
+    words filled in; the order made is linked to the message and listed under it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    text = (
+        "家里宽带从昨晚开始断网，光猫红灯一直闪，重启了好几次也没用，"
+        "麻烦尽快安排上门维修。我明天上午在家，下午要上班，请上午来，谢谢！"
+    )
+    sent = api_client(base, "pbx").post(
+        "/api/v1/sms/inbound",
+        json={"from": number, "to": "10086", "text": text, "message_id": "browser-sms-order"},
+    )
+    assert sent.status_code == 201, sent.text
+    message_id = sent.json()["interaction_id"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "agent", DEMO_PASSWORD, "/messages")
+        page.goto(f"{base}/messages/{message_id}")
+        expect(page.locator("#message-orders")).to_have_count(0)
+        page.click("#order-from-message")
+        expect(page.locator("h1")).to_have_text("新建工单")
+        form = page.locator("#order-form")
+        expect(page.locator("#message-channel")).to_contain_text("短信")
+        expect(form.locator('[name="description"]')).to_have_value(text)
+        expect(form.locator('[name="subject"]')).to_have_value(text[:59] + "…")
+        form.locator('[name="subject"]').fill("宽带断网，光猫红灯闪")
+        form.locator('[name="type"]').select_option("fault")
+        page.fill("#category-search", "宽带")
+        page.locator("#category-list li:not([hidden])", has_text="无法上网").first.click()
+        page.screenshot(path=str(tmp_path / "order-from-sms-zh.png"), full_page=True)
+        form.locator('button[type="submit"]').click()
+        page.wait_for_url(lambda url: "/orders/" in url and "/new" not in url)
+        expect(page.locator("#order")).to_contain_text("宽带断网，光猫红灯闪")
+        expect(page.locator("#order")).to_contain_text("短信")
+        expect(page.locator("#order-messages a")).to_have_attribute(
+            "href", f"/messages/{message_id}"
+        )  # the order leads back to the message it came from
+
+        page.goto(f"{base}/messages/{message_id}")
+        listed = page.locator("#message-orders li")
+        expect(listed).to_have_count(1)
+        expect(listed).to_contain_text("宽带断网，光猫红灯闪")
+        expect(listed.locator(".status")).to_have_text("新建")
+        expect(page.locator("#message .status")).to_have_text("待回复")  # still to answer
+        browser.close()

@@ -10,6 +10,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kefu.console.render import page_language, render, signed_in
+from kefu.contact import message_orders
+from kefu.contact.deps import load_interaction
+from kefu.contact.models import Interaction
+from kefu.contact.views import gist, shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.pagination import PageParams
@@ -181,11 +185,16 @@ def new_order(
     request: Request,
     session: DbSession,
     customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    message_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """The intake form, opened from the customer 360 page or empty."""
+    """The intake form, opened from the customer 360 page, from a customer's SMS or
+    e-mail (its sender, words and channel filled in), or empty."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
+    message = _message_for_order(session, principal, message_id) if message_id else None
+    if message is not None:
+        customer_id = message.customer_id
     view = None
     if customer_id is not None:
         found = customer_repo.customer_with_unit(session, customer_id)
@@ -196,11 +205,40 @@ def new_order(
         "orders/new.html",
         principal,
         customer=view,
+        message=message and _message_form(message, masked=not principal.has(Right.PII_VIEW)),
         types=list(OrderType),
         channels=list(Channel),
         triages=list(Triage),
         leaves=category_leaves(categories.tree(session), page_language(request, principal) == "en"),
     )
+
+
+def _message_for_order(
+    session: DbSession, viewer: Principal, message_id: int
+) -> Interaction | None:
+    """The customer's message an order is opened from, when the viewer may read it."""
+    try:
+        message = load_interaction(session, message_id, viewer)
+    except KefuError:
+        return None
+    return message if message_orders.is_customer_message(message) else None
+
+
+def _message_form(message: Interaction, *, masked: bool) -> dict[str, object]:
+    """What the form shows and fills in from a message."""
+    text = message.body or message.subject
+    return {
+        "id": message.id,
+        "channel": str(message.channel),
+        "sender": shown_address(message.address, masked),
+        "sent_from_number": message.address.startswith("+"),
+        "subject": message.subject or gist(text, SUBJECT_FROM_MESSAGE),
+        "description": text[:DESCRIPTION_LIMIT],
+    }
+
+
+SUBJECT_FROM_MESSAGE = 60
+DESCRIPTION_LIMIT = 4000
 
 
 @router.get("/orders/time-limits", response_class=HTMLResponse)
@@ -289,6 +327,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         people=people,
         triages=list(Triage),
         outcomes=list(VisitOutcome),
+        messages=message_orders.messages_of_order(session, order.id),
     )
 
 

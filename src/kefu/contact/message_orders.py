@@ -85,3 +85,18 @@ def linked_orders(session: Session, message: Interaction) -> list[WorkOrder]:
         .order_by(WorkOrder.id)
     )
     return list(session.scalars(query))
+
+
+def messages_of_order(session: Session, order_id: int) -> list[Interaction]:
+    """The customer's messages an order was opened from (by an agent or a keyword rule)."""
+    query = (
+        select(Interaction)
+        .join(InteractionOrder, InteractionOrder.interaction_id == Interaction.id)
+        .where(
+            InteractionOrder.order_id == order_id,
+            Interaction.channel.in_(MESSAGE_CHANNELS),
+            Interaction.direction == Direction.INBOUND,
+        )
+        .order_by(Interaction.id)
+    )
+    return list(session.scalars(query))

@@ -95,6 +95,7 @@ function setupCategorySuggestions() {
     const item = chip && document.querySelector(`#category-list li[data-id="${chip.dataset.id}"]`);
     if (item) { item.hidden = false; item.click(); item.scrollIntoView({ block: "nearest" }); }
   });
+  if (form.dataset.message) ask();  // the customer's message is already written in
 }
 
 // The order being filled in, as it would be opened now: its time limits, the open incident
@@ -180,16 +181,18 @@ function setupOrderForm() {
     event.preventDefault();
     const f = new FormData(form), error = document.getElementById("order-error");
     const body = {
-      type: f.get("type"), channel: f.get("channel"), subject: f.get("subject"),
+      type: f.get("type"), subject: f.get("subject"),
       description: f.get("description") || "", category_id: Number(f.get("category_id")) || 0,
     };
+    if (f.get("channel")) body.channel = f.get("channel");  // a message's order takes its own
     if (form.dataset.customer) body.customer_id = Number(form.dataset.customer);
     if (f.get("contact_phone")) body.contact_phone = f.get("contact_phone");
     if (f.get("contact_name")) body.contact_name = f.get("contact_name");
     if (f.get("triage")) { body.triage = f.get("triage"); body.triage_reason = f.get("triage_reason") || ""; }
     form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
     try {
-      const order = await api("POST", "/api/v1/work-orders", body, { "Idempotency-Key": form.dataset.key });
+      const url = form.dataset.message ? `/api/v1/messages/${form.dataset.message}/orders` : "/api/v1/work-orders";
+      const order = await api("POST", url, body, { "Idempotency-Key": form.dataset.key });
       window.location.assign(`/orders/${order.id}`);
     } catch (failure) {
       showError(error, failure);
