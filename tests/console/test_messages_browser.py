@@ -109,4 +109,16 @@ def test_an_agent_opens_a_work_order_from_a_customers_sms(
         expect(listed).to_contain_text("宽带断网，光猫红灯闪")
         expect(listed.locator(".status")).to_have_text("新建")
         expect(page.locator("#message .status")).to_have_text("待回复")  # still to answer
+        # The answer tells the customer the order's number, quoted where the cursor is.
+        answer = page.locator("#reply-form textarea[name=text]")
+        answer.fill("您好，已为您登记报修，工单号：。")
+        answer.evaluate(
+            "(box) => box.setSelectionRange(box.value.length - 1, box.value.length - 1)"
+        )
+        listed.locator("[data-quote]").click()
+        number = listed.locator("a.mono").inner_text()
+        expect(answer).to_have_value(f"您好，已为您登记报修，工单号：{number}。")
+        page.click("#reply-form button[type=submit]")
+        expect(page.locator("#message-thread")).to_contain_text(number)
+        expect(listed.locator("[data-quote]")).to_have_count(0)  # answered: nothing to quote
         browser.close()

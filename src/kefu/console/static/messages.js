@@ -17,6 +17,14 @@ function setupMessage() {
       window.location.reload();
     } catch (failure) { failed(failure); }
   });
+  // An order opened from the message: its number goes into the answer where the cursor is.
+  document.querySelectorAll("[data-quote]").forEach((button) => button.addEventListener("click", () => {
+    const answer = document.querySelector("#reply-form textarea[name=text]");
+    if (!answer) return;
+    const at = answer.selectionStart ?? answer.value.length;
+    answer.setRangeText(button.dataset.quote, at, answer.selectionEnd ?? at, "end");
+    answer.focus();
+  }));
   document.getElementById("close-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const code = new FormData(event.target).get("code");
