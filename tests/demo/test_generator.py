@@ -205,6 +205,13 @@ def _orders_check(engine) -> None:
             assert len(set(times)) == len(calls) and times[-1] - times[0] >= timedelta(minutes=30)
             assert incident.first_order_at == times[0] < incident.created_at
             assert len({subject for _, _, subject in calls}) == len(calls)
+            if incident.status == "resolved":  # decided as a center would, not at once
+                assert incident.confirmed_at - incident.created_at == timedelta(minutes=15)
+                assert incident.resolved_at - incident.confirmed_at == timedelta(hours=3)
+                closed = session.scalars(
+                    select(WorkOrder.closed_at).where(WorkOrder.incident_id == incident.id)
+                )
+                assert set(closed) == {incident.resolved_at}
             # … and each is due when its own time of call makes it due
             for order in session.scalars(
                 select(WorkOrder).where(WorkOrder.incident_id == incident.id)
