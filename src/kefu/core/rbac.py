@@ -42,6 +42,7 @@ class Right(StrEnum):
     ORDER_READ = "order.read"
     ORDER_WRITE = "order.write"  # create, work on, reply to orders
     ORDER_DISPATCH = "order.dispatch"  # dispatch, transfer, escalate, triage, cancel
+    ORDER_EXPORT = "order.export"  # the orders as a spreadsheet, with a reason, audited
     CATEGORY_WRITE = "category.write"
     INCIDENT_MANAGE = "incident.manage"  # confirm, dismiss and resolve emergencies
     KNOWLEDGE_READ = "knowledge.read"
@@ -115,6 +116,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_READ,
             _R.STAFF_READ,
             _R.ORDER_READ,
+            _R.ORDER_EXPORT,
             _R.KNOWLEDGE_READ,
             _R.KNOWLEDGE_WRITE,
         }
@@ -149,6 +151,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.CUSTOMER_WRITE,
             _R.CUSTOMER_UNMASK,
             _R.CUSTOMER_EXPORT,
+            _R.ORDER_EXPORT,
             _R.TIER_OVERRIDE,
             _R.STAFF_READ,
             _R.ORDER_READ,

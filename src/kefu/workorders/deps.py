@@ -21,6 +21,7 @@ from kefu.workorders.schemas import NoteRequest
 CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
 CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
+CanExportOrders = Annotated[Principal, Depends(require(Right.ORDER_EXPORT))]
 CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
 CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]
 # An action whose note is optional (accept, start, close …) needs no body at all.

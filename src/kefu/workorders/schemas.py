@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -47,6 +47,21 @@ class OrderCreate(_Strict):
     triage: Triage | None = None
     triage_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
     org_unit_id: RefId | None = None
+
+
+class OrderExportRequest(_Strict):
+    """Which orders to export, and why (the reason and the filter go to the audit log).
+    The period is of creation, in the center's days, at most a year."""
+
+    reason: Reason
+    created_from: date
+    created_to: date
+    format: Literal["csv", "xlsx"] = "xlsx"
+    org_unit_id: RefId | None = None
+    type: OrderType | None = None
+    status: OrderStatus | None = None
+    category_id: RefId | None = None
+    repeat_only: bool = False
 
 
 class IntakeCheck(_Strict):

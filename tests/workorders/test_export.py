@@ -1,0 +1,144 @@
+"""Work-order export: its own right, a reason, the caller's scope and a period, masking
+like the screen, cells that never run as formulas, and the audit row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
+from kefu.core.clock import local_today
+from kefu.core.rbac import Right, Role
+from kefu.org.deps import principal_for
+from kefu.workorders import export
+from kefu.workorders.schemas import OrderExportRequest
+
+REASON = "本月投诉处理情况通报"
+URL = "/api/v1/work-orders/export"
+
+
+@pytest.fixture
+def desk(client, db: Session) -> dict:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    elsewhere = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    first = complain(client, agent, cats.unknown_charge.id, "13800138000", subject="多扣了彩铃费")
+    again = complain(client, agent, cats.unknown_charge.id, "13800138000", subject="又扣了")
+    formula = complain(client, agent, cats.indoor.id, "13900139000", subject="=HYPERLINK(1)")
+    complain(client, elsewhere, cats.indoor.id, "13700137000", subject="另一个城市")
+    return {"org": org, "cats": cats, "agent": agent, "orders": [first, again, formula]}
+
+
+def _today() -> dict[str, str]:
+    day = local_today().isoformat()
+    return {"created_from": day, "created_to": day}
+
+
+def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
+    client, db: Session, desk
+) -> None:
+    supervisor = make_staff(db, desk["org"].city, Role.SUPERVISOR)
+    answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in answer.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header[:5] == ["工单号", "创建", "类型", "分类", "主题"]
+    numbers = [row[0] for row in rows]
+    assert numbers == [order["number"] for order in desk["orders"]]  # not the other city's
+    first, again, formula = rows
+    assert first[3] == "计费账务 › 费用争议 › 不明扣费" and first[2] == "投诉"
+    assert (first[8], again[8]) == ("否", "是")  # the second is a repeat complaint
+    assert first[12] == "138****8000"  # masked as on screen
+    assert formula[4] == "'=HYPERLINK(1)"  # shown as typed, never run
+
+    entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
+    assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)
+    details = json.loads(entry.details)
+    assert details["rows"] == 3 and details["masked"] is True
+    assert answer.headers["x-audit-seq"] == str(entry.seq)
+
+
+def test_csv_in_english_narrowed_to_repeats(client, db: Session, desk) -> None:
+    qa = make_staff(db, desk["org"].city, Role.QA)
+    answer = client.post(
+        URL,
+        json={"reason": REASON, "format": "csv", "repeat_only": True, **_today()},
+        headers=bearer(db, qa) | {"Accept-Language": "en"},
+    )
+    assert answer.status_code == 200, answer.text
+    text = answer.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel and WPS read the Chinese
+    header, *rows = list(csv.reader(io.StringIO(text[1:])))
+    assert header[:3] == ["Order number", "Created", "Type"]
+    assert [row[0] for row in rows] == [desk["orders"][1]["number"]]
+    assert rows[0][2] == "Complaint"
+    assert rows[0][3] == "Billing › Disputed charges › Unknown deduction"
+
+
+def test_refusals_say_why(client, settings, db: Session, desk) -> None:
+    supervisor = bearer(db, make_staff(db, desk["org"].city, Role.SUPERVISOR))
+    assert (
+        client.post(URL, json={"reason": REASON, **_today()}, headers=desk["agent"]).status_code
+        == 403
+    )
+    unreasoned = client.post(URL, json=_today(), headers=supervisor)
+    assert unreasoned.status_code == 422 and unreasoned.json()["error"]["field"] == "reason"
+    today = local_today()
+    reversed_ = {
+        "created_from": today.isoformat(),
+        "created_to": (today - timedelta(1)).isoformat(),
+    }
+    backwards = client.post(URL, json={"reason": REASON, **reversed_}, headers=supervisor)
+    assert backwards.status_code == 422
+    assert backwards.json()["error"] | {"message": ""} == {
+        "code": "invalid_period",
+        "field": "created_to",
+        "message": "",
+    }
+    too_long = {
+        "created_from": (today - timedelta(400)).isoformat(),
+        "created_to": today.isoformat(),
+    }
+    assert (
+        client.post(URL, json={"reason": REASON, **too_long}, headers=supervisor).status_code == 422
+    )
+    outside = client.post(
+        URL,
+        json={"reason": REASON, "org_unit_id": desk["org"].other_city.id, **_today()},
+        headers=supervisor,
+    )
+    assert outside.status_code == 403
+    settings.export_max_rows = 2
+    over = client.post(URL, json={"reason": REASON, **_today()}, headers=supervisor)
+    assert over.status_code == 422 and over.json()["error"]["code"] == "export_too_large"
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "order.export")) is None
+
+
+def test_a_role_holding_personal_data_rights_exports_numbers_in_clear(db: Session, desk) -> None:
+    staff = make_staff(db, desk["org"].city, Role.SUPERVISOR)
+    principal = principal_for(db, staff.id)
+    assert principal is not None
+    privileged = replace(principal, rights=principal.rights | {Right.PII_VIEW})
+    made = export.export_orders(
+        db,
+        data=OrderExportRequest(
+            reason=REASON, created_from=local_today(), created_to=local_today()
+        ),
+        by=privileged,
+        language="zh-CN",
+        timezone="Asia/Shanghai",
+        max_rows=10,
+    )
+    assert [row[12] for row in made.rows[1:]] == ["13800138000", "13800138000", "13900139000"]
