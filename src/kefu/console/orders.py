@@ -98,6 +98,7 @@ def order_queue(
         total=queue.total,
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
+        this_month=(local_today(zone).replace(day=1), local_today(zone)),
     )
 
 

@@ -116,19 +116,14 @@ async function moreMembers() {
 }
 
 async function exportMembers(format) {
-  const response = await fetch("/api/v1/analytics/value/export", {
-    method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-    body: JSON.stringify({ segment: members.segment, format }),
-  });
-  if (!response.ok) return;
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = `value-${members.segment}.${format}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  const error = document.getElementById("members-error");
+  showError(error, "");
+  try {
+    await download("/api/v1/analytics/value/export", { segment: members.segment, format },
+      `value-${members.segment}.${format}`);
+  } catch (failure) {
+    showError(error, failure);  // it failed without a word before
+  }
 }
 
 // Churn warning -----------------------------------------------------------------------

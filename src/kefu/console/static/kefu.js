@@ -19,6 +19,29 @@ async function api(method, url, body, extraHeaders = {}) {
   return data;
 }
 
+// POSTs to an export endpoint and saves the file it answers (named by the server); a
+// refusal throws as api() does, so showError() can name the field.
+async function download(url, body, fallbackName) {
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    throw Object.assign(new Error(data?.error?.message || response.statusText), { status: response.status, data });
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = named?.[1] || fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
 // A stored instant as the center's clock reads it ("2026-12-03 07:18:45"), in the zone on
 // <html data-zone> as the server writes its pages, not the browser's: a laptop set to
 // another zone listed a 07:18 call of the 3rd under the day it was opened for as

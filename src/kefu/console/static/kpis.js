@@ -268,24 +268,11 @@ async function exportKpis(format) {
     const value = kpiForm.elements[name].value;
     if (value) body[name] = name.endsWith("_id") ? Number(value) : value;
   }
-  const response = await fetch("/api/v1/analytics/kpis/export", {
-    method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    const data = await response.json().catch(() => null);
-    showError(kpiError, data?.error?.message || response.statusText);
-    return;
+  try {
+    await download("/api/v1/analytics/kpis/export", body, `kpi.${format}`);
+  } catch (error) {
+    showError(kpiError, error);
   }
-  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `kpi.${format}`;
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
 // Early warnings not yet acknowledged, newest first; acknowledging one takes it off.

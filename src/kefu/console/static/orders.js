@@ -320,7 +320,37 @@ function setupServiceLevels() {
   });
 }
 
+// The queue's export: a period, a format and a reason (audited), the queue's category
+// branch kept; the file is saved as the server names it.
+function setupExport() {
+  const dialog = document.getElementById("export-dialog");
+  if (!dialog) return;
+  const form = document.getElementById("export-form"), error = document.getElementById("export-error");
+  document.querySelector('[data-action="open-export"]')?.addEventListener("click", () => dialog.showModal());
+  document.querySelector('[data-action="close-export"]')?.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = form.elements, body = {
+      created_from: f.created_from.value, created_to: f.created_to.value, format: f.format.value,
+      repeat_only: f.repeat_only.checked, reason: f.reason.value.trim(),
+    };
+    if (form.dataset.category) body.category_id = Number(form.dataset.category);
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      await download("/api/v1/work-orders/export", body, `work-orders.${body.format}`);
+      showError(error, "");
+      dialog.close();
+    } catch (problem) {
+      showError(error, problem);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setupExport();
   setupCategoryPicker(); setupCategorySuggestions(); setupIntakeOutlooks(); setupOrderForm();
   setupOrderActions();
   setupServiceLevels();
