@@ -114,6 +114,10 @@ def test_refusals_say_why(client, settings, db: Session, desk) -> None:
     assert (
         client.post(URL, json={"reason": REASON, **too_long}, headers=supervisor).status_code == 422
     )
+    for edge in ({"created_from": "0001-01-01"}, {"created_to": "9999-12-31"}):  # were 500s
+        beyond = client.post(URL, json={"reason": REASON, **_today(), **edge}, headers=supervisor)
+        assert beyond.status_code == 422
+        assert beyond.json()["error"]["field"] == next(iter(edge))
     outside = client.post(
         URL,
         json={"reason": REASON, "org_unit_id": desk["org"].other_city.id, **_today()},

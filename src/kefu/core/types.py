@@ -7,6 +7,7 @@ the database fit a 32-bit column.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path
@@ -48,5 +49,8 @@ Reason = Annotated[
     AfterValidator(_no_control_characters),
 ]
 RefId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+# A day a center can have records on; beyond these, date arithmetic in the center's zone
+# overflows (0001-01-01 less eight hours), which was a 500.
+RecordDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 Fen = Annotated[int, Field(ge=-(10**12), le=10**12)]
 PathId = Annotated[int, Path(ge=1, le=INT32_MAX)]

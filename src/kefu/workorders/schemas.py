@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.core.pagination import Page
-from kefu.core.types import Name, NoteText, Reason, RefId, ShortText
+from kefu.core.types import Name, NoteText, Reason, RecordDate, RefId, ShortText
 from kefu.workorders.enums import (
     Action,
     Channel,
@@ -54,8 +54,8 @@ class OrderExportRequest(_Strict):
     The period is of creation, in the center's days, at most a year."""
 
     reason: Reason
-    created_from: date
-    created_to: date
+    created_from: RecordDate
+    created_to: RecordDate
     format: Literal["csv", "xlsx"] = "xlsx"
     org_unit_id: RefId | None = None
     type: OrderType | None = None
