@@ -154,6 +154,16 @@ def test_hanging_up_mid_menu_is_abandonment_at_that_node(client, center, db) -> 
         "/api/v1/ivr/calls/c-5/input", json={"step": 3, "digits": "1"}, headers=center["pbx"]
     )
     assert late.status_code == 409
+    # Instants beyond any center's calls, or without a zone, are refused at their field; a
+    # day before 0001-01-01 was a 500.
+    for params, field, code in (
+        ({"until": "0001-01-01T00:00:00Z"}, "until", "invalid_period"),
+        ({"since": "2150-01-01T00:00:00Z"}, "since", "invalid_period"),
+        ({"until": "2026-12-01T00:00:00"}, "until", "timezone_required"),
+    ):
+        refused = client.get("/api/v1/ivr/figures", params=params, headers=center["supervisor"])
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["error"]["field"], refused.json()["error"]["code"]) == (field, code)
 
 
 def _texted_code(db: Session) -> str:

@@ -93,10 +93,11 @@ def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
     assert rows == {"费用争议": (2, 1), "信号覆盖": (1, 0)}
     english = {row["key_name"]: row["key_name_en"] for row in by_category["rows"]}
     assert english == {"费用争议": "Disputed charges", "信号覆盖": "Coverage"}
-    bad = client.get(
-        "/api/v1/work-orders/repeat-rate", params={"month": "2026-13"}, headers=supervisor
-    )
-    assert bad.json()["error"]["code"] == "invalid_month"
+    for month in ("2026-13", "0001-01", "9999-12"):  # the last two were 500s
+        bad = client.get(
+            "/api/v1/work-orders/repeat-rate", params={"month": month}, headers=supervisor
+        )
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_month"
 
 
 def test_the_default_taxonomy_loads_once_in_three_levels(db: Session) -> None:

@@ -86,7 +86,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "assignee_outside_target": "That person is not in the chosen team or branch.",
     "cannot_escalate_top": "The order is already at the top of the organization.",
     "invalid_query": "Give a phone number, an ID card number or a name to search for.",
-    "invalid_month": "Months are written YYYY-MM.",
+    "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
     "internal_error": "Something went wrong on our side; it has been logged.",
     "database_unavailable": "The connection to the database was lost; please try again.",
     "database_slow": "The database did not answer in time; please try again.",

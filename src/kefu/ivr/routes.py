@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -197,6 +197,10 @@ def check_flow(data: FlowCheck, principal: CanManageIvr, request: Request) -> Fl
     return FlowCheckResult(ok=True, problems=[], nodes=len(flow.nodes), graph=flow_graph(flow))
 
 
+# The instants a center can have calls at; beyond them a day's arithmetic overflows.
+FIGURES_FROM, FIGURES_UNTIL = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
 @router.get("/figures", response_model=IvrFigures)
 def figures(
     principal: CanManageIvr,
@@ -206,10 +210,13 @@ def figures(
 ) -> IvrFigures:
     """Containment, abandonment per node, time in the IVR and transfer reasons (default:
     the last 24 hours)."""
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise Unprocessable("timezone_required", field=name)
+        if moment is not None and not FIGURES_FROM <= moment < FIGURES_UNTIL:
+            raise Unprocessable("invalid_period", field=name)  # 0001-01-01 less a day: a 500
     until = until or utcnow() + timedelta(seconds=1)  # calls started this very second count
     since = since or until - timedelta(days=1)
-    if since.tzinfo is None or until.tzinfo is None:
-        raise Unprocessable("timezone_required", field="since")
     if since >= until or until - since > timedelta(days=366):
         raise Unprocessable("invalid_period", field="since")
     return stats.figures(session, since=since, until=until)

@@ -23,7 +23,8 @@ from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import RepeatRate, RepeatRateRow
 
 Grouping = Literal["org_unit", "category"]
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A month a center can have orders in: beyond these years, its bounds overflowed (a 500).
+MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
 
 def parse_month(text: str) -> int:
