@@ -118,6 +118,10 @@ def test_refusals_say_why(client, settings, db: Session, desk) -> None:
         beyond = client.post(URL, json={"reason": REASON, **_today(), **edge}, headers=supervisor)
         assert beyond.status_code == 422
         assert beyond.json()["error"]["field"] == next(iter(edge))
+    unknown = client.post(
+        URL, json={"reason": REASON, "category_id": 999_999, **_today()}, headers=supervisor
+    )
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (404, "category_id")
     outside = client.post(
         URL,
         json={"reason": REASON, "org_unit_id": desk["org"].other_city.id, **_today()},

@@ -20,7 +20,7 @@ from kefu.core.clock import day_start_utc
 from kefu.core.i18n import EN, gettext
 from kefu.core.rbac import Principal, Right
 from kefu.customers.view import show_phone
-from kefu.errors import Unprocessable
+from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
@@ -109,6 +109,9 @@ def export_orders(
     """Check and count the export, audit it, then read its rows (in the caller's
     transaction: the audit row and the file agree on what was taken)."""
     scope_path = unit_scope(session, by, data.org_unit_id)
+    tree, zone = category_tree(session), ZoneInfo(timezone)
+    if data.category_id is not None and tree.get(data.category_id) is None:
+        raise NotFound("category_not_found", field="category_id")
     query = _query(data, scope_path, timezone)
     count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if count > max_rows:
@@ -127,7 +130,6 @@ def export_orders(
             "masked": masked,
         },
     )
-    tree, zone = category_tree(session), ZoneInfo(timezone)
     header: list[object] = [gettext(language, column) for column in COLUMNS]
     rows = [_cells(row, tree, zone, language, masked) for row in session.execute(query)]
     return OrderExport([header, *rows], entry.seq)
