@@ -52,9 +52,9 @@ def test_the_repeat_tab_leads_with_the_months_repeat_rate(client, db: Session) -
     assert "费用争议" in shown and "1/2 · 50%" in shown  # the branch the repeat is in
     assert "信号覆盖" not in shown  # no repeat there
     assert 'id="repeat-rates"' not in client.get("/orders", headers=supervisor).text
-    english = client.get(
-        "/orders", params={"view": "repeat"}, headers=supervisor, cookies={"kefu_lang": "en"}
-    ).text
+    client.cookies.set("kefu_lang", "en")  # the language switch's cookie
+    english = client.get("/orders", params={"view": "repeat"}, headers=supervisor).text
+    client.cookies.clear()
     assert "1 repeat of 3 complaints" in english and "0 repeats of 0 complaints" in english
     # A problem's name leads to its repeat complaints.
     assert f'href="/orders?view=repeat&open_only=false&category={cats.dispute.id}"' in shown

@@ -71,7 +71,7 @@ def _tier_history_is_a_chain_ending_at_the_tier_now(session: Session) -> None:
         if change.customer_id in last:
             assert change.from_tier == last[change.customer_id]
         last[change.customer_id] = change.to_tier
-    held = dict(session.execute(select(Customer.id, Customer.tier)).tuples().all())
+    held = {row.id: row.tier for row in session.execute(select(Customer.id, Customer.tier))}
     cancelled = set(
         session.scalars(select(Customer.id).where(Customer.status == CustomerStatus.CANCELLED))
     )
