@@ -156,17 +156,14 @@ def export_kpis(
     )
     language = request_language(request)
     shown = report_read(session, report, language)
-    entry = audit.record_now(
+    entry = audit.record_export(
         session,
         actor=principal,
         action="kpi.export",
         entity_type="kpi",
-        reason=data.reason,
-        details={
-            "request": data.model_dump(mode="json", exclude={"reason"}, exclude_none=True),
-            "scope": scope_path or "/",
-            "rows": len(shown.rows),
-        },
+        asked=data,
+        scope_path=scope_path,
+        rows=len(shown.rows),
     )
     body = (
         kpi_export.as_csv(shown, language)

@@ -145,18 +145,15 @@ def export_members(
     )
     language = request_language(request)
     masked = not principal.has(Right.PII_VIEW)
-    entry = audit.record_now(
+    entry = audit.record_export(
         session,
         actor=principal,
         action="value.export",
         entity_type="value_segment",
-        reason=data.reason,
-        details={
-            "request": data.model_dump(mode="json", exclude={"reason"}, exclude_none=True),
-            "scope": scope_path or "/",
-            "rows": len(rows),
-            "masked": masked,
-        },
+        asked=data,
+        scope_path=scope_path,
+        rows=len(rows),
+        masked=masked,
     )
     table = _export_table([_member(row, language, masked) for row in rows], language)
     body = table_as_csv(table) if data.format == "csv" else table_as_xlsx("RFM", table)

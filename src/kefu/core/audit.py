@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from pydantic import BaseModel
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -152,6 +153,36 @@ def record_now(
         details=details,
     )
     return append_pending(session)[-1]
+
+
+def record_export(
+    session: Session,
+    *,
+    actor: Principal,
+    action: str,
+    entity_type: str,
+    asked: BaseModel,
+    scope_path: str | None,
+    rows: int,
+    masked: bool | None = None,
+) -> AuditLog:
+    """An export's audit row, the same for every export: who took what (what was asked,
+    less its reason; the scope; the row count; whether numbers were masked) and why."""
+    details: dict[str, Any] = {
+        "filter": asked.model_dump(mode="json", exclude={"reason"}, exclude_none=True),
+        "scope": scope_path or "/",
+        "rows": rows,
+    }
+    if masked is not None:
+        details["masked"] = masked
+    return record_now(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        reason=getattr(asked, "reason", None),
+        details=details,
+    )
 
 
 _CHAIN_HEAD = select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)

@@ -80,18 +80,15 @@ def plan_export(
     if rows > max_rows:
         raise Unprocessable("export_too_large", rows=rows, limit=max_rows)
     masked = not by.has(Right.PII_VIEW)
-    entry = audit.record_now(
+    entry = audit.record_export(
         session,
         actor=by,
         action="customer.export",
         entity_type="customer",
-        reason=data.reason,
-        details={
-            "filter": data.model_dump(mode="json", exclude={"reason"}, exclude_none=True),
-            "scope": scope_path or "/",
-            "rows": rows,
-            "masked": masked,
-        },
+        asked=data,
+        scope_path=scope_path,
+        rows=rows,
+        masked=masked,
     )
     return ExportPlan(scope_path, data, masked, rows, entry.seq)
 

@@ -117,18 +117,15 @@ def export_orders(
     if count > max_rows:
         raise Unprocessable("export_too_large", rows=count, limit=max_rows)
     masked = not by.has(Right.PII_VIEW)
-    entry = audit.record_now(
+    entry = audit.record_export(
         session,
         actor=by,
         action="order.export",
         entity_type="work_order",
-        reason=data.reason,
-        details={
-            "filter": data.model_dump(mode="json", exclude={"reason"}, exclude_none=True),
-            "scope": scope_path or "/",
-            "rows": count,
-            "masked": masked,
-        },
+        asked=data,
+        scope_path=scope_path,
+        rows=count,
+        masked=masked,
     )
     header: list[object] = [gettext(language, column) for column in COLUMNS]
     rows = [_cells(row, tree, zone, language, masked) for row in session.execute(query)]
