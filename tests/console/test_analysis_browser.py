@@ -32,6 +32,21 @@ def test_a_supervisor_reads_the_drivers_the_forecast_and_a_staffing_plan(
         sign_in(page, base, "supervisor", DEMO_PASSWORD, "/analysis")
         # each chart drew its points and bars inside its own SVG
         expect(page.locator("#drivers-map .scatterlayer .point")).to_have_count(7, timeout=30_000)
+        # every driver is named on the map, and no two names overlap (three close drivers'
+        # names sat on one another)
+        labels = page.locator("#drivers-map .annotation-text-g")
+        expect(labels).to_have_count(7)
+        boxes = [labels.nth(i).bounding_box() for i in range(7)]
+        assert all(boxes)
+        for n, a in enumerate(boxes):
+            for b in boxes[n + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (a, b)
         expect(page.locator("#forecast-chart .barlayer .point").first).to_be_attached(
             timeout=30_000
         )

@@ -34,11 +34,24 @@ function formQuery(form) {
 
 // --- drivers ------------------------------------------------------------------------------
 
-function rankedByImportance(drivers) {
-  const order = drivers.map((d, i) => [d.importance.estimate, i]).sort((a, b) => a[0] - b[0]);
-  const rank = new Array(drivers.length);
-  order.forEach(([, i], n) => { rank[i] = n; });
-  return rank;
+// Each driver's name on the map, as an annotation with a hairline to its point: a lone
+// point's name sits just above it; in a run of points close together (left to right) the
+// names go above and below in turn, each pair a line (24 px) farther out, so that none
+// overlaps another (three close drivers' names sat on one another).
+function driverLabels(x, y, names) {
+  const spread = (values) => (Math.max(...values) - Math.min(...values)) || 1;
+  const [dx, dy] = [spread(x) * 0.25, spread(y) * 0.15];  // a name: a fifth of the map
+  const order = x.map((value, i) => i).sort((a, b) => x[a] - x[b]);
+  const runs = [];
+  for (const i of order) {
+    const run = runs[runs.length - 1], last = run?.[run.length - 1];
+    if (run && x[i] - x[last] < dx && Math.abs(y[i] - y[last]) < dy) run.push(i); else runs.push([i]);
+  }
+  return runs.flatMap((run) => run.map((i, n) => ({
+    x: x[i], y: y[i], text: names[i], showarrow: true, arrowhead: 0, arrowwidth: 1,
+    arrowcolor: "#98a2b3", ax: 0, ay: (n % 2 ? 1 : -1) * (18 + 24 * Math.floor(n / 2)),
+    font: { size: 12, color: "#1f2933" }, bgcolor: "rgba(255,255,255,0.85)",
+  })));
 }
 
 function drawDrivers(report) {
@@ -73,11 +86,10 @@ function drawDrivers(report) {
   const x = report.drivers.map((d) => d.importance.estimate);
   const y = report.drivers.map((d) => d.performance);
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const names = report.drivers.map((d) => construct(d.name));
+  const room = (Math.max(...y) - Math.min(...y) || 10) * 0.25;  // for the names above and below
   Plotly.newPlot("drivers-map", [{
-    type: "scatter", mode: "markers+text", x, y,
-    text: report.drivers.map((d) => construct(d.name)),
-    // neighbours on the map alternate above and below so their names do not overlap
-    textposition: rankedByImportance(report.drivers).map((n) => (n % 2 ? "bottom center" : "top center")),
+    type: "scatter", mode: "markers", x, y, text: names,
     error_x: { type: "data", symmetric: false,
       array: report.drivers.map((d) => d.importance.high - d.importance.estimate),
       arrayminus: report.drivers.map((d) => d.importance.estimate - d.importance.low),
@@ -86,8 +98,10 @@ function drawDrivers(report) {
     hovertemplate: "%{text}<br>%{x:.3f} / %{y:.1f}<extra></extra>",
   }], {
     font: chartFont, margin: { l: 56, r: 16, t: 10, b: 48 }, showlegend: false,
+    annotations: driverLabels(x, y, names),
     xaxis: { title: { text: analysisWords("importance") }, zeroline: false },
-    yaxis: { title: { text: analysisWords("performance") } },
+    yaxis: { title: { text: analysisWords("performance") },
+      range: [Math.min(...y) - room, Math.max(...y) + room] },
     shapes: [
       { type: "line", x0: mean(x), x1: mean(x), yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#98a2b3" } },
       { type: "line", y0: mean(y), y1: mean(y), xref: "paper", x0: 0, x1: 1, line: { dash: "dot", color: "#98a2b3" } },
