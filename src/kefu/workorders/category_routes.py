@@ -12,6 +12,7 @@ from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, eta
 from kefu.errors import NotFound
 from kefu.workorders import categories, repository
 from kefu.workorders.deps import CanEditCategories, CanReadOrders
+from kefu.workorders.models import Category
 from kefu.workorders.schemas import (
     CategoryCreate,
     CategoryMove,
@@ -68,9 +69,7 @@ def update_category(
 ) -> CategoryNode:
     """Change a category; a stale If-Match is a 409. Retiring a category retires its
     branch for new orders; orders already filed keep it."""
-    category = repository.category(session, category_id)
-    if category is None:
-        raise NotFound("category_not_found")
+    category = _category(session, category_id)
     check_version(category.version, version)
     categories.update_category(session, category=category, data=data, by=principal)
     return _node(session, category.id)
@@ -86,9 +85,7 @@ def move_category(
 ) -> CategoryNode:
     """Move a category one place up or down among its siblings; a stale If-Match is a
     409, the first moved up or the last moved down a 422."""
-    category = repository.category(session, category_id)
-    if category is None:
-        raise NotFound("category_not_found")
+    category = _category(session, category_id)
     check_version(category.version, version)
     categories.move_category(session, category=category, direction=data.direction, by=principal)
     return _node(session, category.id)
@@ -105,9 +102,7 @@ def add_template(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Add a unified reply template to a category."""
-    category = repository.category(session, category_id)
-    if category is None:
-        raise NotFound("category_not_found")
+    category = _category(session, category_id)
 
     def create() -> TemplateRead:
         template = categories.add_template(session, category=category, data=data, by=principal)
@@ -143,6 +138,14 @@ def update_template(
     session.flush()
     response.headers["ETag"] = etag(template.version)
     return TemplateRead.model_validate(template)
+
+
+def _category(session: DbSession, category_id: int) -> Category:
+    """The category to change, or 404."""
+    category = repository.category(session, category_id)
+    if category is None:
+        raise NotFound("category_not_found")
+    return category
 
 
 def _node(session: DbSession, category_id: int) -> CategoryNode:
