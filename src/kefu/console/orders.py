@@ -85,6 +85,7 @@ def order_queue(
         session, principal, view, open_only, params, category_path=branch.path if branch else None
     )
     zone = str(request.app.state.settings.timezone)
+    today = local_today(zone)  # once: not two days either side of midnight
     return render(
         request,
         "orders/list.html",
@@ -98,7 +99,7 @@ def order_queue(
         total=queue.total,
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
-        this_month=(local_today(zone).replace(day=1), local_today(zone)),
+        this_month=(today.replace(day=1), today),  # the export's default period
     )
 
 
