@@ -110,13 +110,10 @@ def _decided_later(session: Session, incident: Incident) -> None:
             OrderEvent.action == Action.INCIDENT_CLOSE,
         )
     )
-    for row, columns in (
-        *((o, ("replied_at", "closed_at")) for o in orders),
-        *((e, ("occurred_at",)) for e in closings),
-    ):
-        for column in columns:
-            if getattr(row, column) is not None:
-                setattr(row, column, getattr(row, column) + later)
+    _shift(
+        [*((o, ("replied_at", "closed_at")) for o in orders), *((e, AT) for e in closings)],
+        later,
+    )
 
 
 def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
@@ -124,9 +121,7 @@ def _shift_back(session: Session, incident: Incident, by: timedelta) -> None:
     arithmetic in SQL differs between the databases, and these are a dozen rows)."""
     orders = _orders_of(session, incident)
     _move(session, orders, by)
-    for column in ("created_at", "first_order_at", "confirmed_at", "resolved_at"):
-        if getattr(incident, column) is not None:
-            setattr(incident, column, getattr(incident, column) - by)
+    _shift([(incident, ("created_at", "first_order_at", "confirmed_at", "resolved_at"))], -by)
     _renumber(session, incident, orders)
 
 
@@ -137,15 +132,21 @@ def _move(session: Session, orders: Sequence[WorkOrder], by: timedelta) -> None:
     events = session.scalars(
         select(OrderEvent).where(OrderEvent.order_id.in_([o.id for o in orders]))
     ).all()
-    for row, columns in (
-        *((o, ("created_at", "replied_at", "closed_at")) for o in orders),
-        *((e, ("occurred_at",)) for e in events),
-    ):
-        for column in columns:
-            if getattr(row, column) is not None:
-                setattr(row, column, getattr(row, column) - by)
+    times = ("created_at", "replied_at", "closed_at")
+    _shift([*((o, times) for o in orders), *((e, AT) for e in events)], -by)
     for order in orders:
         service.set_due_times(session, order, BusinessCalendar())
+
+
+AT = ("occurred_at",)  # an event's time
+
+
+def _shift(rows: Sequence[tuple[object, tuple[str, ...]]], by: timedelta) -> None:
+    """Move the named times of each row by ``by`` (times not set stay unset)."""
+    for row, columns in rows:
+        for column in columns:
+            if getattr(row, column) is not None:
+                setattr(row, column, getattr(row, column) + by)
 
 
 def _renumber(session: Session, incident: Incident, orders: Sequence[WorkOrder]) -> None:
