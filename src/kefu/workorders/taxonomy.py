@@ -439,8 +439,7 @@ def _add(session: Session, node: Node, *, parent: Category | None, sort_order: i
     session.add(category)
     session.flush()
     category.path = f"{parent.path if parent else '/'}{category.id}/"
-    for title, body in DEFAULT_REPLIES.get(node.code, ()):
-        session.add(ReplyTemplate(category_id=category.id, title=title, body=body))
+    session.add_all(_shipped_replies(category.id, node.code))
     return 1 + sum(
         _add(session, child, parent=category, sort_order=index)
         for index, child in enumerate(node.children)
@@ -478,10 +477,7 @@ def complete_shipped_content(session: Session) -> ShippedContent:
         if _give_script(category, node, edited=category.id in edited):
             scripts.append(category.code)
         if category.id not in templated and DEFAULT_REPLIES.get(node.code):
-            session.add_all(
-                ReplyTemplate(category_id=category.id, title=title, body=body)
-                for title, body in DEFAULT_REPLIES[node.code]
-            )
+            session.add_all(_shipped_replies(category.id, node.code))
             replies.append(category.code)
     given = ShippedContent(tuple(scripts), tuple(replies))
     if given:
@@ -495,6 +491,14 @@ def complete_shipped_content(session: Session) -> ShippedContent:
             details={"scripts": given.scripts, "replies": given.replies},
         )
     return given
+
+
+def _shipped_replies(category_id: int, code: str) -> list[ReplyTemplate]:
+    """The reply templates shipped for a category's code (none for most branches)."""
+    return [
+        ReplyTemplate(category_id=category_id, title=title, body=body)
+        for title, body in DEFAULT_REPLIES.get(code, ())
+    ]
 
 
 def _edited_category_ids(session: Session) -> set[int]:
