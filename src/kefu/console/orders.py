@@ -13,11 +13,12 @@ from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
 from kefu.contact.models import Interaction
-from kefu.contact.views import gist, shown_address
+from kefu.contact.views import shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.pagination import PageParams
 from kefu.core.rbac import Principal, Right
+from kefu.core.textsafe import excerpt
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
 from kefu.customers import repository as customer_repo
@@ -234,7 +235,7 @@ def _message_form(message: Interaction, *, masked: bool) -> dict[str, object]:
         "channel": str(message.channel),
         "sender": shown_address(message.address, masked),
         "sent_from_number": message.address.startswith("+"),
-        "subject": message.subject or gist(text, SUBJECT_FROM_MESSAGE),
+        "subject": message.subject or excerpt(text, SUBJECT_FROM_MESSAGE),
         "description": text[:DESCRIPTION_LIMIT],
     }
 

@@ -12,6 +12,7 @@ from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
 from kefu.contact.schemas import InteractionRead
 from kefu.core.masking import mask_email
+from kefu.core.textsafe import excerpt
 from kefu.customers.view import show_phone
 
 
@@ -76,17 +77,10 @@ def recent_for_360(session: Session, customer_id: int, masked: bool) -> list[dic
         {
             **{name: _plain(getattr(row, name)) for name in BRIEF_FIELDS},
             "address": shown_address(row.address, masked),
-            "gist": gist(row.body) if row.channel in TEXT_CHANNELS else "",
+            "gist": excerpt(row.body, GIST_CHARACTERS) if row.channel in TEXT_CHANNELS else "",
         }
         for row in rows
     ]
-
-
-def gist(text: str, limit: int = GIST_CHARACTERS) -> str:
-    """The start of a message on one line: runs of white space made one space, cut at
-    ``limit`` characters with an ellipsis."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _plain(value: object) -> object:

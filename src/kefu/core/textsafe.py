@@ -33,3 +33,11 @@ def one_line(text: str, *, limit: int) -> str:
     """A header-like field (subject, sender name): one line, safe, at most ``limit``."""
     flat = " ".join(text.split())
     return storable(flat, limit=limit)[0]
+
+
+def excerpt(text: str, limit: int) -> str:
+    """The start of a text to show on one line (a message in a list): runs of white space
+    made one space, cut at ``limit`` characters with an ellipsis. For showing, not storing
+    (``one_line`` marks its cut for storage)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
