@@ -101,8 +101,15 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         else:
             area.fill("经核实为误扣，已退还。")
         expect(area).not_to_have_value("")
+        # The answer is also texted to the caller; the box tells how much of an SMS it takes.
+        count = reply.locator(".sms-count")
+        expect(count).to_be_hidden()
+        reply.locator('input[name="send_sms"]').check()
+        used = len(area.input_value().strip())
+        expect(count).to_have_text(f"已输入 {used} / 500 字")
         reply.locator("button[type=submit]").click()
         expect(status).to_have_text("已答复")
+        expect(page.locator(".timeline .chip", has_text="已短信告知客户")).to_be_visible()
         # the resolution limit was met at the reply: no countdown runs on
         expect(page.locator("#resolution-met")).to_contain_text("按时答复")
         expect(page.locator(".countdown.big")).to_have_count(0)

@@ -57,6 +57,13 @@ def test_a_service_change_waits_for_the_code(client, db: Session) -> None:
     refused = _reply(client, order, agent)
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "consent_required"
+    texted = client.post(
+        f"/api/v1/work-orders/{order['id']}/reply",
+        json={"reply": "已为您开通国际漫游。", "send_sms": True},
+        headers=agent | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert texted.json()["error"]["code"] == "consent_required"
+    assert db.scalar(select(Job).where(Job.kind == "notify.sms")) is None  # nothing texted
 
     url = f"/api/v1/work-orders/{order['id']}/consent"
     sent = client.post(f"{url}/code", headers=agent)

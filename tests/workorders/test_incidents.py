@@ -37,7 +37,8 @@ def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) 
     mails = [j.payload for j in db.scalars(select(Job))]
     assert any("boss@kefu.example.cn" in m and incident["number"] in m for m in mails)
 
-    sixth = _complaint(client, agent, cats.indoor.id, 5)  # joins the open incident
+    # joins the open incident; from a landline, which no text can reach
+    sixth = complain(client, agent, cats.indoor.id, "010-6234-5678", subject="家里座机打不出")
     assert sixth["incident_id"] == incident["id"]
     # The orders before the threshold moved into the incident (a change: a new version);
     # the fifth and sixth went in with it.
@@ -69,7 +70,10 @@ def test_a_burst_becomes_one_incident_and_is_answered_once(client, db: Session) 
     assert done["status"] == "resolved" and len(done["order_list"]) == 6
     assert {o["status"] for o in done["order_list"]} == {"closed"}
     texts = [j.payload for j in db.scalars(select(Job).where(Job.kind == "notify.sms"))]
-    assert len(texts) == 6 and all(reply in t for t in texts)
+    assert len(texts) == 5 and all(reply in t for t in texts)  # every mobile caller
+    assert not any("+861062345678" in t for t in texts)
+    landline = client.get(f"/api/v1/work-orders/{sixth['id']}", headers=supervisor).json()
+    assert landline["status"] == "closed" and landline["events"][-1]["details"]["texted"] is False
     one = client.get(f"/api/v1/work-orders/{fifth['id']}", headers=supervisor).json()
     closing = one["events"][-1]
     assert (closing["action"], closing["to_status"]) == ("incident_close", "closed")

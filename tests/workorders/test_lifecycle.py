@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from factories import (
     make_team,
 )
 from kefu.core.audit import AuditLog
+from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
 from kefu.org.models import Team
@@ -452,3 +454,55 @@ def test_an_order_sent_to_a_whole_team_tells_its_leads(client, db, center) -> No
     db.commit()
     (to_leaderless,) = mails_after("dispatch", {"team_id": leaderless.id})
     assert "gz.duty@k.cn" in to_leaderless  # no lead: the unit's supervisors
+
+
+def _texts(db: Session) -> list[dict]:
+    db.expire_all()
+    return [json.loads(j.payload) for j in db.scalars(select(Job).where(Job.kind == "notify.sms"))]
+
+
+def test_an_answer_can_be_texted_to_the_callback_number(client, db, center) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    order = act(client, order, "accept", center.agent).json()
+    answer = "经核实为误扣，已退费 10 元。"
+    replied = act(client, order, "reply", center.agent, {"reply": answer, "send_sms": True})
+    assert replied.status_code == 200, replied.text
+    assert _texts(db) == [{"to": "+8613800138000", "text": f"【{order['number']}】{answer}"}]
+    event = replied.json()["events"][-1]
+    assert (event["action"], event["details"]["texted"]) == ("reply", True)
+    page = client.get(f"/orders/{order['id']}", headers=center.agent).text
+    assert "已短信告知客户" in page
+
+    # Recording an answer given on the telephone sends nothing.
+    other = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    other = act(client, other, "accept", center.agent).json()
+    quiet = act(client, other, "reply", center.agent, {"reply": answer})
+    assert quiet.status_code == 200 and "texted" not in quiet.json()["events"][-1]["details"]
+    assert len(_texts(db)) == 1
+
+
+def test_a_texted_answer_needs_a_mobile_and_fits_an_sms(client, db, center) -> None:
+    body = complaint(center, contact_phone="010-6234-5678", customer_id=None)
+    landline = client.post("/api/v1/work-orders", json=body, headers=center.agent).json()
+    landline = act(client, landline, "accept", center.agent).json()
+    refused = act(client, landline, "reply", center.agent, {"reply": "已处理", "send_sms": True})
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("reply_sms_needs_mobile", "send_sms")
+    assert "手机" in error["message"]
+    page = client.get(f"/orders/{landline['id']}", headers=center.agent).text
+    assert 'name="send_sms" data-sms-max="500" disabled' in page  # the box cannot be ticked
+
+    mobile = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent)
+    order = act(client, mobile.json(), "accept", center.agent).json()
+    long_answer = {"reply": "退" * 501, "send_sms": True}
+    too_long = act(client, order, "reply", center.agent | {"Accept-Language": "en"}, long_answer)
+    assert too_long.status_code == 422
+    error = too_long.json()["error"]
+    assert (error["code"], error["field"]) == ("reply_sms_too_long", "reply")
+    assert "500" in error["message"]
+    assert _texts(db) == []
+    current = client.get(f"/api/v1/work-orders/{order['id']}", headers=center.agent).json()
+    assert current["status"] == "accepted"  # nothing was recorded either
+    fits = act(client, order, "reply", center.agent, {"reply": "退" * 500, "send_sms": True})
+    assert fits.status_code == 200, fits.text

@@ -17,6 +17,7 @@ from kefu.contact.views import shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.pagination import PageParams
+from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal, Right
 from kefu.core.textsafe import excerpt
 from kefu.core.types import PathId
@@ -25,7 +26,7 @@ from kefu.customers import repository as customer_repo
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
-from kefu.workorders import categories, repeats, repository
+from kefu.workorders import categories, lifecycle, repeats, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
@@ -331,6 +332,8 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         triages=list(Triage),
         outcomes=list(VisitOutcome),
         messages=message_orders.messages_of_order(session, order.id),
+        textable=is_mobile(order.contact_phone),
+        sms_max=lifecycle.SMS_ANSWER_MAX,
     )
 
 

@@ -119,6 +119,10 @@ ERROR_MESSAGES: dict[str, str] = {
         "The customer has not confirmed this service change yet: "
         "send a code or record verbal consent first."
     ),
+    "reply_sms_needs_mobile": (
+        "The callback number is not a mobile number, so the answer cannot be texted."
+    ),
+    "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": "Only service requests need the customer's confirmation.",
     "consent_code_too_soon": "A code was sent less than a minute ago; wait {seconds} seconds.",
     "consent_code_missing": "No code has been sent for this order yet.",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.notify.tasks import text_customer
@@ -25,7 +26,7 @@ from kefu.workorders.enums import (
     Action,
     IncidentStatus,
 )
-from kefu.workorders.lifecycle import end_pause, move
+from kefu.workorders.lifecycle import end_pause, move, sms_answer
 from kefu.workorders.models import Incident, WorkOrder
 from kefu.workorders.templates import require_filled
 
@@ -81,10 +82,13 @@ def resolve(
     now = utcnow()
     for order in orders:
         end_pause(session, order, calendar)
-        details = {"incident": incident.number, "reply": reply}
+        # A landline cannot take a text: its caller is answered by the agent who calls back.
+        texted = is_mobile(order.contact_phone)
+        details = {"incident": incident.number, "reply": reply, "texted": texted}
         move(session, order, Action.INCIDENT_CLOSE, by, reason=reply, details=details)
         order.reply, order.replied_at, order.closed_at = reply, now, now
-        text_customer(session, phone=order.contact_phone, text=f"【{order.number}】{reply}")
+        if texted:
+            text_customer(session, phone=order.contact_phone, text=sms_answer(order, reply))
     incident.status, incident.open_key = IncidentStatus.RESOLVED, None
     incident.reply, incident.resolved_at, incident.resolved_by_id = reply, now, by.staff_id
     _audit(session, incident, "incident.resolve", by, f"{len(orders)} orders")

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
+from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kefu.notify.tasks import notify_staff
+from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, repository
@@ -25,6 +26,10 @@ from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
+
+# A texted answer is at most this long: about eight joined SMS of 70 Chinese characters,
+# beyond which handsets and gateways split or refuse it.
+SMS_ANSWER_MAX = 500
 
 
 def _not_allowed(action: Action, order: WorkOrder) -> Conflict:
@@ -197,16 +202,37 @@ def end_pause(session: Session, order: WorkOrder, calendar: BusinessCalendar) ->
     return paused
 
 
-def reply(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
+def reply(
+    session: Session, *, order: WorkOrder, text: str, by: Principal, send_sms: bool = False
+) -> WorkOrder:
     """Record the answer given to the customer; a service change must be confirmed first,
-    and a template's blanks filled in."""
+    and a template's blanks filled in. With ``send_sms`` the answer is also texted to the
+    order's callback number, after the commit, through the outbox."""
     require_filled(text, field="reply")
+    if send_sms:
+        _check_textable(order, text)
     consent.require_consent(session, order)
-    move(session, order, Action.REPLY, by, details={"reply": text})
+    details: dict[str, object] = {"reply": text}
+    if send_sms:
+        details["texted"] = True
+        text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
+    move(session, order, Action.REPLY, by, details=details)
     order.reply = text
     order.replied_at = utcnow()
     session.flush()
     return order
+
+
+def sms_answer(order: WorkOrder, text: str) -> str:
+    """The text a customer receives: the order's number first, so a later call can name it."""
+    return f"【{order.number}】{text}"
+
+
+def _check_textable(order: WorkOrder, text: str) -> None:
+    if not is_mobile(order.contact_phone):
+        raise Unprocessable("reply_sms_needs_mobile", field="send_sms")
+    if len(text) > SMS_ANSWER_MAX:
+        raise Unprocessable("reply_sms_too_long", field="reply", max=SMS_ANSWER_MAX)
 
 
 def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:

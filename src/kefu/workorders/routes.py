@@ -395,8 +395,8 @@ def reply_order(
     session: DbSession,
     response: Response,
 ) -> OrderDetail:
-    """Record the answer given to the customer."""
-    lifecycle.reply(session, order=order, text=data.reply, by=principal)
+    """Record the answer given to the customer and, if asked, text it to them."""
+    lifecycle.reply(session, order=order, text=data.reply, by=principal, send_sms=data.send_sms)
     return _answer(session, order, principal, response)
 
 

@@ -117,6 +117,10 @@ class ReplyRequest(_Strict):
     """The answer given to the customer."""
 
     reply: ReplyText
+    send_sms: bool = Field(
+        default=False,
+        description="Also text the answer to the order's callback number (a mobile).",
+    )
 
 
 class VisitRequest(_Strict):

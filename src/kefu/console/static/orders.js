@@ -204,9 +204,25 @@ function actionBody(form) {
   const body = {};
   for (const [key, value] of new FormData(form).entries()) {
     if (value === "") continue;
-    body[key] = ["team_id", "assignee_id", "org_unit_id"].includes(key) ? Number(value) : value;
+    if (key === "send_sms") body[key] = true;  // a ticked box; unticked ones are not sent
+    else body[key] = ["team_id", "assignee_id", "org_unit_id"].includes(key) ? Number(value) : value;
   }
   return body;
+}
+
+// While the answer is to be texted, the agent sees how much of the SMS's room it takes.
+function countSms(box) {
+  const area = box.form.elements.reply, count = box.form.querySelector(".sms-count");
+  const max = Number(box.dataset.smsMax);
+  const show = () => {
+    count.hidden = !box.checked;
+    const used = String(area.value.trim().length);
+    count.textContent = count.dataset.words.replace("{count}", used).replace("{max}", String(max));
+    count.classList.toggle("over", area.value.trim().length > max);
+  };
+  box.addEventListener("change", show);
+  area.addEventListener("input", show);
+  show();
 }
 
 function setupOrderActions() {
@@ -241,6 +257,7 @@ function setupOrderActions() {
       if (blank) area.setSelectionRange(start + blank.index, start + blank.index + blank[0].length);
     });
   });
+  panel.querySelectorAll('input[name="send_sms"]:not([disabled])').forEach(countSms);
   const team = panel.querySelector('select[name="team_id"]');
   const person = panel.querySelector('select[name="assignee_id"]');
   if (team && person) {
