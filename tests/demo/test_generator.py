@@ -129,8 +129,16 @@ def _orders_check(engine) -> None:
     from kefu.core.calendar import BusinessCalendar
     from kefu.core.clock import local_today
     from kefu.core.db import make_sessionmaker
+    from kefu.demo.orders import types_for
     from kefu.workorders.enums import OrderStatus, OrderType
-    from kefu.workorders.models import Incident, OrderEvent, OrderLink, ReturnVisit, WorkOrder
+    from kefu.workorders.models import (
+        Category,
+        Incident,
+        OrderEvent,
+        OrderLink,
+        ReturnVisit,
+        WorkOrder,
+    )
     from kefu.workorders.numbering import next_number
     from kefu.workorders.service import set_due_times
 
@@ -145,6 +153,25 @@ def _orders_check(engine) -> None:
         )
         assert orders > 500 and complaints and repeats and visits
         assert events > orders  # every order has its steps
+        # Each order's type fits its problem: no unwanted subscription filed as a service
+        # request, no lost phone's suspension as a complaint.
+        kinds = session.execute(
+            select(Category.code, WorkOrder.type)
+            .join(Category, Category.id == WorkOrder.category_id)
+            .distinct()
+        ).all()
+        assert [(code, kind) for code, kind in kinds if kind not in types_for(code)] == []
+        assert {kind for _, kind in kinds} == set(OrderType)
+        # Answered orders carry their category's unified reply with every blank filled.
+        replies = session.scalars(select(WorkOrder.reply).where(WorkOrder.replied_at.is_not(None)))
+        answers = set(replies)
+        assert len(answers) > 50 and not any("{" in a or not a for a in answers)
+        texted = session.scalars(
+            select(OrderEvent.details)
+            .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
+            .where(OrderEvent.action == "reply", WorkOrder.channel == "sms")
+        ).all()
+        assert texted and all(json.loads(d)["texted"] for d in texted)
         # A repeat's timeline says what it repeats, as a creation writes it.
         flagged = session.scalars(select(WorkOrder).where(WorkOrder.is_repeat)).all()
         steps = {

@@ -1,10 +1,11 @@
 """What callers say: demo subjects and descriptions for work orders, by category.
 
 Each category has a few titles and the phrases people use for it; a description joins an
-opener, one or two of the category's phrases, a detail (an amount, a place, a time) and
-what the caller wants. Some orders also mention a neighbouring problem, and some phrases
-are shared between categories (slow data on the phone and on broadband), so classifying
-the text is a real task, not a lookup.
+opener, one or two of the category's phrases, a detail that fits the problem (an amount
+for a charge, a place for the network) and what the caller wants, in the words of the
+order's type (a request to suspend a number is not written up as a complaint). Some orders
+also mention a neighbouring problem, and some phrases are shared between categories (slow
+data on the phone and on broadband), so classifying the text is a real task, not a lookup.
 """
 
 from __future__ import annotations
@@ -215,33 +216,35 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-OPENERS = (
-    "客户来电反映：",
-    "客户来电称",
-    "用户反映",
-    "客户投诉",
-    "客户表示",
-    "",
-)
-DETAILS = (
-    "金额约{amount}元。",
-    "从{days}天前开始出现。",
-    "地点在{place}附近。",
-    "已经是第二次来电。",
-    "客户情绪比较激动。",
-    "已经自行重启过手机。",
-    "",
-    "",
-)
-WANTS = (
-    "要求尽快处理。",
-    "要求给个说法。",
-    "希望尽快回复。",
-    "要求退还费用。",
-    "请相关部门核实。",
-    "要求上级处理。",
-    "",
-)
+# How an agent starts the description, by the order's type: a request to suspend a number
+# is not written up as a complaint.
+OPENERS: dict[str, tuple[str, ...]] = {
+    "complaint": ("客户来电反映：", "客户来电称", "用户反映", "客户投诉", "客户表示", ""),
+    "fault": ("客户来电报障：", "客户来电称", "用户反映", ""),
+    "consultation": ("客户咨询：", "客户来电称", "客户来电询问，", ""),
+    "service_request": ("客户来电申请：", "客户来电称", "客户要求办理：", ""),
+    "suggestion": ("客户建议：", "客户来电称", "用户反映", ""),
+}
+# What the caller wants, by type.
+WANTS: dict[str, tuple[str, ...]] = {
+    "complaint": (
+        "要求尽快处理。",
+        "要求给个说法。",
+        "希望尽快回复。",
+        "请相关部门核实。",
+        "要求上级处理。",
+        "",
+    ),
+    "fault": ("要求尽快修复。", "希望尽快派人处理。", "请相关部门核实。", ""),
+    "consultation": ("想了解是什么原因。", "请告知处理办法。", "咨询相关规定。", ""),
+    "service_request": ("请尽快办理。", "已核对机主身份。", "需要客户确认后办理。", ""),
+    "suggestion": ("建议改进。", "希望以后能改善。", ""),
+}
+# Details that fit some branches only: an amount for money, a place for the network.
+MONEY = frozenset({"billing", "vas", "marketing"})
+PLACED = frozenset({"network", "broadband", "enterprise"})
+ONGOING = frozenset({"network", "broadband", "billing", "vas", "terminal", "enterprise"})
+HANDSETS = frozenset({"network", "terminal"})
 PLACES = ("天河路", "体育西", "科技园", "火车站", "人民医院", "万达广场", "工业园", "大学城")
 NEIGHBOUR_SHARE = 0.15  # orders that also mention another problem
 # Orders filed under a neighbouring category of the same branch (billing for billing,
@@ -250,8 +253,14 @@ MISFILED_SHARE = 0.08
 BRIEF_SHARE = 0.2  # orders with a title and a few words only
 
 
-def complaint_text(rng: random.Random, code: str) -> tuple[str, str]:
-    """A subject and description for an order of the category ``code``."""
+AMOUNTS = (8, 10, 15, 30, 50, 120, 300)
+
+
+def complaint_text(
+    rng: random.Random, code: str, kind: str = "complaint", *, amount: int | None = None
+) -> tuple[str, str]:
+    """A subject and description for an order of the category ``code`` and type ``kind``;
+    a money detail names ``amount`` yuan (the same the answer will name), or one drawn."""
     if rng.random() < MISFILED_SHARE:
         branch = code.split(".")[0]
         code = rng.choice([c for c in PHRASES if c.startswith(branch + ".")])
@@ -259,16 +268,32 @@ def complaint_text(rng: random.Random, code: str) -> tuple[str, str]:
     phrases = PHRASES.get(code)
     if not titles or not phrases:
         return "", ""
+    openers = OPENERS.get(kind, OPENERS["complaint"])
     if rng.random() < BRIEF_SHARE:
-        return rng.choice(titles), rng.choice(OPENERS) + rng.choice(titles) + "。"
+        return rng.choice(titles), rng.choice(openers) + rng.choice(titles) + "。"
     said = rng.sample(phrases, k=1 if rng.random() < 0.6 else 2)
     if rng.random() < NEIGHBOUR_SHARE:
         other = rng.choice([c for c in PHRASES if c != code])
         said.append("另外" + rng.choice(PHRASES[other]))
-    detail = rng.choice(DETAILS).format(
-        amount=rng.choice((8, 10, 15, 30, 50, 120, 300)),
-        days=rng.randint(2, 20),
-        place=rng.choice(PLACES),
-    )
-    body = rng.choice(OPENERS) + "，".join(said) + "。" + detail + rng.choice(WANTS)
+    detail = _detail(rng, code.split(".")[0], kind, amount or rng.choice(AMOUNTS))
+    wants = WANTS.get(kind, WANTS["complaint"])
+    if kind == "complaint" and code.split(".")[0] in MONEY:
+        wants = (*wants, "要求退还费用。")
+    body = rng.choice(openers) + "，".join(said) + "。" + detail + rng.choice(wants)
     return rng.choice(titles), body
+
+
+def _detail(rng: random.Random, branch: str, kind: str, amount: int) -> str:
+    """One detail that fits the problem, or none."""
+    choices = ["", "", "已经是第二次来电。"]
+    if branch in MONEY:
+        choices.append(f"金额约{amount}元。")
+    if branch in PLACED:
+        choices.append(f"地点在{rng.choice(PLACES)}附近。")
+    if branch in ONGOING and kind != "service_request":
+        choices.append(f"从{rng.randint(2, 20)}天前开始出现。")
+    if branch in HANDSETS:
+        choices.append("已经自行重启过手机。")
+    if kind == "complaint":
+        choices.append("客户情绪比较激动。")
+    return rng.choice(choices)

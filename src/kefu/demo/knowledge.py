@@ -93,8 +93,7 @@ def _topic_articles(rng: random.Random, count: int) -> Iterator[dict[str, object
 
 
 def _cases(session: Session, limit: int) -> Iterator[dict[str, object]]:
-    """One case per category from its latest closed complaint; the demo's replies are
-    short, so the category's unified reply template stands in for the answer given."""
+    """One case per category from its latest closed complaint, with the answer it got."""
     query = (
         select(WorkOrder)
         .where(
@@ -105,20 +104,18 @@ def _cases(session: Session, limit: int) -> Iterator[dict[str, object]]:
         .order_by(WorkOrder.id.desc())
         .limit(limit * 20)
     )
-    answers = {t.category_id: t.body for t in session.scalars(select(ReplyTemplate))}
     seen: set[int] = set()
     for order in session.scalars(query):
         if order.category_id in seen or len(seen) >= limit:
             continue
         seen.add(order.category_id)
         names = [order.contact_name]
-        answer = answers.get(order.category_id, order.reply)
         yield {
             "kind": ArticleKind.CASE,
             "title": redact(f"案例：{order.subject}", names=names),
             "body": redact(
                 f"【问题】\n{order.description or order.subject}\n\n"
-                f"【处理】\n{SENTENCES[order.id % len(SENTENCES)]}\n\n【答复】\n{answer}",
+                f"【处理】\n{SENTENCES[order.id % len(SENTENCES)]}\n\n【答复】\n{order.reply}",
                 names=names,
             ),
             "tags": "案例",

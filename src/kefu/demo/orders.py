@@ -21,10 +21,11 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
-from kefu.demo.complaint_text import complaint_text
+from kefu.demo.complaint_text import AMOUNTS, complaint_text
+from kefu.demo.reply_text import demo_reply
 from kefu.org.models import Staff
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.limits import SHIPPED, due_times
+from kefu.workorders.limits import SHIPPED, DueTimes, due_times
 from kefu.workorders.models import (
     Category,
     DailyCounter,
@@ -54,6 +55,36 @@ TOPIC_WEIGHT = {
     "broadband": 3,
     "terminal": 1,
     "enterprise": 1,
+}
+_C, _F, _Q, _R, _S = (
+    OrderType.COMPLAINT,
+    OrderType.FAULT,
+    OrderType.CONSULTATION,
+    OrderType.SERVICE_REQUEST,
+    OrderType.SUGGESTION,
+)
+# The types an order of each kind of problem comes as (the longest matching code prefix
+# decides): nobody asks for an unwanted subscription as a service, and suspending a lost
+# phone's number is a request, not a complaint. Problems not named here take any type.
+TYPES_FOR: dict[str, tuple[OrderType, ...]] = {
+    "network": (_C, _F, _Q),
+    "network.calls": (_C, _F),
+    "billing": (_C, _Q),
+    "billing.payment.invoice": (_R, _Q),
+    "billing.arrears": (_C, _F),
+    "vas.sp.unconsented": (_C,),
+    "vas.sp.unsubscribe": (_R, _C),
+    "vas.content": (_C, _Q, _S),
+    "service": (_C, _S),
+    "marketing": (_C, _Q, _S),
+    "marketing.harassment": (_C, _R),
+    "number": (_R, _Q),
+    "number.transfer": (_R, _Q, _C),
+    "number.realname": (_R,),
+    "broadband": (_F, _C),
+    "broadband.install": (_C, _Q),
+    "terminal": (_C, _F),
+    "enterprise": (_F, _C),
 }
 REPEAT_SHARE = 0.12
 # Of the complaints called back, the share not satisfied: reopened for a second handling.
@@ -189,7 +220,7 @@ class _World:
     rng: random.Random
     calendar: BusinessCalendar
     leaves: list[Category]
-    weights: list[int]
+    by_type: dict[OrderType, tuple[list[Category], list[int]]]  # the problems each type has
     handlers: dict[int, list[tuple[int, int | None]]]  # unit → (staff, team)
     creators: list[int]
     customers: int
@@ -244,13 +275,30 @@ def _world(engine: Engine, seed: int, subscribers: int) -> _World:
         rng=random.Random(seed + 3),
         calendar=BusinessCalendar(),
         leaves=leaves,  # type: ignore[arg-type]
-        weights=[TOPIC_WEIGHT.get(c.code.split(".")[0], 1) for c in leaves],
+        by_type={kind: _problems_of(kind, leaves) for kind, _ in TYPE_MIX},  # type: ignore[arg-type]
         handlers=handlers,
         creators=[p.id for p in staff if p.role == "agent"] or [staff[0].id],
         customers=subscribers,
         # to the hour, so two runs of the same seed within an hour write the same orders
         now=datetime.now(ZONE).replace(minute=0, second=0, microsecond=0),
     )
+
+
+def types_for(code: str) -> tuple[OrderType, ...]:
+    """The types an order of the category ``code`` plausibly comes as."""
+    parts = code.split(".")
+    for size in range(len(parts), 0, -1):
+        found = TYPES_FOR.get(".".join(parts[:size]))
+        if found:
+            return found
+    return tuple(OrderType)
+
+
+def _problems_of(kind: OrderType, leaves: list[Category]) -> tuple[list[Category], list[int]]:
+    """The categories an order of ``kind`` is filed under, weighted by how often each branch
+    is called about; a center whose tree fits no rule falls back to every leaf."""
+    fitting = [c for c in leaves if kind in types_for(c.code)] or leaves
+    return fitting, [TOPIC_WEIGHT.get(c.code.split(".")[0], 1) for c in fitting]
 
 
 def _volume(world: _World, day: date, per_day: float) -> int:
@@ -290,13 +338,15 @@ def _one(
     if created > world.now:  # today's orders are the ones that came in so far
         created = world.now - timedelta(minutes=rng.randint(1, 120))
     kind = rng.choices([t for t, _ in TYPE_MIX], [w for _, w in TYPE_MIX])[0]
-    category = rng.choices(world.leaves, world.weights)[0]
+    leaves, weights = world.by_type[kind]
+    category = rng.choices(leaves, weights)[0]
     repeats = _repeat_of(world, created) if kind is OrderType.COMPLAINT else []
     if repeats:
         phone, customer_id, unit_id = repeats[0].phone, repeats[0].customer_id, repeats[0].unit_id
         category = next(c for c in world.leaves if c.id == repeats[0].category_id)
     status = _status(rng, kind, (today - day).days)
-    subject, description = complaint_text(rng, category.code)
+    amount = rng.choice(AMOUNTS)  # the sum the caller names and the answer speaks of
+    subject, description = complaint_text(rng, category.code, kind.value, amount=amount)
     local_day = created.date()
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
@@ -318,13 +368,16 @@ def _one(
     answered = [t for step, t in zip(path, times, strict=True) if step == "replied"]
     replied = answered[-1] if answered and path[-1] != "in_progress" else None
     number = f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}"
+    channel = rng.choice(("phone", "phone", "phone", "web", "sms"))
+    replied_at = answered[-1] if answered else None
+    answer = _answer(rng, category.code, number, name, replied_at, due, amount)
     rows.orders.append(
         (
             order_id,
             number,
             kind,
             status,
-            rng.choice(("phone", "phone", "phone", "web", "sms")),
+            channel,
             category.id,
             customer_id,
             phone,
@@ -339,7 +392,7 @@ def _one(
             team,
             handler if status != OrderStatus.NEW else None,
             rng.choice(world.creators),
-            "已按统一口径答复客户。" if answered else "",
+            answer,
             _utc(due.response),
             _utc(due.resolution),
             _utc(due.warn),
@@ -352,7 +405,7 @@ def _one(
             1 + len(times),
         )
     )
-    _events(rows, order_id, path, created, times, handler)
+    _events(rows, order_id, path, created, times, handler, _reply_step(answer, channel))
     if repeats:  # as the creation writes it: links, and a step of the system's
         rows.links.extend((order_id, earlier.order_id, "repeat") for earlier in repeats)
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
@@ -407,6 +460,33 @@ def _step_times(rng: random.Random, created: datetime, steps: int, now: datetime
     return times
 
 
+def _answer(
+    rng: random.Random,
+    code: str,
+    number: str,
+    name: str,
+    replied: datetime | None,
+    due: DueTimes,
+    amount: int,
+) -> str:
+    """The order's answer, if it was given: its category's unified reply, filled in."""
+    if replied is None:
+        return ""
+    resolve_by = due.resolution.astimezone(ZONE) if due.resolution else None
+    return demo_reply(
+        rng, code, number=number, name=name, replied=replied, due=resolve_by, amount=amount
+    )
+
+
+def _reply_step(answer: str, channel: str) -> str:
+    """The reply step's details as the console writes them: an order that came by SMS had
+    its answer texted back."""
+    details: dict[str, object] = {"reply": answer}
+    if channel == "sms":
+        details["texted"] = True
+    return json.dumps(details, ensure_ascii=False)
+
+
 def _events(
     rows: _Rows,
     order_id: int,
@@ -414,11 +494,14 @@ def _events(
     created: datetime,
     times: list[datetime],
     actor: int,
+    reply_details: str,
 ) -> None:
     rows.events.append((order_id, "created", "", "", "new", actor, _utc(created), "", "{}"))
     before = "new"
     for step, moment in zip(path, times, strict=True):
         action, reason, details = ACTION_FOR[step], "", "{}"
+        if step == "replied":
+            details = reply_details
         if step == "cancelled":
             reason = "重复报障，核实为无效单"
         elif before == "return_visit" and step == "in_progress":  # the customer said no
