@@ -4,6 +4,7 @@ them: on SQLite and on PostgreSQL, and through the ``kefu churn`` commands."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,11 +13,13 @@ from typer.testing import CliRunner
 
 from kefu.analytics.models import ChurnWarning, TrainedModel
 from kefu.cli import app
+from kefu.contact.models import Interaction
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
 from kefu.customers.enums import TIER_RANK, CustomerStatus
 from kefu.customers.models import Customer, Payment, Subscription, TierChange
 from kefu.demo.generator import GenerateOptions, generate
+from kefu.workorders.models import WorkOrder
 
 # The five strongest planted drivers per standard deviation on the demo (log-odds 0.66,
 # 0.60, 0.45, 0.27 and 0.17). With a few hundred leavers a fit cannot order neighbours
@@ -56,6 +59,24 @@ def _check(url: str) -> None:
             )
         )
         assert late == 0
+        # Nor a call from it, or an order opened on it, after its last day (UTC times, a
+        # day's margin for the zone).
+        closed = {
+            number: day
+            for number, day in session.execute(
+                select(Subscription.msisdn, Subscription.closed_on).where(
+                    Subscription.closed_on.is_not(None)
+                )
+            )
+        }
+        calls = session.execute(select(Interaction.address, Interaction.offered_at))
+        orders = session.execute(select(WorkOrder.contact_phone, WorkOrder.created_at))
+        after = [
+            (number, at)
+            for number, at in [*calls, *orders]
+            if number in closed and at.date() > closed[number] + timedelta(days=1)
+        ]
+        assert after == []
         _tier_history_is_a_chain_ending_at_the_tier_now(session)
     engine.dispose()
 

@@ -12,15 +12,29 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from kefu.analytics.churn_features import Cutoff, FeatureTable, build_features
+from kefu.contact.enums import ContactChannel
+from kefu.contact.models import Interaction
 from kefu.core.clock import day_start_utc, month_key
 from kefu.customers.enums import CustomerStatus, SubscriptionStatus
 from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription
+from kefu.workorders.models import WorkOrder
 
 # Log-odds per unit of each feature; the intercept is solved for the base rate.
 PLANTED: dict[str, float] = {
@@ -48,6 +62,8 @@ def plant_churn(engine: Engine, *, seed: int, today: date) -> int:
             table = build_features(session, cutoff)
         chosen = _leavers(table, rng)
         closing = {int(sid): cutoff.day + timedelta(days=rng.randrange(28)) for sid in chosen}
+        with Session(engine) as session:
+            closing = _after_last_order(session, closing, cutoff)
         with engine.begin() as connection:
             _cancel(connection, closing)
         left += len(closing)
@@ -75,11 +91,46 @@ def _leavers(table: FeatureTable, rng: random.Random) -> list[int]:
     return [int(sid) for sid, p in zip(table.ids, chance, strict=True) if rng.random() < p]
 
 
+def _after_last_order(
+    session: Session, closing: dict[int, date], cutoff: Cutoff
+) -> dict[int, date]:
+    """The orders were drawn before anyone left: a leaver who opened an order later in the
+    window leaves on that order's day, and one who opens an order after the window stays
+    (no order is ever opened on a closed number)."""
+    if not closing:
+        return closing
+    zone = ZoneInfo(cutoff.timezone)
+    last: dict[int, date] = {}
+    rows = session.execute(
+        select(Subscription.id, WorkOrder.created_at)
+        .join(WorkOrder, WorkOrder.contact_phone == Subscription.msisdn)
+        .where(Subscription.id.in_(list(closing)), WorkOrder.created_at >= cutoff.instant)
+    )
+    for sid, created in rows:
+        day = created.astimezone(zone).date()
+        last[sid] = max(day, last.get(sid, day))
+    window_end = cutoff.day + timedelta(days=cutoff.horizon_days)
+    kept: dict[int, date] = {}
+    for sid, day in closing.items():
+        ordered = last.get(sid)
+        if ordered is None or ordered <= day:
+            kept[sid] = day
+        elif ordered < window_end:
+            kept[sid] = ordered
+    return kept
+
+
 def _cancel(connection: Connection, closing: dict[int, date]) -> None:
     if not closing:
         return
     rows = [
-        {"sid": sid, "day": day, "start": day_start_utc(day), "month": month_key(day)}
+        {
+            "sid": sid,
+            "day": day,
+            "start": day_start_utc(day),
+            "after": day_start_utc(day + timedelta(days=1)),
+            "month": month_key(day),
+        }
         for sid, day in closing.items()
     ]
     connection.execute(
@@ -91,6 +142,21 @@ def _cancel(connection: Connection, closing: dict[int, date]) -> None:
     connection.execute(
         delete(Payment).where(
             Payment.subscription_id == bindparam("sid"), Payment.paid_at >= bindparam("start")
+        ),
+        rows,
+    )
+    # The past calls were drawn before anyone left: a closed number's calls after its last
+    # day go (plain calls and IVR visits, which nothing else refers to).
+    number = select(Subscription.msisdn).where(Subscription.id == bindparam("sid"))
+    connection.execute(
+        delete(Interaction).where(
+            Interaction.address == number.scalar_subquery(),
+            # not IN (...): an expanding list cannot go with executemany
+            or_(
+                Interaction.channel == ContactChannel.VOICE,
+                Interaction.channel == ContactChannel.IVR,
+            ),
+            Interaction.offered_at >= bindparam("after"),
         ),
         rows,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
@@ -54,9 +54,14 @@ def generate_call_history(
     written = 0
     with make_sessionmaker(engine)() as session, session.begin():
         callers = [
-            (row.customer_id, row.msisdn)
+            _Caller(row.customer_id, row.msisdn, row.opened_on, row.closed_on)
             for row in session.execute(
-                select(Subscription.customer_id, Subscription.msisdn)
+                select(
+                    Subscription.customer_id,
+                    Subscription.msisdn,
+                    Subscription.opened_on,
+                    Subscription.closed_on,
+                )
                 .order_by(Subscription.id)
                 .limit(20_000)
             )
@@ -70,7 +75,8 @@ def generate_call_history(
             for slot, share in enumerate(shape):
                 for _ in range(_poisson(rng, share * calls_per_day * day_level(day))):
                     offered = midnight + timedelta(seconds=slot * 1800 + rng.uniform(0, 1800))
-                    rows.append(_call(rng, offered, callers, queue, agents))
+                    caller = _caller_on(rng, callers, day)
+                    rows.append(_call(rng, offered, caller, queue, agents))
             if len(rows) >= _BATCH:
                 session.execute(insert(Interaction), rows)
                 written, rows = written + len(rows), []
@@ -78,6 +84,25 @@ def generate_call_history(
             session.execute(insert(Interaction), rows)
             written += len(rows)
     return written
+
+
+class _Caller(NamedTuple):
+    customer_id: int
+    number: str
+    opened_on: date
+    closed_on: date | None
+
+
+def _caller_on(rng: random.Random, callers: list[_Caller], day: date) -> _Caller | None:
+    """A number in service on ``day``: a closed number calls no more, a new one not yet.
+    Drawn again a few times, as nearly every number is; none when the demo has none."""
+    for _ in range(20):
+        caller = rng.choice(callers) if callers else None
+        if caller is None:
+            return None
+        if caller.opened_on <= day and (caller.closed_on is None or caller.closed_on > day):
+            return caller
+    return None
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -92,11 +117,11 @@ def _poisson(rng: random.Random, mean: float) -> int:
 def _call(
     rng: random.Random,
     offered: datetime,
-    callers: list[tuple[int, str]],
+    caller: _Caller | None,
     queue: int | None,
     agents: list[int],
 ) -> dict[str, Any]:
-    customer, number = rng.choice(callers) if callers else (None, "")
+    customer, number = (caller.customer_id, caller.number) if caller else (None, "")
     ivr_seconds = rng.uniform(15, 60)
     base = {
         "status": InteractionStatus.ENDED,

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, select
+from sqlalchemy import Engine, Table, or_, select
 
 from kefu.core.calendar import BusinessCalendar
 from kefu.customers.enums import Tier
@@ -241,7 +241,7 @@ def generate_orders(
     while day <= today:
         rows = _Rows()
         count = _volume(world, day, per_day)
-        people = _callers(engine, world, count)
+        people = _callers(engine, world, count, day)
         for caller in people:
             next_id = _one(world, rows, next_id, day, today, caller, counters)
         writer.write_rows(_table(WorkOrder), ORDER_COLUMNS, rows.orders)
@@ -308,7 +308,11 @@ def _volume(world: _World, day: date, per_day: float) -> int:
     return max(0, round(world.rng.gauss(per_day * factor, per_day * 0.12)))
 
 
-def _callers(engine: Engine, world: _World, count: int) -> list[tuple[int, str, int, str, str]]:
+def _callers(
+    engine: Engine, world: _World, count: int, day: date
+) -> list[tuple[int, str, int, str, str]]:
+    """The day's callers, each on a number in service that day (a closed number calls no
+    more); a customer with none that day does not call."""
     ids = [world.rng.randint(1, world.customers) for _ in range(count)]
     with engine.connect() as connection:
         rows = connection.execute(
@@ -316,7 +320,12 @@ def _callers(engine: Engine, world: _World, count: int) -> list[tuple[int, str, 
                 Customer.id, Subscription.msisdn, Customer.org_unit_id, Customer.tier, Customer.name
             )
             .join(Subscription, Subscription.customer_id == Customer.id)
-            .where(Customer.id.in_(set(ids)))
+            .where(
+                Customer.id.in_(set(ids)),
+                Subscription.opened_on <= day,
+                or_(Subscription.closed_on.is_(None), Subscription.closed_on > day),
+            )
+            .order_by(Subscription.id)
         )
         found = {row.id: (row.id, row.msisdn, row.org_unit_id, row.tier, row.name) for row in rows}
     return [found[i] for i in ids if i in found]
