@@ -38,9 +38,13 @@ def test_an_admin_keeps_a_category_and_its_replies(
         new.locator('[name="name"]').fill("流量包费用争议")
         new.locator('[name="name_en"]').fill("Data pack charges")
         new.locator('[name="script"]').fill("请客户说明流量包名称和订购时间。")
+        # A dispute opens or changes no service: its requests need no confirmation.
+        expect(new.locator('[name="changes_service"]')).to_be_checked()
+        new.locator('[name="changes_service"]').uncheck()
         new.locator('button[type="submit"]').click()
         page.wait_for_url(re.compile(r".*/orders/categories\?id=\d+$"))
         expect(page.locator(".category-title")).to_contain_text("流量包费用争议")
+        expect(page.locator('#category-form [name="changes_service"]')).not_to_be_checked()
         expect(page.locator(".trail")).to_contain_text("计费账务 › 费用争议")
         siblings = page.locator("#category-tree li.level-3").filter(has_text="流量包费用争议")
         expect(siblings.locator("xpath=following-sibling::li[1]")).to_have_class(
@@ -105,6 +109,7 @@ def test_an_admin_keeps_a_category_and_its_replies(
         expect(agent.locator("#category-script")).to_have_text("请客户说明流量包名称和订购时间。")
         agent.goto(f"{base}/orders/categories?id={leaf_id}")
         expect(agent.locator("#category-form")).to_have_count(0)  # reads, does not edit
+        expect(agent.locator(".facts")).to_contain_text("不变更业务，无需客户确认即可办理")
         expect(agent.locator(".template-read h3")).to_have_text("核实后退还流量包费用")
 
         # Retired, the branch leaves the picker and is greyed in the admin's tree.

@@ -111,6 +111,11 @@ def test_recorded_verbal_consent_is_enough_and_kept(client, db: Session) -> None
     assert _reply(client, given.json(), agent).status_code == 200
     again = client.post(url, json={"call_reference": "REC-2"}, headers=agent)
     assert again.json()["error"]["code"] == "consent_already_given"
+    # The timeline says how the customer confirmed, with the recording to find.
+    page = client.get(f"/orders/{order['id']}", headers=agent).text
+    step = page.split('class="event-note"', 1)[1].split("</li>", 1)[0]
+    assert "客户已确认: <b>录音确认</b>" in step and "REC-20261122-0042" in step
+    assert "/ confirmed" not in step  # the stored bilingual reason is not shown twice
 
 
 def test_other_orders_need_no_consent(client, db: Session) -> None:

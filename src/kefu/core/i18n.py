@@ -123,7 +123,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "The callback number is not a mobile number, so the answer cannot be texted."
     ),
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
-    "consent_not_needed": "Only service requests need the customer's confirmation.",
+    "consent_not_needed": (
+        "This order opens or changes no service, so it needs no confirmation from the customer."
+    ),
     "consent_code_too_soon": "A code was sent less than a minute ago; wait {seconds} seconds.",
     "consent_code_missing": "No code has been sent for this order yet.",
     "consent_code_wrong": "The code is not right; {left} tries left.",

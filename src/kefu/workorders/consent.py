@@ -3,8 +3,9 @@ service without the customer's consent).
 
 A service request cannot be carried out (replied to as done) until the customer has
 confirmed, by a one-time code sent by SMS to the order's number, or by verbal consent on
-a recorded call whose reference is kept. Codes are six digits, valid five minutes, five
-tries, one new code a minute and five a day; only an HMAC of the code is stored.
+a recorded call whose reference is kept; unless its category changes no service (an
+invoice reissued). Codes are six digits, valid five minutes, five tries, one new code a
+minute and five a day; only an HMAC of the code is stored.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
 from kefu.workorders.enums import ConsentMethod, EventKind, OrderType
-from kefu.workorders.models import Consent, WorkOrder
+from kefu.workorders.models import Category, Consent, WorkOrder
 from kefu.workorders.service import record_event
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -34,9 +35,13 @@ MAX_TRIES = 5
 MAX_CODES_A_DAY = 5
 
 
-def needs_consent(order: WorkOrder) -> bool:
-    """Service requests open or change a service: they need the customer's confirmation."""
-    return order.type == OrderType.SERVICE_REQUEST
+def needs_consent(session: Session, order: WorkOrder) -> bool:
+    """A service request opens or changes a service, and so needs the customer's
+    confirmation, unless its category says it changes none (an invoice reissued)."""
+    if order.type != OrderType.SERVICE_REQUEST:
+        return False
+    category = session.get(Category, order.category_id)
+    return category is None or category.changes_service
 
 
 def confirmed(session: Session, order_id: int) -> Consent | None:
@@ -52,7 +57,7 @@ def confirmed(session: Session, order_id: int) -> Consent | None:
 
 def require_consent(session: Session, order: WorkOrder) -> None:
     """Refuse to carry out a service change the customer has not confirmed."""
-    if needs_consent(order) and confirmed(session, order.id) is None:
+    if needs_consent(session, order) and confirmed(session, order.id) is None:
         raise Conflict("consent_required")
 
 
@@ -61,7 +66,7 @@ def _digest(secret: str, consent_id: int, code: str) -> str:
 
 
 def _check_open(session: Session, order: WorkOrder) -> None:
-    if not needs_consent(order):
+    if not needs_consent(session, order):
         raise Unprocessable("consent_not_needed")
     if confirmed(session, order.id) is not None:
         raise Conflict("consent_already_given")

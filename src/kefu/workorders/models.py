@@ -38,6 +38,9 @@ class Category(IdMixin, TimestampMixin, VersionedMixin, Base):
     script_en: Mapped[str] = mapped_column(Text, default="")  # the same for English agents
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A service request filed here opens or changes a service, so it is carried out only
+    # after the customer confirms (五不准); off for requests that change none (an invoice).
+    changes_service: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ReplyTemplate(IdMixin, TimestampMixin, VersionedMixin, Base):

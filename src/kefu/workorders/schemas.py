@@ -257,7 +257,10 @@ class OrderDetail(OrderRead):
     events: list[OrderEventRead]
     visits: list[ReturnVisitRead]
     needs_consent: bool = Field(
-        description="A service change: the customer must confirm before it is carried out."
+        description=(
+            "A service change (a service request whose category changes a service): the "
+            "customer must confirm before it is carried out."
+        )
     )
     consent: ConsentRead | None
 
@@ -374,6 +377,9 @@ class CategoryNode(BaseModel):
     level: int
     script: str
     script_en: str = Field(description="The call script in English; empty when none is kept")
+    changes_service: bool = Field(
+        description="Its service requests open or change a service: the customer confirms first"
+    )
     active: bool
     version: int
     templates: list[TemplateRead]
@@ -389,6 +395,7 @@ class CategoryCreate(_Strict):
     parent_id: RefId | None = None
     script: NoteText = ""
     script_en: NoteText = ""
+    changes_service: bool = True
 
 
 class CategoryUpdate(_Strict):
@@ -398,6 +405,7 @@ class CategoryUpdate(_Strict):
     name_en: ShortText | None = None
     script: NoteText | None = None
     script_en: NoteText | None = None
+    changes_service: bool | None = None
     active: bool | None = None
 
 

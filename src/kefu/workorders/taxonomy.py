@@ -34,6 +34,10 @@ def _leaf(code: str, name: str, name_en: str, script: str) -> Node:
     return Node(code, name, name_en, (), script)
 
 
+# Shipped problems whose service requests change no service (an invoice reissued): the
+# customer is not asked to confirm them. Migration 0026 marks them in existing centers.
+NO_SERVICE_CHANGE = frozenset({"billing.payment.invoice"})
+
 ASK_TIME_PLACE = "请客户说明问题发生的时间、地点（街道/楼宇/楼层）和手机型号，是否持续发生。"
 ASK_BILL = "核实机主身份后，请客户说明有疑问的费用名称、金额和账期，询问是否已查看详单。"
 ASK_CONSENT = "请客户说明业务名称和首次扣费时间，询问是否曾回复短信或点击链接订购。"
@@ -435,6 +439,7 @@ def _add(session: Session, node: Node, *, parent: Category | None, sort_order: i
         script=node.script,
         script_en=ENGLISH_SCRIPTS.get(node.script, ""),
         sort_order=sort_order,
+        changes_service=node.code not in NO_SERVICE_CHANGE,
     )
     session.add(category)
     session.flush()

@@ -14,6 +14,7 @@ from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
 from kefu.workorders.category_tree import category_tree
+from kefu.workorders.consent import needs_consent
 from kefu.workorders.deps import sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
@@ -142,7 +143,7 @@ def _detail(
         **_order_fields(session, order, viewer, repeats),
         events=[_step(step) for step in timeline],
         visits=visits,
-        needs_consent=order.type == OrderType.SERVICE_REQUEST,
+        needs_consent=needs_consent(session, order),
         consent=consent,
     )
 

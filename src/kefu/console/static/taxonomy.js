@@ -15,6 +15,9 @@ function setupTaxonomyFilter() {
 
 const openCategory = (id) => window.location.assign(`/orders/categories?id=${id}`);
 const field = (form, name) => form.elements[name]?.value.trim() ?? "";
+// A leaf says whether its service requests change a service (and so wait for consent).
+const serviceChange = (form) =>
+  form.elements.changes_service ? { changes_service: form.elements.changes_service.checked } : {};
 const versioned = (form) => ({ "If-Match": `"${form.dataset.version}"` });
 
 // Runs a save; a refusal is shown in the form's own error line, in the page's language.
@@ -43,7 +46,7 @@ function setupCategoryForm() {
   const moves = [...document.querySelectorAll("[data-move]")];
   form.addEventListener("submit", saving(form, () => change(
     { name: field(form, "name"), name_en: field(form, "name_en"), script: field(form, "script"),
-      script_en: field(form, "script_en") }), moves));
+      script_en: field(form, "script_en"), ...serviceChange(form) }), moves));
   form.querySelector('[data-action="toggle"]').addEventListener("click",
     saving(form, () => change({ active: form.dataset.active !== "true" }), moves));
   // Up or down among its siblings: the order agents see in the picker.
@@ -80,6 +83,7 @@ function setupNewCategories() {
       if (form.dataset.parent) body.parent_id = Number(form.dataset.parent);
       if (form.elements.script) body.script = field(form, "script");
       if (form.elements.script_en) body.script_en = field(form, "script_en");
+      Object.assign(body, serviceChange(form));
       const made = await api("POST", "/api/v1/order-categories", body);
       openCategory(made.id);
     }));
