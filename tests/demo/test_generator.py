@@ -133,6 +133,7 @@ def _orders_check(engine) -> None:
     from kefu.workorders.enums import OrderStatus, OrderType
     from kefu.workorders.models import (
         Category,
+        Consent,
         Incident,
         OrderEvent,
         OrderLink,
@@ -172,6 +173,25 @@ def _orders_check(engine) -> None:
             .where(OrderEvent.action == "reply", WorkOrder.channel == "sms")
         ).all()
         assert texted and all(json.loads(d)["texted"] for d in texted)
+        # Every service change carried out had the customer's confirmation before its answer.
+        consent_needed = session.scalars(
+            select(WorkOrder.id)
+            .join(Category, Category.id == WorkOrder.category_id)
+            .where(
+                WorkOrder.type == OrderType.SERVICE_REQUEST,
+                Category.changes_service.is_(True),
+                WorkOrder.replied_at.is_not(None),
+            )
+        ).all()
+        confirmed = dict(session.execute(select(Consent.order_id, Consent.confirmed_at)).all())
+        assert consent_needed and set(consent_needed) <= set(confirmed)
+        for order_id in consent_needed[:50]:
+            steps = session.scalars(
+                select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+            ).all()
+            kinds = [(e.kind, e.action) for e in steps]
+            assert kinds.index(("note", "")) + 1 == kinds.index(("transition", "reply"))
+            assert confirmed[order_id] <= steps[kinds.index(("transition", "reply"))].occurred_at
         # A repeat's timeline says what it repeats, as a creation writes it.
         flagged = session.scalars(select(WorkOrder).where(WorkOrder.is_repeat)).all()
         steps = {

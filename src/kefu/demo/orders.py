@@ -22,12 +22,14 @@ from kefu.customers.enums import Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
 from kefu.demo.complaint_text import AMOUNTS, complaint_text
-from kefu.demo.reply_text import demo_reply
+from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
+from kefu.demo.reply_text import order_answer, reply_step
 from kefu.org.models import Staff
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.limits import SHIPPED, DueTimes, due_times
+from kefu.workorders.limits import SHIPPED, due_times
 from kefu.workorders.models import (
     Category,
+    Consent,
     DailyCounter,
     OrderEvent,
     OrderLink,
@@ -201,6 +203,7 @@ class _Rows:
     events: list[tuple[Any, ...]] = field(default_factory=list)
     links: list[tuple[Any, ...]] = field(default_factory=list)
     visits: list[tuple[Any, ...]] = field(default_factory=list)
+    consents: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 class _Complaint(NamedTuple):
@@ -248,6 +251,7 @@ def generate_orders(
         writer.write_rows(_table(OrderEvent), EVENT_COLUMNS, rows.events)
         writer.write_rows(_table(OrderLink), ("order_id", "linked_id", "kind"), rows.links)
         writer.write_rows(_table(ReturnVisit), VISIT_COLUMNS, rows.visits)
+        writer.write_rows(_table(Consent), CONSENT_COLUMNS, rows.consents)
         written += len(rows.orders)
         day += timedelta(days=1)
     writer.write_rows(_table(DailyCounter), ("day", "last"), list(counters.items()))
@@ -361,7 +365,7 @@ def _one(
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
     reopened = _reopened(rng, kind, status, (today - day).days)
     path = _path(kind, status, reopened)
-    times = _step_times(rng, created, len(path), world.now)
+    times = _step_times(rng, created, len(path), world.now, kind)
     # The round's clock starts at the reopening (the step after the first visit).
     round_start = times[len(FIRST_ROUND)] if reopened else None
     due = due_times(
@@ -379,7 +383,7 @@ def _one(
     number = f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}"
     channel = rng.choice(("phone", "phone", "phone", "web", "sms"))
     replied_at = answered[-1] if answered else None
-    answer = _answer(rng, category.code, number, name, replied_at, due, amount)
+    answer = order_answer(rng, category.code, number, name, replied_at, due, amount)
     rows.orders.append(
         (
             order_id,
@@ -414,7 +418,8 @@ def _one(
             1 + len(times),
         )
     )
-    _events(rows, order_id, path, created, times, handler, _reply_step(answer, channel))
+    confirmed = _consent(world, rows, kind, category, (order_id, phone, handler), path, times)
+    _events(rows, order_id, path, created, times, handler, reply_step(answer, channel), confirmed)
     if repeats:  # as the creation writes it: links, and a step of the system's
         rows.links.extend((order_id, earlier.order_id, "repeat") for earlier in repeats)
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
@@ -456,12 +461,34 @@ def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
     return rng.choice([*open_states, OrderStatus.CLOSED]) if age_days else rng.choice(open_states)
 
 
-def _step_times(rng: random.Random, created: datetime, steps: int, now: datetime) -> list[datetime]:
-    """When each step happened: minutes to hours apart, none of them after now."""
+# Minutes between an order's steps, by type: a consultation is answered within the hour or
+# two, a fault is worked at once (24 h limit), a complaint over days.
+STEP_MINUTES = {
+    OrderType.CONSULTATION: (2, 90),
+    OrderType.FAULT: (5, 150),
+    OrderType.SERVICE_REQUEST: (10, 300),
+    OrderType.COMPLAINT: (10, 600),
+    OrderType.SUGGESTION: (30, 900),
+}
+
+STUCK_SHARE = 0.06  # orders with one step that waits long on another department
+
+
+def _step_times(
+    rng: random.Random, created: datetime, steps: int, now: datetime, kind: OrderType
+) -> list[datetime]:
+    """When each step happened: minutes to hours apart by the order's type, in the back
+    office's hours (a step that would fall in the night waits for the morning), none of
+    them after now."""
+    shortest, longest = STEP_MINUTES[kind]
+    stuck = rng.randrange(steps) if steps and rng.random() < STUCK_SHARE else -1
     times: list[datetime] = []
     moment = created
     for index in range(steps):
-        moment += timedelta(minutes=rng.randint(5, 600))
+        gap = timedelta(minutes=rng.randint(shortest, longest))
+        if index == stuck:  # waiting on another department: the order may run late
+            gap *= rng.randint(6, 24)
+        moment = _in_office_hours(rng, moment + gap)
         if moment > now:  # a recent order: its steps share the time it has had so far
             squeezed = created + (now - created) * (index + 1) / (steps + 1)
             moment = max(times[-1] if times else created, squeezed)
@@ -469,31 +496,43 @@ def _step_times(rng: random.Random, created: datetime, steps: int, now: datetime
     return times
 
 
-def _answer(
-    rng: random.Random,
-    code: str,
-    number: str,
-    name: str,
-    replied: datetime | None,
-    due: DueTimes,
-    amount: int,
-) -> str:
-    """The order's answer, if it was given: its category's unified reply, filled in."""
-    if replied is None:
-        return ""
-    resolve_by = due.resolution.astimezone(ZONE) if due.resolution else None
-    return demo_reply(
-        rng, code, number=number, name=name, replied=replied, due=resolve_by, amount=amount
+OFFICE_HOURS = (8, 21)  # the back office works 08:00 to 21:00; the hotline takes calls always
+
+
+def _in_office_hours(rng: random.Random, moment: datetime) -> datetime:
+    """The moment, or the next morning's start (plus some minutes) if it falls at night."""
+    opens, closes = OFFICE_HOURS
+    local = moment.astimezone(ZONE)
+    if opens <= local.hour < closes:
+        return moment
+    morning = local.date() + timedelta(days=1 if local.hour >= closes else 0)
+    start = datetime.combine(morning, time(opens), ZONE)
+    return start + timedelta(minutes=rng.randint(0, 90))
+
+
+def _consent(
+    world: _World,
+    rows: _Rows,
+    kind: OrderType,
+    category: Category,
+    who: tuple[int, str, int],
+    path: list[str],
+    times: list[datetime],
+) -> tuple[Any, ...] | None:
+    """A service change carried out had the customer's confirmation before its answer:
+    the consent's row is kept, and its timeline step returned to go before the reply."""
+    if kind is not OrderType.SERVICE_REQUEST or not category.changes_service:
+        return None
+    if "replied" not in path:
+        return None
+    order_id, phone, agent = who
+    index = path.index("replied")
+    between = (times[index - 1] if index else times[index], times[index])
+    row, details, at = consent(
+        world.rng, order_id=order_id, phone=phone, between=between, agent=agent
     )
-
-
-def _reply_step(answer: str, channel: str) -> str:
-    """The reply step's details as the console writes them: an order that came by SMS had
-    its answer texted back."""
-    details: dict[str, object] = {"reply": answer}
-    if channel == "sms":
-        details["texted"] = True
-    return json.dumps(details, ensure_ascii=False)
+    rows.consents.append(row)
+    return consent_step(order_id, agent, details, at)
 
 
 def _events(
@@ -504,6 +543,7 @@ def _events(
     times: list[datetime],
     actor: int,
     reply_details: str,
+    confirmed: tuple[Any, ...] | None,
 ) -> None:
     rows.events.append((order_id, "created", "", "", "new", actor, _utc(created), "", "{}"))
     before = "new"
@@ -511,6 +551,9 @@ def _events(
         action, reason, details = ACTION_FOR[step], "", "{}"
         if step == "replied":
             details = reply_details
+            if confirmed is not None:  # the customer's confirmation comes first
+                rows.events.append(confirmed)
+                confirmed = None
         if step == "cancelled":
             reason = "重复报障，核实为无效单"
         elif before == "return_visit" and step == "in_progress":  # the customer said no

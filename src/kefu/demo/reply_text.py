@@ -4,13 +4,17 @@ the exports and the case library read like a working center's, never "{amount}�
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from kefu.workorders.limits import DueTimes
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
 from kefu.workorders.templates import PLACEHOLDER
 
+ZONE = ZoneInfo("Asia/Shanghai")
 FALLBACK = "您好，您反映的问题已按统一口径处理完毕，如仍有疑问请回电 10086。"
 PLACES = ("天河路", "体育西", "科技园", "火车站", "人民医院", "万达广场", "工业园", "大学城")
 
@@ -97,3 +101,30 @@ def _value(
         return known[blank]
     choices = BY_BRANCH.get(blank, {}).get(branch) or ANY.get(blank) or ("已处理",)
     return rng.choice(choices)
+
+
+def order_answer(
+    rng: random.Random,
+    code: str,
+    number: str,
+    name: str,
+    replied: datetime | None,
+    due: DueTimes,
+    amount: int,
+) -> str:
+    """The order's answer, if it was given: its category's unified reply, filled in."""
+    if replied is None:
+        return ""
+    resolve_by = due.resolution.astimezone(ZONE) if due.resolution else None
+    return demo_reply(
+        rng, code, number=number, name=name, replied=replied, due=resolve_by, amount=amount
+    )
+
+
+def reply_step(answer: str, channel: str) -> str:
+    """The reply step's details as the console writes them: an order that came by SMS had
+    its answer texted back."""
+    details: dict[str, object] = {"reply": answer}
+    if channel == "sms":
+        details["texted"] = True
+    return json.dumps(details, ensure_ascii=False)
