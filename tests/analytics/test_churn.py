@@ -80,6 +80,24 @@ def test_too_few_leavers_or_no_label_is_refused() -> None:
         train(FeatureTable(table.ids, table.columns, table.values, None))
 
 
+def test_a_small_center_with_few_leavers_is_calibrated_without_complaint() -> None:
+    """Twelve leavers in the training rows leave three to calibrate on: the calibration's
+    folds follow (five folds warned that a class had too few members, then fitted on
+    folds with no leaver at all)."""
+    import warnings
+
+    rng = np.random.default_rng(3)
+    earlier, later = _planted(rng, 400), _planted(rng, 400)
+    label = np.zeros(400, np.int8)
+    label[rng.choice(400, size=12, replace=False)] = 1  # the first window: 12 leavers
+    earlier = FeatureTable(earlier.ids, earlier.columns, earlier.values, label)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model, report = train(earlier, later)
+    assert report["split"] == "time" and report["train"]["leavers"] == 12
+    assert 0 <= model.probability(later.values[:5]).min() <= 1
+
+
 def _write_csv(path: Path, table: FeatureTable, periods: list[str] | None) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -123,7 +123,11 @@ def _fit(columns: tuple[str, ...], values: np.ndarray, labels: np.ndarray) -> Ch
         ]
     )
     regression.fit(values[fit], labels[fit])
-    calibrated = CalibratedClassifierCV(FrozenEstimator(regression), method="sigmoid")
+    # The calibration is fitted over folds of its rows, each needing a leaver: a small
+    # center with three leavers to calibrate on gets three folds, not five.
+    leavers = int(labels[calibrate].sum())
+    folds = max(2, min(5, leavers, len(calibrate) - leavers))
+    calibrated = CalibratedClassifierCV(FrozenEstimator(regression), method="sigmoid", cv=folds)
     calibrated.fit(values[calibrate], labels[calibrate])
     return ChurnModel(columns, regression, calibrated)
 
