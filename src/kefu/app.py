@@ -31,7 +31,6 @@ from kefu.console.taxonomy import router as console_taxonomy_router
 from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
 from kefu.contact.routes import router as contact_router
-from kefu.contact.views import recent_for_360
 from kefu.core import heap
 from kefu.core.admission import Admission
 from kefu.core.db import make_engine, make_sessionmaker
@@ -41,6 +40,7 @@ from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
 from kefu.customers.view import register_interactions, register_work_items
+from kefu.ivr.journeys import recent_with_journeys
 from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
@@ -124,7 +124,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
-    register_interactions(recent_for_360)
+    register_interactions(recent_with_journeys)
     for router in (
         org_router,
         customers_router,

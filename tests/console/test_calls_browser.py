@@ -117,6 +117,8 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         pop_seconds = time.monotonic() - offered
         expect(page.locator("#agent-state")).to_have_text("振铃")
         expect(page.locator("#pop-name")).to_contain_text("**")  # an agent sees names masked
+        # The call on the line says what the caller did in the IVR before reaching the agent.
+        expect(page.locator("#pop-contacts li").first).to_contain_text("转人工 (要求人工)")
         page.screenshot(path=str(tmp_path / "agent-ringing-zh.png"), full_page=True)
         assert pbx.get("/api/v1/ivr/calls/browser-1/route").json()["agent_username"] == "agent"
 
@@ -165,6 +167,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         )
         assert again.status_code == 200, again.text
         expect(page.locator("#pop-contacts")).to_contain_text("Complaint registered")
+        expect(page.locator("#pop-contacts")).to_contain_text("put through (asked for an agent)")
         expect(page.locator("#pop-contacts")).not_to_contain_text("complaint.new")
         browser.close()
     assert pop_seconds < 3  # the pop is measured for the notes; here only a sanity bound

@@ -19,6 +19,7 @@ from kefu.core.migrate import upgrade
 from kefu.customers.enums import TIER_RANK, CustomerStatus
 from kefu.customers.models import Customer, Payment, Subscription, TierChange
 from kefu.demo.generator import GenerateOptions, generate
+from kefu.ivr.journeys import journeys, recent_with_journeys
 from kefu.workorders.models import WorkOrder
 
 # The five strongest planted drivers per standard deviation on the demo (log-odds 0.66,
@@ -77,6 +78,7 @@ def _check(url: str) -> None:
             if number in closed and at.date() > closed[number] + timedelta(days=1)
         ]
         assert after == []
+        _past_calls_went_through_the_ivr(session)
         _tier_history_is_a_chain_ending_at_the_tier_now(session)
     engine.dispose()
 
@@ -127,3 +129,24 @@ def test_planted_churn_is_found_on_postgresql(postgres_url: str) -> None:
     from conftest import fresh_postgres_database
 
     _check(fresh_postgres_database(postgres_url, "_churn"))
+
+
+def _past_calls_went_through_the_ivr(session: Session) -> None:
+    """Every past call has its IVR session: a self-served one says what was done, one put
+    through says why; the 360 tells it (the journeys of a customer's calls)."""
+    calls = session.execute(
+        select(Interaction.id, Interaction.channel, Interaction.customer_id).where(
+            Interaction.channel.in_(["ivr", "voice"])
+        )
+    ).all()
+    found = journeys(session, [c.id for c in calls])
+    assert calls and set(found) == {c.id for c in calls}
+    for call in calls:
+        journey = found[call.id]
+        if call.channel == "ivr":
+            assert journey.outcome == "self_service" and journey.served
+        else:
+            assert journey.outcome == "transferred" and journey.transfer_reason
+    caller = next(c.customer_id for c in calls if c.customer_id)
+    recent = recent_with_journeys(session, caller, True)
+    assert all("ivr" in row for row in recent if row["channel"] in ("ivr", "voice"))

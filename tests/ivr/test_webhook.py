@@ -81,6 +81,44 @@ def test_a_caller_hears_the_balance_and_the_call_counts_as_contained(client, cen
         "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=center["supervisor"]
     ).json()
     assert [i["channel"] for i in view["recent_interactions"]] == ["ivr"]
+    # with what the caller did there, for whoever serves them next
+    assert view["recent_interactions"][0]["ivr"] == {
+        "served": ["balance"],
+        "outcome": "self_service",
+        "transfer_reason": "",
+    }
+
+
+@time_machine.travel(DAYTIME, tick=False)
+def test_the_agent_sees_what_the_caller_did_in_the_ivr(client, center, db) -> None:
+    """A caller heard the balance, then asked for an agent: the 360 the agent opens (and
+    the agent panel's, from the same view) says so, in the reader's language."""
+    menu = start(client, center, "c-9", "13800138000")
+    heard = press(client, center, menu, "1")
+    through = press(client, center, heard, "0")
+    assert through["action"] == "transfer" and through["queue"] == "general"
+    supervisor = center["supervisor"]
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=supervisor
+    ).json()
+    call = view["recent_interactions"][0]
+    assert call["channel"] == "voice"
+    assert call["ivr"] == {
+        "served": ["balance"],
+        "outcome": "transferred",
+        "transfer_reason": "agent_requested",
+    }
+    page = client.get(f"/customers/{center['normal'].id}", headers=supervisor).text
+    assert "查询余额 → 转人工 (要求人工)" in page
+    client.cookies.set("kefu_lang", "en")  # the language switch's cookie
+    english = client.get(f"/customers/{center['normal'].id}", headers=supervisor).text
+    client.cookies.delete("kefu_lang")
+    assert "Heard the balance → put through (asked for an agent)" in english
+    # A caller who left the menu having done nothing is told apart from one served.
+    menu = start(client, center, "c-10", "13800138000")
+    client.post("/api/v1/ivr/calls/c-10/end", headers=center["pbx"])
+    page = client.get(f"/customers/{center['normal'].id}", headers=supervisor).text
+    assert "未办理即挂机" in page
 
 
 @time_machine.travel(DAYTIME, tick=False)

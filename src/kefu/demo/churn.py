@@ -34,6 +34,7 @@ from kefu.contact.models import Interaction
 from kefu.core.clock import day_start_utc, month_key
 from kefu.customers.enums import CustomerStatus, SubscriptionStatus
 from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription
+from kefu.ivr.models import IvrSession
 from kefu.workorders.models import WorkOrder
 
 # Log-odds per unit of each feature; the intercept is solved for the base rate.
@@ -146,20 +147,20 @@ def _cancel(connection: Connection, closing: dict[int, date]) -> None:
         rows,
     )
     # The past calls were drawn before anyone left: a closed number's calls after its last
-    # day go (plain calls and IVR visits, which nothing else refers to).
+    # day go, with their IVR sessions (nothing else refers to them).
     number = select(Subscription.msisdn).where(Subscription.id == bindparam("sid"))
-    connection.execute(
-        delete(Interaction).where(
-            Interaction.address == number.scalar_subquery(),
-            # not IN (...): an expanding list cannot go with executemany
-            or_(
-                Interaction.channel == ContactChannel.VOICE,
-                Interaction.channel == ContactChannel.IVR,
-            ),
-            Interaction.offered_at >= bindparam("after"),
+    later_calls = (
+        Interaction.address == number.scalar_subquery(),
+        # not IN (...): an expanding list cannot go with executemany
+        or_(
+            Interaction.channel == ContactChannel.VOICE,
+            Interaction.channel == ContactChannel.IVR,
         ),
-        rows,
+        Interaction.offered_at >= bindparam("after"),
     )
+    sessions = select(Interaction.id).where(*later_calls)
+    connection.execute(delete(IvrSession).where(IvrSession.interaction_id.in_(sessions)), rows)
+    connection.execute(delete(Interaction).where(*later_calls), rows)
     connection.execute(
         delete(MonthlySpend).where(
             MonthlySpend.subscription_id == bindparam("sid"),

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
 
 from kefu.analytics.forecast import DayKind, day_kind
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
@@ -22,7 +23,9 @@ from kefu.core.base import utcnow
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
+from kefu.demo.ivr_history import session_rows
 from kefu.demo.simulator import WEEKDAY_SHAPE
+from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession
 from kefu.org.models import Staff
 from kefu.routing.models import Queue
 
@@ -68,6 +71,8 @@ def generate_call_history(
         ]
         agents = list(session.scalars(select(Staff.id).where(Staff.role == Role.AGENT)))
         queue = session.scalar(select(Queue.id).order_by(Queue.id))
+        version = _published_flow_version(session)
+        journeys = random.Random(seed + 29)  # its own stream: the calls stay as they were
         rows: list[dict[str, Any]] = []
         for back in range(weeks * 7, 0, -1):
             day = today - timedelta(days=back)
@@ -78,12 +83,32 @@ def generate_call_history(
                     caller = _caller_on(rng, callers, day)
                     rows.append(_call(rng, offered, caller, queue, agents))
             if len(rows) >= _BATCH:
-                session.execute(insert(Interaction), rows)
-                written, rows = written + len(rows), []
+                written, rows = written + _write(session, rows, journeys, version), []
         if rows:
-            session.execute(insert(Interaction), rows)
-            written += len(rows)
+            written += _write(session, rows, journeys, version)
     return written
+
+
+def _published_flow_version(session: Session) -> int | None:
+    """The version of the center's first flow that answers calls (the shipped hotline)."""
+    return session.scalar(
+        select(IvrFlowVersion.id)
+        .join(IvrFlow, IvrFlow.id == IvrFlowVersion.flow_id)
+        .where(IvrFlowVersion.number == IvrFlow.published_number)
+        .order_by(IvrFlow.id)
+        .limit(1)
+    )
+
+
+def _write(
+    session: Session, rows: list[dict[str, Any]], rng: random.Random, version: int | None
+) -> int:
+    """The calls, and each one's IVR session (when the center has a flow); how many."""
+    returning = insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(returning, rows))
+    if version is not None:
+        session.execute(insert(IvrSession), session_rows(rng, rows, ids, version))
+    return len(rows)
 
 
 class _Caller(NamedTuple):

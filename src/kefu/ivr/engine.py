@@ -34,6 +34,7 @@ class CallState:
     vars: dict[str, str] = field(default_factory=dict)
     retries: int = 0
     self_service_ok: bool = False
+    served: list[str] = field(default_factory=list)  # self-service done, in order (once each)
     # facts found at the start of the call (from the caller's number)
     caller: str = ""
     customer_id: int | None = None
@@ -249,6 +250,8 @@ class Engine:
         state.vars.update(result.values)
         if result.ok and node.action in SELF_SERVICE_ACTIONS:
             state.self_service_ok = True
+            if node.action not in state.served:
+                state.served.append(node.action)
         visits.append(Visit(node.id, node.kind, "ok" if result.ok else "fail"))
         return node.target("ok" if result.ok else "fail") or ""
 

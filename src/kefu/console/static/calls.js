@@ -123,9 +123,25 @@ function setupAgentPanel() {
     fillList("pop-orders", view.open_work_items, (item) =>
       `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`);
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
-      `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`);
+      `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`
+      + (item.ivr ? ` <span class="muted ivr-journey">${escapeHtml(journey(item.ivr))}</span>` : ""));
     document.getElementById("pop-link").href = `/customers/${profile.id}`;
     document.getElementById("caller-pop").hidden = false;
+  }
+
+  // What the caller did in the IVR (as the 360 page words it): the self-service done, then
+  // how the call left the IVR; a flow's own reason code by itself.
+  function journey(ivr) {
+    const steps = ivr.served.map((name) => word(`ivr_served.${name}`));
+    if (ivr.outcome === "transferred") {
+      const reason = ivr.transfer_reason ? word(`ivr_reason.${ivr.transfer_reason}`) : "";
+      steps.push(word("ivr.put_through") + (reason ? ` (${reason.replace(/^ivr_reason\./, "")})` : ""));
+    } else if (ivr.outcome === "callback") {
+      steps.push(word("ivr.callback"));
+    } else if (!ivr.served.length && ivr.outcome) {
+      steps.push(word("ivr.left"));
+    }
+    return steps.join(" → ");
   }
 
   // A wrap-up code by the name the wrap-up form offers it under ("新投诉已建单", not
