@@ -444,21 +444,37 @@ def _repeat_of(world: _World, created: datetime) -> list[_Complaint]:
     ]
 
 
+# Working days an order of each type takes at most (its shipped resolution limit, about):
+# the older an order is against it, the likelier it is finished.
+LIMIT_DAYS = {
+    OrderType.CONSULTATION: 1,
+    OrderType.FAULT: 1,
+    OrderType.SERVICE_REQUEST: 2,
+    OrderType.COMPLAINT: 3,
+    OrderType.SUGGESTION: 5,
+}
+
+
 def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
+    """Today's orders are still being worked; older ones are finished, all but a few that
+    run late (fewer the older they are against their type's limit)."""
     if rng.random() < 0.03:
         return OrderStatus.CANCELLED
-    if age_days > 6:
+    still_open = 0.9 * 0.35 ** (age_days / LIMIT_DAYS[kind])
+    if age_days > 6 or (age_days and rng.random() > still_open):
         return OrderStatus.CLOSED
-    open_states = [
-        OrderStatus.NEW,
-        OrderStatus.ACCEPTED,
-        OrderStatus.DISPATCHED,
-        OrderStatus.IN_PROGRESS,
-        OrderStatus.REPLIED,
+    # (state, weight today, weight later): a day on, few orders are still untouched
+    states = [
+        (OrderStatus.NEW, 3, 1),
+        (OrderStatus.ACCEPTED, 3, 1),
+        (OrderStatus.DISPATCHED, 2, 2),
+        (OrderStatus.IN_PROGRESS, 2, 3),
+        (OrderStatus.REPLIED, 1, 3),
     ]
     if kind is OrderType.COMPLAINT:
-        open_states.append(OrderStatus.RETURN_VISIT)
-    return rng.choice([*open_states, OrderStatus.CLOSED]) if age_days else rng.choice(open_states)
+        states.append((OrderStatus.RETURN_VISIT, 1, 3))
+    weights = [later if age_days else today for _, today, later in states]
+    return rng.choices([state for state, _, _ in states], weights)[0]
 
 
 # Minutes between an order's steps, by type: a consultation is answered within the hour or
