@@ -107,6 +107,16 @@ def test_an_admin_keeps_a_category_and_its_replies(
         expect(picked).to_have_count(1)
         picked.click()
         expect(agent.locator("#category-script")).to_have_text("请客户说明流量包名称和订购时间。")
+        # As a service request it asks no confirmation; one that opens roaming does.
+        agent.select_option("#order-form select[name=type]", "service_request")
+        agent.fill("#order-form input[name=contact_phone]", "138 0013 8000")
+        consent = agent.locator("#order-form .outlook-consent")
+        expect(agent.locator("#order-form .outlook-limits")).to_contain_text("如现在建单")
+        expect(consent).to_be_hidden()
+        agent.fill("#category-search", "国际漫游")
+        agent.locator("#category-list li:not([hidden])").first.click()
+        expect(consent).to_be_visible()
+        expect(consent).to_contain_text("须客户确认后方可办理")
         agent.goto(f"{base}/orders/categories?id={leaf_id}")
         expect(agent.locator("#category-form")).to_have_count(0)  # reads, does not edit
         expect(agent.locator(".facts")).to_contain_text("不变更业务，无需客户确认即可办理")

@@ -61,6 +61,23 @@ def test_a_request_that_changes_no_service_is_carried_out_without_consent(
     assert 'id="consent"' in client.get(f"/orders/{roaming['id']}", headers=agent).text
 
 
+def test_the_intake_outlook_says_whether_the_customer_must_confirm(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    invoice = make_category(db, "发票问题", cats.billing, changes_service=False)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+
+    def outlook(kind: str, category_id: int) -> bool:
+        body = {"type": kind, "category_id": category_id, "contact_phone": "13800138000"}
+        answer = client.post("/api/v1/work-orders/intake-check", json=body, headers=agent)
+        assert answer.status_code == 200, answer.text
+        return bool(answer.json()["needs_consent"])
+
+    assert outlook("service_request", cats.roaming_charge.id) is True
+    assert outlook("service_request", invoice.id) is False
+    assert outlook("complaint", cats.roaming_charge.id) is False
+
+
 def test_admins_say_whether_a_category_changes_a_service(client, db: Session) -> None:
     org = make_org(db)
     cats = make_categories(db)

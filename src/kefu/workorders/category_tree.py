@@ -31,6 +31,7 @@ class CategoryNode:
     name_en: str
     active: bool
     is_leaf: bool  # no active subcategory: orders are filed here
+    changes_service: bool  # its service requests wait for the customer's confirmation
 
     @property
     def path_ids(self) -> list[int]:
@@ -87,6 +88,7 @@ def _read_tree(session: Session) -> CategoryTree:
             Category.name,
             Category.name_en,
             Category.active,
+            Category.changes_service,
         )
     ).all()
     parents = {row.parent_id for row in rows if row.active and row.parent_id is not None}
@@ -101,6 +103,7 @@ def _read_tree(session: Session) -> CategoryTree:
             name_en=row.name_en,
             active=row.active,
             is_leaf=row.id not in parents,
+            changes_service=row.changes_service,
         )
         for row in rows
     }

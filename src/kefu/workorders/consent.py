@@ -23,7 +23,7 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
-from kefu.workorders.enums import ConsentMethod, EventKind, OrderType
+from kefu.workorders.enums import ConsentMethod, EventKind, OrderType, needs_confirmation
 from kefu.workorders.models import Category, Consent, WorkOrder
 from kefu.workorders.service import record_event
 
@@ -39,9 +39,9 @@ def needs_consent(session: Session, order: WorkOrder) -> bool:
     """A service request opens or changes a service, and so needs the customer's
     confirmation, unless its category says it changes none (an invoice reissued)."""
     if order.type != OrderType.SERVICE_REQUEST:
-        return False
-    category = session.get(Category, order.category_id)
-    return category is None or category.changes_service
+        return False  # no category to read
+    category = session.get(Category, order.category_id)  # now: an admin's change holds at once
+    return needs_confirmation(order.type, category is None or category.changes_service)
 
 
 def confirmed(session: Session, order_id: int) -> Consent | None:

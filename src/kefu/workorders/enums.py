@@ -15,6 +15,12 @@ class OrderType(StrEnum):
     SUGGESTION = "suggestion"  # 建议
 
 
+def needs_confirmation(order_type: OrderType, changes_service: bool) -> bool:
+    """Whether an order is carried out only after the customer confirms (五不准): a service
+    request filed under a category that opens or changes a service."""
+    return order_type == OrderType.SERVICE_REQUEST and changes_service
+
+
 class OrderStatus(StrEnum):
     """Why: the center is measured on where every order is; each state has an owner."""
 

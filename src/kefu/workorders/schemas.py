@@ -331,6 +331,9 @@ class IntakeOutlook(BaseModel):
     priority: int
     response_due_at: datetime | None
     resolve_due_at: datetime | None
+    needs_consent: bool = Field(
+        description="Opened now, it would be carried out only after the customer confirms."
+    )
 
 
 class RepeatRateRow(BaseModel):

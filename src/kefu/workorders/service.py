@@ -31,6 +31,7 @@ from kefu.workorders.enums import (
     OrderStatus,
     OrderType,
     Triage,
+    needs_confirmation,
 )
 from kefu.workorders.intake_rules import RepeatRule, center_rules
 from kefu.workorders.limits import due_times
@@ -254,6 +255,7 @@ class Outlook:
     window_days: int
     earlier: list[repository.ShownComplaint]
     incident: Incident | None  # the open incident of its area and problem, which it joins
+    needs_consent: bool  # carried out only after the customer confirms
 
 
 def intake_outlook(
@@ -285,7 +287,13 @@ def intake_outlook(
     if earlier:
         _mark_repeat(draft)
     incident = incident_watch.open_incident_for(session, draft, rules.incidents)
-    return Outlook(draft=draft, window_days=rule.window_days, earlier=earlier, incident=incident)
+    return Outlook(
+        draft=draft,
+        window_days=rule.window_days,
+        earlier=earlier,
+        incident=incident,
+        needs_consent=needs_confirmation(draft.type, category.changes_service),
+    )
 
 
 _GIVEN_FIELDS = {

@@ -252,6 +252,7 @@ def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
         priority=outlook.draft.priority,
         response_due_at=outlook.draft.response_due_at,
         resolve_due_at=outlook.draft.resolve_due_at,
+        needs_consent=outlook.needs_consent,
     )
 
 

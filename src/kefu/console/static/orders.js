@@ -125,6 +125,7 @@ function setupIntakeOutlooks() {
       box.querySelector(".outlook-limits").textContent = word("limits", {
         response: at(outlook.response_due_at), resolve: at(outlook.resolve_due_at), priority: outlook.priority,
       });
+      box.querySelector(".outlook-consent").hidden = !outlook.needs_consent;
       const incident = box.querySelector(".outlook-incident"), joined = outlook.incident;
       incident.hidden = !joined;
       if (joined) {
