@@ -84,6 +84,13 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         dispatch.locator("select[name=team_id]").select_option(index=1)
         dispatch.locator("button[type=submit]").click()
         expect(status).to_have_text("已派单")
+        # A handling note goes on the timeline; the order stays dispatched.
+        page.fill("#note-form textarea", "已联系计费部门核实扣费明细。")
+        page.click("#note-form button[type=submit]")
+        note = page.locator(".timeline li.event-note").first
+        expect(note).to_contain_text("处理记录")
+        expect(note).to_contain_text("已联系计费部门核实扣费明细。")
+        expect(status).to_have_text("已派单")
 
         reply = page.locator('form[data-order-action="reply"]')
         area = reply.locator("textarea")

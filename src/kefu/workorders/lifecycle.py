@@ -223,6 +223,23 @@ def reply(
     return order
 
 
+def add_note(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
+    """Keep a handling note (处理记录) on the order's timeline: what was done or learned
+    (the customer was out, the network team will test tomorrow). It changes nothing else,
+    so it needs no version, and may be added in any state; audited."""
+    record_event(session, order, kind=EventKind.NOTE, by=by, reason=note, details={"note": True})
+    audit.record(
+        session,
+        actor=by,
+        action="order.note",
+        entity_type="work_order",
+        entity_id=order.id,
+        details={"characters": len(note)},
+    )
+    session.flush()
+    return order
+
+
 def sms_answer(order: WorkOrder, text: str) -> str:
     """The text a customer receives: the order's number first, so a later call can name it."""
     return f"【{order.number}】{text}"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from kefu.core.i18n import gettext
-from kefu.core.idempotency import create_once
+from kefu.core.idempotency import create_once, run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download, table_as_csv, table_as_xlsx
@@ -35,6 +35,7 @@ from kefu.workorders.schemas import (
     DispatchRequest,
     IntakeCheck,
     IntakeOutlook,
+    NoteCreate,
     OrderCreate,
     OrderDetail,
     OrderExportRequest,
@@ -199,6 +200,31 @@ def get_order(
 def delete_order(order_id: PathId) -> None:
     """Orders are never deleted; invalid ones are cancelled with a reason."""
     raise MethodNotAllowed()
+
+
+@router.post("/work-orders/{order_id}/notes", response_model=OrderDetail, status_code=201)
+def add_note(
+    order: LoadedOrder,
+    data: NoteCreate,
+    principal: CanWorkOrders,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Keep a handling note on the order's timeline (no If-Match: it changes nothing else)."""
+
+    def create() -> OrderDetail:
+        lifecycle.add_note(session, order=order, note=data.note, by=principal)
+        return order_detail(session, order, principal)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"order.note.{order.id}",  # one key, one order
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
 
 
 @router.post("/work-orders/{order_id}/triage", response_model=OrderDetail)

@@ -92,6 +92,12 @@ class TriageRequest(_Strict):
     reason: Reason
 
 
+class NoteCreate(_Strict):
+    """A handling note (处理记录): what was done or learned, kept on the timeline."""
+
+    note: Annotated[NoteText, StringConstraints(min_length=1, max_length=2000)]
+
+
 class ReasonRequest(_Strict):
     """An action that needs a reason (return, escalate, reopen, cancel)."""
 

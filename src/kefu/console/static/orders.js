@@ -211,6 +211,27 @@ function actionBody(form) {
   return body;
 }
 
+// A handling note goes on the timeline without touching the order (no If-Match); its key
+// makes a double click one note.
+function setupNoteForm() {
+  const form = document.getElementById("note-form"), order = document.getElementById("order");
+  if (!form || !order) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await api("POST", `/api/v1/work-orders/${order.dataset.id}/notes`,
+        { note: form.elements.note.value.trim() }, { "Idempotency-Key": form.dataset.key });
+      window.location.reload();
+    } catch (failure) {
+      showError(document.getElementById("action-error"), failure);
+      button.disabled = false;
+    }
+  });
+}
+
 // While the answer is to be texted, the agent sees how much of the SMS's room it takes.
 function countSms(box) {
   const area = box.form.elements.reply, count = box.form.querySelector(".sms-count");
@@ -370,7 +391,7 @@ function setupExport() {
 document.addEventListener("DOMContentLoaded", () => {
   setupExport();
   setupCategoryPicker(); setupCategorySuggestions(); setupIntakeOutlooks(); setupOrderForm();
-  setupOrderActions();
+  setupOrderActions(); setupNoteForm();
   setupServiceLevels();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);
