@@ -119,6 +119,13 @@ def test_the_agent_sees_what_the_caller_did_in_the_ivr(client, center, db) -> No
     client.post("/api/v1/ivr/calls/c-10/end", headers=center["pbx"])
     page = client.get(f"/customers/{center['normal'].id}", headers=supervisor).text
     assert "未办理即挂机" in page
+    # The IVR page counts the week: calls, how they left and why they were put through.
+    week = client.get("/ivr", headers=supervisor).text.split('id="ivr-week"', 1)[1]
+    assert "进入语音导航的来电" in week and ">2<" in week
+    reasons = week.split('id="ivr-reasons"', 1)[1].split("</table>", 1)[0]
+    assert "要求人工" in reasons and "综合服务" in reasons
+    outcomes = week.split('id="ivr-outcomes"', 1)[1].split("</table>", 1)[0]
+    assert "转人工" in outcomes and "中途挂机" in outcomes
 
 
 @time_machine.travel(DAYTIME, tick=False)

@@ -3,21 +3,26 @@ editor (check as you type, save a draft, publish, roll back — all through the 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
 from kefu.console.render import render, signed_in
+from kefu.core.base import utcnow
 from kefu.core.rbac import Right
 from kefu.core.web import DbSession
-from kefu.ivr import flows
+from kefu.ivr import flows, stats
 from kefu.ivr.actions import ACTION_NAMES
 from kefu.ivr.flow import FlowInvalid, parse
 from kefu.ivr.graph import flow_graph
 from kefu.ivr.schemas import FlowCode
+from kefu.routing.models import Queue
 
 router = APIRouter(include_in_schema=False)
+FIGURES_PERIOD = timedelta(days=7)  # the list page's figures: the last week's calls
 
 
 @router.get("/ivr", response_class=HTMLResponse)
@@ -27,7 +32,10 @@ def flow_list(request: Request, session: DbSession) -> Response:
     if isinstance(principal, Response):
         return principal
     rows = [(f, flows.versions(session, f.id)) for f in flows.all_flows(session)]
-    return render(request, "ivr/list.html", principal, rows=rows)
+    until = utcnow() + timedelta(seconds=1)  # calls started this very second count
+    week = stats.figures(session, since=until - FIGURES_PERIOD, until=until)
+    queues = {q.code: q for q in session.scalars(select(Queue))}
+    return render(request, "ivr/list.html", principal, rows=rows, week=week, queues=queues)
 
 
 @router.get("/ivr/{code}", response_class=HTMLResponse)

@@ -23,7 +23,7 @@ from kefu.core.base import utcnow
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
-from kefu.demo.ivr_history import session_rows
+from kefu.demo.ivr_history import session_rows, walks
 from kefu.demo.simulator import WEEKDAY_SHAPE
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession
 from kefu.org.models import Staff
@@ -104,10 +104,14 @@ def _write(
     session: Session, rows: list[dict[str, Any]], rng: random.Random, version: int | None
 ) -> int:
     """The calls, and each one's IVR session (when the center has a flow); how many."""
+    queues: dict[str, int] = {
+        code: id_ for code, id_ in session.execute(select(Queue.code, Queue.id))
+    }
+    walked = walks(rng, rows, queues) if version is not None else []
     returning = insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True)
     ids = list(session.scalars(returning, rows))
     if version is not None:
-        session.execute(insert(IvrSession), session_rows(rng, rows, ids, version))
+        session.execute(insert(IvrSession), session_rows(rows, walked, ids, version))
     return len(rows)
 
 
