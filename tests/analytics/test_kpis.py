@@ -312,6 +312,14 @@ def plant_month(session: Session) -> Month:
                 outcome=VisitOutcome.DISSATISFIED,
             ),
             ReturnVisit(order_id=o1.id, due_at=local(30)),  # not yet done
+            # never reached: it says nothing of satisfaction
+            ReturnVisit(
+                order_id=o2.id,
+                due_at=local(20),
+                done_at=local(21),
+                outcome=VisitOutcome.UNREACHABLE,
+                attempts=3,
+            ),
         ]
     )
     session.flush()

@@ -157,6 +157,42 @@ def test_a_dissatisfied_customer_reopens_the_complaint(client, center) -> None:
     assert order["events"][-1]["action"] == "reopen"
 
 
+def test_a_customer_not_reached_is_called_again_then_the_complaint_closes(
+    client, db, center
+) -> None:
+    order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
+    for action, body in [("accept", {}), ("reply", {"reply": "已处理"}), ("close", {})]:
+        order = act(client, order, action, center.handler, body).json()
+    first_due = order["visits"][0]["due_at"]
+    missed = act(client, order, "visit", center.handler, {"outcome": "unreachable"})
+    assert missed.status_code == 200, missed.text
+    once = missed.json()
+    (visit,) = once["visits"]
+    assert once["status"] == "return_visit" and visit["attempts"] == 1
+    assert visit["outcome"] is None and visit["done_at"] is None
+    assert visit["due_at"] != first_due  # due again two hours from now
+    assert once["version"] > order["version"]  # a second visitor holding the old one: 409
+    stale = act(client, order, "visit", center.handler, {"outcome": "satisfied"})
+    assert stale.status_code == 409
+    step = once["events"][-1]
+    assert (step["kind"], step["details"]) == ("note", {"outcome": "unreachable", "attempt": 1})
+    page = client.get(f"/orders/{order['id']}", headers=center.handler).text
+    assert "回访未接通 · 第 1 次（共 3 次）" in page and "1 次未接通" in page
+
+    twice = act(client, once, "visit", center.handler, {"outcome": "unreachable"}).json()
+    assert twice["status"] == "return_visit" and twice["visits"][0]["attempts"] == 2
+    note = {"outcome": "unreachable", "note": "三次均无人接听"}
+    closed = act(client, twice, "visit", center.handler, note).json()
+    assert closed["status"] == "closed" and closed["closed_at"]
+    (visit,) = closed["visits"]
+    assert (visit["outcome"], visit["attempts"]) == ("unreachable", 3)
+    assert closed["events"][-1]["action"] == "visit"
+    audited = db.scalars(
+        select(AuditLog.action).where(AuditLog.entity_id == str(order["id"]))
+    ).all()
+    assert audited.count("order.visit_attempt") == 2 and "order.visit" in audited
+
+
 def test_a_reply_with_a_templates_blanks_left_is_refused(client, center) -> None:
     order = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent).json()
     order = act(client, order, "accept", center.handler).json()

@@ -33,7 +33,7 @@ from kefu.core.sqltime import epoch_seconds, local_day_index, microseconds_betwe
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
-from kefu.workorders.enums import OrderStatus, OrderType, VisitOutcome
+from kefu.workorders.enums import ANSWERED_VISITS, OrderStatus, OrderType, VisitOutcome
 from kefu.workorders.models import ReturnVisit, WorkOrder
 
 MICROS = 1_000_000
@@ -132,7 +132,8 @@ def deadline_parts(now: datetime) -> dict[str, Part]:
 
 
 VISIT_PARTS: dict[str, Part] = {
-    "visited": Part(ReturnVisit.outcome.is_not(None)),
+    # a customer never reached said nothing: not counted among the visits made
+    "visited": Part(ReturnVisit.outcome.in_([o.value for o in ANSWERED_VISITS])),
     "satisfied": Part(ReturnVisit.outcome == VisitOutcome.SATISFIED),
 }
 

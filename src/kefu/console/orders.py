@@ -334,6 +334,8 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         messages=message_orders.messages_of_order(session, order.id),
         textable=is_mobile(order.contact_phone),
         sms_max=lifecycle.SMS_ANSWER_MAX,
+        visit_tries=lifecycle.VISIT_TRIES,
+        visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
     )
 
 

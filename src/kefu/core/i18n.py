@@ -372,6 +372,7 @@ ENGLISH_LABELS = {
     "outcome.satisfied": "Satisfied",
     "outcome.neutral": "Neutral",
     "outcome.dissatisfied": "Dissatisfied",
+    "outcome.unreachable": "Not reached",
     "order_status.new": "New",
     "order_status.accepted": "Accepted",
     "order_status.dispatched": "Dispatched",

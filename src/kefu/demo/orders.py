@@ -146,6 +146,7 @@ VISIT_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "attempts",
 )
 PATHS = {
     OrderStatus.CLOSED: ["accepted", "dispatched", "in_progress", "replied", "closed"],
@@ -584,7 +585,11 @@ def _events(
 
 
 DISSATISFIED_NOTE = "客户仍有异议，要求重新处理"
-VISIT_NOTES = {"satisfied": "客户表示满意", "neutral": "客户表示一般"}
+VISIT_NOTES = {
+    "satisfied": "客户表示满意",
+    "neutral": "客户表示一般",
+    "unreachable": "三次回访均未接通",
+}
 
 
 def _visits(
@@ -607,7 +612,7 @@ def _visits(
         elif path[index + 1] == "in_progress":
             outcome, note = "dissatisfied", DISSATISFIED_NOTE
         else:
-            outcome = rng.choices(["satisfied", "neutral"], [86, 14])[0]
+            outcome = rng.choices(["satisfied", "neutral", "unreachable"], [82, 13, 5])[0]
             note = VISIT_NOTES[outcome]
         rows.visits.append(
             (
@@ -620,6 +625,7 @@ def _visits(
                 _utc(booked),
                 _utc(done or booked),
                 1,
+                3 if outcome == "unreachable" else 0,  # the calls not taken
             )
         )
 

@@ -22,6 +22,7 @@ OUTCOME_WORDS = {
     VisitOutcome.SATISFIED: "满意 / satisfied",
     VisitOutcome.NEUTRAL: "一般 / neutral",
     VisitOutcome.DISSATISFIED: "不满意 / dissatisfied",
+    VisitOutcome.UNREACHABLE: "未接通 / not reached",
 }
 
 

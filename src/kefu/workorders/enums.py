@@ -136,11 +136,17 @@ class EventKind(StrEnum):
 
 
 class VisitOutcome(StrEnum):
-    """Why: a dissatisfied customer's complaint is not finished."""
+    """Why: a dissatisfied customer's complaint is not finished; a customer who cannot be
+    reached is tried again, and after the last try gives no verdict at all."""
 
     SATISFIED = "satisfied"
     NEUTRAL = "neutral"
     DISSATISFIED = "dissatisfied"
+    UNREACHABLE = "unreachable"  # the call was not taken
+
+
+# The outcomes where the customer said how it went: what satisfaction is counted over.
+ANSWERED_VISITS = (VisitOutcome.SATISFIED, VisitOutcome.NEUTRAL, VisitOutcome.DISSATISFIED)
 
 
 class IncidentStatus(StrEnum):

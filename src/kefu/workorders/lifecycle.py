@@ -27,6 +27,11 @@ from kefu.workorders.service import customer_tier, record_event, set_due_times
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
 
+# A customer who does not take the return visit's call is called again this much later,
+# up to this many calls in all; after the last, the complaint closes with no verdict.
+VISIT_RETRY_AFTER = timedelta(hours=2)
+VISIT_TRIES = 3
+
 # A texted answer is at most this long: about eight joined SMS of 70 Chinese characters,
 # beyond which handsets and gateways split or refuse it.
 SMS_ANSWER_MAX = 500
@@ -274,10 +279,15 @@ def visit(
     by: Principal,
     calendar: BusinessCalendar,
 ) -> WorkOrder:
-    """Record the return visit; a dissatisfied customer reopens the order."""
+    """Record the return visit; a dissatisfied customer reopens the order, and one not
+    reached is tried again (``not_reached``)."""
     pending = repository.open_visit(session, order.id)
     if pending is None or str(order.status) != OrderStatus.RETURN_VISIT:
         raise _not_allowed(Action.VISIT, order)
+    if outcome is VisitOutcome.UNREACHABLE and pending.attempts + 1 < VISIT_TRIES:
+        return _try_again(session, order, pending, note=note, by=by)
+    if outcome is VisitOutcome.UNREACHABLE:
+        pending.attempts += 1  # the last try: the complaint closes with no verdict
     pending.done_at, pending.outcome, pending.note = utcnow(), outcome, note
     pending.visitor_id = by.staff_id
     details = {"outcome": outcome.value}
@@ -287,6 +297,28 @@ def visit(
     else:
         move(session, order, Action.VISIT, by, reason=note, details=details)
         order.closed_at = utcnow()
+    session.flush()
+    return order
+
+
+def _try_again(
+    session: Session, order: WorkOrder, pending: ReturnVisit, *, note: str, by: Principal
+) -> WorkOrder:
+    """A call the customer did not take: the visit is due again a little later, and the
+    step is kept; the order's version moves, so a second visitor does not call at once."""
+    pending.attempts += 1
+    pending.due_at = utcnow() + VISIT_RETRY_AFTER
+    details = {"outcome": VisitOutcome.UNREACHABLE.value, "attempt": pending.attempts}
+    record_event(session, order, kind=EventKind.NOTE, by=by, reason=note, details=details)
+    order.updated_at = utcnow()
+    audit.record(
+        session,
+        actor=by,
+        action="order.visit_attempt",
+        entity_type="work_order",
+        entity_id=order.id,
+        details=details,
+    )
     session.flush()
     return order
 

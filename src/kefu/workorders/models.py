@@ -205,6 +205,7 @@ class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):
     outcome: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # calls the customer did not take
 
 
 class Consent(IdMixin, TimestampMixin, VersionedMixin, Base):

@@ -180,6 +180,7 @@ class ReturnVisitRead(BaseModel):
     done_at: datetime | None
     outcome: VisitOutcome | None
     note: str
+    attempts: int = Field(description="Calls the customer did not take")
 
 
 class OrderRead(BaseModel):
