@@ -23,6 +23,7 @@ from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
 from kefu.demo.complaint_text import AMOUNTS, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
+from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
 from kefu.demo.reply_text import order_answer, reply_step
 from kefu.org.models import Staff
 from kefu.workorders.enums import OrderStatus, OrderType
@@ -89,8 +90,6 @@ TYPES_FOR: dict[str, tuple[OrderType, ...]] = {
     "enterprise": (_F, _C),
 }
 REPEAT_SHARE = 0.12
-# Of the complaints called back, the share not satisfied: reopened for a second handling.
-DISSATISFIED_SHARE = 0.07
 HOURS = (8, 9, 9, 10, 10, 10, 11, 11, 14, 14, 15, 15, 16, 16, 17, 19, 20, 21)
 
 ORDER_COLUMNS = (
@@ -148,16 +147,6 @@ VISIT_COLUMNS = (
     "version",
     "attempts",
 )
-PATHS = {
-    OrderStatus.CLOSED: ["accepted", "dispatched", "in_progress", "replied", "closed"],
-    OrderStatus.IN_PROGRESS: ["accepted", "dispatched", "in_progress"],
-    OrderStatus.DISPATCHED: ["accepted", "dispatched"],
-    OrderStatus.ACCEPTED: ["accepted"],
-    OrderStatus.NEW: [],
-    OrderStatus.REPLIED: ["accepted", "dispatched", "in_progress", "replied"],
-    OrderStatus.RETURN_VISIT: ["accepted", "dispatched", "in_progress", "replied", "return_visit"],
-    OrderStatus.CANCELLED: ["cancelled"],
-}
 ACTION_FOR = {
     "accepted": "accept",
     "dispatched": "dispatch",
@@ -167,35 +156,6 @@ ACTION_FOR = {
     "closed": "close",
     "cancelled": "cancel",
 }
-
-
-# A complaint whose customer was not satisfied at the return visit: reopened (二次处理).
-FIRST_ROUND = ["accepted", "dispatched", "in_progress", "replied", "return_visit"]
-SECOND_ROUND = {
-    OrderStatus.IN_PROGRESS: ["in_progress"],
-    OrderStatus.CLOSED: ["in_progress", "replied", "return_visit", "closed"],
-}
-
-
-def _path(kind: OrderType, status: OrderStatus, reopened: bool) -> list[str]:
-    """The steps an order took to reach its status (a closed complaint went via a visit,
-    a reopened one through a first round that ended with a dissatisfied visit)."""
-    if reopened:
-        return [*FIRST_ROUND, *SECOND_ROUND[status]]
-    steps = PATHS[status]
-    if kind is OrderType.COMPLAINT and status is OrderStatus.CLOSED:
-        return [*steps[:-1], "return_visit", "closed"]
-    return steps
-
-
-def _reopened(rng: random.Random, kind: OrderType, status: OrderStatus, age_days: int) -> bool:
-    """Whether a complaint went back for a second handling: some closed ones, and some of
-    those in progress for a day or more."""
-    if kind is not OrderType.COMPLAINT or status not in SECOND_ROUND:
-        return False
-    if status is OrderStatus.IN_PROGRESS and age_days < 1:
-        return False
-    return rng.random() < DISSATISFIED_SHARE * (1 if status is OrderStatus.CLOSED else 2)
 
 
 @dataclass
@@ -358,15 +318,15 @@ def _one(
     if repeats:
         phone, customer_id, unit_id = repeats[0].phone, repeats[0].customer_id, repeats[0].unit_id
         category = next(c for c in world.leaves if c.id == repeats[0].category_id)
-    status = _status(rng, kind, (today - day).days)
+    status = status_of(rng, kind, (today - day).days)
     amount = rng.choice(AMOUNTS)  # the sum the caller names and the answer speaks of
     subject, description = complaint_text(rng, category.code, kind.value, amount=amount)
     local_day = created.date()
     counters[local_day] = counters.get(local_day, 0) + 1
     handler, team = rng.choice(world.handlers.get(unit_id) or [(world.creators[0], None)])
-    reopened = _reopened(rng, kind, status, (today - day).days)
-    path = _path(kind, status, reopened)
-    times = _step_times(rng, created, len(path), world.now, kind)
+    reopened = was_reopened(rng, kind, status, (today - day).days)
+    path = path_of(kind, status, reopened)
+    times = step_times(rng, created, len(path), world.now, kind)
     # The round's clock starts at the reopening (the step after the first visit).
     round_start = times[len(FIRST_ROUND)] if reopened else None
     due = due_times(
@@ -443,88 +403,6 @@ def _repeat_of(world: _World, created: datetime) -> list[_Complaint]:
     return [
         r for r in world.recent if r.phone == first.phone and r.category_id == first.category_id
     ]
-
-
-# Working days an order of each type takes at most (its shipped resolution limit, about):
-# the older an order is against it, the likelier it is finished.
-LIMIT_DAYS = {
-    OrderType.CONSULTATION: 1,
-    OrderType.FAULT: 1,
-    OrderType.SERVICE_REQUEST: 2,
-    OrderType.COMPLAINT: 3,
-    OrderType.SUGGESTION: 5,
-}
-
-
-def _status(rng: random.Random, kind: OrderType, age_days: int) -> OrderStatus:
-    """Today's orders are still being worked; older ones are finished, all but a few that
-    run late (fewer the older they are against their type's limit)."""
-    if rng.random() < 0.03:
-        return OrderStatus.CANCELLED
-    still_open = 0.9 * 0.35 ** (age_days / LIMIT_DAYS[kind])
-    if age_days > 6 or (age_days and rng.random() > still_open):
-        return OrderStatus.CLOSED
-    # (state, weight today, weight later): a day on, few orders are still untouched
-    states = [
-        (OrderStatus.NEW, 3, 1),
-        (OrderStatus.ACCEPTED, 3, 1),
-        (OrderStatus.DISPATCHED, 2, 2),
-        (OrderStatus.IN_PROGRESS, 2, 3),
-        (OrderStatus.REPLIED, 1, 3),
-    ]
-    if kind is OrderType.COMPLAINT:
-        states.append((OrderStatus.RETURN_VISIT, 1, 3))
-    weights = [later if age_days else today for _, today, later in states]
-    return rng.choices([state for state, _, _ in states], weights)[0]
-
-
-# Minutes between an order's steps, by type: a consultation is answered within the hour or
-# two, a fault is worked at once (24 h limit), a complaint over days.
-STEP_MINUTES = {
-    OrderType.CONSULTATION: (2, 90),
-    OrderType.FAULT: (5, 150),
-    OrderType.SERVICE_REQUEST: (10, 300),
-    OrderType.COMPLAINT: (10, 600),
-    OrderType.SUGGESTION: (30, 900),
-}
-
-STUCK_SHARE = 0.06  # orders with one step that waits long on another department
-
-
-def _step_times(
-    rng: random.Random, created: datetime, steps: int, now: datetime, kind: OrderType
-) -> list[datetime]:
-    """When each step happened: minutes to hours apart by the order's type, in the back
-    office's hours (a step that would fall in the night waits for the morning), none of
-    them after now."""
-    shortest, longest = STEP_MINUTES[kind]
-    stuck = rng.randrange(steps) if steps and rng.random() < STUCK_SHARE else -1
-    times: list[datetime] = []
-    moment = created
-    for index in range(steps):
-        gap = timedelta(minutes=rng.randint(shortest, longest))
-        if index == stuck:  # waiting on another department: the order may run late
-            gap *= rng.randint(6, 24)
-        moment = _in_office_hours(rng, moment + gap)
-        if moment > now:  # a recent order: its steps share the time it has had so far
-            squeezed = created + (now - created) * (index + 1) / (steps + 1)
-            moment = max(times[-1] if times else created, squeezed)
-        times.append(moment)
-    return times
-
-
-OFFICE_HOURS = (8, 21)  # the back office works 08:00 to 21:00; the hotline takes calls always
-
-
-def _in_office_hours(rng: random.Random, moment: datetime) -> datetime:
-    """The moment, or the next morning's start (plus some minutes) if it falls at night."""
-    opens, closes = OFFICE_HOURS
-    local = moment.astimezone(ZONE)
-    if opens <= local.hour < closes:
-        return moment
-    morning = local.date() + timedelta(days=1 if local.hour >= closes else 0)
-    start = datetime.combine(morning, time(opens), ZONE)
-    return start + timedelta(minutes=rng.randint(0, 90))
 
 
 def _consent(
