@@ -280,7 +280,7 @@ def visit(
     calendar: BusinessCalendar,
 ) -> WorkOrder:
     """Record the return visit; a dissatisfied customer reopens the order, and one not
-    reached is tried again (``not_reached``)."""
+    reached is called again later (``_try_again``) until the last of ``VISIT_TRIES``."""
     pending = repository.open_visit(session, order.id)
     if pending is None or str(order.status) != OrderStatus.RETURN_VISIT:
         raise _not_allowed(Action.VISIT, order)
