@@ -542,3 +542,27 @@ def test_a_texted_answer_needs_a_mobile_and_fits_an_sms(client, db, center) -> N
     assert current["status"] == "accepted"  # nothing was recorded either
     fits = act(client, order, "reply", center.agent, {"reply": "退" * 500, "send_sms": True})
     assert fits.status_code == 200, fits.text
+
+
+def test_the_customer_can_be_texted_that_the_order_was_taken(client, db, center) -> None:
+    body = complaint(center, send_receipt=True)
+    made = client.post("/api/v1/work-orders", json=body, headers=center.agent)
+    assert made.status_code == 201, made.text
+    order = made.json()
+    (text,) = _texts(db)
+    assert text["to"] == "+8613800138000"
+    assert text["text"].startswith(f"【{order['number']}】您反映的“本月不明扣费 10 元”已受理")
+    assert "前答复" in text["text"]
+    assert order["events"][0]["details"] == {"receipt_texted": True}
+    page = client.get(f"/orders/{order['id']}", headers=center.agent).text
+    assert "已短信告知受理" in page
+
+    quiet = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent)
+    assert quiet.status_code == 201 and len(_texts(db)) == 1  # not asked, not sent
+
+    landline = complaint(center, send_receipt=True, contact_phone="010-6234-5678", customer_id=None)
+    refused = client.post("/api/v1/work-orders", json=landline, headers=center.agent)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("receipt_needs_mobile", "send_receipt")
+    assert len(_texts(db)) == 1

@@ -122,6 +122,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "reply_sms_needs_mobile": (
         "The callback number is not a mobile number, so the answer cannot be texted."
     ),
+    "receipt_needs_mobile": (
+        "The callback number is not a mobile number, so no text can tell the customer."
+    ),
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."

@@ -47,6 +47,11 @@ class OrderCreate(_Strict):
     triage: Triage | None = None
     triage_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
     org_unit_id: RefId | None = None
+    send_receipt: bool = Field(
+        default=False,
+        description="Text the callback number (a mobile) that the order was taken, with its "
+        "number and when the answer is due.",
+    )
 
 
 class OrderExportRequest(_Strict):

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -13,13 +14,14 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar, WorkingHours
 from kefu.core.clock import local_today
-from kefu.core.phone import normalize_phone
+from kefu.core.phone import is_mobile, normalize_phone
 from kefu.core.rbac import Principal
+from kefu.core.textsafe import excerpt
 from kefu.customers import repository as customer_numbers
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
-from kefu.notify.tasks import notify_staff
+from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import Team
 from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders import incident_watch, repository
@@ -183,14 +185,17 @@ def create_order(
     """
     if data.triage and not data.triage_reason:
         raise Unprocessable("reason_required", field="triage_reason", min=1)
+    given = data.model_dump(include=_GIVEN_FIELDS)
     order, category = _draft_order(
         session,
         data,
-        data.model_dump(include=_GIVEN_FIELDS),
+        given,
         by=by,
         calendar=calendar,
         caller_on_line=caller_on_line,
     )
+    if data.send_receipt and not is_mobile(order.contact_phone):
+        raise Unprocessable("receipt_needs_mobile", field="send_receipt")
     rules = center_rules(session)
     # Drawn once the work that needs no database is done: on SQLite the draw is the
     # first write, and the center's writers wait for this one from then to its commit.
@@ -200,9 +205,13 @@ def create_order(
         _mark_repeat(order)
     incident_watch.watch(session, order, rules.incidents)
     repository.insert_order(session, order)
-    timeline = [
-        record_event(session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW)
-    ]
+    receipt = {"receipt_texted": True} if data.send_receipt else None
+    if data.send_receipt:
+        text_customer(session, phone=order.contact_phone, text=receipt_text(order, calendar.zone))
+    created = record_event(
+        session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW, details=receipt
+    )
+    timeline = [created]
     if earlier:
         timeline.append(_link_repeats(session, order, earlier, rules.repeat))
     audit.record(
@@ -215,6 +224,14 @@ def create_order(
     )
     repeats = [o.number for o in sorted(earlier, key=lambda o: o.id)]
     return NewOrder(order, timeline, repeats)
+
+
+def receipt_text(order: WorkOrder, zone: str) -> str:
+    """The text telling the customer the order was taken: its number, what it is about and
+    when the answer is due, so a later call can name it."""
+    due = order.resolve_due_at
+    by_when = f"，我们将于{due.astimezone(ZoneInfo(zone)):%m月%d日%H:%M}前答复" if due else ""
+    return f"【{order.number}】您反映的“{excerpt(order.subject, 30)}”已受理{by_when}，请留意来电。"
 
 
 def _draft_order(

@@ -185,6 +185,7 @@ function setupAgentPanel() {
     const form = event.target, fields = new FormData(form);
     const body = { type: fields.get("type"), category_id: Number(fields.get("category_id")),
       subject: fields.get("subject"), description: fields.get("description") };
+    if (fields.get("send_receipt")) body.send_receipt = true;
     const key = `call-${current?.call?.interaction_id}-${Date.now()}`;
     try {
       const order = await api("POST", "/api/v1/acd/me/orders", body, { "Idempotency-Key": key });

@@ -190,6 +190,7 @@ function setupOrderForm() {
     if (f.get("contact_phone")) body.contact_phone = f.get("contact_phone");
     if (f.get("contact_name")) body.contact_name = f.get("contact_name");
     if (f.get("triage")) { body.triage = f.get("triage"); body.triage_reason = f.get("triage_reason") || ""; }
+    if (f.get("send_receipt")) body.send_receipt = true;
     form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
     try {
       const url = form.dataset.message ? `/api/v1/messages/${form.dataset.message}/orders` : "/api/v1/work-orders";
@@ -209,6 +210,21 @@ function actionBody(form) {
     else body[key] = ["team_id", "assignee_id", "org_unit_id"].includes(key) ? Number(value) : value;
   }
   return body;
+}
+
+// The receipt text is ticked for the types a customer waits on (a complaint, a fault, a
+// service request), not a consultation answered there and then, until the agent decides.
+const RECEIPT_TYPES = ["complaint", "fault", "service_request"];
+function setupReceiptBoxes() {
+  document.querySelectorAll("input[data-receipt]").forEach((box) => {
+    const type = box.form.elements.type;
+    if (!type) return;
+    const follow = () => { if (!box.dataset.touched) box.checked = RECEIPT_TYPES.includes(type.value); };
+    box.addEventListener("change", () => { box.dataset.touched = "1"; });
+    type.addEventListener("change", follow);
+    box.form.addEventListener("reset", () => { delete box.dataset.touched; setTimeout(follow); });
+    follow();
+  });
 }
 
 // A handling note goes on the timeline without touching the order (no If-Match); its key
@@ -391,7 +407,7 @@ function setupExport() {
 document.addEventListener("DOMContentLoaded", () => {
   setupExport();
   setupCategoryPicker(); setupCategorySuggestions(); setupIntakeOutlooks(); setupOrderForm();
-  setupOrderActions(); setupNoteForm();
+  setupOrderActions(); setupNoteForm(); setupReceiptBoxes();
   setupServiceLevels();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);
