@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +20,7 @@ from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
 from kefu.org.deps import principal_for
 from kefu.workorders import export
+from kefu.workorders.models import ReturnVisit
 from kefu.workorders.schemas import OrderExportRequest
 
 REASON = "本月投诉处理情况通报"
@@ -150,3 +151,30 @@ def test_a_role_holding_personal_data_rights_exports_numbers_in_clear(db: Sessio
         max_rows=10,
     )
     assert [row[12] for row in made.rows[1:]] == ["13800138000", "13800138000", "13900139000"]
+
+
+def test_the_export_tells_each_complaints_last_return_visit(client, db: Session, desk) -> None:
+    first, again, _formula = desk["orders"]
+    now = datetime.now(UTC)
+    db.add_all(
+        [
+            ReturnVisit(order_id=first["id"], due_at=now, done_at=now, outcome="dissatisfied"),
+            ReturnVisit(
+                order_id=first["id"],
+                due_at=now,
+                done_at=now + timedelta(hours=1),
+                outcome="satisfied",  # the second round's visit: the one that counts
+            ),
+            ReturnVisit(
+                order_id=again["id"], due_at=now, done_at=now, outcome="unreachable", attempts=3
+            ),
+        ]
+    )
+    db.flush()
+    supervisor = make_staff(db, desk["org"].city, Role.SUPERVISOR)
+    asked = {"reason": REASON, "format": "csv", **_today()}
+    answer = client.post(URL, json=asked, headers=bearer(db, supervisor))
+    assert answer.status_code == 200, answer.text
+    header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert header[-1] == "回访"
+    assert [row[-1] for row in rows] == ["满意", "未接通", ""]

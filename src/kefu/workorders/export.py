@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kefu.core import audit
@@ -24,7 +24,7 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
-from kefu.workorders.models import Category, Incident, WorkOrder
+from kefu.workorders.models import Category, Incident, ReturnVisit, WorkOrder
 from kefu.workorders.schemas import OrderExportRequest
 
 LONGEST_PERIOD_DAYS = 366
@@ -50,11 +50,12 @@ COLUMNS = (
     "Closed at",
     "Handling round",
     "Incident",
+    "Return visit",
 )
 _Handler = aliased(Staff)
-# An order with its branch, team (both names), handler and incident number; the outer
-# joins leave the last four empty where there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str]
+# An order with its branch, team (both names), handler, incident number and its latest
+# return visit's outcome; the outer joins leave the last five empty where there is none.
+Found = Row[WorkOrder, OrgUnit, str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,20 @@ class OrderExport:
     audit_seq: int
 
 
+def _last_visit_outcome() -> ScalarSelect[str]:
+    """The outcome of the order's latest return visit made (a complaint's, once)."""
+    return (
+        select(ReturnVisit.outcome)
+        .where(ReturnVisit.order_id == WorkOrder.id, ReturnVisit.done_at.is_not(None))
+        .order_by(ReturnVisit.done_at.desc(), ReturnVisit.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str
-) -> Select[WorkOrder, OrgUnit, str, str, str, str]:
+) -> Select[WorkOrder, OrgUnit, str, str, str, str, str]:
     if data.created_to < data.created_from:
         raise Unprocessable("invalid_period", field="created_to")
     if (data.created_to - data.created_from).days >= LONGEST_PERIOD_DAYS:
@@ -75,7 +87,15 @@ def _query(
     since = day_start_utc(data.created_from, timezone)
     until = day_start_utc(data.created_to + timedelta(days=1), timezone)
     query = (
-        select(WorkOrder, OrgUnit, Team.name, Team.name_en, _Handler.display_name, Incident.number)
+        select(
+            WorkOrder,
+            OrgUnit,
+            Team.name,
+            Team.name_en,
+            _Handler.display_name,
+            Incident.number,
+            _last_visit_outcome(),
+        )
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
         .outerjoin(_Handler, _Handler.id == WorkOrder.assignee_id)
@@ -135,7 +155,7 @@ def export_orders(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, incident = row
+    order, unit, team, team_en, handler, incident, visited = row
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -173,4 +193,5 @@ def _cells(
         at(order.closed_at),
         order.handling_round,
         incident or "",
+        said("outcome", visited),
     ]
