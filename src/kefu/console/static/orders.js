@@ -213,15 +213,22 @@ function actionBody(form) {
 }
 
 // The receipt text is ticked for the types a customer waits on (a complaint, a fault, a
-// service request), not a consultation answered there and then, until the agent decides.
+// service request), not a consultation answered there and then, nor a callback number
+// that is a landline (no text reaches it), until the agent decides.
 const RECEIPT_TYPES = ["complaint", "fault", "service_request"];
+const looksMobile = (raw) => /^1\d{10}$/.test(raw.replace(/\D/g, "").replace(/^(0086|86)(?=1\d{10}$)/, ""));
 function setupReceiptBoxes() {
   document.querySelectorAll("input[data-receipt]").forEach((box) => {
-    const type = box.form.elements.type;
+    const type = box.form.elements.type, phone = box.form.elements.contact_phone;
     if (!type) return;
-    const follow = () => { if (!box.dataset.touched) box.checked = RECEIPT_TYPES.includes(type.value); };
+    const follow = () => {
+      if (box.dataset.touched) return;
+      const typed = phone?.value.trim() ?? "";  // empty: the customer's own number, a mobile
+      box.checked = RECEIPT_TYPES.includes(type.value) && (!typed || looksMobile(typed));
+    };
     box.addEventListener("change", () => { box.dataset.touched = "1"; });
     type.addEventListener("change", follow);
+    phone?.addEventListener("input", follow);
     box.form.addEventListener("reset", () => { delete box.dataset.touched; setTimeout(follow); });
     follow();
   });
