@@ -25,6 +25,7 @@ from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.enums import Tier
+from kefu.customers.models import Customer
 from kefu.org.models import Team
 from kefu.workorders import repository
 
@@ -560,9 +561,21 @@ def test_the_customer_can_be_texted_that_the_order_was_taken(client, db, center)
     quiet = client.post("/api/v1/work-orders", json=complaint(center), headers=center.agent)
     assert quiet.status_code == 201 and len(_texts(db)) == 1  # not asked, not sent
 
+    # A customer who speaks English is told in English.
+    db.get(Customer, center.customer_id).language = "en"
+    db.flush()
+    english = client.post(
+        "/api/v1/work-orders", json=complaint(center, send_receipt=True), headers=center.agent
+    ).json()
+    said = _texts(db)[-1]["text"]
+    assert said.startswith(
+        f"[{english['number']}] We have received your report “本月不明扣费 10 元”"
+    )
+    assert "; we will answer by " in said
+
     landline = complaint(center, send_receipt=True, contact_phone="010-6234-5678", customer_id=None)
     refused = client.post("/api/v1/work-orders", json=landline, headers=center.agent)
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert (error["code"], error["field"]) == ("receipt_needs_mobile", "send_receipt")
-    assert len(_texts(db)) == 1
+    assert len(_texts(db)) == 2

@@ -207,7 +207,8 @@ def create_order(
     repository.insert_order(session, order)
     receipt = {"receipt_texted": True} if data.send_receipt else None
     if data.send_receipt:
-        text_customer(session, phone=order.contact_phone, text=receipt_text(order, calendar.zone))
+        said = receipt_text(order, calendar.zone, _customer_language(session, order))
+        text_customer(session, phone=order.contact_phone, text=said)
     created = record_event(
         session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW, details=receipt
     )
@@ -226,12 +227,22 @@ def create_order(
     return NewOrder(order, timeline, repeats)
 
 
-def receipt_text(order: WorkOrder, zone: str) -> str:
+def receipt_text(order: WorkOrder, zone: str, language: str = "zh-CN") -> str:
     """The text telling the customer the order was taken: its number, what it is about and
-    when the answer is due, so a later call can name it."""
-    due = order.resolve_due_at
-    by_when = f"，我们将于{due.astimezone(ZoneInfo(zone)):%m月%d日%H:%M}前答复" if due else ""
-    return f"【{order.number}】您反映的“{excerpt(order.subject, 30)}”已受理{by_when}，请留意来电。"
+    when the answer is due, so a later call can name it; in English for a customer who
+    speaks it."""
+    due = order.resolve_due_at.astimezone(ZoneInfo(zone)) if order.resolve_due_at else None
+    about = excerpt(order.subject, 30)
+    if language == "en":
+        by_when = f"; we will answer by {due:%d %b %H:%M}" if due else ""
+        return f"[{order.number}] We have received your report “{about}”{by_when}."
+    by_when = f"，我们将于{due:%m月%d日%H:%M}前答复" if due else ""
+    return f"【{order.number}】您反映的“{about}”已受理{by_when}，请留意来电。"
+
+
+def _customer_language(session: Session, order: WorkOrder) -> str:
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    return customer.language if customer else "zh-CN"
 
 
 def _draft_order(
