@@ -149,7 +149,11 @@ def _cancel(connection: Connection, closing: dict[int, date]) -> None:
     # The past calls were drawn before anyone left: a closed number's calls after its last
     # day go, with their IVR sessions (nothing else refers to them).
     number = select(Subscription.msisdn).where(Subscription.id == bindparam("sid"))
+    owner = select(Subscription.customer_id).where(Subscription.id == bindparam("sid"))
     later_calls = (
+        # by the customer first: their calls are indexed by customer and time (the number
+        # alone scanned every call, 70 s for 2,800 leavers)
+        Interaction.customer_id == owner.scalar_subquery(),
         Interaction.address == number.scalar_subquery(),
         # not IN (...): an expanding list cannot go with executemany
         or_(

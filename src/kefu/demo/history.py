@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from kefu.analytics.forecast import DayKind, day_kind
@@ -72,7 +72,11 @@ def generate_call_history(
         agents = list(session.scalars(select(Staff.id).where(Staff.role == Role.AGENT)))
         queue = session.scalar(select(Queue.id).order_by(Queue.id))
         version = _published_flow_version(session)
+        queues = {code: id_ for code, id_ in session.execute(select(Queue.code, Queue.id))}
         journeys = random.Random(seed + 29)  # its own stream: the calls stay as they were
+        # Ids given here, so each call's IVR session can name it without a RETURNING
+        # (which made the inserts row by row: 24 s more for 170,000 calls).
+        next_id = (session.scalar(select(func.max(Interaction.id))) or 0) + 1
         rows: list[dict[str, Any]] = []
         for back in range(weeks * 7, 0, -1):
             day = today - timedelta(days=back)
@@ -83,9 +87,12 @@ def generate_call_history(
                     caller = _caller_on(rng, callers, day)
                     rows.append(_call(rng, offered, caller, queue, agents))
             if len(rows) >= _BATCH:
-                written, rows = written + _write(session, rows, journeys, version), []
+                _write(session, rows, next_id, journeys, version, queues)
+                written, next_id, rows = written + len(rows), next_id + len(rows), []
         if rows:
-            written += _write(session, rows, journeys, version)
+            _write(session, rows, next_id, journeys, version, queues)
+            written += len(rows)
+        _move_id_sequence(session)
     return written
 
 
@@ -101,18 +108,35 @@ def _published_flow_version(session: Session) -> int | None:
 
 
 def _write(
-    session: Session, rows: list[dict[str, Any]], rng: random.Random, version: int | None
-) -> int:
-    """The calls, and each one's IVR session (when the center has a flow); how many."""
-    queues: dict[str, int] = {
-        code: id_ for code, id_ in session.execute(select(Queue.code, Queue.id))
-    }
+    session: Session,
+    rows: list[dict[str, Any]],
+    first_id: int,
+    rng: random.Random,
+    version: int | None,
+    queues: dict[str, int],
+) -> None:
+    """The calls, numbered from ``first_id``, and each one's IVR session (when the center
+    has a flow)."""
+    for offset, row in enumerate(rows):
+        row["id"] = first_id + offset
     walked = walks(rng, rows, queues) if version is not None else []
-    returning = insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True)
-    ids = list(session.scalars(returning, rows))
+    session.execute(insert(Interaction), rows)
     if version is not None:
-        session.execute(insert(IvrSession), session_rows(rows, walked, ids, version))
-    return len(rows)
+        ids = [row["id"] for row in rows]
+        table = cast(Table, IvrSession.__table__)  # Core: one statement for the batch
+        session.connection().execute(insert(table), session_rows(rows, walked, ids, version))
+
+
+def _move_id_sequence(session: Session) -> None:
+    """On PostgreSQL the calls' id sequence moves past the ids given here."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence('contact_interactions', 'id'), "
+            "COALESCE((SELECT MAX(id) FROM contact_interactions), 1))"
+        )
+    )
 
 
 class _Caller(NamedTuple):
