@@ -26,8 +26,9 @@ from kefu.workorders.enums import (
     Action,
     IncidentStatus,
 )
-from kefu.workorders.lifecycle import end_pause, move, sms_answer
+from kefu.workorders.lifecycle import end_pause, move
 from kefu.workorders.models import Incident, WorkOrder
+from kefu.workorders.service import sms_answer
 from kefu.workorders.templates import require_filled
 
 

@@ -23,7 +23,7 @@ from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, 
 from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
-from kefu.workorders.service import customer_tier, record_event, set_due_times
+from kefu.workorders.service import customer_tier, record_event, set_due_times, sms_answer
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
 
@@ -243,11 +243,6 @@ def add_note(session: Session, *, order: WorkOrder, note: str, by: Principal) ->
     )
     session.flush()
     return order
-
-
-def sms_answer(order: WorkOrder, text: str) -> str:
-    """The text a customer receives: the order's number first, so a later call can name it."""
-    return f"【{order.number}】{text}"
 
 
 def _check_textable(order: WorkOrder, text: str) -> None:

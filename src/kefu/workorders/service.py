@@ -227,6 +227,11 @@ def create_order(
     return NewOrder(order, timeline, repeats)
 
 
+def sms_answer(order: WorkOrder, text: str) -> str:
+    """A text to the customer about an order: its number first, so a later call can name it."""
+    return f"【{order.number}】{text}"
+
+
 def receipt_text(order: WorkOrder, zone: str, language: str = "zh-CN") -> str:
     """The text telling the customer the order was taken: its number, what it is about and
     when the answer is due, so a later call can name it; in English for a customer who
@@ -237,7 +242,7 @@ def receipt_text(order: WorkOrder, zone: str, language: str = "zh-CN") -> str:
         by_when = f"; we will answer by {due:%d %b %H:%M}" if due else ""
         return f"[{order.number}] We have received your report “{about}”{by_when}."
     by_when = f"，我们将于{due:%m月%d日%H:%M}前答复" if due else ""
-    return f"【{order.number}】您反映的“{about}”已受理{by_when}，请留意来电。"
+    return sms_answer(order, f"您反映的“{about}”已受理{by_when}，请留意来电。")
 
 
 def _customer_language(session: Session, order: WorkOrder) -> str:
