@@ -260,10 +260,10 @@ function countSms(box) {
   const area = box.form.elements.reply, count = box.form.querySelector(".sms-count");
   const max = Number(box.dataset.smsMax);
   const show = () => {
+    const used = area.value.trim().length;
     count.hidden = !box.checked;
-    const used = String(area.value.trim().length);
-    count.textContent = count.dataset.words.replace("{count}", used).replace("{max}", String(max));
-    count.classList.toggle("over", area.value.trim().length > max);
+    count.textContent = count.dataset.words.replace("{count}", String(used)).replace("{max}", String(max));
+    count.classList.toggle("over", used > max);
   };
   box.addEventListener("change", show);
   area.addEventListener("input", show);
