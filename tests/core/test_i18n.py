@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from kefu.core.i18n import ERROR_MESSAGES, _zh_catalog, negotiate
+from kefu.core.error_messages import ERROR_MESSAGES
+from kefu.core.i18n import _zh_catalog, negotiate
 
 # A literal message, not a label-id prefix joined to a value (_("order_status." ~ x)).
 TEMPLATE_STRING = re.compile(r"""_\((?:"([^"]+)"|'([^']+)')(?!\s*~)""")

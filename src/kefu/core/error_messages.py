@@ -1,0 +1,224 @@
+"""The English message of every error code; Chinese comes from the catalog like every
+other text. Templates use ``{name}`` parameters."""
+
+from __future__ import annotations
+
+ERROR_MESSAGES: dict[str, str] = {
+    "bad_request": "The request could not be understood.",
+    "not_authenticated": "Please sign in first.",
+    "invalid_credentials": "Wrong user name or password.",
+    "account_disabled": "This account is disabled.",
+    "session_expired": "Your session has expired; please sign in again.",
+    "invalid_token": "The API token is not valid.",
+    "csrf_failed": "The security token of this form is missing or wrong; reload the page.",
+    "forbidden": "You do not have the right to do this.",
+    "missing_right": "This needs the right “{right}”.",
+    "customer_out_of_scope": "This customer belongs to another branch ({org_unit}).",
+    "org_unit_out_of_scope": "{org_unit} is outside the branches you manage.",
+    "staff_out_of_scope": "This staff member belongs to a branch you do not manage.",
+    "grant_beyond_scope": "Only someone who sees every branch can give this role.",
+    "not_found": "Not found.",
+    "route_not_found": "There is no such address.",
+    "customer_not_found": "No customer with this ID.",
+    "enterprise_not_found": "No enterprise customer with this ID.",
+    "staff_not_found": "No staff member with this ID.",
+    "org_unit_not_found": "No organization unit with this ID.",
+    "team_not_found": "No team with this ID.",
+    "skill_not_found": "No skill with this code.",
+    "package_not_found": "No package with this code.",
+    "subscriber_not_found": "{phone} is not a subscriber of this operator.",
+    "method_not_allowed": "This method is not allowed here.",
+    "no_hard_delete": "Customer records are never deleted; cancel or freeze the customer instead.",
+    "conflict": "The record changed meanwhile; reload it and try again.",
+    "stale_version": "Someone else changed this record (now version {current}); reload and retry.",
+    "duplicate": "A record with this {field} already exists.",
+    "precondition_failed": "The record changed meanwhile; reload it and try again.",
+    "precondition_required": "Send the record's version in the If-Match header.",
+    "payload_too_large": "The request body is larger than {limit} bytes.",
+    "invalid_value": "A value is not valid.",
+    "validation_error": "The value of “{field}” is not valid: {detail}.",
+    "field_required": "“{field}” is required.",
+    "invalid_json": "The request body is not valid JSON.",
+    "too_many_requests": "Too many attempts; try again in {retry_after} seconds.",
+    "phone_empty": "Enter a phone number.",
+    "phone_bad_characters": "A phone number may only hold digits, spaces, +, - and brackets.",
+    "phone_unparseable": "This is not a phone number.",
+    "phone_not_chinese": "Only numbers in mainland China (+86) are served here.",
+    "phone_invalid": "This is not a valid number in mainland China ({digits} digits given).",
+    "id_number_length": "An ID card number has 18 characters.",
+    "id_number_checksum": "The ID card number's check digit is wrong; please check it.",
+    "id_number_invalid": "This is not a valid ID card number.",
+    "reason_required": "Give a reason (at least {min} characters).",
+    "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",
+    "idempotency_key_reused": "This Idempotency-Key was already used with a different body.",
+    "invalid_status_change": "A customer cannot go from {from_status} to {to_status}.",
+    "number_in_use": "The number {phone} already belongs to an active subscription.",
+    "org_parent_required": "A {level} unit needs a parent of level {parent_level}.",
+    "team_outside_unit": "The team belongs to another organization unit.",
+    "cannot_demote_self": "You cannot remove your own administrator rights or disable yourself.",
+    "password_too_short": "A password needs at least {min} characters.",
+    "export_too_large": "The export would have {rows} rows; narrow it to at most {limit}.",
+    "order_not_found": "No such work order.",
+    "contact_phone_required": "Give the number to call back (or the customer).",
+    "order_out_of_scope": "This work order belongs to a branch you do not serve.",
+    "category_not_found": "No such category.",
+    "template_not_found": "No such reply template.",
+    "category_not_leaf": "Choose a more precise category under “{category}”.",
+    "reply_has_blanks": "Fill in the template's blanks before sending the reply: {blanks}.",
+    "category_too_deep": "Categories have at most {max} levels.",
+    "category_first": "It is already the first of its level.",
+    "category_last": "It is already the last of its level.",
+    "action_not_allowed": "This order is {status}; “{action}” is not possible now.",
+    "dispatch_target_required": "Choose a team or a branch to send the order to.",
+    "assignee_outside_target": "That person is not in the chosen team or branch.",
+    "cannot_escalate_top": "The order is already at the top of the organization.",
+    "invalid_query": "Give a phone number, an ID card number or a name to search for.",
+    "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
+    "internal_error": "Something went wrong on our side; it has been logged.",
+    "database_unavailable": "The connection to the database was lost; please try again.",
+    "database_slow": "The database did not answer in time; please try again.",
+    "validation_too_long": "“{field}” may hold at most {max_length} characters.",
+    "validation_too_short": "“{field}” needs at least {min_length} characters.",
+    "validation_empty": "“{field}” must not be empty.",
+    "body_required": "Send the request's details as a JSON body.",
+    "validation_too_many": "“{field}” may hold at most {max_length} items.",
+    "validation_too_few": "“{field}” needs at least {min_length} items.",
+    "validation_pattern": "“{field}” is not in the expected format.",
+    "validation_pattern_hint": "“{field}” is not in the expected format: {hint}.",
+    "validation_integer": "“{field}” must be a whole number.",
+    "validation_minimum": "“{field}” must be at least {ge}.",
+    "validation_maximum": "“{field}” must be at most {le}.",
+    "validation_choice": "“{field}” must be one of: {expected}.",
+    "validation_boolean": "“{field}” must be true or false.",
+    "validation_date": "“{field}” must be a date written YYYY-MM-DD.",
+    "contract_dates": "A contract cannot end before it starts.",
+    "invalid_characters": "The request holds control characters that are not allowed.",
+    "incident_not_found": "No such incident.",
+    "incident_out_of_scope": "This incident belongs to a branch you do not serve.",
+    "incident_not_allowed": "The incident is {status}; that is not possible now.",
+    "article_not_found": "No such article.",
+    "knowledge_drafts_forbidden": (
+        "Only the people who keep the library see drafts and archived texts."
+    ),
+    "case_needs_closed_order": "Only a closed order can become a case.",
+    "case_exists": "This order is already in the case library.",
+    "consent_required": (
+        "The customer has not confirmed this service change yet: "
+        "send a code or record verbal consent first."
+    ),
+    "reply_sms_needs_mobile": (
+        "The callback number is not a mobile number, so the answer cannot be texted."
+    ),
+    "receipt_needs_mobile": (
+        "The callback number is not a mobile number, so no text can tell the customer."
+    ),
+    "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
+    "consent_not_needed": (
+        "This order opens or changes no service, so it needs no confirmation from the customer."
+    ),
+    "consent_code_too_soon": "A code was sent less than a minute ago; wait {seconds} seconds.",
+    "consent_code_missing": "No code has been sent for this order yet.",
+    "consent_code_wrong": "The code is not right; {left} tries left.",
+    "consent_code_expired": "The code has expired; send a new one.",
+    "consent_locked": "Too many wrong codes; send a new one.",
+    "ivr_yaml": "Line {line}: this is not YAML kefu can read ({detail}).",
+    "ivr_missing_key": "Line {line}: node '{node}' needs '{key}'.",
+    "ivr_unknown_key": (
+        "Line {line}: node '{node}' has '{key}', which this kind of node does not take."
+    ),
+    "ivr_unknown_kind": "Line {line}: node '{node}' has an unknown kind '{kind}'.",
+    "ivr_unknown_target": (
+        "Line {line}: node '{node}' goes to '{target}', which is no node of this flow."
+    ),
+    "ivr_unreachable": "Line {line}: no call can reach node '{node}'.",
+    "ivr_unknown_queue": (
+        "Line {line}: node '{node}' names queue '{queue}', which is no open queue."
+    ),
+    "ivr_no_exit": (
+        "Line {line}: from node '{node}' the call can never reach a transfer or a hang-up (a "
+        "loop with no exit)."
+    ),
+    "ivr_loop_without_input": (
+        "Line {line}: node '{node}' is on a loop that never waits for a key, so a call could "
+        "go round for ever."
+    ),
+    "ivr_bad_value": "Line {line}: node '{node}', '{key}' must be {detail}.",
+    "ivr_bad_condition": (
+        "Line {line}: node '{node}' has a condition '{test}' that kefu does not know or "
+        "cannot read."
+    ),
+    "ivr_unknown_action": (
+        "Line {line}: node '{node}' calls '{action}', which is no self-service action (known: "
+        "{known})."
+    ),
+    "ivr_start_missing": "Line {line}: 'start' must name a node of the flow (found: {start}).",
+    "ivr_flow_invalid": (
+        "The flow has {count} problem(s); the first is on line {line}. See details."
+    ),
+    "ivr_flow_not_found": "No such IVR flow.",
+    "ivr_version_not_found": "This flow has no such version.",
+    "ivr_already_published": "This version is already the one answering calls.",
+    "ivr_nothing_to_roll_back": "There is no earlier published version to go back to.",
+    "ivr_call_not_found": "No IVR call with this id.",
+    "ivr_call_ended": "This call has left the IVR.",
+    "ivr_step_mismatch": "This input answers another step; the call is at step {expected}.",
+    "interaction_not_found": "No such interaction.",
+    "interaction_not_answered": "The contact has not been answered yet.",
+    "unknown_wrap_up_code": "No active wrap-up code with this name.",
+    "interaction_not_a_message": "Only a customer's SMS or e-mail can be answered this way.",
+    "order_needs_a_message": "Only a customer's SMS or e-mail opens a work order this way.",
+    "message_no_reply_address": "This message came from an address that cannot be answered.",
+    "intake_lookup_sms_only": "Balance and package answers work for SMS rules only.",
+    "intake_order_needs_category": (
+        "A rule that opens an order needs both the order type and the category."
+    ),
+    "intake_rule_not_found": "No such SMS or e-mail rule.",
+    "agent_state_not_allowed": "An agent cannot go from {state} to {to}.",
+    "agent_state_not_settable": "An agent may only choose ready, break or offline.",
+    "forecast_history_short": "A forecast needs at least {weeks} weeks of history.",
+    "forecast_no_history": "There were no contacts in the history to forecast from.",
+    "staffing_unreachable": "No staffing up to 10,000 agents meets this target.",
+    "questionnaire_not_found": "No active questionnaire with this code.",
+    "survey_item_unknown": "The questionnaire has no item “{item}”.",
+    "survey_item_missing": "The item “{item}” must be answered.",
+    "kpi_period_out_of_range": "Figures cover days from {first} to {last}.",
+    "kpi_period_reversed": "The period ends before it begins.",
+    "kpi_period_too_long": "A period is at most {days} days; export longer ones month by month.",
+    "kpi_group_unknown": "That group does not exist for this grouping.",
+    "value_run_missing": "Customers have not been segmented yet; run “kefu value segment”.",
+    "classifier_missing": "No category classifier has been trained yet; run “kefu text train”.",
+    "alert_not_found": "That alert does not exist.",
+    "alert_already_acknowledged": "Someone has already acknowledged this alert.",
+    "churn_model_missing": "No churn model has been trained yet; run “kefu churn train”.",
+    "churn_list_not_yours": "Account managers see the warning list of their own customers only.",
+    "survey_answer_out_of_scale": "Answers are whole numbers from {low} to {high}.",
+    "survey_link_unknown": "The linked record does not exist.",
+    "drivers_target_unknown": "The satisfaction model has no construct “{target}”.",
+    "drivers_questionnaire_unfit": "This questionnaire does not ask every item of the model.",
+    "drivers_too_few_responses": "{found} complete responses in this period; {needed} are needed.",
+    "drivers_not_estimable": (
+        "The answers of this period cannot be estimated (an item never varies)."
+    ),
+    "unknown_break_reason": "No active break reason with this code.",
+    "agent_on_call": (
+        "Finish the call first: answer or decline an offered call, hang up a call in talk."
+    ),
+    "wrap_up_pending": "Save the wrap-up of the last call first.",
+    "agent_has_no_call": "You have no call in this state now.",
+    "agent_has_no_callback": "You hold no call-back in talk to dial.",
+    "callback_needs_number": "A call-back needs the caller's number.",
+    "agent_call_changed": "Your call changed in the meantime; look again and retry.",
+    "queue_not_found": "There is no open queue with this code.",
+    "caller_not_a_customer": "The caller is not a known customer.",
+    "timezone_required": "Give times with their time zone (for example +08:00).",
+    "invalid_period": "The period must start before it ends and be at most a year.",
+    "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
+    "consent_already_given": "The customer has already confirmed.",
+    "consent_code_limit": (
+        "{codes} codes have been texted for this order in the last day; take the "
+        "customer's consent on a recorded call instead."
+    ),
+    "first_response_after_resolution": "The first response cannot be due after the resolution.",
+    "service_level_not_set": "The center has not set its own level here; the shipped one applies.",
+    "intake_rules_not_set": "The center has not set its own rules; the server's settings apply.",
+}
