@@ -4,6 +4,8 @@ linked both ways; the message still waits for its answer."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,8 +13,10 @@ from sqlalchemy.orm import Session
 from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
+from kefu.contact.models import Interaction
 from kefu.contact.service import open_interaction
 from kefu.core.audit import AuditLog
+from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.taxonomy import ensure_default_categories
@@ -146,3 +150,106 @@ def test_the_forms_outlook_reads_the_senders_number(client, db: Session, desk) -
         f"/api/v1/messages/{call.id}/intake-check", json=check, headers=desk["agent"]
     )
     assert refused.status_code == 409
+
+
+def _mails(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
+
+
+def _act(client, headers: dict, order_id: int, action: str, body: dict):
+    current = client.get(f"/api/v1/work-orders/{order_id}", headers=headers).json()
+    return client.post(
+        f"/api/v1/work-orders/{order_id}/{action}",
+        json=body,
+        headers=headers | {"If-Match": f'"{current["version"]}"'},
+    )
+
+
+def _reply(client, headers: dict, order_id: int, body: dict):
+    """Accept the order (if new) and answer it."""
+    _act(client, headers, order_id, "accept", {})
+    return _act(client, headers, order_id, "reply", body)
+
+
+def test_an_order_from_an_email_is_answered_by_mail_in_its_thread(
+    client, db: Session, desk
+) -> None:
+    message = _message(
+        db,
+        ContactChannel.EMAIL,
+        "zhang.wei@example.cn",
+        desk["customer"].id,
+        channel_ref="email:<abc123@mail.example.cn>",
+        subject="宽带报修",
+        body="家里宽带断网三天",
+    )
+    made = client.post(
+        f"/api/v1/messages/{message.id}/orders",
+        json=_order(desk, contact_phone="13800138000"),
+        headers=desk["agent"],
+    )
+    order = made.json()
+    _act(client, desk["agent"], order["id"], "accept", {})
+    page = client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
+    assert '<input type="checkbox" name="send_email" checked>' in page  # it came by mail
+    assert "z***@example.cn" in page  # the agent sees the address masked
+
+    answer = "经检测为光猫故障，已于今天上门更换，宽带已恢复。"
+    replied = _reply(client, desk["agent"], order["id"], {"reply": answer, "send_email": True})
+    assert replied.status_code == 200, replied.text
+    assert replied.json()["events"][-1]["details"]["emailed"] is True
+    (mail,) = _mails(db)
+    assert mail["to"] == "zhang.wei@example.cn"
+    assert mail["subject"] == "Re: 宽带报修"
+    assert mail["in_reply_to"] == "<abc123@mail.example.cn>"  # threaded to the customer's
+    assert order["number"] in mail["body"] and answer in mail["body"]
+    assert mail["automatic"] is False
+    # Kept as the reply to the message, which is now served, and audited as one.
+    db.expire_all()
+    sent = db.scalar(select(Interaction).where(Interaction.in_reply_to_id == message.id))
+    assert sent is not None and sent.direction == Direction.OUTBOUND and sent.body == mail["body"]
+    served = db.get(Interaction, message.id)
+    assert served is not None and served.status == InteractionStatus.ENDED
+    actions = set(db.scalars(select(AuditLog.action).where(AuditLog.entity_id == str(message.id))))
+    assert "interaction.reply" in actions
+    page = client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
+    assert "已邮件答复客户" in page
+
+
+def test_a_customer_who_wrote_in_english_is_answered_in_english(client, db: Session, desk) -> None:
+    message = _message(
+        db, ContactChannel.EMAIL, "li.na@example.com", None, language="en", body="No internet"
+    )
+    made = client.post(
+        f"/api/v1/messages/{message.id}/orders",
+        json=_order(desk, contact_phone="13900139000"),
+        headers=desk["agent"],
+    )
+    answer = "Your modem was replaced today."
+    body = {"reply": answer, "send_email": True}
+    assert _reply(client, desk["agent"], made.json()["id"], body).status_code == 200
+    (mail,) = _mails(db)
+    assert mail["body"].startswith("Hello,") and answer in mail["body"]
+    assert mail["subject"] == "Re: 您的来信"  # the customer's mail had no subject
+
+
+def test_only_an_order_from_an_email_can_be_answered_by_mail(client, db: Session, desk) -> None:
+    sms = _message(db, ContactChannel.SMS, "+8613800138000", desk["customer"].id, body="断网")
+    from_sms = client.post(
+        f"/api/v1/messages/{sms.id}/orders", json=_order(desk), headers=desk["agent"]
+    ).json()
+    _act(client, desk["agent"], from_sms["id"], "accept", {})
+    page = client.get(f"/orders/{from_sms['id']}", headers=desk["agent"]).text
+    # No box where no mail can go.
+    assert 'name="send_sms"' in page and 'name="send_email"' not in page
+    body = {"reply": "已修复。", "send_email": True}
+    refused = _reply(client, desk["agent"] | {"Accept-Language": "en"}, from_sms["id"], body)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("reply_email_needs_message", "send_email")
+    assert "e-mail" in error["message"]
+    current = client.get(f"/api/v1/work-orders/{from_sms['id']}", headers=desk["agent"]).json()
+    assert current["status"] == "accepted"  # the answer was not recorded either
+    assert _mails(db) == []

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
+from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
+from kefu.contact.replies import reachable
 from kefu.contact.views import shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
@@ -316,6 +318,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
     ]
     team_ids = {t.id for t in teams}
+    messages = message_orders.messages_of_order(session, order.id)
     people = [
         {"id": s.id, "name": s.display_name, "team_id": s.team_id}
         for s in org_repo.active_staff(session)
@@ -331,12 +334,19 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         people=people,
         triages=list(Triage),
         outcomes=list(VisitOutcome),
-        messages=message_orders.messages_of_order(session, order.id),
+        messages=messages,
+        mail_to=_mail_to(messages, masked=not principal.has(Right.PII_VIEW)),
         textable=is_mobile(order.contact_phone),
         sms_max=lifecycle.SMS_ANSWER_MAX,
         visit_tries=lifecycle.VISIT_TRIES,
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
     )
+
+
+def _mail_to(messages: list[Interaction], *, masked: bool) -> str | None:
+    """Where an e-mailed answer would go: the latest e-mail the order came from."""
+    mails = [m for m in messages if m.channel == ContactChannel.EMAIL and reachable(m)]
+    return shown_address(mails[-1].address, masked) if mails else None
 
 
 def _team_in_scope(session: DbSession, principal: Principal, unit_id: int) -> bool:

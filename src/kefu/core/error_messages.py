@@ -109,6 +109,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "reply_sms_needs_mobile": (
         "The callback number is not a mobile number, so the answer cannot be texted."
     ),
+    "reply_email_needs_message": (
+        "This order was not opened from a customer's e-mail, so there is no mail to answer."
+    ),
     "receipt_needs_mobile": (
         "The callback number is not a mobile number, so no text can tell the customer."
     ),

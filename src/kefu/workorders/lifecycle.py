@@ -21,6 +21,7 @@ from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
+from kefu.workorders.mail_answers import mail_answer
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times, sms_answer
@@ -208,11 +209,18 @@ def end_pause(session: Session, order: WorkOrder, calendar: BusinessCalendar) ->
 
 
 def reply(
-    session: Session, *, order: WorkOrder, text: str, by: Principal, send_sms: bool = False
+    session: Session,
+    *,
+    order: WorkOrder,
+    text: str,
+    by: Principal,
+    send_sms: bool = False,
+    send_email: bool = False,
 ) -> WorkOrder:
     """Record the answer given to the customer; a service change must be confirmed first,
     and a template's blanks filled in. With ``send_sms`` the answer is also texted to the
-    order's callback number, after the commit, through the outbox."""
+    order's callback number, with ``send_email`` mailed in reply to the e-mail the order
+    came from; both leave after the commit, through the outbox."""
     require_filled(text, field="reply")
     if send_sms:
         _check_textable(order, text)
@@ -221,7 +229,11 @@ def reply(
     if send_sms:
         details["texted"] = True
         text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
+    if send_email:
+        details["emailed"] = True
     move(session, order, Action.REPLY, by, details=details)
+    if send_email:  # after the move, so an order that cannot be answered now says so first
+        mail_answer(session, order=order, text=text, by=by)
     order.reply = text
     order.replied_at = utcnow()
     session.flush()

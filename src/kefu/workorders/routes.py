@@ -421,8 +421,15 @@ def reply_order(
     session: DbSession,
     response: Response,
 ) -> OrderDetail:
-    """Record the answer given to the customer and, if asked, text it to them."""
-    lifecycle.reply(session, order=order, text=data.reply, by=principal, send_sms=data.send_sms)
+    """Record the answer given to the customer and, if asked, text or e-mail it to them."""
+    lifecycle.reply(
+        session,
+        order=order,
+        text=data.reply,
+        by=principal,
+        send_sms=data.send_sms,
+        send_email=data.send_email,
+    )
     return _answer(session, order, principal, response)
 
 

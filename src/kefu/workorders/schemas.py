@@ -132,6 +132,11 @@ class ReplyRequest(_Strict):
         default=False,
         description="Also text the answer to the order's callback number (a mobile).",
     )
+    send_email: bool = Field(
+        default=False,
+        description="Also e-mail the answer in reply to the customer's e-mail the order "
+        "was opened from.",
+    )
 
 
 class VisitRequest(_Strict):

@@ -206,7 +206,7 @@ function actionBody(form) {
   const body = {};
   for (const [key, value] of new FormData(form).entries()) {
     if (value === "") continue;
-    if (key === "send_sms") body[key] = true;  // a ticked box; unticked ones are not sent
+    if (["send_sms", "send_email"].includes(key)) body[key] = true;  // ticked boxes only are sent
     else body[key] = ["team_id", "assignee_id", "org_unit_id"].includes(key) ? Number(value) : value;
   }
   return body;
