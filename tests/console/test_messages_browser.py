@@ -122,3 +122,53 @@ def test_an_agent_opens_a_work_order_from_a_customers_sms(
         expect(page.locator("#message-thread")).to_contain_text(number)
         expect(listed.locator("[data-quote]")).to_have_count(0)  # answered: nothing to quote
         browser.close()
+
+
+def test_an_order_from_an_email_is_answered_in_the_customers_thread(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    """The demo's e-mail asking for an invoice becomes an order; its answer, written on the
+    order, goes back by mail in the customer's thread and serves the message."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    waiting = api_client(base, "agent").get("/api/v1/messages", params={"channel": "email"})
+    (mail,) = [m for m in waiting.json()["items"] if m["subject"] == "发票开具申请"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "agent", DEMO_PASSWORD, "/messages")
+        page.goto(f"{base}/messages/{mail['id']}")
+        page.click("#order-from-message")
+        form = page.locator("#order-form")
+        form.locator('[name="type"]').select_option("service_request")
+        page.fill("#category-search", "发票")
+        page.locator("#category-list li:not([hidden])").first.click()
+        form.locator('[name="contact_phone"]').fill("13800138000")
+        form.locator('button[type="submit"]').click()
+        page.wait_for_url(lambda url: "/orders/" in url and "/new" not in url)
+        status = page.locator(".order-hero .status")
+        page.click('[data-simple-action="accept"]')
+        expect(status).to_have_text("已受理")
+
+        reply = page.locator('form[data-order-action="reply"]')
+        box = reply.locator('input[name="send_email"]')
+        expect(box).to_be_checked()  # the order came by mail
+        expect(reply.locator(".mail-answer")).to_contain_text("@example.cn")
+        reply.locator("textarea").fill("10 月份话费发票已开具，已发送至您的邮箱，请查收。")
+        page.screenshot(path=str(tmp_path / "order-mail-answer-zh.png"), full_page=True)
+        reply.locator("button[type=submit]").click()
+        expect(status).to_have_text("已答复")
+        expect(page.locator(".timeline .chip", has_text="已邮件答复客户")).to_be_visible()
+        number = page.locator(".order-hero h1").inner_text().split()[0]
+        order_url = page.url
+
+        page.click("#order-messages a")
+        expect(page.locator("#message-thread")).to_contain_text(number)
+        expect(page.locator("#message-thread")).to_contain_text("话费发票已开具")
+        expect(page.locator("#message .status")).to_have_text("已处理")
+        page.click('[data-lang="en"]')
+        page.goto(order_url)
+        expect(page.locator(".timeline .chip", has_text="E-mailed to the customer")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "order-mail-answered-en.png"), full_page=True)
+        browser.close()

@@ -1,6 +1,7 @@
 """Demo SMS and e-mail taken in through the real intake rules, as the pbx account: balance
 and package questions answered at once, an SMS complaint that opened its order, and
-questions (one with markup in it, shown as text) waiting in the agents' inbox."""
+questions (one with markup in it, shown as text) waiting in the inbox of the demo agent's
+branch."""
 
 from __future__ import annotations
 
@@ -37,14 +38,18 @@ def generate_messages(engine: Engine) -> int:
     factory = make_sessionmaker(engine)
     with factory() as session, session.begin():
         pbx = session.scalar(select(Staff).where(Staff.username == "pbx"))
+        agent = session.scalar(select(Staff).where(Staff.username == "agent"))
+        if pbx is None or agent is None:
+            return 0
+        # From the demo agent's own branch, so the agent signing in finds them waiting.
         senders = session.execute(
             select(Subscription.msisdn, Customer.email)
             .join(Customer, Customer.id == Subscription.customer_id)
-            .where(Customer.email.is_not(None))
+            .where(Customer.email.is_not(None), Customer.org_unit_id == agent.org_unit_id)
             .order_by(Subscription.id)
             .limit(len(_SMS) + len(_MAIL))
         ).all()
-        if pbx is None or len(senders) < len(_SMS) + len(_MAIL):
+        if len(senders) < len(_SMS) + len(_MAIL):
             return 0
         setup = IntakeSetup(
             by=acting_as(pbx, Role.INTEGRATION),
