@@ -30,7 +30,7 @@ from kefu.console.routes import router as console_router
 from kefu.console.taxonomy import router as console_taxonomy_router
 from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
-from kefu.contact.order_answers import mail_order_answer
+from kefu.contact.order_answers import answer_order_in_thread
 from kefu.contact.routes import router as contact_router
 from kefu.core import heap
 from kefu.core.admission import Admission
@@ -55,10 +55,10 @@ from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
-from kefu.workorders.mail_answers import register_mail_answerer
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
+from kefu.workorders.threaded_answers import register_answer_threader
 from kefu.workorders.views import open_items_for_customer
 
 
@@ -127,7 +127,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
     register_interactions(recent_with_journeys)
-    register_mail_answerer(mail_order_answer)
+    register_answer_threader(answer_order_in_thread)
     for router in (
         org_router,
         customers_router,

@@ -253,3 +253,36 @@ def test_only_an_order_from_an_email_can_be_answered_by_mail(client, db: Session
     current = client.get(f"/api/v1/work-orders/{from_sms['id']}", headers=desk["agent"]).json()
     assert current["status"] == "accepted"  # the answer was not recorded either
     assert _mails(db) == []
+
+
+def _texts(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
+
+
+def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
+    client, db: Session, desk
+) -> None:
+    """The answer texted from the order is the SMS's reply: sent once, threaded under the
+    message, which leaves the inbox. Texted to another number, the message still waits."""
+    sms = _message(db, ContactChannel.SMS, "+8613800138000", desk["customer"].id, body="断网")
+    url = f"/api/v1/messages/{sms.id}/orders"
+    order = client.post(url, json=_order(desk), headers=desk["agent"]).json()
+    body = {"reply": "光猫已更换，宽带已恢复。", "send_sms": True}
+    assert _reply(client, desk["agent"], order["id"], body).status_code == 200
+    texted = f"【{order['number']}】光猫已更换，宽带已恢复。"
+    assert _texts(db) == [{"to": "+8613800138000", "text": texted}]  # once
+    thread = client.get(f"/api/v1/messages/{sms.id}", headers=desk["agent"]).json()
+    assert thread["message"]["status"] == "ended"
+    assert [r["body"] for r in thread["replies"]] == [texted]
+
+    other = _message(db, ContactChannel.SMS, "+8613800138000", desk["customer"].id, body="又断了")
+    elsewhere = _order(desk, contact_phone="13900139000")  # call back the customer's spouse
+    second = client.post(
+        f"/api/v1/messages/{other.id}/orders", json=elsewhere, headers=desk["agent"]
+    ).json()
+    assert _reply(client, desk["agent"], second["id"], body).status_code == 200
+    assert _texts(db)[-1]["to"] == "+8613900139000"
+    waiting = client.get(f"/api/v1/messages/{other.id}", headers=desk["agent"]).json()
+    assert waiting["message"]["status"] == "open" and waiting["replies"] == []

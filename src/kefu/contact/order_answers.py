@@ -1,6 +1,7 @@
-"""An order's answer mailed to the customer who wrote in: a reply threaded to their
-e-mail (``In-Reply-To`` its Message-ID), kept as an outbound contact like any other reply,
-which serves the message. Registered with work orders at start-up."""
+"""An order's answer sent in the thread of the customer's message it came from: a reply
+to their SMS, or to their e-mail (``In-Reply-To`` its Message-ID), kept as an outbound
+contact like any reply written on the message's page, which serves the message.
+Registered with work orders at start-up."""
 
 from __future__ import annotations
 
@@ -12,21 +13,37 @@ from kefu.contact.message_orders import messages_of_order
 from kefu.contact.models import Interaction
 from kefu.core.rbac import Principal
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.service import sms_answer
+from kefu.workorders.threaded_answers import AnswerChannel
 
 
-def mail_order_answer(session: Session, order: WorkOrder, text: str, by: Principal) -> bool:
-    """Answer the latest e-mail the order was opened from; False when it came from none
-    that can be answered."""
-    mails = [
+def answer_order_in_thread(
+    session: Session, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
+) -> bool:
+    """Answer the latest message on the channel the order came from; False when there is
+    none (an SMS counts only from the order's callback number, where the text goes)."""
+    message = _latest_message(session, order, ContactChannel(channel))
+    if message is None:
+        return False
+    if message.channel == ContactChannel.SMS:
+        body = sms_answer(order, text)
+    else:
+        body = answer_mail(order, text, message)
+    replies.answer(session, message=message, text=body, by=by)
+    return True
+
+
+def _latest_message(
+    session: Session, order: WorkOrder, channel: ContactChannel
+) -> Interaction | None:
+    found = [
         m
         for m in messages_of_order(session, order.id)
-        if m.channel == ContactChannel.EMAIL and replies.reachable(m)
+        if m.channel == channel
+        and replies.reachable(m)
+        and (channel != ContactChannel.SMS or m.address == order.contact_phone)
     ]
-    if not mails:
-        return False
-    message = mails[-1]
-    replies.answer(session, message=message, text=answer_mail(order, text, message), by=by)
-    return True
+    return found[-1] if found else None
 
 
 def answer_mail(order: WorkOrder, text: str, message: Interaction) -> str:

@@ -21,12 +21,12 @@ from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, repository
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
-from kefu.workorders.mail_answers import mail_answer
 from kefu.workorders.models import ReturnVisit, WorkOrder
 from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times, sms_answer
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
+from kefu.workorders.threaded_answers import answer_in_thread
 
 # A customer who does not take the return visit's call is called again this much later,
 # up to this many calls in all; after the last, the complaint closes with no verdict.
@@ -220,7 +220,8 @@ def reply(
     """Record the answer given to the customer; a service change must be confirmed first,
     and a template's blanks filled in. With ``send_sms`` the answer is also texted to the
     order's callback number, with ``send_email`` mailed in reply to the e-mail the order
-    came from; both leave after the commit, through the outbox."""
+    came from; both leave after the commit, through the outbox, in the thread of the
+    customer's message where the order came from one."""
     require_filled(text, field="reply")
     if send_sms:
         _check_textable(order, text)
@@ -228,12 +229,14 @@ def reply(
     details: dict[str, object] = {"reply": text}
     if send_sms:
         details["texted"] = True
-        text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
     if send_email:
         details["emailed"] = True
     move(session, order, Action.REPLY, by, details=details)
-    if send_email:  # after the move, so an order that cannot be answered now says so first
-        mail_answer(session, order=order, text=text, by=by)
+    # Sent after the move, so an order that cannot be answered now says so first.
+    if send_sms:
+        _text_answer(session, order, text, by)
+    if send_email and not answer_in_thread(session, order=order, text=text, by=by, channel="email"):
+        raise Unprocessable("reply_email_needs_message", field="send_email")
     order.reply = text
     order.replied_at = utcnow()
     session.flush()
@@ -255,6 +258,13 @@ def add_note(session: Session, *, order: WorkOrder, note: str, by: Principal) ->
     )
     session.flush()
     return order
+
+
+def _text_answer(session: Session, order: WorkOrder, text: str, by: Principal) -> None:
+    """Text the answer: as the reply to the customer's SMS the order came from, when it
+    came from this number's, else straight to the callback number."""
+    if not answer_in_thread(session, order=order, text=text, by=by, channel="sms"):
+        text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
 
 
 def _check_textable(order: WorkOrder, text: str) -> None:

@@ -1,0 +1,34 @@
+"""Answers that go back the way the customer wrote: an order opened from a customer's SMS
+or e-mail is answered in that message's thread, so the message counts as answered and the
+inbox stops offering it. The contact domain keeps the messages and threads replies, and
+it builds on work orders, so it registers how here instead of being imported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from kefu.core.rbac import Principal
+from kefu.workorders.models import WorkOrder
+
+AnswerChannel = Literal["sms", "email"]
+# Sends the answer as the reply to the order's message on the channel and returns True;
+# False when the order came from no such message (nothing is sent then).
+AnswerThreader = Callable[[Session, WorkOrder, str, Principal, AnswerChannel], bool]
+_threaders: list[AnswerThreader] = []
+
+
+def register_answer_threader(threader: AnswerThreader) -> None:
+    """Let the contact domain answer orders in their messages' threads (idempotent)."""
+    if threader not in _threaders:
+        _threaders.append(threader)
+
+
+def answer_in_thread(
+    session: Session, *, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
+) -> bool:
+    """Send the answer in reply to the customer's message the order came from on the
+    channel; False when there is none (the caller sends it some other way, or refuses)."""
+    return any(threader(session, order, text, by, channel) for threader in _threaders)
