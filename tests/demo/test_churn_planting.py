@@ -4,7 +4,7 @@ them: on SQLite and on PostgreSQL, and through the ``kefu churn`` commands."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,6 +20,8 @@ from kefu.customers.enums import TIER_RANK, CustomerStatus
 from kefu.customers.models import Customer, Payment, Subscription, TierChange
 from kefu.demo.generator import GenerateOptions, generate
 from kefu.ivr.journeys import journeys, recent_with_journeys
+from kefu.ivr.models import IvrSession, IvrVisit
+from kefu.ivr.stats import figures as ivr_figures
 from kefu.workorders.models import WorkOrder
 
 # The five strongest planted drivers per standard deviation on the demo (log-odds 0.66,
@@ -135,18 +137,21 @@ def _past_calls_went_through_the_ivr(session: Session) -> None:
     """Every past call has its IVR session: a self-served one says what was done, one put
     through says why; the 360 tells it (the journeys of a customer's calls)."""
     calls = session.execute(
-        select(Interaction.id, Interaction.channel, Interaction.customer_id).where(
-            Interaction.channel.in_(["ivr", "voice"])
-        )
+        select(
+            Interaction.id, Interaction.channel, Interaction.customer_id, Interaction.end_reason
+        ).where(Interaction.channel.in_(["ivr", "voice"]))
     ).all()
     found = journeys(session, [c.id for c in calls])
     assert calls and set(found) == {c.id for c in calls}
     for call in calls:
         journey = found[call.id]
-        if call.channel == "ivr":
+        if call.channel == "ivr" and call.end_reason == "abandoned":  # hung up in a menu
+            assert journey.outcome == "abandoned" and not journey.served
+        elif call.channel == "ivr":
             assert journey.outcome == "self_service" and journey.served
         else:
             assert journey.outcome == "transferred" and journey.transfer_reason
+    _the_ivr_figures_count_where_callers_hung_up(session, [c.id for c in calls])
     caller = next(c.customer_id for c in calls if c.customer_id)
     recent = recent_with_journeys(session, caller, True)
     assert all("ivr" in row for row in recent if row["channel"] in ("ivr", "voice"))
@@ -156,4 +161,26 @@ def _past_calls_went_through_the_ivr(session: Session) -> None:
     session.add(after)
     session.flush()
     assert after.id > max(c.id for c in calls)
+    version = session.scalar(select(IvrSession.flow_version_id).limit(1))
+    live = IvrSession(
+        call_id="after-the-demo", interaction_id=after.id, flow_version_id=version, node="greet"
+    )
+    session.add(live)
+    session.flush()
+    assert live.id > max(c.id for c in calls)  # sessions were numbered as their calls
     session.rollback()
+
+
+def _the_ivr_figures_count_where_callers_hung_up(session: Session, call_ids: list[int]) -> None:
+    """Every session has the nodes it passed, so abandonment by node has a base: some
+    callers hang up in the menus, a few in each, most get further."""
+    with_visits = set(session.scalars(select(IvrVisit.session_id).distinct()))
+    sessions = set(session.scalars(select(IvrSession.id)))
+    assert sessions == with_visits and len(sessions) == len(call_ids)
+    ever = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    counted = ivr_figures(session, since=ever[0], until=ever[1])
+    by_node = {row.node: row for row in counted.abandonment_by_node}
+    assert set(by_node) == {"main_menu", "package_menu", "progress_number"}
+    assert by_node["main_menu"].reached == counted.calls  # every call meets the main menu
+    assert all(0 < row.rate < 0.25 for row in by_node.values())
+    assert counted.outcomes["abandoned"] == sum(row.abandoned for row in by_node.values())

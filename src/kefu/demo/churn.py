@@ -34,7 +34,7 @@ from kefu.contact.models import Interaction
 from kefu.core.clock import day_start_utc, month_key
 from kefu.customers.enums import CustomerStatus, SubscriptionStatus
 from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription
-from kefu.ivr.models import IvrSession
+from kefu.ivr.models import IvrSession, IvrVisit
 from kefu.workorders.models import WorkOrder
 
 # Log-odds per unit of each feature; the intercept is solved for the base rate.
@@ -162,8 +162,10 @@ def _cancel(connection: Connection, closing: dict[int, date]) -> None:
         ),
         Interaction.offered_at >= bindparam("after"),
     )
-    sessions = select(Interaction.id).where(*later_calls)
-    connection.execute(delete(IvrSession).where(IvrSession.interaction_id.in_(sessions)), rows)
+    calls = select(Interaction.id).where(*later_calls)
+    sessions = select(IvrSession.id).where(IvrSession.interaction_id.in_(calls))
+    connection.execute(delete(IvrVisit).where(IvrVisit.session_id.in_(sessions)), rows)
+    connection.execute(delete(IvrSession).where(IvrSession.interaction_id.in_(calls)), rows)
     connection.execute(delete(Interaction).where(*later_calls), rows)
     connection.execute(
         delete(MonthlySpend).where(

@@ -23,9 +23,9 @@ from kefu.core.base import utcnow
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
-from kefu.demo.ivr_history import session_rows, walks
+from kefu.demo.ivr_history import session_rows, visit_rows, walks
 from kefu.demo.simulator import WEEKDAY_SHAPE
-from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession
+from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
 from kefu.org.models import Staff
 from kefu.routing.models import Queue
 
@@ -123,20 +123,24 @@ def _write(
     session.execute(insert(Interaction), rows)
     if version is not None:
         ids = [row["id"] for row in rows]
-        table = cast(Table, IvrSession.__table__)  # Core: one statement for the batch
-        session.connection().execute(insert(table), session_rows(rows, walked, ids, version))
+        sessions = cast(Table, IvrSession.__table__)  # Core: one statement for the batch
+        session.connection().execute(insert(sessions), session_rows(rows, walked, ids, version))
+        visits = cast(Table, IvrVisit.__table__)
+        session.connection().execute(insert(visits), visit_rows(rows, walked, ids))
 
 
 def _move_id_sequence(session: Session) -> None:
-    """On PostgreSQL the calls' id sequence moves past the ids given here."""
+    """On PostgreSQL the calls' and IVR sessions' id sequences move past the ids given
+    here."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(
-        text(
-            "SELECT setval(pg_get_serial_sequence('contact_interactions', 'id'), "
-            "COALESCE((SELECT MAX(id) FROM contact_interactions), 1))"
+    for table in ("contact_interactions", "ivr_sessions"):
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
         )
-    )
 
 
 class _Caller(NamedTuple):
