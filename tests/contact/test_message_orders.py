@@ -286,3 +286,19 @@ def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
     assert _texts(db)[-1]["to"] == "+8613900139000"
     waiting = client.get(f"/api/v1/messages/{other.id}", headers=desk["agent"]).json()
     assert waiting["message"]["status"] == "open" and waiting["replies"] == []
+
+
+def test_a_mailed_answer_greets_the_customer_once() -> None:
+    """A unified reply opens with its own greeting (尊敬的…): the mail adds none and puts
+    the order's number after it; an answer without one gets the mail's greeting first."""
+    from kefu.contact.order_answers import answer_mail
+
+    order = WorkOrder(number="WO20261206-000007")
+    chinese, english = Interaction(language="zh-CN"), Interaction(language="en")
+    greeted = answer_mail(order, "尊敬的客户：您的发票已重开。", chinese)
+    assert greeted.startswith("尊敬的客户：") and "您好" not in greeted
+    assert greeted.index("您的发票已重开") < greeted.index("WO20261206-000007")
+    plain = answer_mail(order, "发票已重开。", chinese)
+    assert plain.startswith("您好：") and plain.index("WO20261206-000007") < plain.index("发票")
+    assert answer_mail(order, "Dear Ms Li, it is done.", english).startswith("Dear Ms Li")
+    assert answer_mail(order, "It is done.", english).startswith("Hello,")

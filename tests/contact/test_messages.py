@@ -182,3 +182,26 @@ def test_rules_are_checked_and_versioned(client, db: Session, center) -> None:
     assert client.put(url, json=off, headers=sup | {"If-Match": '"1"'}).status_code == 200
     assert client.put(url, json=off, headers=sup | {"If-Match": '"1"'}).status_code == 409
     assert sms(client, center, "XH 再问一次", "gw-9").json()["rule"] != "销号咨询"
+
+
+def test_waiting_messages_list_oldest_first_and_others_newest_first(
+    client, db: Session, center
+) -> None:
+    """The inbox is a queue worked from its oldest; a listing of handled messages is read
+    for what came in lately, so it starts with the newest."""
+    for n, text in enumerate(["第一条", "第二条", "第三条", "第四条"]):
+        sms(client, center, text, f"order-{n}", sender="13700137000")
+    inbox = client.get("/api/v1/messages", headers=center["agent"]).json()["items"]
+    assert [m["body"] for m in inbox] == ["第一条", "第二条", "第三条", "第四条"]
+    for message in inbox[:3]:
+        url = f"/api/v1/messages/{message['id']}"
+        etag = client.get(url, headers=center["agent"]).headers["ETag"]
+        answer = {"text": "您好，已收到。"}
+        replied = client.post(
+            f"{url}/reply", json=answer, headers=center["agent"] | {"If-Match": etag}
+        )
+        assert replied.status_code == 201, replied.text
+    handled = client.get("/api/v1/messages?status=ended", headers=center["agent"]).json()
+    assert [m["body"] for m in handled["items"]] == ["第三条", "第二条", "第一条"]
+    page = client.get("/messages?view=all", headers=center["agent"]).text
+    assert page.index("第四条") < page.index("第三条") < page.index("第一条")

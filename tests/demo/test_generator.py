@@ -280,4 +280,51 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         upgrade(engine)
         generate(engine, GenerateOptions(subscribers=1500, enterprises=5, staff=20))
         _orders_check(engine)
+        _written_orders_check(engine)
         engine.dispose()
+
+
+def _written_orders_check(engine) -> None:
+    """An order that came by SMS or e-mail was opened from the customer's message (in the
+    customer's words, from their number or address), answered in its thread when it was
+    answered, and its message waits in the inbox while the order is open."""
+    from kefu.contact.models import Interaction, InteractionOrder
+    from kefu.core.db import make_sessionmaker
+    from kefu.customers.models import Customer
+    from kefu.workorders.models import WorkOrder
+
+    with make_sessionmaker(engine)() as session:
+        rows = session.execute(
+            select(WorkOrder, Interaction, Customer.email)
+            .join(InteractionOrder, InteractionOrder.order_id == WorkOrder.id)
+            .join(Interaction, Interaction.id == InteractionOrder.interaction_id)
+            .outerjoin(Customer, Customer.id == WorkOrder.customer_id)
+        ).all()
+        channels = {order.channel for order, _, _ in rows}
+        assert channels == {"sms", "email"}
+        written = session.scalar(
+            select(func.count()).where(WorkOrder.channel.in_(["sms", "email"]))
+        )
+        assert len(rows) == written  # every one, each from one message
+        replies = {
+            reply.in_reply_to_id: reply
+            for reply in session.scalars(
+                select(Interaction).where(Interaction.in_reply_to_id.is_not(None))
+            )
+        }
+        for order, message, email in rows:
+            if message.intake_rule_id is not None:  # today's SMS a keyword rule took in
+                continue
+            assert message.channel == order.channel and message.direction == "inbound"
+            assert message.address == (order.contact_phone if order.channel == "sms" else email)
+            assert message.offered_at < order.created_at
+            assert not message.body.startswith("客户") and "客户情绪" not in message.body
+            assert "来电" not in order.description  # written up as a message, not a call
+            reply = replies.get(message.id)
+            if order.replied_at is not None:
+                assert reply is not None and order.number in reply.body
+                assert message.status == "ended"
+            else:
+                assert reply is None
+                finished = order.status in ("closed", "cancelled")
+                assert message.status == ("ended" if finished else "open")

@@ -84,7 +84,8 @@ def inbox(
     status: Annotated[InteractionStatus | None, Query()] = InteractionStatus.OPEN,
     channel: Annotated[ContactChannel | None, Query()] = None,
 ) -> InteractionPage:
-    """Customers' SMS and e-mail, oldest waiting first (``status=open`` by default)."""
+    """Customers' SMS and e-mail: waiting ones (``status=open``, the default) oldest first,
+    any other listing newest first."""
     scope = principal.scope_filter()
     rows, total = repository.inbound_messages(
         session,

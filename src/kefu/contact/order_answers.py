@@ -16,6 +16,9 @@ from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import sms_answer
 from kefu.workorders.threaded_answers import AnswerChannel
 
+# An answer that greets the customer itself gets no second greeting from the mail.
+GREETINGS = ("尊敬的", "您好", "你好", "Dear", "Hello", "Hi ")
+
 
 def answer_order_in_thread(
     session: Session, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
@@ -47,9 +50,18 @@ def _latest_message(
 
 
 def answer_mail(order: WorkOrder, text: str, message: Interaction) -> str:
-    """The mail's body: the order's number, so a later call can name it, then the answer;
-    in English when the customer wrote in English."""
-    if message.language == "en":
+    """The mail's body: the answer with the order's number, so a later call can name it
+    (before an answer that does not greet the customer, after one that does); in English
+    when the customer wrote in English."""
+    english = message.language == "en"
+    if text.startswith(GREETINGS):  # the unified replies open with 尊敬的…: number after
+        if english:
+            return (
+                f"{text}\n\nWork order {order.number}. "
+                "If anything is unclear, reply to this e-mail or call our hotline."
+            )
+        return f"{text}\n\n工单号：{order.number}。如有疑问，请直接回复本邮件或致电客服热线。"
+    if english:
         return (
             f"Hello,\n\nAbout what you wrote to us (work order {order.number}), "
             f"our answer is:\n\n{text}\n\n"

@@ -26,7 +26,7 @@ def reachable(message: Interaction) -> bool:
     return message.channel == ContactChannel.EMAIL and "@" in message.address
 
 
-def _reply_subject(subject: str) -> str:
+def reply_subject(subject: str) -> str:
     if not subject:
         return "Re: 您的来信"
     return subject if subject.lower().startswith("re:") else f"Re: {subject}"[:300]
@@ -44,7 +44,7 @@ def send(session: Session, *, message: Interaction, text: str, agent_id: int | N
         customer_id=message.customer_id,
         agent_id=agent_id,
         language=message.language,
-        subject=_reply_subject(message.subject) if message.channel == ContactChannel.EMAIL else "",
+        subject=reply_subject(message.subject) if message.channel == ContactChannel.EMAIL else "",
         body=text,
         in_reply_to_id=message.id,
         offered_at=now,

@@ -50,8 +50,9 @@ def inbound_messages(
     offset: int,
     limit: int,
 ) -> tuple[list[Interaction], int]:
-    """Customers' SMS and e-mail, oldest waiting first; within a branch's scope a message
-    from nobody known is shown too (someone must read it)."""
+    """Customers' SMS and e-mail: waiting ones oldest first (the queue to work through),
+    any other listing newest first (what came in lately); within a branch's scope a
+    message from nobody known is shown too (someone must read it)."""
     channels = [channel] if channel else [ContactChannel.SMS, ContactChannel.EMAIL]
     query = (
         select(Interaction)
@@ -66,5 +67,9 @@ def inbound_messages(
             or_(Interaction.customer_id.is_(None), OrgUnit.path.startswith(scope_path))
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(Interaction.offered_at, Interaction.id).offset(offset).limit(limit)
+    if status == InteractionStatus.OPEN:
+        query = query.order_by(Interaction.offered_at, Interaction.id)
+    else:
+        query = query.order_by(Interaction.offered_at.desc(), Interaction.id.desc())
+    query = query.offset(offset).limit(limit)
     return list(session.scalars(query)), total

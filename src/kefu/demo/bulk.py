@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy.orm import Session
 
 from kefu.customers.models import Customer, MonthlySpend, Payment, Subscription, TierChange
 
@@ -129,11 +130,20 @@ class BulkWriter:
                 connection.exec_driver_sql("ANALYZE")
             return
         with self.engine.begin() as connection:
-            for table in tables:
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-                    )
-                )
+            move_id_sequences(connection, tables)
             connection.execute(text("ANALYZE"))
+
+
+def move_id_sequences(connection: Connection | Session, tables: tuple[str, ...]) -> None:
+    """On PostgreSQL, move the tables' id sequences past the ids the generator gave, so
+    the next row made by kefu takes the next number; SQLite needs nothing."""
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    if bind.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
+        )

@@ -11,6 +11,7 @@ data on the phone and on broadband), so classifying the text is a real task, not
 from __future__ import annotations
 
 import random
+from functools import cache
 
 TITLES: dict[str, tuple[str, ...]] = {
     "network.coverage.indoor": ("家里没信号", "室内信号差", "进屋就没信号"),
@@ -297,3 +298,44 @@ def _detail(rng: random.Random, branch: str, kind: str, amount: int) -> str:
     if kind == "complaint":
         choices.append("客户情绪比较激动。")
     return rng.choice(choices)
+
+
+# An order that came in writing is written up as such: the customer texted or wrote, and
+# did not call.
+_WRITTEN = {
+    "sms": (("客户来电", "客户短信"), ("第二次来电", "第二次发短信")),
+    "email": (("客户来电", "客户来信"), ("第二次来电", "第二次来信")),
+    "web": (("客户来电", "客户在线"), ("第二次来电", "第二次在线反映")),
+}
+# What only the agent writes: how the caller sounded, what the agent checked or asks.
+_AGENTS_OWN = ("客户情绪比较激动。", "请相关部门核实。", "已核对机主身份。", "需要客户确认后办理。")
+_CHANNELS = ("phone", *_WRITTEN)
+
+
+def as_written(description: str, channel: str) -> str:
+    """The description as the agent writes it up for an order that came by ``channel``."""
+    for said, written in _WRITTEN.get(channel, ()):
+        description = description.replace(said, written)
+    return description
+
+
+def customer_words(description: str) -> str:
+    """What the customer wrote, read back from the agent's description: without the
+    agent's opening and the agent's own remarks."""
+    words = description
+    for opening in _openings():  # the longest first: 客户来电反映： before 客户来电
+        if words.startswith(opening):
+            words = words[len(opening) :]
+            break
+    for remark in _AGENTS_OWN:
+        words = words.replace(remark, "")
+    return words or description
+
+
+@cache
+def _openings() -> tuple[str, ...]:
+    """Every way an agent opens a description, on every channel, the longest first."""
+    written = {
+        as_written(o, ch) for kind in OPENERS.values() for o in kind if o for ch in _CHANNELS
+    }
+    return tuple(sorted(written, key=len, reverse=True))

@@ -49,6 +49,7 @@ from kefu.demo.history import generate_call_history
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
+from kefu.demo.order_messages import generate_order_messages
 from kefu.demo.orders import generate_orders
 from kefu.demo.payments import habit as payment_habit
 from kefu.demo.payments import payments as payment_rows
@@ -118,6 +119,7 @@ def generate(
             today=context.today,
         )
         report("work orders", result.counts["work_orders"])
+        result.counts["order_messages"] = generate_order_messages(engine, seed=options.seed)
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["messages"] = generate_messages(engine)
     if options.history_weeks:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from kefu.analytics.forecast import DayKind, day_kind
@@ -23,6 +23,7 @@ from kefu.core.base import utcnow
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
+from kefu.demo.bulk import move_id_sequences
 from kefu.demo.ivr_history import session_rows, visit_rows, walks
 from kefu.demo.simulator import WEEKDAY_SHAPE
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
@@ -92,7 +93,7 @@ def generate_call_history(
         if rows:
             _write(session, rows, next_id, journeys, version, queues)
             written += len(rows)
-        _move_id_sequence(session)
+        move_id_sequences(session, ("contact_interactions", "ivr_sessions"))
     return written
 
 
@@ -127,20 +128,6 @@ def _write(
         session.connection().execute(insert(sessions), session_rows(rows, walked, ids, version))
         visits = cast(Table, IvrVisit.__table__)
         session.connection().execute(insert(visits), visit_rows(rows, walked, ids))
-
-
-def _move_id_sequence(session: Session) -> None:
-    """On PostgreSQL the calls' and IVR sessions' id sequences move past the ids given
-    here."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for table in ("contact_interactions", "ivr_sessions"):
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-            )
-        )
 
 
 class _Caller(NamedTuple):

@@ -21,7 +21,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
-from kefu.demo.complaint_text import AMOUNTS, complaint_text
+from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
 from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
 from kefu.demo.reply_text import order_answer, reply_step
@@ -90,6 +90,10 @@ TYPES_FOR: dict[str, tuple[OrderType, ...]] = {
     "enterprise": (_F, _C),
 }
 REPEAT_SHARE = 0.12
+# How orders come in: most by telephone, some online, by SMS (their messages are in the
+# inbox, ``order_messages``) and a few by e-mail.
+CHANNELS = ("phone", "web", "sms", "email")
+CHANNEL_WEIGHTS = (62, 20, 14, 4)
 HOURS = (8, 9, 9, 10, 10, 10, 11, 11, 14, 14, 15, 15, 16, 16, 17, 19, 20, 21)
 
 ORDER_COLUMNS = (
@@ -165,6 +169,17 @@ class _Rows:
     links: list[tuple[Any, ...]] = field(default_factory=list)
     visits: list[tuple[Any, ...]] = field(default_factory=list)
     consents: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+class _Caller(NamedTuple):
+    """A customer calling (or writing) about a problem, on a number in service."""
+
+    id: int
+    msisdn: str
+    org_unit_id: int
+    tier: str
+    name: str
+    email: str | None
 
 
 class _Complaint(NamedTuple):
@@ -273,16 +288,19 @@ def _volume(world: _World, day: date, per_day: float) -> int:
     return max(0, round(world.rng.gauss(per_day * factor, per_day * 0.12)))
 
 
-def _callers(
-    engine: Engine, world: _World, count: int, day: date
-) -> list[tuple[int, str, int, str, str]]:
+def _callers(engine: Engine, world: _World, count: int, day: date) -> list[_Caller]:
     """The day's callers, each on a number in service that day (a closed number calls no
     more); a customer with none that day does not call."""
     ids = [world.rng.randint(1, world.customers) for _ in range(count)]
     with engine.connect() as connection:
         rows = connection.execute(
             select(
-                Customer.id, Subscription.msisdn, Customer.org_unit_id, Customer.tier, Customer.name
+                Customer.id,
+                Subscription.msisdn,
+                Customer.org_unit_id,
+                Customer.tier,
+                Customer.name,
+                Customer.email,
             )
             .join(Subscription, Subscription.customer_id == Customer.id)
             .where(
@@ -292,7 +310,7 @@ def _callers(
             )
             .order_by(Subscription.id)
         )
-        found = {row.id: (row.id, row.msisdn, row.org_unit_id, row.tier, row.name) for row in rows}
+        found = {row.id: _Caller(*row) for row in rows}
     return [found[i] for i in ids if i in found]
 
 
@@ -302,12 +320,12 @@ def _one(
     order_id: int,
     day: date,
     today: date,
-    caller: tuple[int, str, int, str, str],
+    caller: _Caller,
     counters: dict[date, int],
 ) -> int:
     rng = world.rng
-    customer_id: int | None = caller[0]
-    _, phone, unit_id, tier, name = caller
+    customer_id: int | None = caller.id
+    _, phone, unit_id, tier, name, email = caller
     created = datetime.combine(day, time(rng.choice(HOURS), rng.randint(0, 59)), ZONE)
     if created > world.now:  # today's orders are the ones that came in so far
         created = world.now - timedelta(minutes=rng.randint(1, 120))
@@ -342,7 +360,10 @@ def _one(
     answered = [t for step, t in zip(path, times, strict=True) if step == "replied"]
     replied = answered[-1] if answered and path[-1] != "in_progress" else None
     number = f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}"
-    channel = rng.choice(("phone", "phone", "phone", "web", "sms"))
+    channel = rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
+    if channel == "email" and (repeats or not email):  # wrote from their own address
+        channel = "web"
+    description = as_written(description, channel)
     replied_at = answered[-1] if answered else None
     answer = order_answer(rng, category.code, number, name, replied_at, due, amount)
     rows.orders.append(

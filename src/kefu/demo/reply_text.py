@@ -123,8 +123,10 @@ def order_answer(
 
 def reply_step(answer: str, channel: str) -> str:
     """The reply step's details as the console writes them: an order that came by SMS had
-    its answer texted back."""
+    its answer texted back, one that came by e-mail mailed back."""
     details: dict[str, object] = {"reply": answer}
     if channel == "sms":
         details["texted"] = True
+    if channel == "email":
+        details["emailed"] = True
     return json.dumps(details, ensure_ascii=False)
