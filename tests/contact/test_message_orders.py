@@ -195,6 +195,7 @@ def test_an_order_from_an_email_is_answered_by_mail_in_its_thread(
     page = client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
     assert '<input type="checkbox" name="send_email" checked>' in page  # it came by mail
     assert "z***@example.cn" in page  # the agent sees the address masked
+    assert "联系号码" in page and "来电人" not in page  # the customer wrote, did not call
 
     answer = "经检测为光猫故障，已于今天上门更换，宽带已恢复。"
     replied = _reply(client, desk["agent"], order["id"], {"reply": answer, "send_email": True})
