@@ -166,3 +166,54 @@ def _act(client, headers: dict, order: dict, action: str, body: dict) -> dict:
     )
     assert answer.status_code == 200, (action, answer.text)
     return dict(answer.json())
+
+
+def test_callers_who_wrote_in_are_answered_in_their_messages_threads(client, db: Session) -> None:
+    """Resolving answers an order opened from an SMS as that SMS's reply (sent once, the
+    message served) and one opened from an e-mail by mail in the customer's thread."""
+    from kefu.contact.enums import ContactChannel, InteractionStatus
+    from kefu.contact.models import Interaction, InteractionOrder
+    from kefu.contact.service import open_interaction
+
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    orders = [_complaint(client, agent, cats.indoor.id, n) for n in range(5)]
+    written = {}
+    for order, channel, address in (
+        (orders[0], ContactChannel.SMS, "+8613800130000"),
+        (orders[1], ContactChannel.EMAIL, "li.lei@example.cn"),
+    ):
+        message = open_interaction(
+            db,
+            channel=channel,
+            status=InteractionStatus.OPEN,
+            address=address,
+            customer_id=None,
+            channel_ref=f"{channel}:<m-{order['id']}@mail>",
+            body="小区没有信号",
+        )
+        db.add(InteractionOrder(interaction_id=message.id, order_id=order["id"]))
+        written[channel] = message.id
+    db.commit()
+    url = f"/api/v1/incidents/{orders[-1]['incident_id']}"
+    for step in ("confirm", "resolve"):
+        version = client.get(url, headers=supervisor).json()["version"]
+        body = {"note": "基站故障"} if step == "confirm" else {"reply": "基站已修复。"}
+        done = client.post(
+            f"{url}/{step}", json=body, headers=supervisor | {"If-Match": f'"{version}"'}
+        )
+        assert done.status_code == 200, done.text
+    db.expire_all()
+    texts = [j.payload for j in db.scalars(select(Job).where(Job.kind == "notify.sms"))]
+    assert len(texts) == 5  # one to each caller, the SMS's sender's as its reply
+    mails = [j.payload for j in db.scalars(select(Job).where(Job.kind == "notify.email"))]
+    assert len(mails) == 1 and "li.lei@example.cn" in mails[0] and "基站已修复" in mails[0]
+    for channel, message_id in written.items():
+        served = db.get(Interaction, message_id)
+        assert served is not None and served.status == "ended", channel
+        reply = db.scalar(select(Interaction).where(Interaction.in_reply_to_id == message_id))
+        assert reply is not None and "基站已修复" in reply.body
+    mailed = client.get(f"/api/v1/work-orders/{orders[1]['id']}", headers=supervisor).json()
+    assert mailed["events"][-1]["details"]["emailed"] is True

@@ -20,16 +20,15 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict
-from kefu.notify.tasks import text_customer
 from kefu.workorders.enums import (
     OPEN_STATUSES,
     Action,
     IncidentStatus,
 )
-from kefu.workorders.lifecycle import end_pause, move
+from kefu.workorders.lifecycle import end_pause, move, text_answer
 from kefu.workorders.models import Incident, WorkOrder
-from kefu.workorders.service import sms_answer
 from kefu.workorders.templates import require_filled
+from kefu.workorders.threaded_answers import answer_in_thread
 
 
 def _require(incident: Incident, *allowed: IncidentStatus) -> None:
@@ -84,12 +83,16 @@ def resolve(
     for order in orders:
         end_pause(session, order, calendar)
         # A landline cannot take a text: its caller is answered by the agent who calls back.
+        # A customer who wrote in is answered in their message's thread as well.
         texted = is_mobile(order.contact_phone)
+        emailed = answer_in_thread(session, order=order, text=reply, by=by, channel="email")
         details = {"incident": incident.number, "reply": reply, "texted": texted}
+        if emailed:
+            details["emailed"] = True
         move(session, order, Action.INCIDENT_CLOSE, by, reason=reply, details=details)
         order.reply, order.replied_at, order.closed_at = reply, now, now
         if texted:
-            text_customer(session, phone=order.contact_phone, text=sms_answer(order, reply))
+            text_answer(session, order=order, text=reply, by=by)
     incident.status, incident.open_key = IncidentStatus.RESOLVED, None
     incident.reply, incident.resolved_at, incident.resolved_by_id = reply, now, by.staff_id
     _audit(session, incident, "incident.resolve", by, f"{len(orders)} orders")

@@ -234,7 +234,7 @@ def reply(
     move(session, order, Action.REPLY, by, details=details)
     # Sent after the move, so an order that cannot be answered now says so first.
     if send_sms:
-        _text_answer(session, order, text, by)
+        text_answer(session, order=order, text=text, by=by)
     if send_email and not answer_in_thread(session, order=order, text=text, by=by, channel="email"):
         raise Unprocessable("reply_email_needs_message", field="send_email")
     order.reply = text
@@ -260,7 +260,7 @@ def add_note(session: Session, *, order: WorkOrder, note: str, by: Principal) ->
     return order
 
 
-def _text_answer(session: Session, order: WorkOrder, text: str, by: Principal) -> None:
+def text_answer(session: Session, *, order: WorkOrder, text: str, by: Principal) -> None:
     """Text the answer: as the reply to the customer's SMS the order came from, when it
     came from this number's, else straight to the callback number."""
     if not answer_in_thread(session, order=order, text=text, by=by, channel="sms"):
