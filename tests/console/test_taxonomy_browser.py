@@ -85,6 +85,7 @@ def test_an_admin_keeps_a_category_and_its_replies(
         saved = page.locator("form.template-form")
         expect(saved).to_have_count(1)
         expect(saved.locator('[name="title"]')).to_have_value("退还流量包费用")
+        expect(saved.locator(".chip")).to_have_text("中文答复")  # the form's default
         saved.locator('[name="title"]').fill("核实后退还流量包费用")
         saved.locator('button[type="submit"]').click()
         expect(saved.locator('[name="title"]')).to_have_value("核实后退还流量包费用")
@@ -120,7 +121,9 @@ def test_an_admin_keeps_a_category_and_its_replies(
         agent.goto(f"{base}/orders/categories?id={leaf_id}")
         expect(agent.locator("#category-form")).to_have_count(0)  # reads, does not edit
         expect(agent.locator(".facts")).to_contain_text("不变更业务，无需客户确认即可办理")
-        expect(agent.locator(".template-read h3")).to_have_text("核实后退还流量包费用")
+        read = agent.locator(".template-read h3")
+        expect(read).to_contain_text("核实后退还流量包费用")
+        expect(read.locator(".chip")).to_have_text("中文答复")  # whom it answers
 
         # Retired, the branch leaves the picker and is greyed in the admin's tree.
         page.reload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,12 +22,10 @@ from kefu.core.rbac import Role
 from kefu.demo.defaults import load_defaults
 from kefu.workorders.enums import TRANSITIONS, Action, OrderStatus, OrderType, next_status
 from kefu.workorders.models import Category, ReplyTemplate, WorkOrder
-from kefu.workorders.taxonomy import (
-    DEFAULT_TREE,
-    complete_shipped_content,
-    ensure_default_categories,
-)
+from kefu.workorders.shipped_content import complete_shipped_content
+from kefu.workorders.taxonomy import DEFAULT_TREE, ensure_default_categories
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES, ENGLISH_SCRIPTS
+from kefu.workorders.taxonomy_replies_en import ENGLISH_REPLIES
 from kefu.workorders.templates import PLACEHOLDER, fill_template
 
 
@@ -145,6 +144,8 @@ def test_a_center_made_earlier_gets_what_was_shipped_since_where_it_is_still_shi
         db.delete(template)  # shipped later
     for template in db.query(ReplyTemplate).filter(ReplyTemplate.category_id == hotline.id):
         template.active = False  # retired by the center
+    for template in db.query(ReplyTemplate).filter(ReplyTemplate.language == "en"):
+        db.delete(template)  # shipped later
     db.commit()
     # An admin renames the leaf that has no script: it is the center's own now.
     admin = bearer(db, make_staff(db, make_org(db).province, Role.ADMIN))
@@ -162,9 +163,17 @@ def test_a_center_made_earlier_gets_what_was_shipped_since_where_it_is_still_shi
     assert "network.coverage.indoor" in given_now.scripts
     assert edited.script == edited.script_en == ""
     assert own.script == "本中心自己的受理脚本" and own.script_en == ""
-    assert given_now.replies == ("network.coverage.indoor",)
+    # The replies shipped later: in both languages where there were none; in English where
+    # the shipped Chinese ones are still offered (not for the retired hotline replies).
+    english = {f"{code}:en" for code in DEFAULT_REPLIES} - {f"{hotline.code}:en"}
+    assert set(given_now.replies) == english | {"network.coverage.indoor:zh-CN"}
     restored = db.query(ReplyTemplate).filter(ReplyTemplate.category_id == indoor.id).all()
-    assert [t.title for t in restored] == [title for title, _ in DEFAULT_REPLIES[indoor.code]]
+    assert [(t.title, t.language) for t in restored] == [
+        *((title, "zh-CN") for title, _ in DEFAULT_REPLIES[indoor.code]),
+        *((title, "en") for title, _ in ENGLISH_REPLIES[indoor.code]),
+    ]
+    held = db.query(ReplyTemplate).filter(ReplyTemplate.category_id == hotline.id).all()
+    assert {t.language for t in held} == {"zh-CN"}
     assert not any(
         t.active for t in db.query(ReplyTemplate).filter(ReplyTemplate.category_id == hotline.id)
     )
@@ -208,6 +217,15 @@ def test_the_shipped_replies_leave_only_blanks_an_agent_can_fill() -> None:
             left = set(PLACEHOLDER.findall(fill_template(body, order=order)))
             assert left <= agents_blanks, (code, title, left - agents_blanks)
             assert "{" not in PLACEHOLDER.sub("", body), (code, title)  # no stray brace
+    # The English replies say the same: every code, every reply, the same blanks.
+    assert list(ENGLISH_REPLIES) == list(DEFAULT_REPLIES)
+    for code, replies in ENGLISH_REPLIES.items():
+        assert len(replies) == len(DEFAULT_REPLIES[code]), code
+        for (title, body), (_, chinese) in zip(replies, DEFAULT_REPLIES[code], strict=True):
+            assert set(PLACEHOLDER.findall(body)) == set(PLACEHOLDER.findall(chinese)), title
+            assert "{" not in PLACEHOLDER.sub("", body), (code, title)
+            filled = fill_template(body, order=order, language="en")
+            assert not re.search(r"[\u4e00-\u9fff]", filled.replace("张先生", "")), filled
 
 
 def test_admins_edit_the_taxonomy(client, db: Session, desk) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
 from kefu.workorders.category_tree import category_tree
@@ -226,3 +226,54 @@ def test_a_code_longer_than_its_column_is_422(client, desk) -> None:
     body = {"code": "a" * 65, "name": "过长编码"}
     answer = client.post("/api/v1/order-categories", json=body, headers=admin)
     assert answer.status_code == 422 and answer.json()["error"]["field"] == "code"
+
+
+def test_an_english_speaker_is_offered_the_english_replies_first(client, db: Session) -> None:
+    """Templates say whom they answer; an order's reply form offers its customer's
+    language first, filled in that language, and the other after."""
+    org = make_org(db)
+    cats = make_categories(db)
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    expat = make_customer(db, org.city, "+8613900139000", name="John Smith", language="en")
+    local = make_customer(db, org.city, "+8613700137000", name="王芳")
+    db.commit()
+    url = f"/api/v1/order-categories/{cats.unknown_charge.id}/templates"
+    chinese = {"title": "退还扣费", "body": "尊敬的{customer_name}：已退还{amount}元，{due}到账。"}
+    english = {
+        "title": "Refunded",
+        "body": "Dear {customer_name}, {amount} yuan is refunded by {due}.",
+        "language": "en",
+    }
+    assert client.post(url, json=chinese, headers=admin).json()["language"] == "zh-CN"
+    made = client.post(url, json=english, headers=admin)
+    assert made.status_code == 201 and made.json()["language"] == "en"
+    other = client.post(url, json=english | {"language": "fr"}, headers=admin)
+    assert other.status_code == 422 and other.json()["error"]["field"] == "language"
+
+    def reply_options(customer_id: int, phone: str, name: str) -> str:
+        body = {
+            "type": "complaint",
+            "category_id": cats.unknown_charge.id,
+            "customer_id": customer_id,
+            "contact_phone": phone,
+            "contact_name": name,
+            "subject": "charge",
+        }
+        order = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+        client.post(
+            f"/api/v1/work-orders/{order['id']}/accept",
+            json={},
+            headers=agent | {"If-Match": f'"{order["version"]}"'},
+        )
+        page = client.get(f"/orders/{order['id']}", headers=agent).text
+        return page.split('class="template-pick"', 1)[1].split("</select>", 1)[0]
+
+    for_expat = reply_options(expat.id, "13900139000", expat.name)
+    assert for_expat.index('label="英文答复"') < for_expat.index('label="中文答复"')
+    in_english = for_expat.split('label="英文答复"', 1)[1].split("</optgroup>", 1)[0]
+    assert "Dear John Smith, {amount} yuan is refunded by " in in_english
+    assert "{due}" not in in_english and "月" not in in_english  # the due date in English
+    for_local = reply_options(local.id, "13700137000", local.name)
+    assert for_local.index('label="中文答复"') < for_local.index('label="英文答复"')
+    assert "尊敬的王芳：已退还{amount}元" in for_local

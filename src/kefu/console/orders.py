@@ -36,6 +36,7 @@ from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
+from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_template
 from kefu.workorders.views import list_item, order_detail
@@ -310,10 +311,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         detail = order_detail(session, order, principal)
     except KefuError:  # pragma: no cover - the order was loaded above
         return RedirectResponse("/orders", status_code=303)
-    templates = [
-        {"title": t.title, "body": fill_template(t.body, order=order)}
-        for t in repository.templates(session, [order.category_id])
-    ]
+    templates = _template_groups(session, order)
     teams = [
         t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
     ]
@@ -341,6 +339,18 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         visit_tries=lifecycle.VISIT_TRIES,
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
     )
+
+
+def _template_groups(session: DbSession, order: WorkOrder) -> list[dict[str, object]]:
+    """The category's reply templates filled from the order, grouped by language, the
+    customer's own first (an English speaker is answered in English)."""
+    spoken = customer_language(session, order)
+    groups: dict[str, list[dict[str, str]]] = {}
+    for t in repository.templates(session, [order.category_id]):
+        body = fill_template(t.body, order=order, language=t.language)
+        groups.setdefault(t.language, []).append({"title": t.title, "body": body})
+    ordered = sorted(groups, key=lambda language: (language != spoken, language != "zh-CN"))
+    return [{"language": language, "templates": groups[language]} for language in ordered]
 
 
 def _mail_to(messages: list[Interaction], *, masked: bool) -> str | None:

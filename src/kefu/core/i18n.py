@@ -93,6 +93,8 @@ ENGLISH_LABELS = {
     "contact_channel.ivr": "IVR",
     "contact_channel.sms": "SMS",
     "contact_channel.email": "E-mail",
+    "template_language.zh-CN": "In Chinese",
+    "template_language.en": "In English",
     "contact_channel.web": "Web",
     "contact_direction.inbound": "In",
     "contact_direction.outbound": "Out",

@@ -9,7 +9,8 @@ from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.ivr.flows import ensure_default_flow
 from kefu.routing.defaults import ensure_default_break_reasons, ensure_default_queues
 from kefu.surveys.defaults import ensure_ecsi_questionnaire
-from kefu.workorders.taxonomy import complete_shipped_content, ensure_default_categories
+from kefu.workorders.shipped_content import complete_shipped_content
+from kefu.workorders.taxonomy import ensure_default_categories
 
 
 def load_defaults(engine: Engine) -> list[str]:

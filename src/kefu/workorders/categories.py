@@ -129,7 +129,9 @@ def add_template(
     session: Session, *, category: Category, data: TemplateCreate, by: Principal
 ) -> ReplyTemplate:
     """Add a reply template to a category."""
-    template = ReplyTemplate(category_id=category.id, title=data.title, body=data.body)
+    template = ReplyTemplate(
+        category_id=category.id, title=data.title, body=data.body, language=data.language
+    )
     session.add(template)
     session.flush()
     audit.record(
@@ -138,7 +140,7 @@ def add_template(
         action="template.create",
         entity_type="reply_template",
         entity_id=template.id,
-        details={"category": category.code, "title": data.title},
+        details={"category": category.code, "title": data.title, "language": data.language},
     )
     return template
 

@@ -52,6 +52,7 @@ class ReplyTemplate(IdMixin, TimestampMixin, VersionedMixin, Base):
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)  # with {placeholders}, see templates.py
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="zh-CN")  # the customer's
 
 
 class DailyCounter(Base):

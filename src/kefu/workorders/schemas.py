@@ -375,6 +375,9 @@ class RepeatRate(BaseModel):
     rows: list[RepeatRateRow]
 
 
+TemplateLanguage = Literal["zh-CN", "en"]
+
+
 class TemplateRead(BaseModel):
     """A unified reply template."""
 
@@ -383,6 +386,7 @@ class TemplateRead(BaseModel):
     id: int
     title: str
     body: str
+    language: TemplateLanguage
     active: bool = Field(description="Offered on orders; a retired template is kept")
     version: int
 
@@ -440,6 +444,9 @@ class TemplateCreate(_Strict):
 
     title: Name
     body: ReplyText
+    language: TemplateLanguage = Field(
+        default="zh-CN", description="The customers it answers: offered first to them."
+    )
 
 
 class TemplateUpdate(_Strict):

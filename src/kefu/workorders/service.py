@@ -207,7 +207,7 @@ def create_order(
     repository.insert_order(session, order)
     receipt = {"receipt_texted": True} if data.send_receipt else None
     if data.send_receipt:
-        said = receipt_text(order, calendar.zone, _customer_language(session, order))
+        said = receipt_text(order, calendar.zone, customer_language(session, order))
         text_customer(session, phone=order.contact_phone, text=said)
     created = record_event(
         session, order, kind=EventKind.CREATED, by=by, to_status=OrderStatus.NEW, details=receipt
@@ -245,7 +245,8 @@ def receipt_text(order: WorkOrder, zone: str, language: str = "zh-CN") -> str:
     return sms_answer(order, f"您反映的“{about}”已受理{by_when}，请留意来电。")
 
 
-def _customer_language(session: Session, order: WorkOrder) -> str:
+def customer_language(session: Session, order: WorkOrder) -> str:
+    """The language the order's customer speaks (Chinese when the caller is no customer)."""
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     return customer.language if customer else "zh-CN"
 

@@ -3,8 +3,9 @@
 Admins edit the categories afterwards (the taxonomy page, or the API); this tree is only
 what a new center starts with (``ensure_default_categories`` loads it into an empty
 table). Leaves carry the call script (受理脚本); their unified reply templates are in
-``taxonomy_replies``. A center made by an earlier version gets what was shipped since,
-where it has not made the category its own (``complete_shipped_content``).
+``taxonomy_replies`` (and in English, ``taxonomy_replies_en``). A center made by an
+earlier version gets what was shipped since, where it has not made the category its own
+(``shipped_content``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kefu.core import audit
 from kefu.workorders.models import Category, ReplyTemplate
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES, ENGLISH_SCRIPTS
+from kefu.workorders.taxonomy_replies_en import ENGLISH_REPLIES
 
 
 @dataclass(frozen=True)
@@ -444,90 +445,28 @@ def _add(session: Session, node: Node, *, parent: Category | None, sort_order: i
     session.add(category)
     session.flush()
     category.path = f"{parent.path if parent else '/'}{category.id}/"
-    session.add_all(_shipped_replies(category.id, node.code))
+    session.add_all(shipped_replies(category.id, node.code))
     return 1 + sum(
         _add(session, child, parent=category, sort_order=index)
         for index, child in enumerate(node.children)
     )
 
 
-@dataclass(frozen=True)
-class ShippedContent:
-    """What an existing center was given of the content shipped after it was made."""
-
-    scripts: tuple[str, ...] = ()  # codes of categories given a call script
-    replies: tuple[str, ...] = ()  # codes of categories given reply templates
-
-    def __bool__(self) -> bool:
-        return bool(self.scripts or self.replies)
+SHIPPED_REPLIES = {"zh-CN": DEFAULT_REPLIES, "en": ENGLISH_REPLIES}
 
 
-def complete_shipped_content(session: Session) -> ShippedContent:
-    """Give the shipped categories of an existing center the scripts and replies shipped
-    since (English scripts, scripts for leaves that had none, reply templates).
-
-    Only where the center has not made the category its own, so that running it again
-    (every upgrade does) changes nothing: an English script goes to a category whose
-    Chinese script is still the shipped one, or which was never edited and has none;
-    reply templates go to a category that has never had any (retired ones count).
-    Audited as the upgrade's own change.
-    """
-    shipped = {node.code: node for node in _walk(DEFAULT_TREE)}
-    categories = session.scalars(select(Category).where(Category.code.in_(shipped))).all()
-    templated = set(session.scalars(select(ReplyTemplate.category_id).distinct()))
-    edited = _edited_category_ids(session)
-    scripts, replies = [], []
-    for category in categories:
-        node = shipped[category.code]
-        if _give_script(category, node, edited=category.id in edited):
-            scripts.append(category.code)
-        if category.id not in templated and DEFAULT_REPLIES.get(node.code):
-            session.add_all(_shipped_replies(category.id, node.code))
-            replies.append(category.code)
-    given = ShippedContent(tuple(scripts), tuple(replies))
-    if given:
-        session.flush()
-        audit.record(
-            session,
-            actor=None,
-            actor_name="kefu db upgrade",
-            action="category.shipped_content",
-            entity_type="category",
-            details={"scripts": given.scripts, "replies": given.replies},
-        )
-    return given
-
-
-def _shipped_replies(category_id: int, code: str) -> list[ReplyTemplate]:
-    """The reply templates shipped for a category's code (none for most branches)."""
+def shipped_replies(
+    category_id: int, code: str, languages: tuple[str, ...] = tuple(SHIPPED_REPLIES)
+) -> list[ReplyTemplate]:
+    """The reply templates shipped for a category's code, in the languages asked (none
+    for most branches)."""
     return [
-        ReplyTemplate(category_id=category_id, title=title, body=body)
-        for title, body in DEFAULT_REPLIES.get(code, ())
+        ReplyTemplate(category_id=category_id, title=title, body=body, language=language)
+        for language in languages
+        for title, body in SHIPPED_REPLIES[language].get(code, ())
     ]
 
 
-def _edited_category_ids(session: Session) -> set[int]:
-    """Categories an admin has edited, as the audit log tells (every edit is there)."""
-    ids = session.scalars(
-        select(audit.AuditLog.entity_id).where(
-            audit.AuditLog.entity_type == "category", audit.AuditLog.action == "category.update"
-        )
-    )
-    return {int(each) for each in ids if each and each.isdigit()}
-
-
-def _give_script(category: Category, node: Node, *, edited: bool) -> bool:
-    english = ENGLISH_SCRIPTS.get(node.script, "")
-    if not english or category.script_en:
-        return False
-    if category.script == node.script:
-        category.script_en = english
-        return True
-    if not category.script and not edited:  # shipped without one, and left so
-        category.script, category.script_en = node.script, english
-        return True
-    return False
-
-
-def _walk(nodes: tuple[Node, ...]) -> list[Node]:
-    return [each for node in nodes for each in (node, *_walk(node.children))]
+def all_nodes(nodes: tuple[Node, ...]) -> list[Node]:
+    """Every node of the trees, each before its children."""
+    return [each for node in nodes for each in (node, *all_nodes(node.children))]

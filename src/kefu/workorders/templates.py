@@ -20,12 +20,15 @@ def require_filled(text: str, *, field: str) -> None:
         raise Unprocessable("reply_has_blanks", field=field, blanks=" ".join(blanks))
 
 
-def fill_template(body: str, *, order: WorkOrder, timezone: str = "Asia/Shanghai") -> str:
-    """The template with the order's own values put in."""
+def fill_template(
+    body: str, *, order: WorkOrder, timezone: str = "Asia/Shanghai", language: str = "zh-CN"
+) -> str:
+    """The template with the order's own values put in, in the template's language."""
     due = order.resolve_due_at.astimezone(ZoneInfo(timezone)) if order.resolve_due_at else None
+    english = language == "en"
     known = {
         "order_number": order.number,
-        "customer_name": order.contact_name or "客户",
-        "due": due.strftime("%m月%d日%H:%M") if due else "{due}",
+        "customer_name": order.contact_name or ("customer" if english else "客户"),
+        "due": due.strftime("%d %b %H:%M" if english else "%m月%d日%H:%M") if due else "{due}",
     }
     return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), body)

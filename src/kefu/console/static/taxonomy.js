@@ -70,7 +70,7 @@ function setupTemplateForms() {
   for (const form of document.querySelectorAll(".template-new")) {
     const url = `/api/v1/order-categories/${form.dataset.category}/templates`;
     form.addEventListener("submit", saving(form, async () => {
-      await api("POST", url, { title: field(form, "title"), body: field(form, "body") });
+      await api("POST", url, { title: field(form, "title"), body: field(form, "body"), language: field(form, "language") });
       openCategory(form.dataset.category);
     }));
   }
