@@ -88,3 +88,7 @@ def test_a_queue_narrows_to_a_category_branch(client, db: Session) -> None:
     assert 'id="queue-filter"' in page and "费用争议" in page.split('id="queue-filter"')[1]
     everything = client.get("/orders", params={"view": "all"}, headers=supervisor).text
     assert indoor["number"] in everything and 'id="queue-filter"' not in everything
+    # Orders come by telephone, SMS, e-mail and the web: the column names the number to
+    # call back, not a caller.
+    heads = everything.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "联系号码" in heads and "来电人" not in heads
