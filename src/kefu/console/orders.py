@@ -14,7 +14,7 @@ from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
 from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
-from kefu.contact.replies import reachable
+from kefu.contact.order_answers import answerable_message
 from kefu.contact.views import shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
@@ -333,7 +333,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         triages=list(Triage),
         outcomes=list(VisitOutcome),
         messages=messages,
-        mail_to=_mail_to(messages, masked=not principal.has(Right.PII_VIEW)),
+        mail_to=_mail_to(messages, order, masked=not principal.has(Right.PII_VIEW)),
         textable=is_mobile(order.contact_phone),
         sms_max=lifecycle.SMS_ANSWER_MAX,
         visit_tries=lifecycle.VISIT_TRIES,
@@ -353,10 +353,10 @@ def _template_groups(session: DbSession, order: WorkOrder) -> list[dict[str, obj
     return [{"language": language, "templates": groups[language]} for language in ordered]
 
 
-def _mail_to(messages: list[Interaction], *, masked: bool) -> str | None:
+def _mail_to(messages: list[Interaction], order: WorkOrder, *, masked: bool) -> str | None:
     """Where an e-mailed answer would go: the latest e-mail the order came from."""
-    mails = [m for m in messages if m.channel == ContactChannel.EMAIL and reachable(m)]
-    return shown_address(mails[-1].address, masked) if mails else None
+    mail = answerable_message(messages, order, ContactChannel.EMAIL)
+    return shown_address(mail.address, masked) if mail else None
 
 
 def _team_in_scope(session: DbSession, principal: Principal, unit_id: int) -> bool:

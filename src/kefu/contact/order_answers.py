@@ -39,9 +39,17 @@ def answer_order_in_thread(
 def _latest_message(
     session: Session, order: WorkOrder, channel: ContactChannel
 ) -> Interaction | None:
+    return answerable_message(messages_of_order(session, order.id), order, channel)
+
+
+def answerable_message(
+    messages: list[Interaction], order: WorkOrder, channel: ContactChannel
+) -> Interaction | None:
+    """Of an order's messages, the latest on the channel an answer can go back to (an SMS
+    only from the order's callback number, where the text goes)."""
     found = [
         m
-        for m in messages_of_order(session, order.id)
+        for m in messages
         if m.channel == channel
         and replies.reachable(m)
         and (channel != ContactChannel.SMS or m.address == order.contact_phone)

@@ -10,7 +10,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
@@ -41,7 +41,7 @@ def generate_order_messages(engine: Engine, *, seed: int) -> int:
             .where(WorkOrder.channel.in_(WRITTEN))
             .order_by(WorkOrder.id)
         ).all()
-        next_id = (session.scalar(select(Interaction.id).order_by(Interaction.id.desc())) or 0) + 1
+        next_id = (session.scalar(select(func.max(Interaction.id))) or 0) + 1
         rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         for order, email, language in orders:
