@@ -95,6 +95,7 @@ class Walk:
 
 
 _KIND = {"main_menu": "menu", "package_menu": "menu", "progress_number": "collect"}
+_INPUT = ("menu", "collect")  # the nodes that wait for the caller
 
 
 def walks(rng: random.Random, calls: list[dict[str, Any]], queues: dict[str, int]) -> list[Walk]:
@@ -159,9 +160,6 @@ def _session(
         "transfer_queue": walk.queue,
         "transfer_reason": walk.reason,
     }
-
-
-_INPUT = ("menu", "collect")
 
 
 def _span(call: dict[str, Any], walk: Walk) -> tuple[datetime, datetime]:
