@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,8 +56,8 @@ def postgres_url() -> Iterator[str]:
         server.cleanup()
 
 
-def fresh_postgres_database(url: str, suffix: str = "") -> str:
-    """Create an empty database on the test server and return its URL."""
+def fresh_postgres_database(url: str, suffix: str = "", *, template: str | None = None) -> str:
+    """Create a database on the test server, empty or a copy of ``template``; its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -67,7 +69,8 @@ def fresh_postgres_database(url: str, suffix: str = "") -> str:
         # FORCE: a connection the last test left behind (a thread that returned it after
         # its engine was disposed) must not fail the next test's set-up.
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        copied = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     admin.dispose()
     return make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
 
@@ -191,18 +194,65 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class GeneratedCenter:
+    """A small center generated once per backend and session, copied for each test that
+    serves one: generating it took five to seven seconds a test, a copy takes a fraction."""
+
+    url: str  # the database to copy; nothing stays connected to it
+    sample_number: str
+
+
+@pytest.fixture(scope="session")
+def generated_centers() -> dict[str, GeneratedCenter]:
+    """The session's generated centers by backend, made on first use."""
+    return {}
+
+
+def _generated_center(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> GeneratedCenter:
+    backend = request.param
+    made: dict[str, GeneratedCenter] = request.getfixturevalue("generated_centers")
+    if backend not in made:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('center') / 'center.db'}"
+        else:
+            url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_center")
+        engine = make_engine(url)
+        upgrade(engine)
+        result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
+        engine.dispose()  # a template database must have no one connected
+        made[backend] = GeneratedCenter(url, result.sample_numbers[0])
+    return made[backend]
+
+
+def _copy_of(center: GeneratedCenter, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of the test's own holding what ``center`` holds; its URL."""
+    from sqlalchemy.engine import make_url
+
+    if center.url.startswith("sqlite"):
+        copy = tmp_path / "browser.db"
+        with (
+            closing(sqlite3.connect(make_url(center.url).database or "")) as source,
+            closing(sqlite3.connect(copy)) as target,
+        ):
+            source.backup(target)  # whole and consistent, write-ahead log included
+        return f"sqlite:///{copy}"
+    template = make_url(center.url).database
+    return fresh_postgres_database(
+        request.getfixturevalue("postgres_url"), "_browser", template=template
+    )
+
+
 @contextmanager
 def _served_center(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[str, str, str]]:
     """A small generated center served by uvicorn: its URL, a number, the database URL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'browser.db'}"
-    else:
-        url = fresh_postgres_database(request.getfixturevalue("postgres_url"), "_browser")
+    center = _generated_center(request, request.getfixturevalue("tmp_path_factory"))
+    url = _copy_of(center, request, tmp_path)
     engine = make_engine(url)
-    upgrade(engine)
-    result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
     settings = Settings(demo_mode=True, database_url=url, settle_heap=False)
     app = create_app(settings, make_sessionmaker(engine))
     port = _free_port()
@@ -212,7 +262,7 @@ def _served_center(
     while not server.started:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", result.sample_numbers[0], url
+        yield f"http://127.0.0.1:{port}", center.sample_number, url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
