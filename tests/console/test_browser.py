@@ -39,11 +39,17 @@ def test_agent_looks_up_a_caller_unmasks_and_switches_language(
         expect(name).to_contain_text("**")
         expect(page.locator("h2", has_text="号码与套餐")).to_be_visible()
         expect(page.locator('[data-unmask-target="phone-0"]')).to_contain_text("****")
+        # which document the customer holds shows while its number is masked, and after
+        document = page.locator("dl.facts dd", has=page.locator('[data-unmask-target="id_number"]'))
+        expect(document.locator(".chip")).to_have_text("居民身份证")
+        expect(document.locator('[data-unmask-target="id_number"]')).to_contain_text("****")
 
         page.click('[data-action="open-unmask"]')
         page.fill("#unmask-form textarea[name=reason]", "来电人身份已核实，核对地址")
         page.click("#unmask-form button[type=submit]")
         expect(name).not_to_contain_text("**")
+        expect(document.locator('[data-unmask-target="id_number"]')).not_to_contain_text("*")
+        expect(document.locator(".chip")).to_have_text("居民身份证")
         expect(page.locator('[data-unmask-target="phone-0"]')).to_have_text(
             number.removeprefix("+86")
         )
@@ -52,6 +58,7 @@ def test_agent_looks_up_a_caller_unmasks_and_switches_language(
         page.click('[data-lang="en"]')
         expect(page.locator("h2", has_text="Numbers and packages")).to_be_visible()
         expect(page.locator(".sidebar nav")).to_contain_text("Customers")
+        expect(document.locator(".chip")).to_have_text("Resident ID card")
         page.screenshot(path=str(tmp_path / "customer-360-en.png"), full_page=True)
         browser.close()
 

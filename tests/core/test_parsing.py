@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kefu.core.idnumber import check_digit, normalize_id_number
+from kefu.core.idnumber import IdKind, check_digit, id_kind, normalize_id_number
 from kefu.core.masking import mask_id_number, mask_name, mask_phone
 from kefu.core.phone import normalize_phone
 from kefu.errors import Unprocessable
@@ -86,3 +86,71 @@ def test_masks() -> None:
     assert mask_id_number("44010419900307123X") == "4" + "*" * 15 + "3X"
     assert mask_name("张伟") == "张**"
     assert mask_name("欧阳娜娜") == "欧阳**"
+    assert mask_name("SMITH JOHN") == "SMITH **"
+    assert mask_name("O'NEILL MARY ANN") == "O'NEILL **"
+
+
+@given(
+    head=st.sampled_from(["810000", "820000", "830000"]),
+    birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)),
+    seq=st.integers(0, 999),
+)
+def test_hong_kong_macao_and_taiwan_residence_permits_are_accepted(head, birth, seq) -> None:
+    """A Hong Kong resident living in Shenzhen registers with a 港澳居民居住证: stdnum knows
+    no 81/82/83 region and refused them as invalid ID cards."""
+    first17 = f"{head}{birth:%Y%m%d}{seq:03d}"
+    number = first17 + check_digit(first17)
+    assert normalize_id_number(number.lower()) == number
+    assert id_kind(number) == (IdKind.TAIWAN if head == "830000" else IdKind.HONG_KONG_MACAO)
+
+
+@given(
+    province=st.sampled_from(["11", "31", "44", "65"]),
+    nationality=st.integers(1, 999),
+    birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)),
+    seq=st.integers(0, 999),
+)
+def test_foreigners_permanent_residence_cards_are_accepted(
+    province, nationality, birth, seq
+) -> None:
+    first17 = f"9{province}{nationality:03d}{birth:%Y%m%d}{seq:03d}"
+    number = first17 + check_digit(first17)
+    assert normalize_id_number(number) == number
+    assert id_kind(number) == IdKind.FOREIGN_PERMANENT
+
+
+@pytest.mark.parametrize(
+    ("first17", "code"),
+    [
+        ("81000019851301123", "id_number_invalid"),  # no 13th month
+        ("83000021000101123", "id_number_invalid"),  # born in 2100
+        ("99984019800101123", "id_number_invalid"),  # 99: no issuing province
+        ("9448401980010112A", "id_number_invalid"),
+    ],
+)
+def test_other_identity_numbers_say_what_is_wrong(first17: str, code: str) -> None:
+    with pytest.raises(Unprocessable) as caught:
+        normalize_id_number(first17 + check_digit(first17.replace("A", "0")))
+    assert caught.value.code == code
+
+
+def test_a_permits_wrong_check_digit_is_refused() -> None:
+    first17 = "82000019900307123"
+    wrong = "0" if check_digit(first17) != "0" else "1"
+    with pytest.raises(Unprocessable) as caught:
+        normalize_id_number(first17 + wrong)
+    assert caught.value.code == "id_number_checksum"
+
+
+@given(st.text(max_size=24))
+def test_any_text_is_an_identity_number_or_a_clear_error(raw: str) -> None:
+    try:
+        number = normalize_id_number(raw)
+    except Unprocessable as exc:
+        assert exc.code in {"id_number_length", "id_number_invalid", "id_number_checksum"}
+    else:
+        assert len(number) == 18 and id_kind(number) in IdKind
+
+
+def test_a_resident_id_card_is_of_its_kind() -> None:
+    assert id_kind("44010419900307123X") == IdKind.RESIDENT

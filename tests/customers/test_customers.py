@@ -17,6 +17,7 @@ from factories import (
 )
 from kefu.core.audit import AuditLog
 from kefu.core.clock import add_months, local_today, month_key
+from kefu.core.idnumber import check_digit
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 
@@ -223,3 +224,63 @@ def test_search_by_name_phone_and_id(client, db: Session, setup) -> None:
     for q in ["张", "138 0013 8000", valid_id_number()]:
         page = client.get("/api/v1/customers", params={"q": q}, headers=headers).json()
         assert [item["id"] for item in page["items"]] == [customer.id], q
+
+
+def _other_document(head: str, birth: str = "19800101", sequence: int = 357) -> str:
+    first17 = f"{head}{birth}{sequence:03d}"
+    return first17 + check_digit(first17)
+
+
+def test_residents_of_hong_kong_and_foreigners_register_with_their_documents(
+    client, db: Session
+) -> None:
+    """A Hong Kong resident living in Shenzhen holds a 港澳居民居住证 and a foreigner a
+    permanent residence card: both were refused as invalid ID cards."""
+    org = make_org(db)
+    package = make_package(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    permit, card = _other_document("810000"), _other_document("944840")
+    for name, number, phone in [("陈大文", permit, "139 1234 0001"), ("SMITH JOHN", card, None)]:
+        body = {
+            "name": name,
+            "id_number": number.lower(),
+            "language": "en",
+            "numbers": [{"msisdn": phone or "139 1234 0002", "brand": "gotone"}],
+        }
+        body["numbers"][0]["package_code"] = package.code
+        created = client.post("/api/v1/customers", json=body, headers=manager)
+        assert created.status_code == 201, created.text
+        profile = created.json()["profile"]
+        assert profile["id_number"] == number
+    # the agent sees which document it is, not the number; a Latin name keeps its surname
+    found = client.get("/api/v1/customers", params={"q": permit}, headers=agent).json()
+    assert [item["name"] for item in found["items"]] == ["陈**"]
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13912340001"}, headers=agent
+    ).json()
+    assert view["profile"]["id_kind"] == "hong_kong_macao"
+    assert view["profile"]["id_number"] == "8" + "*" * 15 + permit[-2:]
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13912340002"}, headers=agent
+    ).json()
+    assert view["profile"]["id_kind"] == "foreign_permanent"
+    assert view["profile"]["name"] == "SMITH **"
+
+
+def test_a_permit_with_a_wrong_check_digit_is_refused_in_the_callers_language(
+    client, db: Session
+) -> None:
+    org = make_org(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    number = _other_document("820000")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    refused = client.post(
+        "/api/v1/customers",
+        json={"name": "何家豪", "id_number": wrong, "numbers": []},
+        headers={**manager, "Accept-Language": "zh-CN"},
+    )
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "id_number_checksum" and error["field"] == "id_number"
+    assert error["message"] == "证件号码校验位错误，请核对。"

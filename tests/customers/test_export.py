@@ -48,7 +48,7 @@ def test_a_supervisor_exports_their_branch_masked_and_audited(
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     header, *rows = _rows(answer.content)
-    assert header[:3] == ["客户编号", "姓名", "身份证号"]
+    assert header[:3] == ["客户编号", "姓名", "证件号码"]
     assert sorted(row[1] for row in rows) == ["张**", "李**"]  # not 王芳 of the other city
     assert {row[3] for row in rows} == {"138****8000", "139****9000"}
     assert all(row[2].count("*") == 15 for row in rows)

@@ -45,9 +45,12 @@ ERROR_MESSAGES: dict[str, str] = {
     "phone_unparseable": "This is not a phone number.",
     "phone_not_chinese": "Only numbers in mainland China (+86) are served here.",
     "phone_invalid": "This is not a valid number in mainland China ({digits} digits given).",
-    "id_number_length": "An ID card number has 18 characters.",
-    "id_number_checksum": "The ID card number's check digit is wrong; please check it.",
-    "id_number_invalid": "This is not a valid ID card number.",
+    "id_number_length": "An identity number has 18 characters.",
+    "id_number_checksum": "The identity number's check digit is wrong; please check it.",
+    "id_number_invalid": (
+        "This is not the number of a resident ID card, a residence permit or a permanent "
+        "residence card."
+    ),
     "reason_required": "Give a reason (at least {min} characters).",
     "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",
     "idempotency_key_reused": "This Idempotency-Key was already used with a different body.",
@@ -72,7 +75,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "dispatch_target_required": "Choose a team or a branch to send the order to.",
     "assignee_outside_target": "That person is not in the chosen team or branch.",
     "cannot_escalate_top": "The order is already at the top of the organization.",
-    "invalid_query": "Give a phone number, an ID card number or a name to search for.",
+    "invalid_query": "Give a phone number, an identity number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
     "internal_error": "Something went wrong on our side; it has been logged.",
     "database_unavailable": "The connection to the database was lost; please try again.",

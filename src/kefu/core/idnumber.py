@@ -1,8 +1,17 @@
-"""Resident identity card numbers (居民身份证号码): validated with the ISO 7064 check digit."""
+"""Identity numbers a subscriber registers with: the resident identity card (居民身份证), the
+residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证, since 2018)
+and the foreigner's permanent residence card (外国人永久居留身份证, 2023 edition).
+
+All four are 18 characters with the same ISO 7064 MOD 11-2 check character, so one
+column holds them and one search finds them. What differs is the head: a mainland region
+code, 810000 / 820000 / 830000, or a 9 with the issuing province and the nationality.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
+from enum import StrEnum
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -10,11 +19,32 @@ from stdnum.cn import ric
 from kefu.errors import Unprocessable
 
 
+class IdKind(StrEnum):
+    """Which document an identity number belongs to."""
+
+    RESIDENT = "resident"  # 居民身份证
+    HONG_KONG_MACAO = "hong_kong_macao"  # 港澳居民居住证
+    TAIWAN = "taiwan"  # 台湾居民居住证
+    FOREIGN_PERMANENT = "foreign_permanent"  # 外国人永久居留身份证
+
+
+PERMIT_HEADS = {"810000": IdKind.HONG_KONG_MACAO, "820000": IdKind.HONG_KONG_MACAO}
+PERMIT_HEADS["830000"] = IdKind.TAIWAN
+# The mainland's province-level codes by region (华北 11–15, 东北 21–23, 华东 31–37, 中南
+# 41–46, 西南 50–54, 西北 61–65): who issues a permanent residence card, its 2nd and 3rd digits.
+PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65))
+ISSUING_PROVINCES = frozenset(
+    str(code) for low, high in PROVINCE_RANGES for code in range(low, high + 1)
+)
+
+
 def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
     """Return the canonical 18-character form or raise a 422 naming the problem."""
     text = unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")
     if len(text) != 18:
         raise Unprocessable("id_number_length", field=field)
+    if text[:6] in PERMIT_HEADS or text[0] == "9":
+        return _normalize_other(text, field)
     try:
         return str(ric.validate(text))
     except stdnum_errors.InvalidChecksum as exc:
@@ -23,7 +53,35 @@ def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
         raise Unprocessable("id_number_invalid", field=field) from exc
 
 
+def _normalize_other(text: str, field: str) -> str:
+    """A residence permit or permanent residence card number, checked as stdnum checks a
+    resident's: digits, a real birth date, the issuer, then the check character."""
+    first17 = text[:17]
+    issuer_known = text[:6] in PERMIT_HEADS or text[1:3] in ISSUING_PROVINCES
+    if not first17.isdigit() or not issuer_known or _birth_date(text) is None:
+        raise Unprocessable("id_number_invalid", field=field)
+    if check_digit(first17) != text[17]:
+        raise Unprocessable("id_number_checksum", field=field)
+    return text
+
+
+def _birth_date(number: str) -> date | None:
+    """The birth date an identity number carries (the 7th to 14th digits), if it is one."""
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    return born if date(1900, 1, 1) <= born <= date.today() else None
+
+
+def id_kind(number: str) -> IdKind:
+    """Which document a valid identity number belongs to."""
+    if number[0] == "9":
+        return IdKind.FOREIGN_PERMANENT
+    return PERMIT_HEADS.get(number[:6], IdKind.RESIDENT)
+
+
 def check_digit(first17: str) -> str:
-    """The check character for the first 17 digits (used by the demo generator)."""
+    """The check character for the first 17 digits (the demo generator makes numbers)."""
     # stdnum ignores the last character it is given, so pass a placeholder check digit.
     return str(ric.calc_check_digit(first17 + "0"))

@@ -43,9 +43,14 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """Surname followed by ``**``: ``张三`` → ``张**``; enterprises are not masked here."""
+    """Surname followed by ``**``: ``张三`` → ``张**``; a name in Latin letters, as a
+    foreigner's is registered (``SMITH JOHN``, surname first), keeps its first word:
+    ``SMITH **``. Enterprises are not masked here."""
     if not name:
         return name
+    first, _, rest = name.strip().partition(" ")
+    if rest and first.isascii():
+        return f"{first} **"
     surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
     return f"{surname}**"
 

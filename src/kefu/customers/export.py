@@ -36,7 +36,7 @@ UTF8_BOM = "\ufeff"
 COLUMNS = (
     "Customer no.",
     "Name",
-    "ID card number",
+    "Identity number",
     "Numbers",
     "Tier",
     "Status",

@@ -118,7 +118,7 @@ def search(
     session: DbSession,
     params: Paging,
 ) -> CustomerPage:
-    """Customers by phone number, ID card number or name prefix, within the caller's scope."""
+    """Customers by phone number, identity number or name prefix, within the caller's scope."""
     criteria = service.search_criteria(q.strip())
     rows, total = repository.search_customers(
         session, scope_path=scope_filter(principal), params=params, **criteria

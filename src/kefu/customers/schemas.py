@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from kefu.core.idnumber import IdKind
 from kefu.core.pagination import Page
 from kefu.core.types import Code, Fen, LongText, Name, NoteText, Reason, RefId, ShortText
 from kefu.customers.enums import (
@@ -239,6 +240,7 @@ class ProfileRead(BaseModel):
     name: str
     gender: Gender
     id_number: str | None
+    id_kind: IdKind | None  # which document it is: shown even when the number is masked
     birth_date: date | None
     address: str
     email: str | None

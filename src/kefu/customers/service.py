@@ -278,7 +278,7 @@ def unmask(
 
 
 def search_criteria(q: str) -> dict[str, str]:
-    """What a search box entry means: an ID card number, a phone number or a name prefix."""
+    """What a search box entry means: an identity number, a phone number or a name prefix."""
     digits = q.replace(" ", "").replace("-", "")
     if len(digits) == 18 and digits[:17].isdigit():
         return {"id_number": normalize_id_number(digits, field="q")}
