@@ -5,6 +5,7 @@ category's unified reply with every blank filled."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from kefu.demo.orders import TYPES_FOR, types_for
 from kefu.demo.reply_text import demo_reply
 from kefu.workorders.enums import OrderType
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
+from kefu.workorders.taxonomy_replies_en import ENGLISH_REPLIES
 
 
 def test_each_type_speaks_its_own_words() -> None:
@@ -68,4 +70,33 @@ def test_every_shipped_reply_is_answered_in_full() -> None:
     assert "费用120元" in roaming and "11月27日" in roaming and "何丹" in roaming
     assert demo_reply(
         rng, "own.tree.leaf", number="WO1", name="", replied=replied, due=None, amount=8
+    )
+
+
+def test_a_customer_who_speaks_english_is_answered_in_english_in_full() -> None:
+    rng = random.Random(5)
+    replied = datetime(2026, 11, 27, 16, 47, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for code, shipped in ENGLISH_REPLIES.items():
+        for _ in range(len(shipped) * 8):
+            answer = demo_reply(
+                rng,
+                code,
+                number="WO20261127-000042",
+                name="SMITH JOHN",
+                replied=replied,
+                due=None,
+                amount=30,
+                language="en",
+            )
+            assert "{" not in answer and "}" not in answer, (code, answer)
+            assert not re.search(r"[\u4e00-\u9fff]", answer), (code, answer)
+    assert "Your report" in demo_reply(
+        rng,
+        "own.tree.leaf",
+        number="WO1",
+        name="",
+        replied=replied,
+        due=None,
+        amount=8,
+        language="en",
     )

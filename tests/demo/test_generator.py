@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from stdnum.cn import ric
 from typer.testing import CliRunner
 
 from kefu.analytics.satisfaction import satisfaction_drivers
 from kefu.cli import app
 from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.idnumber import normalize_id_number
 from kefu.core.migrate import upgrade
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.generator import GenerateOptions, generate
@@ -43,7 +44,7 @@ def test_same_seed_same_center_and_valid_records(tmp_path: Path) -> None:
     other = _fingerprint(f"sqlite:///{tmp_path / 'c.db'}", 8)
     assert first == second and first != other
     assert len({row[3] for row in first}) == len(first)  # numbers are unique
-    assert all(ric.is_valid(row[1]) for row in first)
+    assert all(normalize_id_number(row[1]) == row[1] for row in first)
 
 
 def _plans_fit_the_bills(engine) -> None:
@@ -281,7 +282,34 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         generate(engine, GenerateOptions(subscribers=1500, enterprises=5, staff=20))
         _orders_check(engine)
         _written_orders_check(engine)
+        _callers_check(engine)
         engine.dispose()
+
+
+def _callers_check(engine) -> None:
+    """A repeat complaint is the earlier caller's again, under their name; a customer who
+    speaks English called (the demo writes messages in Chinese) and was answered in English."""
+    from kefu.customers.models import Customer
+    from kefu.workorders.models import OrderLink, WorkOrder
+
+    earlier = WorkOrder.__table__.alias("earlier")
+    with engine.connect() as connection:
+        pairs = connection.execute(
+            select(WorkOrder.contact_name, earlier.c.contact_name, WorkOrder.contact_phone)
+            .join(OrderLink, OrderLink.order_id == WorkOrder.id)
+            .join(earlier, earlier.c.id == OrderLink.linked_id)
+            .where(OrderLink.kind == "repeat")
+        ).all()
+        assert pairs and all(now == before for now, before, _ in pairs)
+        english = connection.execute(
+            select(WorkOrder.channel, WorkOrder.reply, WorkOrder.contact_name)
+            .join(Customer, Customer.id == WorkOrder.customer_id)
+            .where(Customer.language == "en")
+        ).all()
+    assert all(channel not in ("sms", "email") for channel, _, _ in english)
+    # a resident of Hong Kong who speaks English may well have a Chinese name
+    answers = [(reply or "").replace(name or "", "") for _, reply, name in english]
+    assert not any(re.search(r"[\u4e00-\u9fff]", answer) for answer in answers)
 
 
 def _written_orders_check(engine) -> None:

@@ -46,6 +46,7 @@ from kefu.demo.analysis import analyse
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
 from kefu.demo.history import generate_call_history
+from kefu.demo.identities import Identities
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
@@ -194,6 +195,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
         names=[fake.name() for _ in range(6000)],
         streets=[f"{rng.choice(ref.ROADS)}{rng.randint(1, 999)}号" for _ in range(3000)],
         brand_counters={brand: 0 for brand in Brand},
+        identities=Identities(options.seed),
     )
 
 

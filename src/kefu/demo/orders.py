@@ -180,6 +180,7 @@ class _Caller(NamedTuple):
     tier: str
     name: str
     email: str | None
+    language: str
 
 
 class _Complaint(NamedTuple):
@@ -192,6 +193,8 @@ class _Complaint(NamedTuple):
     unit_id: int
     order_id: int
     number: str
+    name: str  # the caller's, and the language they are answered in
+    language: str
 
 
 @dataclass
@@ -301,6 +304,7 @@ def _callers(engine: Engine, world: _World, count: int, day: date) -> list[_Call
                 Customer.tier,
                 Customer.name,
                 Customer.email,
+                Customer.language,
             )
             .join(Subscription, Subscription.customer_id == Customer.id)
             .where(
@@ -325,7 +329,7 @@ def _one(
 ) -> int:
     rng = world.rng
     customer_id: int | None = caller.id
-    _, phone, unit_id, tier, name, email = caller
+    _, phone, unit_id, tier, name, email, language = caller
     created = datetime.combine(day, time(rng.choice(HOURS), rng.randint(0, 59)), ZONE)
     if created > world.now:  # today's orders are the ones that came in so far
         created = world.now - timedelta(minutes=rng.randint(1, 120))
@@ -333,8 +337,10 @@ def _one(
     leaves, weights = world.by_type[kind]
     category = rng.choices(leaves, weights)[0]
     repeats = _repeat_of(world, created) if kind is OrderType.COMPLAINT else []
-    if repeats:
-        phone, customer_id, unit_id = repeats[0].phone, repeats[0].customer_id, repeats[0].unit_id
+    if repeats:  # the earlier caller again, on the same number
+        first = repeats[0]
+        phone, customer_id, unit_id = first.phone, first.customer_id, first.unit_id
+        name, language = first.name, first.language
         category = next(c for c in world.leaves if c.id == repeats[0].category_id)
     status = status_of(rng, kind, (today - day).days)
     amount = rng.choice(AMOUNTS)  # the sum the caller names and the answer speaks of
@@ -363,9 +369,11 @@ def _one(
     channel = rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
     if channel == "email" and (repeats or not email):  # wrote from their own address
         channel = "web"
+    if language == "en" and channel in ("sms", "email"):
+        channel = "phone"  # the demo writes customers' messages in Chinese: they called
     description = as_written(description, channel)
     replied_at = answered[-1] if answered else None
-    answer = order_answer(rng, category.code, number, name, replied_at, due, amount)
+    answer = order_answer(rng, category.code, number, name, replied_at, due, amount, language)
     rows.orders.append(
         (
             order_id,
@@ -410,7 +418,9 @@ def _one(
     if kind is OrderType.COMPLAINT:
         _visits(rng, rows, order_id, path, times, handler)
         world.recent.append(
-            _Complaint(created, phone, customer_id, category.id, unit_id, order_id, number)
+            _Complaint(
+                created, phone, customer_id, category.id, unit_id, order_id, number, name, language
+            )
         )
     return order_id + 1
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kefu.workorders.limits import DueTimes
 from kefu.workorders.taxonomy_replies import DEFAULT_REPLIES
+from kefu.workorders.taxonomy_replies_en import ENGLISH_REPLIES
 from kefu.workorders.templates import PLACEHOLDER
 
 ZONE = ZoneInfo("Asia/Shanghai")
 FALLBACK = "您好，您反映的问题已按统一口径处理完毕，如仍有疑问请回电 10086。"
+FALLBACK_EN = "Your report has been dealt with. If anything is still unclear, call 10086."
 PLACES = ("天河路", "体育西", "科技园", "火车站", "人民医院", "万达广场", "工业园", "大学城")
+PLACES_EN = ("Tianhe Road", "Tiyu Xi", "the Science Park", "the railway station", "Wanda Plaza")
 
 # Blanks whose words depend on the problem's branch (what was deducted, why it broke).
 BY_BRANCH: dict[str, dict[str, tuple[str, ...]]] = {
@@ -50,6 +54,37 @@ ANY: dict[str, tuple[str, ...]] = {
 }
 
 
+# The same blanks for a customer answered in English.
+BY_BRANCH_EN: dict[str, dict[str, tuple[str, ...]]] = {
+    "item": {
+        "billing": ("the caller ring tone fee", "the caller ID fee", "the 5 GB data pack"),
+        "vas": ("the video ring tone membership", "the mobile news service", "a games pack"),
+        "service": ("a refund of the fee", "a call back to explain", "a home visit"),
+        "marketing": ("the top-up bonus data offer", "the broadband bundle", "points rewards"),
+    },
+    "reason": {
+        "network": ("a transmission fault at a nearby base station", "a cell setting"),
+        "broadband": ("a damaged fibre into the building", "a faulty splitter", "an old modem"),
+        "enterprise": ("road works that cut a fibre", "an equipment fault at the hub"),
+        "number": ("a contract term still running", "an unpaid balance on the number"),
+    },
+}
+ANY_EN: dict[str, tuple[str, ...]] = {
+    "channel": ("WeChat Pay", "Alipay", "the China Mobile app", "bank direct debit"),
+    "email": ("j***@gmail.com", "s***@outlook.com"),
+    "gift": ("100 yuan of credit", "a 10 GB data pack", "Bluetooth earphones"),
+    "line": ("ZX-GZ-0312", "ZX-FS-0087", "ZX-GZ-1145"),
+    "place": ("Hong Kong", "Macao", "Japan", "Thailand"),
+    "rate": ("25 yuan a day, unlimited", "0.29 yuan per MB"),
+    "reason": ("a system fault",),
+    "item": ("the service",),
+    "result": ("the modem was replaced and the speed is back to normal", "the port was reset"),
+    "speed": ("286 Mbps", "95 Mbps", "498 Mbps"),
+    "store": ("the Tianhe Road shop", "the Tiyu Xi shop", "the Science Park shop"),
+    "terms": ("24 months in service with no move to a cheaper plan", "bonus data lapses monthly"),
+}
+
+
 def demo_reply(
     rng: random.Random,
     code: str,
@@ -59,48 +94,61 @@ def demo_reply(
     replied: datetime,
     due: datetime | None,
     amount: int,
+    language: str = "zh-CN",
 ) -> str:
-    """The answer an agent gave to the order ``number`` of the category ``code``; a sum
-    in it is ``amount`` yuan, the one the caller named."""
-    shipped = DEFAULT_REPLIES.get(code)
+    """The answer an agent gave to the order ``number`` of the category ``code``, in the
+    customer's language; a sum in it is ``amount`` yuan, the one the caller named."""
+    english = language == "en"
+    shipped = (ENGLISH_REPLIES if english else DEFAULT_REPLIES).get(code)
     if not shipped:
-        return FALLBACK
+        return FALLBACK_EN if english else FALLBACK
     _title, body = rng.choice(shipped)
     branch = code.split(".")[0]
+    known = _known(rng, number=number, name=name, replied=replied, due=due, english=english)
+    by_branch, anywhere = (BY_BRANCH_EN, ANY_EN) if english else (BY_BRANCH, ANY)
 
     def fill(match: re.Match[str]) -> str:
         blank = match.group(1)
         if blank == "amount":
             return str(amount)
-        return _value(rng, blank, branch, number=number, name=name, replied=replied, due=due)
+        if blank in known:
+            return known[blank]()
+        choices = by_branch.get(blank, {}).get(branch) or anywhere.get(blank)
+        return rng.choice(choices or (("done",) if english else ("已处理",)))
 
     return PLACEHOLDER.sub(fill, body)
 
 
-def _value(
+def _known(
     rng: random.Random,
-    blank: str,
-    branch: str,
     *,
     number: str,
     name: str,
     replied: datetime,
     due: datetime | None,
-) -> str:
+    english: bool,
+) -> dict[str, Callable[[], str]]:
+    """The blanks the order itself fills; a place is drawn only where a reply names one."""
     earlier = replied.date()
-    known = {
-        "order_number": number,
-        "customer_name": name or "客户",
-        "due": f"{(due or replied):%m月%d日%H:%M}",
-        "date": f"{earlier.month}月{earlier.day}日",
-        "month": f"{earlier.month}月",
-        "time": f"{replied:%H:%M}",
-        "address": f"{rng.choice(PLACES)}一带",
+    if english:
+        return {
+            "order_number": lambda: number,
+            "customer_name": lambda: name or "customer",
+            "due": lambda: f"{(due or replied):%d %b %H:%M}",
+            "date": lambda: f"{earlier:%d %b}",
+            "month": lambda: f"{earlier:%B}",
+            "time": lambda: f"{replied:%H:%M}",
+            "address": lambda: f"around {rng.choice(PLACES_EN)}",
+        }
+    return {
+        "order_number": lambda: number,
+        "customer_name": lambda: name or "客户",
+        "due": lambda: f"{(due or replied):%m月%d日%H:%M}",
+        "date": lambda: f"{earlier.month}月{earlier.day}日",
+        "month": lambda: f"{earlier.month}月",
+        "time": lambda: f"{replied:%H:%M}",
+        "address": lambda: f"{rng.choice(PLACES)}一带",
     }
-    if blank in known:
-        return known[blank]
-    choices = BY_BRANCH.get(blank, {}).get(branch) or ANY.get(blank) or ("已处理",)
-    return rng.choice(choices)
 
 
 def order_answer(
@@ -111,13 +159,22 @@ def order_answer(
     replied: datetime | None,
     due: DueTimes,
     amount: int,
+    language: str,
 ) -> str:
-    """The order's answer, if it was given: its category's unified reply, filled in."""
+    """The order's answer, if it was given: its category's unified reply, filled in, in
+    the customer's language."""
     if replied is None:
         return ""
     resolve_by = due.resolution.astimezone(ZONE) if due.resolution else None
     return demo_reply(
-        rng, code, number=number, name=name, replied=replied, due=resolve_by, amount=amount
+        rng,
+        code,
+        number=number,
+        name=name,
+        replied=replied,
+        due=resolve_by,
+        amount=amount,
+        language=language,
     )
 
 

@@ -29,6 +29,7 @@ from kefu.customers.enums import (
 )
 from kefu.customers.models import Package
 from kefu.demo import reference as ref
+from kefu.demo.identities import Identities
 from kefu.org.models import OrgUnit
 
 TIER_REVIEWS = 6  # monthly tier reviews of the last half year, this month's included
@@ -50,6 +51,7 @@ class Context:
     names: list[str]
     streets: list[str]
     brand_counters: dict[Brand, int]
+    identities: Identities
 
 
 def brand(rng: random.Random) -> Brand:
@@ -176,7 +178,7 @@ def customer_row(
     birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
     gender = Gender.MALE if rng.random() < 0.5 else Gender.FEMALE
     sequence = rng.randrange(50) * 2 + (1 if gender == Gender.MALE else 0)
-    id_number = resident_id(city.region_code, birth, rng.randrange(10) * 100 + sequence)
+    resident = resident_id(city.region_code, birth, rng.randrange(10) * 100 + sequence)
     enterprise = (
         rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 else None
     )
@@ -188,15 +190,16 @@ def customer_row(
     city_name = city.name.removesuffix("分公司")
     district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
     address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"
+    identity = ctx.identities.draw(resident, birth, int(resident[14:17]), rng.choice(ctx.names))
     return (
         cid,
-        rng.choice(ctx.names),
+        identity.name,
         gender.value,
-        id_number,
+        identity.id_number,
         birth,
         address,
         None if rng.random() < 0.6 else f"user{cid}@example.cn",
-        "zh-CN",
+        identity.language,
         city.id,
         since,
         status,
