@@ -58,3 +58,26 @@ def test_agents_working_in_english_read_the_english_script(client, db: Session) 
     db.commit()
     fallback = client.get("/orders/new", headers=agent).text
     assert 'data-script="请客户说明扣费项目"' in fallback
+
+
+def test_the_tree_counts_each_categorys_replies_by_language(client, db: Session) -> None:
+    """A leaf with one reply in each language offers one reply, not two."""
+    import re
+
+    org = make_org(db)
+    cats = make_categories(db)
+    for title, language in [("核实后退费", "zh-CN"), ("Refunded", "en"), ("旧", "zh-CN")]:
+        db.add(
+            ReplyTemplate(
+                category_id=cats.unknown_charge.id,
+                title=title,
+                body="x",
+                language=language,
+                active=title != "旧",
+            )
+        )
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    db.commit()
+    page = client.get("/orders/categories", headers=agent).text
+    counts = re.findall(r'<span class="count" title="([^"]+)">([^<]+)</span>', page)
+    assert ("回复模板：中文 1 条，英文 1 条", "中 1 · 英 1") in counts
