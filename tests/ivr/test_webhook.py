@@ -195,6 +195,14 @@ def test_hanging_up_mid_menu_is_abandonment_at_that_node(client, center, db) -> 
         "abandoned": 1,
         "rate": 1.0,
     }
+    # The IVR page says what callers heard where they hung up, in the page's language.
+    page = client.get("/ivr", headers=center["supervisor"]).text
+    hung_up = page.split('id="ivr-abandonment"', 1)[1].split("</table>", 1)[0]
+    assert "package_menu" in hung_up and "查询当前套餐请按1，开通国际漫游请按2" in hung_up
+    client.cookies.set("kefu_lang", "en")
+    page = client.get("/ivr", headers=center["supervisor"]).text
+    client.cookies.delete("kefu_lang")
+    assert 'title="For your current package press 1, to open' in page
     late = client.post(
         "/api/v1/ivr/calls/c-5/input", json={"step": 3, "digits": "1"}, headers=center["pbx"]
     )

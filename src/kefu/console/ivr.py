@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from kefu.console.render import render, signed_in
+from kefu.console.render import page_language, render, signed_in
 from kefu.core.base import utcnow
 from kefu.core.rbac import Right
 from kefu.core.web import DbSession
@@ -35,7 +36,31 @@ def flow_list(request: Request, session: DbSession) -> Response:
     until = utcnow() + timedelta(seconds=1)  # calls started this very second count
     week = stats.figures(session, since=until - FIGURES_PERIOD, until=until)
     queues = {q.code: q for q in session.scalars(select(Queue))}
-    return render(request, "ivr/list.html", principal, rows=rows, week=week, queues=queues)
+    heard = _what_callers_hear(session, page_language(request, principal))
+    return render(
+        request, "ivr/list.html", principal, rows=rows, week=week, queues=queues, heard=heard
+    )
+
+
+def _what_callers_hear(session: Session, language: str) -> dict[str, str]:
+    """Each node's prompt in the published flows, in the page's language: the figures
+    name nodes by id (main_menu), which only a flow's author reads at a glance."""
+    heard: dict[str, str] = {}
+    for flow in flows.all_flows(session):
+        if flow.published_number is None:
+            continue
+        source = flows.version(session, flow, flow.published_number).source
+        try:
+            nodes = parse(source, actions=ACTION_NAMES).nodes.values()
+        except FlowInvalid:  # published before today's checks: named by id only
+            continue
+        for node in nodes:
+            if node.prompt is not None and node.id not in heard:
+                texts = node.prompt.texts
+                heard[node.id] = texts.get("en" if language == "en" else "zh") or next(
+                    iter(texts.values()), ""
+                )
+    return heard
 
 
 @router.get("/ivr/{code}", response_class=HTMLResponse)

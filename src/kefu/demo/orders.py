@@ -193,7 +193,8 @@ class _Complaint(NamedTuple):
     unit_id: int
     order_id: int
     number: str
-    name: str  # the caller's, and the language they are answered in
+    name: str  # the caller's, their tier and the language they are answered in
+    tier: str
     language: str
 
 
@@ -340,7 +341,7 @@ def _one(
     if repeats:  # the earlier caller again, on the same number
         first = repeats[0]
         phone, customer_id, unit_id = first.phone, first.customer_id, first.unit_id
-        name, language = first.name, first.language
+        name, tier, language = first.name, first.tier, first.language
         category = next(c for c in world.leaves if c.id == repeats[0].category_id)
     status = status_of(rng, kind, (today - day).days)
     amount = rng.choice(AMOUNTS)  # the sum the caller names and the answer speaks of
@@ -419,7 +420,16 @@ def _one(
         _visits(rng, rows, order_id, path, times, handler)
         world.recent.append(
             _Complaint(
-                created, phone, customer_id, category.id, unit_id, order_id, number, name, language
+                created,
+                phone,
+                customer_id,
+                category.id,
+                unit_id,
+                order_id,
+                number,
+                name,
+                tier,
+                language,
             )
         )
     return order_id + 1
