@@ -86,7 +86,9 @@ def test_masks() -> None:
     assert mask_id_number("44010419900307123X") == "4" + "*" * 15 + "3X"
     assert mask_name("张伟") == "张**"
     assert mask_name("欧阳娜娜") == "欧阳**"
-    assert mask_name("SMITH JOHN") == "SMITH **"
+    assert mask_name("SMITH JOHN") == "SMITH **"  # as a residence card prints it
+    assert mask_name("John Smith") == "Smith **"  # as people write it
+    assert mask_name("Li") == "L**"
     assert mask_name("O'NEILL MARY ANN") == "O'NEILL **"
 
 

@@ -287,8 +287,9 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
 
 
 def _callers_check(engine) -> None:
-    """A repeat complaint is the earlier caller's again, under their name; a customer who
-    speaks English called (the demo writes messages in Chinese) and was answered in English."""
+    """A repeat complaint is the earlier caller's again, under their name; answers address
+    the customer as 张先生, not by name; a customer who speaks English called (the demo
+    writes messages in Chinese) and was answered in English."""
     from kefu.customers.models import Customer
     from kefu.workorders.models import OrderLink, WorkOrder
 
@@ -306,6 +307,12 @@ def _callers_check(engine) -> None:
             .join(Customer, Customer.id == WorkOrder.customer_id)
             .where(Customer.language == "en")
         ).all()
+        addressed = connection.execute(
+            select(WorkOrder.reply, WorkOrder.contact_name).where(WorkOrder.reply != "")
+        ).all()
+    # replies address the customer by surname and honorific (张先生), never by full name
+    assert not [reply for reply, name in addressed if len(name or "") > 1 and name in reply]
+    assert any("先生" in reply or "女士" in reply for reply, _ in addressed)
     assert all(channel not in ("sms", "email") for channel, _, _ in english)
     # a resident of Hong Kong who speaks English may well have a Chinese name
     answers = [(reply or "").replace(name or "", "") for _, reply, name in english]

@@ -196,5 +196,5 @@ def test_an_article_fills_an_orders_placeholders(client, db, org) -> None:
     assert filled.status_code == 200, filled.text
     assert (
         filled.json()["text"]
-        == f"李娜您好，您的工单 {order['number']} 已受理，费用 {{amount}} 元。"
+        == f"李先生/女士您好，您的工单 {order['number']} 已受理，费用 {{amount}} 元。"
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
+from kefu.customers.enums import Gender
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.models import ReplyTemplate
 
@@ -235,8 +236,10 @@ def test_an_english_speaker_is_offered_the_english_replies_first(client, db: Ses
     cats = make_categories(db)
     admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
-    expat = make_customer(db, org.city, "+8613900139000", name="John Smith", language="en")
-    local = make_customer(db, org.city, "+8613700137000", name="王芳")
+    expat = make_customer(
+        db, org.city, "+8613900139000", name="John Smith", language="en", gender=Gender.MALE
+    )
+    local = make_customer(db, org.city, "+8613700137000", name="王芳", gender=Gender.FEMALE)
     db.commit()
     url = f"/api/v1/order-categories/{cats.unknown_charge.id}/templates"
     chinese = {"title": "退还扣费", "body": "尊敬的{customer_name}：已退还{amount}元，{due}到账。"}
@@ -272,8 +275,9 @@ def test_an_english_speaker_is_offered_the_english_replies_first(client, db: Ses
     for_expat = reply_options(expat.id, "13900139000", expat.name)
     assert for_expat.index('label="英文答复"') < for_expat.index('label="中文答复"')
     in_english = for_expat.split('label="英文答复"', 1)[1].split("</optgroup>", 1)[0]
-    assert "Dear John Smith, {amount} yuan is refunded by " in in_english
+    # addressed by surname and honorific, as on the masked page, never by the full name
+    assert "Dear Mr Smith, {amount} yuan is refunded by " in in_english
     assert "{due}" not in in_english and "月" not in in_english  # the due date in English
     for_local = reply_options(local.id, "13700137000", local.name)
     assert for_local.index('label="中文答复"') < for_local.index('label="英文答复"')
-    assert "尊敬的王芳：已退还{amount}元" in for_local
+    assert "尊敬的王女士：已退还{amount}元" in for_local and "王芳" not in for_local

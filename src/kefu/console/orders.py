@@ -25,6 +25,7 @@ from kefu.core.textsafe import excerpt
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
 from kefu.customers import repository as customer_repo
+from kefu.customers.models import Customer
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
@@ -345,9 +346,10 @@ def _template_groups(session: DbSession, order: WorkOrder) -> list[dict[str, obj
     """The category's reply templates filled from the order, grouped by language, the
     customer's own first (an English speaker is answered in English)."""
     spoken = customer_language(session, order)
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
     groups: dict[str, list[dict[str, str]]] = {}
     for t in repository.templates(session, [order.category_id]):
-        body = fill_template(t.body, order=order, language=t.language)
+        body = fill_template(t.body, order=order, customer=customer, language=t.language)
         groups.setdefault(t.language, []).append({"title": t.title, "body": body})
     ordered = sorted(groups, key=lambda language: (language != spoken, language != "zh-CN"))
     return [{"language": language, "templates": groups[language]} for language in ordered]

@@ -42,17 +42,26 @@ def mask_id_number(value: str) -> str:
     return f"{value[0]}{'*' * (len(value) - 3)}{value[-2:]}"
 
 
+def surname(name: str) -> str:
+    """A person's surname: ``张``, ``欧阳``. A name in Latin letters is in capitals with the
+    surname first as a passport or residence card prints it (``SMITH JOHN``), else
+    written as people write it, surname last (``John Smith``)."""
+    name = name.strip()
+    words = name.split()
+    if words and name.isascii():
+        return words[0] if len(words) == 1 or name.isupper() else words[-1]
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+
+
 def mask_name(name: str) -> str:
-    """Surname followed by ``**``: ``张三`` → ``张**``; a name in Latin letters, as a
-    foreigner's is registered (``SMITH JOHN``, surname first), keeps its first word:
-    ``SMITH **``. Enterprises are not masked here."""
+    """Surname followed by ``**``: ``张三`` → ``张**``, ``SMITH JOHN`` → ``SMITH **``,
+    ``John Smith`` → ``Smith **``. Enterprises are not masked here."""
     if not name:
         return name
-    first, _, rest = name.strip().partition(" ")
-    if rest and first.isascii():
-        return f"{first} **"
-    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
-    return f"{surname}**"
+    if name.isascii() and len(name.split()) > 1:
+        return f"{surname(name)} **"
+    name = name.strip()  # one word, even in Latin letters, keeps only its first character
+    return f"{name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]}**"
 
 
 def mask_email(email: str) -> str:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Table, or_, select
 
 from kefu.core.calendar import BusinessCalendar
-from kefu.customers.enums import Tier
+from kefu.customers.enums import Gender, Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
 from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
@@ -37,6 +37,7 @@ from kefu.workorders.models import (
     ReturnVisit,
     WorkOrder,
 )
+from kefu.workorders.templates import salutation
 
 ZONE = ZoneInfo("Asia/Shanghai")
 CONTACT_SHARE = 0.04  # orders per subscriber per month
@@ -181,6 +182,7 @@ class _Caller(NamedTuple):
     name: str
     email: str | None
     language: str
+    gender: str
 
 
 class _Complaint(NamedTuple):
@@ -196,6 +198,7 @@ class _Complaint(NamedTuple):
     name: str  # the caller's, their tier and the language they are answered in
     tier: str
     language: str
+    gender: str
 
 
 @dataclass
@@ -306,6 +309,7 @@ def _callers(engine: Engine, world: _World, count: int, day: date) -> list[_Call
                 Customer.name,
                 Customer.email,
                 Customer.language,
+                Customer.gender,
             )
             .join(Subscription, Subscription.customer_id == Customer.id)
             .where(
@@ -330,7 +334,7 @@ def _one(
 ) -> int:
     rng = world.rng
     customer_id: int | None = caller.id
-    _, phone, unit_id, tier, name, email, language = caller
+    _, phone, unit_id, tier, name, email, language, gender = caller
     created = datetime.combine(day, time(rng.choice(HOURS), rng.randint(0, 59)), ZONE)
     if created > world.now:  # today's orders are the ones that came in so far
         created = world.now - timedelta(minutes=rng.randint(1, 120))
@@ -341,7 +345,7 @@ def _one(
     if repeats:  # the earlier caller again, on the same number
         first = repeats[0]
         phone, customer_id, unit_id = first.phone, first.customer_id, first.unit_id
-        name, tier, language = first.name, first.tier, first.language
+        name, tier, language, gender = first.name, first.tier, first.language, first.gender
         category = next(c for c in world.leaves if c.id == repeats[0].category_id)
     status = status_of(rng, kind, (today - day).days)
     amount = rng.choice(AMOUNTS)  # the sum the caller names and the answer speaks of
@@ -374,7 +378,8 @@ def _one(
         channel = "phone"  # the demo writes customers' messages in Chinese: they called
     description = as_written(description, channel)
     replied_at = answered[-1] if answered else None
-    answer = order_answer(rng, category.code, number, name, replied_at, due, amount, language)
+    addressed = salutation(name, Gender(gender), english=language == "en")
+    answer = order_answer(rng, category.code, number, addressed, replied_at, due, amount, language)
     rows.orders.append(
         (
             order_id,
@@ -430,6 +435,7 @@ def _one(
                 name,
                 tier,
                 language,
+                gender,
             )
         )
     return order_id + 1

@@ -97,7 +97,8 @@ def demo_reply(
     language: str = "zh-CN",
 ) -> str:
     """The answer an agent gave to the order ``number`` of the category ``code``, in the
-    customer's language; a sum in it is ``amount`` yuan, the one the caller named."""
+    customer's language; ``name``: how it addresses them (张先生); a sum in it is
+    ``amount`` yuan, the one the caller named."""
     english = language == "en"
     shipped = (ENGLISH_REPLIES if english else DEFAULT_REPLIES).get(code)
     if not shipped:

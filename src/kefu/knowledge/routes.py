@@ -29,7 +29,7 @@ from kefu.knowledge.schemas import (
 from kefu.knowledge.views import article_read, category_brief
 from kefu.org.deps import require
 from kefu.workorders.deps import visible_order
-from kefu.workorders.templates import fill_template
+from kefu.workorders.templates import fill_for_order
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 CanRead = Annotated[Principal, Depends(require(Right.KNOWLEDGE_READ))]
@@ -182,4 +182,4 @@ def fill_article(
     article = _load(session, article_id, principal)
     order = visible_order(session, order_id, principal, field="order_id")
     timezone = request.app.state.settings.timezone
-    return FilledText(text=fill_template(article.body, order=order, timezone=timezone))
+    return FilledText(text=fill_for_order(session, article.body, order=order, timezone=timezone))
