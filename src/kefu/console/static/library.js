@@ -34,6 +34,7 @@ function setupKnowledgePick() {
     const insert = async (id) => {
       const filled = await api("GET", `/api/v1/knowledge/${id}/fill?order_id=${order.dataset.id}`);
       area.value = (area.value ? `${area.value}\n` : "") + filled.text;
+      area.dispatchEvent(new Event("input"));  // the SMS length counter reads the new text
       list.hidden = true;
       input.value = "";
       area.focus();

@@ -295,6 +295,7 @@ function setupOrderActions() {
       const option = select.selectedOptions[0], area = select.form.elements.reply;
       const start = area.value ? area.value.length + 1 : 0;
       if (option?.dataset.body) area.value = (area.value ? `${area.value}\n` : "") + option.dataset.body;
+      area.dispatchEvent(new Event("input"));  // the SMS length counter reads the new text
       select.value = "";
       area.focus();
       // The first blank the agent must fill ({amount}, {month} …) is selected: typing replaces it.
