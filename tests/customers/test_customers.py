@@ -255,7 +255,18 @@ def test_residents_of_hong_kong_and_foreigners_register_with_their_documents(
         assert profile["id_number"] == number
     # the agent sees which document it is, not the number; a Latin name keeps its surname
     found = client.get("/api/v1/customers", params={"q": permit}, headers=agent).json()
-    assert [item["name"] for item in found["items"]] == ["陈**"]
+    assert [(item["name"], item["id_kind"]) for item in found["items"]] == [
+        ("陈**", "hong_kong_macao")
+    ]
+    page = client.get("/customers", params={"q": "陈"}, headers=agent).text
+    assert '<span class="chip grey">港澳居民居住证</span>' in page
+    org.city.name_en = "Guangzhou"
+    db.commit()
+    client.cookies.set("kefu_lang", "en")
+    page = client.get("/customers", params={"q": "陈"}, headers=agent).text
+    client.cookies.delete("kefu_lang")
+    assert "Hong Kong/Macao residence permit" in page
+    assert "<td>Guangzhou</td>" in page  # the branch in English too
     view = client.get(
         "/api/v1/customers/lookup", params={"phone": "13912340001"}, headers=agent
     ).json()

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core.history import ChangeHistory
+from kefu.core.idnumber import id_kind
 from kefu.core.masking import mask_id_number, mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.customers import repository
@@ -35,9 +36,11 @@ def customer_items(
             id_number=(mask_id_number(customer.id_number) if masked else customer.id_number)
             if customer.id_number
             else None,
+            id_kind=id_kind(customer.id_number) if customer.id_number else None,
             status=customer.status,
             tier=customer.tier,
             org_unit=unit.name,
+            org_unit_en=unit.name_en or None,
             numbers=[show_phone(m, masked) for m in numbers[customer.id]],
         )
         for customer, unit in rows

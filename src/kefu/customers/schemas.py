@@ -291,9 +291,11 @@ class CustomerListItem(BaseModel):
     id: int
     name: str
     id_number: str | None
+    id_kind: IdKind | None
     status: CustomerStatus
     tier: Tier
     org_unit: str
+    org_unit_en: str | None = None  # the branch's English name, where one is kept
     numbers: list[str]
 
 
