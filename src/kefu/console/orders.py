@@ -25,7 +25,6 @@ from kefu.core.textsafe import excerpt
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
 from kefu.customers import repository as customer_repo
-from kefu.customers.models import Customer
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
@@ -39,7 +38,7 @@ from kefu.workorders.numbering import order_number_in
 from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
-from kefu.workorders.templates import fill_template
+from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import list_item, order_detail
 
 router = APIRouter(include_in_schema=False)
@@ -312,7 +311,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         detail = order_detail(session, order, principal)
     except KefuError:  # pragma: no cover - the order was loaded above
         return RedirectResponse("/orders", status_code=303)
-    templates = _template_groups(session, order)
+    templates = _template_groups(session, order, request.app.state.settings.timezone)
     teams = [
         t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
     ]
@@ -342,14 +341,14 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     )
 
 
-def _template_groups(session: DbSession, order: WorkOrder) -> list[dict[str, object]]:
-    """The category's reply templates filled from the order, grouped by language, the
-    customer's own first (an English speaker is answered in English)."""
+def _template_groups(session: DbSession, order: WorkOrder, zone: str) -> list[dict[str, object]]:
+    """The category's reply templates filled from the order (due times in the center's
+    zone), grouped by language, the customer's own first (an English speaker is answered
+    in English)."""
     spoken = customer_language(session, order)
-    customer = session.get(Customer, order.customer_id) if order.customer_id else None
     groups: dict[str, list[dict[str, str]]] = {}
     for t in repository.templates(session, [order.category_id]):
-        body = fill_template(t.body, order=order, customer=customer, language=t.language)
+        body = fill_for_order(session, t.body, order=order, timezone=zone, language=t.language)
         groups.setdefault(t.language, []).append({"title": t.title, "body": body})
     ordered = sorted(groups, key=lambda language: (language != spoken, language != "zh-CN"))
     return [{"language": language, "templates": groups[language]} for language in ordered]

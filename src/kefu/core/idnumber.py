@@ -28,8 +28,11 @@ class IdKind(StrEnum):
     FOREIGN_PERMANENT = "foreign_permanent"  # 外国人永久居留身份证
 
 
-PERMIT_HEADS = {"810000": IdKind.HONG_KONG_MACAO, "820000": IdKind.HONG_KONG_MACAO}
-PERMIT_HEADS["830000"] = IdKind.TAIWAN
+PERMIT_HEADS = {
+    "810000": IdKind.HONG_KONG_MACAO,  # Hong Kong
+    "820000": IdKind.HONG_KONG_MACAO,  # Macao
+    "830000": IdKind.TAIWAN,
+}
 # The mainland's province-level codes by region (华北 11–15, 东北 21–23, 华东 31–37, 中南
 # 41–46, 西南 50–54, 西北 61–65): who issues a permanent residence card, its 2nd and 3rd digits.
 PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65))
