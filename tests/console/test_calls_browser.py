@@ -181,6 +181,14 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
     base, number = live_center
     supervisor, pbx = api_client(base, "supervisor"), api_client(base, "pbx")
     _publish_flow(supervisor, "callback", CALL_BACK_OFFER)
+    # the caller speaks English: the agent must see it before dialling
+    profile = supervisor.get("/api/v1/customers/lookup", params={"phone": number}).json()["profile"]
+    english = supervisor.patch(
+        f"/api/v1/customers/{profile['id']}",
+        json={"language": "en", "reason": "客户要求英文服务"},
+        headers={"If-Match": f'"{profile["version"]}"'},
+    )
+    assert english.status_code == 200, english.text
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = _ready_agent(browser, base)
@@ -196,6 +204,7 @@ def test_a_booked_call_back_is_offered_to_the_agent_who_dials_the_caller(
 
         expect(page.locator("#call-title")).to_have_text("回拨请求", timeout=3000)
         expect(page.locator("#call-caller")).to_contain_text("****")
+        expect(page.locator("#pop-flags")).to_contain_text("讲英语")
         page.click('[data-call="answer"]')
         expect(page.locator("#call-title")).to_have_text("回拨中 — 请拨打客户号码")
         page.click("#call-dial")

@@ -41,3 +41,15 @@ def test_the_360_page_lists_recent_contacts(client, db: Session) -> None:
     assert "查话费 为什么这个月 多扣了 20 元？" in listed and "？" * 80 not in listed
     assert "138****8000" in listed and "13800138000" not in listed  # masked for an agent
     assert "暂无接触记录" not in listed
+
+
+def test_the_360_page_says_a_customer_speaks_english(client, db: Session) -> None:
+    org = make_org(db)
+    english = make_customer(db, org.city, "+8613800138000", name="SMITH JOHN", language="en")
+    chinese = make_customer(db, org.city, "+8613900139000")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city))
+    page = client.get(f"/customers/{english.id}", headers=agent).text
+    assert '<span class="chip blue" lang="en">讲英语</span>' in page
+    assert '<dd lang="en">English</dd>' in page
+    assert "讲英语" not in client.get(f"/customers/{chinese.id}", headers=agent).text

@@ -119,6 +119,7 @@ function setupAgentPanel() {
     text("pop-balance", yuan(view.balance_fen));
     text("pop-manager", view.account_manager ? view.account_manager.display_name : "—");
     const flags = ["sensitive", "high_value", "in_arrears", "do_not_call", "frozen"].filter((f) => view.flags[f]);
+    if (profile.language === "en") flags.push("english");  // to be answered in English
     text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
     fillList("pop-orders", view.open_work_items, (item) =>
       `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`);
