@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.app import create_app
 from kefu.config import Settings, get_settings
+from kefu.core.clock import local_today
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
 from kefu.demo.generator import GenerateOptions, generate
@@ -201,6 +203,7 @@ class GeneratedCenter:
 
     url: str  # the database to copy; nothing stays connected to it
     sample_number: str
+    day: date  # the center's day it was generated on: its "today" and "this month"
 
 
 @pytest.fixture(scope="session")
@@ -214,7 +217,9 @@ def _generated_center(
 ) -> GeneratedCenter:
     backend = request.param
     made: dict[str, GeneratedCenter] = request.getfixturevalue("generated_centers")
-    if backend not in made:
+    # A center made before the center's midnight would have no orders "today" or "this
+    # month" after it: made again then, as each test once made its own.
+    if backend not in made or made[backend].day != local_today():
         if backend == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('center') / 'center.db'}"
         else:
@@ -223,7 +228,7 @@ def _generated_center(
         upgrade(engine)
         result = generate(engine, GenerateOptions(subscribers=300, enterprises=10, staff=12))
         engine.dispose()  # a template database must have no one connected
-        made[backend] = GeneratedCenter(url, result.sample_numbers[0])
+        made[backend] = GeneratedCenter(url, result.sample_numbers[0], local_today())
     return made[backend]
 
 
