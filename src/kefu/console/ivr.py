@@ -20,6 +20,7 @@ from kefu.ivr.actions import ACTION_NAMES
 from kefu.ivr.flow import FlowInvalid, parse
 from kefu.ivr.graph import flow_graph
 from kefu.ivr.schemas import FlowCode
+from kefu.ivr.service import checked_flow
 from kefu.routing.models import Queue
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,7 @@ def _what_callers_hear(session: Session, language: str) -> dict[str, str]:
             continue
         source = flows.version(session, flow, flow.published_number).source
         try:
-            nodes = parse(source, actions=ACTION_NAMES).nodes.values()
+            nodes = checked_flow(source).nodes.values()  # parsed once, as calls run it
         except FlowInvalid:  # published before today's checks: named by id only
             continue
         for node in nodes:

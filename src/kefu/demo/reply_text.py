@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -105,15 +104,17 @@ def demo_reply(
         return FALLBACK_EN if english else FALLBACK
     _title, body = rng.choice(shipped)
     branch = code.split(".")[0]
-    known = _known(rng, number=number, name=name, replied=replied, due=due, english=english)
+    known = _known(number=number, name=name, replied=replied, due=due, english=english)
     by_branch, anywhere = (BY_BRANCH_EN, ANY_EN) if english else (BY_BRANCH, ANY)
 
     def fill(match: re.Match[str]) -> str:
         blank = match.group(1)
         if blank == "amount":
             return str(amount)
+        if blank == "address":  # a place is drawn only where a reply names one
+            return f"around {rng.choice(PLACES_EN)}" if english else f"{rng.choice(PLACES)}一带"
         if blank in known:
-            return known[blank]()
+            return known[blank]
         choices = by_branch.get(blank, {}).get(branch) or anywhere.get(blank)
         return rng.choice(choices or (("done",) if english else ("已处理",)))
 
@@ -121,34 +122,26 @@ def demo_reply(
 
 
 def _known(
-    rng: random.Random,
-    *,
-    number: str,
-    name: str,
-    replied: datetime,
-    due: datetime | None,
-    english: bool,
-) -> dict[str, Callable[[], str]]:
-    """The blanks the order itself fills; a place is drawn only where a reply names one."""
+    *, number: str, name: str, replied: datetime, due: datetime | None, english: bool
+) -> dict[str, str]:
+    """The blanks the order itself fills, in the reply's language."""
     earlier = replied.date()
     if english:
         return {
-            "order_number": lambda: number,
-            "customer_name": lambda: name or "customer",
-            "due": lambda: f"{(due or replied):%d %b %H:%M}",
-            "date": lambda: f"{earlier:%d %b}",
-            "month": lambda: f"{earlier:%B}",
-            "time": lambda: f"{replied:%H:%M}",
-            "address": lambda: f"around {rng.choice(PLACES_EN)}",
+            "order_number": number,
+            "customer_name": name or "customer",
+            "due": f"{(due or replied):%d %b %H:%M}",
+            "date": f"{earlier:%d %b}",
+            "month": f"{earlier:%B}",
+            "time": f"{replied:%H:%M}",
         }
     return {
-        "order_number": lambda: number,
-        "customer_name": lambda: name or "客户",
-        "due": lambda: f"{(due or replied):%m月%d日%H:%M}",
-        "date": lambda: f"{earlier.month}月{earlier.day}日",
-        "month": lambda: f"{earlier.month}月",
-        "time": lambda: f"{replied:%H:%M}",
-        "address": lambda: f"{rng.choice(PLACES)}一带",
+        "order_number": number,
+        "customer_name": name or "客户",
+        "due": f"{(due or replied):%m月%d日%H:%M}",
+        "date": f"{earlier.month}月{earlier.day}日",
+        "month": f"{earlier.month}月",
+        "time": f"{replied:%H:%M}",
     }
 
 
