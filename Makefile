@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## set up, generate the demo center on SQLite, serve it
 	$(BIN)/kefu demo
 
-test: $(STAMP)  ## the whole suite, on SQLite and PostgreSQL
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## the whole suite, on SQLite and PostgreSQL, one worker a core
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 bench: $(STAMP)  ## benchmarks/ → benchmarks/results/*.json and a table
 	$(BIN)/python -m benchmarks.run

@@ -41,6 +41,14 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module="httpx")
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``make test``'s ``-n auto``: a worker for each core this process may use, at most
+    four. Each worker starts a PostgreSQL server of its own and generates its own browser
+    centers, so more workers than that cost more in set-up than they save."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, min(4, len(usable) if usable else os.cpu_count() or 1))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL server: KEFU_TEST_DATABASE_URL, or one started from the pgserver wheel."""
