@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kefu.core.calendar import BusinessCalendar
-from kefu.core.idnumber import check_digit
+from kefu.core.idnumber import check_digit, id_kind
 from kefu.core.rbac import Role
 from kefu.core.security import hash_password
 from kefu.customers.enums import Brand, Tier
@@ -143,10 +143,13 @@ def make_customer(
     **values: object,
 ) -> Customer:
     """A subscriber with one live number on a new package."""
+    id_number = values.pop("id_number", valid_id_number())
+    kind = values.pop("id_kind", id_kind(str(id_number)).value if id_number else None)
     customer = Customer(
         name=str(values.pop("name", "张伟")),
         org_unit_id=unit.id,
-        id_number=values.pop("id_number", valid_id_number()),
+        id_number=id_number,
+        id_kind=kind,
         customer_since=date(2015, 5, 1),
         tier=tier,
         address="广州市天河区体育西路 100 号",

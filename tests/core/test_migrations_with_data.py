@@ -196,3 +196,36 @@ def test_rounds_and_breaches_before_second_handling_are_read_from_the_timeline(
     assert rows[second].breached_at is not None and rows[untouched].breached_at is not None
     assert rows[untouched].round_started_at is None
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_document_kinds(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0028", "documents")
+
+
+def test_each_customers_document_is_read_off_the_number_they_registered(
+    database_before_document_kinds: Engine,
+) -> None:
+    engine = database_before_document_kinds
+    center = _OldCenter(engine)
+    unit = center.row("org_units", parent_id=None, path="/2/")
+    numbers = {
+        "440104199003071239": "resident",
+        "810000199003071232": "hong_kong_macao",
+        "820000199003071237": "hong_kong_macao",
+        "830000199003071231": "taiwan",
+        "944840198001011238": "foreign_permanent",
+        None: None,
+    }
+    for number in numbers:
+        center.row("customers", org_unit_id=unit, id_number=number, enterprise_id=None)
+
+    upgrade(engine)
+
+    customers = MetaData()
+    customers.reflect(engine, only=["customers"])
+    table = customers.tables["customers"]
+    with engine.connect() as connection:
+        found = dict(connection.execute(select(table.c.id_number, table.c.id_kind)).all())
+    assert found == numbers
+    engine.dispose()

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kefu.core.idnumber import IdKind, check_digit, id_kind, normalize_id_number
+from kefu.core.idnumber import (
+    IdKind,
+    check_digit,
+    id_kind,
+    looks_like_document_number,
+    normalize_id_number,
+    normalize_identity,
+)
 from kefu.core.masking import mask_id_number, mask_name, mask_phone
 from kefu.core.phone import normalize_phone
 from kefu.errors import Unprocessable
@@ -156,3 +163,92 @@ def test_any_text_is_an_identity_number_or_a_clear_error(raw: str) -> None:
 
 def test_a_resident_id_card_is_of_its_kind() -> None:
     assert id_kind("44010419900307123X") == IdKind.RESIDENT
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "number"),
+    [
+        ("e12345678", IdKind.PASSPORT, "E12345678"),  # a Chinese passport's shape
+        ("５３３３８０００６", IdKind.PASSPORT, "533380006"),  # full-width, as an IME types it
+        ("C01X 00T47", IdKind.PASSPORT, "C01X00T47"),
+        ("H12345678", IdKind.HOME_RETURN, "H12345678"),
+        ("m1234567801", IdKind.HOME_RETURN, "M1234567801"),  # with the issue count
+        ("12345678", IdKind.TAIWAN_TRAVEL, "12345678"),
+        ("0123456789", IdKind.TAIWAN_TRAVEL, "0123456789"),  # the older booklet
+    ],
+)
+def test_passports_and_travel_permits_are_taken_with_their_kind(
+    raw: str, kind: IdKind, number: str
+) -> None:
+    """A foreigner registers a number by passport, a Hong Kong resident by 回乡证: the
+    number says nothing of its kind, so the kind comes with it."""
+    assert normalize_identity(raw, kind) == (number, kind)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "code"),
+    [
+        ("ABCDEFGH", IdKind.PASSPORT, "id_number_passport"),  # no digit
+        ("E123", IdKind.PASSPORT, "id_number_passport"),  # too short
+        ("E12345678901234", IdKind.PASSPORT, "id_number_passport"),
+        ("E123-45678", IdKind.PASSPORT, "id_number_passport"),
+        ("K12345678", IdKind.HOME_RETURN, "id_number_home_return"),
+        ("H123456789", IdKind.HOME_RETURN, "id_number_home_return"),  # 9 digits
+        ("1234567", IdKind.TAIWAN_TRAVEL, "id_number_taiwan_travel"),
+        ("A1234567", IdKind.TAIWAN_TRAVEL, "id_number_taiwan_travel"),
+        ("E12345678", None, "id_number_length"),  # an 18-character document was meant
+        ("440104199003071239", IdKind.HONG_KONG_MACAO, "id_kind_mismatch"),
+    ],
+)
+def test_a_document_number_of_the_wrong_shape_says_what_is_wrong(
+    raw: str, kind: IdKind | None, code: str
+) -> None:
+    with pytest.raises(Unprocessable) as caught:
+        normalize_identity(raw, kind)
+    assert caught.value.code == code
+
+
+def test_an_18_character_number_given_with_its_kind_is_checked_as_before() -> None:
+    resident = "440104199003071239"
+    assert normalize_identity(resident, IdKind.RESIDENT) == (resident, IdKind.RESIDENT)
+    assert normalize_identity(resident) == (resident, IdKind.RESIDENT)
+    with pytest.raises(Unprocessable) as caught:
+        normalize_identity("440104199003071230", IdKind.RESIDENT)
+    assert caught.value.code == "id_number_checksum"
+
+
+@given(kind=st.sampled_from(list(IdKind)), raw=st.text(max_size=24))
+def test_any_text_with_any_kind_is_a_number_of_that_kind_or_a_clear_error(
+    kind: IdKind, raw: str
+) -> None:
+    try:
+        number, found = normalize_identity(raw, kind)
+    except Unprocessable as exc:
+        assert exc.code in {
+            "id_number_length",
+            "id_number_invalid",
+            "id_number_checksum",
+            "id_kind_mismatch",
+            f"id_number_{kind.value}",
+        }
+    else:
+        assert found is kind and number == number.strip().upper() and " " not in number
+        assert normalize_identity(number, kind) == (number, kind)  # its one form
+
+
+@pytest.mark.parametrize(
+    ("entry", "document"),
+    [
+        ("E12345678", True),
+        ("h12345678", True),
+        ("53338000", True),  # a Taiwan resident's permit, or a passport's digits
+        ("13812345678", False),  # digits led by 1 or 0: a mistyped phone number
+        ("0201234", False),
+        ("张伟", False),
+        ("E12", False),
+    ],
+)
+def test_a_search_entry_is_taken_for_a_document_number_only_when_it_can_be_one(
+    entry: str, document: bool
+) -> None:
+    assert looks_like_document_number(entry) is document

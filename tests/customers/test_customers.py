@@ -295,3 +295,89 @@ def test_a_permit_with_a_wrong_check_digit_is_refused_in_the_callers_language(
     error = refused.json()["error"]
     assert error["code"] == "id_number_checksum" and error["field"] == "id_number"
     assert error["message"] == "证件号码校验位错误，请核对。"
+
+
+def test_foreigners_register_by_passport_and_hong_kong_residents_by_home_return_permit(
+    client, db: Session
+) -> None:
+    """Most foreigners hold no permanent residence card, and a Hong Kong resident may hold
+    only a 回乡证: real-name registration takes both, and their numbers do not say which
+    document they are, so the kind comes with the number."""
+    org = make_org(db)
+    package = make_package(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    people = [
+        ("BROWN EMMA", "e 1234567 8", "passport", "13912340011", "E12345678"),
+        ("陈大文", "H12345678", "home_return", "13912340012", "H12345678"),
+        ("林志明", "53338000", "taiwan_travel", "13912340013", "53338000"),
+    ]
+    for name, raw, kind, phone, number in people:
+        body = {
+            "name": name,
+            "id_number": raw,
+            "id_kind": kind,
+            "gender": "female",
+            "numbers": [{"msisdn": phone, "brand": "gotone", "package_code": package.code}],
+        }
+        created = client.post("/api/v1/customers", json=body, headers=manager)
+        assert created.status_code == 201, created.text
+        profile = created.json()["profile"]
+        assert (profile["id_number"], profile["id_kind"]) == (number, kind)
+        assert profile["gender"] == "female" and profile["birth_date"] is None
+    # the search box finds each by its number, the agent seeing the document, not the number
+    for name, _, kind, _, number in people:
+        found = client.get("/api/v1/customers", params={"q": number.lower()}, headers=agent)
+        assert [(i["id_kind"], i["id_number"]) for i in found.json()["items"]] == [
+            (kind, number[0] + "*" * (len(number) - 3) + number[-2:])
+        ], name
+    page = client.get("/customers", params={"q": "E12345678"}, headers=agent).text
+    assert '<span class="chip grey">护照</span>' in page
+    # a mistyped phone number is still called one
+    mistyped = client.get("/api/v1/customers", params={"q": "1391234"}, headers=agent)
+    assert mistyped.status_code == 422 and mistyped.json()["error"]["code"] == "invalid_query"
+
+
+def test_a_document_kind_is_corrected_against_the_number_on_record(client, db: Session) -> None:
+    """An agent who took a Taiwan resident's 8-digit permit for a passport corrects the
+    kind alone; a kind the number cannot be is refused; clearing the number clears both."""
+    org = make_org(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    created = client.post(
+        "/api/v1/customers",
+        json={"name": "林志明", "id_number": "53338000", "id_kind": "passport", "numbers": []},
+        headers=manager,
+    ).json()["profile"]
+    url = f"/api/v1/customers/{created['id']}"
+
+    def edit(body: dict, version: int):  # type: ignore[no-untyped-def]
+        return client.patch(url, json=body, headers={**manager, "If-Match": f'"{version}"'})
+
+    corrected = edit({"id_kind": "taiwan_travel", "reason": "证件类型录错"}, created["version"])
+    assert corrected.status_code == 200, corrected.text
+    profile = corrected.json()["profile"]
+    assert (profile["id_number"], profile["id_kind"]) == ("53338000", "taiwan_travel")
+    refused = edit({"id_kind": "home_return"}, profile["version"])
+    assert refused.status_code == 422
+    assert refused.json()["error"] == {
+        "code": "id_number_home_return",
+        "field": "id_number",
+        "message": "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（含换证次数为 10 位）。",
+    }
+    history = client.get(f"{url}/history", headers=manager).json()
+    assert history[0]["changes"]["id_kind"] == ["passport", "taiwan_travel"]
+    cleared = edit({"id_number": None}, profile["version"]).json()["profile"]
+    assert (cleared["id_number"], cleared["id_kind"]) == (None, None)
+    needs_number = edit({"id_kind": "passport"}, cleared["version"])
+    assert needs_number.json()["error"]["code"] == "id_number_needed"
+    # a resident's card number with another 18-character kind is refused, in Chinese too
+    mismatch = client.post(
+        "/api/v1/customers",
+        json={"name": "张伟", "id_number": "440104199003071239", "id_kind": "taiwan"},
+        headers={**manager, "Accept-Language": "zh-CN"},
+    ).json()["error"]
+    assert mismatch == {
+        "code": "id_kind_mismatch",
+        "field": "id_kind",
+        "message": "该号码与所选的证件类型不符。",
+    }

@@ -48,10 +48,11 @@ def test_a_supervisor_exports_their_branch_masked_and_audited(
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     header, *rows = _rows(answer.content)
-    assert header[:3] == ["客户编号", "姓名", "证件号码"]
+    assert header[:4] == ["客户编号", "姓名", "证件", "证件号码"]
     assert sorted(row[1] for row in rows) == ["张**", "李**"]  # not 王芳 of the other city
-    assert {row[3] for row in rows} == {"138****8000", "139****9000"}
-    assert all(row[2].count("*") == 15 for row in rows)
+    assert {row[4] for row in rows} == {"138****8000", "139****9000"}
+    assert {row[2] for row in rows} == {"居民身份证"}  # the document, even when masked
+    assert all(row[3].count("*") == 15 for row in rows)
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "customer.export")).one()
     assert entry.actor_id == supervisor.id
@@ -72,7 +73,8 @@ def test_filters_and_english_headers(client, db: Session, org_with_customers) ->
     )
     header, *rows = _rows(answer.content)
     assert header[0] == "Customer no."
-    assert [row[4] for row in rows] == ["Gold"]
+    assert [row[5] for row in rows] == ["Gold"]
+    assert [row[2] for row in rows] == ["Resident ID card"]
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,7 @@ def test_a_role_holding_personal_data_rights_exports_in_clear(
     body = b"".join(export.stream_csv(session_factory, plan, "zh-CN"))
     _, *rows = _rows(body)
     assert sorted(row[1] for row in rows) == ["张伟", "李娜"]
-    assert {row[3] for row in rows} == {"13800138000", "13900139000"}
+    assert {row[4] for row in rows} == {"13800138000", "13900139000"}
     assert plan.masked is False
 
 

@@ -45,12 +45,24 @@ ERROR_MESSAGES: dict[str, str] = {
     "phone_unparseable": "This is not a phone number.",
     "phone_not_chinese": "Only numbers in mainland China (+86) are served here.",
     "phone_invalid": "This is not a valid number in mainland China ({digits} digits given).",
-    "id_number_length": "An identity number has 18 characters.",
+    "id_number_length": (
+        "An ID card, residence permit or permanent residence card number has 18 "
+        "characters; for a passport or travel permit, choose the document."
+    ),
     "id_number_checksum": "The identity number's check digit is wrong; please check it.",
     "id_number_invalid": (
         "This is not the number of a resident ID card, a residence permit or a permanent "
         "residence card."
     ),
+    "id_number_passport": "A passport number is 5 to 12 letters and digits.",
+    "id_number_home_return": (
+        "A Home Return Permit number is H or M followed by 8 digits (10 with the issue count)."
+    ),
+    "id_number_taiwan_travel": (
+        "A Taiwan residents' travel permit number is 8 digits (10 on the older booklet)."
+    ),
+    "id_number_needed": "Give the document's number with its kind.",
+    "id_kind_mismatch": "This number belongs to another kind of document than the one chosen.",
     "reason_required": "Give a reason (at least {min} characters).",
     "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",
     "idempotency_key_reused": "This Idempotency-Key was already used with a different body.",

@@ -1,14 +1,21 @@
-"""Identity numbers a subscriber registers with: the resident identity card (居民身份证), the
-residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证, since 2018)
-and the foreigner's permanent residence card (外国人永久居留身份证, 2023 edition).
+"""Identity documents a subscriber registers with (实名登记).
 
-All four are 18 characters with the same ISO 7064 MOD 11-2 check character, so one
-column holds them and one search finds them. What differs is the head: a mainland region
-code, 810000 / 820000 / 830000, or a 9 with the issuing province and the nationality.
+Four are 18 characters with the same ISO 7064 MOD 11-2 check character, so the kind can
+be read off the number: the resident identity card (居民身份证), the residence permits of
+Hong Kong, Macao and Taiwan residents (港澳台居民居住证, since 2018; heads 810000, 820000,
+830000) and the foreigner's permanent residence card (外国人永久居留身份证, 2023 edition: a
+9, the issuing province, the nationality).
+
+Three carry a number of another shape, which says nothing of its kind, so the kind is
+given with it: a foreigner's passport (护照), the Hong Kong and Macao residents' travel
+permit (港澳居民来往内地通行证, 回乡证: H or M and 8 digits, 10 with the issue count) and the
+Taiwan residents' (台湾居民来往大陆通行证, 台胞证: 8 digits, 10 on the older booklet). These
+are checked by their shape only: they carry no check character.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from enum import StrEnum
@@ -26,6 +33,21 @@ class IdKind(StrEnum):
     HONG_KONG_MACAO = "hong_kong_macao"  # 港澳居民居住证
     TAIWAN = "taiwan"  # 台湾居民居住证
     FOREIGN_PERMANENT = "foreign_permanent"  # 外国人永久居留身份证
+    PASSPORT = "passport"  # 护照 (a foreigner's: a mainland resident registers by ID card)
+    HOME_RETURN = "home_return"  # 港澳居民来往内地通行证 (回乡证)
+    TAIWAN_TRAVEL = "taiwan_travel"  # 台湾居民来往大陆通行证 (台胞证)
+
+
+# The documents whose 18-character number carries its kind, birth date and sex.
+EIGHTEEN_CHARACTER_KINDS = frozenset(
+    {IdKind.RESIDENT, IdKind.HONG_KONG_MACAO, IdKind.TAIWAN, IdKind.FOREIGN_PERMANENT}
+)
+# The others' numbers by their shape (upper case, no spaces); a passport's holds a digit.
+DOCUMENT_SHAPES = {
+    IdKind.PASSPORT: re.compile(r"(?=[A-Z]*[0-9])[A-Z0-9]{5,12}"),
+    IdKind.HOME_RETURN: re.compile(r"[HM][0-9]{8}(?:[0-9]{2})?"),
+    IdKind.TAIWAN_TRAVEL: re.compile(r"[0-9]{8}(?:[0-9]{2})?"),
+}
 
 
 PERMIT_HEADS = {
@@ -41,9 +63,41 @@ ISSUING_PROVINCES = frozenset(
 )
 
 
+def normalize_identity(
+    raw: str, kind: IdKind | None = None, *, field: str = "id_number"
+) -> tuple[str, IdKind]:
+    """The canonical number and its document, or a 422 naming the problem. Without a kind
+    the number must be one of the 18-character documents, whose kind it carries."""
+    if kind is not None and kind not in EIGHTEEN_CHARACTER_KINDS:
+        text = canonical_text(raw)
+        if not DOCUMENT_SHAPES[kind].fullmatch(text):
+            raise Unprocessable(f"id_number_{kind.value}", field=field)
+        return text, kind
+    number = normalize_id_number(raw, field=field)
+    found = id_kind(number)
+    if kind is not None and kind is not found:
+        raise Unprocessable("id_kind_mismatch", field="id_kind")
+    return number, found
+
+
+def canonical_text(raw: str) -> str:
+    """A document number as typed, in one form: full-width folded, upper case, no spaces."""
+    return unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")
+
+
+def looks_like_document_number(text: str) -> bool:
+    """Whether a search box entry that is no phone number could be a passport's or travel
+    permit's number. Digits led by 0 or 1 are taken for a mistyped phone number, so the
+    searcher is told so rather than shown no one."""
+    text = canonical_text(text)
+    if text.isdigit() and text[0] in "01":
+        return False
+    return any(shape.fullmatch(text) for shape in DOCUMENT_SHAPES.values())
+
+
 def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
     """Return the canonical 18-character form or raise a 422 naming the problem."""
-    text = unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")
+    text = canonical_text(raw)
     if len(text) != 18:
         raise Unprocessable("id_number_length", field=field)
     if text[:6] in PERMIT_HEADS or text[0] == "9":
@@ -78,7 +132,7 @@ def _birth_date(number: str) -> date | None:
 
 
 def id_kind(number: str) -> IdKind:
-    """Which document a valid identity number belongs to."""
+    """Which document a valid 18-character identity number belongs to."""
     if number[0] == "9":
         return IdKind.FOREIGN_PERMANENT
     return PERMIT_HEADS.get(number[:6], IdKind.RESIDENT)

@@ -36,6 +36,7 @@ UTF8_BOM = "\ufeff"
 COLUMNS = (
     "Customer no.",
     "Name",
+    "ID document",
     "Identity number",
     "Numbers",
     "Tier",
@@ -116,6 +117,7 @@ def _rows(session: Session, plan: ExportPlan, language: str) -> Iterator[list[st
             yield [
                 str(customer.id),
                 mask_name(customer.name) if plan.masked else customer.name,
+                gettext(language, f"id_kind.{customer.id_kind}") if customer.id_kind else "",
                 mask_id_number(id_number) if plan.masked and id_number else id_number,
                 " ".join(show_phone(m, plan.masked) for m in numbers[customer.id]),
                 gettext(language, str(customer.tier)),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core.history import ChangeHistory
-from kefu.core.idnumber import id_kind
+from kefu.core.idnumber import IdKind
 from kefu.core.masking import mask_id_number, mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.customers import repository
@@ -36,7 +36,7 @@ def customer_items(
             id_number=(mask_id_number(customer.id_number) if masked else customer.id_number)
             if customer.id_number
             else None,
-            id_kind=id_kind(customer.id_number) if customer.id_number else None,
+            id_kind=IdKind(customer.id_kind) if customer.id_kind else None,
             status=customer.status,
             tier=customer.tier,
             org_unit=unit.name,

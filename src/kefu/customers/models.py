@@ -113,6 +113,9 @@ class Customer(IdMixin, TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     gender: Mapped[Gender] = mapped_column(String(8), default=Gender.UNKNOWN)
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    # Which document the number is (kefu.core.idnumber.IdKind): a passport's or travel
+    # permit's number does not say. Set with the number, empty without one.
+    id_kind: Mapped[str | None] = mapped_column(String(24))
     birth_date: Mapped[date | None] = mapped_column(Date)
     address: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str | None] = mapped_column(String(200))

@@ -46,6 +46,7 @@ class CustomerCreate(BaseModel):
 
     name: Name
     id_number: IdNumberInput | None = None
+    id_kind: IdKind | None = None  # needed for a passport or travel permit
     gender: Gender | None = None
     address: LongText = ""
     email: EmailStr | None = None
@@ -66,6 +67,7 @@ class CustomerUpdate(BaseModel):
 
     name: Name | None = None
     id_number: IdNumberInput | None = None
+    id_kind: IdKind | None = None  # needed for a passport or travel permit
     gender: Gender | None = None
     address: LongText | None = None
     email: EmailStr | None = None

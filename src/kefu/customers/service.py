@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.clock import local_today
 from kefu.core.history import apply_changes, record_changes
-from kefu.core.idnumber import normalize_id_number
+from kefu.core.idnumber import (
+    EIGHTEEN_CHARACTER_KINDS,
+    IdKind,
+    canonical_text,
+    looks_like_document_number,
+    normalize_id_number,
+    normalize_identity,
+)
 from kefu.core.phone import national, normalize_phone
 from kefu.core.rbac import Principal
 from kefu.customers import repository, tiers
@@ -42,11 +49,30 @@ def find_by_phone(session: Session, *, raw_phone: str) -> tuple[Subscription, Cu
     return found
 
 
-def _birth_and_gender(id_number: str | None) -> tuple[date | None, Gender | None]:
-    if not id_number:
-        return None, None
-    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return birth, Gender.MALE if int(id_number[16]) % 2 else Gender.FEMALE
+def _identity(raw: str, kind: IdKind | None) -> dict[str, Any]:
+    """The columns a document number given with its kind (or without, for an 18-character
+    one) sets: the number in its one form, its kind, and the birth date and sex an
+    18-character number carries (a passport's says neither)."""
+    number, found = normalize_identity(raw, kind)
+    columns: dict[str, Any] = {"id_number": number, "id_kind": found.value}
+    if found in EIGHTEEN_CHARACTER_KINDS:
+        columns["birth_date"] = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        columns["gender"] = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+    return columns
+
+
+def _identity_change(customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
+    """What an edit of the number, its kind or both sets: a kind alone is checked against
+    the number on record; clearing the number clears its kind."""
+    if "id_number" in values and values["id_number"] is None:
+        return {"id_kind": None}
+    raw = values.get("id_number") or customer.id_number
+    if raw is None:
+        raise Unprocessable("id_number_needed", field="id_number")
+    columns = _identity(raw, values.get("id_kind"))
+    if values.get("gender"):  # the sex given in the same edit stands
+        columns.pop("gender", None)
+    return columns
 
 
 def _owning_unit(session: Session, unit_id: int | None, by: Principal) -> OrgUnit:
@@ -71,18 +97,18 @@ def _check_links(session: Session, values: dict[str, Any]) -> None:
 def create_customer(session: Session, *, data: CustomerCreate, by: Principal) -> Customer:
     """Register a subscriber with their numbers; the tier comes from the policy."""
     unit = _owning_unit(session, data.org_unit_id, by)
-    values = data.model_dump(exclude={"numbers", "org_unit_id", "id_number"})
+    values = data.model_dump(exclude={"numbers", "org_unit_id", "id_number", "id_kind"})
     _check_links(session, values)
-    id_number = normalize_id_number(data.id_number) if data.id_number else None
-    birth, gender = _birth_and_gender(id_number)
+    if data.id_kind and not data.id_number:
+        raise Unprocessable("id_number_needed", field="id_number")
+    identity = _identity(data.id_number, data.id_kind) if data.id_number else {}
     customer = Customer(
         **values
+        | identity
         | {
-            "gender": data.gender or gender or Gender.UNKNOWN,
+            "gender": data.gender or identity.get("gender") or Gender.UNKNOWN,
             "customer_since": data.customer_since or local_today(),
         },
-        id_number=id_number,
-        birth_date=birth,
         org_unit_id=unit.id,
     )
     session.add(customer)
@@ -109,10 +135,8 @@ def update_customer(
     nullable = {"email", "enterprise_id", "account_manager_id", "id_number"}
     values = {k: v for k, v in values.items() if v is not None or k in nullable}
     _check_links(session, values)
-    if values.get("id_number"):
-        values["id_number"] = normalize_id_number(values["id_number"])
-        values["birth_date"], gender = _birth_and_gender(values["id_number"])
-        values.setdefault("gender", gender)
+    if "id_number" in values or "id_kind" in values:
+        values |= _identity_change(customer, values)
     changes = apply_changes(customer, values)
     if changes:
         session.flush()
@@ -278,7 +302,8 @@ def unmask(
 
 
 def search_criteria(q: str) -> dict[str, str]:
-    """What a search box entry means: an identity number, a phone number or a name prefix."""
+    """What a search box entry means: an 18-character identity number, a phone number, a
+    passport's or travel permit's number, or a name prefix."""
     digits = q.replace(" ", "").replace("-", "")
     if len(digits) == 18 and digits[:17].isdigit():
         return {"id_number": normalize_id_number(digits, field="q")}
@@ -286,5 +311,7 @@ def search_criteria(q: str) -> dict[str, str]:
         try:
             return {"msisdn": normalize_phone(q, field="q")}
         except Unprocessable:
+            if looks_like_document_number(digits):
+                return {"id_number": canonical_text(digits)}
             raise Unprocessable("invalid_query", field="q") from None
     return {"name": q}

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kefu.core.clock import add_months, format_month, local_today, month_key, months_between
-from kefu.core.idnumber import id_kind
+from kefu.core.idnumber import IdKind
 from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 from kefu.core.phone import national
 from kefu.core.rbac import Principal, Right
@@ -86,7 +86,7 @@ def _profile(customer: Customer, unit: OrgUnit, masked: bool, today: date) -> Pr
         name=mask_name(customer.name) if masked else customer.name,
         gender=customer.gender,
         id_number=(mask_id_number(id_number) if masked else id_number) if id_number else None,
-        id_kind=id_kind(id_number) if id_number else None,
+        id_kind=IdKind(customer.id_kind) if customer.id_kind else None,
         birth_date=None if masked else customer.birth_date,
         address=mask_address(customer.address) if masked else customer.address,
         email=(mask_email(customer.email) if masked else customer.email)

@@ -27,6 +27,7 @@ CUSTOMER_COLUMNS = (
     "name",
     "gender",
     "id_number",
+    "id_kind",
     "birth_date",
     "address",
     "email",

@@ -1,7 +1,8 @@
 """Who the demo's customers are on paper. Most hold a resident ID card; a Guangdong
-operator also serves Hong Kong and Macao residents living on the mainland, some from
-Taiwan, and foreigners with permanent residence, who are registered under their names in
-Latin letters, surname first, and are answered in English.
+operator also serves Hong Kong and Macao residents (with a residence permit, or only
+their Home Return Permit), some from Taiwan (likewise), and foreigners, most by passport
+and a few with permanent residence, who are registered under their names in Latin
+letters, surname first, and are answered in English.
 
 The draws come from a random stream of their own, so the rest of the demo is the one the
 same seed always made.
@@ -19,15 +20,30 @@ from kefu.core.idnumber import IdKind, check_digit
 
 # Share of customers by document other than the resident ID card.
 DOCUMENT_SHARE = [
-    (IdKind.HONG_KONG_MACAO, 0.012),
-    (IdKind.TAIWAN, 0.002),
-    (IdKind.FOREIGN_PERMANENT, 0.003),
+    (IdKind.HONG_KONG_MACAO, 0.008),
+    (IdKind.HOME_RETURN, 0.005),
+    (IdKind.TAIWAN, 0.001),
+    (IdKind.TAIWAN_TRAVEL, 0.001),
+    (IdKind.FOREIGN_PERMANENT, 0.001),
+    (IdKind.PASSPORT, 0.004),
 ]
 PERMIT_HEAD = {IdKind.TAIWAN: "830000"}
 MACAO_SHARE = 0.2  # of Hong Kong and Macao residents: the rest are from Hong Kong
-ENGLISH_SHARE = {IdKind.HONG_KONG_MACAO: 0.15, IdKind.TAIWAN: 0.0, IdKind.FOREIGN_PERMANENT: 1.0}
+FOREIGN = frozenset({IdKind.FOREIGN_PERMANENT, IdKind.PASSPORT})
+HONG_KONG_ENGLISH_SHARE = 0.15  # every foreigner speaks English here, no one from Taiwan
 # ISO 3166 numeric codes (the card's 4th to 6th digits): US, GB, AU, CA, DE, FR, NZ, SG.
 NATIONALITIES = [840, 826, 36, 124, 276, 250, 554, 702]
+# How each of those countries' passports number them: L a letter, D a digit.
+PASSPORT_SHAPES = {
+    840: "LDDDDDDDD",
+    826: "DDDDDDDDD",
+    36: "LLDDDDDDD",
+    124: "LLDDDDDD",
+    276: "LLLLDDDDD",
+    250: "DDLLDDDDD",
+    554: "LLDDDDDD",
+    702: "LDDDDDDDL",
+}
 GUANGDONG = "44"  # the issuing province of the demo's permanent residence cards
 
 
@@ -36,6 +52,7 @@ class Identity:
     """A customer's document number, registered name and language."""
 
     id_number: str
+    id_kind: IdKind
     name: str
     language: str
 
@@ -52,17 +69,38 @@ class Identities:
         """``resident_id``, ``name`` in Chinese: what most customers hold and are called."""
         kind = self._kind()
         if kind is IdKind.RESIDENT:
-            return Identity(resident_id, name, "zh-CN")
-        english = self.rng.random() < ENGLISH_SHARE[kind]
-        language = "en" if english else "zh-CN"
-        tail = f"{birth:%Y%m%d}{sequence:03d}"
-        if kind is IdKind.FOREIGN_PERMANENT:
-            first17 = f"9{GUANGDONG}{self.rng.choice(NATIONALITIES):03d}{tail}"
+            return Identity(resident_id, kind, name, "zh-CN")
+        if kind in FOREIGN:
             name = self._latin_name(male=sequence % 2 == 1)
-            return Identity(first17 + check_digit(first17), name, language)
-        macao = kind is IdKind.HONG_KONG_MACAO and self.rng.random() < MACAO_SHARE
-        head = PERMIT_HEAD.get(kind, "820000" if macao else "810000")
-        return Identity(f"{head}{tail}" + check_digit(f"{head}{tail}"), name, language)
+        english = kind in FOREIGN or (
+            kind in {IdKind.HONG_KONG_MACAO, IdKind.HOME_RETURN}
+            and self.rng.random() < HONG_KONG_ENGLISH_SHARE
+        )
+        number = self._number(kind, f"{birth:%Y%m%d}{sequence:03d}")
+        return Identity(number, kind, name, "en" if english else "zh-CN")
+
+    def _number(self, kind: IdKind, tail: str) -> str:
+        """The document's number; ``tail`` the birth date and sequence an 18-character one
+        carries."""
+        nationality = self.rng.choice(NATIONALITIES)
+        if kind is IdKind.PASSPORT:
+            return "".join(self._character(c) for c in PASSPORT_SHAPES[nationality])
+        if kind is IdKind.HOME_RETURN:
+            return self.rng.choice("HHHHM") + self._digits(8)
+        if kind is IdKind.TAIWAN_TRAVEL:
+            return self._digits(8)
+        if kind is IdKind.FOREIGN_PERMANENT:
+            first17 = f"9{GUANGDONG}{nationality:03d}{tail}"
+        else:
+            macao = kind is IdKind.HONG_KONG_MACAO and self.rng.random() < MACAO_SHARE
+            first17 = PERMIT_HEAD.get(kind, "820000" if macao else "810000") + tail
+        return first17 + check_digit(first17)
+
+    def _character(self, shape: str) -> str:
+        return self.rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ" if shape == "L" else "0123456789")
+
+    def _digits(self, count: int) -> str:
+        return "".join(self._character("D") for _ in range(count))
 
     def _latin_name(self, *, male: bool) -> str:
         """As the card has it: surname first, in capitals (the sequence's parity is the

@@ -196,6 +196,7 @@ def customer_row(
         identity.name,
         gender.value,
         identity.id_number,
+        identity.id_kind.value,
         birth,
         address,
         None if rng.random() < 0.6 else f"user{cid}@example.cn",
