@@ -102,6 +102,21 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         expect(note).to_contain_text("处理记录")
         expect(note).to_contain_text("已联系计费部门核实扣费明细。")
         expect(status).to_have_text("已派单")
+        # The customer calls again to chase it: the agent records it from the 360 page,
+        # rather than opening another complaint (a repeat against the center).
+        order_page = page.url
+        page.locator(".facts a", has_text="客户视图").click()
+        item = page.locator(".work-items li", has_text=order_number)
+        item.locator("details.urge summary").click()
+        item.locator(".urge-form input[name=note]").fill("客户来电催问退费进度")
+        item.locator(".urge-form button[type=submit]").click()
+        expect(item.locator(".chip.chased")).to_have_text("催办 1 次")
+        page.goto(order_page)
+        expect(page.locator("#urge-count")).to_have_text("催办 1 次")
+        chase = page.locator(".timeline li.event-urge").first
+        expect(chase).to_contain_text("客户催办 第 1 次")
+        expect(chase).to_contain_text("客户来电催问退费进度")
+        expect(status).to_have_text("已派单")
 
         reply = page.locator('form[data-order-action="reply"]')
         area = reply.locator("textarea")

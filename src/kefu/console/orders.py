@@ -31,7 +31,14 @@ from kefu.org import repository as org_repo
 from kefu.workorders import categories, lifecycle, repeats, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
-from kefu.workorders.enums import Channel, OrderStatus, OrderType, Triage, VisitOutcome
+from kefu.workorders.enums import (
+    URGEABLE_STATUSES,
+    Channel,
+    OrderStatus,
+    OrderType,
+    Triage,
+    VisitOutcome,
+)
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
@@ -337,6 +344,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         textable=is_mobile(order.contact_phone),
         sms_max=lifecycle.SMS_ANSWER_MAX,
         visit_tries=lifecycle.VISIT_TRIES,
+        urgeable=order.status in URGEABLE_STATUSES,
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
     )
 

@@ -87,6 +87,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "dispatch_target_required": "Choose a team or a branch to send the order to.",
     "assignee_outside_target": "That person is not in the chosen team or branch.",
     "cannot_escalate_top": "The order is already at the top of the organization.",
+    "urge_answered": (
+        "Order {number} has been answered; if the answer did not help, reopen it rather "
+        "than chase it."
+    ),
+    "urge_finished": "Order {number} is finished; reopen it, or open a new one.",
     "invalid_query": "Give a phone number, an identity number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
     "internal_error": "Something went wrong on our side; it has been logged.",

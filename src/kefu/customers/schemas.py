@@ -269,6 +269,8 @@ class WorkItemBrief(BaseModel):
     created_at: datetime
     due_at: datetime | None
     is_repeat: bool = False
+    urge_count: int = 0  # times the customer chased it (催办)
+    urgeable: bool = False  # still being handled: the agent may record a chase
 
 
 class CustomerView(BaseModel):

@@ -81,6 +81,9 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
 }
 
 OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})
+# The customer chases an order still being handled; one answered or finished is reopened,
+# or a new one opened, instead.
+URGEABLE_STATUSES = frozenset({_S.NEW, *_WORKING, _S.WAITING_CUSTOMER})
 # The resolution limit runs until the customer has the answer, and not while waiting on
 # them: a replied order met its limit (or missed it) when it was replied.
 CLOCK_RUNNING_STATUSES = frozenset({_S.NEW, *_WORKING})
@@ -133,6 +136,7 @@ class EventKind(StrEnum):
     TRIAGE = "triage"
     REPEAT = "repeat"
     NOTE = "note"
+    URGE = "urge"  # the customer chased the open order (催办)
 
 
 class VisitOutcome(StrEnum):

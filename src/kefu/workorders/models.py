@@ -112,6 +112,9 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     triage_reason: Mapped[str] = mapped_column(String(500), default="")
     priority: Mapped[int] = mapped_column(Integer, default=1)
     is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Times the customer chased it while it was open (催办); each raised its priority.
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_urged_at: Mapped[datetime | None]
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

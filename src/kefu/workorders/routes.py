@@ -15,7 +15,7 @@ from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download, table_as_csv,
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, ReadSession, etag, request_language
 from kefu.errors import MethodNotAllowed, NotFound
-from kefu.workorders import consent, export, lifecycle, repeats, repository, service
+from kefu.workorders import consent, export, lifecycle, repeats, repository, service, urging
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import (
     CanDispatch,
@@ -221,6 +221,34 @@ def add_note(
         key=idempotency_key,
         actor_id=principal.staff_id,
         operation=f"order.note.{order.id}",  # one key, one order
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
+
+
+@router.post("/work-orders/{order_id}/urge", response_model=OrderDetail, status_code=201)
+def urge_order(
+    order: LoadedOrder,
+    data: OptionalNote,
+    principal: CanWorkOrders,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The customer chases the open order (催办): counted, on the timeline with what they
+    said (``note``), a step higher in priority, its holder told. No If-Match: the agent
+    on the line records what the customer says, whatever the handler is doing; the
+    handler's next write then meets the new version. 409 once the order is answered."""
+
+    def create() -> OrderDetail:
+        urging.urge(session, order=order, note=data.note, by=principal)
+        return order_detail(session, order, principal)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"order.urge.{order.id}",  # one key, one order
         payload=data,
         create=create,
     )

@@ -212,6 +212,8 @@ class OrderRead(BaseModel):
     priority: int
     is_repeat: bool
     repeats: list[str] = Field(description="Numbers of the earlier orders this one repeats.")
+    urge_count: int = Field(0, description="Times the customer chased it while open (催办).")
+    last_urged_at: datetime | None = None
     org_unit: UnitBrief
     team: UnitBrief | None
     assignee: UnitBrief | None
@@ -295,6 +297,7 @@ class OrderListItem(BaseModel):
     triage: Triage | None
     priority: int
     is_repeat: bool
+    urge_count: int = 0
     handling_round: int = 1
     round_started_at: datetime | None = None
     org_unit: str

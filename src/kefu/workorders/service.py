@@ -405,13 +405,14 @@ def triage(
     by: Principal,
     calendar: BusinessCalendar,
 ) -> WorkOrder:
-    """Set the triage level: it sets the priority (a repeat keeps its extra step) and the
-    time limits, still counted from the start of the order's round of handling (its
-    creation, or its reopening)."""
+    """Set the triage level: it sets the priority (a repeat and each chase keep their
+    extra step) and the time limits, still counted from the start of the order's round
+    of handling (its creation, or its reopening)."""
     before = order.triage
     order.triage = level
     order.triage_reason = reason
-    order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + (1 if order.is_repeat else 0))
+    raised = (1 if order.is_repeat else 0) + (order.urge_count or 0)
+    order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + raised)
     set_due_times(session, order, calendar)
     record_event(
         session,

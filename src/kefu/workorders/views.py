@@ -16,7 +16,7 @@ from kefu.workorders import repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.consent import needs_consent
 from kefu.workorders.deps import sees_order_at
-from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, OrderType
+from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, URGEABLE_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, Incident, WorkOrder
 from kefu.workorders.repository import TimelineStep
@@ -77,6 +77,8 @@ def _order_fields(
         priority=order.priority,
         is_repeat=order.is_repeat,
         repeats=repeats,
+        urge_count=order.urge_count,
+        last_urged_at=order.last_urged_at,
         org_unit=UnitBrief(id=unit.id, name=unit.name, name_en=unit.name_en),
         team=UnitBrief(id=team.id, name=team.name, name_en=team.name_en) if team else None,
         assignee=UnitBrief(id=assignee.id, name=assignee.display_name) if assignee else None,
@@ -195,6 +197,7 @@ def list_item(
         triage=order.triage,
         priority=order.priority,
         is_repeat=order.is_repeat,
+        urge_count=order.urge_count,
         handling_round=order.handling_round,
         round_started_at=order.round_started_at,
         org_unit=unit.name,
@@ -221,6 +224,8 @@ def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItem
             created_at=order.created_at,
             due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
             is_repeat=order.is_repeat,
+            urge_count=order.urge_count,
+            urgeable=order.status in URGEABLE_STATUSES,
         )
         for order in repository.open_orders_of(session, customer_id)
     ]

@@ -234,24 +234,25 @@ function setupReceiptBoxes() {
   });
 }
 
-// A handling note goes on the timeline without touching the order (no If-Match); its key
-// makes a double click one note.
-function setupNoteForm() {
-  const form = document.getElementById("note-form"), order = document.getElementById("order");
-  if (!form || !order) return;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
-      await api("POST", `/api/v1/work-orders/${order.dataset.id}/notes`,
-        { note: form.elements.note.value.trim() }, { "Idempotency-Key": form.dataset.key });
-      window.location.reload();
-    } catch (failure) {
-      showError(document.getElementById("action-error"), failure);
-      button.disabled = false;
-    }
+// A handling note, or the customer's chase (催办), goes on an order's timeline without
+// If-Match: the agent records what happened, whatever the handler is doing. Its key makes
+// a double click one note or one chase.
+function setupTimelinePosts() {
+  document.querySelectorAll("form[data-timeline-post]").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await api("POST", `/api/v1/work-orders/${form.dataset.order}/${form.dataset.timelinePost}`,
+          { note: form.elements.note.value.trim() }, { "Idempotency-Key": form.dataset.key });
+        window.location.reload();
+      } catch (failure) {
+        showError(form.querySelector(".form-error") || document.getElementById("action-error"), failure);
+        button.disabled = false;
+      }
+    });
   });
 }
 
@@ -415,7 +416,7 @@ function setupExport() {
 document.addEventListener("DOMContentLoaded", () => {
   setupExport();
   setupCategoryPicker(); setupCategorySuggestions(); setupIntakeOutlooks(); setupOrderForm();
-  setupOrderActions(); setupNoteForm(); setupReceiptBoxes();
+  setupOrderActions(); setupTimelinePosts(); setupReceiptBoxes();
   setupServiceLevels();
   tickCountdowns();
   setInterval(tickCountdowns, 30000);

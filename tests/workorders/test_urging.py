@@ -1,0 +1,151 @@
+"""A customer chasing an open order (催办): recorded on the order by the agent on the line,
+counted, a step higher in priority, its holder told; once per Idempotency-Key; refused
+once the order is answered or finished, and outside the agent's reach."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    make_team,
+)
+from kefu.core.audit import AuditLog
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.org.models import Staff
+
+
+def _act(client, order: dict, action: str, headers: dict, body: dict | None = None):  # type: ignore[no-untyped-def]
+    answer = client.post(
+        f"/api/v1/work-orders/{order['id']}/{action}",
+        json=body or {},
+        headers=headers | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert answer.status_code == 200, (action, answer.text)
+    return answer.json()
+
+
+def _mails_to(db: Session, address: str) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs if address in job.payload]
+
+
+def test_a_chase_is_counted_raises_the_priority_and_tells_the_handler(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    handler = make_staff(db, org.city, Role.BACK_OFFICE, team_id=team.id)
+    db.get(Staff, handler.id).email = "handler@kefu.example.cn"
+    make_customer(db, org.city)
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    order = complain(client, agent, cats.unknown_charge.id)
+    assert (order["urge_count"], order["priority"]) == (0, 1)
+    order = _act(
+        client, order, "dispatch", supervisor, {"team_id": team.id, "assignee_id": handler.id}
+    )
+    url = f"/api/v1/work-orders/{order['id']}/urge"
+    said = "客户称上周反映的扣费仍未处理，要求今天给答复"
+
+    chased = client.post(url, json={"note": said}, headers=agent | {"Idempotency-Key": "u-1"})
+    assert chased.status_code == 201, chased.text
+    body = chased.json()
+    assert (body["urge_count"], body["priority"], body["status"]) == (1, 2, "dispatched")
+    assert body["last_urged_at"] and body["version"] == order["version"] + 1
+    assert chased.headers["ETag"] == f'"{body["version"]}"'
+    step = body["events"][-1]
+    assert (step["kind"], step["reason"], step["details"]) == ("urge", said, {"count": 1})
+    # a double click is one chase; another chase under the same key is refused
+    again = client.post(url, json={"note": said}, headers=agent | {"Idempotency-Key": "u-1"})
+    assert again.status_code == 201 and again.json() == body
+    other = client.post(url, json={"note": "又来"}, headers=agent | {"Idempotency-Key": "u-1"})
+    assert other.status_code == 422
+    assigned, chase = _mails_to(db, "handler@kefu.example.cn")  # the dispatch told them first
+    assert "已派给您" in assigned["subject"]
+    assert "催办" in chase["subject"] and order["number"] in chase["subject"]
+    assert said in chase["body"]
+    audited = db.scalar(
+        select(func.count()).where(
+            AuditLog.action == "order.urge", AuditLog.entity_id == str(order["id"])
+        )
+    )
+    assert audited == 1
+    # The handler's page, read before the chase, is stale: their next write says so.
+    stale = client.post(
+        f"/api/v1/work-orders/{order['id']}/start",
+        json={},
+        headers=bearer(db, db.get(Staff, handler.id)) | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert stale.status_code in (409, 412)
+    # Chased again without a word: counted, up to the highest priority and no further.
+    for count in (2, 3, 4):
+        body = client.post(url, json={}, headers=agent).json()
+        assert body["urge_count"] == count
+    assert body["priority"] == 4
+    # Triage keeps the steps the chases added, as it keeps a repeat's.
+    triaged = _act(
+        client, body, "triage", supervisor, {"triage": "normal", "reason": "普通扣费争议"}
+    )
+    assert triaged["priority"] == 4
+    listed = client.get(
+        "/api/v1/work-orders", params={"team_id": team.id}, headers=supervisor
+    ).json()
+    assert [item["urge_count"] for item in listed["items"]] == [4]
+    page = client.get(f"/orders/{order['id']}", headers=agent).text
+    assert "催办 4 次" in page and "客户催办" in page and 'id="urge-form"' in page
+
+
+def test_an_answered_or_finished_order_is_reopened_not_chased(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    order = complain(client, agent, cats.unknown_charge.id)
+    order = _act(client, order, "accept", supervisor)
+    order = _act(client, order, "reply", supervisor, {"reply": "经核查为误扣，已退还 10 元。"})
+    url = f"/api/v1/work-orders/{order['id']}/urge"
+    answered = client.post(url, json={}, headers=agent | {"Accept-Language": "en"})
+    assert answered.status_code == 409
+    assert answered.json()["error"] == {
+        "code": "urge_answered",
+        "message": f"Order {order['number']} has been answered; if the answer did not help, "
+        "reopen it rather than chase it.",
+    }
+    inquiry = complain(client, agent, cats.unknown_charge.id, kind="consultation")
+    inquiry = _act(client, inquiry, "accept", supervisor)
+    inquiry = _act(client, inquiry, "reply", supervisor, {"reply": "已告知查询方式。"})
+    inquiry = _act(client, inquiry, "close", supervisor)
+    finished = client.post(f"/api/v1/work-orders/{inquiry['id']}/urge", json={}, headers=agent)
+    assert finished.status_code == 409
+    assert finished.json()["error"]["message"] == (
+        f"工单 {inquiry['number']} 已结束；请重新打开或新建工单。"
+    )
+    page = client.get(f"/orders/{order['id']}", headers=agent).text
+    assert 'id="urge-form"' not in page
+
+
+def test_chases_are_refused_out_of_reach_and_for_readers(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    order = complain(client, agent, cats.unknown_charge.id)
+    url = f"/api/v1/work-orders/{order['id']}/urge"
+    reader = bearer(db, make_staff(db, org.city, Role.QA))
+    assert client.post(url, json={}, headers=reader).status_code == 403
+    elsewhere = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    assert client.post(url, json={}, headers=elsewhere).status_code == 403
+    long = client.post(url, json={"note": "长" * 501}, headers=agent)
+    assert long.status_code == 422 and long.json()["error"]["field"] == "note"
+    missing = client.post("/api/v1/work-orders/999999/urge", json={}, headers=agent)
+    assert missing.status_code == 404
