@@ -283,7 +283,49 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _orders_check(engine)
         _written_orders_check(engine)
         _callers_check(engine)
+        _chases_check(engine)
         engine.dispose()
+
+
+def _chases_check(engine) -> None:
+    """Some complaints and faults waited long enough to be chased: each chase is on the
+    timeline before the order's answer, counted on the order, its priority raised."""
+    from kefu.workorders.models import OrderEvent, WorkOrder
+
+    with engine.connect() as connection:
+        orders = {
+            row.id: row
+            for row in connection.execute(
+                select(
+                    WorkOrder.id,
+                    WorkOrder.type,
+                    WorkOrder.urge_count,
+                    WorkOrder.last_urged_at,
+                    WorkOrder.priority,
+                    WorkOrder.is_repeat,
+                ).where(WorkOrder.urge_count > 0)
+            )
+        }
+        steps = connection.execute(
+            select(OrderEvent.order_id, OrderEvent.kind, OrderEvent.to_status, OrderEvent.details)
+            .where(OrderEvent.order_id.in_(orders))
+            .order_by(OrderEvent.order_id, OrderEvent.id)
+        ).all()
+    assert len(orders) > 10
+    timelines: dict[int, list] = {}
+    for step in steps:
+        timelines.setdefault(step.order_id, []).append(step)
+    for order_id, order in orders.items():
+        assert order.type in ("complaint", "fault")
+        timeline = timelines[order_id]
+        kinds = [step.kind for step in timeline]
+        assert kinds.count("urge") == order.urge_count and order.last_urged_at is not None
+        answered = [i for i, s in enumerate(timeline) if s.to_status in ("replied", "cancelled")]
+        chased = [i for i, kind in enumerate(kinds) if kind == "urge"]
+        assert max(chased) < min(answered, default=len(timeline))  # chased while still open
+        counts = [json.loads(s.details)["count"] for s in timeline if s.kind == "urge"]
+        assert counts == list(range(1, order.urge_count + 1))
+        assert order.priority == min(4, 1 + order.is_repeat + order.urge_count)
 
 
 def _callers_check(engine) -> None:

@@ -21,12 +21,13 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.customers.enums import Gender, Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.bulk import BulkWriter
+from kefu.demo.chases import ANSWERED_STEPS, chase_steps, chase_times
 from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
 from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
 from kefu.demo.reply_text import order_answer, reply_step
 from kefu.org.models import Staff
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.enums import MAX_PRIORITY, OrderStatus, OrderType
 from kefu.workorders.limits import SHIPPED, due_times
 from kefu.workorders.models import (
     Category,
@@ -125,6 +126,8 @@ ORDER_COLUMNS = (
     "closed_at",
     "handling_round",
     "round_started_at",
+    "urge_count",
+    "last_urged_at",
     "created_at",
     "updated_at",
     "version",
@@ -211,6 +214,7 @@ class _World:
     creators: list[int]
     customers: int
     now: datetime
+    chases: random.Random  # its own stream: the orders stay as the same seed made them
     recent: deque[_Complaint] = field(default_factory=deque)
 
 
@@ -260,6 +264,7 @@ def _world(engine: Engine, seed: int, subscribers: int) -> _World:
             handlers.setdefault(person.org_unit_id, []).append((person.id, person.team_id))
     return _World(
         rng=random.Random(seed + 3),
+        chases=random.Random(seed + 61),
         calendar=BusinessCalendar(),
         leaves=leaves,  # type: ignore[arg-type]
         by_type={kind: _problems_of(kind, leaves) for kind, _ in TYPE_MIX},  # type: ignore[arg-type]
@@ -370,6 +375,8 @@ def _one(
     # The round's answer: a reopened order waits for a new one.
     answered = [t for step, t in zip(path, times, strict=True) if step == "replied"]
     replied = answered[-1] if answered and path[-1] != "in_progress" else None
+    ends = [t for step, t in zip(path, times, strict=True) if step in ANSWERED_STEPS]
+    chased = chase_times(world.chases, kind, created, ends[0] if ends else world.now)
     number = f"WO{local_day:%Y%m%d}-{counters[local_day]:06d}"
     channel = rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
     if channel == "email" and (repeats or not email):  # wrote from their own address
@@ -395,7 +402,7 @@ def _one(
             description,
             None,
             "",
-            2 if repeats else 1,
+            min(MAX_PRIORITY, (2 if repeats else 1) + len(chased)),
             bool(repeats),
             unit_id,
             team,
@@ -409,11 +416,14 @@ def _one(
             _utc(finished),
             2 if reopened else 1,
             _utc(round_start),
+            len(chased),
+            _utc(chased[-1] if chased else None),
             _utc(created),
-            _utc(times[-1] if times else created),
-            1 + len(times),
+            _utc(max([created, *times, *chased])),
+            1 + len(times) + len(chased),
         )
     )
+    first_step = len(rows.events)
     confirmed = _consent(world, rows, kind, category, (order_id, phone, handler), path, times)
     _events(rows, order_id, path, created, times, handler, reply_step(answer, channel), confirmed)
     if repeats:  # as the creation writes it: links, and a step of the system's
@@ -421,6 +431,9 @@ def _one(
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
         step = json.dumps(details, ensure_ascii=False)
         rows.events.append((order_id, "repeat", "", "", "", None, _utc(created), "", step))
+    if chased:  # each on the timeline where it came, among the handler's steps
+        rows.events.extend(chase_steps(world.chases, order_id, chased, world.creators))
+        rows.events[first_step:] = sorted(rows.events[first_step:], key=lambda e: e[6])
     if kind is OrderType.COMPLAINT:
         _visits(rng, rows, order_id, path, times, handler)
         world.recent.append(
