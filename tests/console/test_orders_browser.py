@@ -252,6 +252,22 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         page.fill(".quick-lookup input[name=phone]", f"wo{day}-{int(sequence)}")
         page.click(".quick-lookup button[type=submit]")
         expect(page.locator("h1.mono")).to_contain_text(second)
+        # The caller rings again about the same problem: the form names both open orders,
+        # and the agent chases the first rather than open a third (another repeat).
+        page.goto(f"{base}/customers/lookup?phone={number}")
+        page.click('[data-action="new-order"]')
+        page.select_option("#order-form select[name=type]", "complaint")
+        page.fill("#order-form textarea[name=description]", "客户称本月有一笔不明扣费")
+        page.locator("#category-suggestions button.suggestion").first.click()
+        page.fill("#order-form input[name=subject]", "客户来电催问扣费核查结果")
+        earlier = page.locator("#order-form .outlook-earlier li", has_text=first)
+        earlier.locator("button.chase-earlier").click()
+        expect(earlier.locator(".chip.chased")).to_have_text("催办 1 次")
+        expect(page.locator("#toast")).to_contain_text(f"已在 {first} 上记录催办")
+        page.goto(f"{base}/orders/number/{first}")
+        expect(page.locator("#urge-count")).to_have_text("催办 1 次")
+        chase = page.locator(".timeline li.event-urge").first
+        expect(chase).to_contain_text("客户来电催问扣费核查结果")
 
         page.goto(f"{base}/orders?view=all")
         row = page.locator("tbody tr", has_text=second)

@@ -321,6 +321,9 @@ class EarlierComplaintBrief(BaseModel):
     status: OrderStatus
     subject: str
     created_at: datetime
+    urgeable: bool = Field(
+        False, description="Still being handled: the caller chases it rather than repeat it."
+    )
 
 
 class IncidentBrief(BaseModel):

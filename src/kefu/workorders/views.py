@@ -249,6 +249,7 @@ def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
                 status=o.status,
                 subject=o.subject,
                 created_at=o.created_at,
+                urgeable=o.status in URGEABLE_STATUSES,
             )
             for o in shown
         ],

@@ -146,6 +146,7 @@ function setupIntakeOutlooks() {
         link.textContent = earlier.number;
         const facts = ` ${centerTime(earlier.created_at, { seconds: false })} · ${word(`status.${earlier.status}`)} · ${earlier.subject}`;
         item.append(link, facts);
+        if (earlier.urgeable) item.append(" ", chaseButton(earlier, form, word));
         return item;
       }));
       if (outlook.earlier_elsewhere) {
@@ -173,6 +174,34 @@ function setupIntakeOutlooks() {
     form.elements.contact_phone?.addEventListener("input", soon);
     form.addEventListener("reset", () => { box.hidden = true; asked = ""; });
   });
+}
+
+// An earlier complaint still being handled is chased (催办) from the intake form rather
+// than repeated: what the caller says (the form's subject) goes with it, and the form
+// stays, so an agent on a call carries on with it.
+function chaseButton(earlier, form, word) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary small-button chase-earlier";
+  button.textContent = word("chase");
+  button.title = word("chase_title");
+  const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const note = form.elements.subject?.value.trim() || "";
+      const order = await api("POST", `/api/v1/work-orders/${earlier.id}/urge`, { note }, { "Idempotency-Key": key });
+      const done = document.createElement("span");
+      done.className = "chip chased";
+      done.textContent = word("chased", { n: order.urge_count });
+      button.replaceWith(done);
+      toast(word("chased_toast", { number: order.number }));
+    } catch (failure) {
+      showError(form.querySelector(".form-error"), failure);
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 function setupOrderForm() {
