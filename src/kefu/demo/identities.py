@@ -82,15 +82,15 @@ class Identities:
     def _number(self, kind: IdKind, tail: str) -> str:
         """The document's number; ``tail`` the birth date and sequence an 18-character one
         carries."""
-        nationality = self.rng.choice(NATIONALITIES)
         if kind is IdKind.PASSPORT:
-            return "".join(self._character(c) for c in PASSPORT_SHAPES[nationality])
+            shape = PASSPORT_SHAPES[self.rng.choice(NATIONALITIES)]
+            return "".join(self._character(c) for c in shape)
         if kind is IdKind.HOME_RETURN:
-            return self.rng.choice("HHHHM") + self._digits(8)
+            return ("M" if self.rng.random() < MACAO_SHARE else "H") + self._digits(8)
         if kind is IdKind.TAIWAN_TRAVEL:
             return self._digits(8)
         if kind is IdKind.FOREIGN_PERMANENT:
-            first17 = f"9{GUANGDONG}{nationality:03d}{tail}"
+            first17 = f"9{GUANGDONG}{self.rng.choice(NATIONALITIES):03d}{tail}"
         else:
             macao = kind is IdKind.HONG_KONG_MACAO and self.rng.random() < MACAO_SHARE
             first17 = PERMIT_HEAD.get(kind, "820000" if macao else "810000") + tail
