@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kefu.analytics.satisfaction import satisfaction_drivers
 from kefu.cli import app
 from kefu.core.db import make_engine, make_sessionmaker
-from kefu.core.idnumber import normalize_id_number
+from kefu.core.idnumber import IdKind, normalize_identity
 from kefu.core.migrate import upgrade
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.generator import GenerateOptions, generate
@@ -29,7 +29,13 @@ def _fingerprint(url: str, seed: int) -> list[tuple]:
     )
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Customer.name, Customer.id_number, Customer.tier, Subscription.msisdn)
+            select(
+                Customer.name,
+                Customer.id_number,
+                Customer.tier,
+                Subscription.msisdn,
+                Customer.id_kind,
+            )
             .join(Subscription, Subscription.customer_id == Customer.id)
             .order_by(Subscription.id)
         ).all()
@@ -44,7 +50,8 @@ def test_same_seed_same_center_and_valid_records(tmp_path: Path) -> None:
     other = _fingerprint(f"sqlite:///{tmp_path / 'c.db'}", 8)
     assert first == second and first != other
     assert len({row[3] for row in first}) == len(first)  # numbers are unique
-    assert all(normalize_id_number(row[1]) == row[1] for row in first)
+    # every number is valid for the document it is kept as
+    assert all(normalize_identity(row[1], IdKind(row[4])) == (row[1], row[4]) for row in first)
 
 
 def _plans_fit_the_bills(engine) -> None:

@@ -95,18 +95,29 @@ def _leavers(table: FeatureTable, rng: random.Random) -> list[int]:
 def _after_last_order(
     session: Session, closing: dict[int, date], cutoff: Cutoff
 ) -> dict[int, date]:
-    """The orders were drawn before anyone left: a leaver who opened an order later in the
-    window leaves on that order's day, and one who opens an order after the window stays
-    (no order is ever opened on a closed number)."""
+    """The orders and the inbox's texts were drawn before anyone left: a leaver who opened
+    an order or texted later in the window leaves on that day, and one who does so after
+    the window stays (no order is opened, and no text sent, from a closed number)."""
     if not closing:
         return closing
     zone = ZoneInfo(cutoff.timezone)
     last: dict[int, date] = {}
-    rows = session.execute(
+    leaving = Subscription.id.in_(list(closing))
+    orders = (
         select(Subscription.id, WorkOrder.created_at)
         .join(WorkOrder, WorkOrder.contact_phone == Subscription.msisdn)
-        .where(Subscription.id.in_(list(closing)), WorkOrder.created_at >= cutoff.instant)
+        .where(leaving, WorkOrder.created_at >= cutoff.instant)
     )
+    texts = (
+        select(Subscription.id, Interaction.offered_at)
+        .join(Interaction, Interaction.address == Subscription.msisdn)
+        .where(
+            leaving,
+            Interaction.channel == ContactChannel.SMS,
+            Interaction.offered_at >= cutoff.instant,
+        )
+    )
+    rows = [*session.execute(orders), *session.execute(texts)]
     for sid, created in rows:
         day = created.astimezone(zone).date()
         last[sid] = max(day, last.get(sid, day))

@@ -13,6 +13,7 @@ from kefu.contact.intake import InboundMessage, IntakeSetup, receive
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
+from kefu.customers.enums import SubscriptionStatus
 from kefu.customers.models import Customer, Subscription
 from kefu.demo.incidents import acting_as
 from kefu.org.models import Staff
@@ -41,11 +42,18 @@ def generate_messages(engine: Engine) -> int:
         agent = session.scalar(select(Staff).where(Staff.username == "agent"))
         if pbx is None or agent is None:
             return 0
-        # From the demo agent's own branch, so the agent signing in finds them waiting.
+        # From the demo agent's own branch, so the agent signing in finds them waiting; from
+        # numbers still in service (a cancelled one texts no one), and from customers who
+        # write Chinese, as these messages are written.
         senders = session.execute(
             select(Subscription.msisdn, Customer.email)
             .join(Customer, Customer.id == Subscription.customer_id)
-            .where(Customer.email.is_not(None), Customer.org_unit_id == agent.org_unit_id)
+            .where(
+                Customer.email.is_not(None),
+                Customer.org_unit_id == agent.org_unit_id,
+                Customer.language == "zh-CN",
+                Subscription.status != SubscriptionStatus.CANCELLED,
+            )
             .order_by(Subscription.id)
             .limit(len(_SMS) + len(_MAIL))
         ).all()
