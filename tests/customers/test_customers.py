@@ -308,15 +308,16 @@ def test_foreigners_register_by_passport_and_hong_kong_residents_by_home_return_
     manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
     people = [
-        ("BROWN EMMA", "e 1234567 8", "passport", "13912340011", "E12345678"),
-        ("陈大文", "H12345678", "home_return", "13912340012", "H12345678"),
-        ("林志明", "53338000", "taiwan_travel", "13912340013", "53338000"),
+        ("BROWN EMMA", "e 1234567 8", "passport", "13912340011", "E12345678", " gb "),
+        ("陈大文", "H12345678", "home_return", "13912340012", "H12345678", None),
+        ("林志明", "53338000", "taiwan_travel", "13912340013", "53338000", None),
     ]
-    for name, raw, kind, phone, number in people:
+    for name, raw, kind, phone, number, country in people:
         body = {
             "name": name,
             "id_number": raw,
             "id_kind": kind,
+            "id_country": country,
             "gender": "female",
             "numbers": [{"msisdn": phone, "brand": "gotone", "package_code": package.code}],
         }
@@ -324,15 +325,32 @@ def test_foreigners_register_by_passport_and_hong_kong_residents_by_home_return_
         assert created.status_code == 201, created.text
         profile = created.json()["profile"]
         assert (profile["id_number"], profile["id_kind"]) == (number, kind)
+        assert profile["id_country"] == ("GB" if country else None)  # the passport's issuer
         assert profile["gender"] == "female" and profile["birth_date"] is None
     # the search box finds each by its number, the agent seeing the document, not the number
-    for name, _, kind, _, number in people:
+    for name, _, kind, _, number, _ in people:
         found = client.get("/api/v1/customers", params={"q": number.lower()}, headers=agent)
         assert [(i["id_kind"], i["id_number"]) for i in found.json()["items"]] == [
             (kind, number[0] + "*" * (len(number) - 3) + number[-2:])
         ], name
     page = client.get("/customers", params={"q": "E12345678"}, headers=agent).text
-    assert '<span class="chip grey">护照</span>' in page
+    assert '<span class="chip grey">护照 · 英国</span>' in page
+    # a passport is kept with the country that issued it, and only a passport is
+    refusals = [
+        ({"id_kind": "passport", "id_number": "E7654321"}, "id_country_required"),
+        (
+            {"id_kind": "passport", "id_number": "E7654321", "id_country": "XX"},
+            "id_country_unknown",
+        ),
+        (
+            {"id_kind": "home_return", "id_number": "H76543210", "id_country": "GB"},
+            "id_country_not_passport",
+        ),
+        ({"id_country": "GB"}, "id_number_needed"),
+    ]
+    for fields, code in refusals:
+        refused = client.post("/api/v1/customers", json={"name": "X", **fields}, headers=manager)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == code, fields
     # a mistyped phone number is still called one
     mistyped = client.get("/api/v1/customers", params={"q": "1391234"}, headers=agent)
     assert mistyped.status_code == 422 and mistyped.json()["error"]["code"] == "invalid_query"
@@ -345,7 +363,7 @@ def test_a_document_kind_is_corrected_against_the_number_on_record(client, db: S
     manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
     created = client.post(
         "/api/v1/customers",
-        json={"name": "林志明", "id_number": "53338000", "id_kind": "passport", "numbers": []},
+        json={"name": "林志明", "id_number": "53338000", "id_kind": "passport", "id_country": "US"},
         headers=manager,
     ).json()["profile"]
     url = f"/api/v1/customers/{created['id']}"
@@ -357,6 +375,7 @@ def test_a_document_kind_is_corrected_against_the_number_on_record(client, db: S
     assert corrected.status_code == 200, corrected.text
     profile = corrected.json()["profile"]
     assert (profile["id_number"], profile["id_kind"]) == ("53338000", "taiwan_travel")
+    assert profile["id_country"] is None  # a travel permit carries no issuing country
     refused = edit({"id_kind": "home_return"}, profile["version"])
     assert refused.status_code == 422
     assert refused.json()["error"] == {
@@ -381,3 +400,24 @@ def test_a_document_kind_is_corrected_against_the_number_on_record(client, db: S
         "field": "id_kind",
         "message": "该号码与所选的证件类型不符。",
     }
+
+
+def test_a_passport_holder_gives_a_new_passport_number_alone(client, db: Session) -> None:
+    """A renewed passport has a new number: the kind and country on record stand."""
+    org = make_org(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    body = {"name": "BROWN EMMA", "id_number": "533380006", "id_kind": "passport"}
+    created = client.post("/api/v1/customers", json=body | {"id_country": "gb"}, headers=manager)
+    profile = created.json()["profile"]
+    renewed = client.patch(
+        f"/api/v1/customers/{profile['id']}",
+        json={"id_number": "125349802", "reason": "护照换发"},
+        headers={**manager, "If-Match": f'"{profile["version"]}"'},
+    )
+    assert renewed.status_code == 200, renewed.text
+    after = renewed.json()["profile"]
+    assert (after["id_number"], after["id_kind"], after["id_country"]) == (
+        "125349802",
+        "passport",
+        "GB",
+    )

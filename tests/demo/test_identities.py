@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from kefu.core.idnumber import EIGHTEEN_CHARACTER_KINDS, IdKind, id_kind, normalize_identity
+from kefu.core.idnumber import (
+    EIGHTEEN_CHARACTER_KINDS,
+    IdKind,
+    id_kind,
+    normalize_country,
+    normalize_identity,
+)
 from kefu.demo.identities import DOCUMENT_SHARE, FOREIGN, Identities
 from kefu.demo.subscribers import resident_id
 
@@ -26,6 +32,10 @@ def test_most_hold_a_resident_card_and_some_a_permit_passport_or_permanent_card(
             identity.id_number,
             identity.id_kind,
         )
+        if identity.id_kind is IdKind.PASSPORT:  # kept with the country that issued it
+            assert normalize_country(identity.id_country or "") == identity.id_country
+        else:
+            assert identity.id_country is None
         if identity.id_kind in EIGHTEEN_CHARACTER_KINDS:
             assert id_kind(identity.id_number) is identity.id_kind
         if identity.id_kind in FOREIGN:

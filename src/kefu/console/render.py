@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from kefu.core.i18n import SUPPORTED_LANGUAGES, gettext, negotiate
+from kefu.core.idnumber import country_name
 from kefu.core.rbac import Principal, Right
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.errors import KefuError
@@ -104,6 +105,7 @@ def render(
                 thing.name, getattr(thing, "name_en", ""), language
             ),
             "in_language": lambda name, name_en: _in_language(name, name_en, language),
+            "country": lambda code: country_name(code, language),
             "Right": Right,
             "fen": fen,
             "local_time": lambda value: local_time(value, zone),

@@ -62,6 +62,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "A Taiwan residents' travel permit number is 8 digits (10 on the older booklet)."
     ),
     "id_number_needed": "Give the document's number with its kind.",
+    "id_country_required": "Give the country that issued the passport (ISO code, e.g. US).",
+    "id_country_unknown": "This is not a country's ISO code (two letters, e.g. US, GB).",
+    "id_country_not_passport": "Only a passport is kept with the country that issued it.",
     "id_kind_mismatch": "This number belongs to another kind of document than the one chosen.",
     "reason_required": "Give a reason (at least {min} characters).",
     "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",

@@ -20,6 +20,7 @@ import unicodedata
 from datetime import date
 from enum import StrEnum
 
+from babel import Locale
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -50,6 +51,16 @@ DOCUMENT_SHAPES = {
 }
 
 
+# Who issues a passport: an ISO 3166 two-letter code, as Babel names the countries (not
+# its groupings and placeholders: the EU, the UN, unknown).
+NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+COUNTRIES = frozenset(
+    code
+    for code in map(str, Locale.parse("en").territories)
+    if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+)
+
+
 PERMIT_HEADS = {
     "810000": IdKind.HONG_KONG_MACAO,  # Hong Kong
     "820000": IdKind.HONG_KONG_MACAO,  # Macao
@@ -78,6 +89,20 @@ def normalize_identity(
     if kind is not None and kind is not found:
         raise Unprocessable("id_kind_mismatch", field="id_kind")
     return number, found
+
+
+def normalize_country(raw: str, *, field: str = "id_country") -> str:
+    """A passport's issuing country as its ISO 3166 code (``us`` → ``US``), or a 422."""
+    code = raw.strip().upper()
+    if code not in COUNTRIES:
+        raise Unprocessable("id_country_unknown", field=field)
+    return code
+
+
+def country_name(code: str, language: str) -> str:
+    """A country's name in the page's language (美国, United States)."""
+    locale = Locale.parse("zh_Hans_CN" if language == "zh-CN" else "en")
+    return str(locale.territories.get(code, code))
 
 
 def canonical_text(raw: str) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kefu.core import audit
 from kefu.core.db import unit_of_work
 from kefu.core.i18n import gettext
+from kefu.core.idnumber import country_name
 from kefu.core.masking import mask_id_number, mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.core.spreadsheet import neutral_text
@@ -117,7 +118,7 @@ def _rows(session: Session, plan: ExportPlan, language: str) -> Iterator[list[st
             yield [
                 str(customer.id),
                 mask_name(customer.name) if plan.masked else customer.name,
-                gettext(language, f"id_kind.{customer.id_kind}") if customer.id_kind else "",
+                _document(customer, language),
                 mask_id_number(id_number) if plan.masked and id_number else id_number,
                 " ".join(show_phone(m, plan.masked) for m in numbers[customer.id]),
                 gettext(language, str(customer.tier)),
@@ -126,6 +127,17 @@ def _rows(session: Session, plan: ExportPlan, language: str) -> Iterator[list[st
                 customer.customer_since.isoformat(),
                 enterprise_names.get(customer.enterprise_id or 0, ""),
             ]
+
+
+def _document(customer: Customer, language: str) -> str:
+    """The document's name, with a passport's issuing country: 护照（美国）."""
+    if not customer.id_kind:
+        return ""
+    name = gettext(language, f"id_kind.{customer.id_kind}")
+    if not customer.id_country:
+        return name
+    issuer = country_name(customer.id_country, language)
+    return f"{name}（{issuer}）" if language == "zh-CN" else f"{name} ({issuer})"
 
 
 def stream_csv(factory: sessionmaker[Session], plan: ExportPlan, language: str) -> Iterator[bytes]:

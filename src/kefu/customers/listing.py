@@ -37,6 +37,7 @@ def customer_items(
             if customer.id_number
             else None,
             id_kind=IdKind(customer.id_kind) if customer.id_kind else None,
+            id_country=customer.id_country,
             status=customer.status,
             tier=customer.tier,
             org_unit=unit.name,

@@ -27,6 +27,7 @@ from kefu.org.enums import Language
 
 PhoneInput = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 IdNumberInput = Annotated[str, StringConstraints(min_length=1, max_length=24)]
+CountryCode = Annotated[str, StringConstraints(min_length=1, max_length=8)]  # checked by name
 CreditCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")]
 UnmaskField = Literal["name", "id_number", "phones", "address", "email"]
 
@@ -47,6 +48,7 @@ class CustomerCreate(BaseModel):
     name: Name
     id_number: IdNumberInput | None = None
     id_kind: IdKind | None = None  # needed for a passport or travel permit
+    id_country: CountryCode | None = None  # a passport's issuer, ISO 3166 (US, GB)
     gender: Gender | None = None
     address: LongText = ""
     email: EmailStr | None = None
@@ -68,6 +70,7 @@ class CustomerUpdate(BaseModel):
     name: Name | None = None
     id_number: IdNumberInput | None = None
     id_kind: IdKind | None = None  # needed for a passport or travel permit
+    id_country: CountryCode | None = None  # a passport's issuer, ISO 3166 (US, GB)
     gender: Gender | None = None
     address: LongText | None = None
     email: EmailStr | None = None
@@ -243,6 +246,7 @@ class ProfileRead(BaseModel):
     gender: Gender
     id_number: str | None
     id_kind: IdKind | None  # which document it is: shown even when the number is masked
+    id_country: str | None = None  # a passport's issuing country (ISO 3166)
     birth_date: date | None
     address: str
     email: str | None
@@ -296,6 +300,7 @@ class CustomerListItem(BaseModel):
     name: str
     id_number: str | None
     id_kind: IdKind | None
+    id_country: str | None = None
     status: CustomerStatus
     tier: Tier
     org_unit: str

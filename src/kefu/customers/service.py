@@ -15,6 +15,7 @@ from kefu.core.idnumber import (
     IdKind,
     canonical_text,
     looks_like_document_number,
+    normalize_country,
     normalize_id_number,
     normalize_identity,
 )
@@ -49,30 +50,60 @@ def find_by_phone(session: Session, *, raw_phone: str) -> tuple[Subscription, Cu
     return found
 
 
-def _identity(raw: str, kind: IdKind | None) -> dict[str, Any]:
+def _identity(
+    raw: str, kind: IdKind | None, country: str | None, kept_country: str | None = None
+) -> dict[str, Any]:
     """The columns a document number given with its kind (or without, for an 18-character
-    one) sets: the number in its one form, its kind, and the birth date and sex an
-    18-character number carries (a passport's says neither)."""
+    one) sets: the number in its one form, its kind, a passport's issuing country, and the
+    birth date and sex an 18-character number carries (a passport's says neither)."""
     number, found = normalize_identity(raw, kind)
-    columns: dict[str, Any] = {"id_number": number, "id_kind": found.value}
+    columns: dict[str, Any] = {
+        "id_number": number,
+        "id_kind": found.value,
+        "id_country": _issuer(found, country, kept_country),
+    }
     if found in EIGHTEEN_CHARACTER_KINDS:
         columns["birth_date"] = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         columns["gender"] = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
     return columns
 
 
+def _issuer(kind: IdKind, given: str | None, kept: str | None) -> str | None:
+    """A passport's issuing country, given or kept from the record: real-name registration
+    records it, and two countries' passports may share a number. Other documents carry
+    none, and one given with them is refused."""
+    if kind is not IdKind.PASSPORT:
+        if given:
+            raise Unprocessable("id_country_not_passport", field="id_country")
+        return None
+    if not (given or kept):
+        raise Unprocessable("id_country_required", field="id_country")
+    return normalize_country(given or kept or "")
+
+
 def _identity_change(customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
-    """What an edit of the number, its kind or both sets: a kind alone is checked against
-    the number on record; clearing the number clears its kind."""
+    """What an edit of the number, its kind, its country or some of them sets: what is not
+    given is kept (a new passport number stays a passport's), checked with what is; clearing
+    the number clears its kind and country."""
     if "id_number" in values and values["id_number"] is None:
-        return {"id_kind": None}
+        return {"id_kind": None, "id_country": None}
     raw = values.get("id_number") or customer.id_number
     if raw is None:
         raise Unprocessable("id_number_needed", field="id_number")
-    columns = _identity(raw, values.get("id_kind"))
+    kind = values.get("id_kind") or _kept_kind(customer, raw)
+    columns = _identity(raw, kind, values.get("id_country"), customer.id_country)
     if values.get("gender"):  # the sex given in the same edit stands
         columns.pop("gender", None)
     return columns
+
+
+def _kept_kind(customer: Customer, raw: str) -> IdKind | None:
+    """The kind on record, for a number that does not carry its own: a passport holder
+    giving a new passport's number need not say again that it is one."""
+    kept = IdKind(customer.id_kind) if customer.id_kind else None
+    if kept in EIGHTEEN_CHARACTER_KINDS or len(canonical_text(raw)) == 18:
+        return None  # an 18-character number says its kind itself
+    return kept
 
 
 def _owning_unit(session: Session, unit_id: int | None, by: Principal) -> OrgUnit:
@@ -97,11 +128,12 @@ def _check_links(session: Session, values: dict[str, Any]) -> None:
 def create_customer(session: Session, *, data: CustomerCreate, by: Principal) -> Customer:
     """Register a subscriber with their numbers; the tier comes from the policy."""
     unit = _owning_unit(session, data.org_unit_id, by)
-    values = data.model_dump(exclude={"numbers", "org_unit_id", "id_number", "id_kind"})
+    identity_fields = {"id_number", "id_kind", "id_country"}
+    values = data.model_dump(exclude={"numbers", "org_unit_id", *identity_fields})
     _check_links(session, values)
-    if data.id_kind and not data.id_number:
+    if (data.id_kind or data.id_country) and not data.id_number:
         raise Unprocessable("id_number_needed", field="id_number")
-    identity = _identity(data.id_number, data.id_kind) if data.id_number else {}
+    identity = _identity(data.id_number, data.id_kind, data.id_country) if data.id_number else {}
     customer = Customer(
         **values
         | identity
@@ -135,7 +167,7 @@ def update_customer(
     nullable = {"email", "enterprise_id", "account_manager_id", "id_number"}
     values = {k: v for k, v in values.items() if v is not None or k in nullable}
     _check_links(session, values)
-    if "id_number" in values or "id_kind" in values:
+    if {"id_number", "id_kind", "id_country"} & values.keys():
         values |= _identity_change(customer, values)
     changes = apply_changes(customer, values)
     if changes:

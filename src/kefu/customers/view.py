@@ -87,6 +87,7 @@ def _profile(customer: Customer, unit: OrgUnit, masked: bool, today: date) -> Pr
         gender=customer.gender,
         id_number=(mask_id_number(id_number) if masked else id_number) if id_number else None,
         id_kind=IdKind(customer.id_kind) if customer.id_kind else None,
+        id_country=customer.id_country,
         birth_date=None if masked else customer.birth_date,
         address=mask_address(customer.address) if masked else customer.address,
         email=(mask_email(customer.email) if masked else customer.email)

@@ -28,6 +28,7 @@ CUSTOMER_COLUMNS = (
     "gender",
     "id_number",
     "id_kind",
+    "id_country",
     "birth_date",
     "address",
     "email",

@@ -33,16 +33,17 @@ FOREIGN = frozenset({IdKind.FOREIGN_PERMANENT, IdKind.PASSPORT})
 HONG_KONG_ENGLISH_SHARE = 0.15  # every foreigner speaks English here, no one from Taiwan
 # ISO 3166 numeric codes (the card's 4th to 6th digits): US, GB, AU, CA, DE, FR, NZ, SG.
 NATIONALITIES = [840, 826, 36, 124, 276, 250, 554, 702]
-# How each of those countries' passports number them: L a letter, D a digit.
-PASSPORT_SHAPES = {
-    840: "LDDDDDDDD",
-    826: "DDDDDDDDD",
-    36: "LLDDDDDDD",
-    124: "LLDDDDDD",
-    276: "LLLLDDDDD",
-    250: "DDLLDDDDD",
-    554: "LLDDDDDD",
-    702: "LDDDDDDDL",
+# Each of those countries' two-letter code (a passport's issuer), and how its passports
+# are numbered: L a letter, D a digit.
+PASSPORTS = {
+    840: ("US", "LDDDDDDDD"),
+    826: ("GB", "DDDDDDDDD"),
+    36: ("AU", "LLDDDDDDD"),
+    124: ("CA", "LLDDDDDD"),
+    276: ("DE", "LLLLDDDDD"),
+    250: ("FR", "DDLLDDDDD"),
+    554: ("NZ", "LLDDDDDD"),
+    702: ("SG", "LDDDDDDDL"),
 }
 GUANGDONG = "44"  # the issuing province of the demo's permanent residence cards
 
@@ -55,6 +56,7 @@ class Identity:
     id_kind: IdKind
     name: str
     language: str
+    id_country: str | None = None  # a passport's issuer
 
 
 class Identities:
@@ -76,15 +78,16 @@ class Identities:
             kind in {IdKind.HONG_KONG_MACAO, IdKind.HOME_RETURN}
             and self.rng.random() < HONG_KONG_ENGLISH_SHARE
         )
-        number = self._number(kind, f"{birth:%Y%m%d}{sequence:03d}")
-        return Identity(number, kind, name, "en" if english else "zh-CN")
+        language = "en" if english else "zh-CN"
+        if kind is IdKind.PASSPORT:
+            country, shape = PASSPORTS[self.rng.choice(NATIONALITIES)]
+            number = "".join(self._character(c) for c in shape)
+            return Identity(number, kind, name, language, country)
+        return Identity(self._number(kind, f"{birth:%Y%m%d}{sequence:03d}"), kind, name, language)
 
     def _number(self, kind: IdKind, tail: str) -> str:
-        """The document's number; ``tail`` the birth date and sequence an 18-character one
-        carries."""
-        if kind is IdKind.PASSPORT:
-            shape = PASSPORT_SHAPES[self.rng.choice(NATIONALITIES)]
-            return "".join(self._character(c) for c in shape)
+        """The number of a document other than a passport; ``tail`` the birth date and
+        sequence an 18-character one carries."""
         if kind is IdKind.HOME_RETURN:
             return ("M" if self.rng.random() < MACAO_SHARE else "H") + self._digits(8)
         if kind is IdKind.TAIWAN_TRAVEL:

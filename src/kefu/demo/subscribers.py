@@ -197,6 +197,7 @@ def customer_row(
         gender.value,
         identity.id_number,
         identity.id_kind.value,
+        identity.id_country,
         birth,
         address,
         None if rng.random() < 0.6 else f"user{cid}@example.cn",
