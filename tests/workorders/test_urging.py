@@ -87,7 +87,7 @@ def test_a_chase_is_counted_raises_the_priority_and_tells_the_handler(client, db
         json={},
         headers=bearer(db, db.get(Staff, handler.id)) | {"If-Match": f'"{order["version"]}"'},
     )
-    assert stale.status_code in (409, 412)
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
     # Chased again without a word: counted, up to the highest priority and no further.
     for count in (2, 3, 4):
         body = client.post(url, json={}, headers=agent).json()
