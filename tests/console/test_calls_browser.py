@@ -91,6 +91,24 @@ def _ready_agent(browser: Browser, base: str) -> Page:
     return page
 
 
+def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no-untyped-def]
+    """An open complaint of the customer's, chased once; its number."""
+    nodes = [*api.get("/api/v1/order-categories").json()]
+    while nodes[0]["code"] != "network.coverage.indoor":
+        nodes = [*nodes[1:], *nodes[0]["children"]]
+    body = {
+        "type": "complaint",
+        "category_id": nodes[0]["id"],
+        "customer_id": customer_id,
+        "contact_phone": number,
+        "subject": "家里信号差",
+    }
+    order = api.post("/api/v1/work-orders", json=body).json()
+    urged = api.post(f"/api/v1/work-orders/{order['id']}/urge", json={"note": "客户催问"})
+    assert urged.status_code == 201, urged.text
+    return str(order["number"])
+
+
 def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -102,6 +120,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
     caller_id = supervisor.get("/api/v1/customers/lookup", params={"phone": number}).json()[
         "profile"
     ]["id"]
+    chased = _chased_order(supervisor, caller_id, number)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = _ready_agent(browser, base)
@@ -119,6 +138,8 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         expect(page.locator("#pop-name")).to_contain_text("**")  # an agent sees names masked
         # The call on the line says what the caller did in the IVR before reaching the agent.
         expect(page.locator("#pop-contacts li").first).to_contain_text("转人工 (要求人工)")
+        # The caller chased an open order already: likely calling about it again.
+        expect(page.locator("#pop-orders li", has_text=chased)).to_contain_text("催办 1 次")
         page.screenshot(path=str(tmp_path / "agent-ringing-zh.png"), full_page=True)
         assert pbx.get("/api/v1/ivr/calls/browser-1/route").json()["agent_username"] == "agent"
 

@@ -121,8 +121,10 @@ function setupAgentPanel() {
     const flags = ["sensitive", "high_value", "in_arrears", "do_not_call", "frozen"].filter((f) => view.flags[f]);
     if (profile.language === "en") flags.push("english");  // to be answered in English
     text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
+    // a caller who chased an order already is likely calling about it again
     fillList("pop-orders", view.open_work_items, (item) =>
-      `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`);
+      `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`
+      + (item.urge_count ? ` <span class="chip chased">${escapeHtml(word("chased", { n: item.urge_count }))}</span>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
       `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`
       + (item.ivr ? ` <span class="muted ivr-journey">${escapeHtml(journey(item.ivr))}</span>` : ""));
