@@ -149,3 +149,34 @@ def test_chases_are_refused_out_of_reach_and_for_readers(client, db: Session) ->
     assert long.status_code == 422 and long.json()["error"]["field"] == "note"
     missing = client.post("/api/v1/work-orders/999999/urge", json={}, headers=agent)
     assert missing.status_code == 404
+
+
+def test_the_360_page_offers_a_chase_only_where_the_agent_may_record_it(
+    client, db: Session
+) -> None:
+    """An order escalated to the province is out of a branch agent's reach: the 360 page
+    still lists it, but offers no chase the server would refuse."""
+    org = make_org(db)
+    cats = make_categories(db)
+    customer = make_customer(db, org.city)
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    body = {"type": "complaint", "category_id": cats.unknown_charge.id}
+    body |= {"customer_id": customer.id, "contact_phone": "13800138000", "subject": "扣费"}
+    kept = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    raised = client.post("/api/v1/work-orders", json=body | {"subject": "升级"}, headers=agent)
+    escalated = _act(
+        client, raised.json(), "escalate", supervisor, {"reason": "分公司无法处理，升级省公司"}
+    )
+    assert escalated["org_unit"]["id"] == org.province.id
+    other = bearer(db, make_staff(db, org.city, Role.AGENT))  # neither made nor holds them
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=other
+    ).json()
+    offered = {item["number"]: item["urgeable"] for item in view["open_work_items"]}
+    assert offered == {kept["number"]: True, escalated["number"]: False}
+    refused = client.post(f"/api/v1/work-orders/{escalated['id']}/urge", json={}, headers=other)
+    assert refused.status_code == 403
+    page = client.get(f"/customers/{customer.id}", headers=other).text
+    assert page.count('class="urge-form"') == 1

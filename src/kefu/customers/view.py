@@ -34,7 +34,7 @@ SPEND_MONTHS = 6
 
 # Other domains (work orders, later callbacks) add what is open for a customer. They
 # register here instead of being imported, because they build on customers.
-WorkItemSource = Callable[[Session, int], list[WorkItemBrief]]
+WorkItemSource = Callable[[Session, int, Principal], list[WorkItemBrief]]
 _work_item_sources: list[WorkItemSource] = []
 
 
@@ -59,8 +59,8 @@ def _recent_interactions(session: Session, customer_id: int, masked: bool) -> li
     return [row for source in _interaction_sources for row in source(session, customer_id, masked)]
 
 
-def _open_work_items(session: Session, customer_id: int) -> list[WorkItemBrief]:
-    items = [item for source in _work_item_sources for item in source(session, customer_id)]
+def _open_work_items(session: Session, customer_id: int, viewer: Principal) -> list[WorkItemBrief]:
+    items = [item for source in _work_item_sources for item in source(session, customer_id, viewer)]
     return sorted(items, key=lambda item: item.created_at, reverse=True)
 
 
@@ -175,7 +175,7 @@ def build_view(
         spend=_spend(session, customer.id, today),
         enterprise=enterprise_brief,
         account_manager=staff_brief(own_manager or enterprise_manager, masked),
-        open_work_items=_open_work_items(session, customer.id),
+        open_work_items=_open_work_items(session, customer.id, viewer),
         recent_interactions=_recent_interactions(session, customer.id, masked),
         flags=_flags(customer, numbers),
     )

@@ -202,6 +202,14 @@ _OPEN_ORDERS_OF = (
 )
 
 
+def unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
+    """The org paths of these units, by id (who may reach an order follows its unit's)."""
+    if not unit_ids:
+        return {}
+    rows = session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids)))
+    return {row.id: row.path for row in rows}
+
+
 def open_orders_of(session: Session, customer_id: int) -> list[WorkOrder]:
     """A customer's open orders, newest first (at most 20: the 360 view shows the latest)."""
     return list(session.scalars(_OPEN_ORDERS_OF, {"customer_id": customer_id}))

@@ -211,8 +211,13 @@ def list_item(
     )
 
 
-def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItemBrief]:
-    """The customer's open orders, for the 360 view."""
+def open_items_for_customer(
+    session: Session, customer_id: int, viewer: Principal
+) -> list[WorkItemBrief]:
+    """The customer's open orders, for the 360 view; ``urgeable`` where the viewer may
+    record the customer's chase (the order still being handled, and in their reach)."""
+    orders = repository.open_orders_of(session, customer_id)
+    paths = repository.unit_paths(session, {order.org_unit_id for order in orders})
     return [
         WorkItemBrief(
             kind="work_order",
@@ -225,9 +230,12 @@ def open_items_for_customer(session: Session, customer_id: int) -> list[WorkItem
             due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
             is_repeat=order.is_repeat,
             urge_count=order.urge_count,
-            urgeable=order.status in URGEABLE_STATUSES,
+            urgeable=order.status in URGEABLE_STATUSES
+            and sees_order_at(
+                viewer, paths.get(order.org_unit_id, ""), order.created_by_id, order.assignee_id
+            ),
         )
-        for order in repository.open_orders_of(session, customer_id)
+        for order in orders
     ]
 
 
