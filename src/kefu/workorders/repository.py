@@ -192,7 +192,8 @@ def insert_links(session: Session, order_id: int, linked_ids: list[int]) -> None
 
 
 _OPEN_ORDERS_OF = (
-    select(WorkOrder)
+    select(WorkOrder, OrgUnit.path)
+    .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
     .where(
         WorkOrder.customer_id == bindparam("customer_id"),
         WorkOrder.status.in_([s.value for s in OPEN_STATUSES]),
@@ -202,17 +203,11 @@ _OPEN_ORDERS_OF = (
 )
 
 
-def unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
-    """The org paths of these units, by id (who may reach an order follows its unit's)."""
-    if not unit_ids:
-        return {}
-    rows = session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids)))
-    return {row.id: row.path for row in rows}
-
-
-def open_orders_of(session: Session, customer_id: int) -> list[WorkOrder]:
-    """A customer's open orders, newest first (at most 20: the 360 view shows the latest)."""
-    return list(session.scalars(_OPEN_ORDERS_OF, {"customer_id": customer_id}))
+def open_orders_of(session: Session, customer_id: int) -> list[tuple[WorkOrder, str]]:
+    """A customer's open orders, newest first (at most 20: the 360 view shows the latest),
+    each with its unit's path (who may reach it follows it)."""
+    rows = session.execute(_OPEN_ORDERS_OF, {"customer_id": customer_id})
+    return [(order, path) for order, path in rows]
 
 
 _LINKED_NUMBERS = (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from kefu.core.i18n import gettext
 from kefu.core.idempotency import create_once, run_once
@@ -202,6 +204,33 @@ def delete_order(order_id: PathId) -> None:
     raise MethodNotAllowed()
 
 
+def _timeline_post(
+    session: DbSession,
+    order: WorkOrder,
+    principal: Principal,
+    key: str | None,
+    kind: str,
+    payload: BaseModel,
+    act: Callable[[], object],
+) -> JSONResponse:
+    """A step the agent adds to the order's timeline without If-Match (a note, a chase),
+    once per Idempotency-Key and order; the order as it then is, with its ETag."""
+
+    def create() -> OrderDetail:
+        act()
+        return order_detail(session, order, principal)
+
+    status, body = run_once(
+        session,
+        key=key,
+        actor_id=principal.staff_id,
+        operation=f"order.{kind}.{order.id}",  # one key, one order
+        payload=payload,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
+
+
 @router.post("/work-orders/{order_id}/notes", response_model=OrderDetail, status_code=201)
 def add_note(
     order: LoadedOrder,
@@ -211,20 +240,15 @@ def add_note(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Keep a handling note on the order's timeline (no If-Match: it changes nothing else)."""
-
-    def create() -> OrderDetail:
-        lifecycle.add_note(session, order=order, note=data.note, by=principal)
-        return order_detail(session, order, principal)
-
-    status, body = run_once(
+    return _timeline_post(
         session,
-        key=idempotency_key,
-        actor_id=principal.staff_id,
-        operation=f"order.note.{order.id}",  # one key, one order
-        payload=data,
-        create=create,
+        order,
+        principal,
+        idempotency_key,
+        "note",
+        data,
+        lambda: lifecycle.add_note(session, order=order, note=data.note, by=principal),
     )
-    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
 
 
 @router.post("/work-orders/{order_id}/urge", response_model=OrderDetail, status_code=201)
@@ -239,20 +263,15 @@ def urge_order(
     said (``note``), a step higher in priority, its holder told. No If-Match: the agent
     on the line records what the customer says, whatever the handler is doing; the
     handler's next write then meets the new version. 409 once the order is answered."""
-
-    def create() -> OrderDetail:
-        urging.urge(session, order=order, note=data.note, by=principal)
-        return order_detail(session, order, principal)
-
-    status, body = run_once(
+    return _timeline_post(
         session,
-        key=idempotency_key,
-        actor_id=principal.staff_id,
-        operation=f"order.urge.{order.id}",  # one key, one order
-        payload=data,
-        create=create,
+        order,
+        principal,
+        idempotency_key,
+        "urge",
+        data,
+        lambda: urging.urge(session, order=order, note=data.note, by=principal),
     )
-    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
 
 
 @router.post("/work-orders/{order_id}/triage", response_model=OrderDetail)

@@ -216,8 +216,6 @@ def open_items_for_customer(
 ) -> list[WorkItemBrief]:
     """The customer's open orders, for the 360 view; ``urgeable`` where the viewer may
     record the customer's chase (the order still being handled, and in their reach)."""
-    orders = repository.open_orders_of(session, customer_id)
-    paths = repository.unit_paths(session, {order.org_unit_id for order in orders})
     return [
         WorkItemBrief(
             kind="work_order",
@@ -231,11 +229,9 @@ def open_items_for_customer(
             is_repeat=order.is_repeat,
             urge_count=order.urge_count,
             urgeable=order.status in URGEABLE_STATUSES
-            and sees_order_at(
-                viewer, paths.get(order.org_unit_id, ""), order.created_by_id, order.assignee_id
-            ),
+            and sees_order_at(viewer, path, order.created_by_id, order.assignee_id),
         )
-        for order in orders
+        for order, path in repository.open_orders_of(session, customer_id)
     ]
 
 
