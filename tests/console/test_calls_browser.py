@@ -92,7 +92,8 @@ def _ready_agent(browser: Browser, base: str) -> Page:
 
 
 def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no-untyped-def]
-    """An open complaint of the customer's, chased once; its number."""
+    """An open complaint of the customer's, chased once and escalated to the province
+    (beyond the demo agent's reach); its number."""
     nodes = [*api.get("/api/v1/order-categories").json()]
     while nodes[0]["code"] != "network.coverage.indoor":
         nodes = [*nodes[1:], *nodes[0]["children"]]
@@ -106,6 +107,12 @@ def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no
     order = api.post("/api/v1/work-orders", json=body).json()
     urged = api.post(f"/api/v1/work-orders/{order['id']}/urge", json={"note": "客户催问"})
     assert urged.status_code == 201, urged.text
+    escalated = api.post(
+        f"/api/v1/work-orders/{order['id']}/escalate",
+        json={"reason": "分公司无法处理"},
+        headers={"If-Match": urged.headers["ETag"]},
+    )
+    assert escalated.status_code == 200, escalated.text
     return str(order["number"])
 
 
@@ -139,7 +146,11 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         # The call on the line says what the caller did in the IVR before reaching the agent.
         expect(page.locator("#pop-contacts li").first).to_contain_text("转人工 (要求人工)")
         # The caller chased an open order already: likely calling about it again.
-        expect(page.locator("#pop-orders li", has_text=chased)).to_contain_text("催办 1 次")
+        chased_item = page.locator("#pop-orders li", has_text=chased)
+        expect(chased_item).to_contain_text("催办 1 次")
+        # held at the province, beyond the agent's reach: named with its holder, no link
+        expect(chased_item).to_contain_text("由广东省分公司处理中")
+        expect(chased_item.locator("a")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "agent-ringing-zh.png"), full_page=True)
         assert pbx.get("/api/v1/ivr/calls/browser-1/route").json()["agent_username"] == "agent"
 

@@ -151,14 +151,18 @@ def test_chases_are_refused_out_of_reach_and_for_readers(client, db: Session) ->
     assert missing.status_code == 404
 
 
-def test_the_360_page_offers_a_chase_only_where_the_agent_may_record_it(
+def test_the_customer_chases_an_order_escalated_beyond_the_agents_reach(
     client, db: Session
 ) -> None:
-    """An order escalated to the province is out of a branch agent's reach: the 360 page
-    still lists it, but offers no chase the server would refuse."""
+    """An order escalated to the province is out of a branch agent's reach, but the
+    customer on the line chases their own order wherever it is handled: the 360 page
+    lists it with the unit holding it and takes the chase, the intake form offers it,
+    the province is told, and the agent is answered where it stands, not its handling."""
     org = make_org(db)
     cats = make_categories(db)
     customer = make_customer(db, org.city)
+    province_lead = make_staff(db, org.province, Role.SUPERVISOR)
+    province_lead.email = "province@kefu.example.cn"
     db.commit()
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
     supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
@@ -174,9 +178,61 @@ def test_the_360_page_offers_a_chase_only_where_the_agent_may_record_it(
     view = client.get(
         "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=other
     ).json()
-    offered = {item["number"]: item["urgeable"] for item in view["open_work_items"]}
-    assert offered == {kept["number"]: True, escalated["number"]: False}
-    refused = client.post(f"/api/v1/work-orders/{escalated['id']}/urge", json={}, headers=other)
-    assert refused.status_code == 403
+    listed = {
+        item["number"]: (item["urgeable"], item["in_reach"], item["held_by"])
+        for item in view["open_work_items"]
+    }
+    assert listed == {kept["number"]: (True, True, None), escalated["number"]: (True, False, "广东")}
+    assert client.get(f"/api/v1/work-orders/{escalated['id']}", headers=other).status_code == 403
+
+    url = f"/api/v1/work-orders/{escalated['id']}/urge"
+    said = "客户说省公司一周没回电"
+    chased = client.post(url, json={"note": said}, headers=other | {"Idempotency-Key": "far"})
+    assert chased.status_code == 201, chased.text
+    receipt = chased.json()
+    assert receipt == {
+        "id": escalated["id"],
+        "number": escalated["number"],
+        "status": escalated["status"],
+        "urge_count": 1,
+        "last_urged_at": receipt["last_urged_at"],
+        "held_by": "广东",
+        "held_by_en": "广东",
+        "resolve_due_at": escalated["resolve_due_at"],
+    }
+    assert receipt["last_urged_at"] is not None
+    again = client.post(url, json={"note": said}, headers=other | {"Idempotency-Key": "far"})
+    assert again.status_code == 201 and again.json() == receipt
+    *_, mail = _mails_to(db, "province@kefu.example.cn")  # the escalation told them first
+    assert "催办" in mail["subject"] and escalated["number"] in mail["subject"]
+    assert said in mail["body"]
+    province = bearer(db, province_lead)
+    seen = client.get(f"/api/v1/work-orders/{escalated['id']}", headers=province).json()
+    assert (seen["urge_count"], seen["events"][-1]["kind"]) == (1, "urge")
+    assert seen["priority"] == escalated["priority"] + 1
+
+    # The intake form names it too, with a chase, for this customer; for a bare number
+    # it is only counted (whose it is is not known).
+    check = "/api/v1/work-orders/intake-check"
+    question = {"type": "complaint", "category_id": cats.unknown_charge.id}
+    mine = client.post(check, json=question | {"customer_id": customer.id}, headers=other).json()
+    assert [(e["number"], e["in_reach"], e["held_by"], e["urgeable"]) for e in mine["earlier"]] == [
+        (kept["number"], True, None, True),
+        (escalated["number"], False, "广东", True),
+    ]
+    assert mine["earlier_elsewhere"] == 0
+    bare = client.post(
+        check, json=question | {"contact_phone": "13800138000"}, headers=other
+    ).json()
+    assert [e["number"] for e in bare["earlier"]] == [kept["number"]]
+    assert bare["earlier_elsewhere"] == 1
+
     page = client.get(f"/customers/{customer.id}", headers=other).text
-    assert page.count('class="urge-form"') == 1
+    assert page.count('class="urge-form"') == 2
+    assert f'href="/orders/{escalated["id"]}"' not in page and "由广东处理中" in page
+    assert f'href="/orders/{kept["id"]}"' in page
+    # An agent serving neither the order nor its customer may not chase it.
+    stranger = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    refused = client.post(url, json={}, headers=stranger)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "order_out_of_scope"

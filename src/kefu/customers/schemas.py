@@ -275,6 +275,11 @@ class WorkItemBrief(BaseModel):
     is_repeat: bool = False
     urge_count: int = 0  # times the customer chased it (催办)
     urgeable: bool = False  # still being handled: the agent may record a chase
+    # Beyond the viewer's reach (escalated to the province, say): listed without a link,
+    # with the unit that holds it, so the agent can tell the customer where it stands.
+    in_reach: bool = True
+    held_by: str | None = None
+    held_by_en: str | None = None
 
 
 class CustomerView(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Body, Depends, Request
@@ -12,6 +13,7 @@ from kefu.core.calendar_days import center_calendar
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IfMatch, check_version
+from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
@@ -58,6 +60,39 @@ def visible_order(
     return order
 
 
+@dataclass(frozen=True, slots=True)
+class ChaseTarget:
+    """An order to record a customer's chase on, with the unit holding it; ``in_reach``
+    when the agent may also see and handle it."""
+
+    order: WorkOrder
+    unit: OrgUnit
+    in_reach: bool
+
+
+def order_to_chase(order_id: PathId, principal: CanWorkOrders, session: DbSession) -> ChaseTarget:
+    """The order in the path, for a chase: in the agent's reach, or beyond it (escalated
+    to the province, say) but a customer's the agent serves: the customer on the line
+    chases their own order wherever it is handled. 404 unknown, 403 otherwise."""
+    order = session.get(WorkOrder, order_id)
+    if order is None:
+        raise NotFound("order_not_found")
+    unit = session.get(OrgUnit, order.org_unit_id)
+    if unit is None:
+        raise Forbidden("order_out_of_scope")
+    if sees_order(principal, order, unit):
+        return ChaseTarget(order, unit, in_reach=True)
+    if _serves_customer(session, principal, order.customer_id):
+        return ChaseTarget(order, unit, in_reach=False)
+    raise Forbidden("order_out_of_scope")
+
+
+def _serves_customer(session: Session, principal: Principal, customer_id: int | None) -> bool:
+    customer = session.get(Customer, customer_id) if customer_id is not None else None
+    home = session.get(OrgUnit, customer.org_unit_id) if customer is not None else None
+    return home is not None and principal.sees_org_path(home.path)
+
+
 def load_order(order_id: PathId, principal: CanReadOrders, session: DbSession) -> WorkOrder:
     """The order in the path (404 unknown, 403 out of scope)."""
     return visible_order(session, order_id, principal)
@@ -71,3 +106,4 @@ def current_order(order: Annotated[WorkOrder, Depends(load_order)], version: IfM
 
 LoadedOrder = Annotated[WorkOrder, Depends(load_order)]
 CurrentOrder = Annotated[WorkOrder, Depends(current_order)]
+OrderToChase = Annotated[ChaseTarget, Depends(order_to_chase)]

@@ -98,6 +98,9 @@ _EARLIER_COMPLAINTS_SHOWN = (
         OrgUnit.path,
         WorkOrder.created_by_id,
         WorkOrder.assignee_id,
+        WorkOrder.customer_id,
+        OrgUnit.name,
+        OrgUnit.name_en,
     )
     .join(Category, Category.id == WorkOrder.category_id)
     .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -125,7 +128,7 @@ def earlier_complaints(
 
 class ShownComplaint(NamedTuple):
     """An earlier complaint as the intake form shows it, with who may see it (its
-    branch's path, its creator and its owner)."""
+    branch's path, its creator and its owner), whose it is and who holds it."""
 
     id: int
     number: str
@@ -135,6 +138,9 @@ class ShownComplaint(NamedTuple):
     unit_path: str
     created_by_id: int | None
     assignee_id: int | None
+    customer_id: int | None
+    unit_name: str
+    unit_name_en: str
 
 
 def earlier_complaints_shown(
@@ -192,7 +198,7 @@ def insert_links(session: Session, order_id: int, linked_ids: list[int]) -> None
 
 
 _OPEN_ORDERS_OF = (
-    select(WorkOrder, OrgUnit.path)
+    select(WorkOrder, OrgUnit)
     .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
     .where(
         WorkOrder.customer_id == bindparam("customer_id"),
@@ -203,11 +209,11 @@ _OPEN_ORDERS_OF = (
 )
 
 
-def open_orders_of(session: Session, customer_id: int) -> list[tuple[WorkOrder, str]]:
+def open_orders_of(session: Session, customer_id: int) -> list[tuple[WorkOrder, OrgUnit]]:
     """A customer's open orders, newest first (at most 20: the 360 view shows the latest),
-    each with its unit's path (who may reach it follows it)."""
+    each with the unit that holds it (who may reach it follows its path)."""
     rows = session.execute(_OPEN_ORDERS_OF, {"customer_id": customer_id})
-    return [(order, path) for order, path in rows]
+    return [(order, unit) for order, unit in rows]
 
 
 _LINKED_NUMBERS = (

@@ -27,12 +27,14 @@ from kefu.workorders.deps import (
     CurrentOrder,
     LoadedOrder,
     OptionalNote,
+    OrderToChase,
     order_calendar,
 )
 from kefu.workorders.enums import Action, OrderStatus
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
+    ChaseReceipt,
     CodeCheck,
     DispatchRequest,
     IntakeCheck,
@@ -49,7 +51,13 @@ from kefu.workorders.schemas import (
     VerbalConsent,
     VisitRequest,
 )
-from kefu.workorders.views import intake_outlook, list_item, new_order_detail, order_detail
+from kefu.workorders.views import (
+    chase_receipt,
+    intake_outlook,
+    list_item,
+    new_order_detail,
+    order_detail,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -212,13 +220,15 @@ def _timeline_post(
     kind: str,
     payload: BaseModel,
     act: Callable[[], object],
+    answer: Callable[[], BaseModel] | None = None,
 ) -> JSONResponse:
     """A step the agent adds to the order's timeline without If-Match (a note, a chase),
-    once per Idempotency-Key and order; the order as it then is, with its ETag."""
+    once per Idempotency-Key and order; the order as it then is (or ``answer``), with
+    its ETag."""
 
-    def create() -> OrderDetail:
+    def create() -> BaseModel:
         act()
-        return order_detail(session, order, principal)
+        return answer() if answer else order_detail(session, order, principal)
 
     status, body = run_once(
         session,
@@ -251,9 +261,11 @@ def add_note(
     )
 
 
-@router.post("/work-orders/{order_id}/urge", response_model=OrderDetail, status_code=201)
+@router.post(
+    "/work-orders/{order_id}/urge", response_model=OrderDetail | ChaseReceipt, status_code=201
+)
 def urge_order(
-    order: LoadedOrder,
+    target: OrderToChase,
     data: OptionalNote,
     principal: CanWorkOrders,
     session: DbSession,
@@ -262,7 +274,12 @@ def urge_order(
     """The customer chases the open order (催办): counted, on the timeline with what they
     said (``note``), a step higher in priority, its holder told. No If-Match: the agent
     on the line records what the customer says, whatever the handler is doing; the
-    handler's next write then meets the new version. 409 once the order is answered."""
+    handler's next write then meets the new version. 409 once the order is answered.
+
+    An order beyond the agent's reach (escalated to the province, say) of a customer in
+    their scope is chased all the same; the answer is then a ``ChaseReceipt`` (where it
+    stands and who holds it), not the order with its handling."""
+    order = target.order
     return _timeline_post(
         session,
         order,
@@ -271,6 +288,7 @@ def urge_order(
         "urge",
         data,
         lambda: urging.urge(session, order=order, note=data.note, by=principal),
+        None if target.in_reach else lambda: chase_receipt(order, target.unit),
     )
 
 

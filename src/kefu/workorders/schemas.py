@@ -313,6 +313,23 @@ class OrderListItem(BaseModel):
 OrderPage = Page[OrderListItem]
 
 
+class ChaseReceipt(BaseModel):
+    """A chase recorded on an order beyond the agent's reach (escalated to the province,
+    say): the customer on the line chased their own order, and the agent may tell them
+    where it stands, without the order's handling, which stays with its holders."""
+
+    id: int
+    number: str
+    status: OrderStatus
+    urge_count: int
+    last_urged_at: datetime | None
+    held_by: str = Field(description="The org unit handling the order.")
+    held_by_en: str = ""
+    resolve_due_at: datetime | None = Field(
+        description="When the answer is due, while the clock runs."
+    )
+
+
 class EarlierComplaintBrief(BaseModel):
     """A complaint a new one would repeat."""
 
@@ -324,6 +341,15 @@ class EarlierComplaintBrief(BaseModel):
     urgeable: bool = Field(
         False, description="Still being handled: the caller chases it rather than repeat it."
     )
+    in_reach: bool = Field(
+        True,
+        description=(
+            "The viewer may open it. The customer's own orders beyond their reach are "
+            "listed too, with the unit holding them (``held_by``), to be chased."
+        ),
+    )
+    held_by: str | None = None
+    held_by_en: str | None = None
 
 
 class IncidentBrief(BaseModel):

@@ -15,13 +15,14 @@ from kefu.org.models import OrgUnit
 from kefu.workorders import repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.consent import needs_consent
-from kefu.workorders.deps import sees_order_at
+from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, URGEABLE_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, Incident, WorkOrder
-from kefu.workorders.repository import TimelineStep
+from kefu.workorders.repository import ShownComplaint, TimelineStep
 from kefu.workorders.schemas import (
     CategoryBrief,
+    ChaseReceipt,
     ConsentRead,
     EarlierComplaintBrief,
     IncidentBrief,
@@ -214,55 +215,82 @@ def list_item(
 def open_items_for_customer(
     session: Session, customer_id: int, viewer: Principal
 ) -> list[WorkItemBrief]:
-    """The customer's open orders, for the 360 view; ``urgeable`` where the viewer may
-    record the customer's chase (the order still being handled, and in their reach)."""
-    return [
-        WorkItemBrief(
-            kind="work_order",
-            id=order.id,
-            number=order.number,
-            type=order.type,
-            status=order.status,
-            subject=order.subject,
-            created_at=order.created_at,
-            due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
-            is_repeat=order.is_repeat,
-            urge_count=order.urge_count,
-            urgeable=order.status in URGEABLE_STATUSES
-            and sees_order_at(viewer, path, order.created_by_id, order.assignee_id),
+    """The customer's open orders, for the 360 view. Those beyond the viewer's reach are
+    listed too, with the unit that holds them: the customer on the line asks about their
+    own orders wherever they are handled. ``urgeable`` while still being handled."""
+    items = []
+    for order, unit in repository.open_orders_of(session, customer_id):
+        in_reach = sees_order(viewer, order, unit)
+        items.append(
+            WorkItemBrief(
+                kind="work_order",
+                id=order.id,
+                number=order.number,
+                type=order.type,
+                status=order.status,
+                subject=order.subject,
+                created_at=order.created_at,
+                due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
+                is_repeat=order.is_repeat,
+                urge_count=order.urge_count,
+                urgeable=order.status in URGEABLE_STATUSES,
+                in_reach=in_reach,
+                held_by=None if in_reach else unit.name,
+                held_by_en=None if in_reach else unit.name_en or unit.name,
+            )
         )
-        for order, path in repository.open_orders_of(session, customer_id)
-    ]
+    return items
+
+
+def chase_receipt(order: WorkOrder, unit: OrgUnit) -> ChaseReceipt:
+    """Where a chased order beyond the agent's reach stands, for the customer on the line."""
+    return ChaseReceipt(
+        id=order.id,
+        number=order.number,
+        status=order.status,
+        urge_count=order.urge_count,
+        last_urged_at=order.last_urged_at,
+        held_by=unit.name,
+        held_by_en=unit.name_en or unit.name,
+        resolve_due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
+    )
 
 
 def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
     """What the intake form shows: the repeated complaints the viewer may see, and how
-    many more there are that the viewer may not (they count for the rule all the same)."""
-    shown = [
-        o
-        for o in outlook.earlier
-        if sees_order_at(viewer, o.unit_path, o.created_by_id, o.assignee_id)
-    ]
+    many more there are that the viewer may not (they count for the rule all the same).
+    The customer's own complaints are shown wherever they are handled (the customer was
+    checked for the draft), those beyond the viewer's reach with the unit holding them."""
+    customer_id = outlook.draft.customer_id
+    shown = []
+    for o in outlook.earlier:
+        in_reach = sees_order_at(viewer, o.unit_path, o.created_by_id, o.assignee_id)
+        if in_reach or (customer_id is not None and o.customer_id == customer_id):
+            shown.append(_earlier_brief(o, in_reach))
     return IntakeOutlook(
         repeat=bool(outlook.earlier),
         window_days=outlook.window_days,
-        earlier=[
-            EarlierComplaintBrief(
-                id=o.id,
-                number=o.number,
-                status=o.status,
-                subject=o.subject,
-                created_at=o.created_at,
-                urgeable=o.status in URGEABLE_STATUSES,
-            )
-            for o in shown
-        ],
+        earlier=shown,
         earlier_elsewhere=len(outlook.earlier) - len(shown),
         incident=_incident_brief(outlook.incident),
         priority=outlook.draft.priority,
         response_due_at=outlook.draft.response_due_at,
         resolve_due_at=outlook.draft.resolve_due_at,
         needs_consent=outlook.needs_consent,
+    )
+
+
+def _earlier_brief(o: ShownComplaint, in_reach: bool) -> EarlierComplaintBrief:
+    return EarlierComplaintBrief(
+        id=o.id,
+        number=o.number,
+        status=o.status,
+        subject=o.subject,
+        created_at=o.created_at,
+        urgeable=o.status in URGEABLE_STATUSES,
+        in_reach=in_reach,
+        held_by=None if in_reach else o.unit_name,
+        held_by_en=None if in_reach else o.unit_name_en or o.unit_name,
     )
 
 

@@ -122,8 +122,11 @@ function setupAgentPanel() {
     if (profile.language === "en") flags.push("english");  // to be answered in English
     text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
     // a caller who chased an order already is likely calling about it again
+    // an order beyond the agent's reach (escalated, say) is named with the unit holding it
     fillList("pop-orders", view.open_work_items, (item) =>
-      `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a> ${escapeHtml(item.subject)}`
+      (item.in_reach ? `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a>`
+        : `${escapeHtml(item.number)} <span class="muted">${escapeHtml(word("held_by", { unit: named({ name: item.held_by, name_en: item.held_by_en }) }))}</span>`)
+      + ` ${escapeHtml(item.subject)}`
       + (item.urge_count ? ` <span class="chip chased">${escapeHtml(word("chased", { n: item.urge_count }))}</span>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
       `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`

@@ -140,11 +140,15 @@ function setupIntakeOutlooks() {
       box.classList.toggle("repeating", outlook.repeat || Boolean(joined));
       box.querySelector(".outlook-repeat-text").textContent = word("repeat", { days: outlook.window_days });
       list.replaceChildren(...outlook.earlier.map((earlier) => {
-        const item = document.createElement("li"), link = document.createElement("a");
-        link.href = `/orders/${earlier.id}`;
+        // the customer's own complaint beyond the agent's reach: no link, who holds it
+        const item = document.createElement("li");
+        const link = document.createElement(earlier.in_reach ? "a" : "span");
+        if (earlier.in_reach) link.href = `/orders/${earlier.id}`;
         link.className = "mono";
         link.textContent = earlier.number;
-        const facts = ` ${centerTime(earlier.created_at, { seconds: false })} · ${word(`status.${earlier.status}`)} · ${earlier.subject}`;
+        const held = earlier.in_reach ? ""
+          : ` · ${word("held_by", { unit: document.documentElement.lang === "en" ? earlier.held_by_en : earlier.held_by })}`;
+        const facts = ` ${centerTime(earlier.created_at, { seconds: false })} · ${word(`status.${earlier.status}`)}${held} · ${earlier.subject}`;
         item.append(link, facts);
         if (earlier.urgeable) item.append(" ", chaseButton(earlier, form, word));
         return item;
