@@ -229,3 +229,42 @@ def test_each_customers_document_is_read_off_the_number_they_registered(
         found = dict(connection.execute(select(table.c.id_number, table.c.id_kind)).all())
     assert found == numbers
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_card_nationality(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0031", "nationality")
+
+
+def test_each_permanent_residence_card_is_kept_with_the_nationality_it_gives(
+    database_before_card_nationality: Engine,
+) -> None:
+    engine = database_before_card_nationality
+    center = _OldCenter(engine)
+    unit = center.row("org_units", parent_id=None, path="/2/")
+    customers = {
+        ("944840198001011238", "foreign_permanent", None): "US",
+        ("944276198001011232", "foreign_permanent", None): "DE",
+        ("944999198001011234", "foreign_permanent", None): None,  # no country's code
+        ("E12345678", "passport", "GB"): "GB",
+        ("440104199003071239", "resident", None): None,
+    }
+    for number, kind, country in customers:
+        center.row(
+            "customers",
+            org_unit_id=unit,
+            id_number=number,
+            id_kind=kind,
+            id_country=country,
+            enterprise_id=None,
+        )
+
+    upgrade(engine)
+
+    meta = MetaData()
+    meta.reflect(engine, only=["customers"])
+    table = meta.tables["customers"]
+    with engine.connect() as connection:
+        found = dict(connection.execute(select(table.c.id_number, table.c.id_country)).all())
+    assert found == {number: country for (number, _, _), country in customers.items()}
+    engine.dispose()

@@ -13,6 +13,8 @@ from kefu.core.idnumber import (
     check_digit,
     id_kind,
     looks_like_document_number,
+    nationality,
+    normalize_country,
     normalize_id_number,
     normalize_identity,
 )
@@ -115,17 +117,33 @@ def test_hong_kong_macao_and_taiwan_residence_permits_are_accepted(head, birth, 
 
 @given(
     province=st.sampled_from(["11", "31", "44", "65"]),
-    nationality=st.integers(1, 999),
+    country_code=st.integers(1, 999),
     birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)),
     seq=st.integers(0, 999),
 )
 def test_foreigners_permanent_residence_cards_are_accepted(
-    province, nationality, birth, seq
+    province, country_code, birth, seq
 ) -> None:
-    first17 = f"9{province}{nationality:03d}{birth:%Y%m%d}{seq:03d}"
+    first17 = f"9{province}{country_code:03d}{birth:%Y%m%d}{seq:03d}"
     number = first17 + check_digit(first17)
     assert normalize_id_number(number) == number
     assert id_kind(number) == IdKind.FOREIGN_PERMANENT
+    # the holder's nationality, where the code is a country's (ISO 3166 numeric)
+    read = nationality(number)
+    assert read is None or normalize_country(read) == read
+
+
+@pytest.mark.parametrize(
+    ("code", "country"), [("840", "US"), ("276", "DE"), ("036", "AU"), ("410", "KR"), ("999", None)]
+)
+def test_a_permanent_residence_card_says_its_holders_nationality(
+    code: str, country: str | None
+) -> None:
+    first17 = f"944{code}19800101123"
+    assert nationality(first17 + check_digit(first17)) == country
+    resident = "44010419900307123"
+    assert nationality(resident + check_digit(resident)) is None  # a resident's says none
+    assert nationality("94427600") is None  # a Taiwan resident's travel permit
 
 
 @pytest.mark.parametrize(

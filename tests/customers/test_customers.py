@@ -277,6 +277,52 @@ def test_residents_of_hong_kong_and_foreigners_register_with_their_documents(
     ).json()
     assert view["profile"]["id_kind"] == "foreign_permanent"
     assert view["profile"]["name"] == "SMITH **"
+    # the card's 4th to 6th digits are its holder's nationality (840: the United States)
+    assert view["profile"]["id_country"] == "US"
+    page = client.get(f"/customers/{view['profile']['id']}", headers=agent).text
+    assert "外国人永久居留身份证 · 美国" in page
+
+
+def test_a_permanent_residence_card_keeps_the_nationality_its_number_gives(
+    client, db: Session
+) -> None:
+    org = make_org(db)
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    card = _other_document("944276")  # a German's card, issued in Guangdong
+    body = {"name": "MUELLER ANNA", "id_number": card}
+    disagreeing = client.post(
+        "/api/v1/customers",
+        json=body | {"id_country": "AT"},
+        headers={**manager, "Accept-Language": "en"},
+    )
+    assert disagreeing.status_code == 422
+    assert disagreeing.json()["error"] == {
+        "code": "id_country_mismatch",
+        "field": "id_country",
+        "message": "The permanent residence card's number gives the holder's nationality as DE.",
+    }
+    created = client.post("/api/v1/customers", json=body | {"id_country": "de"}, headers=manager)
+    assert created.status_code == 201, created.text
+    profile = created.json()["profile"]
+    assert (profile["id_kind"], profile["id_country"]) == ("foreign_permanent", "DE")
+    # She gave up the card for her passport: the passport's issuer is asked for.
+    moved = client.patch(
+        f"/api/v1/customers/{profile['id']}",
+        json={"id_number": "C01X00T47", "id_kind": "passport", "reason": "改用护照登记"},
+        headers={**manager, "If-Match": f'"{profile["version"]}"', "Accept-Language": "zh-CN"},
+    )
+    assert moved.status_code == 422
+    assert moved.json()["error"]["code"] == "id_country_required"
+    moved = client.patch(
+        f"/api/v1/customers/{profile['id']}",
+        json={"id_number": "C01X00T47", "id_kind": "passport", "id_country": "DE"},
+        headers={**manager, "If-Match": f'"{profile["version"]}"'},
+    )
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["profile"]["id_kind"], moved.json()["profile"]["id_country"]) == (
+        "passport",
+        "DE",
+    )
 
 
 def test_a_permit_with_a_wrong_check_digit_is_refused_in_the_callers_language(

@@ -9,6 +9,7 @@ from kefu.core.idnumber import (
     EIGHTEEN_CHARACTER_KINDS,
     IdKind,
     id_kind,
+    nationality,
     normalize_country,
     normalize_identity,
 )
@@ -34,6 +35,9 @@ def test_most_hold_a_resident_card_and_some_a_permit_passport_or_permanent_card(
         )
         if identity.id_kind is IdKind.PASSPORT:  # kept with the country that issued it
             assert normalize_country(identity.id_country or "") == identity.id_country
+        elif identity.id_kind is IdKind.FOREIGN_PERMANENT:  # its holder's nationality
+            assert identity.id_country == nationality(identity.id_number)
+            assert identity.id_country is not None
         else:
             assert identity.id_country is None
         if identity.id_kind in EIGHTEEN_CHARACTER_KINDS:

@@ -182,7 +182,10 @@ def test_the_customer_chases_an_order_escalated_beyond_the_agents_reach(
         item["number"]: (item["urgeable"], item["in_reach"], item["held_by"])
         for item in view["open_work_items"]
     }
-    assert listed == {kept["number"]: (True, True, None), escalated["number"]: (True, False, "广东")}
+    assert listed == {
+        kept["number"]: (True, True, None),
+        escalated["number"]: (True, False, "广东"),
+    }
     assert client.get(f"/api/v1/work-orders/{escalated['id']}", headers=other).status_code == 403
 
     url = f"/api/v1/work-orders/{escalated['id']}/urge"

@@ -64,7 +64,13 @@ ERROR_MESSAGES: dict[str, str] = {
     "id_number_needed": "Give the document's number with its kind.",
     "id_country_required": "Give the country that issued the passport (ISO code, e.g. US).",
     "id_country_unknown": "This is not a country's ISO code (two letters, e.g. US, GB).",
-    "id_country_not_passport": "Only a passport is kept with the country that issued it.",
+    "id_country_not_passport": (
+        "Only a passport (its issuer) or a permanent residence card (its holder's "
+        "nationality) is kept with a country."
+    ),
+    "id_country_mismatch": (
+        "The permanent residence card's number gives the holder's nationality as {country}."
+    ),
     "id_kind_mismatch": "This number belongs to another kind of document than the one chosen.",
     "reason_required": "Give a reason (at least {min} characters).",
     "idempotency_key_invalid": "The Idempotency-Key header is empty, too long or not printable.",

@@ -4,7 +4,7 @@ Four are 18 characters with the same ISO 7064 MOD 11-2 check character, so the k
 be read off the number: the resident identity card (居民身份证), the residence permits of
 Hong Kong, Macao and Taiwan residents (港澳台居民居住证, since 2018; heads 810000, 820000,
 830000) and the foreigner's permanent residence card (外国人永久居留身份证, 2023 edition: a
-9, the issuing province, the nationality).
+9, the issuing province, the holder's nationality as an ISO 3166 numeric code).
 
 Three carry a number of another shape, which says nothing of its kind, so the kind is
 given with it: a foreigner's passport (护照), the Hong Kong and Macao residents' travel
@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 
 from babel import Locale
+from babel.core import get_global
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -59,6 +60,21 @@ COUNTRIES = frozenset(
     for code in map(str, Locale.parse("en").territories)
     if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
 )
+
+
+def _numeric_countries() -> dict[str, str]:
+    """ISO 3166 numeric codes (``276``) by the countries' two letters (``DE``), from the
+    CLDR territory aliases Babel ships: how a permanent residence card writes the holder's
+    nationality (GB/T 2659 numbers the countries as ISO 3166 does)."""
+    aliases = get_global("territory_aliases")
+    return {
+        code: found[0]
+        for code, found in aliases.items()
+        if code.isdigit() and len(found) == 1 and found[0] in COUNTRIES
+    }
+
+
+NUMERIC_COUNTRIES = _numeric_countries()
 
 
 PERMIT_HEADS = {
@@ -161,6 +177,15 @@ def id_kind(number: str) -> IdKind:
     if number[0] == "9":
         return IdKind.FOREIGN_PERMANENT
     return PERMIT_HEADS.get(number[:6], IdKind.RESIDENT)
+
+
+def nationality(number: str) -> str | None:
+    """The holder's nationality a permanent residence card's number carries (its 4th to
+    6th digits) as the country's two letters; None for other documents, or a code no
+    country has (a stateless holder's)."""
+    if len(number) != 18 or id_kind(number) is not IdKind.FOREIGN_PERMANENT:
+        return None  # a travel permit's 8 digits may begin with a 9 too
+    return NUMERIC_COUNTRIES.get(number[3:6])
 
 
 def check_digit(first17: str) -> str:

@@ -130,7 +130,8 @@ def _rows(session: Session, plan: ExportPlan, language: str) -> Iterator[list[st
 
 
 def _document(customer: Customer, language: str) -> str:
-    """The document's name, with a passport's issuing country: 护照（美国）."""
+    """The document's name, with its country (a passport's issuer, a permanent card
+    holder's nationality): 护照（美国）."""
     if not customer.id_kind:
         return ""
     name = gettext(language, f"id_kind.{customer.id_kind}")

@@ -116,7 +116,8 @@ class Customer(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Which document the number is (kefu.core.idnumber.IdKind): a passport's or travel
     # permit's number does not say. Set with the number, empty without one.
     id_kind: Mapped[str | None] = mapped_column(String(24))
-    id_country: Mapped[str | None] = mapped_column(String(2))  # a passport's issuer (ISO 3166)
+    # a passport's issuer, a permanent residence card holder's nationality (ISO 3166)
+    id_country: Mapped[str | None] = mapped_column(String(2))
     birth_date: Mapped[date | None] = mapped_column(Date)
     address: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str | None] = mapped_column(String(200))

@@ -48,7 +48,7 @@ class CustomerCreate(BaseModel):
     name: Name
     id_number: IdNumberInput | None = None
     id_kind: IdKind | None = None  # needed for a passport or travel permit
-    id_country: CountryCode | None = None  # a passport's issuer, ISO 3166 (US, GB)
+    id_country: CountryCode | None = None  # a passport's issuer (ISO 3166: US, GB)
     gender: Gender | None = None
     address: LongText = ""
     email: EmailStr | None = None
@@ -70,7 +70,7 @@ class CustomerUpdate(BaseModel):
     name: Name | None = None
     id_number: IdNumberInput | None = None
     id_kind: IdKind | None = None  # needed for a passport or travel permit
-    id_country: CountryCode | None = None  # a passport's issuer, ISO 3166 (US, GB)
+    id_country: CountryCode | None = None  # a passport's issuer (ISO 3166: US, GB)
     gender: Gender | None = None
     address: LongText | None = None
     email: EmailStr | None = None
@@ -246,7 +246,8 @@ class ProfileRead(BaseModel):
     gender: Gender
     id_number: str | None
     id_kind: IdKind | None  # which document it is: shown even when the number is masked
-    id_country: str | None = None  # a passport's issuing country (ISO 3166)
+    # a passport's issuer, a permanent residence card holder's nationality (ISO 3166)
+    id_country: str | None = None
     birth_date: date | None
     address: str
     email: str | None

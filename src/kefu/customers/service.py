@@ -15,6 +15,7 @@ from kefu.core.idnumber import (
     IdKind,
     canonical_text,
     looks_like_document_number,
+    nationality,
     normalize_country,
     normalize_id_number,
     normalize_identity,
@@ -60,7 +61,7 @@ def _identity(
     columns: dict[str, Any] = {
         "id_number": number,
         "id_kind": found.value,
-        "id_country": _issuer(found, country, kept_country),
+        "id_country": _issuer(number, found, country, kept_country),
     }
     if found in EIGHTEEN_CHARACTER_KINDS:
         columns["birth_date"] = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -68,10 +69,16 @@ def _identity(
     return columns
 
 
-def _issuer(kind: IdKind, given: str | None, kept: str | None) -> str | None:
-    """A passport's issuing country, given or kept from the record: real-name registration
-    records it, and two countries' passports may share a number. Other documents carry
-    none, and one given with them is refused."""
+def _issuer(number: str, kind: IdKind, given: str | None, kept: str | None) -> str | None:
+    """The country a document is kept with: a passport's issuer, given or kept from the
+    record (real-name registration records it, and two countries' passports may share a
+    number); a permanent residence card's holder's nationality, read off its number (one
+    given must agree). Other documents carry none, and one given with them is refused."""
+    if kind is IdKind.FOREIGN_PERMANENT:
+        read = nationality(number)
+        if given and normalize_country(given) != read:
+            raise Unprocessable("id_country_mismatch", field="id_country", country=read or "—")
+        return read
     if kind is not IdKind.PASSPORT:
         if given:
             raise Unprocessable("id_country_not_passport", field="id_country")
@@ -91,7 +98,9 @@ def _identity_change(customer: Customer, values: dict[str, Any]) -> dict[str, An
     if raw is None:
         raise Unprocessable("id_number_needed", field="id_number")
     kind = values.get("id_kind") or _kept_kind(customer, raw)
-    columns = _identity(raw, kind, values.get("id_country"), customer.id_country)
+    # A renewed passport keeps its issuer; a card's nationality is no passport's issuer.
+    kept = customer.id_country if customer.id_kind == IdKind.PASSPORT else None
+    columns = _identity(raw, kind, values.get("id_country"), kept)
     if values.get("gender"):  # the sex given in the same edit stands
         columns.pop("gender", None)
     return columns

@@ -16,7 +16,7 @@ from datetime import date
 
 from faker import Faker
 
-from kefu.core.idnumber import IdKind, check_digit
+from kefu.core.idnumber import IdKind, check_digit, nationality
 
 # Share of customers by document other than the resident ID card.
 DOCUMENT_SHARE = [
@@ -56,7 +56,7 @@ class Identity:
     id_kind: IdKind
     name: str
     language: str
-    id_country: str | None = None  # a passport's issuer
+    id_country: str | None = None  # a passport's issuer, a permanent card's nationality
 
 
 class Identities:
@@ -83,7 +83,9 @@ class Identities:
             country, shape = PASSPORTS[self.rng.choice(NATIONALITIES)]
             number = "".join(self._character(c) for c in shape)
             return Identity(number, kind, name, language, country)
-        return Identity(self._number(kind, f"{birth:%Y%m%d}{sequence:03d}"), kind, name, language)
+        number = self._number(kind, f"{birth:%Y%m%d}{sequence:03d}")
+        held = nationality(number) if kind is IdKind.FOREIGN_PERMANENT else None
+        return Identity(number, kind, name, language, held)
 
     def _number(self, kind: IdKind, tail: str) -> str:
         """The number of a document other than a passport; ``tail`` the birth date and
