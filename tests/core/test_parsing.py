@@ -260,13 +260,14 @@ def test_any_text_with_any_kind_is_a_number_of_that_kind_or_a_clear_error(
         ("E12345678", True),
         ("h12345678", True),
         ("53338000", True),  # a Taiwan resident's permit, or a passport's digits
-        ("13812345678", False),  # digits led by 1 or 0: a mistyped phone number
-        ("0201234", False),
+        ("107185703", True),  # a British passport's 9 digits
+        ("0201234", True),  # or a mistyped phone number: the search tells which
+        ("1234", False),
         ("张伟", False),
         ("E12", False),
     ],
 )
-def test_a_search_entry_is_taken_for_a_document_number_only_when_it_can_be_one(
+def test_a_search_entry_is_taken_for_a_document_number_when_it_has_the_shape_of_one(
     entry: str, document: bool
 ) -> None:
     assert looks_like_document_number(entry) is document

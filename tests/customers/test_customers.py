@@ -357,6 +357,8 @@ def test_foreigners_register_by_passport_and_hong_kong_residents_by_home_return_
         ("BROWN EMMA", "e 1234567 8", "passport", "13912340011", "E12345678", " gb "),
         ("陈大文", "H12345678", "home_return", "13912340012", "H12345678", None),
         ("林志明", "53338000", "taiwan_travel", "13912340013", "53338000", None),
+        # a British passport is 9 digits, and may begin as a phone number does
+        ("TAYLOR JAMES", "107185703", "passport", "13912340014", "107185703", "GB"),
     ]
     for name, raw, kind, phone, number, country in people:
         body = {
@@ -397,9 +399,19 @@ def test_foreigners_register_by_passport_and_hong_kong_residents_by_home_return_
     for fields, code in refusals:
         refused = client.post("/api/v1/customers", json={"name": "X", **fields}, headers=manager)
         assert refused.status_code == 422 and refused.json()["error"]["code"] == code, fields
-    # a mistyped phone number is still called one
-    mistyped = client.get("/api/v1/customers", params={"q": "1391234"}, headers=agent)
-    assert mistyped.status_code == 422 and mistyped.json()["error"]["code"] == "invalid_query"
+    # a mistyped phone number is still called one, when no document has those digits
+    for typed in ("1391234", "13912340", "0201234"):
+        mistyped = client.get("/api/v1/customers", params={"q": typed}, headers=agent)
+        assert mistyped.status_code == 422, typed
+        assert mistyped.json()["error"]["code"] == "invalid_query"
+    page = client.get("/customers", params={"q": "1391234"}, headers=agent).text
+    assert "请输入手机号、证件号码或姓名进行查找。" in page
+    # an identity number no one holds finds no one (it is no mistyped phone number)
+    first17 = "11010119900307123"  # Beijing's: led by a 1, as a phone number is
+    beijing = client.get(
+        "/api/v1/customers", params={"q": first17 + check_digit(first17)}, headers=agent
+    )
+    assert beijing.status_code == 200 and beijing.json()["total"] == 0
 
 
 def test_a_document_kind_is_corrected_against_the_number_on_record(client, db: Session) -> None:

@@ -80,11 +80,8 @@ def customer_search(
     elif q and q.strip() and principal.has(Right.CUSTOMER_READ):
         try:
             params = PageParams(page=1, size=50)
-            rows, total = customer_repo.search_customers(
-                session,
-                scope_path=scope_filter(principal),
-                params=params,
-                **customer_service.search_criteria(q.strip()),
+            rows, total = customer_service.find_customers(
+                session, q.strip(), scope_path=scope_filter(principal), params=params
             )
             page = CustomerPage(
                 items=customer_items(session, rows, principal), total=total, page=1, size=50

@@ -128,12 +128,8 @@ def canonical_text(raw: str) -> str:
 
 def looks_like_document_number(text: str) -> bool:
     """Whether a search box entry that is no phone number could be a passport's or travel
-    permit's number. Digits led by 0 or 1 are taken for a mistyped phone number, so the
-    searcher is told so rather than shown no one."""
-    text = canonical_text(text)
-    if text.isdigit() and text[0] in "01":
-        return False
-    return any(shape.fullmatch(text) for shape in DOCUMENT_SHAPES.values())
+    permit's number (by its shape: many countries number passports in digits alone)."""
+    return any(shape.fullmatch(canonical_text(text)) for shape in DOCUMENT_SHAPES.values())
 
 
 def normalize_id_number(raw: str, *, field: str = "id_number") -> str:

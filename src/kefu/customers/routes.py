@@ -119,9 +119,8 @@ def search(
     params: Paging,
 ) -> CustomerPage:
     """Customers by phone number, identity number or name prefix, within the caller's scope."""
-    criteria = service.search_criteria(q.strip())
-    rows, total = repository.search_customers(
-        session, scope_path=scope_filter(principal), params=params, **criteria
+    rows, total = service.find_customers(
+        session, q.strip(), scope_path=scope_filter(principal), params=params
     )
     return CustomerPage(
         items=customer_items(session, rows, principal),

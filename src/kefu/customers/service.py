@@ -20,6 +20,7 @@ from kefu.core.idnumber import (
     normalize_id_number,
     normalize_identity,
 )
+from kefu.core.pagination import PageParams
 from kefu.core.phone import national, normalize_phone
 from kefu.core.rbac import Principal
 from kefu.customers import repository, tiers
@@ -356,3 +357,26 @@ def search_criteria(q: str) -> dict[str, str]:
                 return {"id_number": canonical_text(digits)}
             raise Unprocessable("invalid_query", field="q") from None
     return {"name": q}
+
+
+def find_customers(
+    session: Session, q: str, *, scope_path: str | None, params: PageParams
+) -> tuple[list[tuple[Customer, OrgUnit]], int]:
+    """The customers a search box entry finds, within a scope. Digits led by 0 or 1 that
+    are no phone number may be a passport's (a British one is 9 digits) or a mistyped
+    phone number: documents are searched, and when none has it, the searcher is told the
+    entry is no phone number rather than shown no one."""
+    criteria = search_criteria(q)
+    rows, total = repository.search_customers(
+        session, scope_path=scope_path, params=params, **criteria
+    )
+    if total == 0 and _maybe_mistyped_phone(criteria.get("id_number")):
+        raise Unprocessable("invalid_query", field="q")
+    return rows, total
+
+
+def _maybe_mistyped_phone(document: str | None) -> bool:
+    """Digits led by 0 or 1, short of an identity number's 18: as a phone number starts."""
+    return (
+        document is not None and len(document) < 18 and document.isdigit() and document[0] in "01"
+    )
