@@ -22,6 +22,7 @@ from kefu.analytics.value_routes import router as value_router
 from kefu.config import Settings, get_settings
 from kefu.console.analysis import router as console_analysis_router
 from kefu.console.calls import router as console_calls_router
+from kefu.console.customers import router as console_customers_router
 from kefu.console.ivr import router as console_ivr_router
 from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
@@ -151,6 +152,7 @@ def create_app(
         surveys_router,
         audit_router,
         console_router,
+        console_customers_router,
         console_taxonomy_router,  # before /orders/{order_id}
         console_orders_router,
         console_library_router,

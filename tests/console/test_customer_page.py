@@ -8,6 +8,7 @@ from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.service import open_interaction
+from kefu.core.rbac import Role
 
 
 def test_the_360_page_lists_recent_contacts(client, db: Session) -> None:
@@ -53,3 +54,32 @@ def test_the_360_page_says_a_customer_speaks_english(client, db: Session) -> Non
     assert '<span class="chip blue" lang="en">讲英语</span>' in page
     assert '<dd lang="en">English</dd>' in page
     assert "讲英语" not in client.get(f"/customers/{chinese.id}", headers=agent).text
+
+
+def test_the_edit_form_masks_what_the_editor_may_not_see_and_is_for_writers_only(
+    client, db: Session
+) -> None:
+    org = make_org(db)
+    customer = make_customer(db, org.city, "+8613800138000", name="张伟")
+    customer.email, customer.do_not_call = "zhang.wei@example.cn", True
+    db.commit()
+    url = f"/customers/{customer.id}/edit"
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    form = client.get(url, headers=manager).text
+    assert 'value="张伟" data-initial="张伟"' in form  # may see personal data: filled in
+    assert 'value="zhang.wei@example.cn"' in form
+    assert 'name="do_not_call" data-initial="on" checked' in form
+    assert f'data-version="{customer.version}"' in form
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))  # sees them masked
+    form = client.get(url, headers=supervisor).text
+    assert 'data-initial="" placeholder="张**"' in form and "张伟" not in form
+    assert "zhang.wei@example.cn" not in form and "脱敏字段留空即保持不变" in form
+    # Only a writer has the form, and the 360's link to it; out of scope, neither.
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    refused = client.get(url, headers=agent, follow_redirects=False)
+    assert (refused.status_code, refused.headers["location"]) == (303, "/customers")
+    assert f'href="{url}"' not in client.get(f"/customers/{customer.id}", headers=agent).text
+    assert f'href="{url}"' in client.get(f"/customers/{customer.id}", headers=manager).text
+    elsewhere = bearer(db, make_staff(db, org.other_city, Role.ACCOUNT_MANAGER))
+    away = client.get(url, headers=elsewhere, follow_redirects=False)
+    assert (away.status_code, away.headers["location"]) == (303, f"/customers/{customer.id}")

@@ -79,6 +79,14 @@ def staff_brief(staff: Staff | None, masked: bool) -> StaffBrief | None:
     return StaffBrief(id=staff.id, display_name=staff.display_name, phone=phone)
 
 
+def profile_for(
+    customer: Customer, unit: OrgUnit, viewer: Principal, timezone: str = "Asia/Shanghai"
+) -> ProfileRead:
+    """A customer's profile alone, masked by the viewer's rights (the edit form's)."""
+    masked = not viewer.has(Right.PII_VIEW)
+    return _profile(customer, unit, masked, local_today(timezone))
+
+
 def _profile(customer: Customer, unit: OrgUnit, masked: bool, today: date) -> ProfileRead:
     id_number = customer.id_number
     return ProfileRead(
