@@ -28,10 +28,12 @@ from kefu.customers import repository as customer_repo
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
+from kefu.org.models import Team
 from kefu.workorders import categories, lifecycle, repeats, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
+    DISPATCHABLE_STATUSES,
     URGEABLE_STATUSES,
     Channel,
     OrderStatus,
@@ -98,6 +100,11 @@ def order_queue(
     )
     zone = str(request.app.state.settings.timezone)
     today = local_today(zone)  # once: not two days either side of midnight
+    # A dispatcher picks the rows that may be sent, and sends them in one go.
+    batch = principal.has(Right.ORDER_DISPATCH) and any(
+        item.status in DISPATCHABLE_STATUSES for item in queue.items
+    )
+    teams, people = _dispatch_choices(session, principal) if batch else ([], [])
     return render(
         request,
         "orders/list.html",
@@ -112,6 +119,10 @@ def order_queue(
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
         this_month=(today.replace(day=1), today),  # the export's default period
+        batch=batch,
+        dispatchable=DISPATCHABLE_STATUSES,
+        teams=teams,
+        people=people,
     )
 
 
@@ -319,16 +330,8 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     except KefuError:  # pragma: no cover - the order was loaded above
         return RedirectResponse("/orders", status_code=303)
     templates = _template_groups(session, order, request.app.state.settings.timezone)
-    teams = [
-        t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
-    ]
-    team_ids = {t.id for t in teams}
+    teams, people = _dispatch_choices(session, principal)
     messages = message_orders.messages_of_order(session, order.id)
-    people = [
-        {"id": s.id, "name": s.display_name, "team_id": s.team_id}
-        for s in org_repo.active_staff(session)
-        if s.team_id in team_ids
-    ]
     return render(
         request,
         "orders/view.html",
@@ -366,6 +369,22 @@ def _mail_to(messages: list[Interaction], order: WorkOrder, *, masked: bool) -> 
     """Where an e-mailed answer would go: the latest e-mail the order came from."""
     mail = answerable_message(messages, order, ContactChannel.EMAIL)
     return shown_address(mail.address, masked) if mail else None
+
+
+def _dispatch_choices(
+    session: DbSession, principal: Principal
+) -> tuple[list[Team], list[dict[str, object]]]:
+    """The teams a dispatcher may send orders to, and the people in them."""
+    teams = [
+        t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
+    ]
+    team_ids = {t.id for t in teams}
+    people: list[dict[str, object]] = [
+        {"id": s.id, "name": s.display_name, "team_id": s.team_id}
+        for s in org_repo.active_staff(session)
+        if s.team_id in team_ids
+    ]
+    return teams, people
 
 
 def _team_in_scope(session: DbSession, principal: Principal, unit_id: int) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -129,6 +131,19 @@ def record(
             details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
         )
     )
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint whose audit rows go with it: rolled back, it forgets the rows recorded
+    inside as it forgets its changes (they wait in the session until the commit)."""
+    kept = len(session.info.setdefault(_PENDING, []))
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        del session.info.get(_PENDING, [])[kept:]
+        raise
 
 
 def record_now(

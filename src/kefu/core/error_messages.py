@@ -68,6 +68,7 @@ ERROR_MESSAGES: dict[str, str] = {
         "Only a passport (its issuer) or a permanent residence card (its holder's "
         "nationality) is kept with a country."
     ),
+    "batch_order_repeated": "An order is named twice in the batch.",
     "id_country_mismatch": (
         "The permanent residence card's number gives the holder's nationality as {country}."
     ),

@@ -87,6 +87,11 @@ URGEABLE_STATUSES = frozenset({_S.NEW, *_WORKING, _S.WAITING_CUSTOMER})
 # The resolution limit runs until the customer has the answer, and not while waiting on
 # them: a replied order met its limit (or missed it) when it was replied.
 CLOCK_RUNNING_STATUSES = frozenset({_S.NEW, *_WORKING})
+# The states an order may be sent from (dispatched, or transferred once sent): a queue's
+# rows a dispatcher may pick for a batch.
+DISPATCHABLE_STATUSES = frozenset(
+    status for (action, status) in TRANSITIONS if action in (Action.DISPATCH, Action.TRANSFER)
+)
 # Closing a complaint schedules a return visit; the visit's outcome closes it.
 VISITED_TYPES = frozenset({OrderType.COMPLAINT})
 

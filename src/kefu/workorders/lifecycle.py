@@ -369,6 +369,15 @@ def _target(session: Session, request: DispatchRequest) -> Target:
     return Target(unit, team, assignee)
 
 
+def dispatch_target(session: Session, request: DispatchRequest, by: Principal) -> Target:
+    """Where a dispatch sends orders, checked: a live team or unit (and person in it),
+    inside the dispatcher's scope."""
+    target = _target(session, request)
+    if not by.sees_org_path(target.unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
+    return target
+
+
 def dispatch(
     session: Session,
     *,
@@ -377,12 +386,13 @@ def dispatch(
     by: Principal,
     action: Action,
     calendar: BusinessCalendar,
+    target: Target | None = None,
+    tell_owners: bool = True,
 ) -> WorkOrder:
     """Send the order to a team or unit (and person) inside the dispatcher's scope; the
-    limits are recounted from the round's start in the new team's working day."""
-    target = _target(session, request)
-    if not by.sees_org_path(target.unit.path):
-        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
+    limits are recounted from the round's start in the new team's working day. A batch
+    gives the ``target`` it checked once, and tells the new owners once itself."""
+    target = target or dispatch_target(session, request, by)
     details = {
         "org_unit": target.unit.name,
         "org_unit_en": target.unit.name_en,
@@ -395,7 +405,7 @@ def dispatch(
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
     set_due_times(session, order, calendar)
-    for staff_id in _new_owners(session, target):
+    for staff_id in new_owners(session, target) if tell_owners else []:
         notify_staff(
             session,
             staff_id=staff_id,
@@ -406,7 +416,7 @@ def dispatch(
     return order
 
 
-def _new_owners(session: Session, target: Target) -> list[int]:
+def new_owners(session: Session, target: Target) -> list[int]:
     """Who is told of an order sent their way: the person it is sent to; else the leads
     of the team; else (no team, or a team without a lead) the supervisors of the unit."""
     if target.assignee is not None:

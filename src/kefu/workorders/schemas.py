@@ -124,6 +124,50 @@ class DispatchRequest(_Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
+class OrderVersion(_Strict):
+    """An order as the dispatcher read it: its version stands for its If-Match."""
+
+    id: RefId
+    version: Annotated[int, Field(ge=1)]
+
+
+BATCH_MAX = 100
+
+
+class BatchDispatchRequest(DispatchRequest):
+    """Many orders sent to one team or unit (and person) at once (批量派单)."""
+
+    orders: Annotated[list[OrderVersion], Field(min_length=1, max_length=BATCH_MAX)]
+
+
+class BatchSent(BaseModel):
+    """An order the batch sent, and where it now is."""
+
+    id: int
+    number: str
+    status: OrderStatus
+    version: int
+    org_unit: str
+    org_unit_en: str
+    assignee: str | None
+
+
+class BatchRefusal(BaseModel):
+    """An order the batch left as it was, and why (the error it would have got alone)."""
+
+    id: int
+    number: str | None
+    code: str
+    message: str
+
+
+class BatchDispatchResult(BaseModel):
+    """What a batch dispatch did: each order is sent or refused on its own."""
+
+    dispatched: list[BatchSent]
+    refused: list[BatchRefusal]
+
+
 class ReplyRequest(_Strict):
     """The answer given to the customer."""
 
@@ -300,6 +344,7 @@ class OrderListItem(BaseModel):
     urge_count: int = 0
     handling_round: int = 1
     round_started_at: datetime | None = None
+    version: int = Field(0, description="For If-Match, and a batch dispatch's ``orders``.")
     org_unit: str
     org_unit_en: str = ""
     category_en: str = ""

@@ -201,6 +201,7 @@ def list_item(
         urge_count=order.urge_count,
         handling_round=order.handling_round,
         round_started_at=order.round_started_at,
+        version=order.version,
         org_unit=unit.name,
         org_unit_en=unit.name_en,
         category_en=category.name_en,

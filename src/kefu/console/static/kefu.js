@@ -192,7 +192,7 @@ function setupStaffForm() {
 function setupRows() {
   document.querySelectorAll("tr[data-href]").forEach((row) => {
     row.addEventListener("click", (event) => {
-      if (event.target.closest("a")) return;
+      if (event.target.closest("a, input, label")) return;  // a link, or a row picked
       window.location.assign(row.dataset.href);
     });
   });

@@ -338,16 +338,20 @@ function setupOrderActions() {
     });
   });
   panel.querySelectorAll('input[name="send_sms"]:not([disabled])').forEach(countSms);
-  const team = panel.querySelector('select[name="team_id"]');
-  const person = panel.querySelector('select[name="assignee_id"]');
-  if (team && person) {
-    const filter = () => person.querySelectorAll("option[data-team]").forEach((option) => {
-      option.hidden = option.dataset.team !== team.value;
-      if (option.hidden && option.selected) person.value = "";
-    });
-    team.addEventListener("change", filter);
-    filter();
-  }
+  peopleOfTeam(panel);
+}
+
+// A dispatch form's person list shows the people of the team chosen, no one else.
+function peopleOfTeam(scope) {
+  const team = scope.querySelector('select[name="team_id"]');
+  const person = scope.querySelector('select[name="assignee_id"]');
+  if (!team || !person) return;
+  const filter = () => person.querySelectorAll("option[data-team]").forEach((option) => {
+    option.hidden = option.dataset.team !== team.value;
+    if (option.hidden && option.selected) person.value = "";
+  });
+  team.addEventListener("change", filter);
+  filter();
 }
 
 // The time-limits page: each row saves (PUT, If-Match once the center has its own) or
