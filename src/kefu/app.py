@@ -53,6 +53,7 @@ from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
+from kefu.workorders.batch_routes import router as batch_dispatch_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
@@ -133,6 +134,7 @@ def create_app(
         org_router,
         customers_router,
         workorders_router,
+        batch_dispatch_router,
         categories_router,
         incidents_router,
         calendar_router,

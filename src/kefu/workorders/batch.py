@@ -70,7 +70,7 @@ def dispatch_many(
             outcome.refused.append(Refused(order.id, order.number, error))
         else:
             outcome.dispatched.append(order)
-    _tell_owners(session, lifecycle.new_owners(session, target), outcome.dispatched, request)
+    _tell_owners(session, target, outcome.dispatched, request)
     _audit(session, by, outcome)
     session.flush()
     return outcome
@@ -119,10 +119,11 @@ def _send_one(
 
 
 def _tell_owners(
-    session: Session, owners: list[int], orders: list[WorkOrder], request: DispatchRequest
+    session: Session, target: lifecycle.Target, orders: list[WorkOrder], request: DispatchRequest
 ) -> None:
     if not orders:
         return
+    owners = lifecycle.new_owners(session, target)
     listed = [f"{order.number}: {order.subject}" for order in orders[:LISTED_IN_NOTICE]]
     if len(orders) > LISTED_IN_NOTICE:
         listed.append(f"… +{len(orders) - LISTED_IN_NOTICE}")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from kefu.core.i18n import error_message, gettext
+from kefu.core.i18n import gettext
 from kefu.core.idempotency import create_once, run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -17,16 +17,7 @@ from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download, table_as_csv,
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, ReadSession, etag, request_language
 from kefu.errors import MethodNotAllowed, NotFound
-from kefu.workorders import (
-    batch,
-    consent,
-    export,
-    lifecycle,
-    repeats,
-    repository,
-    service,
-    urging,
-)
+from kefu.workorders import consent, export, lifecycle, repeats, repository, service, urging
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import (
     CanDispatch,
@@ -43,10 +34,6 @@ from kefu.workorders.enums import Action, OrderStatus
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
-    BatchDispatchRequest,
-    BatchDispatchResult,
-    BatchRefusal,
-    BatchSent,
     ChaseReceipt,
     CodeCheck,
     DispatchRequest,
@@ -135,44 +122,6 @@ def export_orders(
 # Every intake form's outlook (new order, call, message) ends so, and writes nothing: it
 # waits with the reads, not the writes.
 INTAKE_CHECK_ENDING = "/intake-check"
-
-
-@router.post("/work-orders/batch-dispatch", response_model=BatchDispatchResult)
-def batch_dispatch(
-    data: BatchDispatchRequest, principal: CanDispatch, session: DbSession, request: Request
-) -> BatchDispatchResult:
-    """Send many orders to one team or unit (and person) at once (批量派单), each with the
-    ``version`` the dispatcher read (its If-Match). Each goes or is refused on its own, with
-    the error it would get alone (stale, not in a state to send, out of reach); a target
-    that is wrong refuses them all (4xx). Whoever receives them is told once."""
-    outcome = batch.dispatch_many(
-        session, data=data, by=principal, calendar=order_calendar(request, session)
-    )
-    language = request_language(request)
-    unit, assignee = outcome.target.unit, outcome.target.assignee
-    return BatchDispatchResult(
-        dispatched=[
-            BatchSent(
-                id=o.id,
-                number=o.number,
-                status=o.status,
-                version=o.version,
-                org_unit=unit.name,
-                org_unit_en=unit.name_en or unit.name,
-                assignee=assignee.display_name if assignee else None,
-            )
-            for o in outcome.dispatched
-        ],
-        refused=[
-            BatchRefusal(
-                id=one.order_id,
-                number=one.number,
-                code=one.error.code,
-                message=error_message(language, one.error.code, one.error.params),
-            )
-            for one in outcome.refused
-        ],
-    )
 
 
 @router.post("/work-orders/intake-check", response_model=IntakeOutlook)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.core.pagination import Page
-from kefu.core.types import Name, NoteText, Reason, RecordDate, RefId, ShortText
+from kefu.core.types import INT32_MAX, Name, NoteText, Reason, RecordDate, RefId, ShortText
 from kefu.workorders.enums import (
     Action,
     Channel,
@@ -128,7 +128,7 @@ class OrderVersion(_Strict):
     """An order as the dispatcher read it: its version stands for its If-Match."""
 
     id: RefId
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=INT32_MAX)]
 
 
 BATCH_MAX = 100
