@@ -151,6 +151,10 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         # held at the province, beyond the agent's reach: named with its holder, no link
         expect(chased_item).to_contain_text("由广东省分公司处理中")
         expect(chased_item.locator("a")).to_have_count(0)
+        # "I am calling about that complaint": one click records the chase on it
+        chased_item.locator("button[data-chase]").click()
+        expect(chased_item).to_contain_text("催办 2 次")
+        expect(page.locator("#toast")).to_contain_text(f"已在 {chased} 上记录催办")
         page.screenshot(path=str(tmp_path / "agent-ringing-zh.png"), full_page=True)
         assert pbx.get("/api/v1/ivr/calls/browser-1/route").json()["agent_username"] == "agent"
 

@@ -8,6 +8,7 @@ from factories import bearer, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_wrap_up_codes
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.service import open_interaction
+from kefu.core.idnumber import check_digit
 from kefu.core.rbac import Role
 
 
@@ -83,3 +84,15 @@ def test_the_edit_form_masks_what_the_editor_may_not_see_and_is_for_writers_only
     elsewhere = bearer(db, make_staff(db, org.other_city, Role.ACCOUNT_MANAGER))
     away = client.get(url, headers=elsewhere, follow_redirects=False)
     assert (away.status_code, away.headers["location"]) == (303, f"/customers/{customer.id}")
+
+
+def test_the_edit_form_names_a_permanent_residence_cards_nationality(client, db: Session) -> None:
+    org = make_org(db)
+    first17 = "94427619800101357"  # a German's card
+    customer = make_customer(db, org.city, "+8613800138000", name="MUELLER ANNA")
+    customer.id_number, customer.id_kind = first17 + check_digit(first17), "foreign_permanent"
+    customer.id_country = "DE"
+    db.commit()
+    manager = bearer(db, make_staff(db, org.city, Role.ACCOUNT_MANAGER))
+    form = client.get(f"/customers/{customer.id}/edit", headers=manager).text
+    assert "国籍（从证件号码读出）：德国" in form

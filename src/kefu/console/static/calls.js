@@ -127,7 +127,8 @@ function setupAgentPanel() {
       (item.in_reach ? `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a>`
         : `${escapeHtml(item.number)} <span class="muted">${escapeHtml(word("held_by", { unit: named({ name: item.held_by, name_en: item.held_by_en }) }))}</span>`)
       + ` ${escapeHtml(item.subject)}`
-      + (item.urge_count ? ` <span class="chip chased">${escapeHtml(word("chased", { n: item.urge_count }))}</span>` : ""));
+      + ` <span class="chip chased"${item.urge_count ? "" : " hidden"}>${escapeHtml(word("chased", { n: item.urge_count }))}</span>`
+      + (item.urgeable && panel.dataset.mayChase ? ` <button type="button" class="secondary small-button" data-chase="${item.id}" data-number="${escapeHtml(item.number)}">${escapeHtml(word("chase"))}</button>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
       `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`
       + (item.ivr ? ` <span class="muted ivr-journey">${escapeHtml(journey(item.ivr))}</span>` : ""));
@@ -158,6 +159,25 @@ function setupAgentPanel() {
       .find((o) => o.value === code);
     return option ? option.textContent : code;
   }
+
+  // The caller says they are calling about an open order: the chase is recorded on it in
+  // one click, while they are on the line (each click its own key: each is a chase).
+  document.getElementById("pop-orders")?.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-chase]");
+    if (!button) return;
+    button.disabled = true;
+    const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      const chased = await api("POST", `/api/v1/work-orders/${button.dataset.chase}/urge`, {}, { "Idempotency-Key": key });
+      const chip = button.parentElement.querySelector(".chip.chased");
+      chip.textContent = word("chased", { n: chased.urge_count });
+      chip.hidden = false;
+      toast(word("chased_toast", { number: button.dataset.number }));
+    } catch (failure) {
+      toast(failure.message);
+    }
+    button.disabled = false;
+  });
 
   function fillList(id, items, line) {
     const list = document.getElementById(id);
