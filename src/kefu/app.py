@@ -53,10 +53,10 @@ from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
-from kefu.workorders.batch_routes import router as batch_dispatch_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
+from kefu.workorders.queue_routes import router as queue_router
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
@@ -134,7 +134,7 @@ def create_app(
         org_router,
         customers_router,
         workorders_router,
-        batch_dispatch_router,
+        queue_router,
         categories_router,
         incidents_router,
         calendar_router,

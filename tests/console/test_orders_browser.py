@@ -281,6 +281,24 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         expect(cells.nth(6)).not_to_have_text(chinese)  # the branch
         page.screenshot(path=str(tmp_path / "repeat-queue-en.png"), full_page=True)
 
+        # The supervisor finds the second is the first registered again: merged into it,
+        # it no longer counts against the center.
+        supervisor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(supervisor, base, "supervisor")
+        supervisor.goto(f"{base}/orders/number/{second}")
+        merge = supervisor.locator("#merge-form")
+        expect(merge.locator(f'#merge-candidates option[value="{first}"]')).to_have_count(1)
+        merge.locator("input[name=into]").fill(first)
+        merge.locator("input[name=reason]").fill("同一扣费问题重复登记")
+        merge.locator("button[type=submit]").click()
+        expect(supervisor.locator(".order-hero .merged-into")).to_contain_text(first)
+        expect(supervisor.locator(".order-hero .status")).to_have_text("已作废")
+        supervisor.locator(".order-hero .merged-into a").click()
+        expect(supervisor.locator("h1.mono")).to_contain_text(first)
+        expect(supervisor.locator(".timeline")).to_contain_text("重复工单已并入本单")
+        supervisor.screenshot(path=str(tmp_path / "merged-zh.png"), full_page=True)
+        supervisor.close()
+
         # A burst of no-signal complaints from one area: the next one's form names the
         # incident it would join, before it is opened.
         indoor = _burst_of_complaints(base, "network.coverage.indoor")

@@ -332,6 +332,9 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     templates = _template_groups(session, order, request.app.state.settings.timezone)
     teams, people = _dispatch_choices(session, principal)
     messages = message_orders.messages_of_order(session, order.id)
+    # the customer's other open orders: what a duplicate is likely merged into
+    others = repository.open_orders_of(session, order.customer_id) if order.customer_id else []
+    merge_candidates = [other.number for other, _ in others if other.id != order.id]
     return render(
         request,
         "orders/view.html",
@@ -340,6 +343,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         templates=templates,
         teams=teams,
         people=people,
+        merge_candidates=merge_candidates,
         triages=list(Triage),
         outcomes=list(VisitOutcome),
         messages=messages,

@@ -69,6 +69,12 @@ ERROR_MESSAGES: dict[str, str] = {
         "nationality) is kept with a country."
     ),
     "batch_order_repeated": "An order is named twice in the batch.",
+    "merge_into_itself": "An order cannot be merged into itself.",
+    "merge_into_finished": "Order {number} is closed or cancelled: merge into an open one.",
+    "merge_other_customer": (
+        "Order {number} is another customer's: only the same customer's orders are merged."
+    ),
+    "order_number_invalid": "This is not a work-order number (e.g. WO20261206-000123).",
     "id_country_mismatch": (
         "The permanent residence card's number gives the holder's nationality as {country}."
     ),

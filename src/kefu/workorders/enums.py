@@ -142,6 +142,7 @@ class EventKind(StrEnum):
     REPEAT = "repeat"
     NOTE = "note"
     URGE = "urge"  # the customer chased the open order (催办)
+    MERGE = "merge"  # a duplicate of the order was merged into it (合并工单)
 
 
 class VisitOutcome(StrEnum):

@@ -124,6 +124,14 @@ class DispatchRequest(_Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
+class MergeRequest(_Strict):
+    """The order a duplicate is merged into, by the number staff read (WO20261206-000123),
+    and why (optional: the timeline names the order kept)."""
+
+    into: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
 class OrderVersion(_Strict):
     """An order as the dispatcher read it: its version stands for its If-Match."""
 

@@ -1,19 +1,26 @@
-"""HTTP route of batch dispatch (批量派单): many orders sent to one team at once."""
+"""HTTP routes of a dispatcher's work on the queue: many orders sent to one team at once
+(批量派单), and a duplicate merged into the order kept (合并工单)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from kefu.core.i18n import error_message
-from kefu.core.web import DbSession, request_language
-from kefu.workorders import batch
-from kefu.workorders.deps import CanDispatch, order_calendar
+from kefu.core.web import DbSession, etag, request_language
+from kefu.errors import NotFound, Unprocessable
+from kefu.workorders import batch, merging
+from kefu.workorders.deps import CanDispatch, CurrentOrder, order_calendar, visible_order
+from kefu.workorders.numbering import order_number_in
+from kefu.workorders.repository import order_by_number
 from kefu.workorders.schemas import (
     BatchDispatchRequest,
     BatchDispatchResult,
     BatchRefusal,
     BatchSent,
+    MergeRequest,
+    OrderDetail,
 )
+from kefu.workorders.views import order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -54,3 +61,27 @@ def batch_dispatch(
             for one in outcome.refused
         ],
     )
+
+
+@router.post("/work-orders/{order_id}/merge", response_model=OrderDetail)
+def merge_order(
+    order: CurrentOrder,
+    data: MergeRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> OrderDetail:
+    """Merge this order, a duplicate, into another of the same customer's (``into``, its
+    number): this one is cancelled naming the order kept, which takes over its chases
+    and its priority if higher. 409 when the order kept is finished; 422 when it is
+    another customer's."""
+    number = order_number_in(data.into)
+    if number is None:
+        raise Unprocessable("order_number_invalid", field="into")
+    found = order_by_number(session, number)
+    if found is None:
+        raise NotFound("order_not_found", field="into")
+    kept = visible_order(session, found.id, principal, field="into")
+    merging.merge(session, duplicate=order, kept=kept, reason=data.reason, by=principal)
+    response.headers["ETag"] = etag(order.version)
+    return order_detail(session, order, principal)

@@ -1,0 +1,86 @@
+"""Merging a duplicate order into the one kept (合并工单): the same customer's problem
+registered twice (a text and a call, two agents), so two handlers would work it and the
+customer be answered twice. The duplicate is cancelled, naming the order kept, and so
+leaves the month's complaint counts and repeat rate (cancelled orders count for
+neither); the order kept records the merge on its timeline and takes over the customer's
+chases and the higher priority of the two.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, Unprocessable
+from kefu.workorders.enums import Action, EventKind, OrderStatus
+from kefu.workorders.lifecycle import move
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.service import record_event
+
+FINISHED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
+
+
+def merge(
+    session: Session, *, duplicate: WorkOrder, kept: WorkOrder, reason: str, by: Principal
+) -> WorkOrder:
+    """Cancel ``duplicate`` as merged into ``kept``, which takes over its chases and its
+    priority if higher; both timelines say so; audited."""
+    _check(duplicate, kept)
+    said = reason or f"合并至 {kept.number} / Merged into {kept.number}"
+    move(
+        session,
+        duplicate,
+        Action.CANCEL,
+        by,
+        reason=said,
+        details={"merged_into": kept.number, "merged_into_id": kept.id},
+    )
+    kept.urge_count = (kept.urge_count or 0) + (duplicate.urge_count or 0)
+    kept.last_urged_at = _later(kept.last_urged_at, duplicate.last_urged_at)
+    kept.priority = max(kept.priority, duplicate.priority)
+    kept.updated_at = utcnow()  # the kept order changed: its version moves
+    record_event(
+        session,
+        kept,
+        kind=EventKind.MERGE,
+        by=by,
+        reason=reason,
+        details={"merged": duplicate.number, "merged_id": duplicate.id},
+    )
+    audit.record(
+        session,
+        actor=by,
+        action="order.merge",
+        entity_type="work_order",
+        entity_id=kept.id,
+        reason=reason or None,
+        details={"merged": duplicate.id, "merged_number": duplicate.number},
+    )
+    session.flush()
+    return duplicate
+
+
+def _check(duplicate: WorkOrder, kept: WorkOrder) -> None:
+    if duplicate.id == kept.id:
+        raise Unprocessable("merge_into_itself", field="into")
+    if kept.status in FINISHED:
+        raise Conflict("merge_into_finished", field="into", number=kept.number)
+    if not _same_customer(duplicate, kept):
+        raise Unprocessable("merge_other_customer", field="into", number=kept.number)
+
+
+def _same_customer(one: WorkOrder, other: WorkOrder) -> bool:
+    """Two known customers must be the one; an order of no known customer (a caller who
+    is not a subscriber) is the same customer's by the number to call back."""
+    if one.customer_id is not None and other.customer_id is not None:
+        return one.customer_id == other.customer_id
+    return one.contact_phone == other.contact_phone
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    present = [moment for moment in (first, second) if moment is not None]
+    return max(present) if present else None
