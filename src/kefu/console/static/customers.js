@@ -11,9 +11,14 @@ function setupCustomerForm() {
     .forEach((span) => { words[span.dataset.word] = span.textContent; });
   const error = document.getElementById("customer-error");
   const kind = form.elements.id_kind, country = form.querySelector(".id-country");
-  // a passport is kept with its issuing country; other documents carry none to be typed
+  // A passport is kept with its issuing country; other documents carry none to be typed.
+  // A document becoming a passport is asked for its issuer: a permanent residence card's
+  // nationality is not taken for it (the server does not either).
   const showCountry = () => { country.hidden = kind.value !== "passport"; };
-  kind.addEventListener("change", showCountry);
+  kind.addEventListener("change", () => {
+    if (kind.value === "passport" && kind.dataset.initial !== "passport") form.elements.id_country.value = "";
+    showCountry();
+  });
   showCountry();
 
   form.addEventListener("submit", async (event) => {
