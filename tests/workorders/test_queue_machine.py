@@ -1,0 +1,164 @@
+"""Random walks through a customer's queue of orders, over the API on the real database:
+batch dispatches of any rows picked (some read before another change, so stale), merges
+of any pair, chases and single actions between them. Whatever the order of clicks, a
+batch sends exactly the orders that could go alone and leaves the rest untouched, a merge
+moves the chases to the order kept, and every order agrees with its state.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy.orm import Session
+from test_lifecycle_machine import (
+    Walkers,
+    action_body,
+    agrees_with_its_state,
+    settings_for_walks,
+    walkers,
+)
+
+from factories import make_customer, make_org
+from kefu.workorders.enums import DISPATCHABLE_STATUSES, URGEABLE_STATUSES, Action
+
+SINGLE_ACTIONS = [Action.ACCEPT, Action.START, Action.REPLY, Action.CANCEL, Action.WAIT]
+ORDERS = 4
+
+
+class CustomerQueue(RuleBasedStateMachine):
+    """A few open orders of one customer, a supervisor working them."""
+
+    def __init__(self, client: TestClient, center: Walkers, customer_id: int) -> None:
+        super().__init__()
+        self.client, self.center, self.customer_id = client, center, customer_id
+        self.headers = center.supervisor
+        self.read: dict[int, dict[str, Any]] = {}  # each order as the page last read it
+
+    def _get(self, order_id: int) -> dict[str, Any]:
+        answer = self.client.get(f"/api/v1/work-orders/{order_id}", headers=self.headers)
+        assert answer.status_code == 200
+        order: dict[str, Any] = answer.json()
+        return order
+
+    def _ids(self) -> list[int]:
+        return sorted(self.read)
+
+    @initialize()
+    def open_orders(self) -> None:
+        for n in range(ORDERS):
+            body = {
+                "type": "complaint",
+                "category_id": self.center.cats.indoor.id,
+                "customer_id": self.customer_id,
+                "subject": f"家中无信号 {n}",
+                "org_unit_id": self.center.org.city.id,
+            }
+            made = self.client.post("/api/v1/work-orders", json=body, headers=self.headers)
+            assert made.status_code == 201, made.text
+            self.read[made.json()["id"]] = made.json()
+
+    @rule(picks=st.sets(st.integers(0, ORDERS - 1), min_size=1), stale=st.booleans())
+    def batch_dispatch(self, picks: set[int], stale: bool) -> None:
+        ids = [self._ids()[i] for i in sorted(picks)]
+        now = {i: self._get(i) for i in ids}
+        if stale:  # someone chased the first since the page was read
+            self.client.post(f"/api/v1/work-orders/{ids[0]}/urge", json={}, headers=self.headers)
+        asked = [{"id": i, "version": now[i]["version"]} for i in ids]
+        answer = self.client.post(
+            "/api/v1/work-orders/batch-dispatch",
+            json={"orders": asked, "team_id": self.center.team_id},
+            headers=self.headers,
+        )
+        assert answer.status_code == 200, answer.text
+        result = answer.json()
+        sent = {o["id"] for o in result["dispatched"]}
+        refused = {o["id"]: o["code"] for o in result["refused"]}
+        assert sent | set(refused) == set(ids) and not sent & set(refused)
+        for i in ids:
+            may_go = now[i]["status"] in DISPATCHABLE_STATUSES and not (stale and i == ids[0])
+            assert (i in sent) == may_go, (now[i]["status"], refused.get(i))
+            after = self._get(i)
+            if i in sent:
+                assert after["status"] == "dispatched"
+                assert after["team"]["id"] == self.center.team_id
+                assert after["version"] > now[i]["version"]
+            elif not (stale and i == ids[0]):
+                assert (after["version"], after["status"]) == (now[i]["version"], now[i]["status"])
+            self.read[i] = after
+
+    @rule(duplicate=st.integers(0, ORDERS - 1), kept=st.integers(0, ORDERS - 1))
+    def merge(self, duplicate: int, kept: int) -> None:
+        dup_id, kept_id = self._ids()[duplicate], self._ids()[kept]
+        dup, keep = self._get(dup_id), self._get(kept_id)
+        answer = self.client.post(
+            f"/api/v1/work-orders/{dup_id}/merge",
+            json={"into": keep["number"]},
+            headers=self.headers | {"If-Match": f'"{dup["version"]}"'},
+        )
+        can_go = (
+            dup_id != kept_id
+            and "cancel" in dup["allowed_actions"]
+            and keep["status"] not in ("closed", "cancelled")
+        )
+        assert (answer.status_code == 200) == can_go, answer.text
+        after_dup, after_kept = self._get(dup_id), self._get(kept_id)
+        if can_go:
+            assert after_dup["status"] == "cancelled"
+            assert after_kept["urge_count"] == keep["urge_count"] + dup["urge_count"]
+            assert after_kept["priority"] == max(keep["priority"], dup["priority"])
+        else:
+            assert (after_dup["version"], after_kept["version"]) == (
+                dup["version"],
+                keep["version"],
+            )
+        self.read[dup_id], self.read[kept_id] = after_dup, after_kept
+
+    @rule(pick=st.integers(0, ORDERS - 1))
+    def chase(self, pick: int) -> None:
+        order = self._get(self._ids()[pick])
+        answer = self.client.post(
+            f"/api/v1/work-orders/{order['id']}/urge", json={}, headers=self.headers
+        )
+        assert (answer.status_code == 201) == (order["status"] in URGEABLE_STATUSES)
+        self.read[order["id"]] = self._get(order["id"])
+
+    @rule(pick=st.integers(0, ORDERS - 1), action=st.sampled_from(SINGLE_ACTIONS))
+    def act(self, pick: int, action: Action) -> None:
+        order = self._get(self._ids()[pick])
+        answer = self.client.post(
+            f"/api/v1/work-orders/{order['id']}/{action.value}",
+            json=action_body(action, "satisfied", self.center.team_id),
+            headers=self.headers | {"If-Match": f'"{order["version"]}"'},
+        )
+        assert (answer.status_code == 200) == (action.value in order["allowed_actions"])
+        self.read[order["id"]] = self._get(order["id"])
+
+    @invariant()
+    def every_order_agrees_with_its_state(self) -> None:
+        for order in self.read.values():
+            agrees_with_its_state(order)
+
+
+def test_random_queues_keep_batches_and_merges_honest(client: TestClient, db: Session) -> None:
+    org = make_org(db)
+    center = walkers(db, org, org.city, org.city)
+    db.commit()
+
+    numbers = count(13_800_000_000)
+
+    def queue() -> CustomerQueue:
+        customer = make_customer(db, org.city, f"+86{next(numbers)}")
+        db.commit()
+        return CustomerQueue(client, center, customer.id)
+
+    run_state_machine_as_test(queue, settings=settings_for_walks(max_examples=15))
