@@ -169,3 +169,38 @@ def test_a_savepoint_rolled_back_forgets_its_audit_rows(db: Session) -> None:
     db.commit()
     actions = set(db.scalars(select(AuditLog.action)))
     assert {"kept.before", "kept.after"} <= actions and "gone.inside" not in actions
+
+
+def test_the_orders_waiting_to_be_sent_most_urgent_and_longest_waiting_first(
+    client, db: Session
+) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    oldest = complain(client, agent, cats.indoor.id, "13800138001")
+    accepted = complain(client, agent, cats.indoor.id, "13800138002")
+    accepted = _do(client, accepted, "accept", supervisor)
+    sent = complain(client, agent, cats.indoor.id, "13800138003")
+    sent = _do(client, sent, "dispatch", supervisor, {"team_id": team.id})
+    returned = _do(client, sent, "return", supervisor, {"reason": "不属本班组处理范围"})
+    urgent = complain(client, agent, cats.unknown_charge.id, "13800138004")
+    urgent = _do(client, urgent, "triage", supervisor, {"triage": "urgent", "reason": "影响整栋楼"})
+    answered = complain(client, agent, cats.indoor.id, "13800138005")
+    answered = _do(client, answered, "accept", supervisor)
+    _do(client, answered, "reply", supervisor, {"reply": "已处理。"})
+
+    listed = client.get(
+        "/api/v1/work-orders", params={"to_dispatch": "true"}, headers=supervisor
+    ).json()
+    assert [o["number"] for o in listed["items"]] == [
+        urgent["number"],  # most urgent first
+        oldest["number"],  # then the longest waiting
+        accepted["number"],
+        returned["number"],  # returned to the dispatcher: to be sent again
+    ]
+    page = client.get("/orders?view=dispatch", headers=supervisor).text
+    assert 'data-queue="dispatch"' in page and page.count('name="pick"') == 4
+    assert 'data-queue="dispatch"' not in client.get("/orders", headers=agent).text

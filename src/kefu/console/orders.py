@@ -51,7 +51,7 @@ from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import list_item, order_detail
 
 router = APIRouter(include_in_schema=False)
-Queue = Literal["mine", "team", "all", "repeat", "visits"]
+Queue = Literal["mine", "team", "all", "dispatch", "repeat", "visits"]
 PAGE_SIZE = 50
 
 
@@ -194,6 +194,7 @@ def order_queue_rows(
         repeat_only=view == "repeat",
         visits_due=view == "visits",
         category_path=category_path,
+        to_dispatch=view == "dispatch",
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

@@ -92,6 +92,9 @@ CLOCK_RUNNING_STATUSES = frozenset({_S.NEW, *_WORKING})
 DISPATCHABLE_STATUSES = frozenset(
     status for (action, status) in TRANSITIONS if action in (Action.DISPATCH, Action.TRANSFER)
 )
+# Waiting to be sent to whoever handles them (待派单): new, accepted by the center, or
+# returned to the dispatcher (退单).
+AWAITING_DISPATCH_STATUSES = frozenset({_S.NEW, _S.ACCEPTED, _S.RETURNED})
 # Closing a complaint schedules a return visit; the visit's outcome closes it.
 VISITED_TYPES = frozenset({OrderType.COMPLAINT})
 

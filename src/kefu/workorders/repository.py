@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from kefu.core.pagination import PageParams
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import KnownUnit, known_unit
-from kefu.workorders.enums import OPEN_STATUSES, OrderStatus, OrderType
+from kefu.workorders.enums import (
+    AWAITING_DISPATCH_STATUSES,
+    OPEN_STATUSES,
+    OrderStatus,
+    OrderType,
+)
 from kefu.workorders.models import (
     Category,
     Consent,
@@ -323,10 +328,12 @@ def order_list_query(
     incident_id: int | None = None,
     visits_due: bool = False,
     category_path: str | None = None,
+    to_dispatch: bool = False,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
-    ``visits_due`` the orders awaiting their return visit, the visit due soonest first.
-    ``category_path``: a category and everything under it."""
+    ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
+    or with ``to_dispatch`` those waiting to be sent, most urgent and longest waiting
+    first. ``category_path``: a category and everything under it."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -355,6 +362,10 @@ def order_list_query(
         waiting = (ReturnVisit.order_id == WorkOrder.id) & ReturnVisit.done_at.is_(None)
         query = query.join(ReturnVisit, waiting).where(WorkOrder.status == OrderStatus.RETURN_VISIT)
         return query.order_by(ReturnVisit.due_at, WorkOrder.id)
+    if to_dispatch:
+        awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
+        query = query.where(WorkOrder.status.in_(awaiting))
+        return query.order_by(WorkOrder.priority.desc(), WorkOrder.id)
     return query.order_by(WorkOrder.priority.desc(), WorkOrder.id.desc())
 
 

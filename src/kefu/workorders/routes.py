@@ -147,9 +147,11 @@ def list_orders(
     team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     repeat: bool = False,
     category_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    to_dispatch: bool = False,
 ) -> OrderPage:
     """Orders in the caller's scope: all, mine, a team's queue, repeats, of a category
-    and everything under it; most urgent first."""
+    and everything under it; most urgent first. ``to_dispatch``: those waiting to be sent
+    (new, accepted, returned), most urgent and longest waiting first."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
@@ -158,6 +160,7 @@ def list_orders(
         team_id=team_id,
         repeat_only=repeat,
         category_path=_category_path(session, category_id),
+        to_dispatch=to_dispatch,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
