@@ -203,4 +203,5 @@ def test_the_orders_waiting_to_be_sent_most_urgent_and_longest_waiting_first(
     ]
     page = client.get("/orders?view=dispatch", headers=supervisor).text
     assert 'data-queue="dispatch"' in page and page.count('name="pick"') == 4
+    assert '待派单 <span class="count" title="等待派单的工单">4</span>' in page  # on every tab
     assert 'data-queue="dispatch"' not in client.get("/orders", headers=agent).text

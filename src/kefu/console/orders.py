@@ -105,6 +105,7 @@ def order_queue(
         item.status in DISPATCHABLE_STATUSES for item in queue.items
     )
     teams, people = _dispatch_choices(session, principal) if batch else ([], [])
+    waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
     return render(
         request,
         "orders/list.html",
@@ -120,6 +121,7 @@ def order_queue(
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
+        waiting=waiting,
         dispatchable=DISPATCHABLE_STATUSES,
         teams=teams,
         people=people,
@@ -374,6 +376,20 @@ def _mail_to(messages: list[Interaction], order: WorkOrder, *, masked: bool) -> 
     """Where an e-mailed answer would go: the latest e-mail the order came from."""
     mail = answerable_message(messages, order, ContactChannel.EMAIL)
     return shown_address(mail.address, masked) if mail else None
+
+
+def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
+    """How many orders in the dispatcher's scope wait to be sent (the 待派单 tab's count)."""
+    query = repository.order_list_query(
+        scope_path=principal.scope_filter(),
+        viewer_id=principal.staff_id,
+        status=None,
+        assignee_id=None,
+        team_id=None,
+        repeat_only=False,
+        to_dispatch=True,
+    )
+    return repository.count(session, query)
 
 
 def _dispatch_choices(

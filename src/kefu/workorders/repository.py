@@ -386,9 +386,14 @@ def page(
     session: Session, query: Select[WorkOrder, OrgUnit, Category, str | None], params: PageParams
 ) -> tuple[list[tuple[WorkOrder, OrgUnit, Category, str | None]], int]:
     """One page of a list query and its total."""
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count(session, query)
     rows = session.execute(query.offset(params.offset).limit(params.size))
     return [(r[0], r[1], r[2], r[3]) for r in rows], total
+
+
+def count(session: Session, query: Select[WorkOrder, OrgUnit, Category, str | None]) -> int:
+    """How many orders a list query finds."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def latest_consent(session: Session, order_id: int) -> Consent | None:
