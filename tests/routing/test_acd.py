@@ -295,3 +295,55 @@ def test_only_agents_take_calls_and_only_monitors_watch(client, db, center) -> N
         headers=bearer(db, make_staff(db, center["org"].city)),
     )
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "agent_state_not_settable"
+
+
+def test_a_caller_of_another_branch_chases_their_order_through_the_call(client, db, center) -> None:
+    """The caller pop offers a chase on each of the caller's open orders: the call grants
+    it, as it grants the caller's 360, even for another branch's customer and an order
+    the agent cannot open."""
+    org = center["org"]
+    staff = make_staff(db, org.city, Role.AGENT)
+    headers = bearer(db, staff)
+    caller = make_customer(db, org.other_city, "+8613700137000")
+    someone_else = make_customer(db, org.other_city, "+8613600136000")
+    category = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    theirs = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    body = {"type": "complaint", "category_id": category.id, "subject": "不明扣费"}
+    orders = "/api/v1/work-orders"
+    mine = client.post(orders, json=body | {"customer_id": caller.id}, headers=theirs)
+    other = client.post(orders, json=body | {"customer_id": someone_else.id}, headers=theirs)
+    assert mine.status_code == other.status_code == 201
+    client.post("/api/v1/acd/me/state", json={"state": "ready"}, headers=headers)
+    call = _call(db, caller.id, "+8613700137000")
+    acd.enqueue(db, interaction=call, queue_code="general", priority=0)
+    db.commit()
+    pop = client.get("/api/v1/acd/me/caller", headers=headers).json()  # while it rings
+    (item,) = pop["open_work_items"]
+    assert (item["number"], item["urgeable"], item["in_reach"]) == (
+        mine.json()["number"],
+        True,
+        False,
+    )
+    # Outside the call, the order is beyond this agent: another branch's customer.
+    direct = client.post(f"/api/v1/work-orders/{item['id']}/urge", json={}, headers=headers)
+    assert direct.status_code == 403
+
+    url = f"/api/v1/acd/me/orders/{item['id']}/urge"
+    said = {"note": "客户来电催问扣费核查结果"}
+    chased = client.post(url, json=said, headers=headers | {"Idempotency-Key": "pop-1"})
+    assert chased.status_code == 201, chased.text
+    assert (chased.json()["urge_count"], chased.json()["held_by"]) == (1, "深圳")
+    again = client.post(url, json=said, headers=headers | {"Idempotency-Key": "pop-1"})
+    assert again.json() == chased.json()  # a double click is one chase
+    not_theirs = client.post(
+        f"/api/v1/acd/me/orders/{other.json()['id']}/urge",
+        json={},
+        headers=headers | {"Accept-Language": "en"},
+    )
+    assert not_theirs.status_code == 403
+    assert not_theirs.json()["error"]["message"] == "This order is not the caller's."
+    client.post("/api/v1/acd/me/answer", headers=headers)
+    client.post("/api/v1/acd/me/hang-up", headers=headers)
+    client.post("/api/v1/acd/me/wrap-up", json={"code": "inquiry.bill"}, headers=headers)
+    no_call = client.post(url, json={}, headers=headers)
+    assert no_call.status_code == 404 and no_call.json()["error"]["code"] == "agent_has_no_call"

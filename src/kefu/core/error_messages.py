@@ -69,6 +69,7 @@ ERROR_MESSAGES: dict[str, str] = {
         "nationality) is kept with a country."
     ),
     "batch_order_repeated": "An order is named twice in the batch.",
+    "order_not_the_callers": "This order is not the caller's.",
     "merge_into_itself": "An order cannot be merged into itself.",
     "merge_into_finished": "Order {number} is closed or cancelled: merge into an open one.",
     "merge_other_customer": (

@@ -14,13 +14,15 @@ from kefu.contact.models import Interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.clock import local_midnight_utc
-from kefu.core.idempotency import create_once
+from kefu.core.idempotency import create_once, run_once
 from kefu.core.rbac import Principal
+from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, ReadSession
 from kefu.customers import repository as customers
 from kefu.customers.schemas import CustomerView
 from kefu.customers.view import build_view
-from kefu.errors import NotFound
+from kefu.errors import Forbidden, NotFound
+from kefu.org.models import OrgUnit
 from kefu.routing import acd, callbacks, live, stats
 from kefu.routing.deps import CanMonitor, CanTakeCalls
 from kefu.routing.models import Agent, BreakReason
@@ -35,16 +37,19 @@ from kefu.routing.schemas import (
 )
 from kefu.routing.views import agent_read, agent_rows
 from kefu.workorders import service as orders
-from kefu.workorders.deps import CanWorkOrders, order_calendar
+from kefu.workorders import urging
+from kefu.workorders.deps import CanWorkOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import Channel
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
     CallIntakeCheck,
+    ChaseReceipt,
     IntakeCheck,
     IntakeOutlook,
     OrderCreate,
     OrderDetail,
 )
-from kefu.workorders.views import intake_outlook, new_order_detail
+from kefu.workorders.views import chase_receipt, intake_outlook, new_order_detail
 
 router = APIRouter(prefix="/api/v1/acd", tags=["acd"])
 
@@ -191,6 +196,43 @@ def intake_check_on_call(
         caller_on_line=True,
     )
     return intake_outlook(outlook, principal)
+
+
+@router.post("/me/orders/{order_id}/urge", response_model=ChaseReceipt, status_code=201)
+def chase_from_call(
+    order_id: PathId,
+    data: OptionalNote,
+    principal: CanTakeCalls,
+    writer: CanWorkOrders,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The caller on the agent's call chases one of their open orders (催办), wherever it
+    is handled and whichever branch they belong to: the call grants it, as it grants the
+    caller's 360. The answer is where the order stands (``ChaseReceipt``); 403 for an
+    order that is not the caller's."""
+    interaction = _held_interaction(session, principal)
+    order = session.get(WorkOrder, order_id)
+    if order is None:
+        raise NotFound("order_not_found")
+    unit = session.get(OrgUnit, order.org_unit_id)
+    callers = interaction.customer_id is not None and order.customer_id == interaction.customer_id
+    if unit is None or not callers:
+        raise Forbidden("order_not_the_callers")
+
+    def chase() -> ChaseReceipt:
+        urging.urge(session, order=order, note=data.note, by=principal)
+        return chase_receipt(order, unit)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"order.urge.{order.id}",  # as the order's own chase: one key, one chase
+        payload=data,
+        create=chase,
+    )
+    return JSONResponse(body, status_code=status)
 
 
 @router.get("/me/caller", response_model=CustomerView)

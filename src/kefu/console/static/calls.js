@@ -168,7 +168,8 @@ function setupAgentPanel() {
     button.disabled = true;
     const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
     try {
-      const chased = await api("POST", `/api/v1/work-orders/${button.dataset.chase}/urge`, {}, { "Idempotency-Key": key });
+      // through the call: a caller of any branch chases their order wherever it is handled
+      const chased = await api("POST", `/api/v1/acd/me/orders/${button.dataset.chase}/urge`, {}, { "Idempotency-Key": key });
       const chip = button.parentElement.querySelector(".chip.chased");
       chip.textContent = word("chased", { n: chased.urge_count });
       chip.hidden = false;
