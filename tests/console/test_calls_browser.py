@@ -152,7 +152,8 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         expect(chased_item).to_contain_text("由广东省分公司处理中")
         expect(chased_item.locator("a")).to_have_count(0)
         # "I am calling about that complaint": one click records the chase on it
-        chased_item.locator("button[data-chase]").click()
+        with page.expect_request(lambda asked: "/api/v1/acd/me/orders/" in asked.url):
+            chased_item.locator("button[data-chase]").click()
         expect(chased_item).to_contain_text("催办 2 次")
         expect(page.locator("#toast")).to_contain_text(f"已在 {chased} 上记录催办")
         page.screenshot(path=str(tmp_path / "agent-ringing-zh.png"), full_page=True)
@@ -160,6 +161,16 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
 
         page.click('[data-call="answer"]')
         expect(page.locator("#agent-state")).to_have_text("通话中")
+        # The same no-signal problem again: the call's form names the escalated order (the
+        # caller's, held at the province) and chases it through the call.
+        page.fill("#category-search", "室内")
+        page.locator("#category-list li:not([hidden])").first.click()
+        earlier = page.locator("#call-order-form .outlook-earlier li", has_text=chased)
+        expect(earlier).to_contain_text("由广东省分公司处理中")
+        through_the_call = "/api/v1/acd/me/orders/"  # which grants it for any branch's caller
+        with page.expect_request(lambda asked: through_the_call in asked.url):
+            earlier.locator("button.chase-earlier").click()
+        expect(earlier.locator(".chip.chased")).to_have_text("催办 3 次")
         page.fill("#category-search", "扣费")
         page.locator("#category-list li:not([hidden])").first.click()
         # the order's time limits, asked with the caller's number from the call

@@ -342,6 +342,19 @@ def test_a_caller_of_another_branch_chases_their_order_through_the_call(client, 
     )
     assert not_theirs.status_code == 403
     assert not_theirs.json()["error"]["message"] == "This order is not the caller's."
+    # the caller's number is theirs too (as the repeat rule reads it), and what the agent
+    # may reach anyway stays in reach
+    by_number = client.post(
+        orders, json=body | {"contact_phone": "137 0013 7000"}, headers=theirs
+    ).json()
+    neighbour = make_customer(db, org.city, "+8613500135000")
+    db.commit()
+    made_here = client.post(orders, json=body | {"customer_id": neighbour.id}, headers=headers)
+    assert made_here.status_code == 201, made_here.text
+    made_here = made_here.json()
+    for order in (by_number, made_here):
+        through = client.post(f"/api/v1/acd/me/orders/{order['id']}/urge", json={}, headers=headers)
+        assert through.status_code == 201, through.text
     client.post("/api/v1/acd/me/answer", headers=headers)
     client.post("/api/v1/acd/me/hang-up", headers=headers)
     client.post("/api/v1/acd/me/wrap-up", json={"code": "inquiry.bill"}, headers=headers)

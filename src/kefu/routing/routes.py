@@ -38,7 +38,7 @@ from kefu.routing.schemas import (
 from kefu.routing.views import agent_read, agent_rows
 from kefu.workorders import service as orders
 from kefu.workorders import urging
-from kefu.workorders.deps import CanWorkOrders, OptionalNote, order_calendar
+from kefu.workorders.deps import CanWorkOrders, OptionalNote, order_calendar, sees_order
 from kefu.workorders.enums import Channel
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
@@ -209,15 +209,15 @@ def chase_from_call(
 ) -> JSONResponse:
     """The caller on the agent's call chases one of their open orders (催办), wherever it
     is handled and whichever branch they belong to: the call grants it, as it grants the
-    caller's 360. The answer is where the order stands (``ChaseReceipt``); 403 for an
-    order that is not the caller's."""
+    caller's 360. The caller's orders are the customer's, and those on the number they
+    call from (as the repeat rule reads them); the agent's own reach grants the rest. The
+    answer is where the order stands (``ChaseReceipt``); 403 for another's order."""
     interaction = _held_interaction(session, principal)
     order = session.get(WorkOrder, order_id)
     if order is None:
         raise NotFound("order_not_found")
     unit = session.get(OrgUnit, order.org_unit_id)
-    callers = interaction.customer_id is not None and order.customer_id == interaction.customer_id
-    if unit is None or not callers:
+    if unit is None or not (_callers(order, interaction) or sees_order(principal, order, unit)):
         raise Forbidden("order_not_the_callers")
 
     def chase() -> ChaseReceipt:
@@ -233,6 +233,13 @@ def chase_from_call(
         create=chase,
     )
     return JSONResponse(body, status_code=status)
+
+
+def _callers(order: WorkOrder, call: Interaction) -> bool:
+    """Whether the order is the caller's: their customer's, or on the number they call from."""
+    if call.customer_id is not None and order.customer_id == call.customer_id:
+        return True
+    return bool(call.address) and order.contact_phone == call.address
 
 
 @router.get("/me/caller", response_model=CustomerView)

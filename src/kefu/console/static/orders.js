@@ -150,7 +150,7 @@ function setupIntakeOutlooks() {
           : ` · ${word("held_by", { unit: document.documentElement.lang === "en" ? earlier.held_by_en : earlier.held_by })}`;
         const facts = ` ${centerTime(earlier.created_at, { seconds: false })} · ${word(`status.${earlier.status}`)}${held} · ${earlier.subject}`;
         item.append(link, facts);
-        if (earlier.urgeable) item.append(" ", chaseButton(earlier, form, word));
+        if (earlier.urgeable) item.append(" ", chaseButton(earlier, form, word, box.dataset.chase));
         return item;
       }));
       if (outlook.earlier_elsewhere) {
@@ -183,7 +183,7 @@ function setupIntakeOutlooks() {
 // An earlier complaint still being handled is chased (催办) from the intake form rather
 // than repeated: what the caller says (the form's subject) goes with it, and the form
 // stays, so an agent on a call carries on with it.
-function chaseButton(earlier, form, word) {
+function chaseButton(earlier, form, word, url) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "secondary small-button chase-earlier";
@@ -194,7 +194,7 @@ function chaseButton(earlier, form, word) {
     button.disabled = true;
     try {
       const note = form.elements.subject?.value.trim() || "";
-      const order = await api("POST", `/api/v1/work-orders/${earlier.id}/urge`, { note }, { "Idempotency-Key": key });
+      const order = await api("POST", url.replace("{id}", earlier.id), { note }, { "Idempotency-Key": key });
       const done = document.createElement("span");
       done.className = "chip chased";
       done.textContent = word("chased", { n: order.urge_count });
