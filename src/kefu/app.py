@@ -53,6 +53,8 @@ from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
+from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATHS
+from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
@@ -125,6 +127,8 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         default_language=settings.default_language,
         cleaning_paths=INTAKE_PATHS,
+        upload_paths=UPLOAD_PATHS,
+        max_upload_bytes=settings.attachment_max_bytes + UPLOAD_OVERHEAD_BYTES,
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
@@ -135,6 +139,7 @@ def create_app(
         customers_router,
         workorders_router,
         queue_router,
+        attachment_router,
         categories_router,
         incidents_router,
         calendar_router,

@@ -76,6 +76,17 @@ ERROR_MESSAGES: dict[str, str] = {
         "Order {number} is another customer's: only the same customer's orders are merged."
     ),
     "order_number_invalid": "This is not a work-order number (e.g. WO20261206-000123).",
+    "attachment_order_cancelled": "Order {number} is cancelled: attach the file to the order kept.",
+    "attachment_empty": "The file is empty.",
+    "attachment_too_large": "The file is larger than {limit}, the most an order takes.",
+    "attachment_kind_refused": (
+        "This kind of file is not taken: send an image (PNG, JPEG, GIF, WebP, HEIC), a PDF,"
+        " a Word or Excel document, or audio (MP3, WAV, AMR, M4A)."
+    ),
+    "attachment_limit": "This order already keeps {max} files: withdraw one first.",
+    "attachment_withdrawn": "{file_name} was withdrawn: its content is no longer kept.",
+    "attachment_not_yours": "Only whoever sent the file, or a dispatcher, may withdraw it.",
+    "attachment_not_found": "This order has no such file.",
     "id_country_mismatch": (
         "The permanent residence card's number gives the holder's nationality as {country}."
     ),

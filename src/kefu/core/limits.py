@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,7 +18,12 @@ _NUL_FORMS = (b"\x00", b"\\u0000")
 class RequestGuard:
     """Answers 413 for bodies over the limit and 400 for NUL characters anywhere, except
     in the bodies of ``cleaning_paths``: intake endpoints that take text from outside as it
-    comes and clean it themselves (refusing it would lose a customer's message)."""
+    comes and clean it themselves (refusing it would lose a customer's message).
+
+    File uploads (paths matching ``upload_paths``) may be as large as ``max_upload_bytes``
+    and are binary, so NUL bytes belong in them: their endpoints check the file and clean
+    the text fields sent with it.
+    """
 
     def __init__(
         self,
@@ -26,11 +32,15 @@ class RequestGuard:
         max_body_bytes: int,
         default_language: str,
         cleaning_paths: frozenset[str] = frozenset(),
+        upload_paths: re.Pattern[str] | None = None,
+        max_upload_bytes: int = 0,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.default_language = default_language
         self.cleaning_paths = cleaning_paths
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,31 +51,42 @@ class RequestGuard:
         if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
             await _reject(send, 400, "invalid_characters", language, {})
             return
+        upload = self._is_upload(scope)
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _reject(send, 413, "payload_too_large", language, {"limit": self.max_body_bytes})
+        if declared.isdigit() and int(declared) > limit:
+            await _reject(send, 413, "payload_too_large", language, {"limit": limit})
             return
-        await self._counted(scope, receive, send, language)
+        await self._counted(scope, receive, send, language, upload)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send, language: str) -> None:
+    def _is_upload(self, scope: Scope) -> bool:
+        return (
+            self.upload_paths is not None
+            and scope.get("method") == "POST"
+            and self.upload_paths.fullmatch(scope.get("path", "")) is not None
+        )
+
+    async def _counted(
+        self, scope: Scope, receive: Receive, send: Send, language: str, upload: bool
+    ) -> None:
         """Read the whole body first (it is capped), check it, then hand it on.
 
         Checking while the application reads would not work: FastAPI turns any error
         raised while it reads the body into its own 400, hiding the reason.
         """
-        body, more = b"", True
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        received, more = bytearray(), True  # bytes joined by += would copy at each chunk
         while more:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
                 return
-            body += message.get("body", b"")
+            received += message.get("body", b"")
             more = bool(message.get("more_body", False))
-            if len(body) > self.max_body_bytes:
-                await _reject(
-                    send, 413, "payload_too_large", language, {"limit": self.max_body_bytes}
-                )
+            if len(received) > limit:
+                await _reject(send, 413, "payload_too_large", language, {"limit": limit})
                 return
-        cleans_itself = scope.get("path", "") in self.cleaning_paths
+        body = bytes(received)
+        cleans_itself = upload or scope.get("path", "") in self.cleaning_paths
         if not cleans_itself and any(form in body.lower() for form in _NUL_FORMS):
             await _reject(send, 400, "invalid_characters", language, {})
             return

@@ -146,6 +146,7 @@ class EventKind(StrEnum):
     NOTE = "note"
     URGE = "urge"  # the customer chased the open order (催办)
     MERGE = "merge"  # a duplicate of the order was merged into it (合并工单)
+    ATTACHMENT = "attachment"  # a file kept with the order, or withdrawn from it
 
 
 class VisitOutcome(StrEnum):

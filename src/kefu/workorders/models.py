@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
@@ -196,6 +206,41 @@ class OrderEvent(IdMixin, Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class OrderAttachment(IdMixin, Base):
+    """Why: a complaint comes with its evidence (a bill's screenshot, a photo, a voice
+    memo), and whoever handles the order must see what the customer sent.
+
+    The record stays for good. Withdrawn (attached to the wrong order, say), its content
+    is erased and the record says who withdrew it and why; its digest still names what
+    it was.
+    """
+
+    __tablename__ = "wo_attachments"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(160))
+    media_type: Mapped[str] = mapped_column(String(100))  # read from the content
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    withdrawn_reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class AttachmentContent(Base):
+    """Why: an attachment's bytes, apart from its record, so listing an order's
+    attachments never reads them. Kept in the database: written in the order's
+    transaction, backed up with it, on either database."""
+
+    __tablename__ = "wo_attachment_contents"
+
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("wo_attachments.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):

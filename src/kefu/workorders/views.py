@@ -7,12 +7,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kefu.core.filekinds import PDF, FileKind, by_media_type
 from kefu.core.masking import mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import repository
+from kefu.workorders.attachment_schemas import AttachmentOut
+from kefu.workorders.attachments import ListedAttachment
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.consent import needs_consent
 from kefu.workorders.deps import sees_order, sees_order_at
@@ -301,3 +304,38 @@ def _incident_brief(incident: Incident | None) -> IncidentBrief | None:
     return IncidentBrief(
         id=incident.id, number=incident.number, status=incident.status, title=incident.title
     )
+
+
+def attachment_out(item: ListedAttachment) -> AttachmentOut:
+    """An attachment as the API shows it."""
+    row = item.row
+    kind = kind_of_record(row.media_type)
+    withdrawn = row.withdrawn_at is not None
+    return AttachmentOut(
+        id=row.id,
+        order_id=row.order_id,
+        file_name=row.file_name,
+        media_type=row.media_type,
+        group=kind.group,
+        opens_in_browser=kind.opens_in_browser,
+        size_bytes=row.size_bytes,
+        sha256=row.sha256,
+        note=row.note,
+        uploaded_at=row.uploaded_at,
+        uploaded_by=item.uploaded_by,
+        uploaded_by_id=row.uploaded_by_id,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_by=item.withdrawn_by,
+        withdrawn_reason=row.withdrawn_reason if withdrawn else None,
+        content_url=None if withdrawn else content_url(row.order_id, row.id),
+    )
+
+
+def kind_of_record(media_type: str) -> FileKind:
+    """The accepted kind a stored media type names."""
+    return by_media_type(media_type) or PDF  # only accepted kinds are kept
+
+
+def content_url(order_id: int, attachment_id: int) -> str:
+    """Where an attachment's content is read."""
+    return f"/api/v1/work-orders/{order_id}/attachments/{attachment_id}/content"

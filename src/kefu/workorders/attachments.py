@@ -1,0 +1,227 @@
+"""The files kept with a work order (附件): a bill's screenshot, a photo, a voice memo.
+
+A file is taken only if its content is one of the accepted kinds (``kefu.core.filekinds``),
+whatever its name says; its name is cleaned and given the kind's extension. It is kept in
+the order's transaction, so an acknowledged upload survives a crash, and each upload,
+opening and withdrawal is audited and the first and last are on the order's timeline.
+
+Withdrawing a file (attached to the wrong order, or another customer's ID photo) erases
+its content: personal data sent by mistake should not stay readable. The record stays,
+with its digest, who withdrew it and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, aliased
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.filekinds import FileKind, kind_of
+from kefu.core.rbac import Principal, Right
+from kefu.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable
+from kefu.org.models import Staff
+from kefu.workorders.enums import EventKind, OrderStatus
+from kefu.workorders.models import AttachmentContent, OrderAttachment, WorkOrder
+from kefu.workorders.service import record_event
+
+MAX_NAME_CHARACTERS = 160
+_NAMELESS = "file"
+# Controls, bidirectional overrides (they disguise an extension: "gpj.exe" shown as
+# "exe.jpg") and what Windows refuses in a file name.
+_NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff<>:"|?*]')
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as sent: its name on the sender's machine, its bytes and a note."""
+
+    file_name: str
+    content: bytes
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentLimits:
+    """The largest file taken and how many an order keeps (withdrawn ones aside)."""
+
+    max_bytes: int
+    per_order: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAttachment:
+    """An attachment with the names of who sent and who withdrew it."""
+
+    row: OrderAttachment
+    uploaded_by: str | None
+    withdrawn_by: str | None
+
+
+def attach(
+    session: Session,
+    *,
+    order: WorkOrder,
+    upload: Upload,
+    by: Principal,
+    limits: AttachmentLimits,
+) -> OrderAttachment:
+    """Keep a file with the order (any state but cancelled: evidence may come after the
+    answer); on its timeline, audited."""
+    if order.status == OrderStatus.CANCELLED:
+        raise Conflict("attachment_order_cancelled", number=order.number)
+    kind = _accepted_kind(upload.content, limits.max_bytes)
+    if _kept_count(session, order.id) >= limits.per_order:
+        raise Unprocessable("attachment_limit", field="file", max=limits.per_order)
+    row = OrderAttachment(
+        order_id=order.id,
+        file_name=stored_name(upload.file_name, kind),
+        media_type=kind.media_type,
+        size_bytes=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        uploaded_by_id=by.staff_id,
+        uploaded_at=utcnow(),
+        note=upload.note,
+    )
+    session.add(row)
+    session.flush()
+    session.add(AttachmentContent(attachment_id=row.id, content=upload.content))
+    shown = {"attachment": row.id, "file_name": row.file_name, "size": row.size_bytes}
+    record_event(session, order, kind=EventKind.ATTACHMENT, by=by, reason=row.note, details=shown)
+    _audit(session, by, "order.attachment.add", order, row)
+    return row
+
+
+def _accepted_kind(content: bytes, max_bytes: int) -> FileKind:
+    if not content:
+        raise Unprocessable("attachment_empty", field="file")
+    if len(content) > max_bytes:
+        raise PayloadTooLarge("attachment_too_large", field="file", limit=_megabytes(max_bytes))
+    kind = kind_of(content)
+    if kind is None:
+        raise Unprocessable("attachment_kind_refused", field="file")
+    return kind
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.0f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
+
+
+def _kept_count(session: Session, order_id: int) -> int:
+    kept = select(func.count()).where(
+        OrderAttachment.order_id == order_id, OrderAttachment.withdrawn_at.is_(None)
+    )
+    return session.scalar(kept) or 0
+
+
+def stored_name(sent: str, kind: FileKind) -> str:
+    """The name a file is kept under: the last part of what was sent (old browsers send
+    a whole path), without control characters or what Windows refuses, ending with the
+    kind's extension (``bill.pdf`` that is a PNG is kept as ``bill.png``)."""
+    name = unicodedata.normalize("NFC", sent).replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join(_NOT_IN_NAMES.sub("", name).split()).strip(" .")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    ending = "." + extension.lower()
+    if ending not in kind.extensions:
+        ending = kind.extensions[0]
+    stem = stem.strip(" .")[: MAX_NAME_CHARACTERS - len(ending)].rstrip(" .") or _NAMELESS
+    return stem + ending
+
+
+def withdraw(
+    session: Session, *, order: WorkOrder, attachment: OrderAttachment, reason: str, by: Principal
+) -> OrderAttachment:
+    """Withdraw a file sent by mistake: by whoever sent it, or a dispatcher. Its content
+    is erased; the record, the timeline and the audit say who, when and why."""
+    if attachment.withdrawn_at is not None:
+        raise Conflict("attachment_withdrawn", file_name=attachment.file_name)
+    if attachment.uploaded_by_id != by.staff_id and not by.has(Right.ORDER_DISPATCH):
+        raise Forbidden("attachment_not_yours")
+    attachment.withdrawn_at = utcnow()
+    attachment.withdrawn_by_id = by.staff_id
+    attachment.withdrawn_reason = reason
+    session.execute(
+        delete(AttachmentContent).where(AttachmentContent.attachment_id == attachment.id)
+    )
+    shown = {"attachment": attachment.id, "file_name": attachment.file_name, "withdrawn": True}
+    record_event(session, order, kind=EventKind.ATTACHMENT, by=by, reason=reason, details=shown)
+    _audit(session, by, "order.attachment.withdraw", order, attachment, reason)
+    session.flush()
+    return attachment
+
+
+def the_attachment(session: Session, order: WorkOrder, attachment_id: int) -> OrderAttachment:
+    """One of the order's attachments (404 for another order's, or none)."""
+    row = session.get(OrderAttachment, attachment_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound("attachment_not_found")
+    return row
+
+
+def open_content(
+    session: Session, *, order: WorkOrder, attachment: OrderAttachment, by: Principal
+) -> bytes:
+    """The file's bytes, for someone who may see the order; each opening is audited, as
+    the file may show personal data (a photo of an ID card, a bill)."""
+    if attachment.withdrawn_at is not None:
+        raise NotFound("attachment_withdrawn", file_name=attachment.file_name)
+    content = session.get(AttachmentContent, attachment.id)
+    if content is None:  # a withdrawal erases the two together
+        raise NotFound("attachment_not_found")
+    _audit(session, by, "order.attachment.open", order, attachment)
+    return content.content
+
+
+def listed(session: Session, order_id: int) -> list[ListedAttachment]:
+    """The order's attachments, oldest first, withdrawn ones included."""
+    sender, withdrawer = aliased(Staff), aliased(Staff)
+    rows = session.execute(
+        select(OrderAttachment, sender.display_name, withdrawer.display_name)
+        .outerjoin(sender, sender.id == OrderAttachment.uploaded_by_id)
+        .outerjoin(withdrawer, withdrawer.id == OrderAttachment.withdrawn_by_id)
+        .where(OrderAttachment.order_id == order_id)
+        .order_by(OrderAttachment.id)
+    ).all()
+    return [ListedAttachment(row, up, out) for row, up, out in rows]
+
+
+def content_disposition(attachment: OrderAttachment, *, inline: bool) -> str:
+    """The header naming the file for the browser: its UTF-8 name (RFC 6266), and an
+    ASCII one for old clients."""
+    fallback = attachment.file_name.encode("ascii", "replace").decode().replace("?", "_")
+    fallback = fallback.replace('"', "_").replace("\\", "_")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.file_name)}"
+
+
+def _audit(
+    session: Session,
+    by: Principal,
+    action: str,
+    order: WorkOrder,
+    attachment: OrderAttachment,
+    reason: str | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=by,
+        action=action,
+        entity_type="work_order",
+        entity_id=order.id,
+        reason=reason,
+        details={
+            "attachment": attachment.id,
+            "file_name": attachment.file_name,
+            "media_type": attachment.media_type,
+            "size": attachment.size_bytes,
+            "sha256": attachment.sha256,
+        },
+    )
