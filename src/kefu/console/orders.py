@@ -29,6 +29,7 @@ from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
 from kefu.org.models import Team
+from kefu.workorders import attachments as order_files
 from kefu.workorders import categories, lifecycle, repeats, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
@@ -48,7 +49,7 @@ from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_for_order
-from kefu.workorders.views import list_item, order_detail
+from kefu.workorders.views import attachment_out, list_item, order_detail
 
 router = APIRouter(include_in_schema=False)
 Queue = Literal["mine", "team", "all", "dispatch", "repeat", "visits"]
@@ -338,6 +339,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     # the customer's other open orders: what a duplicate is likely merged into
     others = repository.open_orders_of(session, order.customer_id) if order.customer_id else []
     merge_candidates = [other.number for other, _ in others if other.id != order.id]
+    settings = request.app.state.settings
     return render(
         request,
         "orders/view.html",
@@ -347,6 +349,8 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         teams=teams,
         people=people,
         merge_candidates=merge_candidates,
+        attachments=[attachment_out(item) for item in order_files.listed(session, order.id)],
+        attachment_max_bytes=settings.attachment_max_bytes,
         triages=list(Triage),
         outcomes=list(VisitOutcome),
         messages=messages,
