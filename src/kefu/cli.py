@@ -139,11 +139,15 @@ def mail(
         store_mail,
     )
     from kefu.notify import tasks  # noqa: F401  (replies are outbox jobs)
+    from kefu.workorders.attachments import AttachmentLimits
 
     settings = get_settings()
     factory = make_sessionmaker(_engine(database_url))
     limits = MailLimits(
-        settings.timezone, settings.intake_body_chars, settings.intake_auto_replies_per_hour
+        settings.timezone,
+        settings.intake_body_chars,
+        settings.intake_auto_replies_per_hour,
+        AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order),
     )
     deliver = partial(store_mail, factory, intake_for_account(account, limits))
     domains = frozenset(d.strip().lower() for d in settings.mail_domains.split(",") if d.strip())

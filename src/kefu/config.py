@@ -11,6 +11,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEMO_SECRET = "kefu-demo-secret-do-not-use-in-production"
 
 
+# A work order's files: the largest taken (a phone's photo is 2-5 MB, a minute of voice
+# memo under 1 MB), and how many an order keeps at once (e-mailed ones too).
+ATTACHMENT_MAX_BYTES = 10_485_760
+ATTACHMENTS_PER_ORDER = 30
+
+
 class Settings(BaseSettings):
     """Runtime configuration; runs with no env file, refuses demo secrets in production."""
 
@@ -37,10 +43,8 @@ class Settings(BaseSettings):
     sqlite_write_slots: int = 2
     postgresql_write_slots: int = 2
     export_max_rows: int = 200_000
-    # A work order's attachments: the largest file taken (a phone's photo is 2-5 MB, a
-    # minute of voice memo under 1 MB), and how many an order keeps at once.
-    attachment_max_bytes: int = 10_485_760
-    attachments_per_order: int = 30
+    attachment_max_bytes: int = ATTACHMENT_MAX_BYTES
+    attachments_per_order: int = ATTACHMENTS_PER_ORDER
     repeat_window_days: int = 30
     repeat_category_level: int = 2
     # Emergencies: this many complaints or faults of one category branch in one unit

@@ -172,3 +172,44 @@ def test_an_order_from_an_email_is_answered_in_the_customers_thread(
         expect(page.locator(".timeline .chip", has_text="E-mailed to the customer")).to_be_visible()
         page.screenshot(path=str(tmp_path / "order-mail-answered-en.png"), full_page=True)
         browser.close()
+
+
+def test_an_emailed_screenshot_goes_onto_the_order_opened_from_the_email(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    """The demo's e-mail about an unknown charge brings a screenshot of the bill: the
+    agent opens it from the message, opens a complaint from the e-mail, and finds the
+    screenshot on the order, marked as the customer's e-mail's."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    waiting = api_client(base, "agent").get("/api/v1/messages", params={"channel": "email"})
+    (mail,) = [m for m in waiting.json()["items"] if m["subject"].startswith("账单里有一笔")]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "agent", DEMO_PASSWORD, f"/messages/{mail['id']}")
+        files = page.locator("#message-files .attachment")
+        expect(files).to_have_count(1)
+        expect(files.locator(".file-name")).to_have_text("11月账单截图.png")
+        with page.expect_popup() as opened:
+            files.locator("a.file-name").click()
+        shown = opened.value
+        shown.wait_for_load_state()
+        assert shown.url.endswith("/content?inline=true")
+        shown.close()
+
+        page.click("#order-from-message")
+        form = page.locator("#order-form")
+        page.fill("#category-search", "不明扣费")
+        page.locator("#category-list li:not([hidden])").first.click()
+        form.locator('[name="subject"]').fill("不明扣费 15 元（视频会员）")
+        form.locator('button[type="submit"]').click()
+        page.wait_for_url(lambda url: "/orders/" in url and "/new" not in url)
+        card = page.locator("#attachments")
+        expect(card.locator(".attachment")).to_have_count(1)
+        expect(card.locator(".file-name")).to_have_text("11月账单截图.png")
+        expect(card.locator(".chip")).to_have_text("来自客户邮件")
+        expect(page.locator(".timeline")).to_contain_text("添加附件: 11月账单截图.png")
+        page.screenshot(path=str(tmp_path / "order-emailed-file-zh.png"), full_page=True)
+        browser.close()

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kefu.console.render import page_language, render, signed_in
-from kefu.contact import message_orders, replies, repository
+from kefu.contact import message_files, message_orders, replies, repository
 from kefu.contact.deps import load_interaction
 from kefu.contact.enums import ContactChannel, InteractionStatus
 from kefu.contact.models import IntakeRule, WrapUpCode
-from kefu.contact.views import shown_address
+from kefu.contact.views import message_file_read, shown_address
 from kefu.core.masking import mask_name
 from kefu.core.rbac import Right
 from kefu.core.types import PathId
@@ -87,6 +87,7 @@ def message_page(request: Request, session: DbSession, interaction_id: PathId) -
         can_answer=principal.has(Right.INTERACTION_WRITE) and replies.reachable(message),
         codes=[(c.code, c.name_en if english and c.name_en else c.name) for c in codes],
         orders=message_orders.linked_orders(session, message),
+        files=[message_file_read(f) for f in message_files.files_of(session, message.id)],
         can_open_order=principal.has(Right.INTERACTION_WRITE)
         and principal.has(Right.ORDER_WRITE)
         and message_orders.is_customer_message(message),

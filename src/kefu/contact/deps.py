@@ -16,6 +16,7 @@ from kefu.customers import repository as customers
 from kefu.customers.deps import ensure_in_scope
 from kefu.errors import NotFound
 from kefu.org.deps import require
+from kefu.workorders.attachments import AttachmentLimits
 
 CanRead = Annotated[Principal, Depends(require(Right.INTERACTION_READ))]
 CanWrite = Annotated[Principal, Depends(require(Right.INTERACTION_WRITE))]
@@ -52,6 +53,7 @@ def intake_setup(request: Request, principal: CanReceive, session: DbSession) ->
         calendar=center_calendar(session, settings.timezone),
         body_limit=settings.intake_body_chars,
         auto_replies_per_hour=settings.intake_auto_replies_per_hour,
+        file_limits=AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order),
     )
 
 

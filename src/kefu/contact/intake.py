@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from kefu.billing.boss import Billing
 from kefu.contact import replies
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
+from kefu.contact.mail import MailFile
+from kefu.contact.message_files import carry_to_order, keep_files, sort_files
 from kefu.contact.models import IntakeRule, Interaction
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
 from kefu.core import audit
@@ -27,6 +29,7 @@ from kefu.customers import repository as customers
 from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
 from kefu.workorders import service as orders
+from kefu.workorders.attachments import DEFAULT_LIMITS, AttachmentLimits
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import Channel, OrderType
 from kefu.workorders.schemas import OrderCreate
@@ -48,6 +51,7 @@ class InboundMessage:
     subject: str = ""
     reference: str = ""  # the gateway's message id or the Message-ID; "" when none
     automatic: bool = False  # an auto-reply or list mail: never answered automatically
+    files: tuple[MailFile, ...] = ()  # an e-mail's attachments
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class IntakeSetup:
     calendar: BusinessCalendar
     body_limit: int = 100_000
     auto_replies_per_hour: int = 5
+    # the files kept with a message, as an order takes them (kefu.config's attachment_*)
+    file_limits: AttachmentLimits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,8 @@ def receive(session: Session, message: InboundMessage, setup: IntakeSetup) -> Re
     if reference and (earlier := by_reference(session, reference)) is not None:
         return Received(earlier, None, None, auto_replied=False, repeated=True)
     address, customer = _sender(session, message)
-    body, _ = storable(message.body, limit=setup.body_limit)
+    files = sort_files(message.files, setup.file_limits)
+    body = storable(message.body, limit=setup.body_limit)[0] + files.note()
     interaction = open_interaction(
         session,
         channel=message.channel,
@@ -141,6 +148,7 @@ def receive(session: Session, message: InboundMessage, setup: IntakeSetup) -> Re
         subject=one_line(message.subject, limit=SUBJECT_LIMIT),
         body=body,
     )
+    keep_files(session, interaction, files.kept)
     received = _apply_rule(session, interaction, message, setup)
     audit.record(
         session,
@@ -223,6 +231,8 @@ def _open_order(
     except Unprocessable:  # e.g. the customer has no live number: the inbox keeps it
         return None
     link_order(session, interaction=interaction, order_id=order.id)
+    limits = setup.file_limits
+    carry_to_order(session, message=interaction, order=order, by=setup.by, limits=limits)
     return order.number
 
 

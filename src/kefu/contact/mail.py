@@ -22,6 +22,15 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
 
 
+@dataclass(frozen=True, slots=True)
+class MailFile:
+    """A file attached to an e-mail: its name as sent (empty when it has none) and bytes
+    (empty when the part held none, a forwarded mail for instance)."""
+
+    name: str
+    content: bytes
+
+
 @dataclass(frozen=True)
 class ParsedMail:
     """The parts of an e-mail kefu keeps."""
@@ -31,7 +40,7 @@ class ParsedMail:
     body: str
     message_id: str
     automatic: bool  # an auto-reply, bounce or list mail: never answered automatically
-    attachments: tuple[str, ...]
+    attachments: tuple[MailFile, ...]
 
 
 class _TextOfHtml(HTMLParser):
@@ -109,11 +118,16 @@ def _automatic(message: EmailMessage) -> bool:
     )
 
 
-def _attachments(message: EmailMessage) -> tuple[str, ...]:
+def _attachments(message: EmailMessage) -> tuple[MailFile, ...]:
     try:
-        return tuple(p.get_filename() or "(unnamed)" for p in message.iter_attachments())
+        return tuple(_file(part) for part in message.iter_attachments())
     except (KeyError, LookupError, ValueError, AttributeError):
         return ()
+
+
+def _file(part: Message) -> MailFile:
+    payload = part.get_payload(decode=True)
+    return MailFile(str(part.get_filename() or ""), payload if isinstance(payload, bytes) else b"")
 
 
 def parse_mail(raw: bytes) -> ParsedMail:

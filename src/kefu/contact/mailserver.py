@@ -29,6 +29,7 @@ from kefu.core.db import unit_of_work
 from kefu.errors import NotAuthenticated
 from kefu.org.deps import principal_for
 from kefu.org.models import Staff
+from kefu.workorders.attachments import DEFAULT_LIMITS, AttachmentLimits
 
 log = logging.getLogger(__name__)
 Deliver = Callable[[bytes], object]
@@ -41,6 +42,7 @@ class MailLimits:
     timezone: str
     body_limit: int
     auto_replies_per_hour: int
+    file_limits: AttachmentLimits = DEFAULT_LIMITS  # kept as orders take them
 
 
 def intake_for_account(username: str, limits: MailLimits) -> Callable[[Session], IntakeSetup]:
@@ -58,24 +60,23 @@ def intake_for_account(username: str, limits: MailLimits) -> Callable[[Session],
             calendar=center_calendar(session, limits.timezone),
             body_limit=limits.body_limit,
             auto_replies_per_hour=limits.auto_replies_per_hour,
+            file_limits=limits.file_limits,
         )
 
     return setup
 
 
 def mail_message(raw: bytes) -> InboundMessage:
-    """A raw e-mail as an inbound message (attachments named at the end of the body)."""
+    """A raw e-mail as an inbound message, its attachments with it."""
     mail = parse_mail(raw)
-    body = mail.body
-    if mail.attachments:
-        body += "\n\n[附件 attachments: " + ", ".join(mail.attachments) + "]"
     return InboundMessage(
         channel=ContactChannel.EMAIL,
         sender=mail.sender,
         subject=mail.subject,
-        body=body,
+        body=mail.body,
         reference=mail.message_id,
         automatic=mail.automatic,
+        files=mail.attachments,
     )
 
 

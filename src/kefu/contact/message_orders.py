@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kefu.contact.enums import Direction
 from kefu.contact.intake import ORDER_CHANNEL
+from kefu.contact.message_files import carry_to_order
 from kefu.contact.models import Interaction, InteractionOrder
 from kefu.contact.replies import MESSAGE_CHANNELS
 from kefu.contact.service import link_order
@@ -17,6 +18,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.workorders import service as orders
+from kefu.workorders.attachments import AttachmentLimits
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import IntakeCheck, OrderCreate
 
@@ -50,14 +52,17 @@ def order_from_message(
     data: OrderCreate,
     by: Principal,
     calendar: BusinessCalendar,
+    file_limits: AttachmentLimits,
 ) -> orders.NewOrder:
-    """Open the order a message asks for and link it to the message."""
+    """Open the order a message asks for and link it to the message; the files the
+    message brought go onto the order."""
     ensure_message(message)
     fields = {**sender_fields(message, data), "channel": ORDER_CHANNEL[message.channel]}
     new = orders.create_order(
         session, data=data.model_copy(update=fields), by=by, calendar=calendar
     )
     link_order(session, interaction=message, order_id=new.order.id)
+    carry_to_order(session, message=message, order=new.order, by=by, limits=file_limits)
     return new
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from kefu.contact import intake, message_orders, replies, repository, rules
+from kefu.contact import intake, message_files, message_orders, replies, repository, rules
 from kefu.contact.deps import (
     CanManageIntake,
     CanRead,
@@ -28,7 +28,8 @@ from kefu.contact.schemas import (
     ReplyCreate,
     SmsInbound,
 )
-from kefu.contact.views import interaction_reads
+from kefu.contact.views import interaction_reads, message_file_read
+from kefu.core.filekinds import stored_kind
 from kefu.core.idempotency import create_once, run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -40,11 +41,13 @@ from kefu.core.web import (
     ReadSession,
     check_version,
     etag,
+    served_file,
+    write_and_commit,
 )
-from kefu.workorders.deps import CanWorkOrders, order_calendar
+from kefu.workorders.deps import CanWorkOrders, attachment_limits, order_calendar
 from kefu.workorders.schemas import IntakeCheck, IntakeOutlook, OrderCreate, OrderDetail
 from kefu.workorders.service import NewOrder
-from kefu.workorders.views import intake_outlook, new_order_detail
+from kefu.workorders.views import intake_outlook, order_detail
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
 SMS_INBOUND = "/sms/inbound"
@@ -109,7 +112,37 @@ def message_thread(
     shown = interaction_reads(
         session, [message, *replies.thread(session, message)], masked=_masked(principal)
     )
-    return MessageThread(message=shown[0], replies=shown[1:])
+    files = [message_file_read(f) for f in message_files.files_of(session, message.id)]
+    return MessageThread(message=shown[0], files=files, replies=shown[1:])
+
+
+@router.get(
+    "/messages/{interaction_id}/files/{file_id}/content",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def open_message_file(
+    interaction_id: PathId,
+    file_id: PathId,
+    principal: CanRead,
+    session: DbSession,
+    inline: Annotated[bool, Query()] = False,
+) -> Response:
+    """A file the customer's e-mail brought, audited. ``inline=true`` shows an image or
+    audio in the browser; anything else is always downloaded."""
+    message = load_interaction(session, interaction_id, principal)
+    file = message_files.message_file(session, message, file_id)
+    write_and_commit(
+        session,
+        lambda: message_files.audit_opening(session, message=message, file=file, by=principal),
+    )
+    kind = stored_kind(file.media_type)
+    return served_file(
+        file.content,
+        media_type=file.media_type,
+        file_name=file.file_name,
+        inline=inline and kind.opens_in_browser,
+    )
 
 
 @router.post("/messages/{interaction_id}/reply", response_model=InteractionRead, status_code=201)
@@ -158,7 +191,12 @@ async def order_from_message(
         message = load_interaction(session, interaction_id, principal)
         calendar = order_calendar(request, session)
         return message_orders.order_from_message(
-            session, message=message, data=data, by=principal, calendar=calendar
+            session,
+            message=message,
+            data=data,
+            by=principal,
+            calendar=calendar,
+            file_limits=attachment_limits(request),
         )
 
     status, body = await create_once(
@@ -168,9 +206,8 @@ async def order_from_message(
         operation=f"order.create_from_message.{interaction_id}",
         payload=data,
         create=create,
-        answer=lambda new: new_order_detail(
-            session, new.order, principal, timeline=new.timeline, repeats=new.repeats
-        ),
+        # read again: the message's files were put on its timeline after its creation
+        answer=lambda new: order_detail(session, new.order, principal),
     )
     return JSONResponse(body, status_code=status)
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
@@ -51,6 +60,20 @@ class Interaction(IdMixin, TimestampMixin, VersionedMixin, Base):
         ForeignKey("contact_interactions.id"), index=True
     )
     intake_rule_id: Mapped[int | None] = mapped_column(ForeignKey("contact_intake_rules.id"))
+
+
+class MessageFile(IdMixin, Base):
+    """Why: customers e-mail their evidence (a bill, a photo, a contract); it is kept with
+    the message, of the kinds an order takes, and goes onto the order the message opens."""
+
+    __tablename__ = "contact_message_files"
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("contact_interactions.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(160))
+    media_type: Mapped[str] = mapped_column(String(100))  # read from the content
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read when opened
 
 
 class InteractionOrder(Base):

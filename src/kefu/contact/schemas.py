@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
+from kefu.core.filekinds import FileGroup
 from kefu.core.pagination import Page
 from kefu.core.types import Code
 from kefu.workorders.enums import OrderType
@@ -92,10 +93,24 @@ class ReplyCreate(BaseModel):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 
 
+class MessageFileRead(BaseModel):
+    """A file the customer's e-mail brought, of a kind kefu keeps (read from its content)."""
+
+    id: int
+    file_name: str
+    media_type: str
+    group: FileGroup
+    opens_in_browser: bool  # an image or audio the browser shows; the rest downloads
+    size_bytes: int
+    sha256: str
+    content_url: str
+
+
 class MessageThread(BaseModel):
-    """A message and the replies sent to it."""
+    """A message, the files it brought and the replies sent to it."""
 
     message: InteractionRead
+    files: list[MessageFileRead]
     replies: list[InteractionRead]
 
 

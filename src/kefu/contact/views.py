@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from kefu.contact import repository
 from kefu.contact.enums import ContactChannel
-from kefu.contact.models import Interaction
-from kefu.contact.schemas import InteractionRead
+from kefu.contact.models import Interaction, MessageFile
+from kefu.contact.schemas import InteractionRead, MessageFileRead
+from kefu.core.filekinds import stored_kind
 from kefu.core.masking import mask_email
 from kefu.core.textsafe import excerpt
 from kefu.customers.view import show_phone
@@ -85,3 +86,18 @@ def recent_for_360(session: Session, customer_id: int, masked: bool) -> list[dic
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def message_file_read(file: MessageFile) -> MessageFileRead:
+    """A message's file as the API shows it."""
+    kind = stored_kind(file.media_type)
+    return MessageFileRead(
+        id=file.id,
+        file_name=file.file_name,
+        media_type=file.media_type,
+        group=kind.group,
+        opens_in_browser=kind.opens_in_browser,
+        size_bytes=file.size_bytes,
+        sha256=file.sha256,
+        content_url=f"/api/v1/messages/{file.interaction_id}/files/{file.id}/content",
+    )

@@ -87,6 +87,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "attachment_withdrawn": "{file_name} was withdrawn: its content is no longer kept.",
     "attachment_not_yours": "Only whoever sent the file, or a dispatcher, may withdraw it.",
     "attachment_not_found": "This order has no such file.",
+    "message_file_not_found": "This message has no such file.",
     "id_country_mismatch": (
         "The permanent residence card's number gives the holder's nationality as {country}."
     ),

@@ -133,6 +133,7 @@ def _iso_media_kind(brand: bytes) -> FileKind | None:
     return None
 
 
-def by_media_type(media_type: str) -> FileKind | None:
-    """The accepted kind of a media type (as a file's record keeps it)."""
-    return _BY_MEDIA_TYPE.get(media_type)
+def stored_kind(media_type: str) -> FileKind:
+    """The kind of a kept file, by the media type its record holds (only accepted kinds
+    are kept; an unknown one is treated as a document, always downloaded)."""
+    return _BY_MEDIA_TYPE.get(media_type, PDF)

@@ -10,11 +10,13 @@ from sqlalchemy import Engine, select
 from kefu.billing.boss import KefuBilling
 from kefu.contact.enums import ContactChannel
 from kefu.contact.intake import InboundMessage, IntakeSetup, receive
+from kefu.contact.mail import MailFile
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Role
 from kefu.customers.enums import SubscriptionStatus
 from kefu.customers.models import Customer, Subscription
+from kefu.demo.files import bill_screenshot
 from kefu.demo.incidents import acting_as
 from kefu.org.models import Staff
 
@@ -31,7 +33,14 @@ _MAIL = (
         "<b>宽带</b> 报装进度 <script>alert('x')</script>",
         "上周在营业厅办理的宽带，至今没有人联系安装，请尽快处理。",
     ),
+    (
+        "账单里有一笔不明扣费（附截图）",
+        "你好，附件是我这个月账单的截图，红框里那笔 15 元的“视频会员”我从来没有订过，"
+        "请核实并退费。",
+    ),
 )
+# the files each e-mail brings, by its place in _MAIL
+_MAIL_FILES = {2: (("11月账单截图.png", bill_screenshot),)}
 
 
 def generate_messages(engine: Engine) -> int:
@@ -69,8 +78,14 @@ def generate_messages(engine: Engine) -> int:
             receive(session, message, setup)
         for n, (subject, body) in enumerate(_MAIL):
             sender = senders[len(_SMS) + n][1] or ""
+            files = tuple(MailFile(name, draw()) for name, draw in _MAIL_FILES.get(n, ()))
             message = InboundMessage(
-                ContactChannel.EMAIL, sender, body, subject=subject, reference=f"<demo-{n}@mail>"
+                ContactChannel.EMAIL,
+                sender,
+                body,
+                subject=subject,
+                reference=f"<demo-{n}@mail>",
+                files=files,
             )
             receive(session, message, setup)
     return len(_SMS) + len(_MAIL)

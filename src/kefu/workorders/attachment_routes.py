@@ -9,15 +9,22 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from kefu.core.filekinds import stored_kind
 from kefu.core.idempotency import create_once
 from kefu.core.types import PathId, ShortText
-from kefu.core.web import DbSession, IdempotencyKey, committed, write_and_commit
+from kefu.core.web import DbSession, IdempotencyKey, committed, served_file, write_and_commit
 from kefu.workorders import attachments
 from kefu.workorders.attachment_schemas import AttachmentList, AttachmentOut, UploadFingerprint
-from kefu.workorders.attachments import AttachmentLimits, ListedAttachment, Upload
-from kefu.workorders.deps import CanReadOrders, CanWorkOrders, LoadedOrder, visible_order
+from kefu.workorders.attachments import ListedAttachment, Upload
+from kefu.workorders.deps import (
+    CanReadOrders,
+    CanWorkOrders,
+    LoadedOrder,
+    attachment_limits,
+    visible_order,
+)
 from kefu.workorders.schemas import ReasonRequest
-from kefu.workorders.views import attachment_out, kind_of_record
+from kefu.workorders.views import attachment_out
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -25,12 +32,6 @@ router = APIRouter(prefix="/api/v1", tags=["work orders"])
 UPLOAD_PATHS = re.compile(r"/api/v1/work-orders/\d{1,10}/attachments")
 # What a multipart body adds to its file: the boundaries, headers and the note.
 UPLOAD_OVERHEAD_BYTES = 65_536
-
-
-def attachment_limits(request: Request) -> AttachmentLimits:
-    """The center's limits on attachments."""
-    settings = request.app.state.settings
-    return AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order)
 
 
 @router.get("/work-orders/{order_id}/attachments", response_model=AttachmentList)
@@ -106,19 +107,12 @@ def open_attachment(
         session,
         lambda: attachments.open_content(session, order=order, attachment=row, by=principal),
     )
-    kind = kind_of_record(row.media_type)
-    return Response(
+    kind = stored_kind(row.media_type)
+    return served_file(
         content,
         media_type=row.media_type,
-        headers={
-            "Content-Disposition": attachments.content_disposition(
-                row, inline=inline and kind.opens_in_browser
-            ),
-            "Cache-Control": "private, no-store",
-            # Whatever the file holds, it runs nothing in the console's origin.
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; media-src 'self'; "
-            "style-src 'unsafe-inline'; sandbox",
-        },
+        file_name=row.file_name,
+        inline=inline and kind.opens_in_browser,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -22,6 +23,7 @@ class AttachmentOut(BaseModel):
     size_bytes: int
     sha256: str
     note: str
+    source: Literal["upload", "email"]  # sent by staff, or brought by the customer's e-mail
     uploaded_at: datetime
     uploaded_by: str | None
     uploaded_by_id: int | None

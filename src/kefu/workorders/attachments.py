@@ -16,11 +16,11 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from kefu.config import ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ORDER
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.filekinds import FileKind, kind_of
@@ -55,6 +55,9 @@ class AttachmentLimits:
     per_order: int
 
 
+DEFAULT_LIMITS = AttachmentLimits(ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ORDER)
+
+
 @dataclass(frozen=True, slots=True)
 class ListedAttachment:
     """An attachment with the names of who sent and who withdrew it."""
@@ -71,9 +74,11 @@ def attach(
     upload: Upload,
     by: Principal,
     limits: AttachmentLimits,
+    source: str = "upload",
 ) -> OrderAttachment:
     """Keep a file with the order (any state but cancelled: evidence may come after the
-    answer); on its timeline, audited."""
+    answer); on its timeline, audited. ``source``: "email" for a file the customer's
+    e-mail brought."""
     if order.status == OrderStatus.CANCELLED:
         raise Conflict("attachment_order_cancelled", number=order.number)
     kind = _accepted_kind(upload.content, limits.max_bytes)
@@ -88,6 +93,7 @@ def attach(
         uploaded_by_id=by.staff_id,
         uploaded_at=utcnow(),
         note=upload.note,
+        source=source,
     )
     session.add(row)
     session.flush()
@@ -191,15 +197,6 @@ def listed(session: Session, order_id: int) -> list[ListedAttachment]:
         .order_by(OrderAttachment.id)
     ).all()
     return [ListedAttachment(row, up, out) for row, up, out in rows]
-
-
-def content_disposition(attachment: OrderAttachment, *, inline: bool) -> str:
-    """The header naming the file for the browser: its UTF-8 name (RFC 6266), and an
-    ASCII one for old clients."""
-    fallback = attachment.file_name.encode("ascii", "replace").decode().replace("?", "_")
-    fallback = fallback.replace('"', "_").replace("\\", "_")
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.file_name)}"
 
 
 def _audit(

@@ -17,6 +17,7 @@ from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
+from kefu.workorders.attachments import AttachmentLimits
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import NoteRequest
 
@@ -33,6 +34,12 @@ OptionalNote = Annotated[NoteRequest, Body(default_factory=NoteRequest)]
 def order_calendar(request: Request, session: DbSession) -> BusinessCalendar:
     """The center's working calendar, corrections included."""
     return center_calendar(session, request.app.state.settings.timezone)
+
+
+def attachment_limits(request: Request) -> AttachmentLimits:
+    """The center's limits on an order's files."""
+    settings = request.app.state.settings
+    return AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order)
 
 
 def sees_order(principal: Principal, order: WorkOrder, unit: OrgUnit) -> bool:

@@ -227,6 +227,7 @@ class OrderAttachment(IdMixin, Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(8), default="upload")  # or "email": it came so
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     withdrawn_reason: Mapped[str] = mapped_column(String(500), default="")

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kefu.core.filekinds import PDF, FileKind, by_media_type
+from kefu.core.filekinds import stored_kind
 from kefu.core.masking import mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
@@ -309,7 +309,7 @@ def _incident_brief(incident: Incident | None) -> IncidentBrief | None:
 def attachment_out(item: ListedAttachment) -> AttachmentOut:
     """An attachment as the API shows it."""
     row = item.row
-    kind = kind_of_record(row.media_type)
+    kind = stored_kind(row.media_type)
     withdrawn = row.withdrawn_at is not None
     return AttachmentOut(
         id=row.id,
@@ -321,6 +321,7 @@ def attachment_out(item: ListedAttachment) -> AttachmentOut:
         size_bytes=row.size_bytes,
         sha256=row.sha256,
         note=row.note,
+        source="email" if row.source == "email" else "upload",
         uploaded_at=row.uploaded_at,
         uploaded_by=item.uploaded_by,
         uploaded_by_id=row.uploaded_by_id,
@@ -329,11 +330,6 @@ def attachment_out(item: ListedAttachment) -> AttachmentOut:
         withdrawn_reason=row.withdrawn_reason if withdrawn else None,
         content_url=None if withdrawn else content_url(row.order_id, row.id),
     )
-
-
-def kind_of_record(media_type: str) -> FileKind:
-    """The accepted kind a stored media type names."""
-    return by_media_type(media_type) or PDF  # only accepted kinds are kept
 
 
 def content_url(order_id: int, attachment_id: int) -> str:
