@@ -294,3 +294,32 @@ def test_an_upload_is_taken_once_per_idempotency_key(client, db: Session) -> Non
     assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_key_reused")
     kept = db.scalar(select(func.count()).where(OrderAttachment.order_id == order["id"]))
     assert kept == 1
+
+
+def test_a_merged_duplicates_files_go_to_the_order_kept(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    kept = complain(client, agent, cats.unknown_charge.id, subject="扣费问题（来电）")
+    duplicate = complain(client, agent, cats.unknown_charge.id, subject="扣费问题（短信）")
+    bill = _upload(client, duplicate["id"], agent, "账单.png", png()).json()
+    wrong = _upload(client, duplicate["id"], agent, "别人的.png", png(3)).json()
+    url = f"/api/v1/work-orders/{duplicate['id']}/attachments"
+    client.post(f"{url}/{wrong['id']}/withdraw", json={"reason": "不是这位客户的"}, headers=agent)
+    duplicate = client.get(f"/api/v1/work-orders/{duplicate['id']}", headers=agent).json()
+
+    merged = client.post(
+        f"/api/v1/work-orders/{duplicate['id']}/merge",
+        json={"into": kept["number"]},
+        headers=supervisor | {"If-Match": f'"{duplicate["version"]}"'},
+    )
+    assert merged.status_code == 200, merged.text
+    on_kept = client.get(f"/api/v1/work-orders/{kept['id']}/attachments", headers=agent).json()
+    assert [a["id"] for a in on_kept["items"]] == [bill["id"]]
+    moved = client.get(on_kept["items"][0]["content_url"], headers=agent)
+    assert moved.status_code == 200 and moved.content == png()
+    left = client.get(url, headers=agent).json()["items"]
+    assert [a["id"] for a in left] == [wrong["id"]]  # the withdrawn one's record stays
+    steps = client.get(f"/api/v1/work-orders/{kept['id']}", headers=agent).json()["events"]
+    assert steps[-1]["kind"] == "merge" and steps[-1]["details"]["files"] == ["账单.png"]

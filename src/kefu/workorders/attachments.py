@@ -164,6 +164,23 @@ def withdraw(
     return attachment
 
 
+def move_kept(session: Session, *, source: WorkOrder, target: WorkOrder) -> list[str]:
+    """Move the files ``source`` keeps (not those withdrawn) onto ``target``, as when a
+    duplicate is merged into the order kept: the evidence goes with the problem. Returns
+    their names."""
+    kept = list(
+        session.scalars(
+            select(OrderAttachment)
+            .where(OrderAttachment.order_id == source.id, OrderAttachment.withdrawn_at.is_(None))
+            .order_by(OrderAttachment.id)
+        )
+    )
+    for row in kept:
+        row.order_id = target.id
+    session.flush()
+    return [row.file_name for row in kept]
+
+
 def the_attachment(session: Session, order: WorkOrder, attachment_id: int) -> OrderAttachment:
     """One of the order's attachments (404 for another order's, or none)."""
     row = session.get(OrderAttachment, attachment_id)

@@ -3,7 +3,7 @@ registered twice (a text and a call, two agents), so two handlers would work it 
 customer be answered twice. The duplicate is cancelled, naming the order kept, and so
 leaves the month's complaint counts and repeat rate (cancelled orders count for
 neither); the order kept records the merge on its timeline and takes over the customer's
-chases and the higher priority of the two.
+chases, its files and the higher priority of the two.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
+from kefu.workorders import attachments
 from kefu.workorders.enums import Action, EventKind, OrderStatus
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import WorkOrder
@@ -27,8 +28,8 @@ FINISHED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
 def merge(
     session: Session, *, duplicate: WorkOrder, kept: WorkOrder, reason: str, by: Principal
 ) -> WorkOrder:
-    """Cancel ``duplicate`` as merged into ``kept``, which takes over its chases and its
-    priority if higher; both timelines say so; audited."""
+    """Cancel ``duplicate`` as merged into ``kept``, which takes over its chases, its
+    files and its priority if higher; both timelines say so; audited."""
     _check(duplicate, kept)
     said = reason or f"合并至 {kept.number} / Merged into {kept.number}"
     move(
@@ -43,13 +44,15 @@ def merge(
     kept.last_urged_at = _later(kept.last_urged_at, duplicate.last_urged_at)
     kept.priority = max(kept.priority, duplicate.priority)
     kept.updated_at = utcnow()  # the kept order changed: its version moves
+    files = attachments.move_kept(session, source=duplicate, target=kept)
+    merged: dict[str, object] = {"merged": duplicate.number, "merged_id": duplicate.id}
     record_event(
         session,
         kept,
         kind=EventKind.MERGE,
         by=by,
         reason=reason,
-        details={"merged": duplicate.number, "merged_id": duplicate.id},
+        details=merged | ({"files": files} if files else {}),
     )
     audit.record(
         session,
@@ -58,7 +61,7 @@ def merge(
         entity_type="work_order",
         entity_id=kept.id,
         reason=reason or None,
-        details={"merged": duplicate.id, "merged_number": duplicate.number},
+        details={"merged": duplicate.id, "merged_number": duplicate.number, "files": len(files)},
     )
     session.flush()
     return duplicate
