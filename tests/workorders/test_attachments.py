@@ -119,6 +119,7 @@ def test_an_agent_keeps_a_screenshot_with_the_order(client, db: Session) -> None
     assert "filename*=UTF-8''8%E6%9C%88" in opened.headers["content-disposition"]
     assert "sandbox" in opened.headers["content-security-policy"]
     assert opened.headers["cache-control"] == "private, no-store"
+    assert opened.headers["x-content-type-options"] == "nosniff"
 
     timeline = client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()
     step = timeline["events"][-1]
