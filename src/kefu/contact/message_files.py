@@ -102,7 +102,7 @@ def carry_to_order(
         .order_by(MessageFile.id)
     )
     for file in session.scalars(query):
-        upload = Upload(file.file_name, file.content)
+        upload = Upload(file.file_name, file.content, file.sha256)
         try:
             with audit.savepoint(session):
                 attachments.attach(

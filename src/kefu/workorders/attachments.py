@@ -40,11 +40,18 @@ _NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """A file as sent: its name on the sender's machine, its bytes and a note."""
+    """A file as sent: its name on the sender's machine, its bytes, their SHA-256 and a
+    note."""
 
     file_name: str
     content: bytes
+    sha256: str
     note: str = ""
+
+    @classmethod
+    def of(cls, file_name: str, content: bytes, note: str = "") -> Upload:
+        """The upload of these bytes (hashed once: 10 MB take about 20 ms)."""
+        return cls(file_name, content, hashlib.sha256(content).hexdigest(), note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ def attach(
         file_name=stored_name(upload.file_name, kind),
         media_type=kind.media_type,
         size_bytes=len(upload.content),
-        sha256=hashlib.sha256(upload.content).hexdigest(),
+        sha256=upload.sha256,
         uploaded_by_id=by.staff_id,
         uploaded_at=utcnow(),
         note=upload.note,
