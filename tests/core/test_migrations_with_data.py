@@ -268,3 +268,51 @@ def test_each_permanent_residence_card_is_kept_with_the_nationality_it_gives(
         found = dict(connection.execute(select(table.c.id_number, table.c.id_country)).all())
     assert found == {number: country for (number, _, _), country in customers.items()}
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_order_status_rule(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0033", "cx")
+
+
+def _sms_rules(engine: Engine) -> list[tuple[str, str, int]]:
+    meta = MetaData()
+    meta.reflect(engine, only=["contact_intake_rules"])
+    rules = meta.tables["contact_intake_rules"]
+    query = select(rules.c.keyword, rules.c.lookup, rules.c.sort_order).where(
+        rules.c.channel == "sms"
+    )
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query.order_by(rules.c.sort_order))]
+
+
+def test_a_center_with_its_rules_gets_the_order_status_rule_before_its_catch_all(
+    database_before_order_status_rule: Engine,
+) -> None:
+    engine = database_before_order_status_rule
+    center = _OldCenter(engine)
+    for keyword, lookup, order in (("YE", "balance", 0), ("KF", "", 20), ("*", "", 40)):
+        center.row(
+            "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
+        )
+
+    upgrade(engine)
+
+    assert _sms_rules(engine) == [
+        ("YE", "balance", 0),
+        ("KF", "", 20),
+        ("CX", "orders", 39),  # answered before the catch-all leaves it to an agent
+        ("*", "", 40),
+    ]
+    engine.dispose()
+
+
+def test_a_center_that_made_its_own_cx_keeps_it(
+    database_before_order_status_rule: Engine,
+) -> None:
+    engine = database_before_order_status_rule
+    center = _OldCenter(engine)
+    center.row("contact_intake_rules", channel="sms", keyword="CX", lookup="", sort_order=5)
+    upgrade(engine)
+    assert _sms_rules(engine) == [("CX", "", 5)]
+    engine.dispose()

@@ -49,13 +49,16 @@ class _Rule:
 
 
 _HELP = (
-    "您好，短信回复 YE 查余额，TC 查套餐，KF+说明 反映不明扣费，GZ+说明 申告故障。"
+    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，KF+说明 反映不明扣费，GZ+说明 申告故障。"
     "其他问题客服人员会尽快回复您。"
 )
 _HELP_EN = (
-    "Hello. Reply YE for your balance, TC for your package, KF plus a note about an unknown "
-    "charge, GZ plus a note to report a fault. An agent will answer anything else soon."
+    "Hello. Reply YE for your balance, TC for your package, CX for your work orders, KF plus "
+    "a note about an unknown charge, GZ plus a note to report a fault. An agent will answer "
+    "anything else soon."
 )
+ORDER_STATUS_RULE_REPLY = "您的工单进度：{orders}。如需补充说明，请直接回复本短信。"
+ORDER_STATUS_RULE_REPLY_EN = "Your work orders: {orders}. Reply to this text to add anything."
 DEFAULT_INTAKE_RULES = (
     _Rule(
         ContactChannel.SMS,
@@ -72,6 +75,14 @@ DEFAULT_INTAKE_RULES = (
         "您当前的套餐为 {package}，月费 {monthly_fee} 元。",
         "Your package is {package}, CNY {monthly_fee} a month.",
         lookup="package",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "CX",
+        "工单进度查询",
+        ORDER_STATUS_RULE_REPLY,
+        ORDER_STATUS_RULE_REPLY_EN,
+        lookup="orders",
     ),
     _Rule(
         ContactChannel.SMS,

@@ -18,6 +18,7 @@ from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.mail import MailFile
 from kefu.contact.message_files import carry_to_order, keep_files, sort_files
 from kefu.contact.models import IntakeRule, Interaction
+from kefu.contact.order_status import orders_told
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
@@ -170,7 +171,7 @@ def _apply_rule(
     if rule is None:
         return Received(interaction, None, None, auto_replied=False, repeated=False)
     interaction.intake_rule_id = rule.id
-    values = _lookup(rule, interaction, setup.billing)
+    values = _lookup(session, rule, interaction, setup)
     if values is None:  # the number is no subscriber: an agent answers from the inbox
         return Received(interaction, rule, None, auto_replied=False, repeated=False)
     order_number = _open_order(session, rule, interaction, setup)
@@ -184,8 +185,14 @@ def _apply_rule(
     return Received(interaction, rule, order_number, auto_replied=replied, repeated=False)
 
 
-def _lookup(rule: IntakeRule, interaction: Interaction, billing: Billing) -> dict[str, str] | None:
+def _lookup(
+    session: Session, rule: IntakeRule, interaction: Interaction, setup: IntakeSetup
+) -> dict[str, str] | None:
     """The values a rule's reply needs; None when the lookup has no answer (no subscriber)."""
+    billing = setup.billing
+    if rule.lookup == "orders":
+        zone = setup.calendar.zone
+        return {"orders": orders_told(session, interaction, keyword=rule.keyword, zone=zone)}
     if rule.lookup == "balance":
         balance = billing.balance(interaction.address)
         if balance is None:

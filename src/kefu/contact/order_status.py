@@ -1,0 +1,82 @@
+"""Where a customer's work orders stand, told by SMS (CX 工单进度查询).
+
+"Where is my complaint?" is the call a center most wants to spare: the customer waits in
+the queue to hear that the order is still being handled. A text answers it: the sender's
+open orders (by the number texting and the customer it belongs to), newest first, each
+with its state and when the answer is due; or the one order the text names, whatever its
+state, when it is the sender's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kefu.contact.models import Interaction
+from kefu.core.i18n import gettext
+from kefu.workorders.enums import OrderStatus
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.numbering import order_number_in
+
+SHOWN_ORDERS = 3  # a text's worth
+_FINISHED = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
+_ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT, OrderStatus.CLOSED})
+
+
+def orders_told(session: Session, message: Interaction, *, keyword: str, zone: str) -> str:
+    """The sender's orders as the reply's ``{orders}``: each one's number, state and due
+    time, in the sender's language. ``keyword``: the rule's, which the text starts with."""
+    english = message.language == "en"
+    rest = _normalized(message.body).removeprefix(_normalized(keyword)).lstrip(" :,.#")
+    asked = order_number_in(rest)  # "CX WO20261206-000123", "cx: wo20261206 - 123"
+    if asked is not None:
+        order = session.scalar(_senders_orders(message).where(WorkOrder.number == asked))
+        if order is None:
+            return f"no work order {asked} of yours" if english else f"未找到您名下的工单 {asked}"
+        return _one(order, zone, english)
+    query = _senders_orders(message).where(WorkOrder.status.not_in(_FINISHED))
+    found = session.scalars(query.order_by(WorkOrder.id.desc()).limit(SHOWN_ORDERS)).all()
+    if not found:
+        return "you have no open work order" if english else "您名下暂无处理中的工单"
+    return ("; " if english else "；").join(_one(order, zone, english) for order in found)
+
+
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def _senders_orders(message: Interaction):  # type: ignore[no-untyped-def]
+    """The orders of the number texting, and of the customer it belongs to."""
+    mine = [WorkOrder.contact_phone == message.address]
+    if message.customer_id is not None:
+        mine.append(WorkOrder.customer_id == message.customer_id)
+    return select(WorkOrder).where(or_(*mine))
+
+
+def _one(order: WorkOrder, zone: str, english: bool) -> str:
+    state = gettext("en" if english else "zh-CN", f"order_status.{order.status}")
+    when = _when(order, zone, english)
+    if not when:
+        return f"{order.number} {state}"
+    return f"{order.number} {state}, {when}" if english else f"{order.number} {state}，{when}"
+
+
+def _when(order: WorkOrder, zone: str, english: bool) -> str:
+    if order.status in _ANSWERED and order.replied_at is not None:
+        at = _local(order.replied_at, zone, english)
+        return f"answered {at}" if english else f"已于{at}答复"
+    if order.paused_at is not None:
+        return "waiting for you" if english else "待您补充资料"
+    if order.resolve_due_at is not None and order.status not in _FINISHED:
+        at = _local(order.resolve_due_at, zone, english)
+        return f"answer due by {at}" if english else f"预计{at}前答复"
+    return ""
+
+
+def _local(moment: datetime, zone: str, english: bool) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%d %b %H:%M}" if english else f"{local:%m月%d日%H:%M}"

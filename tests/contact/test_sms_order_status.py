@@ -1,0 +1,92 @@
+"""Where a customer's work orders stand, asked by SMS (CX): the sender's open orders, newest
+first, each with its state and when the answer is due; one named order whatever its
+state, when it is the sender's; served by the text, in the customer's language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_customer, make_org, make_staff
+from kefu.contact.defaults import ensure_default_intake_rules
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.customers.models import Customer
+from kefu.workorders.models import Category
+from kefu.workorders.taxonomy import ensure_default_categories
+
+
+@pytest.fixture
+def center(db: Session) -> dict:
+    ensure_default_categories(db)
+    ensure_default_intake_rules(db)
+    org = make_org(db)
+    customer = make_customer(db, org.city, "+8613800138000")
+    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    center = {
+        "gateway": bearer(db, make_staff(db, org.province, Role.INTEGRATION)),
+        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
+        "supervisor": bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
+        "customer": customer,
+        "leaf": leaf.id,
+    }
+    db.commit()
+    return center
+
+
+def _ask(client, center: dict, text: str, message_id: str, sender: str = "13800138000"):  # type: ignore[no-untyped-def]
+    body = {"from": sender, "to": "10086", "text": text, "message_id": message_id}
+    answer = client.post("/api/v1/sms/inbound", json=body, headers=center["gateway"])
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def _last_text(db: Session) -> str:
+    job = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id.desc())).first()
+    return str(json.loads(job.payload)["text"])
+
+
+def test_a_customer_texts_cx_and_hears_where_their_orders_stand(client, db, center) -> None:
+    older = complain(client, center["agent"], center["leaf"], subject="上月扣费")
+    newer = complain(client, center["agent"], center["leaf"], subject="本月又扣费")
+    # a third on another number: not theirs
+    complain(client, center["agent"], center["leaf"], "13900139000", subject="别人的")
+    served = _ask(client, center, "cx", "gw-1")
+    assert served["rule"] == "工单进度查询" and served["auto_replied"]
+    assert served["status"] == "ended"  # served by itself: no agent needed
+    text = _last_text(db)
+    assert text.startswith("您的工单进度：")
+    assert text.index(newer["number"]) < text.index(older["number"])  # newest first
+    assert "新建，预计" in text and "前答复" in text
+    assert "13900139000" not in text and text.count("WO") == 2
+
+
+def test_a_named_order_is_told_whatever_its_state(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="扣费")
+    other = complain(client, center["agent"], center["leaf"], "13900139000", subject="别人的")
+    cancelled = client.post(
+        f"/api/v1/work-orders/{order['id']}/cancel",
+        json={"reason": "客户来电撤销"},
+        headers=center["supervisor"] | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert cancelled.status_code == 200
+    _ask(client, center, "CX", "gw-2")
+    assert "暂无处理中的工单" in _last_text(db)  # the cancelled one is not open
+    typed = order["number"].lower().replace("-", " - ")  # as a phone's keyboard gives it
+    _ask(client, center, f"CX {typed}", "gw-3")
+    assert f"{order['number']} 已作废" in _last_text(db)
+    _ask(client, center, f"cx：{other['number']}", "gw-4")  # a phone's full-width colon
+    assert _last_text(db).startswith(f"您的工单进度：未找到您名下的工单 {other['number']}")
+
+
+def test_an_english_speaker_is_told_in_english(client, db: Session, center) -> None:
+    customer = db.get(Customer, center["customer"].id)
+    customer.language = "en"
+    db.commit()
+    order = complain(client, center["agent"], center["leaf"], subject="Unknown charge")
+    _ask(client, center, "CX", "gw-5")
+    text = _last_text(db)
+    assert text.startswith(f"Your work orders: {order['number']} New, answer due by ")
