@@ -90,3 +90,27 @@ def test_an_english_speaker_is_told_in_english(client, db: Session, center) -> N
     _ask(client, center, "CX", "gw-5")
     text = _last_text(db)
     assert text.startswith(f"Your work orders: {order['number']} New, answer due by ")
+
+
+def test_a_customer_chases_their_order_by_text(client, db: Session, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="扣费")
+    served = _ask(client, center, "CB 怎么还没人联系我", "gw-6")
+    assert served["rule"] == "短信催办" and served["status"] == "ended"
+    assert _last_text(db) == f"已为您催办工单 {order['number']}（新建），处理人员将尽快与您联系。"
+    shown = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    assert shown["urge_count"] == 1 and shown["priority"] == order["priority"] + 1
+    step = shown["events"][-1]
+    assert step["kind"] == "urge" and step["reason"] == "短信催办 / by SMS: 怎么还没人联系我"
+
+    # two open orders: the text must name one, else an agent reads it
+    second = complain(client, center["agent"], center["leaf"], subject="又扣费")
+    unclear = _ask(client, center, "CB", "gw-7")
+    assert unclear["status"] == "open" and not unclear["auto_replied"]
+    named = _ask(client, center, f"CB {second['number']}", "gw-8")
+    assert named["auto_replied"] and second["number"] in _last_text(db)
+    # another's order is not theirs to chase
+    other = complain(client, center["agent"], center["leaf"], "13900139000", subject="别人的")
+    refused = _ask(client, center, f"CB {other['number']}", "gw-9")
+    assert refused["status"] == "open" and not refused["auto_replied"]
+    theirs = client.get(f"/api/v1/work-orders/{other['id']}", headers=center["agent"]).json()
+    assert theirs["urge_count"] == 0

@@ -286,7 +286,7 @@ def _sms_rules(engine: Engine) -> list[tuple[str, str, int]]:
         return [tuple(row) for row in connection.execute(query.order_by(rules.c.sort_order))]
 
 
-def test_a_center_with_its_rules_gets_the_order_status_rule_before_its_catch_all(
+def test_a_center_with_its_rules_gets_the_order_rules_before_its_catch_all(
     database_before_order_status_rule: Engine,
 ) -> None:
     engine = database_before_order_status_rule
@@ -301,7 +301,8 @@ def test_a_center_with_its_rules_gets_the_order_status_rule_before_its_catch_all
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
         ("KF", "", 20),
-        ("CX", "orders", 39),  # answered before the catch-all leaves it to an agent
+        ("CX", "orders", 38),  # answered before the catch-all leaves them to an agent
+        ("CB", "chase", 39),
         ("*", "", 40),
     ]
     engine.dispose()
@@ -314,5 +315,5 @@ def test_a_center_that_made_its_own_cx_keeps_it(
     center = _OldCenter(engine)
     center.row("contact_intake_rules", channel="sms", keyword="CX", lookup="", sort_order=5)
     upgrade(engine)
-    assert _sms_rules(engine) == [("CX", "", 5)]
+    assert _sms_rules(engine) == [("CB", "chase", 1), ("CX", "", 5)]
     engine.dispose()

@@ -49,16 +49,21 @@ class _Rule:
 
 
 _HELP = (
-    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，KF+说明 反映不明扣费，GZ+说明 申告故障。"
-    "其他问题客服人员会尽快回复您。"
+    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，CB+工单号 催办，KF+说明 反映不明扣费，"
+    "GZ+说明 申告故障。其他问题客服人员会尽快回复您。"
 )
 _HELP_EN = (
-    "Hello. Reply YE for your balance, TC for your package, CX for your work orders, KF plus "
-    "a note about an unknown charge, GZ plus a note to report a fault. An agent will answer "
-    "anything else soon."
+    "Hello. Reply YE for your balance, TC for your package, CX for your work orders, CB and "
+    "an order number to chase it, KF plus a note about an unknown charge, GZ plus a note to "
+    "report a fault. An agent will answer anything else soon."
 )
-ORDER_STATUS_RULE_REPLY = "您的工单进度：{orders}。如需补充说明，请直接回复本短信。"
-ORDER_STATUS_RULE_REPLY_EN = "Your work orders: {orders}. Reply to this text to add anything."
+ORDER_STATUS_RULE_REPLY = "您的工单进度：{orders}。如需催办，请回复 CB+工单号。"
+ORDER_STATUS_RULE_REPLY_EN = "Your work orders: {orders}. To chase one, reply CB and its number."
+CHASE_RULE_REPLY = "已为您催办工单 {order_number}（{order_status}），处理人员将尽快与您联系。"
+CHASE_RULE_REPLY_EN = (
+    "We have chased work order {order_number} ({order_status}) for you; its handler will "
+    "contact you soon."
+)
 DEFAULT_INTAKE_RULES = (
     _Rule(
         ContactChannel.SMS,
@@ -83,6 +88,9 @@ DEFAULT_INTAKE_RULES = (
         ORDER_STATUS_RULE_REPLY,
         ORDER_STATUS_RULE_REPLY_EN,
         lookup="orders",
+    ),
+    _Rule(
+        ContactChannel.SMS, "CB", "短信催办", CHASE_RULE_REPLY, CHASE_RULE_REPLY_EN, lookup="chase"
     ),
     _Rule(
         ContactChannel.SMS,

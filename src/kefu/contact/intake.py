@@ -18,7 +18,7 @@ from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.mail import MailFile
 from kefu.contact.message_files import carry_to_order, keep_files, sort_files
 from kefu.contact.models import IntakeRule, Interaction
-from kefu.contact.order_status import orders_told
+from kefu.contact.order_status import chased_by_text, orders_told
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
@@ -193,6 +193,8 @@ def _lookup(
     if rule.lookup == "orders":
         zone = setup.calendar.zone
         return {"orders": orders_told(session, interaction, keyword=rule.keyword, zone=zone)}
+    if rule.lookup == "chase":
+        return chased_by_text(session, interaction, keyword=rule.keyword, by=setup.by)
     if rule.lookup == "balance":
         balance = billing.balance(interaction.address)
         if balance is None:

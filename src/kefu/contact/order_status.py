@@ -1,10 +1,13 @@
-"""Where a customer's work orders stand, told by SMS (CX 工单进度查询).
+"""Where a customer's work orders stand, told by SMS (CX 工单进度查询), and a chase sent by
+SMS (CB 短信催办).
 
 "Where is my complaint?" is the call a center most wants to spare: the customer waits in
 the queue to hear that the order is still being handled. A text answers it: the sender's
 open orders (by the number texting and the customer it belongs to), newest first, each
 with its state and when the answer is due; or the one order the text names, whatever its
-state, when it is the sender's.
+state, when it is the sender's. A chase by text is recorded on the order as an agent
+would record it on a call (``kefu.workorders.urging``): the named order, or the sender's
+only open one; anything less clear is left to an agent.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kefu.contact.models import Interaction
+from kefu.core import audit
 from kefu.core.i18n import gettext
+from kefu.core.rbac import Principal
+from kefu.errors import KefuError
+from kefu.workorders import urging
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
@@ -31,8 +38,7 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
     """The sender's orders as the reply's ``{orders}``: each one's number, state and due
     time, in the sender's language. ``keyword``: the rule's, which the text starts with."""
     english = message.language == "en"
-    rest = _normalized(message.body).removeprefix(_normalized(keyword)).lstrip(" :,.#")
-    asked = order_number_in(rest)  # "CX WO20261206-000123", "cx: wo20261206 - 123"
+    asked = _named_number(message, keyword)
     if asked is not None:
         order = session.scalar(_senders_orders(message).where(WorkOrder.number == asked))
         if order is None:
@@ -43,6 +49,44 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
     if not found:
         return "you have no open work order" if english else "您名下暂无处理中的工单"
     return ("; " if english else "；").join(_one(order, zone, english) for order in found)
+
+
+def chased_by_text(
+    session: Session, message: Interaction, *, keyword: str, by: Principal
+) -> dict[str, str] | None:
+    """Record the sender's chase on the order the text names, or on their only open one;
+    the reply's ``{order_number}`` and ``{order_status}``. None (an agent reads it) when
+    no order of theirs is named and they have not exactly one open, or it cannot be
+    chased (already answered: an agent offers to reopen it)."""
+    asked = _named_number(message, keyword)
+    query = _senders_orders(message).where(WorkOrder.status.not_in(_FINISHED))
+    if asked is not None:
+        query = query.where(WorkOrder.number == asked)
+    found = session.scalars(query.limit(2)).all()
+    if len(found) != 1:
+        return None
+    order = found[0]
+    try:
+        with audit.savepoint(session):
+            urging.urge(session, order=order, note=_said(message, keyword), by=by)
+    except KefuError:
+        return None
+    language = "en" if message.language == "en" else "zh-CN"
+    status = gettext(language, f"order_status.{order.status}")
+    return {"order_number": order.number, "order_status": status}
+
+
+def _said(message: Interaction, keyword: str) -> str:
+    """What the customer wrote after the keyword, as the chase's note."""
+    rest = message.body.strip()[len(keyword) :].strip(" :：,，")
+    return f"短信催办 / by SMS: {rest}" if rest else "短信催办 / by SMS"
+
+
+def _named_number(message: Interaction, keyword: str) -> str | None:
+    """The order number written after the keyword: "CX WO20261206-000123", "cx: wo20261206
+    - 123" (a phone's keyboard, full-width characters)."""
+    rest = _normalized(message.body).removeprefix(_normalized(keyword)).lstrip(" :,.#")
+    return order_number_in(rest)
 
 
 def _normalized(text: str) -> str:

@@ -121,15 +121,16 @@ ReplyTemplate = Annotated[str, StringConstraints(strip_whitespace=True, max_leng
 class IntakeRuleWrite(BaseModel):
     """An SMS or e-mail rule: ``keyword`` (``*`` for anything) starts an SMS or appears in
     an e-mail subject; ``lookup`` (SMS only) answers balance, package or the sender's work
-    orders; ``order_type`` with ``category_code`` opens an order; ``reply`` may use
-    {balance}, {month_charges}, {package}, {monthly_fee}, {orders} and {order_number}."""
+    orders, or chases one; ``order_type`` with ``category_code`` opens an order; ``reply``
+    may use {balance}, {month_charges}, {package}, {monthly_fee}, {orders},
+    {order_number} and {order_status}."""
 
     model_config = ConfigDict(extra="forbid")
 
     channel: Literal[ContactChannel.SMS, ContactChannel.EMAIL]
     keyword: KeywordText
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    lookup: Literal["", "balance", "package", "orders"] = ""
+    lookup: Literal["", "balance", "package", "orders", "chase"] = ""
     order_type: OrderType | Literal[""] = ""
     category_code: Annotated[str, StringConstraints(max_length=64)] = ""
     reply: ReplyTemplate = ""
