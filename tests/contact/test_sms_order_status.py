@@ -101,6 +101,8 @@ def test_a_customer_chases_their_order_by_text(client, db: Session, center) -> N
     assert shown["urge_count"] == 1 and shown["priority"] == order["priority"] + 1
     step = shown["events"][-1]
     assert step["kind"] == "urge" and step["reason"] == "短信催办 / by SMS: 怎么还没人联系我"
+    thread = client.get(f"/api/v1/messages/{served['interaction_id']}", headers=center["agent"])
+    assert thread.json()["message"]["order_ids"] == [order["id"]]  # linked both ways
 
     # two open orders: the text must name one, else an agent reads it
     second = complain(client, center["agent"], center["leaf"], subject="又扣费")

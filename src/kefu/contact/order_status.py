@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kefu.contact.models import Interaction
+from kefu.contact.service import link_order
 from kefu.core import audit
 from kefu.core.i18n import gettext
 from kefu.core.rbac import Principal
@@ -71,6 +72,7 @@ def chased_by_text(
             urging.urge(session, order=order, note=_said(message, keyword), by=by)
     except KefuError:
         return None
+    link_order(session, interaction=message, order_id=order.id)  # the order lists the text
     language = "en" if message.language == "en" else "zh-CN"
     status = gettext(language, f"order_status.{order.status}")
     return {"order_number": order.number, "order_status": status}
