@@ -1,8 +1,9 @@
 """Random walks through a customer's queue of orders, over the API on the real database:
 batch dispatches of any rows picked (some read before another change, so stale), merges
-of any pair, chases and single actions between them. Whatever the order of clicks, a
-batch sends exactly the orders that could go alone and leaves the rest untouched, a merge
-moves the chases to the order kept, and every order agrees with its state.
+of any pair, chases, files attached and withdrawn, and single actions between them.
+Whatever the order of clicks, a batch sends exactly the orders that could go alone and
+leaves the rest untouched, a merge moves the chases and the files still kept to the order
+kept, a withdrawn file's content is gone, and every order agrees with its state.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class CustomerQueue(RuleBasedStateMachine):
         self.client, self.center, self.customer_id = client, center, customer_id
         self.headers = center.supervisor
         self.read: dict[int, dict[str, Any]] = {}  # each order as the page last read it
+        self.files: dict[int, list[int]] = {}  # the files each order should keep
+        self.uploads = count(1)
 
     def _get(self, order_id: int) -> dict[str, Any]:
         answer = self.client.get(f"/api/v1/work-orders/{order_id}", headers=self.headers)
@@ -66,6 +69,7 @@ class CustomerQueue(RuleBasedStateMachine):
             made = self.client.post("/api/v1/work-orders", json=body, headers=self.headers)
             assert made.status_code == 201, made.text
             self.read[made.json()["id"]] = made.json()
+            self.files[made.json()["id"]] = []
 
     @rule(picks=st.sets(st.integers(0, ORDERS - 1), min_size=1), stale=st.booleans())
     def batch_dispatch(self, picks: set[int], stale: bool) -> None:
@@ -113,6 +117,8 @@ class CustomerQueue(RuleBasedStateMachine):
         assert (answer.status_code == 200) == can_go, answer.text
         after_dup, after_kept = self._get(dup_id), self._get(kept_id)
         if can_go:
+            self.files[kept_id] += self.files[dup_id]
+            self.files[dup_id] = []
             assert after_dup["status"] == "cancelled"
             assert after_kept["urge_count"] == keep["urge_count"] + dup["urge_count"]
             assert after_kept["priority"] == max(keep["priority"], dup["priority"])
@@ -132,6 +138,36 @@ class CustomerQueue(RuleBasedStateMachine):
         assert (answer.status_code == 201) == (order["status"] in URGEABLE_STATUSES)
         self.read[order["id"]] = self._get(order["id"])
 
+    @rule(pick=st.integers(0, ORDERS - 1))
+    def attach(self, pick: int) -> None:
+        order = self._get(self._ids()[pick])
+        content = b"%PDF-1.4\n" + str(next(self.uploads)).encode()  # each file its own
+        answer = self.client.post(
+            f"/api/v1/work-orders/{order['id']}/attachments",
+            files={"file": ("账单.pdf", content, "application/pdf")},
+            headers=self.headers,
+        )
+        assert (answer.status_code == 201) == (order["status"] != "cancelled"), answer.text
+        if answer.status_code == 201:
+            self.files[order["id"]].append(answer.json()["id"])
+        after = self._get(order["id"])
+        assert after["version"] == order["version"]  # a file changes nothing else
+        self.read[order["id"]] = after
+
+    @rule(pick=st.integers(0, ORDERS - 1), which=st.integers(0, 3))
+    def withdraw(self, pick: int, which: int) -> None:
+        order_id = self._ids()[pick]
+        if not self.files[order_id]:
+            return
+        file_id = self.files[order_id].pop(which % len(self.files[order_id]))
+        url = f"/api/v1/work-orders/{order_id}/attachments/{file_id}"
+        answer = self.client.post(
+            f"{url}/withdraw", json={"reason": "传错了文件"}, headers=self.headers
+        )
+        assert answer.status_code == 200, answer.text
+        gone = self.client.get(f"{url}/content", headers=self.headers)
+        assert gone.json()["error"]["code"] == "attachment_withdrawn"
+
     @rule(pick=st.integers(0, ORDERS - 1), action=st.sampled_from(SINGLE_ACTIONS))
     def act(self, pick: int, action: Action) -> None:
         order = self._get(self._ids()[pick])
@@ -148,8 +184,17 @@ class CustomerQueue(RuleBasedStateMachine):
         for order in self.read.values():
             agrees_with_its_state(order)
 
+    @invariant()
+    def every_file_is_where_it_belongs(self) -> None:
+        for order_id, expected in self.files.items():
+            url = f"/api/v1/work-orders/{order_id}/attachments"
+            items = self.client.get(url, headers=self.headers).json()["items"]
+            assert [a["id"] for a in items if a["withdrawn_at"] is None] == sorted(expected)
 
-def test_random_queues_keep_batches_and_merges_honest(client: TestClient, db: Session) -> None:
+
+def test_random_queues_keep_batches_merges_and_files_honest(
+    client: TestClient, db: Session
+) -> None:
     org = make_org(db)
     center = walkers(db, org, org.city, org.city)
     db.commit()
