@@ -159,3 +159,64 @@ def test_an_order_the_agent_opens_from_the_email_gets_its_files(client, db: Sess
     assert made.json()["events"][-1]["kind"] == "attachment"  # the answer shows it
     kept = db.scalars(select(OrderAttachment).where(OrderAttachment.order_id == made.json()["id"]))
     assert [(a.file_name, a.source) for a in kept] == [("账单.png", "email")]
+
+
+def _reply_in_thread(subject: str, answers: str, files: list[tuple[str, bytes]]) -> bytes:
+    """The customer's reply to the center's answer: it names the mail it answers, and the
+    customer's first mail, which the answer named."""
+    message = EmailMessage()
+    message["From"], message["To"] = "Zhang.Wei@example.cn", "10086@kefu.example.cn"
+    message["Subject"], message["Message-ID"] = subject, f"<{abs(hash(subject))}@example.cn>"
+    message["In-Reply-To"] = "<42@kefu>"
+    message["References"] = f"{answers} <42@kefu>"
+    message.set_content("退款还没有到账，附上最新的账单。")
+    for name, content in files:
+        message.add_attachment(content, maintype="image", subtype="png", filename=name)
+    return message.as_bytes(policy=policy.SMTP)
+
+
+def test_a_reply_in_the_thread_goes_onto_the_order_the_first_mail_opened(
+    client, db: Session, desk
+) -> None:
+    first = _mail("投诉：不明扣费 30 元", [("账单.png", png())])
+    desk["deliver"](first)
+    opened = _inbound(db)
+    (order_id,) = client.get(f"/api/v1/messages/{opened.id}", headers=desk["agent"]).json()[
+        "message"
+    ]["order_ids"]
+    replies_before = db.scalar(select(func.count()).select_from(Interaction))
+
+    # "Re: 投诉…" would match the complaint rule again: in the thread it opens nothing
+    desk["deliver"](
+        _reply_in_thread(
+            "Re: 投诉：不明扣费 30 元", opened.channel_ref[6:], [("新账单.png", png())]
+        )
+    )
+    reply = _inbound(db)
+    shown = client.get(f"/api/v1/messages/{reply.id}", headers=desk["agent"]).json()
+    assert shown["message"]["order_ids"] == [order_id] and shown["message"]["status"] == "open"
+    assert (
+        db.scalar(select(func.count()).select_from(Interaction)) == replies_before + 1
+    )  # no receipt
+    order = client.get(f"/api/v1/work-orders/{order_id}", headers=desk["agent"]).json()
+    wrote = [e for e in order["events"] if e["details"].get("customer_wrote")]
+    assert [e["details"]["customer_wrote"] for e in wrote] == [reply.id]
+    assert wrote[0]["reason"].startswith("退款还没有到账")
+    files = client.get(f"/api/v1/work-orders/{order_id}/attachments", headers=desk["agent"])
+    assert [f["file_name"] for f in files.json()["items"]] == ["账单.png", "新账单.png"]
+    orders = db.scalar(select(func.count()).select_from(OrderAttachment))
+    assert orders == 2
+    told = db.scalar(
+        select(func.count()).where(
+            AuditLog.action == "order.customer_wrote", AuditLog.entity_id == str(order_id)
+        )
+    )
+    assert told == 1
+
+
+def test_a_mail_naming_unknown_mails_is_a_new_one(client, db: Session, desk) -> None:
+    desk["deliver"](_reply_in_thread("Re: 话费疑问", "<nobody@example.cn>", []))
+    message = _inbound(db)
+    assert message.intake_rule_id is not None  # the rules apply as to any new mail
+    shown = client.get(f"/api/v1/messages/{message.id}", headers=desk["agent"]).json()
+    assert shown["message"]["order_ids"] == []

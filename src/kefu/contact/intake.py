@@ -20,6 +20,7 @@ from kefu.contact.message_files import carry_to_order, keep_files, sort_files
 from kefu.contact.models import IntakeRule, Interaction
 from kefu.contact.order_status import chased_by_text, orders_told
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
+from kefu.contact.threads import continue_orders, orders_of_thread
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
@@ -53,6 +54,7 @@ class InboundMessage:
     reference: str = ""  # the gateway's message id or the Message-ID; "" when none
     automatic: bool = False  # an auto-reply or list mail: never answered automatically
     files: tuple[MailFile, ...] = ()  # an e-mail's attachments
+    refers_to: tuple[str, ...] = ()  # the Message-IDs an e-mail answers
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,9 @@ def receive(session: Session, message: InboundMessage, setup: IntakeSetup) -> Re
         body=body,
     )
     keep_files(session, interaction, files.kept)
-    received = _apply_rule(session, interaction, message, setup)
+    received = _continue_thread(session, interaction, message, setup) or _apply_rule(
+        session, interaction, message, setup
+    )
     audit.record(
         session,
         actor=setup.by,
@@ -160,6 +164,19 @@ def receive(session: Session, message: InboundMessage, setup: IntakeSetup) -> Re
         details={"channel": str(message.channel), "rule": interaction.intake_rule_id},
     )
     return received
+
+
+def _continue_thread(
+    session: Session, interaction: Interaction, message: InboundMessage, setup: IntakeSetup
+) -> Received | None:
+    """A mail answering one that opened orders goes onto them, with no rule applied (a
+    rule would answer it again, or open a second order); None when it answers none."""
+    orders = orders_of_thread(session, interaction, message.refers_to)
+    if not orders:
+        return None
+    limits = setup.file_limits
+    continue_orders(session, message=interaction, orders=orders, by=setup.by, file_limits=limits)
+    return Received(interaction, None, None, auto_replied=False, repeated=False)
 
 
 def _apply_rule(

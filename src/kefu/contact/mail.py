@@ -10,6 +10,7 @@ styles dropped); the console shows the text escaped, so nothing in a mail ever r
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
@@ -20,6 +21,10 @@ from html.parser import HTMLParser
 # Chinese mailers label GBK text as GB2312; GB18030 reads both and more.
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
+
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,178}>")  # as long as an interaction's reference keeps
+MAX_REFERENCES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,7 @@ class ParsedMail:
     message_id: str
     automatic: bool  # an auto-reply, bounce or list mail: never answered automatically
     attachments: tuple[MailFile, ...]
+    refers_to: tuple[str, ...]  # the Message-IDs it answers (In-Reply-To, References)
 
 
 class _TextOfHtml(HTMLParser):
@@ -130,6 +136,13 @@ def _file(part: Message) -> MailFile:
     return MailFile(str(part.get_filename() or ""), payload if isinstance(payload, bytes) else b"")
 
 
+def _refers_to(message: EmailMessage) -> tuple[str, ...]:
+    """The Message-IDs a mail answers, the most recent last (at most ``MAX_REFERENCES``)."""
+    text = f"{_header(message, 'In-Reply-To')} {_header(message, 'References')}"
+    found = list(dict.fromkeys(_MESSAGE_ID.findall(text)))
+    return tuple(found[-MAX_REFERENCES:])
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """What kefu keeps of a raw RFC 5322 message; never raises on a malformed one."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
@@ -141,4 +154,5 @@ def parse_mail(raw: bytes) -> ParsedMail:
         message_id=_header(message, "Message-ID").strip(),
         automatic=_automatic(message),
         attachments=_attachments(message),
+        refers_to=_refers_to(message),
     )

@@ -77,6 +77,7 @@ def mail_message(raw: bytes) -> InboundMessage:
         reference=mail.message_id,
         automatic=mail.automatic,
         files=mail.attachments,
+        refers_to=mail.refers_to,
     )
 
 
