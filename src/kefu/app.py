@@ -31,7 +31,7 @@ from kefu.console.routes import router as console_router
 from kefu.console.taxonomy import router as console_taxonomy_router
 from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
-from kefu.contact.order_answers import answer_order_in_thread
+from kefu.contact.order_answers import answer_order_in_thread, move_messages
 from kefu.contact.routes import router as contact_router
 from kefu.core import heap
 from kefu.core.admission import Admission
@@ -62,7 +62,7 @@ from kefu.workorders.queue_routes import router as queue_router
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
-from kefu.workorders.threaded_answers import register_answer_threader
+from kefu.workorders.threaded_answers import register_answer_threader, register_thread_mover
 from kefu.workorders.views import open_items_for_customer
 
 
@@ -134,6 +134,7 @@ def create_app(
     register_work_items(open_items_for_customer)
     register_interactions(recent_with_journeys)
     register_answer_threader(answer_order_in_thread)
+    register_thread_mover(move_messages)
     for router in (
         org_router,
         customers_router,

@@ -32,6 +32,7 @@ def desk(db: Session) -> dict:
     desk = {
         "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
         "outsider": bearer(db, make_staff(db, org.other_city, Role.AGENT)),
+        "supervisor": bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
         "customer": customer,
         "leaf": leaf.id,
     }
@@ -303,3 +304,42 @@ def test_a_mailed_answer_greets_the_customer_once() -> None:
     assert plain.startswith("您好：") and plain.index("WO20261206-000007") < plain.index("发票")
     assert answer_mail(order, "Dear Ms Li, it is done.", english).startswith("Dear Ms Li")
     assert answer_mail(order, "It is done.", english).startswith("Hello,")
+
+
+def test_a_duplicate_from_an_email_merged_into_a_call_is_answered_by_mail(
+    client, db: Session, desk
+) -> None:
+    """The customer called, then e-mailed the same problem: the e-mail's order is merged
+    into the call's, and the kept order's answer goes back in the e-mail's thread."""
+    supervisor = desk["supervisor"]
+    called = client.post(
+        "/api/v1/work-orders",
+        json=_order(desk, customer_id=desk["customer"].id, contact_phone="13800138000"),
+        headers=desk["agent"],
+    ).json()
+    message = _message(
+        db,
+        ContactChannel.EMAIL,
+        "zhang.wei@example.cn",
+        desk["customer"].id,
+        channel_ref="email:<dup1@mail.example.cn>",
+        subject="宽带又断了",
+        body="昨天打过电话，宽带还是断的",
+    )
+    mailed = client.post(
+        f"/api/v1/messages/{message.id}/orders", json=_order(desk), headers=desk["agent"]
+    ).json()
+    merged = client.post(
+        f"/api/v1/work-orders/{mailed['id']}/merge",
+        json={"into": called["number"]},
+        headers=supervisor | {"If-Match": f'"{mailed["version"]}"'},
+    )
+    assert merged.status_code == 200, merged.text
+    shown = client.get(f"/api/v1/messages/{message.id}", headers=desk["agent"]).json()
+    assert shown["message"]["order_ids"] == [called["id"], mailed["id"]]
+
+    answer = "经检测为光猫故障，已更换，宽带已恢复。"
+    replied = _reply(client, desk["agent"], called["id"], {"reply": answer, "send_email": True})
+    assert replied.status_code == 200, replied.text
+    (mail,) = _mails(db)
+    assert mail["in_reply_to"] == "<dup1@mail.example.cn>" and called["number"] in mail["body"]

@@ -1,7 +1,8 @@
 """An order's answer sent in the thread of the customer's message it came from: a reply
 to their SMS, or to their e-mail (``In-Reply-To`` its Message-ID), kept as an outbound
 contact like any reply written on the message's page, which serves the message.
-Registered with work orders at start-up."""
+A merged duplicate's messages become the order kept's. Registered with work orders at
+start-up."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kefu.contact import replies
 from kefu.contact.enums import ContactChannel
 from kefu.contact.message_orders import messages_of_order
 from kefu.contact.models import Interaction
+from kefu.contact.service import link_order
 from kefu.core.rbac import Principal
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import sms_answer
@@ -79,3 +81,10 @@ def answer_mail(order: WorkOrder, text: str, message: Interaction) -> str:
         f"您好：\n\n关于您来信反映的问题（工单号 {order.number}），答复如下：\n\n{text}\n\n"
         "如有疑问，请直接回复本邮件或致电客服热线。"
     )
+
+
+def move_messages(session: Session, source: WorkOrder, target: WorkOrder) -> None:
+    """The customer's messages ``source`` came from are ``target``'s too: a duplicate
+    merged into the order kept, whose answer then goes back in their thread."""
+    for message in messages_of_order(session, source.id):
+        link_order(session, interaction=message, order_id=target.id)

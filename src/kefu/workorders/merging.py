@@ -3,7 +3,8 @@ registered twice (a text and a call, two agents), so two handlers would work it 
 customer be answered twice. The duplicate is cancelled, naming the order kept, and so
 leaves the month's complaint counts and repeat rate (cancelled orders count for
 neither); the order kept records the merge on its timeline and takes over the customer's
-chases, its files and the higher priority of the two.
+chases, its files, the customer's messages it came from (so its answer reaches an SMS or
+e-mail in their thread) and the higher priority of the two.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kefu.workorders.enums import Action, EventKind, OrderStatus
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import record_event
+from kefu.workorders.threaded_answers import move_threads
 
 FINISHED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
 
@@ -45,6 +47,7 @@ def merge(
     kept.priority = max(kept.priority, duplicate.priority)
     kept.updated_at = utcnow()  # the kept order changed: its version moves
     files = attachments.move_kept(session, source=duplicate, target=kept)
+    move_threads(session, source=duplicate, target=kept)  # answered where they wrote
     merged: dict[str, object] = {"merged": duplicate.number, "merged_id": duplicate.id}
     record_event(
         session,

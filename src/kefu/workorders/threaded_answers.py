@@ -32,3 +32,21 @@ def answer_in_thread(
     """Send the answer in reply to the customer's message the order came from on the
     channel; False when there is none (the caller sends it some other way, or refuses)."""
     return any(threader(session, order, text, by, channel) for threader in _threaders)
+
+
+# Puts the customer's messages an order came from on another order too (a duplicate's,
+# on the order it is merged into), so that order's answer reaches them in their thread.
+ThreadMover = Callable[[Session, WorkOrder, WorkOrder], None]
+_movers: list[ThreadMover] = []
+
+
+def register_thread_mover(mover: ThreadMover) -> None:
+    """Let the contact domain carry an order's messages to another order (idempotent)."""
+    if mover not in _movers:
+        _movers.append(mover)
+
+
+def move_threads(session: Session, *, source: WorkOrder, target: WorkOrder) -> None:
+    """The customer's messages ``source`` came from become ``target``'s as well."""
+    for mover in _movers:
+        mover(session, source, target)
