@@ -85,3 +85,14 @@ def test_names_keep_what_people_wrote() -> None:
     assert len(stored_name("长" * 300 + ".png", filekinds.PNG)) == MAX_NAME_CHARACTERS
     cut_at_a_space = "长" * 155 + " 尾巴.png"
     assert stored_name(cut_at_a_space, filekinds.PNG) == "长" * 155 + ".png"
+
+
+def test_sizes_read_as_people_say_them() -> None:
+    from kefu.core.filekinds import shown_size
+
+    assert [shown_size(n) for n in (512, 250_880, 2_516_582, 10_485_760)] == [
+        "512 B",
+        "245 KB",
+        "2.4 MB",
+        "10 MB",
+    ]

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from kefu.core.filekinds import shown_size
 from kefu.core.i18n import SUPPORTED_LANGUAGES, gettext, negotiate
 from kefu.core.idnumber import country_name
 from kefu.core.rbac import Principal, Right
@@ -66,15 +67,6 @@ def fen(amount: int | None) -> str:
     return f"¥{value:,.2f}"
 
 
-def file_size(size: int) -> str:
-    """A file's size as people read it: 512 B, 245 KB, 2.4 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1_048_576:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
-
-
 def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
     """A stored UTC time shown in the center's zone."""
     if value is None:
@@ -117,7 +109,7 @@ def render(
             "country": lambda code: country_name(code, language),
             "Right": Right,
             "fen": fen,
-            "file_size": file_size,
+            "file_size": shown_size,
             "local_time": lambda value: local_time(value, zone),
             "zone": zone,  # scripts show times in it too (kefu.js centerTime)
             "today": date.today(),

@@ -137,3 +137,12 @@ def stored_kind(media_type: str) -> FileKind:
     """The kind of a kept file, by the media type its record holds (only accepted kinds
     are kept; an unknown one is treated as a document, always downloaded)."""
     return _BY_MEDIA_TYPE.get(media_type, PDF)
+
+
+def shown_size(size: int) -> str:
+    """A file's size as people read it: 512 B, 245 KB, 2.4 MB, 10 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1_048_576:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from kefu.config import ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ORDER
 from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.filekinds import FileKind, kind_of
+from kefu.core.filekinds import FileKind, kind_of, shown_size
 from kefu.core.rbac import Principal, Right
 from kefu.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable
 from kefu.org.models import Staff
@@ -115,15 +115,11 @@ def _accepted_kind(content: bytes, max_bytes: int) -> FileKind:
     if not content:
         raise Unprocessable("attachment_empty", field="file")
     if len(content) > max_bytes:
-        raise PayloadTooLarge("attachment_too_large", field="file", limit=_megabytes(max_bytes))
+        raise PayloadTooLarge("attachment_too_large", field="file", limit=shown_size(max_bytes))
     kind = kind_of(content)
     if kind is None:
         raise Unprocessable("attachment_kind_refused", field="file")
     return kind
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.0f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
 
 def _kept_count(session: Session, order_id: int) -> int:
