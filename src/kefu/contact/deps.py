@@ -16,7 +16,7 @@ from kefu.customers import repository as customers
 from kefu.customers.deps import ensure_in_scope
 from kefu.errors import NotFound
 from kefu.org.deps import require
-from kefu.workorders.attachments import AttachmentLimits
+from kefu.workorders.deps import attachment_limits
 
 CanRead = Annotated[Principal, Depends(require(Right.INTERACTION_READ))]
 CanWrite = Annotated[Principal, Depends(require(Right.INTERACTION_WRITE))]
@@ -53,7 +53,7 @@ def intake_setup(request: Request, principal: CanReceive, session: DbSession) ->
         calendar=center_calendar(session, settings.timezone),
         body_limit=settings.intake_body_chars,
         auto_replies_per_hour=settings.intake_auto_replies_per_hour,
-        file_limits=AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order),
+        file_limits=attachment_limits(request),
     )
 
 
