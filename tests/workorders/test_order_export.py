@@ -49,6 +49,14 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     client, db: Session, desk
 ) -> None:
     supervisor = make_staff(db, desk["org"].city, Role.SUPERVISOR)
+    first_id = desk["orders"][0]["id"]
+    chased = client.post(f"/api/v1/work-orders/{first_id}/urge", json={}, headers=desk["agent"])
+    assert chased.status_code == 201
+    bill = ("账单.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    attached = client.post(
+        f"/api/v1/work-orders/{first_id}/attachments", files={"file": bill}, headers=desk["agent"]
+    )
+    assert attached.status_code == 201, attached.text
     answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -63,6 +71,8 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert (first[8], again[8]) == ("否", "是")  # the second is a repeat complaint
     assert first[12] == "138****8000"  # masked as on screen
     assert formula[4] == "'=HYPERLINK(1)"  # shown as typed, never run
+    assert header[-2:] == ["催办次数", "附件数"]
+    assert (first[-2:], again[-2:]) == ([1, 1], [0, 0])  # chased once, one file kept
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)
@@ -176,5 +186,5 @@ def test_the_export_tells_each_complaints_last_return_visit(client, db: Session,
     answer = client.post(URL, json=asked, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert header[-1] == "回访"
-    assert [row[-1] for row in rows] == ["满意", "未接通", ""]
+    assert header[-3] == "回访"
+    assert [row[-3] for row in rows] == ["满意", "未接通", ""]

@@ -24,7 +24,7 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
-from kefu.workorders.models import Category, Incident, ReturnVisit, WorkOrder
+from kefu.workorders.models import Category, Incident, OrderAttachment, ReturnVisit, WorkOrder
 from kefu.workorders.schemas import OrderExportRequest
 
 LONGEST_PERIOD_DAYS = 366
@@ -51,11 +51,14 @@ COLUMNS = (
     "Handling round",
     "Incident",
     "Return visit",
+    "Chased",
+    "Files",
 )
 _Handler = aliased(Staff)
-# An order with its branch, team (both names), handler, incident number and its latest
-# return visit's outcome; the outer joins leave the last five empty where there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str, str]
+# An order with its branch, team (both names), handler, incident number, its latest
+# return visit's outcome and how many files it keeps; the outer joins leave team,
+# handler and incident empty where there is none.
+Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, int]
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,18 @@ def _last_visit_outcome() -> ScalarSelect[str]:
     )
 
 
+def _files_kept() -> ScalarSelect[int]:
+    """How many files the order keeps (those withdrawn aside)."""
+    return (
+        select(func.count())
+        .where(OrderAttachment.order_id == WorkOrder.id, OrderAttachment.withdrawn_at.is_(None))
+        .scalar_subquery()
+    )
+
+
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str
-) -> Select[WorkOrder, OrgUnit, str, str, str, str, str]:
+) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, int]:
     if data.created_to < data.created_from:
         raise Unprocessable("invalid_period", field="created_to")
     if (data.created_to - data.created_from).days >= LONGEST_PERIOD_DAYS:
@@ -95,6 +107,7 @@ def _query(
             _Handler.display_name,
             Incident.number,
             _last_visit_outcome(),
+            _files_kept(),
         )
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
@@ -155,7 +168,7 @@ def export_orders(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, incident, visited = row
+    order, unit, team, team_en, handler, incident, visited, files = row
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -194,4 +207,6 @@ def _cells(
         order.handling_round,
         incident or "",
         said("outcome", visited),
+        order.urge_count or 0,
+        files,
     ]
