@@ -72,15 +72,19 @@ def test_a_complaint_outside_the_window_is_not_a_repeat(client, db: Session, des
 
 def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
     org, cats, agent, supervisor = desk
-    complain(client, agent, cats.unknown_charge.id)
+    chased = complain(client, agent, cats.unknown_charge.id)
     complain(client, agent, cats.roaming_charge.id)  # repeat
     complain(client, agent, cats.indoor.id)
-    complain(client, agent, cats.indoor.id, kind="consultation")  # not a complaint
+    question = complain(client, agent, cats.indoor.id, kind="consultation")  # no complaint
+    for order in (chased, chased, question):  # twice is still one complaint chased
+        urged = client.post(f"/api/v1/work-orders/{order['id']}/urge", json={}, headers=agent)
+        assert urged.status_code == 201
     month = local_today().strftime("%Y-%m")
     by_unit = client.get(
         "/api/v1/work-orders/repeat-rate", params={"month": month}, headers=supervisor
     ).json()
     assert (by_unit["complaints"], by_unit["repeats"], by_unit["rate"]) == (3, 1, 0.3333)
+    assert (by_unit["chased"], by_unit["chase_rate"]) == (1, 0.3333)
     assert by_unit["rows"][0]["key_id"] == org.city.id
     assert by_unit["rows"][0]["key_name_en"] == org.city.name_en
     by_category = client.get(
@@ -88,8 +92,11 @@ def test_the_monthly_repeat_rate_by_unit_and_by_category(client, desk) -> None:
         params={"month": month, "by": "category"},
         headers=supervisor,
     ).json()
-    rows = {row["key_name"]: (row["complaints"], row["repeats"]) for row in by_category["rows"]}
-    assert rows == {"费用争议": (2, 1), "信号覆盖": (1, 0)}
+    rows = {
+        row["key_name"]: (row["complaints"], row["repeats"], row["chased"])
+        for row in by_category["rows"]
+    }
+    assert rows == {"费用争议": (2, 1, 1), "信号覆盖": (1, 0, 0)}
     english = {row["key_name"]: row["key_name_en"] for row in by_category["rows"]}
     assert english == {"费用争议": "Disputed charges", "信号覆盖": "Coverage"}
     for month in ("2026-13", "0001-01", "9999-12"):  # the last two were 500s

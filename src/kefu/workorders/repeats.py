@@ -1,4 +1,5 @@
-"""The measure the center lives by: repeat complaints ÷ complaints of the month.
+"""The measure the center lives by: repeat complaints ÷ complaints of the month; beside it
+the chase rate (催办率): complaints the customer chased at least once ÷ complaints.
 
 Counting happens in the database (one grouped query over the month's complaints, using
 the type + created_at index); rolling categories up to the reporting level happens here,
@@ -35,13 +36,22 @@ def parse_month(text: str) -> int:
     return int(match.group(1)) * 100 + int(match.group(2))
 
 
+# Complaints, repeats and chased complaints of one group.
+Counts = tuple[int, int, int]
+
+
 def _counts(
     session: Session, key: int, timezone: str, scope_path: str | None, by: Grouping
-) -> dict[int, tuple[int, int]]:
+) -> dict[int, Counts]:
     start, end = month_bounds_utc(key, timezone)
     group = WorkOrder.org_unit_id if by == "org_unit" else WorkOrder.category_id
     query = (
-        select(group, func.count(), func.sum(case((WorkOrder.is_repeat, 1), else_=0)))
+        select(
+            group,
+            func.count(),
+            func.sum(case((WorkOrder.is_repeat, 1), else_=0)),
+            func.sum(case((WorkOrder.urge_count > 0, 1), else_=0)),
+        )
         .where(
             WorkOrder.type == OrderType.COMPLAINT,
             WorkOrder.created_at >= start,
@@ -54,20 +64,21 @@ def _counts(
         query = query.join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id).where(
             OrgUnit.path.startswith(scope_path)
         )
-    return {int(k): (int(n), int(r or 0)) for k, n, r in session.execute(query)}
+    return {int(k): (int(n), int(r or 0), int(c or 0)) for k, n, r, c in session.execute(query)}
 
 
-def _roll_up(
-    session: Session, counts: dict[int, tuple[int, int]], level: int
-) -> dict[int, list[int]]:
+def _roll_up(session: Session, counts: dict[int, Counts], level: int) -> dict[int, Counts]:
     tree = category_tree(session)
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for category_id, (complaints, repeats) in counts.items():
+    totals: dict[int, Counts] = defaultdict(lambda: (0, 0, 0))
+    for category_id, found in counts.items():
         node = tree.get(category_id)
         assert node is not None  # foreign key
         ancestor = tree.ancestor(node, level).id
-        totals[ancestor][0] += complaints
-        totals[ancestor][1] += repeats
+        totals[ancestor] = (
+            totals[ancestor][0] + found[0],
+            totals[ancestor][1] + found[1],
+            totals[ancestor][2] + found[2],
+        )
     return totals
 
 
@@ -94,14 +105,10 @@ def monthly_rate(
     """The month's repeat-complaint rate overall and per org unit or category branch."""
     key = parse_month(month)
     counts = _counts(session, key, timezone, scope_path, by)
-    grouped = (
-        _roll_up(session, counts, category_level)
-        if by == "category"
-        else {k: [n, r] for k, (n, r) in counts.items()}
-    )
+    grouped = _roll_up(session, counts, category_level) if by == "category" else counts
     names = _names(session, by, set(grouped))
     rows = []
-    for k, (n, r) in sorted(grouped.items(), key=lambda item: -item[1][1]):
+    for k, (n, r, c) in sorted(grouped.items(), key=lambda item: -item[1][1]):
         name, name_en = names.get(k, (str(k), ""))
         rows.append(
             RepeatRateRow(
@@ -111,16 +118,21 @@ def monthly_rate(
                 complaints=n,
                 repeats=r,
                 rate=_rate(r, n),
+                chased=c,
+                chase_rate=_rate(c, n),
             )
         )
     complaints = sum(row.complaints for row in rows)
     repeats = sum(row.repeats for row in rows)
+    chased = sum(row.chased for row in rows)
     return RepeatRate(
         month=month,
         by=by,
         complaints=complaints,
         repeats=repeats,
         rate=_rate(repeats, complaints),
+        chased=chased,
+        chase_rate=_rate(chased, complaints),
         rows=rows,
     )
 

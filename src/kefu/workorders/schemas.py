@@ -447,16 +447,20 @@ class RepeatRateRow(BaseModel):
     complaints: int
     repeats: int
     rate: float
+    chased: int = Field(description="Complaints the customer chased (催办) at least once")
+    chase_rate: float = Field(description="chased ÷ complaints")
 
 
 class RepeatRate(BaseModel):
-    """The month's repeat-complaint rate, overall and per group."""
+    """The month's repeat-complaint rate, overall and per group, and its chase rate."""
 
     month: str
     by: str
     complaints: int
     repeats: int
     rate: float
+    chased: int = Field(description="Complaints the customer chased (催办) at least once")
+    chase_rate: float = Field(description="chased ÷ complaints (催办率)")
     rows: list[RepeatRateRow]
 
 
