@@ -106,7 +106,10 @@ def test_an_emails_files_are_kept_with_it_and_the_rest_named(client, db: Session
         ("账单截图.png", "image/png"),
         ("合同.pdf", "application/pdf"),
     ]
-    assert message.body.endswith("[未保存的附件 attachments not kept: virus.exe, 照片.jpg, 空.pdf]")
+    assert message.body.endswith(
+        "[未保存的附件 attachments not kept: virus.exe（类型不接受 kind not taken）, "
+        "照片.jpg（类型不接受 kind not taken）, 空.pdf（空文件 empty）]"
+    )
 
     shown = client.get(f"/api/v1/messages/{message.id}", headers=desk["agent"]).json()
     assert [f["file_name"] for f in shown["files"]] == ["账单截图.png", "合同.pdf"]
@@ -126,7 +129,9 @@ def test_an_emails_files_are_kept_with_it_and_the_rest_named(client, db: Session
     # no more files than an order takes: the fourth good one is named, not kept
     desk["deliver"](_mail("四张截图", [(f"{n}.png", png()) for n in range(4)]))
     crowded = _inbound(db)
-    assert crowded.body.endswith("[未保存的附件 attachments not kept: 3.png]")
+    assert crowded.body.endswith("not kept: 3.png（超过 3 个 more than 3）]")
+    desk["deliver"](_mail("大文件", [("扫描件.pdf", PDF + b" " * 60_000)]))
+    assert _inbound(db).body.endswith("扫描件.pdf（超过 49 KB over 49 KB）]")
 
 
 def test_an_order_a_rule_opens_from_the_email_gets_its_files(client, db: Session, desk) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, undefer
 from kefu.contact.mail import MailFile
 from kefu.contact.models import Interaction, MessageFile
 from kefu.core import audit
-from kefu.core.filekinds import FileKind, kind_of
+from kefu.core.filekinds import FileKind, kind_of, shown_size
 from kefu.core.rbac import Principal
 from kefu.core.textsafe import one_line
 from kefu.errors import KefuError, NotFound
@@ -48,16 +48,35 @@ class SortedFiles:
 
 def sort_files(files: tuple[MailFile, ...], limits: AttachmentLimits) -> SortedFiles:
     """Which files are kept: of an accepted kind, not empty, not over the size limit, and
-    no more than an order takes."""
+    no more than an order takes. Each other one is named with why, in both languages, so
+    the agent knows what to ask the customer for."""
     kept: list[tuple[MailFile, FileKind]] = []
     refused: list[str] = []
     for file in files:
         kind = kind_of(file.content) if 0 < len(file.content) <= limits.max_bytes else None
-        if kind is None or len(kept) >= limits.per_order:
-            refused.append(one_line(file.name, limit=SHOWN_NAME_CHARACTERS) or "(unnamed)")
+        why = _why_not_kept(file, kind, limits, len(kept))
+        if why:
+            name = one_line(file.name, limit=SHOWN_NAME_CHARACTERS) or "(unnamed)"
+            refused.append(f"{name}（{why}）")
         else:
+            assert kind is not None
             kept.append((file, kind))
     return SortedFiles(kept, refused)
+
+
+def _why_not_kept(
+    file: MailFile, kind: FileKind | None, limits: AttachmentLimits, kept: int
+) -> str:
+    if not file.content:
+        return "空文件 empty"
+    if len(file.content) > limits.max_bytes:
+        size = shown_size(limits.max_bytes)
+        return f"超过 {size} over {size}"
+    if kind is None:
+        return "类型不接受 kind not taken"
+    if kept >= limits.per_order:
+        return f"超过 {limits.per_order} 个 more than {limits.per_order}"
+    return ""
 
 
 def keep_files(
