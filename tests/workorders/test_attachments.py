@@ -324,3 +324,20 @@ def test_a_merged_duplicates_files_go_to_the_order_kept(client, db: Session) -> 
     assert [a["id"] for a in left] == [wrong["id"]]  # the withdrawn one's record stays
     steps = client.get(f"/api/v1/work-orders/{kept['id']}", headers=agent).json()["events"]
     assert steps[-1]["kind"] == "merge" and steps[-1]["details"]["files"] == ["账单.png"]
+
+
+def test_queue_rows_say_how_many_files_each_order_keeps(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    with_files = complain(client, agent, cats.unknown_charge.id)
+    without = complain(client, agent, cats.unknown_charge.id, "13900139000")
+    kept = _upload(client, with_files["id"], agent, "a.png", png()).json()
+    _upload(client, with_files["id"], agent, "b.png", png(2))
+    url = f"/api/v1/work-orders/{with_files['id']}/attachments/{kept['id']}/withdraw"
+    client.post(url, json={"reason": "传错了文件"}, headers=agent)
+    rows = client.get("/api/v1/work-orders", headers=agent).json()["items"]
+    counts = {row["id"]: row["file_count"] for row in rows}
+    assert counts == {with_files["id"]: 1, without["id"]: 0}  # the withdrawn one not counted
+    page = client.get("/orders?view=all", headers=agent).text
+    assert "附件 1" in page

@@ -22,7 +22,7 @@ from kefu.workorders import incidents, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
 from kefu.workorders.models import Incident
-from kefu.workorders.views import list_item
+from kefu.workorders.views import list_items
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -160,7 +160,7 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
         incident_id=incident.id,
     )
     masked = not principal.has(Right.PII_VIEW)
-    orders = [list_item(o, u, c, a, masked) for o, u, c, a in session.execute(query.limit(500))]
+    orders = list_items(session, session.execute(query.limit(500)).all(), masked)
     return render(
         request,
         "incidents/view.html",

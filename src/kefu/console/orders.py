@@ -49,7 +49,7 @@ from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_for_order
-from kefu.workorders.views import attachment_out, list_item, order_detail
+from kefu.workorders.views import attachment_out, list_items, order_detail
 
 router = APIRouter(include_in_schema=False)
 Queue = Literal["mine", "team", "all", "dispatch", "repeat", "visits"]
@@ -203,7 +203,7 @@ def order_queue_rows(
     masked = not principal.has(Right.PII_VIEW)
     visiting = [o.id for o, *_ in rows if o.status == OrderStatus.RETURN_VISIT]
     return QueueRows(
-        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        items=list_items(session, rows, masked),
         visit_dues=repository.visit_dues(session, visiting),
         total=total,
     )

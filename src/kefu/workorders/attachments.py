@@ -129,6 +129,19 @@ def _kept_count(session: Session, order_id: int) -> int:
     return session.scalar(kept) or 0
 
 
+def kept_counts(session: Session, order_ids: list[int]) -> dict[int, int]:
+    """How many files each of these orders keeps (orders with none are left out): one
+    grouped query for a page of queue rows."""
+    if not order_ids:
+        return {}
+    query = (
+        select(OrderAttachment.order_id, func.count())
+        .where(OrderAttachment.order_id.in_(order_ids), OrderAttachment.withdrawn_at.is_(None))
+        .group_by(OrderAttachment.order_id)
+    )
+    return {int(order_id): int(n) for order_id, n in session.execute(query)}
+
+
 def stored_name(sent: str, kind: FileKind) -> str:
     """The name a file is kept under: the last part of what was sent (old browsers send
     a whole path), without control characters or what Windows refuses, ending with the

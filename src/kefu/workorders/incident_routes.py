@@ -27,7 +27,7 @@ from kefu.workorders.schemas import (
     ReasonRequest,
     UnitBrief,
 )
-from kefu.workorders.views import list_item
+from kefu.workorders.views import list_items
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 CanManage = Annotated[Principal, Depends(require(Right.INCIDENT_MANAGE))]
@@ -90,7 +90,7 @@ def _detail(
         **_read(
             session, incident, incidents.linked_counts(session, [incident.id])[incident.id]
         ).model_dump(),
-        order_list=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        order_list=list_items(session, rows, masked),
     )
 
 

@@ -54,7 +54,7 @@ from kefu.workorders.schemas import (
 from kefu.workorders.views import (
     chase_receipt,
     intake_outlook,
-    list_item,
+    list_items,
     new_order_detail,
     order_detail,
 )
@@ -165,7 +165,7 @@ def list_orders(
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
     return OrderPage(
-        items=[list_item(o, u, c, a, masked) for o, u, c, a in rows],
+        items=list_items(session, rows, masked),
         total=total,
         page=params.page,
         size=params.size,

@@ -350,6 +350,7 @@ class OrderListItem(BaseModel):
     priority: int
     is_repeat: bool
     urge_count: int = 0
+    file_count: int = Field(0, description="Files it keeps (attachments not withdrawn)")
     handling_round: int = 1
     round_started_at: datetime | None = None
     version: int = Field(0, description="For If-Match, and a batch dispatch's ``orders``.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
-from kefu.workorders import repository
+from kefu.workorders import attachments, repository
 from kefu.workorders.attachment_schemas import AttachmentOut
 from kefu.workorders.attachments import ListedAttachment
 from kefu.workorders.category_tree import category_tree
@@ -214,6 +215,19 @@ def list_item(
         replied_at=order.replied_at,
         clock_running=order.status in CLOCK_RUNNING_STATUSES,
     )
+
+
+QueueRow = tuple[WorkOrder, OrgUnit, Category, str | None]
+
+
+def list_items(session: Session, rows: Sequence[QueueRow], masked: bool) -> list[OrderListItem]:
+    """Queue rows from the list query's (order, unit, category, assignee) rows, each with
+    how many files it keeps (one grouped query for the page)."""
+    files = attachments.kept_counts(session, [row[0].id for row in rows])
+    items = [list_item(o, u, c, a, masked) for o, u, c, a in rows]
+    for item in items:
+        item.file_count = files.get(item.id, 0)
+    return items
 
 
 def open_items_for_customer(
