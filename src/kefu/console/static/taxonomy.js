@@ -5,12 +5,16 @@
 function setupTaxonomyFilter() {
   const filter = document.getElementById("category-filter"), tree = document.getElementById("category-tree");
   if (!filter || !tree) return;
-  filter.addEventListener("input", () => {
+  const apply = () => {
     const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     for (const item of tree.children) {
       item.hidden = !words.every((word) => item.dataset.search.includes(word));
     }
-  });
+  };
+  filter.addEventListener("input", apply);
+  // Words typed before this script ran (a slow page), or restored by the browser on
+  // going back, filter the tree too: no input event would come for them.
+  apply();
 }
 
 const openCategory = (id) => window.location.assign(`/orders/categories?id=${id}`);
