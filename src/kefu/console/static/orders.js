@@ -44,13 +44,15 @@ function setupCategoryPicker() {
     script.hidden = !item.dataset.script;
     if (!form.elements.subject.value) form.elements.subject.value = item.textContent.split(" › ").pop();
   };
-  search.addEventListener("input", () => {
+  const filter = () => {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     list.querySelectorAll("li").forEach((li) => {
       const text = li.dataset.search || li.textContent.toLowerCase();
       li.hidden = !words.every((word) => text.includes(word));
     });
-  });
+  };
+  search.addEventListener("input", filter);
+  filter();  // words typed before this script ran, or restored on going back, count too
   list.addEventListener("click", (event) => { const li = event.target.closest("li"); if (li) choose(li); });
   list.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.matches("li")) { event.preventDefault(); choose(event.target); }
