@@ -5,7 +5,6 @@ in the agents' inbox. Every reply leaves through the outbox, after the commit.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,7 +25,7 @@ from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.phone import normalize_phone
 from kefu.core.rbac import Principal
-from kefu.core.textsafe import one_line, storable
+from kefu.core.textsafe import folded, one_line, storable
 from kefu.customers import repository as customers
 from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
@@ -81,10 +80,6 @@ class Received:
     repeated: bool  # the same message id came before: nothing new was done
 
 
-def _normalized(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().upper()
-
-
 def _sms_starts_with(text: str, keyword: str) -> bool:
     """``YE`` matches "YE", "ye 123" and "YE余额" but not "YES": a keyword is a whole word."""
     if not text.startswith(keyword):
@@ -97,10 +92,10 @@ def rule_matches(rule: IntakeRule, *, subject: str, body: str) -> bool:
     """True when the rule's keyword fits the message (see ``IntakeRule``)."""
     if rule.keyword == ANY:
         return True
-    keyword = _normalized(rule.keyword)
+    keyword = folded(rule.keyword)
     if rule.channel == ContactChannel.SMS:
-        return _sms_starts_with(_normalized(body), keyword)
-    return keyword in _normalized(subject)
+        return _sms_starts_with(folded(body), keyword)
+    return keyword in folded(subject)
 
 
 def matching_rule(

@@ -12,7 +12,6 @@ only open one; anything less clear is left to an agent.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from kefu.contact.service import link_order
 from kefu.core import audit
 from kefu.core.i18n import gettext
 from kefu.core.rbac import Principal
+from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
 from kefu.workorders.enums import OrderStatus
@@ -87,12 +87,8 @@ def _said(message: Interaction, keyword: str) -> str:
 def _named_number(message: Interaction, keyword: str) -> str | None:
     """The order number written after the keyword: "CX WO20261206-000123", "cx: wo20261206
     - 123" (a phone's keyboard, full-width characters)."""
-    rest = _normalized(message.body).removeprefix(_normalized(keyword)).lstrip(" :,.#")
+    rest = folded(message.body).removeprefix(folded(keyword)).lstrip(" :,.#")
     return order_number_in(rest)
-
-
-def _normalized(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def _senders_orders(message: Interaction):  # type: ignore[no-untyped-def]

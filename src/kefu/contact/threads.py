@@ -21,12 +21,11 @@ from kefu.contact.service import link_order
 from kefu.core import audit
 from kefu.core.rbac import Principal
 from kefu.core.textsafe import excerpt
-from kefu.notify.tasks import notify_staff
 from kefu.workorders.attachments import AttachmentLimits
 from kefu.workorders.enums import EventKind, OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import record_event
-from kefu.workorders.urging import holders
+from kefu.workorders.urging import tell_holders
 
 SHOWN_CHARACTERS = 200
 
@@ -78,16 +77,15 @@ def continue_orders(
             reason=said,
             details={"customer_wrote": message.id, "channel": str(message.channel)},
         )
-        for staff_id in holders(session, order):
-            notify_staff(
-                session,
-                staff_id=staff_id,
-                subject=(
-                    f"客户就工单 {order.number} 再次来信 / "
-                    f"The customer wrote again about work order {order.number}"
-                ),
-                body=f"{order.number}: {order.subject}\n{said}",
-            )
+        tell_holders(
+            session,
+            order,
+            subject=(
+                f"客户就工单 {order.number} 再次来信 / "
+                f"The customer wrote again about work order {order.number}"
+            ),
+            said=said,
+        )
         audit.record(
             session,
             actor=by,

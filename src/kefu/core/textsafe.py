@@ -41,3 +41,9 @@ def excerpt(text: str, limit: int) -> str:
     (``one_line`` marks its cut for storage)."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def folded(text: str) -> str:
+    """Text as a keyword is matched: full-width forms made plain (NFKC), trimmed, upper
+    case ("ｃｘ " and "cx" are "CX")."""
+    return unicodedata.normalize("NFKC", text).strip().upper()

@@ -89,7 +89,7 @@ def attach(
     if order.status == OrderStatus.CANCELLED:
         raise Conflict("attachment_order_cancelled", number=order.number)
     kind = _accepted_kind(upload.content, limits.max_bytes)
-    if _kept_count(session, order.id) >= limits.per_order:
+    if kept_counts(session, [order.id]).get(order.id, 0) >= limits.per_order:
         raise Unprocessable("attachment_limit", field="file", max=limits.per_order)
     row = OrderAttachment(
         order_id=order.id,
@@ -120,13 +120,6 @@ def _accepted_kind(content: bytes, max_bytes: int) -> FileKind:
     if kind is None:
         raise Unprocessable("attachment_kind_refused", field="file")
     return kind
-
-
-def _kept_count(session: Session, order_id: int) -> int:
-    kept = select(func.count()).where(
-        OrderAttachment.order_id == order_id, OrderAttachment.withdrawn_at.is_(None)
-    )
-    return session.scalar(kept) or 0
 
 
 def kept_counts(session: Session, order_ids: list[int]) -> dict[int, int]:

@@ -33,16 +33,15 @@ def urge(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wor
     record_event(
         session, order, kind=EventKind.URGE, by=by, reason=note, details={"count": order.urge_count}
     )
-    for staff_id in holders(session, order):
-        notify_staff(
-            session,
-            staff_id=staff_id,
-            subject=(
-                f"客户催办工单 {order.number}（第 {order.urge_count} 次）/ "
-                f"The customer chased work order {order.number} (time {order.urge_count})"
-            ),
-            body=f"{order.number}: {order.subject}\n{note}".strip(),
-        )
+    tell_holders(
+        session,
+        order,
+        subject=(
+            f"客户催办工单 {order.number}（第 {order.urge_count} 次）/ "
+            f"The customer chased work order {order.number} (time {order.urge_count})"
+        ),
+        said=note,
+    )
     audit.record(
         session,
         actor=by,
@@ -60,6 +59,17 @@ def _check_urgeable(order: WorkOrder) -> None:
         return
     code = "urge_answered" if order.status in ANSWERED else "urge_finished"
     raise Conflict(code, number=order.number)
+
+
+def tell_holders(session: Session, order: WorkOrder, *, subject: str, said: str) -> None:
+    """Tell whoever holds the order what the customer did, with what they said."""
+    for staff_id in holders(session, order):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=subject,
+            body=f"{order.number}: {order.subject}\n{said}".strip(),
+        )
 
 
 def holders(session: Session, order: WorkOrder) -> list[int]:
