@@ -18,15 +18,14 @@ from kefu.org.models import OrgUnit
 from kefu.workorders import incidents, repository
 from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
-from kefu.workorders.models import Category, Incident
-from kefu.workorders.schemas import (
+from kefu.workorders.incident_schemas import (
     IncidentDetail,
     IncidentPage,
     IncidentRead,
     IncidentResolve,
-    ReasonRequest,
-    UnitBrief,
 )
+from kefu.workorders.models import Category, Incident
+from kefu.workorders.schemas import ReasonRequest, UnitBrief
 from kefu.workorders.views import list_items
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])

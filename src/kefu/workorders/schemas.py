@@ -545,36 +545,3 @@ class TemplateUpdate(_Strict):
     title: Name | None = None
     body: ReplyText | None = None
     active: bool | None = None
-
-
-class IncidentResolve(_Strict):
-    """The answer every caller of the incident gets."""
-
-    reply: ReplyText
-
-
-class IncidentRead(BaseModel):
-    """An emergency: one problem in one area, its orders handled together."""
-
-    id: int
-    number: str
-    status: IncidentStatus
-    title: str
-    org_unit: UnitBrief
-    category: UnitBrief
-    orders: int
-    first_order_at: datetime
-    confirmed_at: datetime | None
-    resolved_at: datetime | None
-    reply: str
-    note: str
-    version: int
-
-
-class IncidentDetail(IncidentRead):
-    """An incident with its orders."""
-
-    order_list: list[OrderListItem]
-
-
-IncidentPage = Page[IncidentRead]
