@@ -71,8 +71,12 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert (first[8], again[8]) == ("否", "是")  # the second is a repeat complaint
     assert first[12] == "138****8000"  # masked as on screen
     assert formula[4] == "'=HYPERLINK(1)"  # shown as typed, never run
-    assert header[-2:] == ["催办次数", "附件数"]
-    assert (first[-2:], again[-2:]) == ([1, 1], [0, 0])  # chased once, one file kept
+    chased_at = header.index("催办次数")
+    assert header[chased_at : chased_at + 2] == ["催办次数", "附件数"]
+    kept = slice(chased_at, chased_at + 2)
+    assert (first[kept], again[kept]) == ([1, 1], [0, 0])  # chased once, one file kept
+    assert header[-2:] == ["越级/转办来源", "申诉编号"]
+    assert first[-2:] == [None, None]  # the customer's own: nobody passed it on
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)
@@ -186,5 +190,5 @@ def test_the_export_tells_each_complaints_last_return_visit(client, db: Session,
     answer = client.post(URL, json=asked, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert header[-3] == "回访"
-    assert [row[-3] for row in rows] == ["满意", "未接通", ""]
+    visit = header.index("回访")
+    assert [row[visit] for row in rows] == ["满意", "未接通", ""]

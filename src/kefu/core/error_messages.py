@@ -164,6 +164,20 @@ ERROR_MESSAGES: dict[str, str] = {
     "receipt_needs_mobile": (
         "The callback number is not a mobile number, so no text can tell the customer."
     ),
+    "origin_ref_required": (
+        "An order passed on by the regulator or a consumer body needs their reference number."
+    ),
+    "origin_ref_needs_origin": (
+        "A reference number belongs to an order someone passed on: say who passed it on."
+    ),
+    "origin_due_needs_origin": (
+        "A date to answer by belongs to an order someone passed on: say who passed it on."
+    ),
+    "origin_due_past": "The date to answer by has already passed.",
+    "origin_triage_too_low": (
+        "An order passed on by the regulator, a consumer body, the press or the company's "
+        "leaders is handled at least as key."
+    ),
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."

@@ -42,6 +42,12 @@ NoteText = Annotated[
     StringConstraints(strip_whitespace=True, max_length=4000),
     AfterValidator(_no_control_characters),
 ]
+# Another system's number for a record (an appeal's 申诉编号, a recording's reference).
+ReferenceText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=64),
+    AfterValidator(_no_control_characters),
+]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,32}$")]
 Reason = Annotated[
     str,

@@ -136,6 +136,26 @@ class Channel(StrEnum):
     API = "api"
 
 
+class OrderOrigin(StrEnum):
+    """Why: a complaint the customer took past the operator (越级投诉) — to the ministry's
+    appeal center, a consumer body, the press — is the failure an operator is ranked on;
+    it is handled as key at least, by the date the body sets, and counted apart."""
+
+    CUSTOMER = "customer"  # the customer came to the center (the usual case)
+    REGULATOR = "regulator"  # 工信部 / 通信管理局申诉 (12300), passed on to the operator
+    CONSUMER_BODY = "consumer_body"  # 消费者协会 / 12315
+    MEDIA = "media"  # 媒体、网络舆情
+    EXECUTIVE = "executive"  # 领导交办: passed down inside the company
+
+
+# Taken outside the company (越级): counted in the month's appeal rate.
+OUTSIDE_ORIGINS = (OrderOrigin.REGULATOR, OrderOrigin.CONSUMER_BODY, OrderOrigin.MEDIA)
+# Passed on with their own reference number, which the body asks about later.
+NUMBERED_ORIGINS = (OrderOrigin.REGULATOR, OrderOrigin.CONSUMER_BODY)
+# Anything not from the customer directly is handled at least as key (重点).
+LOWEST_PASSED_ON_TRIAGE = Triage.KEY
+
+
 class EventKind(StrEnum):
     """Why: the order's timeline shows more than state changes."""
 

@@ -24,6 +24,7 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
+from kefu.workorders.enums import OrderOrigin
 from kefu.workorders.models import Category, Incident, OrderAttachment, ReturnVisit, WorkOrder
 from kefu.workorders.schemas import OrderExportRequest
 
@@ -53,6 +54,8 @@ COLUMNS = (
     "Return visit",
     "Chased",
     "Files",
+    "Passed on by",
+    "Their reference",
 )
 _Handler = aliased(Staff)
 # An order with its branch, team (both names), handler, incident number, its latest
@@ -209,4 +212,6 @@ def _cells(
         said("outcome", visited),
         order.urge_count or 0,
         files,
+        said("origin", order.origin) if order.origin != OrderOrigin.CUSTOMER else "",
+        order.origin_ref,
     ]

@@ -119,9 +119,12 @@ def due_times(
     calendar: BusinessCalendar,
     levels: ServiceLevels,
     paused: timedelta = timedelta(0),
+    deadline: datetime | None = None,
 ) -> DueTimes:
     """When the first response and the resolution of an order are due; ``paused`` is the
-    time spent waiting on the customer, on the policy's clock."""
+    time spent waiting on the customer, on the policy's clock. ``deadline``: when whoever
+    passed the order on wants the answer (the regulator's date); it does not wait for the
+    customer, and one already past when the round starts does not apply."""
     limit = levels.limit_for(OrderType(order_type), Triage(triage) if triage else None)
     share = levels.tiers[Tier(tier)].limit_share
 
@@ -137,6 +140,9 @@ def due_times(
         outer = created_at + limit.outer_limit + paused
         resolution = min(resolution, outer)
         warn = min(warn, created_at + (outer - created_at) * limit.warn_share)
+    if deadline is not None and created_at < deadline < resolution:
+        resolution = deadline
+        warn = min(warn, created_at + (deadline - created_at) * limit.warn_share)
     # Working time can carry the first response past an outer limit in natural time (a
     # short limit over a holiday): it is due by the time the whole order is.
     return DueTimes(min(response, resolution), resolution, warn)

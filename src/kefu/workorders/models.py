@@ -23,6 +23,7 @@ from kefu.workorders.enums import (
     ConsentMethod,
     EventKind,
     IncidentStatus,
+    OrderOrigin,
     OrderStatus,
     OrderType,
     Triage,
@@ -125,6 +126,14 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Times the customer chased it while it was open (催办); each raised its priority.
     urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_urged_at: Mapped[datetime | None]
+    # Who passed it on when not the customer (越级: the regulator, a consumer body, the
+    # press; or the company's own leaders), its reference there, and when they want the
+    # answer: the resolution is due by then at the latest.
+    origin: Mapped[OrderOrigin] = mapped_column(
+        String(16), default=OrderOrigin.CUSTOMER, server_default=OrderOrigin.CUSTOMER.value
+    )
+    origin_ref: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    origin_due_at: Mapped[datetime | None]
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -1,5 +1,7 @@
 """The measure the center lives by: repeat complaints ÷ complaints of the month; beside it
-the chase rate (催办率): complaints the customer chased at least once ÷ complaints.
+the chase rate (催办率): complaints the customer chased at least once ÷ complaints; and
+the appeal rate (越级投诉率): complaints taken to the regulator, a consumer body or the
+press ÷ complaints.
 
 Counting happens in the database (one grouped query over the month's complaints, using
 the type + created_at index); rolling categories up to the reporting level happens here,
@@ -19,7 +21,7 @@ from kefu.core.clock import month_bounds_utc
 from kefu.errors import Unprocessable
 from kefu.org.models import OrgUnit
 from kefu.workorders.category_tree import category_tree
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.enums import OUTSIDE_ORIGINS, OrderStatus, OrderType
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import RepeatRate, RepeatRateRow
 
@@ -36,8 +38,8 @@ def parse_month(text: str) -> int:
     return int(match.group(1)) * 100 + int(match.group(2))
 
 
-# Complaints, repeats and chased complaints of one group.
-Counts = tuple[int, int, int]
+# Complaints, repeats, chased complaints and appeals (越级) of one group.
+Counts = tuple[int, int, int, int]
 
 
 def _counts(
@@ -51,6 +53,7 @@ def _counts(
             func.count(),
             func.sum(case((WorkOrder.is_repeat, 1), else_=0)),
             func.sum(case((WorkOrder.urge_count > 0, 1), else_=0)),
+            func.sum(case((WorkOrder.origin.in_(OUTSIDE_ORIGINS), 1), else_=0)),
         )
         .where(
             WorkOrder.type == OrderType.COMPLAINT,
@@ -64,21 +67,21 @@ def _counts(
         query = query.join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id).where(
             OrgUnit.path.startswith(scope_path)
         )
-    return {int(k): (int(n), int(r or 0), int(c or 0)) for k, n, r, c in session.execute(query)}
+    return {
+        int(k): (int(n), int(r or 0), int(c or 0), int(a or 0))
+        for k, n, r, c, a in session.execute(query)
+    }
 
 
 def _roll_up(session: Session, counts: dict[int, Counts], level: int) -> dict[int, Counts]:
     tree = category_tree(session)
-    totals: dict[int, Counts] = defaultdict(lambda: (0, 0, 0))
-    for category_id, found in counts.items():
+    totals: dict[int, Counts] = defaultdict(lambda: (0, 0, 0, 0))
+    for category_id, (n, r, c, a) in counts.items():
         node = tree.get(category_id)
         assert node is not None  # foreign key
         ancestor = tree.ancestor(node, level).id
-        totals[ancestor] = (
-            totals[ancestor][0] + found[0],
-            totals[ancestor][1] + found[1],
-            totals[ancestor][2] + found[2],
-        )
+        before = totals[ancestor]
+        totals[ancestor] = (before[0] + n, before[1] + r, before[2] + c, before[3] + a)
     return totals
 
 
@@ -108,7 +111,7 @@ def monthly_rate(
     grouped = _roll_up(session, counts, category_level) if by == "category" else counts
     names = _names(session, by, set(grouped))
     rows = []
-    for k, (n, r, c) in sorted(grouped.items(), key=lambda item: -item[1][1]):
+    for k, (n, r, c, a) in sorted(grouped.items(), key=lambda item: -item[1][1]):
         name, name_en = names.get(k, (str(k), ""))
         rows.append(
             RepeatRateRow(
@@ -120,11 +123,14 @@ def monthly_rate(
                 rate=_rate(r, n),
                 chased=c,
                 chase_rate=_rate(c, n),
+                appeals=a,
+                appeal_rate=_rate(a, n),
             )
         )
     complaints = sum(row.complaints for row in rows)
     repeats = sum(row.repeats for row in rows)
     chased = sum(row.chased for row in rows)
+    appeals = sum(row.appeals for row in rows)
     return RepeatRate(
         month=month,
         by=by,
@@ -133,6 +139,8 @@ def monthly_rate(
         rate=_rate(repeats, complaints),
         chased=chased,
         chase_rate=_rate(chased, complaints),
+        appeals=appeals,
+        appeal_rate=_rate(appeals, complaints),
         rows=rows,
     )
 

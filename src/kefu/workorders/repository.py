@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -14,6 +15,7 @@ from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders.enums import (
     AWAITING_DISPATCH_STATUSES,
     OPEN_STATUSES,
+    OrderOrigin,
     OrderStatus,
     OrderType,
 )
@@ -329,11 +331,13 @@ def order_list_query(
     visits_due: bool = False,
     category_path: str | None = None,
     to_dispatch: bool = False,
+    origins: Sequence[OrderOrigin] | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
     or with ``to_dispatch`` those waiting to be sent, most urgent and longest waiting
-    first. ``category_path``: a category and everything under it."""
+    first. ``category_path``: a category and everything under it. ``origins``: only those
+    passed on by these (the regulator, a consumer body …)."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -356,6 +360,8 @@ def order_list_query(
         query = query.where(WorkOrder.is_repeat)
     if incident_id is not None:
         query = query.where(WorkOrder.incident_id == incident_id)
+    if origins:
+        query = query.where(WorkOrder.origin.in_([o.value for o in origins]))
     if category_path is not None:
         query = query.where(Category.path.startswith(category_path))
     if visits_due:

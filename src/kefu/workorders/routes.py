@@ -30,7 +30,7 @@ from kefu.workorders.deps import (
     OrderToChase,
     order_calendar,
 )
-from kefu.workorders.enums import Action, OrderStatus
+from kefu.workorders.enums import Action, OrderOrigin, OrderStatus
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.schemas import (
@@ -148,10 +148,12 @@ def list_orders(
     repeat: bool = False,
     category_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     to_dispatch: bool = False,
+    origin: Annotated[list[OrderOrigin] | None, Query()] = None,
 ) -> OrderPage:
     """Orders in the caller's scope: all, mine, a team's queue, repeats, of a category
     and everything under it; most urgent first. ``to_dispatch``: those waiting to be sent
-    (new, accepted, returned), most urgent and longest waiting first."""
+    (new, accepted, returned), most urgent and longest waiting first. ``origin``: those
+    passed on by the regulator, a consumer body, the press or the leaders (越级, 交办)."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
@@ -161,6 +163,7 @@ def list_orders(
         repeat_only=repeat,
         category_path=_category_path(session, category_id),
         to_dispatch=to_dispatch,
+        origins=origin,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

@@ -8,12 +8,22 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.core.pagination import Page
-from kefu.core.types import INT32_MAX, Name, NoteText, Reason, RecordDate, RefId, ShortText
+from kefu.core.types import (
+    INT32_MAX,
+    Name,
+    NoteText,
+    Reason,
+    RecordDate,
+    ReferenceText,
+    RefId,
+    ShortText,
+)
 from kefu.workorders.enums import (
     Action,
     Channel,
     ConsentMethod,
     IncidentStatus,
+    OrderOrigin,
     OrderStatus,
     OrderType,
     Triage,
@@ -52,6 +62,18 @@ class OrderCreate(_Strict):
         description="Text the callback number (a mobile) that the order was taken, with its "
         "number and when the answer is due.",
     )
+    origin: OrderOrigin = Field(
+        default=OrderOrigin.CUSTOMER,
+        description="Who passed it on when not the customer: the regulator (工信部申诉), a "
+        "consumer body (12315), the press, or the company's leaders. Handled as key at least.",
+    )
+    origin_ref: ReferenceText = Field(
+        default="",
+        description="Their reference (申诉编号); needed from the regulator or a consumer body.",
+    )
+    origin_due_on: RecordDate | None = Field(
+        default=None, description="The day they want the answer by: due by its end at the latest."
+    )
 
 
 class OrderExportRequest(_Strict):
@@ -79,6 +101,8 @@ class IntakeCheck(_Strict):
     customer_id: RefId | None = None
     triage: Triage | None = None
     org_unit_id: RefId | None = None
+    origin: OrderOrigin = OrderOrigin.CUSTOMER
+    origin_due_on: RecordDate | None = None
 
 
 class CallIntakeCheck(_Strict):
@@ -266,6 +290,11 @@ class OrderRead(BaseModel):
     repeats: list[str] = Field(description="Numbers of the earlier orders this one repeats.")
     urge_count: int = Field(0, description="Times the customer chased it while open (催办).")
     last_urged_at: datetime | None = None
+    origin: OrderOrigin = OrderOrigin.CUSTOMER
+    origin_ref: str = ""
+    origin_due_at: datetime | None = Field(
+        None, description="When whoever passed it on wants the answer (their deadline)."
+    )
     org_unit: UnitBrief
     team: UnitBrief | None
     assignee: UnitBrief | None
@@ -350,6 +379,7 @@ class OrderListItem(BaseModel):
     priority: int
     is_repeat: bool
     urge_count: int = 0
+    origin: OrderOrigin = OrderOrigin.CUSTOMER
     file_count: int = Field(0, description="Files it keeps (attachments not withdrawn)")
     handling_round: int = 1
     round_started_at: datetime | None = None
@@ -450,6 +480,10 @@ class RepeatRateRow(BaseModel):
     rate: float
     chased: int = Field(description="Complaints the customer chased (催办) at least once")
     chase_rate: float = Field(description="chased ÷ complaints")
+    appeals: int = Field(
+        0, description="Complaints taken outside (越级): regulator, consumer body, press"
+    )
+    appeal_rate: float = Field(0.0, description="appeals ÷ complaints")
 
 
 class RepeatRate(BaseModel):
@@ -462,6 +496,11 @@ class RepeatRate(BaseModel):
     rate: float
     chased: int = Field(description="Complaints the customer chased (催办) at least once")
     chase_rate: float = Field(description="chased ÷ complaints (催办率)")
+    appeals: int = Field(
+        0,
+        description="Complaints the customer took outside (越级): regulator, consumer body, press",
+    )
+    appeal_rate: float = Field(0.0, description="appeals ÷ complaints (越级投诉率)")
     rows: list[RepeatRateRow]
 
 

@@ -24,12 +24,13 @@ from kefu.errors import Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import Team
 from kefu.org.repository import KnownUnit, known_unit
-from kefu.workorders import incident_watch, repository
+from kefu.workorders import incident_watch, origins, repository
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     MAX_PRIORITY,
     TRIAGE_PRIORITY,
     EventKind,
+    OrderOrigin,
     OrderStatus,
     OrderType,
     Triage,
@@ -148,6 +149,7 @@ def set_due_times(session: Session, order: WorkOrder, calendar: BusinessCalendar
         calendar=calendar,
         levels=center_levels(session),
         paused=timedelta(seconds=order.paused_seconds or 0),
+        deadline=order.origin_due_at,
     )
     order.response_due_at, order.resolve_due_at, order.warn_at = (
         due.response,
@@ -185,6 +187,7 @@ def create_order(
     """
     if data.triage and not data.triage_reason:
         raise Unprocessable("reason_required", field="triage_reason", min=1)
+    origins.check_reference(data.origin, data.origin_ref)
     given = data.model_dump(include=_GIVEN_FIELDS)
     order, category = _draft_order(
         session,
@@ -205,7 +208,13 @@ def create_order(
         _mark_repeat(order)
     incident_watch.watch(session, order, rules.incidents)
     repository.insert_order(session, order)
-    receipt = {"receipt_texted": True} if data.send_receipt else None
+    # Who passed it on, on its timeline and in the audit log.
+    passed_on = (
+        {"origin": data.origin, "origin_ref": data.origin_ref}
+        if data.origin is not OrderOrigin.CUSTOMER
+        else {}
+    )
+    receipt = passed_on | ({"receipt_texted": True} if data.send_receipt else {})
     if data.send_receipt:
         said = receipt_text(order, calendar.zone, customer_language(session, order))
         text_customer(session, phone=order.contact_phone, text=said)
@@ -221,7 +230,7 @@ def create_order(
         action="order.create",
         entity_type="work_order",
         entity_id=order.id,
-        details={"number": order.number, "type": data.type, "category": category.code},
+        details={"number": order.number, "type": data.type, "category": category.code} | passed_on,
     )
     repeats = [o.number for o in sorted(earlier, key=lambda o: o.id)]
     return NewOrder(order, timeline, repeats)
@@ -266,6 +275,10 @@ def _draft_order(
     category = _usable_category(session, data.category_id)
     customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
     unit = _owning_unit(session, data, customer, by)
+    zone = calendar.zone
+    passed = origins.settle(
+        data.origin, data.origin_due_on, data.triage, today=local_today(zone), zone=zone
+    )
     now = utcnow()
     order = WorkOrder(
         created_at=now,
@@ -274,8 +287,8 @@ def _draft_order(
         contact_phone=_contact_phone(session, data, customer),
         org_unit_id=unit.id,
         created_by_id=by.staff_id,
-        priority=TRIAGE_PRIORITY[data.triage] if data.triage else 1,
-        **given,
+        priority=TRIAGE_PRIORITY[passed.triage] if passed.triage else 1,
+        **(given | passed.columns()),
     )
     set_due_times(session, order, calendar)
     return order, category
@@ -340,6 +353,7 @@ _GIVEN_FIELDS = {
     "channel",
     "triage",
     "triage_reason",
+    "origin_ref",
 }
 
 
@@ -407,7 +421,8 @@ def triage(
 ) -> WorkOrder:
     """Set the triage level: it sets the priority (a repeat and each chase keep their
     extra step) and the time limits, still counted from the start of the order's round
-    of handling (its creation, or its reopening)."""
+    of handling (its creation, or its reopening). A passed-on order stays key at least."""
+    origins.check_triage(OrderOrigin(order.origin), level)
     before = order.triage
     order.triage = level
     order.triage_reason = reason
