@@ -221,3 +221,24 @@ def test_a_deadline_only_ever_brings_the_limits_forward(
         assert bound == free
     else:
         assert bound.resolution == min(free.resolution, deadline)
+
+
+def test_a_passed_on_order_is_kept_not_merged_away(client, desk) -> None:
+    _, cats, agent, supervisor = desk
+    own = complain(client, agent, cats.unknown_charge.id)
+    appeal = client.post(URL, json=_appeal(cats), headers=agent).json()
+
+    def merge(order: dict, into: dict):  # type: ignore[no-untyped-def]
+        return client.post(
+            f"{URL}/{order['id']}/merge",
+            json={"into": into["number"]},
+            headers=supervisor | {"If-Match": f'"{order["version"]}"'},
+        )
+
+    refused = merge(appeal, own)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "merge_passed_on"
+    kept = merge(own, appeal)  # the customer's own order goes into the appeal
+    assert kept.status_code == 200, kept.text
+    shown = client.get(f"{URL}/{appeal['id']}", headers=supervisor).json()
+    assert shown["status"] == "new" and shown["events"][-1]["kind"] == "merge"

@@ -37,6 +37,7 @@ from kefu.workorders.enums import (
     DISPATCHABLE_STATUSES,
     URGEABLE_STATUSES,
     Channel,
+    OrderOrigin,
     OrderStatus,
     OrderType,
     Triage,
@@ -52,7 +53,9 @@ from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import attachment_out, list_items, order_detail
 
 router = APIRouter(include_in_schema=False)
-Queue = Literal["mine", "team", "all", "dispatch", "repeat", "visits"]
+Queue = Literal["mine", "team", "all", "dispatch", "repeat", "passed_on", "visits"]
+# The 越级 / 交办 queue: every order someone other than the customer passed on.
+PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
 PAGE_SIZE = 50
 
 
@@ -87,9 +90,9 @@ def order_queue(
     open_only: bool = True,
     category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """My orders, my team's queue, everything in scope, repeat complaints, or the
-    return visits to make; without a choice, the queue the viewer's job starts at.
-    ``category``: only that category and everything under it."""
+    """My orders, my team's queue, everything in scope, repeat complaints, those passed
+    on (越级, 交办), or the return visits to make; without a choice, the queue the
+    viewer's job starts at. ``category``: only that category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
@@ -198,6 +201,7 @@ def order_queue_rows(
         visits_due=view == "visits",
         category_path=category_path,
         to_dispatch=view == "dispatch",
+        origins=PASSED_ON if view == "passed_on" else None,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -237,7 +241,9 @@ def new_order(
         message=message and _message_form(message, masked=not principal.has(Right.PII_VIEW)),
         types=list(OrderType),
         channels=list(Channel),
+        origins=list(OrderOrigin),
         triages=list(Triage),
+        today=local_today(str(request.app.state.settings.timezone)),
         leaves=category_leaves(categories.tree(session), page_language(request, principal) == "en"),
     )
 

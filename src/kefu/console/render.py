@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -74,6 +74,14 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+def day_ended_by(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
+    """The day whose end a deadline is (kept as the next midnight, shown as the day)."""
+    if value is None:
+        return "—"
+    last_moment = value.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)
+    return last_moment.strftime("%Y-%m-%d")
+
+
 def _in_language(name: str, name_en: str | None, language: str) -> str:
     """A name in the page's language: the Chinese name where no English one is kept."""
     return str((name_en if language == "en" else "") or name)
@@ -111,6 +119,7 @@ def render(
             "fen": fen,
             "file_size": shown_size,
             "local_time": lambda value: local_time(value, zone),
+            "day_ended_by": lambda value: day_ended_by(value, zone),
             "zone": zone,  # scripts show times in it too (kefu.js centerTime)
             "today": date.today(),
             "path": request.url.path,

@@ -72,6 +72,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "order_not_the_callers": "This order is not the caller's.",
     "merge_into_itself": "An order cannot be merged into itself.",
     "merge_into_finished": "Order {number} is closed or cancelled: merge into an open one.",
+    "merge_passed_on": (
+        "Order {number} was passed on by the regulator, a consumer body, the press or the "
+        "leaders, who wait for its own answer: keep it, and merge the customer's other "
+        "order into it."
+    ),
     "merge_other_customer": (
         "Order {number} is another customer's: only the same customer's orders are merged."
     ),

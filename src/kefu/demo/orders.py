@@ -25,9 +25,10 @@ from kefu.demo.chases import ANSWERED_STEPS, chase_steps, chase_times
 from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
 from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
+from kefu.demo.passed_on import passed_on
 from kefu.demo.reply_text import order_answer, reply_step
 from kefu.org.models import Staff
-from kefu.workorders.enums import MAX_PRIORITY, OrderStatus, OrderType
+from kefu.workorders.enums import MAX_PRIORITY, OrderOrigin, OrderStatus, OrderType, Triage
 from kefu.workorders.limits import SHIPPED, due_times
 from kefu.workorders.models import (
     Category,
@@ -128,6 +129,9 @@ ORDER_COLUMNS = (
     "round_started_at",
     "urge_count",
     "last_urged_at",
+    "origin",
+    "origin_ref",
+    "origin_due_at",
     "created_at",
     "updated_at",
     "version",
@@ -215,6 +219,7 @@ class _World:
     customers: int
     now: datetime
     chases: random.Random  # its own stream: the orders stay as the same seed made them
+    origins: random.Random  # its own stream too
     recent: deque[_Complaint] = field(default_factory=deque)
 
 
@@ -265,6 +270,7 @@ def _world(engine: Engine, seed: int, subscribers: int) -> _World:
     return _World(
         rng=random.Random(seed + 3),
         chases=random.Random(seed + 61),
+        origins=random.Random(seed + 67),
         calendar=BusinessCalendar(),
         leaves=leaves,  # type: ignore[arg-type]
         by_type={kind: _problems_of(kind, leaves) for kind, _ in TYPE_MIX},  # type: ignore[arg-type]
@@ -363,13 +369,15 @@ def _one(
     times = step_times(rng, created, len(path), world.now, kind)
     # The round's clock starts at the reopening (the step after the first visit).
     round_start = times[len(FIRST_ROUND)] if reopened else None
+    passed = passed_on(world.origins, kind, bool(repeats), created)
     due = due_times(
         created_at=round_start or created,
         order_type=kind,
-        triage=None,
+        triage=Triage.KEY if passed else None,  # as the API triages a passed-on order
         tier=Tier(tier),
         calendar=world.calendar,
         levels=SHIPPED,  # a new center's: the demo sets none of its own
+        deadline=passed.due_at if passed else None,
     )
     finished = times[-1] if status in (OrderStatus.CLOSED, OrderStatus.CANCELLED) else None
     # The round's answer: a reopened order waits for a new one.
@@ -400,9 +408,9 @@ def _one(
             name,
             subject or category.name,
             description,
-            None,
+            Triage.KEY.value if passed else None,
             "",
-            min(MAX_PRIORITY, (2 if repeats else 1) + len(chased)),
+            min(MAX_PRIORITY, (2 if passed else 1) + (1 if repeats else 0) + len(chased)),
             bool(repeats),
             unit_id,
             team,
@@ -418,6 +426,9 @@ def _one(
             _utc(round_start),
             len(chased),
             _utc(chased[-1] if chased else None),
+            passed.origin.value if passed else OrderOrigin.CUSTOMER.value,
+            passed.reference if passed else "",
+            _utc(passed.due_at if passed else None),
             _utc(created),
             _utc(max([created, *times, *chased])),
             1 + len(times) + len(chased),
@@ -425,7 +436,9 @@ def _one(
     )
     first_step = len(rows.events)
     confirmed = _consent(world, rows, kind, category, (order_id, phone, handler), path, times)
-    _events(rows, order_id, path, created, times, handler, reply_step(answer, channel), confirmed)
+    created_step = passed.created_details() if passed else "{}"
+    steps = (path, times, handler, reply_step(answer, channel), confirmed)
+    _events(rows, order_id, created, created_step, *steps)
     if repeats:  # as the creation writes it: links, and a step of the system's
         rows.links.extend((order_id, earlier.order_id, "repeat") for earlier in repeats)
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
@@ -493,14 +506,16 @@ def _consent(
 def _events(
     rows: _Rows,
     order_id: int,
-    path: list[str],
     created: datetime,
+    created_details: str,
+    path: list[str],
     times: list[datetime],
     actor: int,
     reply_details: str,
     confirmed: tuple[Any, ...] | None,
 ) -> None:
-    rows.events.append((order_id, "created", "", "", "new", actor, _utc(created), "", "{}"))
+    opened = (order_id, "created", "", "", "new", actor, _utc(created), "", created_details)
+    rows.events.append(opened)
     before = "new"
     for step, moment in zip(path, times, strict=True):
         action, reason, details = ACTION_FOR[step], "", "{}"

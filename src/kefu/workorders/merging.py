@@ -18,7 +18,7 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.workorders import attachments
-from kefu.workorders.enums import Action, EventKind, OrderStatus
+from kefu.workorders.enums import Action, EventKind, OrderOrigin, OrderStatus
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import record_event
@@ -77,6 +77,9 @@ def _check(duplicate: WorkOrder, kept: WorkOrder) -> None:
         raise Conflict("merge_into_finished", field="into", number=kept.number)
     if not _same_customer(duplicate, kept):
         raise Unprocessable("merge_other_customer", field="into", number=kept.number)
+    if duplicate.origin != OrderOrigin.CUSTOMER:
+        # Its sender waits for an answer under their own reference and date: it stays.
+        raise Conflict("merge_passed_on", number=duplicate.number)
 
 
 def _same_customer(one: WorkOrder, other: WorkOrder) -> bool:

@@ -120,6 +120,7 @@ function setupIntakeOutlooks() {
       if (form.dataset.customer) body.customer_id = Number(form.dataset.customer);
       if (f.contact_phone?.value.trim()) body.contact_phone = f.contact_phone.value.trim();
       if (f.triage?.value) body.triage = f.triage.value;
+      Object.assign(body, passedOn(form, false));
       return body;
     };
     const show = (outlook) => {
@@ -210,9 +211,27 @@ function chaseButton(earlier, form, word, url) {
   return button;
 }
 
+// An order passed on by the regulator, a consumer body, the press or the leaders (越级,
+// 交办): who passed it on, with their reference and date; the intake check is asked with
+// who and when only (the reference changes no limit).
+function passedOn(form, whole) {
+  const f = form.elements, origin = f.origin?.value;
+  if (!origin || origin === "customer") return {};
+  const body = { origin };
+  if (whole) body.origin_ref = f.origin_ref.value.trim();
+  if (f.origin_due_on.value) body.origin_due_on = f.origin_due_on.value;
+  return body;
+}
+
 function setupOrderForm() {
   const form = document.getElementById("order-form");
   if (!form) return;
+  const origin = form.elements.origin, fields = document.getElementById("passed-on");
+  if (origin && fields) {
+    const follow = () => { fields.hidden = origin.value === "customer"; };
+    origin.addEventListener("change", follow);
+    follow();  // a choice the browser restored on going back
+  }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const f = new FormData(form), error = document.getElementById("order-error");
@@ -226,6 +245,7 @@ function setupOrderForm() {
     if (f.get("contact_name")) body.contact_name = f.get("contact_name");
     if (f.get("triage")) { body.triage = f.get("triage"); body.triage_reason = f.get("triage_reason") || ""; }
     if (f.get("send_receipt")) body.send_receipt = true;
+    Object.assign(body, passedOn(form, true));
     form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
     try {
       const url = form.dataset.message ? `/api/v1/messages/${form.dataset.message}/orders` : "/api/v1/work-orders";

@@ -1,0 +1,69 @@
+"""A regulator's appeal (工信部申诉) keyed in by the back office, in headless Chromium: who
+passed it on, their reference and their date are asked for once the origin is chosen;
+the intake outlook shows it handled as key; without the reference it is refused at the
+field; the order page and its queue (越级与交办) say who passed it on, and it cannot be
+triaged below key."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from chromium import CHROMIUM, requires_chromium, sign_in
+
+from kefu.core.clock import local_today
+from kefu.demo.reference import DEMO_PASSWORD
+
+pytestmark = requires_chromium
+REFERENCE = "12300-2026-0088123"
+
+
+def test_the_back_office_keys_in_a_regulators_appeal(
+    live_center: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    due_on = local_today() + timedelta(days=3)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/orders/new")
+        form = page.locator("#order-form")
+        fields = page.locator("#passed-on")
+        expect(fields).to_be_hidden()  # the customer's own order asks for none of it
+        form.locator("input[name=contact_phone]").fill("139 1234 5678")
+        page.fill("#category-search", "不明扣费")
+        page.locator("#category-list li:not([hidden])").first.click()
+        outlook = form.locator(".intake-outlook .outlook-limits")
+        expect(outlook).to_contain_text("优先级 1")
+        form.locator("select[name=origin]").select_option("regulator")
+        expect(fields).to_be_visible()
+        expect(outlook).to_contain_text("优先级 2")  # handled as key, before it exists
+        form.locator("input[name=subject]").fill("用户向工信部申诉：连续三个月不明扣费未退还")
+        form.locator("input[name=origin_due_on]").fill(due_on.isoformat())
+        form.locator("button[type=submit]").click()
+        error = page.locator("#order-error")
+        expect(error).to_contain_text("申诉编号")
+        expect(form.locator("input[name=origin_ref]")).to_be_focused()
+        form.locator("input[name=origin_ref]").fill(REFERENCE)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/orders/\d+$"))
+        number = page.locator("h1.mono").inner_text().split()[0]
+        expect(page.locator("#passed-on")).to_have_text("工信部申诉")
+        facts = page.locator("#passed-on-facts")
+        expect(facts).to_contain_text(REFERENCE)
+        expect(facts).to_contain_text(f"要求答复日期 {due_on.isoformat()}")
+        expect(page.locator("h1 .chip.triage-key")).to_have_text("重点")
+        triage = page.locator("select[name=triage]")
+        expect(triage.locator("option[value=normal]")).to_be_disabled()
+        expect(triage.locator("option[value=urgent]")).to_be_enabled()
+        page.screenshot(path=str(tmp_path / "appeal.png"))
+
+        page.goto(f"{base}/orders?view=passed_on")
+        row = page.locator("tr", has_text=number)
+        expect(row.locator(".chip.passed-on")).to_have_text("工信部申诉")
+        page.goto(f"{base}/orders?view=repeat")
+        expect(page.locator("#appeal-rate .label")).to_have_text("本月越级投诉率")
+        browser.close()
