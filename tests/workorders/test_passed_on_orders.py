@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.core.audit import AuditLog
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import day_start_utc, local_today
@@ -242,3 +242,15 @@ def test_a_passed_on_order_is_kept_not_merged_away(client, desk) -> None:
     assert kept.status_code == 200, kept.text
     shown = client.get(f"{URL}/{appeal['id']}", headers=supervisor).json()
     assert shown["status"] == "new" and shown["events"][-1]["kind"] == "merge"
+
+
+def test_the_360_page_tells_the_agent_the_customer_went_outside(client, db: Session, desk) -> None:
+    org, cats, agent, _ = desk
+    customer = make_customer(db, org.city)
+    db.commit()
+    phone = "13800138000"
+    body = _appeal(cats, customer_id=customer.id, contact_phone=phone)
+    appeal = client.post(URL, json=body, headers=agent).json()
+    view = client.get("/api/v1/customers/lookup", params={"phone": phone}, headers=agent).json()
+    listed = {item["number"]: item["origin"] for item in view["open_work_items"]}
+    assert listed == {appeal["number"]: "regulator"}

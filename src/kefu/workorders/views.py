@@ -255,6 +255,7 @@ def open_items_for_customer(
                 due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
                 is_repeat=order.is_repeat,
                 urge_count=order.urge_count,
+                origin=order.origin,
                 urgeable=order.status in URGEABLE_STATUSES,
                 in_reach=in_reach,
                 held_by=None if in_reach else unit.name,

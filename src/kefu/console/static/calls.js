@@ -127,6 +127,8 @@ function setupAgentPanel() {
       (item.in_reach ? `<a href="/orders/${item.id}">${escapeHtml(item.number)}</a>`
         : `${escapeHtml(item.number)} <span class="muted">${escapeHtml(word("held_by", { unit: named({ name: item.held_by, name_en: item.held_by_en }) }))}</span>`)
       + ` ${escapeHtml(item.subject)}`
+      // taken to the regulator, a consumer body or the press (越级): handled with care
+      + (item.origin && item.origin !== "customer" ? ` <span class="chip passed-on">${escapeHtml(word(`origin.${item.origin}`))}</span>` : "")
       + ` <span class="chip chased"${item.urge_count ? "" : " hidden"}>${escapeHtml(word("chased", { n: item.urge_count }))}</span>`
       + (item.urgeable && panel.dataset.mayChase ? ` <button type="button" class="secondary small-button" data-chase="${item.id}" data-number="${escapeHtml(item.number)}">${escapeHtml(word("chase"))}</button>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
