@@ -28,7 +28,7 @@ from kefu.customers.enums import Brand, Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
-from kefu.workorders.enums import Channel, OrderStatus, OrderType, VisitOutcome
+from kefu.workorders.enums import Channel, OrderOrigin, OrderStatus, OrderType, VisitOutcome
 from kefu.workorders.models import ReturnVisit, WorkOrder
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -265,6 +265,8 @@ def plant_month(session: Session) -> Month:
         **complaint,
         status=OrderStatus.CLOSED,
         is_repeat=True,
+        origin=OrderOrigin.REGULATOR,  # the customer took it to the ministry (越级)
+        origin_ref="12300-2026-0000001",
         created_at=local(10),
         resolve_due_at=local(12),
         replied_at=local(13),
@@ -276,6 +278,7 @@ def plant_month(session: Session) -> Month:
         **in_b,
         **complaint,
         status=OrderStatus.CANCELLED,
+        origin=OrderOrigin.MEDIA,  # cancelled: counted nowhere
         created_at=local(11),
         resolve_due_at=local(13),
     )
@@ -349,6 +352,7 @@ def test_every_figure_of_the_month_is_counted_as_defined(db: Session) -> None:
     # complaints o1, o2, o5 (o3 cancelled as invalid); repeats o2, o5
     assert figures["complaints"] == 3
     assert figures["repeat_complaint_rate"] == pytest.approx(2 / 3, abs=1e-15)
+    assert figures["appeal_rate"] == pytest.approx(1 / 3, abs=1e-15)  # o2, from the regulator
     # two numbers in service on 1 November (one cancelled in September, one opened later)
     assert figures["complaints_per_10k"] == pytest.approx(3 / 2 * 10_000, abs=1e-9)
     # due: o1 in time, o2 replied late, o4 past its limit unanswered; o5 not yet due at NOW

@@ -33,7 +33,13 @@ from kefu.core.sqltime import epoch_seconds, local_day_index, microseconds_betwe
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
-from kefu.workorders.enums import ANSWERED_VISITS, OrderStatus, OrderType, VisitOutcome
+from kefu.workorders.enums import (
+    ANSWERED_VISITS,
+    OUTSIDE_ORIGINS,
+    OrderStatus,
+    OrderType,
+    VisitOutcome,
+)
 from kefu.workorders.models import ReturnVisit, WorkOrder
 
 MICROS = 1_000_000
@@ -115,6 +121,7 @@ _complaint = and_(_counted_order, WorkOrder.type == OrderType.COMPLAINT)
 ORDER_PARTS: dict[str, Part] = {
     "complaints": Part(_complaint),
     "repeats": Part(and_(_complaint, WorkOrder.is_repeat.is_(True))),
+    "appeals": Part(and_(_complaint, WorkOrder.origin.in_([o.value for o in OUTSIDE_ORIGINS]))),
 }
 _replied_in_time = and_(
     WorkOrder.replied_at.is_not(None), WorkOrder.replied_at <= WorkOrder.resolve_due_at

@@ -60,6 +60,7 @@ class Kpi(StrEnum):
     COMPLAINTS = "complaints"
     COMPLAINTS_PER_10K = "complaints_per_10k"
     REPEAT_RATE = "repeat_complaint_rate"
+    APPEAL_RATE = "appeal_rate"  # 越级投诉率: taken to the regulator, a consumer body, the press
     TIME_LIMIT_COMPLIANCE = "time_limit_compliance"
     VISIT_SATISFACTION = "return_visit_satisfaction"
 
@@ -93,6 +94,7 @@ DEFINITIONS: dict[Kpi, Definition] = {
     Kpi.COMPLAINTS: Definition(Source.ORDERS, "complaints"),
     Kpi.COMPLAINTS_PER_10K: Definition(Source.ORDERS, "complaints", "subscribers", 10_000),
     Kpi.REPEAT_RATE: Definition(Source.ORDERS, "repeats", "complaints"),
+    Kpi.APPEAL_RATE: Definition(Source.ORDERS, "appeals", "complaints"),
     Kpi.TIME_LIMIT_COMPLIANCE: Definition(Source.DEADLINES, "on_time", "due"),
     Kpi.VISIT_SATISFACTION: Definition(Source.VISITS, "satisfied", "visited"),
 }

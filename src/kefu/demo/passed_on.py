@@ -33,7 +33,7 @@ DAYS_GIVEN = {
 
 
 @dataclass(frozen=True)
-class PassedOn:
+class PassedOnComplaint:
     """Who passed a demo complaint on, their reference, and the end of the day they set."""
 
     origin: OrderOrigin
@@ -48,7 +48,7 @@ class PassedOn:
 
 def passed_on(
     rng: random.Random, kind: OrderType, repeated: bool, created: datetime
-) -> PassedOn | None:
+) -> PassedOnComplaint | None:
     """Whether this complaint came passed on, and by whom; None for the customer's own."""
     if kind is not OrderType.COMPLAINT:
         return None
@@ -56,7 +56,7 @@ def passed_on(
     for origin, share in SHARES.items():
         if draw < share:
             day = created.astimezone(ZONE).date() + timedelta(days=DAYS_GIVEN[origin] + 1)
-            return PassedOn(
+            return PassedOnComplaint(
                 origin, _reference(rng, origin, created), datetime.combine(day, time(), ZONE)
             )
         draw -= share

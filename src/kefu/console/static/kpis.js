@@ -19,7 +19,7 @@ const kpiForm = document.getElementById("kpi-form");
 const kpiError = document.getElementById("kpi-error");
 const TILES = [
   "offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "ivr_containment",
-  "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate",
+  "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate", "appeal_rate",
   "time_limit_compliance", "return_visit_satisfaction",
 ];
 const FILTERS = ["org_unit_id", "channel", "queue_id", "tier", "brand"];
