@@ -41,7 +41,7 @@ from kefu.core.headers import SecurityHeaders
 from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
-from kefu.customers.view import register_interactions, register_work_items
+from kefu.customers.view import register_flags, register_interactions, register_work_items
 from kefu.ivr.journeys import recent_with_journeys
 from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
@@ -63,7 +63,7 @@ from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
 from kefu.workorders.threaded_answers import register_answer_threader, register_thread_mover
-from kefu.workorders.views import open_items_for_customer
+from kefu.workorders.views import customer_flags, open_items_for_customer
 
 
 @asynccontextmanager
@@ -132,6 +132,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too
     register_work_items(open_items_for_customer)
+    register_flags(customer_flags)
     register_interactions(recent_with_journeys)
     register_answer_threader(answer_order_in_thread)
     register_thread_mover(move_messages)

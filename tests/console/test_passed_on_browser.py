@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from chromium import CHROMIUM, requires_chromium, sign_in
+from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
 from kefu.core.clock import local_today
 from kefu.demo.reference import DEMO_PASSWORD
@@ -24,7 +24,7 @@ def test_the_back_office_keys_in_a_regulators_appeal(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    base, _ = live_center
+    base, number = live_center
     due_on = local_today() + timedelta(days=3)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -50,7 +50,7 @@ def test_the_back_office_keys_in_a_regulators_appeal(
         form.locator("input[name=origin_ref]").fill(REFERENCE)
         form.locator("button[type=submit]").click()
         page.wait_for_url(re.compile(r".*/orders/\d+$"))
-        number = page.locator("h1.mono").inner_text().split()[0]
+        order_number = page.locator("h1.mono").inner_text().split()[0]
         expect(page.locator("#passed-on")).to_have_text("工信部申诉")
         facts = page.locator("#passed-on-facts")
         expect(facts).to_contain_text(REFERENCE)
@@ -62,8 +62,33 @@ def test_the_back_office_keys_in_a_regulators_appeal(
         page.screenshot(path=str(tmp_path / "appeal.png"))
 
         page.goto(f"{base}/orders?view=passed_on")
-        row = page.locator("tr", has_text=number)
+        row = page.locator("tr", has_text=order_number)
         expect(row.locator(".chip.passed-on")).to_have_text("工信部申诉")
         page.goto(f"{base}/orders?view=repeat")
         expect(page.locator("#appeal-rate .label")).to_have_text("本月越级投诉率")
+
+        # The customer who went to the consumer association: the 360 page says so first.
+        api = api_client(base, "supervisor")
+        customer = api.get("/api/v1/customers/lookup", params={"phone": number}).json()
+        assert customer["flags"]["appealed_outside"] is False
+        body = {
+            "type": "complaint",
+            "category_id": customer_category(api),
+            "customer_id": customer["profile"]["id"],
+            "subject": "消协转来：宽带迁移拖延",
+            "origin": "consumer_body",
+            "origin_ref": "12315-2026120600123",
+        }
+        assert api.post("/api/v1/work-orders", json=body).status_code == 201
+        page.goto(f"{base}/customers/lookup?phone={number}")
+        expect(page.locator("#appealed-outside")).to_have_text("曾越级投诉")
+        expect(page.locator(".work-items .chip.passed-on")).to_have_text("消协转办")
         browser.close()
+
+
+def customer_category(api) -> int:  # type: ignore[no-untyped-def]
+    """A leaf category's id (the first of the shipped tree)."""
+    node = api.get("/api/v1/order-categories").json()[0]
+    while node["children"]:
+        node = node["children"][0]
+    return int(node["id"])

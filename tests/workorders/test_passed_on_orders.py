@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.core.audit import AuditLog
+from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import day_start_utc, local_today
 from kefu.core.rbac import Role
@@ -254,3 +255,27 @@ def test_the_360_page_tells_the_agent_the_customer_went_outside(client, db: Sess
     view = client.get("/api/v1/customers/lookup", params={"phone": phone}, headers=agent).json()
     listed = {item["number"]: item["origin"] for item in view["open_work_items"]}
     assert listed == {appeal["number"]: "regulator"}
+    assert view["flags"]["appealed_outside"] is True  # before the agent speaks
+
+
+def test_only_a_complaint_taken_outside_lately_flags_the_customer(
+    client, db: Session, desk
+) -> None:
+    org, cats, agent, _ = desk
+    customer = make_customer(db, org.city)
+    db.commit()
+    phone = "13800138000"
+
+    def flagged() -> bool:
+        view = client.get("/api/v1/customers/lookup", params={"phone": phone}, headers=agent)
+        return bool(view.json()["flags"]["appealed_outside"])
+
+    assert flagged() is False
+    leaders = _appeal(cats, customer_id=customer.id, origin="executive", origin_ref="")
+    assert client.post(URL, json=leaders, headers=agent).status_code == 201
+    assert flagged() is False  # handed down inside the company: not outside
+    appeal = client.post(URL, json=_appeal(cats, customer_id=customer.id), headers=agent).json()
+    assert flagged() is True
+    db.get(WorkOrder, appeal["id"]).created_at = utcnow() - timedelta(days=366)
+    db.commit()
+    assert flagged() is False  # more than a year ago

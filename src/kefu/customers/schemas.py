@@ -236,6 +236,9 @@ class ServiceFlags(BaseModel):
     in_arrears: bool
     has_suspended_number: bool
     frozen: bool
+    # Took a complaint outside (越级: the regulator, a consumer body, the press) within
+    # the last year: the work-order domain adds it.
+    appealed_outside: bool = False
 
 
 class ProfileRead(BaseModel):

@@ -55,6 +55,17 @@ def register_interactions(source: InteractionSource) -> None:
         _interaction_sources.append(source)
 
 
+# Flags other domains know of (the work orders: a complaint taken outside), the same way.
+FlagSource = Callable[[Session, int], dict[str, bool]]
+_flag_sources: list[FlagSource] = []
+
+
+def register_flags(source: FlagSource) -> None:
+    """Add a source of flags to every 360 view (idempotent)."""
+    if source not in _flag_sources:
+        _flag_sources.append(source)
+
+
 def _recent_interactions(session: Session, customer_id: int, masked: bool) -> list[dict[str, Any]]:
     return [row for source in _interaction_sources for row in source(session, customer_id, masked)]
 
@@ -135,9 +146,15 @@ def _spend(session: Session, customer_id: int, today: date) -> list[MonthSpend]:
     return [MonthSpend(month=format_month(m), amount_fen=totals.get(m, 0)) for m in months]
 
 
-def _flags(customer: Customer, numbers: list[tuple[Subscription, Package]]) -> ServiceFlags:
+def _flags(
+    session: Session, customer: Customer, numbers: list[tuple[Subscription, Package]]
+) -> ServiceFlags:
     live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
+    known = {
+        name: on for source in _flag_sources for name, on in source(session, customer.id).items()
+    }
     return ServiceFlags(
+        **known,
         sensitive=customer.sensitive,
         do_not_call=customer.do_not_call,
         marketing_consent=customer.marketing_consent,
@@ -185,5 +202,5 @@ def build_view(
         account_manager=staff_brief(own_manager or enterprise_manager, masked),
         open_work_items=_open_work_items(session, customer.id, viewer),
         recent_interactions=_recent_interactions(session, customer.id, masked),
-        flags=_flags(customer, numbers),
+        flags=_flags(session, customer, numbers),
     )

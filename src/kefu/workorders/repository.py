@@ -15,6 +15,7 @@ from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders.enums import (
     AWAITING_DISPATCH_STATUSES,
     OPEN_STATUSES,
+    OUTSIDE_ORIGINS,
     OrderOrigin,
     OrderStatus,
     OrderType,
@@ -229,6 +230,17 @@ _LINKED_NUMBERS = (
     .where(OrderLink.order_id == bindparam("order_id"))
     .order_by(WorkOrder.id)
 )
+
+
+def took_outside_since(session: Session, customer_id: int, since: datetime) -> bool:
+    """Whether the customer took a complaint outside (越级) since then."""
+    found = select(WorkOrder.id).where(
+        WorkOrder.customer_id == customer_id,
+        WorkOrder.origin.in_([o.value for o in OUTSIDE_ORIGINS]),
+        WorkOrder.created_at >= since,
+        WorkOrder.status != OrderStatus.CANCELLED,
+    )
+    return session.scalar(found.limit(1)) is not None
 
 
 def order_by_number(session: Session, number: str) -> WorkOrder | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kefu.core.base import utcnow
 from kefu.core.filekinds import stored_kind
 from kefu.core.masking import mask_name
 from kefu.core.rbac import Principal, Right
@@ -263,6 +265,16 @@ def open_items_for_customer(
             )
         )
     return items
+
+
+APPEAL_MEMORY = timedelta(days=365)
+
+
+def customer_flags(session: Session, customer_id: int) -> dict[str, bool]:
+    """What the agent must know of the customer's orders before speaking: they took a
+    complaint to the regulator, a consumer body or the press within the last year."""
+    since = utcnow() - APPEAL_MEMORY
+    return {"appealed_outside": repository.took_outside_since(session, customer_id, since)}
 
 
 def chase_receipt(order: WorkOrder, unit: OrgUnit) -> ChaseReceipt:

@@ -118,7 +118,8 @@ function setupAgentPanel() {
     text("pop-package", number ? named(number.package) : "—");
     text("pop-balance", yuan(view.balance_fen));
     text("pop-manager", view.account_manager ? view.account_manager.display_name : "—");
-    const flags = ["sensitive", "high_value", "in_arrears", "do_not_call", "frozen"].filter((f) => view.flags[f]);
+    const flags = ["sensitive", "appealed_outside", "high_value", "in_arrears", "do_not_call", "frozen"]
+      .filter((f) => view.flags[f]);
     if (profile.language === "en") flags.push("english");  // to be answered in English
     text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
     // a caller who chased an order already is likely calling about it again
