@@ -53,6 +53,7 @@ from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
 from kefu.surveys.routes import router as surveys_router
+from kefu.workorders.appointment_routes import router as appointment_router
 from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATHS
 from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
@@ -142,6 +143,7 @@ def create_app(
         workorders_router,
         queue_router,
         attachment_router,
+        appointment_router,
         categories_router,
         incidents_router,
         calendar_router,

@@ -183,6 +183,21 @@ ERROR_MESSAGES: dict[str, str] = {
         "An order passed on by the regulator, a consumer body, the press or the company's "
         "leaders is handled at least as key."
     ),
+    "appointment_order_finished": (
+        "Order {number} is answered or finished: a visit is booked while it is handled."
+    ),
+    "appointment_text_needs_mobile": (
+        "The callback number is not a mobile number, so the visit cannot be texted."
+    ),
+    "appointment_window_backwards": "The visit's window must end after it starts.",
+    "appointment_window_too_long": "A visit's window can be at most {hours} hours.",
+    "appointment_window_too_short": "A visit's window must be at least {minutes} minutes.",
+    "appointment_in_past": "The visit's window has already begun: choose a later time.",
+    "appointment_too_far": "A visit can be booked at most {days} days ahead.",
+    "appointment_not_scheduled": (
+        "This visit is no longer booked: it was made, missed, moved or called off."
+    ),
+    "appointment_not_found": "No such visit on this order.",
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."

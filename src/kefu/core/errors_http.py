@@ -58,6 +58,7 @@ PATTERN_HINTS = {
     r"^[A-Za-z0-9_.\-]{1,32}$": "format.code",
     r"^[a-z][a-z0-9_]{0,31}$": "format.segment_code",
     r"^[a-z0-9_]+(\.[a-z0-9_]+){0,2}$": "format.category_code",
+    r"^[0-9+\-() ]*$": "format.phone_digits",
 }
 
 

@@ -38,6 +38,7 @@ ENGLISH_LABELS = {
     "format.contract_number": "4 to 40 letters, digits or “-”",
     "format.call_id": "1 to 128 letters, digits, “_”, “.”, “:”, “@” or “-”",
     "format.keypad": "up to 32 keypad keys: 0 to 9, “*” and “#”",
+    "format.phone_digits": "a phone number: digits, spaces, “+”, “-” and brackets",
     "format.flow_code": "1 to 32 lowercase letters, digits, “_” or “-”",
     "format.code": "1 to 32 letters, digits, “_”, “.” or “-”",
     "format.segment_code": "a lowercase letter, then up to 31 lowercase letters, digits or “_”",

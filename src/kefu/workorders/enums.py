@@ -167,6 +167,18 @@ class EventKind(StrEnum):
     URGE = "urge"  # the customer chased the open order (催办)
     MERGE = "merge"  # a duplicate of the order was merged into it (合并工单)
     ATTACHMENT = "attachment"  # a file kept with the order, or withdrawn from it
+    APPOINTMENT = "appointment"  # an on-site visit booked, moved, made or missed (上门)
+
+
+class AppointmentStatus(StrEnum):
+    """Why: a fault often needs an engineer at the customer's door (上门处理); the customer
+    waits at home for the window they were given, so every booking, move and miss is kept."""
+
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    MISSED = "missed"  # nobody met: the customer was out, or the engineer did not come
+    RESCHEDULED = "rescheduled"  # replaced by a later booking (改约)
+    CANCELLED = "cancelled"
 
 
 class VisitOutcome(StrEnum):

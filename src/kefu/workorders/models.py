@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
 from kefu.workorders.enums import (
+    AppointmentStatus,
     Channel,
     ConsentMethod,
     EventKind,
@@ -251,6 +252,39 @@ class AttachmentContent(Base):
 
     attachment_id: Mapped[int] = mapped_column(ForeignKey("wo_attachments.id"), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class OrderAppointment(IdMixin, Base):
+    """Why: an engineer's visit to the customer (上门处理) is a promise of a time window;
+    what was promised, to where, by whom, and what came of it are kept for good."""
+
+    __tablename__ = "wo_appointments"
+    __table_args__ = (
+        # One visit booked at a time per order, even when two people book at once.
+        Index(
+            "uq_wo_appointments_scheduled",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'scheduled'"),
+            postgresql_where=text("status = 'scheduled'"),
+        ),
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    status: Mapped[AppointmentStatus] = mapped_column(String(12))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    address: Mapped[str] = mapped_column(String(200))  # personal data: masked when shown
+    engineer: Mapped[str] = mapped_column(String(100))
+    engineer_phone: Mapped[str] = mapped_column(String(32), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    texted: Mapped[bool] = mapped_column(Boolean, default=False)  # the customer was told
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    booked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[datetime | None]  # made, missed, moved or called off
+    missed_by: Mapped[str] = mapped_column(String(12), default="")  # customer / engineer
+    outcome_note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):

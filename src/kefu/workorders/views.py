@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from kefu.core.base import utcnow
 from kefu.core.filekinds import stored_kind
-from kefu.core.masking import mask_name
+from kefu.core.masking import mask_address, mask_name
 from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import attachments, repository
+from kefu.workorders.appointment_schemas import AppointmentOut
+from kefu.workorders.appointments import ListedAppointment
 from kefu.workorders.attachment_schemas import AttachmentOut
 from kefu.workorders.attachments import ListedAttachment
 from kefu.workorders.category_tree import category_tree
@@ -366,3 +368,26 @@ def attachment_out(item: ListedAttachment) -> AttachmentOut:
 def content_url(order_id: int, attachment_id: int) -> str:
     """Where an attachment's content is read."""
     return f"/api/v1/work-orders/{order_id}/attachments/{attachment_id}/content"
+
+
+def appointment_out(item: ListedAppointment, masked: bool) -> AppointmentOut:
+    """A visit as the API shows it; the address masked unless the viewer may see it."""
+    row = item.row
+    return AppointmentOut(
+        id=row.id,
+        order_id=row.order_id,
+        status=row.status,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        address=mask_address(row.address) if masked else row.address,
+        engineer=row.engineer,
+        engineer_phone=row.engineer_phone,
+        note=row.note,
+        texted=row.texted,
+        booked_by=item.booked_by,
+        booked_at=row.booked_at,
+        closed_by=item.closed_by,
+        closed_at=row.closed_at,
+        missed_by=row.missed_by,
+        outcome_note=row.outcome_note,
+    )

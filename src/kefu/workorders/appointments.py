@@ -1,0 +1,237 @@
+"""On-site visits of a work order (上门处理): a broadband line down, no signal indoors, a
+router to swap — an engineer has to come. The agent books a window with the customer
+(the day and the hours, in the center's time), where and who comes, and may text it to
+the customer; the visit is then made, missed (by whom) or called off. Booking again
+moves the visit (改约): the earlier booking is kept as moved.
+
+Why kept like this: the customer stays at home for the window they were promised; a
+missed or moved visit is what they call about next, and every booking is on the order's
+timeline and in the audit log. One visit is booked at a time (the database holds to it
+when two people book at once), and a visit is closed once (a conditional update).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.phone import is_mobile
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, NotFound, Unprocessable
+from kefu.notify.tasks import text_customer
+from kefu.org.models import Staff
+from kefu.workorders.appointment_schemas import AppointmentCreate
+from kefu.workorders.enums import AppointmentStatus, EventKind, OrderStatus
+from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.service import customer_language, record_event, sms_answer
+
+LONGEST_WINDOW = timedelta(hours=4)
+SHORTEST_WINDOW = timedelta(minutes=30)
+FARTHEST_AHEAD = timedelta(days=60)
+# A visit belongs to the handling: none once the order is answered or finished.
+BOOKABLE = frozenset(
+    {
+        OrderStatus.NEW,
+        OrderStatus.ACCEPTED,
+        OrderStatus.DISPATCHED,
+        OrderStatus.IN_PROGRESS,
+        OrderStatus.WAITING_CUSTOMER,
+        OrderStatus.RETURNED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ListedAppointment:
+    """A visit with the names of who booked and who closed it."""
+
+    row: OrderAppointment
+    booked_by: str | None
+    closed_by: str | None
+
+
+def book(
+    session: Session, *, order: WorkOrder, data: AppointmentCreate, by: Principal, zone: str
+) -> OrderAppointment:
+    """Book a visit (moving the one booked, if any); texted to the customer if asked."""
+    if order.status not in BOOKABLE:
+        raise Conflict("appointment_order_finished", number=order.number)
+    if data.text_customer and not is_mobile(order.contact_phone):
+        raise Unprocessable("appointment_text_needs_mobile", field="text_customer")
+    starts, ends = _window(data, zone)
+    moved = _close_scheduled(session, order, by, AppointmentStatus.RESCHEDULED)
+    row = OrderAppointment(
+        order_id=order.id,
+        status=AppointmentStatus.SCHEDULED,
+        starts_at=starts,
+        ends_at=ends,
+        address=data.address,
+        engineer=data.engineer,
+        engineer_phone=data.engineer_phone,
+        note=data.note,
+        texted=data.text_customer,
+        booked_by_id=by.staff_id,
+        booked_at=utcnow(),
+        missed_by="",
+        outcome_note="",
+    )
+    session.add(row)
+    session.flush()
+    if data.text_customer:
+        language = customer_language(session, order)
+        said = visit_text(order, row, zone, language, moved=moved is not None)
+        text_customer(session, phone=order.contact_phone, text=said)
+    details = {
+        "appointment": row.id,
+        "booked": True,
+        "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        "engineer": row.engineer,
+        "moved": moved is not None,
+        "texted": row.texted,
+    }
+    _record(session, order, by, "book", row, details, reason=data.note)
+    return row
+
+
+def close(
+    session: Session,
+    *,
+    order: WorkOrder,
+    appointment: OrderAppointment,
+    outcome: AppointmentStatus,
+    by: Principal,
+    note: str = "",
+    missed_by: str = "",
+) -> OrderAppointment:
+    """The visit made, missed (by the customer or the engineer) or called off; once."""
+    closed = session.execute(
+        update(OrderAppointment)
+        .where(
+            OrderAppointment.id == appointment.id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        )
+        .values(
+            status=outcome,
+            closed_at=utcnow(),
+            closed_by_id=by.staff_id,
+            outcome_note=note,
+            missed_by=missed_by,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("appointment_not_scheduled")
+    session.refresh(appointment)
+    details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}
+    _record(session, order, by, str(outcome), appointment, details, reason=note)
+    return appointment
+
+
+def _window(data: AppointmentCreate, zone: str) -> tuple[datetime, datetime]:
+    """The window in UTC, from the day and hours given in the center's time."""
+    local = ZoneInfo(zone)
+    starts = datetime.combine(data.visit_on, data.from_time.replace(tzinfo=None), local)
+    ends = datetime.combine(data.visit_on, data.to_time.replace(tzinfo=None), local)
+    if ends <= starts:
+        raise Unprocessable("appointment_window_backwards", field="to_time")
+    if ends - starts > LONGEST_WINDOW:
+        raise Unprocessable("appointment_window_too_long", field="to_time", hours=4)
+    if ends - starts < SHORTEST_WINDOW:
+        raise Unprocessable("appointment_window_too_short", field="to_time", minutes=30)
+    now = utcnow()
+    if starts <= now:
+        raise Unprocessable("appointment_in_past", field="from_time")
+    if starts > now + FARTHEST_AHEAD:
+        raise Unprocessable("appointment_too_far", field="visit_on", days=60)
+    return starts.astimezone(UTC), ends.astimezone(UTC)
+
+
+def _close_scheduled(
+    session: Session, order: WorkOrder, by: Principal, outcome: AppointmentStatus
+) -> OrderAppointment | None:
+    """Close the visit booked on the order, if any (a booking moves it)."""
+    booked = session.scalar(
+        select(OrderAppointment).where(
+            OrderAppointment.order_id == order.id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        )
+    )
+    if booked is None:
+        return None
+    booked.status = outcome
+    booked.closed_at = utcnow()
+    booked.closed_by_id = by.staff_id
+    session.flush()  # before the new booking: one booked at a time
+    return booked
+
+
+def _record(
+    session: Session,
+    order: WorkOrder,
+    by: Principal,
+    what: str,
+    row: OrderAppointment,
+    details: dict[str, object],
+    *,
+    reason: str,
+) -> None:
+    """On the order's timeline and in the audit log (never the address: personal data)."""
+    record_event(session, order, kind=EventKind.APPOINTMENT, by=by, reason=reason, details=details)
+    audit.record(
+        session,
+        actor=by,
+        action=f"order.appointment.{what}",
+        entity_type="work_order",
+        entity_id=order.id,
+        reason=reason or None,
+        details={"appointment": row.id, "number": order.number},
+    )
+
+
+def visit_text(
+    order: WorkOrder, row: OrderAppointment, zone: str, language: str, *, moved: bool
+) -> str:
+    """The text telling the customer when the engineer comes, and who."""
+    local = ZoneInfo(zone)
+    starts, ends = row.starts_at.astimezone(local), row.ends_at.astimezone(local)
+    phone = f" {row.engineer_phone}" if row.engineer_phone else ""
+    if language == "en":
+        verb = "moved your visit to" if moved else "booked a visit for"
+        return (
+            f"[{order.number}] We have {verb} {starts:%d %b} {starts:%H:%M}–{ends:%H:%M}: "
+            f"engineer {row.engineer}{phone}. Call us to change the time."
+        )
+    verb = "改约至" if moved else "预约"
+    return sms_answer(
+        order,
+        f"已为您{verb}{starts:%m月%d日} {starts:%H:%M}-{ends:%H:%M}上门处理，"
+        f"工程师{row.engineer}{phone}，如需改约请致电客服热线。",
+    )
+
+
+def the_appointment(session: Session, order: WorkOrder, appointment_id: int) -> OrderAppointment:
+    """One of the order's visits (404 for another order's, or none)."""
+    row = session.get(OrderAppointment, appointment_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound("appointment_not_found")
+    return row
+
+
+def listed(session: Session, order_id: int) -> list[ListedAppointment]:
+    """The order's visits, the latest booked first."""
+    booker, closer = aliased(Staff), aliased(Staff)
+    rows = session.execute(
+        select(OrderAppointment, booker.display_name, closer.display_name)
+        .outerjoin(booker, booker.id == OrderAppointment.booked_by_id)
+        .outerjoin(closer, closer.id == OrderAppointment.closed_by_id)
+        .where(OrderAppointment.order_id == order_id)
+        .order_by(OrderAppointment.id.desc())
+    ).all()
+    return [ListedAppointment(row, booked, closed) for row, booked, closed in rows]

@@ -1,0 +1,222 @@
+"""On-site visits (上门处理): booked with a window in the center's time, an address and an
+engineer, texted to the customer if asked; moved by booking again (改约); made, missed
+or called off once; on the timeline and audited; the address masked like any personal
+data; refused with a clear error when the window or the order does not allow it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
+from kefu.core.clock import local_today
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.errors import Unprocessable
+from kefu.workorders.appointment_schemas import AppointmentCreate
+from kefu.workorders.appointments import _window
+from kefu.workorders.models import OrderAppointment
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def desk(db: Session):
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    backoffice = bearer(db, make_staff(db, org.city, Role.BACK_OFFICE))
+    return org, cats, agent, backoffice
+
+
+def _tomorrow(hours: tuple[str, str] = ("09:00", "12:00"), **more: object) -> dict[str, object]:
+    return {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": hours[0],
+        "to_time": hours[1],
+        "address": "广州市天河区体育西路 101 号 1203 室",
+        "engineer": "张工",
+        "engineer_phone": "139 0000 1234",
+    } | more
+
+
+def _url(order: dict) -> str:
+    return f"/api/v1/work-orders/{order['id']}/appointments"
+
+
+def _texts(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
+
+
+def test_a_visit_is_booked_texted_moved_and_made(client, db: Session, desk) -> None:
+    _, cats, agent, backoffice = desk
+    order = complain(client, agent, cats.indoor.id, subject="家里宽带断网")
+    booked = client.post(
+        _url(order), json=_tomorrow(text_customer=True), headers=agent | {"Idempotency-Key": "v1"}
+    )
+    assert booked.status_code == 201, booked.text
+    first = booked.json()
+    assert (first["status"], first["engineer"], first["texted"]) == ("scheduled", "张工", True)
+    starts = datetime.fromisoformat(first["starts_at"]).astimezone(SHANGHAI)
+    assert (starts.date(), starts.time()) == (local_today() + timedelta(days=1), time(9))
+    assert first["address"] == "广州市天河区****"  # an agent sees it masked
+    again = client.post(
+        _url(order), json=_tomorrow(text_customer=True), headers=agent | {"Idempotency-Key": "v1"}
+    )
+    assert again.status_code == 201 and again.json() == first  # a double click books once
+    (said,) = _texts(db)
+    assert said["to"] == "+8613800138000"
+    assert (
+        said["text"].startswith(f"【{order['number']}】已为您预约")
+        and "09:00-12:00" in said["text"]
+    )
+    assert "张工 139 0000 1234" in said["text"]
+
+    moved = client.post(_url(order), json=_tomorrow(("14:00", "18:00")), headers=agent).json()
+    listed = client.get(_url(order), headers=backoffice).json()["items"]
+    assert [(v["id"], v["status"]) for v in listed] == [
+        (moved["id"], "scheduled"),
+        (first["id"], "rescheduled"),
+    ]
+    assert listed[0]["address"] == "广州市天河区体育西路 101 号 1203 室"  # back office may see it
+    done = client.post(
+        f"{_url(order)}/{moved['id']}/done", json={"note": "更换光猫，已恢复"}, headers=agent
+    )
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.json()["outcome_note"]) == ("done", "更换光猫，已恢复")
+    twice = client.post(f"{_url(order)}/{moved['id']}/done", json={}, headers=agent)
+    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "appointment_not_scheduled")
+
+    steps = [
+        e
+        for e in client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()["events"]
+        if e["kind"] == "appointment"
+    ]
+    assert [(s["details"].get("moved"), s["details"].get("outcome")) for s in steps] == [
+        (False, None),
+        (True, None),
+        (None, "done"),
+    ]
+    assert "address" not in json.dumps(steps)  # personal data stays off the timeline
+    actions = db.scalars(
+        select(AuditLog.action)
+        .where(AuditLog.action.like("order.appointment.%"))
+        .order_by(AuditLog.id)
+    ).all()
+    assert actions == ["order.appointment.book", "order.appointment.book", "order.appointment.done"]
+
+
+def test_a_missed_or_called_off_visit_says_who_and_why(client, desk) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id)
+    visit = client.post(_url(order), json=_tomorrow(), headers=agent).json()
+    missed = client.post(
+        f"{_url(order)}/{visit['id']}/missed",
+        json={"missed_by": "engineer", "reason": "工程师临时调度未到"},
+        headers=agent,
+    ).json()
+    assert (missed["status"], missed["missed_by"]) == ("missed", "engineer")
+    assert missed["outcome_note"] == "工程师临时调度未到"
+    nobody = client.post(
+        f"{_url(order)}/{visit['id']}/missed",
+        json={"missed_by": "neighbour", "reason": "无人"},
+        headers=agent,
+    )
+    assert nobody.status_code == 422
+    second = client.post(_url(order), json=_tomorrow(), headers=agent).json()
+    off = client.post(
+        f"{_url(order)}/{second['id']}/cancel", json={"reason": "远程重启后已恢复"}, headers=agent
+    )
+    assert off.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("more", "code", "field"),
+    [
+        ({"from_time": "12:00", "to_time": "09:00"}, "appointment_window_backwards", "to_time"),
+        ({"from_time": "08:00", "to_time": "18:00"}, "appointment_window_too_long", "to_time"),
+        ({"from_time": "09:00", "to_time": "09:15"}, "appointment_window_too_short", "to_time"),
+        ({"visit_on": "2026-01-01"}, "appointment_in_past", "from_time"),
+        ({"visit_on": "2099-01-01"}, "appointment_too_far", "visit_on"),
+        ({"address": "广州"}, "validation_too_short", "address"),
+        ({"engineer_phone": "call me"}, "validation_pattern", "engineer_phone"),
+    ],
+)
+def test_a_window_that_cannot_be_kept_is_refused(
+    client, db: Session, desk, more, code, field
+) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id)
+    answer = client.post(_url(order), json=_tomorrow(**more), headers=agent)
+    assert answer.status_code == 422, answer.text
+    assert (answer.json()["error"]["code"], answer.json()["error"].get("field")) == (code, field)
+    assert db.scalar(select(OrderAppointment.id)) is None
+
+
+def test_no_visit_for_a_finished_order_a_landline_text_or_a_reader(
+    client, db: Session, desk
+) -> None:
+    org, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id, phone="020-3888 1234")
+    landline = client.post(_url(order), json=_tomorrow(text_customer=True), headers=agent)
+    assert landline.json()["error"]["code"] == "appointment_text_needs_mobile"
+    cancelled = client.post(
+        f"/api/v1/work-orders/{order['id']}/cancel",
+        json={"reason": "重复登记，作废"},
+        headers=bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+        | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    finished = client.post(_url(order), json=_tomorrow(), headers=agent)
+    assert (finished.status_code, finished.json()["error"]["code"]) == (
+        409,
+        "appointment_order_finished",
+    )
+    auditor = bearer(db, make_staff(db, org.city, Role.AUDITOR))
+    assert client.post(_url(order), json=_tomorrow(), headers=auditor).status_code == 403
+    elsewhere = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    assert client.get(_url(order), headers=elsewhere).status_code in (403, 404)
+    english = client.post(
+        _url(complain(client, agent, cats.indoor.id)),
+        json=_tomorrow(from_time="18:00", to_time="09:00"),
+        headers=agent | {"Accept-Language": "en"},
+    )
+    assert english.json()["error"]["message"] == "The visit's window must end after it starts."
+
+
+@given(
+    day=st.integers(min_value=1, max_value=59),
+    start=st.integers(min_value=0, max_value=22 * 60),
+    length=st.integers(min_value=1, max_value=6 * 60),
+)
+def test_a_window_is_taken_only_if_it_can_be_kept(day: int, start: int, length: int) -> None:
+    visit_on = local_today() + timedelta(days=day)
+    begins = time(start // 60, start % 60)
+    end_minute = min(start + length, 23 * 60 + 59)
+    ends = time(end_minute // 60, end_minute % 60)
+    data = AppointmentCreate(
+        visit_on=visit_on,
+        from_time=begins,
+        to_time=ends,
+        address="广州市天河区某路 1 号",
+        engineer="张工",
+    )
+    span = timedelta(minutes=end_minute - start)
+    try:
+        starts_at, ends_at = _window(data, "Asia/Shanghai")
+    except Unprocessable:
+        assert not timedelta(minutes=30) <= span <= timedelta(hours=4)
+        return
+    assert timedelta(minutes=30) <= ends_at - starts_at <= timedelta(hours=4)
+    assert starts_at.tzinfo is UTC and starts_at > datetime.now(UTC)
+    assert starts_at.astimezone(SHANGHAI).date() == visit_on
