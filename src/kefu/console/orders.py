@@ -29,6 +29,7 @@ from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.org import repository as org_repo
 from kefu.org.models import Team
+from kefu.workorders import appointments as visits
 from kefu.workorders import attachments as order_files
 from kefu.workorders import categories, lifecycle, repeats, repository
 from kefu.workorders.category_tree import category_tree
@@ -50,7 +51,7 @@ from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_for_order
-from kefu.workorders.views import attachment_out, list_items, order_detail
+from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
 
 router = APIRouter(include_in_schema=False)
 Queue = Literal["mine", "team", "all", "dispatch", "repeat", "passed_on", "visits"]
@@ -346,6 +347,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     others = repository.open_orders_of(session, order.customer_id) if order.customer_id else []
     merge_candidates = [other.number for other, _ in others if other.id != order.id]
     settings = request.app.state.settings
+    masked = not principal.has(Right.PII_VIEW)
     return render(
         request,
         "orders/view.html",
@@ -356,11 +358,14 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         people=people,
         merge_candidates=merge_candidates,
         attachments=[attachment_out(item) for item in order_files.listed(session, order.id)],
+        appointments=[appointment_out(item, masked) for item in visits.listed(session, order.id)],
+        appointment_bookable=order.status in visits.BOOKABLE,
+        today=local_today(str(settings.timezone)),
         attachment_max_bytes=settings.attachment_max_bytes,
         triages=list(Triage),
         outcomes=list(VisitOutcome),
         messages=messages,
-        mail_to=_mail_to(messages, order, masked=not principal.has(Right.PII_VIEW)),
+        mail_to=_mail_to(messages, order, masked=masked),
         textable=is_mobile(order.contact_phone),
         sms_max=lifecycle.SMS_ANSWER_MAX,
         visit_tries=lifecycle.VISIT_TRIES,

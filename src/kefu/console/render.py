@@ -67,10 +67,13 @@ def fen(amount: int | None) -> str:
     return f"¥{value:,.2f}"
 
 
-def local_time(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
-    """A stored UTC time shown in the center's zone."""
+def local_time(value: datetime | str | None, timezone: str = "Asia/Shanghai") -> str:
+    """A stored UTC time shown in the center's zone (also one kept as ISO text, as a
+    timeline step's details keep it)."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
