@@ -291,7 +291,47 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _written_orders_check(engine)
         _callers_check(engine)
         _chases_check(engine)
+        _passed_on_check(engine)
         engine.dispose()
+
+
+def _passed_on_check(engine) -> None:
+    """A few complaints came passed on (越级, 交办): each is key, carries the sender's
+    reference where the sender numbers them, and was due by the sender's day; each says
+    so on its creation step. Any on-site visit is on an open order, after its last step."""
+    from kefu.workorders.models import OrderAppointment, OrderEvent, WorkOrder
+
+    with engine.connect() as connection:
+        passed = connection.execute(select(WorkOrder).where(WorkOrder.origin != "customer")).all()
+        created = dict(
+            connection.execute(
+                select(OrderEvent.order_id, OrderEvent.details).where(
+                    OrderEvent.kind == "created",
+                    OrderEvent.order_id.in_([o.id for o in passed]),
+                )
+            ).all()
+        )
+        visits = connection.execute(select(OrderAppointment.order_id)).scalars().all()
+        visited = (
+            connection.execute(select(WorkOrder.status).where(WorkOrder.id.in_(visits)))
+            .scalars()
+            .all()
+        )
+    assert passed, "a year of complaints has some passed on"
+    for order in passed:
+        assert order.type == "complaint" and order.triage == "key"
+        assert bool(order.origin_ref) == (order.origin in ("regulator", "consumer_body"))
+        if order.handling_round == 1:
+            assert order.resolve_due_at <= order.origin_due_at
+        assert json.loads(created[order.id])["origin"] == order.origin
+    assert set(visited) <= {
+        "new",
+        "accepted",
+        "dispatched",
+        "in_progress",
+        "waiting_customer",
+        "returned",
+    }
 
 
 def _chases_check(engine) -> None:

@@ -56,6 +56,7 @@ from kefu.demo.payments import habit as payment_habit
 from kefu.demo.payments import payments as payment_rows
 from kefu.demo.subscribers import Context
 from kefu.demo.surveys import generate_surveys
+from kefu.demo.visits import generate_visits
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
@@ -122,6 +123,7 @@ def generate(
         report("work orders", result.counts["work_orders"])
         result.counts["order_messages"] = generate_order_messages(engine, seed=options.seed)
         result.counts["incident_orders"] = generate_incidents(engine)
+        result.counts["on_site_visits"] = generate_visits(engine, seed=options.seed)
         result.counts["messages"] = generate_messages(engine)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(

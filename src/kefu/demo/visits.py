@@ -1,0 +1,185 @@
+"""The demo's on-site visits (上门处理): most open orders about home broadband or indoor
+coverage have an engineer booked for the coming days, a few after a visit the customer
+missed; written as the booking service writes them (the visit, its timeline steps).
+Only open orders get them, booked after their last step, so every timeline stays in
+order."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, insert, select
+
+from kefu.org.models import OrgUnit
+from kefu.workorders.appointments import BOOKABLE
+from kefu.workorders.enums import AppointmentStatus, EventKind
+from kefu.workorders.models import Category, OrderAppointment, OrderEvent, WorkOrder
+
+ZONE = ZoneInfo("Asia/Shanghai")
+ON_SITE_BRANCHES = ("broadband.", "network.coverage.")
+SHARE = 0.6  # of those open orders
+MISSED_FIRST = 0.3  # of the booked: the customer was out for an earlier window
+ENGINEERS = (("张工", "139 2001 3301"), ("李工", "139 2001 3302"), ("王工", "139 2001 3303"))
+WINDOWS = ((time(9), time(12)), (time(14), time(18)), (time(18), time(20)))
+STREETS = ("中山路101号", "人民北路233号", "解放路18号", "建设大道66号")
+
+
+def generate_visits(engine: Engine, *, seed: int, now: datetime | None = None) -> int:
+    """Book the demo's visits; returns how many visits were written."""
+    rng = random.Random(seed + 71)
+    now = now or datetime.now(UTC)
+    written = 0
+    with engine.begin() as connection:
+        for order_id, handler, last, unit in connection.execute(_open_on_site_orders()):
+            city = _city(unit)
+            if rng.random() >= SHARE:
+                continue
+            last = _as_utc(last)
+            booked_at = last + (now - last) / 2
+            if rng.random() < MISSED_FIRST:
+                # booked soon after the last step, for the next day: passed, and missed
+                booked_at = last + timedelta(minutes=rng.randint(5, 60))
+                window = _window(rng, last.astimezone(ZONE).date() + timedelta(days=1))
+                if window[1] < now:
+                    missed = _visit(rng, (order_id, handler, city), booked_at, window)
+                    missed |= {
+                        "status": AppointmentStatus.MISSED,
+                        "closed_by_id": handler,
+                        "closed_at": window[1],
+                        "missed_by": "customer",
+                        "outcome_note": "客户不在家，电话未接通",
+                    }
+                    missed_id = connection.execute(
+                        insert(OrderAppointment).returning(OrderAppointment.id), missed
+                    ).scalar_one()
+                    connection.execute(
+                        insert(OrderEvent),
+                        [
+                            _booked_step(order_id, handler, missed, missed_id),
+                            _missed_step(order_id, handler, missed, missed_id),
+                        ],
+                    )
+                    written += 1
+                    booked_at = max(booked_at, window[1]) + timedelta(minutes=20)
+            if booked_at >= now:
+                continue
+            day = now.astimezone(ZONE).date() + timedelta(days=rng.choice((1, 1, 2, 3)))
+            visit = _visit(rng, (order_id, handler, city), booked_at, _window(rng, day))
+            visit_id = connection.execute(
+                insert(OrderAppointment).returning(OrderAppointment.id), visit
+            ).scalar_one()
+            connection.execute(insert(OrderEvent), _booked_step(order_id, handler, visit, visit_id))
+            written += 1
+    return written
+
+
+def _open_on_site_orders():  # type: ignore[no-untyped-def]
+    """Open orders about broadband or coverage, with who opened them (the demo's handler
+    of record), their last step's time and their branch."""
+    last_step = (
+        select(OrderEvent.order_id, func.max(OrderEvent.occurred_at).label("last"))
+        .group_by(OrderEvent.order_id)
+        .subquery()
+    )
+    on_site = Category.code.startswith(ON_SITE_BRANCHES[0]) | Category.code.startswith(
+        ON_SITE_BRANCHES[1]
+    )
+    return (
+        select(WorkOrder.id, WorkOrder.created_by_id, last_step.c.last, OrgUnit.name)
+        .join(Category, Category.id == WorkOrder.category_id)
+        .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
+        .join(last_step, last_step.c.order_id == WorkOrder.id)
+        .where(
+            WorkOrder.status.in_([s.value for s in BOOKABLE]),
+            WorkOrder.incident_id.is_(None),  # a cell site down is mended at the site
+            on_site,
+        )
+        .order_by(WorkOrder.id)
+    )
+
+
+def _window(rng: random.Random, day: date) -> tuple[datetime, datetime]:
+    starts, ends = rng.choice(WINDOWS)
+    return (
+        datetime.combine(day, starts, ZONE).astimezone(UTC),
+        datetime.combine(day, ends, ZONE).astimezone(UTC),
+    )
+
+
+def _visit(
+    rng: random.Random,
+    order: tuple[int, int, str],
+    booked_at: datetime,
+    window: tuple[datetime, datetime],
+) -> dict[str, object]:
+    order_id, handler, city = order
+    engineer, phone = rng.choice(ENGINEERS)
+    room = f"{rng.randint(2, 30)}0{rng.randint(1, 6)}室"
+    return {
+        "order_id": order_id,
+        "status": AppointmentStatus.SCHEDULED,
+        "starts_at": window[0],
+        "ends_at": window[1],
+        "address": f"广东省{city}市{rng.choice(STREETS)}{room}",
+        "engineer": engineer,
+        "engineer_phone": phone,
+        "note": "",
+        "texted": True,
+        "booked_by_id": handler,
+        "booked_at": booked_at,
+        "closed_by_id": None,
+        "closed_at": None,
+        "missed_by": "",
+        "outcome_note": "",
+    }
+
+
+def _booked_step(
+    order_id: int, handler: int, visit: dict[str, object], visit_id: int
+) -> dict[str, object]:
+    starts, ends = visit["starts_at"], visit["ends_at"]
+    details = {
+        "appointment": visit_id,
+        "booked": True,
+        "starts_at": starts.isoformat(),  # type: ignore[attr-defined]
+        "ends_at": ends.isoformat(),  # type: ignore[attr-defined]
+        "engineer": visit["engineer"],
+        "moved": False,
+        "texted": True,
+    }
+    return {
+        "order_id": order_id,
+        "kind": EventKind.APPOINTMENT,
+        "action": "",
+        "from_status": "",
+        "to_status": "",
+        "actor_id": handler,
+        "occurred_at": visit["booked_at"],
+        "reason": "",
+        "details": json.dumps(details, ensure_ascii=False),
+    }
+
+
+def _missed_step(
+    order_id: int, handler: int, visit: dict[str, object], visit_id: int
+) -> dict[str, object]:
+    details = {"appointment": visit_id, "outcome": "missed", "missed_by": "customer"}
+    return _booked_step(order_id, handler, visit, visit_id) | {
+        "occurred_at": visit["closed_at"],
+        "reason": visit["outcome_note"],
+        "details": json.dumps(details, ensure_ascii=False),
+    }
+
+
+def _city(unit: str) -> str:
+    """The city of a branch (广州分公司 → 广州); the province's own orders: its capital."""
+    name = unit.removesuffix("分公司")
+    return "广州" if name.endswith("省") or not name else name
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC times."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
