@@ -210,7 +210,10 @@ def worker(
     from kefu.core.base import utcnow
     from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
-    from kefu.workorders import sweeper
+    from kefu.workorders import (
+        sweeper,
+        visit_reminders,  # noqa: F401  (registers its job handler)
+    )
 
     factory = make_sessionmaker(_engine(database_url))
     interval = get_settings().worker_interval_seconds

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_categories, make_org, make_staff
+from kefu.config import get_settings
+from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
@@ -24,6 +27,7 @@ from kefu.errors import Unprocessable
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.appointments import _window
 from kefu.workorders.models import OrderAppointment
+from kefu.workorders.visit_reminders import REMINDER
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -220,3 +224,57 @@ def test_a_window_is_taken_only_if_it_can_be_kept(day: int, start: int, length: 
     assert timedelta(minutes=30) <= ends_at - starts_at <= timedelta(hours=4)
     assert starts_at.tzinfo is UTC and starts_at > datetime.now(UTC)
     assert starts_at.astimezone(SHANGHAI).date() == visit_on
+
+
+def test_the_customer_is_reminded_the_evening_before_unless_the_visit_moved(
+    client, db: Session, desk, session_factory, tmp_path: Path, monkeypatch
+) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id)
+    in_two_days = (local_today() + timedelta(days=2)).isoformat()
+    first = client.post(
+        _url(order), json=_tomorrow(visit_on=in_two_days, text_customer=True), headers=agent
+    ).json()
+    moved = client.post(
+        _url(order),
+        json=_tomorrow(("14:00", "18:00"), visit_on=in_two_days, text_customer=True),
+        headers=agent,
+    ).json()
+    db.expire_all()
+    reminders = db.scalars(select(Job).where(Job.kind == REMINDER).order_by(Job.id)).all()
+    assert [json.loads(job.payload)["appointment_id"] for job in reminders] == [
+        first["id"],
+        moved["id"],
+    ]
+    evening = datetime.combine(local_today() + timedelta(days=1), time(18), SHANGHAI)
+    assert {_utc(job.run_at) for job in reminders} == {evening}
+    for job in reminders:
+        job.run_at = datetime.now(UTC) - timedelta(minutes=1)  # the evening has come
+    db.commit()
+    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
+    get_settings.cache_clear()
+    try:
+        while outbox.run_due(session_factory).done:  # the reminders, the booking texts
+            pass
+    finally:
+        get_settings.cache_clear()
+    lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line) for line in lines]
+    reminded = [t for t in texts if "温馨提醒" in t["text"]]
+    assert [t["message_id"] for t in reminded] == [reminders[1].message_id]  # not the moved
+    assert "14:00-18:00" in reminded[0]["text"] and reminded[0]["to"] == "+8613800138000"
+
+
+def test_no_reminder_when_the_customer_was_not_texted_the_booking(
+    client, db: Session, desk
+) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id)
+    in_two_days = (local_today() + timedelta(days=2)).isoformat()
+    client.post(_url(order), json=_tomorrow(visit_on=in_two_days), headers=agent)
+    db.expire_all()
+    assert db.scalar(select(Job.id).where(Job.kind == REMINDER)) is None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -70,10 +70,13 @@ def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> N
 
 @outbox.handler(SMS)
 def _send_sms(session: Session, payload: dict[str, Any], message_id: str) -> None:
+    send_sms_once(session, to=payload["to"], text=payload["text"], message_id=message_id)
+
+
+def send_sms_once(session: Session, *, to: str, text: str, message_id: str) -> None:
+    """Text a number from a job of the outbox, at most once for the job's message id (a
+    job that decides whether to text, as a visit's reminder does, texts through this)."""
     gateway = sms_gateway(get_settings().sms_gateway)
     outbox.deliver_once(
-        session,
-        message_id,
-        "sms",
-        lambda: gateway.send(to=payload["to"], text=payload["text"], message_id=message_id),
+        session, message_id, "sms", lambda: gateway.send(to=to, text=text, message_id=message_id)
     )

@@ -1,8 +1,9 @@
 """On-site visits of a work order (上门处理): a broadband line down, no signal indoors, a
 router to swap — an engineer has to come. The agent books a window with the customer
 (the day and the hours, in the center's time), where and who comes, and may text it to
-the customer; the visit is then made, missed (by whom) or called off. Booking again
-moves the visit (改约): the earlier booking is kept as moved.
+the customer, who is then reminded the evening before; the visit is then made, missed
+(by whom) or called off. Booking again moves the visit (改约): the earlier booking is
+kept as moved.
 
 Why kept like this: the customer stays at home for the window they were promised; a
 missed or moved visit is what they call about next, and every booking is on the order's
@@ -30,6 +31,7 @@ from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import AppointmentStatus, EventKind, OrderStatus
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.service import customer_language, record_event, sms_answer
+from kefu.workorders.visit_reminders import remind_the_evening_before
 
 LONGEST_WINDOW = timedelta(hours=4)
 SHORTEST_WINDOW = timedelta(minutes=30)
@@ -87,6 +89,7 @@ def book(
         language = customer_language(session, order)
         said = visit_text(order, row, zone, language, moved=moved is not None)
         text_customer(session, phone=order.contact_phone, text=said)
+        remind_the_evening_before(session, row, zone)
     details = {
         "appointment": row.id,
         "booked": True,
