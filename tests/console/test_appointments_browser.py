@@ -1,6 +1,7 @@
 """An engineer's visit booked on a broadband fault (上门处理), in headless Chromium: a
 window that ends before it starts is refused at its field; the visit is booked and
-texted, moved to the afternoon (改约), and made; the card and the timeline say so."""
+texted, moved to the afternoon (改约), and made; the card and the timeline say so; booked
+again, the order is in the 上门预约 queue with its window."""
 
 from __future__ import annotations
 
@@ -82,4 +83,17 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         expect(timeline.locator("li.event-appointment")).to_have_count(3)
         expect(timeline).to_contain_text("改约上门")
         page.screenshot(path=str(tmp_path / "visits.png"), full_page=True)
+
+        # Booked again for tomorrow evening: the 上门预约 queue lists it with its window.
+        card.locator(".book-visit > summary").click()
+        form.locator("input[name=visit_on]").fill(day)
+        form.locator("input[name=from_time]").fill("18:00")
+        form.locator("input[name=to_time]").fill("20:00")
+        form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
+        form.locator("input[name=engineer]").fill("李工")
+        form.locator("button[type=submit]").click()
+        expect(card.locator(".visit-scheduled")).to_contain_text("18:00–20:00")
+        page.goto(f"{base}/orders?view=on_site")
+        row = page.locator("tbody tr", has_text=order["number"])
+        expect(row.locator(".visit-window")).to_contain_text(f"{day[5:]} 18:00–20:00")
         browser.close()

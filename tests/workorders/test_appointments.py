@@ -278,3 +278,23 @@ def test_no_reminder_when_the_customer_was_not_texted_the_booking(
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def test_orders_with_an_engineer_booked_are_listed_soonest_first(client, desk) -> None:
+    _, cats, agent, backoffice = desk
+    later = complain(client, agent, cats.indoor.id, "13900139001")
+    sooner = complain(client, agent, cats.indoor.id, "13900139002")
+    none = complain(client, agent, cats.indoor.id, "13900139003")
+    in_two_days = (local_today() + timedelta(days=2)).isoformat()
+    client.post(_url(later), json=_tomorrow(visit_on=in_two_days), headers=agent)
+    booked = client.post(_url(sooner), json=_tomorrow(("18:00", "20:00")), headers=agent).json()
+    listed = client.get("/api/v1/work-orders", params={"on_site": True}, headers=backoffice)
+    rows = listed.json()["items"]
+    assert [row["number"] for row in rows] == [sooner["number"], later["number"]]
+    assert rows[0]["visit_starts_at"] == booked["starts_at"]
+    every = client.get("/api/v1/work-orders", headers=backoffice).json()["items"]
+    unbooked = next(row for row in every if row["number"] == none["number"])
+    assert unbooked["visit_starts_at"] is None
+    client.post(f"{_url(sooner)}/{booked['id']}/done", json={}, headers=agent)
+    rows = client.get("/api/v1/work-orders", params={"on_site": True}, headers=backoffice)
+    assert [row["number"] for row in rows.json()["items"]] == [later["number"]]

@@ -54,7 +54,7 @@ from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
 
 router = APIRouter(include_in_schema=False)
-Queue = Literal["mine", "team", "all", "dispatch", "repeat", "passed_on", "visits"]
+Queue = Literal["mine", "team", "all", "dispatch", "repeat", "passed_on", "on_site", "visits"]
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
 PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
 PAGE_SIZE = 50
@@ -92,8 +92,9 @@ def order_queue(
     category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """My orders, my team's queue, everything in scope, repeat complaints, those passed
-    on (越级, 交办), or the return visits to make; without a choice, the queue the
-    viewer's job starts at. ``category``: only that category and everything under it."""
+    on (越级, 交办), those with an engineer booked (上门), or the return visits to make;
+    without a choice, the queue the viewer's job starts at. ``category``: only that
+    category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
@@ -203,6 +204,7 @@ def order_queue_rows(
         category_path=category_path,
         to_dispatch=view == "dispatch",
         origins=PASSED_ON if view == "passed_on" else None,
+        on_site=view == "on_site",
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

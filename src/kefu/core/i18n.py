@@ -160,6 +160,8 @@ ENGLISH_LABELS = {
     "channel.email": "E-mail",
     "channel.web": "Web",
     "channel.api": "API",
+    "tab.passed_on": "Appeals",
+    "tab.on_site": "On-site",
     "appointment.scheduled": "Booked",
     "appointment.done": "Visited",
     "appointment.missed": "Missed",

@@ -1,8 +1,8 @@
-"""The demo's on-site visits (上门处理): most open orders about home broadband or indoor
-coverage have an engineer booked for the coming days, a few after a visit the customer
-missed; written as the booking service writes them (the visit, its timeline steps).
-Only open orders get them, booked after their last step, so every timeline stays in
-order."""
+"""The demo's on-site visits (上门处理): most open faults and complaints about home
+broadband or indoor coverage have an engineer booked for the coming days, a few after a
+visit the customer missed; written as the booking service writes them (the visit, its
+timeline steps). Only open orders get them, booked after their last step, so every
+timeline stays in order."""
 
 from __future__ import annotations
 
@@ -95,6 +95,7 @@ def _open_on_site_orders():  # type: ignore[no-untyped-def]
         .where(
             WorkOrder.status.in_([s.value for s in BOOKABLE]),
             WorkOrder.incident_id.is_(None),  # a cell site down is mended at the site
+            WorkOrder.type.in_(["fault", "complaint"]),  # a question is answered by phone
             on_site,
         )
         .order_by(WorkOrder.id)

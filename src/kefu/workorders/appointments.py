@@ -227,6 +227,22 @@ def the_appointment(session: Session, order: WorkOrder, appointment_id: int) -> 
     return row
 
 
+def booked_windows(session: Session, order_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
+    """The window of the visit booked on each of these orders (those without one left
+    out): one query for a page of a queue."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(
+            OrderAppointment.order_id, OrderAppointment.starts_at, OrderAppointment.ends_at
+        ).where(
+            OrderAppointment.order_id.in_(order_ids),
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        )
+    )
+    return {order_id: (starts, ends) for order_id, starts, ends in rows}
+
+
 def listed(session: Session, order_id: int) -> list[ListedAppointment]:
     """The order's visits, the latest booked first."""
     booker, closer = aliased(Staff), aliased(Staff)

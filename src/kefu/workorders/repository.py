@@ -16,6 +16,7 @@ from kefu.workorders.enums import (
     AWAITING_DISPATCH_STATUSES,
     OPEN_STATUSES,
     OUTSIDE_ORIGINS,
+    AppointmentStatus,
     OrderOrigin,
     OrderStatus,
     OrderType,
@@ -23,6 +24,7 @@ from kefu.workorders.enums import (
 from kefu.workorders.models import (
     Category,
     Consent,
+    OrderAppointment,
     OrderEvent,
     OrderLink,
     ReplyTemplate,
@@ -344,12 +346,14 @@ def order_list_query(
     category_path: str | None = None,
     to_dispatch: bool = False,
     origins: Sequence[OrderOrigin] | None = None,
+    on_site: bool = False,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
     or with ``to_dispatch`` those waiting to be sent, most urgent and longest waiting
     first. ``category_path``: a category and everything under it. ``origins``: only those
-    passed on by these (the regulator, a consumer body …)."""
+    passed on by these (the regulator, a consumer body …). ``on_site``: those with an
+    engineer's visit booked, the soonest window first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -380,6 +384,12 @@ def order_list_query(
         waiting = (ReturnVisit.order_id == WorkOrder.id) & ReturnVisit.done_at.is_(None)
         query = query.join(ReturnVisit, waiting).where(WorkOrder.status == OrderStatus.RETURN_VISIT)
         return query.order_by(ReturnVisit.due_at, WorkOrder.id)
+    if on_site:
+        booked = (OrderAppointment.order_id == WorkOrder.id) & (
+            OrderAppointment.status == AppointmentStatus.SCHEDULED
+        )
+        query = query.join(OrderAppointment, booked)
+        return query.order_by(OrderAppointment.starts_at, WorkOrder.id)
     if to_dispatch:
         awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
         query = query.where(WorkOrder.status.in_(awaiting))

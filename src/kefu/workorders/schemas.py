@@ -381,6 +381,8 @@ class OrderListItem(BaseModel):
     urge_count: int = 0
     origin: OrderOrigin = OrderOrigin.CUSTOMER
     file_count: int = Field(0, description="Files it keeps (attachments not withdrawn)")
+    visit_starts_at: datetime | None = Field(None, description="The booked on-site visit's window")
+    visit_ends_at: datetime | None = None
     handling_round: int = 1
     round_started_at: datetime | None = None
     version: int = Field(0, description="For If-Match, and a batch dispatch's ``orders``.")

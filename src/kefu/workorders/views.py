@@ -16,7 +16,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
-from kefu.workorders import attachments, repository
+from kefu.workorders import appointments, attachments, repository
 from kefu.workorders.appointment_schemas import AppointmentOut
 from kefu.workorders.appointments import ListedAppointment
 from kefu.workorders.attachment_schemas import AttachmentOut
@@ -230,11 +230,14 @@ QueueRow = tuple[WorkOrder, OrgUnit, Category, str | None]
 
 def list_items(session: Session, rows: Sequence[QueueRow], masked: bool) -> list[OrderListItem]:
     """Queue rows from the list query's (order, unit, category, assignee) rows, each with
-    how many files it keeps (one grouped query for the page)."""
-    files = attachments.kept_counts(session, [row[0].id for row in rows])
+    how many files it keeps and its booked visit's window (a query each for the page)."""
+    ids = [row[0].id for row in rows]
+    files = attachments.kept_counts(session, ids)
+    windows = appointments.booked_windows(session, ids)
     items = [list_item(o, u, c, a, masked) for o, u, c, a in rows]
     for item in items:
         item.file_count = files.get(item.id, 0)
+        item.visit_starts_at, item.visit_ends_at = windows.get(item.id, (None, None))
     return items
 
 
