@@ -5,6 +5,7 @@ state, when it is the sender's; served by the text, in the customer's language."
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_intake_rules
+from kefu.core.clock import local_today
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.models import Customer
@@ -62,6 +64,25 @@ def test_a_customer_texts_cx_and_hears_where_their_orders_stand(client, db, cent
     assert text.index(newer["number"]) < text.index(older["number"])  # newest first
     assert "新建，预计" in text and "前答复" in text
     assert "13900139000" not in text and text.count("WO") == 2
+
+
+def test_cx_tells_when_the_engineer_comes(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    visit = {
+        "visit_on": tomorrow,
+        "from_time": "14:00",
+        "to_time": "18:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer": "张工",
+    }
+    booked = client.post(
+        f"/api/v1/work-orders/{order['id']}/appointments", json=visit, headers=center["agent"]
+    )
+    assert booked.status_code == 201, booked.text
+    _ask(client, center, "CX", "gw-9")
+    day = local_today() + timedelta(days=1)
+    assert f"工程师{day:%m月%d日}14:00-18:00上门" in _last_text(db)
 
 
 def test_a_named_order_is_told_whatever_its_state(client, db, center) -> None:

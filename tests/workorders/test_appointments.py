@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.config import get_settings
 from kefu.core import outbox
 from kefu.core.audit import AuditLog
@@ -298,3 +298,25 @@ def test_orders_with_an_engineer_booked_are_listed_soonest_first(client, desk) -
     client.post(f"{_url(sooner)}/{booked['id']}/done", json={}, headers=agent)
     rows = client.get("/api/v1/work-orders", params={"on_site": True}, headers=backoffice)
     assert [row["number"] for row in rows.json()["items"]] == [later["number"]]
+
+
+def test_the_360_view_tells_the_agent_when_the_engineer_comes(client, db: Session, desk) -> None:
+    org, cats, agent, _ = desk
+    customer = make_customer(db, org.city)
+    db.commit()
+    body = {
+        "type": "fault",
+        "category_id": cats.indoor.id,
+        "customer_id": customer.id,
+        "subject": "家里没信号",
+    }
+    order = client.post("/api/v1/work-orders", json=body, headers=agent).json()
+    booked = client.post(_url(order), json=_tomorrow(), headers=agent).json()
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=agent
+    ).json()
+    (item,) = view["open_work_items"]
+    assert (item["visit_starts_at"], item["visit_ends_at"]) == (
+        booked["starts_at"],
+        booked["ends_at"],
+    )

@@ -26,6 +26,7 @@ from kefu.core.rbac import Principal
 from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
+from kefu.workorders.appointments import booked_windows
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
@@ -36,20 +37,24 @@ _ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT, OrderStatu
 
 
 def orders_told(session: Session, message: Interaction, *, keyword: str, zone: str) -> str:
-    """The sender's orders as the reply's ``{orders}``: each one's number, state and due
-    time, in the sender's language. ``keyword``: the rule's, which the text starts with."""
+    """The sender's orders as the reply's ``{orders}``: each one's number, state, due time
+    and the engineer's visit booked, if any, in the sender's language. ``keyword``: the
+    rule's, which the text starts with."""
     english = message.language == "en"
     asked = _named_number(message, keyword)
     if asked is not None:
         order = session.scalar(_senders_orders(message).where(WorkOrder.number == asked))
         if order is None:
             return f"no work order {asked} of yours" if english else f"未找到您名下的工单 {asked}"
-        return _one(order, zone, english)
-    query = _senders_orders(message).where(WorkOrder.status.not_in(_FINISHED))
-    found = session.scalars(query.order_by(WorkOrder.id.desc()).limit(SHOWN_ORDERS)).all()
-    if not found:
-        return "you have no open work order" if english else "您名下暂无处理中的工单"
-    return ("; " if english else "；").join(_one(order, zone, english) for order in found)
+        found = [order]
+    else:
+        query = _senders_orders(message).where(WorkOrder.status.not_in(_FINISHED))
+        found = list(session.scalars(query.order_by(WorkOrder.id.desc()).limit(SHOWN_ORDERS)))
+        if not found:
+            return "you have no open work order" if english else "您名下暂无处理中的工单"
+    windows = booked_windows(session, [order.id for order in found])  # an engineer's visit
+    told = [_one(order, zone, english, windows.get(order.id)) for order in found]
+    return ("; " if english else "；").join(told)
 
 
 def chased_by_text(
@@ -99,12 +104,23 @@ def _senders_orders(message: Interaction):  # type: ignore[no-untyped-def]
     return select(WorkOrder).where(or_(*mine))
 
 
-def _one(order: WorkOrder, zone: str, english: bool) -> str:
+def _one(
+    order: WorkOrder, zone: str, english: bool, visit: tuple[datetime, datetime] | None
+) -> str:
+    """An order's number, state, when it is (or was) answered, and its engineer's visit."""
     state = gettext("en" if english else "zh-CN", f"order_status.{order.status}")
-    when = _when(order, zone, english)
-    if not when:
+    facts = [_when(order, zone, english), _visit(visit, zone, english)]
+    told = (", " if english else "，").join(fact for fact in facts if fact)
+    if not told:
         return f"{order.number} {state}"
-    return f"{order.number} {state}, {when}" if english else f"{order.number} {state}，{when}"
+    return f"{order.number} {state}, {told}" if english else f"{order.number} {state}，{told}"
+
+
+def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:
+    if visit is None:
+        return ""
+    starts, ends = _local(visit[0], zone, english), f"{visit[1].astimezone(ZoneInfo(zone)):%H:%M}"
+    return f"engineer visits {starts}–{ends}" if english else f"工程师{starts}-{ends}上门"
 
 
 def _when(order: WorkOrder, zone: str, english: bool) -> str:

@@ -279,6 +279,9 @@ class WorkItemBrief(BaseModel):
     is_repeat: bool = False
     urge_count: int = 0  # times the customer chased it (催办)
     origin: str = "customer"  # passed on by the regulator, a consumer body … (越级, 交办)
+    # An engineer's visit booked (上门): "when is the engineer coming?" is asked on calls.
+    visit_starts_at: datetime | None = None
+    visit_ends_at: datetime | None = None
     urgeable: bool = False  # still being handled: the agent may record a chase
     # Beyond the viewer's reach (escalated to the province, say): listed without a link,
     # with the unit that holds it, so the agent can tell the customer where it stands.

@@ -248,8 +248,11 @@ def open_items_for_customer(
     listed too, with the unit that holds them: the customer on the line asks about their
     own orders wherever they are handled. ``urgeable`` while still being handled."""
     items = []
-    for order, unit in repository.open_orders_of(session, customer_id):
+    found = repository.open_orders_of(session, customer_id)
+    windows = appointments.booked_windows(session, [order.id for order, _ in found])
+    for order, unit in found:
         in_reach = sees_order(viewer, order, unit)
+        visit = windows.get(order.id, (None, None))
         items.append(
             WorkItemBrief(
                 kind="work_order",
@@ -263,6 +266,8 @@ def open_items_for_customer(
                 is_repeat=order.is_repeat,
                 urge_count=order.urge_count,
                 origin=order.origin,
+                visit_starts_at=visit[0],
+                visit_ends_at=visit[1],
                 urgeable=order.status in URGEABLE_STATUSES,
                 in_reach=in_reach,
                 held_by=None if in_reach else unit.name,

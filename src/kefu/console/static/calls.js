@@ -130,6 +130,8 @@ function setupAgentPanel() {
       + ` ${escapeHtml(item.subject)}`
       // taken to the regulator, a consumer body or the press (越级): handled with care
       + (item.origin && item.origin !== "customer" ? ` <span class="chip passed-on">${escapeHtml(word(`origin.${item.origin}`))}</span>` : "")
+      // "when is the engineer coming?": the booked window, in the center's time
+      + (item.visit_starts_at ? ` <span class="chip blue visit-window">${escapeHtml(word("on_site"))} ${centerTime(item.visit_starts_at, { seconds: false }).slice(5)}–${centerTime(item.visit_ends_at, { seconds: false }).slice(11)}</span>` : "")
       + ` <span class="chip chased"${item.urge_count ? "" : " hidden"}>${escapeHtml(word("chased", { n: item.urge_count }))}</span>`
       + (item.urgeable && panel.dataset.mayChase ? ` <button type="button" class="secondary small-button" data-chase="${item.id}" data-number="${escapeHtml(item.number)}">${escapeHtml(word("chase"))}</button>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
