@@ -131,12 +131,24 @@ def test_a_missed_or_called_off_visit_says_who_and_why(client, desk) -> None:
     ).json()
     assert (missed["status"], missed["missed_by"]) == ("missed", "engineer")
     assert missed["outcome_note"] == "工程师临时调度未到"
+    after = client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()
+    # the customer waited at home for nothing: a step up the queue, as a chase moves it
+    assert (after["priority"], after["version"]) == (order["priority"] + 1, order["version"] + 1)
     nobody = client.post(
         f"{_url(order)}/{visit['id']}/missed",
         json={"missed_by": "neighbour", "reason": "无人"},
         headers=agent,
     )
     assert nobody.status_code == 422
+    second = client.post(_url(order), json=_tomorrow(), headers=agent).json()
+    out = client.post(
+        f"{_url(order)}/{second['id']}/missed",
+        json={"missed_by": "customer", "reason": "客户不在家"},
+        headers=agent,
+    )
+    assert out.status_code == 200
+    same = client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()
+    assert same["priority"] == after["priority"]  # the customer's miss moves nothing
     second = client.post(_url(order), json=_tomorrow(), headers=agent).json()
     off = client.post(
         f"{_url(order)}/{second['id']}/cancel", json={"reason": "远程重启后已恢复"}, headers=agent

@@ -28,9 +28,10 @@ from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.notify.tasks import text_customer
 from kefu.org.models import Staff
 from kefu.workorders.appointment_schemas import AppointmentCreate
-from kefu.workorders.enums import AppointmentStatus, EventKind, OrderStatus
+from kefu.workorders.enums import MAX_PRIORITY, AppointmentStatus, EventKind, OrderStatus
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.service import customer_language, record_event, sms_answer
+from kefu.workorders.urging import tell_holders
 from kefu.workorders.visit_reminders import remind_the_evening_before
 
 LONGEST_WINDOW = timedelta(hours=4)
@@ -132,9 +133,26 @@ def close(
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("appointment_not_scheduled")
     session.refresh(appointment)
+    if outcome is AppointmentStatus.MISSED and missed_by == "engineer":
+        _engineer_missed(session, order, appointment, note)
     details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}
     _record(session, order, by, str(outcome), appointment, details, reason=note)
     return appointment
+
+
+def _engineer_missed(
+    session: Session, order: WorkOrder, appointment: OrderAppointment, note: str
+) -> None:
+    """The customer stayed at home for nothing: the order moves a step up its holder's
+    queue, as a chase moves it, and its holder is told to book again."""
+    order.priority = min(MAX_PRIORITY, order.priority + 1)
+    order.updated_at = utcnow()  # the order changed: its version moves
+    tell_holders(
+        session,
+        order,
+        subject=f"工程师爽约 {order.number} / The engineer missed the visit",
+        said=f"{appointment.engineer}: {note}",
+    )
 
 
 def _window(data: AppointmentCreate, zone: str) -> tuple[datetime, datetime]:
