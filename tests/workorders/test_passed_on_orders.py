@@ -279,3 +279,65 @@ def test_only_a_complaint_taken_outside_lately_flags_the_customer(
     db.get(WorkOrder, appeal["id"]).created_at = utcnow() - timedelta(days=366)
     db.commit()
     assert flagged() is False  # more than a year ago
+
+
+def test_an_open_order_found_passed_on_is_raised_to_key_and_due_by_their_day(
+    client, db: Session, desk
+) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.unknown_charge.id)
+    assert (order["triage"], order["origin"]) == (None, "customer")
+    url = f"{URL}/{order['id']}/passed-on"
+    due_on = local_today() + timedelta(days=1)
+    body = {
+        "origin": "regulator",
+        "origin_ref": "12300-2026-0099999",
+        "origin_due_on": due_on.isoformat(),
+        "reason": "工信部申诉转来，指向本工单",
+    }
+    stale = client.post(url, json=body, headers=agent | {"If-Match": '"999"'})
+    assert stale.status_code in (409, 412)
+    marked = client.post(url, json=body, headers=agent | {"If-Match": f'"{order["version"]}"'})
+    assert marked.status_code == 200, marked.text
+    shown = marked.json()
+    assert (shown["origin"], shown["origin_ref"], shown["triage"]) == (
+        "regulator",
+        "12300-2026-0099999",
+        "key",
+    )
+    assert shown["priority"] == 2 and shown["version"] == order["version"] + 1
+    end_of_day = day_start_utc(due_on + timedelta(days=1))
+    assert datetime.fromisoformat(shown["resolve_due_at"]) <= end_of_day
+    step = shown["events"][-1]
+    assert (step["kind"], step["reason"]) == ("origin", "工信部申诉转来，指向本工单")
+    assert step["details"]["from"] == {"origin": "customer", "origin_ref": ""}
+    audited = db.scalars(select(AuditLog).where(AuditLog.action == "order.origin")).one()
+    assert audited.reason == "工信部申诉转来，指向本工单"
+
+    # keyed in wrong: put back, with why; the triage stays key (lowering is a triage)
+    undo = {"origin": "customer", "reason": "误标，实为客户来电"}
+    back = client.post(url, json=undo, headers=agent | {"If-Match": f'"{shown["version"]}"'})
+    assert back.status_code == 200, back.text
+    assert (back.json()["origin"], back.json()["origin_ref"]) == ("customer", "")
+    assert back.json()["triage"] == "key"
+
+
+def test_passing_on_a_finished_order_or_without_a_reference_is_refused(
+    client, db: Session, desk
+) -> None:
+    _, cats, agent, supervisor = desk
+    order = complain(client, agent, cats.unknown_charge.id)
+    url = f"{URL}/{order['id']}/passed-on"
+    match = {"If-Match": f'"{order["version"]}"'}
+    unnumbered = {"origin": "regulator", "reason": "工信部申诉转来"}
+    refused = client.post(url, json=unnumbered, headers=agent | match)
+    assert refused.json()["error"]["code"] == "origin_ref_required"
+    cancelled = client.post(
+        f"{URL}/{order['id']}/cancel", json={"reason": "重复登记，作废"}, headers=supervisor | match
+    ).json()
+    late = client.post(
+        url,
+        json=unnumbered | {"origin_ref": "12300-1"},
+        headers=agent | {"If-Match": f'"{cancelled["version"]}"'},
+    )
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "origin_order_finished")

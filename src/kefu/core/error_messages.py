@@ -179,6 +179,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "A date to answer by belongs to an order someone passed on: say who passed it on."
     ),
     "origin_due_past": "The date to answer by has already passed.",
+    "origin_order_finished": (
+        "Order {number} is closed or cancelled: who passed it on stays as it was."
+    ),
     "origin_triage_too_low": (
         "An order passed on by the regulator, a consumer body, the press or the company's "
         "leaders is handled at least as key."

@@ -168,6 +168,7 @@ class EventKind(StrEnum):
     MERGE = "merge"  # a duplicate of the order was merged into it (合并工单)
     ATTACHMENT = "attachment"  # a file kept with the order, or withdrawn from it
     APPOINTMENT = "appointment"  # an on-site visit booked, moved, made or missed (上门)
+    ORIGIN = "origin"  # found passed on once open (越级, 交办), or who did corrected
 
 
 class AppointmentStatus(StrEnum):

@@ -1,5 +1,5 @@
-"""HTTP routes of a dispatcher's work on the queue: many orders sent to one team at once
-(批量派单), and a duplicate merged into the order kept (合并工单)."""
+"""HTTP routes of work across orders: many sent to one team at once (批量派单), a
+duplicate merged into the order kept (合并工单), and an order found passed on (越级)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from fastapi import APIRouter, Request, Response
 from kefu.core.i18n import error_message
 from kefu.core.web import DbSession, etag, request_language
 from kefu.errors import NotFound, Unprocessable
-from kefu.workorders import batch, merging
-from kefu.workorders.deps import CanDispatch, CurrentOrder, order_calendar, visible_order
+from kefu.workorders import batch, merging, passing_on
+from kefu.workorders.deps import (
+    CanDispatch,
+    CanWorkOrders,
+    CurrentOrder,
+    order_calendar,
+    visible_order,
+)
 from kefu.workorders.numbering import order_number_in
+from kefu.workorders.origin_schemas import OriginChange
 from kefu.workorders.repository import order_by_number
 from kefu.workorders.schemas import (
     BatchDispatchRequest,
@@ -61,6 +68,26 @@ def batch_dispatch(
             for one in outcome.refused
         ],
     )
+
+
+@router.post("/work-orders/{order_id}/passed-on", response_model=OrderDetail)
+def pass_order_on(
+    order: CurrentOrder,
+    data: OriginChange,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+    response: Response,
+) -> OrderDetail:
+    """Record that an open order was passed on (越级, 交办) — the customer's appeal to the
+    regulator arrived naming it, say — or correct who did, their reference or their day;
+    with a reason. Raised to key if lower; due by that day's end at the latest; on the
+    timeline and audited. ``origin: customer`` undoes a mistake. 409 once finished."""
+    passing_on.pass_on(
+        session, order=order, data=data, by=principal, calendar=order_calendar(request, session)
+    )
+    response.headers["ETag"] = etag(order.version)
+    return order_detail(session, order, principal)
 
 
 @router.post("/work-orders/{order_id}/merge", response_model=OrderDetail)
