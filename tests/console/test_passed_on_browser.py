@@ -2,7 +2,7 @@
 passed it on, their reference and their date are asked for once the origin is chosen;
 the intake outlook shows it handled as key; without the reference it is refused at the
 field; the order page and its queue (越级与交办) say who passed it on, and it cannot be
-triaged below key."""
+triaged below key; an order already open is marked passed on from its page."""
 
 from __future__ import annotations
 
@@ -83,6 +83,20 @@ def test_the_back_office_keys_in_a_regulators_appeal(
         page.goto(f"{base}/customers/lookup?phone={number}")
         expect(page.locator("#appealed-outside")).to_have_text("曾越级投诉")
         expect(page.locator(".work-items .chip.passed-on")).to_have_text("消协转办")
+
+        # An order already open, which the customer then took to the ministry: marked so.
+        plain = body | {"subject": "话费多扣", "origin": "customer", "origin_ref": ""}
+        opened = api.post("/api/v1/work-orders", json=plain).json()
+        page.goto(f"{base}/orders/{opened['id']}")
+        marking = page.locator("#passed-on-form")
+        marking.locator("summary").click()
+        marking.locator("select[name=origin]").select_option("regulator")
+        marking.locator("input[name=origin_ref]").fill("12300-2026-0077001")
+        marking.locator("input[name=reason]").fill("工信部申诉转来，指向本工单")
+        marking.locator("button[type=submit]").click()
+        expect(page.locator("#passed-on")).to_have_text("工信部申诉")
+        expect(page.locator(".timeline li.event-origin")).to_contain_text("12300-2026-0077001")
+        expect(page.locator("h1 .chip.triage-key")).to_have_text("重点")
         browser.close()
 
 

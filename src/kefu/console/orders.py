@@ -362,6 +362,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         attachments=[attachment_out(item) for item in order_files.listed(session, order.id)],
         appointments=[appointment_out(item, masked) for item in visits.listed(session, order.id)],
         appointment_bookable=order.status in visits.BOOKABLE,
+        origins=list(OrderOrigin),
         today=local_today(str(settings.timezone)),
         attachment_max_bytes=settings.attachment_max_bytes,
         triages=list(Triage),
