@@ -332,3 +332,42 @@ def test_the_360_view_tells_the_agent_when_the_engineer_comes(client, db: Sessio
         booked["starts_at"],
         booked["ends_at"],
     )
+
+
+def test_a_cancelled_order_calls_its_visit_off_and_a_merge_brings_it_along(
+    client, db: Session, desk
+) -> None:
+    org, cats, agent, _ = desk
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    invalid = complain(client, agent, cats.indoor.id, "13900139011")
+    visit = client.post(_url(invalid), json=_tomorrow(), headers=agent).json()
+    cancelled = client.post(
+        f"/api/v1/work-orders/{invalid['id']}/cancel",
+        json={"reason": "重复登记，作废"},
+        headers=supervisor | {"If-Match": f'"{invalid["version"]}"'},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    (off,) = client.get(_url(invalid), headers=agent).json()["items"]
+    assert (off["id"], off["status"], off["outcome_note"]) == (
+        visit["id"],
+        "cancelled",
+        "重复登记，作废",
+    )
+
+    kept = complain(client, agent, cats.indoor.id, "13900139012")
+    duplicate = complain(client, agent, cats.indoor.id, "13900139012")
+    carried = client.post(_url(duplicate), json=_tomorrow(), headers=agent).json()
+    merged = client.post(
+        f"/api/v1/work-orders/{duplicate['id']}/merge",
+        json={"into": kept["number"]},
+        headers=supervisor | {"If-Match": f'"{duplicate["version"]}"'},
+    )
+    assert merged.status_code == 200, merged.text
+    (moved,) = client.get(_url(kept), headers=agent).json()["items"]
+    assert (moved["id"], moved["status"]) == (
+        carried["id"],
+        "scheduled",
+    )  # the engineer still comes
+    assert client.get(_url(duplicate), headers=agent).json()["items"] == []
+    steps = client.get(f"/api/v1/work-orders/{kept['id']}", headers=agent).json()["events"]
+    assert any(s["details"].get("carried_from") == duplicate["number"] for s in steps)

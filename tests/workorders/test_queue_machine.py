@@ -1,13 +1,16 @@
 """Random walks through a customer's queue of orders, over the API on the real database:
 batch dispatches of any rows picked (some read before another change, so stale), merges
-of any pair, chases, files attached and withdrawn, and single actions between them.
-Whatever the order of clicks, a batch sends exactly the orders that could go alone and
-leaves the rest untouched, a merge moves the chases and the files still kept to the order
-kept, a withdrawn file's content is gone, and every order agrees with its state.
+of any pair, chases, files attached and withdrawn, engineers' visits booked, moved and
+closed, and single actions between them. Whatever the order of clicks, a batch sends
+exactly the orders that could go alone and leaves the rest untouched, a merge moves the
+chases, the files still kept and a booked visit to the order kept, a withdrawn file's
+content is gone, an order has at most the one visit booked it should have (none once
+cancelled), and every order agrees with its state.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
@@ -30,9 +33,19 @@ from test_lifecycle_machine import (
 )
 
 from factories import make_customer, make_org
+from kefu.core.clock import local_today
+from kefu.workorders import appointments
 from kefu.workorders.enums import DISPATCHABLE_STATUSES, URGEABLE_STATUSES, Action
 
 SINGLE_ACTIONS = [Action.ACCEPT, Action.START, Action.REPLY, Action.CANCEL, Action.WAIT]
+VISIT_WINDOWS = [("09:00", "12:00"), ("14:00", "18:00"), ("18:00", "20:00")]
+VISIT_OUTCOMES = [
+    ("done", {"note": "已修复"}),
+    ("missed", {"missed_by": "customer", "reason": "客户不在家"}),
+    ("missed", {"missed_by": "engineer", "reason": "工程师未到"}),
+    ("cancel", {"reason": "远程已解决"}),
+]
+BOOKABLE = {s.value for s in appointments.BOOKABLE}
 ORDERS = 4
 
 
@@ -46,6 +59,7 @@ class CustomerQueue(RuleBasedStateMachine):
         self.read: dict[int, dict[str, Any]] = {}  # each order as the page last read it
         self.files: dict[int, list[int]] = {}  # the files each order should keep
         self.uploads = count(1)
+        self.booked: dict[int, int | None] = {}  # each order's visit booked now
 
     def _get(self, order_id: int) -> dict[str, Any]:
         answer = self.client.get(f"/api/v1/work-orders/{order_id}", headers=self.headers)
@@ -70,6 +84,7 @@ class CustomerQueue(RuleBasedStateMachine):
             assert made.status_code == 201, made.text
             self.read[made.json()["id"]] = made.json()
             self.files[made.json()["id"]] = []
+            self.booked[made.json()["id"]] = None
 
     @rule(picks=st.sets(st.integers(0, ORDERS - 1), min_size=1), stale=st.booleans())
     def batch_dispatch(self, picks: set[int], stale: bool) -> None:
@@ -119,6 +134,9 @@ class CustomerQueue(RuleBasedStateMachine):
         if can_go:
             self.files[kept_id] += self.files[dup_id]
             self.files[dup_id] = []
+            # the duplicate's visit comes along unless the kept order has its own
+            self.booked[kept_id] = self.booked[kept_id] or self.booked[dup_id]
+            self.booked[dup_id] = None
             assert after_dup["status"] == "cancelled"
             assert after_kept["urge_count"] == keep["urge_count"] + dup["urge_count"]
             assert after_kept["priority"] == max(keep["priority"], dup["priority"])
@@ -178,11 +196,55 @@ class CustomerQueue(RuleBasedStateMachine):
         )
         assert (answer.status_code == 200) == (action.value in order["allowed_actions"])
         self.read[order["id"]] = self._get(order["id"])
+        if self.read[order["id"]]["status"] == "cancelled":  # its visit is called off
+            self.booked[order["id"]] = None
+
+    @rule(pick=st.integers(0, ORDERS - 1), slot=st.sampled_from(VISIT_WINDOWS))
+    def book_visit(self, pick: int, slot: tuple[str, str]) -> None:
+        order = self._get(self._ids()[pick])
+        visit = {
+            "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+            "from_time": slot[0],
+            "to_time": slot[1],
+            "address": "广州市天河区体育西路 101 号",
+            "engineer": "张工",
+        }
+        url = f"/api/v1/work-orders/{order['id']}/appointments"
+        answer = self.client.post(url, json=visit, headers=self.headers)
+        bookable = order["status"] in BOOKABLE
+        assert (answer.status_code == 201) == bookable, answer.text
+        if bookable:  # the visit booked before, if any, is moved
+            self.booked[order["id"]] = answer.json()["id"]
+
+    @rule(pick=st.integers(0, ORDERS - 1), outcome=st.sampled_from(VISIT_OUTCOMES))
+    def close_visit(self, pick: int, outcome: tuple[str, dict[str, str]]) -> None:
+        order_id = self._ids()[pick]
+        url = f"/api/v1/work-orders/{order_id}/appointments"
+        visits = self.client.get(url, headers=self.headers).json()["items"]
+        if not visits:
+            return
+        latest = visits[0]["id"]
+        answer = self.client.post(
+            f"{url}/{latest}/{outcome[0]}", json=outcome[1], headers=self.headers
+        )
+        still_booked = self.booked[order_id] == latest
+        assert (answer.status_code == 200) == still_booked, answer.text
+        if still_booked:
+            self.booked[order_id] = None
+        self.read[order_id] = self._get(order_id)
 
     @invariant()
     def every_order_agrees_with_its_state(self) -> None:
         for order in self.read.values():
             agrees_with_its_state(order)
+
+    @invariant()
+    def every_visit_booked_is_the_one_expected(self) -> None:
+        for order_id, expected in self.booked.items():
+            url = f"/api/v1/work-orders/{order_id}/appointments"
+            items = self.client.get(url, headers=self.headers).json()["items"]
+            booked = [v["id"] for v in items if v["status"] == "scheduled"]
+            assert booked == ([expected] if expected else [])
 
     @invariant()
     def every_file_is_where_it_belongs(self) -> None:
@@ -192,7 +254,7 @@ class CustomerQueue(RuleBasedStateMachine):
             assert [a["id"] for a in items if a["withdrawn_at"] is None] == sorted(expected)
 
 
-def test_random_queues_keep_batches_merges_and_files_honest(
+def test_random_queues_keep_batches_merges_files_and_visits_honest(
     client: TestClient, db: Session
 ) -> None:
     org = make_org(db)

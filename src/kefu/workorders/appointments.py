@@ -110,7 +110,7 @@ def close(
     order: WorkOrder,
     appointment: OrderAppointment,
     outcome: AppointmentStatus,
-    by: Principal,
+    by: Principal | None,
     note: str = "",
     missed_by: str = "",
 ) -> OrderAppointment:
@@ -124,7 +124,7 @@ def close(
         .values(
             status=outcome,
             closed_at=utcnow(),
-            closed_by_id=by.staff_id,
+            closed_by_id=by.staff_id if by else None,
             outcome_note=note,
             missed_by=missed_by,
         )
@@ -138,6 +138,43 @@ def close(
     details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}
     _record(session, order, by, str(outcome), appointment, details, reason=note)
     return appointment
+
+
+def call_off_booked(session: Session, order: WorkOrder, by: Principal | None, reason: str) -> None:
+    """An order cancelled (invalid, or merged away) calls its booked visit off: no
+    engineer goes to a door for an order that no longer stands."""
+    visit = booked(session, order.id)
+    if visit is not None:
+        close(
+            session,
+            order=order,
+            appointment=visit,
+            outcome=AppointmentStatus.CANCELLED,
+            by=by,
+            note=reason,
+        )
+
+
+def carry_booked(session: Session, *, source: WorkOrder, target: WorkOrder, by: Principal) -> None:
+    """A duplicate merged into the order kept brings its booked visit along, unless the
+    kept order has its own (then the duplicate's is called off with the duplicate)."""
+    visit = booked(session, source.id)
+    if visit is None or booked(session, target.id) is not None:
+        return
+    visit.order_id = target.id
+    session.flush()
+    details = {"appointment": visit.id, "carried_from": source.number}
+    _record(session, target, by, "carry", visit, details, reason="")
+
+
+def booked(session: Session, order_id: int) -> OrderAppointment | None:
+    """The order's visit booked now, if any."""
+    return session.scalar(
+        select(OrderAppointment).where(
+            OrderAppointment.order_id == order_id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        )
+    )
 
 
 def _engineer_missed(
@@ -178,25 +215,20 @@ def _close_scheduled(
     session: Session, order: WorkOrder, by: Principal, outcome: AppointmentStatus
 ) -> OrderAppointment | None:
     """Close the visit booked on the order, if any (a booking moves it)."""
-    booked = session.scalar(
-        select(OrderAppointment).where(
-            OrderAppointment.order_id == order.id,
-            OrderAppointment.status == AppointmentStatus.SCHEDULED,
-        )
-    )
-    if booked is None:
+    visit = booked(session, order.id)
+    if visit is None:
         return None
-    booked.status = outcome
-    booked.closed_at = utcnow()
-    booked.closed_by_id = by.staff_id
+    visit.status = outcome
+    visit.closed_at = utcnow()
+    visit.closed_by_id = by.staff_id
     session.flush()  # before the new booking: one booked at a time
-    return booked
+    return visit
 
 
 def _record(
     session: Session,
     order: WorkOrder,
-    by: Principal,
+    by: Principal | None,
     what: str,
     row: OrderAppointment,
     details: dict[str, object],

@@ -19,6 +19,7 @@ from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, repository
+from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
@@ -76,6 +77,8 @@ def move(
     order.updated_at = utcnow()
     if before == OrderStatus.RETURN_VISIT and action is not Action.VISIT:
         _call_off_visit(session, order, by, reason)
+    if target is OrderStatus.CANCELLED:
+        call_off_booked(session, order, by, reason)
     record_event(
         session,
         order,

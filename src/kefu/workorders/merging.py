@@ -18,6 +18,7 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.workorders import attachments
+from kefu.workorders.appointments import carry_booked
 from kefu.workorders.enums import Action, EventKind, OrderOrigin, OrderStatus
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import WorkOrder
@@ -34,6 +35,7 @@ def merge(
     files and its priority if higher; both timelines say so; audited."""
     _check(duplicate, kept)
     said = reason or f"合并至 {kept.number} / Merged into {kept.number}"
+    carry_booked(session, source=duplicate, target=kept, by=by)  # before it is called off
     move(
         session,
         duplicate,
