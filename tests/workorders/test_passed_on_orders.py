@@ -192,6 +192,10 @@ def test_the_export_names_who_passed_an_order_on(client, db: Session, desk) -> N
     header, row = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert header[-2:] == ["越级/转办来源", "申诉编号"]
     assert row[-2:] == ["工信部申诉", "12300-2026-0012345"]
+    complain(client, agent, cats.indoor.id, "13600136000")  # the customer's own: left out
+    only = client.post(f"{URL}/export", json=asked | {"passed_on_only": True}, headers=exporter)
+    rows = list(csv.reader(io.StringIO(only.content.decode("utf-8-sig"))))[1:]
+    assert [r[-1] for r in rows] == ["12300-2026-0012345"]
 
 
 MORNING = datetime(2026, 12, 7, 9, 30, tzinfo=SHANGHAI)  # a Monday

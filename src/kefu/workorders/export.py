@@ -126,6 +126,8 @@ def _query(
         query = query.where(WorkOrder.status == data.status)
     if data.repeat_only:
         query = query.where(WorkOrder.is_repeat)
+    if data.passed_on_only:
+        query = query.where(WorkOrder.origin != OrderOrigin.CUSTOMER)
     if data.category_id is not None:
         branch = select(Category.path).where(Category.id == data.category_id).scalar_subquery()
         within = select(Category.id).where(Category.path.startswith(branch))

@@ -89,6 +89,7 @@ class OrderExportRequest(_Strict):
     status: OrderStatus | None = None
     category_id: RefId | None = None
     repeat_only: bool = False
+    passed_on_only: bool = False  # 越级 / 交办: those someone other than the customer passed on
 
 
 class IntakeCheck(_Strict):

@@ -455,7 +455,8 @@ function setupExport() {
     event.preventDefault();
     const f = form.elements, body = {
       created_from: f.created_from.value, created_to: f.created_to.value, format: f.format.value,
-      repeat_only: f.repeat_only.checked, reason: f.reason.value.trim(),
+      repeat_only: f.repeat_only.checked, passed_on_only: f.passed_on_only.checked,
+      reason: f.reason.value.trim(),
     };
     if (form.dataset.category) body.category_id = Number(form.dataset.category);
     const button = form.querySelector('button[type="submit"]');
