@@ -26,7 +26,8 @@ from kefu.core.rbac import Role
 from kefu.errors import Unprocessable
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.appointments import _window
-from kefu.workorders.models import OrderAppointment
+from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.templates import fill_for_order
 from kefu.workorders.visit_reminders import REMINDER
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -371,3 +372,22 @@ def test_a_cancelled_order_calls_its_visit_off_and_a_merge_brings_it_along(
     assert client.get(_url(duplicate), headers=agent).json()["items"] == []
     steps = client.get(f"/api/v1/work-orders/{kept['id']}", headers=agent).json()["events"]
     assert any(s["details"].get("carried_from") == duplicate["number"] for s in steps)
+
+
+def test_a_reply_template_names_the_booked_window(client, db: Session, desk) -> None:
+    _, cats, agent, _ = desk
+    order = complain(client, agent, cats.indoor.id)
+    body = "工程师将于{visit}上门处理，工单号{order_number}。"
+    row = db.get(WorkOrder, order["id"])
+    assert fill_for_order(db, body, order=row, timezone="Asia/Shanghai").startswith(
+        "工程师将于{visit}上门"  # nothing booked: left for the agent, who cannot send it so
+    )
+    client.post(_url(order), json=_tomorrow(("14:00", "18:00")), headers=agent)
+    db.expire_all()
+    day = local_today() + timedelta(days=1)
+    filled = fill_for_order(db, body, order=row, timezone="Asia/Shanghai")
+    assert filled == f"工程师将于{day:%m月%d日}14:00-18:00上门处理，工单号{order['number']}。"
+    english = fill_for_order(
+        db, "The engineer visits {visit}.", order=row, timezone="Asia/Shanghai", language="en"
+    )
+    assert english == f"The engineer visits {day:%d %b} 14:00–18:00."

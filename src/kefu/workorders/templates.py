@@ -4,8 +4,10 @@ agent to complete ({amount}, {month} …), so nothing is guessed on the customer
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core.masking import surname
@@ -13,7 +15,8 @@ from kefu.core.redact import HONORIFICS
 from kefu.customers.enums import Gender
 from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.models import OrderAppointment, WorkOrder
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -33,25 +36,45 @@ def fill_template(
     customer: Customer | None = None,
     timezone: str = "Asia/Shanghai",
     language: str = "zh-CN",
+    visit: tuple[datetime, datetime] | None = None,
 ) -> str:
     """The template with the order's own values put in, in the template's language;
-    ``customer``: the order's, whose sex says how to address them."""
-    due = order.resolve_due_at.astimezone(ZoneInfo(timezone)) if order.resolve_due_at else None
+    ``customer``: the order's, whose sex says how to address them; ``visit``: the window
+    of the engineer's visit booked on it ({visit}; left blank without one)."""
+    zone = ZoneInfo(timezone)
+    due = order.resolve_due_at.astimezone(zone) if order.resolve_due_at else None
     english = language == "en"
     known = {
         "order_number": order.number,
         "customer_name": _addressee(order, customer, english=english),
         "due": due.strftime("%d %b %H:%M" if english else "%m月%d日%H:%M") if due else "{due}",
+        "visit": _window(visit, zone, english) if visit else "{visit}",
     }
     return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), body)
+
+
+def _window(visit: tuple[datetime, datetime], zone: ZoneInfo, english: bool) -> str:
+    starts, ends = (moment.astimezone(zone) for moment in visit)
+    if english:
+        return f"{starts:%d %b} {starts:%H:%M}–{ends:%H:%M}"
+    return f"{starts:%m月%d日}{starts:%H:%M}-{ends:%H:%M}"
 
 
 def fill_for_order(
     session: Session, body: str, *, order: WorkOrder, timezone: str, language: str = "zh-CN"
 ) -> str:
-    """``fill_template`` with the order's customer looked up."""
+    """``fill_template`` with the order's customer and booked visit looked up."""
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
-    return fill_template(body, order=order, customer=customer, timezone=timezone, language=language)
+    booked = session.execute(
+        select(OrderAppointment.starts_at, OrderAppointment.ends_at).where(
+            OrderAppointment.order_id == order.id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        )
+    ).first()
+    visit = (booked[0], booked[1]) if booked else None
+    return fill_template(
+        body, order=order, customer=customer, timezone=timezone, language=language, visit=visit
+    )
 
 
 def _addressee(order: WorkOrder, customer: Customer | None, *, english: bool) -> str:
