@@ -7,11 +7,13 @@ has the number shown to dial it."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
+from kefu.core.clock import local_today
 from kefu.demo.reference import DEMO_PASSWORD
 
 if TYPE_CHECKING:
@@ -92,8 +94,9 @@ def _ready_agent(browser: Browser, base: str) -> Page:
 
 
 def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no-untyped-def]
-    """An open complaint of the customer's, chased once and escalated to the province
-    (beyond the demo agent's reach); its number."""
+    """An open complaint of the customer's, an engineer booked for tomorrow morning,
+    chased once and escalated to the province (beyond the demo agent's reach); its
+    number."""
     nodes = [*api.get("/api/v1/order-categories").json()]
     while nodes[0]["code"] != "network.coverage.indoor":
         nodes = [*nodes[1:], *nodes[0]["children"]]
@@ -105,6 +108,15 @@ def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no
         "subject": "家里信号差",
     }
     order = api.post("/api/v1/work-orders", json=body).json()
+    visit = {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": "09:00",
+        "to_time": "12:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer": "张工",
+    }
+    booked = api.post(f"/api/v1/work-orders/{order['id']}/appointments", json=visit)
+    assert booked.status_code == 201, booked.text
     urged = api.post(f"/api/v1/work-orders/{order['id']}/urge", json={"note": "客户催问"})
     assert urged.status_code == 201, urged.text
     escalated = api.post(
@@ -148,6 +160,11 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         # The caller chased an open order already: likely calling about it again.
         chased_item = page.locator("#pop-orders li", has_text=chased)
         expect(chased_item).to_contain_text("催办 1 次")
+        # "when is the engineer coming?": the booked window is on the pop
+        tomorrow = local_today() + timedelta(days=1)
+        expect(chased_item.locator(".visit-window")).to_have_text(
+            f"上门 {tomorrow:%m-%d} 09:00–12:00"
+        )
         # held at the province, beyond the agent's reach: named with its holder, no link
         expect(chased_item).to_contain_text("由广东省分公司处理中")
         expect(chased_item.locator("a")).to_have_count(0)
