@@ -172,3 +172,57 @@ def test_the_command_refuses_a_bad_period(tmp_path: Path, settings_put_back: Non
     )
     assert made.exit_code == 0, made.output
     assert "服务质量简报" in target.read_text(encoding="utf-8")
+
+
+def test_the_month_lists_the_complaints_taken_outside(db: Session) -> None:
+    org = make_org(db)
+    agent = make_staff(db, org.city)
+    category = make_category(db, "计费账务")
+    october = datetime(2026, 10, 10, 4, tzinfo=UTC)
+    answer_by = datetime(2026, 10, 15, 16, tzinfo=UTC)  # the end of 15 October, local
+
+    def appeal(number: str, origin: str, **values: object) -> None:
+        db.add(
+            WorkOrder(
+                number=number,
+                type=OrderType.COMPLAINT,
+                status=values.pop("status", OrderStatus.CLOSED),
+                channel="phone",
+                category_id=category.id,
+                contact_phone="+8613800138000",
+                subject="越级",
+                created_by_id=agent.id,
+                org_unit_id=org.city.id,
+                created_at=october,
+                origin=origin,
+                resolve_due_at=datetime(2026, 10, 12, 4, tzinfo=UTC),
+                **values,
+            )
+        )
+
+    appeal(
+        "WO-A1",
+        "regulator",
+        origin_ref="12300-1",
+        origin_due_at=answer_by,
+        replied_at=datetime(2026, 10, 14, 4, tzinfo=UTC),
+    )  # after its limit, by their day
+    appeal("WO-A2", "media", replied_at=datetime(2026, 10, 13, 4, tzinfo=UTC))  # late
+    appeal("WO-A3", "consumer_body", origin_ref="12315-1", status=OrderStatus.IN_PROGRESS)
+    appeal("WO-A4", "executive")  # handed down inside the company: not outside
+    appeal("WO-A5", "regulator", origin_ref="12300-2", status=OrderStatus.CANCELLED)
+    db.flush()
+    found = bulletin.build(db, 202610, timezone="Asia/Shanghai", language="zh-CN")
+    assert [(a.number, a.origin, a.reference, a.answered) for a in found.appeals] == [
+        ("WO-A1", "工信部申诉", "12300-1", "in_time"),
+        ("WO-A2", "媒体舆情", "", "late"),
+        ("WO-A3", "消协转办", "12315-1", "open"),
+    ]
+    page = bulletin.render_html(found)
+    assert "本月 3 件，其中 1 件在对方要求的日期前答复。" in page
+    assert "<td>2026-10-15</td>" in page  # their day, as they set it
+    assert "2026-10-12 12:00" in page  # no day set: the time limit, in the center's time
+    english = bulletin.render_html(
+        bulletin.build(db, 202610, timezone="Asia/Shanghai", language="en")
+    )
+    assert "Regulator appeal (MIIT)" in english and "Not yet" in english

@@ -1,6 +1,7 @@
 """The service-quality bulletin (服务质量简报) of a month: headline figures against the month
 before, the complaint categories that grew, repeat-complaint hotspots, time-limit
-breaches by branch, the weakest satisfaction drivers and the churn watchlist — one HTML
+breaches by branch, the complaints taken outside (越级) and whether each was answered by
+its sender's day, the weakest satisfaction drivers and the churn watchlist — one HTML
 page that prints on A4.
 
 Every figure comes from the same services as the API (KPIs, drivers, churn list), so the
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, select_autoescape
 from sqlalchemy import distinct, func, select
@@ -30,7 +32,7 @@ from kefu.core.clock import add_months, month_bounds_utc
 from kefu.core.i18n import gettext
 from kefu.errors import KefuError
 from kefu.org.models import OrgUnit
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.enums import OUTSIDE_ORIGINS, OrderStatus, OrderType
 from kefu.workorders.models import Breach, Category, WorkOrder
 
 HEADLINE = (
@@ -77,6 +79,20 @@ class Line:
         return self.value - self.previous
 
 
+@dataclass(frozen=True)
+class Appeal:
+    """A complaint of the month taken outside, and whether it was answered by the day its
+    sender set (or by its time limit when the sender set none)."""
+
+    number: str
+    unit: str
+    origin: str  # who passed it on, in the bulletin's language
+    reference: str
+    due_day: date | None  # the day the sender set
+    due: datetime | None  # what the answer is judged by: that day's end, or the time limit
+    answered: str  # "in_time", "late" or "open"
+
+
 @dataclass
 class Bulletin:
     period: int  # yyyymm
@@ -88,12 +104,14 @@ class Bulletin:
     categories: list[tuple[str, int, int]] = field(default_factory=list)  # path, now, before
     hotspots: list[tuple[str, str, int]] = field(default_factory=list)  # unit, category, repeats
     breaches: list[tuple[str, int]] = field(default_factory=list)  # unit, orders breached
+    appeals: list[Appeal] = field(default_factory=list)  # complaints taken outside (越级)
     drivers: list[tuple[str, float, float, bool]] | None = None  # name, importance, perf, weak
     responses: int = 0
     churn_week: date | None = None
     churn_listed: int = 0
     churn_by_branch: list[tuple[str, int]] = field(default_factory=list)
     churn_reasons: list[tuple[str, int]] = field(default_factory=list)
+    timezone: str = "Asia/Shanghai"  # the center's: times are shown in it
 
 
 def month_days(period: int) -> tuple[date, date]:
@@ -107,13 +125,14 @@ def build(
 ) -> Bulletin:
     """Gather the month's bulletin within a scope (None: the whole center)."""
     first, last = month_days(period)
-    found = Bulletin(period, first, last, language, utcnow())
+    found = Bulletin(period, first, last, language, utcnow(), timezone=timezone)
     found.headline = _headline(session, period, timezone, language, scope_path)
     span = month_bounds_utc(period, timezone)
     before = month_bounds_utc(add_months(period, -1), timezone)
     found.categories = _categories(session, span, before, language, scope_path)
     found.hotspots = _hotspots(session, span, language, scope_path)
     found.breaches = _breaches(session, span, language, scope_path)
+    found.appeals = _appeals(session, span, language, scope_path, timezone)
     found.drivers, found.responses = _drivers(session, span, language)
     _churn(session, found, language, scope_path)
     return found
@@ -239,6 +258,55 @@ def _breaches(
     return [(units.get(unit, "—"), count) for unit, count in session.execute(query)]
 
 
+def _appeals(
+    session: Session,
+    span: tuple[datetime, datetime],
+    language: str,
+    scope_path: str | None,
+    timezone: str,
+) -> list[Appeal]:
+    """The month's complaints taken to the regulator, a consumer body or the press, oldest
+    first: the operator is ranked on them, and on answering each by its sender's day."""
+    query = (
+        select(WorkOrder)
+        .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
+        .where(
+            WorkOrder.origin.in_([o.value for o in OUTSIDE_ORIGINS]),
+            WorkOrder.type == OrderType.COMPLAINT,
+            WorkOrder.status != OrderStatus.CANCELLED,
+            WorkOrder.created_at >= span[0],
+            WorkOrder.created_at < span[1],
+            OrgUnit.path.startswith(scope_path or "/"),
+        )
+        .order_by(WorkOrder.created_at, WorkOrder.id)
+    )
+    units, zone = _unit_names(session, language), ZoneInfo(timezone)
+    return [_appeal(order, units, language, zone) for order in session.scalars(query)]
+
+
+def _appeal(order: WorkOrder, units: dict[int, str], language: str, zone: ZoneInfo) -> Appeal:
+    due = order.origin_due_at or order.resolve_due_at
+    # their day is kept as its end, the next midnight: shown as the day itself
+    last_moment = (
+        order.origin_due_at.astimezone(zone) - timedelta(microseconds=1)
+        if order.origin_due_at
+        else None
+    )
+    if order.replied_at is None:
+        answered = "open"
+    else:
+        answered = "in_time" if due is None or order.replied_at <= due else "late"
+    return Appeal(
+        number=order.number,
+        unit=units.get(order.org_unit_id, "—"),
+        origin=gettext(language, f"origin.{order.origin}"),
+        reference=order.origin_ref,
+        due_day=last_moment.date() if last_moment else None,
+        due=due,
+        answered=answered,
+    )
+
+
 def _drivers(
     session: Session, span: tuple[datetime, datetime], language: str
 ) -> tuple[list[tuple[str, float, float, bool]] | None, int]:
@@ -291,7 +359,12 @@ def render_html(bulletin: Bulletin) -> str:
     def t(message: str) -> str:
         return gettext(language, message)
 
-    return environment.from_string(template).render(b=bulletin, _=t, fmt=_format)
+    zone = ZoneInfo(bulletin.timezone)
+
+    def day(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+    return environment.from_string(template).render(b=bulletin, _=t, fmt=_format, day=day)
 
 
 def _format(value: float | None, unit: str, signed: bool = False) -> str:
