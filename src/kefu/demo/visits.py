@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from kefu.org.models import OrgUnit
 from kefu.workorders.appointments import BOOKABLE
@@ -29,51 +30,66 @@ STREETS = ("中山路101号", "人民北路233号", "解放路18号", "建设大
 
 def generate_visits(engine: Engine, *, seed: int, now: datetime | None = None) -> int:
     """Book the demo's visits; returns how many visits were written."""
-    rng = random.Random(seed + 71)
-    now = now or datetime.now(UTC)
-    written = 0
     with engine.begin() as connection:
-        for order_id, handler, last, unit in connection.execute(_open_on_site_orders()):
-            city = _city(unit)
-            if rng.random() >= SHARE:
-                continue
-            last = _as_utc(last)
-            booked_at = last + (now - last) / 2
-            if rng.random() < MISSED_FIRST:
-                # booked soon after the last step, for the next day: passed, and missed
-                booked_at = last + timedelta(minutes=rng.randint(5, 60))
-                window = _window(rng, last.astimezone(ZONE).date() + timedelta(days=1))
-                if window[1] < now:
-                    missed = _visit(rng, (order_id, handler, city), booked_at, window)
-                    missed |= {
-                        "status": AppointmentStatus.MISSED,
-                        "closed_by_id": handler,
-                        "closed_at": window[1],
-                        "missed_by": "customer",
-                        "outcome_note": "客户不在家，电话未接通",
-                    }
-                    missed_id = connection.execute(
-                        insert(OrderAppointment).returning(OrderAppointment.id), missed
-                    ).scalar_one()
-                    connection.execute(
-                        insert(OrderEvent),
-                        [
-                            _booked_step(order_id, handler, missed, missed_id),
-                            _missed_step(order_id, handler, missed, missed_id),
-                        ],
-                    )
-                    written += 1
-                    booked_at = max(booked_at, window[1]) + timedelta(minutes=20)
-            if booked_at >= now:
-                continue
-            day = now.astimezone(ZONE).date() + timedelta(days=rng.choice((1, 1, 2, 3)))
-            visit = _visit(rng, (order_id, handler, city), booked_at, _window(rng, day))
-            visit_id = connection.execute(
-                insert(OrderAppointment).returning(OrderAppointment.id), visit
-            ).scalar_one()
-            connection.execute(insert(OrderEvent), _booked_step(order_id, handler, visit, visit_id))
-            written += 1
+        return book_visits(connection, seed=seed, now=now or datetime.now(UTC))
+
+
+def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
+    """``generate_visits`` in the caller's transaction."""
+    rng = random.Random(seed + 71)
+    written = 0
+    for order_id, handler, last, unit in connection.execute(_open_on_site_orders()).all():
+        order = (order_id, handler, _city(unit))
+        if rng.random() >= SHARE:
+            continue
+        last = _as_utc(last)
+        booked_at = last + (now - last) / 2
+        if rng.random() < MISSED_FIRST:
+            booked_at, missed = _missed_first(connection, rng, order, last, now)
+            written += missed
+        if booked_at >= now:
+            continue
+        day = now.astimezone(ZONE).date() + timedelta(days=rng.choice((1, 1, 2, 3)))
+        visit = _visit(rng, order, booked_at, _window(rng, day))
+        _write(connection, visit, [_booked_step])
+        written += 1
     return written
+
+
+def _missed_first(
+    connection: Connection,
+    rng: random.Random,
+    order: tuple[int, int, str],
+    last: datetime,
+    now: datetime,
+) -> tuple[datetime, int]:
+    """A visit booked soon after the order's last step for the next day, which the
+    customer missed, if that day has passed; when the next booking can be made, and how
+    many visits were written."""
+    booked_at = last + timedelta(minutes=rng.randint(5, 60))
+    window = _window(rng, last.astimezone(ZONE).date() + timedelta(days=1))
+    if window[1] >= now:
+        return booked_at, 0
+    missed = _visit(rng, order, booked_at, window) | {
+        "status": AppointmentStatus.MISSED,
+        "closed_by_id": order[1],
+        "closed_at": window[1],
+        "missed_by": "customer",
+        "outcome_note": "客户不在家，电话未接通",
+    }
+    _write(connection, missed, [_booked_step, _missed_step])
+    return window[1] + timedelta(minutes=20), 1
+
+
+Step = Callable[[dict[str, object], int], dict[str, object]]
+
+
+def _write(connection: Connection, visit: dict[str, object], steps: list[Step]) -> None:
+    """The visit and its timeline steps, as the booking service writes them."""
+    visit_id = connection.execute(
+        insert(OrderAppointment).returning(OrderAppointment.id), visit
+    ).scalar_one()
+    connection.execute(insert(OrderEvent), [step(visit, visit_id) for step in steps])
 
 
 def _open_on_site_orders():  # type: ignore[no-untyped-def]
@@ -138,9 +154,7 @@ def _visit(
     }
 
 
-def _booked_step(
-    order_id: int, handler: int, visit: dict[str, object], visit_id: int
-) -> dict[str, object]:
+def _booked_step(visit: dict[str, object], visit_id: int) -> dict[str, object]:
     starts, ends = visit["starts_at"], visit["ends_at"]
     details = {
         "appointment": visit_id,
@@ -152,23 +166,21 @@ def _booked_step(
         "texted": True,
     }
     return {
-        "order_id": order_id,
+        "order_id": visit["order_id"],
         "kind": EventKind.APPOINTMENT,
         "action": "",
         "from_status": "",
         "to_status": "",
-        "actor_id": handler,
+        "actor_id": visit["booked_by_id"],
         "occurred_at": visit["booked_at"],
         "reason": "",
         "details": json.dumps(details, ensure_ascii=False),
     }
 
 
-def _missed_step(
-    order_id: int, handler: int, visit: dict[str, object], visit_id: int
-) -> dict[str, object]:
+def _missed_step(visit: dict[str, object], visit_id: int) -> dict[str, object]:
     details = {"appointment": visit_id, "outcome": "missed", "missed_by": "customer"}
-    return _booked_step(order_id, handler, visit, visit_id) | {
+    return _booked_step(visit, visit_id) | {
         "occurred_at": visit["closed_at"],
         "reason": visit["outcome_note"],
         "details": json.dumps(details, ensure_ascii=False),
