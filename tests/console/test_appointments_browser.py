@@ -33,6 +33,15 @@ def _broadband_fault(api) -> dict:  # type: ignore[no-untyped-def]
     return order
 
 
+def _fill(form, day: str, window: tuple[str, str], engineer: str) -> None:  # type: ignore[no-untyped-def]
+    """The booking form's day, window, the customer's address and the engineer."""
+    form.locator("input[name=visit_on]").fill(day)
+    form.locator("input[name=from_time]").fill(window[0])
+    form.locator("input[name=to_time]").fill(window[1])
+    form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
+    form.locator("input[name=engineer]").fill(engineer)
+
+
 def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -46,11 +55,7 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         card = page.locator("#appointments")
         form = card.locator("#visit-form")
         expect(form).to_be_visible()  # no visit yet: the booking form is open
-        form.locator("input[name=visit_on]").fill(day)
-        form.locator("input[name=from_time]").fill("12:00")
-        form.locator("input[name=to_time]").fill("09:00")
-        form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
-        form.locator("input[name=engineer]").fill("张工")
+        _fill(form, day, ("12:00", "09:00"), "张工")
         form.locator("input[name=engineer_phone]").fill("139 0000 1234")
         expect(form.locator("input[name=text_customer]")).to_be_checked()  # a mobile
         form.locator("button[type=submit]").click()
@@ -64,11 +69,7 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         expect(booked).to_contain_text("已短信告知客户")
 
         card.locator(".book-visit > summary").click()  # 改约: to the afternoon
-        form.locator("input[name=visit_on]").fill(day)
-        form.locator("input[name=from_time]").fill("14:00")
-        form.locator("input[name=to_time]").fill("18:00")
-        form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
-        form.locator("input[name=engineer]").fill("李工")
+        _fill(form, day, ("14:00", "18:00"), "李工")
         form.locator("input[name=text_customer]").uncheck()
         form.locator("button[type=submit]").click()
         expect(card.locator(".visit-scheduled")).to_contain_text("14:00–18:00")
@@ -86,11 +87,7 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
 
         # Booked again for tomorrow evening: the 上门预约 queue lists it with its window.
         card.locator(".book-visit > summary").click()
-        form.locator("input[name=visit_on]").fill(day)
-        form.locator("input[name=from_time]").fill("18:00")
-        form.locator("input[name=to_time]").fill("20:00")
-        form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
-        form.locator("input[name=engineer]").fill("李工")
+        _fill(form, day, ("18:00", "20:00"), "李工")
         form.locator("button[type=submit]").click()
         expect(card.locator(".visit-scheduled")).to_contain_text("18:00–20:00")
         page.goto(f"{base}/orders?view=on_site")

@@ -28,7 +28,7 @@ from kefu.analytics.kpis import Grain, Kpi
 from kefu.analytics.models import ChurnWarning
 from kefu.analytics.satisfaction import satisfaction_drivers
 from kefu.core.base import utcnow
-from kefu.core.clock import add_months, month_bounds_utc
+from kefu.core.clock import add_months, day_ending_at, month_bounds_utc
 from kefu.core.i18n import gettext
 from kefu.errors import KefuError
 from kefu.org.models import OrgUnit
@@ -280,18 +280,12 @@ def _appeals(
         )
         .order_by(WorkOrder.created_at, WorkOrder.id)
     )
-    units, zone = _unit_names(session, language), ZoneInfo(timezone)
-    return [_appeal(order, units, language, zone) for order in session.scalars(query)]
+    units = _unit_names(session, language)
+    return [_appeal(order, units, language, timezone) for order in session.scalars(query)]
 
 
-def _appeal(order: WorkOrder, units: dict[int, str], language: str, zone: ZoneInfo) -> Appeal:
+def _appeal(order: WorkOrder, units: dict[int, str], language: str, timezone: str) -> Appeal:
     due = order.origin_due_at or order.resolve_due_at
-    # their day is kept as its end, the next midnight: shown as the day itself
-    last_moment = (
-        order.origin_due_at.astimezone(zone) - timedelta(microseconds=1)
-        if order.origin_due_at
-        else None
-    )
     if order.replied_at is None:
         answered = "open"
     else:
@@ -301,7 +295,7 @@ def _appeal(order: WorkOrder, units: dict[int, str], language: str, zone: ZoneIn
         unit=units.get(order.org_unit_id, "—"),
         origin=gettext(language, f"origin.{order.origin}"),
         reference=order.origin_ref,
-        due_day=last_moment.date() if last_moment else None,
+        due_day=day_ending_at(order.origin_due_at, timezone) if order.origin_due_at else None,
         due=due,
         answered=answered,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from kefu.core.clock import day_ending_at
 from kefu.core.filekinds import shown_size
 from kefu.core.i18n import SUPPORTED_LANGUAGES, gettext, negotiate
 from kefu.core.idnumber import country_name
@@ -79,10 +80,7 @@ def local_time(value: datetime | str | None, timezone: str = "Asia/Shanghai") ->
 
 def day_ended_by(value: datetime | None, timezone: str = "Asia/Shanghai") -> str:
     """The day whose end a deadline is (kept as the next midnight, shown as the day)."""
-    if value is None:
-        return "—"
-    last_moment = value.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)
-    return last_moment.strftime("%Y-%m-%d")
+    return day_ending_at(value, timezone).isoformat() if value else "—"
 
 
 def _in_language(name: str, name_en: str | None, language: str) -> str:

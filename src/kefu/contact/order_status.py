@@ -26,7 +26,7 @@ from kefu.core.rbac import Principal
 from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
-from kefu.workorders.appointments import booked_windows
+from kefu.workorders.appointments import booked_windows, window_text
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
@@ -119,8 +119,8 @@ def _one(
 def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:
     if visit is None:
         return ""
-    starts, ends = _local(visit[0], zone, english), f"{visit[1].astimezone(ZoneInfo(zone)):%H:%M}"
-    return f"engineer visits {starts}–{ends}" if english else f"工程师{starts}-{ends}上门"
+    window = window_text(*visit, zone, english=english)
+    return f"engineer visits {window}" if english else f"工程师{window}上门"
 
 
 def _when(order: WorkOrder, zone: str, english: bool) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -27,6 +27,16 @@ def local_midnight_utc(timezone: str, now: datetime) -> datetime:
 def day_start_utc(day: date, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     """The UTC instant a local date begins."""
     return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def day_end_utc(day: date, timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """The UTC instant a local date ends: a deadline "by that day" is kept so."""
+    return day_start_utc(day + timedelta(days=1), timezone)
+
+
+def day_ending_at(moment: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
+    """The local date a deadline kept by ``day_end_utc`` names (the instant before it)."""
+    return (moment.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)).date()
 
 
 def month_key(day: date) -> int:

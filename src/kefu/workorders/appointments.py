@@ -252,21 +252,30 @@ def visit_text(
     order: WorkOrder, row: OrderAppointment, zone: str, language: str, *, moved: bool
 ) -> str:
     """The text telling the customer when the engineer comes, and who."""
-    local = ZoneInfo(zone)
-    starts, ends = row.starts_at.astimezone(local), row.ends_at.astimezone(local)
+    english = language == "en"
+    window = window_text(row.starts_at, row.ends_at, zone, english=english)
     phone = f" {row.engineer_phone}" if row.engineer_phone else ""
-    if language == "en":
+    if english:
         verb = "moved your visit to" if moved else "booked a visit for"
         return (
-            f"[{order.number}] We have {verb} {starts:%d %b} {starts:%H:%M}–{ends:%H:%M}: "
+            f"[{order.number}] We have {verb} {window}: "
             f"engineer {row.engineer}{phone}. Call us to change the time."
         )
     verb = "改约至" if moved else "预约"
     return sms_answer(
         order,
-        f"已为您{verb}{starts:%m月%d日} {starts:%H:%M}-{ends:%H:%M}上门处理，"
-        f"工程师{row.engineer}{phone}，如需改约请致电客服热线。",
+        f"已为您{verb}{window}上门处理，工程师{row.engineer}{phone}，如需改约请致电客服热线。",
     )
+
+
+def window_text(starts: datetime, ends: datetime, zone: str, *, english: bool) -> str:
+    """A visit's window as every text and reply names it: 12月08日14:00-18:00, or
+    08 Dec 14:00–18:00, in the center's time."""
+    local = ZoneInfo(zone)
+    starts, ends = starts.astimezone(local), ends.astimezone(local)
+    if english:
+        return f"{starts:%d %b} {starts:%H:%M}–{ends:%H:%M}"
+    return f"{starts:%m月%d日}{starts:%H:%M}-{ends:%H:%M}"
 
 
 def the_appointment(session: Session, order: WorkOrder, appointment_id: int) -> OrderAppointment:

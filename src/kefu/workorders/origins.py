@@ -12,9 +12,9 @@ reference wherever the order is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from kefu.core.clock import day_start_utc
+from kefu.core.clock import day_end_utc, local_today
 from kefu.errors import Unprocessable
 from kefu.workorders.enums import (
     LOWEST_PASSED_ON_TRIAGE,
@@ -42,7 +42,6 @@ def settle(
     due_on: date | None,
     triage: Triage | None,
     *,
-    today: date,
     zone: str,
 ) -> PassedOn:
     """What an order's origin makes of its triage and deadline: a passed-on order without
@@ -53,9 +52,9 @@ def settle(
             raise Unprocessable("origin_due_needs_origin", field="origin_due_on")
         return PassedOn(origin, None, triage)
     check_triage(origin, triage)
-    if due_on is not None and due_on < today:
+    if due_on is not None and due_on < local_today(zone):
         raise Unprocessable("origin_due_past", field="origin_due_on")
-    due_at = day_start_utc(due_on + timedelta(days=1), zone) if due_on else None
+    due_at = day_end_utc(due_on, zone) if due_on else None
     return PassedOn(origin, due_at, triage or LOWEST_PASSED_ON_TRIAGE)
 
 

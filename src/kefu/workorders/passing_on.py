@@ -13,13 +13,11 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
-from kefu.core.clock import local_today
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.workorders import origins
 from kefu.workorders.enums import (
     LOWEST_PASSED_ON_TRIAGE,
-    MAX_PRIORITY,
     TRIAGE_PRIORITY,
     EventKind,
     OrderOrigin,
@@ -28,7 +26,7 @@ from kefu.workorders.enums import (
 )
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.origin_schemas import OriginChange
-from kefu.workorders.service import record_event, set_due_times
+from kefu.workorders.service import record_event, set_due_times, triaged_priority
 
 FINISHED = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
 
@@ -50,7 +48,6 @@ def pass_on(
         data.origin,
         data.origin_due_on,
         triage or (Triage(order.triage) if order.triage else None),
-        today=local_today(calendar.zone),
         zone=calendar.zone,
     )
     before = {"origin": order.origin, "origin_ref": order.origin_ref}
@@ -58,8 +55,7 @@ def pass_on(
     order.origin_due_at = settled.origin_due_at
     if triage is not None and triage != order.triage:
         order.triage = triage
-        raised = (1 if order.is_repeat else 0) + (order.urge_count or 0)
-        order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[triage] + raised)
+        order.priority = triaged_priority(order, triage)
     order.updated_at = utcnow()  # a write: the version moves even when nothing else does
     set_due_times(session, order, calendar)
     details = {

@@ -275,10 +275,7 @@ def _draft_order(
     category = _usable_category(session, data.category_id)
     customer = _customer(session, data.customer_id, by, in_scope_anyway=caller_on_line)
     unit = _owning_unit(session, data, customer, by)
-    zone = calendar.zone
-    passed = origins.settle(
-        data.origin, data.origin_due_on, data.triage, today=local_today(zone), zone=zone
-    )
+    passed = origins.settle(data.origin, data.origin_due_on, data.triage, zone=calendar.zone)
     now = utcnow()
     order = WorkOrder(
         created_at=now,
@@ -410,6 +407,13 @@ def _link_repeats(
     )
 
 
+def triaged_priority(order: WorkOrder, level: Triage) -> int:
+    """The priority a triage level gives the order: a repeat and each chase keep the step
+    they raised it."""
+    raised = (1 if order.is_repeat else 0) + (order.urge_count or 0)
+    return min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + raised)
+
+
 def triage(
     session: Session,
     *,
@@ -426,8 +430,7 @@ def triage(
     before = order.triage
     order.triage = level
     order.triage_reason = reason
-    raised = (1 if order.is_repeat else 0) + (order.urge_count or 0)
-    order.priority = min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + raised)
+    order.priority = triaged_priority(order, level)
     set_due_times(session, order, calendar)
     record_event(
         session,

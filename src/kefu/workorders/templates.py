@@ -7,7 +7,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core.masking import surname
@@ -15,8 +14,8 @@ from kefu.core.redact import HONORIFICS
 from kefu.customers.enums import Gender
 from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
-from kefu.workorders.enums import AppointmentStatus
-from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.appointments import booked_windows, window_text
+from kefu.workorders.models import WorkOrder
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -48,16 +47,9 @@ def fill_template(
         "order_number": order.number,
         "customer_name": _addressee(order, customer, english=english),
         "due": due.strftime("%d %b %H:%M" if english else "%m月%d日%H:%M") if due else "{due}",
-        "visit": _window(visit, zone, english) if visit else "{visit}",
+        "visit": window_text(*visit, timezone, english=english) if visit else "{visit}",
     }
     return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), body)
-
-
-def _window(visit: tuple[datetime, datetime], zone: ZoneInfo, english: bool) -> str:
-    starts, ends = (moment.astimezone(zone) for moment in visit)
-    if english:
-        return f"{starts:%d %b} {starts:%H:%M}–{ends:%H:%M}"
-    return f"{starts:%m月%d日}{starts:%H:%M}-{ends:%H:%M}"
 
 
 def fill_for_order(
@@ -65,13 +57,7 @@ def fill_for_order(
 ) -> str:
     """``fill_template`` with the order's customer and booked visit looked up."""
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
-    booked = session.execute(
-        select(OrderAppointment.starts_at, OrderAppointment.ends_at).where(
-            OrderAppointment.order_id == order.id,
-            OrderAppointment.status == AppointmentStatus.SCHEDULED,
-        )
-    ).first()
-    visit = (booked[0], booked[1]) if booked else None
+    visit = booked_windows(session, [order.id]).get(order.id)
     return fill_template(
         body, order=order, customer=customer, timezone=timezone, language=language, visit=visit
     )
