@@ -60,6 +60,7 @@ from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.queue_routes import router as queue_router
+from kefu.workorders.refund_routes import router as refund_router
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
@@ -144,6 +145,7 @@ def create_app(
         queue_router,
         attachment_router,
         appointment_router,
+        refund_router,
         categories_router,
         incidents_router,
         calendar_router,

@@ -211,6 +211,7 @@ def worker(
     from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
     from kefu.workorders import (
+        refund_credit,  # noqa: F401  (registers its job handler)
         sweeper,
         visit_reminders,  # noqa: F401  (registers its job handler)
     )

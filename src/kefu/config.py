@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     incident_threshold: int = 5
     incident_window_minutes: int = 60
     incident_category_level: int = 2
+    # Refunds and credits to a customer (退费, 赔付), in fen: a team lead approves up to
+    # the first, a supervisor up to the second; more is refused (it goes to finance).
+    refund_lead_limit_fen: int = 20_000
+    refund_ceiling_fen: int = 200_000
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"

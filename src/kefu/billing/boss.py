@@ -1,7 +1,9 @@
-"""The billing system (BOSS) as the IVR sees it, and an implementation on kefu's own data.
+"""The billing system (BOSS) as kefu sees it — balances, packages and order status for
+self-service, and credits for the refunds staff approve — and an implementation on
+kefu's own data.
 
-An operator connects its real BOSS by writing another class with these four methods;
-kefu's own data stands in for it in the demo and wherever the BOSS has no API.
+An operator connects its real BOSS by writing another class with these methods; kefu's
+own data stands in for it in the demo and wherever the BOSS has no API.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kefu.core.clock import local_today, month_key
 from kefu.customers import repository as customers
-from kefu.customers.models import MonthlySpend, Package
+from kefu.customers.models import MonthlySpend, Package, Subscription
 from kefu.workorders.models import WorkOrder
 
 
@@ -44,7 +46,7 @@ class OrderInfo:
 
 
 class Billing(Protocol):
-    """What self-service asks of the billing system, by E.164 number."""
+    """What kefu asks of the billing system, by E.164 number."""
 
     def balance(self, msisdn: str) -> Balance | None:
         """Balance and this month's charges; None when the number is no live subscriber."""
@@ -56,6 +58,12 @@ class Billing(Protocol):
 
     def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
         """The status of the caller's own work order (another number's order is None)."""
+        ...
+
+    def credit(self, msisdn: str, *, amount_fen: int, reference: str) -> str | None:
+        """Credit the number's account; the billing system's reference for the credit, or
+        None when the number is no live subscriber. Asked again with the same
+        ``reference`` (a job retried), the billing system credits once."""
         ...
 
 
@@ -94,3 +102,19 @@ class KefuBilling:
             select(WorkOrder).where(WorkOrder.number == number, WorkOrder.contact_phone == msisdn)
         )
         return OrderInfo(order.number, str(order.status)) if order else None
+
+    def credit(self, msisdn: str, *, amount_fen: int, reference: str) -> str | None:
+        """Add to the number's balance. Once per reference: the job that asks marks its
+        refund credited in the same transaction, so a retry finds it done."""
+        subscription = customers.live_subscription(self.session, msisdn)
+        if subscription is None:
+            return None
+        # added in the database, not read and written back: two credits at once both count
+        self.session.execute(
+            update(Subscription)
+            .where(Subscription.id == subscription.id)
+            .values(balance_fen=Subscription.balance_fen + amount_fen)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire(subscription, ["balance_fen"])
+        return f"KEFU-{reference}"

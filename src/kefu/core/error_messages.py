@@ -201,6 +201,36 @@ ERROR_MESSAGES: dict[str, str] = {
         "This visit is no longer booked: it was made, missed, moved or called off."
     ),
     "appointment_not_found": "No such visit on this order.",
+    "refund_order_type": "Only a complaint or a fault report gives money back.",
+    "refund_order_finished": (
+        "Order {number} is answered or finished: a refund is asked while the order is handled."
+    ),
+    "refund_over_ceiling": (
+        "A refund can be at most {yuan} yuan here; a larger one goes to finance."
+    ),
+    "refund_no_subscription": (
+        "The order's number is no live subscriber of this operator: nothing can be credited to it."
+    ),
+    "refund_own_request": "A refund is approved by someone other than who asked for it.",
+    "refund_beyond_limit": (
+        "You may approve refunds of up to {yuan} yuan; this one needs a supervisor."
+    ),
+    "refund_not_yours": "Only who asked for this refund, or an approver, can withdraw it.",
+    "refund_already_decided": "This refund has already been decided; reload the page to see how.",
+    "reply_refund_awaiting": (
+        "A refund on this order awaits its decision: decide it first, so the reply says "
+        "what the customer gets."
+    ),
+    "refund_not_found": "No such refund on this order.",
+    "refund_compensation_has_no_charge": (
+        "A compensation names no charge or bill month: give only the amount."
+    ),
+    "refund_amount_required": "Give the amount of the compensation.",
+    "refund_charge_required": "Give the charge in dispute.",
+    "refund_bill_month_required": "Give the bill month of the charge.",
+    "refund_double_is_twice": "A double refund is twice the charge: {yuan} yuan.",
+    "refund_more_than_charge": "A refund cannot be more than the charge in dispute.",
+    "refund_bill_month_ahead": "That bill month has not begun yet.",
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."

@@ -57,6 +57,8 @@ class Right(StrEnum):
     ANALYTICS_READ = "analytics.read"  # KPIs, drivers, forecasts and staffing plans
     SURVEY_WRITE = "survey.write"  # record survey answers (return visits, channels)
     CHURN_READ = "churn.read"  # the churn warning list (own customers without analytics.read)
+    REFUND_APPROVE = "refund.approve"  # approve refunds up to the team lead's limit
+    REFUND_APPROVE_LARGE = "refund.approve_large"  # … and up to the center's ceiling
 
 
 _R = Right
@@ -90,6 +92,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.TEAM_LEAD: frozenset(
         {
+            _R.REFUND_APPROVE,
             _R.CHURN_READ,
             _R.CALLS_TAKE,
             _R.QUEUES_MONITOR,
@@ -138,6 +141,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.REFUND_APPROVE,
+            _R.REFUND_APPROVE_LARGE,
             _R.CHURN_READ,
             _R.SURVEY_WRITE,
             _R.CALLS_TAKE,

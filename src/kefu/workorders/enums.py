@@ -169,6 +169,7 @@ class EventKind(StrEnum):
     ATTACHMENT = "attachment"  # a file kept with the order, or withdrawn from it
     APPOINTMENT = "appointment"  # an on-site visit booked, moved, made or missed (上门)
     ORIGIN = "origin"  # found passed on once open (越级, 交办), or who did corrected
+    REFUND = "refund"  # money back to the customer asked, decided or credited (退费, 赔付)
 
 
 class AppointmentStatus(StrEnum):
@@ -180,6 +181,34 @@ class AppointmentStatus(StrEnum):
     MISSED = "missed"  # nobody met: the customer was out, or the engineer did not come
     RESCHEDULED = "rescheduled"  # replaced by a later booking (改约)
     CANCELLED = "cancelled"
+
+
+class RefundKind(StrEnum):
+    """Why: a charge wrongly billed is given back (退费); one for a service the customer
+    never agreed to is given back twice over (双倍返还, the regulator's rule on
+    unconsented subscriptions); a loss without a charge (a line down for days) is made
+    good by a credit (赔付)."""
+
+    REFUND = "refund"
+    DOUBLE_REFUND = "double_refund"
+    COMPENSATION = "compensation"
+
+
+# The kinds that give back a charge: the request names it, and its bill month.
+CHARGE_REFUNDS = (RefundKind.REFUND, RefundKind.DOUBLE_REFUND)
+
+
+class RefundStatus(StrEnum):
+    """Why: money leaves the operator only after someone other than the asker approved it
+    (四眼原则); the credit is made by the billing system after the approval, and is what
+    the customer sees."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"  # the credit is on its way to the billing system
+    CREDITED = "credited"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    FAILED = "failed"  # the billing system refused it (the number no longer live)
 
 
 class VisitOutcome(StrEnum):

@@ -23,6 +23,7 @@ from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
 from kefu.workorders.models import ReturnVisit, WorkOrder
+from kefu.workorders.refunds import require_decided, withdraw_awaiting
 from kefu.workorders.schemas import DispatchRequest
 from kefu.workorders.service import customer_tier, record_event, set_due_times, sms_answer
 from kefu.workorders.service_levels import center_levels
@@ -79,6 +80,7 @@ def move(
         _call_off_visit(session, order, by, reason)
     if target is OrderStatus.CANCELLED:
         call_off_booked(session, order, by, reason)
+        withdraw_awaiting(session, order, by, reason)
     record_event(
         session,
         order,
@@ -235,6 +237,9 @@ def reply(
     if send_email:
         details["emailed"] = True
     move(session, order, Action.REPLY, by, details=details)
+    # After the move (its refusal is first), before anything is sent; a refusal here
+    # rolls the move back with the request.
+    require_decided(session, order)
     # Sent after the move, so an order that cannot be answered now says so first.
     if send_sms:
         text_answer(session, order=order, text=text, by=by)

@@ -22,6 +22,7 @@ from kefu.workorders.appointments import carry_booked
 from kefu.workorders.enums import Action, EventKind, OrderOrigin, OrderStatus
 from kefu.workorders.lifecycle import move
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.refunds import carry_awaiting
 from kefu.workorders.service import record_event
 from kefu.workorders.threaded_answers import move_threads
 
@@ -36,6 +37,7 @@ def merge(
     _check(duplicate, kept)
     said = reason or f"合并至 {kept.number} / Merged into {kept.number}"
     carry_booked(session, source=duplicate, target=kept, by=by)  # before it is called off
+    carry_awaiting(session, source=duplicate, target=kept, by=by)  # before they are withdrawn
     move(
         session,
         duplicate,

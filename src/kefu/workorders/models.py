@@ -27,6 +27,8 @@ from kefu.workorders.enums import (
     OrderOrigin,
     OrderStatus,
     OrderType,
+    RefundKind,
+    RefundStatus,
     Triage,
 )
 
@@ -285,6 +287,30 @@ class OrderAppointment(IdMixin, Base):
     closed_at: Mapped[datetime | None]  # made, missed, moved or called off
     missed_by: Mapped[str] = mapped_column(String(12), default="")  # customer / engineer
     outcome_note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class OrderRefund(IdMixin, Base):
+    """Why: money given back to a customer (退费, 双倍返还, 赔付) is asked for by one person,
+    approved by another within their limit, and credited by the billing system; each step
+    is kept for good, with who and why, for the customer, finance and the auditor."""
+
+    __tablename__ = "wo_refunds"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    kind: Mapped[RefundKind] = mapped_column(String(16))
+    status: Mapped[RefundStatus] = mapped_column(String(12), index=True)
+    msisdn: Mapped[str] = mapped_column(String(20))  # the number credited, E.164
+    charge_fen: Mapped[int] = mapped_column(Integer, default=0)  # the charge disputed
+    amount_fen: Mapped[int] = mapped_column(Integer)  # what the customer gets
+    bill_month: Mapped[str] = mapped_column(String(7), default="")  # YYYY-MM of the charge
+    reason: Mapped[str] = mapped_column(String(500))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    decided_at: Mapped[datetime | None]  # approved, rejected or withdrawn
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    credited_at: Mapped[datetime | None]  # or refused by the billing system
+    billing_ref: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):

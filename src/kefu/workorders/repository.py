@@ -20,6 +20,7 @@ from kefu.workorders.enums import (
     OrderOrigin,
     OrderStatus,
     OrderType,
+    RefundStatus,
 )
 from kefu.workorders.models import (
     Category,
@@ -27,6 +28,7 @@ from kefu.workorders.models import (
     OrderAppointment,
     OrderEvent,
     OrderLink,
+    OrderRefund,
     ReplyTemplate,
     ReturnVisit,
     WorkOrder,
@@ -347,13 +349,15 @@ def order_list_query(
     to_dispatch: bool = False,
     origins: Sequence[OrderOrigin] | None = None,
     on_site: bool = False,
+    refund_awaiting: bool = False,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
     or with ``to_dispatch`` those waiting to be sent, most urgent and longest waiting
     first. ``category_path``: a category and everything under it. ``origins``: only those
     passed on by these (the regulator, a consumer body …). ``on_site``: those with an
-    engineer's visit booked, the soonest window first."""
+    engineer's visit booked, the soonest window first. ``refund_awaiting``: those with a
+    refund waiting for its approval, the longest waiting first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -390,6 +394,15 @@ def order_list_query(
         )
         query = query.join(OrderAppointment, booked)
         return query.order_by(OrderAppointment.starts_at, WorkOrder.id)
+    if refund_awaiting:
+        asked = (
+            select(OrderRefund.order_id, func.min(OrderRefund.requested_at).label("asked_at"))
+            .where(OrderRefund.status == RefundStatus.REQUESTED)
+            .group_by(OrderRefund.order_id)
+            .subquery()
+        )
+        query = query.join(asked, asked.c.order_id == WorkOrder.id)
+        return query.order_by(asked.c.asked_at, WorkOrder.id)
     if to_dispatch:
         awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
         query = query.where(WorkOrder.status.in_(awaiting))

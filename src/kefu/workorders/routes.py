@@ -150,12 +150,14 @@ def list_orders(
     to_dispatch: bool = False,
     origin: Annotated[list[OrderOrigin] | None, Query()] = None,
     on_site: bool = False,
+    refund_awaiting: bool = False,
 ) -> OrderPage:
     """Orders in the caller's scope: all, mine, a team's queue, repeats, of a category
     and everything under it; most urgent first. ``to_dispatch``: those waiting to be sent
     (new, accepted, returned), most urgent and longest waiting first. ``origin``: those
     passed on by the regulator, a consumer body, the press or the leaders (越级, 交办).
-    ``on_site``: those with an engineer's visit booked, the soonest first."""
+    ``on_site``: those with an engineer's visit booked, the soonest first.
+    ``refund_awaiting``: those with a refund waiting for approval, the longest first."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
@@ -167,6 +169,7 @@ def list_orders(
         to_dispatch=to_dispatch,
         origins=origin,
         on_site=on_site,
+        refund_awaiting=refund_awaiting,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

@@ -27,6 +27,8 @@ from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, URGEABLE_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, Incident, WorkOrder
+from kefu.workorders.refund_schemas import RefundOut
+from kefu.workorders.refunds import ListedRefund
 from kefu.workorders.repository import ShownComplaint, TimelineStep
 from kefu.workorders.schemas import (
     CategoryBrief,
@@ -398,4 +400,27 @@ def appointment_out(item: ListedAppointment, masked: bool) -> AppointmentOut:
         closed_at=row.closed_at,
         missed_by=row.missed_by,
         outcome_note=row.outcome_note,
+    )
+
+
+def refund_out(item: ListedRefund, masked: bool) -> RefundOut:
+    """A refund as the API shows it; the number masked unless the viewer may see it."""
+    row = item.row
+    return RefundOut(
+        id=row.id,
+        order_id=row.order_id,
+        kind=row.kind,
+        status=row.status,
+        msisdn=show_phone(row.msisdn, masked),
+        charge_fen=row.charge_fen,
+        amount_fen=row.amount_fen,
+        bill_month=row.bill_month,
+        reason=row.reason,
+        requested_by=item.requested_by,
+        requested_at=row.requested_at,
+        decided_by=item.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+        credited_at=row.credited_at,
+        billing_ref=row.billing_ref,
     )

@@ -1,0 +1,92 @@
+"""The credit of an approved refund: after the approval's commit, a job of the outbox asks
+the billing system to credit the number, marks the refund credited (or refused, when the
+number is no longer live) and texts the customer what reached their account.
+
+Why a job: the billing system is another system, slow or down at times; the approval is
+kept at once, and the job retries with backoff until billing answers. It looks at the
+refund when it runs, so a retry after the credit was marked does nothing, and billing is
+given the refund's own reference, so a real BOSS credits once too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kefu.billing.boss import Billing, KefuBilling
+from kefu.core import audit, outbox
+from kefu.core.base import utcnow
+from kefu.core.phone import is_mobile
+from kefu.notify.tasks import text_customer
+from kefu.workorders.enums import EventKind, RefundKind, RefundStatus
+from kefu.workorders.models import OrderRefund, WorkOrder
+from kefu.workorders.refunds import CREDIT, yuan
+from kefu.workorders.service import customer_language, record_event, sms_answer
+from kefu.workorders.urging import tell_holders
+
+
+@outbox.handler(CREDIT)
+def _credit(session: Session, payload: dict[str, Any], message_id: str) -> None:
+    credit(session, payload["refund_id"], KefuBilling(session, payload["zone"]))
+
+
+def credit(session: Session, refund_id: int, billing: Billing) -> OrderRefund | None:
+    """Credit one approved refund through ``billing``; None when there was nothing to do
+    (credited already, or no longer approved)."""
+    refund = session.get(OrderRefund, refund_id)
+    if refund is None or refund.status != RefundStatus.APPROVED:
+        return None
+    order = session.get(WorkOrder, refund.order_id)
+    assert order is not None  # foreign key
+    reference = billing.credit(
+        refund.msisdn, amount_fen=refund.amount_fen, reference=f"RF{refund.id}"
+    )
+    refund.credited_at = utcnow()
+    if reference is None:
+        refund.status = RefundStatus.FAILED
+        tell_holders(
+            session,
+            order,
+            subject=f"退费未能到账 {order.number} / Refund could not be credited",
+            said=f"{yuan(refund.amount_fen)}: 号码已不在网 / the number is no longer live",
+        )
+    else:
+        refund.status = RefundStatus.CREDITED
+        refund.billing_ref = reference
+        if is_mobile(refund.msisdn):
+            said = credited_text(order, refund, customer_language(session, order))
+            text_customer(session, phone=refund.msisdn, text=said)
+    session.flush()
+    _record(session, order, refund)
+    return refund
+
+
+def credited_text(order: WorkOrder, refund: OrderRefund, language: str) -> str:
+    """The text telling the customer what reached their account."""
+    amount = yuan(refund.amount_fen)
+    if language == "en":
+        what = "compensation" if refund.kind == RefundKind.COMPENSATION else "refund"
+        return f"[{order.number}] Your {what} of {amount} yuan is now in your phone account."
+    what = "补偿" if refund.kind == RefundKind.COMPENSATION else "退费"
+    return sms_answer(order, f"您的{what}{amount}元已存入话费账户，请查收。")
+
+
+def _record(session: Session, order: WorkOrder, refund: OrderRefund) -> None:
+    """On the timeline and in the audit log, as the system's step."""
+    details = {
+        "refund": refund.id,
+        "step": "credit",
+        "kind": str(refund.kind),
+        "amount_fen": refund.amount_fen,
+        "status": str(refund.status),
+    }
+    record_event(session, order, kind=EventKind.REFUND, by=None, details=details)
+    audit.record(
+        session,
+        actor=None,
+        action=f"order.refund.{refund.status}",
+        entity_type="work_order",
+        entity_id=order.id,
+        details={"refund": refund.id, "number": order.number, "ref": refund.billing_ref},
+    )
