@@ -292,7 +292,55 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _callers_check(engine)
         _chases_check(engine)
         _passed_on_check(engine)
+        _refunds_check(engine)
         engine.dispose()
+
+
+def _refunds_check(engine) -> None:
+    """Billing complaints answered "we refunded you" had the refund asked by their
+    handler, approved by someone else allowed that much and credited before the answer,
+    which names the sum; open ones may wait for approval. Every timeline stays in time
+    order when read by id."""
+    from kefu.org.models import Staff
+    from kefu.workorders.models import OrderEvent, OrderRefund, WorkOrder
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            # on a connection an entity is its columns: the refund's, then the order's
+            select(
+                OrderRefund, WorkOrder.type, WorkOrder.status.label("order_status"), WorkOrder.reply
+            ).join(WorkOrder, WorkOrder.id == OrderRefund.order_id)
+        ).all()
+        roles = dict(connection.execute(select(Staff.id, Staff.role)).all())
+        steps = connection.execute(
+            select(OrderEvent.order_id, OrderEvent.occurred_at, OrderEvent.kind)
+            .where(OrderEvent.order_id.in_({row.order_id for row in rows}))
+            .order_by(OrderEvent.id)
+        ).all()
+    credited = [row for row in rows if row.status == "credited"]
+    assert credited, "a year of billing complaints has some refunded"
+    for row in rows:
+        assert row.type in ("complaint", "fault")
+        assert row.amount_fen == (2 if row.kind == "double_refund" else 1) * row.charge_fen
+    for row in credited:
+        assert row.decided_by_id != row.requested_by_id
+        allowed = ("team_lead", "supervisor") if row.amount_fen <= 20_000 else ("supervisor",)
+        assert roles[row.decided_by_id] in allowed, row
+        assert row.requested_at <= row.decided_at <= row.credited_at
+        assert row.billing_ref == f"KEFU-RF{row.id}"
+        assert (
+            f"{row.amount_fen // 100}元" in row.reply
+            or f"{row.amount_fen // 100} yuan" in row.reply
+        )
+    for row in rows:
+        if row.status == "requested":
+            assert row.order_status in ("accepted", "dispatched", "in_progress"), row
+    kinds = [kind for _, _, kind in steps]
+    assert kinds.count("refund") == 3 * len(credited) + (len(rows) - len(credited))
+    last: dict[int, object] = {}
+    for order_id, at, _ in steps:
+        assert at >= last.get(order_id, at), order_id
+        last[order_id] = at
 
 
 def _passed_on_check(engine) -> None:

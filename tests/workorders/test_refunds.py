@@ -22,7 +22,9 @@ from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 from kefu.workorders import refund_credit  # noqa: F401  (registers the credit's job)
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.refunds import CREDIT
+from kefu.workorders.templates import fill_for_order
 
 
 @pytest.fixture
@@ -385,3 +387,17 @@ def test_a_number_gone_by_the_credit_is_marked_failed_and_the_holder_told(
     (failed,) = client.get(_url(order), headers=desk["agent"]).json()["items"]
     assert (failed["status"], failed["billing_ref"]) == ("failed", "")
     assert failed["credited_at"] is not None
+
+
+def test_a_reply_names_the_refund_only_once_it_is_approved(client, db: Session, desk) -> None:
+    order = complain(client, desk["agent"], desk["cats"].unknown_charge.id)
+    body = "尊敬的{customer_name}：经核实，已为您退还{refund}元。"
+    row = db.get(WorkOrder, order["id"])
+    assert "{refund}" in fill_for_order(db, body, order=row, timezone="Asia/Shanghai")
+    refund = _ask(client, desk, order, charge_fen=1550)
+    db.expire_all()
+    assert "{refund}" in fill_for_order(db, body, order=row, timezone="Asia/Shanghai")  # asked
+    client.post(_url(order, refund["id"], "approve"), json={}, headers=desk["lead"])
+    db.expire_all()
+    filled = fill_for_order(db, body, order=row, timezone="Asia/Shanghai", language="en")
+    assert filled.endswith("已为您退还15.50元。")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kefu.console.order_refunds import refund_card
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
@@ -54,7 +55,9 @@ from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
 
 router = APIRouter(include_in_schema=False)
-Queue = Literal["mine", "team", "all", "dispatch", "repeat", "passed_on", "on_site", "visits"]
+Queue = Literal[
+    "mine", "team", "all", "dispatch", "repeat", "passed_on", "on_site", "refunds", "visits"
+]
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
 PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
 PAGE_SIZE = 50
@@ -92,7 +95,8 @@ def order_queue(
     category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """My orders, my team's queue, everything in scope, repeat complaints, those passed
-    on (越级, 交办), those with an engineer booked (上门), or the return visits to make;
+    on (越级, 交办), those with an engineer booked (上门), those with a refund to approve
+    (退费审批), or the return visits to make;
     without a choice, the queue the viewer's job starts at. ``category``: only that
     category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
@@ -112,6 +116,7 @@ def order_queue(
     )
     teams, people = _dispatch_choices(session, principal) if batch else ([], [])
     waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
+    to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
     return render(
         request,
         "orders/list.html",
@@ -128,6 +133,7 @@ def order_queue(
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
         waiting=waiting,
+        to_decide=to_decide,
         dispatchable=DISPATCHABLE_STATUSES,
         teams=teams,
         people=people,
@@ -205,6 +211,7 @@ def order_queue_rows(
         to_dispatch=view == "dispatch",
         origins=PASSED_ON if view == "passed_on" else None,
         on_site=view == "on_site",
+        refund_awaiting=view == "refunds",
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -362,6 +369,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         attachments=[attachment_out(item) for item in order_files.listed(session, order.id)],
         appointments=[appointment_out(item, masked) for item in visits.listed(session, order.id)],
         appointment_bookable=order.status in visits.BOOKABLE,
+        refund=refund_card(session, order, principal, settings),
         origins=list(OrderOrigin),
         today=local_today(str(settings.timezone)),
         attachment_max_bytes=settings.attachment_max_bytes,
@@ -406,6 +414,20 @@ def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
         team_id=None,
         repeat_only=False,
         to_dispatch=True,
+    )
+    return repository.count(session, query)
+
+
+def _refunds_to_decide(session: DbSession, principal: Principal) -> int:
+    """How many orders in the approver's scope have a refund waiting (the tab's count)."""
+    query = repository.order_list_query(
+        scope_path=principal.scope_filter(),
+        viewer_id=principal.staff_id,
+        status=None,
+        assignee_id=None,
+        team_id=None,
+        repeat_only=False,
+        refund_awaiting=True,
     )
     return repository.count(session, query)
 

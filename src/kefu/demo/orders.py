@@ -26,6 +26,8 @@ from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
 from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
 from kefu.demo.passed_on import passed_on
+from kefu.demo.refunds import COLUMNS as REFUND_COLUMNS
+from kefu.demo.refunds import Handled, RefundDesk, refund_steps
 from kefu.demo.reply_text import order_answer, reply_step
 from kefu.org.models import Staff
 from kefu.workorders.enums import MAX_PRIORITY, OrderOrigin, OrderStatus, OrderType, Triage
@@ -36,6 +38,7 @@ from kefu.workorders.models import (
     DailyCounter,
     OrderEvent,
     OrderLink,
+    OrderRefund,
     ReturnVisit,
     WorkOrder,
 )
@@ -220,6 +223,7 @@ class _World:
     now: datetime
     chases: random.Random  # its own stream: the orders stay as the same seed made them
     origins: random.Random  # its own stream too
+    refunds: RefundDesk  # and the refunds theirs
     recent: deque[_Complaint] = field(default_factory=deque)
 
 
@@ -244,10 +248,11 @@ def generate_orders(
         writer.write_rows(_table(OrderLink), ("order_id", "linked_id", "kind"), rows.links)
         writer.write_rows(_table(ReturnVisit), VISIT_COLUMNS, rows.visits)
         writer.write_rows(_table(Consent), CONSENT_COLUMNS, rows.consents)
+        writer.write_rows(_table(OrderRefund), REFUND_COLUMNS, world.refunds.taken())
         written += len(rows.orders)
         day += timedelta(days=1)
     writer.write_rows(_table(DailyCounter), ("day", "last"), list(counters.items()))
-    writer.finish(("work_orders", "wo_events", "wo_return_visits"))
+    writer.finish(("work_orders", "wo_events", "wo_return_visits", "wo_refunds"))
     return written
 
 
@@ -271,6 +276,7 @@ def _world(engine: Engine, seed: int, subscribers: int) -> _World:
         rng=random.Random(seed + 3),
         chases=random.Random(seed + 61),
         origins=random.Random(seed + 67),
+        refunds=RefundDesk.of(seed, staff),
         calendar=BusinessCalendar(),
         leaves=leaves,  # type: ignore[arg-type]
         by_type={kind: _problems_of(kind, leaves) for kind, _ in TYPE_MIX},  # type: ignore[arg-type]
@@ -444,8 +450,10 @@ def _one(
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
         step = json.dumps(details, ensure_ascii=False)
         rows.events.append((order_id, "repeat", "", "", "", None, _utc(created), "", step))
-    if chased:  # each on the timeline where it came, among the handler's steps
-        rows.events.extend(chase_steps(world.chases, order_id, chased, world.creators))
+    handled = Handled(order_id, kind, category.code, phone, unit_id, handler, created, amount)
+    given = refund_steps(world.refunds, handled, path, times, answer, world.now)
+    if chased or given:  # each on the timeline where it came, among the handler's steps
+        rows.events.extend(chase_steps(world.chases, order_id, chased, world.creators) + given)
         rows.events[first_step:] = sorted(rows.events[first_step:], key=lambda e: e[6])
     if kind is OrderType.COMPLAINT:
         _visits(rng, rows, order_id, path, times, handler)

@@ -109,7 +109,7 @@ def demo_reply(
 
     def fill(match: re.Match[str]) -> str:
         blank = match.group(1)
-        if blank == "amount":
+        if blank in ("amount", "refund"):  # the demo's refunds give back what was named
             return str(amount)
         if blank == "address":  # a place is drawn only where a reply names one
             return f"around {rng.choice(PLACES_EN)}" if english else f"{rng.choice(PLACES)}一带"

@@ -54,6 +54,7 @@ class RefundOut(BaseModel):
     amount_fen: int
     bill_month: str
     reason: str
+    requested_by_id: int | None = Field(description="Who asked: the one who cannot approve it")
     requested_by: str | None
     requested_at: datetime
     decided_by: str | None

@@ -65,7 +65,7 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "核实后退费",
             "尊敬的{customer_name}：经核实，{month}的{item}费用属于误扣，"
-            "已为您退还{amount}元，将在下一账期返还。给您带来不便，敬请谅解。",
+            "已为您退还{refund}元，将在下一账期返还。给您带来不便，敬请谅解。",
         ),
         (
             "核实无误并解释",
@@ -77,7 +77,7 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "核实后调整",
             "尊敬的{customer_name}：经核实，您{month}的套餐费用与办理时约定不符，"
-            "已为您调整并退还差额{amount}元，将在下一账期返还。",
+            "已为您调整并退还差额{refund}元，将在下一账期返还。",
         ),
     ),
     "billing.dispute.roaming": (
@@ -111,7 +111,7 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
     "vas.sp.unconsented": (
         (
             "退订并退费",
-            "尊敬的{customer_name}：已为您退订{item}，并退还相关费用{amount}元。"
+            "尊敬的{customer_name}：已为您退订{item}，并退还相关费用{refund}元。"
             "如需屏蔽此类业务，可回复短信 0000 查询并退订。",
         ),
     ),

@@ -67,7 +67,7 @@ ENGLISH_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "Refunded after checking",
             "Dear {customer_name}, we checked the {item} charge in {month}: it was taken in "
-            "error, and {amount} yuan will be refunded on your next bill. We apologise for "
+            "error, and {refund} yuan will be refunded on your next bill. We apologise for "
             "the trouble.",
         ),
         (
@@ -82,7 +82,7 @@ ENGLISH_REPLIES: dict[str, tuple[Reply, ...]] = {
             "Adjusted after checking",
             "Dear {customer_name}, we checked your plan's charges for {month}: they did not "
             "match what you were promised. We have corrected them, and the difference of "
-            "{amount} yuan will be refunded on your next bill.",
+            "{refund} yuan will be refunded on your next bill.",
         ),
     ),
     "billing.dispute.roaming": (
@@ -119,7 +119,7 @@ ENGLISH_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "Cancelled and refunded",
             "Dear {customer_name}, we have cancelled {item} and refunded its charges of "
-            "{amount} yuan. To block such services, text 0000 to see and cancel your "
+            "{refund} yuan. To block such services, text 0000 to see and cancel your "
             "subscriptions.",
         ),
     ),

@@ -1,5 +1,8 @@
 """Reply templates: the placeholders the order can fill are filled, the rest stay for the
-agent to complete ({amount}, {month} …), so nothing is guessed on the customer's behalf."""
+agent to complete ({amount}, {month} …), so nothing is guessed on the customer's behalf.
+A reply that says money was given back names it as {refund}: filled with what was
+approved or credited on the order, and left a blank (the reply cannot be sent) until a
+refund is."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
 from kefu.workorders.appointments import booked_windows, window_text
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.refunds import granted, yuan
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -36,10 +40,13 @@ def fill_template(
     timezone: str = "Asia/Shanghai",
     language: str = "zh-CN",
     visit: tuple[datetime, datetime] | None = None,
+    refund_fen: int = 0,
 ) -> str:
     """The template with the order's own values put in, in the template's language;
     ``customer``: the order's, whose sex says how to address them; ``visit``: the window
-    of the engineer's visit booked on it ({visit}; left blank without one)."""
+    of the engineer's visit booked on it ({visit}; left blank without one);
+    ``refund_fen``: what was approved or credited on it ({refund}, in yuan; left blank
+    without one)."""
     zone = ZoneInfo(timezone)
     due = order.resolve_due_at.astimezone(zone) if order.resolve_due_at else None
     english = language == "en"
@@ -48,6 +55,7 @@ def fill_template(
         "customer_name": _addressee(order, customer, english=english),
         "due": due.strftime("%d %b %H:%M" if english else "%m月%d日%H:%M") if due else "{due}",
         "visit": window_text(*visit, timezone, english=english) if visit else "{visit}",
+        "refund": yuan(refund_fen) if refund_fen else "{refund}",
     }
     return PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), body)
 
@@ -55,11 +63,18 @@ def fill_template(
 def fill_for_order(
     session: Session, body: str, *, order: WorkOrder, timezone: str, language: str = "zh-CN"
 ) -> str:
-    """``fill_template`` with the order's customer and booked visit looked up."""
+    """``fill_template`` with the order's customer, booked visit and refunds looked up."""
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     visit = booked_windows(session, [order.id]).get(order.id)
+    refund_fen = sum(r.amount_fen for r in granted(session, order.id))
     return fill_template(
-        body, order=order, customer=customer, timezone=timezone, language=language, visit=visit
+        body,
+        order=order,
+        customer=customer,
+        timezone=timezone,
+        language=language,
+        visit=visit,
+        refund_fen=refund_fen,
     )
 
 

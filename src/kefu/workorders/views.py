@@ -416,6 +416,7 @@ def refund_out(item: ListedRefund, masked: bool) -> RefundOut:
         amount_fen=row.amount_fen,
         bill_month=row.bill_month,
         reason=row.reason,
+        requested_by_id=row.requested_by_id,
         requested_by=item.requested_by,
         requested_at=row.requested_at,
         decided_by=item.decided_by,
