@@ -20,7 +20,7 @@ from kefu.cli import app
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import Breach, WorkOrder
+from kefu.workorders.models import Breach, OrderRefund, WorkOrder
 
 
 def _world(db: Session) -> dict[str, object]:
@@ -226,3 +226,65 @@ def test_the_month_lists_the_complaints_taken_outside(db: Session) -> None:
         bulletin.build(db, 202610, timezone="Asia/Shanghai", language="en")
     )
     assert "Regulator appeal (MIIT)" in english and "Not yet" in english
+
+
+def test_the_month_counts_what_was_given_back(db: Session) -> None:
+    org = make_org(db)
+    agent, lead = make_staff(db, org.city), make_staff(db, org.city, Role.TEAM_LEAD)
+    category = make_category(db, "计费账务")
+    october = datetime(2026, 10, 10, 4, tzinfo=UTC)
+    order = WorkOrder(
+        number="WO-R1",
+        type=OrderType.COMPLAINT,
+        status=OrderStatus.CLOSED,
+        channel="phone",
+        category_id=category.id,
+        contact_phone="+8613800138000",
+        subject="误扣",
+        created_by_id=agent.id,
+        org_unit_id=org.city.id,
+        created_at=october,
+    )
+    db.add(order)
+    db.flush()
+
+    def refund(kind: str, status: str, fen: int, at: datetime) -> None:
+        db.add(
+            OrderRefund(
+                order_id=order.id,
+                kind=kind,
+                status=status,
+                msisdn="+8613800138000",
+                charge_fen=fen // 2 if kind == "double_refund" else fen,
+                amount_fen=fen,
+                reason="核实误扣",
+                requested_by_id=agent.id,
+                requested_at=at,
+                decided_by_id=lead.id if status != "requested" else None,
+                credited_at=at if status == "credited" else None,
+            )
+        )
+
+    refund("refund", "credited", 3000, october)
+    refund("refund", "credited", 1550, october)
+    refund("double_refund", "credited", 2000, october)
+    refund("compensation", "rejected", 9900, october)  # never reached the customer
+    refund("refund", "requested", 800, october)  # still waiting
+    refund("refund", "credited", 1200, datetime(2026, 9, 20, 4, tzinfo=UTC))  # last month
+    db.flush()
+    found = bulletin.build(db, 202610, timezone="Asia/Shanghai", language="zh-CN")
+    assert found.refunds is not None
+    assert found.refunds.kinds == [("退费", 2, 4550), ("双倍返还", 1, 2000)]
+    assert found.refunds.branches == [(org.city.id, 3, 6550)]
+    assert (found.refunds.previous_fen, found.refunds.awaiting) == (1200, 1)
+    page = bulletin.render_html(found)
+    assert "本月退费赔付到账 3 笔，共 ¥65.50（上月 ¥12.00）；本月申请、尚待审批 1 笔。" in page
+    english = bulletin.render_html(
+        bulletin.build(db, 202610, timezone="Asia/Shanghai", language="en")
+    )
+    assert "3 credited to customers this month, ¥65.50 (last month ¥12.00)" in english
+    assert "Double refund" in english
+    quiet = bulletin.render_html(
+        bulletin.build(db, 202608, timezone="Asia/Shanghai", language="zh-CN")
+    )
+    assert "本月无退费赔付。" in quiet

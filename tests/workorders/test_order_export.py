@@ -14,13 +14,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
+from kefu.billing.boss import KefuBilling
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
 from kefu.org.deps import principal_for
 from kefu.workorders import export
 from kefu.workorders.models import ReturnVisit
+from kefu.workorders.refund_credit import credit
 from kefu.workorders.schemas import OrderExportRequest
 
 REASON = "本月投诉处理情况通报"
@@ -57,6 +59,8 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
         f"/api/v1/work-orders/{first_id}/attachments", files={"file": bill}, headers=desk["agent"]
     )
     assert attached.status_code == 201, attached.text
+    make_customer(db, desk["org"].city)  # 13800138000 is a live subscriber: it can be credited
+    _refund_credited(client, db, first_id, desk["agent"], bearer(db, supervisor))
     answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -75,14 +79,26 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert header[chased_at : chased_at + 2] == ["催办次数", "附件数"]
     kept = slice(chased_at, chased_at + 2)
     assert (first[kept], again[kept]) == ([1, 1], [0, 0])  # chased once, one file kept
-    assert header[-2:] == ["越级/转办来源", "申诉编号"]
-    assert first[-2:] == [None, None]  # the customer's own: nobody passed it on
+    assert header[-3:-1] == ["越级/转办来源", "申诉编号"]
+    assert first[-3:-1] == [None, None]  # the customer's own: nobody passed it on
+    assert header[-1] == "已退费（元）"
+    assert (first[-1], again[-1]) == (30.5, None)  # what reached the customer's account
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)
     details = json.loads(entry.details)
     assert details["rows"] == 3 and details["masked"] is True
     assert answer.headers["x-audit-seq"] == str(entry.seq)
+
+
+def _refund_credited(client, db: Session, order_id: int, asker: dict, approver: dict) -> None:
+    """A refund of 30.50 asked, approved and credited (the worker's job, run here)."""
+    url = f"/api/v1/work-orders/{order_id}/refunds"
+    body = {"kind": "compensation", "amount_fen": 3050, "reason": "致歉补偿话费"}
+    refund = client.post(url, json=body, headers=asker).json()
+    client.post(f"{url}/{refund['id']}/approve", json={}, headers=approver)
+    assert credit(db, refund["id"], KefuBilling(db, "Asia/Shanghai")) is not None
+    db.commit()
 
 
 def test_csv_in_english_narrowed_to_repeats(client, db: Session, desk) -> None:

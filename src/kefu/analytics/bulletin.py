@@ -23,6 +23,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from kefu.analytics import churn_service, kpi_service
+from kefu.analytics.bulletin_refunds import MonthRefunds, month_refunds
 from kefu.analytics.kpi_views import unit_of
 from kefu.analytics.kpis import Grain, Kpi
 from kefu.analytics.models import ChurnWarning
@@ -105,6 +106,8 @@ class Bulletin:
     hotspots: list[tuple[str, str, int]] = field(default_factory=list)  # unit, category, repeats
     breaches: list[tuple[str, int]] = field(default_factory=list)  # unit, orders breached
     appeals: list[Appeal] = field(default_factory=list)  # complaints taken outside (越级)
+    refunds: MonthRefunds | None = None  # money given back (退费, 赔付)
+    units: dict[int, str] = field(default_factory=dict)  # branch names, in its language
     drivers: list[tuple[str, float, float, bool]] | None = None  # name, importance, perf, weak
     responses: int = 0
     churn_week: date | None = None
@@ -133,6 +136,8 @@ def build(
     found.hotspots = _hotspots(session, span, language, scope_path)
     found.breaches = _breaches(session, span, language, scope_path)
     found.appeals = _appeals(session, span, language, scope_path, timezone)
+    found.refunds = month_refunds(session, span, before, language, scope_path)
+    found.units = _unit_names(session, language)
     found.drivers, found.responses = _drivers(session, span, language)
     _churn(session, found, language, scope_path)
     return found
@@ -358,7 +363,12 @@ def render_html(bulletin: Bulletin) -> str:
     def day(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
-    return environment.from_string(template).render(b=bulletin, _=t, fmt=_format, day=day)
+    def yuan(fen: int) -> str:
+        return f"¥{fen / 100:,.2f}"
+
+    return environment.from_string(template).render(
+        b=bulletin, _=t, fmt=_format, day=day, yuan=yuan
+    )
 
 
 def _format(value: float | None, unit: str, signed: bool = False) -> str:

@@ -24,8 +24,15 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
-from kefu.workorders.enums import OrderOrigin
-from kefu.workorders.models import Category, Incident, OrderAttachment, ReturnVisit, WorkOrder
+from kefu.workorders.enums import OrderOrigin, RefundStatus
+from kefu.workorders.models import (
+    Category,
+    Incident,
+    OrderAttachment,
+    OrderRefund,
+    ReturnVisit,
+    WorkOrder,
+)
 from kefu.workorders.schemas import OrderExportRequest
 
 LONGEST_PERIOD_DAYS = 366
@@ -56,12 +63,13 @@ COLUMNS = (
     "Files",
     "Passed on by",
     "Their reference",
+    "Refunded (yuan)",
 )
 _Handler = aliased(Staff)
 # An order with its branch, team (both names), handler, incident number, its latest
-# return visit's outcome and how many files it keeps; the outer joins leave team,
-# handler and incident empty where there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, int]
+# return visit's outcome, how many files it keeps and what was credited to the customer;
+# the outer joins leave team, handler and incident empty where there is none.
+Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,18 @@ def _files_kept() -> ScalarSelect[int]:
     )
 
 
+def _credited_fen() -> ScalarSelect[int]:
+    """What the billing system credited to the customer on the order (退费, 赔付)."""
+    return (
+        select(func.coalesce(func.sum(OrderRefund.amount_fen), 0))
+        .where(OrderRefund.order_id == WorkOrder.id, OrderRefund.status == RefundStatus.CREDITED)
+        .scalar_subquery()
+    )
+
+
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str
-) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, int]:
+) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, int, int]:
     if data.created_to < data.created_from:
         raise Unprocessable("invalid_period", field="created_to")
     if (data.created_to - data.created_from).days >= LONGEST_PERIOD_DAYS:
@@ -111,6 +128,7 @@ def _query(
             Incident.number,
             _last_visit_outcome(),
             _files_kept(),
+            _credited_fen(),
         )
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
@@ -173,7 +191,7 @@ def export_orders(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, incident, visited, files = row
+    order, unit, team, team_en, handler, incident, visited, files, credited = row
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -216,4 +234,5 @@ def _cells(
         files,
         said("origin", order.origin) if order.origin != OrderOrigin.CUSTOMER else "",
         order.origin_ref,
+        credited / 100 if credited else "",
     ]
