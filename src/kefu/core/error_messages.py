@@ -201,6 +201,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "This visit is no longer booked: it was made, missed, moved or called off."
     ),
     "appointment_not_found": "No such visit on this order.",
+    "appointment_booked_meanwhile": (
+        "Someone booked a visit on this order a moment ago: reload the page to see it."
+    ),
     "refund_order_type": "Only a complaint or a fault report gives money back.",
     "refund_order_finished": (
         "Order {number} is answered or finished: a refund is asked while the order is handled."

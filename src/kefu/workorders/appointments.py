@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kefu.core import audit
@@ -85,7 +86,12 @@ def book(
         outcome_note="",
     )
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as taken:
+        # Someone else booked the order's visit in the same moment (both read none): the
+        # database's one-booked-visit index refused this one; the request is undone.
+        raise Conflict("appointment_booked_meanwhile") from taken
     if data.text_customer:
         language = customer_language(session, order)
         said = visit_text(order, row, zone, language, moved=moved is not None)

@@ -1,0 +1,150 @@
+"""Two people acting on the same thing at the same moment, with real concurrent
+connections on a committed database of its own: two approvers of one refund (one
+approves, the other is told it was decided; it is credited once), two agents booking the
+first visit of one order (one visit is booked; the other write is refused by the
+database's unique index, and told so). On PostgreSQL both read before either writes (a barrier); on
+SQLite writers take turns, and the second reads what the first wrote."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from conftest import own_database
+from factories import make_categories, make_customer, make_org, make_staff, open_complaint
+from kefu.core.clock import local_today
+from kefu.core.db import make_sessionmaker, unit_of_work
+from kefu.core.outbox import Job
+from kefu.core.rbac import Principal, Role
+from kefu.errors import Conflict
+from kefu.org.deps import principal_for
+from kefu.workorders import appointments, refunds
+from kefu.workorders.appointment_schemas import AppointmentCreate
+from kefu.workorders.enums import AppointmentStatus, RefundKind, RefundStatus
+from kefu.workorders.models import OrderAppointment, OrderRefund, WorkOrder
+from kefu.workorders.refund_schemas import RefundCreate
+
+ZONE = "Asia/Shanghai"
+LIMITS = refunds.RefundLimits(lead_fen=20_000, ceiling_fen=200_000)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_factory(request, tmp_path):  # type: ignore[no-untyped-def]
+    with own_database(request, tmp_path, "races", pool_size=4) as engine:
+        yield make_sessionmaker(engine)
+
+
+def _desk(factory: sessionmaker[Session]) -> tuple[int, list[int]]:
+    """An open complaint on a live number; its asker, two approvers and two agents."""
+    with unit_of_work(factory, write=True) as session:
+        org = make_org(session)
+        cats = make_categories(session)
+        make_customer(session, org.city)
+        asker = make_staff(session, org.city, Role.AGENT)
+        order = open_complaint(session, asker, cats.unknown_charge.id, "+8613800138000")
+        people = [
+            asker.id,
+            make_staff(session, org.city, Role.TEAM_LEAD).id,
+            make_staff(session, org.city, Role.SUPERVISOR).id,
+            make_staff(session, org.city, Role.AGENT).id,
+        ]
+        return order.id, people
+
+
+def _at_once(
+    factory: sessionmaker[Session], people: list[int], act: Callable[[Session, Principal], None]
+) -> list[Conflict | None]:
+    """``act`` by each of ``people`` in its own transaction, at the same moment; what each
+    raised (None: committed)."""
+    postgres = factory.kw["bind"].dialect.name == "postgresql"
+    barrier = threading.Barrier(len(people))
+
+    def one(staff_id: int) -> Conflict | None:
+        try:
+            with unit_of_work(factory, write=True) as session:
+                by = principal_for(session, staff_id)
+                assert by is not None
+                if postgres:  # both have read before either writes
+                    barrier.wait(timeout=10)
+                act(session, by)
+        except Conflict as refused:
+            return refused
+        return None
+
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        return list(pool.map(one, people))
+
+
+def test_two_approvers_at_once_approve_once_and_credit_once(own_factory) -> None:
+    order_id, (asker, lead, supervisor, _) = _desk(own_factory)
+    with unit_of_work(own_factory, write=True) as session:
+        by = principal_for(session, asker)
+        assert by is not None
+        asked = RefundCreate(kind=RefundKind.COMPENSATION, amount_fen=2000, reason="致歉补偿话费")
+        order = session.get(WorkOrder, order_id)
+        assert order is not None
+        refund_id = refunds.request(
+            session, order=order, data=asked, by=by, limits=LIMITS, zone=ZONE
+        ).id
+
+    def approve(session: Session, by: Principal) -> None:
+        order = session.get(WorkOrder, order_id)
+        assert order is not None
+        row = refunds.the_refund(session, order, refund_id)
+        refunds.approve(
+            session, order=order, refund=row, by=by, note=by.username, limits=LIMITS, zone=ZONE
+        )
+
+    outcomes = _at_once(own_factory, [lead, supervisor], approve)
+    refused = [o for o in outcomes if o is not None]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict)
+    assert refused[0].code == "refund_already_decided"
+    with unit_of_work(own_factory) as session:
+        refund = session.get(OrderRefund, refund_id)
+        assert refund is not None and refund.status == RefundStatus.APPROVED
+        winner = [lead, supervisor][outcomes.index(None)]
+        assert refund.decided_by_id == winner  # the note and the approver are the winner's
+        jobs = session.scalar(select(func.count()).where(Job.kind == refunds.CREDIT))
+        assert jobs == 1  # credited once
+
+
+def test_two_first_bookings_at_once_book_one_visit(own_factory) -> None:
+    order_id, (asker, _, _, agent) = _desk(own_factory)
+    tomorrow = local_today(ZONE) + timedelta(days=1)
+
+    def book(session: Session, by: Principal) -> None:
+        order = session.get(WorkOrder, order_id)
+        assert order is not None
+        window = AppointmentCreate(
+            visit_on=tomorrow,
+            from_time=time(9),
+            to_time=time(12),
+            address="广州市天河区体育西路 101 号",
+            engineer=by.username[:20],
+        )
+        appointments.book(session, order=order, data=window, by=by, zone=ZONE)
+
+    outcomes = _at_once(own_factory, [asker, agent], book)
+    with unit_of_work(own_factory) as session:
+        visits = list(
+            session.scalars(select(OrderAppointment).where(OrderAppointment.order_id == order_id))
+        )
+    booked = [v for v in visits if v.status == AppointmentStatus.SCHEDULED]
+    assert len(booked) == 1  # one visit booked, whoever came second
+    if own_factory.kw["bind"].dialect.name == "postgresql":
+        # both read "none booked": the second insert waits on the unique index, then is
+        # refused with its own clear error (the request is undone)
+        refused = [o for o in outcomes if o is not None]
+        assert len(refused) == 1 and isinstance(refused[0], Conflict)
+        assert refused[0].code == "appointment_booked_meanwhile"
+        assert len(visits) == 1
+    else:
+        # writers take turns: the second found the first's visit and moved it (改约)
+        assert outcomes == [None, None]
+        assert sorted(v.status for v in visits) == ["rescheduled", "scheduled"]
