@@ -1,11 +1,13 @@
 """Random walks through a customer's queue of orders, over the API on the real database:
 batch dispatches of any rows picked (some read before another change, so stale), merges
 of any pair, chases, files attached and withdrawn, engineers' visits booked, moved and
-closed, and single actions between them. Whatever the order of clicks, a batch sends
-exactly the orders that could go alone and leaves the rest untouched, a merge moves the
-chases, the files still kept and a booked visit to the order kept, a withdrawn file's
-content is gone, an order has at most the one visit booked it should have (none once
-cancelled), and every order agrees with its state.
+closed, refunds asked and decided, and single actions between them. Whatever the order
+of clicks, a batch sends exactly the orders that could go alone and leaves the rest
+untouched, a merge moves the chases, the files still kept, a booked visit and the
+refunds awaiting approval to the order kept, a withdrawn file's content is gone, an
+order has at most the one visit booked it should have (none once cancelled), a refund
+is decided once, by someone else within their limit, no reply goes out while one
+awaits, and every order agrees with its state.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from test_lifecycle_machine import (
     walkers,
 )
 
-from factories import make_customer, make_org
+from factories import bearer, make_customer, make_org, make_staff
 from kefu.core.clock import local_today
-from kefu.workorders import appointments
+from kefu.core.rbac import Role
+from kefu.workorders import appointments, refunds
 from kefu.workorders.enums import DISPATCHABLE_STATUSES, URGEABLE_STATUSES, Action
 
 SINGLE_ACTIONS = [Action.ACCEPT, Action.START, Action.REPLY, Action.CANCEL, Action.WAIT]
@@ -46,20 +49,32 @@ VISIT_OUTCOMES = [
     ("cancel", {"reason": "远程已解决"}),
 ]
 BOOKABLE = {s.value for s in appointments.BOOKABLE}
+ASKABLE = {s.value for s in refunds.ASKABLE}
+LEAD_LIMIT_FEN = 20_000  # the shipped setting
+DECISIONS = [
+    ("approve", "lead"),
+    ("approve", "supervisor"),
+    ("reject", "lead"),
+    ("withdraw", "supervisor"),
+]
 ORDERS = 4
 
 
 class CustomerQueue(RuleBasedStateMachine):
     """A few open orders of one customer, a supervisor working them."""
 
-    def __init__(self, client: TestClient, center: Walkers, customer_id: int) -> None:
+    def __init__(
+        self, client: TestClient, center: Walkers, customer_id: int, lead: dict[str, str]
+    ) -> None:
         super().__init__()
         self.client, self.center, self.customer_id = client, center, customer_id
-        self.headers = center.supervisor
+        self.headers = center.supervisor  # who works the orders, and asks for refunds
+        self.lead = lead  # a team lead of the branch, who approves within their limit
         self.read: dict[int, dict[str, Any]] = {}  # each order as the page last read it
         self.files: dict[int, list[int]] = {}  # the files each order should keep
         self.uploads = count(1)
         self.booked: dict[int, int | None] = {}  # each order's visit booked now
+        self.refunds: dict[int, dict[str, Any]] = {}  # each refund's order, amount, status
 
     def _get(self, order_id: int) -> dict[str, Any]:
         answer = self.client.get(f"/api/v1/work-orders/{order_id}", headers=self.headers)
@@ -137,6 +152,9 @@ class CustomerQueue(RuleBasedStateMachine):
             # the duplicate's visit comes along unless the kept order has its own
             self.booked[kept_id] = self.booked[kept_id] or self.booked[dup_id]
             self.booked[dup_id] = None
+            for refund in self.refunds.values():  # what awaits approval comes along
+                if refund["order"] == dup_id and refund["status"] == "requested":
+                    refund["order"] = kept_id
             assert after_dup["status"] == "cancelled"
             assert after_kept["urge_count"] == keep["urge_count"] + dup["urge_count"]
             assert after_kept["priority"] == max(keep["priority"], dup["priority"])
@@ -194,10 +212,55 @@ class CustomerQueue(RuleBasedStateMachine):
             json=action_body(action, "satisfied", self.center.team_id),
             headers=self.headers | {"If-Match": f'"{order["version"]}"'},
         )
-        assert (answer.status_code == 200) == (action.value in order["allowed_actions"])
+        allowed = action.value in order["allowed_actions"]
+        if action is Action.REPLY and allowed and self._awaiting(order["id"]):
+            assert answer.json()["error"]["code"] == "reply_refund_awaiting"
+            allowed = False  # the reply says what the customer gets: decide first
+        assert (answer.status_code == 200) == allowed, answer.text
         self.read[order["id"]] = self._get(order["id"])
         if self.read[order["id"]]["status"] == "cancelled":  # its visit is called off
             self.booked[order["id"]] = None
+            for refund in self._awaiting(order["id"]):  # and what awaits is taken back
+                refund["status"] = "withdrawn"
+
+    def _awaiting(self, order_id: int) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.refunds.values()
+            if r["order"] == order_id and r["status"] == "requested"
+        ]
+
+    @rule(pick=st.integers(0, ORDERS - 1), fen=st.integers(1, 30_000))
+    def ask_refund(self, pick: int, fen: int) -> None:
+        order = self._get(self._ids()[pick])
+        body = {"kind": "compensation", "amount_fen": fen, "reason": "致歉补偿话费"}
+        url = f"/api/v1/work-orders/{order['id']}/refunds"
+        answer = self.client.post(url, json=body, headers=self.headers)
+        askable = order["status"] in ASKABLE
+        assert (answer.status_code == 201) == askable, answer.text
+        if askable:
+            refund = {"order": order["id"], "amount": fen, "status": "requested"}
+            self.refunds[answer.json()["id"]] = refund
+
+    @rule(which=st.integers(0, 31), decision=st.sampled_from(DECISIONS))
+    def decide_refund(self, which: int, decision: tuple[str, str]) -> None:
+        if not self.refunds:
+            return
+        refund_id = sorted(self.refunds)[which % len(self.refunds)]
+        refund, (step, who) = self.refunds[refund_id], decision
+        url = f"/api/v1/work-orders/{refund['order']}/refunds/{refund_id}/{step}"
+        body = {} if step == "approve" else {"reason": "核实后决定"}
+        headers = self.lead if who == "lead" else self.headers
+        answer = self.client.post(url, json=body, headers=headers)
+        if step == "approve" and who == "supervisor":
+            expected = 403  # the supervisor asked it: someone else approves
+        elif step == "approve" and refund["amount"] > LEAD_LIMIT_FEN:
+            expected = 403  # beyond the lead's limit
+        else:
+            expected = 200 if refund["status"] == "requested" else 409
+        assert answer.status_code == expected, answer.text
+        if expected == 200:
+            refund["status"] = {"approve": "approved", "reject": "rejected"}.get(step, "withdrawn")
 
     @rule(pick=st.integers(0, ORDERS - 1), slot=st.sampled_from(VISIT_WINDOWS))
     def book_visit(self, pick: int, slot: tuple[str, str]) -> None:
@@ -247,6 +310,22 @@ class CustomerQueue(RuleBasedStateMachine):
             assert booked == ([expected] if expected else [])
 
     @invariant()
+    def every_refund_is_where_and_as_expected(self) -> None:
+        for order_id in self._ids():
+            url = f"/api/v1/work-orders/{order_id}/refunds"
+            listed = self.client.get(url, headers=self.headers).json()
+            shown = {r["id"]: r["status"] for r in listed["items"]}
+            expected = {i: r["status"] for i, r in self.refunds.items() if r["order"] == order_id}
+            assert shown == expected
+            waiting = ("requested", "approved")
+            pending = sum(
+                r["amount"]
+                for r in self.refunds.values()
+                if r["order"] == order_id and r["status"] in waiting
+            )
+            assert listed["pending_fen"] == pending
+
+    @invariant()
     def every_file_is_where_it_belongs(self) -> None:
         for order_id, expected in self.files.items():
             url = f"/api/v1/work-orders/{order_id}/attachments"
@@ -254,11 +333,12 @@ class CustomerQueue(RuleBasedStateMachine):
             assert [a["id"] for a in items if a["withdrawn_at"] is None] == sorted(expected)
 
 
-def test_random_queues_keep_batches_merges_files_and_visits_honest(
+def test_random_queues_keep_batches_merges_files_visits_and_refunds_honest(
     client: TestClient, db: Session
 ) -> None:
     org = make_org(db)
     center = walkers(db, org, org.city, org.city)
+    lead = bearer(db, make_staff(db, org.city, Role.TEAM_LEAD))
     db.commit()
 
     numbers = count(13_800_000_000)
@@ -266,6 +346,6 @@ def test_random_queues_keep_batches_merges_files_and_visits_honest(
     def queue() -> CustomerQueue:
         customer = make_customer(db, org.city, f"+86{next(numbers)}")
         db.commit()
-        return CustomerQueue(client, center, customer.id)
+        return CustomerQueue(client, center, customer.id, lead)
 
     run_state_machine_as_test(queue, settings=settings_for_walks(max_examples=15))
