@@ -17,7 +17,7 @@ from kefu.core.clock import local_today
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.models import Customer
-from kefu.workorders.models import Category
+from kefu.workorders.models import Category, OrderRefund
 from kefu.workorders.taxonomy import ensure_default_categories
 
 
@@ -83,6 +83,27 @@ def test_cx_tells_when_the_engineer_comes(client, db, center) -> None:
     _ask(client, center, "CX", "gw-9")
     day = local_today() + timedelta(days=1)
     assert f"工程师{day:%m月%d日}14:00-18:00上门" in _last_text(db)
+
+
+def test_cx_tells_the_money_given_back_once_it_was_decided(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="误扣彩铃费")
+    url = f"/api/v1/work-orders/{order['id']}/refunds"
+    body = {"kind": "compensation", "amount_fen": 1000, "reason": "致歉补偿话费"}
+    refund = client.post(url, json=body, headers=center["agent"]).json()
+    _ask(client, center, "CX", "gw-r1")
+    assert "退" not in _last_text(db)  # only asked: nothing promised yet
+    approved = client.post(f"{url}/{refund['id']}/approve", json={}, headers=center["supervisor"])
+    assert approved.status_code == 200, approved.text
+    _ask(client, center, "CX", "gw-r2")
+    assert "10.00元退费办理中" in _last_text(db)
+    db.execute(
+        OrderRefund.__table__.update()
+        .where(OrderRefund.id == refund["id"])
+        .values(status="credited")
+    )
+    db.commit()
+    _ask(client, center, "CX", "gw-r3")
+    assert "已退10.00元到账" in _last_text(db)
 
 
 def test_a_named_order_is_told_whatever_its_state(client, db, center) -> None:

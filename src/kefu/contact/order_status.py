@@ -4,10 +4,11 @@ SMS (CB 短信催办).
 "Where is my complaint?" is the call a center most wants to spare: the customer waits in
 the queue to hear that the order is still being handled. A text answers it: the sender's
 open orders (by the number texting and the customer it belongs to), newest first, each
-with its state and when the answer is due; or the one order the text names, whatever its
-state, when it is the sender's. A chase by text is recorded on the order as an agent
-would record it on a call (``kefu.workorders.urging``): the named order, or the sender's
-only open one; anything less clear is left to an agent.
+with its state, when the answer is due, the engineer's visit and the money given back;
+or the one order the text names, whatever its state, when it is the sender's. A chase by
+text is recorded on the order as an agent would record it on a call
+(``kefu.workorders.urging``): the named order, or the sender's only open one; anything
+less clear is left to an agent.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kefu.workorders.appointments import booked_windows, window_text
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
+from kefu.workorders.refunds import given_back, yuan
 
 SHOWN_ORDERS = 3  # a text's worth
 _FINISHED = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
@@ -52,8 +54,11 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
         found = list(session.scalars(query.order_by(WorkOrder.id.desc()).limit(SHOWN_ORDERS)))
         if not found:
             return "you have no open work order" if english else "您名下暂无处理中的工单"
-    windows = booked_windows(session, [order.id for order in found])  # an engineer's visit
-    told = [_one(order, zone, english, windows.get(order.id)) for order in found]
+    ids = [order.id for order in found]
+    windows, money = booked_windows(session, ids), given_back(session, ids)
+    told = [
+        _one(order, zone, english, windows.get(order.id), money.get(order.id)) for order in found
+    ]
     return ("; " if english else "；").join(told)
 
 
@@ -105,11 +110,16 @@ def _senders_orders(message: Interaction):  # type: ignore[no-untyped-def]
 
 
 def _one(
-    order: WorkOrder, zone: str, english: bool, visit: tuple[datetime, datetime] | None
+    order: WorkOrder,
+    zone: str,
+    english: bool,
+    visit: tuple[datetime, datetime] | None,
+    money: tuple[int, int] | None,
 ) -> str:
-    """An order's number, state, when it is (or was) answered, and its engineer's visit."""
+    """An order's number, state, when it is (or was) answered, its engineer's visit and
+    the money given back."""
     state = gettext("en" if english else "zh-CN", f"order_status.{order.status}")
-    facts = [_when(order, zone, english), _visit(visit, zone, english)]
+    facts = [_when(order, zone, english), _visit(visit, zone, english), _money(money, english)]
     told = (", " if english else "，").join(fact for fact in facts if fact)
     if not told:
         return f"{order.number} {state}"
@@ -121,6 +131,20 @@ def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) ->
         return ""
     window = window_text(*visit, zone, english=english)
     return f"engineer visits {window}" if english else f"工程师{window}上门"
+
+
+def _money(money: tuple[int, int] | None, english: bool) -> str:
+    """What reached the account, and what is approved and on its way (not what is only
+    asked: the customer is told what was decided)."""
+    if money is None:
+        return ""
+    credited, on_way = money
+    said = []
+    if credited:
+        said.append(f"{yuan(credited)} yuan credited" if english else f"已退{yuan(credited)}元到账")
+    if on_way:
+        said.append(f"{yuan(on_way)} yuan on its way" if english else f"{yuan(on_way)}元退费办理中")
+    return (", " if english else "，").join(said)
 
 
 def _when(order: WorkOrder, zone: str, english: bool) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from kefu.config import Settings
@@ -227,6 +227,30 @@ def granted(session: Session, order_id: int) -> list[OrderRefund]:
             .order_by(OrderRefund.id)
         )
     )
+
+
+def given_back(session: Session, order_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each of these orders with any: what was credited, and what was approved and is
+    on its way to the account, in fen (one query, for a customer's list of orders)."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderRefund.order_id, OrderRefund.status, func.sum(OrderRefund.amount_fen))
+        .where(
+            OrderRefund.order_id.in_(order_ids),
+            OrderRefund.status.in_([s.value for s in GRANTED]),
+        )
+        .group_by(OrderRefund.order_id, OrderRefund.status)
+    )
+    found: dict[int, tuple[int, int]] = {}
+    for order_id, status, fen in rows:
+        credited, on_way = found.get(order_id, (0, 0))
+        if status == RefundStatus.CREDITED:
+            credited += int(fen)
+        else:
+            on_way += int(fen)
+        found[order_id] = (credited, on_way)
+    return found
 
 
 def the_refund(session: Session, order: WorkOrder, refund_id: int) -> OrderRefund:
