@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
+from kefu.config import get_settings
+from kefu.core import outbox
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.idnumber import check_digit, id_kind
 from kefu.core.rbac import Role
@@ -276,3 +281,20 @@ def open_complaint(session: Session, staff: Staff, category_id: int, phone: str)
     )
     by = principal_for(session, staff.id)
     return service.create_order(session, data=data, by=by, calendar=BusinessCalendar()).order
+
+
+def run_jobs_texting_to(
+    factory: sessionmaker[Session], sms_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[dict[str, Any]]:
+    """Run the outbox's due jobs until none is left (a job may queue another: a credit
+    its text), texts going to the file gateway ``sms_file``; the texts in the file."""
+    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{sms_file}")
+    get_settings.cache_clear()
+    try:
+        while outbox.run_due(factory).done:
+            pass
+    finally:
+        get_settings.cache_clear()
+    if not sms_file.exists():
+        return []
+    return [json.loads(line) for line in sms_file.read_text(encoding="utf-8").splitlines()]

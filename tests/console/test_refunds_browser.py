@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
-from kefu.config import get_settings
-from kefu.core import outbox
+from factories import run_jobs_texting_to
 from kefu.core.clock import local_today
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.workorders import refund_credit  # noqa: F401  (registers the credit's job)
@@ -44,15 +43,11 @@ def _billing_complaint(api, number: str) -> dict:  # type: ignore[no-untyped-def
 
 def _credit(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker's pass: the credit, then its text (to a file gateway)."""
-    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
-    get_settings.cache_clear()
     engine = make_engine(database_url)
     try:
-        while outbox.run_due(make_sessionmaker(engine)).done:
-            pass
+        run_jobs_texting_to(make_sessionmaker(engine), tmp_path / "sms.jsonl", monkeypatch)
     finally:
         engine.dispose()
-        get_settings.cache_clear()
 
 
 def test_a_double_refund_is_asked_approved_and_credited(

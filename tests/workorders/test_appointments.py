@@ -16,9 +16,15 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
-from kefu.config import get_settings
-from kefu.core import outbox
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    run_jobs_texting_to,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
@@ -264,15 +270,8 @@ def test_the_customer_is_reminded_the_evening_before_unless_the_visit_moved(
     for job in reminders:
         job.run_at = datetime.now(UTC) - timedelta(minutes=1)  # the evening has come
     db.commit()
-    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
-    get_settings.cache_clear()
-    try:
-        while outbox.run_due(session_factory).done:  # the reminders, the booking texts
-            pass
-    finally:
-        get_settings.cache_clear()
-    lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
-    texts = [json.loads(line) for line in lines]
+    # the reminders, the booking texts
+    texts = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
     reminded = [t for t in texts if "温馨提醒" in t["text"]]
     assert [t["message_id"] for t in reminded] == [reminders[1].message_id]  # not the moved
     assert "14:00-18:00" in reminded[0]["text"] and reminded[0]["to"] == "+8613800138000"

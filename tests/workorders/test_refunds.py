@@ -5,7 +5,6 @@ timeline and audited; refused with a clear error otherwise."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,9 +12,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
-from kefu.config import get_settings
-from kefu.core import outbox
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    run_jobs_texting_to,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
@@ -68,17 +73,7 @@ def _balance(db: Session) -> int:
 
 
 def _run_jobs(session_factory, tmp_path: Path, monkeypatch) -> list[dict]:
-    monkeypatch.setenv("KEFU_SMS_GATEWAY", f"file:{tmp_path / 'sms.jsonl'}")
-    get_settings.cache_clear()
-    try:
-        while outbox.run_due(session_factory).done:  # the credit, then its text
-            pass
-    finally:
-        get_settings.cache_clear()
-    sent = tmp_path / "sms.jsonl"
-    if not sent.exists():
-        return []
-    return [json.loads(line) for line in sent.read_text(encoding="utf-8").splitlines()]
+    return run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
 
 
 def test_a_refund_is_asked_approved_credited_and_texted(

@@ -406,20 +406,18 @@ def _mail_to(messages: list[Interaction], order: WorkOrder, *, masked: bool) -> 
 
 def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
     """How many orders in the dispatcher's scope wait to be sent (the 待派单 tab's count)."""
-    query = repository.order_list_query(
-        scope_path=principal.scope_filter(),
-        viewer_id=principal.staff_id,
-        status=None,
-        assignee_id=None,
-        team_id=None,
-        repeat_only=False,
-        to_dispatch=True,
-    )
-    return repository.count(session, query)
+    return _in_scope(session, principal, to_dispatch=True, refund_awaiting=False)
 
 
 def _refunds_to_decide(session: DbSession, principal: Principal) -> int:
     """How many orders in the approver's scope have a refund waiting (the tab's count)."""
+    return _in_scope(session, principal, to_dispatch=False, refund_awaiting=True)
+
+
+def _in_scope(
+    session: DbSession, principal: Principal, *, to_dispatch: bool, refund_awaiting: bool
+) -> int:
+    """How many orders in the viewer's scope the list's filters leave."""
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
@@ -427,7 +425,8 @@ def _refunds_to_decide(session: DbSession, principal: Principal) -> int:
         assignee_id=None,
         team_id=None,
         repeat_only=False,
-        refund_awaiting=True,
+        to_dispatch=to_dispatch,
+        refund_awaiting=refund_awaiting,
     )
     return repository.count(session, query)
 

@@ -19,18 +19,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
-from kefu.errors import Conflict, NotFound, Unprocessable
+from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
-from kefu.org.models import Staff
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import MAX_PRIORITY, AppointmentStatus, EventKind, OrderStatus
 from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.service import customer_language, record_event, sms_answer
 from kefu.workorders.urging import tell_holders
 from kefu.workorders.visit_reminders import remind_the_evening_before
@@ -286,10 +286,9 @@ def window_text(starts: datetime, ends: datetime, zone: str, *, english: bool) -
 
 def the_appointment(session: Session, order: WorkOrder, appointment_id: int) -> OrderAppointment:
     """One of the order's visits (404 for another order's, or none)."""
-    row = session.get(OrderAppointment, appointment_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound("appointment_not_found")
-    return row
+    return one_of_order(
+        session, OrderAppointment, order, appointment_id, missing="appointment_not_found"
+    )
 
 
 def booked_windows(session: Session, order_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
@@ -310,12 +309,6 @@ def booked_windows(session: Session, order_ids: list[int]) -> dict[int, tuple[da
 
 def listed(session: Session, order_id: int) -> list[ListedAppointment]:
     """The order's visits, the latest booked first."""
-    booker, closer = aliased(Staff), aliased(Staff)
-    rows = session.execute(
-        select(OrderAppointment, booker.display_name, closer.display_name)
-        .outerjoin(booker, booker.id == OrderAppointment.booked_by_id)
-        .outerjoin(closer, closer.id == OrderAppointment.closed_by_id)
-        .where(OrderAppointment.order_id == order_id)
-        .order_by(OrderAppointment.id.desc())
-    ).all()
-    return [ListedAppointment(row, booked, closed) for row, booked, closed in rows]
+    people = (OrderAppointment.booked_by_id, OrderAppointment.closed_by_id)
+    rows = with_names(session, OrderAppointment, order_id, people, newest_first=True)
+    return [ListedAppointment(*row) for row in rows]

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from kefu.config import ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ORDER
 from kefu.core import audit
@@ -26,9 +26,9 @@ from kefu.core.base import utcnow
 from kefu.core.filekinds import FileKind, kind_of, shown_size
 from kefu.core.rbac import Principal, Right
 from kefu.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable
-from kefu.org.models import Staff
 from kefu.workorders.enums import EventKind, OrderStatus
 from kefu.workorders.models import AttachmentContent, OrderAttachment, WorkOrder
+from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.service import record_event
 
 MAX_NAME_CHARACTERS = 160
@@ -192,10 +192,9 @@ def move_kept(session: Session, *, source: WorkOrder, target: WorkOrder) -> list
 
 def the_attachment(session: Session, order: WorkOrder, attachment_id: int) -> OrderAttachment:
     """One of the order's attachments (404 for another order's, or none)."""
-    row = session.get(OrderAttachment, attachment_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound("attachment_not_found")
-    return row
+    return one_of_order(
+        session, OrderAttachment, order, attachment_id, missing="attachment_not_found"
+    )
 
 
 def open_content(
@@ -214,15 +213,9 @@ def open_content(
 
 def listed(session: Session, order_id: int) -> list[ListedAttachment]:
     """The order's attachments, oldest first, withdrawn ones included."""
-    sender, withdrawer = aliased(Staff), aliased(Staff)
-    rows = session.execute(
-        select(OrderAttachment, sender.display_name, withdrawer.display_name)
-        .outerjoin(sender, sender.id == OrderAttachment.uploaded_by_id)
-        .outerjoin(withdrawer, withdrawer.id == OrderAttachment.withdrawn_by_id)
-        .where(OrderAttachment.order_id == order_id)
-        .order_by(OrderAttachment.id)
-    ).all()
-    return [ListedAttachment(row, up, out) for row, up, out in rows]
+    people = (OrderAttachment.uploaded_by_id, OrderAttachment.withdrawn_by_id)
+    rows = with_names(session, OrderAttachment, order_id, people, newest_first=False)
+    return [ListedAttachment(*row) for row in rows]
 
 
 def _audit(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from kefu.config import Settings
 from kefu.core import audit, outbox
@@ -23,8 +23,7 @@ from kefu.core.base import utcnow
 from kefu.core.clock import local_today
 from kefu.core.rbac import Principal, Right
 from kefu.customers.repository import live_subscription
-from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kefu.org.models import Staff
+from kefu.errors import Conflict, Forbidden, Unprocessable
 from kefu.workorders.enums import (
     CHARGE_REFUNDS,
     EventKind,
@@ -34,6 +33,7 @@ from kefu.workorders.enums import (
     RefundStatus,
 )
 from kefu.workorders.models import OrderRefund, WorkOrder
+from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.refund_schemas import RefundCreate
 from kefu.workorders.service import record_event
 from kefu.workorders.urging import tell_holders
@@ -255,23 +255,14 @@ def given_back(session: Session, order_ids: list[int]) -> dict[int, tuple[int, i
 
 def the_refund(session: Session, order: WorkOrder, refund_id: int) -> OrderRefund:
     """One of the order's refunds (404 for another order's, or none)."""
-    row = session.get(OrderRefund, refund_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound("refund_not_found")
-    return row
+    return one_of_order(session, OrderRefund, order, refund_id, missing="refund_not_found")
 
 
 def listed(session: Session, order_id: int) -> list[ListedRefund]:
     """The order's refunds, the latest asked first."""
-    asker, decider = aliased(Staff), aliased(Staff)
-    rows = session.execute(
-        select(OrderRefund, asker.display_name, decider.display_name)
-        .outerjoin(asker, asker.id == OrderRefund.requested_by_id)
-        .outerjoin(decider, decider.id == OrderRefund.decided_by_id)
-        .where(OrderRefund.order_id == order_id)
-        .order_by(OrderRefund.id.desc())
-    ).all()
-    return [ListedRefund(row, asked, decided) for row, asked, decided in rows]
+    people = (OrderRefund.requested_by_id, OrderRefund.decided_by_id)
+    rows = with_names(session, OrderRefund, order_id, people, newest_first=True)
+    return [ListedRefund(*row) for row in rows]
 
 
 def totals(rows: list[OrderRefund]) -> tuple[int, int]:
