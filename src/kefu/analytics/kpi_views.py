@@ -23,6 +23,7 @@ from kefu.core.masking import mask_email
 from kefu.customers.enums import Brand, Tier
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
+from kefu.org.repository import tree_position
 from kefu.routing.models import Queue
 
 _UNITS = {Kpi.COMPLAINTS_PER_10K: "per_10k"}
@@ -96,11 +97,12 @@ class FilterChoice(NamedTuple):
 def filter_options(session: Session, scope_path: str | None, language: str) -> list[FilterChoice]:
     """Every value each KPI filter can take, labelled as the groups are: the org units in
     the caller's scope (tree order), every queue, channel, tier and brand."""
-    units = select(OrgUnit.id).where(OrgUnit.active).order_by(OrgUnit.path)
+    units = select(OrgUnit.id, OrgUnit.path).where(OrgUnit.active)
     if scope_path:
         units = units.where(OrgUnit.path.startswith(scope_path))
+    in_tree = sorted(session.execute(units), key=lambda unit: tree_position(unit.path))
     keys: dict[Dimension, list[Any]] = {
-        Dimension.ORG_UNIT: list(session.scalars(units)),
+        Dimension.ORG_UNIT: [unit.id for unit in in_tree],
         Dimension.QUEUE: list(session.scalars(select(Queue.id).order_by(Queue.id))),
         Dimension.CHANNEL: list(get_args(ChannelValue)),
         Dimension.TIER: list(Tier),

@@ -70,7 +70,14 @@ def team_lead_ids(session: Session, team_id: int) -> list[int]:
 
 def org_units(session: Session) -> list[OrgUnit]:
     """All org units in tree order."""
-    return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+    return sorted(session.scalars(select(OrgUnit)), key=lambda unit: tree_position(unit.path))
+
+
+def tree_position(path: str) -> list[int]:
+    """Where a unit stands in the tree, parents before their children, siblings as they
+    were made: its path's ids as numbers. (Ordered as text, /1/2/100/ came before
+    /1/2/99/, a branch made later listed before one made earlier.)"""
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def teams(session: Session, org_unit_id: int | None = None) -> list[Team]:
