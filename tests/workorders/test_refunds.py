@@ -287,6 +287,12 @@ def test_a_refund_awaiting_approval_holds_the_reply_and_a_rejection_tells_why(
         headers=desk["agent"] | {"If-Match": f'"{current["version"]}"'},
     )
     assert (reply.status_code, reply.json()["error"]["code"]) == (409, "reply_refund_awaiting")
+    after = client.get(f"/api/v1/work-orders/{order['id']}", headers=desk["agent"]).json()
+    assert (after["status"], after["version"], after["reply"]) == (
+        "accepted",
+        current["version"],
+        "",
+    )
     rejected = client.post(
         _url(order, refund["id"], "reject"),
         json={"reason": "该费用为客户本人订购"},
