@@ -206,12 +206,12 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,
 ) -> None:
     """Run the time-limit sweep and the outbox jobs (notifications, SMS, e-mail)."""
+    from kefu.billing import credits  # noqa: F401  (registers its job handler)
     from kefu.core import outbox
     from kefu.core.base import utcnow
     from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
     from kefu.workorders import (
-        refund_credit,  # noqa: F401  (registers its job handler)
         sweeper,
         visit_reminders,  # noqa: F401  (registers its job handler)
     )

@@ -13,9 +13,9 @@ import pytest
 from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
 from factories import run_jobs_texting_to
+from kefu.billing import credits  # noqa: F401  (registers the credit's job)
 from kefu.core.clock import local_today
 from kefu.core.db import make_engine, make_sessionmaker
-from kefu.workorders import refund_credit  # noqa: F401  (registers the credit's job)
 
 pytestmark = requires_chromium
 

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
 from kefu.billing.boss import KefuBilling
+from kefu.billing.credits import credit
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
 from kefu.org.deps import principal_for
 from kefu.workorders import export
 from kefu.workorders.models import ReturnVisit
-from kefu.workorders.refund_credit import credit
 from kefu.workorders.schemas import OrderExportRequest
 
 REASON = "本月投诉处理情况通报"

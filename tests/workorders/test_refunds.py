@@ -21,12 +21,12 @@ from factories import (
     make_staff,
     run_jobs_texting_to,
 )
+from kefu.billing import credits  # noqa: F401  (registers the credit's job)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
-from kefu.workorders import refund_credit  # noqa: F401  (registers the credit's job)
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.refunds import CREDIT
 from kefu.workorders.templates import fill_for_order

@@ -135,7 +135,7 @@ def approve(
     zone: str,
 ) -> OrderRefund:
     """Approve a refund asked by someone else, within the approver's limit; the billing
-    system credits it after the commit (an outbox job)."""
+    system credits it after the commit (an outbox job, ``kefu.billing.credits``)."""
     if refund.requested_by_id == by.staff_id:
         raise Forbidden("refund_own_request")
     limit = limits.for_approver(by)

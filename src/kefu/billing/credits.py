@@ -1,6 +1,7 @@
-"""The credit of an approved refund: after the approval's commit, a job of the outbox asks
-the billing system to credit the number, marks the refund credited (or refused, when the
-number is no longer live) and texts the customer what reached their account.
+"""The credit of an approved refund (``kefu.workorders.refunds``): after the approval's
+commit, a job of the outbox asks the billing system to credit the number, marks the
+refund credited (or refused, when the number is no longer live) and texts the customer
+what reached their account.
 
 Why a job: the billing system is another system, slow or down at times; the approval is
 kept at once, and the job retries with backoff until billing answers. It looks at the
