@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # the first, a supervisor up to the second; more is refused (it goes to finance).
     refund_lead_limit_fen: int = 20_000
     refund_ceiling_fen: int = 200_000
+    # Where approved refunds are credited: an operator's billing system over HTTP
+    # (kefu.billing.http_credit); empty, kefu's own balances.
+    billing_credit_url: str = ""
+    billing_credit_token: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"

@@ -45,7 +45,17 @@ class OrderInfo:
     status: str
 
 
-class Billing(Protocol):
+class Crediting(Protocol):
+    """The billing system as a refund's credit needs it."""
+
+    def credit(self, msisdn: str, *, amount_fen: int, reference: str) -> str | None:
+        """Credit the number's account; the billing system's reference for the credit, or
+        None when the number is no live subscriber. Asked again with the same
+        ``reference`` (a job retried), the billing system credits once."""
+        ...
+
+
+class Billing(Crediting, Protocol):
     """What kefu asks of the billing system, by E.164 number."""
 
     def balance(self, msisdn: str) -> Balance | None:
@@ -58,12 +68,6 @@ class Billing(Protocol):
 
     def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
         """The status of the caller's own work order (another number's order is None)."""
-        ...
-
-    def credit(self, msisdn: str, *, amount_fen: int, reference: str) -> str | None:
-        """Credit the number's account; the billing system's reference for the credit, or
-        None when the number is no live subscriber. Asked again with the same
-        ``reference`` (a job retried), the billing system credits once."""
         ...
 
 

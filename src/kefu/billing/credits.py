@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kefu.billing.boss import Billing, KefuBilling
+from kefu.billing.boss import Crediting, KefuBilling
+from kefu.billing.http_credit import HttpCredits
+from kefu.config import get_settings
 from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile
@@ -29,10 +31,19 @@ from kefu.workorders.urging import tell_holders
 
 @outbox.handler(CREDIT)
 def _credit(session: Session, payload: dict[str, Any], message_id: str) -> None:
-    credit(session, payload["refund_id"], KefuBilling(session, payload["zone"]))
+    credit(session, payload["refund_id"], crediting(session, payload["zone"]))
 
 
-def credit(session: Session, refund_id: int, billing: Billing) -> OrderRefund | None:
+def crediting(session: Session, zone: str) -> Crediting:
+    """The operator's billing system when ``KEFU_BILLING_CREDIT_URL`` names it, else kefu's
+    own (the subscriber's balance in kefu's database)."""
+    settings = get_settings()
+    if settings.billing_credit_url:
+        return HttpCredits(settings.billing_credit_url, settings.billing_credit_token)
+    return KefuBilling(session, zone)
+
+
+def credit(session: Session, refund_id: int, billing: Crediting) -> OrderRefund | None:
     """Credit one approved refund through ``billing``; None when there was nothing to do
     (credited already, or no longer approved)."""
     refund = session.get(OrderRefund, refund_id)
