@@ -5,6 +5,7 @@ timeline and audited; refused with a clear error otherwise."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from factories import (
     make_customer,
     make_org,
     make_staff,
+    make_team,
     run_jobs_texting_to,
 )
 from kefu.billing import credits  # noqa: F401  (registers the credit's job)
@@ -402,3 +404,36 @@ def test_a_reply_names_the_refund_only_once_it_is_approved(client, db: Session, 
     db.expire_all()
     filled = fill_for_order(db, body, order=row, timezone="Asia/Shanghai", language="en")
     assert filled.endswith("已为您退还15.50元。")
+
+
+def test_who_may_approve_is_told(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    lead = make_staff(db, org.city, Role.TEAM_LEAD, team_id=team.id, email="lead@kefu.cn")
+    head = make_staff(db, org.province, Role.SUPERVISOR, email="head@kefu.cn")  # above the city
+    make_customer(db, org.city, "+8613900139000")
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    order = complain(client, agent, cats.unknown_charge.id, "13900139000")
+    sent = client.post(
+        f"/api/v1/work-orders/{order['id']}/dispatch",
+        json={"team_id": team.id},
+        headers=bearer(db, head) | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert sent.status_code == 200, sent.text
+    url = f"/api/v1/work-orders/{order['id']}/refunds"
+    small = {"kind": "compensation", "amount_fen": 1000, "reason": "致歉补偿话费"}
+    large = {"kind": "compensation", "amount_fen": 50_000, "reason": "宽带中断七天补偿"}
+    assert client.post(url, json=small, headers=agent).status_code == 201
+    assert client.post(url, json=large, headers=agent).status_code == 201
+    db.expire_all()
+    told = [
+        json.loads(job.payload)
+        for job in db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
+        if "退费待审批" in json.loads(job.payload)["subject"]
+    ]
+    # the team's lead for what they may approve; the nearest supervisor up for the rest
+    assert [(t["to"], t["body"].splitlines()[1]) for t in told] == [
+        (lead.email, "10.00: 致歉补偿话费"),
+        (head.email, "500.00: 宽带中断七天补偿"),
+    ]

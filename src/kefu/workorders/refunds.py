@@ -24,6 +24,9 @@ from kefu.core.clock import local_today
 from kefu.core.rbac import Principal, Right
 from kefu.customers.repository import live_subscription
 from kefu.errors import Conflict, Forbidden, Unprocessable
+from kefu.notify.tasks import notify_staff
+from kefu.org.models import OrgUnit
+from kefu.org.repository import supervisor_ids, team_lead_ids, tree_position
 from kefu.workorders.enums import (
     CHARGE_REFUNDS,
     EventKind,
@@ -121,7 +124,40 @@ def request(
     session.add(row)
     session.flush()
     _record(session, order, by, "request", row, reason=data.reason)
+    _tell_approvers(session, order, row, by, limits)
     return row
+
+
+def _tell_approvers(
+    session: Session, order: WorkOrder, row: OrderRefund, by: Principal, limits: RefundLimits
+) -> None:
+    """Whoever may approve it is told: the leads of the order's team within their limit,
+    else the supervisors nearest up the order's branch (the queue's count says it too)."""
+    leads = (
+        team_lead_ids(session, order.team_id)
+        if order.team_id is not None and row.amount_fen <= limits.lead_fen
+        else []
+    )
+    approvers = [p for p in leads if p != by.staff_id] or _supervisors_up(session, order, by)
+    for staff_id in approvers:
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=f"退费待审批 {order.number} / Refund to approve",
+            body=f"{order.number}: {order.subject}\n{yuan(row.amount_fen)}: {row.reason}",
+        )
+
+
+def _supervisors_up(session: Session, order: WorkOrder, by: Principal) -> list[int]:
+    """The supervisors of the order's unit, or of the nearest unit above that has any
+    (not the asker)."""
+    unit = session.get(OrgUnit, order.org_unit_id)
+    assert unit is not None  # foreign key
+    for unit_id in reversed(tree_position(unit.path)):
+        found = [p for p in supervisor_ids(session, unit_id) if p != by.staff_id]
+        if found:
+            return found
+    return []
 
 
 def approve(
