@@ -95,6 +95,22 @@ def test_a_double_refund_is_asked_approved_and_credited(
         approve.locator("button[type=submit]").click()
         expect(card.locator(".refund-approved")).to_contain_text("核实无误")
 
+        # The supervisor takes the refund list (退费明细) from the tab: audited, by the day asked.
+        page.goto(f"{base}/orders?view=refunds")
+        page.locator('[data-action="open-export"]').click()
+        dialog = page.locator("#export-dialog")
+        expect(dialog.locator("#export-title")).to_have_text("导出退费明细")
+        dialog.locator("select[name=format]").select_option("csv")
+        dialog.locator("select[name=status]").select_option("approved")
+        dialog.locator("textarea[name=reason]").fill("月度退费对账")
+        with page.expect_download() as saving:
+            dialog.locator('button[type="submit"]').click()
+        saved = saving.value
+        assert saved.suggested_filename.startswith("refunds-")
+        listed = Path(saved.path()).read_text(encoding="utf-8-sig")
+        assert order["number"] in listed and "双倍返还" in listed and "已批准" in listed
+        page.goto(f"{base}/orders/{order['id']}")
+
         _credit(database_url, tmp_path, monkeypatch)
         page.reload()
         credited = card.locator(".refund-credited")

@@ -5,11 +5,14 @@ timeline and audited; refused with a clear error otherwise."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -437,3 +440,52 @@ def test_who_may_approve_is_told(client, db: Session) -> None:
         (lead.email, "10.00: 致歉补偿话费"),
         (head.email, "500.00: 宽带中断七天补偿"),
     ]
+
+
+def test_finance_exports_the_refunds_masked_scoped_and_audited(client, db: Session, desk) -> None:
+    order = complain(client, desk["agent"], desk["cats"].unknown_charge.id)
+    credited = _ask(client, desk, order, charge_fen=3050)
+    client.post(
+        _url(order, credited["id"], "approve"), json={"note": "核实无误"}, headers=desk["lead"]
+    )
+    _ask(
+        client,
+        desk,
+        order,
+        kind="compensation",
+        charge_fen=None,
+        bill_month=None,
+        amount_fen=800,
+        reason="致歉补偿话费",
+    )
+    today = local_today().isoformat()
+    asked = {"reason": "月度退费对账", "asked_from": today, "asked_to": today}
+    answer = client.post(
+        "/api/v1/refunds/export", json=asked | {"format": "csv"}, headers=desk["supervisor"]
+    )
+    assert answer.status_code == 200, answer.text
+    header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert header[:4] == ["工单号", "所属分公司", "类型", "状态"]
+    assert [(r[0], r[2], r[3], r[4], r[6]) for r in rows] == [
+        (order["number"], "退费", "已批准", "138****8000", "30.5"),  # masked as on screen
+        (order["number"], "赔付", "待审批", "138****8000", "8.0"),
+    ]
+    assert rows[0][header.index("审批意见")] == "核实无误"
+    entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.refund.export")).one()
+    assert entry.reason == "月度退费对账" and json.loads(entry.details)["rows"] == 2
+    assert answer.headers["x-audit-seq"] == str(entry.seq)
+
+    only = client.post(
+        "/api/v1/refunds/export",
+        json=asked | {"status": "requested"},
+        headers=desk["supervisor"] | {"Accept-Language": "en"},
+    )
+    sheet = load_workbook(io.BytesIO(only.content)).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header[:4] == ["Order number", "Branch", "Kind", "Status"]
+    assert [(r[2], r[3], r[6]) for r in rows] == [("Compensation", "Awaiting approval", 8)]
+    refused = client.post("/api/v1/refunds/export", json=asked, headers=desk["lead"])
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "missing_right")
+    backwards = asked | {"asked_from": today, "asked_to": "2020-01-01"}
+    wrong = client.post("/api/v1/refunds/export", json=backwards, headers=desk["supervisor"])
+    assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "asked_to")

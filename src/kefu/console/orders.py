@@ -42,6 +42,7 @@ from kefu.workorders.enums import (
     OrderOrigin,
     OrderStatus,
     OrderType,
+    RefundStatus,
     Triage,
     VisitOutcome,
 )
@@ -134,6 +135,7 @@ def order_queue(
         batch=batch,
         waiting=waiting,
         to_decide=to_decide,
+        refund_statuses=list(RefundStatus),
         dispatchable=DISPATCHABLE_STATUSES,
         teams=teams,
         people=people,

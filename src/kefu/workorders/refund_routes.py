@@ -6,19 +6,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from kefu.core.i18n import gettext
 from kefu.core.idempotency import create_once
 from kefu.core.rbac import Principal, Right
+from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download, table_as_csv, table_as_xlsx
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, committed
+from kefu.core.web import DbSession, IdempotencyKey, committed, request_language
 from kefu.org.deps import require
 from kefu.workorders import refunds
-from kefu.workorders.deps import CanReadOrders, CanWorkOrders, LoadedOrder, visible_order
+from kefu.workorders.deps import (
+    CanExportOrders,
+    CanReadOrders,
+    CanWorkOrders,
+    LoadedOrder,
+    visible_order,
+)
 from kefu.workorders.models import OrderRefund, WorkOrder
-from kefu.workorders.refund_schemas import RefundCreate, RefundDecision, RefundList, RefundOut
+from kefu.workorders.refund_export import export_refunds
+from kefu.workorders.refund_schemas import (
+    RefundCreate,
+    RefundDecision,
+    RefundExportRequest,
+    RefundList,
+    RefundOut,
+)
 from kefu.workorders.refunds import ListedRefund, RefundLimits
 from kefu.workorders.schemas import ReasonRequest
 from kefu.workorders.views import refund_out
@@ -137,6 +152,33 @@ async def withdraw_refund(
         refunds.withdraw(session, order=order, refund=row, by=principal, reason=data.reason)
 
     return await _decided(session, principal, order_id, refund_id, withdrawing)
+
+
+@router.post("/refunds/export", response_class=Response, responses=SPREADSHEET_RESPONSES)
+def export_refund_list(
+    data: RefundExportRequest, principal: CanExportOrders, session: DbSession, request: Request
+) -> Response:
+    """The refunds asked in a period (退费明细), in the caller's scope and filtered by
+    status or kind, as XLSX or CSV: who asked and decided, what billing credited under
+    which reference; numbers masked as on screen. Who took them, and why, is audited
+    first (``order.refund.export``)."""
+    settings = request.app.state.settings
+    language = request_language(request)
+    made = export_refunds(
+        session,
+        data=data,
+        by=principal,
+        language=language,
+        timezone=settings.timezone,
+        max_rows=settings.export_max_rows,
+    )
+    body = (
+        table_as_csv(made.rows)
+        if data.format == "csv"
+        else table_as_xlsx(gettext(language, "Refunds and compensation"), made.rows)
+    )
+    name = f"refunds-{data.asked_from:%Y%m%d}-{data.asked_to:%Y%m%d}.{data.format}"
+    return download(body, data.format, name, made.audit_seq)
 
 
 async def _decided(

@@ -4,11 +4,11 @@ Money is in fen (分), as the billing system keeps it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kefu.core.types import Reason, ShortText
+from kefu.core.types import Reason, RecordDate, RefId, ShortText
 from kefu.workorders.enums import RefundKind, RefundStatus
 
 # One refund is at most ¥1,000,000: beyond any center's ceiling, below any overflow.
@@ -70,3 +70,19 @@ class RefundList(BaseModel):
     items: list[RefundOut]
     credited_fen: int = Field(description="Credited to the customer so far")
     pending_fen: int = Field(description="Asked or approved, not yet credited")
+
+
+class RefundExportRequest(BaseModel):
+    """Which refunds to export (退费明细, what finance reconciles with billing), and why
+    (the reason and the filter go to the audit log). The period is of the day each was
+    asked, in the center's days, at most a year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    asked_from: RecordDate
+    asked_to: RecordDate
+    format: Literal["csv", "xlsx"] = "xlsx"
+    org_unit_id: RefId | None = None
+    status: RefundStatus | None = None
+    kind: RefundKind | None = None

@@ -453,16 +453,23 @@ function setupExport() {
   document.querySelector('[data-action="close-export"]')?.addEventListener("click", () => dialog.close());
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const f = form.elements, body = {
-      created_from: f.created_from.value, created_to: f.created_to.value, format: f.format.value,
-      repeat_only: f.repeat_only.checked, passed_on_only: f.passed_on_only.checked,
-      reason: f.reason.value.trim(),
-    };
-    if (form.dataset.category) body.category_id = Number(form.dataset.category);
+    const f = form.elements, refunds = form.dataset.export === "refunds";
+    const body = { format: f.format.value, reason: f.reason.value.trim() };
+    if (refunds) {  // the refund list (退费明细): by the day each was asked
+      Object.assign(body, { asked_from: f.asked_from.value, asked_to: f.asked_to.value });
+      if (f.status.value) body.status = f.status.value;
+    } else {
+      Object.assign(body, {
+        created_from: f.created_from.value, created_to: f.created_to.value,
+        repeat_only: f.repeat_only.checked, passed_on_only: f.passed_on_only.checked,
+      });
+      if (form.dataset.category) body.category_id = Number(form.dataset.category);
+    }
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      await download("/api/v1/work-orders/export", body, `work-orders.${body.format}`);
+      const [url, name] = refunds ? ["/api/v1/refunds/export", "refunds"] : ["/api/v1/work-orders/export", "work-orders"];
+      await download(url, body, `${name}.${body.format}`);
       showError(error, "");
       dialog.close();
     } catch (problem) {
