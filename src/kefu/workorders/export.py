@@ -8,10 +8,13 @@ Callback numbers are masked as on screen unless the viewer may see them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy import Row, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -112,12 +115,9 @@ def _credited_fen() -> ScalarSelect[int]:
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str
 ) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, int, int]:
-    if data.created_to < data.created_from:
-        raise Unprocessable("invalid_period", field="created_to")
-    if (data.created_to - data.created_from).days >= LONGEST_PERIOD_DAYS:
-        raise Unprocessable("invalid_period", field="created_from")
-    since = day_start_utc(data.created_from, timezone)
-    until = day_start_utc(data.created_to + timedelta(days=1), timezone)
+    since, until = period_bounds(
+        data.created_from, data.created_to, timezone, fields=("created_from", "created_to")
+    )
     query = (
         select(
             WorkOrder,
@@ -168,24 +168,65 @@ def export_orders(
     tree, zone = category_tree(session), ZoneInfo(timezone)
     if data.category_id is not None and tree.get(data.category_id) is None:
         raise NotFound("category_not_found", field="category_id")
-    query = _query(data, scope_path, timezone)
+    return audited_export(
+        session,
+        _query(data, scope_path, timezone),
+        Audited(data, by, "order.export", scope_path, max_rows),
+        [gettext(language, column) for column in COLUMNS],
+        lambda row, masked: _cells(row, tree, zone, language, masked),
+    )
+
+
+@dataclass(frozen=True)
+class Audited:
+    """What an export's audit row says: what was asked, by whom, as which action, over
+    which scope; and the most rows it may have."""
+
+    asked: BaseModel
+    by: Principal
+    action: str
+    scope_path: str | None
+    max_rows: int
+
+
+def audited_export(
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    audited: Audited,
+    header: list[object],
+    cells: Callable[[Any, bool], list[object]],
+) -> OrderExport:
+    """Count the export (refused beyond its most rows), audit it, then read its rows —
+    numbers masked unless the viewer may see them — in the caller's transaction: the
+    audit row and the file agree on what was taken."""
     count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    if count > max_rows:
-        raise Unprocessable("export_too_large", rows=count, limit=max_rows)
-    masked = not by.has(Right.PII_VIEW)
+    if count > audited.max_rows:
+        raise Unprocessable("export_too_large", rows=count, limit=audited.max_rows)
+    masked = not audited.by.has(Right.PII_VIEW)
     entry = audit.record_export(
         session,
-        actor=by,
-        action="order.export",
+        actor=audited.by,
+        action=audited.action,
         entity_type="work_order",
-        asked=data,
-        scope_path=scope_path,
+        asked=audited.asked,
+        scope_path=audited.scope_path,
         rows=count,
         masked=masked,
     )
-    header: list[object] = [gettext(language, column) for column in COLUMNS]
-    rows = [_cells(row, tree, zone, language, masked) for row in session.execute(query)]
+    rows = [cells(row, masked) for row in session.execute(query)]
     return OrderExport([header, *rows], entry.seq)
+
+
+def period_bounds(
+    first: date, last: date, timezone: str, *, fields: tuple[str, str]
+) -> tuple[datetime, datetime]:
+    """A period of the center's days as UTC bounds (the last day included); at most a
+    year, and not ending before it starts (422 at the field to mend)."""
+    if last < first:
+        raise Unprocessable("invalid_period", field=fields[1])
+    if (last - first).days >= LONGEST_PERIOD_DAYS:
+        raise Unprocessable("invalid_period", field=fields[0])
+    return day_start_utc(first, timezone), day_start_utc(last + timedelta(days=1), timezone)
 
 
 def _cells(

@@ -5,21 +5,18 @@ masked as on screen unless the viewer may see them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session, aliased
 
-from kefu.core import audit
-from kefu.core.clock import day_start_utc
 from kefu.core.i18n import EN, gettext
-from kefu.core.rbac import Principal, Right
+from kefu.core.rbac import Principal
 from kefu.customers.view import show_phone
-from kefu.errors import Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff
-from kefu.workorders.export import LONGEST_PERIOD_DAYS, OrderExport
+from kefu.workorders.export import Audited, OrderExport, audited_export, period_bounds
 from kefu.workorders.models import OrderRefund, WorkOrder
 from kefu.workorders.refund_schemas import RefundExportRequest
 
@@ -54,39 +51,25 @@ def export_refunds(
     timezone: str,
     max_rows: int,
 ) -> OrderExport:
-    """Check and count the export, audit it, then read its rows (in the caller's
-    transaction: the audit row and the file agree on what was taken)."""
+    """The refunds asked in the period, in the caller's scope (or the unit asked for),
+    audited before they are read."""
     scope_path = unit_scope(session, by, data.org_unit_id)
-    query = _query(data, scope_path, timezone)
-    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    if count > max_rows:
-        raise Unprocessable("export_too_large", rows=count, limit=max_rows)
-    masked = not by.has(Right.PII_VIEW)
-    entry = audit.record_export(
-        session,
-        actor=by,
-        action="order.refund.export",
-        entity_type="work_order",
-        asked=data,
-        scope_path=scope_path,
-        rows=count,
-        masked=masked,
-    )
     zone = ZoneInfo(timezone)
-    header: list[object] = [gettext(language, column) for column in COLUMNS]
-    rows = [_cells(row, zone, language, masked) for row in session.execute(query)]
-    return OrderExport([header, *rows], entry.seq)
+    return audited_export(
+        session,
+        _query(data, scope_path, timezone),
+        Audited(data, by, "order.refund.export", scope_path, max_rows),
+        [gettext(language, column) for column in COLUMNS],
+        lambda row, masked: _cells(row, zone, language, masked),
+    )
 
 
 def _query(
     data: RefundExportRequest, scope_path: str | None, timezone: str
 ) -> Select[OrderRefund, str, OrgUnit, str, str]:
-    if data.asked_to < data.asked_from:
-        raise Unprocessable("invalid_period", field="asked_to")
-    if (data.asked_to - data.asked_from).days >= LONGEST_PERIOD_DAYS:
-        raise Unprocessable("invalid_period", field="asked_from")
-    since = day_start_utc(data.asked_from, timezone)
-    until = day_start_utc(data.asked_to + timedelta(days=1), timezone)
+    since, until = period_bounds(
+        data.asked_from, data.asked_to, timezone, fields=("asked_from", "asked_to")
+    )
     query = (
         select(OrderRefund, WorkOrder.number, OrgUnit, _Asker.display_name, _Decider.display_name)
         .join(WorkOrder, WorkOrder.id == OrderRefund.order_id)
