@@ -88,7 +88,9 @@ def test_a_double_refund_is_asked_approved_and_credited(
         page.context.clear_cookies()
         sign_in(page, base, "supervisor", "kefu-demo-2026", "/orders")
         page.goto(f"{base}/orders?view=refunds")
-        page.locator("tbody tr", has_text=order["number"]).locator("a").first.click()
+        row = page.locator("tbody tr", has_text=order["number"])
+        expect(row.locator(".refund-waiting")).to_have_text("退费 ¥30.00 待批")  # at a glance
+        row.locator("a").first.click()
         approve = card.locator(".refund-requested form[data-refund-step=approve]")
         approve.locator("summary").click()
         approve.locator("input[name=note]").fill("核实无误")

@@ -32,7 +32,7 @@ from kefu.org import repository as org_repo
 from kefu.org.models import Team
 from kefu.workorders import appointments as visits
 from kefu.workorders import attachments as order_files
-from kefu.workorders import categories, lifecycle, repeats, repository
+from kefu.workorders import categories, lifecycle, refunds, repeats, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
@@ -128,6 +128,7 @@ def order_queue(
         open_only=open_only,
         items=queue.items,
         visit_dues=queue.visit_dues,
+        refunds_awaiting=queue.refunds_awaiting,
         total=queue.total,
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
@@ -183,6 +184,7 @@ class QueueRows(NamedTuple):
     items: list[OrderListItem]
     visit_dues: dict[int, tuple[datetime, datetime]]  # a return visit's scheduling and due
     total: int
+    refunds_awaiting: dict[int, int]  # fen asked and awaiting approval, by order
 
 
 def order_queue_rows(
@@ -222,6 +224,7 @@ def order_queue_rows(
         items=list_items(session, rows, masked),
         visit_dues=repository.visit_dues(session, visiting),
         total=total,
+        refunds_awaiting=refunds.awaiting_sums(session, [o.id for o, *_ in rows]),
     )
 
 

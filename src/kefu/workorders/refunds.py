@@ -265,6 +265,22 @@ def granted(session: Session, order_id: int) -> list[OrderRefund]:
     )
 
 
+def awaiting_sums(session: Session, order_ids: list[int]) -> dict[int, int]:
+    """What waits for approval on each of these orders that has any, in fen (one query,
+    for a page of a queue)."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderRefund.order_id, func.sum(OrderRefund.amount_fen))
+        .where(
+            OrderRefund.order_id.in_(order_ids),
+            OrderRefund.status == RefundStatus.REQUESTED,
+        )
+        .group_by(OrderRefund.order_id)
+    )
+    return {order_id: int(fen) for order_id, fen in rows}
+
+
 def given_back(session: Session, order_ids: list[int]) -> dict[int, tuple[int, int]]:
     """For each of these orders with any: what was credited, and what was approved and is
     on its way to the account, in fen (one query, for a customer's list of orders)."""
