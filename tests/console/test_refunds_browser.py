@@ -29,9 +29,11 @@ def _billing_complaint(api, number: str) -> dict:  # type: ignore[no-untyped-def
         if node["code"] == "vas.sp.unconsented":
             leaf = node
     assert leaf is not None
+    customer = api.get("/api/v1/customers/lookup", params={"phone": number}).json()
     body = {
         "type": "complaint",
         "category_id": leaf["id"],
+        "customer_id": customer["profile"]["id"],  # on the 360 page's open orders
         "contact_phone": number,
         "subject": "未经同意开通彩铃，要求退费",
     }
@@ -122,6 +124,10 @@ def test_a_double_refund_is_asked_approved_and_credited(
         expect(timeline).to_have_count(3)
         expect(timeline.first).to_contain_text("双倍返还 · 已到账")
         page.screenshot(path=str(tmp_path / "refund-credited-zh.png"), full_page=True)
+
+        # "Where is my refund?": the 360 page answers it on the customer's open order.
+        page.goto(f"{base}/customers/lookup?phone={number}")
+        expect(page.locator(".refund-given")).to_have_text(["已退 ¥30.00"])
 
         page.goto(f"{base}/lang/en?next=/orders/{order['id']}")
         expect(credited).to_contain_text("Credited to the account")

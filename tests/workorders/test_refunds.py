@@ -489,3 +489,37 @@ def test_finance_exports_the_refunds_masked_scoped_and_audited(client, db: Sessi
     backwards = asked | {"asked_from": today, "asked_to": "2020-01-01"}
     wrong = client.post("/api/v1/refunds/export", json=backwards, headers=desk["supervisor"])
     assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "asked_to")
+
+
+def test_the_360_page_tells_the_agent_where_the_money_is(client, db: Session, desk) -> None:
+    customer_id = db.scalar(
+        select(Subscription.customer_id).where(Subscription.msisdn == "+8613800138000")
+    )
+    body = {
+        "type": "complaint",
+        "category_id": desk["cats"].unknown_charge.id,
+        "customer_id": customer_id,
+        "subject": "误扣彩铃费",
+    }
+    made = client.post("/api/v1/work-orders", json=body, headers=desk["agent"])
+    assert made.status_code == 201, made.text
+    order = made.json()
+    approved = _ask(client, desk, order, charge_fen=3000)
+    client.post(_url(order, approved["id"], "approve"), json={}, headers=desk["lead"])
+    _ask(
+        client,
+        desk,
+        order,
+        kind="compensation",
+        charge_fen=None,
+        bill_month=None,
+        amount_fen=500,
+        reason="致歉补偿话费",
+    )
+    lookup = "/api/v1/customers/lookup?phone=13800138000"  # the caller's number, as it rings
+    view = client.get(lookup, headers=desk["agent"])
+    assert view.status_code == 200, view.text
+    view = view.json()
+    (item,) = view["open_work_items"]
+    money = (item["refund_credited_fen"], item["refund_on_way_fen"], item["refund_asked_fen"])
+    assert money == (0, 3000, 500)

@@ -224,7 +224,11 @@ def order_queue_rows(
         items=list_items(session, rows, masked),
         visit_dues=repository.visit_dues(session, visiting),
         total=total,
-        refunds_awaiting=refunds.awaiting_sums(session, [o.id for o, *_ in rows]),
+        refunds_awaiting={
+            order_id: money.asked
+            for order_id, money in refunds.money_back(session, [o.id for o, *_ in rows]).items()
+            if money.asked
+        },
     )
 
 

@@ -31,7 +31,7 @@ from kefu.workorders.appointments import booked_windows, window_text
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
-from kefu.workorders.refunds import given_back, yuan
+from kefu.workorders.refunds import MoneyBack, money_back, yuan
 
 SHOWN_ORDERS = 3  # a text's worth
 _FINISHED = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
@@ -55,7 +55,7 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
         if not found:
             return "you have no open work order" if english else "您名下暂无处理中的工单"
     ids = [order.id for order in found]
-    windows, money = booked_windows(session, ids), given_back(session, ids)
+    windows, money = booked_windows(session, ids), money_back(session, ids)
     told = [
         _one(order, zone, english, windows.get(order.id), money.get(order.id)) for order in found
     ]
@@ -114,7 +114,7 @@ def _one(
     zone: str,
     english: bool,
     visit: tuple[datetime, datetime] | None,
-    money: tuple[int, int] | None,
+    money: MoneyBack | None,
 ) -> str:
     """An order's number, state, when it is (or was) answered, its engineer's visit and
     the money given back."""
@@ -133,12 +133,12 @@ def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) ->
     return f"engineer visits {window}" if english else f"工程师{window}上门"
 
 
-def _money(money: tuple[int, int] | None, english: bool) -> str:
+def _money(money: MoneyBack | None, english: bool) -> str:
     """What reached the account, and what is approved and on its way (not what is only
     asked: the customer is told what was decided)."""
     if money is None:
         return ""
-    credited, on_way = money
+    credited, on_way = money.credited, money.on_way
     said = []
     if credited:
         said.append(f"{yuan(credited)} yuan credited" if english else f"已退{yuan(credited)}元到账")

@@ -282,6 +282,10 @@ class WorkItemBrief(BaseModel):
     # An engineer's visit booked (上门): "when is the engineer coming?" is asked on calls.
     visit_starts_at: datetime | None = None
     visit_ends_at: datetime | None = None
+    # Money given back on it, in fen (退费): "where is my refund?" follows a refund.
+    refund_credited_fen: int = 0
+    refund_on_way_fen: int = 0  # approved, not yet credited
+    refund_asked_fen: int = 0  # awaiting approval
     urgeable: bool = False  # still being handled: the agent may record a chase
     # Beyond the viewer's reach (escalated to the province, say): listed without a link,
     # with the unit that holds it, so the agent can tell the customer where it stands.

@@ -265,44 +265,41 @@ def granted(session: Session, order_id: int) -> list[OrderRefund]:
     )
 
 
-def awaiting_sums(session: Session, order_ids: list[int]) -> dict[int, int]:
-    """What waits for approval on each of these orders that has any, in fen (one query,
-    for a page of a queue)."""
-    if not order_ids:
-        return {}
-    rows = session.execute(
-        select(OrderRefund.order_id, func.sum(OrderRefund.amount_fen))
-        .where(
-            OrderRefund.order_id.in_(order_ids),
-            OrderRefund.status == RefundStatus.REQUESTED,
-        )
-        .group_by(OrderRefund.order_id)
-    )
-    return {order_id: int(fen) for order_id, fen in rows}
+@dataclass(frozen=True)
+class MoneyBack:
+    """What an order gives back, in fen: credited to the account, approved and on its way,
+    and asked but still awaiting approval."""
+
+    credited: int = 0
+    on_way: int = 0
+    asked: int = 0
 
 
-def given_back(session: Session, order_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """For each of these orders with any: what was credited, and what was approved and is
-    on its way to the account, in fen (one query, for a customer's list of orders)."""
+def money_back(session: Session, order_ids: list[int]) -> dict[int, MoneyBack]:
+    """For each of these orders with any refund credited, approved or awaiting approval,
+    the sums (one grouped query, for a page of a queue or a customer's orders)."""
     if not order_ids:
         return {}
+    counted = (RefundStatus.CREDITED, RefundStatus.APPROVED, RefundStatus.REQUESTED)
     rows = session.execute(
         select(OrderRefund.order_id, OrderRefund.status, func.sum(OrderRefund.amount_fen))
         .where(
             OrderRefund.order_id.in_(order_ids),
-            OrderRefund.status.in_([s.value for s in GRANTED]),
+            OrderRefund.status.in_([s.value for s in counted]),
         )
         .group_by(OrderRefund.order_id, OrderRefund.status)
     )
-    found: dict[int, tuple[int, int]] = {}
+    sums: dict[int, dict[str, int]] = {}
     for order_id, status, fen in rows:
-        credited, on_way = found.get(order_id, (0, 0))
-        if status == RefundStatus.CREDITED:
-            credited += int(fen)
-        else:
-            on_way += int(fen)
-        found[order_id] = (credited, on_way)
-    return found
+        sums.setdefault(order_id, {})[str(status)] = int(fen)
+    return {
+        order_id: MoneyBack(
+            credited=by_status.get(RefundStatus.CREDITED, 0),
+            on_way=by_status.get(RefundStatus.APPROVED, 0),
+            asked=by_status.get(RefundStatus.REQUESTED, 0),
+        )
+        for order_id, by_status in sums.items()
+    }
 
 
 def the_refund(session: Session, order: WorkOrder, refund_id: int) -> OrderRefund:

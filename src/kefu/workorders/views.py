@@ -16,7 +16,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
-from kefu.workorders import appointments, attachments, repository
+from kefu.workorders import appointments, attachments, refunds, repository
 from kefu.workorders.appointment_schemas import AppointmentOut
 from kefu.workorders.appointments import ListedAppointment
 from kefu.workorders.attachment_schemas import AttachmentOut
@@ -251,10 +251,12 @@ def open_items_for_customer(
     own orders wherever they are handled. ``urgeable`` while still being handled."""
     items = []
     found = repository.open_orders_of(session, customer_id)
-    windows = appointments.booked_windows(session, [order.id for order, _ in found])
+    ids = [order.id for order, _ in found]
+    windows, money = appointments.booked_windows(session, ids), refunds.money_back(session, ids)
     for order, unit in found:
         in_reach = sees_order(viewer, order, unit)
         visit = windows.get(order.id, (None, None))
+        given = money.get(order.id, refunds.MoneyBack())
         items.append(
             WorkItemBrief(
                 kind="work_order",
@@ -270,6 +272,9 @@ def open_items_for_customer(
                 origin=order.origin,
                 visit_starts_at=visit[0],
                 visit_ends_at=visit[1],
+                refund_credited_fen=given.credited,
+                refund_on_way_fen=given.on_way,
+                refund_asked_fen=given.asked,
                 urgeable=order.status in URGEABLE_STATUSES,
                 in_reach=in_reach,
                 held_by=None if in_reach else unit.name,

@@ -26,6 +26,14 @@ const named = (record) =>
 
 function yuan(fen) { return `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)}`; }
 
+function moneyBack(item, word) {
+  const chips = [["refund_credited_fen", "credited", "green"], ["refund_on_way_fen", "on_way", "blue"],
+    ["refund_asked_fen", "asked", "refund-waiting"]];
+  return chips.filter(([field]) => item[field])
+    .map(([field, state, look]) => ` <span class="chip ${look} refund-given">${escapeHtml(word(`refund.${state}`, { amount: yuan(item[field]) }))}</span>`)
+    .join("");
+}
+
 // --- agent panel --------------------------------------------------------------------------
 
 function setupAgentPanel() {
@@ -132,6 +140,8 @@ function setupAgentPanel() {
       + (item.origin && item.origin !== "customer" ? ` <span class="chip passed-on">${escapeHtml(word(`origin.${item.origin}`))}</span>` : "")
       // "when is the engineer coming?": the booked window, in the center's time
       + (item.visit_starts_at ? ` <span class="chip blue visit-window">${escapeHtml(word("on_site"))} ${centerTime(item.visit_starts_at, { seconds: false }).slice(5)}–${centerTime(item.visit_ends_at, { seconds: false }).slice(11)}</span>` : "")
+      // "where is my refund?": credited, on its way, or awaiting approval
+      + moneyBack(item, word)
       + ` <span class="chip chased"${item.urge_count ? "" : " hidden"}>${escapeHtml(word("chased", { n: item.urge_count }))}</span>`
       + (item.urgeable && panel.dataset.mayChase ? ` <button type="button" class="secondary small-button" data-chase="${item.id}" data-number="${escapeHtml(item.number)}">${escapeHtml(word("chase"))}</button>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
