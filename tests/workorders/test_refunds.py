@@ -43,13 +43,15 @@ def desk(db: Session):
     cats = make_categories(db)
     make_customer(db, org.city)  # +8613800138000, a balance of 52.30
     agent_row = make_staff(db, org.city, Role.AGENT)
+    backoffice = make_staff(db, org.city, Role.BACK_OFFICE)
     return {
         "cats": cats,
         "agent": bearer(db, agent_row),
         "agent_id": agent_row.id,
         "lead": bearer(db, make_staff(db, org.city, Role.TEAM_LEAD)),
         "supervisor": bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
-        "backoffice": bearer(db, make_staff(db, org.city, Role.BACK_OFFICE)),
+        "backoffice": bearer(db, backoffice),
+        "backoffice_name": backoffice.display_name,
     }
 
 
@@ -372,7 +374,11 @@ def test_a_cancelled_order_takes_back_its_refunds_and_a_merge_carries_them(
     )
     assert cancelled.status_code == 200, cancelled.text
     (withdrawn,) = client.get(_url(kept), headers=agent).json()["items"]
-    assert withdrawn["status"] == "withdrawn" and withdrawn["decided_by"] is None
+    assert withdrawn["status"] == "withdrawn"  # in the name of who cancelled, with why
+    assert (withdrawn["decided_by"], withdrawn["decision_note"]) == (
+        desk["backoffice_name"],
+        "客户重复来电，无效工单",
+    )
     db.expire_all()
     assert db.scalar(select(Job.id).where(Job.kind == CREDIT)) is None  # nothing to credit
 

@@ -208,18 +208,25 @@ def withdraw(
         and not by.has(Right.REFUND_APPROVE)
     ):
         raise Forbidden("refund_not_yours")
-    _decide(session, refund, RefundStatus.WITHDRAWN, by, reason)
-    _record(session, order, by, "withdraw", refund, reason=reason)
-    return refund
+    return _withdrawn(session, order, refund, by, reason)
 
 
 def withdraw_awaiting(
     session: Session, order: WorkOrder, by: Principal | None, reason: str
 ) -> None:
     """An order cancelled (invalid, or merged away) takes back what still waits for a
-    decision: no approver should weigh money for an order that no longer stands."""
+    decision: no approver should weigh money for an order that no longer stands. Taken
+    back in the name of whoever cancelled it, with their reason."""
     for refund in awaiting(session, order.id):
-        withdraw(session, order=order, refund=refund, by=None, reason=reason)
+        _withdrawn(session, order, refund, by, reason)
+
+
+def _withdrawn(
+    session: Session, order: WorkOrder, refund: OrderRefund, by: Principal | None, reason: str
+) -> OrderRefund:
+    _decide(session, refund, RefundStatus.WITHDRAWN, by, reason)
+    _record(session, order, by, "withdraw", refund, reason=reason)
+    return refund
 
 
 def carry_awaiting(
