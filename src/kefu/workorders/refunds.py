@@ -54,8 +54,6 @@ ASKABLE = frozenset(
         OrderStatus.RETURNED,
     }
 )
-# What the customer has, or will have once billing credits it.
-GRANTED = (RefundStatus.APPROVED, RefundStatus.CREDITED)
 
 
 @dataclass(frozen=True)
@@ -258,20 +256,6 @@ def require_decided(session: Session, order: WorkOrder) -> None:
         raise Conflict("reply_refund_awaiting")
 
 
-def granted(session: Session, order_id: int) -> list[OrderRefund]:
-    """The order's refunds approved or credited, oldest first."""
-    return list(
-        session.scalars(
-            select(OrderRefund)
-            .where(
-                OrderRefund.order_id == order_id,
-                OrderRefund.status.in_([s.value for s in GRANTED]),
-            )
-            .order_by(OrderRefund.id)
-        )
-    )
-
-
 @dataclass(frozen=True)
 class MoneyBack:
     """What an order gives back, in fen: credited to the account, approved and on its way,
@@ -280,6 +264,11 @@ class MoneyBack:
     credited: int = 0
     on_way: int = 0
     asked: int = 0
+
+    @property
+    def granted(self) -> int:
+        """What the customer has, or will have once billing credits it."""
+        return self.credited + self.on_way
 
 
 def money_back(session: Session, order_ids: list[int]) -> dict[int, MoneyBack]:

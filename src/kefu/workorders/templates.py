@@ -19,7 +19,7 @@ from kefu.customers.models import Customer
 from kefu.errors import Unprocessable
 from kefu.workorders.appointments import booked_windows, window_text
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.refunds import granted, yuan
+from kefu.workorders.refunds import MoneyBack, money_back, yuan
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -66,7 +66,7 @@ def fill_for_order(
     """``fill_template`` with the order's customer, booked visit and refunds looked up."""
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     visit = booked_windows(session, [order.id]).get(order.id)
-    refund_fen = sum(r.amount_fen for r in granted(session, order.id))
+    refund_fen = money_back(session, [order.id]).get(order.id, MoneyBack()).granted
     return fill_template(
         body,
         order=order,
