@@ -28,7 +28,7 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
 from kefu.workorders.appointment_schemas import AppointmentCreate
-from kefu.workorders.enums import MAX_PRIORITY, AppointmentStatus, EventKind, OrderStatus
+from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, AppointmentStatus, EventKind
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.service import customer_language, record_event, sms_answer
@@ -39,16 +39,7 @@ LONGEST_WINDOW = timedelta(hours=4)
 SHORTEST_WINDOW = timedelta(minutes=30)
 FARTHEST_AHEAD = timedelta(days=60)
 # A visit belongs to the handling: none once the order is answered or finished.
-BOOKABLE = frozenset(
-    {
-        OrderStatus.NEW,
-        OrderStatus.ACCEPTED,
-        OrderStatus.DISPATCHED,
-        OrderStatus.IN_PROGRESS,
-        OrderStatus.WAITING_CUSTOMER,
-        OrderStatus.RETURNED,
-    }
-)
+BOOKABLE = BEING_HANDLED
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,11 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], OrderStatus] = {
 }
 
 OPEN_STATUSES = frozenset(set(OrderStatus) - {_S.CLOSED, _S.CANCELLED})
+# Still being handled: not yet answered, nor finished.
+BEING_HANDLED = frozenset({_S.NEW, *_WORKING, _S.WAITING_CUSTOMER})
 # The customer chases an order still being handled; one answered or finished is reopened,
 # or a new one opened, instead.
-URGEABLE_STATUSES = frozenset({_S.NEW, *_WORKING, _S.WAITING_CUSTOMER})
+URGEABLE_STATUSES = BEING_HANDLED
 # The resolution limit runs until the customer has the answer, and not while waiting on
 # them: a replied order met its limit (or missed it) when it was replied.
 CLOCK_RUNNING_STATUSES = frozenset({_S.NEW, *_WORKING})

@@ -28,9 +28,9 @@ from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit
 from kefu.org.repository import supervisor_ids, team_lead_ids, tree_position
 from kefu.workorders.enums import (
+    BEING_HANDLED,
     CHARGE_REFUNDS,
     EventKind,
-    OrderStatus,
     OrderType,
     RefundKind,
     RefundStatus,
@@ -44,16 +44,7 @@ from kefu.workorders.urging import tell_holders
 CREDIT = "order.refund_credit"
 REFUNDABLE_TYPES = frozenset({OrderType.COMPLAINT, OrderType.FAULT})
 # Asked while the order is handled: the reply then says what the customer gets.
-ASKABLE = frozenset(
-    {
-        OrderStatus.NEW,
-        OrderStatus.ACCEPTED,
-        OrderStatus.DISPATCHED,
-        OrderStatus.IN_PROGRESS,
-        OrderStatus.WAITING_CUSTOMER,
-        OrderStatus.RETURNED,
-    }
-)
+ASKABLE = BEING_HANDLED
 
 
 @dataclass(frozen=True)
