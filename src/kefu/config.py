@@ -15,6 +15,10 @@ DEMO_SECRET = "kefu-demo-secret-do-not-use-in-production"
 # memo under 1 MB), and how many an order keeps at once (e-mailed ones too).
 ATTACHMENT_MAX_BYTES = 10_485_760
 ATTACHMENTS_PER_ORDER = 30
+# Refunds and credits to a customer (退费, 赔付), in fen: a team lead approves up to the
+# first, a supervisor up to the second; more is refused (it goes to finance).
+REFUND_LEAD_LIMIT_FEN = 20_000
+REFUND_CEILING_FEN = 200_000
 
 
 class Settings(BaseSettings):
@@ -52,10 +56,8 @@ class Settings(BaseSettings):
     incident_threshold: int = 5
     incident_window_minutes: int = 60
     incident_category_level: int = 2
-    # Refunds and credits to a customer (退费, 赔付), in fen: a team lead approves up to
-    # the first, a supervisor up to the second; more is refused (it goes to finance).
-    refund_lead_limit_fen: int = 20_000
-    refund_ceiling_fen: int = 200_000
+    refund_lead_limit_fen: int = REFUND_LEAD_LIMIT_FEN
+    refund_ceiling_fen: int = REFUND_CEILING_FEN
     # Where approved refunds are credited: an operator's billing system over HTTP
     # (kefu.billing.http_credit); empty, kefu's own balances.
     billing_credit_url: str = ""

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from kefu.analytics.satisfaction import satisfaction_drivers
 from kefu.cli import app
+from kefu.config import REFUND_LEAD_LIMIT_FEN
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.idnumber import IdKind, normalize_identity
 from kefu.core.migrate import upgrade
@@ -324,7 +325,8 @@ def _refunds_check(engine) -> None:
         assert row.amount_fen == (2 if row.kind == "double_refund" else 1) * row.charge_fen
     for row in credited:
         assert row.decided_by_id != row.requested_by_id
-        allowed = ("team_lead", "supervisor") if row.amount_fen <= 20_000 else ("supervisor",)
+        small = row.amount_fen <= REFUND_LEAD_LIMIT_FEN
+        allowed = ("team_lead", "supervisor") if small else ("supervisor",)
         assert roles[row.decided_by_id] in allowed, row
         assert row.requested_at <= row.decided_at <= row.credited_at
         assert row.billing_ref == f"KEFU-RF{row.id}"

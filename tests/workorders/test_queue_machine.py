@@ -35,6 +35,7 @@ from test_lifecycle_machine import (
 )
 
 from factories import bearer, make_customer, make_org, make_staff
+from kefu.config import REFUND_LEAD_LIMIT_FEN
 from kefu.core.clock import local_today
 from kefu.core.rbac import Role
 from kefu.workorders import appointments, refunds
@@ -50,7 +51,6 @@ VISIT_OUTCOMES = [
 ]
 BOOKABLE = {s.value for s in appointments.BOOKABLE}
 ASKABLE = {s.value for s in refunds.ASKABLE}
-LEAD_LIMIT_FEN = 20_000  # the shipped setting
 DECISIONS = [
     ("approve", "lead"),
     ("approve", "supervisor"),
@@ -254,7 +254,7 @@ class CustomerQueue(RuleBasedStateMachine):
         answer = self.client.post(url, json=body, headers=headers)
         if step == "approve" and who == "supervisor":
             expected = 403  # the supervisor asked it: someone else approves
-        elif step == "approve" and refund["amount"] > LEAD_LIMIT_FEN:
+        elif step == "approve" and refund["amount"] > REFUND_LEAD_LIMIT_FEN:
             expected = 403  # beyond the lead's limit
         else:
             expected = 200 if refund["status"] == "requested" else 409

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from conftest import own_database
 from factories import make_categories, make_customer, make_org, make_staff, open_complaint
+from kefu.config import REFUND_CEILING_FEN, REFUND_LEAD_LIMIT_FEN
 from kefu.core.clock import local_today
 from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.core.outbox import Job
@@ -31,7 +32,7 @@ from kefu.workorders.models import OrderAppointment, OrderRefund, WorkOrder
 from kefu.workorders.refund_schemas import RefundCreate
 
 ZONE = "Asia/Shanghai"
-LIMITS = refunds.RefundLimits(lead_fen=20_000, ceiling_fen=200_000)
+LIMITS = refunds.RefundLimits(lead_fen=REFUND_LEAD_LIMIT_FEN, ceiling_fen=REFUND_CEILING_FEN)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

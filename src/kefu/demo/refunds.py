@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from kefu.config import REFUND_LEAD_LIMIT_FEN
 from kefu.workorders.enums import OrderType, RefundKind, RefundStatus
 
 # The problems whose answer gives money back, and how: a service never agreed to is
@@ -32,7 +33,6 @@ COMPENSATED = {"broadband.fault.down": "宽带中断超过48小时，申请按�
 COMPENSATIONS = (10, 20, 30)  # yuan
 WAITING_SHARE = 0.8  # of such open orders being handled: money asked, not yet approved
 HANDLED_STEPS = ("accepted", "dispatched", "in_progress")
-LEAD_LIMIT_FEN = 20_000  # the shipped setting: above it a supervisor approves
 COLUMNS = (
     "id",
     "order_id",
@@ -80,7 +80,8 @@ class RefundDesk:
 
     def approver(self, unit_id: int, asker: int, amount_fen: int) -> int | None:
         """A team lead of the unit within their limit, else a supervisor; never the asker."""
-        leads = self.leads.get(unit_id, []) if amount_fen <= LEAD_LIMIT_FEN else []
+        # the shipped limit: above it a supervisor approves
+        leads = self.leads.get(unit_id, []) if amount_fen <= REFUND_LEAD_LIMIT_FEN else []
         fitting = [p for p in leads or self.supervisors if p != asker]
         return self.rng.choice(fitting) if fitting else None
 

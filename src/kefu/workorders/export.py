@@ -241,7 +241,7 @@ def _cells(
         return gettext(language, f"{prefix}.{value}") if value else ""
 
     def at(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return stamped(moment, zone)
 
     in_time = (
         None
@@ -277,3 +277,8 @@ def _cells(
         order.origin_ref,
         credited / 100 if credited else "",
     ]
+
+
+def stamped(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A time as a spreadsheet cell shows it: to the minute, in the center's zone."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -16,7 +16,13 @@ from kefu.core.rbac import Principal
 from kefu.customers.view import show_phone
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff
-from kefu.workorders.export import Audited, OrderExport, audited_export, period_bounds
+from kefu.workorders.export import (
+    Audited,
+    OrderExport,
+    audited_export,
+    period_bounds,
+    stamped,
+)
 from kefu.workorders.models import OrderRefund, WorkOrder
 from kefu.workorders.refund_schemas import RefundExportRequest
 
@@ -91,7 +97,7 @@ def _cells(row: Found, zone: ZoneInfo, language: str, masked: bool) -> list[obje
     refund, number, unit, asker, decider = row
 
     def at(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return stamped(moment, zone)
 
     return [
         number,
