@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 from kefu.billing.boss import Crediting, KefuBilling
 from kefu.billing.http_credit import HttpCredits
 from kefu.config import get_settings
-from kefu.core import audit, outbox
+from kefu.core import outbox
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile
 from kefu.notify.tasks import text_customer
-from kefu.workorders.enums import EventKind, RefundKind, RefundStatus
+from kefu.workorders.enums import RefundKind, RefundStatus
 from kefu.workorders.models import OrderRefund, WorkOrder
-from kefu.workorders.refunds import CREDIT, yuan
-from kefu.workorders.service import customer_language, record_event, sms_answer
+from kefu.workorders.refunds import CREDIT, record_step, yuan
+from kefu.workorders.service import customer_language, sms_answer
 from kefu.workorders.urging import tell_holders
 
 
@@ -70,7 +70,8 @@ def credit(session: Session, refund_id: int, billing: Crediting) -> OrderRefund 
             said = credited_text(order, refund, customer_language(session, order))
             text_customer(session, phone=refund.msisdn, text=said)
     session.flush()
-    _record(session, order, refund)
+    # the system's step; audited as order.refund.credited or .failed
+    record_step(session, order, None, "credit", refund, reason="", action=str(refund.status))
     return refund
 
 
@@ -82,23 +83,3 @@ def credited_text(order: WorkOrder, refund: OrderRefund, language: str) -> str:
         return f"[{order.number}] Your {what} of {amount} yuan is now in your phone account."
     what = "补偿" if refund.kind == RefundKind.COMPENSATION else "退费"
     return sms_answer(order, f"您的{what}{amount}元已存入话费账户，请查收。")
-
-
-def _record(session: Session, order: WorkOrder, refund: OrderRefund) -> None:
-    """On the timeline and in the audit log, as the system's step."""
-    details = {
-        "refund": refund.id,
-        "step": "credit",
-        "kind": str(refund.kind),
-        "amount_fen": refund.amount_fen,
-        "status": str(refund.status),
-    }
-    record_event(session, order, kind=EventKind.REFUND, by=None, details=details)
-    audit.record(
-        session,
-        actor=None,
-        action=f"order.refund.{refund.status}",
-        entity_type="work_order",
-        entity_id=order.id,
-        details={"refund": refund.id, "number": order.number, "ref": refund.billing_ref},
-    )

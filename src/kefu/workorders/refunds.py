@@ -112,7 +112,7 @@ def request(
     )
     session.add(row)
     session.flush()
-    _record(session, order, by, "request", row, reason=data.reason)
+    record_step(session, order, by, "request", row, reason=data.reason)
     _tell_approvers(session, order, row, by, limits)
     return row
 
@@ -168,7 +168,7 @@ def approve(
         raise Forbidden("refund_beyond_limit", yuan=yuan(limit))
     _decide(session, refund, RefundStatus.APPROVED, by, note)
     outbox.enqueue(session, kind=CREDIT, payload={"refund_id": refund.id, "zone": zone})
-    _record(session, order, by, "approve", refund, reason=note)
+    record_step(session, order, by, "approve", refund, reason=note)
     return refund
 
 
@@ -183,7 +183,7 @@ def reject(
         subject=f"退费未获批准 {order.number} / Refund not approved",
         said=f"{yuan(refund.amount_fen)}: {reason}",
     )
-    _record(session, order, by, "reject", refund, reason=reason)
+    record_step(session, order, by, "reject", refund, reason=reason)
     return refund
 
 
@@ -214,7 +214,7 @@ def _withdrawn(
     session: Session, order: WorkOrder, refund: OrderRefund, by: Principal | None, reason: str
 ) -> OrderRefund:
     _decide(session, refund, RefundStatus.WITHDRAWN, by, reason)
-    _record(session, order, by, "withdraw", refund, reason=reason)
+    record_step(session, order, by, "withdraw", refund, reason=reason)
     return refund
 
 
@@ -226,7 +226,7 @@ def carry_awaiting(
     for refund in awaiting(session, source.id):
         refund.order_id = target.id
         session.flush()
-        _record(session, target, by, "carry", refund, reason="", carried_from=source.number)
+        record_step(session, target, by, "carry", refund, reason="", carried_from=source.number)
 
 
 def awaiting(session: Session, order_id: int) -> list[OrderRefund]:
@@ -368,7 +368,7 @@ def _decide(
     session.refresh(refund)
 
 
-def _record(
+def record_step(
     session: Session,
     order: WorkOrder,
     by: Principal | None,
@@ -376,9 +376,11 @@ def _record(
     row: OrderRefund,
     *,
     reason: str,
+    action: str = "",
     **more: object,
 ) -> None:
-    """On the order's timeline and in the audit log: what kind, how much, and where it is."""
+    """On the order's timeline and in the audit log (as ``order.refund.<action>``, the
+    step's name unless told): what kind, how much, where it is, billing's reference."""
     details = {
         "refund": row.id,
         "step": what,
@@ -388,12 +390,19 @@ def _record(
         **more,
     }
     record_event(session, order, kind=EventKind.REFUND, by=by, reason=reason, details=details)
+    audited: dict[str, object] = {
+        "refund": row.id,
+        "number": order.number,
+        "amount_fen": row.amount_fen,
+    }
+    if row.billing_ref:
+        audited["ref"] = row.billing_ref
     audit.record(
         session,
         actor=by,
-        action=f"order.refund.{what}",
+        action=f"order.refund.{action or what}",
         entity_type="work_order",
         entity_id=order.id,
         reason=reason or None,
-        details={"refund": row.id, "number": order.number, "amount_fen": row.amount_fen},
+        details=audited,
     )
