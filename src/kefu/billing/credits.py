@@ -6,7 +6,9 @@ what reached their account.
 Why a job: the billing system is another system, slow or down at times; the approval is
 kept at once, and the job retries with backoff until billing answers. It looks at the
 refund when it runs, so a retry after the credit was marked does nothing, and billing is
-given the refund's own reference, so a real BOSS credits once too.
+given the refund's own reference, so a real BOSS credits once too. The call to an
+operator's billing system is made outside any transaction (``outbox.Sending``); its
+answer is recorded after it.
 """
 
 from __future__ import annotations
@@ -30,32 +32,57 @@ from kefu.workorders.urging import tell_holders
 
 
 @outbox.handler(CREDIT)
-def _credit(session: Session, payload: dict[str, Any], message_id: str) -> None:
-    credit(session, payload["refund_id"], crediting(session, payload["zone"]))
-
-
-def crediting(session: Session, zone: str) -> Crediting:
-    """The operator's billing system when ``KEFU_BILLING_CREDIT_URL`` names it, else kefu's
-    own (the subscriber's balance in kefu's database)."""
+def _credit(
+    session: Session, payload: dict[str, Any], message_id: str
+) -> outbox.Sending[str | None] | None:
+    refund = session.get(OrderRefund, payload["refund_id"])
+    if refund is None or refund.status != RefundStatus.APPROVED:
+        return None  # credited already, or no longer approved
+    refund_id, zone = refund.id, payload["zone"]
     settings = get_settings()
-    if settings.billing_credit_url:
-        return HttpCredits(settings.billing_credit_url, settings.billing_credit_token)
-    return KefuBilling(session, zone)
+    if not settings.billing_credit_url:  # kefu's own balances: a write like the marking
+        return outbox.Sending(
+            "billing",
+            lambda: None,
+            lambda writing, _: credit(writing, refund_id, KefuBilling(writing, zone)),
+        )
+    remote = HttpCredits(settings.billing_credit_url, settings.billing_credit_token)
+    msisdn, amount_fen = refund.msisdn, refund.amount_fen
+    return outbox.Sending(
+        "billing",
+        lambda: remote.credit(msisdn, amount_fen=amount_fen, reference=reference_of(refund_id)),
+        lambda writing, theirs: mark_credited(writing, refund_id, theirs),
+    )
+
+
+def reference_of(refund_id: int) -> str:
+    """The refund's own reference, which the billing system credits once."""
+    return f"RF{refund_id}"
 
 
 def credit(session: Session, refund_id: int, billing: Crediting) -> OrderRefund | None:
-    """Credit one approved refund through ``billing``; None when there was nothing to do
-    (credited already, or no longer approved)."""
+    """Credit one approved refund through ``billing`` and mark it; None when there was
+    nothing to do (credited already, or no longer approved)."""
+    refund = session.get(OrderRefund, refund_id)
+    if refund is None or refund.status != RefundStatus.APPROVED:
+        return None
+    theirs = billing.credit(
+        refund.msisdn, amount_fen=refund.amount_fen, reference=reference_of(refund_id)
+    )
+    return mark_credited(session, refund_id, theirs)
+
+
+def mark_credited(session: Session, refund_id: int, theirs: str | None) -> OrderRefund | None:
+    """Record billing's answer on an approved refund — its reference, or None for a number
+    no longer live — tell the customer or the order's holder; None when the refund was
+    no longer approved (another worker recorded the same credit)."""
     refund = session.get(OrderRefund, refund_id)
     if refund is None or refund.status != RefundStatus.APPROVED:
         return None
     order = session.get(WorkOrder, refund.order_id)
     assert order is not None  # foreign key
-    reference = billing.credit(
-        refund.msisdn, amount_fen=refund.amount_fen, reference=f"RF{refund.id}"
-    )
     refund.credited_at = utcnow()
-    if reference is None:
+    if theirs is None:
         refund.status = RefundStatus.FAILED
         tell_holders(
             session,
@@ -65,7 +92,7 @@ def credit(session: Session, refund_id: int, billing: Crediting) -> OrderRefund 
         )
     else:
         refund.status = RefundStatus.CREDITED
-        refund.billing_ref = reference
+        refund.billing_ref = theirs
         if is_mobile(refund.msisdn):
             said = credited_text(order, refund, customer_language(session, order))
             text_customer(session, phone=refund.msisdn, text=said)

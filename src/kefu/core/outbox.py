@@ -6,8 +6,16 @@ SKIP LOCKED``, so several workers on several hosts share the table; SQLite: one 
 a time anyway), runs the handler for the job's kind, and marks it done. A worker killed
 mid-job loses nothing: the claim is a lease that runs out, and the job is claimed again.
 Failures are retried with exponential backoff; after ``max_attempts`` the job is dead
-and stays for an operator to look at. Handlers receive the job's ``message_id`` so that
-delivery adapters can refuse to deliver the same message twice.
+and stays for an operator to look at.
+
+A handler reads what it needs and decides what to send (a ``Sending``), in a transaction
+that only reads. The sending itself — an SMTP server, an SMS gateway, a billing system —
+happens outside any transaction: a gateway slow to answer must not hold SQLite's one
+write lock for its timeout, which stops every desk of the center from saving. What came
+of it is then written in a short transaction of its own, with the delivery record that
+keeps the job's ``message_id`` from being delivered twice; adapters pass that id on too
+(the SMTP Message-ID, a gateway's idempotency key), so a worker killed between sending
+and recording is recognised as a repeat by the other side.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -68,7 +76,25 @@ class Delivery(Base):
     delivered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-Handler = Callable[[Session, dict[str, Any], str], None]
+Answer = TypeVar("Answer")
+
+
+def _nothing_to_record(session: Session, answer: object) -> None:
+    """Why: most sendings need only their delivery record."""
+
+
+@dataclass(frozen=True)
+class Sending(Generic[Answer]):
+    """What a job decided to send: ``send`` runs outside any transaction and must use only
+    plain values (no rows of the deciding session); ``record`` writes what came of its
+    answer, in the transaction that records the delivery."""
+
+    channel: str
+    send: Callable[[], Answer]
+    record: Callable[[Session, Answer], object] = _nothing_to_record
+
+
+Handler = Callable[[Session, dict[str, Any], str], "Sending[Any] | None"]
 _handlers: dict[str, Handler] = {}
 
 
@@ -149,8 +175,13 @@ def _run_one(
     if function is None:
         return f"no handler for job kind {kind!r}"
     try:
-        with unit_of_work(factory, write=True) as session:
-            function(session, json.loads(payload), message_id)
+        with unit_of_work(factory) as session:  # reads only: no write lock is taken
+            delivered = session.get(Delivery, message_id) is not None
+            sending = None if delivered else function(session, json.loads(payload), message_id)
+        if sending is not None:
+            answer = sending.send()
+            with unit_of_work(factory, write=True) as session:
+                _record(session, message_id, sending, answer)
     except Exception as failure:  # a job's failure is recorded, never fatal to the worker
         log.warning("job %s (%s) failed: %s", job_id, kind, failure)
         return f"{type(failure).__name__}: {failure}"[:2000]
@@ -171,18 +202,14 @@ def _settle(session: Session, job_id: int, error: str | None) -> str:
     return "retried"
 
 
-def deliver_once(session: Session, message_id: str, channel: str, send: Callable[[], None]) -> bool:
-    """Send a message unless it was delivered before; False when it was.
-
-    The delivery is recorded in the job's transaction before sending, and the send
-    happens last: if sending fails the record rolls back with it and the job retries.
-    """
+def _record(session: Session, message_id: str, sending: Sending[Any], answer: Any) -> None:
+    """Record the delivery and what came of it, unless another worker (one whose lease ran
+    out while it sent) recorded it first: the other side saw a repeat, nothing is new."""
     if session.get(Delivery, message_id) is not None:
-        return False
-    session.add(Delivery(message_id=message_id, channel=channel))
+        return
+    session.add(Delivery(message_id=message_id, channel=sending.channel))
     session.flush()
-    send()
-    return True
+    sending.record(session, answer)
 
 
 def retry_dead(session: Session, job_ids: list[int]) -> int:

@@ -45,7 +45,7 @@ def mail_customer(
 
 
 @outbox.handler(EMAIL)
-def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> None:
+def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> outbox.Sending[None]:
     settings = get_settings()
     mail = Mail(
         to=payload["to"],
@@ -54,9 +54,7 @@ def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> N
         in_reply_to=payload.get("in_reply_to", ""),
         automatic=payload.get("automatic", False),
     )
-    outbox.deliver_once(
-        session,
-        message_id,
+    return outbox.Sending(
         "email",
         lambda: send_mail(
             mail,
@@ -69,14 +67,12 @@ def _send_email(session: Session, payload: dict[str, Any], message_id: str) -> N
 
 
 @outbox.handler(SMS)
-def _send_sms(session: Session, payload: dict[str, Any], message_id: str) -> None:
-    send_sms_once(session, to=payload["to"], text=payload["text"], message_id=message_id)
+def _send_sms(session: Session, payload: dict[str, Any], message_id: str) -> outbox.Sending[None]:
+    return sms_sending(to=payload["to"], text=payload["text"], message_id=message_id)
 
 
-def send_sms_once(session: Session, *, to: str, text: str, message_id: str) -> None:
-    """Text a number from a job of the outbox, at most once for the job's message id (a
-    job that decides whether to text, as a visit's reminder does, texts through this)."""
+def sms_sending(*, to: str, text: str, message_id: str) -> outbox.Sending[None]:
+    """A text to a number, as a job of the outbox sends it (a job that decides whether to
+    text, as a visit's reminder does, returns this)."""
     gateway = sms_gateway(get_settings().sms_gateway)
-    outbox.deliver_once(
-        session, message_id, "sms", lambda: gateway.send(to=to, text=text, message_id=message_id)
-    )
+    return outbox.Sending("sms", lambda: gateway.send(to=to, text=text, message_id=message_id))

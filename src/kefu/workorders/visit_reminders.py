@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import outbox
 from kefu.core.base import utcnow
-from kefu.notify.tasks import send_sms_once
+from kefu.notify.tasks import sms_sending
 from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.service import customer_language, sms_answer
@@ -37,14 +37,16 @@ def remind_the_evening_before(session: Session, row: OrderAppointment, zone: str
 
 
 @outbox.handler(REMINDER)
-def _remind(session: Session, payload: dict[str, Any], message_id: str) -> None:
+def _remind(
+    session: Session, payload: dict[str, Any], message_id: str
+) -> outbox.Sending[None] | None:
     row = session.get(OrderAppointment, payload["appointment_id"])
     if row is None or row.status != AppointmentStatus.SCHEDULED:
-        return  # moved (its new booking has its own reminder), made or called off
+        return None  # moved (its new booking has its own reminder), made or called off
     order = session.get(WorkOrder, row.order_id)
     assert order is not None  # foreign key
     said = reminder_text(order, row, payload["zone"], customer_language(session, order))
-    send_sms_once(session, to=order.contact_phone, text=said, message_id=message_id)
+    return sms_sending(to=order.contact_phone, text=said, message_id=message_id)
 
 
 def reminder_text(order: WorkOrder, row: OrderAppointment, zone: str, language: str) -> str:
