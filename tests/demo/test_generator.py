@@ -337,6 +337,9 @@ def _refunds_check(engine) -> None:
     for row in rows:
         if row.status == "requested":
             assert row.order_status in ("accepted", "dispatched", "in_progress"), row
+    # a repeat complaint about a charge given back already is not given it twice
+    charges = [(r.msisdn, r.bill_month, r.charge_fen) for r in rows if r.charge_fen]
+    assert len(charges) == len(set(charges))
     kinds = [kind for _, _, kind in steps]
     assert kinds.count("refund") == 3 * len(credited) + (len(rows) - len(credited))
     last: dict[int, object] = {}

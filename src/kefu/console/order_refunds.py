@@ -13,6 +13,7 @@ from kefu.customers.repository import live_subscription
 from kefu.workorders import refunds
 from kefu.workorders.enums import RefundKind
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.refund_history import NumberHistory, number_history
 from kefu.workorders.refund_schemas import RefundOut
 from kefu.workorders.views import refund_out
 
@@ -23,6 +24,7 @@ class RefundCard:
     viewer may approve (0: not an approver)."""
 
     items: list[RefundOut]
+    history: NumberHistory  # the number's refunds on its other orders
     credited: int
     pending: int
     askable: bool  # a complaint or fault being handled, and the viewer works orders
@@ -38,10 +40,14 @@ def refund_card(
     """The card as the viewer sees it."""
     listed = refunds.listed(session, order.id)
     credited, pending = refunds.totals([item.row for item in listed])
+    masked = not principal.has(Right.PII_VIEW)
     handled = order.type in refunds.REFUNDABLE_TYPES and order.status in refunds.ASKABLE
     askable = handled and principal.has(Right.ORDER_WRITE)
+    shown = bool(listed) or askable  # else the page has no card: nothing more is read
+    history = number_history(session, order) if shown else NumberHistory()
     return RefundCard(
-        items=[refund_out(item, not principal.has(Right.PII_VIEW)) for item in listed],
+        items=[refund_out(i, masked, history.claimed_elsewhere(i.row.id)) for i in listed],
+        history=history,
         credited=credited,
         pending=pending,
         askable=askable,

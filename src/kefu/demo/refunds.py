@@ -62,6 +62,9 @@ class RefundDesk:
     supervisors: list[int]  # they approve anything, anywhere
     next_id: int = 1
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    # (number, bill month, charge) given back or asked: a repeat complaint about the same
+    # charge is told it was refunded, and is not given it twice
+    claimed: set[tuple[str, str, int]] = field(default_factory=set)
 
     @classmethod
     def of(cls, seed: int, staff: list[Any]) -> RefundDesk:
@@ -114,6 +117,8 @@ def refund_steps(
     )
     if kind is None or order.order_type not in (OrderType.COMPLAINT, OrderType.FAULT):
         return []
+    if _claimed_before(desk, order, kind):
+        return []
     if "replied" in path and kind is not RefundKind.COMPENSATION:
         if not ("退还" in answer or "refunded" in answer):  # explained, not given back
             return []
@@ -138,6 +143,7 @@ def _credited(
     if approver is None:  # a center with nobody to approve: nothing given back
         desk.rows.pop()
         desk.next_id -= 1
+        desk.claimed.discard((order.phone, row["bill_month"], row["charge_fen"]))
         return []
     row |= {
         "status": RefundStatus.CREDITED.value,
@@ -155,13 +161,27 @@ def _credited(
     ]
 
 
+def _charge(order: Handled, kind: RefundKind) -> tuple[str, int, int]:
+    """The bill month, the charge and what is given back of a refund of a charge."""
+    amount_fen = order.amount * 100
+    charge_fen = amount_fen // 2 if kind is RefundKind.DOUBLE_REFUND else amount_fen
+    return _month_before(order.created.date()), charge_fen, amount_fen
+
+
+def _claimed_before(desk: RefundDesk, order: Handled, kind: RefundKind) -> bool:
+    """Whether the order's charge was given back or asked on an earlier order."""
+    if kind is RefundKind.COMPENSATION:
+        return False
+    month, charge_fen, _ = _charge(order, kind)
+    return (order.phone, month, charge_fen) in desk.claimed
+
+
 def _write(desk: RefundDesk, order: Handled, kind: RefundKind, asked: datetime) -> dict[str, Any]:
     """The refund asked, as the service writes it; kept on the desk."""
     if kind is RefundKind.COMPENSATION:
-        amount_fen, charge_fen = desk.rng.choice(COMPENSATIONS) * 100, 0
+        month, charge_fen, amount_fen = "", 0, desk.rng.choice(COMPENSATIONS) * 100
     else:
-        amount_fen = order.amount * 100
-        charge_fen = amount_fen // 2 if kind is RefundKind.DOUBLE_REFUND else amount_fen
+        month, charge_fen, amount_fen = _charge(order, kind)
     row = {
         "id": desk.next_id,
         "order_id": order.order_id,
@@ -170,7 +190,7 @@ def _write(desk: RefundDesk, order: Handled, kind: RefundKind, asked: datetime) 
         "msisdn": order.phone,
         "charge_fen": charge_fen,
         "amount_fen": amount_fen,
-        "bill_month": "" if charge_fen == 0 else _month_before(order.created.date()),
+        "bill_month": month,
         "reason": REASONS.get(order.code) or COMPENSATED[order.code],
         "requested_by_id": order.handler,
         "requested_at": asked.astimezone(UTC),
@@ -182,6 +202,8 @@ def _write(desk: RefundDesk, order: Handled, kind: RefundKind, asked: datetime) 
     }
     desk.next_id += 1
     desk.rows.append(tuple(row[c] for c in COLUMNS))
+    if charge_fen:
+        desk.claimed.add((order.phone, month, charge_fen))
     return row
 
 

@@ -295,6 +295,8 @@ class OrderRefund(IdMixin, Base):
     is kept for good, with who and why, for the customer, finance and the auditor."""
 
     __tablename__ = "wo_refunds"
+    # a number's refunds across its orders, newest first (refund_history)
+    __table_args__ = (Index("ix_wo_refunds_msisdn_asked", "msisdn", "requested_at"),)
 
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
     kind: Mapped[RefundKind] = mapped_column(String(16))

@@ -27,6 +27,7 @@ from kefu.workorders.deps import (
 )
 from kefu.workorders.models import OrderRefund, WorkOrder
 from kefu.workorders.refund_export import export_refunds
+from kefu.workorders.refund_history import number_history
 from kefu.workorders.refund_schemas import (
     RefundCreate,
     RefundDecision,
@@ -36,7 +37,7 @@ from kefu.workorders.refund_schemas import (
 )
 from kefu.workorders.refunds import ListedRefund, RefundLimits
 from kefu.workorders.schemas import ReasonRequest
-from kefu.workorders.views import refund_out
+from kefu.workorders.views import number_history_out, refund_out
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 CanApproveRefunds = Annotated[Principal, Depends(require(Right.REFUND_APPROVE))]
@@ -45,14 +46,18 @@ CanApproveRefunds = Annotated[Principal, Depends(require(Right.REFUND_APPROVE))]
 @router.get("/work-orders/{order_id}/refunds", response_model=RefundList)
 def list_refunds(order: LoadedOrder, principal: CanReadOrders, session: DbSession) -> RefundList:
     """The order's refunds, the latest asked first, with what was credited so far and
-    what is still on its way."""
+    what is still on its way; and the number's refunds on its other orders in the last
+    twelve months, with a warning on a refund awaiting approval whose charge (bill month
+    and sum) is given back or asked on another order already."""
     masked = not principal.has(Right.PII_VIEW)
     items = refunds.listed(session, order.id)
     credited, pending = refunds.totals([item.row for item in items])
+    history = number_history(session, order)
     return RefundList(
-        items=[refund_out(item, masked) for item in items],
+        items=[refund_out(i, masked, history.claimed_elsewhere(i.row.id)) for i in items],
         credited_fen=credited,
         pending_fen=pending,
+        number_history=number_history_out(history),
     )
 
 

@@ -62,14 +62,41 @@ class RefundOut(BaseModel):
     decision_note: str
     credited_at: datetime | None = Field(description="Credited, or refused by billing")
     billing_ref: str
+    same_charge_on: str | None = Field(
+        default=None,
+        description="Awaiting approval, while the same charge (bill month and sum) of the "
+        "number is given back, or asked, on this other order",
+    )
+
+
+class EarlierRefundOut(BaseModel):
+    """A refund of the same number on another order."""
+
+    order_id: int
+    order_number: str
+    kind: RefundKind
+    status: RefundStatus
+    amount_fen: int
+    requested_at: datetime
+
+
+class NumberHistoryOut(BaseModel):
+    """The number's refunds on its other orders in the last twelve months."""
+
+    given_count: int = Field(description="Approved or credited")
+    given_fen: int
+    rejected_count: int
+    recent: list[EarlierRefundOut] = Field(description="The latest five, newest first")
 
 
 class RefundList(BaseModel):
-    """An order's refunds, the latest asked first, and what has reached the customer."""
+    """An order's refunds, the latest asked first, what has reached the customer, and the
+    number's refunds on its other orders."""
 
     items: list[RefundOut]
     credited_fen: int = Field(description="Credited to the customer so far")
     pending_fen: int = Field(description="Asked or approved, not yet credited")
+    number_history: NumberHistoryOut
 
 
 class RefundExportRequest(BaseModel):

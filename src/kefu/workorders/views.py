@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +28,8 @@ from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, URGEABLE_STATUSES, OrderType
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, Incident, WorkOrder
-from kefu.workorders.refund_schemas import RefundOut
+from kefu.workorders.refund_history import NumberHistory
+from kefu.workorders.refund_schemas import EarlierRefundOut, NumberHistoryOut, RefundOut
 from kefu.workorders.refunds import ListedRefund
 from kefu.workorders.repository import ShownComplaint, TimelineStep
 from kefu.workorders.schemas import (
@@ -408,7 +410,7 @@ def appointment_out(item: ListedAppointment, masked: bool) -> AppointmentOut:
     )
 
 
-def refund_out(item: ListedRefund, masked: bool) -> RefundOut:
+def refund_out(item: ListedRefund, masked: bool, same_charge_on: str | None = None) -> RefundOut:
     """A refund as the API shows it; the number masked unless the viewer may see it."""
     row = item.row
     return RefundOut(
@@ -429,4 +431,15 @@ def refund_out(item: ListedRefund, masked: bool) -> RefundOut:
         decision_note=row.decision_note,
         credited_at=row.credited_at,
         billing_ref=row.billing_ref,
+        same_charge_on=same_charge_on,
+    )
+
+
+def number_history_out(history: NumberHistory) -> NumberHistoryOut:
+    """The number's refunds on its other orders, as the API shows them."""
+    return NumberHistoryOut(
+        given_count=history.given_count,
+        given_fen=history.given_fen,
+        rejected_count=history.rejected_count,
+        recent=[EarlierRefundOut(**asdict(earlier)) for earlier in history.recent],
     )
