@@ -58,6 +58,7 @@ from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATH
 from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
+from kefu.workorders.incident_compensation_routes import router as compensation_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.queue_routes import router as queue_router
 from kefu.workorders.refund_routes import router as refund_router
@@ -148,6 +149,7 @@ def create_app(
         refund_router,
         categories_router,
         incidents_router,
+        compensation_router,
         calendar_router,
         service_levels_router,
         knowledge_router,

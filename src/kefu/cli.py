@@ -413,7 +413,7 @@ def demo(
 ) -> None:
     """Create the database, generate the demo center once, and serve it."""
     from kefu.demo.generator import GenerateOptions
-    from kefu.demo.reference import DEMO_LOGINS, DEMO_PASSWORD
+    from kefu.demo.reference import ALL_LOGINS, DEMO_PASSWORD
 
     os.environ["KEFU_DEMO_MODE"] = "true"
     get_settings.cache_clear()
@@ -423,7 +423,7 @@ def demo(
         console.print("[bold]Generating the demo center…[/]")
         _generate(engine, GenerateOptions(seed=seed, subscribers=subscribers))
     table = Table("user name", "password", "role", title="Demo logins")
-    for username, _, role, _where in DEMO_LOGINS:
+    for username, _, role, _where in ALL_LOGINS:
         table.add_row(username, DEMO_PASSWORD, role.value)
     console.print(table)
     console.print(f"Numbers to look up (as agent): {', '.join(_sample_numbers(engine))}")

@@ -303,7 +303,7 @@ def _refunds_check(engine) -> None:
     which names the sum; open ones may wait for approval. Every timeline stays in time
     order when read by id."""
     from kefu.org.models import Staff
-    from kefu.workorders.models import OrderEvent, OrderRefund, WorkOrder
+    from kefu.workorders.models import Incident, OrderEvent, OrderRefund, WorkOrder
 
     with engine.connect() as connection:
         rows = connection.execute(
@@ -313,6 +313,7 @@ def _refunds_check(engine) -> None:
             ).join(WorkOrder, WorkOrder.id == OrderRefund.order_id)
         ).all()
         roles = dict(connection.execute(select(Staff.id, Staff.role)).all())
+        resolved = dict(connection.execute(select(Incident.id, Incident.resolved_at)).all())
         steps = connection.execute(
             select(OrderEvent.order_id, OrderEvent.occurred_at, OrderEvent.kind)
             .where(OrderEvent.order_id.in_({row.order_id for row in rows}))
@@ -322,9 +323,14 @@ def _refunds_check(engine) -> None:
     assert credited, "a year of billing complaints has some refunded"
     for row in rows:
         assert row.type in ("complaint", "fault")
-        assert row.amount_fen == (2 if row.kind == "double_refund" else 1) * row.charge_fen
+        if row.kind == "compensation":  # names no charge
+            assert row.charge_fen == 0 and row.bill_month == "" and row.amount_fen > 0
+        else:
+            assert row.amount_fen == (2 if row.kind == "double_refund" else 1) * row.charge_fen
     for row in credited:
         assert row.decided_by_id != row.requested_by_id
+        if row.incident_id is not None:
+            continue  # an incident's caller, compensated after its answer (checked below)
         small = row.amount_fen <= REFUND_LEAD_LIMIT_FEN
         allowed = ("team_lead", "supervisor") if small else ("supervisor",)
         assert roles[row.decided_by_id] in allowed, row
@@ -337,6 +343,7 @@ def _refunds_check(engine) -> None:
     for row in rows:
         if row.status == "requested":
             assert row.order_status in ("accepted", "dispatched", "in_progress"), row
+    _incident_compensation_check(rows, roles, resolved)
     # a repeat complaint about a charge given back already is not given it twice
     charges = [(r.msisdn, r.bill_month, r.charge_fen) for r in rows if r.charge_fen]
     assert len(charges) == len(set(charges))
@@ -346,6 +353,22 @@ def _refunds_check(engine) -> None:
     for order_id, at, _ in steps:
         assert at >= last.get(order_id, at), order_id
         last[order_id] = at
+
+
+def _incident_compensation_check(rows, roles: dict, resolved: dict) -> None:
+    """The resolved incident's callers were compensated the same sum, one per number, the
+    morning after, approved together by a team lead other than the supervisor who asked."""
+    (past,) = [i for i, at in resolved.items() if at is not None]
+    given = [row for row in rows if row.incident_id is not None]
+    assert given, "the resolved incident's callers are subscribers, compensated"
+    assert {r.incident_id for r in given} == {past}
+    assert len({r.msisdn for r in given}) == len(given)
+    for row in given:
+        assert (row.kind, row.status, row.amount_fen) == ("compensation", "credited", 1000)
+        assert (
+            roles[row.requested_by_id] == "supervisor" and roles[row.decided_by_id] == "team_lead"
+        )
+        assert resolved[past] < row.requested_at <= row.decided_at <= row.credited_at
 
 
 def _passed_on_check(engine) -> None:

@@ -18,11 +18,12 @@ from kefu.knowledge.models import Article
 from kefu.knowledge.views import article_read, category_brief
 from kefu.org import repository as org_repo
 from kefu.org.models import OrgUnit, Staff
-from kefu.workorders import incidents, repository
+from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
 from kefu.workorders.models import Incident
-from kefu.workorders.views import list_items
+from kefu.workorders.refunds import RefundLimits
+from kefu.workorders.views import compensation_out, list_items
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -161,11 +162,17 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
     )
     masked = not principal.has(Right.PII_VIEW)
     orders = list_items(session, session.execute(query.limit(500)).all(), masked)
+    settings = request.app.state.settings
+    compensated = incident_compensation.standing(session, incident.id)
     return render(
         request,
         "incidents/view.html",
         principal,
         incident=incident,
+        compensation=compensated,
+        shown=compensation_out(compensated) if compensated else None,
+        approve_limit=RefundLimits.of(settings).for_approver(principal),
+        ceiling=settings.refund_ceiling_fen,
         unit=unit,
         problem=category_tree(session).get(incident.category_id),
         orders=orders,

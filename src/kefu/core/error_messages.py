@@ -234,6 +234,16 @@ ERROR_MESSAGES: dict[str, str] = {
     "refund_double_is_twice": "A double refund is twice the charge: {yuan} yuan.",
     "refund_more_than_charge": "A refund cannot be more than the charge in dispute.",
     "refund_bill_month_ahead": "That bill month has not begun yet.",
+    "incident_compensation_unresolved": (
+        "Callers are compensated once the incident is resolved and its callers are known."
+    ),
+    "incident_compensation_asked": (
+        "A compensation of this incident waits or was given already; it is asked once."
+    ),
+    "incident_compensation_nobody": (
+        "No caller of this incident has a live number of this operator to credit."
+    ),
+    "incident_compensation_none_waiting": "No compensation of this incident waits for a decision.",
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."

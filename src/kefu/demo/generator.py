@@ -284,8 +284,32 @@ def _staff(
     for member in staff:
         for skill in rng.sample(skills, rng.randint(1, 3)):
             session.add(StaffSkill(staff_id=member.id, skill_id=skill.id, level=rng.randint(1, 5)))
+    _later_logins(session, cities[0], teams[cities[0].id], demo_hash, skills)
     session.flush()
     return staff
+
+
+def _later_logins(
+    session: Session, city: OrgUnit, team_id: int, password_hash: str, skills: list[Skill]
+) -> None:
+    """The logins added after the generated staff (``reference.LATER_LOGINS``): in the
+    first city's team, with its first skills; not among the staff the rest of the demo
+    draws from, so no draw changes."""
+    for n, (username, name, role, _where) in enumerate(ref.LATER_LOGINS):
+        member = Staff(
+            username=username,
+            display_name=name,
+            role=role,
+            password_hash=password_hash,
+            org_unit_id=city.id,
+            team_id=team_id,
+            phone=f"+86139{29000000 + n:08d}",
+            email=f"{username}@kefu.example.cn",
+        )
+        session.add(member)
+        session.flush()
+        for skill in skills[:2]:
+            session.add(StaffSkill(staff_id=member.id, skill_id=skill.id, level=4))
 
 
 def _role(rng: random.Random) -> Role:

@@ -1,7 +1,8 @@
 """Two demo emergencies made through the real services: one resolved three weeks ago
-(every caller answered, every order closed) and one proposed minutes ago, waiting for a
-supervisor to confirm it. Each is six callers over three quarters of an hour, each in
-their own words, as a base station going down looks at the hotline."""
+(every caller answered, every order closed, and compensated the next day) and one
+proposed minutes ago, waiting for a supervisor to confirm it. Each is six subscribers
+of the branch calling over three quarters of an hour, each in their own words, as a
+base station going down looks at the hotline."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Session
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.db import make_sessionmaker
 from kefu.core.rbac import Principal, Role, rights_for
+from kefu.customers.enums import SubscriptionStatus
+from kefu.customers.models import Customer, Subscription
+from kefu.demo.incident_compensation import compensate
 from kefu.org.models import OrgLevel, OrgUnit, Staff
 from kefu.workorders import incidents, service
 from kefu.workorders.enums import Action, OrderType
@@ -54,14 +58,14 @@ def acting_as(staff: Staff, role: Role) -> Principal:
 
 
 def _burst(
-    session: Session, by: Principal, unit: OrgUnit, category: Category, first: int
+    session: Session, by: Principal, unit: OrgUnit, category: Category, phones: Sequence[str]
 ) -> Incident:
     order = None
-    for n, (subject, description) in enumerate(WORDS[:CALLERS]):
+    for phone, (subject, description) in zip(phones, WORDS[:CALLERS], strict=True):
         data = OrderCreate(
             type=OrderType.COMPLAINT,
             category_id=category.id,
-            contact_phone=f"1390{first + n:07d}",
+            contact_phone=phone,
             subject=subject,
             description=description,
             org_unit_id=unit.id,
@@ -175,7 +179,8 @@ def generate_incidents(engine: Engine) -> int:
         if city is None or boss is None or category is None:
             return 0
         supervisor = acting_as(boss, Role.SUPERVISOR)
-        past = _burst(session, supervisor, city, category, first=1000)
+        phones = _callers(session, city)
+        past = _burst(session, supervisor, city, category, phones[:CALLERS])
         incidents.confirm(session, incident=past, note="基站掉站，已派抢修", by=supervisor)
         incidents.resolve(
             session, incident=past, reply=REPLY, by=supervisor, calendar=BusinessCalendar()
@@ -183,5 +188,38 @@ def generate_incidents(engine: Engine) -> int:
         session.flush()
         _decided_later(session, past)
         _shift_back(session, past, RESOLVED_AGO)
-        _burst(session, supervisor, city, category, first=2000)
+        compensate(session, past, supervisor, _approver(session, city))
+        _burst(session, supervisor, city, category, phones[CALLERS:])
     return 2 * CALLERS
+
+
+def _callers(session: Session, unit: OrgUnit) -> list[str]:
+    """Twelve mobile subscribers of the branch (the first made), who can be credited; in
+    a center too small to have them, numbers of no subscriber."""
+    found = list(
+        session.scalars(
+            select(Subscription.msisdn)
+            .join(Customer, Customer.id == Subscription.customer_id)
+            .where(
+                Customer.org_unit_id == unit.id,
+                Subscription.status == SubscriptionStatus.ACTIVE,
+                Subscription.msisdn.like("+861%"),
+            )
+            .order_by(Subscription.id)
+            .limit(2 * CALLERS)
+        )
+    )
+    if len(found) < 2 * CALLERS:
+        return [f"+861390{1000 + n:07d}" for n in range(2 * CALLERS)]
+    return found
+
+
+def _approver(session: Session, unit: OrgUnit) -> Principal | None:
+    """A team lead of the branch (the demo's ``lead`` login first), who approves the
+    callers' compensation the supervisor asked."""
+    lead = session.scalar(
+        select(Staff)
+        .where(Staff.org_unit_id == unit.id, Staff.role == Role.TEAM_LEAD)
+        .order_by(Staff.id)
+    )
+    return acting_as(lead, Role.TEAM_LEAD) if lead else None

@@ -1,4 +1,5 @@
-"""HTTP routes of emergencies: the proposed and open incidents, confirm, dismiss, resolve."""
+"""HTTP routes of emergencies: the proposed and open incidents, confirm, dismiss, resolve
+(the callers' compensation: ``incident_compensation_routes``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IfMatch, check_version, etag
-from kefu.errors import Forbidden, NotFound
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
-from kefu.workorders import incidents, repository
+from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
 from kefu.workorders.incident_schemas import (
@@ -26,7 +26,7 @@ from kefu.workorders.incident_schemas import (
 )
 from kefu.workorders.models import Category, Incident
 from kefu.workorders.schemas import ReasonRequest, UnitBrief
-from kefu.workorders.views import list_items
+from kefu.workorders.views import compensation_out, list_items
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 CanManage = Annotated[Principal, Depends(require(Right.INCIDENT_MANAGE))]
@@ -53,18 +53,8 @@ def _read(session: Session, incident: Incident, orders: int) -> IncidentRead:
     )
 
 
-def _load(session: Session, incident_id: int, principal: Principal) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound("incident_not_found")
-    unit = session.get(OrgUnit, incident.org_unit_id)
-    if unit is None or not principal.sees_org_path(unit.path):
-        raise Forbidden("incident_out_of_scope")
-    return incident
-
-
 def _current(session: Session, incident_id: int, principal: Principal, version: int) -> Incident:
-    incident = _load(session, incident_id, principal)
+    incident = incidents.visible_incident(session, incident_id, principal)
     check_version(incident.version, version)
     return incident
 
@@ -85,11 +75,13 @@ def _detail(
     )
     masked = not principal.has(Right.PII_VIEW)
     rows = session.execute(query.limit(500)).all()
+    compensated = incident_compensation.standing(session, incident.id)
     return IncidentDetail(
         **_read(
             session, incident, incidents.linked_counts(session, [incident.id])[incident.id]
         ).model_dump(),
         order_list=list_items(session, rows, masked),
+        compensation=compensation_out(compensated) if compensated else None,
     )
 
 
@@ -124,7 +116,9 @@ def get_incident(
     incident_id: PathId, principal: CanReadOrders, session: DbSession, response: Response
 ) -> IncidentDetail:
     """One incident with its orders; the ETag carries its version."""
-    return _detail(session, _load(session, incident_id, principal), principal, response)
+    return _detail(
+        session, incidents.visible_incident(session, incident_id, principal), principal, response
+    )
 
 
 @router.post("/incidents/{incident_id}/confirm", response_model=IncidentDetail)

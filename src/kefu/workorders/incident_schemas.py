@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kefu.core.pagination import Page
+from kefu.core.types import Reason
 from kefu.workorders.enums import IncidentStatus
+from kefu.workorders.refund_schemas import RefundFen
 from kefu.workorders.schemas import OrderListItem, ReplyText, UnitBrief
 
 
@@ -37,10 +39,37 @@ class IncidentRead(BaseModel):
     version: int
 
 
+class CompensationAsk(BaseModel):
+    """The sum each caller of a resolved incident is credited, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount_fen: RefundFen = Field(description="Each caller's compensation, in fen")
+    reason: Reason
+
+
+class CompensationOut(BaseModel):
+    """An incident's compensation: one refund (赔付) per caller's number, each on its order."""
+
+    amount_fen: int = Field(description="Each caller's, in fen")
+    reason: str
+    asked_by: str | None
+    asked_at: datetime
+    decided_by: str | None = Field(description="Who approved or rejected them together")
+    decided_at: datetime | None
+    callers: int = Field(description="The numbers it was asked for")
+    awaiting: int = Field(description="Waiting for approval")
+    on_way: int = Field(description="Approved, not yet credited")
+    credited: int
+    credited_fen: int
+    refused: int = Field(description="Rejected, withdrawn, or refused by billing")
+
+
 class IncidentDetail(IncidentRead):
-    """An incident with its orders."""
+    """An incident with its orders and its callers' compensation."""
 
     order_list: list[OrderListItem]
+    compensation: CompensationOut | None = None
 
 
 IncidentPage = Page[IncidentRead]

@@ -6,7 +6,8 @@ proposed and the orders are linked to it, and the unit's supervisors are told. W
 the incident is open, every new order of that kind from that area joins it (that part
 runs at intake: ``kefu.workorders.incident_watch``). A supervisor confirms (or
 dismisses) it; resolving it sends every caller the reply by SMS and closes every linked
-order, each with its own event.
+order, each with its own event. Its callers may then be compensated together
+(``kefu.workorders.incident_compensation``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
-from kefu.errors import Conflict
+from kefu.errors import Conflict, Forbidden, NotFound
+from kefu.org.models import OrgUnit
 from kefu.workorders.enums import (
     OPEN_STATUSES,
     Action,
@@ -122,3 +124,14 @@ def _audit(session: Session, incident: Incident, action: str, by: Principal, why
         reason=why or None,
         details={"number": incident.number},
     )
+
+
+def visible_incident(session: Session, incident_id: int, principal: Principal) -> Incident:
+    """An incident of the viewer's branches (404 when none, 403 outside them)."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("incident_not_found")
+    unit = session.get(OrgUnit, incident.org_unit_id)
+    if unit is None or not principal.sees_org_path(unit.path):
+        raise Forbidden("incident_out_of_scope")
+    return incident

@@ -313,6 +313,8 @@ class OrderRefund(IdMixin, Base):
     decision_note: Mapped[str] = mapped_column(String(500), default="")
     credited_at: Mapped[datetime | None]  # or refused by the billing system
     billing_ref: Mapped[str] = mapped_column(String(64), default="")
+    # asked for every caller of an incident at once (incident_compensation)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("wo_incidents.id"), index=True)
 
 
 class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):

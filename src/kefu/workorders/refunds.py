@@ -127,7 +127,9 @@ def _tell_approvers(
         if order.team_id is not None and row.amount_fen <= limits.lead_fen
         else []
     )
-    approvers = [p for p in leads if p != by.staff_id] or _supervisors_up(session, order, by)
+    approvers = [p for p in leads if p != by.staff_id] or supervisors_up(
+        session, order.org_unit_id, by
+    )
     for staff_id in approvers:
         notify_staff(
             session,
@@ -137,10 +139,10 @@ def _tell_approvers(
         )
 
 
-def _supervisors_up(session: Session, order: WorkOrder, by: Principal) -> list[int]:
-    """The supervisors of the order's unit, or of the nearest unit above that has any
-    (not the asker)."""
-    unit = session.get(OrgUnit, order.org_unit_id)
+def supervisors_up(session: Session, unit_id: int, by: Principal) -> list[int]:
+    """The supervisors of the unit, or of the nearest unit above that has any (not the
+    asker)."""
+    unit = session.get(OrgUnit, unit_id)
     assert unit is not None  # foreign key
     for unit_id in reversed(tree_position(unit.path)):
         found = [p for p in supervisor_ids(session, unit_id) if p != by.staff_id]
@@ -176,15 +178,22 @@ def reject(
     session: Session, *, order: WorkOrder, refund: OrderRefund, by: Principal, reason: str
 ) -> OrderRefund:
     """Refuse a refund, with why; the order's holder is told to answer otherwise."""
-    _decide(session, refund, RefundStatus.REJECTED, by, reason)
+    decide_rejected(session, order=order, refund=refund, by=by, reason=reason)
     tell_holders(
         session,
         order,
         subject=f"退费未获批准 {order.number} / Refund not approved",
         said=f"{yuan(refund.amount_fen)}: {reason}",
     )
-    record_step(session, order, by, "reject", refund, reason=reason)
     return refund
+
+
+def decide_rejected(
+    session: Session, *, order: WorkOrder, refund: OrderRefund, by: Principal, reason: str
+) -> None:
+    """Refuse a refund, once, on the timeline and audited (telling is the caller's)."""
+    _decide(session, refund, RefundStatus.REJECTED, by, reason)
+    record_step(session, order, by, "reject", refund, reason=reason)
 
 
 def withdraw(

@@ -25,7 +25,14 @@ from kefu.workorders.attachments import ListedAttachment
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.consent import needs_consent
 from kefu.workorders.deps import sees_order, sees_order_at
-from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, URGEABLE_STATUSES, OrderType
+from kefu.workorders.enums import (
+    CLOCK_RUNNING_STATUSES,
+    URGEABLE_STATUSES,
+    OrderType,
+    RefundStatus,
+)
+from kefu.workorders.incident_compensation import Compensation
+from kefu.workorders.incident_schemas import CompensationOut
 from kefu.workorders.lifecycle import allowed_actions
 from kefu.workorders.models import Category, Incident, WorkOrder
 from kefu.workorders.refund_history import NumberHistory
@@ -442,4 +449,22 @@ def number_history_out(history: NumberHistory) -> NumberHistoryOut:
         given_fen=history.given_fen,
         rejected_count=history.rejected_count,
         recent=[EarlierRefundOut(**asdict(earlier)) for earlier in history.recent],
+    )
+
+
+def compensation_out(found: Compensation) -> CompensationOut:
+    """An incident's compensation, as the API shows it."""
+    return CompensationOut(
+        amount_fen=found.amount_fen,
+        reason=found.reason,
+        asked_by=found.asked_by,
+        asked_at=found.asked_at,
+        decided_by=found.decided_by,
+        decided_at=found.decided_at,
+        callers=found.count(*RefundStatus),
+        awaiting=found.count(RefundStatus.REQUESTED),
+        on_way=found.count(RefundStatus.APPROVED),
+        credited=found.count(RefundStatus.CREDITED),
+        credited_fen=found.sums.get(RefundStatus.CREDITED, 0),
+        refused=found.count(RefundStatus.REJECTED, RefundStatus.WITHDRAWN, RefundStatus.FAILED),
     )

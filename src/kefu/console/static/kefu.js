@@ -95,6 +95,12 @@ function fieldLabel(field) {
   return words.trim();
 }
 
+// An amount typed in yuan, sent in fen as the API keeps money (undefined when blank).
+function toFen(input) {
+  const value = input.value.trim();
+  return value ? Math.round(Number(value) * 100) : undefined;
+}
+
 function toast(message) {
   const box = document.getElementById("toast");
   if (!box) return;

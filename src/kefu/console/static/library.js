@@ -1,6 +1,7 @@
 // Knowledge and incidents: library search inside a reply, article editing, incident
-// decisions, customer confirmation and promoting a closed order to a case.
-// Uses api() and showError() from kefu.js. Text from the server is set with textContent.
+// decisions and their callers' compensation, customer confirmation and promoting a closed
+// order to a case.
+// Uses api(), showError() and toFen() from kefu.js. Text from the server is set with textContent.
 "use strict";
 
 function debounce(fn, ms) {
@@ -128,6 +129,43 @@ function setupIncidentActions() {
   });
 }
 
+// The callers' compensation: asked once in yuan (its own Idempotency-Key), approved or
+// rejected together by someone else; the page is read again after each.
+function setupCompensation() {
+  const card = document.getElementById("compensation");
+  if (!card) return;
+  const error = document.getElementById("compensation-error");
+  const base = `/api/v1/incidents/${card.dataset.id}/compensation`;
+  const asking = document.getElementById("compensation-form");
+  asking?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { amount_fen: toFen(asking.elements.amount_fen), reason: asking.elements.reason.value.trim() };
+    asking.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      await api("POST", base, body, { "Idempotency-Key": asking.dataset.key });
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure, asking);
+    }
+  });
+  card.querySelectorAll("form[data-compensation-step]").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const field of form.elements) {
+        if (field.name && field.value.trim()) body[field.name] = field.value.trim();
+      }
+      try {
+        await api("POST", `${base}/${form.dataset.compensationStep}`, body);
+        window.location.reload();
+      } catch (failure) {
+        showError(error, failure, form);
+      }
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions();
+  setupCompensation();
 });

@@ -4,11 +4,6 @@
 // page is read again after each, so the timeline shows it too.
 "use strict";
 
-function toFen(input) {
-  const value = input.value.trim();
-  return value ? Math.round(Number(value) * 100) : undefined;
-}
-
 function setupRefundForm(form, error, base) {
   const f = form.elements, rule = document.getElementById("refund-rule");
   const showKind = () => {
