@@ -2,8 +2,10 @@
 connections on a committed database of its own: two approvers of one refund (one
 approves, the other is told it was decided; it is credited once), two agents booking the
 first visit of one order (one visit is booked; the other write is refused by the
-database's unique index, and told so). On PostgreSQL both read before either writes (a barrier); on
-SQLite writers take turns, and the second reads what the first wrote."""
+database's unique index, and told so), two supervisors compensating one incident's
+callers (one round is asked; the other is told it was). On PostgreSQL both read before
+either writes (a barrier); on SQLite writers take turns, and the second reads what the
+first wrote."""
 
 from __future__ import annotations
 
@@ -25,10 +27,11 @@ from kefu.core.outbox import Job
 from kefu.core.rbac import Principal, Role
 from kefu.errors import Conflict
 from kefu.org.deps import principal_for
-from kefu.workorders import appointments, refunds
+from kefu.org.models import OrgUnit
+from kefu.workorders import appointments, incident_compensation, refunds
 from kefu.workorders.appointment_schemas import AppointmentCreate
-from kefu.workorders.enums import AppointmentStatus, RefundKind, RefundStatus
-from kefu.workorders.models import OrderAppointment, OrderRefund, WorkOrder
+from kefu.workorders.enums import AppointmentStatus, IncidentStatus, RefundKind, RefundStatus
+from kefu.workorders.models import Incident, OrderAppointment, OrderRefund, WorkOrder
 from kefu.workorders.refund_schemas import RefundCreate
 
 ZONE = "Asia/Shanghai"
@@ -149,3 +152,37 @@ def test_two_first_bookings_at_once_book_one_visit(own_factory) -> None:
         # writers take turns: the second found the first's visit and moved it (改约)
         assert outcomes == [None, None]
         assert sorted(v.status for v in visits) == ["rescheduled", "scheduled"]
+
+
+def test_two_supervisors_compensating_at_once_ask_one_round(own_factory) -> None:
+    order_id, (_, _, supervisor, _) = _desk(own_factory)
+    with unit_of_work(own_factory, write=True) as session:
+        order = session.get(WorkOrder, order_id)
+        assert order is not None
+        other = make_staff(session, session.get(OrgUnit, order.org_unit_id), Role.SUPERVISOR)
+        incident = Incident(
+            number="INC20261206-000001",
+            status=IncidentStatus.RESOLVED,
+            title="基站掉站",
+            org_unit_id=order.org_unit_id,
+            category_id=order.category_id,
+            first_order_at=order.created_at,
+        )
+        session.add(incident)
+        session.flush()
+        order.incident_id, incident_id, second = incident.id, incident.id, other.id
+
+    def ask(session: Session, by: Principal) -> None:
+        found = session.get(Incident, incident_id)
+        assert found is not None
+        incident_compensation.ask(
+            session, incident=found, amount_fen=1000, reason="基站中断", by=by, limits=LIMITS
+        )
+
+    outcomes = _at_once(own_factory, [supervisor, second], ask)
+    refused = [o for o in outcomes if o is not None]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict)
+    assert refused[0].code == "incident_compensation_asked"
+    with unit_of_work(own_factory) as session:
+        asked = session.scalar(select(func.count()).where(OrderRefund.incident_id == incident_id))
+        assert asked == 1  # one caller, compensated once

@@ -71,6 +71,9 @@ def ask(
         raise Unprocessable(
             "refund_over_ceiling", field="amount_fen", yuan=yuan(limits.ceiling_fen)
         )
+    # two supervisors asking at once: the second waits for the first's commit, then sees
+    # its round (PostgreSQL; SQLite's writers take turns anyway)
+    session.execute(select(Incident.id).where(Incident.id == incident.id).with_for_update())
     if _rows(session, incident.id, STANDING):
         raise Conflict("incident_compensation_asked")
     callers = _callers(session, incident.id)
