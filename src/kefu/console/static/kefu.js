@@ -95,6 +95,41 @@ function fieldLabel(field) {
   return words.trim();
 }
 
+// A card's small form of one step (approve, reject, withdraw, a visit made …): its filled
+// fields are POSTed to url, then the page is read again; a refusal is shown in error,
+// at its field.
+function postsStep(form, url, error) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {};
+    for (const field of form.elements) {
+      if (field.name && field.value.trim()) body[field.name] = field.value.trim();
+    }
+    try {
+      await api("POST", url, body);
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure, form);
+    }
+  });
+}
+
+// A card's form that makes something (a visit, a refund, a compensation): bodyOf(form)
+// POSTed to url with the form's own Idempotency-Key, so a double click or a retry makes
+// it once; then the page is read again, or a refusal shown in error at its field.
+function createsOnce(form, url, bodyOf, error) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      await api("POST", url, bodyOf(form), { "Idempotency-Key": form.dataset.key });
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure, form);
+    }
+  });
+}
+
 // An amount typed in yuan, sent in fen as the API keeps money (undefined when blank).
 function toFen(input) {
   const value = input.value.trim();

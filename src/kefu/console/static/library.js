@@ -1,7 +1,7 @@
 // Knowledge and incidents: library search inside a reply, article editing, incident
 // decisions and their callers' compensation, customer confirmation and promoting a closed
 // order to a case.
-// Uses api(), showError() and toFen() from kefu.js. Text from the server is set with textContent.
+// Uses api(), showError(), toFen(), createsOnce() and postsStep() from kefu.js. Text from the server is set with textContent.
 "use strict";
 
 function debounce(fn, ms) {
@@ -137,31 +137,11 @@ function setupCompensation() {
   const error = document.getElementById("compensation-error");
   const base = `/api/v1/incidents/${card.dataset.id}/compensation`;
   const asking = document.getElementById("compensation-form");
-  asking?.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const body = { amount_fen: toFen(asking.elements.amount_fen), reason: asking.elements.reason.value.trim() };
-    asking.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-    try {
-      await api("POST", base, body, { "Idempotency-Key": asking.dataset.key });
-      window.location.reload();
-    } catch (failure) {
-      showError(error, failure, asking);
-    }
-  });
+  if (asking) {
+    createsOnce(asking, base, (f) => ({ amount_fen: toFen(f.elements.amount_fen), reason: f.elements.reason.value.trim() }), error);
+  }
   card.querySelectorAll("form[data-compensation-step]").forEach((form) => {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const body = {};
-      for (const field of form.elements) {
-        if (field.name && field.value.trim()) body[field.name] = field.value.trim();
-      }
-      try {
-        await api("POST", `${base}/${form.dataset.compensationStep}`, body);
-        window.location.reload();
-      } catch (failure) {
-        showError(error, failure, form);
-      }
-    });
+    postsStep(form, `${base}/${form.dataset.compensationStep}`, error);
   });
 }
 

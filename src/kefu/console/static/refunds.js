@@ -2,6 +2,7 @@
 // only an amount), amounts typed in yuan and sent in fen, once per form (its own
 // Idempotency-Key); a refund waiting is approved, rejected or withdrawn in place. The
 // page is read again after each, so the timeline shows it too.
+// Uses api(), showError(), createsOnce() and postsStep() from kefu.js, toFen() too.
 "use strict";
 
 function setupRefundForm(form, error, base) {
@@ -22,22 +23,17 @@ function setupRefundForm(form, error, base) {
   f.kind.addEventListener("change", showKind);
   f.charge_fen.addEventListener("input", showKind);
   showKind();
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const kind = f.kind.value, body = { kind, reason: f.reason.value.trim() };
-    if (kind !== "compensation") {
-      body.charge_fen = toFen(f.charge_fen);
-      body.bill_month = f.bill_month.value || undefined;
-    }
-    if (kind !== "double_refund") body.amount_fen = toFen(f.amount_fen);
-    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-    try {
-      await api("POST", base, body, { "Idempotency-Key": form.dataset.key });
-      window.location.reload();
-    } catch (failure) {
-      showError(error, failure, form);
-    }
-  });
+  createsOnce(form, base, refundAsked, error);
+}
+
+function refundAsked(form) {
+  const f = form.elements, kind = f.kind.value, body = { kind, reason: f.reason.value.trim() };
+  if (kind !== "compensation") {
+    body.charge_fen = toFen(f.charge_fen);
+    body.bill_month = f.bill_month.value || undefined;
+  }
+  if (kind !== "double_refund") body.amount_fen = toFen(f.amount_fen);
+  return body;
 }
 
 function setupRefunds() {
@@ -48,19 +44,8 @@ function setupRefunds() {
   const asking = document.getElementById("refund-form");
   if (asking) setupRefundForm(asking, error, base);
   card.querySelectorAll("form[data-refund-step]").forEach((form) => {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const id = form.closest("[data-refund]").dataset.refund, body = {};
-      for (const field of form.elements) {
-        if (field.name && field.value.trim()) body[field.name] = field.value.trim();
-      }
-      try {
-        await api("POST", `${base}/${id}/${form.dataset.refundStep}`, body);
-        window.location.reload();
-      } catch (failure) {
-        showError(error, failure, form);
-      }
-    });
+    const id = form.closest("[data-refund]").dataset.refund;
+    postsStep(form, `${base}/${id}/${form.dataset.refundStep}`, error);
   });
 }
 
