@@ -28,7 +28,7 @@ from kefu.org.models import Staff
 from kefu.workorders import refunds
 from kefu.workorders.enums import IncidentStatus, OrderStatus, RefundKind, RefundStatus
 from kefu.workorders.models import Incident, OrderRefund, WorkOrder
-from kefu.workorders.refunds import RefundLimits, record_step, yuan
+from kefu.workorders.refunds import RefundLimits, yuan
 
 # a round of compensation stands while any of it waits or was given
 STANDING = (RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.CREDITED)
@@ -79,26 +79,20 @@ def ask(
     callers = _callers(session, incident.id)
     if not callers:
         raise Conflict("incident_compensation_nobody")
-    now = utcnow()
+    now = utcnow()  # one moment: the round's own (``standing``)
     for order in callers:
-        row = OrderRefund(
-            order_id=order.id,
+        refunds.asked(
+            session,
+            order,
+            by,
             kind=RefundKind.COMPENSATION,
-            status=RefundStatus.REQUESTED,
-            msisdn=order.contact_phone,
             charge_fen=0,
             amount_fen=amount_fen,
             bill_month="",
             reason=reason,
-            requested_by_id=by.staff_id,
-            requested_at=now,
-            decision_note="",
-            billing_ref="",
-            incident_id=incident.id,
+            at=now,
+            incident=incident,
         )
-        session.add(row)
-        session.flush()
-        record_step(session, order, by, "request", row, reason=reason, incident=incident.number)
     _tell_approvers(session, incident, amount_fen * len(callers), by)
     _audit(session, incident, "ask", by, reason, amount_fen, len(callers))
     return len(callers)

@@ -12,7 +12,7 @@ in the audit log, so finance and the auditor can follow every yuan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ from kefu.workorders.enums import (
     RefundKind,
     RefundStatus,
 )
-from kefu.workorders.models import OrderRefund, WorkOrder
+from kefu.workorders.models import Incident, OrderRefund, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.refund_schemas import RefundCreate
 from kefu.workorders.service import record_event
@@ -96,24 +96,54 @@ def request(
     _check_bill_month(data.bill_month, zone)
     if live_subscription(session, order.contact_phone) is None:
         raise Unprocessable("refund_no_subscription")
-    row = OrderRefund(
-        order_id=order.id,
+    row = asked(
+        session,
+        order,
+        by,
         kind=data.kind,
-        status=RefundStatus.REQUESTED,
-        msisdn=order.contact_phone,
         charge_fen=charge,
         amount_fen=amount,
         bill_month=data.bill_month or "",
         reason=data.reason,
+    )
+    _tell_approvers(session, order, row, by, limits)
+    return row
+
+
+def asked(
+    session: Session,
+    order: WorkOrder,
+    by: Principal,
+    *,
+    kind: RefundKind,
+    charge_fen: int,
+    amount_fen: int,
+    bill_month: str,
+    reason: str,
+    at: datetime | None = None,
+    incident: Incident | None = None,
+) -> OrderRefund:
+    """A refund written as asked, to the order's number, on the timeline and audited; at
+    ``at`` (one moment for a round of an incident's), for ``incident``'s callers."""
+    row = OrderRefund(
+        order_id=order.id,
+        kind=kind,
+        status=RefundStatus.REQUESTED,
+        msisdn=order.contact_phone,
+        charge_fen=charge_fen,
+        amount_fen=amount_fen,
+        bill_month=bill_month,
+        reason=reason,
         requested_by_id=by.staff_id,
-        requested_at=utcnow(),
+        requested_at=at or utcnow(),
         decision_note="",
         billing_ref="",
+        incident_id=incident.id if incident else None,
     )
     session.add(row)
     session.flush()
-    record_step(session, order, by, "request", row, reason=data.reason)
-    _tell_approvers(session, order, row, by, limits)
+    more = {"incident": incident.number} if incident else {}
+    record_step(session, order, by, "request", row, reason=reason, **more)
     return row
 
 
