@@ -93,6 +93,7 @@ def agi(
     """Serve IVR flows to Asterisk over FastAGI (dialplan: AGI(agi://host:4573/ivr))."""
     import asyncio
 
+    from kefu.billing.lookups import BillingLink
     from kefu.core import heap
     from kefu.core.db import make_sessionmaker
     from kefu.ivr.agi import AgiServer, serve, setup_for_account
@@ -100,7 +101,9 @@ def agi(
     engine = _engine(database_url)
     settings = get_settings()
     settings.check_production_safety()
-    setup = setup_for_account(account, settings.secret_key, settings.timezone)
+    setup = setup_for_account(
+        account, settings.secret_key, settings.timezone, link=BillingLink.of(settings)
+    )
     server = AgiServer(make_sessionmaker(engine), setup)
 
     async def run() -> None:
@@ -130,6 +133,7 @@ def mail(
 
     from aiosmtpd.smtp import SMTP
 
+    from kefu.billing.lookups import BillingLink
     from kefu.contact.mailserver import (
         IntakeHandler,
         MailLimits,
@@ -148,6 +152,7 @@ def mail(
         settings.intake_body_chars,
         settings.intake_auto_replies_per_hour,
         AttachmentLimits(settings.attachment_max_bytes, settings.attachments_per_order),
+        BillingLink.of(settings),
     )
     deliver = partial(store_mail, factory, intake_for_account(account, limits))
     domains = frozenset(d.strip().lower() for d in settings.mail_domains.split(",") if d.strip())

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # (kefu.billing.http_credit); empty, kefu's own balances.
     billing_credit_url: str = ""
     billing_credit_token: str = ""
+    # Where the IVR's and SMS's balance and package lookups ask: an operator's billing
+    # system over HTTP (kefu.billing.lookups); empty, kefu's own subscriber data.
+    billing_lookup_url: str = ""
+    billing_lookup_token: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"

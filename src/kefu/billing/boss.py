@@ -55,8 +55,14 @@ class Crediting(Protocol):
         ...
 
 
-class Billing(Crediting, Protocol):
-    """What kefu asks of the billing system, by E.164 number."""
+class BillingUnavailable(RuntimeError):
+    """The billing system did not answer a lookup in time, or not as agreed: the caller
+    is told it cannot be looked up now (not that the number is unknown)."""
+
+
+class Billing(Protocol):
+    """What the IVR and text self-service ask of the billing system, by E.164 number;
+    a lookup may raise ``BillingUnavailable``."""
 
     def balance(self, msisdn: str) -> Balance | None:
         """Balance and this month's charges; None when the number is no live subscriber."""

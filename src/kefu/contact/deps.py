@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kefu.billing.boss import KefuBilling
+from kefu.billing.lookups import BillingLink
 from kefu.contact.intake import IntakeSetup
 from kefu.contact.models import IntakeRule, Interaction
 from kefu.core.calendar_days import center_calendar
@@ -49,7 +49,7 @@ def intake_setup(request: Request, principal: CanReceive, session: DbSession) ->
     settings = request.app.state.settings
     return IntakeSetup(
         by=principal,
-        billing=KefuBilling(session, settings.timezone),
+        billing=BillingLink.of(settings).billing(session, settings.timezone),
         calendar=center_calendar(session, settings.timezone),
         body_limit=settings.intake_body_chars,
         auto_replies_per_hour=settings.intake_auto_replies_per_hour,

@@ -5,13 +5,14 @@ in the agents' inbox. Every reply leaves through the outbox, after the commit.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kefu.billing.boss import Billing
+from kefu.billing.boss import Billing, BillingUnavailable
 from kefu.contact import replies
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.mail import MailFile
@@ -40,6 +41,8 @@ ANY = "*"
 SUBJECT_LIMIT = 300
 ADDRESS_LIMIT = 254
 ORDER_CHANNEL = {ContactChannel.SMS: Channel.SMS, ContactChannel.EMAIL: Channel.EMAIL}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,20 @@ def _lookup(
         return {"orders": orders_told(session, interaction, keyword=rule.keyword, zone=zone)}
     if rule.lookup == "chase":
         return chased_by_text(session, interaction, keyword=rule.keyword, by=setup.by)
-    if rule.lookup == "balance":
+    if rule.lookup in ("balance", "package"):
+        try:
+            return _billing_lookup(billing, rule.lookup, interaction)
+        except BillingUnavailable as silent:  # an agent answers it from the inbox
+            log.warning("billing lookup for a text failed: %s", silent)
+            return None
+    return {}
+
+
+def _billing_lookup(
+    billing: Billing, lookup: str, interaction: Interaction
+) -> dict[str, str] | None:
+    """A balance or package for a text's reply; None when billing does not know it."""
+    if lookup == "balance":
         balance = billing.balance(interaction.address)
         if balance is None:
             return None
@@ -215,16 +231,14 @@ def _lookup(
             "balance": f"{balance.balance_fen / 100:.2f}",
             "month_charges": f"{balance.month_charges_fen / 100:.2f}",
         }
-    if rule.lookup == "package":
-        package = billing.package(interaction.address)
-        if package is None:
-            return None
-        en = interaction.language == "en"
-        return {
-            "package": package.name_en if en and package.name_en else package.name,
-            "monthly_fee": f"{package.monthly_fee_fen / 100:.2f}",
-        }
-    return {}
+    package = billing.package(interaction.address)
+    if package is None:
+        return None
+    en = interaction.language == "en"
+    return {
+        "package": package.name_en if en and package.name_en else package.name,
+        "monthly_fee": f"{package.monthly_fee_fen / 100:.2f}",
+    }
 
 
 def _open_order(

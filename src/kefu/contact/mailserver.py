@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kefu.billing.boss import KefuBilling
+from kefu.billing.lookups import OWN_DATA, BillingLink
 from kefu.contact.enums import ContactChannel
 from kefu.contact.intake import InboundMessage, IntakeSetup, Received, receive
 from kefu.contact.mail import parse_mail
@@ -43,6 +43,7 @@ class MailLimits:
     body_limit: int
     auto_replies_per_hour: int
     file_limits: AttachmentLimits = DEFAULT_LIMITS  # kept as orders take them
+    link: BillingLink = OWN_DATA  # where balances and packages are looked up
 
 
 def intake_for_account(username: str, limits: MailLimits) -> Callable[[Session], IntakeSetup]:
@@ -56,7 +57,7 @@ def intake_for_account(username: str, limits: MailLimits) -> Callable[[Session],
             raise NotAuthenticated("account_disabled")
         return IntakeSetup(
             by=principal,
-            billing=KefuBilling(session, limits.timezone),
+            billing=limits.link.billing(session, limits.timezone),
             calendar=center_calendar(session, limits.timezone),
             body_limit=limits.body_limit,
             auto_replies_per_hour=limits.auto_replies_per_hour,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kefu.billing.boss import Billing
+from kefu.billing.boss import Billing, BillingUnavailable
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.i18n import gettext
@@ -31,6 +32,8 @@ from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import Channel, ConsentMethod, OrderType
 from kefu.workorders.models import Consent
 from kefu.workorders.schemas import OrderCreate
+
+log = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=5)
 CODE_TRIES = 3
@@ -60,6 +63,14 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:.2f}"
 
 
+def _not_now(silent: BillingUnavailable) -> ActionResult:
+    """The billing system did not answer: the action fails with ``billing_unavailable``
+    set, so a flow tells the caller their account cannot be looked up now (the shipped
+    flow does) rather than that their number is unknown."""
+    log.warning("billing lookup failed: %s", silent)
+    return ActionResult(ok=False, values={"billing_unavailable": "1"})
+
+
 class KefuActions:
     """The actions for one call step, on a session, a billing system and an acting account."""
 
@@ -86,7 +97,10 @@ class KefuActions:
         return method(args, state) if method else ActionResult(ok=False)
 
     def _balance(self, args: dict[str, str], state: CallState) -> ActionResult:
-        found = self.billing.balance(state.caller)
+        try:
+            found = self.billing.balance(state.caller)
+        except BillingUnavailable as silent:
+            return _not_now(silent)
         if found is None:
             return ActionResult(ok=False)
         values = {
@@ -96,7 +110,10 @@ class KefuActions:
         return ActionResult(ok=True, values=values)
 
     def _package(self, args: dict[str, str], state: CallState) -> ActionResult:
-        found = self.billing.package(state.caller)
+        try:
+            found = self.billing.package(state.caller)
+        except BillingUnavailable as silent:
+            return _not_now(silent)
         if found is None:
             return ActionResult(ok=False)
         name = found.name_en if state.language == "en" and found.name_en else found.name

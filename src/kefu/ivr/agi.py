@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kefu.billing.lookups import OWN_DATA, BillingLink
 from kefu.core.db import unit_of_work
 from kefu.errors import NotAuthenticated
 from kefu.ivr import service
@@ -186,6 +187,7 @@ def setup_for_account(
     secret: str,
     timezone: str,
     *,
+    link: BillingLink = OWN_DATA,
     kept_seconds: float = SETUP_KEPT_SECONDS,
     clock: Callable[[], float] = time.monotonic,
 ) -> SetupFor:
@@ -201,7 +203,7 @@ def setup_for_account(
         if principal is None:
             kept.clear()
             raise NotAuthenticated("account_disabled")
-        built = CallSetup.build(session, by=principal, secret=secret, timezone=timezone)
+        built = CallSetup.build(session, by=principal, secret=secret, timezone=timezone, link=link)
         kept[:] = [(clock(), built)]
         return built
 

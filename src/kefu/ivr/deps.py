@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from kefu.billing.lookups import BillingLink
 from kefu.core.i18n import error_message
 from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession, request_language
@@ -23,7 +24,11 @@ def call_setup(request: Request, principal: CanTelephony, session: DbSession) ->
     """The acting account, secret and calendar a call step runs with."""
     settings = request.app.state.settings
     return CallSetup.build(
-        session, by=principal, secret=settings.secret_key, timezone=settings.timezone
+        session,
+        by=principal,
+        secret=settings.secret_key,
+        timezone=settings.timezone,
+        link=BillingLink.of(settings),
     )
 
 

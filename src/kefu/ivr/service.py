@@ -20,7 +20,8 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kefu.billing.boss import Billing, KefuBilling
+from kefu.billing.boss import Billing
+from kefu.billing.lookups import OWN_DATA, BillingLink
 from kefu.contact import service as contacts
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
@@ -59,11 +60,20 @@ class CallSetup:
     secret: str
     calendar: BusinessCalendar
     timezone: str
+    link: BillingLink = OWN_DATA  # where balances and packages are looked up
 
     @classmethod
-    def build(cls, session: Session, *, by: Principal, secret: str, timezone: str) -> CallSetup:
+    def build(
+        cls,
+        session: Session,
+        *,
+        by: Principal,
+        secret: str,
+        timezone: str,
+        link: BillingLink = OWN_DATA,
+    ) -> CallSetup:
         """A step's setup with the center's calendar (corrections included)."""
-        return cls(by, secret, center_calendar(session, timezone), timezone)
+        return cls(by, secret, center_calendar(session, timezone), timezone, link)
 
 
 class _CenterClock:
@@ -124,7 +134,7 @@ def _caller(raw: str) -> str:
 
 
 def _engine(session: Session, version: IvrFlowVersion, setup: CallSetup, call_id: str) -> Engine:
-    billing: Billing = KefuBilling(session, setup.timezone)
+    billing: Billing = setup.link.billing(session, setup.timezone)
     actions = KefuActions(
         session,
         billing=billing,
