@@ -65,7 +65,7 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "核实后退费",
             "尊敬的{customer_name}：经核实，{month}的{item}费用属于误扣，"
-            "已为您退还{refund}元，将在下一账期返还。给您带来不便，敬请谅解。",
+            "已为您退还{refund}元至话费账户，到账时将短信通知您。给您带来不便，敬请谅解。",
         ),
         (
             "核实无误并解释",
@@ -77,7 +77,7 @@ DEFAULT_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "核实后调整",
             "尊敬的{customer_name}：经核实，您{month}的套餐费用与办理时约定不符，"
-            "已为您调整并退还差额{refund}元，将在下一账期返还。",
+            "已为您调整并退还差额{refund}元至话费账户，到账时将短信通知您。",
         ),
     ),
     "billing.dispute.roaming": (

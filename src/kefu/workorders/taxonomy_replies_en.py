@@ -67,8 +67,8 @@ ENGLISH_REPLIES: dict[str, tuple[Reply, ...]] = {
         (
             "Refunded after checking",
             "Dear {customer_name}, we checked the {item} charge in {month}: it was taken in "
-            "error, and {refund} yuan will be refunded on your next bill. We apologise for "
-            "the trouble.",
+            "error, and {refund} yuan is refunded to your phone account; we will text you "
+            "when it arrives. We apologise for the trouble.",
         ),
         (
             "Checked and explained",
@@ -82,7 +82,8 @@ ENGLISH_REPLIES: dict[str, tuple[Reply, ...]] = {
             "Adjusted after checking",
             "Dear {customer_name}, we checked your plan's charges for {month}: they did not "
             "match what you were promised. We have corrected them, and the difference of "
-            "{refund} yuan will be refunded on your next bill.",
+            "{refund} yuan is refunded to your phone account; we will text you when it "
+            "arrives.",
         ),
     ),
     "billing.dispute.roaming": (
