@@ -176,3 +176,28 @@ def test_refused_with_clear_errors(client, db: Session, language: str, message: 
     assert by_agent.status_code == 403
     none = client.post(f"{url}/compensation/reject", json={"reason": "不予补偿"}, headers=boss)
     assert none.status_code == 409
+
+
+def test_a_caller_compensated_by_hand_is_not_compensated_again(client, db: Session, outage) -> None:
+    # an agent had asked a compensation on caller 1's order before the round
+    by_hand = OrderRefund(
+        order_id=outage["orders"][1]["id"],
+        kind="compensation",
+        status="approved",
+        msisdn="+8613800130001",
+        charge_fen=0,
+        amount_fen=2000,
+        bill_month="",
+        reason="断网两天，先行补偿",
+        decision_note="",
+        billing_ref="",
+    )
+    db.add(by_hand)
+    db.commit()
+    asked = _ask(client, outage)
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["callers"] == LIVE - 1
+    numbers = db.scalars(
+        select(OrderRefund.msisdn).where(OrderRefund.incident_id.is_not(None))
+    ).all()
+    assert "+8613800130001" not in numbers

@@ -169,7 +169,8 @@ def _name(session: Session, staff_id: int | None) -> str | None:
 
 def _callers(session: Session, incident_id: int) -> list[WorkOrder]:
     """The incident's orders to compensate: the first of each number that is a live
-    subscriber (a landline of another operator has no account to credit)."""
+    subscriber (a landline of another operator has no account to credit), but none whose
+    number was compensated for it already by hand, on one of its orders."""
     orders = session.scalars(
         select(WorkOrder)
         .where(
@@ -179,10 +180,28 @@ def _callers(session: Session, incident_id: int) -> list[WorkOrder]:
         )
         .order_by(WorkOrder.id)
     ).all()
+    given = _compensated_by_hand(session, [o.id for o in orders])
     first: dict[str, WorkOrder] = {}
     for order in orders:
         first.setdefault(order.contact_phone, order)
-    return [o for o in first.values() if live_subscription(session, o.contact_phone) is not None]
+    return [
+        o
+        for o in first.values()
+        if o.contact_phone not in given and live_subscription(session, o.contact_phone)
+    ]
+
+
+def _compensated_by_hand(session: Session, order_ids: list[int]) -> set[str]:
+    """The numbers with a compensation asked or given on one of these orders."""
+    return set(
+        session.scalars(
+            select(OrderRefund.msisdn).where(
+                OrderRefund.order_id.in_(order_ids),
+                OrderRefund.kind == RefundKind.COMPENSATION,
+                OrderRefund.status.in_([s.value for s in STANDING]),
+            )
+        )
+    )
 
 
 def _rows(
