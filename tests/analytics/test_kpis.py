@@ -355,6 +355,8 @@ def test_every_figure_of_the_month_is_counted_as_defined(db: Session) -> None:
     assert figures["appeal_rate"] == pytest.approx(1 / 3, abs=1e-15)  # o2, from the regulator
     # two numbers in service on 1 November (one cancelled in September, one opened later)
     assert figures["complaints_per_10k"] == pytest.approx(3 / 2 * 10_000, abs=1e-9)
+    # the ministry's measure: o2 came through its appeal center, of two numbers in service
+    assert figures["appeals_per_million"] == pytest.approx(1 / 2 * 1_000_000, abs=1e-6)
     # due: o1 in time, o2 replied late, o4 past its limit unanswered; o5 not yet due at NOW
     assert figures["time_limit_compliance"] == pytest.approx(1 / 3, abs=1e-15)
     assert figures["return_visit_satisfaction"] == pytest.approx(1 / 2, abs=1e-15)
@@ -448,6 +450,44 @@ def test_a_figure_drills_down_to_the_records_it_counts(db: Session) -> None:
         offset=0,
     )
     assert total == 1 and rows[0].id == ids["o5"] and rows[0].counted
+
+
+def test_appeals_per_million_counts_the_ministrys_appeals_only(db: Session) -> None:
+    month = plant_month(db)
+    ids = month.ids
+    o2 = db.get(WorkOrder, ids["o2"])
+    _order(  # taken to a consumer body: an appeal (越级), but not the ministry's
+        db,
+        "o6",
+        ids,
+        category_id=o2.category_id,
+        created_by_id=o2.created_by_id,
+        channel=Channel.PHONE,
+        customer_id=month.a.id,
+        contact_phone="+8613800000001",
+        org_unit_id=month.org.city.id,
+        type=OrderType.COMPLAINT,
+        status=OrderStatus.CLOSED,
+        origin=OrderOrigin.CONSUMER_BODY,
+        origin_ref="12315-2026-0042",
+        created_at=local(20),
+        resolve_due_at=local(22),
+        replied_at=local(21),
+    )
+    figures = report(db).total.figures()
+    assert figures["appeal_rate"] == pytest.approx(2 / 4, abs=1e-15)  # o2 and o6
+    assert figures["appeals_per_million"] == pytest.approx(1 / 2 * 1_000_000, abs=1e-6)  # o2
+    total, rows = kpi_records(
+        db,
+        OCTOBER,
+        Drill(Kpi.APPEALS_PER_MILLION, None),
+        timezone="Asia/Shanghai",
+        scope_path=None,
+        now=NOW,
+        limit=10,
+        offset=0,
+    )
+    assert (total, [r.id for r in rows]) == (1, [ids["o2"]])
 
 
 def test_the_api_labels_groups_masks_numbers_and_drills_down(client, db: Session) -> None:

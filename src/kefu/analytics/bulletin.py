@@ -47,6 +47,7 @@ HEADLINE = (
     Kpi.COMPLAINTS_PER_10K,
     Kpi.REPEAT_RATE,
     Kpi.APPEAL_RATE,
+    Kpi.APPEALS_PER_MILLION,
     Kpi.TIME_LIMIT_COMPLIANCE,
     Kpi.VISIT_SATISFACTION,
 )
@@ -59,6 +60,7 @@ WORSE_WHEN_HIGHER = {
     Kpi.COMPLAINTS_PER_10K,
     Kpi.REPEAT_RATE,
     Kpi.APPEAL_RATE,
+    Kpi.APPEALS_PER_MILLION,
 }
 TOP = 10
 DRIVER_RESAMPLES = 200
@@ -380,6 +382,6 @@ def _format(value: float | None, unit: str, signed: bool = False) -> str:
         return f"{shown:.1f}%" if not signed else f"{'+' if shown > 0 else ''}{shown:.1f} pp"
     if unit == "seconds":
         return f"{sign}{value:.1f} s"
-    if unit == "per_10k":
+    if unit in ("per_10k", "per_million"):
         return f"{sign}{value:.2f}"
     return f"{sign}{value:,.0f}"

@@ -15,7 +15,13 @@ from kefu.analytics.kpi_schemas import KpiReportRead, KpiRowRead
 from kefu.core.i18n import gettext
 from kefu.core.spreadsheet import neutral_cell, table_as_csv
 
-_FORMATS = {"share": "0.0%", "seconds": "0.0", "per_10k": "0.00", "count": "0"}
+_FORMATS = {
+    "share": "0.0%",
+    "seconds": "0.0",
+    "per_10k": "0.00",
+    "per_million": "0.00",
+    "count": "0",
+}
 
 
 def _table(report: KpiReportRead, language: str) -> list[list[object]]:

@@ -36,6 +36,7 @@ from kefu.routing.models import Queue
 from kefu.workorders.enums import (
     ANSWERED_VISITS,
     OUTSIDE_ORIGINS,
+    OrderOrigin,
     OrderStatus,
     OrderType,
     VisitOutcome,
@@ -122,6 +123,8 @@ ORDER_PARTS: dict[str, Part] = {
     "complaints": Part(_complaint),
     "repeats": Part(and_(_complaint, WorkOrder.is_repeat.is_(True))),
     "appeals": Part(and_(_complaint, WorkOrder.origin.in_([o.value for o in OUTSIDE_ORIGINS]))),
+    # the ministry's own count: appeals through its 12300 center only
+    "regulator_appeals": Part(and_(_complaint, WorkOrder.origin == OrderOrigin.REGULATOR)),
 }
 _replied_in_time = and_(
     WorkOrder.replied_at.is_not(None), WorkOrder.replied_at <= WorkOrder.resolve_due_at

@@ -20,7 +20,7 @@ ChannelValue = Literal["voice", "ivr", "sms", "email", "web", "phone", "console"
 class KpiInfo(BaseModel):
     id: Kpi
     label: str
-    unit: Literal["count", "share", "seconds", "per_10k"]
+    unit: Literal["count", "share", "seconds", "per_10k", "per_million"]
     source: Source
 
 

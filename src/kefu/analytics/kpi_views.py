@@ -26,7 +26,7 @@ from kefu.org.models import OrgUnit
 from kefu.org.repository import tree_position
 from kefu.routing.models import Queue
 
-_UNITS = {Kpi.COMPLAINTS_PER_10K: "per_10k"}
+_UNITS = {Kpi.COMPLAINTS_PER_10K: "per_10k", Kpi.APPEALS_PER_MILLION: "per_million"}
 
 
 def unit_of(kpi: Kpi) -> str:

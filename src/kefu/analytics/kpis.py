@@ -61,6 +61,7 @@ class Kpi(StrEnum):
     COMPLAINTS_PER_10K = "complaints_per_10k"
     REPEAT_RATE = "repeat_complaint_rate"
     APPEAL_RATE = "appeal_rate"  # 越级投诉率: taken to the regulator, a consumer body, the press
+    APPEALS_PER_MILLION = "appeals_per_million"  # 百万用户申诉率: the ministry ranks by it
     TIME_LIMIT_COMPLIANCE = "time_limit_compliance"
     VISIT_SATISFACTION = "return_visit_satisfaction"
 
@@ -70,7 +71,8 @@ class Definition:
     """A figure as ``numerator / denominator`` over the parts the database sums.
 
     ``denominator`` None: the figure is the numerator itself (a count). ``per`` scales a
-    ratio (10,000 for complaints per 10,000 subscribers; 1e-6 turns summed microseconds
+    ratio (10,000 for complaints per 10,000 subscribers, a million for appeals per million;
+    1e-6 turns summed microseconds
     into mean seconds). A drill-down lists the denominator's records (or the count's own),
     each flagged whether it counts in the numerator.
     """
@@ -95,6 +97,9 @@ DEFINITIONS: dict[Kpi, Definition] = {
     Kpi.COMPLAINTS_PER_10K: Definition(Source.ORDERS, "complaints", "subscribers", 10_000),
     Kpi.REPEAT_RATE: Definition(Source.ORDERS, "repeats", "complaints"),
     Kpi.APPEAL_RATE: Definition(Source.ORDERS, "appeals", "complaints"),
+    Kpi.APPEALS_PER_MILLION: Definition(
+        Source.ORDERS, "regulator_appeals", "subscribers", 1_000_000
+    ),
     Kpi.TIME_LIMIT_COMPLIANCE: Definition(Source.DEADLINES, "on_time", "due"),
     Kpi.VISIT_SATISFACTION: Definition(Source.VISITS, "satisfied", "visited"),
 }

@@ -274,6 +274,7 @@ ENGLISH_LABELS = {
     "kpi.complaints_per_10k": "Complaints per 10,000 subscribers",
     "kpi.repeat_complaint_rate": "Repeat-complaint rate",
     "kpi.appeal_rate": "Appeal rate (taken outside)",
+    "kpi.appeals_per_million": "Appeals per million subscribers",
     "kpi.time_limit_compliance": "Time-limit compliance",
     "kpi.return_visit_satisfaction": "Return-visit satisfaction",
     "kpi.group.all": "All",

@@ -20,7 +20,7 @@ const kpiError = document.getElementById("kpi-error");
 const TILES = [
   "offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "ivr_containment",
   "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate", "appeal_rate",
-  "time_limit_compliance", "return_visit_satisfaction",
+  "appeals_per_million", "time_limit_compliance", "return_visit_satisfaction",
 ];
 const FILTERS = ["org_unit_id", "channel", "queue_id", "tier", "brand"];
 const ASKED = ["from", "to", "grain", "dimension", ...FILTERS];
@@ -32,7 +32,7 @@ function showFigure(value, unit) {
   if (value === null || value === undefined) return "—";
   if (unit === "share") return `${(value * 100).toFixed(1)}%`;
   if (unit === "seconds") return `${value.toFixed(1)} s`;
-  if (unit === "per_10k") return value.toFixed(2);
+  if (unit === "per_10k" || unit === "per_million") return value.toFixed(2);
   return Math.round(value).toLocaleString();
 }
 
