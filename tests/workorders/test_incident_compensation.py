@@ -80,6 +80,9 @@ def test_every_caller_is_compensated_once_approved_by_another(
         "incident_compensation_asked",
     )
 
+    listed = client.get("/incidents?view=resolved", headers=outage["asker"]).text
+    assert f"待审批 {LIVE}" in listed.split("compensation-glance", 1)[1]  # the list says so
+
     rows = db.scalars(select(OrderRefund).order_by(OrderRefund.order_id)).all()
     first_of_each = [o["id"] for o in outage["orders"][:LIVE]]  # not caller 0's second
     assert [r.order_id for r in rows] == first_of_each
@@ -113,6 +116,9 @@ def test_every_caller_is_compensated_once_approved_by_another(
         LIVE,
         LIVE * 1000,
     )
+    listed = client.get("/incidents?view=resolved", headers=outage["asker"]).text
+    glance = listed.split("compensation-glance", 1)[1].split("</td>", 1)[0]
+    assert f"已到账 {LIVE} · ¥{LIVE * 10}.00" in glance and "待审批" not in glance
     order = client.get(f"/api/v1/work-orders/{first_of_each[0]}", headers=outage["agent"]).json()
     steps = [e["details"] for e in order["events"] if e["kind"] == "refund"]
     assert [s["step"] for s in steps] == ["request", "approve", "credit"]

@@ -134,8 +134,15 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
     found = session.execute(query).all()
     counts = incidents.linked_counts(session, [i.id for i, _ in found])
     tree = category_tree(session)  # the problem is named in the viewer's language
+    compensated = incident_compensation.glances(session, [i.id for i, _ in found])
     rows = [
-        {"incident": i, "unit": u, "problem": tree.get(i.category_id), "orders": counts[i.id]}
+        {
+            "incident": i,
+            "unit": u,
+            "problem": tree.get(i.category_id),
+            "orders": counts[i.id],
+            "compensation": compensated.get(i.id),
+        }
         for i, u in found
     ]
     return render(request, "incidents/list.html", principal, view=view, rows=rows)

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -165,6 +165,42 @@ def standing(session: Session, incident_id: int) -> Compensation | None:
 def _name(session: Session, staff_id: int | None) -> str | None:
     staff = session.get(Staff, staff_id) if staff_id else None
     return staff.display_name if staff else None
+
+
+@dataclass(frozen=True)
+class Glance:
+    """An incident's compensation at a glance, for the list: waiting, and credited."""
+
+    awaiting: int = 0
+    credited: int = 0
+    credited_fen: int = 0
+
+
+def glances(session: Session, incident_ids: list[int]) -> dict[int, Glance]:
+    """Each incident's compensation that waits or was credited, in one grouped query
+    (incidents without any are left out)."""
+    rows = session.execute(
+        select(
+            OrderRefund.incident_id,
+            OrderRefund.status,
+            func.count(),
+            func.coalesce(func.sum(OrderRefund.amount_fen), 0),
+        )
+        .where(
+            OrderRefund.incident_id.in_(incident_ids),
+            OrderRefund.status.in_([RefundStatus.REQUESTED.value, RefundStatus.CREDITED.value]),
+        )
+        .group_by(OrderRefund.incident_id, OrderRefund.status)
+    ).all()
+    found: dict[int, Glance] = {}
+    for incident_id, status, count, total in rows:
+        key = int(incident_id or 0)  # the filter leaves none without an incident
+        was = found.get(key, Glance())
+        if status == RefundStatus.REQUESTED:
+            found[key] = Glance(int(count), was.credited, was.credited_fen)
+        else:
+            found[key] = Glance(was.awaiting, int(count), int(total))
+    return found
 
 
 def _callers(session: Session, incident_id: int) -> list[WorkOrder]:
