@@ -134,7 +134,8 @@ def incident_list(request: Request, session: DbSession, view: IncidentView = "op
     found = session.execute(query).all()
     counts = incidents.linked_counts(session, [i.id for i, _ in found])
     tree = category_tree(session)  # the problem is named in the viewer's language
-    compensated = incident_compensation.glances(session, [i.id for i, _ in found])
+    resolved = [i.id for i, _ in found] if view == "resolved" else []  # only that tab shows it
+    compensated = incident_compensation.glances(session, resolved) if resolved else {}
     rows = [
         {
             "incident": i,
