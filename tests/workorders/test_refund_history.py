@@ -11,17 +11,18 @@ import pytest
 from sqlalchemy.orm import Session
 
 from factories import (
+    ask_refund,
     bearer,
     complain,
     make_categories,
     make_customer,
     make_org,
     make_staff,
+    month_back,
     run_jobs_texting_to,
 )
 from kefu.billing import credits  # noqa: F401  (registers the credit's job)
 from kefu.core.base import utcnow
-from kefu.core.clock import local_today
 from kefu.core.rbac import Role
 from kefu.workorders.models import OrderRefund
 
@@ -39,26 +40,12 @@ def desk(db: Session):
     }
 
 
-def _month(back: int) -> str:
-    day = local_today().replace(day=1)
-    for _ in range(back):
-        day = (day - timedelta(days=1)).replace(day=1)
-    return f"{day:%Y-%m}"
-
-
 def _url(order: dict, *more: object) -> str:
     return "/".join([f"/api/v1/work-orders/{order['id']}/refunds", *map(str, more)])
 
 
 def _ask(client, desk, order: dict, **body: object) -> dict:
-    charge = {} if body.get("kind") == "compensation" else {"charge_fen": 3000}
-    body = {"kind": "refund", "bill_month": _month(1)} | charge | body
-    if body["kind"] == "compensation":
-        body.pop("bill_month")
-    body.setdefault("reason", "核实为系统误扣彩铃费")
-    answer = client.post(_url(order), json=body, headers=desk["agent"])
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    return ask_refund(client, desk["agent"], order["id"], **body)
 
 
 def _decide(client, desk, order: dict, refund: dict, step: str, **body: str) -> None:
@@ -77,13 +64,13 @@ def test_the_same_charge_asked_again_on_another_order_is_flagged(
     given = _ask(client, desk, first)
     _decide(client, desk, first, given, "approve")
     run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
-    refused = _ask(client, desk, first, charge_fen=1500, bill_month=_month(2))
+    refused = _ask(client, desk, first, charge_fen=1500, bill_month=month_back(2))
     _decide(client, desk, first, refused, "reject", reason="账单核实无此扣费")
 
     second = _complaint(client, desk)  # the customer complains again, by e-mail
     again = _ask(client, desk, second)  # the charge credited on the first
-    other_month = _ask(client, desk, second, bill_month=_month(3))
-    refused_charge = _ask(client, desk, second, charge_fen=1500, bill_month=_month(2))
+    other_month = _ask(client, desk, second, bill_month=month_back(3))
+    refused_charge = _ask(client, desk, second, charge_fen=1500, bill_month=month_back(2))
     compensation = _ask(client, desk, second, kind="compensation", amount_fen=3000)
 
     listed = client.get(_url(second), headers=desk["lead"]).json()

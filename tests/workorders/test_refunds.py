@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import (
+    ask_refund,
     bearer,
     complain,
     make_categories,
@@ -24,6 +24,7 @@ from factories import (
     make_org,
     make_staff,
     make_team,
+    month_back,
     run_jobs_texting_to,
 )
 from kefu.billing import credits  # noqa: F401  (registers the credit's job)
@@ -55,21 +56,12 @@ def desk(db: Session):
     }
 
 
-def _last_month() -> str:
-    first = local_today().replace(day=1) - timedelta(days=1)
-    return f"{first:%Y-%m}"
-
-
 def _url(order: dict, *more: object) -> str:
     return "/".join([f"/api/v1/work-orders/{order['id']}/refunds", *map(str, more)])
 
 
 def _ask(client, desk, order: dict, **body: object) -> dict:
-    body = {"kind": "refund", "charge_fen": 3000, "bill_month": _last_month()} | body
-    body.setdefault("reason", "核实为系统误扣彩铃费")
-    answer = client.post(_url(order), json=body, headers=desk["agent"])
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    return ask_refund(client, desk["agent"], order["id"], **body)
 
 
 def _balance(db: Session) -> int:
@@ -91,7 +83,7 @@ def test_a_refund_is_asked_approved_credited_and_texted(
     body = {
         "kind": "refund",
         "charge_fen": 3000,
-        "bill_month": _last_month(),
+        "bill_month": month_back(),
         "reason": "误扣彩铃费",
     }
     asked = client.post(_url(order), json=body, headers=headers)
