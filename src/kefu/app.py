@@ -28,6 +28,7 @@ from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
+from kefu.console.selfcare import router as console_selfcare_router
 from kefu.console.taxonomy import router as console_taxonomy_router
 from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
@@ -52,6 +53,7 @@ from kefu.org.routes import SIGN_IN_PATH
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
+from kefu.selfcare.routes import router as selfcare_router
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.appointment_routes import router as appointment_router
 from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATHS
@@ -165,6 +167,7 @@ def create_app(
         alert_router,
         analytics_router,
         surveys_router,
+        selfcare_router,
         audit_router,
         console_router,
         console_customers_router,
@@ -175,6 +178,7 @@ def create_app(
         console_messages_router,
         console_ivr_router,
         console_analysis_router,
+        console_selfcare_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -23,6 +23,7 @@ from kefu.ivr import models as ivr_models  # noqa: F401
 from kefu.knowledge import models as knowledge_models
 from kefu.org import models as org_models  # noqa: F401
 from kefu.routing import models as routing_models  # noqa: F401
+from kefu.selfcare import models as selfcare_models  # noqa: F401
 from kefu.surveys import models as survey_models  # noqa: F401
 from kefu.workorders import models as workorder_models  # noqa: F401
 

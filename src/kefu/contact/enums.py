@@ -20,6 +20,11 @@ class ContactChannel(StrEnum):
     WEB = "web"
 
 
+# A customer's own written contacts: texts, mails and messages left on the self-service
+# web page (kefu.selfcare), all answered from the agents' inbox.
+MESSAGE_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.EMAIL, ContactChannel.WEB})
+
+
 class Direction(StrEnum):
     """Why: inbound demand and outbound return visits are counted apart."""
 

@@ -40,7 +40,11 @@ from kefu.workorders.templates import PLACEHOLDER
 ANY = "*"
 SUBJECT_LIMIT = 300
 ADDRESS_LIMIT = 254
-ORDER_CHANNEL = {ContactChannel.SMS: Channel.SMS, ContactChannel.EMAIL: Channel.EMAIL}
+ORDER_CHANNEL = {
+    ContactChannel.SMS: Channel.SMS,
+    ContactChannel.EMAIL: Channel.EMAIL,
+    ContactChannel.WEB: Channel.WEB,
+}
 
 log = logging.getLogger(__name__)
 

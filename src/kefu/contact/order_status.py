@@ -103,9 +103,14 @@ def _named_number(message: Interaction, keyword: str) -> str | None:
 
 def _senders_orders(message: Interaction):  # type: ignore[no-untyped-def]
     """The orders of the number texting, and of the customer it belongs to."""
-    mine = [WorkOrder.contact_phone == message.address]
-    if message.customer_id is not None:
-        mine.append(WorkOrder.customer_id == message.customer_id)
+    return orders_of(message.address, message.customer_id)
+
+
+def orders_of(msisdn: str, customer_id: int | None):  # type: ignore[no-untyped-def]
+    """The orders called back on a number, and of the customer it belongs to."""
+    mine = [WorkOrder.contact_phone == msisdn]
+    if customer_id is not None:
+        mine.append(WorkOrder.customer_id == customer_id)
     return select(WorkOrder).where(or_(*mine))
 
 
@@ -119,11 +124,23 @@ def _one(
     """An order's number, state, when it is (or was) answered, its engineer's visit and
     the money given back."""
     state = gettext("en" if english else "zh-CN", f"order_status.{order.status}")
-    facts = [_when(order, zone, english), _visit(visit, zone, english), _money(money, english)]
-    told = (", " if english else "，").join(fact for fact in facts if fact)
+    told = order_facts(order, zone, english, visit, money)
     if not told:
         return f"{order.number} {state}"
     return f"{order.number} {state}, {told}" if english else f"{order.number} {state}，{told}"
+
+
+def order_facts(
+    order: WorkOrder,
+    zone: str,
+    english: bool,
+    visit: tuple[datetime, datetime] | None,
+    money: MoneyBack | None,
+) -> str:
+    """When an order is (or was) answered, its engineer's visit and the money given back,
+    as the customer is told them (a text, the self-service page)."""
+    facts = [_when(order, zone, english), _visit(visit, zone, english), _money(money, english)]
+    return (", " if english else "，").join(fact for fact in facts if fact)
 
 
 def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:

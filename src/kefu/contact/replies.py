@@ -7,7 +7,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
+from kefu.contact.enums import (
+    MESSAGE_CHANNELS,
+    ContactChannel,
+    Direction,
+    EndReason,
+    InteractionStatus,
+)
 from kefu.contact.models import Interaction
 from kefu.contact.service import finish
 from kefu.core import audit
@@ -16,12 +22,13 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict
 from kefu.notify.tasks import mail_customer, text_customer
 
-MESSAGE_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.EMAIL})
+TEXTED_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.WEB})  # answered by SMS
 
 
 def reachable(message: Interaction) -> bool:
-    """True when a reply can go back: an E.164 number for SMS, an address for e-mail."""
-    if message.channel == ContactChannel.SMS:
+    """True when a reply can go back: an E.164 number for SMS and the web (the number
+    the writer signed in with), an address for e-mail."""
+    if message.channel in TEXTED_CHANNELS:
         return message.address.startswith("+")
     return message.channel == ContactChannel.EMAIL and "@" in message.address
 
@@ -30,6 +37,13 @@ def reply_subject(subject: str) -> str:
     if not subject:
         return "Re: 您的来信"
     return subject if subject.lower().startswith("re:") else f"Re: {subject}"[:300]
+
+
+def web_reply_text(text: str, message: Interaction) -> str:
+    """The text carrying an answer to a message left on the web."""
+    if message.language == "en":
+        return f"Re your message on our web self-service: {text}"
+    return f"您在网上客服的留言已答复：{text}"
 
 
 def send(session: Session, *, message: Interaction, text: str, agent_id: int | None) -> Interaction:
@@ -54,6 +68,9 @@ def send(session: Session, *, message: Interaction, text: str, agent_id: int | N
     session.add(reply)
     if message.channel == ContactChannel.SMS:
         text_customer(session, phone=message.address, text=text)
+    elif message.channel == ContactChannel.WEB:
+        # shown on the self-service page too; the text tells them without signing in
+        text_customer(session, phone=message.address, text=web_reply_text(text, message))
     else:
         reference = (message.channel_ref or "").removeprefix("email:")
         mail_customer(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
+from kefu.contact.enums import MESSAGE_CHANNELS, ContactChannel, Direction, InteractionStatus
 from kefu.contact.models import Interaction, InteractionOrder
 from kefu.customers.models import Customer
 from kefu.org.models import OrgUnit
@@ -53,7 +53,7 @@ def inbound_messages(
     """Customers' SMS and e-mail: waiting ones oldest first (the queue to work through),
     any other listing newest first (what came in lately); within a branch's scope a
     message from nobody known is shown too (someone must read it)."""
-    channels = [channel] if channel else [ContactChannel.SMS, ContactChannel.EMAIL]
+    channels = [channel] if channel else list(MESSAGE_CHANNELS)
     query = (
         select(Interaction)
         .outerjoin(Customer, Customer.id == Interaction.customer_id)

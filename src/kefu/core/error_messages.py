@@ -353,4 +353,12 @@ ERROR_MESSAGES: dict[str, str] = {
     "first_response_after_resolution": "The first response cannot be due after the resolution.",
     "service_level_not_set": "The center has not set its own level here; the shipped one applies.",
     "intake_rules_not_set": "The center has not set its own rules; the server's settings apply.",
+    "selfcare_code_wait": "Please wait {retry_after} seconds before asking for another code.",
+    "selfcare_code_expired": "This code has expired or been used up; ask for a new one.",
+    "selfcare_code_wrong": "The code is not right; {left} tries left.",
+    "selfcare_not_signed_in": "Please sign in again with your mobile number.",
+    "selfcare_message_empty": "Write your message first.",
+    "selfcare_messages_limit": (
+        "You have written {limit} messages today; call the hotline, or write again tomorrow."
+    ),
 }

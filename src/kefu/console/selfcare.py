@@ -1,0 +1,45 @@
+"""The subscriber's self-service page (网上客服, /self): sign in with a code texted to the
+number, then the balance, package, work orders and messages of that number. No staff
+account is needed or used; the page's changes go through /api/v1/self."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kefu.billing.lookups import BillingLink
+from kefu.console.render import page_language, render
+from kefu.core.phone import national
+from kefu.core.web import DbSession, write_and_commit
+from kefu.selfcare import service, signin
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/self", response_class=HTMLResponse)
+def self_service_page(request: Request, session: DbSession) -> Response:
+    """The sign-in form, or the signed-in subscriber's page."""
+    settings = request.app.state.settings
+    found = signin.current(session, request.cookies.get(signin.SESSION_COOKIE))
+    if found is None:
+        return render(request, "selfcare/page.html", None, signed_in=None, demo=settings.demo_mode)
+    if signin.needs_touch(found):
+        write_and_commit(session, lambda: signin.touch(session, found))
+    shown = service.overview(
+        session,
+        found,
+        billing=BillingLink.of(settings).billing(session, settings.timezone),
+        zone=settings.timezone,
+        english=page_language(request, None) == "en",
+    )
+    return render(
+        request,
+        "selfcare/page.html",
+        None,
+        signed_in=found,
+        page=shown,
+        number=national(found.msisdn),
+        topics=list(service.Topic),
+        idle_minutes=int(signin.RULES.idle.total_seconds() // 60),
+        demo=settings.demo_mode,
+    )

@@ -1,0 +1,74 @@
+// The subscribers' self-service page: ask a code, sign in with it, write to the center,
+// sign out. Every change goes through /api/v1/self (api() and showError() from kefu.js).
+"use strict";
+
+function setupSelfSignIn() {
+  const codeForm = document.getElementById("self-code-form");
+  const signInForm = document.getElementById("self-sign-in-form");
+  if (!codeForm || !signInForm) return;
+  const error = document.getElementById("self-error");
+  const resend = signInForm.querySelector('[data-self="resend"]');
+  const words = document.documentElement.lang === "en"
+    ? { sent: "A code is on its way to", resend: "Text it again", wait: (s) => `Text it again in ${s} s`, demo: "Demo center (texts go to a file): the code is" }
+    : { sent: "验证码已发送至", resend: "重新发送", wait: (s) => `${s} 秒后可重新发送`, demo: "演示中心（短信写入文件）：验证码为" };
+  let timer = null;
+
+  const countDown = (seconds) => {
+    clearInterval(timer);
+    let left = seconds;
+    resend.disabled = true;
+    resend.textContent = words.wait(left);
+    timer = setInterval(() => {
+      left -= 1;
+      if (left > 0) { resend.textContent = words.wait(left); return; }
+      clearInterval(timer);
+      resend.disabled = false;
+      resend.textContent = words.resend;
+    }, 1000);
+  };
+
+  const askCode = async () => {
+    const msisdn = codeForm.elements.msisdn.value.trim();
+    try {
+      const asked = await api("POST", "/api/v1/self/code", { msisdn });
+      error.hidden = true;
+      signInForm.hidden = false;
+      signInForm.querySelector('[data-self="sent"]').textContent = `${words.sent} ${msisdn}`;
+      const demo = signInForm.querySelector('[data-self="demo-code"]');
+      if (demo && asked.demo_code) { demo.textContent = `${words.demo} ${asked.demo_code}`; demo.hidden = false; }
+      signInForm.elements.code.focus();
+      countDown(asked.resend_after_seconds);
+    } catch (failure) {
+      showError(error, failure, codeForm);
+    }
+  };
+
+  codeForm.addEventListener("submit", (event) => { event.preventDefault(); askCode(); });
+  resend.addEventListener("click", askCode);
+  signInForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api("POST", "/api/v1/self/session", {
+        msisdn: codeForm.elements.msisdn.value.trim(), code: signInForm.elements.code.value.trim(),
+      });
+      window.location.assign("/self");
+    } catch (failure) {
+      showError(error, failure, signInForm);
+    }
+  });
+}
+
+function setupSelfPage() {
+  const form = document.getElementById("self-message-form");
+  if (form) {
+    createsOnce(form, "/api/v1/self/messages",
+      (f) => ({ topic: f.elements.topic.value, text: f.elements.text.value }),
+      document.getElementById("self-message-error"));
+  }
+  document.querySelector('[data-action="self-sign-out"]')?.addEventListener("click", async () => {
+    await api("DELETE", "/api/v1/self/session").catch(() => null);
+    window.location.assign("/self");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { setupSelfSignIn(); setupSelfPage(); });

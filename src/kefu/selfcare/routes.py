@@ -1,0 +1,180 @@
+"""HTTP routes of web self-service (网上客服): sign in with a texted code, the subscriber's
+page as JSON, messages to the center, sign out. Open to the internet: no staff right
+opens any of it, and a session sees its own number only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from kefu.billing.lookups import BillingLink
+from kefu.core.idempotency import run_once
+from kefu.core.security import csrf_matches
+from kefu.core.web import (
+    UNSAFE_METHODS,
+    DbSession,
+    IdempotencyKey,
+    client_ip,
+    request_language,
+    write_and_commit,
+)
+from kefu.errors import Forbidden, NotFound
+from kefu.selfcare import service, signin
+from kefu.selfcare.models import SelfCareSession
+from kefu.selfcare.schemas import (
+    CodeAsk,
+    CodeAsked,
+    MessageIn,
+    MessageOut,
+    OverviewOut,
+    SignedInOut,
+    SignInBody,
+)
+
+router = APIRouter(prefix="/api/v1/self", tags=["self-service"])
+# Idempotency keys are kept per actor; a subscriber is no staff member, so theirs are kept
+# under actor 0 and an operation naming their number.
+SUBSCRIBER_ACTOR = 0
+
+
+def signed_in_subscriber(request: Request, session: DbSession) -> SelfCareSession:
+    """The live session of the cookie (401 without one); a change must carry its CSRF
+    token (403). The idle clock restarts at most once a minute."""
+    found = signin.current(session, request.cookies.get(signin.SESSION_COOKIE))
+    if found is None:
+        raise signin.not_signed_in()
+    if request.method in UNSAFE_METHODS and not csrf_matches(
+        found.csrf, request.headers.get(signin.CSRF_HEADER)
+    ):
+        raise Forbidden("csrf_failed", field=signin.CSRF_HEADER)
+    if signin.needs_touch(found):
+        if request.method in UNSAFE_METHODS:
+            signin.touch(session, found)
+        else:
+            write_and_commit(session, lambda: signin.touch(session, found))
+    return found
+
+
+Subscriber = Annotated[SelfCareSession, Depends(signed_in_subscriber)]
+
+
+@router.post("/code", response_model=CodeAsked, status_code=202)
+def ask_code(data: CodeAsk, request: Request, session: DbSession) -> CodeAsked:
+    """Text a sign-in code to the number (nothing to a number that is no subscriber, with
+    the same answer). 429 with Retry-After when asked too soon or too often."""
+    settings = request.app.state.settings
+    asked = signin.ask_code(
+        session,
+        number=data.msisdn,
+        ip=client_ip(request),
+        secret=settings.secret_key,
+        language=request_language(request),
+    )
+    rules = signin.RULES
+    return CodeAsked(
+        resend_after_seconds=int(rules.resend_after.total_seconds()),
+        expires_in_seconds=int(rules.code_lifetime.total_seconds()),
+        demo_code=asked.code if settings.demo_mode else None,
+    )
+
+
+@router.post("/session", response_model=SignedInOut)
+def sign_in(
+    data: SignInBody, request: Request, response: Response, session: DbSession
+) -> SignedInOut:
+    """Sign in with the texted code; sets the session cookie and returns the CSRF token.
+    A wrong code counts against it (401 naming the tries left), and is counted though the
+    request fails."""
+    settings = request.app.state.settings
+    signed = signin.sign_in(
+        session,
+        number=data.msisdn,
+        code=data.code,
+        ip=client_ip(request),
+        secret=settings.secret_key,
+    )
+    if signed.error is not None or signed.session is None:
+        session.commit()
+        raise signed.error or NotFound()
+    response.set_cookie(
+        signin.SESSION_COOKIE,
+        signed.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=int(signin.RULES.longest.total_seconds()),
+    )
+    return SignedInOut(
+        msisdn=signed.session.msisdn,
+        csrf_token=signed.session.csrf,
+        idle_minutes=int(signin.RULES.idle.total_seconds() // 60),
+    )
+
+
+@router.delete("/session", status_code=204)
+def sign_out(me: Subscriber, request: Request, session: DbSession) -> Response:
+    """End the session for good, on every browser that holds it."""
+    signin.sign_out(session, me, ip=client_ip(request))
+    response = Response(status_code=204)
+    response.delete_cookie(signin.SESSION_COOKIE)
+    return response
+
+
+def _overview(request: Request, session: Session, me: SelfCareSession) -> service.Overview:
+    settings = request.app.state.settings
+    return service.overview(
+        session,
+        me,
+        billing=BillingLink.of(settings).billing(session, settings.timezone),
+        zone=settings.timezone,
+        english=request_language(request) == "en",
+    )
+
+
+@router.get("/overview", response_model=OverviewOut)
+def overview(me: Subscriber, request: Request, session: DbSession) -> OverviewOut:
+    """The subscriber's balance and package, work orders and messages."""
+    return OverviewOut.model_validate(asdict(_overview(request, session, me)))
+
+
+@router.post("/messages", response_model=MessageOut, status_code=201)
+def write_to_us(
+    data: MessageIn,
+    me: Subscriber,
+    request: Request,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Leave a message for the center: it waits in the agents' inbox, and the answer comes
+    by SMS and shows on the page. At most ten a day (429)."""
+
+    def writing() -> MessageOut:
+        message = service.write_to_us(
+            session,
+            me,
+            topic=data.topic,
+            text=data.text,
+            language=request_language(request),
+            ip=client_ip(request),
+        )
+        return MessageOut(
+            id=message.id,
+            subject=message.subject,
+            body=message.body,
+            sent_at=message.offered_at,
+            replies=[],
+        )
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=SUBSCRIBER_ACTOR,
+        operation=f"selfcare.message.{me.msisdn}",
+        payload=data,
+        create=writing,
+    )
+    return JSONResponse(body, status_code=status)

@@ -1,0 +1,90 @@
+"""Bodies of the self-service API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kefu.selfcare.service import Topic
+from kefu.workorders.enums import OrderStatus, OrderType
+
+
+class CodeAsk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    msisdn: str = Field(min_length=1, max_length=40)
+
+
+class CodeAsked(BaseModel):
+    """Always the same, whether the number is a subscriber or not."""
+
+    resend_after_seconds: int
+    expires_in_seconds: int
+    demo_code: str | None = None  # only in demo mode, where texts go to a file
+
+
+class SignInBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    msisdn: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=12)
+
+
+class SignedInOut(BaseModel):
+    msisdn: str
+    csrf_token: str  # send back as X-CSRF-Token on every change
+    idle_minutes: int
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: Topic
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ReplyOut(BaseModel):
+    text: str
+    sent_at: datetime
+
+
+class MessageOut(BaseModel):
+    id: int
+    subject: str
+    body: str
+    sent_at: datetime
+    replies: list[ReplyOut]
+
+
+class BalanceOut(BaseModel):
+    balance_fen: int
+    month_charges_fen: int
+
+
+class PackageOut(BaseModel):
+    name: str
+    name_en: str
+    monthly_fee_fen: int
+
+
+class OrderOut(BaseModel):
+    number: str
+    type: OrderType
+    category: str
+    category_en: str
+    subject: str
+    status: OrderStatus
+    opened_at: datetime
+    facts: str
+    answer: str
+
+
+class OverviewOut(BaseModel):
+    msisdn: str
+    name: str
+    balance: BalanceOut | None
+    package: PackageOut | None
+    billing_down: bool  # the billing system did not answer: figures left out, not made up
+    orders: list[OrderOut]
+    messages: list[MessageOut]

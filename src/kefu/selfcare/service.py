@@ -1,0 +1,217 @@
+"""What a signed-in subscriber sees and does on the web: their balance and package from the
+billing system, their work orders and where each stands, and messages they write to the
+center, which wait in the agents' inbox like a text and are answered by SMS and here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kefu.billing.boss import Balance, Billing, BillingUnavailable, PackageInfo
+from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
+from kefu.contact.models import Interaction
+from kefu.contact.order_status import order_facts, orders_of
+from kefu.contact.service import open_interaction
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.masking import mask_name
+from kefu.core.textsafe import storable
+from kefu.customers.models import Customer
+from kefu.errors import TooManyRequests, Unprocessable
+from kefu.selfcare.models import SelfCareSession
+from kefu.selfcare.signin import subscriber_name
+from kefu.workorders.appointments import booked_windows
+from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.refunds import money_back
+
+SHOWN_ORDERS = 20
+ORDERS_SINCE = timedelta(days=365)
+SHOWN_MESSAGES = 10
+MESSAGE_LIMIT = 2000  # characters
+MESSAGES_PER_DAY = 10
+_ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT, OrderStatus.CLOSED})
+
+
+class Topic(StrEnum):
+    """What a message is about, as the subscriber picks it (the agent decides the order)."""
+
+    QUESTION = "question"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+
+
+TOPIC_SUBJECTS = {
+    Topic.QUESTION: "网上咨询 / question",
+    Topic.COMPLAINT: "网上投诉 / complaint",
+    Topic.SUGGESTION: "网上建议 / suggestion",
+}
+
+
+@dataclass(frozen=True)
+class OrderShown:
+    """One of the subscriber's orders as they see it."""
+
+    number: str
+    type: OrderType
+    category: str
+    category_en: str
+    subject: str
+    status: OrderStatus
+    opened_at: datetime
+    facts: str  # when it is answered, the engineer's visit, the money given back
+    answer: str  # the center's answer, once given
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageShown:
+    """A message the subscriber wrote here, and the center's replies to it."""
+
+    id: int
+    subject: str
+    body: str
+    sent_at: datetime
+    replies: list[Reply]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The subscriber's page."""
+
+    msisdn: str
+    name: str  # masked: whoever holds the phone need not read the full name
+    balance: Balance | None
+    package: PackageInfo | None
+    billing_down: bool
+    orders: list[OrderShown]
+    messages: list[MessageShown]
+
+
+def overview(
+    session: Session, me: SelfCareSession, *, billing: Billing, zone: str, english: bool
+) -> Overview:
+    """Everything the page shows, for the signed-in number only."""
+    balance, package, down = _from_billing(billing, me.msisdn)
+    customer = session.get(Customer, me.customer_id)
+    return Overview(
+        msisdn=me.msisdn,
+        name=mask_name(customer.name) if customer else "",
+        balance=balance,
+        package=package,
+        billing_down=down,
+        orders=orders_shown(session, me, zone=zone, english=english),
+        messages=messages_shown(session, me.msisdn),
+    )
+
+
+def _from_billing(billing: Billing, msisdn: str) -> tuple[Balance | None, PackageInfo | None, bool]:
+    """The balance and package, or that billing cannot be asked now (never made up)."""
+    try:
+        return billing.balance(msisdn), billing.package(msisdn), False
+    except BillingUnavailable:
+        return None, None, True
+
+
+def orders_shown(
+    session: Session, me: SelfCareSession, *, zone: str, english: bool
+) -> list[OrderShown]:
+    """The number's and its customer's orders of the last year, newest first."""
+    query = (
+        orders_of(me.msisdn, me.customer_id)
+        .where(WorkOrder.created_at >= utcnow() - ORDERS_SINCE)
+        .order_by(WorkOrder.id.desc())
+        .limit(SHOWN_ORDERS)
+    )
+    found = list(session.scalars(query))
+    ids = [order.id for order in found]
+    windows, money = booked_windows(session, ids), money_back(session, ids)
+    categories = _categories(session, {order.category_id for order in found})
+    return [
+        OrderShown(
+            number=order.number,
+            type=order.type,
+            category=categories[order.category_id].name,
+            category_en=categories[order.category_id].name_en,
+            subject=order.subject,
+            status=order.status,
+            opened_at=order.created_at,
+            facts=order_facts(order, zone, english, windows.get(order.id), money.get(order.id)),
+            answer=order.reply if order.status in _ANSWERED else "",
+        )
+        for order in found
+    ]
+
+
+def _categories(session: Session, ids: set[int]) -> dict[int, Category]:
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}
+
+
+def _messages_of(msisdn: str):  # type: ignore[no-untyped-def]
+    return select(Interaction).where(
+        Interaction.channel == ContactChannel.WEB,
+        Interaction.direction == Direction.INBOUND,
+        Interaction.address == msisdn,
+    )
+
+
+def messages_shown(session: Session, msisdn: str) -> list[MessageShown]:
+    """The number's latest web messages, newest first, each with its replies."""
+    query = _messages_of(msisdn).order_by(Interaction.id.desc()).limit(SHOWN_MESSAGES)
+    found = list(session.scalars(query))
+    replies: dict[int, list[Reply]] = {m.id: [] for m in found}
+    if found:
+        answered = select(Interaction).where(Interaction.in_reply_to_id.in_(list(replies)))
+        for reply in session.scalars(answered.order_by(Interaction.id)):
+            replies[reply.in_reply_to_id or 0].append(Reply(reply.body, reply.offered_at))
+    return [MessageShown(m.id, m.subject, m.body, m.offered_at, replies[m.id]) for m in found]
+
+
+def write_to_us(
+    session: Session, me: SelfCareSession, *, topic: Topic, text: str, language: str, ip: str
+) -> Interaction:
+    """The subscriber's message, waiting in the agents' inbox as a web contact (audited).
+    At most ``MESSAGES_PER_DAY`` a day per number (429)."""
+    body, _cut = storable(text.strip(), limit=MESSAGE_LIMIT)
+    if not body.strip():
+        raise Unprocessable("selfcare_message_empty", field="text")
+    day_ago = utcnow() - timedelta(days=1)
+    sent = session.scalar(
+        select(func.count()).select_from(
+            _messages_of(me.msisdn).where(Interaction.offered_at > day_ago).subquery()
+        )
+    )
+    if (sent or 0) >= MESSAGES_PER_DAY:
+        raise TooManyRequests("selfcare_messages_limit", field="text", limit=MESSAGES_PER_DAY)
+    message = open_interaction(
+        session,
+        channel=ContactChannel.WEB,
+        status=InteractionStatus.OPEN,
+        address=me.msisdn,
+        customer_id=me.customer_id,
+        language="en" if language == "en" else "zh-CN",
+        subject=TOPIC_SUBJECTS[topic],
+        body=body,
+    )
+    audit.record(
+        session,
+        actor=None,
+        actor_name=subscriber_name(me.msisdn),
+        ip=ip,
+        action="selfcare.message",
+        entity_type="interaction",
+        entity_id=message.id,
+        details={"topic": str(topic), "selfcare_session_id": me.id},
+    )
+    return message
