@@ -163,6 +163,7 @@ def write_to_us(
         )
         return MessageOut(
             id=message.id,
+            topic=data.topic,
             subject=message.subject,
             body=message.body,
             sent_at=message.offered_at,

@@ -51,6 +51,7 @@ class ReplyOut(BaseModel):
 
 class MessageOut(BaseModel):
     id: int
+    topic: Topic | None
     subject: str
     body: str
     sent_at: datetime

@@ -51,6 +51,8 @@ TOPIC_SUBJECTS = {
     Topic.SUGGESTION: "网上建议 / suggestion",
 }
 
+TOPIC_OF = {subject: topic for topic, subject in TOPIC_SUBJECTS.items()}
+
 
 @dataclass(frozen=True)
 class OrderShown:
@@ -78,6 +80,7 @@ class MessageShown:
     """A message the subscriber wrote here, and the center's replies to it."""
 
     id: int
+    topic: Topic | None  # None for a subject no topic of this page's gives
     subject: str
     body: str
     sent_at: datetime
@@ -175,7 +178,10 @@ def messages_shown(session: Session, msisdn: str) -> list[MessageShown]:
         answered = select(Interaction).where(Interaction.in_reply_to_id.in_(list(replies)))
         for reply in session.scalars(answered.order_by(Interaction.id)):
             replies[reply.in_reply_to_id or 0].append(Reply(reply.body, reply.offered_at))
-    return [MessageShown(m.id, m.subject, m.body, m.offered_at, replies[m.id]) for m in found]
+    return [
+        MessageShown(m.id, TOPIC_OF.get(m.subject), m.subject, m.body, m.offered_at, replies[m.id])
+        for m in found
+    ]
 
 
 def write_to_us(

@@ -33,6 +33,7 @@ function setupSelfSignIn() {
       const asked = await api("POST", "/api/v1/self/code", { msisdn });
       error.hidden = true;
       signInForm.hidden = false;
+      codeForm.querySelector('[data-self="ask"]').hidden = true;  // "text it again" from here
       signInForm.querySelector('[data-self="sent"]').textContent = `${words.sent} ${msisdn}`;
       const demo = signInForm.querySelector('[data-self="demo-code"]');
       if (demo && asked.demo_code) { demo.textContent = `${words.demo} ${asked.demo_code}`; demo.hidden = false; }
@@ -44,6 +45,10 @@ function setupSelfSignIn() {
   };
 
   codeForm.addEventListener("submit", (event) => { event.preventDefault(); askCode(); });
+  codeForm.elements.msisdn.addEventListener("input", () => {  // another number: start over
+    codeForm.querySelector('[data-self="ask"]').hidden = false;
+    signInForm.hidden = true;
+  });
   resend.addEventListener("click", askCode);
   signInForm.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,0 +1,67 @@
+"""Web self-service (网上客服) in headless Chromium: a subscriber of the demo center signs in
+with the texted code (a wrong one refused at its field, in English), sees their balance
+and package, writes to the center, reads the agent's answer on the page in Chinese, and
+signs out."""
+
+from __future__ import annotations
+
+from chromium import CHROMIUM, api_client, requires_chromium
+
+pytestmark = requires_chromium
+
+
+def test_a_subscriber_signs_in_writes_and_reads_the_answer(
+    live_center: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en")
+        page.goto(f"{base}/lang/en?next=/self")
+        expect(page.locator("h1")).to_have_text("Sign in with your mobile number")
+        page.fill("input[name=msisdn]", number)
+        page.click("#self-code-form button[type=submit]")
+        demo = page.locator('[data-self="demo-code"]')
+        expect(demo).to_be_visible()
+        code = demo.inner_text().split()[-1]
+        expect(page.locator('[data-self="resend"]')).to_be_disabled()  # a minute's wait
+
+        wrong = "000000" if code != "000000" else "111111"
+        page.fill("input[name=code]", wrong)
+        page.click("#self-sign-in-form button[type=submit]")
+        expect(page.locator("#self-error")).to_have_text("The code is not right; 4 tries left.")
+        expect(page.locator("input[name=code]")).to_have_attribute("aria-invalid", "true")
+        page.fill("input[name=code]", code)
+        page.click("#self-sign-in-form button[type=submit]")
+
+        expect(page.locator('[data-self="balance"]')).to_contain_text("¥")
+        expect(page.locator('[data-self="package"]')).not_to_be_empty()
+        expect(page.locator("h2").first).to_have_text("My work orders")
+        page.select_option("select[name=topic]", "complaint")
+        page.fill("textarea[name=text]", "The signal at home drops every evening.")
+        page.click("#self-message-form button[type=submit]")
+        messages = page.locator('[data-self="messages"]')
+        expect(messages).to_contain_text("A complaint")
+        expect(messages).to_contain_text("Waiting for an answer")
+
+        agent = api_client(base, "agent")
+        waiting = agent.get("/api/v1/messages", params={"channel": "web", "status": "open"})
+        (message,) = waiting.json()["items"]
+        url = f"/api/v1/messages/{message['id']}"
+        version = agent.get(url).headers["ETag"]
+        answered = agent.post(
+            f"{url}/reply",
+            json={"text": "已安排工程师明天上门检测信号。"},
+            headers={"If-Match": version},
+        )
+        assert answered.status_code == 201, answered.text
+
+        page.goto(f"{base}/lang/zh-CN?next=/self")
+        expect(page.locator("h2").first).to_have_text("我的工单")
+        expect(messages.locator(".self-reply")).to_contain_text("已安排工程师明天上门检测信号。")
+        expect(messages).to_contain_text("投诉")
+        page.click('[data-action="self-sign-out"]')
+        expect(page.locator("h1")).to_have_text("手机号登录")
+        browser.close()
