@@ -436,6 +436,10 @@ def demo(
         f"[bold green]kefu demo center:[/] http://{host}:{port}/  "
         f"(API docs http://{host}:{port}/api/docs)"
     )
+    console.print(
+        f"Subscribers' self-service: http://{host}:{port}/self "
+        "(sign in with one of those numbers; the demo shows the texted code on the page)"
+    )
     if serve_it:
         serve(database_url=None, host=host, port=port, workers=1)
 

@@ -247,3 +247,24 @@ def test_when_billing_does_not_answer_the_page_says_so(
         page = client.get("/api/v1/self/overview").json()
     assert page["billing_down"] is True
     assert page["balance"] is None and page["package"] is None
+
+
+def test_an_agent_opens_an_order_from_a_web_message_and_the_page_shows_it(
+    client, db, center
+) -> None:
+    headers = _sign_in(client)
+    body = {"topic": "complaint", "text": "上个月多扣了 15 元，我没有订过视频会员。"}
+    sent = client.post("/api/v1/self/messages", json=body, headers=headers).json()
+    order = {
+        "type": "complaint",
+        "category_id": center["leaf"],
+        "subject": "不明扣费 15 元",
+        "description": body["text"],
+    }
+    made = client.post(f"/api/v1/messages/{sent['id']}/orders", json=order, headers=center["agent"])
+    assert made.status_code == 201, made.text
+    assert made.json()["channel"] == "web"
+    assert made.json()["contact_phone"] == "138****8000"  # masked for the agent
+    page = client.get("/api/v1/self/overview").json()
+    assert [o["number"] for o in page["orders"]] == [made.json()["number"]]
+    assert page["orders"][0]["type"] == "complaint"
