@@ -321,3 +321,15 @@ def ask_refund(client: Any, headers: dict[str, str], order_id: int, **body: obje
     answer = client.post(f"/api/v1/work-orders/{order_id}/refunds", json=sent, headers=headers)
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def self_sign_in(client: Any, number: str = "13800138000") -> dict[str, str]:
+    """Sign a subscriber in on the web (the demo answer carries the texted code); the
+    headers a change needs."""
+    asked = client.post("/api/v1/self/code", json={"msisdn": number})
+    assert asked.status_code == 202, asked.text
+    signed = client.post(
+        "/api/v1/self/session", json={"msisdn": number, "code": asked.json()["demo_code"]}
+    )
+    assert signed.status_code == 200, signed.text
+    return {"X-CSRF-Token": signed.json()["csrf_token"]}

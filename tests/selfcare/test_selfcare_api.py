@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_customer, make_org, make_staff
+from factories import bearer, complain, make_customer, make_org, make_staff, self_sign_in
 from kefu.app import create_app
 from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
@@ -44,17 +44,6 @@ def center(db: Session) -> dict[str, Any]:
 def _texts(db: Session) -> list[dict[str, Any]]:
     jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
     return [json.loads(job.payload) for job in jobs]
-
-
-def _sign_in(client: TestClient, number: str = NUMBER) -> dict[str, str]:
-    """Ask a code (the demo answer carries it), sign in; the headers a change needs."""
-    asked = client.post("/api/v1/self/code", json={"msisdn": number})
-    assert asked.status_code == 202, asked.text
-    signed = client.post(
-        "/api/v1/self/session", json={"msisdn": number, "code": asked.json()["demo_code"]}
-    )
-    assert signed.status_code == 200, signed.text
-    return {"X-CSRF-Token": signed.json()["csrf_token"]}
 
 
 def test_a_subscriber_signs_in_with_the_texted_code_and_sees_their_own_number(
@@ -166,7 +155,7 @@ def test_nothing_is_shown_without_a_session_and_signing_out_ends_it(client, db, 
     answer = client.get("/api/v1/self/overview")
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "selfcare_not_signed_in"
-    headers = _sign_in(client)
+    headers = self_sign_in(client)
     token = client.cookies.get("kefu_self")
     assert client.delete("/api/v1/self/session").status_code == 403  # no CSRF token
     assert client.delete("/api/v1/self/session", headers=headers).status_code == 204
@@ -177,7 +166,7 @@ def test_nothing_is_shown_without_a_session_and_signing_out_ends_it(client, db, 
 
 
 def test_a_session_idle_for_half_an_hour_is_over(client, db, center) -> None:
-    _sign_in(client)
+    self_sign_in(client)
     assert client.get("/api/v1/self/overview").status_code == 200
     db.execute(update(SelfCareSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
     db.commit()
@@ -187,7 +176,7 @@ def test_a_session_idle_for_half_an_hour_is_over(client, db, center) -> None:
 def test_a_message_waits_in_the_inbox_and_the_answer_comes_by_sms_and_on_the_page(
     client, db, center
 ) -> None:
-    headers = _sign_in(client)
+    headers = self_sign_in(client)
     body = {"topic": "complaint", "text": "  宽带晚上经常断线，已经一周了。  "}
     no_csrf = client.post("/api/v1/self/messages", json=body)
     assert no_csrf.status_code == 403
@@ -219,7 +208,7 @@ def test_a_message_waits_in_the_inbox_and_the_answer_comes_by_sms_and_on_the_pag
 
 
 def test_ten_messages_a_day_at_most(client, db, center) -> None:
-    headers = _sign_in(client)
+    headers = self_sign_in(client)
     for n in range(10):
         body = {"topic": "question", "text": f"问题 {n}"}
         assert client.post("/api/v1/self/messages", json=body, headers=headers).status_code == 201
@@ -231,7 +220,7 @@ def test_ten_messages_a_day_at_most(client, db, center) -> None:
 
 
 def test_a_blank_message_is_refused(client, center) -> None:
-    headers = _sign_in(client)
+    headers = self_sign_in(client)
     blank = client.post(
         "/api/v1/self/messages", json={"topic": "question", "text": "   "}, headers=headers
     )
@@ -243,7 +232,7 @@ def test_when_billing_does_not_answer_the_page_says_so(
 ) -> None:
     down = settings.model_copy(update={"billing_lookup_url": "http://127.0.0.1:9/billing"})
     with TestClient(create_app(down, session_factory), raise_server_exceptions=False) as client:
-        _sign_in(client)
+        self_sign_in(client)
         page = client.get("/api/v1/self/overview").json()
     assert page["billing_down"] is True
     assert page["balance"] is None and page["package"] is None
@@ -252,7 +241,7 @@ def test_when_billing_does_not_answer_the_page_says_so(
 def test_an_agent_opens_an_order_from_a_web_message_and_the_page_shows_it(
     client, db, center
 ) -> None:
-    headers = _sign_in(client)
+    headers = self_sign_in(client)
     body = {"topic": "complaint", "text": "上个月多扣了 15 元，我没有订过视频会员。"}
     sent = client.post("/api/v1/self/messages", json=body, headers=headers).json()
     order = {

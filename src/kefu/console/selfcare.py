@@ -4,14 +4,17 @@ account is needed or used; the page's changes go through /api/v1/self."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kefu.billing.lookups import BillingLink
 from kefu.console.render import page_language, render
+from kefu.core.clock import local_today
 from kefu.core.phone import national
 from kefu.core.web import DbSession, write_and_commit
-from kefu.selfcare import service, signin
+from kefu.selfcare import order_actions, service, signin
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +28,7 @@ def self_service_page(request: Request, session: DbSession) -> Response:
         return render(request, "selfcare/page.html", None, signed_in=None, demo=settings.demo_mode)
     if signin.needs_touch(found):
         write_and_commit(session, lambda: signin.touch(session, found))
+    today = local_today(settings.timezone)
     shown = service.overview(
         session,
         found,
@@ -40,6 +44,9 @@ def self_service_page(request: Request, session: DbSession) -> Response:
         page=shown,
         number=national(found.msisdn),
         topics=list(service.Topic),
+        parts=list(order_actions.PartOfDay),
+        move_first=today + timedelta(days=1),
+        move_last=today + timedelta(days=order_actions.MOVE_DAYS_AHEAD),
         idle_minutes=int(signin.RULES.idle.total_seconds() // 60),
         demo=settings.demo_mode,
     )

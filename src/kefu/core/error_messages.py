@@ -361,4 +361,15 @@ ERROR_MESSAGES: dict[str, str] = {
     "selfcare_messages_limit": (
         "You have written {limit} messages today; call the hotline, or write again tomorrow."
     ),
+    "selfcare_order_not_found": "You have no work order {number}.",
+    "selfcare_not_chaseable": (
+        "Work order {number} has been answered or closed; if it is not solved, write to us "
+        "or call the hotline."
+    ),
+    "selfcare_chased_today": "You chased {number} within the last day; it is being handled.",
+    "selfcare_no_visit": "No engineer's visit is booked on work order {number}.",
+    "selfcare_move_day": "Pick a day from tomorrow to {days} days ahead.",
+    "selfcare_move_asked": (
+        "You have asked to move this visit already; we will call you to agree the new time."
+    ),
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -23,13 +23,17 @@ from kefu.core.web import (
     write_and_commit,
 )
 from kefu.errors import Forbidden, NotFound
-from kefu.selfcare import service, signin
+from kefu.selfcare import order_actions, service, signin
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.schemas import (
+    ChasedOut,
+    ChaseIn,
     CodeAsk,
     CodeAsked,
     MessageIn,
     MessageOut,
+    MoveAskedOut,
+    MoveIn,
     OverviewOut,
     SignedInOut,
     SignInBody,
@@ -60,6 +64,7 @@ def signed_in_subscriber(request: Request, session: DbSession) -> SelfCareSessio
 
 
 Subscriber = Annotated[SelfCareSession, Depends(signed_in_subscriber)]
+OrderNumber = Annotated[str, Path(max_length=24)]
 
 
 @router.post("/code", response_model=CodeAsked, status_code=202)
@@ -177,5 +182,52 @@ def write_to_us(
         operation=f"selfcare.message.{me.msisdn}",
         payload=data,
         create=writing,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.post("/orders/{number}/chase", response_model=ChasedOut)
+def chase(number: OrderNumber, data: ChaseIn, me: Subscriber, session: DbSession) -> ChasedOut:
+    """Chase one of the number's open orders (催办): its holder is told and it moves up
+    their queue. Once a day (409); an order answered or closed is not chased (409)."""
+    order = order_actions.chase(session, me, number=number, note=data.note)
+    assert order.last_urged_at is not None  # just chased
+    return ChasedOut(
+        number=order.number, urge_count=order.urge_count, chased_at=order.last_urged_at
+    )
+
+
+@router.post("/orders/{number}/visit-move", response_model=MoveAskedOut, status_code=201)
+def ask_to_move_visit(
+    number: OrderNumber,
+    data: MoveIn,
+    me: Subscriber,
+    request: Request,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Ask to move the engineer's visit booked on one of the number's orders to another day
+    (tomorrow to two weeks ahead) and part of it; its holder rebooks it with the customer.
+    Once per booking (409)."""
+
+    def asking() -> MoveAskedOut:
+        asked = order_actions.ask_to_move_visit(
+            session,
+            me,
+            number=number,
+            day=data.day,
+            part=data.part,
+            note=data.note,
+            zone=request.app.state.settings.timezone,
+        )
+        return MoveAskedOut(number=number.strip().upper(), day=asked.day, part=asked.part)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=SUBSCRIBER_ACTOR,
+        operation=f"selfcare.visit_move.{me.msisdn}",
+        payload=data,
+        create=asking,
     )
     return JSONResponse(body, status_code=status)

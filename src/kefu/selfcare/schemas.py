@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kefu.selfcare.order_actions import PartOfDay
 from kefu.selfcare.service import Topic
 from kefu.workorders.enums import OrderStatus, OrderType
 
@@ -69,6 +70,12 @@ class PackageOut(BaseModel):
     monthly_fee_fen: int
 
 
+class MoveAskedOut(BaseModel):
+    number: str = ""
+    day: date
+    part: PartOfDay
+
+
 class OrderOut(BaseModel):
     number: str
     type: OrderType
@@ -79,6 +86,10 @@ class OrderOut(BaseModel):
     opened_at: datetime
     facts: str
     answer: str
+    can_chase: bool
+    chased_at: datetime | None
+    visit_booked: bool
+    move_asked: MoveAskedOut | None
 
 
 class OverviewOut(BaseModel):
@@ -89,3 +100,23 @@ class OverviewOut(BaseModel):
     billing_down: bool  # the billing system did not answer: figures left out, not made up
     orders: list[OrderOut]
     messages: list[MessageOut]
+
+
+class ChaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", max_length=500)
+
+
+class ChasedOut(BaseModel):
+    number: str
+    urge_count: int
+    chased_at: datetime
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: date
+    part: PartOfDay
+    note: str = Field(default="", max_length=500)

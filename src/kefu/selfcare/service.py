@@ -23,8 +23,14 @@ from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
 from kefu.selfcare.models import SelfCareSession
+from kefu.selfcare.order_actions import (
+    MoveAsked,
+    booked_visits,
+    can_chase,
+    chased_lately,
+    moves_asked,
+)
 from kefu.selfcare.signin import subscriber_name
-from kefu.workorders.appointments import booked_windows
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.refunds import money_back
@@ -67,6 +73,10 @@ class OrderShown:
     opened_at: datetime
     facts: str  # when it is answered, the engineer's visit, the money given back
     answer: str  # the center's answer, once given
+    can_chase: bool  # open, and not chased in the last day
+    chased_at: datetime | None  # when they last chased it, within the last day
+    visit_booked: bool  # an engineer's visit is booked: the customer may ask to move it
+    move_asked: MoveAsked | None  # the move they asked since it was booked
 
 
 @dataclass(frozen=True)
@@ -137,8 +147,11 @@ def orders_shown(
     )
     found = list(session.scalars(query))
     ids = [order.id for order in found]
-    windows, money = booked_windows(session, ids), money_back(session, ids)
+    visits = booked_visits(session, ids)
+    windows = {visit.order_id: (visit.starts_at, visit.ends_at) for visit in visits}
+    moves, money = moves_asked(session, visits), money_back(session, ids)
     categories = _categories(session, {order.category_id for order in found})
+    now = utcnow()
     return [
         OrderShown(
             number=order.number,
@@ -150,6 +163,10 @@ def orders_shown(
             opened_at=order.created_at,
             facts=order_facts(order, zone, english, windows.get(order.id), money.get(order.id)),
             answer=order.reply if order.status in _ANSWERED else "",
+            can_chase=can_chase(order, now),
+            chased_at=order.last_urged_at if chased_lately(order, now) else None,
+            visit_booked=order.id in windows,
+            move_asked=moves.get(order.id),
         )
         for order in found
     ]

@@ -23,16 +23,26 @@ from kefu.workorders.service import record_event
 ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT})
 
 
-def urge(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
+def urge(
+    session: Session,
+    *,
+    order: WorkOrder,
+    note: str,
+    by: Principal | None,
+    customer: str | None = None,
+) -> WorkOrder:
     """Record the customer's chase on the order: counted, on the timeline with what they
-    said, the priority raised a step (up to the highest), the holder told; audited."""
+    said, the priority raised a step (up to the highest), the holder told; audited.
+    ``by`` is the staff member or gateway that took it; None with ``customer`` (how the
+    audit log names them) when the customer chased it themselves on the web."""
     _check_urgeable(order)
     order.urge_count = (order.urge_count or 0) + 1
     order.last_urged_at = utcnow()
     order.priority = min(MAX_PRIORITY, order.priority + 1)
-    record_event(
-        session, order, kind=EventKind.URGE, by=by, reason=note, details={"count": order.urge_count}
-    )
+    details: dict[str, object] = {"count": order.urge_count}
+    if by is None:
+        details["by_customer"] = "web"
+    record_event(session, order, kind=EventKind.URGE, by=by, reason=note, details=details)
     tell_holders(
         session,
         order,
@@ -45,6 +55,7 @@ def urge(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wor
     audit.record(
         session,
         actor=by,
+        actor_name=customer,
         action="order.urge",
         entity_type="work_order",
         entity_id=order.id,

@@ -70,6 +70,14 @@ function setupSelfPage() {
       (f) => ({ topic: f.elements.topic.value, text: f.elements.text.value }),
       document.getElementById("self-message-error"));
   }
+  document.querySelectorAll("form[data-self-chase]").forEach((step) => {
+    postsStep(step, step.dataset.selfChase, step.querySelector(".form-error"));
+  });
+  document.querySelectorAll("form[data-self-move]").forEach((step) => {
+    createsOnce(step, step.dataset.selfMove, (f) => ({
+      day: f.elements.day.value, part: f.elements.part.value, note: f.elements.note.value.trim(),
+    }), step.querySelector(".form-error"));
+  });
   document.querySelector('[data-action="self-sign-out"]')?.addEventListener("click", async () => {
     await api("DELETE", "/api/v1/self/session").catch(() => null);
     window.location.assign("/self");

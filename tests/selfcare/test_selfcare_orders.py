@@ -1,0 +1,135 @@
+"""On the web a subscriber chases an open order of theirs (催办) and asks to move the
+engineer's visit booked on one (改约申请): each recorded on the order's timeline as the
+customer's, its holder told, audited; limited so it stays a signal, not noise."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_customer, make_org, make_staff, self_sign_in
+from kefu.core.audit import AuditLog
+from kefu.core.clock import local_today
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.taxonomy import ensure_default_categories
+
+NUMBER = "13800138000"
+
+
+@pytest.fixture
+def center(db: Session) -> dict[str, Any]:
+    ensure_default_categories(db)
+    org = make_org(db)
+    make_customer(db, org.city, "+8613800138000")
+    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    # the unit's supervisor holds an order no one was given, and is told by e-mail
+    make_staff(db, org.city, Role.SUPERVISOR, email="duty@example.cn")
+    found = {"agent": bearer(db, make_staff(db, org.city, Role.AGENT)), "leaf": leaf.id}
+    db.commit()
+    return found
+
+
+def _staff_notes(db: Session) -> list[str]:
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
+    return [job.payload for job in jobs if "duty@example.cn" in job.payload]
+
+
+def _book_visit(client, center: dict[str, Any], order_id: int) -> None:  # type: ignore[no-untyped-def]
+    visit = {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": "14:00",
+        "to_time": "18:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer": "张工",
+    }
+    url = f"/api/v1/work-orders/{order_id}/appointments"
+    booked = client.post(url, json=visit, headers=center["agent"])
+    assert booked.status_code == 201, booked.text
+
+
+def test_a_subscriber_chases_their_open_order_once_a_day(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="多扣费")
+    headers = self_sign_in(client)
+    page = client.get("/api/v1/self/overview").json()
+    assert page["orders"][0]["can_chase"] is True
+    url = f"/api/v1/self/orders/{order['number'].lower()}/chase"
+    chased = client.post(url, json={"note": "一周了还没人联系我"}, headers=headers)
+    assert chased.status_code == 200, chased.text
+    assert chased.json()["urge_count"] == 1
+    kept = db.get(WorkOrder, order["id"])
+    db.refresh(kept)
+    assert kept.urge_count == 1 and kept.priority == order["priority"] + 1
+    audited = db.scalars(select(AuditLog).where(AuditLog.action == "order.urge")).one()
+    assert audited.actor_name == "subscriber 138****8000" and audited.actor_id is None
+    timeline = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    step = next(s for s in timeline["events"] if s["kind"] == "urge")
+    assert "一周了还没人联系我" in step["reason"] and step["details"]["by_customer"] == "web"
+    assert any("客户催办工单" in note for note in _staff_notes(db))
+
+    again = client.post(url, json={}, headers=headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "selfcare_chased_today"
+    assert client.get("/api/v1/self/overview").json()["orders"][0]["can_chase"] is False
+
+
+def test_only_ones_own_open_orders_are_chased(client, db, center) -> None:
+    others = complain(client, center["agent"], center["leaf"], "13900139000", subject="别人的")
+    headers = self_sign_in(client)
+    refused = client.post(f"/api/v1/self/orders/{others['number']}/chase", json={}, headers=headers)
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "selfcare_order_not_found"
+    assert db.get(WorkOrder, others["id"]).urge_count == 0
+
+
+def test_a_subscriber_asks_to_move_the_engineers_visit(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    day = (local_today() + timedelta(days=3)).isoformat()
+    body = {"day": day, "part": "evening", "note": "白天要上班"}
+    none_booked = client.post(url, json=body, headers=headers)
+    assert none_booked.status_code == 409
+    assert none_booked.json()["error"]["code"] == "selfcare_no_visit"
+
+    _book_visit(client, center, order["id"])
+    assert client.get("/api/v1/self/overview").json()["orders"][0]["visit_booked"] is True
+    too_late = {**body, "day": (local_today() + timedelta(days=15)).isoformat()}
+    refused = client.post(url, json=too_late, headers=headers)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "day"
+    today = client.post(url, json={**body, "day": local_today().isoformat()}, headers=headers)
+    assert today.status_code == 422
+
+    once = {**headers, "Idempotency-Key": "move-1"}
+    asked = client.post(url, json=body, headers=once)
+    assert asked.status_code == 201, asked.text
+    assert asked.json() == {"number": order["number"], "day": day, "part": "evening"}
+    assert client.post(url, json=body, headers=once).json() == asked.json()  # a retry
+    again = client.post(url, json=body, headers=headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "selfcare_move_asked"
+
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["move_asked"] == {"number": "", "day": day, "part": "evening"}
+    notes = _staff_notes(db)
+    assert any("客户申请改约上门" in note and "白天要上班" in note for note in notes)
+    timeline = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    step = next(s for s in timeline["events"] if s["action"] == "move_asked")
+    assert step["details"]["day"] == day and step["reason"] == "白天要上班"
+    assert db.scalar(select(AuditLog.id).where(AuditLog.action == "order.visit_move_asked"))
+
+
+def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    _book_visit(client, center, order["id"])
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    body = {"day": (local_today() + timedelta(days=2)).isoformat(), "part": "morning"}
+    assert client.post(url, json=body, headers=headers).status_code == 201
+    _book_visit(client, center, order["id"])  # the agent rebooks it (改约)
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["visit_booked"] is True and shown["move_asked"] is None
+    assert client.post(url, json=body, headers=headers).status_code == 201
