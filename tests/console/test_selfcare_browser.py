@@ -48,7 +48,7 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
 
         agent = api_client(base, "agent")
         waiting = agent.get("/api/v1/messages", params={"channel": "web", "status": "open"})
-        (message,) = waiting.json()["items"]
+        (message,) = [m for m in waiting.json()["items"] if "every evening" in m["body"]]
         url = f"/api/v1/messages/{message['id']}"
         version = agent.get(url).headers["ETag"]
         answered = agent.post(

@@ -294,7 +294,31 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _chases_check(engine)
         _passed_on_check(engine)
         _refunds_check(engine)
+        _web_messages_check(engine)
         engine.dispose()
+
+
+def _web_messages_check(engine) -> None:
+    """The demo's messages left on the self-service page: three from subscribers of the
+    demo agent's branch, one answered in their thread; every demo session signed out."""
+    from kefu.contact.models import Interaction
+    from kefu.customers.models import Customer
+    from kefu.org.models import Staff
+    from kefu.selfcare.models import SelfCareSession
+
+    with engine.connect() as connection:
+        written = connection.execute(
+            select(Interaction.id, Interaction.direction, Interaction.status, Customer.org_unit_id)
+            .join(Customer, Customer.id == Interaction.customer_id)
+            .where(Interaction.channel == "web")
+        ).all()
+        branch = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "agent"))
+        sessions = connection.execute(select(SelfCareSession.ended_at)).scalars().all()
+    inbound = [row for row in written if row.direction == "inbound"]
+    assert len(inbound) == 3 and {row.org_unit_id for row in written} == {branch}
+    assert sorted(row.status for row in inbound) == ["ended", "open", "open"]
+    assert len(written) == 4  # the answer, threaded to its message
+    assert len(sessions) == 3 and all(ended is not None for ended in sessions)
 
 
 def _refunds_check(engine) -> None:

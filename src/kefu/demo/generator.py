@@ -57,6 +57,7 @@ from kefu.demo.payments import payments as payment_rows
 from kefu.demo.subscribers import Context
 from kefu.demo.surveys import generate_surveys
 from kefu.demo.visits import generate_visits
+from kefu.demo.web_messages import generate_web_messages
 from kefu.ivr.flows import ensure_default_flow
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit, Skill, Staff, StaffSkill, Team
@@ -125,6 +126,7 @@ def generate(
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["on_site_visits"] = generate_visits(engine, seed=options.seed)
         result.counts["messages"] = generate_messages(engine)
+        result.counts["web_messages"] = generate_web_messages(engine)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,

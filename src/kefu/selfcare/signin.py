@@ -184,12 +184,13 @@ def sign_in(
     if subscription is None:  # cancelled in the five minutes since
         return SignedIn(None, error=NotAuthenticated("selfcare_code_expired", field="code"))
     latest.used_at = now
-    return SignedIn(*_open(session, msisdn, subscription.customer_id, ip, now))
+    return SignedIn(*open_session(session, msisdn, subscription.customer_id, ip, now))
 
 
-def _open(
+def open_session(
     session: Session, msisdn: str, customer_id: int, ip: str, now: datetime
 ) -> tuple[SelfCareSession, str]:
+    """A new session of a number whose holder proved it (audited), and its secret token."""
     token = secrets.token_urlsafe(32)
     opened = SelfCareSession(
         token_digest=token_digest(token),
