@@ -113,13 +113,16 @@ def test_a_subscriber_asks_to_move_the_engineers_visit(client, db, center) -> No
     assert again.status_code == 409 and again.json()["error"]["code"] == "selfcare_move_asked"
 
     shown = client.get("/api/v1/self/overview").json()["orders"][0]
-    assert shown["move_asked"] == {"number": "", "day": day, "part": "evening"}
+    assert shown["move_asked"] == {"day": day, "part": "evening"}
     notes = _staff_notes(db)
     assert any("客户申请改约上门" in note and "白天要上班" in note for note in notes)
     timeline = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
     step = next(s for s in timeline["events"] if s["action"] == "move_asked")
     assert step["details"]["day"] == day and step["reason"] == "白天要上班"
     assert db.scalar(select(AuditLog.id).where(AuditLog.action == "order.visit_move_asked"))
+    # whoever rebooks it sees the ask on the visit itself
+    visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
+    assert visits.json()["items"][0]["move_asked"] == {"day": day, "part": "evening"}
 
 
 def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> None:
@@ -132,4 +135,6 @@ def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> 
     _book_visit(client, center, order["id"])  # the agent rebooks it (改约)
     shown = client.get("/api/v1/self/overview").json()["orders"][0]
     assert shown["visit_booked"] is True and shown["move_asked"] is None
+    visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
+    assert [v["move_asked"] for v in visits.json()["items"]] == [None, None]
     assert client.post(url, json=body, headers=headers).status_code == 201

@@ -15,6 +15,7 @@ from kefu.core.clock import local_today
 from kefu.core.phone import national
 from kefu.core.web import DbSession, write_and_commit
 from kefu.selfcare import order_actions, service, signin
+from kefu.workorders.enums import PartOfDay
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,7 +45,7 @@ def self_service_page(request: Request, session: DbSession) -> Response:
         page=shown,
         number=national(found.msisdn),
         topics=list(service.Topic),
-        parts=list(order_actions.PartOfDay),
+        parts=list(PartOfDay),
         move_first=today + timedelta(days=1),
         move_last=today + timedelta(days=order_actions.MOVE_DAYS_AHEAD),
         idle_minutes=int(signin.RULES.idle.total_seconds() // 60),

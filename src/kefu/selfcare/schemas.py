@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kefu.selfcare.order_actions import PartOfDay
 from kefu.selfcare.service import Topic
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.appointment_schemas import MoveAskedOut as VisitMoveAsked
+from kefu.workorders.enums import OrderStatus, OrderType, PartOfDay
 
 
 class CodeAsk(BaseModel):
@@ -70,10 +70,10 @@ class PackageOut(BaseModel):
     monthly_fee_fen: int
 
 
-class MoveAskedOut(BaseModel):
-    number: str = ""
-    day: date
-    part: PartOfDay
+class MoveAskedOut(VisitMoveAsked):
+    """The move asked, and of which order's visit."""
+
+    number: str
 
 
 class OrderOut(BaseModel):
@@ -89,7 +89,7 @@ class OrderOut(BaseModel):
     can_chase: bool
     chased_at: datetime | None
     visit_booked: bool
-    move_asked: MoveAskedOut | None
+    move_asked: VisitMoveAsked | None
 
 
 class OverviewOut(BaseModel):

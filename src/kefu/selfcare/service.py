@@ -23,17 +23,12 @@ from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
 from kefu.selfcare.models import SelfCareSession
-from kefu.selfcare.order_actions import (
-    MoveAsked,
-    booked_visits,
-    can_chase,
-    chased_lately,
-    moves_asked,
-)
+from kefu.selfcare.order_actions import booked_visits, can_chase, chased_lately
 from kefu.selfcare.signin import subscriber_name
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.refunds import money_back
+from kefu.workorders.visit_moves import MoveAsked, moves_asked
 
 SHOWN_ORDERS = 20
 ORDERS_SINCE = timedelta(days=365)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kefu.core.types import Name, Reason, RecordDate, ShortText
-from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.enums import AppointmentStatus, PartOfDay
 
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=200)]
 EngineerPhone = Annotated[
@@ -51,6 +51,13 @@ class AppointmentMissed(BaseModel):
     reason: Reason
 
 
+class MoveAskedOut(BaseModel):
+    """The day and part of it a customer asked the visit moved to."""
+
+    day: date
+    part: PartOfDay
+
+
 class AppointmentOut(BaseModel):
     """A visit as staff see it; the address is masked unless the viewer may see it."""
 
@@ -70,6 +77,9 @@ class AppointmentOut(BaseModel):
     closed_at: datetime | None
     missed_by: str = Field(description="customer or engineer, when it was missed")
     outcome_note: str
+    move_asked: MoveAskedOut | None = Field(
+        default=None, description="The customer's ask to move the visit booked (改约申请)"
+    )
 
 
 class AppointmentList(BaseModel):

@@ -33,6 +33,7 @@ from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.service import customer_language, record_event, sms_answer
 from kefu.workorders.urging import tell_holders
+from kefu.workorders.visit_moves import MoveAsked, moves_asked
 from kefu.workorders.visit_reminders import remind_the_evening_before
 
 LONGEST_WINDOW = timedelta(hours=4)
@@ -49,6 +50,7 @@ class ListedAppointment:
     row: OrderAppointment
     booked_by: str | None
     closed_by: str | None
+    move_asked: MoveAsked | None = None  # the customer's ask to move it, while booked
 
 
 def book(
@@ -302,4 +304,8 @@ def listed(session: Session, order_id: int) -> list[ListedAppointment]:
     """The order's visits, the latest booked first."""
     people = (OrderAppointment.booked_by_id, OrderAppointment.closed_by_id)
     rows = with_names(session, OrderAppointment, order_id, people, newest_first=True)
-    return [ListedAppointment(*row) for row in rows]
+    booked_now = [row[0] for row in rows if row[0].status == AppointmentStatus.SCHEDULED]
+    asked = moves_asked(session, booked_now).get(order_id)
+    return [
+        ListedAppointment(*row, move_asked=asked if row[0] in booked_now else None) for row in rows
+    ]

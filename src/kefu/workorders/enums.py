@@ -185,6 +185,15 @@ class AppointmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PartOfDay(StrEnum):
+    """Why: a customer asking to move a visit names a part of a day, not an hour; whoever
+    rebooks it agrees the window with them (kefu keeps no engineers' rosters)."""
+
+    MORNING = "morning"  # 09:00–12:00
+    AFTERNOON = "afternoon"  # 13:00–18:00
+    EVENING = "evening"  # 18:00–21:00
+
+
 class RefundKind(StrEnum):
     """Why: a charge wrongly billed is given back (退费); one for a service the customer
     never agreed to is given back twice over (双倍返还, the regulator's rule on

@@ -18,7 +18,7 @@ from kefu.customers.schemas import WorkItemBrief
 from kefu.customers.view import show_phone
 from kefu.org.models import OrgUnit
 from kefu.workorders import appointments, attachments, refunds, repository
-from kefu.workorders.appointment_schemas import AppointmentOut
+from kefu.workorders.appointment_schemas import AppointmentOut, MoveAskedOut
 from kefu.workorders.appointments import ListedAppointment
 from kefu.workorders.attachment_schemas import AttachmentOut
 from kefu.workorders.attachments import ListedAttachment
@@ -414,6 +414,11 @@ def appointment_out(item: ListedAppointment, masked: bool) -> AppointmentOut:
         closed_at=row.closed_at,
         missed_by=row.missed_by,
         outcome_note=row.outcome_note,
+        move_asked=(
+            MoveAskedOut(day=item.move_asked.day, part=item.move_asked.part)
+            if item.move_asked
+            else None
+        ),
     )
 
 
