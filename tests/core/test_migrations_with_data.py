@@ -296,7 +296,7 @@ def test_a_center_with_its_rules_gets_the_order_rules_before_its_catch_all(
             "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
         )
 
-    upgrade(engine)
+    upgrade(engine, "0034")
 
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
@@ -314,6 +314,42 @@ def test_a_center_that_made_its_own_cx_keeps_it(
     engine = database_before_order_status_rule
     center = _OldCenter(engine)
     center.row("contact_intake_rules", channel="sms", keyword="CX", lookup="", sort_order=5)
-    upgrade(engine)
+    upgrade(engine, "0034")
     assert _sms_rules(engine) == [("CB", "chase", 1), ("CX", "", 5)]
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_visit_move_rule(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0039", "gy")
+
+
+def test_a_center_with_its_rules_gets_gy_just_before_its_catch_all(
+    database_before_visit_move_rule: Engine,
+) -> None:
+    engine = database_before_visit_move_rule
+    center = _OldCenter(engine)
+    rules = (("YE", "balance", 0), ("CB", "chase", 20), ("*", "", 40), ("ZZ", "", 50))
+    for keyword, lookup, order in rules:
+        center.row(
+            "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
+        )
+    upgrade(engine)
+    assert _sms_rules(engine) == [
+        ("YE", "balance", 0),
+        ("CB", "chase", 20),
+        ("GY", "move_visit", 40),  # answered before the catch-all leaves it to an agent
+        ("*", "", 41),
+        ("ZZ", "", 51),
+    ]
+    engine.dispose()
+
+
+def test_a_center_that_made_its_own_gy_keeps_it(database_before_visit_move_rule: Engine) -> None:
+    engine = database_before_visit_move_rule
+    center = _OldCenter(engine)
+    center.row("contact_intake_rules", channel="sms", keyword="GY", lookup="", sort_order=5)
+    center.row("contact_intake_rules", channel="sms", keyword="*", lookup="", sort_order=9)
+    upgrade(engine)
+    assert _sms_rules(engine) == [("GY", "", 5), ("*", "", 9)]
     engine.dispose()

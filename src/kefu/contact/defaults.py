@@ -49,13 +49,14 @@ class _Rule:
 
 
 _HELP = (
-    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，CB+工单号 催办，KF+说明 反映不明扣费，"
-    "GZ+说明 申告故障。其他问题客服人员会尽快回复您。"
+    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，CB+工单号 催办，GY+日期+时段 改约上门，"
+    "KF+说明 反映不明扣费，GZ+说明 申告故障。其他问题客服人员会尽快回复您。"
 )
 _HELP_EN = (
     "Hello. Reply YE for your balance, TC for your package, CX for your work orders, CB and "
-    "an order number to chase it, KF plus a note about an unknown charge, GZ plus a note to "
-    "report a fault. An agent will answer anything else soon."
+    "an order number to chase it, GY with a day and part of it to move an engineer's visit, "
+    "KF plus a note about an unknown charge, GZ plus a note to report a fault. An agent "
+    "will answer anything else soon."
 )
 ORDER_STATUS_RULE_REPLY = "您的工单进度：{orders}。如需催办，请回复 CB+工单号。"
 ORDER_STATUS_RULE_REPLY_EN = "Your work orders: {orders}. To chase one, reply CB and its number."
@@ -63,6 +64,14 @@ CHASE_RULE_REPLY = "已为您催办工单 {order_number}（{order_status}），�
 CHASE_RULE_REPLY_EN = (
     "We have chased work order {order_number} ({order_status}) for you; its handler will "
     "contact you soon."
+)
+MOVE_VISIT_RULE_REPLY = (
+    "已收到您的改约申请：工单 {order_number} 的上门希望改到 {visit_day}{visit_part}，"
+    "工作人员将致电与您确认新的时间。"
+)
+MOVE_VISIT_RULE_REPLY_EN = (
+    "We have your request to move the visit of work order {order_number} to {visit_day}, "
+    "{visit_part}; we will call you to agree the new time."
 )
 DEFAULT_INTAKE_RULES = (
     _Rule(
@@ -91,6 +100,14 @@ DEFAULT_INTAKE_RULES = (
     ),
     _Rule(
         ContactChannel.SMS, "CB", "短信催办", CHASE_RULE_REPLY, CHASE_RULE_REPLY_EN, lookup="chase"
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "GY",
+        "短信改约上门",
+        MOVE_VISIT_RULE_REPLY,
+        MOVE_VISIT_RULE_REPLY_EN,
+        lookup="move_visit",
     ),
     _Rule(
         ContactChannel.SMS,

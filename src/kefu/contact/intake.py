@@ -21,6 +21,7 @@ from kefu.contact.models import IntakeRule, Interaction
 from kefu.contact.order_status import chased_by_text, orders_told
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
 from kefu.contact.threads import continue_orders, orders_of_thread
+from kefu.contact.visit_move_text import moved_by_text
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
@@ -214,6 +215,9 @@ def _lookup(
         return {"orders": orders_told(session, interaction, keyword=rule.keyword, zone=zone)}
     if rule.lookup == "chase":
         return chased_by_text(session, interaction, keyword=rule.keyword, by=setup.by)
+    if rule.lookup == "move_visit":
+        zone = setup.calendar.zone
+        return moved_by_text(session, interaction, keyword=rule.keyword, zone=zone)
     if rule.lookup in ("balance", "package"):
         try:
             return _billing_lookup(billing, rule.lookup, interaction)

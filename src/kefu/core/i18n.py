@@ -162,6 +162,8 @@ ENGLISH_LABELS = {
     "selfcare_topic.question": "A question",
     "selfcare_topic.complaint": "A complaint",
     "selfcare_topic.suggestion": "A suggestion",
+    "by_customer.web": "The customer, on the web",
+    "by_customer.sms": "The customer, by SMS",
     "part_of_day.morning": "morning (9:00–12:00)",
     "part_of_day.afternoon": "afternoon (13:00–18:00)",
     "part_of_day.evening": "evening (18:00–21:00)",

@@ -257,13 +257,15 @@ def visit_text(
     if english:
         verb = "moved your visit to" if moved else "booked a visit for"
         return (
-            f"[{order.number}] We have {verb} {window}: "
-            f"engineer {row.engineer}{phone}. Call us to change the time."
+            f"[{order.number}] We have {verb} {window}: engineer {row.engineer}{phone}. "
+            "To change it, reply GY with the day and morning, afternoon or evening "
+            "(GY 9 Dec afternoon), or call us."
         )
     verb = "改约至" if moved else "预约"
     return sms_answer(
         order,
-        f"已为您{verb}{window}上门处理，工程师{row.engineer}{phone}，如需改约请致电客服热线。",
+        f"已为您{verb}{window}上门处理，工程师{row.engineer}{phone}。"
+        "如需改约，请回复 GY+日期+时段（如 GY 12月9日下午）或致电客服热线。",
     )
 
 

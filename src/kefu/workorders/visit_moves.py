@@ -44,9 +44,10 @@ def record_ask(
     asked: MoveAsked,
     note: str,
     customer: str,
+    via: str = "web",
 ) -> None:
     """Put the ask on the order's timeline as the customer's, tell its holder, audit it
-    (``customer``: how the audit log names them)."""
+    (``customer``: how the audit log names them; ``via``: web or sms)."""
     zh, en = PART_WORDS[asked.part]
     day = asked.day
     record_event(
@@ -60,7 +61,7 @@ def record_ask(
             "move_asked": True,
             "day": day.isoformat(),
             "part": str(asked.part),
-            "by_customer": "web",
+            "by_customer": via,
         },
     )
     tell_holders(
@@ -79,7 +80,12 @@ def record_ask(
         action="order.visit_move_asked",
         entity_type="work_order",
         entity_id=order.id,
-        details={"appointment_id": visit.id, "day": day.isoformat(), "part": str(asked.part)},
+        details={
+            "appointment_id": visit.id,
+            "day": day.isoformat(),
+            "part": str(asked.part),
+            "via": via,
+        },
     )
 
 

@@ -1,0 +1,173 @@
+"""Moving the engineer's visit by SMS (GY 改约): the day and part of it read from what a
+customer types, in Chinese or English, any order, with words around; anything unclear is
+left to an agent. Then the ask on the sender's booked visit, and the reply."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_customer, make_org, make_staff
+from kefu.contact.defaults import ensure_default_intake_rules
+from kefu.contact.visit_move_text import when_asked
+from kefu.core.clock import local_today
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.workorders.enums import PartOfDay
+from kefu.workorders.models import Category
+from kefu.workorders.taxonomy import ensure_default_categories
+
+TODAY = date(2026, 12, 6)  # a Sunday
+PART_SAID = {
+    PartOfDay.MORNING: ("上午", "早上", "morning", "AM"),
+    PartOfDay.AFTERNOON: ("下午", "afternoon", "pm"),
+    PartOfDay.EVENING: ("晚上", "傍晚", "evening"),
+}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _written(day: date, style: int) -> str:
+    return (
+        f"{day.month}月{day.day}日",
+        f"{day.month}月{day.day}号",
+        f"{day.month}-{day.day}",
+        f"{day.month}/{day.day:02d}",
+        f"{day.day} {MONTHS[day.month - 1]}",
+        f"{MONTHS[day.month - 1].upper()} {day.day}",
+    )[style]
+
+
+@given(
+    ahead=st.integers(min_value=1, max_value=300),
+    part=st.sampled_from(list(PartOfDay)),
+    style=st.integers(min_value=0, max_value=5),
+    word=st.integers(min_value=0, max_value=2),
+    part_first=st.booleans(),
+    filler=st.sampled_from(["", "麻烦 ", "白天要上班，", "please ", "谢谢"]),
+)
+def test_a_day_and_part_written_any_way_read_back(
+    ahead: int, part: PartOfDay, style: int, word: int, part_first: bool, filler: str
+) -> None:
+    day = TODAY + timedelta(days=ahead)
+    said = PART_SAID[part][word % len(PART_SAID[part])]
+    pieces = [said, _written(day, style)] if part_first else [_written(day, style), said]
+    assert when_asked(f"{filler}{' '.join(pieces)}", TODAY) == (day, part)
+
+
+@given(st.text(max_size=80))
+def test_any_text_reads_as_one_day_and_part_or_nothing(text: str) -> None:
+    found = when_asked(text, TODAY)
+    assert found is None or (found[0] > TODAY and isinstance(found[1], PartOfDay))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明天晚上", (date(2026, 12, 7), PartOfDay.EVENING)),
+        ("大后天上午", (date(2026, 12, 9), PartOfDay.MORNING)),
+        ("周六下午", (date(2026, 12, 12), PartOfDay.AFTERNOON)),
+        ("9号晚上", (date(2026, 12, 9), PartOfDay.EVENING)),
+        ("5号晚上", (date(2027, 1, 5), PartOfDay.EVENING)),  # the 5th is past: next month's
+        ("1月3日上午", (date(2027, 1, 3), PartOfDay.MORNING)),
+        ("WO20261206-000123 12月9日下午", (date(2026, 12, 9), PartOfDay.AFTERNOON)),
+        ("12月9日", None),  # no part of the day
+        ("下午", None),  # no day
+        ("12月9日下午或12月10日上午", None),  # two of each
+        ("2月30日上午", None),  # no such day
+        ("I came home late, 12月9日 if possible", None),  # "came" holds no "am"
+    ],
+)
+def test_what_is_read_and_what_is_left_to_an_agent(text: str, expected: object) -> None:
+    assert when_asked(text, TODAY) == expected
+
+
+@pytest.fixture
+def center(db: Session) -> dict:
+    ensure_default_categories(db)
+    ensure_default_intake_rules(db)
+    org = make_org(db)
+    make_customer(db, org.city, "+8613800138000")
+    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
+    found = {
+        "gateway": bearer(db, make_staff(db, org.province, Role.INTEGRATION)),
+        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
+        "leaf": leaf.id,
+    }
+    db.commit()
+    return found
+
+
+def _book(client, center: dict, order_id: int) -> None:  # type: ignore[no-untyped-def]
+    visit = {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": "14:00",
+        "to_time": "18:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer": "张工",
+        "text_customer": True,
+    }
+    url = f"/api/v1/work-orders/{order_id}/appointments"
+    assert client.post(url, json=visit, headers=center["agent"]).status_code == 201
+
+
+def _text(client, center: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
+    body = {"from": "13800138000", "to": "10086", "text": text, "message_id": message_id}
+    answer = client.post("/api/v1/sms/inbound", json=body, headers=center["gateway"])
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def _last_text(db: Session) -> str:
+    job = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id.desc())).first()
+    return str(json.loads(job.payload)["text"])
+
+
+def test_a_customer_moves_the_visit_by_text(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
+    _book(client, center, order["id"])
+    assert "如需改约，请回复 GY+日期+时段" in _last_text(db)  # the booking's text says how
+    day = local_today() + timedelta(days=3)
+    served = _text(client, center, f"gy {day.month}月{day.day}日晚上 白天不在家", "gy-1")
+    assert served["rule"] == "短信改约上门" and served["auto_replied"]
+    assert served["status"] == "ended"
+    assert _last_text(db) == (
+        f"已收到您的改约申请：工单 {order['number']} 的上门希望改到 {day:%m月%d日}晚上，"
+        "工作人员将致电与您确认新的时间。"
+    )
+    visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
+    assert visits.json()["items"][0]["move_asked"] == {"day": day.isoformat(), "part": "evening"}
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    step = next(e for e in detail["events"] if e["action"] == "move_asked")
+    assert step["details"]["by_customer"] == "sms" and "白天不在家" in step["reason"]
+    # asked once per booking: a second text waits for an agent
+    again = _text(client, center, f"GY {day.month}月{day.day}日上午", "gy-2")
+    assert again["status"] == "open" and not again["auto_replied"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["GY 下午", "GY 明天", "GY 12月9日下午 12月10日上午", "GY 下个月 5 号上午"],
+)
+def test_an_unclear_move_waits_for_an_agent(client, db, center, text: str) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
+    _book(client, center, order["id"])
+    served = _text(client, center, text, f"gy-{abs(hash(text))}")
+    assert served["status"] == "open" and not served["auto_replied"]
+
+
+def test_with_two_visits_the_text_names_the_order(client, db, center) -> None:
+    first = complain(client, center["agent"], center["leaf"], subject="宽带断网")
+    second = complain(client, center["agent"], center["leaf"], subject="机顶盒坏了")
+    for order in (first, second):
+        _book(client, center, order["id"])
+    day = local_today() + timedelta(days=2)
+    unnamed = _text(client, center, f"GY {day.month}月{day.day}日上午", "gy-a")
+    assert unnamed["status"] == "open"  # which visit? an agent asks
+    named = _text(client, center, f"GY {second['number']} {day.month}月{day.day}日上午", "gy-b")
+    assert named["status"] == "ended" and second["number"] in _last_text(db)
