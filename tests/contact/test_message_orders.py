@@ -290,6 +290,25 @@ def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
     assert waiting["message"]["status"] == "open" and waiting["replies"] == []
 
 
+def test_an_answer_texted_from_an_order_of_a_web_message_answers_it(
+    client, db: Session, desk
+) -> None:
+    """An order opened from a message left on the self-service page is answered by text:
+    the text is that message's reply (shown on the page), and the message leaves the
+    inbox."""
+    web = _message(db, ContactChannel.WEB, "+8613800138000", desk["customer"].id, body="断网")
+    url = f"/api/v1/messages/{web.id}/orders"
+    order = client.post(url, json=_order(desk), headers=desk["agent"]).json()
+    assert order["channel"] == "web"
+    body = {"reply": "光猫已更换，宽带已恢复。", "send_sms": True}
+    assert _reply(client, desk["agent"], order["id"], body).status_code == 200
+    answer = f"【{order['number']}】光猫已更换，宽带已恢复。"
+    assert _texts(db) == [{"to": "+8613800138000", "text": f"您在网上客服的留言已答复：{answer}"}]
+    thread = client.get(f"/api/v1/messages/{web.id}", headers=desk["agent"]).json()
+    assert thread["message"]["status"] == "ended"
+    assert [r["body"] for r in thread["replies"]] == [answer]
+
+
 def test_a_mailed_answer_greets_the_customer_once() -> None:
     """A unified reply opens with its own greeting (尊敬的…): the mail adds none and puts
     the order's number after it; an answer without one gets the mail's greeting first."""

@@ -1,5 +1,6 @@
 """An order's answer sent in the thread of the customer's message it came from: a reply
-to their SMS, or to their e-mail (``In-Reply-To`` its Message-ID), kept as an outbound
+to their SMS or their message on the self-service page (texted, and shown there), or to
+their e-mail (``In-Reply-To`` its Message-ID), kept as an outbound
 contact like any reply written on the message's page, which serves the message.
 A merged duplicate's messages become the order kept's. Registered with work orders at
 start-up."""
@@ -30,7 +31,7 @@ def answer_order_in_thread(
     message = _latest_message(session, order, ContactChannel(channel))
     if message is None:
         return False
-    if message.channel == ContactChannel.SMS:
+    if message.channel in replies.TEXTED_CHANNELS:
         body = sms_answer(order, text)
     else:
         body = answer_mail(order, text, message)
@@ -48,11 +49,13 @@ def answerable_message(
     messages: list[Interaction], order: WorkOrder, channel: ContactChannel
 ) -> Interaction | None:
     """Of an order's messages, the latest on the channel an answer can go back to (an SMS
-    only from the order's callback number, where the text goes)."""
+    only from the order's callback number, where the text goes; a message left on the
+    self-service page is answered by SMS too, and its answer shows on the page)."""
+    same_way = replies.TEXTED_CHANNELS if channel == ContactChannel.SMS else {channel}
     found = [
         m
         for m in messages
-        if m.channel == channel
+        if m.channel in same_way
         and replies.reachable(m)
         and (channel != ContactChannel.SMS or m.address == order.contact_phone)
     ]
