@@ -207,3 +207,26 @@ def test_a_caller_compensated_by_hand_is_not_compensated_again(client, db: Sessi
         select(OrderRefund.msisdn).where(OrderRefund.incident_id.is_not(None))
     ).all()
     assert "+8613800130001" not in numbers
+
+
+def test_the_refund_queue_names_the_round_to_decide_together(client, db: Session, outage) -> None:
+    """The approver's refund queue (退费审批) lists the incident's waiting round, with how
+    many and how much, and marks each of its orders, linking to the incident's page where
+    they are decided together. The callers' orders closed with the incident: the queue
+    shows a refund awaiting approval on a closed order too (it left them out before,
+    while its tab counted them)."""
+    assert _ask(client, outage).status_code == 201
+    incident = client.get(outage["url"], headers=outage["lead"]).json()
+    page = client.get("/orders", params={"view": "refunds"}, headers=outage["lead"]).text
+    assert 'id="compensation-rounds"' in page
+    assert incident["number"] in page and f"{LIVE} 户" in page and "¥40.00" in page
+    assert page.count('class="chip blue incident-round"') == LIVE
+    client.cookies.set("kefu_lang", "en")
+    english = client.get("/orders", params={"view": "refunds"}, headers=outage["lead"]).text
+    client.cookies.delete("kefu_lang")
+    assert f"{LIVE} callers" in english and "Decide them together" in english
+    # once decided, nothing waits
+    approved = client.post(f"{outage['url']}/compensation/approve", json={}, headers=outage["lead"])
+    assert approved.status_code == 200, approved.text
+    after = client.get("/orders", params={"view": "refunds"}, headers=outage["lead"]).text
+    assert 'id="compensation-rounds"' not in after

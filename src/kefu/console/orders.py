@@ -32,7 +32,14 @@ from kefu.org import repository as org_repo
 from kefu.org.models import Team
 from kefu.workorders import appointments as visits
 from kefu.workorders import attachments as order_files
-from kefu.workorders import categories, lifecycle, refunds, repeats, repository
+from kefu.workorders import (
+    categories,
+    compensation_queue,
+    lifecycle,
+    refunds,
+    repeats,
+    repository,
+)
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
@@ -118,6 +125,7 @@ def order_queue(
     teams, people = _dispatch_choices(session, principal) if batch else ([], [])
     waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
     to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
+    rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
     return render(
         request,
         "orders/list.html",
@@ -129,6 +137,8 @@ def order_queue(
         items=queue.items,
         visit_dues=queue.visit_dues,
         refunds_awaiting=queue.refunds_awaiting,
+        rounds=rounds,
+        round_of=round_of,
         total=queue.total,
         page=page,
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
@@ -202,10 +212,12 @@ def order_queue_rows(
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
+        # a refund awaiting approval is work to do on a closed order too (an incident's
+        # callers' orders close when it is resolved, and their compensation comes after)
         status=sorted(
             s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
         )
-        if open_only
+        if open_only and view != "refunds"
         else None,
         assignee_id=principal.staff_id if view == "mine" else None,
         team_id=(team_id or 0) if view == "team" else None,
@@ -411,6 +423,19 @@ def _mail_to(messages: list[Interaction], order: WorkOrder, *, masked: bool) -> 
     """Where an e-mailed answer would go: the latest e-mail the order came from."""
     mail = answerable_message(messages, order, ContactChannel.EMAIL)
     return shown_address(mail.address, masked) if mail else None
+
+
+def _compensation_rounds(
+    session: DbSession, principal: Principal, view: Queue, items: list[OrderListItem]
+) -> tuple[list[compensation_queue.WaitingRound], dict[int, tuple[int, str]]]:
+    """On the refund approvals queue, the incidents' compensations waiting, each decided
+    on its incident's page at once, and which of the page's orders they are."""
+    if view != "refunds":
+        return [], {}
+    return (
+        compensation_queue.waiting_rounds(session, principal.scope_filter()),
+        compensation_queue.incidents_waiting_on(session, [o.id for o in items]),
+    )
 
 
 def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
