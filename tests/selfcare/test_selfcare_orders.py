@@ -138,3 +138,61 @@ def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> 
     visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
     assert [v["move_asked"] for v in visits.json()["items"]] == [None, None]
     assert client.post(url, json=body, headers=headers).status_code == 201
+
+
+def _answered_and_closed(client, center: dict[str, Any], order: dict) -> dict:  # type: ignore[no-untyped-def]
+    """Accepted, answered and closed by the agent: a complaint then waits for its return
+    visit."""
+    for action, body in (
+        ("accept", {}),
+        ("reply", {"reply": "经核实为误扣，已退费 10 元。"}),
+        ("close", {"note": "已答复客户"}),
+    ):
+        headers = center["agent"] | {"If-Match": f'"{order["version"]}"'}
+        url = f"/api/v1/work-orders/{order['id']}/{action}"
+        moved = client.post(url, json=body, headers=headers)
+        assert moved.status_code == 200, (action, moved.text)
+        order = moved.json()
+    assert order["status"] == "return_visit"
+    return dict(order)
+
+
+def test_a_subscriber_answers_the_return_visit_themselves(client, db, center) -> None:
+    order = _answered_and_closed(
+        client, center, complain(client, center["agent"], center["leaf"], NUMBER)
+    )
+    headers = self_sign_in(client)
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["awaits_rating"] is True and "已退费 10 元" in shown["answer"]
+    url = f"/api/v1/self/orders/{order['number']}/rating"
+    rated = client.post(url, json={"outcome": "satisfied"}, headers=headers)
+    assert rated.status_code == 200, rated.text
+    assert rated.json() == {"number": order["number"], "status": "closed"}
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    (visit,) = detail["visits"]
+    assert visit["outcome"] == "satisfied" and visit["done_at"] is not None
+    step = detail["events"][-1]
+    assert step["action"] == "visit" and step["details"]["by_customer"] == "web"
+    audited = db.scalars(select(AuditLog).where(AuditLog.action == "order.visit")).one()
+    assert audited.actor_name == "subscriber 138****8000"
+    again = client.post(url, json={"outcome": "satisfied"}, headers=headers)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "selfcare_not_awaiting_rating"
+
+
+def test_a_dissatisfied_subscriber_reopens_the_order_and_says_why(client, db, center) -> None:
+    order = _answered_and_closed(
+        client, center, complain(client, center["agent"], center["leaf"], NUMBER)
+    )
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/rating"
+    unsaid = client.post(url, json={"outcome": "dissatisfied"}, headers=headers)
+    assert unsaid.status_code == 422 and unsaid.json()["error"]["field"] == "note"
+    body = {"outcome": "dissatisfied", "note": "钱还没到账"}
+    reopened = client.post(url, json=body, headers=headers)
+    assert reopened.status_code == 200, reopened.text
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    assert detail["handling_round"] == 2 and detail["status"] not in ("closed", "return_visit")
+    assert detail["events"][-1]["reason"] == "钱还没到账"
+    unknown = client.post(url, json={"outcome": "unreachable"}, headers=headers)
+    assert unknown.status_code == 422  # a customer on the web is never "not reached"

@@ -372,4 +372,6 @@ ERROR_MESSAGES: dict[str, str] = {
     "selfcare_move_asked": (
         "You have asked to move this visit already; we will call you to agree the new time."
     ),
+    "selfcare_not_awaiting_rating": "Work order {number} does not wait for your rating.",
+    "selfcare_rating_needs_note": "Tell us what is still wrong, so it can be handled again.",
 }

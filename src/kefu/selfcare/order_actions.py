@@ -1,6 +1,8 @@
 """What a subscriber does to their own work orders on the web: chase an open one (催办), as
-an agent records a chase on a call, and ask to move the engineer's visit (改约申请), which
-the order's holder then rebooks with the customer (``kefu.workorders.visit_moves``)."""
+an agent records a chase on a call; ask to move the engineer's visit (改约申请), which the
+order's holder then rebooks with the customer (``kefu.workorders.visit_moves``); and say
+how an answered complaint went (网上回访), as they would tell the agent who calls back for
+the return visit: satisfied or not closes it, dissatisfied reopens it."""
 
 from __future__ import annotations
 
@@ -11,12 +13,19 @@ from sqlalchemy.orm import Session
 
 from kefu.contact.order_status import orders_of
 from kefu.core.base import utcnow
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import local_today
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.signin import subscriber_name
-from kefu.workorders import appointments, urging, visit_moves
-from kefu.workorders.enums import URGEABLE_STATUSES, AppointmentStatus, PartOfDay
+from kefu.workorders import appointments, lifecycle, repository, urging, visit_moves
+from kefu.workorders.enums import (
+    URGEABLE_STATUSES,
+    AppointmentStatus,
+    OrderStatus,
+    PartOfDay,
+    VisitOutcome,
+)
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.visit_moves import MoveAsked
 
@@ -100,3 +109,39 @@ def booked_visits(session: Session, order_ids: list[int]) -> list[OrderAppointme
         OrderAppointment.status == AppointmentStatus.SCHEDULED,
     )
     return list(session.scalars(query))
+
+
+WEB_OUTCOMES = (VisitOutcome.SATISFIED, VisitOutcome.NEUTRAL, VisitOutcome.DISSATISFIED)
+
+
+def awaits_rating(order: WorkOrder) -> bool:
+    """The order waits for its return visit: the customer may answer it themselves."""
+    return order.status == OrderStatus.RETURN_VISIT
+
+
+def rate(
+    session: Session,
+    me: SelfCareSession,
+    *,
+    number: str,
+    outcome: VisitOutcome,
+    note: str,
+    calendar: BusinessCalendar,
+) -> WorkOrder:
+    """The customer's own return visit of their answered order: recorded as an agent's
+    would be (on the timeline as the customer's, audited, counted in satisfaction); a
+    dissatisfied one reopens the order for a second handling. 409 once it is done."""
+    order = my_order(session, me, number)
+    if not awaits_rating(order) or repository.open_visit(session, order.id) is None:
+        raise Conflict("selfcare_not_awaiting_rating", number=order.number)
+    if outcome is VisitOutcome.DISSATISFIED and not note.strip():
+        raise Unprocessable("selfcare_rating_needs_note", field="note")
+    return lifecycle.visit(
+        session,
+        order=order,
+        outcome=outcome,
+        note=note.strip(),
+        by=None,
+        calendar=calendar,
+        customer=subscriber_name(me.msisdn),
+    )

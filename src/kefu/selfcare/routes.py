@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from kefu.billing.lookups import BillingLink
+from kefu.core.calendar_days import center_calendar
 from kefu.core.idempotency import run_once
 from kefu.core.security import csrf_matches
 from kefu.core.web import (
@@ -35,9 +36,12 @@ from kefu.selfcare.schemas import (
     MoveAskedOut,
     MoveIn,
     OverviewOut,
+    RatedOut,
+    RatingIn,
     SignedInOut,
     SignInBody,
 )
+from kefu.workorders.enums import VisitOutcome
 
 router = APIRouter(prefix="/api/v1/self", tags=["self-service"])
 # Idempotency keys are kept per actor; a subscriber is no staff member, so theirs are kept
@@ -231,3 +235,21 @@ def ask_to_move_visit(
         create=asking,
     )
     return JSONResponse(body, status_code=status)
+
+
+@router.post("/orders/{number}/rating", response_model=RatedOut)
+def rate(
+    number: OrderNumber, data: RatingIn, me: Subscriber, request: Request, session: DbSession
+) -> RatedOut:
+    """The customer's own return visit (网上回访) of an order waiting for it: satisfied or
+    neutral closes it; dissatisfied (with what is still wrong) reopens it for a second
+    handling. 409 when the order waits for no return visit."""
+    order = order_actions.rate(
+        session,
+        me,
+        number=number,
+        outcome=VisitOutcome(data.outcome),
+        note=data.note,
+        calendar=center_calendar(session, request.app.state.settings.timezone),
+    )
+    return RatedOut(number=order.number, status=order.status)

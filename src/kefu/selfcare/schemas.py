@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -87,6 +88,7 @@ class OrderOut(BaseModel):
     facts: str
     answer: str
     can_chase: bool
+    awaits_rating: bool
     chased_at: datetime | None
     visit_booked: bool
     move_asked: VisitMoveAsked | None
@@ -120,3 +122,15 @@ class MoveIn(BaseModel):
     day: date
     part: PartOfDay
     note: str = Field(default="", max_length=500)
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["satisfied", "neutral", "dissatisfied"]
+    note: str = Field(default="", max_length=500)
+
+
+class RatedOut(BaseModel):
+    number: str
+    status: OrderStatus  # closed, or reopened when dissatisfied

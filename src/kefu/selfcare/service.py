@@ -23,7 +23,12 @@ from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
 from kefu.selfcare.models import SelfCareSession
-from kefu.selfcare.order_actions import booked_visits, can_chase, chased_lately
+from kefu.selfcare.order_actions import (
+    awaits_rating,
+    booked_visits,
+    can_chase,
+    chased_lately,
+)
 from kefu.selfcare.signin import subscriber_name
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import Category, WorkOrder
@@ -69,6 +74,7 @@ class OrderShown:
     facts: str  # when it is answered, the engineer's visit, the money given back
     answer: str  # the center's answer, once given
     can_chase: bool  # open, and not chased in the last day
+    awaits_rating: bool  # answered, waiting for its return visit: they may answer it here
     chased_at: datetime | None  # when they last chased it, within the last day
     visit_booked: bool  # an engineer's visit is booked: the customer may ask to move it
     move_asked: MoveAsked | None  # the move they asked since it was booked
@@ -159,6 +165,7 @@ def orders_shown(
             facts=order_facts(order, zone, english, windows.get(order.id), money.get(order.id)),
             answer=order.reply if order.status in _ANSWERED else "",
             can_chase=can_chase(order, now),
+            awaits_rating=awaits_rating(order),
             chased_at=order.last_urged_at if chased_lately(order, now) else None,
             visit_booked=order.id in windows,
             move_asked=moves.get(order.id),

@@ -66,7 +66,10 @@ def move(
     *,
     reason: str = "",
     details: Mapping[str, object] | None = None,
+    customer: str | None = None,
 ) -> OrderStatus:
+    """Move the order by ``action``: on its timeline and in the audit log (``customer``
+    names a customer acting themselves, when ``by`` is None)."""
     target = next_status(action, order.status, order.type)
     if target is None:
         raise _not_allowed(action, order)
@@ -95,6 +98,7 @@ def move(
     audit.record(
         session,
         actor=by,
+        actor_name=customer,
         action=f"order.{action.value}",
         entity_type="work_order",
         entity_id=order.id,
@@ -135,9 +139,10 @@ def reopen(
     *,
     order: WorkOrder,
     reason: str,
-    by: Principal,
+    by: Principal | None,
     calendar: BusinessCalendar,
     details: Mapping[str, object] | None = None,
+    customer: str | None = None,
 ) -> WorkOrder:
     """Reopen a replied or closed order: it is handled again (二次处理)."""
     next_round = order.handling_round + 1
@@ -148,6 +153,7 @@ def reopen(
         by,
         reason=reason,
         details={**(details or {}), "round": next_round},
+        customer=customer,
     )
     _start_round(session, order, next_round, calendar)
     session.flush()
@@ -301,26 +307,38 @@ def visit(
     order: WorkOrder,
     outcome: VisitOutcome,
     note: str,
-    by: Principal,
+    by: Principal | None,
     calendar: BusinessCalendar,
+    customer: str | None = None,
 ) -> WorkOrder:
     """Record the return visit; a dissatisfied customer reopens the order, and one not
-    reached is called again later (``_try_again``) until the last of ``VISIT_TRIES``."""
+    reached is called again later (``_try_again``) until the last of ``VISIT_TRIES``.
+    ``by`` None with ``customer``: the customer answered it themselves, on the web."""
     pending = repository.open_visit(session, order.id)
     if pending is None or str(order.status) != OrderStatus.RETURN_VISIT:
         raise _not_allowed(Action.VISIT, order)
-    if outcome is VisitOutcome.UNREACHABLE and pending.attempts + 1 < VISIT_TRIES:
-        return _try_again(session, order, pending, note=note, by=by)
-    if outcome is VisitOutcome.UNREACHABLE:
+    if by is not None and outcome is VisitOutcome.UNREACHABLE:
+        if pending.attempts + 1 < VISIT_TRIES:
+            return _try_again(session, order, pending, note=note, by=by)
         pending.attempts += 1  # the last try: the complaint closes with no verdict
     pending.done_at, pending.outcome, pending.note = utcnow(), outcome, note
-    pending.visitor_id = by.staff_id
-    details = {"outcome": outcome.value}
+    pending.visitor_id = by.staff_id if by else None
+    details: dict[str, object] = {"outcome": outcome.value}
+    if by is None:
+        details["by_customer"] = "web"
     if outcome is VisitOutcome.DISSATISFIED:
         reason = note or outcome.value
-        reopen(session, order=order, reason=reason, by=by, calendar=calendar, details=details)
+        reopen(
+            session,
+            order=order,
+            reason=reason,
+            by=by,
+            calendar=calendar,
+            details=details,
+            customer=customer,
+        )
     else:
-        move(session, order, Action.VISIT, by, reason=note, details=details)
+        move(session, order, Action.VISIT, by, reason=note, details=details, customer=customer)
         order.closed_at = utcnow()
     session.flush()
     return order

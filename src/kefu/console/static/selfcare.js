@@ -73,6 +73,9 @@ function setupSelfPage() {
   document.querySelectorAll("form[data-self-chase]").forEach((step) => {
     postsStep(step, step.dataset.selfChase, step.querySelector(".form-error"));
   });
+  document.querySelectorAll("form[data-self-rate]").forEach((step) => {
+    postsStep(step, step.dataset.selfRate, step.querySelector(".form-error"));
+  });
   document.querySelectorAll("form[data-self-move]").forEach((step) => {
     createsOnce(step, step.dataset.selfMove, (f) => ({
       day: f.elements.day.value, part: f.elements.part.value, note: f.elements.note.value.trim(),
