@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_customer, make_org, make_staff
+from factories import bearer, book_visit, complain, make_customer, make_org, make_staff
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.contact.visit_move_text import when_asked
 from kefu.core.clock import local_today
@@ -103,19 +103,6 @@ def center(db: Session) -> dict:
     return found
 
 
-def _book(client, center: dict, order_id: int) -> None:  # type: ignore[no-untyped-def]
-    visit = {
-        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
-        "from_time": "14:00",
-        "to_time": "18:00",
-        "address": "广州市天河区体育西路 101 号",
-        "engineer": "张工",
-        "text_customer": True,
-    }
-    url = f"/api/v1/work-orders/{order_id}/appointments"
-    assert client.post(url, json=visit, headers=center["agent"]).status_code == 201
-
-
 def _text(client, center: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
     body = {"from": "13800138000", "to": "10086", "text": text, "message_id": message_id}
     answer = client.post("/api/v1/sms/inbound", json=body, headers=center["gateway"])
@@ -130,7 +117,7 @@ def _last_text(db: Session) -> str:
 
 def test_a_customer_moves_the_visit_by_text(client, db, center) -> None:
     order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
-    _book(client, center, order["id"])
+    book_visit(client, center["agent"], order["id"], text=True)
     assert "如需改约，请回复 GY+日期+时段" in _last_text(db)  # the booking's text says how
     day = local_today() + timedelta(days=3)
     served = _text(client, center, f"gy {day.month}月{day.day}日晚上 白天不在家", "gy-1")
@@ -156,7 +143,7 @@ def test_a_customer_moves_the_visit_by_text(client, db, center) -> None:
 )
 def test_an_unclear_move_waits_for_an_agent(client, db, center, text: str) -> None:
     order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
-    _book(client, center, order["id"])
+    book_visit(client, center["agent"], order["id"], text=True)
     served = _text(client, center, text, f"gy-{abs(hash(text))}")
     assert served["status"] == "open" and not served["auto_replied"]
 
@@ -165,7 +152,7 @@ def test_with_two_visits_the_text_names_the_order(client, db, center) -> None:
     first = complain(client, center["agent"], center["leaf"], subject="宽带断网")
     second = complain(client, center["agent"], center["leaf"], subject="机顶盒坏了")
     for order in (first, second):
-        _book(client, center, order["id"])
+        book_visit(client, center["agent"], order["id"], text=True)
     day = local_today() + timedelta(days=2)
     unnamed = _text(client, center, f"GY {day.month}月{day.day}日上午", "gy-a")
     assert unnamed["status"] == "open"  # which visit? an agent asks

@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_customer, make_org, make_staff, self_sign_in
+from factories import (
+    bearer,
+    book_visit,
+    complain,
+    make_customer,
+    make_org,
+    make_staff,
+    self_sign_in,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
@@ -38,19 +46,6 @@ def center(db: Session) -> dict[str, Any]:
 def _staff_notes(db: Session) -> list[str]:
     jobs = db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
     return [job.payload for job in jobs if "duty@example.cn" in job.payload]
-
-
-def _book_visit(client, center: dict[str, Any], order_id: int) -> None:  # type: ignore[no-untyped-def]
-    visit = {
-        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
-        "from_time": "14:00",
-        "to_time": "18:00",
-        "address": "广州市天河区体育西路 101 号",
-        "engineer": "张工",
-    }
-    url = f"/api/v1/work-orders/{order_id}/appointments"
-    booked = client.post(url, json=visit, headers=center["agent"])
-    assert booked.status_code == 201, booked.text
 
 
 def test_a_subscriber_chases_their_open_order_once_a_day(client, db, center) -> None:
@@ -96,7 +91,7 @@ def test_a_subscriber_asks_to_move_the_engineers_visit(client, db, center) -> No
     assert none_booked.status_code == 409
     assert none_booked.json()["error"]["code"] == "selfcare_no_visit"
 
-    _book_visit(client, center, order["id"])
+    book_visit(client, center["agent"], order["id"])
     assert client.get("/api/v1/self/overview").json()["orders"][0]["visit_booked"] is True
     too_late = {**body, "day": (local_today() + timedelta(days=15)).isoformat()}
     refused = client.post(url, json=too_late, headers=headers)
@@ -127,12 +122,12 @@ def test_a_subscriber_asks_to_move_the_engineers_visit(client, db, center) -> No
 
 def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> None:
     order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
-    _book_visit(client, center, order["id"])
+    book_visit(client, center["agent"], order["id"])
     headers = self_sign_in(client)
     url = f"/api/v1/self/orders/{order['number']}/visit-move"
     body = {"day": (local_today() + timedelta(days=2)).isoformat(), "part": "morning"}
     assert client.post(url, json=body, headers=headers).status_code == 201
-    _book_visit(client, center, order["id"])  # the agent rebooks it (改约)
+    book_visit(client, center["agent"], order["id"])  # the agent rebooks it (改约)
     shown = client.get("/api/v1/self/overview").json()["orders"][0]
     assert shown["visit_booked"] is True and shown["move_asked"] is None
     visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
