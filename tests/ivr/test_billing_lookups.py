@@ -181,3 +181,25 @@ def test_a_texted_balance_comes_from_billing_or_waits_for_an_agent(
     waiting = _sms(client, center, "YE", "gw-b2")
     assert waiting["status"] == "open" and not waiting["auto_replied"]
     assert len(_texts(db)) == 1  # no reply with a made-up balance
+
+
+def test_the_self_service_page_shows_billings_figures_and_bills(client, center, boss: Boss) -> None:
+    """The web page asks billing too: balance, package and the last bill months, with the
+    token; nonsense in the bills is "cannot be looked up now", no figure made up."""
+    from factories import self_sign_in
+
+    boss.answers["/boss/balance"] = (200, {"balance_fen": 8880, "month_charges_fen": 1200})
+    boss.answers["/boss/package"] = (
+        200,
+        {"name": "畅享套餐 128元", "name_en": "Unlimited 128", "monthly_fee_fen": 12800},
+    )
+    bills = [{"month": "2026-11", "amount_fen": 12800}, {"month": "2026-10", "amount_fen": 13550}]
+    boss.answers["/boss/bills"] = (200, {"bills": bills})
+    self_sign_in(client)
+    page = client.get("/api/v1/self/overview").json()
+    assert page["balance"] == {"balance_fen": 8880, "month_charges_fen": 1200}
+    assert page["package"]["name"] == "畅享套餐 128元" and page["bills"] == bills
+    assert {"path": "/boss/bills", "msisdn": CALLER, "auth": "Bearer boss-secret"} in boss.asked
+    boss.answers["/boss/bills"] = (200, {"bills": [{"month": "November", "amount_fen": 1}]})
+    down = client.get("/api/v1/self/overview").json()
+    assert down["billing_down"] is True and down["balance"] is None and down["bills"] == []

@@ -13,12 +13,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_customer, make_org, make_staff, self_sign_in
+from factories import (
+    add_spend,
+    bearer,
+    complain,
+    make_customer,
+    make_org,
+    make_staff,
+    self_sign_in,
+)
 from kefu.app import create_app
 from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
+from kefu.core.clock import add_months, local_today, month_key
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
+from kefu.customers.models import Subscription
 from kefu.selfcare.models import SelfCareSession, SignInCode
 from kefu.workorders.models import Category
 from kefu.workorders.taxonomy import ensure_default_categories
@@ -257,3 +267,22 @@ def test_an_agent_opens_an_order_from_a_web_message_and_the_page_shows_it(
     page = client.get("/api/v1/self/overview").json()
     assert [o["number"] for o in page["orders"]] == [made.json()["number"]]
     assert page["orders"][0]["type"] == "complaint"
+
+
+def test_the_page_shows_the_last_six_bill_months_from_kefus_own_data(client, db, center) -> None:
+    """Without the operator's billing system the bills come from kefu's spend records:
+    the six finished bill months, newest first, not the month under way."""
+    this_month = month_key(local_today())
+    months = [add_months(this_month, -back) for back in range(8)]
+    subscription = db.scalars(
+        select(Subscription).where(Subscription.msisdn == "+8613800138000")
+    ).one()
+    add_spend(db, subscription.id, months, 5900)
+    db.commit()
+    self_sign_in(client)
+    bills = client.get("/api/v1/self/overview").json()["bills"]
+    expected = [f"{m // 100}-{m % 100:02d}" for m in months[1:7]]
+    assert [b["month"] for b in bills] == expected
+    assert {b["amount_fen"] for b in bills} == {5900}
+    page = client.get("/self").text
+    assert "我的账单" in page and "¥59.00" in page

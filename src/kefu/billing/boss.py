@@ -14,7 +14,7 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kefu.core.clock import local_today, month_key
+from kefu.core.clock import add_months, local_today, month_key
 from kefu.customers import repository as customers
 from kefu.customers.models import MonthlySpend, Package, Subscription
 from kefu.workorders.models import WorkOrder
@@ -35,6 +35,17 @@ class PackageInfo:
     name: str
     name_en: str
     monthly_fee_fen: int
+
+
+@dataclass(frozen=True)
+class MonthBill:
+    """A finished bill month's charges, in fen (month as YYYY-MM)."""
+
+    month: str
+    amount_fen: int
+
+
+BILL_MONTHS = 6  # what a customer asking about their bills is shown
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,11 @@ class Billing(Protocol):
         """The current package; None when the number is no live subscriber."""
         ...
 
+    def bills(self, msisdn: str) -> list[MonthBill] | None:
+        """The last ``BILL_MONTHS`` finished bill months, newest first (a month without a
+        bill left out); None when the number is no live subscriber."""
+        ...
+
     def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
         """The status of the caller's own work order (another number's order is None)."""
         ...
@@ -105,6 +121,22 @@ class KefuBilling:
         package = self.session.get(Package, subscription.package_id)
         assert package is not None
         return PackageInfo(package.name, package.name_en, package.monthly_fee_fen)
+
+    def bills(self, msisdn: str) -> list[MonthBill] | None:
+        """The last finished bill months' charges, newest first."""
+        subscription = customers.live_subscription(self.session, msisdn)
+        if subscription is None:
+            return None
+        this_month = month_key(local_today(self.timezone))
+        rows = self.session.execute(
+            select(MonthlySpend.month, MonthlySpend.amount_fen)
+            .where(
+                MonthlySpend.subscription_id == subscription.id,
+                MonthlySpend.month.between(add_months(this_month, -BILL_MONTHS), this_month - 1),
+            )
+            .order_by(MonthlySpend.month.desc())
+        )
+        return [MonthBill(f"{month // 100}-{month % 100:02d}", amount) for month, amount in rows]
 
     def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
         """The status of the caller's own work order (another number's order is None)."""

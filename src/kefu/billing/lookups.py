@@ -5,7 +5,9 @@ without it.
 kefu GETs ``{url}/balance?msisdn=+86…`` and ``{url}/package?msisdn=+86…`` (with
 ``Authorization: Bearer <token>`` when ``KEFU_BILLING_LOOKUP_TOKEN`` is set). Billing
 answers 200 with ``{"balance_fen", "month_charges_fen"}`` or ``{"name", "name_en",
-"monthly_fee_fen"}``, or 404 when the number is no live subscriber. A caller waits on
+"monthly_fee_fen"}``, or 404 when the number is no live subscriber. The self-service web
+page also asks ``{url}/bills?msisdn=+86…&months=6`` → ``{"bills": [{"month": "2026-11",
+"amount_fen": 5900}, …]}``, newest first. A caller waits on
 the line for the answer, so kefu waits two seconds at most; an error, a timeout or an
 answer not as agreed is ``BillingUnavailable``, and the caller is told the account
 cannot be looked up now — not that their number is unknown. A work order's status is
@@ -14,6 +16,7 @@ kefu's own, and is always looked up in kefu.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +24,12 @@ import httpx
 from sqlalchemy.orm import Session
 
 from kefu.billing.boss import (
+    BILL_MONTHS,
     Balance,
     Billing,
     BillingUnavailable,
     KefuBilling,
+    MonthBill,
     OrderInfo,
     PackageInfo,
 )
@@ -77,16 +82,26 @@ class OperatorBilling:
             raise BillingUnavailable(f"no package name in the answer: {found!r:.200}")
         return PackageInfo(name.strip(), name_en.strip(), _fen(found, "monthly_fee_fen"))
 
+    def bills(self, msisdn: str) -> list[MonthBill] | None:
+        """The last bill months, newest first; None when billing does not know the number."""
+        found = self._get("bills", msisdn, months=BILL_MONTHS)
+        if found is None:
+            return None
+        months = found.get("bills")
+        if not isinstance(months, list) or not all(isinstance(m, dict) for m in months):
+            raise BillingUnavailable(f"no bills in the answer: {found!r:.200}")
+        return [_bill(month) for month in months][:BILL_MONTHS]
+
     def order_status(self, *, number: str, msisdn: str) -> OrderInfo | None:
         """The caller's own work order, from kefu."""
         return self.own.order_status(number=number, msisdn=msisdn)
 
-    def _get(self, what: str, msisdn: str) -> dict[str, Any] | None:
+    def _get(self, what: str, msisdn: str, **asked: int) -> dict[str, Any] | None:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = httpx.get(
                 f"{self.url}/{what}",
-                params={"msisdn": msisdn},
+                params={"msisdn": msisdn, **asked},
                 headers=headers,
                 timeout=WAIT_SECONDS,
             )
@@ -113,3 +128,13 @@ def _fen(found: dict[str, Any], key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise BillingUnavailable(f"no whole {key} in the answer: {found!r:.200}")
     return value
+
+
+_BILL_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _bill(found: dict[str, Any]) -> MonthBill:
+    month = found.get("month")
+    if not isinstance(month, str) or not _BILL_MONTH.fullmatch(month):
+        raise BillingUnavailable(f"no YYYY-MM month in the answer: {found!r:.200}")
+    return MonthBill(month, _fen(found, "amount_fen"))

@@ -94,11 +94,17 @@ class OrderOut(BaseModel):
     move_asked: VisitMoveAsked | None
 
 
+class BillOut(BaseModel):
+    month: str  # YYYY-MM
+    amount_fen: int
+
+
 class OverviewOut(BaseModel):
     msisdn: str
     name: str
     balance: BalanceOut | None
     package: PackageOut | None
+    bills: list[BillOut]  # the last finished bill months, newest first
     billing_down: bool  # the billing system did not answer: figures left out, not made up
     orders: list[OrderOut]
     messages: list[MessageOut]

@@ -4,14 +4,14 @@ center, which wait in the agents' inbox like a text and are answered by SMS and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kefu.billing.boss import Balance, Billing, BillingUnavailable, PackageInfo
+from kefu.billing.boss import Balance, Billing, BillingUnavailable, MonthBill, PackageInfo
 from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.contact.order_status import order_facts, orders_of
@@ -106,6 +106,7 @@ class Overview:
     name: str  # masked: whoever holds the phone need not read the full name
     balance: Balance | None
     package: PackageInfo | None
+    bills: list[MonthBill]  # the last finished bill months, newest first
     billing_down: bool
     orders: list[OrderShown]
     messages: list[MessageShown]
@@ -115,25 +116,38 @@ def overview(
     session: Session, me: SelfCareSession, *, billing: Billing, zone: str, english: bool
 ) -> Overview:
     """Everything the page shows, for the signed-in number only."""
-    balance, package, down = _from_billing(billing, me.msisdn)
+    account = _from_billing(billing, me.msisdn)
     customer = session.get(Customer, me.customer_id)
     return Overview(
         msisdn=me.msisdn,
         name=mask_name(customer.name) if customer else "",
-        balance=balance,
-        package=package,
-        billing_down=down,
+        balance=account.balance,
+        package=account.package,
+        bills=account.bills,
+        billing_down=account.down,
         orders=orders_shown(session, me, zone=zone, english=english),
         messages=messages_shown(session, me.msisdn),
     )
 
 
-def _from_billing(billing: Billing, msisdn: str) -> tuple[Balance | None, PackageInfo | None, bool]:
-    """The balance and package, or that billing cannot be asked now (never made up)."""
+@dataclass(frozen=True)
+class Account:
+    """What the billing system says of the number, or that it cannot be asked now."""
+
+    balance: Balance | None = None
+    package: PackageInfo | None = None
+    bills: list[MonthBill] = field(default_factory=list)
+    down: bool = False
+
+
+def _from_billing(billing: Billing, msisdn: str) -> Account:
+    """The balance, package and bills, or that billing cannot be asked now (no figure is
+    ever made up)."""
     try:
-        return billing.balance(msisdn), billing.package(msisdn), False
+        bills = billing.bills(msisdn) or []
+        return Account(billing.balance(msisdn), billing.package(msisdn), bills)
     except BillingUnavailable:
-        return None, None, True
+        return Account(down=True)
 
 
 def orders_shown(
