@@ -1,6 +1,6 @@
 """Web self-service (网上客服) in headless Chromium: a subscriber of the demo center signs in
-with the texted code (a wrong one refused at its field, in English), sees their balance
-and package, writes to the center, reads the agent's answer on the page in Chinese, and
+with the texted code (a wrong one refused at its field, in English), sees their balance,
+package and bills, writes to the center, reads the agent's answer on the page in Chinese, and
 signs out."""
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
 
         expect(page.locator('[data-self="balance"]')).to_contain_text("¥")
         expect(page.locator('[data-self="package"]')).not_to_be_empty()
-        expect(page.locator("h2").first).to_have_text("My work orders")
+        expect(page.locator("h2", has_text="My work orders")).to_be_visible()
+        expect(page.locator('[data-self="bills"] li').first).to_contain_text("¥")
         page.select_option("select[name=topic]", "complaint")
         page.fill("textarea[name=text]", "The signal at home drops every evening.")
         page.click("#self-message-form button[type=submit]")
@@ -59,7 +60,8 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
         assert answered.status_code == 201, answered.text
 
         page.goto(f"{base}/lang/zh-CN?next=/self")
-        expect(page.locator("h2").first).to_have_text("我的工单")
+        expect(page.locator("h2", has_text="我的工单")).to_be_visible()
+        expect(page.locator("h2", has_text="我的账单")).to_be_visible()
         expect(messages.locator(".self-reply")).to_contain_text("已安排工程师明天上门检测信号。")
         expect(messages).to_contain_text("投诉")
         page.click('[data-action="self-sign-out"]')
