@@ -185,7 +185,11 @@ def test_hanging_up_mid_menu_is_abandonment_at_that_node(client, center, db) -> 
     ended = client.post("/api/v1/ivr/calls/c-5/end", headers=center["pbx"]).json()
     assert ended["outcome"] == "abandoned"
     record = db.scalar(select(IvrSession).where(IvrSession.call_id == "c-5"))
-    visits = db.scalars(select(IvrVisit).where(IvrVisit.session_id == record.id)).all()
+    # in the order they were entered: PostgreSQL hands back an unordered query's rows in
+    # whatever order its heap holds them (a visit updated when left may come last)
+    visits = db.scalars(
+        select(IvrVisit).where(IvrVisit.session_id == record.id).order_by(IvrVisit.id)
+    ).all()
     assert [v.node for v in visits][:2] == ["greet", "by_value"]
     assert visits[-1].node == "package_menu" and visits[-1].result == "hangup"
     figures = client.get("/api/v1/ivr/figures", headers=center["supervisor"]).json()
