@@ -34,6 +34,7 @@ from kefu.contact.message_routes import INTAKE_PATHS
 from kefu.contact.message_routes import router as messages_router
 from kefu.contact.order_answers import answer_order_in_thread, move_messages
 from kefu.contact.routes import router as contact_router
+from kefu.contact.sms_return_visits import invite_by_text
 from kefu.core import heap
 from kefu.core.admission import Admission
 from kefu.core.db import make_engine, make_sessionmaker
@@ -64,6 +65,7 @@ from kefu.workorders.incident_compensation_routes import router as compensation_
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.queue_routes import router as queue_router
 from kefu.workorders.refund_routes import router as refund_router
+from kefu.workorders.return_visit_invites import register_inviter
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
@@ -140,6 +142,7 @@ def create_app(
     register_flags(customer_flags)
     register_interactions(recent_with_journeys)
     register_answer_threader(answer_order_in_thread)
+    register_inviter(invite_by_text)
     register_thread_mover(move_messages)
     for router in (
         org_router,

@@ -334,7 +334,7 @@ def test_a_center_with_its_rules_gets_gy_just_before_its_catch_all(
         center.row(
             "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
         )
-    upgrade(engine)
+    upgrade(engine, "0040")
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
         ("CB", "chase", 20),
@@ -350,6 +350,57 @@ def test_a_center_that_made_its_own_gy_keeps_it(database_before_visit_move_rule:
     center = _OldCenter(engine)
     center.row("contact_intake_rules", channel="sms", keyword="GY", lookup="", sort_order=5)
     center.row("contact_intake_rules", channel="sms", keyword="*", lookup="", sort_order=9)
-    upgrade(engine)
+    upgrade(engine, "0040")
     assert _sms_rules(engine) == [("GY", "", 5), ("*", "", 9)]
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_rating_rules(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0040", "rating")
+
+
+def _active(engine: Engine) -> dict[str, bool]:
+    meta = MetaData()
+    meta.reflect(engine, only=["contact_intake_rules"])
+    rules = meta.tables["contact_intake_rules"]
+    with engine.connect() as connection:
+        return dict(connection.execute(select(rules.c.keyword, rules.c.active)).all())
+
+
+def test_a_center_with_its_rules_gets_the_rating_rules_switched_off(
+    database_before_rating_rules: Engine,
+) -> None:
+    engine = database_before_rating_rules
+    center = _OldCenter(engine)
+    for keyword, lookup, order in (("YE", "balance", 0), ("*", "", 40)):
+        center.row(
+            "contact_intake_rules",
+            channel="sms",
+            keyword=keyword,
+            lookup=lookup,
+            sort_order=order,
+            active=True,
+        )
+    upgrade(engine)
+    assert _sms_rules(engine) == [
+        ("YE", "balance", 0),
+        ("1", "rating", 40),
+        ("2", "rating", 41),
+        ("3", "rating", 42),
+        ("*", "", 43),
+    ]
+    # texting every closed complaint's customer is the center's choice: they come off
+    assert _active(engine) == {"YE": True, "1": False, "2": False, "3": False, "*": True}
+    engine.dispose()
+
+
+def test_a_center_with_its_own_rule_1_gets_none_of_them(
+    database_before_rating_rules: Engine,
+) -> None:
+    engine = database_before_rating_rules
+    center = _OldCenter(engine)
+    center.row("contact_intake_rules", channel="sms", keyword="1", lookup="", sort_order=5)
+    upgrade(engine)
+    assert _sms_rules(engine) == [("1", "", 5)]
     engine.dispose()

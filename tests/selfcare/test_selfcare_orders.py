@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import (
+    answer_and_close,
     bearer,
     book_visit,
     complain,
@@ -135,26 +136,9 @@ def test_rebooking_the_visit_lets_the_customer_ask_again(client, db, center) -> 
     assert client.post(url, json=body, headers=headers).status_code == 201
 
 
-def _answered_and_closed(client, center: dict[str, Any], order: dict) -> dict:  # type: ignore[no-untyped-def]
-    """Accepted, answered and closed by the agent: a complaint then waits for its return
-    visit."""
-    for action, body in (
-        ("accept", {}),
-        ("reply", {"reply": "经核实为误扣，已退费 10 元。"}),
-        ("close", {"note": "已答复客户"}),
-    ):
-        headers = center["agent"] | {"If-Match": f'"{order["version"]}"'}
-        url = f"/api/v1/work-orders/{order['id']}/{action}"
-        moved = client.post(url, json=body, headers=headers)
-        assert moved.status_code == 200, (action, moved.text)
-        order = moved.json()
-    assert order["status"] == "return_visit"
-    return dict(order)
-
-
 def test_a_subscriber_answers_the_return_visit_themselves(client, db, center) -> None:
-    order = _answered_and_closed(
-        client, center, complain(client, center["agent"], center["leaf"], NUMBER)
+    order = answer_and_close(
+        client, center["agent"], complain(client, center["agent"], center["leaf"], NUMBER)
     )
     headers = self_sign_in(client)
     shown = client.get("/api/v1/self/overview").json()["orders"][0]
@@ -176,8 +160,8 @@ def test_a_subscriber_answers_the_return_visit_themselves(client, db, center) ->
 
 
 def test_a_dissatisfied_subscriber_reopens_the_order_and_says_why(client, db, center) -> None:
-    order = _answered_and_closed(
-        client, center, complain(client, center["agent"], center["leaf"], NUMBER)
+    order = answer_and_close(
+        client, center["agent"], complain(client, center["agent"], center["leaf"], NUMBER)
     )
     headers = self_sign_in(client)
     url = f"/api/v1/self/orders/{order['number']}/rating"

@@ -73,6 +73,34 @@ MOVE_VISIT_RULE_REPLY_EN = (
     "We have your request to move the visit of work order {order_number} to {visit_day}, "
     "{visit_part}; we will call you to agree the new time."
 )
+# 短信回访: the answers to the invitation texted when a complaint is closed for its return
+# visit (kefu.contact.sms_return_visits); deactivating them stops the invitations.
+RATING_RULES = (
+    _Rule(
+        ContactChannel.SMS,
+        "1",
+        "短信回访：满意",
+        "感谢您的评价，祝您生活愉快！",
+        "Thank you for your rating.",
+        lookup="rating",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "2",
+        "短信回访：一般",
+        "感谢您的评价，我们会继续改进服务。",
+        "Thank you; we will keep improving.",
+        lookup="rating",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "3",
+        "短信回访：不满意",
+        "抱歉未能让您满意，工单 {order_number} 已重新处理，我们会尽快与您联系。",
+        "We are sorry. Work order {order_number} is being handled again; we will contact you soon.",
+        lookup="rating",
+    ),
+)
 DEFAULT_INTAKE_RULES = (
     _Rule(
         ContactChannel.SMS,
@@ -109,6 +137,7 @@ DEFAULT_INTAKE_RULES = (
         MOVE_VISIT_RULE_REPLY_EN,
         lookup="move_visit",
     ),
+    *RATING_RULES,
     _Rule(
         ContactChannel.SMS,
         "KF",

@@ -20,6 +20,7 @@ from kefu.contact.message_files import carry_to_order, keep_files, sort_files
 from kefu.contact.models import IntakeRule, Interaction
 from kefu.contact.order_status import chased_by_text, orders_told
 from kefu.contact.service import by_reference, finish, link_order, open_interaction
+from kefu.contact.sms_return_visits import rated_by_text
 from kefu.contact.threads import continue_orders, orders_of_thread
 from kefu.contact.visit_move_text import moved_by_text
 from kefu.core import audit
@@ -218,6 +219,9 @@ def _lookup(
     if rule.lookup == "move_visit":
         zone = setup.calendar.zone
         return moved_by_text(session, interaction, keyword=rule.keyword, zone=zone)
+    if rule.lookup == "rating":
+        calendar = setup.calendar
+        return rated_by_text(session, interaction, keyword=rule.keyword, calendar=calendar)
     if rule.lookup in ("balance", "package"):
         try:
             return _billing_lookup(billing, rule.lookup, interaction)

@@ -18,7 +18,7 @@ from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
-from kefu.workorders import consent, repository
+from kefu.workorders import consent, repository, return_visit_invites
 from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
@@ -295,6 +295,9 @@ def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wo
         tier = customer_tier(session, order)
         hours = center_levels(session).tiers[tier].return_visit_hours
         session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
+        if return_visit_invites.invite(session, order):
+            details = {"visit_invited": "sms"}
+            record_event(session, order, kind=EventKind.NOTE, by=by, details=details)
     else:
         order.closed_at = utcnow()
     session.flush()
@@ -310,10 +313,12 @@ def visit(
     by: Principal | None,
     calendar: BusinessCalendar,
     customer: str | None = None,
+    via: str = "web",
 ) -> WorkOrder:
     """Record the return visit; a dissatisfied customer reopens the order, and one not
     reached is called again later (``_try_again``) until the last of ``VISIT_TRIES``.
-    ``by`` None with ``customer``: the customer answered it themselves, on the web."""
+    ``by`` None with ``customer``: the customer answered it themselves (``via`` web or
+    sms)."""
     pending = repository.open_visit(session, order.id)
     if pending is None or str(order.status) != OrderStatus.RETURN_VISIT:
         raise _not_allowed(Action.VISIT, order)
@@ -325,7 +330,7 @@ def visit(
     pending.visitor_id = by.staff_id if by else None
     details: dict[str, object] = {"outcome": outcome.value}
     if by is None:
-        details["by_customer"] = "web"
+        details["by_customer"] = via
     if outcome is VisitOutcome.DISSATISFIED:
         reason = note or outcome.value
         reopen(
