@@ -13,15 +13,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, book_visit, complain, make_customer, make_org, make_staff
-from kefu.contact.defaults import ensure_default_intake_rules
+from factories import book_visit, complain
 from kefu.contact.visit_move_text import when_asked
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
-from kefu.core.rbac import Role
 from kefu.workorders.enums import PartOfDay
-from kefu.workorders.models import Category
-from kefu.workorders.taxonomy import ensure_default_categories
 
 TODAY = date(2026, 12, 6)  # a Sunday
 PART_SAID = {
@@ -87,25 +83,9 @@ def test_what_is_read_and_what_is_left_to_an_agent(text: str, expected: object) 
     assert when_asked(text, TODAY) == expected
 
 
-@pytest.fixture
-def center(db: Session) -> dict:
-    ensure_default_categories(db)
-    ensure_default_intake_rules(db)
-    org = make_org(db)
-    make_customer(db, org.city, "+8613800138000")
-    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
-    found = {
-        "gateway": bearer(db, make_staff(db, org.province, Role.INTEGRATION)),
-        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
-        "leaf": leaf.id,
-    }
-    db.commit()
-    return found
-
-
-def _text(client, center: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
+def _text(client, sms_desk: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
     body = {"from": "13800138000", "to": "10086", "text": text, "message_id": message_id}
-    answer = client.post("/api/v1/sms/inbound", json=body, headers=center["gateway"])
+    answer = client.post("/api/v1/sms/inbound", json=body, headers=sms_desk["gateway"])
     assert answer.status_code == 201, answer.text
     return dict(answer.json())
 
@@ -115,25 +95,26 @@ def _last_text(db: Session) -> str:
     return str(json.loads(job.payload)["text"])
 
 
-def test_a_customer_moves_the_visit_by_text(client, db, center) -> None:
-    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
-    book_visit(client, center["agent"], order["id"], text=True)
+def test_a_customer_moves_the_visit_by_text(client, db, sms_desk) -> None:
+    order = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="宽带断网")
+    book_visit(client, sms_desk["agent"], order["id"], text=True)
     assert "如需改约，请回复 GY+日期+时段" in _last_text(db)  # the booking's text says how
     day = local_today() + timedelta(days=3)
-    served = _text(client, center, f"gy {day.month}月{day.day}日晚上 白天不在家", "gy-1")
+    served = _text(client, sms_desk, f"gy {day.month}月{day.day}日晚上 白天不在家", "gy-1")
     assert served["rule"] == "短信改约上门" and served["auto_replied"]
     assert served["status"] == "ended"
     assert _last_text(db) == (
         f"已收到您的改约申请：工单 {order['number']} 的上门希望改到 {day:%m月%d日}晚上，"
         "工作人员将致电与您确认新的时间。"
     )
-    visits = client.get(f"/api/v1/work-orders/{order['id']}/appointments", headers=center["agent"])
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    visits = client.get(url, headers=sms_desk["agent"])
     assert visits.json()["items"][0]["move_asked"] == {"day": day.isoformat(), "part": "evening"}
-    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=center["agent"]).json()
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=sms_desk["agent"]).json()
     step = next(e for e in detail["events"] if e["action"] == "move_asked")
     assert step["details"]["by_customer"] == "sms" and "白天不在家" in step["reason"]
     # asked once per booking: a second text waits for an agent
-    again = _text(client, center, f"GY {day.month}月{day.day}日上午", "gy-2")
+    again = _text(client, sms_desk, f"GY {day.month}月{day.day}日上午", "gy-2")
     assert again["status"] == "open" and not again["auto_replied"]
 
 
@@ -141,20 +122,20 @@ def test_a_customer_moves_the_visit_by_text(client, db, center) -> None:
     "text",
     ["GY 下午", "GY 明天", "GY 12月9日下午 12月10日上午", "GY 下个月 5 号上午"],
 )
-def test_an_unclear_move_waits_for_an_agent(client, db, center, text: str) -> None:
-    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
-    book_visit(client, center["agent"], order["id"], text=True)
-    served = _text(client, center, text, f"gy-{abs(hash(text))}")
+def test_an_unclear_move_waits_for_an_agent(client, db, sms_desk, text: str) -> None:
+    order = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="宽带断网")
+    book_visit(client, sms_desk["agent"], order["id"], text=True)
+    served = _text(client, sms_desk, text, f"gy-{abs(hash(text))}")
     assert served["status"] == "open" and not served["auto_replied"]
 
 
-def test_with_two_visits_the_text_names_the_order(client, db, center) -> None:
-    first = complain(client, center["agent"], center["leaf"], subject="宽带断网")
-    second = complain(client, center["agent"], center["leaf"], subject="机顶盒坏了")
+def test_with_two_visits_the_text_names_the_order(client, db, sms_desk) -> None:
+    first = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="宽带断网")
+    second = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="机顶盒坏了")
     for order in (first, second):
-        book_visit(client, center["agent"], order["id"], text=True)
+        book_visit(client, sms_desk["agent"], order["id"], text=True)
     day = local_today() + timedelta(days=2)
-    unnamed = _text(client, center, f"GY {day.month}月{day.day}日上午", "gy-a")
+    unnamed = _text(client, sms_desk, f"GY {day.month}月{day.day}日上午", "gy-a")
     assert unnamed["status"] == "open"  # which visit? an agent asks
-    named = _text(client, center, f"GY {second['number']} {day.month}月{day.day}日上午", "gy-b")
+    named = _text(client, sms_desk, f"GY {second['number']} {day.month}月{day.day}日上午", "gy-b")
     assert named["status"] == "ended" and second["number"] in _last_text(db)

@@ -8,18 +8,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from factories import (
     add_spend,
-    bearer,
     complain,
-    make_customer,
-    make_org,
-    make_staff,
     self_sign_in,
 )
 from kefu.app import create_app
@@ -27,28 +22,10 @@ from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
 from kefu.core.outbox import Job
-from kefu.core.rbac import Role
 from kefu.customers.models import Subscription
 from kefu.selfcare.models import SelfCareSession, SignInCode
-from kefu.workorders.models import Category
-from kefu.workorders.taxonomy import ensure_default_categories
 
 NUMBER = "13800138000"
-
-
-@pytest.fixture
-def center(db: Session) -> dict[str, Any]:
-    ensure_default_categories(db)
-    org = make_org(db)
-    make_customer(db, org.city, "+8613800138000", name="张伟")
-    make_customer(db, org.city, "+8613900139000", name="李娜", id_number=None)
-    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
-    found = {
-        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
-        "leaf": leaf.id,
-    }
-    db.commit()
-    return found
 
 
 def _texts(db: Session) -> list[dict[str, Any]]:

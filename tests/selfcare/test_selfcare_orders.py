@@ -5,43 +5,22 @@ customer's, its holder told, audited; limited so it stays a signal, not noise.""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import (
     answer_and_close,
-    bearer,
     book_visit,
     complain,
-    make_customer,
-    make_org,
-    make_staff,
     self_sign_in,
 )
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
-from kefu.core.rbac import Role
-from kefu.workorders.models import Category, WorkOrder
-from kefu.workorders.taxonomy import ensure_default_categories
+from kefu.workorders.models import WorkOrder
 
 NUMBER = "13800138000"
-
-
-@pytest.fixture
-def center(db: Session) -> dict[str, Any]:
-    ensure_default_categories(db)
-    org = make_org(db)
-    make_customer(db, org.city, "+8613800138000")
-    leaf = db.scalar(select(Category).where(Category.code == "billing.dispute.unknown"))
-    # the unit's supervisor holds an order no one was given, and is told by e-mail
-    make_staff(db, org.city, Role.SUPERVISOR, email="duty@example.cn")
-    found = {"agent": bearer(db, make_staff(db, org.city, Role.AGENT)), "leaf": leaf.id}
-    db.commit()
-    return found
 
 
 def _staff_notes(db: Session) -> list[str]:
