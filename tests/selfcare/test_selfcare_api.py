@@ -74,6 +74,9 @@ def test_a_number_that_is_no_subscriber_gets_the_same_answer_and_no_text(
         "demo_code": None,
     }
     assert _texts(db) == []
+    asked_for = db.scalars(select(AuditLog).where(AuditLog.action == "selfcare.code")).one()
+    assert asked_for.actor_name == "subscriber 137****7000"
+    assert json.loads(asked_for.details) == {"texted": False}
     refused = client.post("/api/v1/self/session", json={"msisdn": "13700137000", "code": "123456"})
     assert refused.status_code == 401 and refused.json()["error"]["field"] == "code"
 
@@ -116,6 +119,13 @@ def test_five_wrong_tries_kill_the_code_and_each_is_counted(client, db, center) 
     right = client.post("/api/v1/self/session", json={"msisdn": NUMBER, "code": code})
     assert right.status_code == 401  # the right code comes too late
     assert db.scalars(select(SignInCode)).one().wrong_tries == 5
+    # every try is on record, as a staff member's failed sign-in is
+    failed = db.scalars(
+        select(AuditLog).where(AuditLog.action == "selfcare.sign_in_failed").order_by(AuditLog.seq)
+    )
+    assert [json.loads(row.details)["reason"] for row in failed] == ["wrong code"] * 5 + [
+        "no live code"
+    ]
 
 
 def test_an_expired_code_is_refused(client, db, center) -> None:

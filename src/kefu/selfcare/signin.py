@@ -143,7 +143,21 @@ def ask_code(
     )
     if subscriber:
         text_customer(session, phone=msisdn, text=code_text(code, language))
+    _audit_attempt(session, msisdn, ip, "selfcare.code", texted=subscriber)
     return AskedCode(msisdn, code if subscriber else None)
+
+
+def _audit_attempt(session: Session, msisdn: str, ip: str, action: str, **details: object) -> None:
+    """A code asked or a wrong one given, as the staff sign-in's failures are kept: who
+    tries which numbers from where is what an investigation needs."""
+    audit.record(
+        session,
+        actor=None,
+        actor_name=subscriber_name(msisdn),
+        ip=ip,
+        action=action,
+        details=details,
+    )
 
 
 def sign_in(
@@ -173,9 +187,11 @@ def sign_in(
         and latest.wrong_tries < rules.wrong_tries
     )
     if latest is None or not usable:
+        _audit_attempt(session, msisdn, ip, "selfcare.sign_in_failed", reason="no live code")
         return SignedIn(None, error=NotAuthenticated("selfcare_code_expired", field="code"))
     given = code.strip()
     if not hmac.compare_digest(latest.digest, _digest(secret, msisdn, given)):
+        _audit_attempt(session, msisdn, ip, "selfcare.sign_in_failed", reason="wrong code")
         latest.wrong_tries += 1
         left = rules.wrong_tries - latest.wrong_tries
         error_code = "selfcare_code_wrong" if left else "selfcare_code_expired"
