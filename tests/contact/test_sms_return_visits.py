@@ -88,3 +88,18 @@ def test_a_center_with_the_rules_off_invites_no_one(client, db, sms_desk) -> Non
     detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=sms_desk["agent"]).json()
     assert not any(e["details"].get("visit_invited") for e in detail["events"])
     assert _text(client, sms_desk, "1", "rv-off")["status"] == "open"  # no rule takes it
+
+
+def test_an_order_closed_before_the_rules_were_on_is_not_rated_by_a_stray_1(
+    client, db, sms_desk
+) -> None:
+    """Only a return visit the customer was texted about takes a "1": one closed while
+    the rules were off waits for the agents' call."""
+    db.execute(update(IntakeRule).where(IntakeRule.lookup == "rating").values(active=False))
+    db.commit()
+    order = _closed(client, sms_desk)
+    db.execute(update(IntakeRule).where(IntakeRule.lookup == "rating").values(active=True))
+    db.commit()
+    assert _text(client, sms_desk, "1", "rv-stray")["status"] == "open"
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=sms_desk["agent"]).json()
+    assert detail["status"] == "return_visit"

@@ -27,8 +27,9 @@ from kefu.errors import KefuError
 from kefu.notify.tasks import text_customer
 from kefu.workorders import lifecycle, repository
 from kefu.workorders.enums import OrderStatus, VisitOutcome
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderEvent, ReturnVisit, WorkOrder
 from kefu.workorders.numbering import order_number_in
+from kefu.workorders.return_visit_invites import INVITED
 from kefu.workorders.service import customer_language, sms_answer
 
 RATING = "rating"  # the rules' lookup
@@ -110,7 +111,9 @@ def rated_by_text(
 
 
 def _awaiting(session: Session, message: Interaction, rest: str) -> WorkOrder | None:
-    """The sender's order awaiting its return visit: the one named, or the only one."""
+    """The sender's order awaiting the return visit they were texted about: the one
+    named, or the only one. An order whose customer was not invited by text (closed while
+    the rules were off) is not rated by a stray "1"."""
     query = orders_of(message.address, message.customer_id).where(
         WorkOrder.status == OrderStatus.RETURN_VISIT
     )
@@ -118,6 +121,17 @@ def _awaiting(session: Session, message: Interaction, rest: str) -> WorkOrder | 
     if named is not None:
         query = query.where(WorkOrder.number == order_number_in(named[0]))
     found = session.scalars(query.limit(2)).all()
-    if len(found) != 1 or repository.open_visit(session, found[0].id) is None:
+    pending = repository.open_visit(session, found[0].id) if len(found) == 1 else None
+    if pending is None or not _invited(session, pending):
         return None
     return found[0]
+
+
+def _invited(session: Session, pending: ReturnVisit) -> bool:
+    """The customer was texted the invitation for this return visit."""
+    invited = select(OrderEvent.id).where(
+        OrderEvent.order_id == pending.order_id,
+        OrderEvent.action == INVITED,
+        OrderEvent.occurred_at >= pending.created_at,
+    )
+    return session.scalar(invited.limit(1)) is not None

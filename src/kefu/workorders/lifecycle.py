@@ -295,9 +295,16 @@ def close(session: Session, *, order: WorkOrder, note: str, by: Principal) -> Wo
         tier = customer_tier(session, order)
         hours = center_levels(session).tiers[tier].return_visit_hours
         session.add(ReturnVisit(order_id=order.id, due_at=utcnow() + timedelta(hours=hours)))
+        session.flush()  # the visit is kept before its invitation (an answer matches the two)
         if return_visit_invites.invite(session, order):
-            details = {"visit_invited": "sms"}
-            record_event(session, order, kind=EventKind.NOTE, by=by, details=details)
+            record_event(
+                session,
+                order,
+                kind=EventKind.NOTE,
+                by=by,
+                action=return_visit_invites.INVITED,
+                details={"visit_invited": "sms"},
+            )
     else:
         order.closed_at = utcnow()
     session.flush()

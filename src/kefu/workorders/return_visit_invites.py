@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from kefu.workorders.models import WorkOrder
 
+INVITED = "visit_invited"  # the timeline step's action: the invitation was texted
+
 # Texts the invitation and returns True; False when the center does not invite by text
 # or the order's number cannot take a text (nothing is sent then).
 Inviter = Callable[[Session, WorkOrder], bool]
