@@ -216,6 +216,7 @@ def worker(
     from kefu.core.base import utcnow
     from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
+    from kefu.selfcare import housekeeping
     from kefu.workorders import (
         sweeper,
         visit_reminders,  # noqa: F401  (registers its job handler)
@@ -230,6 +231,8 @@ def worker(
         if time.monotonic() - checked_at >= ALERT_CHECK_SECONDS:
             checked_at = time.monotonic()
             _check_alerts(factory)
+            with unit_of_work(factory, write=True) as session:
+                housekeeping.forget_spent(session, now=utcnow())
         if swept.warned or swept.escalated:
             console.print(f"time limits: {swept.warned} warned, {swept.escalated} escalated")
         report = outbox.run_due(factory)
