@@ -286,15 +286,27 @@ def _sms_rules(engine: Engine) -> list[tuple[str, str, int]]:
         return [tuple(row) for row in connection.execute(query.order_by(rules.c.sort_order))]
 
 
+def _add_sms_rules(
+    center: _OldCenter, rules: tuple[tuple[str, str, int], ...], *, active: bool = False
+) -> None:
+    """The center's own SMS rules: keyword, lookup and place."""
+    for keyword, lookup, order in rules:
+        center.row(
+            "contact_intake_rules",
+            channel="sms",
+            keyword=keyword,
+            lookup=lookup,
+            sort_order=order,
+            active=active,
+        )
+
+
 def test_a_center_with_its_rules_gets_the_order_rules_before_its_catch_all(
     database_before_order_status_rule: Engine,
 ) -> None:
     engine = database_before_order_status_rule
     center = _OldCenter(engine)
-    for keyword, lookup, order in (("YE", "balance", 0), ("KF", "", 20), ("*", "", 40)):
-        center.row(
-            "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
-        )
+    _add_sms_rules(center, (("YE", "balance", 0), ("KF", "", 20), ("*", "", 40)))
 
     upgrade(engine, "0034")
 
@@ -313,7 +325,7 @@ def test_a_center_that_made_its_own_cx_keeps_it(
 ) -> None:
     engine = database_before_order_status_rule
     center = _OldCenter(engine)
-    center.row("contact_intake_rules", channel="sms", keyword="CX", lookup="", sort_order=5)
+    _add_sms_rules(center, (("CX", "", 5),))
     upgrade(engine, "0034")
     assert _sms_rules(engine) == [("CB", "chase", 1), ("CX", "", 5)]
     engine.dispose()
@@ -329,11 +341,9 @@ def test_a_center_with_its_rules_gets_gy_just_before_its_catch_all(
 ) -> None:
     engine = database_before_visit_move_rule
     center = _OldCenter(engine)
-    rules = (("YE", "balance", 0), ("CB", "chase", 20), ("*", "", 40), ("ZZ", "", 50))
-    for keyword, lookup, order in rules:
-        center.row(
-            "contact_intake_rules", channel="sms", keyword=keyword, lookup=lookup, sort_order=order
-        )
+    _add_sms_rules(
+        center, (("YE", "balance", 0), ("CB", "chase", 20), ("*", "", 40), ("ZZ", "", 50))
+    )
     upgrade(engine, "0040")
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
@@ -348,8 +358,7 @@ def test_a_center_with_its_rules_gets_gy_just_before_its_catch_all(
 def test_a_center_that_made_its_own_gy_keeps_it(database_before_visit_move_rule: Engine) -> None:
     engine = database_before_visit_move_rule
     center = _OldCenter(engine)
-    center.row("contact_intake_rules", channel="sms", keyword="GY", lookup="", sort_order=5)
-    center.row("contact_intake_rules", channel="sms", keyword="*", lookup="", sort_order=9)
+    _add_sms_rules(center, (("GY", "", 5), ("*", "", 9)))
     upgrade(engine, "0040")
     assert _sms_rules(engine) == [("GY", "", 5), ("*", "", 9)]
     engine.dispose()
@@ -373,15 +382,7 @@ def test_a_center_with_its_rules_gets_the_rating_rules_switched_off(
 ) -> None:
     engine = database_before_rating_rules
     center = _OldCenter(engine)
-    for keyword, lookup, order in (("YE", "balance", 0), ("*", "", 40)):
-        center.row(
-            "contact_intake_rules",
-            channel="sms",
-            keyword=keyword,
-            lookup=lookup,
-            sort_order=order,
-            active=True,
-        )
+    _add_sms_rules(center, (("YE", "balance", 0), ("*", "", 40)), active=True)
     upgrade(engine)
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
@@ -400,7 +401,7 @@ def test_a_center_with_its_own_rule_1_gets_none_of_them(
 ) -> None:
     engine = database_before_rating_rules
     center = _OldCenter(engine)
-    center.row("contact_intake_rules", channel="sms", keyword="1", lookup="", sort_order=5)
+    _add_sms_rules(center, (("1", "", 5),))
     upgrade(engine)
     assert _sms_rules(engine) == [("1", "", 5)]
     engine.dispose()
