@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_categories, make_org, make_staff
 from kefu.core.rbac import Role
-from kefu.workorders.numbering import order_number_in
+from kefu.workorders.numbering import order_number_among, order_number_in
 
 FULL_WIDTH = str.maketrans(
     "0123456789WOwo-", "０１２３４５６７８９ＷＯｗｏ－"
@@ -79,3 +79,10 @@ def test_the_header_lookup_and_the_repeat_links_open_the_order(client, db: Sessi
         hidden = client.get(f"/orders/number/{number}", headers=elsewhere, follow_redirects=False)
         assert hidden.status_code == 404 and "工单不存在。" in hidden.text
         assert "<h1>查找工单</h1>" in hidden.text  # not under the heading 客户
+
+
+def test_an_order_number_among_a_texts_other_words() -> None:
+    """A text names its order anywhere among its words (GY, the return visit's 1 2 3)."""
+    assert order_number_among("gy wo20261206 - 123 12月9日下午") == "WO20261206-000123"
+    assert order_number_among("2 满意 WO20261206-000007") == "WO20261206-000007"
+    assert order_number_among("12月9日下午 13800138000") is None

@@ -10,8 +10,6 @@ names no order, from a number with two awaiting, or with none, waits for an agen
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,14 +19,14 @@ from kefu.contact.order_status import orders_of
 from kefu.contact.service import link_order
 from kefu.core import audit
 from kefu.core.calendar import BusinessCalendar
-from kefu.core.masking import mask_phone
+from kefu.core.masking import subscriber_name
 from kefu.core.phone import is_mobile
 from kefu.errors import KefuError
 from kefu.notify.tasks import text_customer
 from kefu.workorders import lifecycle, repository
 from kefu.workorders.enums import OrderStatus, VisitOutcome
 from kefu.workorders.models import OrderEvent, ReturnVisit, WorkOrder
-from kefu.workorders.numbering import order_number_in
+from kefu.workorders.numbering import NUMBER_IN_TEXT, order_number_among
 from kefu.workorders.return_visit_invites import INVITED
 from kefu.workorders.service import customer_language, sms_answer
 
@@ -38,7 +36,6 @@ OUTCOME_OF = {
     "2": VisitOutcome.NEUTRAL,
     "3": VisitOutcome.DISSATISFIED,
 }
-_ORDER = re.compile(r"WO\s*\d{8}\s*-\s*\d{1,9}", re.IGNORECASE)
 
 
 def inviting(session: Session) -> bool:
@@ -90,7 +87,7 @@ def rated_by_text(
     order = _awaiting(session, message, rest) if outcome else None
     if outcome is None or order is None:
         return None
-    said = _ORDER.sub(" ", rest).strip(" :：,，.。")
+    said = NUMBER_IN_TEXT.sub(" ", rest).strip(" :：,，.。")
     note = f"短信回访 / by SMS: {said}" if said else "短信回访 / by SMS"
     try:
         with audit.savepoint(session):
@@ -101,7 +98,7 @@ def rated_by_text(
                 note=note,
                 by=None,
                 calendar=calendar,
-                customer=f"subscriber {mask_phone(message.address)}",
+                customer=subscriber_name(message.address),
                 via="sms",
             )
     except KefuError:
@@ -117,9 +114,9 @@ def _awaiting(session: Session, message: Interaction, rest: str) -> WorkOrder | 
     query = orders_of(message.address, message.customer_id).where(
         WorkOrder.status == OrderStatus.RETURN_VISIT
     )
-    named = _ORDER.search(rest)
+    named = order_number_among(rest)
     if named is not None:
-        query = query.where(WorkOrder.number == order_number_in(named[0]))
+        query = query.where(WorkOrder.number == named)
     found = session.scalars(query.limit(2)).all()
     pending = repository.open_visit(session, found[0].id) if len(found) == 1 else None
     if pending is None or not _invited(session, pending):

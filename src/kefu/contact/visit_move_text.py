@@ -19,15 +19,14 @@ from kefu.contact.models import Interaction
 from kefu.contact.order_status import orders_of
 from kefu.contact.service import link_order
 from kefu.core.clock import local_today
-from kefu.core.masking import mask_phone
+from kefu.core.masking import subscriber_name
 from kefu.workorders import appointments, visit_moves
 from kefu.workorders.enums import PartOfDay
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.numbering import order_number_in
+from kefu.workorders.numbering import NUMBER_IN_TEXT, order_number_among
 from kefu.workorders.visit_moves import PART_WORDS, MoveAsked
 
 DAYS_AHEAD = 14
-_ORDER = re.compile(r"WO\s*\d{8}\s*-\s*\d{1,9}", re.IGNORECASE)
 _PARTS = (
     (PartOfDay.MORNING, ("上午", "早上", "早晨", "MORNING", "AM")),
     (PartOfDay.AFTERNOON, ("下午", "中午", "AFTERNOON", "PM")),
@@ -51,7 +50,7 @@ _ENGLISH = re.compile(  # 9 Dec, 9 December, Dec 9 (between anything but Latin l
 
 def when_asked(text: str, today: date) -> tuple[date, PartOfDay] | None:
     """The one day and part of it a text asks for; None unless exactly one of each."""
-    said = _ORDER.sub(" ", text.upper())
+    said = NUMBER_IN_TEXT.sub(" ", text.upper())
     parts = {part for part, words in _PARTS if any(_said(word, said) for word in words)}
     days = _days(said, today)
     if len(parts) != 1 or len(days) != 1:
@@ -140,7 +139,7 @@ def moved_by_text(
         visit=visit,
         asked=move,
         note=rest.strip(" :：,，"),
-        customer=f"subscriber {mask_phone(message.address)}",
+        customer=subscriber_name(message.address),
         via="sms",
     )
     link_order(session, interaction=message, order_id=order.id)  # the order lists the text
@@ -155,10 +154,10 @@ def moved_by_text(
 
 def _order_with_visit(session: Session, message: Interaction, rest: str) -> WorkOrder | None:
     """The order the text names, or the sender's only order with a visit booked."""
-    named = _ORDER.search(rest)
+    named = order_number_among(rest)
     mine = orders_of(message.address, message.customer_id)
     if named is not None:
-        return session.scalar(mine.where(WorkOrder.number == order_number_in(named[0])))
+        return session.scalar(mine.where(WorkOrder.number == named))
     ids = list(session.scalars(mine.with_only_columns(WorkOrder.id)))
     booked = appointments.booked_windows(session, ids)
     if len(booked) != 1:

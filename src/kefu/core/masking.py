@@ -35,6 +35,12 @@ def mask_phone(e164_or_national: str) -> str:
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
+def subscriber_name(msisdn: str) -> str:
+    """How a subscriber acting themselves (on the web, by text) is named in the audit log:
+    the number masked, as the log's readers need not hold the right to see numbers."""
+    return f"subscriber {mask_phone(msisdn)}"
+
+
 def mask_id_number(value: str) -> str:
     """Keep the first character and the last two: ``4***************1X``."""
     if len(value) <= 3:

@@ -8,25 +8,23 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.contact.order_status import orders_of
 from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import local_today
+from kefu.core.masking import subscriber_name
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.selfcare.models import SelfCareSession
-from kefu.selfcare.signin import subscriber_name
 from kefu.workorders import appointments, lifecycle, repository, urging, visit_moves
 from kefu.workorders.enums import (
     URGEABLE_STATUSES,
-    AppointmentStatus,
     OrderStatus,
     PartOfDay,
     VisitOutcome,
 )
-from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.visit_moves import MoveAsked
 
 CHASE_EVERY = timedelta(hours=24)  # one chase a day is heard; more only raise the priority
@@ -98,17 +96,6 @@ def ask_to_move_visit(
         customer=subscriber_name(me.msisdn),
     )
     return asked
-
-
-def booked_visits(session: Session, order_ids: list[int]) -> list[OrderAppointment]:
-    """The visits booked now on these orders."""
-    if not order_ids:
-        return []
-    query = select(OrderAppointment).where(
-        OrderAppointment.order_id.in_(order_ids),
-        OrderAppointment.status == AppointmentStatus.SCHEDULED,
-    )
-    return list(session.scalars(query))
 
 
 WEB_OUTCOMES = (VisitOutcome.SATISFIED, VisitOutcome.NEUTRAL, VisitOutcome.DISSATISFIED)

@@ -18,18 +18,17 @@ from kefu.contact.order_status import order_facts, orders_of
 from kefu.contact.service import open_interaction
 from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.masking import mask_name
+from kefu.core.masking import mask_name, subscriber_name
 from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.order_actions import (
     awaits_rating,
-    booked_visits,
     can_chase,
     chased_lately,
 )
-from kefu.selfcare.signin import subscriber_name
+from kefu.workorders import appointments
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.refunds import money_back
@@ -162,7 +161,7 @@ def orders_shown(
     )
     found = list(session.scalars(query))
     ids = [order.id for order in found]
-    visits = booked_visits(session, ids)
+    visits = appointments.booked_on(session, ids)
     windows = {visit.order_id: (visit.starts_at, visit.ends_at) for visit in visits}
     moves, money = moves_asked(session, visits), money_back(session, ids)
     categories = _categories(session, {order.category_id for order in found})

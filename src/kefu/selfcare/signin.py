@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.masking import mask_phone
+from kefu.core.masking import subscriber_name
 from kefu.core.phone import normalize_phone
 from kefu.core.security import token_digest
 from kefu.customers.repository import live_subscription
@@ -233,12 +233,6 @@ def _audit(session: Session, opened: SelfCareSession, action: str, ip: str) -> N
         entity_id=opened.customer_id,
         details={"selfcare_session_id": opened.id},
     )
-
-
-def subscriber_name(msisdn: str) -> str:
-    """How a subscriber acting on the web is named in the audit log (number masked: the
-    log's readers need not hold the right to see numbers)."""
-    return f"subscriber {mask_phone(msisdn)}"
 
 
 def current(

@@ -286,6 +286,17 @@ def the_appointment(session: Session, order: WorkOrder, appointment_id: int) -> 
     )
 
 
+def booked_on(session: Session, order_ids: list[int]) -> list[OrderAppointment]:
+    """The visits booked now on these orders (one query)."""
+    if not order_ids:
+        return []
+    query = select(OrderAppointment).where(
+        OrderAppointment.order_id.in_(order_ids),
+        OrderAppointment.status == AppointmentStatus.SCHEDULED,
+    )
+    return list(session.scalars(query))
+
+
 def booked_windows(session: Session, order_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
     """The window of the visit booked on each of these orders (those without one left
     out): one query for a page of a queue."""

@@ -25,6 +25,8 @@ from kefu.workorders.models import DailyCounter
 
 PREFIX = "WO"
 _TYPED_NUMBER = re.compile(rf"{PREFIX}(\d{{8}})-(\d{{1,9}})", re.ASCII)
+# an order number among other words of a text ("GY WO20261206-000123 12月9日下午")
+NUMBER_IN_TEXT = re.compile(rf"{PREFIX}\s*\d{{8}}\s*-\s*\d{{1,9}}", re.IGNORECASE)
 
 
 @cache  # one statement per database kind, built once: the day goes in as a parameter
@@ -59,3 +61,9 @@ def order_number_in(text: str) -> str | None:
     if found is None:
         return None
     return f"{PREFIX}{found[1]}-{int(found[2]):06d}"
+
+
+def order_number_among(text: str) -> str | None:
+    """The order number written somewhere in a text, as stored; None when there is none."""
+    found = NUMBER_IN_TEXT.search(text)
+    return order_number_in(found[0]) if found else None
