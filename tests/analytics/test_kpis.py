@@ -397,6 +397,20 @@ def _by(dimension: Dimension) -> KpiQuery:
     return KpiQuery(OCTOBER.first, OCTOBER.last, Grain.MONTH, dimension)
 
 
+def _drilled(session: Session, ask: KpiQuery, drill: Drill, limit: int = 10):  # type: ignore[no-untyped-def]
+    """The records behind a figure, the whole center's, at the planted month's now."""
+    return kpi_records(
+        session,
+        ask,
+        drill,
+        timezone="Asia/Shanghai",
+        scope_path=None,
+        now=NOW,
+        limit=limit,
+        offset=0,
+    )
+
+
 def test_a_branch_sees_only_its_own_figures(db: Session) -> None:
     month = plant_month(db)
     figures = report(db, scope=month.org.city.path).total.figures()
@@ -421,16 +435,7 @@ def test_the_dashboard_filters_offer_only_what_the_caller_may_narrow_to(db: Sess
 
 def test_a_figure_drills_down_to_the_records_it_counts(db: Session) -> None:
     month = plant_month(db)
-    total, rows = kpi_records(
-        db,
-        OCTOBER,
-        Drill(Kpi.SERVICE_LEVEL, None),
-        timezone="Asia/Shanghai",
-        scope_path=None,
-        now=NOW,
-        limit=10,
-        offset=0,
-    )
+    total, rows = _drilled(db, OCTOBER, Drill(Kpi.SERVICE_LEVEL, None))
     ids = month.ids
     assert total == 4
     assert [(r.id, r.counted) for r in rows] == [
@@ -439,16 +444,8 @@ def test_a_figure_drills_down_to_the_records_it_counts(db: Session) -> None:
         (ids["c3"], False),
         (ids["c5"], True),
     ]
-    total, rows = kpi_records(
-        db,
-        _by(Dimension.TIER),
-        Drill(Kpi.REPEAT_RATE, date(2026, 10, 1), Tier.NORMAL),
-        timezone="Asia/Shanghai",
-        scope_path=None,
-        now=NOW,
-        limit=10,
-        offset=0,
-    )
+    drill = Drill(Kpi.REPEAT_RATE, date(2026, 10, 1), Tier.NORMAL)
+    total, rows = _drilled(db, _by(Dimension.TIER), drill)
     assert total == 1 and rows[0].id == ids["o5"] and rows[0].counted
 
 
@@ -477,16 +474,7 @@ def test_appeals_per_million_counts_the_ministrys_appeals_only(db: Session) -> N
     figures = report(db).total.figures()
     assert figures["appeal_rate"] == pytest.approx(2 / 4, abs=1e-15)  # o2 and o6
     assert figures["appeals_per_million"] == pytest.approx(1 / 2 * 1_000_000, abs=1e-6)  # o2
-    total, rows = kpi_records(
-        db,
-        OCTOBER,
-        Drill(Kpi.APPEALS_PER_MILLION, None),
-        timezone="Asia/Shanghai",
-        scope_path=None,
-        now=NOW,
-        limit=10,
-        offset=0,
-    )
+    total, rows = _drilled(db, OCTOBER, Drill(Kpi.APPEALS_PER_MILLION, None))
     assert (total, [r.id for r in rows]) == (1, [ids["o2"]])
 
 
@@ -706,16 +694,7 @@ def test_sqlite_and_postgresql_give_identical_figures_on_identical_rows(both_dat
                 )
             assert found["sqlite"] == found["postgresql"], (grain, dimension)
     offered = {
-        backend: kpi_records(
-            session,
-            OCTOBER,
-            Drill(Kpi.FCR, None),
-            timezone="Asia/Shanghai",
-            scope_path=None,
-            now=NOW,
-            limit=500,
-            offset=0,
-        )
+        backend: _drilled(session, OCTOBER, Drill(Kpi.FCR, None), limit=500)
         for backend, session in both_databases.items()
     }
     assert offered["sqlite"][0] == offered["postgresql"][0] > 50
