@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # system over HTTP (kefu.billing.lookups); empty, kefu's own subscriber data.
     billing_lookup_url: str = ""
     billing_lookup_token: str = ""
+    # The questionnaire subscribers answer on the self-service page, once a quarter
+    # (its code; the shipped telecom satisfaction survey by default); empty offers none.
+    selfcare_survey: str = "ecsi-telecom"
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"

@@ -1,7 +1,7 @@
 """Web self-service (网上客服) in headless Chromium: a subscriber of the demo center signs in
 with the texted code (a wrong one refused at its field, in English), sees their balance,
 package and bills, writes to the center, reads the agent's answer on the page in Chinese, and
-signs out."""
+answers the satisfaction survey (a question left out named beside it), and signs out."""
 
 from __future__ import annotations
 
@@ -64,6 +64,29 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
         expect(page.locator("h2", has_text="我的账单")).to_be_visible()
         expect(messages.locator(".self-reply")).to_contain_text("已安排工程师明天上门检测信号。")
         expect(messages).to_contain_text("投诉")
+        _answer_the_survey(page)
         page.click('[data-action="self-sign-out"]')
         expect(page.locator("h1")).to_have_text("手机号登录")
         browser.close()
+
+
+def _answer_the_survey(page) -> None:  # type: ignore[no-untyped-def]
+    """Score every question but the eighth 7 and send; the server's refusal shows beside
+    the eighth (the browser's own check is switched off to reach it); score it and send."""
+    from playwright.sync_api import expect
+
+    page.click('[data-self="survey-open"] summary')
+    for question in page.locator(".self-question").all():
+        if question.get_attribute("data-question") not in {"net1", "comp1", "comp2"}:
+            question.locator(".self-scale label").nth(6).click()
+    page.evaluate(
+        "document.querySelectorAll('#self-survey-form input').forEach(i => { i.required = false; })"
+    )
+    page.click("#self-survey-form button[type=submit]")
+    left_out = page.locator('.self-question[data-question="net1"]')
+    expect(left_out).to_have_attribute("aria-invalid", "true")
+    expect(left_out.locator("#self-survey-error")).to_have_text("请回答第 8 题。")
+    left_out.locator(".self-scale label").nth(3).click()
+    expect(left_out).not_to_have_attribute("aria-invalid", "true")
+    page.click("#self-survey-form button[type=submit]")
+    expect(page.locator('[data-self="survey-done"]')).to_contain_text("感谢您在")

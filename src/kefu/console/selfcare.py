@@ -14,7 +14,7 @@ from kefu.console.render import page_language, render
 from kefu.core.clock import local_today
 from kefu.core.phone import national
 from kefu.core.web import DbSession, write_and_commit
-from kefu.selfcare import order_actions, service, signin
+from kefu.selfcare import order_actions, service, signin, survey
 from kefu.workorders.enums import PartOfDay
 
 router = APIRouter(include_in_schema=False)
@@ -30,12 +30,16 @@ def self_service_page(request: Request, session: DbSession) -> Response:
     if signin.needs_touch(found):
         write_and_commit(session, lambda: signin.touch(session, found))
     today = local_today(settings.timezone)
+    english = page_language(request, None) == "en"
     shown = service.overview(
         session,
         found,
         billing=BillingLink.of(settings).billing(session, settings.timezone),
         zone=settings.timezone,
-        english=page_language(request, None) == "en",
+        english=english,
+    )
+    offered = survey.survey_shown(
+        session, found, code=settings.selfcare_survey, zone=settings.timezone, english=english
     )
     return render(
         request,
@@ -50,4 +54,17 @@ def self_service_page(request: Request, session: DbSession) -> Response:
         move_last=today + timedelta(days=order_actions.MOVE_DAYS_AHEAD),
         idle_minutes=int(signin.RULES.idle.total_seconds() // 60),
         demo=settings.demo_mode,
+        survey=offered,
+        survey_blocks=_by_block(offered.questions) if offered else [],
     )
+
+
+def _by_block(
+    questions: list[survey.QuestionShown],
+) -> list[tuple[str, list[tuple[int, survey.QuestionShown]]]]:
+    """The questions under their constructs' headings, in the order asked, each with its
+    number on the page (errors name a question by it)."""
+    blocks: dict[str, list[tuple[int, survey.QuestionShown]]] = {}
+    for n, question in enumerate(questions, start=1):
+        blocks.setdefault(question.block, []).append((n, question))
+    return list(blocks.items())

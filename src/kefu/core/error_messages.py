@@ -374,4 +374,9 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "selfcare_not_awaiting_rating": "Work order {number} does not wait for your rating.",
     "selfcare_rating_needs_note": "Tell us what is still wrong, so it can be handled again.",
+    "selfcare_survey_none": "There is no survey to answer just now.",
+    "selfcare_survey_unanswered": "Please answer question {n}.",
+    "selfcare_survey_answered": (
+        "Thank you, you have answered this quarter's survey; the next opens on {day}."
+    ),
 }

@@ -76,6 +76,7 @@ ENGLISH_LABELS = {
     "construct.VAL": "Perceived value",
     "construct.SAT": "Satisfaction",
     "construct.LOY": "Loyalty",
+    "construct.COMP": "Complaint handling",
     "drivers.explain": (
         "Importance is a driver’s total effect on satisfaction (PLS path model on the survey "
         "answers); performance is its score on 0-100. A weak point matters more than average "

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kefu.billing.lookups import BillingLink
 from kefu.core.calendar_days import center_calendar
+from kefu.core.clock import local_today
 from kefu.core.idempotency import run_once
 from kefu.core.security import csrf_matches
 from kefu.core.web import (
@@ -24,7 +25,7 @@ from kefu.core.web import (
     write_and_commit,
 )
 from kefu.errors import Forbidden, NotFound
-from kefu.selfcare import order_actions, service, signin
+from kefu.selfcare import order_actions, service, signin, survey
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.schemas import (
     ChasedOut,
@@ -40,6 +41,9 @@ from kefu.selfcare.schemas import (
     RatingIn,
     SignedInOut,
     SignInBody,
+    SurveyAnsweredOut,
+    SurveyIn,
+    SurveyOut,
 )
 from kefu.workorders.enums import VisitOutcome
 
@@ -253,3 +257,57 @@ def rate(
         calendar=center_calendar(session, request.app.state.settings.timezone),
     )
     return RatedOut(number=order.number, status=order.status)
+
+
+@router.get("/survey", response_model=SurveyOut)
+def satisfaction_survey(me: Subscriber, request: Request, session: DbSession) -> SurveyOut:
+    """The center's satisfaction questionnaire in the caller's language, and whether this
+    quarter's answer is in; 404 when the center offers none."""
+    settings = request.app.state.settings
+    shown = survey.survey_shown(
+        session,
+        me,
+        code=settings.selfcare_survey,
+        zone=settings.timezone,
+        english=request_language(request) == "en",
+    )
+    if shown is None:
+        raise NotFound("selfcare_survey_none")
+    return SurveyOut.model_validate(asdict(shown))
+
+
+@router.post("/survey", response_model=SurveyAnsweredOut, status_code=201)
+def answer_survey(
+    data: SurveyIn,
+    me: Subscriber,
+    request: Request,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Answer the satisfaction questionnaire: every answer on its scale and every required
+    question answered (422 naming it); once a quarter per number (409)."""
+    settings = request.app.state.settings
+
+    def answering() -> SurveyAnsweredOut:
+        response = survey.answer(
+            session,
+            me,
+            code=settings.selfcare_survey,
+            answers=data.answers,
+            zone=settings.timezone,
+            ip=client_ip(request),
+        )
+        return SurveyAnsweredOut(
+            answered_at=response.answered_at,
+            next_from=survey.next_quarter_start(local_today(settings.timezone)),
+        )
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=SUBSCRIBER_ACTOR,
+        operation=f"selfcare.survey.{me.msisdn}",
+        payload=data,
+        create=answering,
+    )
+    return JSONResponse(body, status_code=status)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kefu.selfcare.service import Topic
+from kefu.surveys.schemas import Score
 from kefu.workorders.appointment_schemas import MoveAskedOut as VisitMoveAsked
 from kefu.workorders.enums import OrderStatus, OrderType, PartOfDay
 
@@ -140,3 +141,36 @@ class RatingIn(BaseModel):
 class RatedOut(BaseModel):
     number: str
     status: OrderStatus  # closed, or reopened when dissatisfied
+
+
+class QuestionOut(BaseModel):
+    code: str
+    block: str  # the construct it measures (NET, HOTLINE, SAT ...)
+    text: str  # in the caller's language
+    required: bool
+
+
+class SurveyOut(BaseModel):
+    """The questionnaire on the page; ``answered_at`` set when this quarter's answer is in,
+    and ``next_from`` the first day the next is taken."""
+
+    code: str
+    name: str
+    scale_min: int
+    scale_max: int
+    questions: list[QuestionOut]
+    answered_at: datetime | None
+    next_from: date
+
+
+class SurveyIn(BaseModel):
+    """The answers by question code; questions that do not apply are left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Score] = Field(min_length=1, max_length=200)
+
+
+class SurveyAnsweredOut(BaseModel):
+    answered_at: datetime
+    next_from: date

@@ -73,8 +73,17 @@ def _check_links(session: Session, data: ResponseCreate) -> None:
             raise Unprocessable("survey_link_unknown", field=field)
 
 
-def record_response(session: Session, *, data: ResponseCreate, by: Principal) -> SurveyResponse:
-    """Store one response and its answers."""
+def record_response(
+    session: Session,
+    *,
+    data: ResponseCreate,
+    by: Principal | None,
+    actor_name: str | None = None,
+    ip: str | None = None,
+) -> SurveyResponse:
+    """Store one response and its answers; ``by`` the staff member or channel recording it,
+    or None when the person answered themselves (``actor_name`` and ``ip`` then say who
+    for the audit log)."""
     questionnaire = questionnaire_by_code(session, data.questionnaire)
     values = _checked_answers(questionnaire, items_of(session, questionnaire), data.answers)
     _check_links(session, data)
@@ -90,7 +99,7 @@ def record_response(session: Session, *, data: ResponseCreate, by: Principal) ->
         work_order_id=data.work_order_id,
         interaction_id=data.interaction_id,
         answered_at=(data.answered_at or utcnow()).astimezone(UTC),
-        recorded_by_id=by.staff_id,
+        recorded_by_id=by.staff_id if by else None,
     )
     session.add(response)
     session.flush()
@@ -101,6 +110,8 @@ def record_response(session: Session, *, data: ResponseCreate, by: Principal) ->
     audit.record(
         session,
         actor=by,
+        actor_name=actor_name,
+        ip=ip,
         action="survey.response",
         entity_type="survey_response",
         entity_id=response.id,

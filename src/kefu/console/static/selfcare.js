@@ -87,4 +87,38 @@ function setupSelfPage() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { setupSelfSignIn(); setupSelfPage(); });
+// The satisfaction survey: the checked score of each question, sent once (a retry after a
+// lost answer repeats the key); a question the API names is marked and scrolled to.
+function setupSelfSurvey() {
+  const form = document.getElementById("self-survey-form");
+  if (!form) return;
+  const error = document.getElementById("self-survey-error");
+  const actions = form.querySelector(".actions");
+  const unmark = () => form.querySelectorAll('.self-question[aria-invalid="true"]')
+    .forEach((question) => question.removeAttribute("aria-invalid"));
+  form.addEventListener("change", (event) => event.target.closest(".self-question")?.removeAttribute("aria-invalid"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    unmark();
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    const answers = {};
+    form.querySelectorAll('input[type="radio"]:checked').forEach((r) => { answers[r.name] = Number(r.value); });
+    try {
+      await api("POST", "/api/v1/self/survey", { answers }, { "Idempotency-Key": form.dataset.key });
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure, form);
+      const code = failure?.data?.error?.field?.split(".").pop();
+      const question = code && form.querySelector(`.self-question[data-question="${CSS.escape(code)}"]`);
+      if (question) {  // the message beside the question, where the subscriber now looks
+        question.setAttribute("aria-invalid", "true");
+        question.append(error);
+        question.scrollIntoView({ block: "center" });
+      } else {
+        actions.before(error);
+      }
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { setupSelfSignIn(); setupSelfPage(); setupSelfSurvey(); });
