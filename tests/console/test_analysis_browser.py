@@ -1,6 +1,7 @@
 """The analysis dashboard in headless Chromium on each database: the driver map and the
 forecast chart are drawn (Plotly served by kefu, under its strict content policy), the
-planted weak driver is marked, and the interval calculator gives the worked example."""
+planted weak driver is marked, one channel's answers are asked for (too few named, no
+empty chart), and the interval calculator gives the worked example."""
 
 from __future__ import annotations
 
@@ -80,6 +81,16 @@ def test_a_supervisor_reads_the_drivers_the_forecast_and_a_staffing_plan(
             2, timeout=30_000
         )
         page.screenshot(path=str(tmp_path / "analysis-en.png"), full_page=True)
+        # one channel's answers: the demo has none from business halls, so the reason shows
+        # and no empty chart; all channels again draws the map again
+        page.select_option("#drivers-channel", "hall")
+        expect(page.locator("#drivers-error")).to_have_text(
+            "0 complete responses to go on; 100 are needed.", timeout=30_000
+        )
+        expect(page.locator("#drivers-map")).to_be_hidden()
+        page.select_option("#drivers-channel", "")
+        expect(page.locator("#drivers-map .scatterlayer .point")).to_have_count(7, timeout=30_000)
+        expect(page.locator("#drivers-error")).to_be_hidden()
         # Plotly's bundle also injects its map library's styles as it loads; the policy
         # blocks them, harmlessly: the dashboard draws no maps. The 422 is the calculator's
         # deliberate refusal above. Nothing else may fail.

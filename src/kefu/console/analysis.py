@@ -20,6 +20,7 @@ from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
 from kefu.core.web import DbSession
 from kefu.org.models import OrgUnit, Staff
+from kefu.surveys.enums import SurveyChannel
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +44,11 @@ def dashboard(request: Request, session: DbSession) -> Response:
     if isinstance(principal, Response):
         return principal
     return render(
-        request, "analysis/dashboard.html", principal, constructs=list(ecsi.ITEMS_PER_BLOCK)
+        request,
+        "analysis/dashboard.html",
+        principal,
+        constructs=list(ecsi.ITEMS_PER_BLOCK),
+        survey_channels=list(SurveyChannel),
     )
 
 

@@ -327,7 +327,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "survey_link_unknown": "The linked record does not exist.",
     "drivers_target_unknown": "The satisfaction model has no construct “{target}”.",
     "drivers_questionnaire_unfit": "This questionnaire does not ask every item of the model.",
-    "drivers_too_few_responses": "{found} complete responses in this period; {needed} are needed.",
+    "drivers_too_few_responses": "{found} complete responses to go on; {needed} are needed.",
     "drivers_not_estimable": (
         "The answers of this period cannot be estimated (an item never varies)."
     ),

@@ -77,6 +77,12 @@ ENGLISH_LABELS = {
     "construct.SAT": "Satisfaction",
     "construct.LOY": "Loyalty",
     "construct.COMP": "Complaint handling",
+    "survey_channel.sms": "SMS",
+    "survey_channel.ivr": "IVR after a call",
+    "survey_channel.voice": "Return-visit calls",
+    "survey_channel.web": "Web self-service",
+    "survey_channel.email": "E-mail",
+    "survey_channel.hall": "Business halls",
     "drivers.explain": (
         "Importance is a driver’s total effect on satisfaction (PLS path model on the survey "
         "answers); performance is its score on 0-100. A weak point matters more than average "

@@ -109,11 +109,21 @@ function drawDrivers(report) {
   }, chartConfig);
 }
 
+// The drivers of one channel's answers (the web's, the return visits'...) or of all.
 async function loadDrivers() {
   const error = document.getElementById("drivers-error");
+  const channel = document.getElementById("drivers-channel").value;
+  const query = new URLSearchParams({ resamples: 200, ...(channel ? { channel } : {}) });
+  const grid = document.querySelector("#drivers-card .analysis-grid");
+  error.hidden = true;
+  document.getElementById("drivers-meta").textContent = analysisWords("estimating");
   try {
-    drawDrivers(await api("GET", "/api/v1/analytics/drivers?resamples=200"));
+    const report = await api("GET", `/api/v1/analytics/drivers?${query}`);
+    grid.hidden = false;  // drawn while shown, so the chart takes its width
+    drawDrivers(report);
   } catch (failure) {
+    grid.hidden = true;  // no empty chart under the reason there is none
+    Plotly.purge("drivers-map");
     document.getElementById("drivers-rows").replaceChildren();
     document.getElementById("drivers-meta").textContent = "";
     showError(error, failure);
@@ -185,6 +195,7 @@ function setupAnalysis() {
   const staffingForm = document.getElementById("staffing-form");
   forecastForm.addEventListener("submit", (event) => { event.preventDefault(); loadForecast(forecastForm); });
   staffingForm.addEventListener("submit", (event) => { event.preventDefault(); calculate(staffingForm); });
+  document.getElementById("drivers-channel").addEventListener("change", loadDrivers);
   loadDrivers();
   loadForecast(forecastForm);
   calculate(staffingForm);
