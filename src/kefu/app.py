@@ -43,7 +43,12 @@ from kefu.core.headers import SecurityHeaders
 from kefu.core.limits import RequestGuard
 from kefu.core.security import SessionSigner
 from kefu.customers.routes import router as customers_router
-from kefu.customers.view import register_flags, register_interactions, register_work_items
+from kefu.customers.view import (
+    register_flags,
+    register_interactions,
+    register_satisfaction,
+    register_work_items,
+)
 from kefu.ivr.journeys import recent_with_journeys
 from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
@@ -55,12 +60,14 @@ from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
 from kefu.selfcare.routes import router as selfcare_router
+from kefu.surveys.customer_marks import survey_marks
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.appointment_routes import router as appointment_router
 from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATHS
 from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
+from kefu.workorders.customer_satisfaction import return_visit_marks
 from kefu.workorders.incident_compensation_routes import router as compensation_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.queue_routes import router as queue_router
@@ -141,6 +148,8 @@ def create_app(
     register_work_items(open_items_for_customer)
     register_flags(customer_flags)
     register_interactions(recent_with_journeys)
+    register_satisfaction(return_visit_marks)
+    register_satisfaction(survey_marks)
     register_answer_threader(answer_order_in_thread)
     register_inviter(invite_by_text)
     register_thread_mover(move_messages)

@@ -239,6 +239,29 @@ class ServiceFlags(BaseModel):
     # Took a complaint outside (越级: the regulator, a consumer body, the press) within
     # the last year: the work-order domain adds it.
     appealed_outside: bool = False
+    # Said they were dissatisfied lately (a return visit, a survey's overall score): the
+    # agent opens gently and checks what is still wrong. None where not read (the lookup).
+    recently_dissatisfied: bool | None = None
+
+
+class SatisfactionMark(BaseModel):
+    """One time the customer said how satisfied they were: a work order's return visit
+    (回访) or a survey's answers. The work-order and survey domains add them."""
+
+    kind: Literal["return_visit", "survey"]
+    at: datetime
+    # the visit's outcome was dissatisfied, or the survey's overall score lies in the
+    # lowest third of its scale
+    dissatisfied: bool
+    outcome: str | None = None  # a return visit's: satisfied, neutral or dissatisfied
+    by_customer: bool = False  # they gave the return visit themselves (web, text)
+    order_id: int | None = None
+    order_number: str | None = None
+    note: str = ""  # what is still wrong, as noted at the visit
+    channel: str | None = None  # how a survey was answered
+    score: int | None = None  # a survey's overall-satisfaction answer
+    scale_max: int | None = None
+    weakest: str | None = None  # the service aspect a survey scored lowest (NET, HOTLINE ...)
 
 
 class ProfileRead(BaseModel):
@@ -308,6 +331,9 @@ class CustomerView(BaseModel):
     open_work_items: list[WorkItemBrief]
     recent_interactions: list[dict[str, Any]]
     flags: ServiceFlags
+    # the latest, newest first; None from the lookup by number, which stays a handful of
+    # reads for a PBX's screen pop (the 360 by id and the agent's caller view have them)
+    satisfaction: list[SatisfactionMark] | None = None
 
 
 class CustomerListItem(BaseModel):

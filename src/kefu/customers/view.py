@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kefu.core.base import utcnow
 from kefu.core.clock import add_months, format_month, local_today, month_key, months_between
 from kefu.core.idnumber import IdKind
 from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
@@ -24,6 +25,7 @@ from kefu.customers.schemas import (
     OrgBrief,
     PackageRead,
     ProfileRead,
+    SatisfactionMark,
     ServiceFlags,
     StaffBrief,
     WorkItemBrief,
@@ -64,6 +66,25 @@ def register_flags(source: FlagSource) -> None:
     """Add a source of flags to every 360 view (idempotent)."""
     if source not in _flag_sources:
         _flag_sources.append(source)
+
+
+# What the customer said of the service (return visits, surveys), the same way.
+SatisfactionSource = Callable[[Session, int], list[SatisfactionMark]]
+_satisfaction_sources: list[SatisfactionSource] = []
+SHOWN_MARKS = 5
+# A dissatisfied word this recent is flagged to the agent before they speak.
+DISSATISFIED_MEMORY = timedelta(days=90)
+
+
+def register_satisfaction(source: SatisfactionSource) -> None:
+    """Add a source of satisfaction marks to every 360 view (idempotent)."""
+    if source not in _satisfaction_sources:
+        _satisfaction_sources.append(source)
+
+
+def _satisfaction(session: Session, customer_id: int) -> list[SatisfactionMark]:
+    marks = [mark for source in _satisfaction_sources for mark in source(session, customer_id)]
+    return sorted(marks, key=lambda mark: mark.at, reverse=True)[:SHOWN_MARKS]
 
 
 def _recent_interactions(session: Session, customer_id: int, masked: bool) -> list[dict[str, Any]]:
@@ -147,7 +168,10 @@ def _spend(session: Session, customer_id: int, today: date) -> list[MonthSpend]:
 
 
 def _flags(
-    session: Session, customer: Customer, numbers: list[tuple[Subscription, Package]]
+    session: Session,
+    customer: Customer,
+    numbers: list[tuple[Subscription, Package]],
+    marks: list[SatisfactionMark] | None,
 ) -> ServiceFlags:
     live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
     known = {
@@ -162,7 +186,23 @@ def _flags(
         in_arrears=any(s.balance_fen < 0 for s in live),
         has_suspended_number=any(s.status == SubscriptionStatus.SUSPENDED for s in live),
         frozen=customer.status == CustomerStatus.FROZEN,
+        recently_dissatisfied=None if marks is None else _recently_dissatisfied(marks),
     )
+
+
+def _recently_dissatisfied(marks: list[SatisfactionMark]) -> bool:
+    """Dissatisfied within the memory, unless a later return visit of the same order found
+    them satisfied (the reopened complaint was mended). ``marks`` are newest first."""
+    since = utcnow() - DISSATISFIED_MEMORY
+    visited: set[int | None] = set()
+    for mark in marks:
+        if mark.kind == "return_visit":
+            if mark.order_id in visited:
+                continue  # an earlier word on an order answered again since
+            visited.add(mark.order_id)
+        if mark.dissatisfied and mark.at >= since:
+            return True
+    return False
 
 
 def build_view(
@@ -173,8 +213,10 @@ def build_view(
     viewer: Principal,
     matched_msisdn: str | None = None,
     timezone: str = "Asia/Shanghai",
+    with_satisfaction: bool = True,
 ) -> CustomerView:
-    """Assemble the 360 view of one customer for one viewer."""
+    """Assemble the 360 view of one customer for one viewer (without what they said of the
+    service when not ``with_satisfaction``: two reads fewer)."""
     masked = not viewer.has(Right.PII_VIEW)
     today = local_today(timezone)
     numbers = repository.numbers_with_packages(session, customer.id)
@@ -191,6 +233,7 @@ def build_view(
             account_manager=staff_brief(enterprise_manager, masked),
         )
     live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
+    marks = _satisfaction(session, customer.id) if with_satisfaction else None
     return CustomerView(
         masked=masked,
         matched_number=show_phone(matched_msisdn, masked) if matched_msisdn else None,
@@ -202,5 +245,6 @@ def build_view(
         account_manager=staff_brief(own_manager or enterprise_manager, masked),
         open_work_items=_open_work_items(session, customer.id, viewer),
         recent_interactions=_recent_interactions(session, customer.id, masked),
-        flags=_flags(session, customer, numbers),
+        flags=_flags(session, customer, numbers, marks),
+        satisfaction=marks,
     )

@@ -126,7 +126,7 @@ function setupAgentPanel() {
     text("pop-package", number ? named(number.package) : "—");
     text("pop-balance", yuan(view.balance_fen));
     text("pop-manager", view.account_manager ? view.account_manager.display_name : "—");
-    const flags = ["sensitive", "appealed_outside", "high_value", "in_arrears", "do_not_call", "frozen"]
+    const flags = ["sensitive", "recently_dissatisfied", "appealed_outside", "high_value", "in_arrears", "do_not_call", "frozen"]
       .filter((f) => view.flags[f]);
     if (profile.language === "en") flags.push("english");  // to be answered in English
     text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
