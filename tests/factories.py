@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.config import get_settings
@@ -365,3 +366,23 @@ def answer_and_close(client: Any, headers: dict[str, str], order: dict[str, Any]
         assert moved.status_code == 200, (action, moved.text)
         order = moved.json()
     return order
+
+
+def text_in(
+    client: Any, gateway: dict[str, str], text: str, message_id: str, sender: str = "13800138000"
+) -> dict[str, Any]:
+    """A text from ``sender`` to the hotline as the SMS gateway hands it in; the answer
+    (201 checked)."""
+    body = {"from": sender, "to": "10086", "text": text, "message_id": message_id}
+    answer = client.post("/api/v1/sms/inbound", json=body, headers=gateway)
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def texts_sent(session: Session) -> list[dict[str, Any]]:
+    """Every text queued to customers so far (to, text ...), oldest first."""
+    session.expire_all()
+    jobs = session.scalars(
+        select(outbox.Job).where(outbox.Job.kind == "notify.sms").order_by(outbox.Job.id)
+    )
+    return [json.loads(job.payload) for job in jobs]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, make_customer, make_org, make_staff, texts_sent
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
 from kefu.contact.models import Interaction
@@ -257,12 +257,6 @@ def test_only_an_order_from_an_email_can_be_answered_by_mail(client, db: Session
     assert _mails(db) == []
 
 
-def _texts(db: Session) -> list[dict]:
-    db.expire_all()
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(job.payload) for job in jobs]
-
-
 def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
     client, db: Session, desk
 ) -> None:
@@ -274,7 +268,7 @@ def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
     body = {"reply": "光猫已更换，宽带已恢复。", "send_sms": True}
     assert _reply(client, desk["agent"], order["id"], body).status_code == 200
     texted = f"【{order['number']}】光猫已更换，宽带已恢复。"
-    assert _texts(db) == [{"to": "+8613800138000", "text": texted}]  # once
+    assert texts_sent(db) == [{"to": "+8613800138000", "text": texted}]  # once
     thread = client.get(f"/api/v1/messages/{sms.id}", headers=desk["agent"]).json()
     assert thread["message"]["status"] == "ended"
     assert [r["body"] for r in thread["replies"]] == [texted]
@@ -285,7 +279,7 @@ def test_an_answer_texted_to_the_sender_of_an_sms_answers_that_sms(
         f"/api/v1/messages/{other.id}/orders", json=elsewhere, headers=desk["agent"]
     ).json()
     assert _reply(client, desk["agent"], second["id"], body).status_code == 200
-    assert _texts(db)[-1]["to"] == "+8613900139000"
+    assert texts_sent(db)[-1]["to"] == "+8613900139000"
     waiting = client.get(f"/api/v1/messages/{other.id}", headers=desk["agent"]).json()
     assert waiting["message"]["status"] == "open" and waiting["replies"] == []
 
@@ -303,7 +297,8 @@ def test_an_answer_texted_from_an_order_of_a_web_message_answers_it(
     body = {"reply": "光猫已更换，宽带已恢复。", "send_sms": True}
     assert _reply(client, desk["agent"], order["id"], body).status_code == 200
     answer = f"【{order['number']}】光猫已更换，宽带已恢复。"
-    assert _texts(db) == [{"to": "+8613800138000", "text": f"您在网上客服的留言已答复：{answer}"}]
+    texted = {"to": "+8613800138000", "text": f"您在网上客服的留言已答复：{answer}"}
+    assert texts_sent(db) == [texted]
     thread = client.get(f"/api/v1/messages/{web.id}", headers=desk["agent"]).json()
     assert thread["message"]["status"] == "ended"
     assert [r["body"] for r in thread["replies"]] == [answer]

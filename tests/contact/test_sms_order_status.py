@@ -4,17 +4,15 @@ state, when it is the sender's; served by the text, in the customer's language."
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_customer, make_org, make_staff
+from factories import bearer, complain, make_customer, make_org, make_staff, text_in, texts_sent
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.core.clock import local_today
-from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.models import Customer
 from kefu.workorders.models import Category, OrderRefund
@@ -40,15 +38,11 @@ def center(db: Session) -> dict:
 
 
 def _ask(client, center: dict, text: str, message_id: str, sender: str = "13800138000"):  # type: ignore[no-untyped-def]
-    body = {"from": sender, "to": "10086", "text": text, "message_id": message_id}
-    answer = client.post("/api/v1/sms/inbound", json=body, headers=center["gateway"])
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    return text_in(client, center["gateway"], text, message_id, sender)
 
 
 def _last_text(db: Session) -> str:
-    job = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id.desc())).first()
-    return str(json.loads(job.payload)["text"])
+    return str(texts_sent(db)[-1]["text"])
 
 
 def test_a_customer_texts_cx_and_hears_where_their_orders_stand(client, db, center) -> None:

@@ -5,21 +5,16 @@ waits for an agent; a sms_desk with the rules off texts nothing."""
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from factories import answer_and_close, complain
+from factories import answer_and_close, complain, text_in, texts_sent
 from kefu.contact.models import IntakeRule
 from kefu.core.audit import AuditLog
-from kefu.core.outbox import Job
 
 
 def _texts(db: Session) -> list[str]:
-    db.expire_all()
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(job.payload)["text"] for job in jobs]
+    return [sent["text"] for sent in texts_sent(db)]
 
 
 def _closed(client, sms_desk: dict, subject: str = "多扣费") -> dict:  # type: ignore[no-untyped-def]
@@ -30,10 +25,7 @@ def _closed(client, sms_desk: dict, subject: str = "多扣费") -> dict:  # type
 
 
 def _text(client, sms_desk: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
-    body = {"from": "13800138000", "to": "10086", "text": text, "message_id": message_id}
-    answer = client.post("/api/v1/sms/inbound", json=body, headers=sms_desk["gateway"])
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+    return text_in(client, sms_desk["gateway"], text, message_id)
 
 
 def test_the_customer_answers_the_return_visit_by_text(client, db, sms_desk) -> None:

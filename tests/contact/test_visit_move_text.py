@@ -4,19 +4,16 @@ left to an agent. Then the ask on the sender's booked visit, and the reply."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import book_visit, complain
+from factories import book_visit, complain, text_in, texts_sent
 from kefu.contact.visit_move_text import when_asked
 from kefu.core.clock import local_today
-from kefu.core.outbox import Job
 from kefu.workorders.enums import PartOfDay
 
 TODAY = date(2026, 12, 6)  # a Sunday
@@ -84,15 +81,11 @@ def test_what_is_read_and_what_is_left_to_an_agent(text: str, expected: object) 
 
 
 def _text(client, sms_desk: dict, text: str, message_id: str) -> dict:  # type: ignore[no-untyped-def]
-    body = {"from": "13800138000", "to": "10086", "text": text, "message_id": message_id}
-    answer = client.post("/api/v1/sms/inbound", json=body, headers=sms_desk["gateway"])
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+    return text_in(client, sms_desk["gateway"], text, message_id)
 
 
 def _last_text(db: Session) -> str:
-    job = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id.desc())).first()
-    return str(json.loads(job.payload)["text"])
+    return str(texts_sent(db)[-1]["text"])
 
 
 def test_a_customer_moves_the_visit_by_text(client, db, sms_desk) -> None:

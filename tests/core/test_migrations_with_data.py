@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, MetaData, func, insert, select
 from sqlalchemy import types as sqltypes
 
 from conftest import fresh_postgres_database
 from kefu.core.db import make_engine
-from kefu.core.migrate import upgrade
+from kefu.core.migrate import alembic_config, upgrade
 
 # The first revision with work orders, before the later ones alter that table.
 BEFORE_WORK_ORDER_CHANGES = "0004"
@@ -383,7 +384,7 @@ def test_a_center_with_its_rules_gets_the_rating_rules_switched_off(
     engine = database_before_rating_rules
     center = _OldCenter(engine)
     _add_sms_rules(center, (("YE", "balance", 0), ("*", "", 40)), active=True)
-    upgrade(engine)
+    upgrade(engine, "0041")
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
         ("1", "rating", 40),
@@ -402,6 +403,45 @@ def test_a_center_with_its_own_rule_1_gets_none_of_them(
     engine = database_before_rating_rules
     center = _OldCenter(engine)
     _add_sms_rules(center, (("1", "", 5),))
-    upgrade(engine)
+    upgrade(engine, "0041")
     assert _sms_rules(engine) == [("1", "", 5)]
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_bill_rule(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0041", "zd")
+
+
+def test_a_center_with_its_rules_gets_zd_just_before_its_catch_all(
+    database_before_bill_rule: Engine,
+) -> None:
+    engine = database_before_bill_rule
+    center = _OldCenter(engine)
+    _add_sms_rules(center, (("YE", "balance", 0), ("*", "", 40), ("ZZ", "", 41)))
+    upgrade(engine)
+    assert _sms_rules(engine) == [
+        ("YE", "balance", 0),
+        ("ZD", "bill", 40),
+        ("*", "", 41),
+        ("ZZ", "", 42),
+    ]
+    assert _active(engine)["ZD"] is True
+    engine.dispose()
+
+
+def test_a_center_without_a_catch_all_gets_zd_last_and_its_own_zd_stays(
+    database_before_bill_rule: Engine,
+) -> None:
+    engine = database_before_bill_rule
+    center = _OldCenter(engine)
+    _add_sms_rules(center, (("YE", "balance", 0), ("TC", "package", 3)))
+    upgrade(engine, "0042")
+    assert _sms_rules(engine)[-1] == ("ZD", "bill", 4)
+    with engine.begin() as connection:  # taken back: the rule goes, nothing else
+        command.downgrade(alembic_config(connection=connection), "0041")
+    assert _sms_rules(engine) == [("YE", "balance", 0), ("TC", "package", 3)]
+    _add_sms_rules(center, (("ZD", "", 7),))
+    upgrade(engine, "0042")
+    assert _sms_rules(engine)[-1] == ("ZD", "", 7)
     engine.dispose()

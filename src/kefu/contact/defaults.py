@@ -49,15 +49,18 @@ class _Rule:
 
 
 _HELP = (
-    "您好，短信回复 YE 查余额，TC 查套餐，CX 查工单进度，CB+工单号 催办，GY+日期+时段 改约上门，"
-    "KF+说明 反映不明扣费，GZ+说明 申告故障。其他问题客服人员会尽快回复您。"
+    "您好，短信回复 YE 查余额，TC 查套餐，ZD 查账单，CX 查工单进度，CB+工单号 催办，"
+    "GY+日期+时段 改约上门，KF+说明 反映不明扣费，GZ+说明 申告故障。其他问题客服人员会尽快回复您。"
 )
 _HELP_EN = (
-    "Hello. Reply YE for your balance, TC for your package, CX for your work orders, CB and "
+    "Hello. Reply YE for your balance, TC for your package, ZD for your bills, CX for your "
+    "work orders, CB and "
     "an order number to chase it, GY with a day and part of it to move an engineer's visit, "
     "KF plus a note about an unknown charge, GZ plus a note to report a fault. An agent "
     "will answer anything else soon."
 )
+BILL_RULE_REPLY = "您近期的账单：{bills}。更多账单可登录网上客服查看。"
+BILL_RULE_REPLY_EN = "Your recent bills: {bills}. See more on the web self-service page."
 ORDER_STATUS_RULE_REPLY = "您的工单进度：{orders}。如需催办，请回复 CB+工单号。"
 ORDER_STATUS_RULE_REPLY_EN = "Your work orders: {orders}. To chase one, reply CB and its number."
 CHASE_RULE_REPLY = "已为您催办工单 {order_number}（{order_status}），处理人员将尽快与您联系。"
@@ -118,6 +121,7 @@ DEFAULT_INTAKE_RULES = (
         "Your package is {package}, CNY {monthly_fee} a month.",
         lookup="package",
     ),
+    _Rule(ContactChannel.SMS, "ZD", "账单查询", BILL_RULE_REPLY, BILL_RULE_REPLY_EN, lookup="bill"),
     _Rule(
         ContactChannel.SMS,
         "CX",

@@ -42,6 +42,7 @@ from kefu.workorders.templates import PLACEHOLDER
 ANY = "*"
 SUBJECT_LIMIT = 300
 ADDRESS_LIMIT = 254
+TEXTED_BILL_MONTHS = 3  # what a ZD text is answered with; the web page shows six
 ORDER_CHANNEL = {
     ContactChannel.SMS: Channel.SMS,
     ContactChannel.EMAIL: Channel.EMAIL,
@@ -222,7 +223,7 @@ def _lookup(
     if rule.lookup == "rating":
         calendar = setup.calendar
         return rated_by_text(session, interaction, keyword=rule.keyword, calendar=calendar)
-    if rule.lookup in ("balance", "package"):
+    if rule.lookup in _BILLING_LOOKUPS:
         try:
             return _billing_lookup(billing, rule.lookup, interaction)
         except BillingUnavailable as silent:  # an agent answers it from the inbox
@@ -231,26 +232,56 @@ def _lookup(
     return {}
 
 
-def _billing_lookup(
-    billing: Billing, lookup: str, interaction: Interaction
-) -> dict[str, str] | None:
-    """A balance or package for a text's reply; None when billing does not know it."""
-    if lookup == "balance":
-        balance = billing.balance(interaction.address)
-        if balance is None:
-            return None
-        return {
-            "balance": f"{balance.balance_fen / 100:.2f}",
-            "month_charges": f"{balance.month_charges_fen / 100:.2f}",
-        }
+def _balance_values(billing: Billing, interaction: Interaction) -> dict[str, str] | None:
+    balance = billing.balance(interaction.address)
+    if balance is None:
+        return None
+    return {
+        "balance": _yuan(balance.balance_fen),
+        "month_charges": _yuan(balance.month_charges_fen),
+    }
+
+
+def _package_values(billing: Billing, interaction: Interaction) -> dict[str, str] | None:
     package = billing.package(interaction.address)
     if package is None:
         return None
     en = interaction.language == "en"
     return {
         "package": package.name_en if en and package.name_en else package.name,
-        "monthly_fee": f"{package.monthly_fee_fen / 100:.2f}",
+        "monthly_fee": _yuan(package.monthly_fee_fen),
     }
+
+
+def _bill_values(billing: Billing, interaction: Interaction) -> dict[str, str] | None:
+    """The last few bill months, newest first, short enough for one text."""
+    bills = billing.bills(interaction.address)
+    if not bills:  # no live subscriber, or no finished month yet: an agent answers
+        return None
+    shown = bills[:TEXTED_BILL_MONTHS]
+    if interaction.language == "en":
+        lines = "; ".join(f"{b.month} CNY {_yuan(b.amount_fen)}" for b in shown)
+    else:
+        lines = "；".join(f"{b.month}：{_yuan(b.amount_fen)}元" for b in shown)
+    return {"bills": lines}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:.2f}"
+
+
+_BILLING_LOOKUPS = {
+    "balance": _balance_values,
+    "package": _package_values,
+    "bill": _bill_values,
+}
+
+
+def _billing_lookup(
+    billing: Billing, lookup: str, interaction: Interaction
+) -> dict[str, str] | None:
+    """A balance, package or bills for a text's reply; None when billing does not know it."""
+    return _BILLING_LOOKUPS[lookup](billing, interaction)
 
 
 def _open_order(
