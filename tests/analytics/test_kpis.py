@@ -305,9 +305,14 @@ def plant_month(session: Session) -> Month:
     )
     session.add_all(
         [
-            ReturnVisit(
-                order_id=o1.id, due_at=local(4), done_at=local(5), outcome=VisitOutcome.SATISFIED
+            ReturnVisit(  # an agent's call
+                order_id=o1.id,
+                due_at=local(4),
+                done_at=local(5),
+                outcome=VisitOutcome.SATISFIED,
+                visitor_id=creator.id,
             ),
+            # the customer's own answer (no one called: the web or a text)
             ReturnVisit(
                 order_id=o2.id,
                 due_at=local(14),
@@ -360,6 +365,8 @@ def test_every_figure_of_the_month_is_counted_as_defined(db: Session) -> None:
     # due: o1 in time, o2 replied late, o4 past its limit unanswered; o5 not yet due at NOW
     assert figures["time_limit_compliance"] == pytest.approx(1 / 3, abs=1e-15)
     assert figures["return_visit_satisfaction"] == pytest.approx(1 / 2, abs=1e-15)
+    # o2's answer was the customer's own, o1's an agent's call
+    assert figures["return_visit_self_share"] == pytest.approx(1 / 2, abs=1e-15)
 
 
 def test_days_are_local_days_and_weeks_start_on_monday(db: Session) -> None:
@@ -672,6 +679,7 @@ def plant_random(session: Session, seed: int) -> None:
                     due_at=due,
                     done_at=instant(),
                     outcome=rng.choice([*VisitOutcome, None]),
+                    visitor_id=creator.id if rng.random() < 0.7 else None,
                 )
             )
     session.flush()

@@ -141,10 +141,13 @@ def deadline_parts(now: datetime) -> dict[str, Part]:
     return {"due": Part(due), "on_time": Part(and_(due, _replied_in_time))}
 
 
+_ANSWERED = ReturnVisit.outcome.in_([o.value for o in ANSWERED_VISITS])
 VISIT_PARTS: dict[str, Part] = {
     # a customer never reached said nothing: not counted among the visits made
-    "visited": Part(ReturnVisit.outcome.in_([o.value for o in ANSWERED_VISITS])),
+    "visited": Part(_ANSWERED),
     "satisfied": Part(ReturnVisit.outcome == VisitOutcome.SATISFIED),
+    # answered with no staff member's call: the customer gave it on the web or by text
+    "self_answered": Part(and_(_ANSWERED, ReturnVisit.visitor_id.is_(None))),
 }
 
 

@@ -64,6 +64,8 @@ class Kpi(StrEnum):
     APPEALS_PER_MILLION = "appeals_per_million"  # 百万用户申诉率: the ministry ranks by it
     TIME_LIMIT_COMPLIANCE = "time_limit_compliance"
     VISIT_SATISFACTION = "return_visit_satisfaction"
+    # 回访自助率: return visits the customers gave themselves (web, text), each a call saved
+    VISIT_SELF_SHARE = "return_visit_self_share"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ DEFINITIONS: dict[Kpi, Definition] = {
     ),
     Kpi.TIME_LIMIT_COMPLIANCE: Definition(Source.DEADLINES, "on_time", "due"),
     Kpi.VISIT_SATISFACTION: Definition(Source.VISITS, "satisfied", "visited"),
+    Kpi.VISIT_SELF_SHARE: Definition(Source.VISITS, "self_answered", "visited"),
 }
 
 # Parts that are sums of microseconds, not counts of records (exact integers on both

@@ -292,6 +292,7 @@ ENGLISH_LABELS = {
     "kpi.appeals_per_million": "Appeals per million subscribers",
     "kpi.time_limit_compliance": "Time-limit compliance",
     "kpi.return_visit_satisfaction": "Return-visit satisfaction",
+    "kpi.return_visit_self_share": "Return visits given by customers",
     "kpi.group.all": "All",
     "kpi.group.unknown": "Unknown",
     "kpi.column.period": "Period",
