@@ -215,7 +215,13 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
 
         page.goto(f"{base}/customers/lookup?phone={number}")
         expect(page.locator("h1")).to_be_visible()
-        expect(page.locator("body")).not_to_contain_text(order_number)  # no longer open
+        expect(
+            page.locator(".work-items, .card:has(h2:text('未结工单'))").first
+        ).not_to_contain_text(order_number)  # no longer open
+        # what the customer said at the return visit is on their 360
+        said = page.locator("#satisfaction li").first
+        expect(said).to_contain_text(order_number)
+        expect(said).to_contain_text("满意")
 
         # The customer calls back: reopened, the order shows the answer given before as
         # its last reply (上次答复), not as its current one.
