@@ -215,9 +215,8 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
 
         page.goto(f"{base}/customers/lookup?phone={number}")
         expect(page.locator("h1")).to_be_visible()
-        expect(
-            page.locator(".work-items, .card:has(h2:text('未结工单'))").first
-        ).not_to_contain_text(order_number)  # no longer open
+        open_items = page.locator("section.card", has=page.locator("h2", has_text="未结工单"))
+        expect(open_items).not_to_contain_text(order_number)  # no longer open
         # what the customer said at the return visit is on their 360
         said = page.locator("#satisfaction li").first
         expect(said).to_contain_text(order_number)
