@@ -52,7 +52,7 @@ def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one
         expect(tiles).to_have_count(14)
         expect(tiles.first).to_contain_text("呼入人工量")
         expect(tiles.filter(has_text="百万用户申诉率")).to_have_count(1)
-        # the share of return visits customers gave themselves (the demo's are agents' calls)
+        # the share of return visits customers gave themselves (by text, on the web)
         expect(tiles.filter(has_text="客户自助回访占比").locator("strong")).to_contain_text("%")
         assert int(tiles.first.locator("strong").inner_text().replace(",", "")) > 20
         expect(page.locator("#kpi-chart .scatterlayer .trace")).to_have_count(1)

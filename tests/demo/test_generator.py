@@ -295,7 +295,40 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _passed_on_check(engine)
         _refunds_check(engine)
         _web_messages_check(engine)
+        _self_given_visits_check(engine)
         engine.dispose()
+
+
+def _self_given_visits_check(engine) -> None:
+    """Some recent return visits the customers gave themselves (by text, a few on the web):
+    no staff member on them, their timeline step the customer's; older ones all agents'."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from kefu.workorders.models import OrderEvent, ReturnVisit
+
+    with engine.connect() as connection:
+        answered = connection.execute(
+            select(ReturnVisit.order_id, ReturnVisit.done_at, ReturnVisit.visitor_id).where(
+                ReturnVisit.outcome.in_(["satisfied", "neutral", "dissatisfied"])
+            )
+        ).all()
+        steps = connection.execute(
+            select(
+                OrderEvent.order_id, OrderEvent.occurred_at, OrderEvent.actor_id, OrderEvent.details
+            ).where(OrderEvent.from_status == "return_visit")
+        ).all()
+    own = [row for row in answered if row.visitor_id is None]
+    assert own and len(own) < len(answered)
+    since = datetime.now(UTC) - timedelta(days=61)
+    assert all(row.done_at.replace(tzinfo=UTC) >= since for row in own)
+    by_step = {(row.order_id, row.occurred_at): row for row in steps}
+    ways = set()
+    for row in own:
+        step = by_step[(row.order_id, row.done_at)]
+        assert step.actor_id is None
+        ways.add(json.loads(step.details)["by_customer"])
+    assert ways <= {"sms", "web"} and "sms" in ways
 
 
 def _web_messages_check(engine) -> None:

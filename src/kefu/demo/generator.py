@@ -54,6 +54,7 @@ from kefu.demo.order_messages import generate_order_messages
 from kefu.demo.orders import generate_orders
 from kefu.demo.payments import habit as payment_habit
 from kefu.demo.payments import payments as payment_rows
+from kefu.demo.self_visits import generate_self_visits
 from kefu.demo.subscribers import Context
 from kefu.demo.surveys import generate_surveys
 from kefu.demo.visits import generate_visits
@@ -125,6 +126,7 @@ def generate(
         result.counts["order_messages"] = generate_order_messages(engine, seed=options.seed)
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["on_site_visits"] = generate_visits(engine, seed=options.seed)
+        result.counts["self_given_return_visits"] = generate_self_visits(engine, seed=options.seed)
         result.counts["messages"] = generate_messages(engine)
         result.counts["web_messages"] = generate_web_messages(engine)
     if options.history_weeks:
