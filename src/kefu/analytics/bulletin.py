@@ -50,6 +50,7 @@ HEADLINE = (
     Kpi.APPEALS_PER_MILLION,
     Kpi.TIME_LIMIT_COMPLIANCE,
     Kpi.VISIT_SATISFACTION,
+    Kpi.VISIT_SELF_SHARE,  # return-visit calls the web and texts saved
 )
 # A rise is bad for these; for the others a fall is, except volumes that are neither.
 NEUTRAL = {Kpi.OFFERED}
