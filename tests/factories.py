@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -386,3 +388,20 @@ def texts_sent(session: Session) -> list[dict[str, Any]]:
         select(outbox.Job).where(outbox.Job.kind == "notify.sms").order_by(outbox.Job.id)
     )
     return [json.loads(job.payload) for job in jobs]
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A real PNG image (black pixels): its chunks hold NUL bytes, as binaries do."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -59,11 +60,13 @@ from kefu.org.routes import SIGN_IN_PATH
 from kefu.org.routes import router as org_router
 from kefu.routing.live import run_clock
 from kefu.routing.routes import router as acd_router
+from kefu.selfcare.routes import UPLOAD_PATHS as SELF_UPLOADS
 from kefu.selfcare.routes import router as selfcare_router
 from kefu.surveys.customer_marks import survey_marks
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.appointment_routes import router as appointment_router
-from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES, UPLOAD_PATHS
+from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES
+from kefu.workorders.attachment_routes import UPLOAD_PATHS as ORDER_UPLOADS
 from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
@@ -141,7 +144,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         default_language=settings.default_language,
         cleaning_paths=INTAKE_PATHS,
-        upload_paths=UPLOAD_PATHS,
+        upload_paths=re.compile(f"{ORDER_UPLOADS.pattern}|{SELF_UPLOADS.pattern}"),
         max_upload_bytes=settings.attachment_max_bytes + UPLOAD_OVERHEAD_BYTES,
     )
     app.add_middleware(SecurityHeaders)  # outermost: rejections get the headers too

@@ -5,25 +5,14 @@ opens in a new tab, and the contract sent by mistake is withdrawn with the reaso
 from __future__ import annotations
 
 import random
-import struct
-import zlib
 from pathlib import Path
 
 from chromium import CHROMIUM, api_client, requires_chromium, sign_in
 
+from factories import png
 from kefu.demo.reference import DEMO_PASSWORD
 
 pytestmark = requires_chromium
-
-
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
-    pixels = b"".join(b"\x00" + b"\xff\x80\x00" * 4 for _ in range(4))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels))
 
 
 def test_an_agent_keeps_the_customers_files_with_the_order(
@@ -45,7 +34,7 @@ def test_an_agent_keeps_the_customers_files_with_the_order(
     order = agent.post("/api/v1/work-orders", json=body).json()
     names = ("账单截图.png", "合同.pdf", "bill.png")
     screenshot, contract, disguised = (tmp_path / name for name in names)
-    screenshot.write_bytes(_png())
+    screenshot.write_bytes(png(4, 4))
     contract.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     disguised.write_text("<html><script>alert(1)</script></html>")
 

@@ -1,17 +1,22 @@
 """Web self-service (网上客服) in headless Chromium: a subscriber of the demo center signs in
 with the texted code (a wrong one refused at its field, in English), sees their balance,
-package and bills, writes to the center, reads the agent's answer on the page in Chinese, and
-answers the satisfaction survey (a question left out named beside it), and signs out."""
+package and bills, writes to the center with a photo, reads the agent's answer on the page
+in Chinese, answers the satisfaction survey (a question left out named beside it), and
+signs out."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from chromium import CHROMIUM, api_client, requires_chromium
+
+from factories import png
 
 pytestmark = requires_chromium
 
 
 def test_a_subscriber_signs_in_writes_and_reads_the_answer(
-    live_center: tuple[str, str],
+    live_center: tuple[str, str], tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -42,9 +47,14 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
         expect(page.locator('[data-self="bills"] li').first).to_contain_text("¥")
         page.select_option("select[name=topic]", "complaint")
         page.fill("textarea[name=text]", "The signal at home drops every evening.")
+        signal = tmp_path / "signal.jpg"  # named .jpg, a PNG in fact: kept as signal.png
+        signal.write_bytes(png(8, 8))
+        page.set_input_files("input[name=file]", [str(signal)])
         page.click("#self-message-form button[type=submit]")
         messages = page.locator('[data-self="messages"]')
         expect(messages).to_contain_text("A complaint")
+        files = messages.locator('[data-self="files"]').first
+        expect(files).to_have_text("Files added: signal.png")
         expect(messages).to_contain_text("Waiting for an answer")
 
         agent = api_client(base, "agent")

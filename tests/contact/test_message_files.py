@@ -5,8 +5,6 @@ e-mail's."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from email import policy
 from email.message import EmailMessage
 from functools import partial
@@ -15,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, make_customer, make_org, make_staff, png
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.contact.enums import ContactChannel
 from kefu.contact.mailserver import MailLimits, intake_for_account, store_mail
@@ -33,17 +31,6 @@ LIMITS = MailLimits(
     file_limits=AttachmentLimits(50_000, 3),
 )
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-def png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
-    )
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ erased while its record stays; only for those who may see the order."""
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
-import zlib
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import bearer, complain, make_categories, make_org, make_staff, png
 from kefu.config import Settings
 from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
@@ -34,23 +32,6 @@ def small_limits() -> Settings:
         settle_heap=False,
         attachment_max_bytes=MAX_BYTES,
         attachments_per_order=3,
-    )
-
-
-def png(width: int = 2, height: int = 2) -> bytes:
-    """A real PNG image (black pixels): its chunks hold NUL bytes, as binaries do."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(pixels))
-        + chunk(b"IEND", b"")
     )
 
 

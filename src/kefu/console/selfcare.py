@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from kefu.billing.lookups import BillingLink
 from kefu.console.render import page_language, render
 from kefu.core.clock import local_today
+from kefu.core.filekinds import shown_size
 from kefu.core.phone import national
 from kefu.core.web import DbSession, write_and_commit
-from kefu.selfcare import order_actions, service, signin, survey
+from kefu.selfcare import files, order_actions, service, signin, survey
 from kefu.workorders.enums import PartOfDay
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +55,8 @@ def self_service_page(request: Request, session: DbSession) -> Response:
         move_last=today + timedelta(days=order_actions.MOVE_DAYS_AHEAD),
         idle_minutes=int(signin.RULES.idle.total_seconds() // 60),
         demo=settings.demo_mode,
+        files_per_message=files.FILES_PER_MESSAGE,
+        file_limit=shown_size(settings.attachment_max_bytes),
         survey=offered,
         survey_blocks=_by_block(offered.questions) if offered else [],
     )

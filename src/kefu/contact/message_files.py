@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from kefu.contact.enums import ContactChannel
 from kefu.contact.mail import MailFile
 from kefu.contact.models import Interaction, MessageFile
 from kefu.core import audit
@@ -111,9 +112,10 @@ def carry_to_order(
     by: Principal,
     limits: AttachmentLimits,
 ) -> None:
-    """Put the message's files onto the order it opened, marked as the e-mail's. A file
-    the order cannot take (its limit reached) stays with the message, which the order
-    links to."""
+    """Put the message's files onto the order it opened, marked as the e-mail's or the
+    self-service message's. A file the order cannot take (its limit reached) stays with
+    the message, which the order links to."""
+    source = "web" if message.channel == ContactChannel.WEB else "email"
     query = (
         select(MessageFile)
         .where(MessageFile.interaction_id == message.id)
@@ -125,7 +127,7 @@ def carry_to_order(
         try:
             with audit.savepoint(session):
                 attachments.attach(
-                    session, order=order, upload=upload, by=by, limits=limits, source="email"
+                    session, order=order, upload=upload, by=by, limits=limits, source=source
                 )
         except KefuError as refused:
             log.warning(

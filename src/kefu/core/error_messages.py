@@ -374,6 +374,13 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "selfcare_not_awaiting_rating": "Work order {number} does not wait for your rating.",
     "selfcare_rating_needs_note": "Tell us what is still wrong, so it can be handled again.",
+    "selfcare_message_not_found": "You have no such message.",
+    "selfcare_files_too_late": (
+        "Files go with a message within an hour of writing it, while it waits for an answer; "
+        "write a new message to send more."
+    ),
+    "selfcare_files_limit": "A message takes {max} files at most.",
+    "selfcare_files_per_day": "You have sent {limit} files today; send more tomorrow.",
     "selfcare_survey_none": "There is no survey to answer just now.",
     "selfcare_survey_unanswered": "Please answer question {n}.",
     "selfcare_survey_answered": (

@@ -4,10 +4,11 @@ opens any of it, and a session sees its own number only."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from kefu.core.calendar_days import center_calendar
 from kefu.core.clock import local_today
 from kefu.core.idempotency import run_once
 from kefu.core.security import csrf_matches
+from kefu.core.types import PathId
 from kefu.core.web import (
     UNSAFE_METHODS,
     DbSession,
@@ -25,13 +27,14 @@ from kefu.core.web import (
     write_and_commit,
 )
 from kefu.errors import Forbidden, NotFound
-from kefu.selfcare import order_actions, service, signin, survey
+from kefu.selfcare import files, order_actions, service, signin, survey
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.schemas import (
     ChasedOut,
     ChaseIn,
     CodeAsk,
     CodeAsked,
+    MessageFileOut,
     MessageIn,
     MessageOut,
     MoveAskedOut,
@@ -45,6 +48,7 @@ from kefu.selfcare.schemas import (
     SurveyIn,
     SurveyOut,
 )
+from kefu.workorders.attachments import Upload
 from kefu.workorders.enums import VisitOutcome
 
 router = APIRouter(prefix="/api/v1/self", tags=["self-service"])
@@ -192,6 +196,32 @@ def write_to_us(
         create=writing,
     )
     return JSONResponse(body, status_code=status)
+
+
+# Where the request guard lets a file's body through (the others stay small).
+UPLOAD_PATHS = re.compile(r"/api/v1/self/messages/\d{1,10}/files")
+
+
+@router.post("/messages/{message_id}/files", response_model=MessageFileOut, status_code=201)
+def add_message_file(
+    message_id: PathId, file: UploadFile, me: Subscriber, request: Request, session: DbSession
+) -> MessageFileOut:
+    """Add a file to a message just left here (multipart ``file``): an image, a PDF, a Word
+    or Excel document or a recording, within the center's size limit; three a message and
+    ten a day, within an hour of writing it and while it waits for an answer (409 after).
+    The same file sent again is the one kept. Audited."""
+    upload = Upload.of(file.filename or "", file.file.read())
+    kept = files.add_file(
+        session,
+        me,
+        message_id=message_id,
+        upload=upload,
+        max_bytes=request.app.state.settings.attachment_max_bytes,
+        ip=client_ip(request),
+    )
+    return MessageFileOut(
+        id=kept.id, file_name=kept.file_name, media_type=kept.media_type, size_bytes=kept.size_bytes
+    )
 
 
 @router.post("/orders/{number}/chase", response_model=ChasedOut)

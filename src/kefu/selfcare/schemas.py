@@ -59,6 +59,14 @@ class MessageOut(BaseModel):
     body: str
     sent_at: datetime
     replies: list[ReplyOut]
+    files: list[str] = []  # the names of the files added to it
+
+
+class MessageFileOut(BaseModel):
+    id: int
+    file_name: str  # as kept: the name given, its ending set by what the content is
+    media_type: str
+    size_bytes: int
 
 
 class BalanceOut(BaseModel):

@@ -22,6 +22,7 @@ from kefu.core.masking import mask_name, subscriber_name
 from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
+from kefu.selfcare.files import file_names
 from kefu.selfcare.models import SelfCareSession
 from kefu.selfcare.order_actions import (
     awaits_rating,
@@ -95,6 +96,7 @@ class MessageShown:
     body: str
     sent_at: datetime
     replies: list[Reply]
+    files: list[str]  # the names of the files added to it
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,17 @@ def messages_shown(session: Session, msisdn: str) -> list[MessageShown]:
         answered = select(Interaction).where(Interaction.in_reply_to_id.in_(list(replies)))
         for reply in session.scalars(answered.order_by(Interaction.id)):
             replies[reply.in_reply_to_id or 0].append(Reply(reply.body, reply.offered_at))
+    names = file_names(session, [m.id for m in found])
     return [
-        MessageShown(m.id, TOPIC_OF.get(m.subject), m.subject, m.body, m.offered_at, replies[m.id])
+        MessageShown(
+            m.id,
+            TOPIC_OF.get(m.subject),
+            m.subject,
+            m.body,
+            m.offered_at,
+            replies[m.id],
+            names.get(m.id, []),
+        )
         for m in found
     ]
 

@@ -23,7 +23,8 @@ class AttachmentOut(BaseModel):
     size_bytes: int
     sha256: str
     note: str
-    source: Literal["upload", "email"]  # sent by staff, or brought by the customer's e-mail
+    # sent by staff, or brought by the customer's e-mail or self-service message
+    source: Literal["upload", "email", "web"]
     uploaded_at: datetime
     uploaded_by: str | None
     uploaded_by_id: int | None

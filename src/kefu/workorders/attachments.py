@@ -84,11 +84,11 @@ def attach(
     source: str = "upload",
 ) -> OrderAttachment:
     """Keep a file with the order (any state but cancelled: evidence may come after the
-    answer); on its timeline, audited. ``source``: "email" for a file the customer's
-    e-mail brought."""
+    answer); on its timeline, audited. ``source``: "email" or "web" for a file the
+    customer's e-mail or self-service message brought."""
     if order.status == OrderStatus.CANCELLED:
         raise Conflict("attachment_order_cancelled", number=order.number)
-    kind = _accepted_kind(upload.content, limits.max_bytes)
+    kind = accepted_kind(upload.content, limits.max_bytes)
     if kept_counts(session, [order.id]).get(order.id, 0) >= limits.per_order:
         raise Unprocessable("attachment_limit", field="file", max=limits.per_order)
     row = OrderAttachment(
@@ -111,7 +111,9 @@ def attach(
     return row
 
 
-def _accepted_kind(content: bytes, max_bytes: int) -> FileKind:
+def accepted_kind(content: bytes, max_bytes: int) -> FileKind:
+    """The file's kind when an order (or a message) may keep it: not empty, within
+    ``max_bytes``, of a kind taken whatever its name says; else 422 or 413 at ``file``."""
     if not content:
         raise Unprocessable("attachment_empty", field="file")
     if len(content) > max_bytes:

@@ -239,7 +239,8 @@ class OrderAttachment(IdMixin, Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
-    source: Mapped[str] = mapped_column(String(8), default="upload")  # or "email": it came so
+    # or "email" / "web": the customer's e-mail or self-service message brought it
+    source: Mapped[str] = mapped_column(String(8), default="upload")
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     withdrawn_reason: Mapped[str] = mapped_column(String(500), default="")

@@ -378,7 +378,7 @@ def attachment_out(item: ListedAttachment) -> AttachmentOut:
         size_bytes=row.size_bytes,
         sha256=row.sha256,
         note=row.note,
-        source="email" if row.source == "email" else "upload",
+        source=row.source if row.source in ("email", "web") else "upload",
         uploaded_at=row.uploaded_at,
         uploaded_by=item.uploaded_by,
         uploaded_by_id=row.uploaded_by_id,

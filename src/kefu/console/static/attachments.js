@@ -5,20 +5,7 @@
 // A file to the API as multipart; refusals throw as api() does, so showError() can
 // name the field.
 async function uploadFile(orderId, file, note, key) {
-  const form = new FormData();
-  form.append("file", file);
-  if (note) form.append("note", note);
-  const response = await fetch(`/api/v1/work-orders/${orderId}/attachments`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "X-CSRF-Token": csrf(), "Idempotency-Key": key },
-    body: form,
-  });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw Object.assign(new Error(data?.error?.message || response.statusText), { status: response.status, data });
-  }
-  return data;
+  return sendFile(`/api/v1/work-orders/${orderId}/attachments`, file, note ? { note } : {}, { "Idempotency-Key": key });
 }
 
 const REFUSED_KEY = "kefu-attachments-refused";

@@ -19,6 +19,25 @@ async function api(method, url, body, extraHeaders = {}) {
   return data;
 }
 
+// POSTs one file as multipart ``file`` (with any more form fields); a refusal throws as
+// api() does, so showError() can name the field.
+async function sendFile(url, file, fields = {}, extraHeaders = {}) {
+  const form = new FormData();
+  form.append("file", file);
+  Object.entries(fields).forEach(([name, value]) => form.append(name, value));
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRF-Token": csrf(), ...extraHeaders },
+    body: form,
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw Object.assign(new Error(data?.error?.message || response.statusText), { status: response.status, data });
+  }
+  return data;
+}
+
 // POSTs to an export endpoint and saves the file it answers (named by the server); a
 // refusal throws as api() does, so showError() can name the field.
 async function download(url, body, fallbackName) {

@@ -63,13 +63,41 @@ function setupSelfSignIn() {
   });
 }
 
-function setupSelfPage() {
+// A message, then its files one by one. The message is sent once (its key kept); when a
+// file is refused, the message stays sent and sending again adds only the files left (a
+// file sent already is the one kept).
+function setupSelfMessage() {
   const form = document.getElementById("self-message-form");
-  if (form) {
-    createsOnce(form, "/api/v1/self/messages",
-      (f) => ({ topic: f.elements.topic.value, text: f.elements.text.value }),
-      document.getElementById("self-message-error"));
-  }
+  if (!form) return;
+  const error = document.getElementById("self-message-error");
+  const most = Number(form.dataset.filesPerMessage || 3);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = [...form.elements.file.files];
+    if (chosen.length > most) { showError(error, form.dataset.tooMany, form); return; }
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      if (!form.dataset.messageId) {
+        const sent = await api("POST", "/api/v1/self/messages",
+          { topic: form.elements.topic.value, text: form.elements.text.value },
+          { "Idempotency-Key": form.dataset.key });
+        form.dataset.messageId = sent.id;
+      }
+      for (const file of chosen) {
+        await sendFile(`/api/v1/self/messages/${form.dataset.messageId}/files`, file).catch((failure) => {
+          failure.message = `${file.name}: ${failure.message}`;
+          throw failure;
+        });
+      }
+      window.location.reload();
+    } catch (failure) {
+      showError(error, failure, form);
+    }
+  });
+}
+
+function setupSelfPage() {
+  setupSelfMessage();
   document.querySelectorAll("form[data-self-chase]").forEach((step) => {
     postsStep(step, step.dataset.selfChase, step.querySelector(".form-error"));
   });
