@@ -162,7 +162,7 @@ def make_customer(
         customer_since=date(2015, 5, 1),
         tier=tier,
         address="广州市天河区体育西路 100 号",
-        email="zhang.wei@example.cn",
+        email=values.pop("email", "zhang.wei@example.cn"),
         enterprise_id=enterprise.id if enterprise else None,
         **values,
     )

@@ -27,6 +27,7 @@ from kefu.console.customers import router as console_customers_router
 from kefu.console.ivr import router as console_ivr_router
 from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
+from kefu.console.notices import router as console_notices_router
 from kefu.console.orders import router as console_orders_router
 from kefu.console.routes import router as console_router
 from kefu.console.selfcare import router as console_selfcare_router
@@ -47,6 +48,7 @@ from kefu.customers.routes import router as customers_router
 from kefu.customers.view import (
     register_flags,
     register_interactions,
+    register_notices,
     register_satisfaction,
     register_work_items,
 )
@@ -54,6 +56,8 @@ from kefu.ivr.journeys import recent_with_journeys
 from kefu.ivr.routes import router as ivr_router
 from kefu.knowledge import segment
 from kefu.knowledge.routes import router as knowledge_router
+from kefu.notices.routes import router as notices_router
+from kefu.notices.service import notice_briefs
 from kefu.org.audit_routes import router as audit_router
 from kefu.org.callers import Callers
 from kefu.org.routes import SIGN_IN_PATH
@@ -153,6 +157,7 @@ def create_app(
     register_interactions(recent_with_journeys)
     register_satisfaction(return_visit_marks)
     register_satisfaction(survey_marks)
+    register_notices(notice_briefs)
     register_answer_threader(answer_order_in_thread)
     register_inviter(invite_by_text)
     register_thread_mover(move_messages)
@@ -170,6 +175,7 @@ def create_app(
         calendar_router,
         service_levels_router,
         knowledge_router,
+        notices_router,
         contact_router,
         messages_router,
         ivr_router,
@@ -194,6 +200,7 @@ def create_app(
         console_ivr_router,
         console_analysis_router,
         console_selfcare_router,
+        console_notices_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

@@ -21,6 +21,7 @@ from kefu.core.base import Base
 from kefu.customers import models as customer_models  # noqa: F401
 from kefu.ivr import models as ivr_models  # noqa: F401
 from kefu.knowledge import models as knowledge_models
+from kefu.notices import models as notice_models  # noqa: F401
 from kefu.org import models as org_models  # noqa: F401
 from kefu.routing import models as routing_models  # noqa: F401
 from kefu.selfcare import models as selfcare_models  # noqa: F401

@@ -374,6 +374,11 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "selfcare_not_awaiting_rating": "Work order {number} does not wait for your rating.",
     "selfcare_rating_needs_note": "Tell us what is still wrong, so it can be handled again.",
+    "notice_not_found": "No notice with this ID in your branches.",
+    "notice_ends_before_start": "The work must end after it starts.",
+    "notice_over": "The work is over by then; there is nothing to tell customers.",
+    "notice_not_draft": "This notice has been sent or cancelled already.",
+    "notice_cancelled": "This notice is cancelled already.",
     "selfcare_message_not_found": "You have no such message.",
     "selfcare_files_too_late": (
         "Files go with a message within an hour of writing it, while it waits for an answer; "

@@ -59,6 +59,7 @@ class Right(StrEnum):
     CHURN_READ = "churn.read"  # the churn warning list (own customers without analytics.read)
     REFUND_APPROVE = "refund.approve"  # approve refunds up to the team lead's limit
     REFUND_APPROVE_LARGE = "refund.approve_large"  # … and up to the center's ceiling
+    NOTICE_SEND = "notice.send"  # write and send notices of planned work to big customers
 
 
 _R = Right
@@ -165,6 +166,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
             _R.INCIDENT_MANAGE,
+            _R.NOTICE_SEND,
         }
     ),
     Role.ADMIN: frozenset(

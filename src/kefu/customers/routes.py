@@ -108,7 +108,7 @@ async def lookup(
         viewer=principal,
         matched_msisdn=subscription.msisdn,
         timezone=request.app.state.settings.timezone,
-        with_satisfaction=False,  # a screen pop's lookup: the 360 by id has it
+        complete=False,  # a screen pop's lookup: the 360 by id has the rest
     )
 
 

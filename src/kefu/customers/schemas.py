@@ -244,6 +244,17 @@ class ServiceFlags(BaseModel):
     recently_dissatisfied: bool | None = None
 
 
+class NoticeBrief(BaseModel):
+    """A notice of planned work the customer was sent, shown from two days before the work
+    until it ends: a call then is likely about it."""
+
+    id: int
+    kind: str  # cutover, upgrade, maintenance
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
 class SatisfactionMark(BaseModel):
     """One time the customer said how satisfied they were: a work order's return visit
     (回访) or a survey's answers. The work-order and survey domains add them."""
@@ -334,6 +345,7 @@ class CustomerView(BaseModel):
     # the latest, newest first; None from the lookup by number, which stays a handful of
     # reads for a PBX's screen pop (the 360 by id and the agent's caller view have them)
     satisfaction: list[SatisfactionMark] | None = None
+    notices: list[NoticeBrief] | None = None  # None from the lookup by number, as above
 
 
 class CustomerListItem(BaseModel):

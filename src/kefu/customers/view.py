@@ -21,6 +21,7 @@ from kefu.customers.schemas import (
     CustomerView,
     EnterpriseBrief,
     MonthSpend,
+    NoticeBrief,
     NumberRead,
     OrgBrief,
     PackageRead,
@@ -74,6 +75,17 @@ _satisfaction_sources: list[SatisfactionSource] = []
 SHOWN_MARKS = 5
 # A dissatisfied word this recent is flagged to the agent before they speak.
 DISSATISFIED_MEMORY = timedelta(days=90)
+
+
+# The notices of planned work the customer was sent (大客户通告), the same way.
+NoticeSource = Callable[[Session, int], list[NoticeBrief]]
+_notice_sources: list[NoticeSource] = []
+
+
+def register_notices(source: NoticeSource) -> None:
+    """Add a source of notices to every complete 360 view (idempotent)."""
+    if source not in _notice_sources:
+        _notice_sources.append(source)
 
 
 def register_satisfaction(source: SatisfactionSource) -> None:
@@ -213,10 +225,10 @@ def build_view(
     viewer: Principal,
     matched_msisdn: str | None = None,
     timezone: str = "Asia/Shanghai",
-    with_satisfaction: bool = True,
+    complete: bool = True,
 ) -> CustomerView:
-    """Assemble the 360 view of one customer for one viewer (without what they said of the
-    service when not ``with_satisfaction``: two reads fewer)."""
+    """Assemble the 360 view of one customer for one viewer (not ``complete``: without what
+    they said of the service and the notices they were sent, three reads fewer)."""
     masked = not viewer.has(Right.PII_VIEW)
     today = local_today(timezone)
     numbers = repository.numbers_with_packages(session, customer.id)
@@ -233,7 +245,7 @@ def build_view(
             account_manager=staff_brief(enterprise_manager, masked),
         )
     live = [s for s, _ in numbers if s.status != SubscriptionStatus.CANCELLED]
-    marks = _satisfaction(session, customer.id) if with_satisfaction else None
+    marks = _satisfaction(session, customer.id) if complete else None
     return CustomerView(
         masked=masked,
         matched_number=show_phone(matched_msisdn, masked) if matched_msisdn else None,
@@ -247,4 +259,7 @@ def build_view(
         recent_interactions=_recent_interactions(session, customer.id, masked),
         flags=_flags(session, customer, numbers, marks),
         satisfaction=marks,
+        notices=[n for source in _notice_sources for n in source(session, customer.id)]
+        if complete
+        else None,
     )

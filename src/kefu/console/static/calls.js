@@ -129,7 +129,9 @@ function setupAgentPanel() {
     const flags = ["sensitive", "recently_dissatisfied", "appealed_outside", "high_value", "in_arrears", "do_not_call", "frozen"]
       .filter((f) => view.flags[f]);
     if (profile.language === "en") flags.push("english");  // to be answered in English
-    text("pop-flags", flags.map((f) => word(`flag.${f}`)).join(" · ") || word("none"));
+    // a notice of planned work they were sent: the call is likely about it
+    const told = (view.notices || []).map((n) => word("flag.notice", { title: n.title }));
+    text("pop-flags", [...flags.map((f) => word(`flag.${f}`)), ...told].join(" · ") || word("none"));
     // a caller who chased an order already is likely calling about it again
     // an order beyond the agent's reach (escalated, say) is named with the unit holding it
     fillList("pop-orders", view.open_work_items, (item) =>

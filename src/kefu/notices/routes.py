@@ -1,0 +1,169 @@
+"""HTTP routes of notices to big customers before planned work (大客户通告): write one,
+see whom it reaches, send it once, call the work off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from kefu.core.base import utcnow
+from kefu.core.idempotency import run_once
+from kefu.core.masking import mask_email, mask_name, mask_phone
+from kefu.core.pagination import Page, Paging
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.customers.deps import CanReadCustomers
+from kefu.notices import service
+from kefu.notices.models import Notice
+from kefu.notices.schemas import (
+    NoticeCancel,
+    NoticeCreate,
+    NoticeList,
+    NoticeOut,
+    ReachOut,
+    RecipientOut,
+)
+from kefu.org.deps import require
+from kefu.org.models import OrgUnit
+
+router = APIRouter(prefix="/api/v1", tags=["notices"])
+CanSend = Annotated[Principal, Depends(require(Right.NOTICE_SEND))]
+LISTED_SINCE = timedelta(days=30)  # the list shows work ended in the last month too
+
+
+def notice_out(session: Session, notice: Notice) -> NoticeOut:
+    unit = session.get(OrgUnit, notice.org_unit_id)
+    assert unit is not None
+    reached = service.reach(session, notice)
+    return NoticeOut(
+        id=notice.id,
+        kind=notice.kind,
+        status=notice.status,
+        title=notice.title,
+        body=notice.body,
+        body_en=notice.body_en,
+        org_unit_id=unit.id,
+        org_unit=unit.name,
+        org_unit_en=unit.name_en or unit.name,
+        audience=notice.audience,
+        starts_at=notice.starts_at,
+        ends_at=notice.ends_at,
+        sent_at=notice.sent_at,
+        cancelled_at=notice.cancelled_at,
+        cancel_reason=notice.cancel_reason,
+        reach=ReachOut(customers=reached.customers, texts=reached.texts, mails=reached.mails),
+        version=notice.version,
+    )
+
+
+@router.get("/notices", response_model=NoticeList)
+def list_notices(principal: CanReadCustomers, session: DbSession) -> NoticeList:
+    """The notices of the caller's areas whose work ends after a month ago, soonest
+    first, each with whom it reaches."""
+    found = service.listed(session, principal, since=utcnow() - LISTED_SINCE)
+    return NoticeList(items=[notice_out(session, notice) for notice in found])
+
+
+@router.post("/notices", response_model=NoticeOut, status_code=201)
+def create_notice(
+    data: NoticeCreate,
+    principal: CanSend,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Write a notice (a draft: nothing is sent until it is sent)."""
+
+    def create() -> NoticeOut:
+        return notice_out(session, service.create(session, data=data, by=principal))
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="notice.create",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/notices/{notice_id}", response_model=NoticeOut)
+def get_notice(
+    notice_id: PathId, principal: CanReadCustomers, session: DbSession, response: Response
+) -> NoticeOut:
+    """One notice and whom it reaches; the ETag carries its version."""
+    notice = service.visible_notice(session, notice_id, principal)
+    response.headers["ETag"] = etag(notice.version)
+    return notice_out(session, notice)
+
+
+@router.post("/notices/{notice_id}/send", response_model=NoticeOut)
+def send_notice(
+    notice_id: PathId,
+    principal: CanSend,
+    session: DbSession,
+    version: IfMatch,
+    request: Request,
+    response: Response,
+) -> NoticeOut:
+    """Send a draft to the area's big customers, by text and by e-mail where the center
+    has their address; once (409 after). Each customer sent it is on record."""
+    notice = service.visible_notice(session, notice_id, principal)
+    check_version(notice.version, version)
+    service.send(session, notice, by=principal, zone=request.app.state.settings.timezone)
+    session.flush()
+    response.headers["ETag"] = etag(notice.version)
+    return notice_out(session, notice)
+
+
+@router.post("/notices/{notice_id}/cancel", response_model=NoticeOut)
+def cancel_notice(
+    notice_id: PathId,
+    data: NoticeCancel,
+    principal: CanSend,
+    session: DbSession,
+    version: IfMatch,
+    request: Request,
+    response: Response,
+) -> NoticeOut:
+    """Call the work off, with the reason: a sent notice is announced as called off to
+    everyone it was sent to. Not once the work is over (409)."""
+    notice = service.visible_notice(session, notice_id, principal)
+    check_version(notice.version, version)
+    service.cancel(
+        session, notice, by=principal, reason=data.reason, zone=request.app.state.settings.timezone
+    )
+    session.flush()
+    response.headers["ETag"] = etag(notice.version)
+    return notice_out(session, notice)
+
+
+@router.get("/notices/{notice_id}/recipients", response_model=Page[RecipientOut])
+def notice_recipients(
+    notice_id: PathId, principal: CanReadCustomers, session: DbSession, params: Paging
+) -> Page[RecipientOut]:
+    """Who the notice was sent to, and how (numbers, names and addresses masked unless
+    the caller may see them): asked when one of them complains of the work."""
+    notice = service.visible_notice(session, notice_id, principal)
+    rows, total = service.recipients(session, notice, offset=params.offset, limit=params.size)
+    masked = not principal.has(Right.PII_VIEW)
+    return Page[RecipientOut](
+        items=[
+            RecipientOut(
+                customer_id=customer.id,
+                name=mask_name(customer.name) if masked else customer.name,
+                tier=customer.tier,
+                msisdn=mask_phone(sent.msisdn) if masked and sent.msisdn else sent.msisdn,
+                email=mask_email(sent.email) if masked and sent.email else sent.email,
+            )
+            for sent, customer in rows
+        ],
+        total=total,
+        page=params.page,
+        size=params.size,
+    )

@@ -1,0 +1,84 @@
+"""What the notice API reads and writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+
+from kefu.core.types import Name, Reason, RefId
+from kefu.notices.enums import Audience, NoticeKind, NoticeStatus
+
+
+def _visible(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n" for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+# What the customers read: short enough for two or three texts.
+NoticeBody = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=300),
+    AfterValidator(_visible),
+]
+
+
+class NoticeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: NoticeKind
+    title: Name
+    body: Annotated[NoticeBody, StringConstraints(min_length=1)]
+    body_en: NoticeBody = ""
+    org_unit_id: RefId  # the area: its customers and those of the units under it
+    audience: Audience
+    starts_at: AwareDatetime  # with its offset: kefu stores UTC
+    ends_at: AwareDatetime
+
+
+class NoticeCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+class ReachOut(BaseModel):
+    customers: int
+    texts: int
+    mails: int
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: NoticeKind
+    status: NoticeStatus
+    title: str
+    body: str
+    body_en: str
+    org_unit_id: int
+    org_unit: str
+    org_unit_en: str
+    audience: Audience
+    starts_at: datetime
+    ends_at: datetime
+    sent_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str
+    reach: ReachOut  # sent to, or (a draft) would be sent to
+    version: int
+
+
+class NoticeList(BaseModel):
+    items: list[NoticeOut]
+
+
+class RecipientOut(BaseModel):
+    """A customer the notice was sent to, masked as the viewer must see them."""
+
+    customer_id: int
+    name: str
+    tier: str
+    msisdn: str  # texted to ("" when the customer had no live number)
+    email: str  # mailed to ("" when the center has no address)

@@ -1,0 +1,290 @@
+"""Notices to big customers before planned work (大客户通告, seed 004's 通告制度): before a
+cut-over or an upgrade the center tells the area's big customers, by text and by e-mail
+where it has their address, what will happen and how to prepare; a notice called off
+after it was sent is announced as called off to the same customers; and an agent sees,
+on a customer's 360, the notices that customer was sent, from two days before the work
+until it ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.customers.enums import CustomerStatus, SubscriptionStatus, Tier
+from kefu.customers.models import Customer, Subscription
+from kefu.customers.schemas import NoticeBrief
+from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.notices.enums import Audience, NoticeStatus
+from kefu.notices.models import Notice, NoticeRecipient
+from kefu.notices.schemas import NoticeCreate
+from kefu.notify.tasks import mail_customer, text_customer
+from kefu.org.models import OrgUnit
+
+SHOWN_AHEAD = timedelta(hours=48)  # agents see a notice from two days before the work
+HIGH_TIERS = (Tier.GOLD, Tier.DIAMOND, Tier.SUPREME)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many customers a notice reaches, and by which channel."""
+
+    customers: int
+    texts: int
+    mails: int
+
+
+def _unit_in_scope(session: Session, unit_id: int, by: Principal) -> OrgUnit:
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise Unprocessable("org_unit_not_found", field="org_unit_id")
+    if not by.sees_org_path(unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    return unit
+
+
+def create(session: Session, *, data: NoticeCreate, by: Principal) -> Notice:
+    """A draft notice (audited); the work must end after it starts and not be over."""
+    _unit_in_scope(session, data.org_unit_id, by)
+    if data.ends_at <= data.starts_at:
+        raise Unprocessable("notice_ends_before_start", field="ends_at")
+    if data.ends_at <= utcnow():
+        raise Unprocessable("notice_over", field="ends_at")
+    notice = Notice(
+        kind=data.kind,
+        title=data.title.strip(),
+        body=data.body.strip(),
+        body_en=data.body_en.strip(),
+        org_unit_id=data.org_unit_id,
+        audience=data.audience,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        created_by_id=by.staff_id,
+    )
+    session.add(notice)
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="notice.create",
+        entity_type="notice",
+        entity_id=notice.id,
+        details={"title": notice.title, "audience": str(notice.audience)},
+    )
+    return notice
+
+
+def visible_notice(session: Session, notice_id: int, by: Principal) -> Notice:
+    """A notice of an area the caller sees (404 otherwise)."""
+    notice = session.get(Notice, notice_id)
+    unit = session.get(OrgUnit, notice.org_unit_id) if notice else None
+    if notice is None or unit is None or not by.sees_org_path(unit.path):
+        raise NotFound("notice_not_found")
+    return notice
+
+
+def _audience(session: Session, notice: Notice) -> Select[int, str, str | None, str]:
+    """The area's active big customers the notice is for, each with a live number (the
+    lowest, so one text each) and their e-mail address and language."""
+    unit = session.get(OrgUnit, notice.org_unit_id)
+    assert unit is not None
+    area = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
+    number = (
+        select(func.min(Subscription.msisdn))
+        .where(
+            Subscription.customer_id == Customer.id,
+            Subscription.status != SubscriptionStatus.CANCELLED,
+        )
+        .scalar_subquery()
+    )
+    wanted = {
+        Audience.ENTERPRISES: Customer.enterprise_id.is_not(None),
+        Audience.HIGH_VALUE: Customer.tier.in_([str(tier) for tier in HIGH_TIERS]),
+    }
+    who = (
+        or_(*wanted.values())
+        if notice.audience == Audience.BOTH
+        else wanted[Audience(notice.audience)]
+    )
+    return (
+        select(Customer.id, Customer.language, Customer.email, func.coalesce(number, ""))
+        .where(Customer.org_unit_id.in_(area), Customer.status == CustomerStatus.ACTIVE, who)
+        .order_by(Customer.id)
+    )
+
+
+def reach(session: Session, notice: Notice) -> Reach:
+    """Whom the notice reaches: the customers sent it, or, for a draft, who would be."""
+    if notice.status != NoticeStatus.DRAFT:
+        rows = session.execute(
+            select(NoticeRecipient.msisdn, NoticeRecipient.email).where(
+                NoticeRecipient.notice_id == notice.id
+            )
+        ).all()
+        return Reach(len(rows), sum(1 for r in rows if r.msisdn), sum(1 for r in rows if r.email))
+    found = session.execute(_audience(session, notice)).all()
+    return Reach(len(found), sum(1 for row in found if row[3]), sum(1 for row in found if row[2]))
+
+
+def _when(notice: Notice, zone: str, english: bool) -> str:
+    starts = notice.starts_at.astimezone(ZoneInfo(zone))
+    ends = notice.ends_at.astimezone(ZoneInfo(zone))
+    same_day = starts.date() == ends.date()
+    if english:
+        end = ends.strftime("%H:%M" if same_day else "%d %b %H:%M")
+        return f"{starts.strftime('%d %b %H:%M')} to {end}"
+    end = f"{ends:%H:%M}" if same_day else f"{ends.month}月{ends.day}日{ends:%H:%M}"
+    return f"{starts.month}月{starts.day}日{starts:%H:%M}至{end}"
+
+
+def notice_text(notice: Notice, *, zone: str, english: bool, called_off: bool = False) -> str:
+    """The notice as texted and mailed, in the customer's language."""
+    when = _when(notice, zone, english)
+    if english:
+        if called_off:
+            return f"[Notice] Called off: {notice.title} ({when}) will not take place."
+        return f"[Notice] {notice.title}, {when}. {notice.body_en or notice.body}"
+    if called_off:
+        return f"【大客户通告】原定{when}的“{notice.title}”已取消，届时业务不受影响。"
+    return f"【大客户通告】{notice.title}：{when}。{notice.body}"
+
+
+def _deliver(session: Session, text: str, subject: str, msisdn: str, email: str | None) -> None:
+    """Queue the text and the e-mail in the caller's transaction (the outbox sends them)."""
+    if msisdn:
+        text_customer(session, phone=msisdn, text=text)
+    if email:
+        mail_customer(
+            session, to=email, subject=subject, body=text, in_reply_to="", automatic=False
+        )
+
+
+def send(session: Session, notice: Notice, *, by: Principal, zone: str) -> Reach:
+    """Send a draft to its audience, once (409 after); each customer on record."""
+    if notice.status != NoticeStatus.DRAFT:
+        raise Conflict("notice_not_draft", field="status")
+    if notice.ends_at <= utcnow():
+        raise Conflict("notice_over", field="ends_at")
+    rows = session.execute(_audience(session, notice)).all()
+    for _customer, language, email, msisdn in rows:
+        english = language == "en"
+        text = notice_text(notice, zone=zone, english=english)
+        _deliver(session, text, _subject(notice, english), msisdn, email)
+    if rows:
+        session.execute(
+            insert(NoticeRecipient),
+            [
+                {"notice_id": notice.id, "customer_id": r[0], "msisdn": r[3], "email": r[2] or ""}
+                for r in rows
+            ],
+        )
+    notice.status, notice.sent_at, notice.sent_by_id = NoticeStatus.SENT, utcnow(), by.staff_id
+    sent = reach(session, notice)
+    audit.record(
+        session,
+        actor=by,
+        action="notice.send",
+        entity_type="notice",
+        entity_id=notice.id,
+        details={"customers": sent.customers, "texts": sent.texts, "mails": sent.mails},
+    )
+    return sent
+
+
+def _subject(notice: Notice, english: bool) -> str:
+    return f"[Notice] {notice.title}" if english else f"【大客户通告】{notice.title}"
+
+
+def cancel(session: Session, notice: Notice, *, by: Principal, reason: str, zone: str) -> int:
+    """Call the work off: a draft quietly; a sent notice is announced as called off to
+    everyone it was sent to (their number of customers returned). Not once the work is
+    over (409)."""
+    if notice.status == NoticeStatus.CANCELLED:
+        raise Conflict("notice_cancelled", field="status")
+    if notice.ends_at <= utcnow():
+        raise Conflict("notice_over", field="ends_at")
+    told = 0
+    if notice.status == NoticeStatus.SENT:
+        told = _announce_called_off(session, notice, zone)
+    notice.status, notice.cancelled_at = NoticeStatus.CANCELLED, utcnow()
+    notice.cancel_reason = reason
+    audit.record(
+        session,
+        actor=by,
+        action="notice.cancel",
+        entity_type="notice",
+        entity_id=notice.id,
+        reason=reason,
+        details={"told": told},
+    )
+    return told
+
+
+def _announce_called_off(session: Session, notice: Notice, zone: str) -> int:
+    rows = session.execute(
+        select(NoticeRecipient.msisdn, NoticeRecipient.email, Customer.language)
+        .join(Customer, Customer.id == NoticeRecipient.customer_id)
+        .where(NoticeRecipient.notice_id == notice.id)
+    ).all()
+    for msisdn, email, language in rows:
+        english = language == "en"
+        text = notice_text(notice, zone=zone, english=english, called_off=True)
+        _deliver(session, text, _subject(notice, english), msisdn, email)
+    return len(rows)
+
+
+def sent_to_customer(session: Session, customer_id: int) -> list[Notice]:
+    """The notices the customer was sent whose work is near or under way: shown from two
+    days before it starts until it ends (one indexed read, for the 360)."""
+    now = utcnow()
+    return list(
+        session.scalars(
+            select(Notice)
+            .join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
+            .where(
+                NoticeRecipient.customer_id == customer_id,
+                Notice.status == NoticeStatus.SENT,
+                Notice.ends_at > now,
+                Notice.starts_at <= now + SHOWN_AHEAD,
+            )
+            .order_by(Notice.starts_at)
+        )
+    )
+
+
+def listed(session: Session, by: Principal, *, since: datetime) -> list[Notice]:
+    """The notices of the caller's areas whose work ends after ``since``, soonest first."""
+    query = select(Notice).where(Notice.ends_at > since)
+    scope = by.scope_filter()
+    if scope is not None:
+        areas = select(OrgUnit.id).where(OrgUnit.path.startswith(scope))
+        query = query.where(Notice.org_unit_id.in_(areas))
+    return list(session.scalars(query.order_by(Notice.starts_at, Notice.id)))
+
+
+def notice_briefs(session: Session, customer_id: int) -> list[NoticeBrief]:
+    """``sent_to_customer`` as the 360 view lists them."""
+    return [
+        NoticeBrief(id=n.id, kind=n.kind, title=n.title, starts_at=n.starts_at, ends_at=n.ends_at)
+        for n in sent_to_customer(session, customer_id)
+    ]
+
+
+def recipients(
+    session: Session, notice: Notice, *, offset: int, limit: int
+) -> tuple[list[tuple[NoticeRecipient, Customer]], int]:
+    """A page of the customers the notice was sent to, in the order sent, and how many."""
+    query = (
+        select(NoticeRecipient, Customer)
+        .join(Customer, Customer.id == NoticeRecipient.customer_id)
+        .where(NoticeRecipient.notice_id == notice.id)
+    )
+    total = session.scalar(select(func.count()).where(NoticeRecipient.notice_id == notice.id))
+    rows = session.execute(query.order_by(NoticeRecipient.id).offset(offset).limit(limit))
+    return [(recipient, customer) for recipient, customer in rows], total or 0
