@@ -102,6 +102,19 @@ def get_notice(
     return notice_out(session, notice)
 
 
+def _current(session: Session, notice_id: int, principal: Principal, version: int) -> Notice:
+    """The notice to change, at the version the caller read (409/412 otherwise)."""
+    notice = service.visible_notice(session, notice_id, principal)
+    check_version(notice.version, version)
+    return notice
+
+
+def _changed(session: Session, notice: Notice, response: Response) -> NoticeOut:
+    session.flush()
+    response.headers["ETag"] = etag(notice.version)
+    return notice_out(session, notice)
+
+
 @router.post("/notices/{notice_id}/send", response_model=NoticeOut)
 def send_notice(
     notice_id: PathId,
@@ -113,12 +126,9 @@ def send_notice(
 ) -> NoticeOut:
     """Send a draft to the area's big customers, by text and by e-mail where the center
     has their address; once (409 after). Each customer sent it is on record."""
-    notice = service.visible_notice(session, notice_id, principal)
-    check_version(notice.version, version)
+    notice = _current(session, notice_id, principal, version)
     service.send(session, notice, by=principal, zone=request.app.state.settings.timezone)
-    session.flush()
-    response.headers["ETag"] = etag(notice.version)
-    return notice_out(session, notice)
+    return _changed(session, notice, response)
 
 
 @router.post("/notices/{notice_id}/cancel", response_model=NoticeOut)
@@ -133,14 +143,10 @@ def cancel_notice(
 ) -> NoticeOut:
     """Call the work off, with the reason: a sent notice is announced as called off to
     everyone it was sent to. Not once the work is over (409)."""
-    notice = service.visible_notice(session, notice_id, principal)
-    check_version(notice.version, version)
-    service.cancel(
-        session, notice, by=principal, reason=data.reason, zone=request.app.state.settings.timezone
-    )
-    session.flush()
-    response.headers["ETag"] = etag(notice.version)
-    return notice_out(session, notice)
+    notice = _current(session, notice_id, principal, version)
+    zone = request.app.state.settings.timezone
+    service.cancel(session, notice, by=principal, reason=data.reason, zone=zone)
+    return _changed(session, notice, response)
 
 
 @router.get("/notices/{notice_id}/recipients", response_model=Page[RecipientOut])

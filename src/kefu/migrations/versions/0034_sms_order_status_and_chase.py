@@ -17,27 +17,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
+from kefu.migrations.sms_rules import RULES
+
 revision = "0034"
 down_revision = "0033"
 branch_labels = None
 depends_on = None
 
-RULES = sa.table(
-    "contact_intake_rules",
-    sa.column("channel", sa.String),
-    sa.column("keyword", sa.String),
-    sa.column("name", sa.String),
-    sa.column("lookup", sa.String),
-    sa.column("order_type", sa.String),
-    sa.column("category_code", sa.String),
-    sa.column("reply", sa.Text),
-    sa.column("reply_en", sa.Text),
-    sa.column("sort_order", sa.Integer),
-    sa.column("active", sa.Boolean),
-    sa.column("created_at", sa.DateTime(timezone=True)),
-    sa.column("updated_at", sa.DateTime(timezone=True)),
-    sa.column("version", sa.Integer),
-)
 # As kefu.contact.defaults says them at this revision: keyword, name, lookup, replies.
 NEW_RULES = (
     (
