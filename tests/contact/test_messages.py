@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, make_customer, make_org, make_staff, texts_sent
 from kefu.contact.defaults import ensure_default_intake_rules
 from kefu.contact.models import IntakeRule, Interaction
 from kefu.core.audit import AuditLog
-from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.workorders.models import Category, WorkOrder
 from kefu.workorders.taxonomy import ensure_default_categories
@@ -42,11 +41,6 @@ def sms(client, center: dict, text: str, message_id: str, sender: str = "138 001
     # JSON with \u escapes, as gateways send it: lone surrogates and NUL arrive intact
     headers = center["gateway"] | {"Content-Type": "application/json"}
     return client.post("/api/v1/sms/inbound", content=json.dumps(body), headers=headers)
-
-
-def texts_sent(db: Session) -> list[dict]:
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(j.payload) for j in jobs]
 
 
 def test_balance_keyword_is_answered_by_text_and_served(client, db: Session, center) -> None:

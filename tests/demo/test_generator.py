@@ -296,7 +296,27 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _refunds_check(engine)
         _web_messages_check(engine)
         _self_given_visits_check(engine)
+        _notices_check(engine)
         engine.dispose()
+
+
+def _notices_check(engine) -> None:
+    """A cut-over in the demo agent's branch, sent to its big customers (each on record,
+    their texts queued), and an upgrade still a draft."""
+    from kefu.core.outbox import Job
+    from kefu.notices.models import Notice, NoticeRecipient
+    from kefu.org.models import Staff
+
+    with engine.connect() as connection:
+        notices = connection.execute(
+            select(Notice.kind, Notice.status, Notice.org_unit_id).order_by(Notice.id)
+        ).all()
+        branch = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "agent"))
+        told = connection.scalar(select(func.count()).select_from(NoticeRecipient))
+        texts = connection.execute(select(Job.payload).where(Job.kind == "notify.sms")).all()
+    assert [(n.kind, n.status) for n in notices] == [("cutover", "sent"), ("upgrade", "draft")]
+    assert {n.org_unit_id for n in notices} == {branch}
+    assert told and sum("【大客户通告】核心网设备割接" in row.payload for row in texts) >= told // 2
 
 
 def _self_given_visits_check(engine) -> None:

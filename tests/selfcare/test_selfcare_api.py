@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -16,21 +15,16 @@ from factories import (
     add_spend,
     complain,
     self_sign_in,
+    texts_sent,
 )
 from kefu.app import create_app
 from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
 from kefu.core.clock import add_months, local_today, month_key
-from kefu.core.outbox import Job
 from kefu.customers.models import Subscription
 from kefu.selfcare.models import SelfCareSession, SignInCode
 
 NUMBER = "13800138000"
-
-
-def _texts(db: Session) -> list[dict[str, Any]]:
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(job.payload) for job in jobs]
 
 
 def test_a_subscriber_signs_in_with_the_texted_code_and_sees_their_own_number(
@@ -42,7 +36,7 @@ def test_a_subscriber_signs_in_with_the_texted_code_and_sees_their_own_number(
     assert asked.status_code == 202
     code = asked.json()["demo_code"]
     assert len(code) == 6 and code.isdigit()
-    text = _texts(db)[-1]
+    text = texts_sent(db)[-1]
     assert text["to"] == "+8613800138000" and code in text["text"]
     assert "请勿告诉他人" in text["text"]
     stored = db.scalars(select(SignInCode)).one()
@@ -73,7 +67,7 @@ def test_a_number_that_is_no_subscriber_gets_the_same_answer_and_no_text(
         "expires_in_seconds": 300,
         "demo_code": None,
     }
-    assert _texts(db) == []
+    assert texts_sent(db) == []
     asked_for = db.scalars(select(AuditLog).where(AuditLog.action == "selfcare.code")).one()
     assert asked_for.actor_name == "subscriber 137****7000"
     assert json.loads(asked_for.details) == {"texted": False}
@@ -194,7 +188,7 @@ def test_a_message_waits_in_the_inbox_and_the_answer_comes_by_sms_and_on_the_pag
         headers={**center["agent"], "If-Match": version},
     )
     assert answered.status_code == 201, answered.text
-    assert _texts(db)[-1] == {
+    assert texts_sent(db)[-1] == {
         "to": "+8613800138000",
         "text": "您在网上客服的留言已答复：已为您报修，工程师明天上门。",
     }

@@ -77,6 +77,17 @@ SHOWN_MARKS = 5
 DISSATISFIED_MEMORY = timedelta(days=90)
 
 
+def register_satisfaction(source: SatisfactionSource) -> None:
+    """Add a source of satisfaction marks to every 360 view (idempotent)."""
+    if source not in _satisfaction_sources:
+        _satisfaction_sources.append(source)
+
+
+def _satisfaction(session: Session, customer_id: int) -> list[SatisfactionMark]:
+    marks = [mark for source in _satisfaction_sources for mark in source(session, customer_id)]
+    return sorted(marks, key=lambda mark: mark.at, reverse=True)[:SHOWN_MARKS]
+
+
 # The notices of planned work the customer was sent (大客户通告), the same way.
 NoticeSource = Callable[[Session, int], list[NoticeBrief]]
 _notice_sources: list[NoticeSource] = []
@@ -88,15 +99,8 @@ def register_notices(source: NoticeSource) -> None:
         _notice_sources.append(source)
 
 
-def register_satisfaction(source: SatisfactionSource) -> None:
-    """Add a source of satisfaction marks to every 360 view (idempotent)."""
-    if source not in _satisfaction_sources:
-        _satisfaction_sources.append(source)
-
-
-def _satisfaction(session: Session, customer_id: int) -> list[SatisfactionMark]:
-    marks = [mark for source in _satisfaction_sources for mark in source(session, customer_id)]
-    return sorted(marks, key=lambda mark: mark.at, reverse=True)[:SHOWN_MARKS]
+def _notices(session: Session, customer_id: int) -> list[NoticeBrief]:
+    return [notice for source in _notice_sources for notice in source(session, customer_id)]
 
 
 def _recent_interactions(session: Session, customer_id: int, masked: bool) -> list[dict[str, Any]]:
@@ -259,7 +263,5 @@ def build_view(
         recent_interactions=_recent_interactions(session, customer.id, masked),
         flags=_flags(session, customer, numbers, marks),
         satisfaction=marks,
-        notices=[n for source in _notice_sources for n in source(session, customer.id)]
-        if complete
-        else None,
+        notices=_notices(session, customer.id) if complete else None,
     )

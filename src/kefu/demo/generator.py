@@ -50,6 +50,7 @@ from kefu.demo.identities import Identities
 from kefu.demo.incidents import generate_incidents
 from kefu.demo.knowledge import generate_library
 from kefu.demo.messages import generate_messages
+from kefu.demo.notices import generate_notices
 from kefu.demo.order_messages import generate_order_messages
 from kefu.demo.orders import generate_orders
 from kefu.demo.payments import habit as payment_habit
@@ -129,6 +130,7 @@ def generate(
         result.counts["self_given_return_visits"] = generate_self_visits(engine, seed=options.seed)
         result.counts["messages"] = generate_messages(engine)
         result.counts["web_messages"] = generate_web_messages(engine)
+        result.counts["customers_told_of_planned_work"] = generate_notices(engine)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,
