@@ -190,7 +190,8 @@ def test_hanging_up_mid_menu_is_abandonment_at_that_node(client, center, db) -> 
     visits = db.scalars(
         select(IvrVisit).where(IvrVisit.session_id == record.id).order_by(IvrVisit.id)
     ).all()
-    assert [v.node for v in visits][:2] == ["greet", "by_value"]
+    # no notice of planned work for this caller: straight on to the tier check
+    assert [v.node for v in visits][:3] == ["greet", "notice_check", "by_value"]
     assert visits[-1].node == "package_menu" and visits[-1].result == "hangup"
     figures = client.get("/api/v1/ivr/figures", headers=center["supervisor"]).json()
     assert figures["abandonment_by_node"][0] == {
@@ -261,7 +262,11 @@ def test_an_unknown_caller_asking_for_the_balance_reaches_an_agent(client, cente
 
 def test_flows_are_checked_published_and_rolled_back(client, center) -> None:
     headers = center["supervisor"]
-    broken = default_source().replace("next: by_value", "next: by_valu")
+    broken = (
+        default_source()
+        .replace("next: by_value", "next: by_valu")
+        .replace("else: by_value", "else: by_valu")
+    )
     refused = client.post(
         "/api/v1/ivr/flows/hotline/versions", json={"source": broken}, headers=headers
     )
@@ -326,3 +331,36 @@ def test_a_cancelled_number_gets_no_former_customers_fast_path(client, center, d
     assert menu["node"] == "main_menu"
     contact = db.scalar(select(Interaction).where(Interaction.channel_ref == "call:c-9"))
     assert contact.customer_id is None
+
+
+@time_machine.travel(DAYTIME, tick=False)
+def test_a_caller_told_of_planned_work_under_way_hears_it_first(client, center, db) -> None:
+    from datetime import datetime, timedelta
+
+    from kefu.notices.models import Notice, NoticeRecipient
+
+    starts = datetime.fromisoformat(DAYTIME) + timedelta(hours=3)  # 13:00 today
+    notice = Notice(
+        kind="cutover",
+        status="sent",
+        title="核心网设备割接",
+        body="届时移动数据中断约30分钟。",
+        org_unit_id=center["normal"].org_unit_id,
+        audience="both",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by_id=center["agent"].id,
+    )
+    db.add(notice)
+    db.flush()
+    db.add(NoticeRecipient(notice_id=notice.id, customer_id=center["normal"].id))
+    db.commit()
+    told = start(client, center, "c-n1", "13800138000")
+    said = [p["text"] for p in told["prompts"]]
+    assert said[1] == (
+        "您所在区域将于11月23日13:00至15:00进行核心网设备割接，"
+        "期间部分业务可能受影响，给您带来不便，敬请谅解。"
+    )
+    assert told["node"] == "main_menu"  # then on as any caller
+    other = start(client, center, "c-n2", "13900139000")  # not sent the notice
+    assert not any("割接" in p["text"] for p in other["prompts"])

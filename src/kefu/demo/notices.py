@@ -1,7 +1,8 @@
 """The demo's notices to big customers (大客户通告): a network cut-over in the demo agent's
-branch in the small hours of tomorrow, sent to its enterprise and gold-and-above customers, so their 360 pages
-show it; and a billing-system upgrade next week, still a draft. Written by the notice
-service as the demo supervisor (the texts wait in the outbox like any other)."""
+branch in the small hours of tomorrow, sent to its enterprise and gold-and-above
+customers, so their 360 pages show it; and a billing-system upgrade next week, still a
+draft. Written by the notice service as the demo supervisor (the texts wait in the
+outbox like any other)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
@@ -40,10 +40,13 @@ from kefu.ivr.enums import CallOutcome, VersionStatus
 from kefu.ivr.flow import parse
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
 from kefu.ivr.nodes import Flow
+from kefu.notices import service as notices
 from kefu.org.models import Staff
 from kefu.routing import acd, callbacks
 from kefu.routing.priority import call_priority
 
+# A notice of planned work is said to a caller told of it from a day before the work.
+NOTICE_SAID_WITHIN = timedelta(days=1)
 END_REASONS = {
     CallOutcome.SELF_SERVICE: EndReason.SELF_SERVICE,
     CallOutcome.CALLBACK: EndReason.CALLBACK,
@@ -112,7 +115,7 @@ def published_flow(session: Session, *, code: str | None, dialled: str) -> IvrFl
     return version
 
 
-def _caller_state(session: Session, caller: str) -> CallState:
+def _caller_state(session: Session, caller: str, zone: str) -> CallState:
     state = CallState(caller=caller)
     found = customers.subscriber_by_msisdn(session, caller) if caller else None
     if found is not None and found[0].status != SubscriptionStatus.CANCELLED:
@@ -122,7 +125,22 @@ def _caller_state(session: Session, caller: str) -> CallState:
         state.brand = str(subscription.brand)
         state.enterprise = customer.enterprise_id is not None
         state.vars["language"] = "en" if customer.language == "en" else "zh-CN"
+        state.vars.update(_notice_vars(session, customer.id, zone))
     return state
+
+
+def _notice_vars(session: Session, customer_id: int, zone: str) -> dict[str, str]:
+    """A notice of planned work the caller was sent, under way or starting within the day:
+    a flow may say it first (the shipped one does), as the call is likely about it."""
+    told = notices.under_way_for(session, customer_id, within=NOTICE_SAID_WITHIN)
+    if told is None:
+        return {}
+    return {
+        "notice_active": "1",
+        "notice_title": told.title,
+        "notice_window": notices.window_text(told, zone, english=False),
+        "notice_window_en": notices.window_text(told, zone, english=True),
+    }
 
 
 def _caller(raw: str) -> str:
@@ -156,7 +174,7 @@ def start_call(
     if existing is not None:  # the PBX sent the start twice
         return existing
     version = published_flow(session, code=flow, dialled=dialled)
-    state = _caller_state(session, _caller(caller))
+    state = _caller_state(session, _caller(caller), setup.timezone)
     try:
         with session.begin_nested():
             record = _open_call(session, call_id, version, state)

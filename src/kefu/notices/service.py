@@ -132,7 +132,8 @@ def reach(session: Session, notice: Notice) -> Reach:
     return Reach(len(found), sum(1 for row in found if row[3]), sum(1 for row in found if row[2]))
 
 
-def _when(notice: Notice, zone: str, english: bool) -> str:
+def window_text(notice: Notice, zone: str, english: bool) -> str:
+    """The work's window as said to customers: 12月9日01:00至05:00, 09 Dec 01:00 to 05:00."""
     starts = notice.starts_at.astimezone(ZoneInfo(zone))
     ends = notice.ends_at.astimezone(ZoneInfo(zone))
     same_day = starts.date() == ends.date()
@@ -145,7 +146,7 @@ def _when(notice: Notice, zone: str, english: bool) -> str:
 
 def notice_text(notice: Notice, *, zone: str, english: bool, called_off: bool = False) -> str:
     """The notice as texted and mailed, in the customer's language."""
-    when = _when(notice, zone, english)
+    when = window_text(notice, zone, english)
     if english:
         if called_off:
             return f"[Notice] Called off: {notice.title} ({when}) will not take place."
@@ -288,3 +289,20 @@ def recipients(
     total = session.scalar(select(func.count()).where(NoticeRecipient.notice_id == notice.id))
     rows = session.execute(query.order_by(NoticeRecipient.id).offset(offset).limit(limit))
     return [(recipient, customer) for recipient, customer in rows], total or 0
+
+
+def under_way_for(session: Session, customer_id: int, *, within: timedelta) -> Notice | None:
+    """The notice the customer was sent whose work is under way or starts within
+    ``within`` (the soonest), for the hotline to say before anything else."""
+    now = utcnow()
+    return session.scalars(
+        select(Notice)
+        .join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
+        .where(
+            NoticeRecipient.customer_id == customer_id,
+            Notice.status == NoticeStatus.SENT,
+            Notice.ends_at > now,
+            Notice.starts_at <= now + within,
+        )
+        .order_by(Notice.starts_at)
+    ).first()
