@@ -153,6 +153,9 @@ def test_agents_see_it_on_the_customers_360_from_two_days_before(client, db, are
     assert [n["title"] for n in view["notices"]] == ["天河区核心网割接"]
     page = client.get(f"/customers/{area['gold']}", headers=area["agent"]).text
     assert "天河区核心网割接" in page
+    # and on the form of the order the agent opens for them: a complaint is likely about it
+    intake = client.get(f"/orders/new?customer_id={area['gold']}", headers=area["agent"]).text
+    assert "已通知计划作业" in intake and "天河区核心网割接" in intake
     plain = client.get(f"/api/v1/customers/{area['plain']}", headers=area["agent"]).json()
     assert plain["notices"] == []  # not told, not shown
     far = utcnow() + timedelta(days=5)
