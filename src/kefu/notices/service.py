@@ -240,23 +240,27 @@ def _announce_called_off(session: Session, notice: Notice, zone: str) -> int:
     return len(rows)
 
 
+def _due_for(customer_id: int, within: timedelta) -> Select[Notice]:
+    """The notices the customer was sent whose work is under way or starts within
+    ``within``, soonest first (one indexed read)."""
+    now = utcnow()
+    return (
+        select(Notice)
+        .join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
+        .where(
+            NoticeRecipient.customer_id == customer_id,
+            Notice.status == NoticeStatus.SENT,
+            Notice.ends_at > now,
+            Notice.starts_at <= now + within,
+        )
+        .order_by(Notice.starts_at)
+    )
+
+
 def sent_to_customer(session: Session, customer_id: int) -> list[Notice]:
     """The notices the customer was sent whose work is near or under way: shown from two
-    days before it starts until it ends (one indexed read, for the 360)."""
-    now = utcnow()
-    return list(
-        session.scalars(
-            select(Notice)
-            .join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
-            .where(
-                NoticeRecipient.customer_id == customer_id,
-                Notice.status == NoticeStatus.SENT,
-                Notice.ends_at > now,
-                Notice.starts_at <= now + SHOWN_AHEAD,
-            )
-            .order_by(Notice.starts_at)
-        )
-    )
+    days before it starts until it ends, for the 360."""
+    return list(session.scalars(_due_for(customer_id, SHOWN_AHEAD)))
 
 
 def listed(session: Session, by: Principal, *, since: datetime) -> list[Notice]:
@@ -294,15 +298,4 @@ def recipients(
 def under_way_for(session: Session, customer_id: int, *, within: timedelta) -> Notice | None:
     """The notice the customer was sent whose work is under way or starts within
     ``within`` (the soonest), for the hotline to say before anything else."""
-    now = utcnow()
-    return session.scalars(
-        select(Notice)
-        .join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
-        .where(
-            NoticeRecipient.customer_id == customer_id,
-            Notice.status == NoticeStatus.SENT,
-            Notice.ends_at > now,
-            Notice.starts_at <= now + within,
-        )
-        .order_by(Notice.starts_at)
-    ).first()
+    return session.scalars(_due_for(customer_id, within)).first()
