@@ -113,7 +113,12 @@ def _audience(session: Session, notice: Notice) -> Select[int, str, str | None, 
         else wanted[Audience(notice.audience)]
     )
     return (
-        select(Customer.id, Customer.language, Customer.email, func.coalesce(number, ""))
+        select(
+            Customer.id,
+            Customer.language,
+            Customer.email,
+            func.coalesce(number, "").label("msisdn"),
+        )
         .where(Customer.org_unit_id.in_(area), Customer.status == CustomerStatus.ACTIVE, who)
         .order_by(Customer.id)
     )
@@ -128,8 +133,15 @@ def reach(session: Session, notice: Notice) -> Reach:
             )
         ).all()
         return Reach(len(rows), sum(1 for r in rows if r.msisdn), sum(1 for r in rows if r.email))
-    found = session.execute(_audience(session, notice)).all()
-    return Reach(len(found), sum(1 for row in found if row[3]), sum(1 for row in found if row[2]))
+    found = _audience(session, notice).subquery()
+    counted = session.execute(
+        select(
+            func.count(),
+            func.count(func.nullif(found.c.msisdn, "")),
+            func.count(func.nullif(found.c.email, "")),
+        )
+    ).one()
+    return Reach(int(counted[0]), int(counted[1]), int(counted[2]))
 
 
 def window_text(notice: Notice, zone: str, english: bool) -> str:
