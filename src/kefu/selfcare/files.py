@@ -17,11 +17,10 @@ from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
 from kefu.contact.mail import MailFile
 from kefu.contact.message_files import keep_files
 from kefu.contact.models import Interaction, MessageFile
-from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.masking import subscriber_name
 from kefu.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from kefu.selfcare.models import SelfCareSession
+from kefu.selfcare.signin import audit_subscriber
 from kefu.workorders.attachments import Upload, accepted_kind
 
 FILES_PER_MESSAGE = 3
@@ -92,14 +91,12 @@ def add_file(
         .order_by(MessageFile.id.desc())
     ).first()
     assert stored is not None  # just kept
-    audit.record(
+    audit_subscriber(
         session,
-        actor=None,
-        actor_name=subscriber_name(me.msisdn),
+        me.msisdn,
         ip=ip,
         action="selfcare.file",
-        entity_type="interaction",
-        entity_id=message.id,
+        entity=("interaction", message.id),
         details={"file": stored.id, "sha256": stored.sha256, "size": stored.size_bytes},
     )
     return stored

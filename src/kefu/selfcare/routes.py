@@ -5,11 +5,13 @@ opens any of it, and a session sees its own number only."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from kefu.billing.lookups import BillingLink
@@ -76,6 +78,29 @@ def signed_in_subscriber(request: Request, session: DbSession) -> SelfCareSessio
 
 
 Subscriber = Annotated[SelfCareSession, Depends(signed_in_subscriber)]
+
+
+def _once(
+    session: Session,
+    key: str | None,
+    me: SelfCareSession,
+    operation: str,
+    data: BaseModel,
+    create: Callable[[], BaseModel],
+) -> JSONResponse:
+    """A subscriber's creation run once per Idempotency-Key, the key kept under their
+    number (a subscriber is no staff member)."""
+    status, body = run_once(
+        session,
+        key=key,
+        actor_id=SUBSCRIBER_ACTOR,
+        operation=f"selfcare.{operation}.{me.msisdn}",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
+
+
 OrderNumber = Annotated[str, Path(max_length=24)]
 
 
@@ -187,15 +212,7 @@ def write_to_us(
             replies=[],
         )
 
-    status, body = run_once(
-        session,
-        key=idempotency_key,
-        actor_id=SUBSCRIBER_ACTOR,
-        operation=f"selfcare.message.{me.msisdn}",
-        payload=data,
-        create=writing,
-    )
-    return JSONResponse(body, status_code=status)
+    return _once(session, idempotency_key, me, "message", data, writing)
 
 
 # Where the request guard lets a file's body through (the others stay small).
@@ -260,15 +277,7 @@ def ask_to_move_visit(
         )
         return MoveAskedOut(number=number.strip().upper(), day=asked.day, part=asked.part)
 
-    status, body = run_once(
-        session,
-        key=idempotency_key,
-        actor_id=SUBSCRIBER_ACTOR,
-        operation=f"selfcare.visit_move.{me.msisdn}",
-        payload=data,
-        create=asking,
-    )
-    return JSONResponse(body, status_code=status)
+    return _once(session, idempotency_key, me, "visit_move", data, asking)
 
 
 @router.post("/orders/{number}/rating", response_model=RatedOut)
@@ -332,12 +341,4 @@ def answer_survey(
             next_from=survey.next_quarter_start(local_today(settings.timezone)),
         )
 
-    status, body = run_once(
-        session,
-        key=idempotency_key,
-        actor_id=SUBSCRIBER_ACTOR,
-        operation=f"selfcare.survey.{me.msisdn}",
-        payload=data,
-        create=answering,
-    )
-    return JSONResponse(body, status_code=status)
+    return _once(session, idempotency_key, me, "survey", data, answering)

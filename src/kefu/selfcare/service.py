@@ -16,9 +16,8 @@ from kefu.contact.enums import ContactChannel, Direction, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.contact.order_status import order_facts, orders_of
 from kefu.contact.service import open_interaction
-from kefu.core import audit
 from kefu.core.base import utcnow
-from kefu.core.masking import mask_name, subscriber_name
+from kefu.core.masking import mask_name
 from kefu.core.textsafe import storable
 from kefu.customers.models import Customer
 from kefu.errors import TooManyRequests, Unprocessable
@@ -29,6 +28,7 @@ from kefu.selfcare.order_actions import (
     can_chase,
     chased_lately,
 )
+from kefu.selfcare.signin import audit_subscriber
 from kefu.workorders import appointments
 from kefu.workorders.enums import OrderStatus, OrderType
 from kefu.workorders.models import Category, WorkOrder
@@ -253,14 +253,12 @@ def write_to_us(
         subject=TOPIC_SUBJECTS[topic],
         body=body,
     )
-    audit.record(
+    audit_subscriber(
         session,
-        actor=None,
-        actor_name=subscriber_name(me.msisdn),
+        me.msisdn,
         ip=ip,
         action="selfcare.message",
-        entity_type="interaction",
-        entity_id=message.id,
+        entity=("interaction", message.id),
         details={"topic": str(topic), "selfcare_session_id": me.id},
     )
     return message

@@ -147,17 +147,34 @@ def ask_code(
     return AskedCode(msisdn, code if subscriber else None)
 
 
-def _audit_attempt(session: Session, msisdn: str, ip: str, action: str, **details: object) -> None:
-    """A code asked or a wrong one given, as the staff sign-in's failures are kept: who
-    tries which numbers from where is what an investigation needs."""
+def audit_subscriber(
+    session: Session,
+    msisdn: str,
+    *,
+    ip: str,
+    action: str,
+    entity: tuple[str, object] | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """What a subscriber did on the web, in the audit log: named by the masked number (its
+    readers need not hold the right to see numbers), with the address it came from."""
+    entity_type, entity_id = entity or (None, None)
     audit.record(
         session,
         actor=None,
         actor_name=subscriber_name(msisdn),
         ip=ip,
         action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
         details=details,
     )
+
+
+def _audit_attempt(session: Session, msisdn: str, ip: str, action: str, **details: object) -> None:
+    """A code asked or a wrong one given, as the staff sign-in's failures are kept: who
+    tries which numbers from where is what an investigation needs."""
+    audit_subscriber(session, msisdn, ip=ip, action=action, details=details)
 
 
 def sign_in(
@@ -223,14 +240,12 @@ def open_session(
 
 
 def _audit(session: Session, opened: SelfCareSession, action: str, ip: str) -> None:
-    audit.record(
+    audit_subscriber(
         session,
-        actor=None,
-        actor_name=subscriber_name(opened.msisdn),
+        opened.msisdn,
         ip=ip,
         action=action,
-        entity_type="customer",
-        entity_id=opened.customer_id,
+        entity=("customer", opened.customer_id),
         details={"selfcare_session_id": opened.id},
     )
 
