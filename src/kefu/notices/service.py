@@ -125,21 +125,22 @@ def _audience(session: Session, notice: Notice) -> Select[int, str, str | None, 
 
 
 def reach(session: Session, notice: Notice) -> Reach:
-    """Whom the notice reaches: the customers sent it, or, for a draft, who would be."""
-    if notice.status != NoticeStatus.DRAFT:
-        rows = session.execute(
-            select(NoticeRecipient.msisdn, NoticeRecipient.email).where(
-                NoticeRecipient.notice_id == notice.id
-            )
-        ).all()
-        return Reach(len(rows), sum(1 for r in rows if r.msisdn), sum(1 for r in rows if r.email))
-    found = _audience(session, notice).subquery()
+    """Whom the notice reaches: the customers sent it, or, for a draft, who would be;
+    counted in the database, not read."""
+    if notice.status == NoticeStatus.DRAFT:
+        whom = _audience(session, notice).subquery()
+    else:
+        whom = (
+            select(NoticeRecipient.msisdn, NoticeRecipient.email)
+            .where(NoticeRecipient.notice_id == notice.id)
+            .subquery()
+        )
     counted = session.execute(
         select(
             func.count(),
-            func.count(func.nullif(found.c.msisdn, "")),
-            func.count(func.nullif(found.c.email, "")),
-        )
+            func.count(func.nullif(whom.c.msisdn, "")),
+            func.count(func.nullif(whom.c.email, "")),
+        ).select_from(whom)
     ).one()
     return Reach(int(counted[0]), int(counted[1]), int(counted[2]))
 
