@@ -344,6 +344,7 @@ def test_a_caller_told_of_planned_work_under_way_hears_it_first(client, center, 
         kind="cutover",
         status="sent",
         title="核心网设备割接",
+        title_en="Core network cut-over",
         body="届时移动数据中断约30分钟。",
         org_unit_id=center["normal"].org_unit_id,
         audience="both",
@@ -364,3 +365,10 @@ def test_a_caller_told_of_planned_work_under_way_hears_it_first(client, center, 
     assert told["node"] == "main_menu"  # then on as any caller
     other = start(client, center, "c-n2", "13900139000")  # not sent the notice
     assert not any("割接" in p["text"] for p in other["prompts"])
+    center["normal"].language = "en"  # served in English: the English title
+    db.merge(center["normal"])
+    db.commit()
+    in_english = start(client, center, "c-n3", "13800138000")
+    assert in_english["prompts"][1]["text"].startswith(
+        "Planned work in your area, 23 Nov 13:00 to 15:00: Core network cut-over."
+    )

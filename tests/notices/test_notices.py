@@ -15,10 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from factories import bearer, make_customer, make_org, make_staff
+from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
+from kefu.core.security import LANGUAGE_COOKIE
 from kefu.customers.enums import (
     BusinessType,
     CustomerStatus,
@@ -28,7 +30,9 @@ from kefu.customers.enums import (
     Tier,
 )
 from kefu.customers.models import Enterprise
+from kefu.notices import service
 from kefu.notices.models import Notice, NoticeRecipient
+from kefu.org.models import OrgUnit
 
 
 @pytest.fixture
@@ -234,3 +238,76 @@ def test_a_retried_creation_is_one_notice(client, db, area) -> None:
     assert other.status_code == 422  # the same key for another notice
     listed = client.get("/api/v1/notices", headers=area["agent"]).json()["items"]
     assert [n["id"] for n in listed] == [first.json()["id"]]
+
+
+def test_customers_served_in_english_read_and_hear_the_english_title(client, db, area) -> None:
+    notice = _write(client, area, title_en="Tianhe core network cut-over")
+    assert notice["title_en"] == "Tianhe core network cut-over"
+    _act(client, area, notice, "send")
+    queued = _outbox(db)
+    texts = {p["to"]: p["text"] for kind, p in queued if kind == "notify.sms"}
+    assert texts["+8613800138002"].startswith("[Notice] Tianhe core network cut-over, ")
+    assert texts["+8613800138001"].startswith("【大客户通告】天河区核心网割接：")
+    view = client.get(f"/api/v1/customers/{area['gold']}", headers=area["agent"]).json()
+    assert view["notices"][0]["title_en"] == "Tianhe core network cut-over"
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    page = client.get(f"/customers/{area['gold']}", headers=area["agent"]).text
+    assert "Tianhe core network cut-over" in page and "天河区核心网割接" not in page
+
+
+@pytest.fixture
+def big_area(db: Session, area: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The area with five customers to tell, sent two a batch."""
+    unit = db.get(OrgUnit, area["unit"])
+    for n in range(6, 9):
+        make_customer(db, unit, f"+861380013800{n}", tier=Tier.GOLD, email=None)
+    db.commit()
+    monkeypatch.setattr(service, "BATCH", 2)
+    return area
+
+
+def _sent_to(db: Session) -> set[str]:
+    db.expire_all()
+    return set(db.scalars(select(NoticeRecipient.msisdn)))
+
+
+def test_a_large_audience_is_sent_on_by_the_worker_a_batch_at_a_time(
+    client, db, big_area, session_factory
+) -> None:
+    draft = _write(client, big_area)
+    assert draft["reach"]["customers"] == 5
+    sent = _act(client, big_area, draft, "send")
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["sending"] is True
+    assert sent.json()["reach"]["customers"] == 2  # the first batch, in the request
+    assert len(_sent_to(db)) == 2
+    page = client.get("/notices", headers=big_area["supervisor"]).text
+    assert "正在向其余客户发送" in page
+
+    while outbox.run_due(session_factory).done:  # the worker: two batches, then the texts
+        pass
+    assert len(_sent_to(db)) == 5
+    texts = [p["to"] for kind, p in _outbox(db) if kind == "notify.sms"]
+    assert sorted(texts) == sorted(_sent_to(db))  # one text each, none twice
+    done = client.get(f"/api/v1/notices/{draft['id']}", headers=big_area["supervisor"]).json()
+    assert done["sending"] is False and done["reach"]["customers"] == 5
+    assert done["version"] == sent.json()["version"]  # an open page can still call it off
+    audit = db.scalar(select(AuditLog).where(AuditLog.action == "notice.send"))
+    assert audit is not None and json.loads(audit.details)["customers"] == 5  # as confirmed
+
+
+def test_called_off_while_sending_it_stops_and_those_sent_it_are_told(
+    client, db, big_area, session_factory
+) -> None:
+    sent = _act(client, big_area, _write(client, big_area), "send").json()
+    first = _sent_to(db)
+    cancelled = _act(client, big_area, sent, "cancel", {"reason": "设备到货延迟，割接改期"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["sending"] is False
+    while outbox.run_due(session_factory).done:
+        pass
+    assert _sent_to(db) == first  # no one else was sent it
+    texts = [p for kind, p in _outbox(db) if kind == "notify.sms"]
+    called_off = {t["to"] for t in texts if "取消" in t["text"] or "Called off" in t["text"]}
+    assert called_off == first
+    assert len(texts) == 2 * len(first)

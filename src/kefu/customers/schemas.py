@@ -251,6 +251,7 @@ class NoticeBrief(BaseModel):
     id: int
     kind: str  # cutover, upgrade, maintenance
     title: str
+    title_en: str  # "" when none was written
     starts_at: datetime
     ends_at: datetime
 

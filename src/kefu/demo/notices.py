@@ -43,6 +43,7 @@ def generate_notices(engine: Engine) -> int:
             data=NoticeCreate(
                 kind=NoticeKind.CUTOVER,
                 title="核心网设备割接",
+                title_en="Core network cut-over",
                 body="届时移动数据业务将中断约30分钟，语音和短信不受影响。请提前安排好业务，"
                 "如有疑问请致电客户经理或10086。",
                 body_en="Mobile data will stop for about 30 minutes; calls and texts are not "
@@ -61,6 +62,7 @@ def generate_notices(engine: Engine) -> int:
             data=NoticeCreate(
                 kind=NoticeKind.UPGRADE,
                 title="计费系统升级",
+                title_en="Billing system upgrade",
                 body="届时余额、账单查询和缴费暂停，通话和上网不受影响。",
                 org_unit_id=agent.org_unit_id,
                 audience=Audience.HIGH_VALUE,

@@ -138,6 +138,7 @@ def _notice_vars(session: Session, customer_id: int, zone: str) -> dict[str, str
     return {
         "notice_active": "1",
         "notice_title": told.title,
+        "notice_title_en": notices.title_in_english(told),
         "notice_window": notices.window_text(told, zone, english=False),
         "notice_window_en": notices.window_text(told, zone, english=True),
     }

@@ -22,6 +22,7 @@ class Notice(IdMixin, TimestampMixin, VersionedMixin, Base):
     kind: Mapped[NoticeKind] = mapped_column(String(12))
     status: Mapped[NoticeStatus] = mapped_column(String(12), default=NoticeStatus.DRAFT)
     title: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(120), default="")  # said and sent in English
     body: Mapped[str] = mapped_column(Text)  # what happens, what to prepare (the text sent)
     body_en: Mapped[str] = mapped_column(Text, default="")  # for customers served in English
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)  # the area
@@ -31,6 +32,8 @@ class Notice(IdMixin, TimestampMixin, VersionedMixin, Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     sent_at: Mapped[datetime | None]
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Sent, and the worker still writing to the rest of a large audience in batches.
+    sending: Mapped[bool] = mapped_column(default=False)
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
 

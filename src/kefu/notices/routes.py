@@ -45,6 +45,7 @@ def notice_out(session: Session, notice: Notice) -> NoticeOut:
         kind=notice.kind,
         status=notice.status,
         title=notice.title,
+        title_en=notice.title_en,
         body=notice.body,
         body_en=notice.body_en,
         org_unit_id=unit.id,
@@ -57,6 +58,7 @@ def notice_out(session: Session, notice: Notice) -> NoticeOut:
         cancelled_at=notice.cancelled_at,
         cancel_reason=notice.cancel_reason,
         reach=ReachOut(customers=reached.customers, texts=reached.texts, mails=reached.mails),
+        sending=notice.sending,
         version=notice.version,
     )
 

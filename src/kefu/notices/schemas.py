@@ -25,11 +25,20 @@ NoticeBody = Annotated[
 ]
 
 
+# An optional English title, as long as a title may be.
+EnglishTitle = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=100),
+    AfterValidator(_visible),
+]
+
+
 class NoticeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: NoticeKind
     title: Name
+    title_en: EnglishTitle = ""  # said and sent to customers served in English
     body: Annotated[NoticeBody, StringConstraints(min_length=1)]
     body_en: NoticeBody = ""
     org_unit_id: RefId  # the area: its customers and those of the units under it
@@ -55,6 +64,7 @@ class NoticeOut(BaseModel):
     kind: NoticeKind
     status: NoticeStatus
     title: str
+    title_en: str
     body: str
     body_en: str
     org_unit_id: int
@@ -66,7 +76,8 @@ class NoticeOut(BaseModel):
     sent_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str
-    reach: ReachOut  # sent to, or (a draft) would be sent to
+    reach: ReachOut  # sent to so far, or (a draft) would be sent to
+    sending: bool  # sent, and the worker still sending to the rest of a large audience
     version: int
 
 

@@ -23,6 +23,7 @@ function setupNotices() {
     createsOnce(form, "/api/v1/notices", (f) => ({
       kind: f.elements.kind.value,
       title: f.elements.title.value.trim(),
+      title_en: f.elements.title_en.value.trim(),
       body: f.elements.body.value.trim(),
       body_en: f.elements.body_en.value.trim(),
       org_unit_id: Number(f.elements.org_unit_id.value),
