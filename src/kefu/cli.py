@@ -211,17 +211,14 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run the due jobs once and stop.")] = False,
 ) -> None:
     """Run the time-limit sweep and the outbox jobs (notifications, SMS, e-mail)."""
-    from kefu.billing import credits  # noqa: F401  (registers its job handler)
+    from kefu import job_handlers
     from kefu.core import outbox
     from kefu.core.base import utcnow
     from kefu.core.db import make_sessionmaker, unit_of_work
-    from kefu.notify import tasks  # noqa: F401  (registers the job handlers)
     from kefu.selfcare import housekeeping
-    from kefu.workorders import (
-        sweeper,
-        visit_reminders,  # noqa: F401  (registers its job handler)
-    )
+    from kefu.workorders import sweeper
 
+    job_handlers.load()
     factory = make_sessionmaker(_engine(database_url))
     interval = get_settings().worker_interval_seconds
     checked_at = 0.0

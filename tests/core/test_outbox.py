@@ -289,3 +289,32 @@ def test_an_operator_lists_dead_jobs_and_retries_them(
         logged = session.scalar(select(AuditLog).where(AuditLog.action == "outbox.retry"))
         assert logged is not None and json.loads(logged.details)["jobs"] == [dead_id]
     assert "no dead jobs" in runner.invoke(app, ["outbox", "list", "--database-url", url]).output
+
+
+def test_the_worker_loads_every_job_handler_there_is() -> None:
+    # kefu worker runs alone, without the web app's imports: the notices' later batches
+    # had a handler the worker never loaded, and would have died as "no handler".
+    import importlib
+    import pkgutil
+    import subprocess
+    import sys
+
+    import kefu
+
+    for module in pkgutil.walk_packages(kefu.__path__, "kefu."):
+        if not module.name.startswith("kefu.migrations."):
+            importlib.import_module(module.name)
+    everywhere = sorted(k for k, f in outbox._handlers.items() if f.__module__.startswith("kefu."))
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kefu import job_handlers; from kefu.core import outbox; "
+            "job_handlers.load(); print(','.join(sorted(outbox._handlers)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded.split(",") == everywhere
+    assert "notice.send_on" in everywhere
