@@ -306,6 +306,7 @@ def _notices_check(engine) -> None:
     from kefu.core.outbox import Job
     from kefu.notices.models import Notice, NoticeRecipient
     from kefu.org.models import Staff
+    from kefu.workorders.models import WorkOrder
 
     with engine.connect() as connection:
         notices = connection.execute(
@@ -314,7 +315,13 @@ def _notices_check(engine) -> None:
         branch = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "agent"))
         told = connection.scalar(select(func.count()).select_from(NoticeRecipient))
         texts = connection.execute(select(Job.payload).where(Job.kind == "notify.sms")).all()
+        asked = connection.execute(  # a told customer's consultation about the cut-over
+            select(WorkOrder.type)
+            .join(NoticeRecipient, NoticeRecipient.customer_id == WorkOrder.customer_id)
+            .where(WorkOrder.subject.contains("割接"))
+        ).all()
     assert [(n.kind, n.status) for n in notices] == [("cutover", "sent"), ("upgrade", "draft")]
+    assert [row.type for row in asked] == ["consultation"]
     assert {n.org_unit_id for n in notices} == {branch}
     assert told and sum("【大客户通告】核心网设备割接" in row.payload for row in texts) >= told // 2
 

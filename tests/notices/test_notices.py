@@ -14,86 +14,24 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import make_customer
 from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.base import utcnow
 from kefu.core.outbox import Job
-from kefu.core.rbac import Role
 from kefu.core.security import LANGUAGE_COOKIE
 from kefu.customers.enums import (
-    BusinessType,
-    CustomerStatus,
-    EnterpriseGrade,
-    EnterpriseScale,
-    Industry,
     Tier,
 )
-from kefu.customers.models import Enterprise
 from kefu.notices import service
 from kefu.notices.models import Notice, NoticeRecipient
 from kefu.org.models import OrgUnit
+from notice_calls import act_on, make_area, notice_body, write_notice
 
 
 @pytest.fixture
 def area(db: Session) -> dict[str, Any]:
-    org = make_org(db)
-    group = Enterprise(
-        name="广州某物流有限公司",
-        industry=Industry.GOVERNMENT,
-        scale=EnterpriseScale.LARGE,
-        grade=EnterpriseGrade.A,
-        business_type=BusinessType.GROUP_VOICE,
-        org_unit_id=org.city.id,
-    )
-    db.add(group)
-    db.flush()
-    people = {
-        "gold": make_customer(db, org.city, "+8613800138001", tier=Tier.GOLD),
-        "staff_of_group": make_customer(
-            db, org.city, "+8613800138002", enterprise=group, email=None, language="en"
-        ),
-        "plain": make_customer(db, org.city, "+8613800138003"),
-        "gold_elsewhere": make_customer(db, org.other_city, "+8613800138004", tier=Tier.GOLD),
-        "gold_frozen": make_customer(
-            db, org.city, "+8613800138005", tier=Tier.DIAMOND, status=CustomerStatus.FROZEN
-        ),
-    }
-    found = {
-        "unit": org.city.id,
-        "supervisor": bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
-        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
-        "other_supervisor": bearer(db, make_staff(db, org.other_city, Role.SUPERVISOR)),
-        **{name: customer.id for name, customer in people.items()},
-    }
-    db.commit()
-    return found
-
-
-def _body(area: dict, **changes: Any) -> dict[str, Any]:
-    starts = utcnow() + timedelta(days=1)
-    return {
-        "kind": "cutover",
-        "title": "天河区核心网割接",
-        "body": "届时移动数据业务中断约30分钟，请提前做好准备。",
-        "body_en": "Mobile data will stop for about 30 minutes; please prepare.",
-        "org_unit_id": area["unit"],
-        "audience": "both",
-        "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=4)).isoformat(),
-        **changes,
-    }
-
-
-def _write(client: Any, area: dict, **changes: Any) -> dict[str, Any]:
-    made = client.post("/api/v1/notices", json=_body(area, **changes), headers=area["supervisor"])
-    assert made.status_code == 201, made.text
-    return dict(made.json())
-
-
-def _act(client: Any, area: dict, notice: dict, action: str, body: dict | None = None):  # type: ignore[no-untyped-def]
-    headers = area["supervisor"] | {"If-Match": f'"{notice["version"]}"'}
-    return client.post(f"/api/v1/notices/{notice['id']}/{action}", json=body, headers=headers)
+    return make_area(db)
 
 
 def _outbox(db: Session) -> list[tuple[str, dict]]:
@@ -103,13 +41,13 @@ def _outbox(db: Session) -> list[tuple[str, dict]]:
 
 
 def test_a_notice_reaches_the_areas_big_customers_once_by_text_and_mail(client, db, area) -> None:
-    draft = _write(client, area)
+    draft = write_notice(client, area)
     assert draft["status"] == "draft"
     # the gold customer (a text and an e-mail) and the group's (a text: no address)
     assert draft["reach"] == {"customers": 2, "texts": 2, "mails": 1}
     assert _outbox(db) == []  # a draft sends nothing
 
-    sent = _act(client, area, draft, "send")
+    sent = act_on(client, area, draft, "send")
     assert sent.status_code == 200, sent.text
     assert sent.json()["status"] == "sent" and sent.json()["reach"]["customers"] == 2
     queued = _outbox(db)
@@ -136,7 +74,7 @@ def test_a_notice_reaches_the_areas_big_customers_once_by_text_and_mail(client, 
     )
     assert first["name"] == "张**" and first["email"] != "zhang.wei@example.cn"
 
-    again = _act(client, area, sent.json(), "send")
+    again = act_on(client, area, sent.json(), "send")
     assert again.status_code == 409 and again.json()["error"]["code"] == "notice_not_draft"
     assert len(_outbox(db)) == len(queued)
     actions = set(db.scalars(select(AuditLog.action).where(AuditLog.entity_type == "notice")))
@@ -144,15 +82,15 @@ def test_a_notice_reaches_the_areas_big_customers_once_by_text_and_mail(client, 
 
 
 def test_the_audience_is_chosen(client, area) -> None:
-    only_groups = _write(client, area, audience="enterprises")
+    only_groups = write_notice(client, area, audience="enterprises")
     assert only_groups["reach"]["customers"] == 1
-    high = _write(client, area, audience="high_value")
+    high = write_notice(client, area, audience="high_value")
     assert high["reach"] == {"customers": 1, "texts": 1, "mails": 1}
 
 
 def test_agents_see_it_on_the_customers_360_from_two_days_before(client, db, area) -> None:
-    notice = _write(client, area)
-    _act(client, area, notice, "send")
+    notice = write_notice(client, area)
+    act_on(client, area, notice, "send")
     view = client.get(f"/api/v1/customers/{area['gold']}", headers=area["agent"]).json()
     assert [n["title"] for n in view["notices"]] == ["天河区核心网割接"]
     page = client.get(f"/customers/{area['gold']}", headers=area["agent"]).text
@@ -174,11 +112,11 @@ def test_agents_see_it_on_the_customers_360_from_two_days_before(client, db, are
 
 
 def test_called_off_after_sending_the_same_customers_are_told(client, db, area) -> None:
-    notice = _act(client, area, _write(client, area), "send").json()
+    notice = act_on(client, area, write_notice(client, area), "send").json()
     before = len(_outbox(db))
-    no_reason = _act(client, area, notice, "cancel", {})
+    no_reason = act_on(client, area, notice, "cancel", {})
     assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
-    cancelled = _act(client, area, notice, "cancel", {"reason": "设备到货延迟，割接改期"})
+    cancelled = act_on(client, area, notice, "cancel", {"reason": "设备到货延迟，割接改期"})
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled"
     told = [p for kind, p in _outbox(db)[before:] if kind == "notify.sms"]
@@ -186,7 +124,7 @@ def test_called_off_after_sending_the_same_customers_are_told(client, db, area) 
     assert all("取消" in t["text"] or "Called off" in t["text"] for t in told)
     view = client.get(f"/api/v1/customers/{area['gold']}", headers=area["agent"]).json()
     assert view["notices"] == []
-    twice = _act(client, area, cancelled.json(), "cancel", {"reason": "再次取消一下"})
+    twice = act_on(client, area, cancelled.json(), "cancel", {"reason": "再次取消一下"})
     assert twice.status_code == 409
 
 
@@ -194,13 +132,13 @@ def test_bad_windows_other_areas_and_rights_are_refused(client, area) -> None:
     starts = utcnow() + timedelta(days=1)
     backwards = client.post(
         "/api/v1/notices",
-        json=_body(area, ends_at=(starts - timedelta(hours=1)).isoformat()),
+        json=notice_body(area, ends_at=(starts - timedelta(hours=1)).isoformat()),
         headers=area["supervisor"],
     )
     assert backwards.status_code == 422 and backwards.json()["error"]["field"] == "ends_at"
     past = client.post(
         "/api/v1/notices",
-        json=_body(
+        json=notice_body(
             area,
             starts_at=(utcnow() - timedelta(days=2)).isoformat(),
             ends_at=(utcnow() - timedelta(days=1)).isoformat(),
@@ -208,14 +146,16 @@ def test_bad_windows_other_areas_and_rights_are_refused(client, area) -> None:
         headers=area["supervisor"],
     )
     assert past.status_code == 422 and past.json()["error"]["code"] == "notice_over"
-    naive_start = _body(area, starts_at="2026-12-09T01:00:00")
+    naive_start = notice_body(area, starts_at="2026-12-09T01:00:00")
     naive = client.post("/api/v1/notices", json=naive_start, headers=area["supervisor"])
     assert naive.status_code == 422 and naive.json()["error"]["field"] == "starts_at"
-    elsewhere = client.post("/api/v1/notices", json=_body(area), headers=area["other_supervisor"])
+    elsewhere = client.post(
+        "/api/v1/notices", json=notice_body(area), headers=area["other_supervisor"]
+    )
     assert elsewhere.status_code == 403
-    by_agent = client.post("/api/v1/notices", json=_body(area), headers=area["agent"])
+    by_agent = client.post("/api/v1/notices", json=notice_body(area), headers=area["agent"])
     assert by_agent.status_code == 403
-    notice = _write(client, area)
+    notice = write_notice(client, area)
     hidden = client.get(f"/api/v1/notices/{notice['id']}", headers=area["other_supervisor"])
     assert hidden.status_code == 404
     stale = client.post(
@@ -229,7 +169,7 @@ def test_bad_windows_other_areas_and_rights_are_refused(client, area) -> None:
 
 def test_a_retried_creation_is_one_notice(client, db, area) -> None:
     headers = area["supervisor"] | {"Idempotency-Key": "n-1"}
-    body = _body(area)
+    body = notice_body(area)
     first = client.post("/api/v1/notices", json=body, headers=headers)
     second = client.post("/api/v1/notices", json=body, headers=headers)
     assert first.status_code == second.status_code == 201
@@ -241,9 +181,9 @@ def test_a_retried_creation_is_one_notice(client, db, area) -> None:
 
 
 def test_customers_served_in_english_read_and_hear_the_english_title(client, db, area) -> None:
-    notice = _write(client, area, title_en="Tianhe core network cut-over")
+    notice = write_notice(client, area, title_en="Tianhe core network cut-over")
     assert notice["title_en"] == "Tianhe core network cut-over"
-    _act(client, area, notice, "send")
+    act_on(client, area, notice, "send")
     queued = _outbox(db)
     texts = {p["to"]: p["text"] for kind, p in queued if kind == "notify.sms"}
     assert texts["+8613800138002"].startswith("[Notice] Tianhe core network cut-over, ")
@@ -274,9 +214,9 @@ def _sent_to(db: Session) -> set[str]:
 def test_a_large_audience_is_sent_on_by_the_worker_a_batch_at_a_time(
     client, db, big_area, session_factory
 ) -> None:
-    draft = _write(client, big_area)
+    draft = write_notice(client, big_area)
     assert draft["reach"]["customers"] == 5
-    sent = _act(client, big_area, draft, "send")
+    sent = act_on(client, big_area, draft, "send")
     assert sent.status_code == 200, sent.text
     assert sent.json()["sending"] is True
     assert sent.json()["reach"]["customers"] == 2  # the first batch, in the request
@@ -299,9 +239,9 @@ def test_a_large_audience_is_sent_on_by_the_worker_a_batch_at_a_time(
 def test_called_off_while_sending_it_stops_and_those_sent_it_are_told(
     client, db, big_area, session_factory
 ) -> None:
-    sent = _act(client, big_area, _write(client, big_area), "send").json()
+    sent = act_on(client, big_area, write_notice(client, big_area), "send").json()
     first = _sent_to(db)
-    cancelled = _act(client, big_area, sent, "cancel", {"reason": "设备到货延迟，割接改期"})
+    cancelled = act_on(client, big_area, sent, "cancel", {"reason": "设备到货延迟，割接改期"})
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["sending"] is False
     while outbox.run_due(session_factory).done:

@@ -4,21 +4,26 @@ one off. Every change goes through /api/v1/notices."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from kefu.console.render import render, signed_in
 from kefu.core.base import utcnow
-from kefu.core.rbac import Right
+from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession
-from kefu.notices import service
+from kefu.notices import aftermath, service
 from kefu.notices.enums import Audience, NoticeKind
+from kefu.notices.models import Notice
 from kefu.notices.routes import LISTED_SINCE, notice_out
 from kefu.org.models import OrgUnit
 from kefu.org.repository import tree_position
 
 router = APIRouter(include_in_schema=False)
+LATEST_ORDERS = 10  # shown under a sent notice
 
 
 @router.get("/notices", response_class=HTMLResponse)
@@ -36,10 +41,25 @@ def notices_page(request: Request, session: DbSession) -> Response:
         request,
         "notices/list.html",
         principal,
-        notices=[notice_out(session, notice) for notice in found],
+        notices=[notice_out(session, notice, principal) for notice in found],
+        orders_after=_orders_after(session, found, principal),
         units=sorted(session.scalars(units), key=lambda unit: tree_position(unit.path)),
         kinds=list(NoticeKind),
         audiences=list(Audience),
         can_send=principal.has(Right.NOTICE_SEND),
         now=utcnow(),
     )
+
+
+def _orders_after(
+    session: Session, notices: list[Notice], principal: Principal
+) -> dict[int, list[Row[*tuple[Any, ...]]]]:
+    """The latest orders the told customers opened after each sent notice, for those who
+    may read orders (the count links to them all through the API)."""
+    if not principal.has(Right.ORDER_READ):
+        return {}
+    return {
+        notice.id: aftermath.orders(session, notice, principal, offset=0, limit=LATEST_ORDERS)[0]
+        for notice in notices
+        if notice.sent_at is not None
+    }

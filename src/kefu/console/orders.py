@@ -28,6 +28,7 @@ from kefu.core.web import DbSession
 from kefu.customers import repository as customer_repo
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
+from kefu.notices.aftermath import told_before
 from kefu.org import repository as org_repo
 from kefu.org.models import Team
 from kefu.workorders import appointments as visits
@@ -403,6 +404,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         visit_tries=lifecycle.VISIT_TRIES,
         urgeable=order.status in URGEABLE_STATUSES,
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
+        told_of=told_before(session, order),
     )
 
 

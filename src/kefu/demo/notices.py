@@ -10,15 +10,22 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.clock import local_today
 from kefu.core.db import make_sessionmaker
-from kefu.core.rbac import Role
+from kefu.core.rbac import Principal, Role
 from kefu.demo.incidents import acting_as
 from kefu.notices import service
 from kefu.notices.enums import Audience, NoticeKind
+from kefu.notices.models import Notice, NoticeRecipient
 from kefu.notices.schemas import NoticeCreate
 from kefu.org.models import Staff
+from kefu.workorders import service as order_service
+from kefu.workorders.enums import OrderType
+from kefu.workorders.models import Category
+from kefu.workorders.schemas import OrderCreate
 
 ZONE = "Asia/Shanghai"
 
@@ -56,6 +63,7 @@ def generate_notices(engine: Engine) -> int:
             by=by,
         )
         told = service.send(session, cutover, by=by, zone=ZONE).customers
+        _a_told_customer_asks(session, cutover, acting_as(agent, Role.AGENT))
         starts, ends = _night(7, 0, 6)
         service.create(
             session,
@@ -72,3 +80,27 @@ def generate_notices(engine: Engine) -> int:
             by=by,
         )
     return told
+
+
+def _a_told_customer_asks(session: Session, notice: Notice, by: Principal) -> None:
+    """One of the customers told calls to ask about the work: the order lists under the
+    notice's orders, and shows the notice to whoever handles it."""
+    first = session.execute(
+        select(NoticeRecipient.customer_id, NoticeRecipient.msisdn)
+        .where(NoticeRecipient.notice_id == notice.id, NoticeRecipient.msisdn != "")
+        .order_by(NoticeRecipient.id)
+        .limit(1)
+    ).first()
+    category = session.scalar(select(Category).where(Category.code == "network.data.none"))
+    if first is None or category is None:
+        return
+    data = OrderCreate(
+        type=OrderType.CONSULTATION,
+        category_id=category.id,
+        customer_id=first.customer_id,
+        contact_phone=first.msisdn,
+        subject="咨询明晨割接期间公司专线和手机能否上网",
+        description="客户收到割接通告，询问割接期间备用方案，已告知语音和短信不受影响。",
+        channel="phone",
+    )
+    order_service.create_order(session, data=data, by=by, calendar=BusinessCalendar())

@@ -18,25 +18,27 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.customers.deps import CanReadCustomers
-from kefu.notices import service
+from kefu.notices import aftermath, service
 from kefu.notices.models import Notice
 from kefu.notices.schemas import (
     NoticeCancel,
     NoticeCreate,
     NoticeList,
+    NoticeOrderOut,
     NoticeOut,
     ReachOut,
     RecipientOut,
 )
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
+from kefu.workorders.deps import CanReadOrders
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 CanSend = Annotated[Principal, Depends(require(Right.NOTICE_SEND))]
 LISTED_SINCE = timedelta(days=30)  # the list shows work ended in the last month too
 
 
-def notice_out(session: Session, notice: Notice) -> NoticeOut:
+def notice_out(session: Session, notice: Notice, by: Principal) -> NoticeOut:
     unit = session.get(OrgUnit, notice.org_unit_id)
     assert unit is not None
     reached = service.reach(session, notice)
@@ -59,6 +61,7 @@ def notice_out(session: Session, notice: Notice) -> NoticeOut:
         cancel_reason=notice.cancel_reason,
         reach=ReachOut(customers=reached.customers, texts=reached.texts, mails=reached.mails),
         sending=notice.sending,
+        orders_after=aftermath.order_count(session, notice, by),
         version=notice.version,
     )
 
@@ -68,7 +71,7 @@ def list_notices(principal: CanReadCustomers, session: DbSession) -> NoticeList:
     """The notices of the caller's areas whose work ends after a month ago, soonest
     first, each with whom it reaches."""
     found = service.listed(session, principal, since=utcnow() - LISTED_SINCE)
-    return NoticeList(items=[notice_out(session, notice) for notice in found])
+    return NoticeList(items=[notice_out(session, notice, principal) for notice in found])
 
 
 @router.post("/notices", response_model=NoticeOut, status_code=201)
@@ -81,7 +84,7 @@ def create_notice(
     """Write a notice (a draft: nothing is sent until it is sent)."""
 
     def create() -> NoticeOut:
-        return notice_out(session, service.create(session, data=data, by=principal))
+        return notice_out(session, service.create(session, data=data, by=principal), principal)
 
     status, body = run_once(
         session,
@@ -101,7 +104,7 @@ def get_notice(
     """One notice and whom it reaches; the ETag carries its version."""
     notice = service.visible_notice(session, notice_id, principal)
     response.headers["ETag"] = etag(notice.version)
-    return notice_out(session, notice)
+    return notice_out(session, notice, principal)
 
 
 def _current(session: Session, notice_id: int, principal: Principal, version: int) -> Notice:
@@ -111,10 +114,12 @@ def _current(session: Session, notice_id: int, principal: Principal, version: in
     return notice
 
 
-def _changed(session: Session, notice: Notice, response: Response) -> NoticeOut:
+def _changed(
+    session: Session, notice: Notice, principal: Principal, response: Response
+) -> NoticeOut:
     session.flush()
     response.headers["ETag"] = etag(notice.version)
-    return notice_out(session, notice)
+    return notice_out(session, notice, principal)
 
 
 @router.post("/notices/{notice_id}/send", response_model=NoticeOut)
@@ -130,7 +135,7 @@ def send_notice(
     has their address; once (409 after). Each customer sent it is on record."""
     notice = _current(session, notice_id, principal, version)
     service.send(session, notice, by=principal, zone=request.app.state.settings.timezone)
-    return _changed(session, notice, response)
+    return _changed(session, notice, principal, response)
 
 
 @router.post("/notices/{notice_id}/cancel", response_model=NoticeOut)
@@ -148,7 +153,7 @@ def cancel_notice(
     notice = _current(session, notice_id, principal, version)
     zone = request.app.state.settings.timezone
     service.cancel(session, notice, by=principal, reason=data.reason, zone=zone)
-    return _changed(session, notice, response)
+    return _changed(session, notice, principal, response)
 
 
 @router.get("/notices/{notice_id}/recipients", response_model=Page[RecipientOut])
@@ -170,6 +175,38 @@ def notice_recipients(
                 email=mask_email(sent.email) if masked and sent.email else sent.email,
             )
             for sent, customer in rows
+        ],
+        total=total,
+        page=params.page,
+        size=params.size,
+    )
+
+
+@router.get("/notices/{notice_id}/orders", response_model=Page[NoticeOrderOut])
+def notice_orders(
+    notice_id: PathId, principal: CanReadOrders, session: DbSession, params: Paging
+) -> Page[NoticeOrderOut]:
+    """The orders the customers told opened from its sending until three days after the
+    work, the latest first: whether the notice spared the center calls, and what the told
+    still called about."""
+    notice = service.visible_notice(session, notice_id, principal)
+    rows, total = aftermath.orders(
+        session, notice, principal, offset=params.offset, limit=params.size
+    )
+    return Page[NoticeOrderOut](
+        items=[
+            NoticeOrderOut(
+                id=row.id,
+                number=row.number,
+                type=row.type,
+                status=row.status,
+                subject=row.subject,
+                category=row.name,
+                category_en=row.name_en or row.name,
+                customer_id=row.customer_id,
+                created_at=row.created_at,
+            )
+            for row in rows
         ],
         total=total,
         page=params.page,

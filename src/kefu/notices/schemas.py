@@ -78,11 +78,28 @@ class NoticeOut(BaseModel):
     cancel_reason: str
     reach: ReachOut  # sent to so far, or (a draft) would be sent to
     sending: bool  # sent, and the worker still sending to the rest of a large audience
+    # orders the told customers opened from its sending until three days after the work
+    # (null for a notice not sent): GET /notices/{id}/orders lists them
+    orders_after: int | None
     version: int
 
 
 class NoticeList(BaseModel):
     items: list[NoticeOut]
+
+
+class NoticeOrderOut(BaseModel):
+    """An order a told customer opened after the notice, as the notice lists it."""
+
+    id: int
+    number: str
+    type: str
+    status: str
+    subject: str
+    category: str
+    category_en: str
+    customer_id: int | None  # none named: opened from a number the notice was texted to
+    created_at: datetime
 
 
 class RecipientOut(BaseModel):
