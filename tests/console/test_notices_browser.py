@@ -1,4 +1,5 @@
-"""Notices to big customers in headless Chromium: the demo's two notices are listed; a
+"""Notices to big customers in headless Chromium: the demo's two notices are listed, the
+order a told customer opened after the cut-over under it, and its page shows the notice; a
 supervisor writes a cut-over notice for the area (times typed on the center's clock, a
 wrong window refused), sends it after the confirmation naming its reach, and the 360 page
 of a customer it was sent to shows it."""
@@ -31,8 +32,16 @@ def test_a_supervisor_sends_a_cut_over_notice_and_the_360_shows_it(
         sign_in(page, base, "supervisor", DEMO_PASSWORD, "/notices")
         demo = page.locator("tr[data-notice]")
         expect(demo).to_have_count(2)  # the demo's cut-over, sent, and its upgrade, a draft
+        # a customer told of the cut-over asked about it: under the notice, then its page
+        after = demo.first.locator(".notice-orders")
+        after.locator("summary").click()
+        expect(after.locator("summary")).to_have_text("告知后客户工单：1 张")
+        after.locator("a").click()
+        expect(page.locator(".order-hero .notice-banner")).to_contain_text("核心网设备割接")
+        page.goto(f"{base}/notices")
         page.click(".notice-new summary")  # folded away once there are notices
         page.fill("input[name=title]", "天河区核心网割接")
+        page.fill("input[name=title_en]", "Tianhe core network cut-over")
         page.fill("input[name=starts_at]", starts.strftime("%Y-%m-%dT%H:%M"))
         page.fill("input[name=ends_at]", starts.replace(hour=0).strftime("%Y-%m-%dT%H:%M"))
         page.fill("textarea[name=body]", "届时移动数据业务中断约30分钟，请提前做好准备。")
@@ -59,6 +68,8 @@ def test_a_supervisor_sends_a_cut_over_notice_and_the_360_shows_it(
         listed = supervisor.get("/api/v1/notices").json()["items"]
         (notice,) = [n for n in listed if n["title"] == "天河区核心网割接"]
         assert notice["reach"]["customers"] == customers
+        assert notice["title_en"] == "Tianhe core network cut-over"
+        assert notice["orders_after"] == 0 and notice["sending"] is False
         told = _a_customer_told(supervisor, notice["id"])
         page.goto(f"{base}/customers/{told}")
         banner = page.locator(".notice-banner", has_text="天河区核心网割接")
