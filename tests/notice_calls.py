@@ -49,6 +49,8 @@ def make_area(db: Session) -> dict[str, Any]:
     }
     found = {
         "unit": org.city.id,
+        "other_unit": org.other_city.id,
+        "group": group.id,
         "supervisor": bearer(db, make_staff(db, org.city, Role.SUPERVISOR)),
         "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
         "other_supervisor": bearer(db, make_staff(db, org.other_city, Role.SUPERVISOR)),

@@ -12,6 +12,6 @@ from __future__ import annotations
 def load() -> None:
     """Import the modules that register job handlers."""
     from kefu.billing import credits  # noqa: F401  (credits to a bill)
-    from kefu.notices import service  # noqa: F401  (a notice's later batches)
+    from kefu.notices import sending  # noqa: F401  (a notice's later batches)
     from kefu.notify import tasks  # noqa: F401  (texts and e-mails)
     from kefu.workorders import visit_reminders  # noqa: F401  (the evening-before reminder)

@@ -23,7 +23,7 @@ from kefu.core.security import LANGUAGE_COOKIE
 from kefu.customers.enums import (
     Tier,
 )
-from kefu.notices import service
+from kefu.notices import sending
 from kefu.notices.models import Notice, NoticeRecipient
 from kefu.org.models import OrgUnit
 from notice_calls import act_on, make_area, notice_body, write_notice
@@ -44,7 +44,7 @@ def test_a_notice_reaches_the_areas_big_customers_once_by_text_and_mail(client, 
     draft = write_notice(client, area)
     assert draft["status"] == "draft"
     # the gold customer (a text and an e-mail) and the group's (a text: no address)
-    assert draft["reach"] == {"customers": 2, "texts": 2, "mails": 1}
+    assert draft["reach"] == {"customers": 2, "key_people": 0, "texts": 2, "mails": 1}
     assert _outbox(db) == []  # a draft sends nothing
 
     sent = act_on(client, area, draft, "send")
@@ -85,7 +85,7 @@ def test_the_audience_is_chosen(client, area) -> None:
     only_groups = write_notice(client, area, audience="enterprises")
     assert only_groups["reach"]["customers"] == 1
     high = write_notice(client, area, audience="high_value")
-    assert high["reach"] == {"customers": 1, "texts": 1, "mails": 1}
+    assert high["reach"] == {"customers": 1, "key_people": 0, "texts": 1, "mails": 1}
 
 
 def test_agents_see_it_on_the_customers_360_from_two_days_before(client, db, area) -> None:
@@ -202,7 +202,7 @@ def big_area(db: Session, area: dict[str, Any], monkeypatch: pytest.MonkeyPatch)
     for n in range(6, 9):
         make_customer(db, unit, f"+861380013800{n}", tier=Tier.GOLD, email=None)
     db.commit()
-    monkeypatch.setattr(service, "BATCH", 2)
+    monkeypatch.setattr(sending, "BATCH", 2)
     return area
 
 

@@ -41,6 +41,7 @@ from kefu.ivr.flow import parse
 from kefu.ivr.models import IvrFlow, IvrFlowVersion, IvrSession, IvrVisit
 from kefu.ivr.nodes import Flow
 from kefu.notices import service as notices
+from kefu.notices import wording
 from kefu.org.models import Staff
 from kefu.routing import acd, callbacks
 from kefu.routing.priority import call_priority
@@ -138,9 +139,9 @@ def _notice_vars(session: Session, customer_id: int, zone: str) -> dict[str, str
     return {
         "notice_active": "1",
         "notice_title": told.title,
-        "notice_title_en": notices.title_in_english(told),
-        "notice_window": notices.window_text(told, zone, english=False),
-        "notice_window_en": notices.window_text(told, zone, english=True),
+        "notice_title_en": wording.title_in_english(told),
+        "notice_window": wording.window_text(told, zone, english=False),
+        "notice_window_en": wording.window_text(told, zone, english=True),
     }
 
 

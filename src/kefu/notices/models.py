@@ -49,3 +49,18 @@ class NoticeRecipient(IdMixin, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     msisdn: Mapped[str] = mapped_column(String(20), default="")  # texted to, if any
     email: Mapped[str] = mapped_column(String(200), default="")  # mailed to, if any
+
+
+class NoticeKeyPerson(IdMixin, Base):
+    """Why: a group's key people (关键人) run its lines; they are told of work that touches
+    the group, at the number and address the center has for them, and on record as the
+    customers are."""
+
+    __tablename__ = "notice_key_people"
+    __table_args__ = (UniqueConstraint("notice_id", "contact_id"),)
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("enterprise_contacts.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    phone: Mapped[str] = mapped_column(String(20), default="")  # texted to, if a mobile
+    email: Mapped[str] = mapped_column(String(200), default="")  # mailed to, if any

@@ -21,6 +21,7 @@ from kefu.customers.deps import CanReadCustomers
 from kefu.notices import aftermath, service
 from kefu.notices.models import Notice
 from kefu.notices.schemas import (
+    KeyPersonOut,
     NoticeCancel,
     NoticeCreate,
     NoticeList,
@@ -59,7 +60,12 @@ def notice_out(session: Session, notice: Notice, by: Principal) -> NoticeOut:
         sent_at=notice.sent_at,
         cancelled_at=notice.cancelled_at,
         cancel_reason=notice.cancel_reason,
-        reach=ReachOut(customers=reached.customers, texts=reached.texts, mails=reached.mails),
+        reach=ReachOut(
+            customers=reached.customers,
+            key_people=reached.key_people,
+            texts=reached.texts,
+            mails=reached.mails,
+        ),
         sending=notice.sending,
         orders_after=aftermath.order_count(session, notice, by),
         version=notice.version,
@@ -175,6 +181,34 @@ def notice_recipients(
                 email=mask_email(sent.email) if masked and sent.email else sent.email,
             )
             for sent, customer in rows
+        ],
+        total=total,
+        page=params.page,
+        size=params.size,
+    )
+
+
+@router.get("/notices/{notice_id}/key-people", response_model=Page[KeyPersonOut])
+def notice_key_people(
+    notice_id: PathId, principal: CanReadCustomers, session: DbSession, params: Paging
+) -> Page[KeyPersonOut]:
+    """The groups' key people (关键人) the notice was sent to, and how (names, numbers and
+    addresses masked unless the caller may see them)."""
+    notice = service.visible_notice(session, notice_id, principal)
+    rows, total = service.key_people_told(session, notice, offset=params.offset, limit=params.size)
+    masked = not principal.has(Right.PII_VIEW)
+    return Page[KeyPersonOut](
+        items=[
+            KeyPersonOut(
+                contact_id=person.id,
+                enterprise_id=group.id,
+                enterprise=group.name,
+                name=mask_name(person.name) if masked else person.name,
+                title=person.title,
+                phone=mask_phone(sent.phone) if masked and sent.phone else sent.phone,
+                email=mask_email(sent.email) if masked and sent.email else sent.email,
+            )
+            for sent, person, group in rows
         ],
         total=total,
         page=params.page,

@@ -55,6 +55,7 @@ class NoticeCancel(BaseModel):
 
 class ReachOut(BaseModel):
     customers: int
+    key_people: int  # of the area's groups, told when enterprise customers are
     texts: int
     mails: int
 
@@ -100,6 +101,18 @@ class NoticeOrderOut(BaseModel):
     category_en: str
     customer_id: int | None  # none named: opened from a number the notice was texted to
     created_at: datetime
+
+
+class KeyPersonOut(BaseModel):
+    """A group's key person the notice was sent to, masked as the viewer must see them."""
+
+    contact_id: int
+    enterprise_id: int
+    enterprise: str
+    name: str
+    title: str
+    phone: str  # texted to ("" when the center has no mobile number for them)
+    email: str  # mailed to ("" when the center has no address)
 
 
 class RecipientOut(BaseModel):

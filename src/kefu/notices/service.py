@@ -1,44 +1,41 @@
 """Notices to big customers before planned work (大客户通告, seed 004's 通告制度): before a
-cut-over or an upgrade the center tells the area's big customers, by text and by e-mail
-where it has their address, what will happen and how to prepare; a notice called off
-after it was sent is announced as called off to the same customers; and an agent sees,
+cut-over or an upgrade the center tells the area's big customers — and, for its groups,
+their key people — by text and by e-mail where it has their address, what will happen
+and how to prepare, and their account managers which of theirs were told; a notice called
+off after it was sent is announced as called off to the same people; and an agent sees,
 on a customer's 360, the notices that customer was sent, from two days before the work
-until it ends."""
+until it ends. Who is told is ``audience``'s, the sending ``sending``'s, the words
+``wording``'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from kefu.core import audit, outbox
+from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
-from kefu.customers.enums import CustomerStatus, SubscriptionStatus, Tier
-from kefu.customers.models import Customer, Subscription
+from kefu.customers.models import Customer, Enterprise, EnterpriseContact
 from kefu.customers.schemas import NoticeBrief
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kefu.notices.enums import Audience, NoticeStatus
-from kefu.notices.models import Notice, NoticeRecipient
+from kefu.notices import audience, sending
+from kefu.notices.enums import NoticeStatus
+from kefu.notices.models import Notice, NoticeKeyPerson, NoticeRecipient
 from kefu.notices.schemas import NoticeCreate
-from kefu.notify.tasks import mail_customer, text_customer
 from kefu.org.models import OrgUnit
 
 SHOWN_AHEAD = timedelta(hours=48)  # agents see a notice from two days before the work
-BATCH = 1000  # customers sent to in one transaction (about a tenth of a second)
-SEND_ON = "notice.send_on"
-HIGH_TIERS = (Tier.GOLD, Tier.DIAMOND, Tier.SUPREME)
 
 
 @dataclass(frozen=True)
 class Reach:
-    """How many customers a notice reaches, and by which channel."""
+    """How many customers and key people a notice reaches, and by which channel."""
 
     customers: int
+    key_people: int  # of the area's groups, when groups are told
     texts: int
     mails: int
 
@@ -93,94 +90,38 @@ def visible_notice(session: Session, notice_id: int, by: Principal) -> Notice:
     return notice
 
 
-def _audience(session: Session, notice: Notice) -> Select[int, str, str | None, str]:
-    """The area's active big customers the notice is for, each with a live number (the
-    lowest, so one text each) and their e-mail address and language."""
-    unit = session.get(OrgUnit, notice.org_unit_id)
-    assert unit is not None
-    area = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-    number = (
-        select(func.min(Subscription.msisdn))
-        .where(
-            Subscription.customer_id == Customer.id,
-            Subscription.status != SubscriptionStatus.CANCELLED,
-        )
-        .scalar_subquery()
-    )
-    wanted = {
-        Audience.ENTERPRISES: Customer.enterprise_id.is_not(None),
-        Audience.HIGH_VALUE: Customer.tier.in_([str(tier) for tier in HIGH_TIERS]),
-    }
-    who = (
-        or_(*wanted.values())
-        if notice.audience == Audience.BOTH
-        else wanted[Audience(notice.audience)]
-    )
-    return (
-        select(
-            Customer.id,
-            Customer.language,
-            Customer.email,
-            func.coalesce(number, "").label("msisdn"),
-        )
-        .where(Customer.org_unit_id.in_(area), Customer.status == CustomerStatus.ACTIVE, who)
-        .order_by(Customer.id)
-    )
-
-
 def reach(session: Session, notice: Notice) -> Reach:
-    """Whom the notice reaches: the customers sent it, or, for a draft, who would be;
-    counted in the database, not read."""
+    """Whom the notice reaches: the customers and key people sent it, or, for a draft, who
+    would be; counted in the database, not read."""
     if notice.status == NoticeStatus.DRAFT:
-        whom = _audience(session, notice).subquery()
+        customers = audience.customers(session, notice).subquery()
+        people = audience.key_people(session, notice).subquery()
     else:
-        whom = (
+        customers = (
             select(NoticeRecipient.msisdn, NoticeRecipient.email)
             .where(NoticeRecipient.notice_id == notice.id)
             .subquery()
         )
+        people = (
+            select(NoticeKeyPerson.phone, NoticeKeyPerson.email)
+            .where(NoticeKeyPerson.notice_id == notice.id)
+            .subquery()
+        )
+    told, texted, mailed = _counted(session, customers, customers.c.msisdn)
+    key_people, key_texted, key_mailed = _counted(session, people, people.c.phone)
+    return Reach(told, key_people, texted + key_texted, mailed + key_mailed)
+
+
+def _counted(session: Session, whom: Subquery, phone: ColumnElement[str]) -> tuple[int, int, int]:
+    """How many people, texted and mailed."""
     counted = session.execute(
         select(
             func.count(),
-            func.count(func.nullif(whom.c.msisdn, "")),
+            func.count(func.nullif(phone, "")),
             func.count(func.nullif(whom.c.email, "")),
         ).select_from(whom)
     ).one()
-    return Reach(int(counted[0]), int(counted[1]), int(counted[2]))
-
-
-def window_text(notice: Notice, zone: str, english: bool) -> str:
-    """The work's window as said to customers: 12月9日01:00至05:00, 09 Dec 01:00 to 05:00."""
-    starts = notice.starts_at.astimezone(ZoneInfo(zone))
-    ends = notice.ends_at.astimezone(ZoneInfo(zone))
-    same_day = starts.date() == ends.date()
-    if english:
-        end = ends.strftime("%H:%M" if same_day else "%d %b %H:%M")
-        return f"{starts.strftime('%d %b %H:%M')} to {end}"
-    end = f"{ends:%H:%M}" if same_day else f"{ends.month}月{ends.day}日{ends:%H:%M}"
-    return f"{starts.month}月{starts.day}日{starts:%H:%M}至{end}"
-
-
-def notice_text(notice: Notice, *, zone: str, english: bool, called_off: bool = False) -> str:
-    """The notice as texted and mailed, in the customer's language."""
-    when = window_text(notice, zone, english)
-    if english:
-        if called_off:
-            return f"[Notice] Called off: {title_in_english(notice)} ({when}) will not take place."
-        return f"[Notice] {title_in_english(notice)}, {when}. {notice.body_en or notice.body}"
-    if called_off:
-        return f"【大客户通告】原定{when}的“{notice.title}”已取消，届时业务不受影响。"
-    return f"【大客户通告】{notice.title}：{when}。{notice.body}"
-
-
-def _deliver(session: Session, text: str, subject: str, msisdn: str, email: str | None) -> None:
-    """Queue the text and the e-mail in the caller's transaction (the outbox sends them)."""
-    if msisdn:
-        text_customer(session, phone=msisdn, text=text)
-    if email:
-        mail_customer(
-            session, to=email, subject=subject, body=text, in_reply_to="", automatic=False
-        )
+    return int(counted[0]), int(counted[1]), int(counted[2])
 
 
 def send(session: Session, notice: Notice, *, by: Principal, zone: str) -> Reach:
@@ -193,75 +134,21 @@ def send(session: Session, notice: Notice, *, by: Principal, zone: str) -> Reach
         raise Conflict("notice_over", field="ends_at")
     planned = reach(session, notice)
     notice.status, notice.sent_at, notice.sent_by_id = NoticeStatus.SENT, utcnow(), by.staff_id
-    notice.sending = _send_batch(session, notice, zone=zone, after=0)
+    notice.sending = sending.send_from(session, notice, zone=zone)
     audit.record(
         session,
         actor=by,
         action="notice.send",
         entity_type="notice",
         entity_id=notice.id,
-        details={"customers": planned.customers, "texts": planned.texts, "mails": planned.mails},
+        details={
+            "customers": planned.customers,
+            "key_people": planned.key_people,
+            "texts": planned.texts,
+            "mails": planned.mails,
+        },
     )
     return planned
-
-
-def _send_batch(session: Session, notice: Notice, *, zone: str, after: int) -> bool:
-    """Send to the next ``BATCH`` customers of the audience after customer ``after``, in
-    the caller's transaction; when more may follow, queue the job that sends them (before
-    the batch's texts, so the whole audience is on record soon). True when it did."""
-    rows = session.execute(_audience(session, notice).where(Customer.id > after).limit(BATCH)).all()
-    more = len(rows) == BATCH
-    if more:
-        outbox.enqueue(
-            session,
-            kind=SEND_ON,
-            payload={"notice_id": notice.id, "after": rows[-1][0], "zone": zone},
-            message_id=f"notice-{notice.id}-after-{rows[-1][0]}",
-        )
-    for _customer, language, email, msisdn in rows:
-        english = language == "en"
-        text = notice_text(notice, zone=zone, english=english)
-        _deliver(session, text, _subject(notice, english), msisdn, email)
-    if rows:
-        session.execute(
-            insert(NoticeRecipient),
-            [
-                {"notice_id": notice.id, "customer_id": r[0], "msisdn": r[3], "email": r[2] or ""}
-                for r in rows
-            ],
-        )
-    return more
-
-
-@outbox.handler(SEND_ON)
-def _send_on(session: Session, payload: dict[str, Any], message_id: str) -> outbox.Sending[None]:
-    """The worker's next batch: written where the delivery is recorded, once per batch."""
-
-    def record(writing: Session, _answer: None) -> None:
-        _send_next_batch(writing, payload["notice_id"], payload["after"], payload["zone"])
-
-    return outbox.Sending(channel="notice", send=lambda: None, record=record)
-
-
-def _send_next_batch(session: Session, notice_id: int, after: int, zone: str) -> None:
-    """The batch after ``after``, unless the notice was called off meanwhile: the row is
-    locked, so a calling-off waits for the batch and tells its customers too."""
-    notice = session.get(Notice, notice_id, with_for_update=True, populate_existing=True)
-    if notice is None or notice.status != NoticeStatus.SENT or not notice.sending:
-        return
-    if not _send_batch(session, notice, zone=zone, after=after):
-        # not a change anyone edits against: the version stays, so a supervisor's open
-        # page can still call the work off
-        session.execute(update(Notice).where(Notice.id == notice_id).values(sending=False))
-
-
-def _subject(notice: Notice, english: bool) -> str:
-    return f"[Notice] {title_in_english(notice)}" if english else f"【大客户通告】{notice.title}"
-
-
-def title_in_english(notice: Notice) -> str:
-    """The title said and sent in English: the Chinese one when none was written."""
-    return notice.title_en or notice.title
 
 
 def cancel(session: Session, notice: Notice, *, by: Principal, reason: str, zone: str) -> int:
@@ -277,7 +164,7 @@ def cancel(session: Session, notice: Notice, *, by: Principal, reason: str, zone
     session.refresh(notice, with_for_update=True)
     told = 0
     if notice.status == NoticeStatus.SENT:
-        told = _announce_called_off(session, notice, zone)
+        told = sending.announce_called_off(session, notice, zone)
     notice.status, notice.cancelled_at = NoticeStatus.CANCELLED, utcnow()
     notice.sending = False
     notice.cancel_reason = reason
@@ -291,19 +178,6 @@ def cancel(session: Session, notice: Notice, *, by: Principal, reason: str, zone
         details={"told": told},
     )
     return told
-
-
-def _announce_called_off(session: Session, notice: Notice, zone: str) -> int:
-    rows = session.execute(
-        select(NoticeRecipient.msisdn, NoticeRecipient.email, Customer.language)
-        .join(Customer, Customer.id == NoticeRecipient.customer_id)
-        .where(NoticeRecipient.notice_id == notice.id)
-    ).all()
-    for msisdn, email, language in rows:
-        english = language == "en"
-        text = notice_text(notice, zone=zone, english=english, called_off=True)
-        _deliver(session, text, _subject(notice, english), msisdn, email)
-    return len(rows)
 
 
 def _due_for(customer_id: int, within: timedelta) -> Select[Notice]:
@@ -372,3 +246,19 @@ def under_way_for(session: Session, customer_id: int, *, within: timedelta) -> N
     """The notice the customer was sent whose work is under way or starts within
     ``within`` (the soonest), for the hotline to say before anything else."""
     return session.scalars(_due_for(customer_id, within)).first()
+
+
+def key_people_told(
+    session: Session, notice: Notice, *, offset: int, limit: int
+) -> tuple[list[tuple[NoticeKeyPerson, EnterpriseContact, Enterprise]], int]:
+    """A page of the groups' key people the notice was sent to, in the order sent, and
+    how many."""
+    query = (
+        select(NoticeKeyPerson, EnterpriseContact, Enterprise)
+        .join(EnterpriseContact, EnterpriseContact.id == NoticeKeyPerson.contact_id)
+        .join(Enterprise, Enterprise.id == NoticeKeyPerson.enterprise_id)
+        .where(NoticeKeyPerson.notice_id == notice.id)
+    )
+    total = session.scalar(select(func.count()).where(NoticeKeyPerson.notice_id == notice.id))
+    rows = session.execute(query.order_by(NoticeKeyPerson.id).offset(offset).limit(limit))
+    return [(sent, person, group) for sent, person, group in rows], total or 0
