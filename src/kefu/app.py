@@ -24,6 +24,7 @@ from kefu.config import Settings, get_settings
 from kefu.console.analysis import router as console_analysis_router
 from kefu.console.calls import router as console_calls_router
 from kefu.console.customers import router as console_customers_router
+from kefu.console.engineers import router as console_engineers_router
 from kefu.console.ivr import router as console_ivr_router
 from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
@@ -75,6 +76,7 @@ from kefu.workorders.attachment_routes import router as attachment_router
 from kefu.workorders.calendar_routes import router as calendar_router
 from kefu.workorders.category_routes import router as categories_router
 from kefu.workorders.customer_satisfaction import return_visit_marks
+from kefu.workorders.engineer_routes import router as engineers_router
 from kefu.workorders.incident_compensation_routes import router as compensation_router
 from kefu.workorders.incident_routes import router as incidents_router
 from kefu.workorders.queue_routes import router as queue_router
@@ -168,6 +170,7 @@ def create_app(
         queue_router,
         attachment_router,
         appointment_router,
+        engineers_router,
         refund_router,
         categories_router,
         incidents_router,
@@ -201,6 +204,7 @@ def create_app(
         console_analysis_router,
         console_selfcare_router,
         console_notices_router,
+        console_engineers_router,
     ):
         app.include_router(router)
     static = resources.files("kefu").joinpath("console/static")

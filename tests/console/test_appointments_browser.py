@@ -1,7 +1,9 @@
 """An engineer's visit booked on a broadband fault (上门处理), in headless Chromium: a
-window that ends before it starts is refused at its field; the visit is booked and
-texted, moved to the afternoon (改约), and made; the card and the timeline say so; booked
-again, the order is in the 上门预约 queue with its window."""
+window that ends before it starts is refused at its field; the visit is booked from the
+roster and texted, moved to the afternoon (改约) with an engineer named by hand, and made;
+the card and the timeline say so; a roster engineer already booked elsewhere that evening
+is refused, naming the other order; booked again, the order is in the 上门预约 queue with
+its window, and on the engineers' board."""
 
 from __future__ import annotations
 
@@ -33,21 +35,39 @@ def _broadband_fault(api) -> dict:  # type: ignore[no-untyped-def]
     return order
 
 
-def _fill(form, day: str, window: tuple[str, str], engineer: str) -> None:  # type: ignore[no-untyped-def]
-    """The booking form's day, window, the customer's address and the engineer."""
+def _fill(form, day: str, window: tuple[str, str], engineer: str | int) -> None:  # type: ignore[no-untyped-def]
+    """The booking form's day, window, the customer's address and the engineer: one of
+    the roster (its id) or one named by hand."""
     form.locator("input[name=visit_on]").fill(day)
     form.locator("input[name=from_time]").fill(window[0])
     form.locator("input[name=to_time]").fill(window[1])
     form.locator("input[name=address]").fill("广州市天河区体育西路 101 号 1203 室")
-    form.locator("input[name=engineer]").fill(engineer)
+    if isinstance(engineer, int):
+        form.locator("select[name=engineer_id]").select_option(str(engineer))
+    else:
+        form.locator("select[name=engineer_id]").select_option("")
+        form.locator("input[name=engineer]").fill(engineer)
+
+
+def _free_all_day(api, day: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """Roster engineers with no visit on the day."""
+    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
+    return [row["engineer_id"] for row in board["rows"] if row["engineer_id"] and not row["visits"]]
 
 
 def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
-    order = _broadband_fault(api_client(base, "supervisor"))
+    api = api_client(base, "supervisor")
+    order = _broadband_fault(api)
     day = (local_today() + timedelta(days=1)).isoformat()
+    first, busy, *_ = _free_all_day(api, day)  # the demo's branches have three each
+    elsewhere = _broadband_fault(api)  # the other engineer's evening is taken here
+    taken = {"visit_on": day, "from_time": "18:00", "to_time": "20:00", "engineer_id": busy}
+    taken["address"] = "广州市越秀区中山路 1 号"
+    booked_elsewhere = api.post(f"/api/v1/work-orders/{elsewhere['id']}/appointments", json=taken)
+    assert booked_elsewhere.status_code == 201, booked_elsewhere.text
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -55,8 +75,7 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         card = page.locator("#appointments")
         form = card.locator("#visit-form")
         expect(form).to_be_visible()  # no visit yet: the booking form is open
-        _fill(form, day, ("12:00", "09:00"), "张工")
-        form.locator("input[name=engineer_phone]").fill("139 0000 1234")
+        _fill(form, day, ("12:00", "09:00"), first)
         expect(form.locator("input[name=text_customer]")).to_be_checked()  # a mobile
         form.locator("button[type=submit]").click()
         expect(page.locator("#appointment-error")).to_contain_text("结束时间须晚于开始时间")
@@ -67,6 +86,8 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         booked = card.locator(".visit-scheduled")
         expect(booked).to_contain_text(f"{day} 09:00–12:00")
         expect(booked).to_contain_text("已短信告知客户")
+        engineer = api.get(f"/api/v1/work-orders/{order['id']}/appointments").json()["items"][0]
+        assert engineer["engineer_id"] == first  # the roster's name and phone on the visit
 
         card.locator(".book-visit > summary").click()  # 改约: to the afternoon
         _fill(form, day, ("14:00", "18:00"), "李工")
@@ -85,11 +106,17 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         expect(timeline).to_contain_text("改约上门")
         page.screenshot(path=str(tmp_path / "visits.png"), full_page=True)
 
-        # Booked again for tomorrow evening: the 上门预约 queue lists it with its window.
+        # Booked again for tomorrow evening: the engineer taken elsewhere is refused,
+        # naming that order; the first is free, and the 上门预约 queue lists it.
         card.locator(".book-visit > summary").click()
-        _fill(form, day, ("18:00", "20:00"), "李工")
+        _fill(form, day, ("18:00", "20:00"), busy)
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#appointment-error")).to_contain_text(elsewhere["number"])
+        _fill(form, day, ("18:00", "20:00"), first)
         form.locator("button[type=submit]").click()
         expect(card.locator(".visit-scheduled")).to_contain_text("18:00–20:00")
+        page.goto(f"{base}/engineers?day={day}")
+        expect(page.locator(f'tr[data-engineer-row="{first}"]')).to_contain_text(order["number"])
         page.goto(f"{base}/orders?view=on_site")
         row = page.locator("tbody tr", has_text=order["number"])
         expect(row.locator(".visit-window")).to_contain_text(f"{day[5:]} 18:00–20:00")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from factories import make_org, make_staff
 from kefu.demo.visits import book_visits
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import Category, OrderAppointment, OrderEvent, WorkOrder
+from kefu.workorders.models import Category, FieldEngineer, OrderAppointment, OrderEvent, WorkOrder
 from kefu.workorders.taxonomy import ensure_default_categories
 
 NOW = datetime(2026, 12, 7, 2, tzinfo=UTC)
@@ -87,3 +87,18 @@ def test_open_on_site_orders_get_engineers_booked_after_their_last_step(db: Sess
         )
         if visit.status == "scheduled":
             assert starts > NOW  # the coming days
+
+
+def test_the_branches_engineers_are_booked_from_their_roster_once_a_window(db: Session) -> None:
+    _orders(db)
+    book_visits(db.connection(), seed=7, now=NOW)
+    roster = {e.id: e for e in db.scalars(select(FieldEngineer))}
+    assert roster and all(e.active for e in roster.values())
+    visits = db.scalars(select(OrderAppointment)).all()
+    from_roster = [v for v in visits if v.engineer_id is not None]
+    assert from_roster  # most are booked from the roster
+    for visit in from_roster:
+        engineer = roster[visit.engineer_id]
+        assert (visit.engineer, visit.engineer_phone) == (engineer.name, engineer.phone)
+    windows = [(v.engineer_id, v.starts_at) for v in from_roster if v.status == "scheduled"]
+    assert len(windows) == len(set(windows))  # never at two doors at once

@@ -27,11 +27,17 @@ from kefu.core.outbox import Job
 from kefu.core.rbac import Principal, Role
 from kefu.errors import Conflict
 from kefu.org.deps import principal_for
-from kefu.org.models import OrgUnit
+from kefu.org.models import OrgUnit, Staff
 from kefu.workorders import appointments, incident_compensation, refunds
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import AppointmentStatus, IncidentStatus, RefundKind, RefundStatus
-from kefu.workorders.models import Incident, OrderAppointment, OrderRefund, WorkOrder
+from kefu.workorders.models import (
+    FieldEngineer,
+    Incident,
+    OrderAppointment,
+    OrderRefund,
+    WorkOrder,
+)
 from kefu.workorders.refund_schemas import RefundCreate
 
 ZONE = "Asia/Shanghai"
@@ -186,3 +192,46 @@ def test_two_supervisors_compensating_at_once_ask_one_round(own_factory) -> None
     with unit_of_work(own_factory) as session:
         asked = session.scalar(select(func.count()).where(OrderRefund.incident_id == incident_id))
         assert asked == 1  # one caller, compensated once
+
+
+def test_two_bookings_of_one_engineer_at_once_promise_one_door(own_factory) -> None:
+    # Two agents book the same roster engineer for overlapping windows on two orders: the
+    # engineer's row is locked while the other bookings are checked, so the second sees
+    # the first's visit and is refused, naming its order.
+    first_id, (asker, _, _, agent) = _desk(own_factory)
+    with unit_of_work(own_factory, write=True) as session:
+        first = session.get(WorkOrder, first_id)
+        assert first is not None
+        opener = session.get(Staff, asker)
+        assert opener is not None
+        second_id = open_complaint(session, opener, first.category_id, "+8613800138000").id
+        engineer = FieldEngineer(name="张志强", phone="", org_unit_id=first.org_unit_id)
+        session.add(engineer)
+        session.flush()
+        engineer_id = engineer.id
+    tomorrow = local_today(ZONE) + timedelta(days=1)
+    orders = {asker: first_id, agent: second_id}
+
+    def book(session: Session, by: Principal) -> None:
+        order = session.get(WorkOrder, orders[by.staff_id])
+        assert order is not None
+        window = AppointmentCreate(
+            visit_on=tomorrow,
+            from_time=time(9),
+            to_time=time(12),
+            address="广州市天河区体育西路 101 号",
+            engineer_id=engineer_id,
+        )
+        appointments.book(session, order=order, data=window, by=by, zone=ZONE)
+
+    outcomes = _at_once(own_factory, [asker, agent], book)
+    refused = [o for o in outcomes if o is not None]
+    assert len(refused) == 1 and refused[0].code == "engineer_busy"
+    with unit_of_work(own_factory) as session:
+        booked = session.scalar(
+            select(func.count()).where(
+                OrderAppointment.engineer_id == engineer_id,
+                OrderAppointment.status == AppointmentStatus.SCHEDULED,
+            )
+        )
+    assert booked == 1

@@ -36,6 +36,7 @@ from kefu.workorders import attachments as order_files
 from kefu.workorders import (
     categories,
     compensation_queue,
+    engineers,
     lifecycle,
     refunds,
     repeats,
@@ -405,6 +406,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         urgeable=order.status in URGEABLE_STATUSES,
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
         told_of=told_before(session, order),
+        engineers=[e for e, _unit in engineers.roster(session, principal) if e.active],
     )
 
 

@@ -391,4 +391,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "selfcare_survey_answered": (
         "Thank you, you have answered this quarter's survey; the next opens on {day}."
     ),
+    "engineer_not_found": "No such engineer on your roster.",
+    "engineer_inactive": "{name} is no longer on the active roster: choose another engineer.",
+    "engineer_busy": "{name} is booked for {number} at an overlapping time: choose another "
+    "engineer or window.",
+    "appointment_engineer_missing": "Choose an engineer from the roster, or name one.",
 }

@@ -2,28 +2,40 @@
 broadband or indoor coverage have an engineer booked for the coming days, a few after a
 visit the customer missed; written as the booking service writes them (the visit, its
 timeline steps). Only open orders get them, booked after their last step, so every
-timeline stays in order."""
+timeline stays in order. Each branch has a roster of three engineers, booked never twice
+for one window; when all three are taken (or the order is the province's own), a
+contractor is named by hand, as a dispatcher would."""
 
 from __future__ import annotations
 
 import json
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit
 from kefu.workorders.appointments import BOOKABLE
 from kefu.workorders.enums import AppointmentStatus, EventKind
-from kefu.workorders.models import Category, OrderAppointment, OrderEvent, WorkOrder
+from kefu.workorders.models import (
+    Category,
+    FieldEngineer,
+    OrderAppointment,
+    OrderEvent,
+    WorkOrder,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ON_SITE_BRANCHES = ("broadband.", "network.coverage.")
 SHARE = 0.6  # of those open orders
 MISSED_FIRST = 0.3  # of the booked: the customer was out for an earlier window
-ENGINEERS = (("张工", "139 2001 3301"), ("李工", "139 2001 3302"), ("王工", "139 2001 3303"))
+ENGINEER_NAMES = ("张志强", "李建华", "王海涛", "陈伟", "刘洋", "黄磊", "赵勇", "周杰", "吴斌")
+PER_BRANCH = 3
+CONTRACTOR = ("外协工程师 马师傅", "139 2001 3399")
 WINDOWS = ((time(9), time(12)), (time(14), time(18)), (time(18), time(20)))
 STREETS = ("中山路101号", "人民北路233号", "解放路18号", "建设大道66号")
 
@@ -38,8 +50,11 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
     """``generate_visits`` in the caller's transaction."""
     rng = random.Random(seed + 71)
     written = 0
-    for order_id, handler, last, unit in connection.execute(_open_on_site_orders()).all():
-        order = (order_id, handler, _city(unit))
+    orders = connection.execute(_open_on_site_orders()).all()
+    branches = select(OrgUnit.id).where(OrgUnit.level == OrgLevel.CITY).order_by(OrgUnit.id)
+    engineers = Roster(connection, list(connection.scalars(branches)))
+    for order_id, handler, last, unit, unit_id in orders:
+        order = Order(order_id, handler, _city(unit), unit_id, engineers)
         if rng.random() >= SHARE:
             continue
         last = _as_utc(last)
@@ -59,7 +74,7 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
 def _missed_first(
     connection: Connection,
     rng: random.Random,
-    order: tuple[int, int, str],
+    order: Order,
     last: datetime,
     now: datetime,
 ) -> tuple[datetime, int]:
@@ -72,13 +87,55 @@ def _missed_first(
         return booked_at, 0
     missed = _visit(rng, order, booked_at, window) | {
         "status": AppointmentStatus.MISSED,
-        "closed_by_id": order[1],
+        "closed_by_id": order.handler,
         "closed_at": window[1],
         "missed_by": "customer",
         "outcome_note": "客户不在家，电话未接通",
     }
     _write(connection, missed, [_booked_step, _missed_step])
     return window[1] + timedelta(minutes=20), 1
+
+
+class Roster:
+    """The branches' engineers, and the windows each is booked for: a window taken is
+    given to the next engineer, and to a contractor when all are taken."""
+
+    def __init__(self, connection: Connection, unit_ids: list[int]) -> None:
+        self.of_unit: dict[int, list[tuple[int, str, str]]] = {}
+        self.taken: set[tuple[int, datetime]] = set()
+        for position, unit_id in enumerate(unit_ids):
+            for n in range(PER_BRANCH):
+                name = ENGINEER_NAMES[(position * PER_BRANCH + n) % len(ENGINEER_NAMES)]
+                phone = f"139 2001 {3300 + position * PER_BRANCH + n + 1:04d}"
+                engineer_id = connection.execute(
+                    insert(FieldEngineer).returning(FieldEngineer.id),
+                    {
+                        "name": name,
+                        "phone": phone,
+                        "org_unit_id": unit_id,
+                        "active": True,
+                        "version": 1,
+                    },
+                ).scalar_one()
+                self.of_unit.setdefault(unit_id, []).append((engineer_id, name, phone))
+
+    def book(self, unit_id: int, starts: datetime) -> tuple[int | None, str, str]:
+        for engineer_id, name, phone in self.of_unit.get(unit_id, []):
+            if (engineer_id, starts) not in self.taken:
+                self.taken.add((engineer_id, starts))
+                return engineer_id, name, phone
+        return None, *CONTRACTOR
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order to book on: its id, handler of record, city, branch and the roster."""
+
+    id: int
+    handler: int
+    city: str
+    unit_id: int
+    roster: Roster
 
 
 Step = Callable[[dict[str, object], int], dict[str, object]]
@@ -104,7 +161,7 @@ def _open_on_site_orders():  # type: ignore[no-untyped-def]
         ON_SITE_BRANCHES[1]
     )
     return (
-        select(WorkOrder.id, WorkOrder.created_by_id, last_step.c.last, OrgUnit.name)
+        select(WorkOrder.id, WorkOrder.created_by_id, last_step.c.last, OrgUnit.name, OrgUnit.id)
         .join(Category, Category.id == WorkOrder.category_id)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .join(last_step, last_step.c.order_id == WorkOrder.id)
@@ -128,24 +185,24 @@ def _window(rng: random.Random, day: date) -> tuple[datetime, datetime]:
 
 def _visit(
     rng: random.Random,
-    order: tuple[int, int, str],
+    order: Order,
     booked_at: datetime,
     window: tuple[datetime, datetime],
 ) -> dict[str, object]:
-    order_id, handler, city = order
-    engineer, phone = rng.choice(ENGINEERS)
+    engineer_id, engineer, phone = order.roster.book(order.unit_id, window[0])
     room = f"{rng.randint(2, 30)}0{rng.randint(1, 6)}室"
     return {
-        "order_id": order_id,
+        "order_id": order.id,
         "status": AppointmentStatus.SCHEDULED,
         "starts_at": window[0],
         "ends_at": window[1],
-        "address": f"广东省{city}市{rng.choice(STREETS)}{room}",
+        "address": f"广东省{order.city}市{rng.choice(STREETS)}{room}",
+        "engineer_id": engineer_id,
         "engineer": engineer,
         "engineer_phone": phone,
         "note": "",
         "texted": True,
-        "booked_by_id": handler,
+        "booked_by_id": order.handler,
         "booked_at": booked_at,
         "closed_by_id": None,
         "closed_at": None,

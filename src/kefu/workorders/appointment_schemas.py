@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kefu.core.types import Name, Reason, RecordDate, ShortText
+from kefu.core.types import Name, Reason, RecordDate, RefId, ShortText
 from kefu.workorders.enums import AppointmentStatus, PartOfDay
 
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=200)]
@@ -26,7 +26,10 @@ class AppointmentCreate(BaseModel):
     from_time: time
     to_time: time
     address: Address
-    engineer: Name
+    # From the roster (its name and phone are used, and the engineer must be free), or
+    # named by hand: one of the two.
+    engineer_id: RefId | None = None
+    engineer: Name | None = None
     engineer_phone: EngineerPhone = ""
     note: ShortText = ""
     text_customer: bool = Field(
@@ -67,6 +70,7 @@ class AppointmentOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     address: str
+    engineer_id: int | None = Field(description="On the roster; null for one named by hand")
     engineer: str
     engineer_phone: str
     note: str

@@ -27,6 +27,7 @@ from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
+from kefu.workorders import engineers
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, AppointmentStatus, EventKind
 from kefu.workorders.models import OrderAppointment, WorkOrder
@@ -62,6 +63,7 @@ def book(
     if data.text_customer and not is_mobile(order.contact_phone):
         raise Unprocessable("appointment_text_needs_mobile", field="text_customer")
     starts, ends = _window(data, zone)
+    engineer_id, engineer, engineer_phone = _who_comes(session, data, by, (starts, ends), order)
     moved = _close_scheduled(session, order, by, AppointmentStatus.RESCHEDULED)
     row = OrderAppointment(
         order_id=order.id,
@@ -69,8 +71,9 @@ def book(
         starts_at=starts,
         ends_at=ends,
         address=data.address,
-        engineer=data.engineer,
-        engineer_phone=data.engineer_phone,
+        engineer_id=engineer_id,
+        engineer=engineer,
+        engineer_phone=engineer_phone,
         note=data.note,
         texted=data.text_customer,
         booked_by_id=by.staff_id,
@@ -101,6 +104,23 @@ def book(
     }
     _record(session, order, by, "book", row, details, reason=data.note)
     return row
+
+
+def _who_comes(
+    session: Session,
+    data: AppointmentCreate,
+    by: Principal,
+    window: tuple[datetime, datetime],
+    order: WorkOrder,
+) -> tuple[int | None, str, str]:
+    """The engineer's roster id, name and phone: from the roster when ``engineer_id`` is
+    given (free for the window, or 409), else as typed (a contractor, say)."""
+    if data.engineer_id is not None:
+        found = engineers.book_for(session, data.engineer_id, by, window=window, order=order)
+        return found.id, found.name, found.phone
+    if not data.engineer:
+        raise Unprocessable("appointment_engineer_missing", field="engineer")
+    return None, data.engineer, data.engineer_phone
 
 
 def close(

@@ -257,6 +257,19 @@ class AttachmentContent(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class FieldEngineer(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """Why: the engineers who go to customers' doors (装维工程师) are few and busy; booking
+    them from a roster shows who is free and keeps one engineer from being promised at two
+    doors at once."""
+
+    __tablename__ = "field_engineers"
+
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(32), default="")  # texted to customers with the visit
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class OrderAppointment(IdMixin, Base):
     """Why: an engineer's visit to the customer (上门处理) is a promise of a time window;
     what was promised, to where, by whom, and what came of it are kept for good."""
@@ -271,6 +284,7 @@ class OrderAppointment(IdMixin, Base):
             sqlite_where=text("status = 'scheduled'"),
             postgresql_where=text("status = 'scheduled'"),
         ),
+        Index("ix_wo_appointments_engineer", "engineer_id", "starts_at"),  # an engineer's day
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
@@ -278,6 +292,9 @@ class OrderAppointment(IdMixin, Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     address: Mapped[str] = mapped_column(String(200))  # personal data: masked when shown
+    # from the roster when booked from it (its name and phone copied, as they were then);
+    # none for an engineer named by hand, a contractor's say
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("field_engineers.id"))
     engineer: Mapped[str] = mapped_column(String(100))
     engineer_phone: Mapped[str] = mapped_column(String(32), default="")
     note: Mapped[str] = mapped_column(String(500), default="")

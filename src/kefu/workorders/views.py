@@ -404,6 +404,7 @@ def appointment_out(item: ListedAppointment, masked: bool) -> AppointmentOut:
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         address=mask_address(row.address) if masked else row.address,
+        engineer_id=row.engineer_id,
         engineer=row.engineer,
         engineer_phone=row.engineer_phone,
         note=row.note,

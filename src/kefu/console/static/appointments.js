@@ -6,12 +6,30 @@
 
 function visitBooked(booking) {
   const f = booking.elements, body = {};
-  for (const name of ["visit_on", "from_time", "to_time", "address", "engineer", "engineer_phone", "note"]) {
+  const fromRoster = f.engineer_id && f.engineer_id.value;
+  const fields = ["visit_on", "from_time", "to_time", "address", "note"];
+  if (!fromRoster) fields.push("engineer", "engineer_phone");
+  for (const name of fields) {
     const value = f[name].value.trim();
     if (value) body[name] = value;
   }
+  if (fromRoster) body.engineer_id = Number(f.engineer_id.value);
   body.text_customer = f.text_customer.checked;
   return body;
+}
+
+// An engineer from the roster, or (the last choice) one named by hand: the name and
+// phone fields show, and the name is needed, only for the latter.
+function engineerPicked(booking) {
+  const pick = booking.querySelector("[data-engineer-pick]");
+  if (!pick) return;
+  const shown = () => {
+    const byHand = !pick.value;
+    booking.querySelectorAll("[data-by-hand]").forEach((label) => { label.hidden = !byHand; });
+    booking.elements.engineer.required = byHand;
+  };
+  pick.addEventListener("change", shown);
+  shown();
 }
 
 function setupAppointments() {
@@ -20,7 +38,10 @@ function setupAppointments() {
   const error = document.getElementById("appointment-error");
   const base = `/api/v1/work-orders/${card.dataset.order}/appointments`;
   const booking = document.getElementById("visit-form");
-  if (booking) createsOnce(booking, base, visitBooked, error);
+  if (booking) {
+    engineerPicked(booking);
+    createsOnce(booking, base, visitBooked, error);
+  }
   card.querySelectorAll("form[data-visit]").forEach((form) => {
     const id = form.closest("[data-appointment]").dataset.appointment;
     postsStep(form, `${base}/${id}/${form.dataset.visit}`, error);

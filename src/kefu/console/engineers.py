@@ -1,0 +1,48 @@
+"""The field engineers' page (装维工程师, /engineers): the day's board of who goes to which
+door, and the roster the dispatchers keep. Every change goes through /api/v1/engineers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from kefu.console.render import render, signed_in
+from kefu.core.clock import local_today
+from kefu.core.rbac import Right
+from kefu.core.web import DbSession
+from kefu.org.models import OrgUnit
+from kefu.org.repository import tree_position
+from kefu.workorders import engineers
+from kefu.workorders.engineer_routes import engineer_out, engineers_board
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/engineers", response_class=HTMLResponse)
+def engineers_page(request: Request, session: DbSession, day: date | None = None) -> Response:
+    """The day's board (today unless another day is asked) and the roster."""
+    principal = signed_in(request, session, Right.ORDER_READ)
+    if isinstance(principal, Response):
+        return principal
+    zone = str(request.app.state.settings.timezone)
+    shown = day or local_today(zone)
+    found = engineers.roster(session, principal)
+    ahead = engineers.booked_ahead(session, [engineer.id for engineer, _ in found])
+    units = select(OrgUnit).where(OrgUnit.active)
+    scope = principal.scope_filter()
+    if scope is not None:
+        units = units.where(OrgUnit.path.startswith(scope))
+    return render(
+        request,
+        "engineers/board.html",
+        principal,
+        board=engineers_board(principal, session, request, shown),
+        roster=[engineer_out(engineer, unit, ahead) for engineer, unit in found],
+        units=sorted(session.scalars(units), key=lambda unit: tree_position(unit.path)),
+        day=shown,
+        days=(shown - timedelta(days=1), shown + timedelta(days=1)),
+        can_manage=principal.has(Right.ORDER_DISPATCH),
+    )

@@ -1,0 +1,143 @@
+"""HTTP routes of the field engineers' roster (装维工程师): list, add, change, and the
+day's board of who goes where."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from kefu.core.clock import local_today
+from kefu.core.idempotency import run_once
+from kefu.core.masking import mask_address
+from kefu.core.rbac import Principal, Right
+from kefu.core.types import PathId
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.org.models import OrgUnit
+from kefu.workorders import engineers
+from kefu.workorders.deps import CanDispatch, CanReadOrders
+from kefu.workorders.engineer_schemas import (
+    BoardRow,
+    BoardVisit,
+    EngineerBoard,
+    EngineerChange,
+    EngineerCreate,
+    EngineerList,
+    EngineerOut,
+)
+from kefu.workorders.models import FieldEngineer
+
+router = APIRouter(prefix="/api/v1", tags=["work orders"])
+
+
+def engineer_out(
+    engineer: FieldEngineer, unit: OrgUnit, booked_ahead: dict[int, int]
+) -> EngineerOut:
+    return EngineerOut(
+        id=engineer.id,
+        name=engineer.name,
+        phone=engineer.phone,
+        org_unit_id=unit.id,
+        org_unit=unit.name,
+        org_unit_en=unit.name_en or unit.name,
+        active=engineer.active,
+        booked_ahead=booked_ahead.get(engineer.id, 0),
+        version=engineer.version,
+    )
+
+
+def _one_out(session: Session, engineer: FieldEngineer) -> EngineerOut:
+    unit = session.get(OrgUnit, engineer.org_unit_id)
+    assert unit is not None  # foreign key
+    return engineer_out(engineer, unit, engineers.booked_ahead(session, [engineer.id]))
+
+
+@router.get("/engineers", response_model=EngineerList)
+def list_engineers(principal: CanReadOrders, session: DbSession) -> EngineerList:
+    """The engineers of the caller's units, the active first, each with the visits
+    booked for them from now on."""
+    found = engineers.roster(session, principal)
+    ahead = engineers.booked_ahead(session, [engineer.id for engineer, _ in found])
+    return EngineerList(items=[engineer_out(e, unit, ahead) for e, unit in found])
+
+
+@router.post("/engineers", response_model=EngineerOut, status_code=201)
+def add_engineer(
+    data: EngineerCreate,
+    principal: CanDispatch,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Put an engineer on the roster of a unit the caller manages."""
+
+    def add() -> EngineerOut:
+        return _one_out(session, engineers.add(session, data, principal))
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="engineer.create",
+        payload=data,
+        create=add,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.patch("/engineers/{engineer_id}", response_model=EngineerOut)
+def change_engineer(
+    engineer_id: PathId,
+    data: EngineerChange,
+    version: IfMatch,
+    principal: CanDispatch,
+    session: DbSession,
+    response: Response,
+) -> EngineerOut:
+    """Rename, give another phone, or make inactive (a leaver) or active again; a stale
+    If-Match is a 409. Visits already booked keep the name and phone they were booked
+    with."""
+    engineer = engineers.visible(session, engineer_id, principal)
+    check_version(engineer.version, version)
+    engineers.change(session, engineer, data, principal)
+    response.headers["ETag"] = etag(engineer.version)
+    return _one_out(session, engineer)
+
+
+@router.get("/engineers/board", response_model=EngineerBoard)
+def engineers_board(
+    principal: CanReadOrders,
+    session: DbSession,
+    request: Request,
+    day: Annotated[date | None, Query(description="The center's day; today if absent")] = None,
+) -> EngineerBoard:
+    """The day's visits of the caller's orders by engineer: every active engineer of
+    the roster (free ones with none), then those named by hand on the booking; addresses
+    masked unless the caller may see them."""
+    zone = str(request.app.state.settings.timezone)
+    shown = day or local_today(zone)
+    lines = engineers.board(session, principal, day=shown, zone=zone)
+    return EngineerBoard(day=shown, rows=[_row(line, principal) for line in lines])
+
+
+def _row(line: engineers.BoardLine, principal: Principal) -> BoardRow:
+    masked = not principal.has(Right.PII_VIEW)
+    return BoardRow(
+        engineer_id=line.engineer.id if line.engineer else None,
+        name=line.name,
+        phone=line.phone,
+        visits=[
+            BoardVisit(
+                appointment_id=visit.id,
+                order_id=visit.order_id,
+                number=number,
+                status=visit.status,
+                starts_at=visit.starts_at,
+                ends_at=visit.ends_at,
+                address=mask_address(visit.address) if masked else visit.address,
+            )
+            for visit, number in line.visits
+        ],
+    )

@@ -1,0 +1,76 @@
+"""Request and response bodies of the field engineers' roster (装维工程师) and their day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from kefu.core.types import Name, RefId
+from kefu.workorders.appointment_schemas import EngineerPhone
+from kefu.workorders.enums import AppointmentStatus
+
+
+class EngineerCreate(BaseModel):
+    """An engineer put on the roster of a unit (theirs and those under it book them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    phone: EngineerPhone = ""  # texted to customers with the visit
+    org_unit_id: RefId
+
+
+class EngineerChange(BaseModel):
+    """What may change; absent fields stay as they are. Engineers who leave are made
+    inactive, never deleted: their visits name them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    phone: EngineerPhone | None = None
+    active: bool | None = None
+
+
+class EngineerOut(BaseModel):
+    id: int
+    name: str
+    phone: str
+    org_unit_id: int
+    org_unit: str
+    org_unit_en: str
+    active: bool
+    booked_ahead: int  # visits booked from now on
+    version: int
+
+
+class EngineerList(BaseModel):
+    items: list[EngineerOut]
+
+
+class BoardVisit(BaseModel):
+    """A visit of the day as the board shows it; the address masked unless the viewer
+    may see it."""
+
+    appointment_id: int
+    order_id: int
+    number: str
+    status: AppointmentStatus
+    starts_at: datetime
+    ends_at: datetime
+    address: str
+
+
+class BoardRow(BaseModel):
+    """One engineer's visits of the day, the earliest first; ``engineer_id`` null for an
+    engineer named by hand on the booking (not on the roster)."""
+
+    engineer_id: int | None
+    name: str
+    phone: str
+    visits: list[BoardVisit]
+
+
+class EngineerBoard(BaseModel):
+    day: date
+    rows: list[BoardRow]

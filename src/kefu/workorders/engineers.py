@@ -1,0 +1,196 @@
+"""The roster of field engineers (装维工程师) and their days.
+
+A unit's dispatchers keep the roster of the engineers who go to its customers' doors. A
+visit booked from it carries the engineer's name and phone as they were, and the
+engineer cannot be promised at two doors at once: a booking whose window overlaps
+another visit booked for them is refused, naming that order (the engineer's row is
+locked while checking, so two bookings at once cannot both pass). The day's board shows
+each engineer's visits, and those booked with an engineer named by hand (a contractor).
+Engineers who leave are made inactive, never deleted: their visits name them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.org.models import OrgUnit
+from kefu.workorders.engineer_schemas import EngineerChange, EngineerCreate
+from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
+
+ON_THE_BOARD = (AppointmentStatus.SCHEDULED, AppointmentStatus.DONE, AppointmentStatus.MISSED)
+
+
+def _units_in_scope(by: Principal) -> Select[int] | None:
+    """The units the caller sees (None: the whole center)."""
+    scope = by.scope_filter()
+    return None if scope is None else select(OrgUnit.id).where(OrgUnit.path.startswith(scope))
+
+
+def roster(session: Session, by: Principal) -> list[tuple[FieldEngineer, OrgUnit]]:
+    """The engineers of the caller's units, the active first, by unit and name."""
+    query = select(FieldEngineer, OrgUnit).join(OrgUnit, OrgUnit.id == FieldEngineer.org_unit_id)
+    units = _units_in_scope(by)
+    if units is not None:
+        query = query.where(FieldEngineer.org_unit_id.in_(units))
+    order = (FieldEngineer.active.desc(), OrgUnit.path, FieldEngineer.name, FieldEngineer.id)
+    return [(engineer, unit) for engineer, unit in session.execute(query.order_by(*order))]
+
+
+def booked_ahead(session: Session, engineer_ids: list[int]) -> dict[int, int]:
+    """How many visits each engineer has booked from now on (one query)."""
+    if not engineer_ids:
+        return {}
+    rows = session.execute(
+        select(OrderAppointment.engineer_id, func.count())
+        .where(
+            OrderAppointment.engineer_id.in_(engineer_ids),
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+            OrderAppointment.ends_at > utcnow(),
+        )
+        .group_by(OrderAppointment.engineer_id)
+    )
+    return {engineer_id: count for engineer_id, count in rows if engineer_id is not None}
+
+
+def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
+    """Put an engineer on the roster of a unit the caller manages (audited)."""
+    unit = session.get(OrgUnit, data.org_unit_id)
+    if unit is None:
+        raise Unprocessable("org_unit_not_found", field="org_unit_id")
+    if not by.sees_org_path(unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    engineer = FieldEngineer(name=data.name, phone=data.phone, org_unit_id=unit.id, active=True)
+    session.add(engineer)
+    session.flush()
+    _audit(session, by, "engineer.create", engineer, {"name": engineer.name})
+    return engineer
+
+
+def change(
+    session: Session, engineer: FieldEngineer, data: EngineerChange, by: Principal
+) -> FieldEngineer:
+    """Rename, give another phone, make inactive or active again (audited). Visits
+    already booked keep the name and phone they were booked with."""
+    changed = data.model_dump(exclude_none=True)
+    for name, value in changed.items():
+        setattr(engineer, name, value)
+    session.flush()
+    _audit(session, by, "engineer.change", engineer, changed)
+    return engineer
+
+
+def _audit(
+    session: Session, by: Principal, action: str, engineer: FieldEngineer, details: dict
+) -> None:
+    audit.record(
+        session,
+        actor=by,
+        action=action,
+        entity_type="field_engineer",
+        entity_id=engineer.id,
+        details=details,
+    )
+
+
+def visible(session: Session, engineer_id: int, by: Principal) -> FieldEngineer:
+    """An engineer of a unit the caller sees (404 otherwise)."""
+    engineer = session.get(FieldEngineer, engineer_id)
+    unit = session.get(OrgUnit, engineer.org_unit_id) if engineer else None
+    if engineer is None or unit is None or not by.sees_org_path(unit.path):
+        raise NotFound("engineer_not_found")
+    return engineer
+
+
+def book_for(
+    session: Session,
+    engineer_id: int,
+    by: Principal,
+    *,
+    window: tuple[datetime, datetime],
+    order: WorkOrder,
+) -> FieldEngineer:
+    """The engineer a visit is booked with, locked until the booking is written: on the
+    caller's roster, active, and free for the window (another visit booked for them that
+    overlaps it is a 409 naming its order; the order's own visit, being moved, is not)."""
+    engineer = session.get(FieldEngineer, engineer_id, with_for_update=True, populate_existing=True)
+    unit = session.get(OrgUnit, engineer.org_unit_id) if engineer else None
+    if engineer is None or unit is None or not by.sees_org_path(unit.path):
+        raise Unprocessable("engineer_not_found", field="engineer_id")
+    if not engineer.active:
+        raise Unprocessable("engineer_inactive", field="engineer_id", name=engineer.name)
+    starts, ends = window
+    clash = session.execute(
+        select(WorkOrder.number, OrderAppointment.starts_at, OrderAppointment.ends_at)
+        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
+        .where(
+            OrderAppointment.engineer_id == engineer.id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+            OrderAppointment.order_id != order.id,
+            OrderAppointment.starts_at < ends,
+            OrderAppointment.ends_at > starts,
+        )
+        .limit(1)
+    ).first()
+    if clash is not None:
+        raise Conflict("engineer_busy", field="engineer_id", name=engineer.name, number=clash[0])
+    return engineer
+
+
+@dataclass
+class BoardLine:
+    """One engineer's visits of a day; ``engineer`` None for one named by hand."""
+
+    name: str
+    phone: str
+    engineer: FieldEngineer | None = None
+    visits: list[tuple[OrderAppointment, str]] = field(default_factory=list)  # (visit, number)
+
+
+def board(session: Session, by: Principal, *, day: date, zone: str) -> list[BoardLine]:
+    """The day's visits of the caller's orders, by engineer: every active engineer of
+    the caller's roster (a free one with none), then those named by hand."""
+    local = ZoneInfo(zone)
+    starts = datetime.combine(day, time(0), local).astimezone(UTC)
+    query = (
+        select(OrderAppointment, WorkOrder.number)
+        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
+        .where(
+            OrderAppointment.starts_at >= starts,
+            OrderAppointment.starts_at < starts + timedelta(days=1),
+            OrderAppointment.status.in_(ON_THE_BOARD),
+        )
+        .order_by(OrderAppointment.starts_at, OrderAppointment.id)
+    )
+    units = _units_in_scope(by)
+    if units is not None:
+        query = query.where(WorkOrder.org_unit_id.in_(units))
+    lines = {
+        engineer.id: BoardLine(engineer.name, engineer.phone, engineer)
+        for engineer, _unit in roster(session, by)
+        if engineer.active
+    }
+    by_hand: dict[tuple[str, str], BoardLine] = {}
+    for visit, number in session.execute(query):
+        line = lines.get(visit.engineer_id) if visit.engineer_id else None
+        if line is None and visit.engineer_id is not None:  # inactive now, or elsewhere
+            line = lines.setdefault(visit.engineer_id, _line_of(session, visit))
+        if line is None:
+            key = (visit.engineer, visit.engineer_phone)
+            line = by_hand.setdefault(key, BoardLine(*key))
+        line.visits.append((visit, number))
+    return [*lines.values(), *by_hand.values()]
+
+
+def _line_of(session: Session, visit: OrderAppointment) -> BoardLine:
+    engineer = session.get(FieldEngineer, visit.engineer_id)
+    return BoardLine(visit.engineer, visit.engineer_phone, engineer)
