@@ -9,11 +9,13 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import book_visit, complain, text_in, texts_sent
 from kefu.contact.visit_move_text import when_asked
 from kefu.core.clock import local_today
+from kefu.core.outbox import Job
 from kefu.workorders.enums import PartOfDay
 
 TODAY = date(2026, 12, 6)  # a Sunday
@@ -88,6 +90,11 @@ def _last_text(db: Session) -> str:
     return str(texts_sent(db)[-1]["text"])
 
 
+def _jobs(db: Session) -> list[tuple[str, str]]:
+    db.expire_all()
+    return [(job.kind, job.payload) for job in db.scalars(select(Job).order_by(Job.id))]
+
+
 def test_a_customer_moves_the_visit_by_text(client, db, sms_desk) -> None:
     order = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="宽带断网")
     book_visit(client, sms_desk["agent"], order["id"], text=True)
@@ -132,3 +139,67 @@ def test_with_two_visits_the_text_names_the_order(client, db, sms_desk) -> None:
     assert unnamed["status"] == "open"  # which visit? an agent asks
     named = _text(client, sms_desk, f"GY {second['number']} {day.month}月{day.day}日上午", "gy-b")
     assert named["status"] == "ended" and second["number"] in _last_text(db)
+
+
+def _on_the_roster(client, db: Session, sms_desk: dict) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
+    """An order whose visit tomorrow morning is booked from the roster, texted."""
+    from kefu.customers.models import Customer
+    from kefu.workorders.models import FieldEngineer
+
+    unit = db.scalar(select(Customer.org_unit_id).where(Customer.id.is_not(None)))
+    engineer = FieldEngineer(name="张志强", phone="139 2001 3301", org_unit_id=unit)
+    db.add(engineer)
+    db.commit()
+    order = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="宽带断网")
+    visit = {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": "09:00",
+        "to_time": "12:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer_id": engineer.id,
+        "text_customer": True,
+    }
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    assert client.post(url, json=visit, headers=sms_desk["agent"]).status_code == 201
+    return order, engineer.id
+
+
+def test_a_roster_engineer_free_then_moves_the_visit_at_once(client, db, sms_desk) -> None:
+    order, _ = _on_the_roster(client, db, sms_desk)
+    day = local_today() + timedelta(days=3)
+    served = _text(client, sms_desk, f"GY {day.month}月{day.day}日晚上", "gy-r1")
+    assert served["status"] == "ended" and served["auto_replied"]
+    said = _last_text(db)
+    assert f"已为您改约至{day:%m月%d日}18:00-20:00上门处理，工程师张志强 139 2001 3301" in said
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    moved, before = client.get(url, headers=sms_desk["agent"]).json()["items"][:2]
+    assert (moved["status"], moved["engineer"], moved["booked_by"]) == (
+        "scheduled",
+        "张志强",
+        None,
+    )
+    assert moved["move_asked"] is None and before["status"] == "rescheduled"
+    jobs = [kind for kind, _ in _jobs(db)]
+    assert "order.visit_reminder" in jobs  # reminded the evening before, as it was texted
+    detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=sms_desk["agent"]).json()
+    assert not [e for e in detail["events"] if e["action"] == "move_asked"]
+
+
+def test_a_roster_engineer_taken_then_leaves_the_ask_to_the_holder(client, db, sms_desk) -> None:
+    order, engineer_id = _on_the_roster(client, db, sms_desk)
+    day = local_today() + timedelta(days=3)
+    other = complain(client, sms_desk["agent"], sms_desk["leaf"], subject="机顶盒坏了")
+    taken = {
+        "visit_on": day.isoformat(),
+        "from_time": "19:00",
+        "to_time": "20:00",
+        "address": "广州市越秀区中山路 1 号",
+        "engineer_id": engineer_id,
+    }
+    url = f"/api/v1/work-orders/{other['id']}/appointments"
+    assert client.post(url, json=taken, headers=sms_desk["agent"]).status_code == 201
+    served = _text(client, sms_desk, f"GY {order['number']} {day.month}月{day.day}日晚上", "gy-r2")
+    assert served["auto_replied"] and "工作人员将致电与您确认新的时间" in _last_text(db)
+    mine = f"/api/v1/work-orders/{order['id']}/appointments"
+    booked = client.get(mine, headers=sms_desk["agent"]).json()["items"][0]
+    assert booked["status"] == "scheduled" and booked["move_asked"]["part"] == "evening"

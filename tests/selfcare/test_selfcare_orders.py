@@ -18,7 +18,7 @@ from factories import (
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import FieldEngineer, WorkOrder
 
 NUMBER = "13800138000"
 
@@ -82,7 +82,15 @@ def test_a_subscriber_asks_to_move_the_engineers_visit(client, db, center) -> No
     once = {**headers, "Idempotency-Key": "move-1"}
     asked = client.post(url, json=body, headers=once)
     assert asked.status_code == 201, asked.text
-    assert asked.json() == {"number": order["number"], "day": day, "part": "evening"}
+    assert asked.json() == {
+        "number": order["number"],
+        "day": day,
+        "part": "evening",
+        "moved": False,  # named by hand: not on the roster, so asked of the holder
+        "starts_at": None,
+        "ends_at": None,
+        "engineer": None,
+    }
     assert client.post(url, json=body, headers=once).json() == asked.json()  # a retry
     again = client.post(url, json=body, headers=headers)
     assert again.status_code == 409 and again.json()["error"]["code"] == "selfcare_move_asked"
@@ -154,3 +162,41 @@ def test_a_dissatisfied_subscriber_reopens_the_order_and_says_why(client, db, ce
     assert detail["events"][-1]["reason"] == "钱还没到账"
     unknown = client.post(url, json={"outcome": "unreachable"}, headers=headers)
     assert unknown.status_code == 422  # a customer on the web is never "not reached"
+
+
+def test_a_visit_booked_from_the_roster_moves_at_once_when_its_engineer_is_free(
+    client, db, center
+) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    unit = db.get(WorkOrder, order["id"]).org_unit_id
+    engineer = FieldEngineer(name="李建华", phone="139 2001 3302", org_unit_id=unit)
+    db.add(engineer)
+    db.commit()
+    booking = {
+        "visit_on": (local_today() + timedelta(days=1)).isoformat(),
+        "from_time": "09:00",
+        "to_time": "12:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer_id": engineer.id,
+    }
+    visits_url = f"/api/v1/work-orders/{order['id']}/appointments"
+    assert client.post(visits_url, json=booking, headers=center["agent"]).status_code == 201
+    headers = self_sign_in(client)
+    day = local_today() + timedelta(days=2)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    moved = client.post(url, json={"day": day.isoformat(), "part": "afternoon"}, headers=headers)
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["moved"] is True and moved.json()["engineer"] == "李建华"
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["move_asked"] is None and f"{day:%m月%d日}14:00-18:00" in shown["facts"]
+    visit = client.get(visits_url, headers=center["agent"]).json()["items"][0]
+    assert (visit["status"], visit["engineer_id"], visit["booked_by"]) == (
+        "scheduled",
+        engineer.id,
+        None,
+    )
+    audited = db.scalars(
+        select(AuditLog).where(AuditLog.action == "order.appointment.book").order_by(AuditLog.id)
+    ).all()[-1]
+    assert audited.actor_id is None and audited.actor_name == "subscriber 138****8000"
+    assert any("客户已自助改约上门" in note for note in _staff_notes(db))

@@ -327,7 +327,9 @@ def _auto_reply(
         return False
     if _recent_auto_replies(session, interaction.address) >= setup.auto_replies_per_hour:
         return False  # two auto-responders must not answer each other for ever
-    text = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    text = values.get(replies.WHOLE_REPLY) or PLACEHOLDER.sub(
+        lambda m: values.get(m.group(1), m.group(0)), template
+    )
     replies.send(session, message=interaction, text=text, agent_id=None)
     return True
 

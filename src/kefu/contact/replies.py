@@ -23,6 +23,9 @@ from kefu.errors import Conflict
 from kefu.notify.tasks import mail_customer, text_customer
 
 TEXTED_CHANNELS = frozenset({ContactChannel.SMS, ContactChannel.WEB})  # answered by SMS
+# A lookup's value that is the whole reply, in place of the rule's words: when what the
+# lookup did is not what those words say (a visit moved at once, not just asked for).
+WHOLE_REPLY = "__reply__"
 
 
 def reachable(message: Interaction) -> bool:

@@ -1,6 +1,8 @@
 """A customer moving the engineer's visit by SMS (GY 改约): "GY 12月9日下午", "gy 明天晚上",
-"GY WO20261206-000123 周六上午". The text names a day and a part of it; the ask goes on the
-order whose visit is booked (the one named, or the sender's only one) as on the web
+"GY WO20261206-000123 周六上午". The text names a day and a part of it, for the order whose
+visit is booked (the one named, or the sender's only one). When the visit's roster
+engineer is free then, it is moved at once and the reply says to when
+(``kefu.workorders.self_moves``); otherwise the ask goes on the order as on the web
 (``kefu.workorders.visit_moves``), and whoever holds the order rebooks it with them.
 Anything less clear — no day, no part, two of either, a day outside the next two weeks,
 several visits and none named — is left to an agent: a customer's words are never
@@ -17,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from kefu.contact.models import Interaction
 from kefu.contact.order_status import orders_of
+from kefu.contact.replies import WHOLE_REPLY
 from kefu.contact.service import link_order
 from kefu.core.clock import local_today
 from kefu.core.masking import subscriber_name
-from kefu.workorders import appointments, visit_moves
+from kefu.workorders import appointments, self_moves, visit_moves
 from kefu.workorders.enums import PartOfDay
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import NUMBER_IN_TEXT, order_number_among
@@ -133,6 +136,18 @@ def moved_by_text(
     if order is None or visit is None or visit_moves.moves_asked(session, [visit]):
         return None
     move = MoveAsked(*asked)
+    link_order(session, interaction=message, order_id=order.id)  # the order lists the text
+    moved = self_moves.move_if_free(
+        session,
+        order=order,
+        visit=visit,
+        asked=move,
+        zone=zone,
+        customer=subscriber_name(message.address),
+    )
+    if moved is not None:  # the engineer was free: moved now, the reply says to when
+        said = appointments.visit_text(order, moved, zone, message.language, moved=True)
+        return {"order_number": order.number, WHOLE_REPLY: said}
     visit_moves.record_ask(
         session,
         order=order,
@@ -142,7 +157,6 @@ def moved_by_text(
         customer=subscriber_name(message.address),
         via="sms",
     )
-    link_order(session, interaction=message, order_id=order.id)  # the order lists the text
     english = message.language == "en"
     zh, en = PART_WORDS[move.part]
     return {

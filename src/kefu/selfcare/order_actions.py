@@ -17,14 +17,14 @@ from kefu.core.clock import local_today
 from kefu.core.masking import subscriber_name
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.selfcare.models import SelfCareSession
-from kefu.workorders import appointments, lifecycle, repository, urging, visit_moves
+from kefu.workorders import appointments, lifecycle, repository, self_moves, urging, visit_moves
 from kefu.workorders.enums import (
     URGEABLE_STATUSES,
     OrderStatus,
     PartOfDay,
     VisitOutcome,
 )
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.visit_moves import MoveAsked
 
 CHASE_EVERY = timedelta(hours=24)  # one chase a day is heard; more only raise the priority
@@ -74,9 +74,11 @@ def ask_to_move_visit(
     part: PartOfDay,
     note: str,
     zone: str,
-) -> MoveAsked:
+) -> tuple[MoveAsked, OrderAppointment | None]:
     """The customer asks to move the engineer's visit booked on their order to another day
-    (tomorrow to two weeks ahead) and part of it. Once per booking (409 until rebooked)."""
+    (tomorrow to two weeks ahead) and part of it: moved at once when its roster engineer
+    is free then (the new visit returned), else asked of the order's holder. Once per
+    booking (409 until rebooked)."""
     order = my_order(session, me, number)
     visit = appointments.booked(session, order.id)
     if visit is None:
@@ -87,15 +89,15 @@ def ask_to_move_visit(
     if visit_moves.moves_asked(session, [visit]).get(order.id) is not None:
         raise Conflict("selfcare_move_asked", number=order.number)
     asked = MoveAsked(day, part)
-    visit_moves.record_ask(
-        session,
-        order=order,
-        visit=visit,
-        asked=asked,
-        note=note.strip(),
-        customer=subscriber_name(me.msisdn),
+    customer = subscriber_name(me.msisdn)
+    moved = self_moves.move_if_free(
+        session, order=order, visit=visit, asked=asked, zone=zone, customer=customer
     )
-    return asked
+    if moved is None:
+        visit_moves.record_ask(
+            session, order=order, visit=visit, asked=asked, note=note.strip(), customer=customer
+        )
+    return asked, moved
 
 
 WEB_OUTCOMES = (VisitOutcome.SATISFIED, VisitOutcome.NEUTRAL, VisitOutcome.DISSATISFIED)

@@ -262,11 +262,12 @@ def ask_to_move_visit(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Ask to move the engineer's visit booked on one of the number's orders to another day
-    (tomorrow to two weeks ahead) and part of it; its holder rebooks it with the customer.
-    Once per booking (409)."""
+    (tomorrow to two weeks ahead) and part of it: moved at once (``moved``) when its
+    roster engineer is free then, else its holder rebooks it with the customer. Once per
+    booking (409)."""
 
     def asking() -> MoveAskedOut:
-        asked = order_actions.ask_to_move_visit(
+        asked, moved = order_actions.ask_to_move_visit(
             session,
             me,
             number=number,
@@ -275,7 +276,18 @@ def ask_to_move_visit(
             note=data.note,
             zone=request.app.state.settings.timezone,
         )
-        return MoveAskedOut(number=number.strip().upper(), day=asked.day, part=asked.part)
+        shown = number.strip().upper()
+        if moved is None:
+            return MoveAskedOut(number=shown, day=asked.day, part=asked.part)
+        return MoveAskedOut(
+            number=shown,
+            day=asked.day,
+            part=asked.part,
+            moved=True,
+            starts_at=moved.starts_at,
+            ends_at=moved.ends_at,
+            engineer=moved.engineer,
+        )
 
     return _once(session, idempotency_key, me, "visit_move", data, asking)
 

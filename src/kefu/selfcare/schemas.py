@@ -81,9 +81,14 @@ class PackageOut(BaseModel):
 
 
 class MoveAskedOut(VisitMoveAsked):
-    """The move asked, and of which order's visit."""
+    """The move asked, and of which order's visit; ``moved`` when it was done at once (the
+    engineer was free), with the new window and who comes."""
 
     number: str
+    moved: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    engineer: str | None = None
 
 
 class OrderOut(BaseModel):

@@ -55,9 +55,17 @@ class ListedAppointment:
 
 
 def book(
-    session: Session, *, order: WorkOrder, data: AppointmentCreate, by: Principal, zone: str
+    session: Session,
+    *,
+    order: WorkOrder,
+    data: AppointmentCreate,
+    by: Principal | None,
+    zone: str,
+    customer: str = "",
 ) -> OrderAppointment:
-    """Book a visit (moving the one booked, if any); texted to the customer if asked."""
+    """Book a visit (moving the one booked, if any); texted to the customer if asked.
+    ``by`` None: the customer moved it themselves (``customer`` names them in the audit
+    log), to the same roster engineer."""
     if order.status not in BOOKABLE:
         raise Conflict("appointment_order_finished", number=order.number)
     if data.text_customer and not is_mobile(order.contact_phone):
@@ -76,7 +84,7 @@ def book(
         engineer_phone=engineer_phone,
         note=data.note,
         texted=data.text_customer,
-        booked_by_id=by.staff_id,
+        booked_by_id=by.staff_id if by else None,
         booked_at=utcnow(),
         missed_by="",
         outcome_note="",
@@ -102,14 +110,14 @@ def book(
         "moved": moved is not None,
         "texted": row.texted,
     }
-    _record(session, order, by, "book", row, details, reason=data.note)
+    _record(session, order, by, "book", row, details, reason=data.note, customer=customer)
     return row
 
 
 def _who_comes(
     session: Session,
     data: AppointmentCreate,
-    by: Principal,
+    by: Principal | None,
     window: tuple[datetime, datetime],
     order: WorkOrder,
 ) -> tuple[int | None, str, str]:
@@ -231,7 +239,7 @@ def _window(data: AppointmentCreate, zone: str) -> tuple[datetime, datetime]:
 
 
 def _close_scheduled(
-    session: Session, order: WorkOrder, by: Principal, outcome: AppointmentStatus
+    session: Session, order: WorkOrder, by: Principal | None, outcome: AppointmentStatus
 ) -> OrderAppointment | None:
     """Close the visit booked on the order, if any (a booking moves it)."""
     visit = booked(session, order.id)
@@ -239,7 +247,7 @@ def _close_scheduled(
         return None
     visit.status = outcome
     visit.closed_at = utcnow()
-    visit.closed_by_id = by.staff_id
+    visit.closed_by_id = by.staff_id if by else None
     session.flush()  # before the new booking: one booked at a time
     return visit
 
@@ -253,8 +261,10 @@ def _record(
     details: dict[str, object],
     *,
     reason: str,
+    customer: str = "",
 ) -> None:
-    """On the order's timeline and in the audit log (never the address: personal data)."""
+    """On the order's timeline and in the audit log (never the address: personal data);
+    ``customer`` names who acted when no staff member did."""
     record_event(session, order, kind=EventKind.APPOINTMENT, by=by, reason=reason, details=details)
     audit.record(
         session,
@@ -262,6 +272,7 @@ def _record(
         action=f"order.appointment.{what}",
         entity_type="work_order",
         entity_id=order.id,
+        actor_name=customer or None,
         reason=reason or None,
         details={"appointment": row.id, "number": order.number},
     )

@@ -114,17 +114,18 @@ def visible(session: Session, engineer_id: int, by: Principal) -> FieldEngineer:
 def book_for(
     session: Session,
     engineer_id: int,
-    by: Principal,
+    by: Principal | None,
     *,
     window: tuple[datetime, datetime],
     order: WorkOrder,
 ) -> FieldEngineer:
     """The engineer a visit is booked with, locked until the booking is written: on the
-    caller's roster, active, and free for the window (another visit booked for them that
-    overlaps it is a 409 naming its order; the order's own visit, being moved, is not)."""
+    caller's roster (``by`` None: the customer moving their visit, to its own engineer),
+    active, and free for the window (another visit booked for them that overlaps it is a
+    409 naming its order; the order's own visit, being moved, is not)."""
     engineer = session.get(FieldEngineer, engineer_id, with_for_update=True, populate_existing=True)
     unit = session.get(OrgUnit, engineer.org_unit_id) if engineer else None
-    if engineer is None or unit is None or not by.sees_org_path(unit.path):
+    if engineer is None or unit is None or (by is not None and not by.sees_org_path(unit.path)):
         raise Unprocessable("engineer_not_found", field="engineer_id")
     if not engineer.active:
         raise Unprocessable("engineer_inactive", field="engineer_id", name=engineer.name)

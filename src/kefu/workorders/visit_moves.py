@@ -1,6 +1,7 @@
-"""A customer's ask to move the engineer's visit booked on their order (改约申请): kefu
-keeps no engineers' rosters, so the customer names a day and a part of it, and whoever
-holds the order rebooks the visit with them. The ask is a step of the order's timeline
+"""A customer's ask to move the engineer's visit booked on their order (改约申请): the
+customer names a day and a part of it, and whoever holds the order rebooks the visit with
+them — unless the visit's roster engineer is free then, and it is moved at once
+(``kefu.workorders.self_moves``). The ask is a step of the order's timeline
 (no table of its own): it stands until the visit is booked again."""
 
 from __future__ import annotations
