@@ -7,14 +7,12 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from kefu.console.render import render, signed_in
 from kefu.core.clock import local_today
 from kefu.core.rbac import Right
 from kefu.core.web import DbSession
-from kefu.org.models import OrgUnit
-from kefu.org.repository import tree_position
+from kefu.org.repository import active_units_in_scope
 from kefu.workorders import engineers
 from kefu.workorders.engineer_routes import engineer_out, engineers_board
 
@@ -31,17 +29,13 @@ def engineers_page(request: Request, session: DbSession, day: date | None = None
     shown = day or local_today(zone)
     found = engineers.roster(session, principal)
     ahead = engineers.booked_ahead(session, [engineer.id for engineer, _ in found])
-    units = select(OrgUnit).where(OrgUnit.active)
-    scope = principal.scope_filter()
-    if scope is not None:
-        units = units.where(OrgUnit.path.startswith(scope))
     return render(
         request,
         "engineers/board.html",
         principal,
         board=engineers_board(principal, session, request, shown),
         roster=[engineer_out(engineer, unit, ahead) for engineer, unit in found],
-        units=sorted(session.scalars(units), key=lambda unit: tree_position(unit.path)),
+        units=active_units_in_scope(session, principal.scope_filter()),
         day=shown,
         days=(shown - timedelta(days=1), shown + timedelta(days=1)),
         can_manage=principal.has(Right.ORDER_DISPATCH),

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from kefu.console.render import render, signed_in
@@ -19,8 +19,7 @@ from kefu.notices import aftermath, service
 from kefu.notices.enums import Audience, NoticeKind
 from kefu.notices.models import Notice
 from kefu.notices.routes import LISTED_SINCE, notice_out
-from kefu.org.models import OrgUnit
-from kefu.org.repository import tree_position
+from kefu.org.repository import active_units_in_scope
 
 router = APIRouter(include_in_schema=False)
 LATEST_ORDERS = 10  # shown under a sent notice
@@ -33,17 +32,13 @@ def notices_page(request: Request, session: DbSession) -> Response:
     if isinstance(principal, Response):
         return principal
     found = service.listed(session, principal, since=utcnow() - LISTED_SINCE)
-    units = select(OrgUnit).where(OrgUnit.active)
-    scope = principal.scope_filter()
-    if scope is not None:
-        units = units.where(OrgUnit.path.startswith(scope))
     return render(
         request,
         "notices/list.html",
         principal,
         notices=[notice_out(session, notice, principal) for notice in found],
         orders_after=_orders_after(session, found, principal),
-        units=sorted(session.scalars(units), key=lambda unit: tree_position(unit.path)),
+        units=active_units_in_scope(session, principal.scope_filter()),
         kinds=list(NoticeKind),
         audiences=list(Audience),
         can_send=principal.has(Right.NOTICE_SEND),

@@ -73,6 +73,15 @@ def org_units(session: Session) -> list[OrgUnit]:
     return sorted(session.scalars(select(OrgUnit)), key=lambda unit: tree_position(unit.path))
 
 
+def active_units_in_scope(session: Session, scope_path: str | None) -> list[OrgUnit]:
+    """The active org units under ``scope_path`` (all for None), in tree order: the areas
+    a form offers its writer."""
+    query = select(OrgUnit).where(OrgUnit.active)
+    if scope_path is not None:
+        query = query.where(OrgUnit.path.startswith(scope_path))
+    return sorted(session.scalars(query), key=lambda unit: tree_position(unit.path))
+
+
 def tree_position(path: str) -> list[int]:
     """Where a unit stands in the tree, parents before their children, siblings as they
     were made: its path's ids as numbers. (Ordered as text, /1/2/100/ came before
