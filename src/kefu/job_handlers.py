@@ -14,4 +14,7 @@ def load() -> None:
     from kefu.billing import credits  # noqa: F401  (credits to a bill)
     from kefu.notices import sending  # noqa: F401  (a notice's later batches)
     from kefu.notify import tasks  # noqa: F401  (texts and e-mails)
-    from kefu.workorders import visit_reminders  # noqa: F401  (the evening-before reminder)
+    from kefu.workorders import (
+        engineer_sheets,  # noqa: F401  (the engineers' day sheets)
+        visit_reminders,  # noqa: F401  (the evening-before reminder)
+    )

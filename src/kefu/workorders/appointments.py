@@ -27,7 +27,7 @@ from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
-from kefu.workorders import engineers
+from kefu.workorders import engineer_sheets, engineers
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, AppointmentStatus, EventKind
 from kefu.workorders.models import OrderAppointment, WorkOrder
@@ -96,6 +96,9 @@ def book(
         # Someone else booked the order's visit in the same moment (both read none): the
         # database's one-booked-visit index refused this one; the request is undone.
         raise Conflict("appointment_booked_meanwhile") from taken
+    if moved is not None:
+        engineer_sheets.dropped(session, moved, order, moved=True)
+    engineer_sheets.booked(session, row, order, zone)
     if data.text_customer:
         language = customer_language(session, order)
         said = visit_text(order, row, zone, language, moved=moved is not None)
@@ -160,6 +163,8 @@ def close(
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("appointment_not_scheduled")
     session.refresh(appointment)
+    if outcome is AppointmentStatus.CANCELLED:
+        engineer_sheets.dropped(session, appointment, order, moved=False)
     if outcome is AppointmentStatus.MISSED and missed_by == "engineer":
         _engineer_missed(session, order, appointment, note)
     details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}

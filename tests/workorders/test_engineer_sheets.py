@@ -1,0 +1,115 @@
+"""The engineer's day sheet (派工短信): at 18:00 the evening before, a roster engineer is
+texted the next day's visits as they stand then (windows, order numbers, addresses, no
+customer numbers); a visit booked, moved or called off after the sheet went out is
+texted to them at once; each text is audited."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_categories, make_org, make_staff, run_jobs_texting_to
+from kefu.core.audit import AuditLog
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.workorders.engineer_sheets import SHEET
+from kefu.workorders.models import FieldEngineer
+
+MORNING = "2026-12-07T10:00:00+08:00"  # a Monday
+EVENING = "2026-12-07T18:30:00+08:00"  # the sheets for Tuesday have gone out
+ENGINEER = "+8613920013301"
+
+
+@pytest.fixture
+def desk(db: Session) -> dict[str, Any]:
+    org = make_org(db)
+    engineer = FieldEngineer(name="张志强", phone="139 2001 3301", org_unit_id=org.city.id)
+    no_mobile = FieldEngineer(name="李建华", phone="020 8765 4321", org_unit_id=org.city.id)
+    db.add_all([engineer, no_mobile])
+    found = {
+        "indoor": make_categories(db).indoor.id,
+        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
+    }
+    db.flush()
+    found |= {"engineer": engineer.id, "no_mobile": no_mobile.id}
+    db.commit()
+    return found
+
+
+def _book(client: Any, desk: dict, day: str, hours: tuple[str, str], **more: Any) -> dict:
+    order = complain(client, desk["agent"], desk["indoor"], "13800138001")
+    body = {
+        "visit_on": day,
+        "from_time": hours[0],
+        "to_time": hours[1],
+        "address": f"广州市天河区体育西路 {hours[0][:2]} 号",
+        "engineer_id": desk["engineer"],
+    } | more
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    made = client.post(url, json=body, headers=desk["agent"])
+    assert made.status_code == 201, made.text
+    return order | {"visit": made.json()}
+
+
+def _sheets(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == SHEET).order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
+
+
+def _to_engineer(texts: list[dict]) -> list[str]:
+    return [t["text"] for t in texts if t["to"] == ENGINEER]
+
+
+def test_the_evening_before_the_engineer_is_texted_the_days_visits(
+    client, db, desk, session_factory, monkeypatch, tmp_path: Path
+) -> None:
+    with time_machine.travel(MORNING, tick=False):
+        late = _book(client, desk, "2026-12-08", ("14:00", "18:00"))
+        early = _book(client, desk, "2026-12-08", ("09:00", "12:00"))
+        moved = _book(client, desk, "2026-12-08", ("18:00", "20:00"))
+        _book(client, desk, "2026-12-09", ("09:00", "12:00"))
+        _book(client, desk, "2026-12-08", ("09:00", "12:00"), engineer_id=desk["no_mobile"])
+        assert [s["day"] for s in _sheets(db)] == ["2026-12-08", "2026-12-09"]  # once a day
+        # moved to Wednesday before the sheet went out: simply not on Tuesday's
+        url = f"/api/v1/work-orders/{moved['id']}/appointments"
+        again = {**moved["visit"], "visit_on": "2026-12-09", "from_time": "14:00"}
+        body = {k: again[k] for k in ("visit_on", "from_time", "address", "engineer_id")}
+        body["to_time"] = "18:00"
+        assert client.post(url, json=body, headers=desk["agent"]).status_code == 201
+    with time_machine.travel(EVENING, tick=False):
+        texts = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
+    (sheet,) = _to_engineer(texts)
+    assert sheet.startswith("【明日上门】张志强师傅，12月08日共2单：09:00-12:00 ")
+    assert early["number"] in sheet and late["number"] in sheet and moved["number"] not in sheet
+    assert "体育西路 09 号" in sheet and "13800138001" not in sheet  # no customer's number
+    audited = db.scalars(
+        select(AuditLog.entity_id).where(AuditLog.action == "order.appointment.engineer_texted")
+    ).all()
+    assert sorted(audited) == sorted([str(early["id"]), str(late["id"])])
+
+
+def test_after_the_sheet_changes_are_texted_at_once(client, db, desk) -> None:
+    with time_machine.travel(MORNING, tick=False):
+        kept = _book(client, desk, "2026-12-08", ("09:00", "12:00"))
+    with time_machine.travel(EVENING, tick=False):
+        before = len(_texts(db))
+        url = f"/api/v1/work-orders/{kept['id']}/appointments/{kept['visit']['id']}/cancel"
+        called_off = client.post(url, json={"reason": "客户已自行修复"}, headers=desk["agent"])
+        assert called_off.status_code == 200, called_off.text
+        added = _book(client, desk, "2026-12-08", ("14:00", "18:00"))
+        texted = [t["text"] for t in _texts(db)[before:] if t["to"] == ENGINEER]
+    assert texted[0].startswith("【派单取消】12月08日 09:00-12:00 " + kept["number"])
+    assert texted[1].startswith("【新派单】12月08日 14:00-18:00 " + added["number"])
+
+
+def _texts(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
