@@ -179,3 +179,32 @@ def test_the_days_board_shows_who_goes_where(client, desk) -> None:
         "/api/v1/engineers/board", params={"day": day}, headers=desk["other_lead"]
     ).json()
     assert elsewhere["rows"] == []  # another branch sees neither the roster nor the visits
+
+
+def test_the_roster_counts_visits_made_and_missed_by_the_engineer(client, desk) -> None:
+    zhang = _add(client, desk, "张志强")
+    made, missed, ahead = (
+        complain(client, desk["agent"], desk["indoor"], f"1380013800{n}") for n in (1, 2, 3)
+    )
+    for order, hours in ((made, ("09:00", "12:00")), (missed, ("14:00", "16:00"))):
+        _book(client, desk, order, _visit(hours, engineer_id=zhang["id"]))
+    _book(client, desk, ahead, _visit(("16:00", "18:00"), days=2, engineer_id=zhang["id"]))
+    visits = {
+        order["id"]: client.get(
+            f"/api/v1/work-orders/{order['id']}/appointments", headers=desk["agent"]
+        ).json()["items"][0]["id"]
+        for order in (made, missed)
+    }
+    base = "/api/v1/work-orders/{}/appointments/{}/{}"
+    done = client.post(
+        base.format(made["id"], visits[made["id"]], "done"), json={}, headers=desk["agent"]
+    )
+    assert done.status_code == 200, done.text
+    no_show = client.post(
+        base.format(missed["id"], visits[missed["id"]], "missed"),
+        json={"missed_by": "engineer", "reason": "工程师未到"},
+        headers=desk["agent"],
+    )
+    assert no_show.status_code == 200, no_show.text
+    (row,) = client.get("/api/v1/engineers", headers=desk["agent"]).json()["items"]
+    assert (row["booked_ahead"], row["made_30d"], row["missed_30d"]) == (1, 1, 1)

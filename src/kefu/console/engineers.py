@@ -28,13 +28,13 @@ def engineers_page(request: Request, session: DbSession, day: date | None = None
     zone = str(request.app.state.settings.timezone)
     shown = day or local_today(zone)
     found = engineers.roster(session, principal)
-    ahead = engineers.booked_ahead(session, [engineer.id for engineer, _ in found])
+    counted = engineers.figures(session, [engineer.id for engineer, _ in found])
     return render(
         request,
         "engineers/board.html",
         principal,
         board=engineers_board(principal, session, request, shown),
-        roster=[engineer_out(engineer, unit, ahead) for engineer, unit in found],
+        roster=[engineer_out(engineer, unit, counted) for engineer, unit in found],
         units=active_units_in_scope(session, principal.scope_filter()),
         day=shown,
         days=(shown - timedelta(days=1), shown + timedelta(days=1)),

@@ -33,7 +33,10 @@ ZONE = ZoneInfo("Asia/Shanghai")
 ON_SITE_BRANCHES = ("broadband.", "network.coverage.")
 SHARE = 0.6  # of those open orders
 MISSED_FIRST = 0.3  # of the booked: the customer was out for an earlier window
-ENGINEER_NAMES = ("张志强", "李建华", "王海涛", "陈伟", "刘洋", "黄磊", "赵勇", "周杰", "吴斌")
+ENGINEER_NAMES = (
+    "张志强", "李建华", "王海涛", "陈伟", "刘洋", "黄磊", "赵勇", "周杰", "吴斌",
+    "徐军", "孙浩", "马超", "朱磊", "胡涛", "郭鹏", "何俊", "林峰", "罗刚",
+)  # fmt: skip
 PER_BRANCH = 3
 CONTRACTOR = ("外协工程师 马师傅", "139 2001 3399")
 WINDOWS = ((time(9), time(12)), (time(14), time(18)), (time(18), time(20)))

@@ -34,8 +34,9 @@ router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
 
 def engineer_out(
-    engineer: FieldEngineer, unit: OrgUnit, booked_ahead: dict[int, int]
+    engineer: FieldEngineer, unit: OrgUnit, figures: dict[int, engineers.Figures]
 ) -> EngineerOut:
+    counted = figures.get(engineer.id, engineers.Figures())
     return EngineerOut(
         id=engineer.id,
         name=engineer.name,
@@ -44,7 +45,9 @@ def engineer_out(
         org_unit=unit.name,
         org_unit_en=unit.name_en or unit.name,
         active=engineer.active,
-        booked_ahead=booked_ahead.get(engineer.id, 0),
+        booked_ahead=counted.booked_ahead,
+        made_30d=counted.made,
+        missed_30d=counted.missed,
         version=engineer.version,
     )
 
@@ -52,16 +55,16 @@ def engineer_out(
 def _one_out(session: Session, engineer: FieldEngineer) -> EngineerOut:
     unit = session.get(OrgUnit, engineer.org_unit_id)
     assert unit is not None  # foreign key
-    return engineer_out(engineer, unit, engineers.booked_ahead(session, [engineer.id]))
+    return engineer_out(engineer, unit, engineers.figures(session, [engineer.id]))
 
 
 @router.get("/engineers", response_model=EngineerList)
 def list_engineers(principal: CanReadOrders, session: DbSession) -> EngineerList:
     """The engineers of the caller's units, the active first, each with the visits
-    booked for them from now on."""
+    booked for them from now on, and those made and missed by them in the last 30 days."""
     found = engineers.roster(session, principal)
-    ahead = engineers.booked_ahead(session, [engineer.id for engineer, _ in found])
-    return EngineerList(items=[engineer_out(e, unit, ahead) for e, unit in found])
+    counted = engineers.figures(session, [engineer.id for engineer, _ in found])
+    return EngineerList(items=[engineer_out(e, unit, counted) for e, unit in found])
 
 
 @router.post("/engineers", response_model=EngineerOut, status_code=201)

@@ -41,6 +41,8 @@ class EngineerOut(BaseModel):
     org_unit_en: str
     active: bool
     booked_ahead: int  # visits booked from now on
+    made_30d: int  # visits made in the last 30 days
+    missed_30d: int  # visits the engineer missed (did not come) in the last 30 days
     version: int
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -28,6 +28,7 @@ from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
 ON_THE_BOARD = (AppointmentStatus.SCHEDULED, AppointmentStatus.DONE, AppointmentStatus.MISSED)
+RECENT = timedelta(days=30)  # the roster's made and missed counts
 
 
 def _units_in_scope(by: Principal) -> Select[int] | None:
@@ -46,20 +47,41 @@ def roster(session: Session, by: Principal) -> list[tuple[FieldEngineer, OrgUnit
     return [(engineer, unit) for engineer, unit in session.execute(query.order_by(*order))]
 
 
-def booked_ahead(session: Session, engineer_ids: list[int]) -> dict[int, int]:
-    """How many visits each engineer has booked from now on (one query)."""
+@dataclass(frozen=True)
+class Figures:
+    """An engineer's visits: booked from now on, and made or missed by them lately."""
+
+    booked_ahead: int = 0
+    made: int = 0  # in the last RECENT days
+    missed: int = 0  # by the engineer, in the last RECENT days
+
+
+def figures(session: Session, engineer_ids: list[int]) -> dict[int, Figures]:
+    """Each engineer's figures (one query): what a dispatcher weighs before booking."""
     if not engineer_ids:
         return {}
+    now = utcnow()
+    since = now - RECENT
+    visit = OrderAppointment
+
+    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(case((condition, 1)))
+
     rows = session.execute(
-        select(OrderAppointment.engineer_id, func.count())
-        .where(
-            OrderAppointment.engineer_id.in_(engineer_ids),
-            OrderAppointment.status == AppointmentStatus.SCHEDULED,
-            OrderAppointment.ends_at > utcnow(),
+        select(
+            visit.engineer_id,
+            counted((visit.status == AppointmentStatus.SCHEDULED) & (visit.ends_at > now)),
+            counted((visit.status == AppointmentStatus.DONE) & (visit.closed_at >= since)),
+            counted(
+                (visit.status == AppointmentStatus.MISSED)
+                & (visit.missed_by == "engineer")
+                & (visit.closed_at >= since)
+            ),
         )
-        .group_by(OrderAppointment.engineer_id)
+        .where(visit.engineer_id.in_(engineer_ids))
+        .group_by(visit.engineer_id)
     )
-    return {engineer_id: count for engineer_id, count in rows if engineer_id is not None}
+    return {row[0]: Figures(row[1], row[2], row[3]) for row in rows if row[0] is not None}
 
 
 def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
