@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from factories import bearer, make_categories, make_customer, make_org, make_staff
 from kefu.analytics.kpi_service import Drill, KpiQuery, kpi_records, kpi_report
-from kefu.analytics.kpi_views import filter_options
-from kefu.analytics.kpis import Dimension, Grain, Kpi
+from kefu.analytics.kpi_views import filter_options, record_read
+from kefu.analytics.kpis import Dimension, Grain, Kpi, Source
 from kefu.contact.enums import ContactChannel, Direction, EndReason, InteractionStatus
 from kefu.contact.models import Interaction
 from kefu.core.audit import AuditLog
@@ -28,8 +28,15 @@ from kefu.customers.enums import Brand, Tier
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
-from kefu.workorders.enums import Channel, OrderOrigin, OrderStatus, OrderType, VisitOutcome
-from kefu.workorders.models import ReturnVisit, WorkOrder
+from kefu.workorders.enums import (
+    AppointmentStatus,
+    Channel,
+    OrderOrigin,
+    OrderStatus,
+    OrderType,
+    VisitOutcome,
+)
+from kefu.workorders.models import OrderAppointment, ReturnVisit, WorkOrder
 
 ZONE = ZoneInfo("Asia/Shanghai")
 OCTOBER = KpiQuery(date(2026, 10, 1), date(2026, 10, 31), Grain.MONTH)
@@ -328,10 +335,37 @@ def plant_month(session: Session) -> Month:
                 outcome=VisitOutcome.UNREACHABLE,
                 attempts=3,
             ),
+            # engineers' visits, dated by the end of their window: one made, one the
+            # engineer missed, one the customer missed, one moved, one still booked, and
+            # one the engineer missed in November (outside the month)
+            *[
+                _visit(o1.id, status, ends, missed_by)
+                for status, ends, missed_by in (
+                    (AppointmentStatus.DONE, local(6, 12), ""),
+                    (AppointmentStatus.MISSED, local(7, 12), "engineer"),
+                    (AppointmentStatus.MISSED, local(8, 12), "customer"),
+                    (AppointmentStatus.RESCHEDULED, local(9, 12), ""),
+                    (AppointmentStatus.SCHEDULED, local(30, 12), ""),
+                    (AppointmentStatus.MISSED, local(31) + timedelta(days=1), "engineer"),
+                )
+            ],
         ]
     )
     session.flush()
     return Month(org, a, b, ids)
+
+
+def _visit(order_id: int, status: str, ends: datetime, missed_by: str) -> OrderAppointment:
+    return OrderAppointment(
+        order_id=order_id,
+        status=status,
+        starts_at=ends - timedelta(hours=3),
+        ends_at=ends,
+        address="广州市天河区体育西路 101 号",
+        engineer="张志强",
+        missed_by=missed_by,
+        outcome_note="",
+    )
 
 
 def report(session: Session, ask: KpiQuery = OCTOBER, scope: str | None = None):  # type: ignore[no-untyped-def]
@@ -367,6 +401,8 @@ def test_every_figure_of_the_month_is_counted_as_defined(db: Session) -> None:
     assert figures["return_visit_satisfaction"] == pytest.approx(1 / 2, abs=1e-15)
     # o2's answer was the customer's own, o1's an agent's call
     assert figures["return_visit_self_share"] == pytest.approx(1 / 2, abs=1e-15)
+    # engineers' visits settled in October: made, missed by the engineer, by the customer
+    assert figures["engineer_no_show_rate"] == pytest.approx(1 / 3, abs=1e-15)
 
 
 def test_days_are_local_days_and_weeks_start_on_monday(db: Session) -> None:
@@ -454,6 +490,17 @@ def test_a_figure_drills_down_to_the_records_it_counts(db: Session) -> None:
     drill = Drill(Kpi.REPEAT_RATE, date(2026, 10, 1), Tier.NORMAL)
     total, rows = _drilled(db, _by(Dimension.TIER), drill)
     assert total == 1 and rows[0].id == ids["o5"] and rows[0].counted
+    # an engineer's no-show rate lists the visits settled, the engineer's miss flagged
+    total, rows = _drilled(db, OCTOBER, Drill(Kpi.ENGINEER_NO_SHOW, None))
+    assert total == 3
+    assert [(r.visit_status, r.missed_by, r.counted) for r in rows] == [
+        ("done", "", False),
+        ("missed", "engineer", True),
+        ("missed", "customer", False),
+    ]
+    shown = [record_read(Source.ON_SITE, row, True) for row in rows]
+    assert [r.outcome for r in shown] == ["done", "missed_by_engineer", "missed_by_customer"]
+    assert all(r.at.day in (6, 7, 8) and r.order_number for r in shown)
 
 
 def test_appeals_per_million_counts_the_ministrys_appeals_only(db: Session) -> None:
@@ -672,6 +719,16 @@ def plant_random(session: Session, seed: int) -> None:
         )
         session.add(order)
         session.flush()
+        if rng.random() < 0.4:
+            ends = instant()
+            session.add(
+                _visit(
+                    order.id,
+                    rng.choice(list(AppointmentStatus)),
+                    ends,
+                    rng.choice(["", "engineer", "customer"]),
+                )
+            )
         if rng.random() < 0.5:
             session.add(
                 ReturnVisit(

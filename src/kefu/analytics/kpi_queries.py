@@ -36,12 +36,13 @@ from kefu.routing.models import Queue
 from kefu.workorders.enums import (
     ANSWERED_VISITS,
     OUTSIDE_ORIGINS,
+    AppointmentStatus,
     OrderOrigin,
     OrderStatus,
     OrderType,
     VisitOutcome,
 )
-from kefu.workorders.models import ReturnVisit, WorkOrder
+from kefu.workorders.models import OrderAppointment, ReturnVisit, WorkOrder
 
 MICROS = 1_000_000
 Query = Select[*tuple[Any, ...]]
@@ -151,6 +152,17 @@ VISIT_PARTS: dict[str, Part] = {
 }
 
 
+_MISSED = OrderAppointment.status == AppointmentStatus.MISSED
+ON_SITE_PARTS: dict[str, Part] = {
+    # made or missed: what came of the visit is known (one still booked, moved or called
+    # off is not counted)
+    "settled": Part(
+        OrderAppointment.status.in_([AppointmentStatus.DONE.value, AppointmentStatus.MISSED.value])
+    ),
+    "engineer_missed": Part(and_(_MISSED, OrderAppointment.missed_by == "engineer")),
+}
+
+
 def parts_of(source: Source, now: datetime) -> dict[str, Part]:
     if source is Source.CONTACTS:
         return CONTACT_PARTS
@@ -158,6 +170,8 @@ def parts_of(source: Source, now: datetime) -> dict[str, Part]:
         return ORDER_PARTS
     if source is Source.DEADLINES:
         return deadline_parts(now)
+    if source is Source.ON_SITE:
+        return ON_SITE_PARTS
     return VISIT_PARTS
 
 
@@ -189,6 +203,10 @@ def _base(source: Source) -> Query:
     query = select()
     if source is Source.VISITS:
         query = query.select_from(ReturnVisit).join(WorkOrder, WorkOrder.id == ReturnVisit.order_id)
+    elif source is Source.ON_SITE:
+        query = query.select_from(OrderAppointment).join(
+            WorkOrder, WorkOrder.id == OrderAppointment.order_id
+        )
     else:
         query = query.select_from(WorkOrder)
     return query.outerjoin(Customer, Customer.id == WorkOrder.customer_id).join(
@@ -203,6 +221,7 @@ def dated_by(source: Source) -> SQLColumnExpression[Any]:
         Source.ORDERS: WorkOrder.created_at,
         Source.DEADLINES: WorkOrder.resolve_due_at,
         Source.VISITS: ReturnVisit.done_at,
+        Source.ON_SITE: OrderAppointment.ends_at,
     }[source]
 
 
@@ -353,6 +372,13 @@ def _record_columns(source: Source) -> list[SQLColumnExpression[Any]]:
     ]
     if source is Source.VISITS:
         columns += [ReturnVisit.id, ReturnVisit.done_at, ReturnVisit.outcome]
+    elif source is Source.ON_SITE:
+        columns += [
+            OrderAppointment.id,
+            OrderAppointment.ends_at.label("done_at"),  # the window's end dates the visit
+            OrderAppointment.status.label("visit_status"),
+            OrderAppointment.missed_by,
+        ]
     else:
         columns += [WorkOrder.id]
     return columns
@@ -401,5 +427,7 @@ def records(
     row_id = Interaction.id if ask.source is Source.CONTACTS else WorkOrder.id
     if ask.source is Source.VISITS:
         row_id = ReturnVisit.id
+    elif ask.source is Source.ON_SITE:
+        row_id = OrderAppointment.id
     ordered = listed.order_by(dated_by(ask.source), row_id).limit(limit).offset(offset)
     return int(total), list(session.execute(ordered))

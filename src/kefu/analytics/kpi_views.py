@@ -182,5 +182,12 @@ def record_read(source: Source, row: Any, masked: bool) -> KpiRecordRead:
         is_repeat=row.is_repeat,
         due_at=row.resolve_due_at,
         replied_at=row.replied_at,
-        outcome=getattr(row, "outcome", None),
+        outcome=_outcome(source, row),
     )
+
+
+def _outcome(source: Source, row: Any) -> str | None:
+    """A return visit's outcome; an engineer's visit's: made, or missed by whom."""
+    if source is Source.ON_SITE:
+        return f"missed_by_{row.missed_by}" if row.missed_by else str(row.visit_status)
+    return getattr(row, "outcome", None)

@@ -45,6 +45,7 @@ class Source(StrEnum):
     ORDERS = "orders"
     DEADLINES = "deadlines"  # work orders by the day their resolution was due
     VISITS = "visits"  # return visits by the day they were done
+    ON_SITE = "on_site"  # engineers' visits by the day their window ended
 
 
 class Kpi(StrEnum):
@@ -66,6 +67,8 @@ class Kpi(StrEnum):
     VISIT_SATISFACTION = "return_visit_satisfaction"
     # 回访自助率: return visits the customers gave themselves (web, text), each a call saved
     VISIT_SELF_SHARE = "return_visit_self_share"
+    # 工程师爽约率: engineers' visits the engineer did not come to, of those settled
+    ENGINEER_NO_SHOW = "engineer_no_show_rate"
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ DEFINITIONS: dict[Kpi, Definition] = {
     Kpi.TIME_LIMIT_COMPLIANCE: Definition(Source.DEADLINES, "on_time", "due"),
     Kpi.VISIT_SATISFACTION: Definition(Source.VISITS, "satisfied", "visited"),
     Kpi.VISIT_SELF_SHARE: Definition(Source.VISITS, "self_answered", "visited"),
+    Kpi.ENGINEER_NO_SHOW: Definition(Source.ON_SITE, "engineer_missed", "settled"),
 }
 
 # Parts that are sums of microseconds, not counts of records (exact integers on both

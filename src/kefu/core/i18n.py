@@ -302,6 +302,7 @@ ENGLISH_LABELS = {
     "kpi.time_limit_compliance": "Time-limit compliance",
     "kpi.return_visit_satisfaction": "Return-visit satisfaction",
     "kpi.return_visit_self_share": "Return visits given by customers",
+    "kpi.engineer_no_show_rate": "Engineer no-shows",
     "kpi.group.all": "All",
     "kpi.group.unknown": "Unknown",
     "kpi.column.period": "Period",
