@@ -6,7 +6,8 @@ and as long as the type's work takes."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kefu.workorders.enums import OrderStatus, OrderType
@@ -134,3 +135,54 @@ def _in_office_hours(rng: random.Random, moment: datetime) -> datetime:
     morning = local.date() + timedelta(days=1 if local.hour >= closes else 0)
     start = datetime.combine(morning, time(opens), ZONE)
     return start + timedelta(minutes=rng.randint(0, 90))
+
+
+DISSATISFIED_NOTE = "客户仍有异议，要求重新处理"
+VISIT_NOTES = {
+    "satisfied": "客户表示满意",
+    "neutral": "客户表示一般",
+    "unreachable": "三次回访均未接通",
+}
+
+
+def return_visit_rows(
+    rng: random.Random,
+    order_id: int,
+    path: list[str],
+    times: list[datetime],
+    visitor: int,
+) -> list[tuple[Any, ...]]:
+    """A return visit for each time the complaint was closed: done at the next step (the
+    customer dissatisfied when that step reopened it), or still awaited."""
+    rows: list[tuple[Any, ...]] = []
+    for index, step in enumerate(path):
+        if step != "return_visit":
+            continue
+        booked = times[index]
+        done = times[index + 1] if index + 1 < len(path) else None
+        if done is None:
+            outcome, note = None, ""
+        elif path[index + 1] == "in_progress":
+            outcome, note = "dissatisfied", DISSATISFIED_NOTE
+        else:
+            outcome = rng.choices(["satisfied", "neutral", "unreachable"], [82, 13, 5])[0]
+            note = VISIT_NOTES[outcome]
+        rows.append(
+            (
+                order_id,
+                _utc(booked + timedelta(hours=48)),
+                _utc(done),
+                outcome,
+                note,
+                visitor if done else None,
+                _utc(booked),
+                _utc(done or booked),
+                1,
+                3 if outcome == "unreachable" else 0,  # the calls not taken
+            )
+        )
+    return rows
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment else None

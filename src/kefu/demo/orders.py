@@ -24,11 +24,21 @@ from kefu.demo.bulk import BulkWriter
 from kefu.demo.chases import ANSWERED_STEPS, chase_steps, chase_times
 from kefu.demo.complaint_text import AMOUNTS, as_written, complaint_text
 from kefu.demo.consents import CONSENT_COLUMNS, consent, consent_step
-from kefu.demo.order_steps import FIRST_ROUND, path_of, status_of, step_times, was_reopened
+from kefu.demo.order_steps import (
+    DISSATISFIED_NOTE,
+    FIRST_ROUND,
+    path_of,
+    return_visit_rows,
+    status_of,
+    step_times,
+    was_reopened,
+)
 from kefu.demo.passed_on import passed_on
 from kefu.demo.refunds import COLUMNS as REFUND_COLUMNS
 from kefu.demo.refunds import Handled, RefundDesk, refund_steps
 from kefu.demo.reply_text import order_answer, reply_step
+from kefu.demo.site_visits import COLUMNS as SITE_COLUMNS
+from kefu.demo.site_visits import VisitDesk, site_visit_steps
 from kefu.org.models import Staff
 from kefu.workorders.enums import MAX_PRIORITY, OrderOrigin, OrderStatus, OrderType, Triage
 from kefu.workorders.limits import SHIPPED, due_times
@@ -36,6 +46,7 @@ from kefu.workorders.models import (
     Category,
     Consent,
     DailyCounter,
+    OrderAppointment,
     OrderEvent,
     OrderLink,
     OrderRefund,
@@ -224,6 +235,7 @@ class _World:
     chases: random.Random  # its own stream: the orders stay as the same seed made them
     origins: random.Random  # its own stream too
     refunds: RefundDesk  # and the refunds theirs
+    site_visits: VisitDesk  # and the engineers' visits theirs
     recent: deque[_Complaint] = field(default_factory=deque)
 
 
@@ -249,10 +261,11 @@ def generate_orders(
         writer.write_rows(_table(ReturnVisit), VISIT_COLUMNS, rows.visits)
         writer.write_rows(_table(Consent), CONSENT_COLUMNS, rows.consents)
         writer.write_rows(_table(OrderRefund), REFUND_COLUMNS, world.refunds.taken())
+        writer.write_rows(_table(OrderAppointment), SITE_COLUMNS, world.site_visits.taken_rows())
         written += len(rows.orders)
         day += timedelta(days=1)
     writer.write_rows(_table(DailyCounter), ("day", "last"), list(counters.items()))
-    writer.finish(("work_orders", "wo_events", "wo_return_visits", "wo_refunds"))
+    writer.finish(("work_orders", "wo_events", "wo_return_visits", "wo_refunds", "wo_appointments"))
     return written
 
 
@@ -261,11 +274,12 @@ def _table(model: type[Any]) -> Table:
 
 
 def _world(engine: Engine, seed: int, subscribers: int) -> _World:
-    with engine.connect() as connection:
+    with engine.begin() as connection:
         categories = list(connection.execute(select(Category)))
         staff = list(
             connection.execute(select(Staff.id, Staff.org_unit_id, Staff.team_id, Staff.role))
         )
+        site_visits = VisitDesk.of(seed, connection)
     parents = {c.parent_id for c in categories}
     leaves = [c for c in categories if c.id not in parents and c.level == 3]
     handlers: dict[int, list[tuple[int, int | None]]] = {}
@@ -277,6 +291,7 @@ def _world(engine: Engine, seed: int, subscribers: int) -> _World:
         chases=random.Random(seed + 61),
         origins=random.Random(seed + 67),
         refunds=RefundDesk.of(seed, staff),
+        site_visits=site_visits,
         calendar=BusinessCalendar(),
         leaves=leaves,  # type: ignore[arg-type]
         by_type={kind: _problems_of(kind, leaves) for kind, _ in TYPE_MIX},  # type: ignore[arg-type]
@@ -452,11 +467,12 @@ def _one(
         rows.events.append((order_id, "repeat", "", "", "", None, _utc(created), "", step))
     handled = Handled(order_id, kind, category.code, phone, unit_id, handler, created, amount)
     given = refund_steps(world.refunds, handled, path, times, answer, world.now)
+    given += site_visit_steps(world.site_visits, handled, path, times)
     if chased or given:  # each on the timeline where it came, among the handler's steps
         rows.events.extend(chase_steps(world.chases, order_id, chased, world.creators) + given)
         rows.events[first_step:] = sorted(rows.events[first_step:], key=lambda e: e[6])
     if kind is OrderType.COMPLAINT:
-        _visits(rng, rows, order_id, path, times, handler)
+        rows.visits.extend(return_visit_rows(rng, order_id, path, times, handler))
         world.recent.append(
             _Complaint(
                 created,
@@ -543,52 +559,6 @@ def _events(
             (order_id, "transition", action, before, step, actor, _utc(moment), reason, details)
         )
         before = step
-
-
-DISSATISFIED_NOTE = "客户仍有异议，要求重新处理"
-VISIT_NOTES = {
-    "satisfied": "客户表示满意",
-    "neutral": "客户表示一般",
-    "unreachable": "三次回访均未接通",
-}
-
-
-def _visits(
-    rng: random.Random,
-    rows: _Rows,
-    order_id: int,
-    path: list[str],
-    times: list[datetime],
-    visitor: int,
-) -> None:
-    """A return visit for each time the complaint was closed: done at the next step (the
-    customer dissatisfied when that step reopened it), or still awaited."""
-    for index, step in enumerate(path):
-        if step != "return_visit":
-            continue
-        booked = times[index]
-        done = times[index + 1] if index + 1 < len(path) else None
-        if done is None:
-            outcome, note = None, ""
-        elif path[index + 1] == "in_progress":
-            outcome, note = "dissatisfied", DISSATISFIED_NOTE
-        else:
-            outcome = rng.choices(["satisfied", "neutral", "unreachable"], [82, 13, 5])[0]
-            note = VISIT_NOTES[outcome]
-        rows.visits.append(
-            (
-                order_id,
-                _utc(booked + timedelta(hours=48)),
-                _utc(done),
-                outcome,
-                note,
-                visitor if done else None,
-                _utc(booked),
-                _utc(done or booked),
-                1,
-                3 if outcome == "unreachable" else 0,  # the calls not taken
-            )
-        )
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -1,10 +1,11 @@
 """The demo's on-site visits (上门处理): most open faults and complaints about home
-broadband or indoor coverage have an engineer booked for the coming days, a few after a
-visit the customer missed; written as the booking service writes them (the visit, its
+broadband or indoor coverage have an engineer booked for the coming days, some after an
+earlier visit that did not settle it (the customer out, the engineer not come, or made
+without mending it); written as the booking service writes them (the visit, its
 timeline steps). Only open orders get them, booked after their last step, so every
-timeline stays in order. Each branch has a roster of three engineers, booked never twice
-for one window; when all three are taken (or the order is the province's own), a
-contractor is named by hand, as a dispatcher would."""
+timeline stays in order. They are booked from the branches' rosters
+(``kefu.demo.site_visits``), never twice for one window; when all three are taken (or the
+order is the province's own), a contractor is named by hand, as a dispatcher would."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from kefu.org.enums import OrgLevel
+from kefu.demo.site_visits import CONTRACTOR, Engineer, roster
 from kefu.org.models import OrgUnit
 from kefu.workorders.appointments import BOOKABLE
 from kefu.workorders.enums import AppointmentStatus, EventKind
 from kefu.workorders.models import (
     Category,
-    FieldEngineer,
     OrderAppointment,
     OrderEvent,
     WorkOrder,
@@ -32,13 +32,14 @@ from kefu.workorders.models import (
 ZONE = ZoneInfo("Asia/Shanghai")
 ON_SITE_BRANCHES = ("broadband.", "network.coverage.")
 SHARE = 0.6  # of those open orders
-MISSED_FIRST = 0.3  # of the booked: the customer was out for an earlier window
-ENGINEER_NAMES = (
-    "张志强", "李建华", "王海涛", "陈伟", "刘洋", "黄磊", "赵勇", "周杰", "吴斌",
-    "徐军", "孙浩", "马超", "朱磊", "胡涛", "郭鹏", "何俊", "林峰", "罗刚",
-)  # fmt: skip
-PER_BRANCH = 3
-CONTRACTOR = ("外协工程师 马师傅", "139 2001 3399")
+EARLIER_FIRST = 0.5  # of the booked: an earlier visit that did not settle it
+# What came of that earlier visit: the customer out, the engineer not come, or made
+# without mending it (a part to order, say).
+EARLIER = (
+    ("missed", "customer", "客户不在家，电话未接通"),
+    ("missed", "engineer", "工程师临时被调往抢修，未能按约上门"),
+    ("done", "", "更换光猫后仍断续掉线，需带新设备再次上门"),
+)
 WINDOWS = ((time(9), time(12)), (time(14), time(18)), (time(18), time(20)))
 STREETS = ("中山路101号", "人民北路233号", "解放路18号", "建设大道66号")
 
@@ -54,17 +55,16 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
     rng = random.Random(seed + 71)
     written = 0
     orders = connection.execute(_open_on_site_orders()).all()
-    branches = select(OrgUnit.id).where(OrgUnit.level == OrgLevel.CITY).order_by(OrgUnit.id)
-    engineers = Roster(connection, list(connection.scalars(branches)))
+    engineers = Roster(roster(connection))
     for order_id, handler, last, unit, unit_id in orders:
         order = Order(order_id, handler, _city(unit), unit_id, engineers)
         if rng.random() >= SHARE:
             continue
         last = _as_utc(last)
         booked_at = last + (now - last) / 2
-        if rng.random() < MISSED_FIRST:
-            booked_at, missed = _missed_first(connection, rng, order, last, now)
-            written += missed
+        if rng.random() < EARLIER_FIRST:
+            booked_at, earlier = _earlier_first(connection, rng, order, last, now)
+            written += earlier
         if booked_at >= now:
             continue
         day = now.astimezone(ZONE).date() + timedelta(days=rng.choice((1, 1, 2, 3)))
@@ -74,28 +74,30 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
     return written
 
 
-def _missed_first(
+def _earlier_first(
     connection: Connection,
     rng: random.Random,
     order: Order,
     last: datetime,
     now: datetime,
 ) -> tuple[datetime, int]:
-    """A visit booked soon after the order's last step for the next day, which the
-    customer missed, if that day has passed; when the next booking can be made, and how
-    many visits were written."""
+    """A visit booked soon after the order's last step for the next day, which did not
+    settle it (missed by the customer or the engineer, or made without mending it), if
+    that day has passed; when the next booking can be made, and how many visits were
+    written."""
     booked_at = last + timedelta(minutes=rng.randint(5, 60))
     window = _window(rng, last.astimezone(ZONE).date() + timedelta(days=1))
     if window[1] >= now:
         return booked_at, 0
-    missed = _visit(rng, order, booked_at, window) | {
-        "status": AppointmentStatus.MISSED,
+    status, missed_by, note = rng.choice(EARLIER)
+    earlier = _visit(rng, order, booked_at, window) | {
+        "status": AppointmentStatus(status),
         "closed_by_id": order.handler,
         "closed_at": window[1],
-        "missed_by": "customer",
-        "outcome_note": "客户不在家，电话未接通",
+        "missed_by": missed_by,
+        "outcome_note": note,
     }
-    _write(connection, missed, [_booked_step, _missed_step])
+    _write(connection, earlier, [_booked_step, _closed_step])
     return window[1] + timedelta(minutes=20), 1
 
 
@@ -103,31 +105,16 @@ class Roster:
     """The branches' engineers, and the windows each is booked for: a window taken is
     given to the next engineer, and to a contractor when all are taken."""
 
-    def __init__(self, connection: Connection, unit_ids: list[int]) -> None:
-        self.of_unit: dict[int, list[tuple[int, str, str]]] = {}
-        self.taken: set[tuple[int, datetime]] = set()
-        for position, unit_id in enumerate(unit_ids):
-            for n in range(PER_BRANCH):
-                name = ENGINEER_NAMES[(position * PER_BRANCH + n) % len(ENGINEER_NAMES)]
-                phone = f"139 2001 {3300 + position * PER_BRANCH + n + 1:04d}"
-                engineer_id = connection.execute(
-                    insert(FieldEngineer).returning(FieldEngineer.id),
-                    {
-                        "name": name,
-                        "phone": phone,
-                        "org_unit_id": unit_id,
-                        "active": True,
-                        "version": 1,
-                    },
-                ).scalar_one()
-                self.of_unit.setdefault(unit_id, []).append((engineer_id, name, phone))
+    def __init__(self, of_unit: dict[int, list[Engineer]]) -> None:
+        self.of_unit = of_unit
+        self.taken: set[tuple[int | None, datetime]] = set()
 
     def book(self, unit_id: int, starts: datetime) -> tuple[int | None, str, str]:
         for engineer_id, name, phone in self.of_unit.get(unit_id, []):
             if (engineer_id, starts) not in self.taken:
                 self.taken.add((engineer_id, starts))
                 return engineer_id, name, phone
-        return None, *CONTRACTOR
+        return (None, *CONTRACTOR)
 
 
 @dataclass(frozen=True)
@@ -238,8 +225,12 @@ def _booked_step(visit: dict[str, object], visit_id: int) -> dict[str, object]:
     }
 
 
-def _missed_step(visit: dict[str, object], visit_id: int) -> dict[str, object]:
-    details = {"appointment": visit_id, "outcome": "missed", "missed_by": "customer"}
+def _closed_step(visit: dict[str, object], visit_id: int) -> dict[str, object]:
+    details = {
+        "appointment": visit_id,
+        "outcome": str(visit["status"]),
+        "missed_by": visit["missed_by"],
+    }
     return _booked_step(visit, visit_id) | {
         "occurred_at": visit["closed_at"],
         "reason": visit["outcome_note"],
