@@ -51,6 +51,7 @@ HEADLINE = (
     Kpi.TIME_LIMIT_COMPLIANCE,
     Kpi.VISIT_SATISFACTION,
     Kpi.VISIT_SELF_SHARE,  # return-visit calls the web and texts saved
+    Kpi.ENGINEER_NO_SHOW,  # customers who stayed at home for nothing
 )
 # A rise is bad for these; for the others a fall is, except volumes that are neither.
 NEUTRAL = {Kpi.OFFERED}
@@ -62,6 +63,7 @@ WORSE_WHEN_HIGHER = {
     Kpi.REPEAT_RATE,
     Kpi.APPEAL_RATE,
     Kpi.APPEALS_PER_MILLION,
+    Kpi.ENGINEER_NO_SHOW,
 }
 TOP = 10
 DRIVER_RESAMPLES = 200
