@@ -182,8 +182,8 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=20)
     parser.add_argument(
         "--suites",
-        default="customer360,workorders,access,analysis,value,kpis",
-        help="any of customer360, workorders, access, analysis, value, kpis",
+        default="customer360,workorders,access,analysis,value,kpis,notices",
+        help="any of customer360, workorders, access, analysis, value, kpis, notices",
     )
     args = parser.parse_args()
     suites = set(args.suites.split(","))
@@ -197,6 +197,8 @@ def main() -> None:
         _value(args)
     if "kpis" in suites:
         _kpis(args)
+    if "notices" in suites:
+        _notices(args)
     if "customer360" not in suites:
         return
     report: dict[str, Any] = {"subscribers": args.subscribers, "machine_cores": os.cpu_count()}
@@ -284,6 +286,19 @@ def _kpis(args: argparse.Namespace) -> None:
         filled = kpis.fill(url)
         report[backend] = {"generator": generation, "month": filled} | kpis.run(url)
     _save("kpis", report)
+    console.print_json(json.dumps(report))
+
+
+def _notices(args: argparse.Namespace) -> None:
+    """A notice to the big customers of a center of --subscribers, sent in batches."""
+    from benchmarks import notices
+
+    report: dict[str, Any] = {"machine_cores": os.cpu_count(), "subscribers": args.subscribers}
+    for backend in args.backends.split(","):
+        url, _ = _database(backend, args.subscribers)
+        console.print(f"a notice to big customers on {backend}…")
+        report[backend] = notices.run(url)
+    _save("notices", report)
     console.print_json(json.dumps(report))
 
 
