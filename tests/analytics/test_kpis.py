@@ -562,6 +562,18 @@ def test_the_api_labels_groups_masks_numbers_and_drills_down(client, db: Session
         headers=headers,
     )
     assert [r["id"] for r in unknown.json()["records"]] == [month.ids["c8"]]
+    # a return visit's and an engineer's visit's records name the order they belong to
+    # (their own ids are the visits'): the console links to the order, not to a stranger
+    for kpi, orders in (
+        ("return_visit_satisfaction", {"o1", "o2"}),
+        ("engineer_no_show_rate", {"o1"}),
+    ):
+        listed = client.get(
+            f"/api/v1/analytics/kpis/records?from=2026-10-01&to=2026-10-31&kpi={kpi}",
+            headers=headers,
+        ).json()["records"]
+        assert listed and {r["order_id"] for r in listed} == {month.ids[o] for o in orders}
+        assert all(r["order_number"] for r in listed)
 
 
 def test_bad_periods_are_refused_in_the_callers_language(client, db: Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -478,6 +478,9 @@ def _passed_on_check(engine) -> None:
                 OrderAppointment.status.in_(["done", "missed"])
             )
         ).all()
+        windows = connection.execute(
+            select(OrderAppointment.starts_at, OrderAppointment.ends_at)
+        ).all()
         visited = (
             connection.execute(select(WorkOrder.status).where(WorkOrder.id.in_(visits)))
             .scalars()
@@ -501,6 +504,12 @@ def _passed_on_check(engine) -> None:
     # the year's answered on-site orders had their engineers come: most made, a few missed
     made = sum(status == "done" for status, _ in settled)
     assert settled and made >= len(settled) * 0.8
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for starts, ends in windows:  # engineers come in working hours, 09:00 to 20:00
+        local = [
+            (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(shanghai) for t in (starts, ends)
+        ]
+        assert local[0].hour >= 9 and (local[1].hour, local[1].minute) <= (20, 0)
 
 
 def _chases_check(engine) -> None:

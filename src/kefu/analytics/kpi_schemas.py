@@ -58,6 +58,9 @@ class KpiRecordRead(BaseModel):
     channel: str
     number: str  # the caller's or complainant's number, masked without the right
     customer_id: int | None
+    # the work order the record belongs to (``id`` is a return visit's or an engineer's
+    # visit's own for those figures)
+    order_id: int | None = None
     order_number: str | None = None
     type: str | None = None
     status: str | None = None

@@ -176,6 +176,7 @@ def record_read(source: Source, row: Any, masked: bool) -> KpiRecordRead:
         channel=str(row.channel),
         number=show_phone(row.contact_phone, masked),
         customer_id=row.customer_id,
+        order_id=row.order_id,
         order_number=row.number,
         type=str(row.type),
         status=str(row.status),

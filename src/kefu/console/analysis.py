@@ -21,6 +21,7 @@ from kefu.core.rbac import Right, Role
 from kefu.core.web import DbSession
 from kefu.org.models import OrgUnit, Staff
 from kefu.surveys.enums import SurveyChannel
+from kefu.workorders.enums import OrderStatus, OrderType, VisitOutcome
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,7 +71,20 @@ def kpi_dashboard(request: Request, session: DbSession) -> Response:
         dimensions=list(Dimension),
         grains=list(Grain),
         filters=filter_options(session, principal.scope_filter(), language),
+        record_words=RECORD_WORDS,
     )
+
+
+# How a drill-down's order records are described: the order's type and status, a return
+# visit's outcome, what came of an engineer's visit.
+RECORD_WORDS = (
+    *(f"order_type.{kind.value}" for kind in OrderType),
+    *(f"order_status.{status.value}" for status in OrderStatus),
+    *(f"outcome.{outcome.value}" for outcome in VisitOutcome),
+    "outcome.done",
+    "outcome.missed_by_engineer",
+    "outcome.missed_by_customer",
+)
 
 
 @router.get("/analysis/customers", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
@@ -30,6 +31,8 @@ ENGINEER_NAMES = (
     "徐军", "孙浩", "马超", "朱磊", "胡涛", "郭鹏", "何俊", "林峰", "罗刚",
 )  # fmt: skip
 PER_BRANCH = 3
+ZONE = ZoneInfo("Asia/Shanghai")
+FIRST_HOUR, LAST_START_HOUR = 9, 18  # two-hour windows from 09:00, the last 18:00–20:00
 CONTRACTOR = ("外协工程师 马师傅", "139 2001 3399")
 ON_SITE = ("broadband.", "network.coverage.")
 STREETS = ("中山路101号", "人民北路233号", "解放路18号", "建设大道66号")
@@ -140,7 +143,7 @@ def site_visit_steps(
     if "in_progress" not in path or "replied" not in path:
         return []
     began, answered = times[path.index("in_progress")], times[path.index("replied")]
-    starts = (began + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    starts = _in_working_hours((began + timedelta(hours=2)).replace(minute=0, second=0))
     ends = starts + timedelta(hours=2)
     if ends + timedelta(minutes=30) > answered:
         return []  # answered too soon after: mended remotely
@@ -186,6 +189,17 @@ def site_visit_steps(
         _step(order, booked_at, "", booked),
         _step(order, closed_at, note, closed),
     ]
+
+
+def _in_working_hours(starts: datetime) -> datetime:
+    """Engineers come between 09:00 and 20:00 (center time): a window that would start
+    earlier starts at 09:00, one that would end later the next morning."""
+    local = starts.astimezone(ZONE).replace(microsecond=0)
+    if local.hour < FIRST_HOUR:
+        return local.replace(hour=FIRST_HOUR)
+    if local.hour > LAST_START_HOUR:
+        return (local + timedelta(days=1)).replace(hour=FIRST_HOUR)
+    return local
 
 
 def _step(order: Handled, at: datetime, reason: str, details: dict[str, Any]) -> tuple[Any, ...]:

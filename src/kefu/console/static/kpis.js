@@ -206,7 +206,11 @@ async function drill(info, key, whole, bucket) {
 }
 
 function recordDetail(record) {
-  if (record.order_number) return [record.order_number, record.type, record.status, record.outcome].filter(Boolean).join(" · ");
+  if (record.order_number) {
+    const said = [`order_type.${record.type}`, `order_status.${record.status}`, `outcome.${record.outcome}`];
+    return said.filter((key) => !key.endsWith(".null") && !key.endsWith(".undefined"))
+      .map((key) => kpiWords(key)).join(" · ");
+  }
   const parts = [record.channel, record.end_reason];
   if (record.wait_seconds !== null) parts.push(`ASA ${record.wait_seconds.toFixed(1)} s`);
   if (record.handle_seconds !== null) parts.push(`AHT ${record.handle_seconds.toFixed(1)} s`);
@@ -226,7 +230,7 @@ function drawRecords(found) {
     const link = document.createElement("td");
     if (record.order_number) {
       const a = document.createElement("a");
-      a.href = `/orders/${record.id}`;
+      a.href = `/orders/${record.order_id ?? record.id}`;
       a.textContent = record.order_number;
       link.append(a);
     } else {
