@@ -11,35 +11,19 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
+from benchmarks.workorders import supervisor
 from kefu.core import outbox
 from kefu.core.base import utcnow
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
-from kefu.core.rbac import Principal, Role, rights_for
 from kefu.customers.models import Customer
 from kefu.notices import audience, sending, service
 from kefu.notices.enums import Audience, NoticeKind
 from kefu.notices.models import Notice, NoticeKeyPerson, NoticeRecipient
 from kefu.notices.schemas import NoticeCreate
-from kefu.org.models import OrgUnit, Staff
+from kefu.org.models import OrgUnit
 
 ZONE = "Asia/Shanghai"
-
-
-def _supervisor(session: Session) -> Principal:
-    staff = session.scalar(select(Staff).order_by(Staff.id))
-    assert staff is not None
-    return Principal(
-        staff_id=staff.id,
-        username=staff.username,
-        display_name=staff.display_name,
-        role=Role.SUPERVISOR,
-        org_unit_id=staff.org_unit_id,
-        scope_path="/",
-        language="zh-CN",
-        rights=rights_for(Role.SUPERVISOR),
-    )
 
 
 def run(url: str) -> dict[str, Any]:
@@ -58,9 +42,9 @@ def run(url: str) -> dict[str, Any]:
             starts_at=starts,
             ends_at=starts + timedelta(hours=2),
         )
-        notice = service.create(session, data=data, by=_supervisor(session))
+        notice = service.create(session, data=data, by=supervisor(session))
         began = time.perf_counter()
-        planned = service.send(session, notice, by=_supervisor(session), zone=ZONE)
+        planned = service.send(session, notice, by=supervisor(session), zone=ZONE)
         notice_id = notice.id
     request_ms = (time.perf_counter() - began) * 1000
     batches = _send_on(factory)

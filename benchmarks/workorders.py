@@ -94,7 +94,8 @@ def creation_over_http(url: str, token: str, leaves: list[int], seconds: float) 
     }
 
 
-def _principal(session: Any) -> Principal:
+def supervisor(session: Any) -> Principal:
+    """The demo supervisor acting across the whole center."""
     staff = session.scalar(select(Staff).where(Staff.username == "supervisor"))
     return Principal(
         staff_id=staff.id,
@@ -113,7 +114,7 @@ def lifecycles_per_second(url: str, leaves: list[int], count: int = 300) -> dict
     factory = make_sessionmaker(make_engine(url))
     calendar = BusinessCalendar()
     with factory() as session:
-        principal = _principal(session)
+        principal = supervisor(session)
         team = session.scalar(select(Team).order_by(Team.id))
         assert team is not None
     rng = random.Random(time.time_ns())  # fresh numbers: not repeats of earlier runs
