@@ -20,12 +20,13 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.customers.models import Customer, Enterprise, EnterpriseContact
 from kefu.customers.schemas import NoticeBrief
-from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.notices import audience, sending
 from kefu.notices.enums import NoticeStatus
 from kefu.notices.models import Notice, NoticeKeyPerson, NoticeRecipient
 from kefu.notices.schemas import NoticeCreate
 from kefu.org.models import OrgUnit
+from kefu.org.service import unit_for_writer, unit_seen
 
 SHOWN_AHEAD = timedelta(hours=48)  # agents see a notice from two days before the work
 
@@ -40,18 +41,9 @@ class Reach:
     mails: int
 
 
-def _unit_in_scope(session: Session, unit_id: int, by: Principal) -> OrgUnit:
-    unit = session.get(OrgUnit, unit_id)
-    if unit is None:
-        raise Unprocessable("org_unit_not_found", field="org_unit_id")
-    if not by.sees_org_path(unit.path):
-        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
-    return unit
-
-
 def create(session: Session, *, data: NoticeCreate, by: Principal) -> Notice:
     """A draft notice (audited); the work must end after it starts and not be over."""
-    _unit_in_scope(session, data.org_unit_id, by)
+    unit_for_writer(session, data.org_unit_id, by)
     if data.ends_at <= data.starts_at:
         raise Unprocessable("notice_ends_before_start", field="ends_at")
     if data.ends_at <= utcnow():
@@ -84,8 +76,7 @@ def create(session: Session, *, data: NoticeCreate, by: Principal) -> Notice:
 def visible_notice(session: Session, notice_id: int, by: Principal) -> Notice:
     """A notice of an area the caller sees (404 otherwise)."""
     notice = session.get(Notice, notice_id)
-    unit = session.get(OrgUnit, notice.org_unit_id) if notice else None
-    if notice is None or unit is None or not by.sees_org_path(unit.path):
+    if notice is None or unit_seen(session, notice.org_unit_id, by) is None:
         raise NotFound("notice_not_found")
     return notice
 

@@ -67,6 +67,23 @@ def set_team_hours(session: Session, *, team: Team, data: TeamHours, by: Princip
     return team
 
 
+def unit_for_writer(session: Session, unit_id: int, by: Principal) -> OrgUnit:
+    """The org unit a record is written for: it exists (422 at ``org_unit_id``) and the
+    writer manages it (403)."""
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise Unprocessable("org_unit_not_found", field="org_unit_id")
+    if not by.sees_org_path(unit.path):
+        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    return unit
+
+
+def unit_seen(session: Session, unit_id: int, by: Principal) -> OrgUnit | None:
+    """The org unit if the caller sees what it owns, else None (their 404)."""
+    unit = session.get(OrgUnit, unit_id)
+    return unit if unit is not None and by.sees_org_path(unit.path) else None
+
+
 def create_team(session: Session, *, data: TeamCreate, by: Principal | None) -> Team:
     """Add a team (班组) to an org unit."""
     if repository.org_unit(session, data.org_unit_id) is None:

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
-from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.org.models import OrgUnit
+from kefu.org.service import unit_for_writer, unit_seen
 from kefu.workorders.engineer_schemas import EngineerChange, EngineerCreate
 from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
@@ -86,11 +87,7 @@ def figures(session: Session, engineer_ids: list[int]) -> dict[int, Figures]:
 
 def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
     """Put an engineer on the roster of a unit the caller manages (audited)."""
-    unit = session.get(OrgUnit, data.org_unit_id)
-    if unit is None:
-        raise Unprocessable("org_unit_not_found", field="org_unit_id")
-    if not by.sees_org_path(unit.path):
-        raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=unit.name)
+    unit = unit_for_writer(session, data.org_unit_id, by)
     engineer = FieldEngineer(name=data.name, phone=data.phone, org_unit_id=unit.id, active=True)
     session.add(engineer)
     session.flush()
@@ -127,8 +124,7 @@ def _audit(
 def visible(session: Session, engineer_id: int, by: Principal) -> FieldEngineer:
     """An engineer of a unit the caller sees (404 otherwise)."""
     engineer = session.get(FieldEngineer, engineer_id)
-    unit = session.get(OrgUnit, engineer.org_unit_id) if engineer else None
-    if engineer is None or unit is None or not by.sees_org_path(unit.path):
+    if engineer is None or unit_seen(session, engineer.org_unit_id, by) is None:
         raise NotFound("engineer_not_found")
     return engineer
 
@@ -146,8 +142,9 @@ def book_for(
     active, and free for the window (another visit booked for them that overlaps it is a
     409 naming its order; the order's own visit, being moved, is not)."""
     engineer = session.get(FieldEngineer, engineer_id, with_for_update=True, populate_existing=True)
-    unit = session.get(OrgUnit, engineer.org_unit_id) if engineer else None
-    if engineer is None or unit is None or (by is not None and not by.sees_org_path(unit.path)):
+    if engineer is None or (
+        by is not None and unit_seen(session, engineer.org_unit_id, by) is None
+    ):
         raise Unprocessable("engineer_not_found", field="engineer_id")
     if not engineer.active:
         raise Unprocessable("engineer_inactive", field="engineer_id", name=engineer.name)
