@@ -27,6 +27,12 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(_no_control_characters),
 ]
+# A name that may be left out (another language's, say): as long as a name may be.
+OptionalName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=100),
+    AfterValidator(_no_control_characters),
+]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=200),

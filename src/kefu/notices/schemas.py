@@ -5,32 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
-from kefu.core.types import Name, Reason, RefId
+from kefu.core.types import LongText, Name, OptionalName, Reason, RefId
 from kefu.notices.enums import Audience, NoticeKind, NoticeStatus
 
-
-def _visible(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n" for ch in value):
-        raise ValueError("control characters are not allowed")
-    return value
-
-
 # What the customers read: short enough for two or three texts.
-NoticeBody = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=300),
-    AfterValidator(_visible),
-]
-
-
-# An optional English title, as long as a title may be.
-EnglishTitle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=100),
-    AfterValidator(_visible),
-]
+NoticeBody = LongText
 
 
 class NoticeCreate(BaseModel):
@@ -38,7 +19,7 @@ class NoticeCreate(BaseModel):
 
     kind: NoticeKind
     title: Name
-    title_en: EnglishTitle = ""  # said and sent to customers served in English
+    title_en: OptionalName = ""  # said and sent to customers served in English
     body: Annotated[NoticeBody, StringConstraints(min_length=1)]
     body_en: NoticeBody = ""
     org_unit_id: RefId  # the area: its customers and those of the units under it
