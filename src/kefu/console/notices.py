@@ -54,7 +54,7 @@ def _orders_after(
     if not principal.has(Right.ORDER_READ):
         return {}
     return {
-        notice.id: aftermath.orders(session, notice, principal, offset=0, limit=LATEST_ORDERS)[0]
+        notice.id: aftermath.orders(session, notice, principal, offset=0, limit=LATEST_ORDERS)
         for notice in notices
         if notice.sent_at is not None
     }

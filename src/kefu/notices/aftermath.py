@@ -53,10 +53,11 @@ def order_count(session: Session, notice: Notice, by: Principal) -> int | None:
 
 def orders(
     session: Session, notice: Notice, by: Principal, *, offset: int, limit: int
-) -> tuple[list[Row[*tuple[Any, ...]]], int]:
-    """A page of those orders, the latest first, with their category; and how many."""
+) -> list[Row[*tuple[Any, ...]]]:
+    """A page of those orders, the latest first, with their category (``order_count``
+    says how many in all)."""
     if notice.sent_at is None:
-        return [], 0
+        return []
     query = (
         select(
             WorkOrder.id,
@@ -73,8 +74,7 @@ def orders(
         .where(_opened_by_the_told(notice, by))
         .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
     )
-    rows = list(session.execute(query.offset(offset).limit(limit)))
-    return rows, order_count(session, notice, by) or 0
+    return list(session.execute(query.offset(offset).limit(limit)))
 
 
 def told_before(session: Session, order: WorkOrder) -> list[Notice]:

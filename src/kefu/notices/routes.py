@@ -3,6 +3,7 @@ see whom it reaches, send it once, call the work off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -162,6 +163,12 @@ def cancel_notice(
     return _changed(session, notice, principal, response)
 
 
+def _shown(value: str, mask: Callable[[str], str], masked: bool) -> str:
+    """A number or address a notice went to, masked unless the viewer may see it ("" for
+    none stays "")."""
+    return mask(value) if masked and value else value
+
+
 @router.get("/notices/{notice_id}/recipients", response_model=Page[RecipientOut])
 def notice_recipients(
     notice_id: PathId, principal: CanReadCustomers, session: DbSession, params: Paging
@@ -177,8 +184,8 @@ def notice_recipients(
                 customer_id=customer.id,
                 name=mask_name(customer.name) if masked else customer.name,
                 tier=customer.tier,
-                msisdn=mask_phone(sent.msisdn) if masked and sent.msisdn else sent.msisdn,
-                email=mask_email(sent.email) if masked and sent.email else sent.email,
+                msisdn=_shown(sent.msisdn, mask_phone, masked),
+                email=_shown(sent.email, mask_email, masked),
             )
             for sent, customer in rows
         ],
@@ -205,8 +212,8 @@ def notice_key_people(
                 enterprise=group.name,
                 name=mask_name(person.name) if masked else person.name,
                 title=person.title,
-                phone=mask_phone(sent.phone) if masked and sent.phone else sent.phone,
-                email=mask_email(sent.email) if masked and sent.email else sent.email,
+                phone=_shown(sent.phone, mask_phone, masked),
+                email=_shown(sent.email, mask_email, masked),
             )
             for sent, person, group in rows
         ],
@@ -224,9 +231,8 @@ def notice_orders(
     work, the latest first: whether the notice spared the center calls, and what the told
     still called about."""
     notice = service.visible_notice(session, notice_id, principal)
-    rows, total = aftermath.orders(
-        session, notice, principal, offset=params.offset, limit=params.size
-    )
+    rows = aftermath.orders(session, notice, principal, offset=params.offset, limit=params.size)
+    total = aftermath.order_count(session, notice, principal) or 0
     return Page[NoticeOrderOut](
         items=[
             NoticeOrderOut(
