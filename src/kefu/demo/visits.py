@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from kefu.demo.site_visits import CONTRACTOR, Engineer, roster
+from kefu.demo.site_visits import VisitDesk
 from kefu.org.models import OrgUnit
 from kefu.workorders.appointments import BOOKABLE
 from kefu.workorders.enums import AppointmentStatus, EventKind
@@ -55,7 +55,7 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
     rng = random.Random(seed + 71)
     written = 0
     orders = connection.execute(_open_on_site_orders()).all()
-    engineers = Roster(roster(connection))
+    engineers = VisitDesk.of(seed, connection)  # its windows taken keep one to a door
     for order_id, handler, last, unit, unit_id in orders:
         order = Order(order_id, handler, _city(unit), unit_id, engineers)
         if rng.random() >= SHARE:
@@ -101,22 +101,6 @@ def _earlier_first(
     return window[1] + timedelta(minutes=20), 1
 
 
-class Roster:
-    """The branches' engineers, and the windows each is booked for: a window taken is
-    given to the next engineer, and to a contractor when all are taken."""
-
-    def __init__(self, of_unit: dict[int, list[Engineer]]) -> None:
-        self.of_unit = of_unit
-        self.taken: set[tuple[int | None, datetime]] = set()
-
-    def book(self, unit_id: int, starts: datetime) -> tuple[int | None, str, str]:
-        for engineer_id, name, phone in self.of_unit.get(unit_id, []):
-            if (engineer_id, starts) not in self.taken:
-                self.taken.add((engineer_id, starts))
-                return engineer_id, name, phone
-        return (None, *CONTRACTOR)
-
-
 @dataclass(frozen=True)
 class Order:
     """An order to book on: its id, handler of record, city, branch and the roster."""
@@ -125,7 +109,7 @@ class Order:
     handler: int
     city: str
     unit_id: int
-    roster: Roster
+    roster: VisitDesk
 
 
 Step = Callable[[dict[str, object], int], dict[str, object]]
@@ -179,7 +163,7 @@ def _visit(
     booked_at: datetime,
     window: tuple[datetime, datetime],
 ) -> dict[str, object]:
-    engineer_id, engineer, phone = order.roster.book(order.unit_id, window[0])
+    engineer_id, engineer, phone = order.roster.book(order.unit_id, *window)
     room = f"{rng.randint(2, 30)}0{rng.randint(1, 6)}室"
     return {
         "order_id": order.id,
