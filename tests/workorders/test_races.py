@@ -124,9 +124,11 @@ def test_two_approvers_at_once_approve_once_and_credit_once(own_factory) -> None
         assert jobs == 1  # credited once
 
 
-def test_two_first_bookings_at_once_book_one_visit(own_factory) -> None:
+def test_two_first_bookings_at_once_book_one_visit(own_factory, monkeypatch) -> None:
     order_id, (asker, _, _, agent) = _desk(own_factory)
     tomorrow = local_today(ZONE) + timedelta(days=1)
+    if own_factory.kw["bind"].dialect.name == "postgresql":
+        _both_read_before_either_writes(monkeypatch)
 
     def book(session: Session, by: Principal) -> None:
         order = session.get(WorkOrder, order_id)
@@ -158,6 +160,21 @@ def test_two_first_bookings_at_once_book_one_visit(own_factory) -> None:
         # writers take turns: the second found the first's visit and moved it (改约)
         assert outcomes == [None, None]
         assert sorted(v.status for v in visits) == ["rescheduled", "scheduled"]
+
+
+def _both_read_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold each booking after it looked for the order's booked visit until the other has
+    looked too. Without it a slow machine lets the first commit before the second looks,
+    and the second then moves the first's visit (a fine outcome, but not the race)."""
+    looked = threading.Barrier(2)
+    look = appointments.booked
+
+    def look_then_wait(session: Session, order_id: int) -> OrderAppointment | None:
+        found = look(session, order_id)
+        looked.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(appointments, "booked", look_then_wait)
 
 
 def test_two_supervisors_compensating_at_once_ask_one_round(own_factory) -> None:
