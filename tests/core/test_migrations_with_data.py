@@ -419,7 +419,7 @@ def test_a_center_with_its_rules_gets_zd_just_before_its_catch_all(
     engine = database_before_bill_rule
     center = _OldCenter(engine)
     _add_sms_rules(center, (("YE", "balance", 0), ("*", "", 40), ("ZZ", "", 41)))
-    upgrade(engine)
+    upgrade(engine, "0042")
     assert _sms_rules(engine) == [
         ("YE", "balance", 0),
         ("ZD", "bill", 40),
@@ -444,4 +444,38 @@ def test_a_center_without_a_catch_all_gets_zd_last_and_its_own_zd_stays(
     _add_sms_rules(center, (("ZD", "", 7),))
     upgrade(engine, "0042")
     assert _sms_rules(engine)[-1] == ("ZD", "", 7)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_engineer_reports(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0046", "hd")
+
+
+def test_a_center_with_its_rules_gets_hd_on_just_before_its_catch_all(
+    database_before_engineer_reports: Engine,
+) -> None:
+    engine = database_before_engineer_reports
+    center = _OldCenter(engine)
+    _add_sms_rules(center, (("GY", "move_visit", 0), ("*", "", 40)), active=True)
+    upgrade(engine, "0047")
+    assert _sms_rules(engine) == [
+        ("GY", "move_visit", 0),
+        ("HD", "engineer_report", 40),
+        ("*", "", 41),
+    ]
+    # it answers only the roster's engineers, so it comes on with the upgrade
+    assert _active(engine)["HD"] is True
+    with engine.begin() as connection:  # taken back: the rule goes, nothing else
+        command.downgrade(alembic_config(connection=connection), "0046")
+    assert _sms_rules(engine) == [("GY", "move_visit", 0), ("*", "", 41)]
+    engine.dispose()
+
+
+def test_a_center_that_made_its_own_hd_keeps_it(database_before_engineer_reports: Engine) -> None:
+    engine = database_before_engineer_reports
+    center = _OldCenter(engine)
+    _add_sms_rules(center, (("HD", "", 5), ("*", "", 9)))
+    upgrade(engine, "0047")
+    assert _sms_rules(engine) == [("HD", "", 5), ("*", "", 9)]
     engine.dispose()

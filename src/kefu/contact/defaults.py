@@ -76,6 +76,10 @@ MOVE_VISIT_RULE_REPLY_EN = (
     "We have your request to move the visit of work order {order_number} to {visit_day}, "
     "{visit_part}; we will call you to agree the new time."
 )
+# 装维回单: field engineers texting what came of a visit (kefu.contact.engineer_report_text);
+# a text from any other number is left to an agent.
+ENGINEER_REPORT_RULE_REPLY = "已记录：工单 {order_number} {visit_outcome}。感谢回单。"
+ENGINEER_REPORT_RULE_REPLY_EN = "Recorded: work order {order_number}, {visit_outcome}. Thank you."
 # 短信回访: the answers to the invitation texted when a complaint is closed for its return
 # visit (kefu.contact.sms_return_visits); deactivating them stops the invitations.
 RATING_RULES = (
@@ -140,6 +144,14 @@ DEFAULT_INTAKE_RULES = (
         MOVE_VISIT_RULE_REPLY,
         MOVE_VISIT_RULE_REPLY_EN,
         lookup="move_visit",
+    ),
+    _Rule(
+        ContactChannel.SMS,
+        "HD",
+        "装维短信回单",
+        ENGINEER_REPORT_RULE_REPLY,
+        ENGINEER_REPORT_RULE_REPLY_EN,
+        lookup="engineer_report",
     ),
     *RATING_RULES,
     _Rule(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kefu.billing.boss import Billing, BillingUnavailable
 from kefu.contact import replies
+from kefu.contact.engineer_report_text import reported_by_text
 from kefu.contact.enums import ContactChannel, EndReason, InteractionStatus
 from kefu.contact.mail import MailFile
 from kefu.contact.message_files import carry_to_order, keep_files, sort_files
@@ -220,6 +221,9 @@ def _lookup(
     if rule.lookup == "move_visit":
         zone = setup.calendar.zone
         return moved_by_text(session, interaction, keyword=rule.keyword, zone=zone)
+    if rule.lookup == "engineer_report":
+        zone = setup.calendar.zone
+        return reported_by_text(session, interaction, keyword=rule.keyword, zone=zone)
     if rule.lookup == "rating":
         calendar = setup.calendar
         return rated_by_text(session, interaction, keyword=rule.keyword, calendar=calendar)

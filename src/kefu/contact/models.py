@@ -114,7 +114,7 @@ class IntakeRule(IdMixin, TimestampMixin, VersionedMixin, Base):
     channel: Mapped[ContactChannel] = mapped_column(String(8))  # sms or email
     keyword: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
-    lookup: Mapped[str] = mapped_column(String(16), default="")  # "", balance, package
+    lookup: Mapped[str] = mapped_column(String(16), default="")  # "", balance, package…
     order_type: Mapped[str] = mapped_column(String(16), default="")  # "" = no order
     category_code: Mapped[str] = mapped_column(String(64), default="")
     reply: Mapped[str] = mapped_column(Text, default="")  # template; "" = no auto-reply

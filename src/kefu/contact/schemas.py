@@ -130,9 +130,17 @@ class IntakeRuleWrite(BaseModel):
     channel: Literal[ContactChannel.SMS, ContactChannel.EMAIL]
     keyword: KeywordText
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    lookup: Literal["", "balance", "package", "bill", "orders", "chase", "move_visit", "rating"] = (
-        ""
-    )
+    lookup: Literal[
+        "",
+        "balance",
+        "package",
+        "bill",
+        "orders",
+        "chase",
+        "move_visit",
+        "rating",
+        "engineer_report",
+    ] = ""
     order_type: OrderType | Literal[""] = ""
     category_code: Annotated[str, StringConstraints(max_length=64)] = ""
     reply: ReplyTemplate = ""

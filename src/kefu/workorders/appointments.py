@@ -113,7 +113,7 @@ def book(
         "moved": moved is not None,
         "texted": row.texted,
     }
-    _record(session, order, by, "book", row, details, reason=data.note, customer=customer)
+    _record(session, order, by, "book", row, details, reason=data.note, who=customer)
     return row
 
 
@@ -143,8 +143,10 @@ def close(
     by: Principal | None,
     note: str = "",
     missed_by: str = "",
+    who: str = "",
 ) -> OrderAppointment:
-    """The visit made, missed (by the customer or the engineer) or called off; once."""
+    """The visit made, missed (by the customer or the engineer) or called off; once.
+    ``by`` None: ``who`` names who reported it (the engineer, by text)."""
     closed = session.execute(
         update(OrderAppointment)
         .where(
@@ -168,7 +170,7 @@ def close(
     if outcome is AppointmentStatus.MISSED and missed_by == "engineer":
         _engineer_missed(session, order, appointment, note)
     details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}
-    _record(session, order, by, str(outcome), appointment, details, reason=note)
+    _record(session, order, by, str(outcome), appointment, details, reason=note, who=who)
     return appointment
 
 
@@ -266,10 +268,10 @@ def _record(
     details: dict[str, object],
     *,
     reason: str,
-    customer: str = "",
+    who: str = "",
 ) -> None:
     """On the order's timeline and in the audit log (never the address: personal data);
-    ``customer`` names who acted when no staff member did."""
+    ``who`` names who acted when no staff member did (the customer, the engineer)."""
     record_event(session, order, kind=EventKind.APPOINTMENT, by=by, reason=reason, details=details)
     audit.record(
         session,
@@ -277,7 +279,7 @@ def _record(
         action=f"order.appointment.{what}",
         entity_type="work_order",
         entity_id=order.id,
-        actor_name=customer or None,
+        actor_name=who or None,
         reason=reason or None,
         details={"appointment": row.id, "number": order.number},
     )

@@ -29,6 +29,8 @@ from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
 SHEET = "order.engineer_sheet"
 EVENING = time(18)  # with the customers' reminders
+# How the engineer reports each visit back (kefu.contact.engineer_report_text).
+HOW_TO_REPORT = "上门后请回复 HD+工单号+完成（或 不在）回单。"
 
 
 def _mobile(engineer: FieldEngineer) -> str | None:
@@ -68,7 +70,7 @@ def booked(session: Session, visit: OrderAppointment, order: WorkOrder, zone: st
             payload = {"engineer_id": engineer.id, "day": day.isoformat(), "zone": zone}
             outbox.enqueue(session, kind=SHEET, payload=payload, run_at=at, message_id=key)
         return
-    said = f"【新派单】{day:%m月%d日} {_line(visit, order.number, zone)}"
+    said = f"【新派单】{day:%m月%d日} {_line(visit, order.number, zone)}。{HOW_TO_REPORT}"
     _text_engineer(session, engineer, said, order)
 
 
@@ -130,7 +132,7 @@ def _sheet(
     lines = "；".join(_line(visit, order_number, zone) for visit, order_number, _ in rows)
     said = (
         f"【明日上门】{engineer.name}师傅，{day:%m月%d日}共{len(rows)}单：{lines}。"
-        "如有变动将另行短信通知。"
+        f"如有变动将另行短信通知。{HOW_TO_REPORT}"
     )
     order_ids = [order_id for _, _, order_id in rows]
     engineer_id = engineer.id  # plain values only: the reading session is gone by then
