@@ -123,7 +123,7 @@ def test_an_engineer_reports_a_visit_made(client, db, sms_desk) -> None:
     assert visit["outcome_note"] == "工程师张志强短信回单：完成，已换光猫"
     detail = client.get(f"/api/v1/work-orders/{order['id']}", headers=sms_desk["agent"]).json()
     step = next(e for e in detail["events"] if e["details"].get("outcome") == "done")
-    assert "已换光猫" in step["reason"]
+    assert "已换光猫" in step["reason"] and step["details"]["engineer_report"] == "张志强"
     audited = db.scalar(select(AuditLog).where(AuditLog.action == "order.appointment.done"))
     assert audited is not None and audited.actor_name == "工程师 张志强"
     mails = db.scalars(select(Job.payload).where(Job.kind == "notify.email")).all()

@@ -396,4 +396,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "engineer_busy": "{name} is booked for {number} at an overlapping time: choose another "
     "engineer or window.",
     "appointment_engineer_missing": "Choose an engineer from the roster, or name one.",
+    "engineer_has_visits": "{name} still has {count} visits booked, the first for {number}: "
+    "hand them over to a colleague first.",
+    "handover_to_self": "Choose another engineer to take the visits.",
 }

@@ -193,6 +193,8 @@ def site_visit_steps(
         "texted": True,
     }
     closed = {"appointment": visit_id, "outcome": status.value, "missed_by": missed_by}
+    if by_text:
+        closed["engineer_report"] = name
     return [
         _step(order, booked_at, "", booked, order.handler),
         _step(order, closed_at, note, closed, closer),

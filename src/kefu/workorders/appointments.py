@@ -30,7 +30,7 @@ from kefu.notify.tasks import text_customer
 from kefu.workorders import engineer_sheets, engineers
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, AppointmentStatus, EventKind
-from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.service import customer_language, record_event, sms_answer
 from kefu.workorders.urging import tell_holders
@@ -143,10 +143,10 @@ def close(
     by: Principal | None,
     note: str = "",
     missed_by: str = "",
-    who: str = "",
+    reported_by: str = "",
 ) -> OrderAppointment:
     """The visit made, missed (by the customer or the engineer) or called off; once.
-    ``by`` None: ``who`` names who reported it (the engineer, by text)."""
+    ``reported_by``: the engineer who reported it by text (``by`` None)."""
     closed = session.execute(
         update(OrderAppointment)
         .where(
@@ -170,8 +170,53 @@ def close(
     if outcome is AppointmentStatus.MISSED and missed_by == "engineer":
         _engineer_missed(session, order, appointment, note)
     details = {"appointment": appointment.id, "outcome": outcome, "missed_by": missed_by}
+    who = ""
+    if reported_by:
+        details["engineer_report"] = reported_by
+        who = f"工程师 {reported_by}"
     _record(session, order, by, str(outcome), appointment, details, reason=note, who=who)
     return appointment
+
+
+def change_engineer(
+    session: Session,
+    *,
+    order: WorkOrder,
+    visit: OrderAppointment,
+    engineer: FieldEngineer,
+    by: Principal,
+    zone: str,
+) -> None:
+    """The same window with another roster engineer (a hand-over, 交接): the engineer who
+    no longer goes is texted if their sheet is out, the one who now goes gets it on
+    theirs (or at once), and a customer who was texted the engineer is texted the new
+    one. The caller has checked the engineer is free (``engineers.book_for``)."""
+    engineer_sheets.dropped(session, visit, order, moved=False)
+    before = visit.engineer
+    visit.engineer_id, visit.engineer, visit.engineer_phone = (
+        engineer.id,
+        engineer.name,
+        engineer.phone,
+    )
+    session.flush()
+    engineer_sheets.booked(session, visit, order, zone)
+    if visit.texted and is_mobile(order.contact_phone):
+        said = _new_engineer_text(order, visit, zone, customer_language(session, order))
+        text_customer(session, phone=order.contact_phone, text=said)
+    details = {"appointment": visit.id, "engineer": engineer.name, "engineer_before": before}
+    _record(session, order, by, "engineer_changed", visit, details, reason="")
+
+
+def _new_engineer_text(order: WorkOrder, visit: OrderAppointment, zone: str, language: str) -> str:
+    english = language == "en"
+    window = window_text(visit.starts_at, visit.ends_at, zone, english=english)
+    phone = f" {visit.engineer_phone}" if visit.engineer_phone else ""
+    if english:
+        return (
+            f"[{order.number}] Your visit of {window} stands; engineer {visit.engineer}{phone} "
+            "now comes instead."
+        )
+    return sms_answer(order, f"您{window}的上门时间不变，改由工程师{visit.engineer}{phone}上门。")
 
 
 def call_off_booked(session: Session, order: WorkOrder, by: Principal | None, reason: str) -> None:

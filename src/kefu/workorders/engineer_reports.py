@@ -141,7 +141,7 @@ def close_reported(
         by=None,
         note=note,
         missed_by="" if report.made else "customer",
-        who=f"工程师 {engineer.name}",
+        reported_by=engineer.name,
     )
     what = "上门已完成 / The visit was made" if report.made else "客户不在 / Nobody was at home"
     tell_holders(session, order, subject=f"工程师回单 {order.number}: {what}", said=note)

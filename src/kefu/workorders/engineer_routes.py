@@ -17,7 +17,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.org.models import OrgUnit
-from kefu.workorders import engineers
+from kefu.workorders import engineer_handover, engineers
 from kefu.workorders.deps import CanDispatch, CanReadOrders
 from kefu.workorders.engineer_schemas import (
     BoardRow,
@@ -27,8 +27,12 @@ from kefu.workorders.engineer_schemas import (
     EngineerCreate,
     EngineerList,
     EngineerOut,
+    HandedVisit,
+    HandOverOut,
+    HandOverRequest,
+    LeftVisit,
 )
-from kefu.workorders.models import FieldEngineer
+from kefu.workorders.models import FieldEngineer, OrderAppointment
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
@@ -99,14 +103,51 @@ def change_engineer(
     session: DbSession,
     response: Response,
 ) -> EngineerOut:
-    """Rename, give another phone, or make inactive (a leaver) or active again; a stale
-    If-Match is a 409. Visits already booked keep the name and phone they were booked
-    with."""
+    """Rename, give another phone, or make inactive (a leaver; 409 engineer_has_visits
+    while visits ahead are booked for them: hand them over first) or active again; a
+    stale If-Match is a 409. Visits already booked keep the name and phone they were
+    booked with."""
     engineer = engineers.visible(session, engineer_id, principal)
     check_version(engineer.version, version)
     engineers.change(session, engineer, data, principal)
     response.headers["ETag"] = etag(engineer.version)
     return _one_out(session, engineer)
+
+
+@router.post("/engineers/{engineer_id}/hand-over", response_model=HandOverOut)
+def hand_over_visits(
+    engineer_id: PathId,
+    data: HandOverRequest,
+    principal: CanDispatch,
+    session: DbSession,
+    request: Request,
+) -> HandOverOut:
+    """Give the engineer's visits ahead (of ``day`` only, if given) to a colleague on the
+    caller's roster: each keeps its window and address; those the colleague is booked
+    over stay, named in ``left`` with the clashing order. Both engineers and the texted
+    customers are told; each visit's timeline says so."""
+    engineer = engineers.visible(session, engineer_id, principal)
+    zone = str(request.app.state.settings.timezone)
+    done = engineer_handover.hand_over(
+        session, engineer, to_id=data.to_engineer_id, day=data.day, by=principal, zone=zone
+    )
+    return HandOverOut(
+        handed=[_handed(visit, number) for visit, number in done.handed],
+        left=[
+            LeftVisit(**_handed(left.visit, left.number).model_dump(), clash_number=left.clash)
+            for left in done.left
+        ],
+    )
+
+
+def _handed(visit: OrderAppointment, number: str) -> HandedVisit:
+    return HandedVisit(
+        appointment_id=visit.id,
+        order_id=visit.order_id,
+        number=number,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+    )
 
 
 @router.get("/engineers/board", response_model=EngineerBoard)

@@ -32,6 +32,35 @@ class EngineerChange(BaseModel):
     active: bool | None = None
 
 
+class HandOverRequest(BaseModel):
+    """Give the engineer's visits ahead to a colleague: all of them, or one day's (a sick
+    day). Each keeps its window and address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_engineer_id: RefId
+    day: date | None = None
+
+
+class HandedVisit(BaseModel):
+    appointment_id: int
+    order_id: int
+    number: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class LeftVisit(HandedVisit):
+    """Left with its engineer: the colleague is booked for ``clash_number`` over it."""
+
+    clash_number: str
+
+
+class HandOverOut(BaseModel):
+    handed: list[HandedVisit]
+    left: list[LeftVisit]
+
+
 class EngineerOut(BaseModel):
     id: int
     name: str

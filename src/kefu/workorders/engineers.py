@@ -98,14 +98,46 @@ def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
 def change(
     session: Session, engineer: FieldEngineer, data: EngineerChange, by: Principal
 ) -> FieldEngineer:
-    """Rename, give another phone, make inactive or active again (audited). Visits
-    already booked keep the name and phone they were booked with."""
+    """Rename, give another phone, make inactive (once no visit ahead is booked for
+    them) or active again (audited). Visits already booked keep the name and phone they
+    were booked with."""
     changed = data.model_dump(exclude_none=True)
+    if engineer.active and changed.get("active") is False:
+        _refuse_leaving_with_visits(session, engineer)
     for name, value in changed.items():
         setattr(engineer, name, value)
     session.flush()
     _audit(session, by, "engineer.change", engineer, changed)
     return engineer
+
+
+def visits_ahead(engineer_id: int) -> Select[OrderAppointment, WorkOrder]:
+    """The engineer's visits booked and not yet over, soonest first."""
+    return (
+        select(OrderAppointment, WorkOrder)
+        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
+        .where(
+            OrderAppointment.engineer_id == engineer_id,
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+            OrderAppointment.ends_at > utcnow(),
+        )
+        .order_by(OrderAppointment.starts_at, OrderAppointment.id)
+    )
+
+
+def _refuse_leaving_with_visits(session: Session, engineer: FieldEngineer) -> None:
+    """409 while visits ahead are booked for the engineer: nobody is promised a visit
+    from someone who no longer comes (they are handed over first)."""
+    ahead = session.execute(visits_ahead(engineer.id)).all()
+    if ahead:
+        first = ahead[0][1].number
+        raise Conflict(
+            "engineer_has_visits",
+            field="active",
+            name=engineer.name,
+            count=len(ahead),
+            number=first,
+        )
 
 
 def _audit(

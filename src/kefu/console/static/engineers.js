@@ -1,6 +1,6 @@
 // The field engineers' page: add an engineer to the roster (its own Idempotency-Key per
-// form), make one inactive or active again (If-Match). Uses api(), showError() and
-// createsOnce() from kefu.js.
+// form), make one inactive or active again (If-Match), hand one's visits over to a
+// colleague. Uses api(), showError(), centerTime() and createsOnce() from kefu.js.
 "use strict";
 
 function setupEngineers() {
@@ -28,4 +28,73 @@ function setupEngineers() {
   });
 }
 
+function handoverWords() {
+  const words = {};
+  document.getElementById("handover-words")?.content.querySelectorAll("[data-word]").forEach((span) => {
+    words[span.dataset.word] = span.textContent;
+  });
+  return (key, params = {}) =>
+    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+}
+
+// What the hand-over did: how many went, and those left (each linked, with its clash).
+function showHandedOver(result, done, colleague, word) {
+  result.replaceChildren();
+  const said = document.createElement("p");
+  const n = done.handed.length;
+  said.textContent = n ? word(n === 1 ? "handed_one" : "handed", { n, name: colleague }) : word("nothing");
+  result.append(said);
+  if (done.left.length) {
+    const intro = document.createElement("p");
+    intro.textContent = word("left", { name: colleague });
+    const list = document.createElement("ul");
+    done.left.forEach((visit) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `/orders/${visit.order_id}`;
+      link.className = "mono";
+      link.textContent = visit.number;
+      item.append(link, ` ${centerTime(visit.starts_at, { seconds: false })} · ${word("clash", { number: visit.clash_number })}`);
+      list.append(item);
+    });
+    result.append(intro, list);
+  }
+  result.hidden = false;
+}
+
+function setupHandover() {
+  const form = document.getElementById("handover-form");
+  if (!form) return;
+  const error = document.getElementById("handover-error");
+  const result = document.getElementById("handover-result");
+  const word = handoverWords();
+  document.querySelectorAll("tr[data-engineer] [data-hand-over]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const from = button.closest("tr").dataset.engineer;
+      form.elements.from.value = from;
+      // a colleague of the same unit first: they know its streets
+      const unit = form.elements.from.selectedOptions[0].dataset.unit;
+      const colleague = [...form.elements.to_engineer_id.options]
+        .find((option) => option.dataset.unit === unit && option.value !== from);
+      if (colleague) form.elements.to_engineer_id.value = colleague.value;
+      document.getElementById("handover").open = true;
+      form.elements.to_engineer_id.focus();
+    });
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { to_engineer_id: Number(form.elements.to_engineer_id.value) };
+    if (form.elements.day.value) body.day = form.elements.day.value;
+    const colleague = form.elements.to_engineer_id.selectedOptions[0].textContent.split(" · ")[0];
+    try {
+      const done = await api("POST", `/api/v1/engineers/${form.elements.from.value}/hand-over`, body);
+      showHandedOver(result, done, colleague, word);
+    } catch (failure) {
+      result.hidden = true;
+      showError(error, failure, form);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", setupEngineers);
+document.addEventListener("DOMContentLoaded", setupHandover);

@@ -1,0 +1,81 @@
+"""Handing a sick engineer's day to a colleague (交接) on the engineers' page, in headless
+Chromium: the visit the colleague is free for goes over, the one they are booked over
+stays and is named with the clashing order; the engineer cannot be made inactive while
+a visit ahead is still booked for them."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from chromium import CHROMIUM, api_client, requires_chromium, sign_in
+
+from kefu.core.clock import local_today
+from kefu.demo.reference import DEMO_PASSWORD
+
+pytestmark = requires_chromium
+
+
+def _order_with_visit(api, day: str, window: tuple[str, str], engineer: int) -> dict:  # type: ignore[no-untyped-def]
+    nodes = [*api.get("/api/v1/order-categories").json()]
+    while nodes[0]["children"]:
+        nodes = [*nodes[0]["children"], *nodes[1:]]
+    body = {
+        "type": "fault",
+        "category_id": nodes[0]["id"],
+        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
+        "subject": "家里宽带断网，光猫红灯",
+    }
+    order = api.post("/api/v1/work-orders", json=body).json()
+    visit = {
+        "visit_on": day,
+        "from_time": window[0],
+        "to_time": window[1],
+        "address": "广州市天河区体育西路 101 号 1203 室",
+        "engineer_id": engineer,
+    }
+    booked = api.post(f"/api/v1/work-orders/{order['id']}/appointments", json=visit)
+    assert booked.status_code == 201, booked.text
+    return dict(order)
+
+
+def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    api = api_client(base, "supervisor")
+    day = (local_today() + timedelta(days=20)).isoformat()
+    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
+    sick, colleague = [r for r in board["rows"] if r["engineer_id"] and not r["visits"]][:2]
+    goes = _order_with_visit(api, day, ("09:00", "12:00"), sick["engineer_id"])
+    stays = _order_with_visit(api, day, ("14:00", "16:00"), sick["engineer_id"])
+    clash = _order_with_visit(api, day, ("15:00", "18:00"), colleague["engineer_id"])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/engineers")
+        row = page.locator(f'tr[data-engineer="{sick["engineer_id"]}"]')
+        row.locator("[data-hand-over]").click()
+        form = page.locator("#handover-form")
+        expect(form).to_be_visible()
+        expect(form.locator("select[name=from]")).to_have_value(str(sick["engineer_id"]))
+        form.locator("select[name=to_engineer_id]").select_option(str(colleague["engineer_id"]))
+        form.locator("input[name=day]").fill(day)
+        form.locator("button[type=submit]").click()
+        result = page.locator("#handover-result")
+        expect(result).to_contain_text(f"已将 1 个上门交接给{colleague['name']}")
+        expect(result.locator("li")).to_have_count(1)
+        expect(result.locator("li")).to_contain_text(stays["number"])
+        expect(result.locator("li")).to_contain_text(f"与工单{clash['number']}冲突")
+        page.screenshot(path=str(tmp_path / "handover.png"), full_page=True)
+
+        row.locator("[data-active=false]").click()  # a visit is still booked for them
+        expect(page.locator("#engineer-error")).to_contain_text("请先交接给其他工程师")
+        page.goto(f"{base}/orders/{goes['id']}")
+        expect(page.locator(".timeline")).to_contain_text(
+            f"更换工程师 {sick['name']} → {colleague['name']}"
+        )
+        browser.close()
+    went = api.get(f"/api/v1/work-orders/{goes['id']}/appointments").json()["items"][0]
+    assert went["engineer_id"] == colleague["engineer_id"]
