@@ -131,7 +131,7 @@ def test_an_engineer_reports_a_visit_made(client, db, sms_desk) -> None:
     assert any(mail["subject"].startswith("工程师回单 " + order["number"]) for mail in told)
 
 
-def test_nobody_at_home_closes_the_visit_and_texts_the_customer_how_to_rebook(
+def test_nobody_at_home_closes_the_visit_and_texts_the_customer(
     client, db, sms_desk
 ) -> None:
     order = _booked(client, sms_desk, _engineer(db))
@@ -142,7 +142,7 @@ def test_nobody_at_home_closes_the_visit_and_texts_the_customer_how_to_rebook(
     assert to_customer["to"] == "+8613800138000"
     assert to_customer["text"] == (
         f"【{order['number']}】工程师张志强按约于12月08日09:00-12:00上门，未能见到您。"
-        "如需重新预约，请回复 GY+日期+时段（如 GY 12月9日下午）或致电客服热线。"
+        "我们将与您联系重新预约，您也可以致电客服热线。"
     )
     assert reply["text"] == f"已记录：工单 {order['number']} 客户不在，已告知客户改约。感谢回单。"
 
