@@ -131,9 +131,7 @@ def test_an_engineer_reports_a_visit_made(client, db, sms_desk) -> None:
     assert any(mail["subject"].startswith("工程师回单 " + order["number"]) for mail in told)
 
 
-def test_nobody_at_home_closes_the_visit_and_texts_the_customer(
-    client, db, sms_desk
-) -> None:
+def test_nobody_at_home_closes_the_visit_and_texts_the_customer(client, db, sms_desk) -> None:
     order = _booked(client, sms_desk, _engineer(db))
     _report(client, sms_desk, "HD 客户不在，敲门无人应", DURING)  # their one visit under way
     visit = _visit(client, sms_desk, order)

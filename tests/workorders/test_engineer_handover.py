@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,14 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_org,
+    make_staff,
+    run_jobs_texting_to,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
@@ -78,7 +86,9 @@ def _texts(db: Session) -> list[dict]:
     return [json.loads(job.payload) for job in jobs]
 
 
-def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(client, db, desk) -> None:
+def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(
+    client, db, desk, session_factory, monkeypatch, tmp_path: Path
+) -> None:
     zhang = _add(client, desk, "张志强", "139 2001 3301")
     li = _add(client, desk, "李建华", "139 2001 3302")
     with time_machine.travel(MORNING, tick=False):
@@ -120,6 +130,10 @@ def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(client, db, desk) 
     # the next day's visit was not that day's: it stays with Zhang
     url = f"/api/v1/work-orders/{next_day['id']}/appointments"
     assert client.get(url, headers=desk["agent"]).json()["items"][0]["engineer"] == "张志强"
+    with time_machine.travel("2026-12-08T13:30:00+08:00", tick=False):  # not reported
+        sent = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
+    reminded = [t["to"] for t in sent if t["text"].startswith("【回单提醒】")]
+    assert reminded == [LI]  # whoever has the visit when the reminder is due
     audited = db.scalar(select(AuditLog).where(AuditLog.action == "engineer.hand_over"))
     assert audited is not None
     details = json.loads(audited.details)

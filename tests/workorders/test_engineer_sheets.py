@@ -113,3 +113,36 @@ def _texts(db: Session) -> list[dict]:
     db.expire_all()
     jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
     return [json.loads(job.payload) for job in jobs]
+
+
+def test_an_unreported_visit_reminds_its_engineer_an_hour_after_its_window(
+    client, db, desk, session_factory, monkeypatch, tmp_path: Path
+) -> None:
+    with time_machine.travel(MORNING, tick=False):
+        reported = _book(client, desk, "2026-12-08", ("09:00", "12:00"))
+        unreported = _book(client, desk, "2026-12-08", ("14:00", "16:00"))
+    with time_machine.travel("2026-12-08T12:20:00+08:00", tick=False):
+        url = f"/api/v1/work-orders/{reported['id']}/appointments/{reported['visit']['id']}/done"
+        assert client.post(url, json={"note": "已修复"}, headers=desk["agent"]).status_code == 200
+    with time_machine.travel("2026-12-08T17:10:00+08:00", tick=False):
+        board = client.get("/api/v1/engineers/board?day=2026-12-08", headers=desk["agent"])
+        visits = {v["number"]: v for row in board.json()["rows"] for v in row["visits"]}
+        roster = client.get("/api/v1/engineers", headers=desk["agent"]).json()["items"]
+        texts = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
+    zhang = next(e for e in roster if e["id"] == desk["engineer"])
+    assert zhang["awaiting_report"] == 1
+    assert visits[unreported["number"]]["awaiting_report"] is True  # its window is over
+    assert visits[reported["number"]]["awaiting_report"] is False
+    number = unreported["number"]
+    reminders = [t for t in _to_engineer(texts) if t.startswith("【回单提醒】")]
+    assert reminders == [
+        f"【回单提醒】张志强师傅，工单 {number}（12月08日14:00-16:00）尚未回单，"
+        f"请回复 HD {number} 完成（或 不在）。"
+    ]
+    audited = db.scalars(
+        select(AuditLog.details).where(
+            AuditLog.action == "order.appointment.engineer_texted",
+            AuditLog.entity_id == str(unreported["id"]),
+        )
+    ).all()
+    assert any('"report_reminder": true' in details for details in audited)

@@ -17,7 +17,7 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.org.models import OrgUnit
-from kefu.workorders import engineer_handover, engineers
+from kefu.workorders import engineer_handover, engineer_sheets, engineers
 from kefu.workorders.deps import CanDispatch, CanReadOrders
 from kefu.workorders.engineer_schemas import (
     BoardRow,
@@ -52,6 +52,7 @@ def engineer_out(
         booked_ahead=counted.booked_ahead,
         made_30d=counted.made,
         missed_30d=counted.missed,
+        awaiting_report=counted.unreported,
         version=engineer.version,
     )
 
@@ -181,6 +182,7 @@ def _row(line: engineers.BoardLine, principal: Principal) -> BoardRow:
                 starts_at=visit.starts_at,
                 ends_at=visit.ends_at,
                 address=mask_address(visit.address) if masked else visit.address,
+                awaiting_report=engineer_sheets.awaiting_report(visit),
             )
             for visit, number in line.visits
         ],

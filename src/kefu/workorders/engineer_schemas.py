@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kefu.core.types import Name, RefId
 from kefu.workorders.appointment_schemas import EngineerPhone
@@ -72,6 +72,7 @@ class EngineerOut(BaseModel):
     booked_ahead: int  # visits booked from now on
     made_30d: int  # visits made in the last 30 days
     missed_30d: int  # visits the engineer missed (did not come) in the last 30 days
+    awaiting_report: int  # visits still booked after their window ended (not reported)
     version: int
 
 
@@ -90,6 +91,9 @@ class BoardVisit(BaseModel):
     starts_at: datetime
     ends_at: datetime
     address: str
+    awaiting_report: bool = Field(
+        description="Still booked after its window ended: the engineer has not reported it"
+    )
 
 
 class BoardRow(BaseModel):

@@ -4,6 +4,8 @@ earliest first. The sheet is composed when it is sent, from the visits booked th
 visit moved or called off before the evening is simply not on it; one booked, moved or
 called off after the sheet went out (or for the same day) is texted to the engineer at
 once. Each sheet and change is audited: it gives customers' addresses to the engineer.
+An hour after a visit's window ends with no report (装维回单, HD), its engineer is
+reminded to send one.
 
 The customers' numbers are not on it: the engineer is given the address to go to, and
 the customer was texted the engineer's number with the booking.
@@ -31,6 +33,9 @@ SHEET = "order.engineer_sheet"
 EVENING = time(18)  # with the customers' reminders
 # How the engineer reports each visit back (kefu.contact.engineer_report_text).
 HOW_TO_REPORT = "上门后请回复 HD+工单号+完成（或 不在）回单。"
+# A visit still unreported this long after its window ends: its engineer is reminded.
+REPORT_DUE = "order.engineer_report_due"
+REPORT_GRACE = timedelta(hours=1)
 
 
 def _mobile(engineer: FieldEngineer) -> str | None:
@@ -58,10 +63,12 @@ def _line(visit: OrderAppointment, number: str, zone: str) -> str:
 
 def booked(session: Session, visit: OrderAppointment, order: WorkOrder, zone: str) -> None:
     """A roster visit booked: on its day's sheet if that is still to go (queued once per
-    engineer and day), else texted to the engineer now."""
+    engineer and day), else texted to the engineer now; and a reminder to report it, in
+    case the window ends with no report."""
     engineer = session.get(FieldEngineer, visit.engineer_id) if visit.engineer_id else None
     if engineer is None or _mobile(engineer) is None:
         return
+    _remind_to_report(session, visit)
     day = _day_of(visit, zone)
     at = _sheet_at(day, zone)
     if at > utcnow():
@@ -72,6 +79,21 @@ def booked(session: Session, visit: OrderAppointment, order: WorkOrder, zone: st
         return
     said = f"【新派单】{day:%m月%d日} {_line(visit, order.number, zone)}。{HOW_TO_REPORT}"
     _text_engineer(session, engineer, said, order)
+
+
+def _remind_to_report(session: Session, visit: OrderAppointment) -> None:
+    """Queue the visit's report reminder once (a visit handed over keeps it: the reminder
+    goes to whoever has the visit when it is due)."""
+    key = f"report-{visit.id}"
+    if session.scalar(select(outbox.Job.id).where(outbox.Job.message_id == key)) is None:
+        payload = {"appointment_id": visit.id}
+        run_at = visit.ends_at + REPORT_GRACE
+        outbox.enqueue(session, kind=REPORT_DUE, payload=payload, run_at=run_at, message_id=key)
+
+
+def awaiting_report(visit: OrderAppointment) -> bool:
+    """Still booked after its window ended: the engineer has not reported it."""
+    return visit.status == AppointmentStatus.SCHEDULED and visit.ends_at <= utcnow()
 
 
 def dropped(session: Session, visit: OrderAppointment, order: WorkOrder, *, moved: bool) -> None:
@@ -148,6 +170,44 @@ def _sheet(
                 entity_id=order_id,
                 details={"engineer_id": engineer_id, "sheet": day.isoformat()},
             )
+
+    sending = sms_sending(to=number, text=said, message_id=message_id)
+    return outbox.Sending(channel=sending.channel, send=sending.send, record=record)
+
+
+@outbox.handler(REPORT_DUE)
+def _report_due(
+    session: Session, payload: dict[str, Any], message_id: str
+) -> outbox.Sending[None] | None:
+    """The reminder to report a visit whose window ended: to the engineer who has it now,
+    unless it was reported, moved or called off."""
+    visit = session.get(OrderAppointment, payload["appointment_id"])
+    if visit is None or not awaiting_report(visit) or visit.engineer_id is None:
+        return None
+    engineer = session.get(FieldEngineer, visit.engineer_id)
+    number = _mobile(engineer) if engineer is not None and engineer.active else None
+    if engineer is None or number is None:
+        return None
+    order_number = session.scalar(select(WorkOrder.number).where(WorkOrder.id == visit.order_id))
+    zone = str(get_settings().timezone)
+    local = ZoneInfo(zone)
+    starts, ends = visit.starts_at.astimezone(local), visit.ends_at.astimezone(local)
+    said = (
+        f"【回单提醒】{engineer.name}师傅，工单 {order_number}（{starts:%m月%d日%H:%M}-"
+        f"{ends:%H:%M}）尚未回单，请回复 HD {order_number} 完成（或 不在）。"
+    )
+    order_id, engineer_id = visit.order_id, engineer.id
+
+    def record(writing: Session, _answer: None) -> None:
+        audit.record(
+            writing,
+            actor=None,
+            actor_name="kefu",
+            action="order.appointment.engineer_texted",
+            entity_type="work_order",
+            entity_id=order_id,
+            details={"engineer_id": engineer_id, "report_reminder": True},
+        )
 
     sending = sms_sending(to=number, text=said, message_id=message_id)
     return outbox.Sending(channel=sending.channel, send=sending.send, record=record)

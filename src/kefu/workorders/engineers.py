@@ -55,6 +55,7 @@ class Figures:
     booked_ahead: int = 0
     made: int = 0  # in the last RECENT days
     missed: int = 0  # by the engineer, in the last RECENT days
+    unreported: int = 0  # still booked after the window ended (no 回单 yet)
 
 
 def figures(session: Session, engineer_ids: list[int]) -> dict[int, Figures]:
@@ -78,11 +79,12 @@ def figures(session: Session, engineer_ids: list[int]) -> dict[int, Figures]:
                 & (visit.missed_by == "engineer")
                 & (visit.closed_at >= since)
             ),
+            counted((visit.status == AppointmentStatus.SCHEDULED) & (visit.ends_at <= now)),
         )
         .where(visit.engineer_id.in_(engineer_ids))
         .group_by(visit.engineer_id)
     )
-    return {row[0]: Figures(row[1], row[2], row[3]) for row in rows if row[0] is not None}
+    return {row[0]: Figures(*row[1:]) for row in rows if row[0] is not None}
 
 
 def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
