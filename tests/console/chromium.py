@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from urllib.parse import urlsplit
 
@@ -46,3 +47,28 @@ def api_client(base: str, username: str) -> httpx.Client:
         assert token.status_code == 201, token.text
     secret = token.json()["token"]
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"})
+
+
+def open_order(api: httpx.Client, order_type: str, subject: str, code: str | None = None) -> dict:
+    """An order for a random mobile number, in the category ``code`` (or the taxonomy's
+    first leaf), as the API returns it."""
+    body = {
+        "type": order_type,
+        "category_id": _category_id(api, code),
+        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
+        "subject": subject,
+    }
+    made = api.post("/api/v1/work-orders", json=body)
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
+def _category_id(api: httpx.Client, code: str | None) -> int:
+    nodes = [*api.get("/api/v1/order-categories").json()]
+    if code is None:  # depth first: the first leaf
+        while nodes[0]["children"]:
+            nodes = [*nodes[0]["children"], *nodes[1:]]
+    else:  # breadth first, to the node with the code
+        while nodes[0]["code"] != code:
+            nodes = [*nodes[1:], *nodes[0]["children"]]
+    return int(nodes[0]["id"])

@@ -7,11 +7,10 @@ its window, and on the engineers' board."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from pathlib import Path
 
-from chromium import CHROMIUM, api_client, requires_chromium, sign_in
+from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 
 from kefu.core.clock import local_today
 from kefu.demo.reference import DEMO_PASSWORD
@@ -20,19 +19,7 @@ pytestmark = requires_chromium
 
 
 def _broadband_fault(api) -> dict:  # type: ignore[no-untyped-def]
-    nodes = [*api.get("/api/v1/order-categories").json()]
-    while nodes[0]["children"]:
-        nodes = [*nodes[0]["children"], *nodes[1:]]
-    body = {
-        "type": "fault",
-        "category_id": nodes[0]["id"],
-        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
-        "subject": "家里宽带断网，光猫红灯",
-    }
-    made = api.post("/api/v1/work-orders", json=body)
-    assert made.status_code == 201, made.text
-    order: dict = made.json()
-    return order
+    return open_order(api, "fault", "家里宽带断网，光猫红灯")
 
 
 def _fill(form, day: str, window: tuple[str, str], engineer: str | int) -> None:  # type: ignore[no-untyped-def]

@@ -4,10 +4,9 @@ opens in a new tab, and the contract sent by mistake is withdrawn with the reaso
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
-from chromium import CHROMIUM, api_client, requires_chromium, sign_in
+from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 
 from factories import png
 from kefu.demo.reference import DEMO_PASSWORD
@@ -22,16 +21,7 @@ def test_an_agent_keeps_the_customers_files_with_the_order(
 
     base, _ = live_center
     agent = api_client(base, "agent")
-    nodes = [*agent.get("/api/v1/order-categories").json()]
-    while nodes[0]["code"] != "billing.dispute.unknown":
-        nodes = [*nodes[1:], *nodes[0]["children"]]
-    body = {
-        "type": "complaint",
-        "category_id": nodes[0]["id"],
-        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
-        "subject": "不明扣费，客户有账单截图",
-    }
-    order = agent.post("/api/v1/work-orders", json=body).json()
+    order = open_order(agent, "complaint", "不明扣费，客户有账单截图", "billing.dispute.unknown")
     names = ("账单截图.png", "合同.pdf", "bill.png")
     screenshot, contract, disguised = (tmp_path / name for name in names)
     screenshot.write_bytes(png(4, 4))

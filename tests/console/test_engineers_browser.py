@@ -5,11 +5,10 @@ a visit ahead is still booked for them."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from pathlib import Path
 
-from chromium import CHROMIUM, api_client, requires_chromium, sign_in
+from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 
 from kefu.core.clock import local_today
 from kefu.demo.reference import DEMO_PASSWORD
@@ -18,16 +17,7 @@ pytestmark = requires_chromium
 
 
 def _order_with_visit(api, day: str, window: tuple[str, str], engineer: int) -> dict:  # type: ignore[no-untyped-def]
-    nodes = [*api.get("/api/v1/order-categories").json()]
-    while nodes[0]["children"]:
-        nodes = [*nodes[0]["children"], *nodes[1:]]
-    body = {
-        "type": "fault",
-        "category_id": nodes[0]["id"],
-        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
-        "subject": "家里宽带断网，光猫红灯",
-    }
-    order = api.post("/api/v1/work-orders", json=body).json()
+    order = open_order(api, "fault", "家里宽带断网，光猫红灯")
     visit = {
         "visit_on": day,
         "from_time": window[0],

@@ -10,54 +10,32 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import time_machine
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from factories import (
-    bearer,
     complain,
-    make_categories,
-    make_org,
-    make_staff,
     run_jobs_texting_to,
+    texts_sent,
 )
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
-from kefu.core.outbox import Job
-from kefu.core.rbac import Role
 
 MORNING = "2026-12-07T08:00:00+08:00"  # a Monday; Tuesday's sheets are still to go
 EVENING = "2026-12-07T18:30:00+08:00"  # Tuesday's sheets have gone out
 ZHANG, LI = "+8613920013301", "+8613920013302"
 
 
-@pytest.fixture
-def desk(db: Session) -> dict[str, Any]:
-    org = make_org(db)
-    found = {
-        "unit": org.city.id,
-        "other_unit": org.other_city.id,
-        "indoor": make_categories(db).indoor.id,
-        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
-        "lead": bearer(db, make_staff(db, org.city, Role.TEAM_LEAD)),
-        "other_lead": bearer(db, make_staff(db, org.other_city, Role.TEAM_LEAD)),
-    }
-    db.commit()
-    return found
-
-
-def _add(client: Any, desk: dict, name: str, phone: str, unit: str = "unit") -> dict:
-    body = {"name": name, "phone": phone, "org_unit_id": desk[unit]}
-    lead = desk["lead"] if unit == "unit" else desk["other_lead"]
+def _add(client: Any, crew: dict, name: str, phone: str, unit: str = "unit") -> dict:
+    body = {"name": name, "phone": phone, "org_unit_id": crew[unit]}
+    lead = crew["lead"] if unit == "unit" else crew["other_lead"]
     made = client.post("/api/v1/engineers", json=body, headers=lead)
     assert made.status_code == 201, made.text
     return dict(made.json())
 
 
-def _book(client: Any, desk: dict, engineer: dict, day: str, hours: tuple[str, str]) -> dict:
-    order = complain(client, desk["agent"], desk["indoor"], "13800138001")
+def _book(client: Any, crew: dict, engineer: dict, day: str, hours: tuple[str, str]) -> dict:
+    order = complain(client, crew["agent"], crew["indoor"], "13800138001")
     body = {
         "visit_on": day,
         "from_time": hours[0],
@@ -67,47 +45,41 @@ def _book(client: Any, desk: dict, engineer: dict, day: str, hours: tuple[str, s
         "text_customer": True,
     }
     made = client.post(
-        f"/api/v1/work-orders/{order['id']}/appointments", json=body, headers=desk["agent"]
+        f"/api/v1/work-orders/{order['id']}/appointments", json=body, headers=crew["agent"]
     )
     assert made.status_code == 201, made.text
     return order | {"visit": made.json()}
 
 
-def _hand_over(client: Any, desk: dict, source: dict, to: dict, **more: Any) -> Any:
+def _hand_over(client: Any, crew: dict, source: dict, to: dict, **more: Any) -> Any:
     body = {"to_engineer_id": to["id"]} | more
     return client.post(
-        f"/api/v1/engineers/{source['id']}/hand-over", json=body, headers=desk["lead"]
+        f"/api/v1/engineers/{source['id']}/hand-over", json=body, headers=crew["lead"]
     )
 
 
-def _texts(db: Session) -> list[dict]:
-    db.expire_all()
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(job.payload) for job in jobs]
-
-
 def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(
-    client, db, desk, session_factory, monkeypatch, tmp_path: Path
+    client, db, crew, session_factory, monkeypatch, tmp_path: Path
 ) -> None:
-    zhang = _add(client, desk, "张志强", "139 2001 3301")
-    li = _add(client, desk, "李建华", "139 2001 3302")
+    zhang = _add(client, crew, "张志强", "139 2001 3301")
+    li = _add(client, crew, "李建华", "139 2001 3302")
     with time_machine.travel(MORNING, tick=False):
-        morning = _book(client, desk, zhang, "2026-12-08", ("09:00", "12:00"))
-        clashing = _book(client, desk, zhang, "2026-12-08", ("14:00", "16:00"))
-        next_day = _book(client, desk, zhang, "2026-12-09", ("09:00", "12:00"))
-        li_own = _book(client, desk, li, "2026-12-08", ("15:00", "18:00"))
+        morning = _book(client, crew, zhang, "2026-12-08", ("09:00", "12:00"))
+        clashing = _book(client, crew, zhang, "2026-12-08", ("14:00", "16:00"))
+        next_day = _book(client, crew, zhang, "2026-12-09", ("09:00", "12:00"))
+        li_own = _book(client, crew, li, "2026-12-08", ("15:00", "18:00"))
     with time_machine.travel(EVENING, tick=False):
-        before = len(_texts(db))
-        done = _hand_over(client, desk, zhang, li, day="2026-12-08")
+        before = len(texts_sent(db))
+        done = _hand_over(client, crew, zhang, li, day="2026-12-08")
         assert done.status_code == 200, done.text
-        texts = _texts(db)[before:]
+        texts = texts_sent(db)[before:]
     handed = done.json()
     assert [v["number"] for v in handed["handed"]] == [morning["number"]]
     assert [(v["number"], v["clash_number"]) for v in handed["left"]] == [
         (clashing["number"], li_own["number"])
     ]
     url = f"/api/v1/work-orders/{morning['id']}/appointments"
-    visit = client.get(url, headers=desk["agent"]).json()["items"][0]
+    visit = client.get(url, headers=crew["agent"]).json()["items"][0]
     assert (visit["engineer_id"], visit["engineer"], visit["engineer_phone"]) == (
         li["id"],
         "李建华",
@@ -124,12 +96,12 @@ def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(
     }
     to_customer = next(t["text"] for t in texts if t["to"] == "+8613800138001")
     assert "上门时间不变，改由工程师李建华 139 2001 3302上门" in to_customer
-    detail = client.get(f"/api/v1/work-orders/{morning['id']}", headers=desk["agent"]).json()
+    detail = client.get(f"/api/v1/work-orders/{morning['id']}", headers=crew["agent"]).json()
     step = next(e for e in detail["events"] if e["details"].get("engineer_before"))
     assert (step["details"]["engineer_before"], step["details"]["engineer"]) == ("张志强", "李建华")
     # the next day's visit was not that day's: it stays with Zhang
     url = f"/api/v1/work-orders/{next_day['id']}/appointments"
-    assert client.get(url, headers=desk["agent"]).json()["items"][0]["engineer"] == "张志强"
+    assert client.get(url, headers=crew["agent"]).json()["items"][0]["engineer"] == "张志强"
     with time_machine.travel("2026-12-08T13:30:00+08:00", tick=False):  # not reported
         sent = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
     reminded = [t["to"] for t in sent if t["text"].startswith("【回单提醒】")]
@@ -140,18 +112,18 @@ def test_a_sick_engineers_day_goes_to_a_colleague_who_is_free(
     assert (details["handed"], details["left"]) == ([morning["number"]], [clashing["number"]])
 
 
-def test_a_leaver_is_made_inactive_once_their_visits_are_handed_over(client, desk) -> None:
-    zhang = _add(client, desk, "张志强", "139 2001 3301")
-    li = _add(client, desk, "李建华", "139 2001 3302")
-    first = _book(client, desk, zhang, _day(2), ("09:00", "12:00"))
-    _book(client, desk, zhang, _day(3), ("09:00", "12:00"))
+def test_a_leaver_is_made_inactive_once_their_visits_are_handed_over(client, crew) -> None:
+    zhang = _add(client, crew, "张志强", "139 2001 3301")
+    li = _add(client, crew, "李建华", "139 2001 3302")
+    first = _book(client, crew, zhang, _day(2), ("09:00", "12:00"))
+    _book(client, crew, zhang, _day(3), ("09:00", "12:00"))
 
     def leave() -> Any:
-        version = client.get("/api/v1/engineers", headers=desk["lead"]).json()["items"]
+        version = client.get("/api/v1/engineers", headers=crew["lead"]).json()["items"]
         now = next(e["version"] for e in version if e["id"] == zhang["id"])
         url = f"/api/v1/engineers/{zhang['id']}"
         return client.patch(
-            url, json={"active": False}, headers=desk["lead"] | {"If-Match": f'"{now}"'}
+            url, json={"active": False}, headers=crew["lead"] | {"If-Match": f'"{now}"'}
         )
 
     refused = leave()
@@ -159,22 +131,22 @@ def test_a_leaver_is_made_inactive_once_their_visits_are_handed_over(client, des
     error = refused.json()["error"]
     assert (error["code"], error["field"]) == ("engineer_has_visits", "active")
     assert "2" in error["message"] and first["number"] in error["message"]
-    assert _hand_over(client, desk, zhang, li).json()["left"] == []  # every day ahead
+    assert _hand_over(client, crew, zhang, li).json()["left"] == []  # every day ahead
     left = leave()
     assert left.status_code == 200 and left.json()["active"] is False
     roster = {
-        e["id"]: e for e in client.get("/api/v1/engineers", headers=desk["lead"]).json()["items"]
+        e["id"]: e for e in client.get("/api/v1/engineers", headers=crew["lead"]).json()["items"]
     }
     assert (roster[zhang["id"]]["booked_ahead"], roster[li["id"]]["booked_ahead"]) == (0, 2)
 
 
-def test_a_hand_over_goes_to_another_active_engineer_of_ones_own_roster(client, desk) -> None:
-    zhang = _add(client, desk, "张志强", "139 2001 3301")
-    li = _add(client, desk, "李建华", "139 2001 3302")
-    elsewhere = _add(client, desk, "王海涛", "139 2001 3303", unit="other_unit")
-    _book(client, desk, zhang, _day(2), ("09:00", "12:00"))
+def test_a_hand_over_goes_to_another_active_engineer_of_ones_own_roster(client, crew) -> None:
+    zhang = _add(client, crew, "张志强", "139 2001 3301")
+    li = _add(client, crew, "李建华", "139 2001 3302")
+    elsewhere = _add(client, crew, "王海涛", "139 2001 3303", unit="other_unit")
+    _book(client, crew, zhang, _day(2), ("09:00", "12:00"))
     for to, code in ((zhang, "handover_to_self"), (elsewhere, "engineer_not_found")):
-        refused = _hand_over(client, desk, zhang, to)
+        refused = _hand_over(client, crew, zhang, to)
         assert refused.status_code == 422
         assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == (
             code,
@@ -182,22 +154,24 @@ def test_a_hand_over_goes_to_another_active_engineer_of_ones_own_roster(client, 
         )
     url = f"/api/v1/engineers/{li['id']}"
     client.patch(
-        url, json={"active": False}, headers=desk["lead"] | {"If-Match": f'"{li["version"]}"'}
+        url,
+        json={"active": False},
+        headers=crew["lead"] | {"If-Match": f'"{li["version"]}"'},
     )
-    refused = _hand_over(client, desk, zhang, li)
+    refused = _hand_over(client, crew, zhang, li)
     assert refused.json()["error"]["code"] == "engineer_inactive"
     # an agent books visits but does not hand an engineer's over
     agent = client.post(
         f"/api/v1/engineers/{zhang['id']}/hand-over",
         json={"to_engineer_id": li["id"]},
-        headers=desk["agent"],
+        headers=crew["agent"],
     )
     assert agent.status_code == 403
     # another branch's lead does not see Zhang
     other = client.post(
         f"/api/v1/engineers/{zhang['id']}/hand-over",
         json={"to_engineer_id": elsewhere["id"]},
-        headers=desk["other_lead"],
+        headers=crew["other_lead"],
     )
     assert other.status_code == 404
 

@@ -14,7 +14,15 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, run_jobs_texting_to
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_org,
+    make_staff,
+    run_jobs_texting_to,
+    texts_sent,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
@@ -99,20 +107,14 @@ def test_after_the_sheet_changes_are_texted_at_once(client, db, desk) -> None:
     with time_machine.travel(MORNING, tick=False):
         kept = _book(client, desk, "2026-12-08", ("09:00", "12:00"))
     with time_machine.travel(EVENING, tick=False):
-        before = len(_texts(db))
+        before = len(texts_sent(db))
         url = f"/api/v1/work-orders/{kept['id']}/appointments/{kept['visit']['id']}/cancel"
         called_off = client.post(url, json={"reason": "客户已自行修复"}, headers=desk["agent"])
         assert called_off.status_code == 200, called_off.text
         added = _book(client, desk, "2026-12-08", ("14:00", "18:00"))
-        texted = [t["text"] for t in _texts(db)[before:] if t["to"] == ENGINEER]
+        texted = [t["text"] for t in texts_sent(db)[before:] if t["to"] == ENGINEER]
     assert texted[0].startswith("【派单取消】12月08日 09:00-12:00 " + kept["number"])
     assert texted[1].startswith("【新派单】12月08日 14:00-18:00 " + added["number"])
-
-
-def _texts(db: Session) -> list[dict]:
-    db.expire_all()
-    jobs = db.scalars(select(Job).where(Job.kind == "notify.sms").order_by(Job.id))
-    return [json.loads(job.payload) for job in jobs]
 
 
 def test_an_unreported_visit_reminds_its_engineer_an_hour_after_its_window(

@@ -115,15 +115,7 @@ def _text_engineer(session: Session, engineer: FieldEngineer, said: str, order: 
     number = _mobile(engineer)
     assert number is not None
     text_customer(session, phone=number, text=said)
-    audit.record(
-        session,
-        actor=None,
-        actor_name="kefu",
-        action="order.appointment.engineer_texted",
-        entity_type="work_order",
-        entity_id=order.id,
-        details={"engineer_id": engineer.id, "number": order.number},
-    )
+    _audit_texted(session, order.id, {"engineer_id": engineer.id, "number": order.number})
 
 
 @outbox.handler(SHEET)
@@ -157,22 +149,8 @@ def _sheet(
         f"如有变动将另行短信通知。{HOW_TO_REPORT}"
     )
     order_ids = [order_id for _, _, order_id in rows]
-    engineer_id = engineer.id  # plain values only: the reading session is gone by then
-
-    def record(writing: Session, _answer: None) -> None:
-        for order_id in order_ids:
-            audit.record(
-                writing,
-                actor=None,
-                actor_name="kefu",
-                action="order.appointment.engineer_texted",
-                entity_type="work_order",
-                entity_id=order_id,
-                details={"engineer_id": engineer_id, "sheet": day.isoformat()},
-            )
-
-    sending = sms_sending(to=number, text=said, message_id=message_id)
-    return outbox.Sending(channel=sending.channel, send=sending.send, record=record)
+    details = {"engineer_id": engineer.id, "sheet": day.isoformat()}
+    return _sending(number, said, message_id, order_ids, details)
 
 
 @outbox.handler(REPORT_DUE)
@@ -196,18 +174,31 @@ def _report_due(
         f"【回单提醒】{engineer.name}师傅，工单 {order_number}（{starts:%m月%d日%H:%M}-"
         f"{ends:%H:%M}）尚未回单，请回复 HD {order_number} 完成（或 不在）。"
     )
-    order_id, engineer_id = visit.order_id, engineer.id
+    details = {"engineer_id": engineer.id, "report_reminder": True}
+    return _sending(number, said, message_id, [visit.order_id], details)
+
+
+def _sending(
+    number: str, said: str, message_id: str, order_ids: list[int], details: dict[str, Any]
+) -> outbox.Sending[None]:
+    """The text to an engineer, and, once it is sent, one audit row per order it names
+    (plain values only: the reading session is gone by then)."""
 
     def record(writing: Session, _answer: None) -> None:
-        audit.record(
-            writing,
-            actor=None,
-            actor_name="kefu",
-            action="order.appointment.engineer_texted",
-            entity_type="work_order",
-            entity_id=order_id,
-            details={"engineer_id": engineer_id, "report_reminder": True},
-        )
+        for order_id in order_ids:
+            _audit_texted(writing, order_id, details)
 
     sending = sms_sending(to=number, text=said, message_id=message_id)
     return outbox.Sending(channel=sending.channel, send=sending.send, record=record)
+
+
+def _audit_texted(session: Session, order_id: int, details: dict[str, Any]) -> None:
+    audit.record(
+        session,
+        actor=None,
+        actor_name="kefu",
+        action="order.appointment.engineer_texted",
+        entity_type="work_order",
+        entity_id=order_id,
+        details=details,
+    )
