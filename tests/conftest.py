@@ -28,11 +28,13 @@ from hypothesis import settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from factories import bearer, make_categories, make_org, make_staff
 from kefu.app import create_app
 from kefu.config import Settings, get_settings
 from kefu.core.clock import local_today
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.migrate import upgrade
+from kefu.core.rbac import Role
 from kefu.demo.generator import GenerateOptions, generate
 
 # Shared CI machines are noisy: correctness, not speed, is checked here.
@@ -316,3 +318,20 @@ def settings_put_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)  # remembers what was there
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def crew(db: Session) -> dict[str, object]:
+    """The field engineers' tests' desk: a branch's dispatcher (lead), an agent and
+    another branch's dispatcher, with the indoor-coverage category visits are booked on."""
+    org = make_org(db)
+    found = {
+        "unit": org.city.id,
+        "other_unit": org.other_city.id,
+        "indoor": make_categories(db).indoor.id,
+        "agent": bearer(db, make_staff(db, org.city, Role.AGENT)),
+        "lead": bearer(db, make_staff(db, org.city, Role.TEAM_LEAD)),
+        "other_lead": bearer(db, make_staff(db, org.other_city, Role.TEAM_LEAD)),
+    }
+    db.commit()
+    return found

@@ -31,7 +31,15 @@ def test_every_console_string_is_translated() -> None:
 
 def test_every_label_id_has_both_languages() -> None:
     from kefu.core.i18n import ENGLISH_LABELS
-    from kefu.workorders.enums import Action, Channel, OrderStatus, OrderType, Triage, VisitOutcome
+    from kefu.workorders.enums import (
+        Action,
+        Channel,
+        EngineerSkill,
+        OrderStatus,
+        OrderType,
+        Triage,
+        VisitOutcome,
+    )
 
     catalog = _zh_catalog()
     ids = [
@@ -43,6 +51,7 @@ def test_every_label_id_has_both_languages() -> None:
             ("channel", Channel),
             ("triage", Triage),
             ("outcome", VisitOutcome),
+            ("engineer_skill", EngineerSkill),
         ]
         for member in enum
     ]
@@ -54,3 +63,14 @@ def test_accept_language_negotiation() -> None:
     assert negotiate("zh-CN,zh;q=0.9,en;q=0.8", "en") == "zh-CN"
     assert negotiate("fr-FR", "zh-CN") == "zh-CN"
     assert negotiate(None, "en") == "en"
+
+
+def test_the_parts_of_a_day_say_the_hours_a_customers_move_books() -> None:
+    # a customer picking 下午（14:00–18:00） is moved to 14:00–18:00, not another window
+    from kefu.core.i18n import gettext
+    from kefu.workorders.self_moves import PART_HOURS
+
+    for part, (starts, ends) in PART_HOURS.items():
+        hours = f"{starts.hour}:00–{ends.hour}:00"
+        for language in ("zh-CN", "en"):
+            assert hours in gettext(language, f"part_of_day.{part.value}"), (part, language)

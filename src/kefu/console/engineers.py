@@ -15,6 +15,7 @@ from kefu.core.web import DbSession
 from kefu.org.repository import active_units_in_scope
 from kefu.workorders import engineers
 from kefu.workorders.engineer_routes import engineer_out, engineers_board
+from kefu.workorders.enums import EngineerSkill
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,4 +40,5 @@ def engineers_page(request: Request, session: DbSession, day: date | None = None
         day=shown,
         days=(shown - timedelta(days=1), shown + timedelta(days=1)),
         can_manage=principal.has(Right.ORDER_DISPATCH),
+        skills=list(EngineerSkill),
     )

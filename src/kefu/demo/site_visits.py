@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select
 from kefu.demo.refunds import Handled
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit
-from kefu.workorders.enums import AppointmentStatus, EventKind, OrderType
+from kefu.workorders.enums import AppointmentStatus, EngineerSkill, EventKind, OrderType
 from kefu.workorders.models import FieldEngineer
 
 ENGINEER_NAMES = (
@@ -31,6 +31,8 @@ ENGINEER_NAMES = (
     "徐军", "孙浩", "马超", "朱磊", "胡涛", "郭鹏", "何俊", "林峰", "罗刚",
 )  # fmt: skip
 PER_BRANCH = 3
+# a branch's three: one for broadband, one for indoor coverage, one who does both
+BRANCH_SKILLS = (EngineerSkill.BROADBAND.value, EngineerSkill.COVERAGE.value, "")
 ZONE = ZoneInfo("Asia/Shanghai")
 FIRST_HOUR, LAST_START_HOUR = 9, 18  # two-hour windows from 09:00, the last 18:00–20:00
 BY_TEXT = 7  # in ten roster visits made or missed by the customer, reported by text
@@ -90,6 +92,7 @@ def _write_roster(connection: Connection, unit_ids: list[int]) -> None:
                 "phone": f"139 2001 {3301 + number:04d}",
                 "org_unit_id": unit_id,
                 "active": True,
+                "skills": BRANCH_SKILLS[n % len(BRANCH_SKILLS)],
                 "version": 1,
             }
             connection.execute(insert(FieldEngineer), engineer)
@@ -102,24 +105,37 @@ class VisitDesk:
 
     rng: random.Random
     engineers: dict[int, list[Engineer]]
+    skills: dict[int, str] = field(default_factory=dict)  # engineer id → what they do
     next_id: int = 1
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     taken: set[tuple[int, datetime]] = field(default_factory=set)
 
     @classmethod
     def of(cls, seed: int, connection: Connection) -> VisitDesk:
-        return cls(random.Random(seed + 79), roster(connection))
+        engineers = roster(connection)
+        skills = dict(connection.execute(select(FieldEngineer.id, FieldEngineer.skills)).all())
+        return cls(random.Random(seed + 79), engineers, skills)
 
-    def book(self, unit_id: int, starts: datetime, ends: datetime) -> Engineer:
-        """A roster engineer free for the window (each window taken is kept), else a
-        contractor named by hand."""
-        for engineer in self.engineers.get(unit_id, []):
+    def book(self, unit_id: int, starts: datetime, ends: datetime, code: str) -> Engineer:
+        """A roster engineer free for the window (each window taken is kept), one who
+        does the kind of work of the category ``code`` first, else a contractor named by
+        hand."""
+        needed = (
+            EngineerSkill.BROADBAND if code.startswith("broadband.") else EngineerSkill.COVERAGE
+        )
+        fitting = sorted(self.engineers.get(unit_id, []), key=lambda e: not self._does(e, needed))
+        for engineer in fitting:
             engineer_id = engineer[0]
             assert engineer_id is not None
             if not any((engineer_id, hour) in self.taken for hour in _hours(starts, ends)):
                 self.taken.update((engineer_id, hour) for hour in _hours(starts, ends))
                 return engineer
         return (None, *CONTRACTOR)
+
+    def _does(self, engineer: Engineer, needed: EngineerSkill) -> bool:
+        """The engineer does that kind of work (one with no skills listed does all)."""
+        listed = self.skills.get(engineer[0] or 0, "")
+        return not listed or needed.value in listed.split(",")
 
     def taken_rows(self) -> list[tuple[Any, ...]]:
         """The visits written since last taken (a day's, for one batch)."""
@@ -150,7 +166,7 @@ def site_visit_steps(
         return []  # answered too soon after: mended remotely
     rng = desk.rng
     status, missed_by, note, _ = rng.choices(OUTCOMES, [o[3] for o in OUTCOMES])[0]
-    engineer_id, name, phone = desk.book(order.unit_id, starts, ends)
+    engineer_id, name, phone = desk.book(order.unit_id, starts, ends, order.code)
     booked_at = began + timedelta(minutes=rng.randint(10, 40))
     closed_at = ends + timedelta(minutes=rng.randint(5, 25))
     visit_id, desk.next_id = desk.next_id, desk.next_id + 1

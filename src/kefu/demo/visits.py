@@ -56,8 +56,8 @@ def book_visits(connection: Connection, *, seed: int, now: datetime) -> int:
     written = 0
     orders = connection.execute(_open_on_site_orders()).all()
     engineers = VisitDesk.of(seed, connection)  # its windows taken keep one to a door
-    for order_id, handler, last, unit, unit_id in orders:
-        order = Order(order_id, handler, _city(unit), unit_id, engineers)
+    for order_id, handler, last, unit, unit_id, code in orders:
+        order = Order(order_id, handler, _city(unit), unit_id, engineers, code)
         if rng.random() >= SHARE:
             continue
         last = _as_utc(last)
@@ -110,6 +110,7 @@ class Order:
     city: str
     unit_id: int
     roster: VisitDesk
+    code: str  # the category's: what kind of engineer it needs
 
 
 Step = Callable[[dict[str, object], int], dict[str, object]]
@@ -135,7 +136,14 @@ def _open_on_site_orders():  # type: ignore[no-untyped-def]
         ON_SITE_BRANCHES[1]
     )
     return (
-        select(WorkOrder.id, WorkOrder.created_by_id, last_step.c.last, OrgUnit.name, OrgUnit.id)
+        select(
+            WorkOrder.id,
+            WorkOrder.created_by_id,
+            last_step.c.last,
+            OrgUnit.name,
+            OrgUnit.id,
+            Category.code,
+        )
         .join(Category, Category.id == WorkOrder.category_id)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .join(last_step, last_step.c.order_id == WorkOrder.id)
@@ -163,7 +171,7 @@ def _visit(
     booked_at: datetime,
     window: tuple[datetime, datetime],
 ) -> dict[str, object]:
-    engineer_id, engineer, phone = order.roster.book(order.unit_id, *window)
+    engineer_id, engineer, phone = order.roster.book(order.unit_id, *window, order.code)
     room = f"{rng.randint(2, 30)}0{rng.randint(1, 6)}室"
     return {
         "order_id": order.id,

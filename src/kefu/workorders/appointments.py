@@ -14,7 +14,7 @@ when two people book at once), and a visit is closed once (a conditional update)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -70,7 +70,7 @@ def book(
         raise Conflict("appointment_order_finished", number=order.number)
     if data.text_customer and not is_mobile(order.contact_phone):
         raise Unprocessable("appointment_text_needs_mobile", field="text_customer")
-    starts, ends = _window(data, zone)
+    starts, ends = window_of(data.visit_on, data.from_time, data.to_time, zone)
     engineer_id, engineer, engineer_phone = _who_comes(session, data, by, (starts, ends), order)
     moved = _close_scheduled(session, order, by, AppointmentStatus.RESCHEDULED)
     row = OrderAppointment(
@@ -271,11 +271,14 @@ def _engineer_missed(
     )
 
 
-def _window(data: AppointmentCreate, zone: str) -> tuple[datetime, datetime]:
-    """The window in UTC, from the day and hours given in the center's time."""
+def window_of(
+    visit_on: date, from_time: time, to_time: time, zone: str
+) -> tuple[datetime, datetime]:
+    """The window in UTC, from the day and hours given in the center's time (422 at the
+    field when it is backwards, too long or short, past or too far ahead)."""
     local = ZoneInfo(zone)
-    starts = datetime.combine(data.visit_on, data.from_time.replace(tzinfo=None), local)
-    ends = datetime.combine(data.visit_on, data.to_time.replace(tzinfo=None), local)
+    starts = datetime.combine(visit_on, from_time.replace(tzinfo=None), local)
+    ends = datetime.combine(visit_on, to_time.replace(tzinfo=None), local)
     if ends <= starts:
         raise Unprocessable("appointment_window_backwards", field="to_time")
     if ends - starts > LONGEST_WINDOW:

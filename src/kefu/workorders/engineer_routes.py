@@ -3,7 +3,7 @@ day's board of who goes where."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -17,8 +17,14 @@ from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.org.models import OrgUnit
-from kefu.workorders import engineer_handover, engineer_sheets, engineers
-from kefu.workorders.deps import CanDispatch, CanReadOrders
+from kefu.workorders import (
+    appointments,
+    engineer_handover,
+    engineer_offer,
+    engineer_sheets,
+    engineers,
+)
+from kefu.workorders.deps import CanDispatch, CanReadOrders, CanWorkOrders, visible_order
 from kefu.workorders.engineer_schemas import (
     BoardRow,
     BoardVisit,
@@ -26,6 +32,8 @@ from kefu.workorders.engineer_schemas import (
     EngineerChange,
     EngineerCreate,
     EngineerList,
+    EngineerOffer,
+    EngineerOffered,
     EngineerOut,
     HandedVisit,
     HandOverOut,
@@ -49,6 +57,7 @@ def engineer_out(
         org_unit=unit.name,
         org_unit_en=unit.name_en or unit.name,
         active=engineer.active,
+        skills=engineers.skills_of(engineer),
         booked_ahead=counted.booked_ahead,
         made_30d=counted.made,
         missed_30d=counted.missed,
@@ -148,6 +157,43 @@ def _handed(visit: OrderAppointment, number: str) -> HandedVisit:
         number=number,
         starts_at=visit.starts_at,
         ends_at=visit.ends_at,
+    )
+
+
+@router.get("/work-orders/{order_id}/engineers", response_model=EngineerOffer)
+def engineers_for_order(
+    order_id: PathId,
+    visit_on: date,
+    from_time: time,
+    to_time: time,
+    principal: CanWorkOrders,
+    session: DbSession,
+    request: Request,
+) -> EngineerOffer:
+    """Who can go for the window (谁有空): the active engineers of the caller's roster,
+    best first — free then, of the order's area, doing the kind of work it needs, with
+    the fewest visits that day — each booked over the window named with that order."""
+    order = visible_order(session, order_id, principal)
+    zone = str(request.app.state.settings.timezone)
+    window = appointments.window_of(visit_on, from_time, to_time, zone)
+    found = engineer_offer.offer(session, order, principal, window=window, zone=zone)
+    return EngineerOffer(
+        skill_needed=engineer_offer.skill_needed(session, order),
+        items=[
+            EngineerOffered(
+                engineer_id=c.engineer.id,
+                name=c.engineer.name,
+                phone=c.engineer.phone,
+                org_unit=c.unit.name,
+                org_unit_en=c.unit.name_en or c.unit.name,
+                skills=engineers.skills_of(c.engineer),
+                fits=c.fits,
+                nearby=c.nearby,
+                clash_number=c.clash,
+                visits_that_day=c.that_day,
+            )
+            for c in found
+        ],
     )
 
 

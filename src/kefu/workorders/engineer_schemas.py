@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kefu.core.types import Name, RefId
 from kefu.workorders.appointment_schemas import EngineerPhone
-from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 
 
 class EngineerCreate(BaseModel):
@@ -19,6 +19,9 @@ class EngineerCreate(BaseModel):
     name: Name
     phone: EngineerPhone = ""  # texted to customers with the visit
     org_unit_id: RefId
+    skills: list[EngineerSkill] = Field(
+        default_factory=list, max_length=4, description="What they do; none: every kind"
+    )
 
 
 class EngineerChange(BaseModel):
@@ -30,6 +33,7 @@ class EngineerChange(BaseModel):
     name: Name | None = None
     phone: EngineerPhone | None = None
     active: bool | None = None
+    skills: list[EngineerSkill] | None = Field(default=None, max_length=4)
 
 
 class HandOverRequest(BaseModel):
@@ -69,6 +73,7 @@ class EngineerOut(BaseModel):
     org_unit: str
     org_unit_en: str
     active: bool
+    skills: list[EngineerSkill]
     booked_ahead: int  # visits booked from now on
     made_30d: int  # visits made in the last 30 days
     missed_30d: int  # visits the engineer missed (did not come) in the last 30 days
@@ -109,3 +114,25 @@ class BoardRow(BaseModel):
 class EngineerBoard(BaseModel):
     day: date
     rows: list[BoardRow]
+
+
+class EngineerOffered(BaseModel):
+    """A roster engineer as the booking form offers them for a window."""
+
+    engineer_id: int
+    name: str
+    phone: str
+    org_unit: str
+    org_unit_en: str
+    skills: list[EngineerSkill]
+    fits: bool = Field(description="Does the kind of work the order needs (or none is needed)")
+    nearby: bool = Field(description="Of the order's unit, or of a unit above or below it")
+    clash_number: str | None = Field(description="The order they are booked for over the window")
+    visits_that_day: int
+
+
+class EngineerOffer(BaseModel):
+    """Who can go, best first: free, nearby, fitting, least loaded that day."""
+
+    skill_needed: EngineerSkill | None
+    items: list[EngineerOffered]

@@ -25,7 +25,7 @@ from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.org.models import OrgUnit
 from kefu.org.service import unit_for_writer, unit_seen
 from kefu.workorders.engineer_schemas import EngineerChange, EngineerCreate
-from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
 ON_THE_BOARD = (AppointmentStatus.SCHEDULED, AppointmentStatus.DONE, AppointmentStatus.MISSED)
@@ -90,7 +90,13 @@ def figures(session: Session, engineer_ids: list[int]) -> dict[int, Figures]:
 def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
     """Put an engineer on the roster of a unit the caller manages (audited)."""
     unit = unit_for_writer(session, data.org_unit_id, by)
-    engineer = FieldEngineer(name=data.name, phone=data.phone, org_unit_id=unit.id, active=True)
+    engineer = FieldEngineer(
+        name=data.name,
+        phone=data.phone,
+        org_unit_id=unit.id,
+        active=True,
+        skills=stored_skills(data.skills),
+    )
     session.add(engineer)
     session.flush()
     _audit(session, by, "engineer.create", engineer, {"name": engineer.name})
@@ -106,6 +112,8 @@ def change(
     changed = data.model_dump(exclude_none=True)
     if engineer.active and changed.get("active") is False:
         _refuse_leaving_with_visits(session, engineer)
+    if "skills" in changed:
+        changed["skills"] = stored_skills(data.skills or [])
     for name, value in changed.items():
         setattr(engineer, name, value)
     session.flush()
@@ -140,6 +148,15 @@ def _refuse_leaving_with_visits(session: Session, engineer: FieldEngineer) -> No
             count=len(ahead),
             number=first,
         )
+
+
+def stored_skills(skills: list[EngineerSkill]) -> str:
+    """The skills as the row keeps them: each once, in a fixed order."""
+    return ",".join(skill.value for skill in EngineerSkill if skill in skills)
+
+
+def skills_of(engineer: FieldEngineer) -> list[EngineerSkill]:
+    return [EngineerSkill(code) for code in engineer.skills.split(",") if code]
 
 
 def _audit(

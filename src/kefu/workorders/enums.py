@@ -185,13 +185,22 @@ class AppointmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class EngineerSkill(StrEnum):
+    """Why: a broadband engineer is no help with no signal indoors (室分), and the other
+    way round; the booking form offers those who can do the job first. An engineer with
+    none listed does every kind."""
+
+    BROADBAND = "broadband"  # 宽带装维: lines, optical modems, installation
+    COVERAGE = "coverage"  # 无线覆盖: indoor signal, repeaters, small cells
+
+
 class PartOfDay(StrEnum):
     """Why: a customer asking to move a visit names a part of a day, not an hour; whoever
     rebooks it agrees the window with them (kefu keeps no engineers' rosters)."""
 
     MORNING = "morning"  # 09:00–12:00
-    AFTERNOON = "afternoon"  # 13:00–18:00
-    EVENING = "evening"  # 18:00–21:00
+    AFTERNOON = "afternoon"  # 14:00–18:00 (kefu.workorders.self_moves.PART_HOURS)
+    EVENING = "evening"  # 18:00–20:00: engineers come until 20:00
 
 
 class RefundKind(StrEnum):

@@ -268,6 +268,8 @@ class FieldEngineer(IdMixin, TimestampMixin, VersionedMixin, Base):
     phone: Mapped[str] = mapped_column(String(32), default="")  # texted to customers with the visit
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # EngineerSkill values, comma-separated; "" for one who does every kind of visit
+    skills: Mapped[str] = mapped_column(String(64), default="")
 
 
 class OrderAppointment(IdMixin, Base):

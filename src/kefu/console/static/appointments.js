@@ -32,6 +32,59 @@ function engineerPicked(booking) {
   shown();
 }
 
+// Who can go for the window asked: once the day and hours are filled, the roster's
+// options are put best first (GET …/engineers), each with what they do and their day;
+// one booked over the window is named with that order and cannot be picked.
+function offerWords() {
+  const words = {};
+  document.getElementById("offer-words")?.content.querySelectorAll("[data-word]").forEach((span) => {
+    words[span.dataset.word] = span.textContent;
+  });
+  return (key, params = {}) =>
+    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+}
+
+function offeredLabel(item, word) {
+  const named = document.documentElement.lang === "en" ? item.org_unit_en : item.org_unit;
+  const parts = [item.name, ...item.skills.map((skill) => word(skill))];
+  if (!item.nearby) parts.push(named);
+  parts.push(word("that_day", { n: item.visits_that_day }));
+  if (!item.fits) parts.push(word("not_fit"));
+  if (item.clash_number) parts.push(word("busy", { number: item.clash_number }));
+  return parts.join(" · ");
+}
+
+function engineersOffered(booking, orderId) {
+  const pick = booking.querySelector("[data-engineer-pick]");
+  if (!pick) return;
+  const word = offerWords();
+  const note = booking.querySelector("[data-offer-note]");
+  const asked = async () => {
+    const f = booking.elements;
+    if (!f.visit_on.value || !f.from_time.value || !f.to_time.value) return;
+    const query = new URLSearchParams({ visit_on: f.visit_on.value, from_time: f.from_time.value, to_time: f.to_time.value });
+    let offer;
+    try {
+      offer = await api("GET", `/api/v1/work-orders/${orderId}/engineers?${query}`);
+    } catch (_refused) {
+      return; // a window the booking would refuse: said at its field on sending
+    }
+    const byHand = [...pick.options].find((option) => !option.value);
+    const chosen = pick.value;
+    const options = offer.items.map((item) => {
+      const option = new Option(offeredLabel(item, word), String(item.engineer_id));
+      option.disabled = Boolean(item.clash_number);
+      return option;
+    });
+    pick.replaceChildren(...options, byHand);
+    const stillFree = options.find((option) => option.value === chosen && !option.disabled);
+    pick.value = stillFree ? chosen : (options.find((option) => !option.disabled)?.value ?? "");
+    pick.dispatchEvent(new Event("change"));
+    if (note) note.hidden = false;
+  };
+  ["visit_on", "from_time", "to_time"].forEach((name) => booking.elements[name].addEventListener("change", asked));
+}
+
 function setupAppointments() {
   const card = document.getElementById("appointments");
   if (!card) return;
@@ -40,6 +93,7 @@ function setupAppointments() {
   const booking = document.getElementById("visit-form");
   if (booking) {
     engineerPicked(booking);
+    engineersOffered(booking, card.dataset.order);
     createsOnce(booking, base, visitBooked, error);
   }
   card.querySelectorAll("form[data-visit]").forEach((form) => {

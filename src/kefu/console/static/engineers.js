@@ -11,9 +11,25 @@ function setupEngineers() {
       const body = { name: f.elements.name.value.trim(), org_unit_id: Number(f.elements.org_unit_id.value) };
       const phone = f.elements.phone.value.trim();
       if (phone) body.phone = phone;
+      body.skills = [...f.querySelectorAll("input[name=skills]:checked")].map((box) => box.value);
       return body;
     }, error);
   }
+  // What an engineer does: ticking or unticking a skill saves it at once (If-Match).
+  document.querySelectorAll("tr[data-engineer] input[data-skill]").forEach((box) => {
+    box.addEventListener("change", async () => {
+      const row = box.closest("tr");
+      const skills = [...row.querySelectorAll("input[data-skill]:checked")].map((b) => b.dataset.skill);
+      try {
+        const saved = await api("PATCH", `/api/v1/engineers/${row.dataset.engineer}`,
+          { skills }, { "If-Match": `"${row.dataset.version}"` });
+        row.dataset.version = saved.version;
+      } catch (failure) {
+        box.checked = !box.checked;
+        showError(error, failure, row);
+      }
+    });
+  });
   document.querySelectorAll("tr[data-engineer] [data-active]").forEach((button) => {
     button.addEventListener("click", async () => {
       const row = button.closest("tr");

@@ -1,0 +1,133 @@
+"""Who can go (谁有空): the roster engineers a visit could be booked with for a window,
+best first — free then, of the order's area, doing the kind of work the order needs
+(宽带 for broadband, 无线覆盖 for indoor signal), with the fewest visits that day.
+
+Why: the dispatcher's question at booking is "who is free then and can do it"; the
+board answers it for a day, this answers it for the window asked, on the form itself.
+Each engineer booked over the window is named with the order, as booking them would be
+refused with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from kefu.core.rbac import Principal
+from kefu.org.models import OrgUnit
+from kefu.workorders import engineers
+from kefu.workorders.enums import AppointmentStatus, EngineerSkill
+from kefu.workorders.models import Category, FieldEngineer, OrderAppointment, WorkOrder
+
+# The categories whose visits need a skill, by code prefix; the rest need none.
+SKILL_OF_CATEGORY = (
+    ("broadband.", EngineerSkill.BROADBAND),
+    ("network.coverage.", EngineerSkill.COVERAGE),
+)
+
+
+def skill_needed(session: Session, order: WorkOrder) -> EngineerSkill | None:
+    code = session.scalar(select(Category.code).where(Category.id == order.category_id)) or ""
+    return next(
+        (skill for prefix, skill in SKILL_OF_CATEGORY if f"{code}.".startswith(prefix)), None
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A roster engineer as the booking form offers them for the window."""
+
+    engineer: FieldEngineer
+    unit: OrgUnit
+    fits: bool  # does the kind of work the order needs (or none is needed)
+    nearby: bool  # of the order's unit, or of a unit above or below it
+    clash: str | None  # the order they are booked for over the window
+    that_day: int  # visits booked for them that day, this order's aside
+
+
+def offer(
+    session: Session,
+    order: WorkOrder,
+    by: Principal,
+    *,
+    window: tuple[datetime, datetime],
+    zone: str,
+) -> list[Candidate]:
+    """The active engineers of the caller's roster, best first for the window."""
+    roster = [(e, unit) for e, unit in engineers.roster(session, by) if e.active]
+    ids = [engineer.id for engineer, _ in roster]
+    needed = skill_needed(session, order)
+    order_unit = session.get(OrgUnit, order.org_unit_id)
+    order_path = order_unit.path if order_unit else "/"
+    clashes = _clashes(session, ids, order, window)
+    loads = _that_day(session, ids, order, window[0], zone)
+    found = [
+        Candidate(
+            engineer=engineer,
+            unit=unit,
+            fits=needed is None or not engineer.skills or needed in engineers.skills_of(engineer),
+            nearby=order_path.startswith(unit.path) or unit.path.startswith(order_path),
+            clash=clashes.get(engineer.id),
+            that_day=loads.get(engineer.id, 0),
+        )
+        for engineer, unit in roster
+    ]
+    return sorted(found, key=_best_first)
+
+
+def _best_first(candidate: Candidate) -> tuple[bool, bool, bool, int, str]:
+    return (
+        candidate.clash is not None,
+        not candidate.nearby,
+        not candidate.fits,
+        candidate.that_day,
+        candidate.engineer.name,
+    )
+
+
+def _booked(ids: list[int], order: WorkOrder) -> tuple[ColumnElement[bool], ...]:
+    """The visits booked for these engineers, on orders other than this one."""
+    return (
+        OrderAppointment.engineer_id.in_(ids),
+        OrderAppointment.status == AppointmentStatus.SCHEDULED,
+        OrderAppointment.order_id != order.id,
+    )
+
+
+def _clashes(
+    session: Session, ids: list[int], order: WorkOrder, window: tuple[datetime, datetime]
+) -> dict[int, str]:
+    """Each engineer's order booked over the window (the earliest, when several)."""
+    starts, ends = window
+    rows = session.execute(
+        select(OrderAppointment.engineer_id, WorkOrder.number)
+        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
+        .where(
+            *_booked(ids, order),
+            OrderAppointment.starts_at < ends,
+            OrderAppointment.ends_at > starts,
+        )
+        .order_by(OrderAppointment.starts_at.desc())
+    )
+    return {engineer_id: number for engineer_id, number in rows if engineer_id is not None}
+
+
+def _that_day(
+    session: Session, ids: list[int], order: WorkOrder, starts: datetime, zone: str
+) -> dict[int, int]:
+    local = ZoneInfo(zone)
+    day = datetime.combine(starts.astimezone(local).date(), time(0), local).astimezone(UTC)
+    rows = session.execute(
+        select(OrderAppointment.engineer_id, func.count())
+        .where(
+            *_booked(ids, order),
+            OrderAppointment.starts_at >= day,
+            OrderAppointment.starts_at < day + timedelta(days=1),
+        )
+        .group_by(OrderAppointment.engineer_id)
+    )
+    return {engineer_id: count for engineer_id, count in rows if engineer_id is not None}
