@@ -69,3 +69,33 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
         browser.close()
     went = api.get(f"/api/v1/work-orders/{goes['id']}/appointments").json()["items"][0]
     assert went["engineer_id"] == colleague["engineer_id"]
+
+
+def test_the_booking_form_offers_who_can_go(live_center: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    api = api_client(base, "supervisor")
+    day = (local_today() + timedelta(days=21)).isoformat()
+    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
+    busy = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
+    taken = _order_with_visit(api, day, ("09:00", "12:00"), busy["engineer_id"])
+    order = open_order(api, "fault", "家里宽带断网，光猫红灯")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, f"/orders/{order['id']}")
+        form = page.locator("#visit-form")
+        form.locator("input[name=from_time]").fill("10:00")
+        form.locator("input[name=to_time]").fill("12:00")
+        form.locator("input[name=visit_on]").fill(day)
+        form.locator("input[name=visit_on]").dispatch_event("change")
+        pick = form.locator("select[name=engineer_id]")
+        booked = pick.locator(f'option[value="{busy["engineer_id"]}"]')
+        expect(booked).to_contain_text(f"已约{taken['number']}")
+        expect(booked).to_be_disabled()
+        expect(form.locator("[data-offer-note]")).to_be_visible()
+        first = pick.locator("option").first
+        expect(first).not_to_contain_text("已约")  # the best first: free then
+        expect(pick.locator("option").last).to_have_attribute("value", "")  # by hand, last
+        browser.close()
