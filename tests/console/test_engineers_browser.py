@@ -62,6 +62,15 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
 
         row.locator("[data-active=false]").click()  # a visit is still booked for them
         expect(page.locator("#engineer-error")).to_contain_text("请先交接给其他工程师")
+        # what the colleague does: ticked on the roster, saved at once
+        page.goto(f"{base}/engineers")
+        row = page.locator(f'tr[data-engineer="{colleague["engineer_id"]}"]')
+        box = row.locator("input[data-skill=broadband]")
+        wanted = not box.is_checked()
+        with page.expect_response(lambda r: r.request.method == "PATCH") as saved:
+            box.set_checked(wanted)
+        assert saved.value.ok
+        expect(page.locator("#engineer-error")).to_be_hidden()
         page.goto(f"{base}/orders/{goes['id']}")
         expect(page.locator(".timeline")).to_contain_text(
             f"更换工程师 {sick['name']} → {colleague['name']}"
@@ -69,6 +78,8 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
         browser.close()
     went = api.get(f"/api/v1/work-orders/{goes['id']}/appointments").json()["items"][0]
     assert went["engineer_id"] == colleague["engineer_id"]
+    roster = {e["id"]: e for e in api.get("/api/v1/engineers").json()["items"]}
+    assert ("broadband" in roster[colleague["engineer_id"]]["skills"]) is wanted
 
 
 def test_the_booking_form_offers_who_can_go(live_center: tuple[str, str]) -> None:
