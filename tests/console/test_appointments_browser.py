@@ -2,8 +2,8 @@
 window that ends before it starts is refused at its field; the visit is booked from the
 roster and texted, moved to the afternoon (改约) with an engineer named by hand, and made;
 the card and the timeline say so; a roster engineer already booked elsewhere that evening
-is refused, naming the other order; booked again, the order is in the 上门预约 queue with
-its window, and on the engineers' board."""
+is greyed out on the form, naming the other order; booked again, the order is in the
+上门预约 queue with its window, and on the engineers' board."""
 
 from __future__ import annotations
 
@@ -93,13 +93,14 @@ def test_a_visit_is_booked_moved_and_made(live_center: tuple[str, str], tmp_path
         expect(timeline).to_contain_text("改约上门")
         page.screenshot(path=str(tmp_path / "visits.png"), full_page=True)
 
-        # Booked again for tomorrow evening: the engineer taken elsewhere is refused,
-        # naming that order; the first is free, and the 上门预约 queue lists it.
+        # Booked again for tomorrow evening: the engineer taken elsewhere is greyed out
+        # on the form, naming that order (the API refuses them so too); the first is
+        # free, and the 上门预约 queue lists it.
         card.locator(".book-visit > summary").click()
-        _fill(form, day, ("18:00", "20:00"), busy)
-        form.locator("button[type=submit]").click()
-        expect(page.locator("#appointment-error")).to_contain_text(elsewhere["number"])
         _fill(form, day, ("18:00", "20:00"), first)
+        taken_option = form.locator(f'select[name=engineer_id] option[value="{busy}"]')
+        expect(taken_option).to_be_disabled()
+        expect(taken_option).to_contain_text(elsewhere["number"])
         form.locator("button[type=submit]").click()
         expect(card.locator(".visit-scheduled")).to_contain_text("18:00–20:00")
         page.goto(f"{base}/engineers?day={day}")

@@ -30,8 +30,7 @@ from kefu.core.clock import local_today
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.errors import Unprocessable
-from kefu.workorders.appointment_schemas import AppointmentCreate
-from kefu.workorders.appointments import _window
+from kefu.workorders.appointments import window_of
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.templates import fill_for_order
 from kefu.workorders.visit_reminders import REMINDER
@@ -227,16 +226,9 @@ def test_a_window_is_taken_only_if_it_can_be_kept(day: int, start: int, length: 
     begins = time(start // 60, start % 60)
     end_minute = min(start + length, 23 * 60 + 59)
     ends = time(end_minute // 60, end_minute % 60)
-    data = AppointmentCreate(
-        visit_on=visit_on,
-        from_time=begins,
-        to_time=ends,
-        address="广州市天河区某路 1 号",
-        engineer="张工",
-    )
     span = timedelta(minutes=end_minute - start)
     try:
-        starts_at, ends_at = _window(data, "Asia/Shanghai")
+        starts_at, ends_at = window_of(visit_on, begins, ends, "Asia/Shanghai")
     except Unprocessable:
         assert not timedelta(minutes=30) <= span <= timedelta(hours=4)
         return

@@ -1,7 +1,7 @@
 // An order's on-site visits: booked (or moved) with the day and window in the center's
 // time, sent once per form (its own Idempotency-Key); a booked visit is made, missed or
 // called off. The page is read again after each, so the timeline shows it too.
-// Uses api(), showError(), createsOnce() and postsStep() from kefu.js.
+// Uses api(), showError(), createsOnce(), postsStep() and templateWords() from kefu.js.
 "use strict";
 
 function visitBooked(booking) {
@@ -35,15 +35,6 @@ function engineerPicked(booking) {
 // Who can go for the window asked: once the day and hours are filled, the roster's
 // options are put best first (GET …/engineers), each with what they do and their day;
 // one booked over the window is named with that order and cannot be picked.
-function offerWords() {
-  const words = {};
-  document.getElementById("offer-words")?.content.querySelectorAll("[data-word]").forEach((span) => {
-    words[span.dataset.word] = span.textContent;
-  });
-  return (key, params = {}) =>
-    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
-}
-
 function offeredLabel(item, word) {
   const named = document.documentElement.lang === "en" ? item.org_unit_en : item.org_unit;
   const parts = [item.name, ...item.skills.map((skill) => word(skill))];
@@ -57,18 +48,21 @@ function offeredLabel(item, word) {
 function engineersOffered(booking, orderId) {
   const pick = booking.querySelector("[data-engineer-pick]");
   if (!pick) return;
-  const word = offerWords();
+  const word = templateWords("offer-words");
   const note = booking.querySelector("[data-offer-note]");
+  let asking = 0; // only the answer for the window asked last is shown
   const asked = async () => {
     const f = booking.elements;
     if (!f.visit_on.value || !f.from_time.value || !f.to_time.value) return;
     const query = new URLSearchParams({ visit_on: f.visit_on.value, from_time: f.from_time.value, to_time: f.to_time.value });
+    const mine = ++asking;
     let offer;
     try {
       offer = await api("GET", `/api/v1/work-orders/${orderId}/engineers?${query}`);
     } catch (_refused) {
       return; // a window the booking would refuse: said at its field on sending
     }
+    if (mine !== asking) return;
     const byHand = [...pick.options].find((option) => !option.value);
     const chosen = pick.value;
     const options = offer.items.map((item) => {
@@ -78,7 +72,9 @@ function engineersOffered(booking, orderId) {
     });
     pick.replaceChildren(...options, byHand);
     const stillFree = options.find((option) => option.value === chosen && !option.disabled);
-    pick.value = stillFree ? chosen : (options.find((option) => !option.disabled)?.value ?? "");
+    // one named by hand stays so; a roster pick booked over the window gives way to the best free
+    if (chosen) pick.value = stillFree ? chosen : (options.find((option) => !option.disabled)?.value ?? "");
+    else pick.value = "";
     pick.dispatchEvent(new Event("change"));
     if (note) note.hidden = false;
   };

@@ -1,6 +1,7 @@
 // The field engineers' page: add an engineer to the roster (its own Idempotency-Key per
 // form), make one inactive or active again (If-Match), hand one's visits over to a
-// colleague. Uses api(), showError(), centerTime() and createsOnce() from kefu.js.
+// colleague. Uses api(), showError(), centerTime(), createsOnce() and templateWords()
+// from kefu.js.
 "use strict";
 
 function setupEngineers() {
@@ -44,15 +45,6 @@ function setupEngineers() {
   });
 }
 
-function handoverWords() {
-  const words = {};
-  document.getElementById("handover-words")?.content.querySelectorAll("[data-word]").forEach((span) => {
-    words[span.dataset.word] = span.textContent;
-  });
-  return (key, params = {}) =>
-    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
-}
-
 // What the hand-over did: how many went, and those left (each linked, with its clash).
 function showHandedOver(result, done, colleague, word) {
   result.replaceChildren();
@@ -83,7 +75,7 @@ function setupHandover() {
   if (!form) return;
   const error = document.getElementById("handover-error");
   const result = document.getElementById("handover-result");
-  const word = handoverWords();
+  const word = templateWords("handover-words");
   document.querySelectorAll("tr[data-engineer] [data-hand-over]").forEach((button) => {
     button.addEventListener("click", () => {
       const from = button.closest("tr").dataset.engineer;

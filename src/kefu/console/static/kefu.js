@@ -77,6 +77,17 @@ function centerTime(instant, { seconds = true } = {}) {
   return `${part.year}-${part.month}-${part.day} ${time}`;
 }
 
+// The words a page's <template id=…> holds for its script, in the page's language, as
+// word(key, {param}) with {param} filled in (the key itself when the template lacks it).
+function templateWords(id) {
+  const words = {};
+  document.getElementById(id)?.content.querySelectorAll("[data-word]").forEach((span) => {
+    words[span.dataset.word] = span.textContent;
+  });
+  return (key, params = {}) =>
+    (words[key] ?? key).replace(/\{(\w+)\}/g, (_m, name) => String(params[name] ?? ""));
+}
+
 // Shows a refusal (a message, or the error api() threw) in an error line. When the API
 // names a field of the line's form (or of `scope`, for fields outside any form, such as a
 // table row), the field is marked and focused, and the message names it by its label
