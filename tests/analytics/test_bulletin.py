@@ -117,7 +117,7 @@ def test_the_month_against_the_month_before(db: Session) -> None:
     assert found.breaches == [("广州", 1)]
     labels = [line.label for line in found.headline]
     assert "投诉量" in labels and "越级投诉率" in labels and "百万用户申诉率" in labels
-    assert labels[-2:] == ["客户自助回访占比", "工程师爽约率"] and len(labels) == 15
+    assert labels[-3:] == ["客户自助回访占比", "工程师爽约率", "回单及时率"] and len(labels) == 16
     complaints = next(line for line in found.headline if line.label == "投诉量")
     assert (complaints.value, complaints.previous, complaints.worse) == (10, 5, True)
     assert found.drivers is None  # no survey answers: said so, not a failure

@@ -36,7 +36,7 @@ from kefu.workorders.enums import (
     OrderType,
     VisitOutcome,
 )
-from kefu.workorders.models import OrderAppointment, ReturnVisit, WorkOrder
+from kefu.workorders.models import FieldEngineer, OrderAppointment, ReturnVisit, WorkOrder
 
 ZONE = ZoneInfo("Asia/Shanghai")
 OCTOBER = KpiQuery(date(2026, 10, 1), date(2026, 10, 31), Grain.MONTH)
@@ -310,6 +310,16 @@ def plant_month(session: Session) -> Month:
         created_at=local(12),
         resolve_due_at=local(31, 23, 59, 59, 999_999),
     )
+    engineer = FieldEngineer(name="张志强", phone="139 2001 3301", org_unit_id=org.city.id)
+    session.add(engineer)
+    session.flush()
+    # each settled visit's outcome came in this long after its window: two within the
+    # hour (the customer's miss at 59:59.999999), the engineer's miss three hours late
+    came_in = {
+        AppointmentStatus.DONE: timedelta(minutes=20),
+        "engineer": timedelta(hours=3),
+        "customer": timedelta(minutes=59, seconds=59, microseconds=999_999),
+    }
     session.add_all(
         [
             ReturnVisit(  # an agent's call
@@ -339,7 +349,14 @@ def plant_month(session: Session) -> Month:
             # engineer missed, one the customer missed, one moved, one still booked, and
             # one the engineer missed in November (outside the month)
             *[
-                _visit(o1.id, status, ends, missed_by)
+                _visit(
+                    o1.id,
+                    status,
+                    ends,
+                    missed_by,
+                    engineer.id,
+                    came_in.get(missed_by or status),
+                )
                 for status, ends, missed_by in (
                     (AppointmentStatus.DONE, local(6, 12), ""),
                     (AppointmentStatus.MISSED, local(7, 12), "engineer"),
@@ -355,16 +372,25 @@ def plant_month(session: Session) -> Month:
     return Month(org, a, b, ids)
 
 
-def _visit(order_id: int, status: str, ends: datetime, missed_by: str) -> OrderAppointment:
+def _visit(
+    order_id: int,
+    status: str,
+    ends: datetime,
+    missed_by: str,
+    engineer_id: int | None = None,
+    closed_after: timedelta | None = None,
+) -> OrderAppointment:
     return OrderAppointment(
         order_id=order_id,
         status=status,
         starts_at=ends - timedelta(hours=3),
         ends_at=ends,
         address="广州市天河区体育西路 101 号",
+        engineer_id=engineer_id,
         engineer="张志强",
         missed_by=missed_by,
         outcome_note="",
+        closed_at=ends + closed_after if closed_after is not None else None,
     )
 
 
@@ -403,6 +429,8 @@ def test_every_figure_of_the_month_is_counted_as_defined(db: Session) -> None:
     assert figures["return_visit_self_share"] == pytest.approx(1 / 2, abs=1e-15)
     # engineers' visits settled in October: made, missed by the engineer, by the customer
     assert figures["engineer_no_show_rate"] == pytest.approx(1 / 3, abs=1e-15)
+    # of those three, two were in within the hour of the window's end
+    assert figures["engineer_report_on_time"] == pytest.approx(2 / 3, abs=1e-15)
 
 
 def test_days_are_local_days_and_weeks_start_on_monday(db: Session) -> None:
@@ -708,6 +736,9 @@ def plant_random(session: Session, seed: int) -> None:
     session.execute(insert(Interaction), rows)
     creator = make_staff(session, org.city)
     leaf = make_categories(session).unknown_charge
+    engineer = FieldEngineer(name="张志强", phone="139 2001 3301", org_unit_id=org.city.id)
+    session.add(engineer)
+    session.flush()
     for n in range(200):
         caller = rng.choice(customers)
         created = instant()
@@ -739,6 +770,11 @@ def plant_random(session: Session, seed: int) -> None:
                     rng.choice(list(AppointmentStatus)),
                     ends,
                     rng.choice(["", "engineer", "customer"]),
+                    rng.choice([engineer.id, None]),
+                    # around the hour's edge too, to the microsecond
+                    timedelta(microseconds=rng.randint(3_599_000_000, 3_601_000_000))
+                    if rng.random() < 0.5
+                    else timedelta(seconds=rng.randint(0, 86_400)),
                 )
             )
         if rng.random() < 0.5:

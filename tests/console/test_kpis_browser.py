@@ -49,12 +49,13 @@ def test_a_supervisor_reads_the_service_figures_and_opens_the_records_behind_one
         sign_in(page, base, "supervisor", DEMO_PASSWORD, "/analysis/kpis")
         expect(page.locator("#kpis[data-ready=true]")).to_be_attached(timeout=30_000)
         tiles = page.locator(".kpi-tile")
-        expect(tiles).to_have_count(15)
+        expect(tiles).to_have_count(16)
         expect(tiles.first).to_contain_text("呼入人工量")
         expect(tiles.filter(has_text="百万用户申诉率")).to_have_count(1)
         # the share of return visits customers gave themselves (by text, on the web)
         expect(tiles.filter(has_text="客户自助回访占比").locator("strong")).to_contain_text("%")
         expect(tiles.filter(has_text="工程师爽约率")).to_have_count(1)  # engineers' no-shows
+        expect(tiles.filter(has_text="回单及时率")).to_have_count(1)  # reported on time
         assert int(tiles.first.locator("strong").inner_text().replace(",", "")) > 20
         expect(page.locator("#kpi-chart .scatterlayer .trace")).to_have_count(1)
 

@@ -52,6 +52,7 @@ HEADLINE = (
     Kpi.VISIT_SATISFACTION,
     Kpi.VISIT_SELF_SHARE,  # return-visit calls the web and texts saved
     Kpi.ENGINEER_NO_SHOW,  # customers who stayed at home for nothing
+    Kpi.ENGINEER_REPORT_ON_TIME,  # the partners' turnaround (合作商流转) the seeds name
 )
 # A rise is bad for these; for the others a fall is, except volumes that are neither.
 NEUTRAL = {Kpi.OFFERED}

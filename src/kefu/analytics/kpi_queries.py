@@ -33,6 +33,7 @@ from kefu.core.sqltime import epoch_seconds, local_day_index, microseconds_betwe
 from kefu.customers.models import Customer, Subscription
 from kefu.org.models import OrgUnit
 from kefu.routing.models import Queue
+from kefu.workorders.engineer_sheets import REPORT_GRACE
 from kefu.workorders.enums import (
     ANSWERED_VISITS,
     OUTSIDE_ORIGINS,
@@ -153,13 +154,26 @@ VISIT_PARTS: dict[str, Part] = {
 
 
 _MISSED = OrderAppointment.status == AppointmentStatus.MISSED
+# made or missed: what came of the visit is known (one still booked, moved or called off
+# is not counted)
+_SETTLED = OrderAppointment.status.in_(
+    [AppointmentStatus.DONE.value, AppointmentStatus.MISSED.value]
+)
+# a roster engineer's (one named by hand cannot report by text, nor be reminded)
+_ROSTER_SETTLED = and_(_SETTLED, OrderAppointment.engineer_id.is_not(None))
+_REPORT_GRACE_US = int(REPORT_GRACE.total_seconds()) * 1_000_000
 ON_SITE_PARTS: dict[str, Part] = {
-    # made or missed: what came of the visit is known (one still booked, moved or called
-    # off is not counted)
-    "settled": Part(
-        OrderAppointment.status.in_([AppointmentStatus.DONE.value, AppointmentStatus.MISSED.value])
-    ),
+    "settled": Part(_SETTLED),
     "engineer_missed": Part(and_(_MISSED, OrderAppointment.missed_by == "engineer")),
+    "roster_settled": Part(_ROSTER_SETTLED),
+    # its outcome in within the hour after the window, when the engineer is reminded
+    "reported_in_time": Part(
+        and_(
+            _ROSTER_SETTLED,
+            microseconds_between(OrderAppointment.ends_at, OrderAppointment.closed_at)
+            <= _REPORT_GRACE_US,
+        )
+    ),
 }
 
 

@@ -69,6 +69,9 @@ class Kpi(StrEnum):
     VISIT_SELF_SHARE = "return_visit_self_share"
     # 工程师爽约率: engineers' visits the engineer did not come to, of those settled
     ENGINEER_NO_SHOW = "engineer_no_show_rate"
+    # 回单及时率: roster engineers' visits whose outcome was in within an hour of the
+    # window's end (reported by text, or closed at the desk), of those settled
+    ENGINEER_REPORT_ON_TIME = "engineer_report_on_time"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ DEFINITIONS: dict[Kpi, Definition] = {
     Kpi.VISIT_SATISFACTION: Definition(Source.VISITS, "satisfied", "visited"),
     Kpi.VISIT_SELF_SHARE: Definition(Source.VISITS, "self_answered", "visited"),
     Kpi.ENGINEER_NO_SHOW: Definition(Source.ON_SITE, "engineer_missed", "settled"),
+    Kpi.ENGINEER_REPORT_ON_TIME: Definition(Source.ON_SITE, "reported_in_time", "roster_settled"),
 }
 
 # Parts that are sums of microseconds, not counts of records (exact integers on both

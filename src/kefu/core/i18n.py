@@ -308,6 +308,7 @@ ENGLISH_LABELS = {
     "kpi.return_visit_satisfaction": "Return-visit satisfaction",
     "kpi.return_visit_self_share": "Return visits given by customers",
     "kpi.engineer_no_show_rate": "Engineer no-shows",
+    "kpi.engineer_report_on_time": "Visits reported on time",
     "kpi.group.all": "All",
     "kpi.group.unknown": "Unknown",
     "kpi.column.period": "Period",

@@ -177,6 +177,9 @@ def site_visit_steps(
     if by_text:
         note = f"工程师{name}短信回单：{note}"
     closer = None if by_text else order.handler
+    if not by_text and visit_id % 3:  # most waited for someone at a desk (回单不及时)
+        late = closed_at + timedelta(hours=1 + visit_id % 4)
+        closed_at = max(closed_at, min(late, answered - timedelta(minutes=1)))
     room = f"{rng.randint(2, 30)}0{rng.randint(1, 6)}室"
     desk.rows.append(
         (

@@ -21,7 +21,7 @@ const TILES = [
   "offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "ivr_containment",
   "first_contact_resolution", "complaints_per_10k", "repeat_complaint_rate", "appeal_rate",
   "appeals_per_million", "time_limit_compliance", "return_visit_satisfaction",
-  "return_visit_self_share", "engineer_no_show_rate",
+  "return_visit_self_share", "engineer_no_show_rate", "engineer_report_on_time",
 ];
 const FILTERS = ["org_unit_id", "channel", "queue_id", "tier", "brand"];
 const ASKED = ["from", "to", "grain", "dimension", ...FILTERS];
