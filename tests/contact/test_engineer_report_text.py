@@ -140,9 +140,34 @@ def test_nobody_at_home_closes_the_visit_and_texts_the_customer(client, db, sms_
     assert to_customer["to"] == "+8613800138000"
     assert to_customer["text"] == (
         f"【{order['number']}】工程师张志强按约于12月08日09:00-12:00上门，未能见到您。"
-        "我们将与您联系重新预约，您也可以致电客服热线。"
+        "如需重新预约，请回复 GY+日期+时段（如 GY 12月9日下午）或致电客服热线。"
     )
     assert reply["text"] == f"已记录：工单 {order['number']} 客户不在，已告知客户改约。感谢回单。"
+    # the customer books again by text: the same engineer and address, free then
+    with time_machine.travel(DURING, tick=False):
+        served = text_in(client, sms_desk["gateway"], "GY 12月10日下午", "gy-again")
+    assert served["auto_replied"] and served["status"] == "ended"
+    assert _last_text(db)["text"].startswith(
+        f"【{order['number']}】已为您改约至12月10日14:00-18:00上门处理，工程师张志强"
+    )
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    again, missed = client.get(url, headers=sms_desk["agent"]).json()["items"][:2]
+    assert (again["status"], again["engineer"], again["address"]) == (
+        "scheduled",
+        "张志强",
+        order["visit"]["address"],
+    )
+    assert missed["status"] == "missed"
+
+
+def test_an_order_answered_since_is_not_booked_again_by_text(client, db, sms_desk) -> None:
+    order = _booked(client, sms_desk, _engineer(db))
+    _report(client, sms_desk, f"HD {order['number']} 不在", DURING)
+    db.get(WorkOrder, order["id"]).status = "replied"  # answered: no visit any more
+    db.commit()
+    with time_machine.travel(DURING, tick=False):
+        served = text_in(client, sms_desk["gateway"], "GY 12月10日下午", "gy-late")
+    assert served["status"] == "open" and not served["auto_replied"]  # for an agent
 
 
 def _reply_to(client: Any, db: Session, sms_desk: dict, text: str, at: str, **more: Any) -> str:

@@ -1,7 +1,8 @@
 """A customer moving the engineer's visit by SMS (GY 改约): "GY 12月9日下午", "gy 明天晚上",
 "GY WO20261206-000123 周六上午". The text names a day and a part of it, for the order whose
-visit is booked (the one named, or the sender's only one). When the visit's roster
-engineer is free then, it is moved at once and the reply says to when
+visit is booked (the one named, or the sender's only one) — or whose visit the customer
+missed lately (the engineer found them out): it is booked again from that one. When the
+visit's roster engineer is free then, it is moved at once and the reply says to when
 (``kefu.workorders.self_moves``); otherwise the ask goes on the order as on the web
 (``kefu.workorders.visit_moves``), and whoever holds the order rebooks it with them.
 Anything less clear — no day, no part, two of either, a day outside the next two weeks,
@@ -25,7 +26,7 @@ from kefu.core.clock import local_today
 from kefu.core.masking import subscriber_name
 from kefu.workorders import appointments, self_moves, visit_moves
 from kefu.workorders.enums import PartOfDay
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.numbering import NUMBER_IN_TEXT, order_number_among
 from kefu.workorders.visit_moves import PART_WORDS, MoveAsked
 
@@ -132,7 +133,7 @@ def moved_by_text(
     if asked is None or not today < asked[0] <= today + timedelta(days=DAYS_AHEAD):
         return None
     order = _order_with_visit(session, message, rest)
-    visit = appointments.booked(session, order.id) if order else None
+    visit = _visit_to_move(session, order) if order else None
     if order is None or visit is None or visit_moves.moves_asked(session, [visit]):
         return None
     move = MoveAsked(*asked)
@@ -166,14 +167,24 @@ def moved_by_text(
     }
 
 
+def _visit_to_move(session: Session, order: WorkOrder) -> OrderAppointment | None:
+    """The order's visit booked; or, for a customer the engineer found out lately, the
+    visit they missed, booked again from (the same engineer and address)."""
+    booked = appointments.booked(session, order.id)
+    return booked or appointments.rebookable(session, [order.id]).get(order.id)
+
+
 def _order_with_visit(session: Session, message: Interaction, rest: str) -> WorkOrder | None:
-    """The order the text names, or the sender's only order with a visit booked."""
+    """The order the text names, or the sender's only order with a visit booked (or to
+    book again)."""
     named = order_number_among(rest)
     mine = orders_of(message.address, message.customer_id)
     if named is not None:
         return session.scalar(mine.where(WorkOrder.number == named))
     ids = list(session.scalars(mine.with_only_columns(WorkOrder.id)))
-    booked = appointments.booked_windows(session, ids)
-    if len(booked) != 1:
+    found = set(appointments.booked_windows(session, ids)) | set(
+        appointments.rebookable(session, ids)
+    )
+    if len(found) != 1:
         return None
-    return session.get(WorkOrder, next(iter(booked)))
+    return session.get(WorkOrder, found.pop())

@@ -37,6 +37,8 @@ from kefu.workorders.urging import tell_holders
 from kefu.workorders.visit_moves import MoveAsked, moves_asked
 from kefu.workorders.visit_reminders import remind_the_evening_before
 
+# A customer the engineer found out may book again themselves (GY) this long after.
+REBOOK_WITHIN = timedelta(days=7)
 LONGEST_WINDOW = timedelta(hours=4)
 SHORTEST_WINDOW = timedelta(minutes=30)
 FARTHEST_AHEAD = timedelta(days=60)
@@ -408,3 +410,29 @@ def listed(session: Session, order_id: int) -> list[ListedAppointment]:
     return [
         ListedAppointment(*row, move_asked=asked if row[0] in booked_now else None) for row in rows
     ]
+
+
+def rebookable(session: Session, order_ids: list[int]) -> dict[int, OrderAppointment]:
+    """For each of these orders still being handled with no visit booked, its latest
+    visit the customer missed in the last week: what a customer who was out books again
+    from (the same engineer and address), one query."""
+    if not order_ids:
+        return {}
+    booked = select(OrderAppointment.order_id).where(
+        OrderAppointment.order_id.in_(order_ids),
+        OrderAppointment.status == AppointmentStatus.SCHEDULED,
+    )
+    rows = session.scalars(
+        select(OrderAppointment)
+        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
+        .where(
+            OrderAppointment.order_id.in_(order_ids),
+            OrderAppointment.order_id.not_in(booked),
+            OrderAppointment.status == AppointmentStatus.MISSED,
+            OrderAppointment.missed_by == "customer",
+            OrderAppointment.closed_at >= utcnow() - REBOOK_WITHIN,
+            WorkOrder.status.in_([status.value for status in BOOKABLE]),
+        )
+        .order_by(OrderAppointment.closed_at, OrderAppointment.id)
+    )
+    return {visit.order_id: visit for visit in rows}  # the latest of each order last

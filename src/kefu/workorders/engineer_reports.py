@@ -5,8 +5,8 @@ the console would close it, in the engineer's name.
 Why: an engineer's report that waits for someone at a desk to type it in is the
 partner turnaround (合作商流转) the seeds name as a cause of repeat complaints. Closing at
 once tells the order's holder to answer the customer (or book again), and a customer who
-was out is texted that the engineer came and that the center will call to book again,
-before they call to ask where the engineer was.
+was out is texted that the engineer came and how to book again (GY), before they call to
+ask where the engineer was.
 
 Only the engineer the visit is booked for may report it, only on or after its day, and
 "nobody at home" only once its window has begun: a text can close a visit that is due,
@@ -127,7 +127,7 @@ def close_reported(
     zone: str,
 ) -> OrderAppointment:
     """Close the visit as the engineer reports it; the order's holder is told, and a
-    customer who was out is texted that the engineer came."""
+    customer who was out is texted that the engineer came, and how to book again."""
     now = utcnow()
     if _local_day(visit.starts_at, zone) > _local_day(now, zone):
         raise NotReportable("not_yet")
@@ -155,20 +155,20 @@ def close_reported(
 
 
 def _out_text(order: WorkOrder, visit: OrderAppointment, zone: str, language: str) -> str:
-    """The text to a customer the engineer found out: when they came, and that the
-    center calls to book again (GY moves a booked visit; this one is over)."""
+    """The text to a customer the engineer found out: when they came, and how to book
+    again (GY books from the missed visit for a week: kefu.contact.visit_move_text)."""
     english = language == "en"
     window = appointments.window_text(visit.starts_at, visit.ends_at, zone, english=english)
     if english:
         return (
             f"[{order.number}] Engineer {visit.engineer} came for your visit of {window} "
-            "and found nobody at home. We will call you to book another visit; you may also "
-            "call us."
+            "and found nobody at home. To book again, reply GY with the day and morning, "
+            "afternoon or evening (GY 9 Dec afternoon), or call us."
         )
     return sms_answer(
         order,
-        f"工程师{visit.engineer}按约于{window}上门，未能见到您。我们将与您联系重新预约，"
-        "您也可以致电客服热线。",
+        f"工程师{visit.engineer}按约于{window}上门，未能见到您。如需重新预约，请回复 "
+        "GY+日期+时段（如 GY 12月9日下午）或致电客服热线。",
     )
 
 
