@@ -67,6 +67,19 @@ def _desk(factory: sessionmaker[Session]) -> tuple[int, list[int]]:
         return order.id, people
 
 
+def _morning(**who: object) -> AppointmentCreate:
+    """Tomorrow 09:00–12:00 at the same door, with the engineer ``who`` names."""
+    return AppointmentCreate.model_validate(
+        {
+            "visit_on": local_today(ZONE) + timedelta(days=1),
+            "from_time": time(9),
+            "to_time": time(12),
+            "address": "广州市天河区体育西路 101 号",
+        }
+        | who
+    )
+
+
 def _at_once(
     factory: sessionmaker[Session], people: list[int], act: Callable[[Session, Principal], None]
 ) -> list[Conflict | None]:
@@ -126,21 +139,15 @@ def test_two_approvers_at_once_approve_once_and_credit_once(own_factory) -> None
 
 def test_two_first_bookings_at_once_book_one_visit(own_factory, monkeypatch) -> None:
     order_id, (asker, _, _, agent) = _desk(own_factory)
-    tomorrow = local_today(ZONE) + timedelta(days=1)
     if own_factory.kw["bind"].dialect.name == "postgresql":
         _both_read_before_either_writes(monkeypatch)
 
     def book(session: Session, by: Principal) -> None:
         order = session.get(WorkOrder, order_id)
         assert order is not None
-        window = AppointmentCreate(
-            visit_on=tomorrow,
-            from_time=time(9),
-            to_time=time(12),
-            address="广州市天河区体育西路 101 号",
-            engineer=by.username[:20],
+        appointments.book(
+            session, order=order, data=_morning(engineer=by.username[:20]), by=by, zone=ZONE
         )
-        appointments.book(session, order=order, data=window, by=by, zone=ZONE)
 
     outcomes = _at_once(own_factory, [asker, agent], book)
     with unit_of_work(own_factory) as session:
@@ -226,20 +233,14 @@ def test_two_bookings_of_one_engineer_at_once_promise_one_door(own_factory) -> N
         session.add(engineer)
         session.flush()
         engineer_id = engineer.id
-    tomorrow = local_today(ZONE) + timedelta(days=1)
     orders = {asker: first_id, agent: second_id}
 
     def book(session: Session, by: Principal) -> None:
         order = session.get(WorkOrder, orders[by.staff_id])
         assert order is not None
-        window = AppointmentCreate(
-            visit_on=tomorrow,
-            from_time=time(9),
-            to_time=time(12),
-            address="广州市天河区体育西路 101 号",
-            engineer_id=engineer_id,
+        appointments.book(
+            session, order=order, data=_morning(engineer_id=engineer_id), by=by, zone=ZONE
         )
-        appointments.book(session, order=order, data=window, by=by, zone=ZONE)
 
     outcomes = _at_once(own_factory, [asker, agent], book)
     refused = [o for o in outcomes if o is not None]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.core.rbac import Principal
@@ -63,7 +63,7 @@ def offer(
     needed = skill_needed(session, order)
     order_unit = session.get(OrgUnit, order.org_unit_id)
     order_path = order_unit.path if order_unit else "/"
-    clashes = _clashes(session, ids, order, window)
+    clashes = engineers.clashes(session, ids, order, window)
     loads = _that_day(session, ids, order, window[0], zone)
     found = [
         Candidate(
@@ -89,33 +89,6 @@ def _best_first(candidate: Candidate) -> tuple[bool, bool, bool, int, str]:
     )
 
 
-def _booked(ids: list[int], order: WorkOrder) -> tuple[ColumnElement[bool], ...]:
-    """The visits booked for these engineers, on orders other than this one."""
-    return (
-        OrderAppointment.engineer_id.in_(ids),
-        OrderAppointment.status == AppointmentStatus.SCHEDULED,
-        OrderAppointment.order_id != order.id,
-    )
-
-
-def _clashes(
-    session: Session, ids: list[int], order: WorkOrder, window: tuple[datetime, datetime]
-) -> dict[int, str]:
-    """Each engineer's order booked over the window (the earliest, when several)."""
-    starts, ends = window
-    rows = session.execute(
-        select(OrderAppointment.engineer_id, WorkOrder.number)
-        .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
-        .where(
-            *_booked(ids, order),
-            OrderAppointment.starts_at < ends,
-            OrderAppointment.ends_at > starts,
-        )
-        .order_by(OrderAppointment.starts_at.desc())
-    )
-    return {engineer_id: number for engineer_id, number in rows if engineer_id is not None}
-
-
 def _that_day(
     session: Session, ids: list[int], order: WorkOrder, starts: datetime, zone: str
 ) -> dict[int, int]:
@@ -124,7 +97,9 @@ def _that_day(
     rows = session.execute(
         select(OrderAppointment.engineer_id, func.count())
         .where(
-            *_booked(ids, order),
+            OrderAppointment.engineer_id.in_(ids),
+            OrderAppointment.status == AppointmentStatus.SCHEDULED,
+            OrderAppointment.order_id != order.id,
             OrderAppointment.starts_at >= day,
             OrderAppointment.starts_at < day + timedelta(days=1),
         )

@@ -199,22 +199,32 @@ def book_for(
         raise Unprocessable("engineer_not_found", field="engineer_id")
     if not engineer.active:
         raise Unprocessable("engineer_inactive", field="engineer_id", name=engineer.name)
+    clash = clashes(session, [engineer.id], order, window).get(engineer.id)
+    if clash is not None:
+        raise Conflict("engineer_busy", field="engineer_id", name=engineer.name, number=clash)
+    return engineer
+
+
+def clashes(
+    session: Session, engineer_ids: list[int], order: WorkOrder, window: tuple[datetime, datetime]
+) -> dict[int, str]:
+    """Each of these engineers' order booked over the window (the earliest, when several):
+    what keeps them from it. The order's own visit, being moved, is none; a window that
+    only touches another's end is free."""
     starts, ends = window
-    clash = session.execute(
-        select(WorkOrder.number, OrderAppointment.starts_at, OrderAppointment.ends_at)
+    rows = session.execute(
+        select(OrderAppointment.engineer_id, WorkOrder.number)
         .join(WorkOrder, WorkOrder.id == OrderAppointment.order_id)
         .where(
-            OrderAppointment.engineer_id == engineer.id,
+            OrderAppointment.engineer_id.in_(engineer_ids),
             OrderAppointment.status == AppointmentStatus.SCHEDULED,
             OrderAppointment.order_id != order.id,
             OrderAppointment.starts_at < ends,
             OrderAppointment.ends_at > starts,
         )
-        .limit(1)
-    ).first()
-    if clash is not None:
-        raise Conflict("engineer_busy", field="engineer_id", name=engineer.name, number=clash[0])
-    return engineer
+        .order_by(OrderAppointment.starts_at.desc())  # the earliest written last
+    )
+    return {engineer_id: number for engineer_id, number in rows if engineer_id is not None}
 
 
 @dataclass
