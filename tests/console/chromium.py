@@ -49,13 +49,19 @@ def api_client(base: str, username: str) -> httpx.Client:
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"})
 
 
-def open_order(api: httpx.Client, order_type: str, subject: str, code: str | None = None) -> dict:
-    """An order for a random mobile number, in the category ``code`` (or the taxonomy's
-    first leaf), as the API returns it."""
+def open_order(
+    api: httpx.Client,
+    order_type: str,
+    subject: str,
+    code: str | None = None,
+    phone: str | None = None,
+) -> dict:
+    """An order for ``phone`` (or a random mobile number), in the category ``code`` (or
+    the taxonomy's first leaf), as the API returns it."""
     body = {
         "type": order_type,
         "category_id": _category_id(api, code),
-        "contact_phone": f"139{random.randint(0, 99_999_999):08d}",
+        "contact_phone": phone or f"139{random.randint(0, 99_999_999):08d}",
         "subject": subject,
     }
     made = api.post("/api/v1/work-orders", json=body)

@@ -2,15 +2,17 @@
 with the texted code (a wrong one refused at its field, in English), sees their balance,
 package and bills, writes to the center with a photo, reads the agent's answer on the page
 in Chinese, answers the satisfaction survey (a question left out named beside it), and
-signs out."""
+signs out. A subscriber the engineer found out books the visit again on the page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from chromium import CHROMIUM, api_client, requires_chromium
+from chromium import CHROMIUM, api_client, open_order, requires_chromium
 
 from factories import png
+from kefu.core.clock import local_today
 
 pytestmark = requires_chromium
 
@@ -26,11 +28,7 @@ def test_a_subscriber_signs_in_writes_and_reads_the_answer(
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en")
         page.goto(f"{base}/lang/en?next=/self")
         expect(page.locator("h1")).to_have_text("Sign in with your mobile number")
-        page.fill("input[name=msisdn]", number)
-        page.click("#self-code-form button[type=submit]")
-        demo = page.locator('[data-self="demo-code"]')
-        expect(demo).to_be_visible()
-        code = demo.inner_text().split()[-1]
+        code = _texted_code(page, number)
         expect(page.locator('[data-self="resend"]')).to_be_disabled()  # a minute's wait
 
         wrong = "000000" if code != "000000" else "111111"
@@ -100,3 +98,60 @@ def _answer_the_survey(page) -> None:  # type: ignore[no-untyped-def]
     expect(left_out).not_to_have_attribute("aria-invalid", "true")
     page.click("#self-survey-form button[type=submit]")
     expect(page.locator('[data-self="survey-done"]')).to_contain_text("感谢您在")
+
+
+def _texted_code(page, number: str) -> str:  # type: ignore[no-untyped-def]
+    """Ask for the sign-in code; the one the demo shows on the page."""
+    from playwright.sync_api import expect
+
+    page.fill("input[name=msisdn]", number)
+    page.click("#self-code-form button[type=submit]")
+    demo = page.locator('[data-self="demo-code"]')
+    expect(demo).to_be_visible()
+    return str(demo.inner_text().split()[-1])
+
+
+def _visit_found_out(base: str, number: str) -> dict:
+    """An order of the number whose roster engineer came tomorrow morning and found
+    nobody in (as they would text it, closed at the desk here)."""
+    agent = api_client(base, "agent")
+    order = open_order(agent, "fault", "家里宽带断网", "broadband.fault.down", phone=number)
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    window = {"visit_on": tomorrow, "from_time": "09:00", "to_time": "12:00"}
+    url = f"/api/v1/work-orders/{order['id']}"
+    offered = agent.get(f"{url}/engineers", params=window).json()["items"]
+    free = next(engineer for engineer in offered if not engineer["clash_number"])
+    address = "广州市天河区体育西路 101 号"
+    booking = window | {"address": address, "engineer_id": free["engineer_id"]}
+    visit = agent.post(f"{url}/appointments", json=booking)
+    assert visit.status_code == 201, visit.text
+    out = {"missed_by": "customer", "reason": "敲门无人应"}
+    missed = agent.post(f"{url}/appointments/{visit.json()['id']}/missed", json=out)
+    assert missed.status_code == 200, missed.text
+    return order
+
+
+def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, number = live_center
+    order = _visit_found_out(base, number)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page.goto(f"{base}/lang/zh-CN?next=/self")
+        page.fill("input[name=code]", _texted_code(page, number))
+        page.click("#self-sign-in-form button[type=submit]")
+        mine = page.locator(".self-orders li", has_text=order["number"])
+        expect(mine.locator('[data-self="visit-missed"]')).to_contain_text("未能见到您")
+        expect(mine.locator('[data-self="move"] summary')).to_have_text("重新预约上门")
+        again = mine.locator('[data-self="move"]')
+        again.locator("summary").click()
+        day = local_today() + timedelta(days=3)
+        again.locator("input[name=day]").fill(day.isoformat())
+        again.locator("select[name=part]").select_option("evening")
+        again.locator("button[type=submit]").click()
+        expect(mine).to_contain_text(f"工程师{day:%m月%d日}18:00-20:00上门")
+        expect(mine.locator('[data-self="visit-missed"]')).to_have_count(0)
+        expect(mine.locator('[data-self="move"] summary')).to_have_text("申请改约")
+        browser.close()

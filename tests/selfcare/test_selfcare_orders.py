@@ -18,7 +18,7 @@ from factories import (
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
-from kefu.workorders.models import FieldEngineer, WorkOrder
+from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
 NUMBER = "13800138000"
 
@@ -164,23 +164,35 @@ def test_a_dissatisfied_subscriber_reopens_the_order_and_says_why(client, db, ce
     assert unknown.status_code == 422  # a customer on the web is never "not reached"
 
 
-def test_a_visit_booked_from_the_roster_moves_at_once_when_its_engineer_is_free(
-    client, db, center
-) -> None:
-    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
-    unit = db.get(WorkOrder, order["id"]).org_unit_id
-    engineer = FieldEngineer(name="李建华", phone="139 2001 3302", org_unit_id=unit)
-    db.add(engineer)
-    db.commit()
+def _roster_visit(client, db: Session, center: dict, order: dict, **more: str) -> int:
+    """Book the order's visit tomorrow morning with a roster engineer (one made for it
+    unless ``engineer_id`` names one); their id."""
+    engineer_id = more.pop("engineer_id", None)
+    if engineer_id is None:
+        unit = db.get(WorkOrder, order["id"]).org_unit_id
+        engineer = FieldEngineer(name="李建华", phone="139 2001 3302", org_unit_id=unit)
+        db.add(engineer)
+        db.commit()
+        engineer_id = engineer.id
     booking = {
         "visit_on": (local_today() + timedelta(days=1)).isoformat(),
         "from_time": "09:00",
         "to_time": "12:00",
         "address": "广州市天河区体育西路 101 号",
-        "engineer_id": engineer.id,
-    }
+        "engineer_id": engineer_id,
+    } | more
     visits_url = f"/api/v1/work-orders/{order['id']}/appointments"
-    assert client.post(visits_url, json=booking, headers=center["agent"]).status_code == 201
+    booked = client.post(visits_url, json=booking, headers=center["agent"])
+    assert booked.status_code == 201, booked.text
+    return int(engineer_id)
+
+
+def test_a_visit_booked_from_the_roster_moves_at_once_when_its_engineer_is_free(
+    client, db, center
+) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    engineer_id = _roster_visit(client, db, center, order)
+    visits_url = f"/api/v1/work-orders/{order['id']}/appointments"
     headers = self_sign_in(client)
     day = local_today() + timedelta(days=2)
     url = f"/api/v1/self/orders/{order['number']}/visit-move"
@@ -192,7 +204,7 @@ def test_a_visit_booked_from_the_roster_moves_at_once_when_its_engineer_is_free(
     visit = client.get(visits_url, headers=center["agent"]).json()["items"][0]
     assert (visit["status"], visit["engineer_id"], visit["booked_by"]) == (
         "scheduled",
-        engineer.id,
+        engineer_id,
         None,
     )
     audited = db.scalars(
@@ -200,3 +212,76 @@ def test_a_visit_booked_from_the_roster_moves_at_once_when_its_engineer_is_free(
     ).all()[-1]
     assert audited.actor_id is None and audited.actor_name == "subscriber 138****8000"
     assert any("客户已自助改约上门" in note for note in _staff_notes(db))
+
+
+def _found_out(client, center: dict, order: dict) -> dict:
+    """The engineer came and found nobody in: the order's visit closed so."""
+    visits_url = f"/api/v1/work-orders/{order['id']}/appointments"
+    visit = client.get(visits_url, headers=center["agent"]).json()["items"][0]
+    missed = client.post(
+        f"{visits_url}/{visit['id']}/missed",
+        json={"missed_by": "customer", "reason": "敲门无人应"},
+        headers=center["agent"],
+    )
+    assert missed.status_code == 200, missed.text
+    return dict(missed.json())
+
+
+def test_a_customer_the_engineer_found_out_books_again_on_the_web(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    engineer_id = _roster_visit(client, db, center, order)
+    _found_out(client, center, order)
+    headers = self_sign_in(client)
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    tomorrow = local_today() + timedelta(days=1)
+    assert shown["visit_booked"] is False
+    assert shown["visit_missed"] == f"{tomorrow:%m月%d日}09:00-12:00"
+    day = local_today() + timedelta(days=2)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    again = client.post(url, json={"day": day.isoformat(), "part": "evening"}, headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json()["moved"] is True and again.json()["engineer"] == "李建华"
+    visits_url = f"/api/v1/work-orders/{order['id']}/appointments"
+    booked, missed = client.get(visits_url, headers=center["agent"]).json()["items"][:2]
+    assert (booked["status"], booked["engineer_id"]) == ("scheduled", engineer_id)
+    # where the engineer went the first time (the agent reads it masked)
+    assert db.get(OrderAppointment, booked["id"]).address == "广州市天河区体育西路 101 号"
+    assert missed["status"] == "missed"  # kept as it was: the record of who was out
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert (shown["visit_booked"], shown["visit_missed"]) == (True, "")
+    assert f"{day:%m月%d日}18:00-20:00" in shown["facts"]
+
+
+def test_booking_again_with_the_engineer_taken_asks_the_holder_once(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    engineer_id = _roster_visit(client, db, center, order)
+    _found_out(client, center, order)
+    day = local_today() + timedelta(days=2)
+    other = complain(client, center["agent"], center["leaf"], "13900139000", subject="光猫")
+    _roster_visit(client, db, center, other, engineer_id=engineer_id, visit_on=day.isoformat())
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    body = {"day": day.isoformat(), "part": "morning", "note": "上午都在家"}
+    asked = client.post(url, json=body, headers=headers)
+    assert asked.status_code == 201 and asked.json()["moved"] is False
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["move_asked"] == {"day": day.isoformat(), "part": "morning"}
+    assert shown["visit_missed"]  # still to book: the holder calls them
+    assert any("客户申请改约上门" in note and "上午都在家" in note for note in _staff_notes(db))
+    twice = client.post(url, json=body, headers=headers)
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "selfcare_move_asked"
+
+
+def test_a_visit_missed_on_an_order_answered_since_is_not_booked_again(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    _roster_visit(client, db, center, order)
+    _found_out(client, center, order)
+    db.get(WorkOrder, order["id"]).status = "replied"  # answered: no visit any more
+    db.commit()
+    headers = self_sign_in(client)
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["visit_missed"] == ""
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    day = (local_today() + timedelta(days=2)).isoformat()
+    refused = client.post(url, json={"day": day, "part": "morning"}, headers=headers)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "selfcare_no_visit"

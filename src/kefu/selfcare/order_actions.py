@@ -1,8 +1,9 @@
 """What a subscriber does to their own work orders on the web: chase an open one (催办), as
-an agent records a chase on a call; ask to move the engineer's visit (改约申请), which the
-order's holder then rebooks with the customer (``kefu.workorders.visit_moves``); and say
-how an answered complaint went (网上回访), as they would tell the agent who calls back for
-the return visit: satisfied or not closes it, dissatisfied reopens it."""
+an agent records a chase on a call; ask to move the engineer's visit (改约申请), or book
+again one the engineer found them out for, which the order's holder then rebooks with the
+customer (``kefu.workorders.visit_moves``) unless its engineer is free then; and say how
+an answered complaint went (网上回访), as they would tell the agent who calls back for the
+return visit: satisfied or not closes it, dissatisfied reopens it."""
 
 from __future__ import annotations
 
@@ -76,11 +77,14 @@ def ask_to_move_visit(
     zone: str,
 ) -> tuple[MoveAsked, OrderAppointment | None]:
     """The customer asks to move the engineer's visit booked on their order to another day
-    (tomorrow to two weeks ahead) and part of it: moved at once when its roster engineer
-    is free then (the new visit returned), else asked of the order's holder. Once per
-    booking (409 until rebooked)."""
+    (tomorrow to two weeks ahead) and part of it — or to book again the visit the engineer
+    found them out for lately (the same engineer and address): moved at once when its
+    roster engineer is free then (the new visit returned), else asked of the order's
+    holder. Once per booking (409 until rebooked)."""
     order = my_order(session, me, number)
-    visit = appointments.booked(session, order.id)
+    visit = appointments.booked(session, order.id) or appointments.rebookable(
+        session, [order.id]
+    ).get(order.id)
     if visit is None:
         raise Conflict("selfcare_no_visit", number=order.number)
     today = local_today(zone)

@@ -105,6 +105,7 @@ class OrderOut(BaseModel):
     awaits_rating: bool
     chased_at: datetime | None
     visit_booked: bool
+    visit_missed: str  # the window of a visit the engineer found them out for lately ("" if none)
     move_asked: VisitMoveAsked | None
 
 

@@ -31,7 +31,7 @@ from kefu.selfcare.order_actions import (
 from kefu.selfcare.signin import audit_subscriber
 from kefu.workorders import appointments
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.models import Category, OrderAppointment, WorkOrder
 from kefu.workorders.refunds import money_back
 from kefu.workorders.visit_moves import MoveAsked, moves_asked
 
@@ -77,7 +77,10 @@ class OrderShown:
     awaits_rating: bool  # answered, waiting for its return visit: they may answer it here
     chased_at: datetime | None  # when they last chased it, within the last day
     visit_booked: bool  # an engineer's visit is booked: the customer may ask to move it
-    move_asked: MoveAsked | None  # the move they asked since it was booked
+    # the window of the visit the engineer found them out for lately, as they read it
+    # (none booked since): they may book it again
+    visit_missed: str
+    move_asked: MoveAsked | None  # the move they asked since it was booked (or missed)
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,9 @@ def orders_shown(
     ids = [order.id for order in found]
     visits = appointments.booked_on(session, ids)
     windows = {visit.order_id: (visit.starts_at, visit.ends_at) for visit in visits}
-    moves, money = moves_asked(session, visits), money_back(session, ids)
+    missed = appointments.rebookable(session, ids)
+    moves = moves_asked(session, visits + list(missed.values()))
+    money = money_back(session, ids)
     categories = _categories(session, {order.category_id for order in found})
     now = utcnow()
     return [
@@ -183,10 +188,17 @@ def orders_shown(
             awaits_rating=awaits_rating(order),
             chased_at=order.last_urged_at if chased_lately(order, now) else None,
             visit_booked=order.id in windows,
+            visit_missed=_missed_window(missed.get(order.id), zone, english),
             move_asked=moves.get(order.id),
         )
         for order in found
     ]
+
+
+def _missed_window(visit: OrderAppointment | None, zone: str, english: bool) -> str:
+    if visit is None:
+        return ""
+    return appointments.window_text(visit.starts_at, visit.ends_at, zone, english=english)
 
 
 def _categories(session: Session, ids: set[int]) -> dict[int, Category]:
