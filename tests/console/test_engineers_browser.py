@@ -1,7 +1,9 @@
 """Handing a sick engineer's day to a colleague (交接) on the engineers' page, in headless
 Chromium: the visit the colleague is free for goes over, the one they are booked over
-stays and is named with the clashing order; the engineer cannot be made inactive while
-a visit ahead is still booked for them."""
+stays and is named with the clashing order, and so does the one after their working
+hours; the engineer cannot be made inactive while a visit ahead is still booked for
+them. What an engineer does and when they work are saved on the roster; the booking
+form offers who can go, saying who is off duty then."""
 
 from __future__ import annotations
 
@@ -37,9 +39,12 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
     api = api_client(base, "supervisor")
     day = (local_today() + timedelta(days=20)).isoformat()
     board = api.get("/api/v1/engineers/board", params={"day": day}).json()
-    sick, colleague = [r for r in board["rows"] if r["engineer_id"] and not r["visits"]][:2]
+    free = {r["engineer_id"]: r for r in board["rows"] if r["engineer_id"] and not r["visits"]}
+    by_day = [e for e in _roster(api).values() if e["id"] in free and e["work_end"] == "17:30:00"]
+    sick, colleague = (free[e["id"]] for e in by_day[:2])  # the day shift, both
     goes = _order_with_visit(api, day, ("09:00", "12:00"), sick["engineer_id"])
     stays = _order_with_visit(api, day, ("14:00", "16:00"), sick["engineer_id"])
+    late = _order_with_visit(api, day, ("18:00", "20:00"), sick["engineer_id"])  # overtime
     clash = _order_with_visit(api, day, ("15:00", "18:00"), colleague["engineer_id"])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -55,9 +60,12 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
         form.locator("button[type=submit]").click()
         result = page.locator("#handover-result")
         expect(result).to_contain_text(f"已将 1 个上门交接给{colleague['name']}")
-        expect(result.locator("li")).to_have_count(1)
-        expect(result.locator("li")).to_contain_text(stays["number"])
-        expect(result.locator("li")).to_contain_text(f"与工单{clash['number']}冲突")
+        left = result.locator("li")
+        expect(left).to_have_count(2)
+        expect(left.first).to_contain_text(stays["number"])
+        expect(left.first).to_contain_text(f"与工单{clash['number']}冲突")
+        expect(left.last).to_contain_text(late["number"])
+        expect(left.last).to_contain_text("不在其上班时间")
         page.screenshot(path=str(tmp_path / "handover.png"), full_page=True)
 
         row.locator("[data-active=false]").click()  # a visit is still booked for them
@@ -71,6 +79,13 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
             box.set_checked(wanted)
         assert saved.value.ok
         expect(page.locator("#engineer-error")).to_be_hidden()
+        # when they work: saved once both ends are given
+        hours = row.locator("td.engineer-hours")
+        for end, time in (("work_start", "07:30"), ("work_end", "16:30")):  # each end saves
+            with page.expect_response(lambda r: r.request.method == "PATCH") as saved:
+                hours.locator(f"[data-hours={end}]").fill(time)
+            assert saved.value.ok
+        expect(hours).to_have_class("engineer-hours nowrap saved")
         page.goto(f"{base}/orders/{goes['id']}")
         expect(page.locator(".timeline")).to_contain_text(
             f"更换工程师 {sick['name']} → {colleague['name']}"
@@ -78,8 +93,14 @@ def test_a_sick_engineers_day_is_handed_over(live_center: tuple[str, str], tmp_p
         browser.close()
     went = api.get(f"/api/v1/work-orders/{goes['id']}/appointments").json()["items"][0]
     assert went["engineer_id"] == colleague["engineer_id"]
-    roster = {e["id"]: e for e in api.get("/api/v1/engineers").json()["items"]}
+    roster = _roster(api)
     assert ("broadband" in roster[colleague["engineer_id"]]["skills"]) is wanted
+    kept = roster[colleague["engineer_id"]]
+    assert (kept["work_start"], kept["work_end"]) == ("07:30:00", "16:30:00")
+
+
+def _roster(api) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    return {e["id"]: e for e in api.get("/api/v1/engineers").json()["items"]}
 
 
 def test_the_booking_form_offers_who_can_go(live_center: tuple[str, str]) -> None:
@@ -108,5 +129,17 @@ def test_the_booking_form_offers_who_can_go(live_center: tuple[str, str]) -> Non
         expect(form.locator("[data-offer-note]")).to_be_visible()
         first = pick.locator("option").first
         expect(first).not_to_contain_text("已约")  # the best first: free then
+        expect(first).not_to_contain_text("不在班")  # and working then
+        late = next(e for e in _roster(api).values() if e["work_start"] == "12:00:00")
+        off_duty = pick.locator(f'option[value="{late["id"]}"]')
+        expect(off_duty).to_contain_text("该时段不在班")  # offered, after those working
+        expect(off_duty).to_be_enabled()
+        expect(pick).to_have_value(str(first.get_attribute("value")))  # the best, picked
+        # the dispatcher's own pick stays when the window changes (overtime agreed)
+        pick.select_option(str(late["id"]))
+        form.locator("input[name=from_time]").fill("09:00")
+        form.locator("input[name=from_time]").dispatch_event("change")
+        expect(off_duty).to_contain_text("该时段不在班")
+        expect(pick).to_have_value(str(late["id"]))
         expect(pick.locator("option").last).to_have_attribute("value", "")  # by hand, last
         browser.close()

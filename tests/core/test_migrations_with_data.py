@@ -8,7 +8,7 @@ from itertools import count
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, MetaData, func, insert, select
+from sqlalchemy import Engine, MetaData, func, insert, select, text
 from sqlalchemy import types as sqltypes
 
 from conftest import fresh_postgres_database
@@ -478,4 +478,29 @@ def test_a_center_that_made_its_own_hd_keeps_it(database_before_engineer_reports
     _add_sms_rules(center, (("HD", "", 5), ("*", "", 9)))
     upgrade(engine, "0047")
     assert _sms_rules(engine) == [("HD", "", 5), ("*", "", 9)]
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_engineer_hours(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0048", "hours")
+
+
+def test_engineers_on_the_roster_work_any_time_after_the_upgrade(
+    database_before_engineer_hours: Engine,
+) -> None:
+    engine = database_before_engineer_hours
+    center = _OldCenter(engine)
+    unit = center.row("org_units", parent_id=None, path="/2/")
+    engineer = center.row("field_engineers", org_unit_id=unit, name="张志强", skills="broadband")
+    upgrade(engine, "0049")
+    hours = text("SELECT name, skills, work_start, work_end FROM field_engineers WHERE id = :id")
+    with engine.connect() as connection:
+        kept = connection.execute(hours, {"id": engineer}).one()
+    assert tuple(kept) == ("张志强", "broadband", None, None)  # no hours: booked any time
+    with engine.begin() as connection:  # taken back: the hours go, the engineer stays
+        command.downgrade(alembic_config(connection=connection), "0048")
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT name, skills FROM field_engineers")).one()
+    assert tuple(left) == ("张志强", "broadband")
     engine.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,3 +103,13 @@ def test_the_branches_engineers_are_booked_from_their_roster_once_a_window(db: S
         assert (visit.engineer, visit.engineer_phone) == (engineer.name, engineer.phone)
     windows = [(v.engineer_id, v.starts_at) for v in from_roster if v.status == "scheduled"]
     assert len(windows) == len(set(windows))  # never at two doors at once
+    # and only within their working hours: the evenings go to the late shift
+    zone = ZoneInfo("Asia/Shanghai")
+    for visit in from_roster:
+        engineer = roster[visit.engineer_id]
+        starts, ends = (
+            moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            for moment in (visit.starts_at, visit.ends_at)
+        )
+        assert engineer.work_start <= starts.astimezone(zone).time()
+        assert ends.astimezone(zone).time() <= engineer.work_end

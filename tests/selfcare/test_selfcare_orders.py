@@ -4,7 +4,7 @@ customer's, its holder told, audited; limited so it stays a signal, not noise.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -285,3 +285,18 @@ def test_a_visit_missed_on_an_order_answered_since_is_not_booked_again(client, d
     day = (local_today() + timedelta(days=2)).isoformat()
     refused = client.post(url, json={"day": day, "part": "morning"}, headers=headers)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "selfcare_no_visit"
+
+
+def test_a_move_outside_the_engineers_hours_is_asked_of_the_holder(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    engineer = db.get(FieldEngineer, _roster_visit(client, db, center, order))
+    engineer.work_start, engineer.work_end = time(8, 30), time(17, 30)
+    db.commit()
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    day = (local_today() + timedelta(days=2)).isoformat()
+    asked = client.post(url, json={"day": day, "part": "evening"}, headers=headers)
+    assert asked.status_code == 201 and asked.json()["moved"] is False  # 18:00 is after hours
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["move_asked"] == {"day": day, "part": "evening"}
+    assert any("客户申请改约上门" in note for note in _staff_notes(db))

@@ -26,8 +26,8 @@ EVENING = "2026-12-07T18:30:00+08:00"  # Tuesday's sheets have gone out
 ZHANG, LI = "+8613920013301", "+8613920013302"
 
 
-def _add(client: Any, crew: dict, name: str, phone: str, unit: str = "unit") -> dict:
-    body = {"name": name, "phone": phone, "org_unit_id": crew[unit]}
+def _add(client: Any, crew: dict, name: str, phone: str, unit: str = "unit", **more: str) -> dict:
+    body = {"name": name, "phone": phone, "org_unit_id": crew[unit]} | more
     lead = crew["lead"] if unit == "unit" else crew["other_lead"]
     made = client.post("/api/v1/engineers", json=body, headers=lead)
     assert made.status_code == 201, made.text
@@ -178,3 +178,19 @@ def test_a_hand_over_goes_to_another_active_engineer_of_ones_own_roster(client, 
 
 def _day(ahead: int) -> str:
     return (local_today() + timedelta(days=ahead)).isoformat()
+
+
+def test_visits_outside_the_colleagues_hours_stay_named(client, crew) -> None:
+    zhang = _add(client, crew, "张志强", "139 2001 3301")
+    li = _add(client, crew, "李建华", "139 2001 3302", work_start="08:00", work_end="17:00")
+    with time_machine.travel(MORNING, tick=False):
+        morning = _book(client, crew, zhang, "2026-12-08", ("09:00", "12:00"))
+        evening = _book(client, crew, zhang, "2026-12-08", ("18:00", "20:00"))
+        done = _hand_over(client, crew, zhang, li)
+    assert done.status_code == 200, done.text
+    assert [v["number"] for v in done.json()["handed"]] == [morning["number"]]
+    assert [(v["number"], v["clash_number"], v["off_duty"]) for v in done.json()["left"]] == [
+        (evening["number"], None, True)
+    ]
+    url = f"/api/v1/work-orders/{evening['id']}/appointments"
+    assert client.get(url, headers=crew["agent"]).json()["items"][0]["engineer"] == "张志强"

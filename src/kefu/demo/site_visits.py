@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,9 @@ ENGINEER_NAMES = (
 PER_BRANCH = 3
 # a branch's three: one for broadband, one for indoor coverage, one who does both
 BRANCH_SKILLS = (EngineerSkill.BROADBAND.value, EngineerSkill.COVERAGE.value, "")
+# and their working hours: the two specialists by day, the one who does both late, so a
+# customer can have someone in the evening
+BRANCH_HOURS = ((time(8, 30), time(17, 30)), (time(8, 30), time(17, 30)), (time(12), time(20, 30)))
 ZONE = ZoneInfo("Asia/Shanghai")
 FIRST_HOUR, LAST_START_HOUR = 9, 18  # two-hour windows from 09:00, the last 18:00–20:00
 BY_TEXT = 7  # in ten roster visits made or missed by the customer, reported by text
@@ -93,6 +96,8 @@ def _write_roster(connection: Connection, unit_ids: list[int]) -> None:
                 "org_unit_id": unit_id,
                 "active": True,
                 "skills": BRANCH_SKILLS[n % len(BRANCH_SKILLS)],
+                "work_start": BRANCH_HOURS[n % len(BRANCH_HOURS)][0],
+                "work_end": BRANCH_HOURS[n % len(BRANCH_HOURS)][1],
                 "version": 1,
             }
             connection.execute(insert(FieldEngineer), engineer)
@@ -106,6 +111,7 @@ class VisitDesk:
     rng: random.Random
     engineers: dict[int, list[Engineer]]
     skills: dict[int, str] = field(default_factory=dict)  # engineer id → what they do
+    hours: dict[int, tuple[time | None, time | None]] = field(default_factory=dict)
     next_id: int = 1
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     taken: set[tuple[int, datetime]] = field(default_factory=set)
@@ -114,16 +120,23 @@ class VisitDesk:
     def of(cls, seed: int, connection: Connection) -> VisitDesk:
         engineers = roster(connection)
         skills = dict(connection.execute(select(FieldEngineer.id, FieldEngineer.skills)).all())
-        return cls(random.Random(seed + 79), engineers, skills)
+        hours = {
+            engineer_id: (start, end)
+            for engineer_id, start, end in connection.execute(
+                select(FieldEngineer.id, FieldEngineer.work_start, FieldEngineer.work_end)
+            )
+        }
+        return cls(random.Random(seed + 79), engineers, skills, hours)
 
     def book(self, unit_id: int, starts: datetime, ends: datetime, code: str) -> Engineer:
-        """A roster engineer free for the window (each window taken is kept), one who
-        does the kind of work of the category ``code`` first, else a contractor named by
-        hand."""
+        """A roster engineer working and free for the window (each window taken is
+        kept), one who does the kind of work of the category ``code`` first, else a
+        contractor named by hand."""
         needed = (
             EngineerSkill.BROADBAND if code.startswith("broadband.") else EngineerSkill.COVERAGE
         )
-        fitting = sorted(self.engineers.get(unit_id, []), key=lambda e: not self._does(e, needed))
+        working = [e for e in self.engineers.get(unit_id, []) if self._works(e, starts, ends)]
+        fitting = sorted(working, key=lambda e: not self._does(e, needed))
         for engineer in fitting:
             engineer_id = engineer[0]
             assert engineer_id is not None
@@ -136,6 +149,13 @@ class VisitDesk:
         """The engineer does that kind of work (one with no skills listed does all)."""
         listed = self.skills.get(engineer[0] or 0, "")
         return not listed or needed.value in listed.split(",")
+
+    def _works(self, engineer: Engineer, starts: datetime, ends: datetime) -> bool:
+        """The window is within the engineer's working hours (any is, with none set)."""
+        start, end = self.hours.get(engineer[0] or 0, (None, None))
+        if start is None or end is None:
+            return True
+        return start <= starts.astimezone(ZONE).time() and ends.astimezone(ZONE).time() <= end
 
     def taken_rows(self) -> list[tuple[Any, ...]]:
         """The visits written since last taken (a day's, for one batch)."""

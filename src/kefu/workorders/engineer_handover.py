@@ -1,7 +1,8 @@
 """Handing an engineer's booked visits to a colleague (交接): the engineer is off sick, or
 leaving. Each visit keeps its window and address and gets the other engineer, who must
-be free for it; those the colleague is already booked over are left where they were and
-named, for the dispatcher to place one by one on the board. An engineer is made inactive
+be free and working then; those the colleague is already booked over, or off duty for,
+are left where they were and named, for the dispatcher to place one by one on the board
+(or to book as overtime agreed with the colleague). An engineer is made inactive
 only once no visit ahead is booked for them: nobody is promised a visit from someone who
 no longer comes.
 
@@ -28,11 +29,12 @@ from kefu.workorders.models import FieldEngineer, OrderAppointment
 
 @dataclass(frozen=True)
 class Left:
-    """A visit left with its engineer: the colleague is booked over it (``clash``)."""
+    """A visit left with its engineer: the colleague is booked over it (``clash``), or
+    off duty then (``clash`` None)."""
 
     visit: OrderAppointment
     number: str
-    clash: str
+    clash: str | None
 
 
 @dataclass
@@ -53,7 +55,7 @@ def hand_over(
     zone: str,
 ) -> HandedOver:
     """Give the source engineer's visits ahead (of ``day`` only, if given) to the
-    colleague ``to_id``, each that the colleague is free for (audited)."""
+    colleague ``to_id``, each that the colleague is free and working for (audited)."""
     target = _colleague(session, source, to_id, by)
     query = engineers.visits_ahead(source.id)
     if day is not None:
@@ -65,6 +67,9 @@ def hand_over(
     done = HandedOver()
     for visit, order in session.execute(query).all():
         window = (visit.starts_at, visit.ends_at)
+        if not engineers.on_duty(target, window, zone):
+            done.left.append(Left(visit, order.number, None))
+            continue
         try:
             engineers.book_for(session, target.id, by, window=window, order=order)
         except Conflict as busy:

@@ -1,11 +1,12 @@
 """Who can go (谁有空): the roster engineers a visit could be booked with for a window,
-best first — free then, of the order's area, doing the kind of work the order needs
+best first — free then, of the order's area, working then, doing the kind of work the order needs
 (宽带 for broadband, 无线覆盖 for indoor signal), with the fewest visits that day.
 
 Why: the dispatcher's question at booking is "who is free then and can do it"; the
 board answers it for a day, this answers it for the window asked, on the form itself.
 Each engineer booked over the window is named with the order, as booking them would be
-refused with it.
+refused with it. One off duty then is offered after those working (overtime is agreed
+with them, not assumed), and can still be booked.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Candidate:
     fits: bool  # does the kind of work the order needs (or none is needed)
     nearby: bool  # of the order's unit, or of a unit above or below it
     clash: str | None  # the order they are booked for over the window
+    on_duty: bool  # the window is within their working hours (or none are set)
     that_day: int  # visits booked for them that day, this order's aside
 
 
@@ -72,6 +74,7 @@ def offer(
             fits=needed is None or not engineer.skills or needed in engineers.skills_of(engineer),
             nearby=order_path.startswith(unit.path) or unit.path.startswith(order_path),
             clash=clashes.get(engineer.id),
+            on_duty=engineers.on_duty(engineer, window, zone),
             that_day=loads.get(engineer.id, 0),
         )
         for engineer, unit in roster
@@ -79,10 +82,11 @@ def offer(
     return sorted(found, key=_best_first)
 
 
-def _best_first(candidate: Candidate) -> tuple[bool, bool, bool, int, str]:
+def _best_first(candidate: Candidate) -> tuple[bool, bool, bool, bool, int, str]:
     return (
         candidate.clash is not None,
-        not candidate.nearby,
+        not candidate.nearby,  # a local asked to stay late before a drive from another city
+        not candidate.on_duty,
         not candidate.fits,
         candidate.that_day,
         candidate.engineer.name,

@@ -58,6 +58,8 @@ def engineer_out(
         org_unit_en=unit.name_en or unit.name,
         active=engineer.active,
         skills=engineers.skills_of(engineer),
+        work_start=engineer.work_start,
+        work_end=engineer.work_end,
         booked_ahead=counted.booked_ahead,
         made_30d=counted.made,
         missed_30d=counted.missed,
@@ -134,8 +136,9 @@ def hand_over_visits(
 ) -> HandOverOut:
     """Give the engineer's visits ahead (of ``day`` only, if given) to a colleague on the
     caller's roster: each keeps its window and address; those the colleague is booked
-    over stay, named in ``left`` with the clashing order. Both engineers and the texted
-    customers are told; each visit's timeline says so."""
+    over stay, named in ``left`` with the clashing order, and so do those outside the
+    colleague's working hours (``off_duty``). Both engineers and the texted customers
+    are told; each visit's timeline says so."""
     engineer = engineers.visible(session, engineer_id, principal)
     zone = str(request.app.state.settings.timezone)
     done = engineer_handover.hand_over(
@@ -144,7 +147,11 @@ def hand_over_visits(
     return HandOverOut(
         handed=[_handed(visit, number) for visit, number in done.handed],
         left=[
-            LeftVisit(**_handed(left.visit, left.number).model_dump(), clash_number=left.clash)
+            LeftVisit(
+                **_handed(left.visit, left.number).model_dump(),
+                clash_number=left.clash,
+                off_duty=left.clash is None,
+            )
             for left in done.left
         ],
     )
@@ -171,8 +178,9 @@ def engineers_for_order(
     request: Request,
 ) -> EngineerOffer:
     """Who can go for the window (谁有空): the active engineers of the caller's roster,
-    best first — free then, of the order's area, doing the kind of work it needs, with
-    the fewest visits that day — each booked over the window named with that order."""
+    best first — free then, of the order's area, working then, doing the kind of work it
+    needs, with the fewest visits that day — each booked over the window named with that
+    order."""
     order = visible_order(session, order_id, principal)
     zone = str(request.app.state.settings.timezone)
     window = appointments.window_of(visit_on, from_time, to_time, zone)
@@ -190,6 +198,7 @@ def engineers_for_order(
                 fits=c.fits,
                 nearby=c.nearby,
                 clash_number=c.clash,
+                on_duty=c.on_duty,
                 visits_that_day=c.that_day,
             )
             for c in found
@@ -219,6 +228,8 @@ def _row(line: engineers.BoardLine, principal: Principal) -> BoardRow:
         engineer_id=line.engineer.id if line.engineer else None,
         name=line.name,
         phone=line.phone,
+        work_start=line.engineer.work_start if line.engineer else None,
+        work_end=line.engineer.work_end if line.engineer else None,
         visits=[
             BoardVisit(
                 appointment_id=visit.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,9 @@ class EngineerCreate(BaseModel):
     skills: list[EngineerSkill] = Field(
         default_factory=list, max_length=4, description="What they do; none: every kind"
     )
+    # working hours (local), both or neither; none: any time
+    work_start: time | None = None
+    work_end: time | None = None
 
 
 class EngineerChange(BaseModel):
@@ -34,6 +37,9 @@ class EngineerChange(BaseModel):
     phone: EngineerPhone | None = None
     active: bool | None = None
     skills: list[EngineerSkill] | None = Field(default=None, max_length=4)
+    # both or neither; null for both: any time (given as null, unlike the fields above)
+    work_start: time | None = None
+    work_end: time | None = None
 
 
 class HandOverRequest(BaseModel):
@@ -55,9 +61,11 @@ class HandedVisit(BaseModel):
 
 
 class LeftVisit(HandedVisit):
-    """Left with its engineer: the colleague is booked for ``clash_number`` over it."""
+    """Left with its engineer: the colleague is booked for ``clash_number`` over it, or
+    it falls outside their working hours (``off_duty``)."""
 
-    clash_number: str
+    clash_number: str | None
+    off_duty: bool = False
 
 
 class HandOverOut(BaseModel):
@@ -74,6 +82,8 @@ class EngineerOut(BaseModel):
     org_unit_en: str
     active: bool
     skills: list[EngineerSkill]
+    work_start: time | None
+    work_end: time | None
     booked_ahead: int  # visits booked from now on
     made_30d: int  # visits made in the last 30 days
     missed_30d: int  # visits the engineer missed (did not come) in the last 30 days
@@ -108,6 +118,8 @@ class BoardRow(BaseModel):
     engineer_id: int | None
     name: str
     phone: str
+    work_start: time | None = None  # their working hours, if the roster sets them
+    work_end: time | None = None
     visits: list[BoardVisit]
 
 
@@ -128,6 +140,7 @@ class EngineerOffered(BaseModel):
     fits: bool = Field(description="Does the kind of work the order needs (or none is needed)")
     nearby: bool = Field(description="Of the order's unit, or of a unit above or below it")
     clash_number: str | None = Field(description="The order they are booked for over the window")
+    on_duty: bool = Field(description="The window is within their working hours (or none are set)")
     visits_that_day: int
 
 

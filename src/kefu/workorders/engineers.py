@@ -96,7 +96,10 @@ def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
         org_unit_id=unit.id,
         active=True,
         skills=stored_skills(data.skills),
+        work_start=data.work_start,
+        work_end=data.work_end,
     )
+    _check_hours(engineer)
     session.add(engineer)
     session.flush()
     _audit(session, by, "engineer.create", engineer, {"name": engineer.name})
@@ -110,14 +113,21 @@ def change(
     them) or active again (audited). Visits already booked keep the name and phone they
     were booked with."""
     changed = data.model_dump(exclude_none=True)
+    # hours are cleared by giving them as null: the pair as the caller sent it
+    changed |= data.model_dump(include={"work_start", "work_end"}, exclude_unset=True)
     if engineer.active and changed.get("active") is False:
         _refuse_leaving_with_visits(session, engineer)
     if "skills" in changed:
         changed["skills"] = stored_skills(data.skills or [])
     for name, value in changed.items():
         setattr(engineer, name, value)
+    _check_hours(engineer)
     session.flush()
-    _audit(session, by, "engineer.change", engineer, changed)
+    said = {
+        name: value.isoformat("minutes") if isinstance(value, time) else value
+        for name, value in changed.items()
+    }
+    _audit(session, by, "engineer.change", engineer, said)
     return engineer
 
 
@@ -148,6 +158,31 @@ def _refuse_leaving_with_visits(session: Session, engineer: FieldEngineer) -> No
             count=len(ahead),
             number=first,
         )
+
+
+def _check_hours(engineer: FieldEngineer) -> None:
+    """Working hours are both given or neither, the start before the end (422)."""
+    start, end = engineer.work_start, engineer.work_end
+    if (start is None) != (end is None):
+        missing = "work_start" if start is None else "work_end"
+        raise Unprocessable("engineer_hours_pair", field=missing)
+    if start is not None and end is not None and not start < end:
+        raise Unprocessable("engineer_hours_order", field="work_end")
+
+
+def on_duty(engineer: FieldEngineer, window: tuple[datetime, datetime], zone: str) -> bool:
+    """Whether the window lies within the engineer's working hours (any window does for
+    one with none set)."""
+    local = ZoneInfo(zone)
+    starts, ends = (moment.astimezone(local) for moment in window)
+    return starts.date() == ends.date() and works_between(engineer, starts.time(), ends.time())
+
+
+def works_between(engineer: FieldEngineer, starts: time, ends: time) -> bool:
+    """Whether the engineer works all the hours from ``starts`` to ``ends`` (local)."""
+    if engineer.work_start is None or engineer.work_end is None:
+        return True
+    return engineer.work_start <= starts and ends <= engineer.work_end
 
 
 def stored_skills(skills: list[EngineerSkill]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -270,6 +270,9 @@ class FieldEngineer(IdMixin, TimestampMixin, VersionedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # EngineerSkill values, comma-separated; "" for one who does every kind of visit
     skills: Mapped[str] = mapped_column(String(64), default="")
+    # their working hours (上班时间, local time), both or neither; none: any time
+    work_start: Mapped[time | None]
+    work_end: Mapped[time | None]
 
 
 class OrderAppointment(IdMixin, Base):

@@ -1,10 +1,11 @@
 """A customer's ask to move the engineer's visit, done at once when it can be (自助改约).
 
-When the visit was booked from the roster and its engineer is free for the part of the
-day the customer names, the visit is moved there and then — the same engineer, the same
+When the visit was booked from the roster and its engineer is free and working for the
+part of the day the customer names, the visit is moved there and then — the same engineer, the same
 address, the part's usual window — instead of waiting for the order's holder to call
-back. Anything else (an engineer named by hand, one taken or no longer on the roster, a
-window the booking rules refuse) leaves the ask standing for the holder, as before.
+back. Anything else (an engineer named by hand, one taken, off duty then or no longer on
+the roster, a window the booking rules refuse) leaves the ask standing for the holder,
+who may agree overtime with the engineer.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from datetime import time
 from sqlalchemy.orm import Session
 
 from kefu.errors import Conflict, Unprocessable
-from kefu.workorders import appointments
+from kefu.workorders import appointments, engineers
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import PartOfDay
-from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 from kefu.workorders.urging import tell_holders
 from kefu.workorders.visit_moves import MoveAsked
 from kefu.workorders.visit_reminders import remind_the_evening_before
@@ -40,13 +41,14 @@ def move_if_free(
     zone: str,
     customer: str,
 ) -> OrderAppointment | None:
-    """The visit moved to the day and part asked, if its roster engineer is free then;
-    None (nothing written) when it cannot be. The customer is told by the caller (the
-    text's reply, the page); reminded the evening before as the visit was; the holder is
-    told."""
-    if visit.engineer_id is None:
-        return None
+    """The visit moved to the day and part asked, if its roster engineer is free and
+    working then; None (nothing written) when it cannot be. The customer is told by the
+    caller (the text's reply, the page); reminded the evening before as the visit was;
+    the holder is told."""
+    engineer = session.get(FieldEngineer, visit.engineer_id) if visit.engineer_id else None
     starts, ends = PART_HOURS[asked.part]
+    if engineer is None or not engineers.works_between(engineer, starts, ends):
+        return None
     data = AppointmentCreate(
         visit_on=asked.day,
         from_time=starts,

@@ -34,13 +34,15 @@ function engineerPicked(booking) {
 
 // Who can go for the window asked: once the day and hours are filled, the roster's
 // options are put best first (GET …/engineers), each with what they do and their day;
-// one booked over the window is named with that order and cannot be picked.
+// one off duty then is said so (overtime is for the dispatcher to agree); one booked over
+// the window is named with that order and cannot be picked.
 function offeredLabel(item, word) {
   const named = document.documentElement.lang === "en" ? item.org_unit_en : item.org_unit;
   const parts = [item.name, ...item.skills.map((skill) => word(skill))];
   if (!item.nearby) parts.push(named);
   parts.push(word("that_day", { n: item.visits_that_day }));
   if (!item.fits) parts.push(word("not_fit"));
+  if (!item.on_duty) parts.push(word("off_duty"));
   if (item.clash_number) parts.push(word("busy", { number: item.clash_number }));
   return parts.join(" · ");
 }
@@ -51,6 +53,9 @@ function engineersOffered(booking, orderId) {
   const word = templateWords("offer-words");
   const note = booking.querySelector("[data-offer-note]");
   let asking = 0; // only the answer for the window asked last is shown
+  let picked = false; // the dispatcher chose an engineer themselves (not the form's default)
+  let placing = false; // the change below is the offer's own
+  pick.addEventListener("change", () => { if (!placing) picked = true; });
   const asked = async () => {
     const f = booking.elements;
     if (!f.visit_on.value || !f.from_time.value || !f.to_time.value) return;
@@ -72,10 +77,15 @@ function engineersOffered(booking, orderId) {
     });
     pick.replaceChildren(...options, byHand);
     const stillFree = options.find((option) => option.value === chosen && !option.disabled);
-    // one named by hand stays so; a roster pick booked over the window gives way to the best free
-    if (chosen) pick.value = stillFree ? chosen : (options.find((option) => !option.disabled)?.value ?? "");
+    const best = options.find((option) => !option.disabled)?.value ?? "";
+    // the dispatcher's own choice stays (one named by hand, or a roster engineer still free);
+    // otherwise, or once their pick is booked over the window, the best for it
+    if (!picked) pick.value = best;
+    else if (chosen) pick.value = stillFree ? chosen : best;
     else pick.value = "";
-    pick.dispatchEvent(new Event("change"));
+    placing = true;
+    pick.dispatchEvent(new Event("change")); // synchronous: the flag covers it alone
+    placing = false;
     if (note) note.hidden = false;
   };
   ["visit_on", "from_time", "to_time"].forEach((name) => booking.elements[name].addEventListener("change", asked));

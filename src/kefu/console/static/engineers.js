@@ -1,8 +1,21 @@
 // The field engineers' page: add an engineer to the roster (its own Idempotency-Key per
-// form), make one inactive or active again (If-Match), hand one's visits over to a
-// colleague. Uses api(), showError(), centerTime(), createsOnce() and templateWords()
+// form), tick what they do and set when they work, make one inactive or active again
+// (If-Match), hand one's visits over to a colleague. Uses api(), showError(), centerTime(), createsOnce() and templateWords()
 // from kefu.js.
 "use strict";
+
+// A change to a roster row, sent after the row's earlier ones (If-Match with the version
+// the last one gave back): two quick edits never race each other into a 412.
+function patchRow(row, body) {
+  const sent = (row.saving || Promise.resolve()).catch(() => null).then(async () => {
+    const saved = await api("PATCH", `/api/v1/engineers/${row.dataset.engineer}`,
+      body, { "If-Match": `"${row.dataset.version}"` });
+    row.dataset.version = saved.version;
+    return saved;
+  });
+  row.saving = sent;
+  return sent;
+}
 
 function setupEngineers() {
   const error = document.getElementById("engineer-error");
@@ -13,6 +26,8 @@ function setupEngineers() {
       const phone = f.elements.phone.value.trim();
       if (phone) body.phone = phone;
       body.skills = [...f.querySelectorAll("input[name=skills]:checked")].map((box) => box.value);
+      if (f.elements.work_start.value) body.work_start = f.elements.work_start.value;
+      if (f.elements.work_end.value) body.work_end = f.elements.work_end.value;
       return body;
     }, error);
   }
@@ -22,11 +37,25 @@ function setupEngineers() {
       const row = box.closest("tr");
       const skills = [...row.querySelectorAll("input[data-skill]:checked")].map((b) => b.dataset.skill);
       try {
-        const saved = await api("PATCH", `/api/v1/engineers/${row.dataset.engineer}`,
-          { skills }, { "If-Match": `"${row.dataset.version}"` });
-        row.dataset.version = saved.version;
+        await patchRow(row, { skills });
       } catch (failure) {
         box.checked = !box.checked;
+        showError(error, failure, row);
+      }
+    });
+  });
+  // When an engineer works: saved once both ends are given, or both are cleared (any time).
+  document.querySelectorAll("tr[data-engineer] td.engineer-hours").forEach((cell) => {
+    const [start, end] = ["work_start", "work_end"].map((name) => cell.querySelector(`[data-hours=${name}]`));
+    if (!start) return;
+    cell.addEventListener("change", async () => {
+      if (Boolean(start.value) !== Boolean(end.value)) return; // the other end still to come
+      const row = cell.closest("tr");
+      cell.classList.remove("saved");
+      try {
+        await patchRow(row, { work_start: start.value || null, work_end: end.value || null });
+        cell.classList.add("saved");
+      } catch (failure) {
         showError(error, failure, row);
       }
     });
@@ -62,7 +91,8 @@ function showHandedOver(result, done, colleague, word) {
       link.href = `/orders/${visit.order_id}`;
       link.className = "mono";
       link.textContent = visit.number;
-      item.append(link, ` ${centerTime(visit.starts_at, { seconds: false })} · ${word("clash", { number: visit.clash_number })}`);
+      const why = visit.off_duty ? word("off_duty") : word("clash", { number: visit.clash_number });
+      item.append(link, ` ${centerTime(visit.starts_at, { seconds: false })} · ${why}`);
       list.append(item);
     });
     result.append(intro, list);
