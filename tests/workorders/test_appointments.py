@@ -382,3 +382,30 @@ def test_a_reply_template_names_the_booked_window(client, db: Session, desk) -> 
         db, "The engineer visits {visit}.", order=row, timezone="Asia/Shanghai", language="en"
     )
     assert english == f"The engineer visits {day:%d %b} 14:00–18:00."
+
+
+def test_a_booking_without_an_address_goes_where_the_order_knows(client, db: Session, desk) -> None:
+    org, cats, agent, _ = desk
+    nobody = complain(client, agent, cats.indoor.id, "13900139000")  # no customer of ours
+    blank = {k: v for k, v in _tomorrow().items() if k != "address"}
+    refused = client.post(_url(nobody), json=blank, headers=agent)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "appointment_address_required"
+    assert refused.json()["error"]["field"] == "address"
+
+    customer = make_customer(db, org.city)
+    db.commit()
+    body = {"type": "fault", "category_id": cats.indoor.id, "customer_id": customer.id}
+    order = client.post("/api/v1/work-orders", json=body | {"subject": "断网"}, headers=agent)
+    order = order.json()
+
+    def booked_at() -> str:
+        visit = client.post(_url(order), json=blank, headers=agent)
+        assert visit.status_code == 201, visit.text
+        assert "*" in visit.json()["address"]  # the agent still reads it masked
+        return str(db.get(OrderAppointment, visit.json()["id"]).address)
+
+    assert booked_at() == "广州市天河区体育西路 100 号"  # the customer's on file
+    moved = _tomorrow(("14:00", "16:00"), address="广州市越秀区中山路 1 号 3 楼")
+    assert client.post(_url(order), json=moved, headers=agent).status_code == 201
+    assert booked_at() == "广州市越秀区中山路 1 号 3 楼"  # where the last visit went

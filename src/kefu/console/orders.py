@@ -19,6 +19,7 @@ from kefu.contact.order_answers import answerable_message
 from kefu.contact.views import shown_address
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
+from kefu.core.masking import mask_address
 from kefu.core.pagination import PageParams
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal, Right
@@ -63,6 +64,7 @@ from kefu.workorders.service import customer_language
 from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
+from kefu.workorders.visit_address import known_address
 
 router = APIRouter(include_in_schema=False)
 Queue = Literal[
@@ -407,7 +409,17 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         visit_retry_hours=int(lifecycle.VISIT_RETRY_AFTER.total_seconds() // 3600),
         told_of=told_before(session, order),
         engineers=[e for e, _unit in engineers.roster(session, principal) if e.active],
+        known_address=_known_address(session, order, masked),
     )
+
+
+def _known_address(session: DbSession, order: WorkOrder, masked: bool) -> dict[str, str] | None:
+    """The address a booking left without one goes to, as the viewer may read it."""
+    known = known_address(session, order)
+    if known is None:
+        return None
+    shown = mask_address(known.address) if masked else known.address
+    return {"address": shown, "source": known.source.value}
 
 
 def _template_groups(session: DbSession, order: WorkOrder, zone: str) -> list[dict[str, object]]:

@@ -399,6 +399,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "engineer_has_visits": "{name} still has {count} visits booked, the first for {number}: "
     "hand them over to a colleague first.",
     "handover_to_self": "Choose another engineer to take the visits.",
+    "appointment_address_required": "Give the address: the order has no earlier visit and "
+    "the customer no address on file.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
 }

@@ -201,6 +201,8 @@ ENGLISH_LABELS = {
     "refund_kind.compensation": "Compensation",
     "engineer_skill.broadband": "Broadband",
     "engineer_skill.coverage": "Indoor coverage",
+    "address_from.last_visit": "where the last visit went",
+    "address_from.customer": "the customer's address on file",
     "appointment.scheduled": "Booked",
     "appointment.done": "Visited",
     "appointment.missed": "Missed",

@@ -25,7 +25,8 @@ class AppointmentCreate(BaseModel):
     visit_on: RecordDate
     from_time: time
     to_time: time
-    address: Address
+    # left out: where the order's last visit went, else the customer's address on file
+    address: Address | None = None
     # From the roster (its name and phone are used, and the engineer must be free), or
     # named by hand: one of the two.
     engineer_id: RefId | None = None

@@ -27,7 +27,7 @@ from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
-from kefu.workorders import engineer_sheets, engineers
+from kefu.workorders import engineer_sheets, engineers, visit_address
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, AppointmentStatus, EventKind
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
@@ -73,6 +73,7 @@ def book(
     if data.text_customer and not is_mobile(order.contact_phone):
         raise Unprocessable("appointment_text_needs_mobile", field="text_customer")
     starts, ends = window_of(data.visit_on, data.from_time, data.to_time, zone)
+    address = data.address or _address_on_file(session, order)
     engineer_id, engineer, engineer_phone = _who_comes(session, data, by, (starts, ends), order)
     moved = _close_scheduled(session, order, by, AppointmentStatus.RESCHEDULED)
     row = OrderAppointment(
@@ -80,7 +81,7 @@ def book(
         status=AppointmentStatus.SCHEDULED,
         starts_at=starts,
         ends_at=ends,
-        address=data.address,
+        address=address,
         engineer_id=engineer_id,
         engineer=engineer,
         engineer_phone=engineer_phone,
@@ -271,6 +272,14 @@ def _engineer_missed(
         subject=f"工程师爽约 {order.number} / The engineer missed the visit",
         said=f"{appointment.engineer}: {note}",
     )
+
+
+def _address_on_file(session: Session, order: WorkOrder) -> str:
+    """Where a booking that names no address goes (422 when the order knows none)."""
+    known = visit_address.known_address(session, order)
+    if known is None:
+        raise Unprocessable("appointment_address_required", field="address")
+    return known.address
 
 
 def window_of(
