@@ -23,6 +23,7 @@ from sqlalchemy import Connection, insert, select
 from kefu.demo.refunds import Handled
 from kefu.org.enums import OrgLevel
 from kefu.org.models import OrgUnit
+from kefu.workorders.engineers import within_hours
 from kefu.workorders.enums import AppointmentStatus, EngineerSkill, EventKind, OrderType
 from kefu.workorders.models import FieldEngineer
 
@@ -152,10 +153,8 @@ class VisitDesk:
 
     def _works(self, engineer: Engineer, starts: datetime, ends: datetime) -> bool:
         """The window is within the engineer's working hours (any is, with none set)."""
-        start, end = self.hours.get(engineer[0] or 0, (None, None))
-        if start is None or end is None:
-            return True
-        return start <= starts.astimezone(ZONE).time() and ends.astimezone(ZONE).time() <= end
+        hours = self.hours.get(engineer[0] or 0, (None, None))
+        return within_hours(hours, starts.astimezone(ZONE).time(), ends.astimezone(ZONE).time())
 
     def taken_rows(self) -> list[tuple[Any, ...]]:
         """The visits written since last taken (a day's, for one batch)."""

@@ -36,6 +36,10 @@ class Left:
     number: str
     clash: str | None
 
+    @property
+    def off_duty(self) -> bool:
+        return self.clash is None
+
 
 @dataclass
 class HandedOver:

@@ -150,7 +150,7 @@ def hand_over_visits(
             LeftVisit(
                 **_handed(left.visit, left.number).model_dump(),
                 clash_number=left.clash,
-                off_duty=left.clash is None,
+                off_duty=left.off_duty,
             )
             for left in done.left
         ],

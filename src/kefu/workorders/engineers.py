@@ -180,9 +180,16 @@ def on_duty(engineer: FieldEngineer, window: tuple[datetime, datetime], zone: st
 
 def works_between(engineer: FieldEngineer, starts: time, ends: time) -> bool:
     """Whether the engineer works all the hours from ``starts`` to ``ends`` (local)."""
-    if engineer.work_start is None or engineer.work_end is None:
+    return within_hours((engineer.work_start, engineer.work_end), starts, ends)
+
+
+def within_hours(hours: tuple[time | None, time | None], starts: time, ends: time) -> bool:
+    """Whether working ``hours`` (start, end; none set: any time) cover ``starts`` to
+    ``ends``, all local times of one day."""
+    first, last = hours
+    if first is None or last is None:
         return True
-    return engineer.work_start <= starts and ends <= engineer.work_end
+    return first <= starts and ends <= last
 
 
 def stored_skills(skills: list[EngineerSkill]) -> str:

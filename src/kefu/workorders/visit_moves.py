@@ -91,8 +91,8 @@ def record_ask(
 
 
 def moves_asked(session: Session, visits: list[OrderAppointment]) -> dict[int, MoveAsked]:
-    """For each order of these booked visits, the move its customer asked since the visit
-    was booked (one query)."""
+    """For each order of these visits (booked, or missed by a customer who may book
+    again), the move its customer asked since the visit was booked (one query)."""
     if not visits:
         return {}
     booked_at = {visit.order_id: visit.booked_at for visit in visits}

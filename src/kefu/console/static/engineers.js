@@ -1,7 +1,7 @@
 // The field engineers' page: add an engineer to the roster (its own Idempotency-Key per
 // form), tick what they do and set when they work, make one inactive or active again
-// (If-Match), hand one's visits over to a colleague. Uses api(), showError(), centerTime(), createsOnce() and templateWords()
-// from kefu.js.
+// (If-Match), hand one's visits over to a colleague. Uses api(), showError(),
+// centerTime(), createsOnce() and templateWords() from kefu.js.
 "use strict";
 
 // A change to a roster row, sent after the row's earlier ones (If-Match with the version
