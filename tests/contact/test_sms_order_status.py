@@ -79,6 +79,27 @@ def test_cx_tells_when_the_engineer_comes(client, db, center) -> None:
     assert f"工程师{day:%m月%d日}14:00-18:00上门" in _last_text(db)
 
 
+def test_cx_tells_a_customer_the_engineer_found_out_how_to_book_again(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], subject="宽带断网")
+    url = f"/api/v1/work-orders/{order['id']}/appointments"
+    tomorrow = local_today() + timedelta(days=1)
+    visit = {
+        "visit_on": tomorrow.isoformat(),
+        "from_time": "09:00",
+        "to_time": "12:00",
+        "address": "广州市天河区体育西路 101 号",
+        "engineer": "张工",
+    }
+    booked = client.post(url, json=visit, headers=center["agent"]).json()
+    out = {"missed_by": "customer", "reason": "敲门无人应"}
+    missed = client.post(f"{url}/{booked['id']}/missed", json=out, headers=center["agent"])
+    assert missed.status_code == 200, missed.text
+    _ask(client, center, "CX", "gw-out")
+    said = _last_text(db)
+    assert f"工程师{tomorrow:%m月%d日}09:00-12:00上门未遇，可回复GY+日期+时段重新预约" in said
+    assert f"工程师{tomorrow:%m月%d日}09:00-12:00上门，" not in said  # not as if still booked
+
+
 def test_cx_tells_the_money_given_back_once_it_was_decided(client, db, center) -> None:
     order = complain(client, center["agent"], center["leaf"], subject="误扣彩铃费")
     url = f"/api/v1/work-orders/{order['id']}/refunds"

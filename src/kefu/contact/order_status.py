@@ -4,7 +4,8 @@ SMS (CB 短信催办).
 "Where is my complaint?" is the call a center most wants to spare: the customer waits in
 the queue to hear that the order is still being handled. A text answers it: the sender's
 open orders (by the number texting and the customer it belongs to), newest first, each
-with its state, when the answer is due, the engineer's visit and the money given back;
+with its state, when the answer is due, the engineer's visit (or the one that found the
+customer out lately, and how to book again) and the money given back;
 or the one order the text names, whatever its state, when it is the sender's. A chase by
 text is recorded on the order as an agent would record it on a call
 (``kefu.workorders.urging``): the named order, or the sender's only open one; anything
@@ -27,7 +28,7 @@ from kefu.core.rbac import Principal
 from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
-from kefu.workorders.appointments import booked_windows, window_text
+from kefu.workorders.appointments import booked_windows, rebookable, window_text
 from kefu.workorders.enums import OrderStatus
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
@@ -56,8 +57,11 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
             return "you have no open work order" if english else "您名下暂无处理中的工单"
     ids = [order.id for order in found]
     windows, money = booked_windows(session, ids), money_back(session, ids)
+    missed = {o: (v.starts_at, v.ends_at) for o, v in rebookable(session, ids).items()}
     told = [
-        _one(order, zone, english, windows.get(order.id), money.get(order.id)) for order in found
+        _one(order, zone, english, windows.get(order.id), money.get(order.id))
+        + _missed(missed.get(order.id), zone, english)
+        for order in found
     ]
     return ("; " if english else "；").join(told)
 
@@ -148,6 +152,17 @@ def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) ->
         return ""
     window = window_text(*visit, zone, english=english)
     return f"engineer visits {window}" if english else f"工程师{window}上门"
+
+
+def _missed(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:
+    """The visit the engineer found the customer out for lately, and how to book again
+    by text (``kefu.contact.visit_move_text``)."""
+    if visit is None:
+        return ""
+    window = window_text(*visit, zone, english=english)
+    if english:
+        return f", the engineer found nobody in on {window}: reply GY with a day to book again"
+    return f"，工程师{window}上门未遇，可回复GY+日期+时段重新预约"
 
 
 def _money(money: MoneyBack | None, english: bool) -> str:
