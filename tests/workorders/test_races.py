@@ -3,9 +3,9 @@ connections on a committed database of its own: two approvers of one refund (one
 approves, the other is told it was decided; it is credited once), two agents booking the
 first visit of one order (one visit is booked; the other write is refused by the
 database's unique index, and told so), two supervisors compensating one incident's
-callers (one round is asked; the other is told it was). On PostgreSQL both read before
-either writes (a barrier); on SQLite writers take turns, and the second reads what the
-first wrote."""
+callers (one round is asked; the other is told it was), two handlers taking the next
+order of one queue (each gets another). On PostgreSQL both read before either writes (a
+barrier); on SQLite writers take turns, and the second reads what the first wrote."""
 
 from __future__ import annotations
 
@@ -19,16 +19,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from conftest import own_database
-from factories import make_categories, make_customer, make_org, make_staff, open_complaint
+from factories import (
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    make_team,
+    open_complaint,
+)
 from kefu.config import REFUND_CEILING_FEN, REFUND_LEAD_LIMIT_FEN
 from kefu.core.clock import local_today
 from kefu.core.db import make_sessionmaker, unit_of_work
 from kefu.core.outbox import Job
 from kefu.core.rbac import Principal, Role
-from kefu.errors import Conflict
+from kefu.errors import Conflict, NotFound
 from kefu.org.deps import principal_for
 from kefu.org.models import OrgUnit, Staff
-from kefu.workorders import appointments, incident_compensation, refunds
+from kefu.workorders import appointments, incident_compensation, lifecycle, refunds, take_next
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import AppointmentStatus, IncidentStatus, RefundKind, RefundStatus
 from kefu.workorders.models import (
@@ -253,3 +260,40 @@ def test_two_bookings_of_one_engineer_at_once_promise_one_door(own_factory) -> N
             )
         )
     assert booked == 1
+
+
+def test_two_handlers_taking_the_next_order_at_once_get_two(own_factory, monkeypatch) -> None:
+    with unit_of_work(own_factory, write=True) as session:
+        org = make_org(session)
+        cats = make_categories(session)
+        team = make_team(session, org.city)
+        handlers = [make_staff(session, org.city, Role.BACK_OFFICE, team_id=team.id).id]
+        handlers.append(make_staff(session, org.city, Role.BACK_OFFICE, team_id=team.id).id)
+        asker = make_staff(session, org.city, Role.AGENT)
+        for n in range(2):
+            order = open_complaint(session, asker, cats.unknown_charge.id, f"+861380013800{n}")
+            order.status, order.team_id = "dispatched", team.id
+    if own_factory.kw["bind"].dialect.name == "postgresql":
+        # each holds the order it took until the other has taken one: without SKIP LOCKED
+        # the second would wait on the first's row and then find nothing
+        took = threading.Barrier(2)
+        start = lifecycle.simple_action
+
+        def start_then_wait(session: Session, **step: object) -> WorkOrder:
+            started = start(session, **step)  # type: ignore[arg-type]
+            took.wait(timeout=10)
+            return started
+
+        monkeypatch.setattr(take_next.lifecycle, "simple_action", start_then_wait)
+    taken: list[str] = []
+    outcomes = _at_once(
+        own_factory,
+        handlers,
+        lambda session, by: taken.append(take_next.take_next(session, by).number),
+    )
+    assert outcomes == [None, None]
+    assert len(set(taken)) == 2  # never the same order twice
+    with unit_of_work(own_factory, write=True) as session, pytest.raises(NotFound):
+        by = principal_for(session, handlers[0])
+        assert by is not None
+        take_next.take_next(session, by)

@@ -127,6 +127,9 @@ def order_queue(
         item.status in DISPATCHABLE_STATUSES for item in queue.items
     )
     teams, people = _dispatch_choices(session, principal) if batch else ([], [])
+    # a handler in a team is handed their queue's next order rather than picking one
+    me = org_repo.staff_with_skills(session, principal.staff_id)
+    takes_next = principal.has(Right.ORDER_WRITE) and bool(me and me.team_id)
     waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
     to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
     rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
@@ -148,6 +151,7 @@ def order_queue(
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
+        takes_next=takes_next and view in ("mine", "team"),
         waiting=waiting,
         to_decide=to_decide,
         refund_statuses=list(RefundStatus),

@@ -401,6 +401,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "handover_to_self": "Choose another engineer to take the visits.",
     "appointment_address_required": "Give the address: the order has no earlier visit and "
     "the customer no address on file.",
+    "next_order_none": "Nothing waits in your queue: no order is dispatched to your team "
+    "or to you and not yet started.",
+    "next_order_no_team": "You are in no team, so no queue hands you orders: ask your team "
+    "lead to put you in one.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
 }

@@ -435,7 +435,7 @@ def _one(
             bool(repeats),
             unit_id,
             team,
-            handler if status != OrderStatus.NEW else None,
+            _assignee(order_id, status, handler),
             rng.choice(world.creators),
             answer,
             _utc(due.response),
@@ -563,3 +563,12 @@ def _events(
 
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment else None
+
+
+def _assignee(order_id: int, status: OrderStatus, handler: int) -> int | None:
+    """Who holds the order: nobody while new; every other dispatched order sent to the
+    team and waiting to be taken (取下一单), by turns rather than by the random stream, so
+    the rest of the demo stays as it was."""
+    if status == OrderStatus.NEW or (status == OrderStatus.DISPATCHED and order_id % 2 == 0):
+        return None
+    return handler

@@ -1,5 +1,6 @@
-"""HTTP routes of work across orders: many sent to one team at once (批量派单), a
-duplicate merged into the order kept (合并工单), and an order found passed on (越级)."""
+"""HTTP routes of work across orders: many sent to one team at once (批量派单), the next
+of the queue taken (取下一单), a duplicate merged into the order kept (合并工单), and an
+order found passed on (越级)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from kefu.core.i18n import error_message
 from kefu.core.web import DbSession, etag, request_language
 from kefu.errors import NotFound, Unprocessable
-from kefu.workorders import batch, merging, passing_on
+from kefu.workorders import batch, merging, passing_on, take_next
 from kefu.workorders.deps import (
     CanDispatch,
     CanWorkOrders,
@@ -68,6 +69,20 @@ def batch_dispatch(
             for one in outcome.refused
         ],
     )
+
+
+@router.post("/work-orders/next", response_model=OrderDetail)
+def take_next_order(
+    principal: CanWorkOrders, session: DbSession, response: Response
+) -> OrderDetail:
+    """Take the next order of one's queue (取下一单): the most urgent waiting — one the
+    dispatcher sent to the caller by name first, then the team's by priority, due time
+    and age — started in the caller's name, with its ETag. 404 ``next_order_none`` when
+    nothing waits; 409 ``next_order_no_team`` for a caller in no team."""
+    order = take_next.take_next(session, principal)
+    session.flush()
+    response.headers["ETag"] = etag(order.version)
+    return order_detail(session, order, principal)
 
 
 @router.post("/work-orders/{order_id}/passed-on", response_model=OrderDetail)

@@ -1,6 +1,7 @@
 // A queue's batch dispatch (批量派单, orders/list.html): the dispatcher picks the rows that
 // may be sent and sends them to one team (and person) in one go. Each row carries the
 // version the page read; the server sends or refuses each on its own and says why.
+// A handler takes the next order of their queue (取下一单) and lands on it.
 "use strict";
 
 function setupBatchDispatch() {
@@ -93,3 +94,21 @@ function setupBatchDispatch() {
 }
 
 document.addEventListener("DOMContentLoaded", setupBatchDispatch);
+
+function setupTakeNext() {
+  const button = document.querySelector('[data-action="take-next"]');
+  if (!button) return;
+  const error = document.getElementById("take-next-error");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const order = await api("POST", "/api/v1/work-orders/next");
+      window.location.assign(`/orders/${order.id}`);
+    } catch (failure) {
+      showError(error, failure);
+      button.disabled = false;
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", setupTakeNext);
