@@ -112,15 +112,16 @@ def _texted_code(page, number: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _visit_found_out(base: str, number: str) -> dict:
-    """An order of the number whose roster engineer came tomorrow morning and found
-    nobody in (as they would text it, closed at the desk here)."""
+    """An order of the number whose roster engineer came tomorrow evening and found
+    nobody in (as they would text it, closed at the desk here); the engineer works
+    evenings, so an evening asked for again can be booked at once."""
     agent = api_client(base, "agent")
     order = open_order(agent, "fault", "家里宽带断网", "broadband.fault.down", phone=number)
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
-    window = {"visit_on": tomorrow, "from_time": "09:00", "to_time": "12:00"}
+    window = {"visit_on": tomorrow, "from_time": "18:00", "to_time": "20:00"}
     url = f"/api/v1/work-orders/{order['id']}"
     offered = agent.get(f"{url}/engineers", params=window).json()["items"]
-    free = next(engineer for engineer in offered if not engineer["clash_number"])
+    free = next(e for e in offered if not e["clash_number"] and e["on_duty"])
     address = "广州市天河区体育西路 101 号"
     booking = window | {"address": address, "engineer_id": free["engineer_id"]}
     visit = agent.post(f"{url}/appointments", json=booking)
