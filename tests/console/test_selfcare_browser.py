@@ -113,8 +113,8 @@ def _texted_code(page, number: str) -> str:  # type: ignore[no-untyped-def]
 
 def _visit_found_out(base: str, number: str) -> dict:
     """An order of the number whose roster engineer came tomorrow evening and found
-    nobody in (as they would text it, closed at the desk here); the engineer works
-    evenings, so an evening asked for again can be booked at once."""
+    nobody in (as they would text it, closed at the desk here), with the engineer's name;
+    the engineer works evenings, so an evening asked for again can be booked at once."""
     agent = api_client(base, "agent")
     order = open_order(agent, "fault", "家里宽带断网", "broadband.fault.down", phone=number)
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
@@ -129,7 +129,7 @@ def _visit_found_out(base: str, number: str) -> dict:
     out = {"missed_by": "customer", "reason": "敲门无人应"}
     missed = agent.post(f"{url}/appointments/{visit.json()['id']}/missed", json=out)
     assert missed.status_code == 200, missed.text
-    return order
+    return order | {"engineer": free["name"]}
 
 
 def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str, str]) -> None:
@@ -152,7 +152,7 @@ def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str,
         again.locator("input[name=day]").fill(day.isoformat())
         again.locator("select[name=part]").select_option("evening")
         again.locator("button[type=submit]").click()
-        expect(mine).to_contain_text(f"工程师{day:%m月%d日}18:00-20:00上门")
+        expect(mine).to_contain_text(f"{day:%m月%d日}18:00-20:00工程师{order['engineer']}")
         expect(mine.locator('[data-self="visit-missed"]')).to_have_count(0)
         expect(mine.locator('[data-self="move"] summary')).to_have_text("申请改约")
         browser.close()

@@ -69,6 +69,7 @@ def test_cx_tells_when_the_engineer_comes(client, db, center) -> None:
         "to_time": "18:00",
         "address": "广州市天河区体育西路 101 号",
         "engineer": "张工",
+        "engineer_phone": "139 2001 3301",
     }
     booked = client.post(
         f"/api/v1/work-orders/{order['id']}/appointments", json=visit, headers=center["agent"]
@@ -76,7 +77,8 @@ def test_cx_tells_when_the_engineer_comes(client, db, center) -> None:
     assert booked.status_code == 201, booked.text
     _ask(client, center, "CX", "gw-9")
     day = local_today() + timedelta(days=1)
-    assert f"工程师{day:%m月%d日}14:00-18:00上门" in _last_text(db)
+    # when, who comes and the number to reach them, as the booking's text said
+    assert f"{day:%m月%d日}14:00-18:00工程师张工（139 2001 3301）上门" in _last_text(db)
 
 
 def test_cx_tells_a_customer_the_engineer_found_out_how_to_book_again(client, db, center) -> None:
@@ -97,7 +99,7 @@ def test_cx_tells_a_customer_the_engineer_found_out_how_to_book_again(client, db
     _ask(client, center, "CX", "gw-out")
     said = _last_text(db)
     assert f"工程师{tomorrow:%m月%d日}09:00-12:00上门未遇，可回复GY+日期+时段重新预约" in said
-    assert f"工程师{tomorrow:%m月%d日}09:00-12:00上门，" not in said  # not as if still booked
+    assert "09:00-12:00工程师张工上门" not in said  # not as if still booked
 
 
 def test_cx_tells_the_money_given_back_once_it_was_decided(client, db, center) -> None:

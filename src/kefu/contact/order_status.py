@@ -28,9 +28,9 @@ from kefu.core.rbac import Principal
 from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
-from kefu.workorders.appointments import booked_windows, rebookable, window_text
+from kefu.workorders.appointments import booked_on, rebookable, window_text
 from kefu.workorders.enums import OrderStatus
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.refunds import MoneyBack, money_back, yuan
 
@@ -56,10 +56,11 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
         if not found:
             return "you have no open work order" if english else "您名下暂无处理中的工单"
     ids = [order.id for order in found]
-    windows, money = booked_windows(session, ids), money_back(session, ids)
+    visits = {visit.order_id: visit for visit in booked_on(session, ids)}
+    money = money_back(session, ids)
     missed = {o: (v.starts_at, v.ends_at) for o, v in rebookable(session, ids).items()}
     told = [
-        _one(order, zone, english, windows.get(order.id), money.get(order.id))
+        _one(order, zone, english, visits.get(order.id), money.get(order.id))
         + _missed(missed.get(order.id), zone, english)
         for order in found
     ]
@@ -122,7 +123,7 @@ def _one(
     order: WorkOrder,
     zone: str,
     english: bool,
-    visit: tuple[datetime, datetime] | None,
+    visit: OrderAppointment | None,
     money: MoneyBack | None,
 ) -> str:
     """An order's number, state, when it is (or was) answered, its engineer's visit and
@@ -138,20 +139,24 @@ def order_facts(
     order: WorkOrder,
     zone: str,
     english: bool,
-    visit: tuple[datetime, datetime] | None,
+    visit: OrderAppointment | None,
     money: MoneyBack | None,
 ) -> str:
-    """When an order is (or was) answered, its engineer's visit and the money given back,
-    as the customer is told them (a text, the self-service page)."""
+    """When an order is (or was) answered, its engineer's visit booked (when, and who
+    comes, with the phone the booking text gave) and the money given back, as the
+    customer is told them (a text, the self-service page)."""
     facts = [_when(order, zone, english), _visit(visit, zone, english), _money(money, english)]
     return (", " if english else "，").join(fact for fact in facts if fact)
 
 
-def _visit(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:
+def _visit(visit: OrderAppointment | None, zone: str, english: bool) -> str:
     if visit is None:
         return ""
-    window = window_text(*visit, zone, english=english)
-    return f"engineer visits {window}" if english else f"工程师{window}上门"
+    window = window_text(visit.starts_at, visit.ends_at, zone, english=english)
+    phone = visit.engineer_phone
+    if english:
+        return f"engineer {visit.engineer}{f' ({phone})' if phone else ''} visits {window}"
+    return f"{window}工程师{visit.engineer}{f'（{phone}）' if phone else ''}上门"
 
 
 def _missed(visit: tuple[datetime, datetime] | None, zone: str, english: bool) -> str:

@@ -167,7 +167,7 @@ def orders_shown(
     found = list(session.scalars(query))
     ids = [order.id for order in found]
     visits = appointments.booked_on(session, ids)
-    windows = {visit.order_id: (visit.starts_at, visit.ends_at) for visit in visits}
+    booked = {visit.order_id: visit for visit in visits}
     missed = appointments.rebookable(session, ids)
     moves = moves_asked(session, visits + list(missed.values()))
     money = money_back(session, ids)
@@ -182,12 +182,12 @@ def orders_shown(
             subject=order.subject,
             status=order.status,
             opened_at=order.created_at,
-            facts=order_facts(order, zone, english, windows.get(order.id), money.get(order.id)),
+            facts=order_facts(order, zone, english, booked.get(order.id), money.get(order.id)),
             answer=order.reply if order.status in _ANSWERED else "",
             can_chase=can_chase(order, now),
             awaits_rating=awaits_rating(order),
             chased_at=order.last_urged_at if chased_lately(order, now) else None,
-            visit_booked=order.id in windows,
+            visit_booked=order.id in booked,
             visit_missed=_missed_window(missed.get(order.id), zone, english),
             move_asked=moves.get(order.id),
         )
