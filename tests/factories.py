@@ -355,6 +355,21 @@ def book_visit(client: Any, headers: dict[str, str], order_id: int, *, text: boo
     return booked
 
 
+def order_step(
+    client: Any, headers: dict[str, str], order: dict[str, Any], action: str, body: dict
+) -> dict[str, Any]:
+    """One lifecycle step on the order as the caller read it (its version for If-Match);
+    200 checked; the order as it is then."""
+    moved = client.post(
+        f"/api/v1/work-orders/{order['id']}/{action}",
+        json=body,
+        headers=headers | {"If-Match": f'"{order["version"]}"'},
+    )
+    assert moved.status_code == 200, (action, moved.text)
+    result: dict[str, Any] = moved.json()
+    return result
+
+
 def answer_and_close(client: Any, headers: dict[str, str], order: dict[str, Any]) -> dict[str, Any]:
     """Accept, answer and close the order as ``headers``' holder: a complaint then waits
     for its return visit. The order as it is then."""
@@ -363,10 +378,7 @@ def answer_and_close(client: Any, headers: dict[str, str], order: dict[str, Any]
         ("reply", {"reply": "经核实为误扣，已退费 10 元。"}),
         ("close", {"note": "已答复客户"}),
     ):
-        url = f"/api/v1/work-orders/{order['id']}/{action}"
-        moved = client.post(url, json=body, headers=headers | {"If-Match": f'"{order["version"]}"'})
-        assert moved.status_code == 200, (action, moved.text)
-        order = moved.json()
+        order = order_step(client, headers, order, action, body)
     return order
 
 

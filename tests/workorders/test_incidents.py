@@ -9,7 +9,15 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, make_team
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_org,
+    make_staff,
+    make_team,
+    order_step,
+)
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
@@ -128,7 +136,7 @@ def test_resolving_ends_each_orders_wait_and_calls_off_its_visit(client, db: Ses
     waiting_since = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Beijing
     with time_machine.travel(waiting_since, tick=False):
         for action, body in [("accept", {}), ("wait", {"reason": "等客户在家测试信号"})]:
-            waiting = _act(client, supervisor, waiting, action, body)
+            waiting = order_step(client, supervisor, waiting, action, body)
     steps = [
         ("dispatch", {"team_id": team.id}),
         ("start", {}),
@@ -136,7 +144,7 @@ def test_resolving_ends_each_orders_wait_and_calls_off_its_visit(client, db: Ses
         ("close", {}),
     ]
     for action, body in steps:
-        visiting = _act(client, supervisor, visiting, action, body)
+        visiting = order_step(client, supervisor, visiting, action, body)
     assert visiting["status"] == "return_visit"
 
     url = f"/api/v1/incidents/{waiting['incident_id']}"
@@ -156,16 +164,6 @@ def test_resolving_ends_each_orders_wait_and_calls_off_its_visit(client, db: Ses
     assert visited["status"] == "closed"
     (visit,) = visited["visits"]
     assert visit["done_at"] is not None and visit["outcome"] is None
-
-
-def _act(client, headers: dict, order: dict, action: str, body: dict) -> dict:
-    answer = client.post(
-        f"/api/v1/work-orders/{order['id']}/{action}",
-        json=body,
-        headers=headers | {"If-Match": f'"{order["version"]}"'},
-    )
-    assert answer.status_code == 200, (action, answer.text)
-    return dict(answer.json())
 
 
 def test_callers_who_wrote_in_are_answered_in_their_messages_threads(client, db: Session) -> None:

@@ -11,21 +11,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, make_team
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_org,
+    make_staff,
+    make_team,
+    order_step,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
 
 URL = "/api/v1/work-orders/next"
-
-
-def _step(client: Any, order: dict, action: str, headers: dict, body: dict) -> dict:
-    answer = client.post(
-        f"/api/v1/work-orders/{order['id']}/{action}",
-        json=body,
-        headers=headers | {"If-Match": f'"{order["version"]}"'},
-    )
-    assert answer.status_code == 200, (action, answer.text)
-    return dict(answer.json())
 
 
 @pytest.fixture
@@ -55,8 +53,10 @@ def _sent(client: Any, queue: dict, phone: str, triage: str = "", **to: int) -> 
     order = complain(client, queue["agent"], queue["leaf"], phone)
     if triage:
         body = {"triage": triage, "reason": "客户情绪激动"}
-        order = _step(client, order, "triage", queue["supervisor"], body)
-    return _step(client, order, "dispatch", queue["supervisor"], to or {"team_id": queue["team"]})
+        order = order_step(client, queue["supervisor"], order, "triage", body)
+    return order_step(
+        client, queue["supervisor"], order, "dispatch", to or {"team_id": queue["team"]}
+    )
 
 
 def test_the_most_urgent_waiting_order_is_taken_and_started(client, db, queue) -> None:
@@ -65,11 +65,11 @@ def test_the_most_urgent_waiting_order_is_taken_and_started(client, db, queue) -
     urgent = _sent(client, queue, "13800138003", triage="urgent")
     _sent(client, queue, "13800138004", team_id=queue["other_team"])  # another team's
     named = _sent(client, queue, "13800138005", team_id=queue["team"])
-    named = _step(  # sent to the first handler by name
+    named = order_step(  # sent to the first handler by name
         client,
+        queue["supervisor"],
         named,
         "transfer",
-        queue["supervisor"],
         {"team_id": queue["team"], "assignee_id": queue["handler_ids"][0], "reason": "熟悉"},
     )
     first, second = queue["handlers"]
