@@ -1,6 +1,7 @@
 """Taking the next order (取下一单) in headless Chromium: the back-office handler, in a
 team, presses the button on their team's queue and lands on the most urgent order waiting
-there, started in their name; with nothing left waiting they are told so, in English."""
+there, started in their name; with nothing left waiting they are told so, in English.
+Their team lead reads on the team queue who took the next and who picked."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def test_a_handler_takes_the_next_order_of_their_team(live_center: tuple[str, st
     while handler.post("/api/v1/work-orders/next").status_code == 200:
         pass  # whatever the demo left waiting for them is taken first
     order = _waiting_for_the_team(base)
+    handler_name = handler.get("/api/v1/auth/me").json()["display_name"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -56,4 +58,12 @@ def test_a_handler_takes_the_next_order_of_their_team(live_center: tuple[str, st
         page.goto(f"{base}/lang/en?next=/orders?view=mine")
         page.locator('[data-action="take-next"]').click()
         expect(page.locator("#take-next-error")).to_contain_text("Nothing waits in your queue")
+        # the team lead reads who took the next and who picked from the list
+        lead = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(lead, base, "lead", DEMO_PASSWORD, "/orders")
+        lead.goto(f"{base}/orders?view=team")
+        starts = lead.locator("#team-starts")
+        expect(starts.locator("h2")).to_have_text("近30天开始处理的工单")
+        mine = starts.locator("li", has_text=handler_name)
+        expect(mine).to_contain_text("取下一单")
         browser.close()

@@ -151,6 +151,7 @@ def _orders_check(engine) -> None:
     )
     from kefu.workorders.numbering import next_number
     from kefu.workorders.service import set_due_times
+    from kefu.workorders.take_next import TAKEN
 
     with make_sessionmaker(engine)() as session:
         orders = session.scalar(select(func.count()).select_from(WorkOrder)) or 0
@@ -182,6 +183,14 @@ def _orders_check(engine) -> None:
             .where(OrderEvent.action == "reply", WorkOrder.channel == "sms")
         ).all()
         assert texted and all(json.loads(d)["texted"] for d in texted)
+        # Most dispatched orders were taken as the next of their team's queue, some picked.
+        started = session.scalars(
+            select(OrderEvent.reason).where(
+                OrderEvent.action == "start", OrderEvent.from_status == "dispatched"
+            )
+        ).all()
+        taken = sum(reason == TAKEN for reason in started)
+        assert len(started) / 2 < taken < len(started)
         # Every service change carried out had the customer's confirmation before its answer.
         consent_needed = session.scalars(
             select(WorkOrder.id)

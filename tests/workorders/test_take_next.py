@@ -105,3 +105,22 @@ def test_a_handler_in_no_team_is_told_why_and_an_agent_may_not(client, queue) ->
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "next_order_no_team"
     assert "ask your team lead" in refused.json()["error"]["message"]
+
+
+def test_a_lead_reads_who_took_the_next_and_who_picked(client, db, queue) -> None:
+    first, second = queue["handlers"]
+    for n in range(3):
+        _sent(client, queue, f"1380013800{n}")
+    picked = _sent(client, queue, "13800138009")
+    assert client.post(URL, headers=first).status_code == 200
+    assert client.post(URL, headers=first).status_code == 200
+    order_step(client, second, picked, "start", {})  # picked from the list by hand
+    url = f"/api/v1/teams/{queue['team']}/orders-started"
+    read = client.get(url, params={"days": 7}, headers=queue["supervisor"])
+    assert read.status_code == 200, read.text
+    rows = [(r["staff_id"], r["started"], r["taken_next"]) for r in read.json()["rows"]]
+    assert rows == [(queue["handler_ids"][0], 2, 2), (queue["handler_ids"][1], 1, 0)]
+    assert read.json()["days"] == 7
+    assert client.get(url, headers=queue["agent"]).status_code == 403  # a lead's to read
+    elsewhere = bearer(db, make_staff(db, make_org(db).other_city, Role.TEAM_LEAD))
+    assert client.get(url, headers=elsewhere).status_code == 404  # another branch's team

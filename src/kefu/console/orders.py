@@ -42,6 +42,7 @@ from kefu.workorders import (
     refunds,
     repeats,
     repository,
+    take_next,
 )
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
@@ -67,6 +68,7 @@ from kefu.workorders.views import appointment_out, attachment_out, list_items, o
 from kefu.workorders.visit_address import known_address
 
 router = APIRouter(include_in_schema=False)
+STARTS_OVER_DAYS = 30  # the team queue's line of who started what, and how
 Queue = Literal[
     "mine", "team", "all", "dispatch", "repeat", "passed_on", "on_site", "refunds", "visits"
 ]
@@ -130,6 +132,13 @@ def order_queue(
     # a handler in a team is handed their queue's next order rather than picking one
     me = org_repo.staff_with_skills(session, principal.staff_id)
     takes_next = principal.has(Right.ORDER_WRITE) and bool(me and me.team_id)
+    # the lead of the team reads who took the next and who picked from the list
+    team = session.get(Team, me.team_id) if me and me.team_id else None
+    started = (
+        take_next.started_lately(session, team, STARTS_OVER_DAYS)
+        if team and view == "team" and principal.has(Right.ORDER_DISPATCH)
+        else []
+    )
     waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
     to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
     rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
@@ -152,6 +161,8 @@ def order_queue(
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
         takes_next=takes_next and view in ("mine", "team"),
+        started=started,
+        started_days=STARTS_OVER_DAYS,
         waiting=waiting,
         to_decide=to_decide,
         refund_statuses=list(RefundStatus),

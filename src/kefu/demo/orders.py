@@ -53,6 +53,7 @@ from kefu.workorders.models import (
     ReturnVisit,
     WorkOrder,
 )
+from kefu.workorders.take_next import TAKEN
 from kefu.workorders.templates import salutation
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -550,6 +551,8 @@ def _events(
                 confirmed = None
         if step == "cancelled":
             reason = "重复报障，核实为无效单"
+        elif before == "dispatched" and step == "in_progress" and order_id % 3:
+            reason = TAKEN  # two in three taken as the next of the queue, the rest picked
         elif before == "return_visit" and step == "in_progress":  # the customer said no
             action, reason = "reopen", DISSATISFIED_NOTE
             details = '{"outcome": "dissatisfied", "round": 2}'

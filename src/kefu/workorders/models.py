@@ -208,6 +208,8 @@ class OrderEvent(IdMixin, Base):
     """Why: every step of an order is kept — who, when, from, to and why."""
 
     __tablename__ = "wo_events"
+    # what each handler did lately (the orders they started, and how: kefu.workorders.take_next)
+    __table_args__ = (Index("ix_wo_events_actor_occurred", "actor_id", "occurred_at"),)
 
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
     kind: Mapped[EventKind] = mapped_column(String(16))

@@ -4,11 +4,16 @@ order found passed on (越级)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from kefu.core.i18n import error_message
+from kefu.core.types import PathId
 from kefu.core.web import DbSession, etag, request_language
 from kefu.errors import NotFound, Unprocessable
+from kefu.org.models import Team
+from kefu.org.service import unit_seen
 from kefu.workorders import batch, merging, passing_on, take_next
 from kefu.workorders.deps import (
     CanDispatch,
@@ -19,6 +24,7 @@ from kefu.workorders.deps import (
 )
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.origin_schemas import OriginChange
+from kefu.workorders.queue_schemas import HandlerStarts, TeamStarts
 from kefu.workorders.repository import order_by_number
 from kefu.workorders.schemas import (
     BatchDispatchRequest,
@@ -83,6 +89,27 @@ def take_next_order(
     session.flush()
     response.headers["ETag"] = etag(order.version)
     return order_detail(session, order, principal)
+
+
+@router.get("/teams/{team_id}/orders-started", response_model=TeamStarts)
+def orders_started(
+    team_id: PathId,
+    principal: CanDispatch,
+    session: DbSession,
+    days: Annotated[int, Query(ge=1, le=92)] = 30,
+) -> TeamStarts:
+    """For each active member of a team the caller sees, the orders they started in the
+    last ``days`` and how many of those were the next of the queue (取下一单) rather than
+    picked from the list; the busiest first."""
+    team = session.get(Team, team_id)
+    if team is None or unit_seen(session, team.org_unit_id, principal) is None:
+        raise NotFound("team_not_found")
+    rows = take_next.started_lately(session, team, days)
+    return TeamStarts(
+        team_id=team.id,
+        days=days,
+        rows=[HandlerStarts(**vars(row)) for row in rows],
+    )
 
 
 @router.post("/work-orders/{order_id}/passed-on", response_model=OrderDetail)

@@ -13,15 +13,19 @@ SQLite's writers take turns.
 
 from __future__ import annotations
 
-from sqlalchemy import case, or_, select
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound
-from kefu.org.models import Staff
+from kefu.org.models import Staff, Team
 from kefu.workorders import lifecycle
 from kefu.workorders.enums import Action, OrderStatus
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderEvent, WorkOrder
 
 TAKEN = "取下一单 / taken as the next in the queue"
 
@@ -55,3 +59,42 @@ def take_next(session: Session, by: Principal) -> WorkOrder:
         raise NotFound("next_order_none")
     lifecycle.simple_action(session, order=order, action=Action.START, by=by, reason=TAKEN)
     return order
+
+
+@dataclass(frozen=True)
+class Started:
+    """How many orders a handler started lately, and how many of those were the next of
+    their queue: a lead reads who picks (挑易避难) and who takes what comes."""
+
+    staff_id: int
+    name: str
+    started: int
+    taken_next: int
+
+
+def started_lately(session: Session, team: Team, days: int) -> list[Started]:
+    """Each active member of the team, the orders they started in the last ``days`` and
+    how many they took as the next; the busiest first."""
+    members = session.execute(
+        select(Staff.id, Staff.display_name)
+        .where(Staff.team_id == team.id, Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()
+    counted = dict.fromkeys((staff_id for staff_id, _ in members), (0, 0))
+    rows = session.execute(
+        select(
+            OrderEvent.actor_id,
+            func.count(),
+            func.sum(case((OrderEvent.reason == TAKEN, 1), else_=0)),
+        )
+        .where(
+            OrderEvent.actor_id.in_(list(counted)),
+            OrderEvent.occurred_at >= utcnow() - timedelta(days=days),
+            OrderEvent.action == Action.START.value,
+        )
+        .group_by(OrderEvent.actor_id)
+    )
+    for actor_id, started, taken in rows:
+        counted[actor_id] = (int(started), int(taken or 0))
+    found = [Started(i, name, *counted[i]) for i, name in members]
+    return sorted(found, key=lambda row: (-row.started, row.name))
