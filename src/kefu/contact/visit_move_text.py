@@ -26,7 +26,7 @@ from kefu.core.clock import local_today
 from kefu.core.masking import subscriber_name
 from kefu.workorders import appointments, self_moves, visit_moves
 from kefu.workorders.enums import PartOfDay
-from kefu.workorders.models import OrderAppointment, WorkOrder
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import NUMBER_IN_TEXT, order_number_among
 from kefu.workorders.visit_moves import PART_WORDS, MoveAsked
 
@@ -133,7 +133,7 @@ def moved_by_text(
     if asked is None or not today < asked[0] <= today + timedelta(days=DAYS_AHEAD):
         return None
     order = _order_with_visit(session, message, rest)
-    visit = _visit_to_move(session, order) if order else None
+    visit = appointments.visit_to_move(session, order.id) if order else None
     if order is None or visit is None or visit_moves.moves_asked(session, [visit]):
         return None
     move = MoveAsked(*asked)
@@ -165,13 +165,6 @@ def moved_by_text(
         "visit_day": f"{move.day:%d %b}" if english else f"{move.day:%m月%d日}",
         "visit_part": en if english else zh,
     }
-
-
-def _visit_to_move(session: Session, order: WorkOrder) -> OrderAppointment | None:
-    """The order's visit booked; or, for a customer the engineer found out lately, the
-    visit they missed, booked again from (the same engineer and address)."""
-    booked = appointments.booked(session, order.id)
-    return booked or appointments.rebookable(session, [order.id]).get(order.id)
 
 
 def _order_with_visit(session: Session, message: Interaction, rest: str) -> WorkOrder | None:

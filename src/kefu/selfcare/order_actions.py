@@ -82,9 +82,7 @@ def ask_to_move_visit(
     roster engineer is free then (the new visit returned), else asked of the order's
     holder. Once per booking (409 until rebooked)."""
     order = my_order(session, me, number)
-    visit = appointments.booked(session, order.id) or appointments.rebookable(
-        session, [order.id]
-    ).get(order.id)
+    visit = appointments.visit_to_move(session, order.id)
     if visit is None:
         raise Conflict("selfcare_no_visit", number=order.number)
     today = local_today(zone)

@@ -421,6 +421,13 @@ def listed(session: Session, order_id: int) -> list[ListedAppointment]:
     ]
 
 
+def visit_to_move(session: Session, order_id: int) -> OrderAppointment | None:
+    """The visit a customer's ask moves: the one booked; or, for a customer the engineer
+    found out lately, the visit they missed, booked again from (the same engineer and
+    address). None when the order has neither."""
+    return booked(session, order_id) or rebookable(session, [order_id]).get(order_id)
+
+
 def rebookable(session: Session, order_ids: list[int]) -> dict[int, OrderAppointment]:
     """For each of these orders still being handled with no visit booked, its latest
     visit the customer missed in the last week: what a customer who was out books again
