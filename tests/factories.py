@@ -355,6 +355,48 @@ def book_visit(client: Any, headers: dict[str, str], order_id: int, *, text: boo
     return booked
 
 
+def add_engineer(
+    client: Any,
+    headers: dict[str, str],
+    unit_id: int,
+    name: str,
+    phone: str = "139 2001 3301",
+    **more: object,
+) -> dict[str, Any]:
+    """A field engineer put on the unit's roster through the API (201 checked)."""
+    body = {"name": name, "phone": phone, "org_unit_id": unit_id} | more
+    made = client.post("/api/v1/engineers", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    result: dict[str, Any] = made.json()
+    return result
+
+
+def roster_visit(
+    client: Any,
+    headers: dict[str, str],
+    category_id: int,
+    engineer_id: int,
+    day: str,
+    hours: tuple[str, str],
+    **more: object,
+) -> dict[str, Any]:
+    """A complaint from 13800138001 with the roster engineer booked for the day's hours
+    (201 checked): the order, with its ``visit``."""
+    order = complain(client, headers, category_id, "13800138001")
+    body = {
+        "visit_on": day,
+        "from_time": hours[0],
+        "to_time": hours[1],
+        "address": "广州市天河区体育西路 101 号",
+        "engineer_id": engineer_id,
+    } | more
+    made = client.post(
+        f"/api/v1/work-orders/{order['id']}/appointments", json=body, headers=headers
+    )
+    assert made.status_code == 201, made.text
+    return order | {"visit": made.json()}
+
+
 def order_step(
     client: Any, headers: dict[str, str], order: dict[str, Any], action: str, body: dict
 ) -> dict[str, Any]:

@@ -14,7 +14,8 @@ import time_machine
 from sqlalchemy import select
 
 from factories import (
-    complain,
+    add_engineer,
+    roster_visit,
     run_jobs_texting_to,
     texts_sent,
 )
@@ -27,28 +28,13 @@ ZHANG, LI = "+8613920013301", "+8613920013302"
 
 
 def _add(client: Any, crew: dict, name: str, phone: str, unit: str = "unit", **more: str) -> dict:
-    body = {"name": name, "phone": phone, "org_unit_id": crew[unit]} | more
     lead = crew["lead"] if unit == "unit" else crew["other_lead"]
-    made = client.post("/api/v1/engineers", json=body, headers=lead)
-    assert made.status_code == 201, made.text
-    return dict(made.json())
+    return add_engineer(client, lead, crew[unit], name, phone, **more)
 
 
 def _book(client: Any, crew: dict, engineer: dict, day: str, hours: tuple[str, str]) -> dict:
-    order = complain(client, crew["agent"], crew["indoor"], "13800138001")
-    body = {
-        "visit_on": day,
-        "from_time": hours[0],
-        "to_time": hours[1],
-        "address": "广州市天河区体育西路 101 号",
-        "engineer_id": engineer["id"],
-        "text_customer": True,
-    }
-    made = client.post(
-        f"/api/v1/work-orders/{order['id']}/appointments", json=body, headers=crew["agent"]
-    )
-    assert made.status_code == 201, made.text
-    return order | {"visit": made.json()}
+    agent, indoor = crew["agent"], crew["indoor"]
+    return roster_visit(client, agent, indoor, engineer["id"], day, hours, text_customer=True)
 
 
 def _hand_over(client: Any, crew: dict, source: dict, to: dict, **more: Any) -> Any:

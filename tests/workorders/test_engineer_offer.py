@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_staff
+from factories import add_engineer, bearer, complain, make_staff, roster_visit
 from kefu.core.clock import local_today
 from kefu.core.rbac import Role
 from kefu.org.models import OrgUnit
@@ -20,24 +20,11 @@ DAY = (local_today() + timedelta(days=2)).isoformat()
 
 
 def _add(client: Any, headers: dict, unit: int, name: str, skills: list[str], **more: str) -> dict:
-    body = {"name": name, "phone": "139 2001 3301", "org_unit_id": unit, "skills": skills}
-    made = client.post("/api/v1/engineers", json=body | more, headers=headers)
-    assert made.status_code == 201, made.text
-    return dict(made.json())
+    return add_engineer(client, headers, unit, name, skills=skills, **more)
 
 
 def _book(client: Any, crew: dict, engineer: dict, hours: tuple[str, str]) -> dict:
-    order = complain(client, crew["agent"], crew["indoor"], "13800138001")
-    body = {
-        "visit_on": DAY,
-        "from_time": hours[0],
-        "to_time": hours[1],
-        "address": "广州市天河区体育西路 101 号",
-        "engineer_id": engineer["id"],
-    }
-    url = f"/api/v1/work-orders/{order['id']}/appointments"
-    assert client.post(url, json=body, headers=crew["agent"]).status_code == 201
-    return order
+    return roster_visit(client, crew["agent"], crew["indoor"], engineer["id"], DAY, hours)
 
 
 def test_an_engineers_skills_are_kept_and_changed(client, crew) -> None:

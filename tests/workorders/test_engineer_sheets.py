@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from factories import (
     bearer,
-    complain,
     make_categories,
     make_org,
     make_staff,
+    roster_visit,
     run_jobs_texting_to,
     texts_sent,
 )
@@ -51,18 +51,11 @@ def desk(db: Session) -> dict[str, Any]:
 
 
 def _book(client: Any, desk: dict, day: str, hours: tuple[str, str], **more: Any) -> dict:
-    order = complain(client, desk["agent"], desk["indoor"], "13800138001")
-    body = {
-        "visit_on": day,
-        "from_time": hours[0],
-        "to_time": hours[1],
-        "address": f"广州市天河区体育西路 {hours[0][:2]} 号",
-        "engineer_id": desk["engineer"],
-    } | more
-    url = f"/api/v1/work-orders/{order['id']}/appointments"
-    made = client.post(url, json=body, headers=desk["agent"])
-    assert made.status_code == 201, made.text
-    return order | {"visit": made.json()}
+    engineer = more.pop("engineer_id", desk["engineer"])
+    door = f"广州市天河区体育西路 {hours[0][:2]} 号"
+    return roster_visit(
+        client, desk["agent"], desk["indoor"], engineer, day, hours, address=door, **more
+    )
 
 
 def _sheets(db: Session) -> list[dict]:

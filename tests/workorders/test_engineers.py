@@ -9,16 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from factories import complain
+from factories import add_engineer, complain
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 
 
 def _add(client: Any, crew: dict, name: str, **more: Any) -> dict[str, Any]:
-    body = {"name": name, "phone": "139 2001 3301", "org_unit_id": crew["unit"]} | more
-    made = client.post("/api/v1/engineers", json=body, headers=crew["lead"])
-    assert made.status_code == 201, made.text
-    return dict(made.json())
+    return add_engineer(client, crew["lead"], crew["unit"], name, **more)
 
 
 def _visit(hours: tuple[str, str], days: int = 1, **who: Any) -> dict[str, Any]:
