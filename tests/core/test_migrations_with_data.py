@@ -504,3 +504,28 @@ def test_engineers_on_the_roster_work_any_time_after_the_upgrade(
         left = connection.execute(text("SELECT name, skills FROM field_engineers")).one()
     assert tuple(left) == ("张志强", "broadband")
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_taking_in_turn(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0050", "in_turn")
+
+
+def test_teams_let_their_handlers_pick_after_the_upgrade(
+    database_before_taking_in_turn: Engine,
+) -> None:
+    engine = database_before_taking_in_turn
+    center = _OldCenter(engine)
+    unit = center.row("org_units", parent_id=None, path="/2/")
+    team = center.row("teams", org_unit_id=unit, name="投诉处理班")
+    upgrade(engine, "0051")
+    rule = text("SELECT name, takes_in_turn FROM teams WHERE id = :id")
+    with engine.connect() as connection:
+        kept = connection.execute(rule, {"id": team}).one()
+    assert tuple(kept) == ("投诉处理班", False)  # picking from the list, as before
+    with engine.begin() as connection:  # taken back: the rule goes, the team stays
+        command.downgrade(alembic_config(connection=connection), "0050")
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT name FROM teams")).scalars().all()
+    assert left == ["投诉处理班"]
+    engine.dispose()

@@ -5,6 +5,7 @@ twice."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -124,3 +125,95 @@ def test_a_lead_reads_who_took_the_next_and_who_picked(client, db, queue) -> Non
     assert client.get(url, headers=queue["agent"]).status_code == 403  # a lead's to read
     elsewhere = bearer(db, make_staff(db, make_org(db).other_city, Role.TEAM_LEAD))
     assert client.get(url, headers=elsewhere).status_code == 404  # another branch's team
+
+
+def _take_in_turn(client: Any, queue: dict, in_turn: bool, version: int) -> Any:
+    return client.put(
+        f"/api/v1/teams/{queue['team']}/taking",
+        json={"in_turn": in_turn},
+        headers=queue["supervisor"] | {"If-Match": f'"{version}"'},
+    )
+
+
+def test_a_team_that_takes_in_turn_leaves_its_handlers_no_picking(client, db, queue) -> None:
+    first, second = queue["handlers"]
+    pooled = _sent(client, queue, "13800138001")
+    urgent = _sent(client, queue, "13800138002", triage="urgent")
+    named = _sent(client, queue, "13800138003", team_id=queue["team"])
+    named = order_step(
+        client,
+        queue["supervisor"],
+        named,
+        "transfer",
+        {"team_id": queue["team"], "assignee_id": queue["handler_ids"][1], "reason": "熟悉"},
+    )
+    made = _take_in_turn(client, queue, True, 1)
+    assert made.status_code == 200, made.text
+    assert made.json()["takes_in_turn"] is True and made.headers["ETag"] == '"2"'
+    picked = client.post(
+        f"/api/v1/work-orders/{pooled['id']}/start",
+        json={},
+        headers=first | {"If-Match": f'"{pooled["version"]}"', "Accept-Language": "en"},
+    )
+    assert picked.status_code == 409
+    assert picked.json()["error"]["code"] == "order_taken_in_turn"
+    assert "Take the next order" in picked.json()["error"]["message"]
+    for action, body in (("reply", {"reply": "已为您退订"}), ("wait", {"reason": "等客户回电"})):
+        handled = client.post(
+            f"/api/v1/work-orders/{pooled['id']}/{action}",
+            json=body,
+            headers=first | {"If-Match": f'"{pooled["version"]}"'},
+        )
+        assert (handled.status_code, handled.json()["error"]["code"]) == (
+            409,
+            "order_taken_in_turn",
+        ), action
+    # what was sent to a handler by name is theirs to start; the pool comes by the next
+    assert order_step(client, second, named, "start", {})["status"] == "in_progress"
+    assert client.post(URL, headers=first).json()["number"] == urgent["number"]
+    # back office may send orders on, but not to themselves: picking by another door
+    to_self = client.post(
+        f"/api/v1/work-orders/{pooled['id']}/transfer",
+        json={"team_id": queue["team"], "assignee_id": queue["handler_ids"][0], "reason": "我来"},
+        headers=first | {"If-Match": f'"{pooled["version"]}"'},
+    )
+    assert to_self.status_code == 409
+    assert to_self.json()["error"] | {"message": ""} == {
+        "code": "order_taken_in_turn",
+        "field": "assignee_id",
+        "message": "",
+    }
+    # a lead (here the supervisor) still starts what they choose
+    led = order_step(client, queue["supervisor"], pooled, "start", {})
+    assert led["assignee"]["name"] and led["status"] == "in_progress"
+    read = client.get(f"/api/v1/teams/{queue['team']}/orders-started", headers=queue["supervisor"])
+    assert read.json()["takes_in_turn"] is True
+    rows = db.scalars(select(AuditLog).where(AuditLog.action == "team.taking")).all()
+    assert [(r.entity_id, json.loads(r.details)) for r in rows] == [
+        (str(queue["team"]), {"takes_in_turn": {"from": False, "to": True}})
+    ]
+
+
+def test_picking_comes_back_when_the_team_lets_it(client, queue) -> None:
+    first = queue["handlers"][0]
+    pooled = _sent(client, queue, "13800138001")
+    assert _take_in_turn(client, queue, True, 1).status_code == 200
+    assert _take_in_turn(client, queue, False, 2).json()["takes_in_turn"] is False
+    assert order_step(client, first, pooled, "start", {})["status"] == "in_progress"
+
+
+def test_only_a_dispatcher_in_reach_sets_the_rule_on_the_version_read(client, db, queue) -> None:
+    url = f"/api/v1/teams/{queue['team']}/taking"
+    body = {"in_turn": True}
+    handler = queue["handlers"][0] | {"If-Match": '"1"'}
+    assert client.put(url, json=body, headers=handler).status_code == 403
+    elsewhere = bearer(db, make_staff(db, make_org(db).other_city, Role.TEAM_LEAD))
+    assert client.put(url, json=body, headers=elsewhere | {"If-Match": '"1"'}).status_code == 404
+    assert client.put(url, json=body, headers=queue["supervisor"]).status_code == 428
+    assert _take_in_turn(client, queue, True, 1).status_code == 200
+    stale = _take_in_turn(client, queue, False, 1)
+    assert stale.status_code in (409, 412) and "error" in stale.json()
+    odd = client.put(
+        url, json={"in_turn": True, "x": 1}, headers=queue["supervisor"] | {"If-Match": '"2"'}
+    )
+    assert odd.status_code == 422

@@ -38,6 +38,7 @@ from kefu.workorders import (
     categories,
     compensation_queue,
     engineers,
+    in_turn,
     lifecycle,
     refunds,
     repeats,
@@ -161,6 +162,7 @@ def order_queue(
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
         takes_next=takes_next and view in ("mine", "team"),
+        team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
         waiting=waiting,
@@ -425,6 +427,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         told_of=told_before(session, order),
         engineers=[e for e, _unit in engineers.roster(session, principal) if e.active],
         known_address=_known_address(session, order, masked),
+        in_turn=in_turn.picking_refused(session, order, principal),
     )
 
 

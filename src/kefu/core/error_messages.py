@@ -405,6 +405,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "or to you and not yet started.",
     "next_order_no_team": "You are in no team, so no queue hands you orders: ask your team "
     "lead to put you in one.",
+    "order_taken_in_turn": "Your team takes its orders in turn: press “Take the next order” "
+    "for the most urgent one. To handle this one, ask your team lead to assign it to you.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
 }

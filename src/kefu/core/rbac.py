@@ -60,6 +60,8 @@ class Right(StrEnum):
     REFUND_APPROVE = "refund.approve"  # approve refunds up to the team lead's limit
     REFUND_APPROVE_LARGE = "refund.approve_large"  # … and up to the center's ceiling
     NOTICE_SEND = "notice.send"  # write and send notices of planned work to big customers
+    # how a team comes to its orders (taking in turn, 按序取单); its leads start any order
+    TEAM_RULES = "team.rules"
 
 
 _R = Right
@@ -93,6 +95,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.TEAM_LEAD: frozenset(
         {
+            _R.TEAM_RULES,
             _R.REFUND_APPROVE,
             _R.CHURN_READ,
             _R.CALLS_TAKE,
@@ -142,6 +145,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            _R.TEAM_RULES,
             _R.REFUND_APPROVE,
             _R.REFUND_APPROVE_LARGE,
             _R.CHURN_READ,
@@ -171,6 +175,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            _R.TEAM_RULES,
             _R.CHURN_READ,
             _R.QUEUES_MONITOR,
             _R.ANALYTICS_READ,

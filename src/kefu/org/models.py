@@ -34,7 +34,9 @@ class OrgUnit(IdMixin, Base):
 
 class Team(IdMixin, VersionedMixin, Base):
     """Why: agents work in teams (班组) under a team lead; queues and reports group by team.
-    A team's working hours (when set) count the working-time limits of its orders."""
+    A team's working hours (when set) count the working-time limits of its orders. A team
+    that takes its orders in turn (按序取单) leaves its handlers no picking: they take the
+    next of the queue, and only a dispatcher names who handles a given order."""
 
     __tablename__ = "teams"
 
@@ -44,6 +46,7 @@ class Team(IdMixin, VersionedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     work_start: Mapped[time | None]
     work_end: Mapped[time | None]
+    takes_in_turn: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Skill(IdMixin, Base):

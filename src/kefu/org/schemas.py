@@ -102,6 +102,7 @@ class TeamRead(BaseModel):
     active: bool
     work_start: time | None
     work_end: time | None
+    takes_in_turn: bool
     version: int
 
 

@@ -24,6 +24,7 @@ from kefu.workorders.schemas import NoteRequest
 CanReadOrders = Annotated[Principal, Depends(require(Right.ORDER_READ))]
 CanWorkOrders = Annotated[Principal, Depends(require(Right.ORDER_WRITE))]
 CanDispatch = Annotated[Principal, Depends(require(Right.ORDER_DISPATCH))]
+CanSetTeamRules = Annotated[Principal, Depends(require(Right.TEAM_RULES))]
 CanExportOrders = Annotated[Principal, Depends(require(Right.ORDER_EXPORT))]
 CanEditCategories = Annotated[Principal, Depends(require(Right.CATEGORY_WRITE))]
 CanEditPolicy = Annotated[Principal, Depends(require(Right.POLICY_WRITE))]

@@ -18,7 +18,7 @@ from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
-from kefu.workorders import consent, repository, return_visit_invites
+from kefu.workorders import consent, in_turn, repository, return_visit_invites
 from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
@@ -73,6 +73,8 @@ def move(
     target = next_status(action, order.status, order.type)
     if target is None:
         raise _not_allowed(action, order)
+    if by is not None:  # a team taking in turn leaves its pool to the next (取下一单)
+        in_turn.refuse_picking(session, order, action, by)
     before = str(order.status)
     order.status = target
     # Every action changes the order, even one that leaves every column as it was (sent
@@ -127,9 +129,10 @@ def simple_action(
     """Accept, start, return or cancel: a state change with an optional reason."""
     if action is Action.REOPEN:
         raise ValueError("reopening starts a new round of handling: use reopen()")
-    if action is Action.START and order.assignee_id is None:
-        order.assignee_id = by.staff_id
+    starts_unnamed = action is Action.START and order.assignee_id is None
     move(session, order, action, by, reason=reason)
+    if starts_unnamed:  # after the move: one a team takes in turn is refused unnamed
+        order.assignee_id = by.staff_id
     session.flush()
     return order
 
@@ -409,10 +412,12 @@ def _target(session: Session, request: DispatchRequest) -> Target:
 
 def dispatch_target(session: Session, request: DispatchRequest, by: Principal) -> Target:
     """Where a dispatch sends orders, checked: a live team or unit (and person in it),
-    inside the dispatcher's scope."""
+    inside the dispatcher's scope, and not the dispatcher themselves in a team that takes
+    in turn unless they lead it."""
     target = _target(session, request)
     if not by.sees_org_path(target.unit.path):
         raise Forbidden("org_unit_out_of_scope", field="org_unit_id", org_unit=target.unit.name)
+    in_turn.refuse_naming_self(target.team, target.assignee, by)
     return target
 
 

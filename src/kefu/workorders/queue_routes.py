@@ -9,14 +9,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from kefu.core.i18n import error_message
+from kefu.core.rbac import Principal
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, etag, request_language
+from kefu.core.web import DbSession, IfMatch, check_version, etag, request_language
 from kefu.errors import NotFound, Unprocessable
 from kefu.org.models import Team
+from kefu.org.schemas import TeamRead
 from kefu.org.service import unit_seen
 from kefu.workorders import batch, merging, passing_on, take_next
 from kefu.workorders.deps import (
     CanDispatch,
+    CanSetTeamRules,
     CanWorkOrders,
     CurrentOrder,
     order_calendar,
@@ -24,7 +27,7 @@ from kefu.workorders.deps import (
 )
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.origin_schemas import OriginChange
-from kefu.workorders.queue_schemas import HandlerStarts, TeamStarts
+from kefu.workorders.queue_schemas import HandlerStarts, TeamStarts, TeamTaking
 from kefu.workorders.repository import order_by_number
 from kefu.workorders.schemas import (
     BatchDispatchRequest,
@@ -101,15 +104,43 @@ def orders_started(
     """For each active member of a team the caller sees, the orders they started in the
     last ``days`` and how many of those were the next of the queue (取下一单) rather than
     picked from the list; the busiest first."""
-    team = session.get(Team, team_id)
-    if team is None or unit_seen(session, team.org_unit_id, principal) is None:
-        raise NotFound("team_not_found")
+    team = _team_seen(session, team_id, principal)
     rows = take_next.started_lately(session, team, days)
     return TeamStarts(
         team_id=team.id,
+        takes_in_turn=team.takes_in_turn,
         days=days,
         rows=[HandlerStarts(**vars(row)) for row in rows],
     )
+
+
+@router.put("/teams/{team_id}/taking", response_model=TeamRead)
+def set_team_taking(
+    team_id: PathId,
+    data: TeamTaking,
+    principal: CanSetTeamRules,
+    session: DbSession,
+    version: IfMatch,
+    response: Response,
+) -> TeamRead:
+    """Make taking in turn (按序取单) a team's rule, or let its handlers pick from the list
+    again. In turn, a handler starting an order of the team's pool from the list gets 409
+    ``order_taken_in_turn``, as does one sending an order to themselves; a lead still
+    starts any order and names who handles one. For team leads and supervisors; audited."""
+    team = _team_seen(session, team_id, principal)
+    check_version(team.version, version)
+    take_next.set_taking(session, team, in_turn=data.in_turn, by=principal)
+    session.flush()
+    response.headers["ETag"] = etag(team.version)
+    return TeamRead.model_validate(team)
+
+
+def _team_seen(session: DbSession, team_id: int, principal: Principal) -> Team:
+    """The team if its unit is in the caller's reach; else 404, as if there were none."""
+    team = session.get(Team, team_id)
+    if team is None or unit_seen(session, team.org_unit_id, principal) is None:
+        raise NotFound("team_not_found")
+    return team
 
 
 @router.post("/work-orders/{order_id}/passed-on", response_model=OrderDetail)

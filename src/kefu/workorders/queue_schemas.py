@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class HandlerStarts(BaseModel):
@@ -17,5 +17,15 @@ class HandlerStarts(BaseModel):
 
 class TeamStarts(BaseModel):
     team_id: int
+    takes_in_turn: bool
     days: int
     rows: list[HandlerStarts]
+
+
+class TeamTaking(BaseModel):
+    """How a team's handlers come to their orders: in turn (按序取单, they take the next
+    of the queue) or by picking from the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    in_turn: bool

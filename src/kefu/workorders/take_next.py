@@ -9,6 +9,8 @@ dispatcher sent to this handler by name, then the highest priority (urgent, key,
 chased), then the resolution due soonest, then the longest waiting. Two handlers asking
 at once get two orders: the row is taken with FOR UPDATE SKIP LOCKED on PostgreSQL, and
 SQLite's writers take turns.
+
+A team may make it its rule (按序取单, see ``in_turn``); its lead sets it here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound
@@ -57,8 +60,25 @@ def take_next(session: Session, by: Principal) -> WorkOrder:
     order = session.scalar(query)
     if order is None:
         raise NotFound("next_order_none")
+    order.assignee_id = by.staff_id  # given, not picked: a team taking in turn allows it
     lifecycle.simple_action(session, order=order, action=Action.START, by=by, reason=TAKEN)
     return order
+
+
+def set_taking(session: Session, team: Team, *, in_turn: bool, by: Principal) -> Team:
+    """Make taking in turn the team's rule, or let its handlers pick again; audited."""
+    before = team.takes_in_turn
+    team.takes_in_turn = in_turn
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="team.taking",
+        entity_type="team",
+        entity_id=team.id,
+        details={"takes_in_turn": {"from": before, "to": in_turn}},
+    )
+    return team
 
 
 @dataclass(frozen=True)

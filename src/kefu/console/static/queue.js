@@ -1,7 +1,8 @@
 // A queue's batch dispatch (批量派单, orders/list.html): the dispatcher picks the rows that
 // may be sent and sends them to one team (and person) in one go. Each row carries the
 // version the page read; the server sends or refuses each on its own and says why.
-// A handler takes the next order of their queue (取下一单) and lands on it.
+// A handler takes the next order of their queue (取下一单) and lands on it; a lead makes
+// taking in turn the team's rule (按序取单).
 "use strict";
 
 function setupBatchDispatch() {
@@ -111,4 +112,33 @@ function setupTakeNext() {
   });
 }
 
+// A lead makes taking in turn the team's rule, or lets its handlers pick again.
+function setupTeamTaking() {
+  const form = document.querySelector("form.team-taking");
+  if (!form) return;
+  const box = form.elements.namedItem("in_turn");
+  const saved = form.querySelector(".saved");
+  const error = form.querySelector(".form-error");
+  box.addEventListener("change", async () => {
+    box.disabled = true;
+    saved.hidden = true;
+    try {
+      const team = await api(
+        "PUT",
+        `/api/v1/teams/${form.dataset.team}/taking`,
+        { in_turn: box.checked },
+        { "If-Match": `"${form.dataset.version}"` },
+      );
+      form.dataset.version = team.version;
+      error.hidden = true;
+      saved.hidden = false;
+    } catch (failure) {
+      box.checked = !box.checked;
+      showError(error, failure);
+    }
+    box.disabled = false;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", setupTakeNext);
+document.addEventListener("DOMContentLoaded", setupTeamTaking);
