@@ -6,8 +6,9 @@ signs out. A subscriber the engineer found out books the visit again on the page
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from chromium import CHROMIUM, api_client, open_order, requires_chromium
 
@@ -129,7 +130,22 @@ def _visit_found_out(base: str, number: str) -> dict:
     out = {"missed_by": "customer", "reason": "敲门无人应"}
     missed = agent.post(f"{url}/appointments/{visit.json()['id']}/missed", json=out)
     assert missed.status_code == 200, missed.text
-    return order | {"engineer": free["name"]}
+    return order | {"engineer": free["name"], "engineer_id": free["engineer_id"]}
+
+
+def _evening_at_work(base: str, engineer_id: int) -> date:
+    """A day ahead the engineer works and is free in the evening: not their rest day (the
+    demo gives each one in the coming week), nothing booked from 18:00."""
+    agent = api_client(base, "agent")
+    for ahead in range(2, 10):
+        day = local_today() + timedelta(days=ahead)
+        rows = agent.get("/api/v1/engineers/board", params={"day": day.isoformat()}).json()
+        row = next(r for r in rows["rows"] if r["engineer_id"] == engineer_id)
+        six = datetime.combine(day, time(18), ZoneInfo("Asia/Shanghai"))
+        evening = [v for v in row["visits"] if datetime.fromisoformat(v["ends_at"]) > six]
+        if not row["day_off"] and not evening:
+            return day
+    raise AssertionError("the engineer is off or booked every evening")
 
 
 def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str, str]) -> None:
@@ -148,7 +164,7 @@ def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str,
         expect(mine.locator('[data-self="move"] summary')).to_have_text("重新预约上门")
         again = mine.locator('[data-self="move"]')
         again.locator("summary").click()
-        day = local_today() + timedelta(days=3)
+        day = _evening_at_work(base, order["engineer_id"])
         again.locator("input[name=day]").fill(day.isoformat())
         again.locator("select[name=part]").select_option("evening")
         again.locator("button[type=submit]").click()

@@ -119,7 +119,9 @@ def test_a_lead_makes_the_team_take_in_turn(live_center: tuple[str, str]) -> Non
         box = lead.locator("form.team-taking input[name=in_turn]")
         expect(box).to_be_checked()
         box.uncheck()
-        expect(lead.locator("form.team-taking .saved")).to_have_text("Rule saved")
+        saved = lead.locator("form.team-taking .saved")
+        expect(saved).to_be_visible()  # the PUT answered before the page is read again
+        expect(saved).to_have_text("Rule saved")
         lead.reload()
         expect(lead.locator("form.team-taking")).to_contain_text("Handlers take orders in turn")
         expect(lead.locator("form.team-taking input[name=in_turn]")).not_to_be_checked()

@@ -529,3 +529,28 @@ def test_teams_let_their_handlers_pick_after_the_upgrade(
         left = connection.execute(text("SELECT name FROM teams")).scalars().all()
     assert left == ["投诉处理班"]
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_days_off(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0051", "days_off")
+
+
+def test_engineers_work_every_day_after_the_upgrade(database_before_days_off: Engine) -> None:
+    engine = database_before_days_off
+    center = _OldCenter(engine)
+    unit = center.row("org_units", parent_id=None, path="/2/")
+    engineer = center.row("field_engineers", org_unit_id=unit, name="张志强", skills="")
+    upgrade(engine, "0052")
+    with engine.connect() as connection:
+        days = connection.execute(text("SELECT COUNT(*) FROM field_engineer_days_off")).scalar()
+    assert days == 0  # none off: as before
+    center.meta.clear()
+    center.meta.reflect(engine)
+    center.row("field_engineer_days_off", engineer_id=engineer, day=date(2026, 12, 9), reason="")
+    with engine.begin() as connection:  # taken back: the days off go, the engineer stays
+        command.downgrade(alembic_config(connection=connection), "0051")
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT name FROM field_engineers")).scalars().all()
+    assert left == ["张志强"]
+    engine.dispose()

@@ -13,9 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import make_org, make_staff
+from kefu.demo.days_off import rest_days
 from kefu.demo.visits import book_visits
 from kefu.workorders.enums import OrderStatus, OrderType
-from kefu.workorders.models import Category, FieldEngineer, OrderAppointment, OrderEvent, WorkOrder
+from kefu.workorders.models import (
+    Category,
+    EngineerDayOff,
+    FieldEngineer,
+    OrderAppointment,
+    OrderEvent,
+    WorkOrder,
+)
 from kefu.workorders.taxonomy import ensure_default_categories
 
 NOW = datetime(2026, 12, 7, 2, tzinfo=UTC)
@@ -113,3 +121,23 @@ def test_the_branches_engineers_are_booked_from_their_roster_once_a_window(db: S
         )
         assert engineer.work_start <= starts.astimezone(zone).time()
         assert ends.astimezone(zone).time() <= engineer.work_end
+
+
+def test_each_engineer_rests_a_day_of_the_week_with_no_visit_booked(db: Session) -> None:
+    _orders(db)
+    book_visits(db.connection(), seed=7, now=NOW)
+    zone = ZoneInfo("Asia/Shanghai")
+    today = NOW.astimezone(zone).date()
+    written = rest_days(db.connection(), today=today)
+    roster = db.scalars(select(FieldEngineer.id).where(FieldEngineer.active)).all()
+    days_off = {d.engineer_id: d.day for d in db.scalars(select(EngineerDayOff))}
+    assert written == len(roster) == len(days_off)  # one each
+    assert all(today < day <= today + timedelta(days=7) for day in days_off.values())
+    assert len(set(days_off.values())) > 1  # spread over the week, not all on one day
+    booked = {
+        (v.engineer_id, (v.starts_at if v.starts_at.tzinfo else v.starts_at.replace(tzinfo=UTC)))
+        for v in db.scalars(select(OrderAppointment).where(OrderAppointment.status == "scheduled"))
+    }
+    booked_days = {(engineer, at.astimezone(zone).date()) for engineer, at in booked}
+    assert booked_days  # visits were booked in the week, and none on a rest day
+    assert not booked_days & set(days_off.items())

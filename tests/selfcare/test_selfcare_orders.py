@@ -18,7 +18,7 @@ from factories import (
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
 from kefu.core.outbox import Job
-from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
+from kefu.workorders.models import EngineerDayOff, FieldEngineer, OrderAppointment, WorkOrder
 
 NUMBER = "13800138000"
 
@@ -300,3 +300,17 @@ def test_a_move_outside_the_engineers_hours_is_asked_of_the_holder(client, db, c
     shown = client.get("/api/v1/self/overview").json()["orders"][0]
     assert shown["move_asked"] == {"day": day, "part": "evening"}
     assert any("客户申请改约上门" in note for note in _staff_notes(db))
+
+
+def test_a_move_onto_the_engineers_day_off_is_asked_of_the_holder(client, db, center) -> None:
+    order = complain(client, center["agent"], center["leaf"], NUMBER, subject="宽带断网")
+    engineer_id = _roster_visit(client, db, center, order)
+    day = local_today() + timedelta(days=2)
+    db.add(EngineerDayOff(engineer_id=engineer_id, day=day, reason="轮休"))
+    db.commit()
+    headers = self_sign_in(client)
+    url = f"/api/v1/self/orders/{order['number']}/visit-move"
+    asked = client.post(url, json={"day": day.isoformat(), "part": "morning"}, headers=headers)
+    assert asked.status_code == 201 and asked.json()["moved"] is False  # their rest day
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["move_asked"] == {"day": day.isoformat(), "part": "morning"}

@@ -38,6 +38,7 @@ def engineers_page(request: Request, session: DbSession, day: date | None = None
         roster=[engineer_out(engineer, unit, counted) for engineer, unit in found],
         units=active_units_in_scope(session, principal.scope_filter()),
         day=shown,
+        today=local_today(zone),
         days=(shown - timedelta(days=1), shown + timedelta(days=1)),
         can_manage=principal.has(Right.ORDER_DISPATCH),
         skills=list(EngineerSkill),

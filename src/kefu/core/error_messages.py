@@ -407,6 +407,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "lead to put you in one.",
     "order_taken_in_turn": "Your team takes its orders in turn: press “Take the next order” "
     "for the most urgent one. To handle this one, ask your team lead to assign it to you.",
+    "day_off_past": "That day has gone by: a day off is set for today or a day ahead.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
 }

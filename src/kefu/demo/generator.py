@@ -45,6 +45,7 @@ from kefu.demo import subscribers
 from kefu.demo.analysis import analyse
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
+from kefu.demo.days_off import generate_days_off
 from kefu.demo.history import generate_call_history
 from kefu.demo.identities import Identities
 from kefu.demo.incidents import generate_incidents
@@ -127,6 +128,7 @@ def generate(
         result.counts["order_messages"] = generate_order_messages(engine, seed=options.seed)
         result.counts["incident_orders"] = generate_incidents(engine)
         result.counts["on_site_visits"] = generate_visits(engine, seed=options.seed)
+        result.counts["engineer_days_off"] = generate_days_off(engine)
         result.counts["self_given_return_visits"] = generate_self_visits(engine, seed=options.seed)
         result.counts["messages"] = generate_messages(engine)
         result.counts["web_messages"] = generate_web_messages(engine)

@@ -1,10 +1,10 @@
 """Handing an engineer's booked visits to a colleague (交接): the engineer is off sick, or
 leaving. Each visit keeps its window and address and gets the other engineer, who must
-be free and working then; those the colleague is already booked over, or off duty for,
-are left where they were and named, for the dispatcher to place one by one on the board
-(or to book as overtime agreed with the colleague). An engineer is made inactive
-only once no visit ahead is booked for them: nobody is promised a visit from someone who
-no longer comes.
+be free and working then; those the colleague is already booked over, or off duty for
+(their hours, or a day off), are left where they were and named, for the dispatcher to
+place one by one on the board (or to book as overtime agreed with the colleague). An
+engineer is made inactive only once no visit ahead is booked for them: nobody is
+promised a visit from someone who no longer comes.
 
 Why not refuse the whole hand-over when one visit clashes: a sick engineer's day is
 handed over at 8 in the morning, and the dispatcher needs the visits that fit moved now
@@ -24,6 +24,7 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.org.service import unit_seen
 from kefu.workorders import appointments, engineers
+from kefu.workorders import engineer_days_off as days_off
 from kefu.workorders.models import FieldEngineer, OrderAppointment
 
 
@@ -71,7 +72,8 @@ def hand_over(
     done = HandedOver()
     for visit, order in session.execute(query).all():
         window = (visit.starts_at, visit.ends_at)
-        if not engineers.on_duty(target, window, zone):
+        off = days_off.is_off(session, target.id, days_off.local_day(visit.starts_at, zone))
+        if off or not engineers.on_duty(target, window, zone):
             done.left.append(Left(visit, order.number, None))
             continue
         try:

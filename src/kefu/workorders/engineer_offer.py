@@ -5,8 +5,8 @@ best first — free then, of the order's area, working then, doing the kind of w
 Why: the dispatcher's question at booking is "who is free then and can do it"; the
 board answers it for a day, this answers it for the window asked, on the form itself.
 Each engineer booked over the window is named with the order, as booking them would be
-refused with it. One off duty then is offered after those working (overtime is agreed
-with them, not assumed), and can still be booked.
+refused with it. One off duty then, or off that day (轮休, 请假), is offered after those
+working (overtime is agreed with them, not assumed), and can still be booked.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core.rbac import Principal
 from kefu.org.models import OrgUnit
+from kefu.workorders import engineer_days_off as days_off
 from kefu.workorders import engineers
 from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 from kefu.workorders.models import Category, FieldEngineer, OrderAppointment, WorkOrder
@@ -47,7 +48,8 @@ class Candidate:
     fits: bool  # does the kind of work the order needs (or none is needed)
     nearby: bool  # of the order's unit, or of a unit above or below it
     clash: str | None  # the order they are booked for over the window
-    on_duty: bool  # the window is within their working hours (or none are set)
+    on_duty: bool  # working then: within their hours (or none set), not a day off
+    day_off: bool  # off that day (轮休, 请假)
     that_day: int  # visits booked for them that day, this order's aside
 
 
@@ -67,6 +69,7 @@ def offer(
     order_path = order_unit.path if order_unit else "/"
     clashes = engineers.clashes(session, ids, order, window)
     loads = _that_day(session, ids, order, window[0], zone)
+    off = days_off.off_on(session, ids, days_off.local_day(window[0], zone))
     found = [
         Candidate(
             engineer=engineer,
@@ -74,7 +77,8 @@ def offer(
             fits=needed is None or not engineer.skills or needed in engineers.skills_of(engineer),
             nearby=order_path.startswith(unit.path) or unit.path.startswith(order_path),
             clash=clashes.get(engineer.id),
-            on_duty=engineers.on_duty(engineer, window, zone),
+            on_duty=engineer.id not in off and engineers.on_duty(engineer, window, zone),
+            day_off=engineer.id in off,
             that_day=loads.get(engineer.id, 0),
         )
         for engineer, unit in roster

@@ -1,12 +1,12 @@
-"""HTTP routes of the field engineers' roster (装维工程师): list, add, change, and the
-day's board of who goes where."""
+"""HTTP routes of the field engineers' roster (装维工程师): list, add, change, days off,
+and the day's board of who goes where."""
 
 from __future__ import annotations
 
 from datetime import date, time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, eta
 from kefu.org.models import OrgUnit
 from kefu.workorders import (
     appointments,
+    engineer_days_off,
     engineer_handover,
     engineer_offer,
     engineer_sheets,
@@ -28,6 +29,8 @@ from kefu.workorders.deps import CanDispatch, CanReadOrders, CanWorkOrders, visi
 from kefu.workorders.engineer_schemas import (
     BoardRow,
     BoardVisit,
+    DayOffOut,
+    DayOffRequest,
     EngineerBoard,
     EngineerChange,
     EngineerCreate,
@@ -126,6 +129,42 @@ def change_engineer(
     return _one_out(session, engineer)
 
 
+@router.put("/engineers/{engineer_id}/days-off/{day}", response_model=DayOffOut)
+def set_day_off(
+    engineer_id: PathId,
+    day: date,
+    principal: CanDispatch,
+    session: DbSession,
+    request: Request,
+    data: Annotated[DayOffRequest, Body(default_factory=DayOffRequest)],
+) -> DayOffOut:
+    """Mark the engineer off on ``day`` (轮休, 请假; again: the reason is changed): not
+    offered first for that day's visits, not moved onto it by a customer, not handed a
+    colleague's visits of it. Visits already booked that day stay: ``visits_that_day``
+    counts them, to hand over. A day gone by is 422 ``day_off_past``. Audited."""
+    engineer = engineers.visible(session, engineer_id, principal)
+    zone = str(request.app.state.settings.timezone)
+    done = engineer_days_off.set_off(
+        session, engineer, day, reason=data.reason, by=principal, zone=zone
+    )
+    return DayOffOut(
+        engineer_id=engineer.id,
+        day=day,
+        reason=done.row.reason,
+        visits_that_day=done.visits_that_day,
+    )
+
+
+@router.delete("/engineers/{engineer_id}/days-off/{day}", status_code=204)
+def clear_day_off(
+    engineer_id: PathId, day: date, principal: CanDispatch, session: DbSession
+) -> Response:
+    """The engineer works on ``day`` after all (none set is no error). Audited."""
+    engineer = engineers.visible(session, engineer_id, principal)
+    engineer_days_off.clear(session, engineer, day, by=principal)
+    return Response(status_code=204)
+
+
 @router.post("/engineers/{engineer_id}/hand-over", response_model=HandOverOut)
 def hand_over_visits(
     engineer_id: PathId,
@@ -199,6 +238,7 @@ def engineers_for_order(
                 nearby=c.nearby,
                 clash_number=c.clash,
                 on_duty=c.on_duty,
+                day_off=c.day_off,
                 visits_that_day=c.that_day,
             )
             for c in found
@@ -230,6 +270,8 @@ def _row(line: engineers.BoardLine, principal: Principal) -> BoardRow:
         phone=line.phone,
         work_start=line.engineer.work_start if line.engineer else None,
         work_end=line.engineer.work_end if line.engineer else None,
+        day_off=line.day_off is not None,
+        day_off_reason=line.day_off or "",
         visits=[
             BoardVisit(
                 appointment_id=visit.id,

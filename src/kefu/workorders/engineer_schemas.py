@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kefu.core.types import Name, RefId
+from kefu.core.types import Name, RefId, ShortText
 from kefu.workorders.appointment_schemas import EngineerPhone
 from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 
@@ -120,6 +120,8 @@ class BoardRow(BaseModel):
     phone: str
     work_start: time | None = None  # their working hours, if the roster sets them
     work_end: time | None = None
+    day_off: bool = False  # off that day (轮休, 请假)
+    day_off_reason: str = ""
     visits: list[BoardVisit]
 
 
@@ -140,7 +142,10 @@ class EngineerOffered(BaseModel):
     fits: bool = Field(description="Does the kind of work the order needs (or none is needed)")
     nearby: bool = Field(description="Of the order's unit, or of a unit above or below it")
     clash_number: str | None = Field(description="The order they are booked for over the window")
-    on_duty: bool = Field(description="The window is within their working hours (or none are set)")
+    on_duty: bool = Field(
+        description="Working then: within their hours (or none are set), and not a day off"
+    )
+    day_off: bool = Field(description="Off that day (轮休, 请假)")
     visits_that_day: int
 
 
@@ -149,3 +154,21 @@ class EngineerOffer(BaseModel):
 
     skill_needed: EngineerSkill | None
     items: list[EngineerOffered]
+
+
+class DayOffRequest(BaseModel):
+    """Why the engineer is off (轮休, 请假, 培训 …); optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ShortText = ""
+
+
+class DayOffOut(BaseModel):
+    """An engineer's day off as set, and the visits still booked for them that day (to be
+    handed over: marking the day does not move them)."""
+
+    engineer_id: int
+    day: date
+    reason: str
+    visits_that_day: int

@@ -24,6 +24,7 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.org.models import OrgUnit
 from kefu.org.service import unit_for_writer, unit_seen
+from kefu.workorders.engineer_days_off import off_on
 from kefu.workorders.engineer_schemas import EngineerChange, EngineerCreate
 from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
@@ -277,6 +278,7 @@ class BoardLine:
     phone: str
     engineer: FieldEngineer | None = None
     visits: list[tuple[OrderAppointment, str]] = field(default_factory=list)  # (visit, number)
+    day_off: str | None = None  # off that day (轮休, 请假): the reason given, "" for none
 
 
 def board(session: Session, by: Principal, *, day: date, zone: str) -> list[BoardLine]:
@@ -311,6 +313,8 @@ def board(session: Session, by: Principal, *, day: date, zone: str) -> list[Boar
             key = (visit.engineer, visit.engineer_phone)
             line = by_hand.setdefault(key, BoardLine(*key))
         line.visits.append((visit, number))
+    for engineer_id, reason in off_on(session, list(lines), day).items():
+        lines[engineer_id].day_off = reason
     return [*lines.values(), *by_hand.values()]
 
 

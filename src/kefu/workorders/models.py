@@ -277,6 +277,20 @@ class FieldEngineer(IdMixin, TimestampMixin, VersionedMixin, Base):
     work_end: Mapped[time | None]
 
 
+class EngineerDayOff(IdMixin, Base):
+    """Why: an engineer on a rest day or on leave (轮休, 请假) is not offered for that day's
+    visits, nor moved onto it by a customer; the board shows them off."""
+
+    __tablename__ = "field_engineer_days_off"
+    __table_args__ = (UniqueConstraint("engineer_id", "day"),)
+
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("field_engineers.id"))
+    day: Mapped[date]  # the center's local day
+    reason: Mapped[str] = mapped_column(String(100), default="")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OrderAppointment(IdMixin, Base):
     """Why: an engineer's visit to the customer (上门处理) is a promise of a time window;
     what was promised, to where, by whom, and what came of it are kept for good."""

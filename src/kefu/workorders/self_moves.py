@@ -3,8 +3,8 @@
 When the visit was booked from the roster and its engineer is free and working for the
 part of the day the customer names, the visit is moved there and then — the same engineer, the same
 address, the part's usual window — instead of waiting for the order's holder to call
-back. Anything else (an engineer named by hand, one taken, off duty then or no longer on
-the roster, a window the booking rules refuse) leaves the ask standing for the holder,
+back. Anything else (an engineer named by hand, one taken, off duty then, off that day or no
+longer on the roster, a window the booking rules refuse) leaves the ask standing for the holder,
 who may agree overtime with the engineer.
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kefu.errors import Conflict, Unprocessable
 from kefu.workorders import appointments, engineers
+from kefu.workorders import engineer_days_off as days_off
 from kefu.workorders.appointment_schemas import AppointmentCreate
 from kefu.workorders.enums import PartOfDay
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
@@ -48,6 +49,8 @@ def move_if_free(
     engineer = session.get(FieldEngineer, visit.engineer_id) if visit.engineer_id else None
     starts, ends = PART_HOURS[asked.part]
     if engineer is None or not engineers.works_between(engineer, starts, ends):
+        return None
+    if days_off.is_off(session, engineer.id, asked.day):  # a rest day: the holder decides
         return None
     data = AppointmentCreate(
         visit_on=asked.day,

@@ -34,15 +34,16 @@ function engineerPicked(booking) {
 
 // Who can go for the window asked: once the day and hours are filled, the roster's
 // options are put best first (GET …/engineers), each with what they do and their day;
-// one off duty then is said so (overtime is for the dispatcher to agree); one booked over
-// the window is named with that order and cannot be picked.
+// one off duty then, or off that day, is said so (overtime is for the dispatcher to
+// agree); one booked over the window is named with that order and cannot be picked.
 function offeredLabel(item, word) {
   const named = document.documentElement.lang === "en" ? item.org_unit_en : item.org_unit;
   const parts = [item.name, ...item.skills.map((skill) => word(skill))];
   if (!item.nearby) parts.push(named);
   parts.push(word("that_day", { n: item.visits_that_day }));
   if (!item.fits) parts.push(word("not_fit"));
-  if (!item.on_duty) parts.push(word("off_duty"));
+  if (item.day_off) parts.push(word("day_off"));
+  else if (!item.on_duty) parts.push(word("off_duty"));
   if (item.clash_number) parts.push(word("busy", { number: item.clash_number }));
   return parts.join(" · ");
 }

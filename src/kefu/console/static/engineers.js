@@ -1,6 +1,7 @@
 // The field engineers' page: add an engineer to the roster (its own Idempotency-Key per
 // form), tick what they do and set when they work, make one inactive or active again
-// (If-Match), hand one's visits over to a colleague. Uses api(), showError(),
+// (If-Match), hand one's visits over to a colleague, mark one off on the board's day
+// (轮休, 请假). Uses api(), showError(),
 // centerTime(), createsOnce() and templateWords() from kefu.js.
 "use strict";
 
@@ -107,17 +108,8 @@ function setupHandover() {
   const result = document.getElementById("handover-result");
   const word = templateWords("handover-words");
   document.querySelectorAll("tr[data-engineer] [data-hand-over]").forEach((button) => {
-    button.addEventListener("click", () => {
-      const from = button.closest("tr").dataset.engineer;
-      form.elements.from.value = from;
-      // a colleague of the same unit first: they know its streets
-      const unit = form.elements.from.selectedOptions[0].dataset.unit;
-      const colleague = [...form.elements.to_engineer_id.options]
-        .find((option) => option.dataset.unit === unit && option.value !== from);
-      if (colleague) form.elements.to_engineer_id.value = colleague.value;
-      document.getElementById("handover").open = true;
-      form.elements.to_engineer_id.focus();
-    });
+    // a colleague of the same unit first: they know its streets
+    button.addEventListener("click", () => openHandover(button.closest("tr").dataset.engineer));
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -134,5 +126,53 @@ function setupHandover() {
   });
 }
 
+// A day off set or cleared from the board's row; visits still booked that day stay with
+// the engineer, so the hand-over opens for that engineer and day.
+function setupDaysOff() {
+  const board = document.querySelector("table.engineer-board");
+  if (!board) return;
+  const error = document.getElementById("board-error");
+  const status = document.getElementById("board-status");
+  const word = templateWords("board-words");
+  board.querySelectorAll("[data-day-off]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const row = button.closest("tr");
+      const setting = button.dataset.dayOff === "set";
+      const url = `/api/v1/engineers/${row.dataset.engineerRow}/days-off/${board.dataset.day}`;
+      button.disabled = true;
+      try {
+        const done = await api(setting ? "PUT" : "DELETE", url, setting ? {} : undefined);
+        row.querySelector(".day-off").hidden = !setting;
+        button.dataset.dayOff = setting ? "clear" : "set";
+        button.textContent = word(setting ? "clear" : "set");
+        status.hidden = !(setting && done.visits_that_day);
+        if (!status.hidden) {
+          const name = row.querySelector("b").textContent;
+          status.textContent = word("still_booked", { name, n: done.visits_that_day });
+          openHandover(row.dataset.engineerRow, board.dataset.day);
+        }
+      } catch (failure) {
+        showError(error, failure, row);
+      }
+      button.disabled = false;
+    });
+  });
+}
+
+// The hand-over form, opened for one engineer (and day), a colleague of their unit chosen.
+function openHandover(from, day = "") {
+  const form = document.getElementById("handover-form");
+  if (!form) return;
+  form.elements.from.value = from;
+  form.elements.day.value = day;
+  const unit = form.elements.from.selectedOptions[0]?.dataset.unit;
+  const colleague = [...form.elements.to_engineer_id.options]
+    .find((option) => option.dataset.unit === unit && option.value !== from);
+  if (colleague) form.elements.to_engineer_id.value = colleague.value;
+  document.getElementById("handover").open = true;
+  form.elements.to_engineer_id.focus();
+}
+
 document.addEventListener("DOMContentLoaded", setupEngineers);
+document.addEventListener("DOMContentLoaded", setupDaysOff);
 document.addEventListener("DOMContentLoaded", setupHandover);

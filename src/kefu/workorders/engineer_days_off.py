@@ -1,0 +1,123 @@
+"""Field engineers' days off (轮休, 请假): set by the dispatcher for a day of the center's
+calendar. An engineer off that day is offered for its visits after those working (and
+said so), is not moved onto it by a customer's text or web page, and is not handed a
+colleague's visits of that day; the board shows them off.
+
+Why: working hours alone offered an engineer on leave as if at work, and a customer's
+move by GY went to their rest day unasked. Marking a day off does not move the visits
+already booked that day: the answer counts them, for the dispatcher to hand over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.clock import local_today
+from kefu.core.rbac import Principal
+from kefu.errors import Unprocessable
+from kefu.workorders.enums import AppointmentStatus
+from kefu.workorders.models import EngineerDayOff, FieldEngineer, OrderAppointment
+
+
+def local_day(moment: datetime, zone: str) -> date:
+    """The center's day a moment falls on."""
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def off_on(session: Session, engineer_ids: Sequence[int], day: date) -> dict[int, str]:
+    """The engineers of ``engineer_ids`` off on ``day``, with the reason given ("" none)."""
+    if not engineer_ids:
+        return {}
+    rows = session.execute(
+        select(EngineerDayOff.engineer_id, EngineerDayOff.reason).where(
+            EngineerDayOff.engineer_id.in_(list(engineer_ids)), EngineerDayOff.day == day
+        )
+    )
+    return {engineer_id: reason for engineer_id, reason in rows}
+
+
+def is_off(session: Session, engineer_id: int, day: date) -> bool:
+    return engineer_id in off_on(session, [engineer_id], day)
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """A day off as set, and the visits still booked for the engineer that day."""
+
+    row: EngineerDayOff
+    visits_that_day: int
+
+
+def set_off(
+    session: Session,
+    engineer: FieldEngineer,
+    day: date,
+    *,
+    reason: str,
+    by: Principal,
+    zone: str,
+) -> DayOff:
+    """Mark the day off (again: the reason is changed); not a day gone by (422)."""
+    if day < local_today(zone):
+        raise Unprocessable("day_off_past", field="day")
+    row = session.scalar(
+        select(EngineerDayOff).where(
+            EngineerDayOff.engineer_id == engineer.id, EngineerDayOff.day == day
+        )
+    )
+    if row is None:
+        row = EngineerDayOff(engineer_id=engineer.id, day=day)
+        session.add(row)
+    row.reason, row.set_by_id = reason, by.staff_id
+    session.flush()
+    _audit(session, engineer, "engineer.day_off", day, reason, by)
+    return DayOff(row, _visits_on(session, engineer.id, day, zone))
+
+
+def clear(session: Session, engineer: FieldEngineer, day: date, *, by: Principal) -> None:
+    """The engineer works that day after all (nothing to clear is no error)."""
+    row = session.scalar(
+        select(EngineerDayOff).where(
+            EngineerDayOff.engineer_id == engineer.id, EngineerDayOff.day == day
+        )
+    )
+    if row is None:
+        return
+    session.delete(row)
+    session.flush()
+    _audit(session, engineer, "engineer.day_back", day, "", by)
+
+
+def _visits_on(session: Session, engineer_id: int, day: date, zone: str) -> int:
+    starts = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                OrderAppointment.engineer_id == engineer_id,
+                OrderAppointment.status == AppointmentStatus.SCHEDULED,
+                OrderAppointment.starts_at >= starts,
+                OrderAppointment.starts_at < starts + timedelta(days=1),
+            )
+        )
+        or 0
+    )
+
+
+def _audit(
+    session: Session, engineer: FieldEngineer, action: str, day: date, reason: str, by: Principal
+) -> None:
+    audit.record(
+        session,
+        actor=by,
+        action=action,
+        entity_type="field_engineer",
+        entity_id=engineer.id,
+        details={"day": day.isoformat(), "reason": reason},
+    )

@@ -1,0 +1,74 @@
+"""An engineer's day off (轮休, 请假) in headless Chromium: the dispatcher marks it on the
+day's board; the engineer shows off that day, the visit still booked for them is counted
+and the hand-over opens for them and that day; the booking form says they are off that
+day; the day is given back, in English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
+
+from kefu.core.clock import local_today
+from kefu.demo.reference import DEMO_PASSWORD
+
+pytestmark = requires_chromium
+
+
+def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    api = api_client(base, "supervisor")
+    day = (local_today() + timedelta(days=22)).isoformat()
+    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
+    off = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
+    booked = open_order(api, "fault", "家里宽带断网，光猫红灯")
+    visit = {
+        "visit_on": day,
+        "from_time": "09:00",
+        "to_time": "11:00",
+        "address": "广州市天河区体育西路 101 号 1203 室",
+        "engineer_id": off["engineer_id"],
+    }
+    assert api.post(f"/api/v1/work-orders/{booked['id']}/appointments", json=visit).is_success
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/engineers")
+        page.goto(f"{base}/engineers?day={day}")
+        row = page.locator(f'tr[data-engineer-row="{off["engineer_id"]}"]')
+        expect(row.locator(".day-off")).to_be_hidden()
+        row.locator("[data-day-off]").click()
+        expect(row.locator(".day-off")).to_have_text("休息")
+        expect(row.locator("[data-day-off]")).to_have_text("取消休息")
+        # the visit booked that day stays with them, counted; the hand-over opens for it
+        expect(page.locator("#board-status")).to_contain_text(f"{off['name']}当日仍有 1 个上门预约")
+        form = page.locator("#handover-form")
+        expect(form).to_be_visible()
+        expect(form.locator("select[name=from]")).to_have_value(str(off["engineer_id"]))
+        expect(form.locator("input[name=day]")).to_have_value(day)
+        # the booking form offers them last that day, saying why
+        order = open_order(api, "fault", "宽带时断时续")
+        page.goto(f"{base}/orders/{order['id']}")
+        visit_form = page.locator("#visit-form")
+        visit_form.locator("input[name=from_time]").fill("14:00")
+        visit_form.locator("input[name=to_time]").fill("16:00")
+        visit_form.locator("input[name=visit_on]").fill(day)
+        visit_form.locator("input[name=visit_on]").dispatch_event("change")
+        offered = visit_form.locator(f'option[value="{off["engineer_id"]}"]')
+        expect(offered).to_contain_text("当日休息")
+        expect(visit_form.locator("select[name=engineer_id] option").first).not_to_contain_text(
+            "当日休息"
+        )
+        # given back, in English; it holds after a reload
+        page.goto(f"{base}/lang/en?next=/engineers?day={day}")
+        row = page.locator(f'tr[data-engineer-row="{off["engineer_id"]}"]')
+        expect(row.locator(".day-off")).to_have_text("Day off")
+        row.locator("[data-day-off]").click()
+        expect(row.locator("[data-day-off]")).to_have_text("Off this day")
+        page.reload()
+        expect(row.locator(".day-off")).to_be_hidden()
+        browser.close()
+    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
+    assert not next(r for r in board["rows"] if r["engineer_id"] == off["engineer_id"])["day_off"]
