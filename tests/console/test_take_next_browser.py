@@ -58,7 +58,10 @@ def test_a_handler_takes_the_next_order_of_their_team(live_center: tuple[str, st
         page.wait_for_url(f"{base}/orders/{order['id']}")
         expect(page.locator(".order-hero .status")).to_have_text("处理中")
         expect(page.locator(".timeline")).to_contain_text("取下一单")
-        # nothing else waits: said so, in English
+        # done with one, the next is taken from the order's page; nothing else waits
+        page.locator('#order-actions [data-action="take-next"]').click()
+        expect(page.locator("#take-next-error")).to_contain_text("队列中暂无待处理工单")
+        # and said so in English on the queue
         page.goto(f"{base}/lang/en?next=/orders?view=mine")
         page.locator('[data-action="take-next"]').click()
         expect(page.locator("#take-next-error")).to_contain_text("Nothing waits in your queue")

@@ -31,7 +31,7 @@ from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.notices.aftermath import told_before
 from kefu.org import repository as org_repo
-from kefu.org.models import Team
+from kefu.org.models import Staff, Team
 from kefu.workorders import appointments as visits
 from kefu.workorders import attachments as order_files
 from kefu.workorders import (
@@ -130,9 +130,7 @@ def order_queue(
         item.status in DISPATCHABLE_STATUSES for item in queue.items
     )
     teams, people = _dispatch_choices(session, principal) if batch else ([], [])
-    # a handler in a team is handed their queue's next order rather than picking one
     me = org_repo.staff_with_skills(session, principal.staff_id)
-    takes_next = principal.has(Right.ORDER_WRITE) and bool(me and me.team_id)
     # the lead of the team reads who took the next and who picked from the list
     team = session.get(Team, me.team_id) if me and me.team_id else None
     started = (
@@ -161,7 +159,7 @@ def order_queue(
         pages=max(1, (queue.total + PAGE_SIZE - 1) // PAGE_SIZE),
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
-        takes_next=takes_next and view in ("mine", "team"),
+        takes_next=view in ("mine", "team") and _takes_next(session, principal),
         team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
@@ -428,7 +426,15 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         engineers=[e for e, _unit in engineers.roster(session, principal) if e.active],
         known_address=_known_address(session, order, masked),
         in_turn=in_turn.picking_refused(session, order, principal),
+        takes_next=_takes_next(session, principal),
     )
+
+
+def _takes_next(session: DbSession, principal: Principal) -> bool:
+    """A handler in a team is handed their queue's next order rather than picking one:
+    the queues and an order's page (done with one, on to the next) offer it."""
+    me = session.get(Staff, principal.staff_id)
+    return principal.has(Right.ORDER_WRITE) and bool(me and me.team_id)
 
 
 def _known_address(session: DbSession, order: WorkOrder, masked: bool) -> dict[str, str] | None:

@@ -126,7 +126,8 @@ def set_team_taking(
     """Make taking in turn (按序取单) a team's rule, or let its handlers pick from the list
     again. In turn, a handler starting an order of the team's pool from the list gets 409
     ``order_taken_in_turn``, as does one sending an order to themselves; a lead still
-    starts any order and names who handles one. For team leads and supervisors; audited."""
+    starts any order and names who handles one. For team leads, supervisors and admins
+    (right ``team.rules``); audited."""
     team = _team_seen(session, team_id, principal)
     check_version(team.version, version)
     take_next.set_taking(session, team, in_turn=data.in_turn, by=principal)
