@@ -1,7 +1,7 @@
 """An engineer's day off (轮休, 请假) in headless Chromium: the dispatcher marks it on the
 day's board; the engineer shows off that day, the visit still booked for them is counted
 and the hand-over opens for them and that day; the booking form says they are off that
-day; the day is given back, in English."""
+day, and the roster lists it ahead; the day is given back, in English."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
 
     base, _ = live_center
     api = api_client(base, "supervisor")
-    day = (local_today() + timedelta(days=22)).isoformat()
+    day = (local_today() + timedelta(days=10)).isoformat()  # the roster looks 14 ahead
     board = api.get("/api/v1/engineers/board", params={"day": day}).json()
     off = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
     booked = open_order(api, "fault", "家里宽带断网，光猫红灯")
@@ -48,6 +48,11 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
         expect(form).to_be_visible()
         expect(form.locator("select[name=from]")).to_have_value(str(off["engineer_id"]))
         expect(form.locator("input[name=day]")).to_have_value(day)
+        # the roster lists it among their days off ahead, once the page is read again
+        page.reload()
+        listed = page.locator(f'tr[data-engineer="{off["engineer_id"]}"] .days-off-ahead')
+        expect(listed).to_contain_text("休息日：")  # with the demo's own rest day
+        expect(listed.locator(f'a[href="/engineers?day={day}"]')).to_have_text(day[5:])
         # the booking form offers them last that day, saying why
         order = open_order(api, "fault", "宽带时断时续")
         page.goto(f"{base}/orders/{order['id']}")

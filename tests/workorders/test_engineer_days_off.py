@@ -45,12 +45,16 @@ def test_a_day_off_is_set_changed_and_cleared_and_audited(client, db: Session, c
     board = client.get("/api/v1/engineers/board", params={"day": DAY}, headers=crew["agent"])
     row = next(r for r in board.json()["rows"] if r["engineer_id"] == zhang["id"])
     assert (row["day_off"], row["day_off_reason"]) == (True, "轮休")
+    roster = client.get("/api/v1/engineers", headers=crew["agent"]).json()["items"]
+    assert next(e for e in roster if e["id"] == zhang["id"])["days_off_ahead"] == [DAY]
     url = f"/api/v1/engineers/{zhang['id']}/days-off/{DAY}"
     assert client.delete(url, headers=crew["lead"]).status_code == 204
     assert client.delete(url, headers=crew["lead"]).status_code == 204  # nothing left: no error
     board = client.get("/api/v1/engineers/board", params={"day": DAY}, headers=crew["agent"])
     row = next(r for r in board.json()["rows"] if r["engineer_id"] == zhang["id"])
     assert row["day_off"] is False
+    roster = client.get("/api/v1/engineers", headers=crew["agent"]).json()["items"]
+    assert next(e for e in roster if e["id"] == zhang["id"])["days_off_ahead"] == []
     audited = db.scalars(
         select(AuditLog).where(AuditLog.entity_type == "field_engineer").order_by(AuditLog.id)
     ).all()

@@ -14,7 +14,7 @@ from kefu.core.rbac import Right
 from kefu.core.web import DbSession
 from kefu.org.repository import active_units_in_scope
 from kefu.workorders import engineers
-from kefu.workorders.engineer_routes import engineer_out, engineers_board
+from kefu.workorders.engineer_routes import engineers_board, roster_out
 from kefu.workorders.enums import EngineerSkill
 
 router = APIRouter(include_in_schema=False)
@@ -28,14 +28,12 @@ def engineers_page(request: Request, session: DbSession, day: date | None = None
         return principal
     zone = str(request.app.state.settings.timezone)
     shown = day or local_today(zone)
-    found = engineers.roster(session, principal)
-    counted = engineers.figures(session, [engineer.id for engineer, _ in found])
     return render(
         request,
         "engineers/board.html",
         principal,
         board=engineers_board(principal, session, request, shown),
-        roster=[engineer_out(engineer, unit, counted) for engineer, unit in found],
+        roster=roster_out(session, engineers.roster(session, principal), zone),
         units=active_units_in_scope(session, principal.scope_filter()),
         day=shown,
         today=local_today(zone),

@@ -25,6 +25,8 @@ from kefu.errors import Unprocessable
 from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import EngineerDayOff, FieldEngineer, OrderAppointment
 
+AHEAD_DAYS = 14  # the roster's look ahead at days off
+
 
 def local_day(moment: datetime, zone: str) -> date:
     """The center's day a moment falls on."""
@@ -45,6 +47,28 @@ def off_on(session: Session, engineer_ids: Sequence[int], day: date) -> dict[int
 
 def is_off(session: Session, engineer_id: int, day: date) -> bool:
     return engineer_id in off_on(session, [engineer_id], day)
+
+
+def ahead(
+    session: Session, engineer_ids: Sequence[int], today: date, days: int = AHEAD_DAYS
+) -> dict[int, list[date]]:
+    """Each engineer's days off from ``today`` for ``days`` days, the soonest first: the
+    roster shows who is off when the week is planned."""
+    if not engineer_ids:
+        return {}
+    rows = session.execute(
+        select(EngineerDayOff.engineer_id, EngineerDayOff.day)
+        .where(
+            EngineerDayOff.engineer_id.in_(list(engineer_ids)),
+            EngineerDayOff.day >= today,
+            EngineerDayOff.day < today + timedelta(days=days),
+        )
+        .order_by(EngineerDayOff.day)
+    )
+    found: dict[int, list[date]] = {}
+    for engineer_id, day in rows:
+        found.setdefault(engineer_id, []).append(day)
+    return found
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,10 @@ router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
 
 def engineer_out(
-    engineer: FieldEngineer, unit: OrgUnit, figures: dict[int, engineers.Figures]
+    engineer: FieldEngineer,
+    unit: OrgUnit,
+    figures: dict[int, engineers.Figures],
+    days_off: dict[int, list[date]],
 ) -> EngineerOut:
     counted = figures.get(engineer.id, engineers.Figures())
     return EngineerOut(
@@ -67,23 +70,34 @@ def engineer_out(
         made_30d=counted.made,
         missed_30d=counted.missed,
         awaiting_report=counted.unreported,
+        days_off_ahead=days_off.get(engineer.id, []),
         version=engineer.version,
     )
 
 
-def _one_out(session: Session, engineer: FieldEngineer) -> EngineerOut:
+def roster_out(
+    session: Session, found: list[tuple[FieldEngineer, OrgUnit]], zone: str
+) -> list[EngineerOut]:
+    """The roster as read: each engineer with their figures and days off ahead."""
+    ids = [engineer.id for engineer, _ in found]
+    counted = engineers.figures(session, ids)
+    days_off = engineer_days_off.ahead(session, ids, local_today(zone))
+    return [engineer_out(engineer, unit, counted, days_off) for engineer, unit in found]
+
+
+def _one_out(session: Session, engineer: FieldEngineer, request: Request) -> EngineerOut:
     unit = session.get(OrgUnit, engineer.org_unit_id)
     assert unit is not None  # foreign key
-    return engineer_out(engineer, unit, engineers.figures(session, [engineer.id]))
+    return roster_out(session, [(engineer, unit)], str(request.app.state.settings.timezone))[0]
 
 
 @router.get("/engineers", response_model=EngineerList)
-def list_engineers(principal: CanReadOrders, session: DbSession) -> EngineerList:
+def list_engineers(principal: CanReadOrders, session: DbSession, request: Request) -> EngineerList:
     """The engineers of the caller's units, the active first, each with the visits
-    booked for them from now on, and those made and missed by them in the last 30 days."""
-    found = engineers.roster(session, principal)
-    counted = engineers.figures(session, [engineer.id for engineer, _ in found])
-    return EngineerList(items=[engineer_out(e, unit, counted) for e, unit in found])
+    booked for them from now on, those made and missed by them in the last 30 days, and
+    their days off in the next 14."""
+    zone = str(request.app.state.settings.timezone)
+    return EngineerList(items=roster_out(session, engineers.roster(session, principal), zone))
 
 
 @router.post("/engineers", response_model=EngineerOut, status_code=201)
@@ -91,12 +105,13 @@ def add_engineer(
     data: EngineerCreate,
     principal: CanDispatch,
     session: DbSession,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Put an engineer on the roster of a unit the caller manages."""
 
     def add() -> EngineerOut:
-        return _one_out(session, engineers.add(session, data, principal))
+        return _one_out(session, engineers.add(session, data, principal), request)
 
     status, body = run_once(
         session,
@@ -116,6 +131,7 @@ def change_engineer(
     version: IfMatch,
     principal: CanDispatch,
     session: DbSession,
+    request: Request,
     response: Response,
 ) -> EngineerOut:
     """Rename, give another phone, or make inactive (a leaver; 409 engineer_has_visits
@@ -126,7 +142,7 @@ def change_engineer(
     check_version(engineer.version, version)
     engineers.change(session, engineer, data, principal)
     response.headers["ETag"] = etag(engineer.version)
-    return _one_out(session, engineer)
+    return _one_out(session, engineer, request)
 
 
 @router.put("/engineers/{engineer_id}/days-off/{day}", response_model=DayOffOut)

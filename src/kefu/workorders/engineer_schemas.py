@@ -88,6 +88,9 @@ class EngineerOut(BaseModel):
     made_30d: int  # visits made in the last 30 days
     missed_30d: int  # visits the engineer missed (did not come) in the last 30 days
     awaiting_report: int  # visits still booked after their window ended (not reported)
+    days_off_ahead: list[date] = Field(
+        default_factory=list, description="Days off (轮休, 请假) in the next 14 days"
+    )
     version: int
 
 
