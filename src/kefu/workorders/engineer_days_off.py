@@ -91,11 +91,7 @@ def set_off(
     """Mark the day off (again: the reason is changed); not a day gone by (422)."""
     if day < local_today(zone):
         raise Unprocessable("day_off_past", field="day")
-    row = session.scalar(
-        select(EngineerDayOff).where(
-            EngineerDayOff.engineer_id == engineer.id, EngineerDayOff.day == day
-        )
-    )
+    row = _day_off(session, engineer.id, day)
     if row is None:
         row = EngineerDayOff(engineer_id=engineer.id, day=day)
         session.add(row)
@@ -107,16 +103,20 @@ def set_off(
 
 def clear(session: Session, engineer: FieldEngineer, day: date, *, by: Principal) -> None:
     """The engineer works that day after all (nothing to clear is no error)."""
-    row = session.scalar(
-        select(EngineerDayOff).where(
-            EngineerDayOff.engineer_id == engineer.id, EngineerDayOff.day == day
-        )
-    )
+    row = _day_off(session, engineer.id, day)
     if row is None:
         return
     session.delete(row)
     session.flush()
     _audit(session, engineer, "engineer.day_back", day, "", by)
+
+
+def _day_off(session: Session, engineer_id: int, day: date) -> EngineerDayOff | None:
+    return session.scalar(
+        select(EngineerDayOff).where(
+            EngineerDayOff.engineer_id == engineer_id, EngineerDayOff.day == day
+        )
+    )
 
 
 def _visits_on(session: Session, engineer_id: int, day: date, zone: str) -> int:
