@@ -48,8 +48,10 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
         expect(form).to_be_visible()
         expect(form.locator("select[name=from]")).to_have_value(str(off["engineer_id"]))
         expect(form.locator("input[name=day]")).to_have_value(day)
-        # the roster lists it among their days off ahead, once the page is read again
+        # the roster lists it among their days off ahead, once the page is read again,
+        # and the board marks the visit still to hand over
         page.reload()
+        expect(row.locator(".still-booked")).to_have_text("1 个上门待移交")
         listed = page.locator(f'tr[data-engineer="{off["engineer_id"]}"] .days-off-ahead')
         expect(listed).to_contain_text("休息日：")  # with the demo's own rest day
         expect(listed.locator(f'a[href="/engineers?day={day}"]')).to_have_text(day[5:])
@@ -70,6 +72,7 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
         page.goto(f"{base}/lang/en?next=/engineers?day={day}")
         row = page.locator(f'tr[data-engineer-row="{off["engineer_id"]}"]')
         expect(row.locator(".day-off")).to_have_text("Day off")
+        expect(row.locator(".still-booked")).to_have_text("1 visit to hand over")
         row.locator("[data-day-off]").click()
         expect(row.locator("[data-day-off]")).to_have_text("Off this day")
         page.reload()

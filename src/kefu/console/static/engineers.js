@@ -148,7 +148,8 @@ function setupDaysOff() {
         status.hidden = !(setting && done.visits_that_day);
         if (!status.hidden) {
           const name = row.querySelector("b").textContent;
-          status.textContent = word("still_booked", { name, n: done.visits_that_day });
+          const one = done.visits_that_day === 1;
+          status.textContent = word(one ? "still_booked_one" : "still_booked", { name, n: done.visits_that_day });
           openHandover(row.dataset.engineerRow, board.dataset.day);
         }
       } catch (failure) {
