@@ -38,15 +38,21 @@ def _waiting_for_the_team(base: str) -> dict:
     return dict(sent.json())
 
 
+def _ours_alone_waiting(base: str) -> dict:
+    """The demo's orders waiting for the back-office handler are taken first, so the
+    urgent one sent to their team is the only one left in the pool."""
+    handler = api_client(base, "backoffice")
+    while handler.post("/api/v1/work-orders/next").status_code == 200:
+        pass
+    return _waiting_for_the_team(base)
+
+
 def test_a_handler_takes_the_next_order_of_their_team(live_center: tuple[str, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
-    handler = api_client(base, "backoffice")
-    while handler.post("/api/v1/work-orders/next").status_code == 200:
-        pass  # whatever the demo left waiting for them is taken first
-    order = _waiting_for_the_team(base)
-    handler_name = handler.get("/api/v1/auth/me").json()["display_name"]
+    order = _ours_alone_waiting(base)
+    handler_name = api_client(base, "backoffice").get("/api/v1/auth/me").json()["display_name"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -80,10 +86,7 @@ def test_a_lead_makes_the_team_take_in_turn(live_center: tuple[str, str]) -> Non
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
-    handler = api_client(base, "backoffice")
-    while handler.post("/api/v1/work-orders/next").status_code == 200:
-        pass  # the demo's waiting orders are taken: the pool holds ours alone
-    order = _waiting_for_the_team(base)
+    order = _ours_alone_waiting(base)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         lead = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")

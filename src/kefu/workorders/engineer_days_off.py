@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kefu.core import audit
 from kefu.core.clock import local_today
 from kefu.core.rbac import Principal
 from kefu.errors import Unprocessable
+from kefu.workorders import engineers
 from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import EngineerDayOff, FieldEngineer, OrderAppointment
 
@@ -97,7 +97,8 @@ def set_off(
         session.add(row)
     row.reason, row.set_by_id = reason, by.staff_id
     session.flush()
-    _audit(session, engineer, "engineer.day_off", day, reason, by)
+    details = {"day": day.isoformat(), "reason": reason}
+    engineers.audit_change(session, by, "engineer.day_off", engineer, details)
     return DayOff(row, _visits_on(session, engineer.id, day, zone))
 
 
@@ -108,7 +109,8 @@ def clear(session: Session, engineer: FieldEngineer, day: date, *, by: Principal
         return
     session.delete(row)
     session.flush()
-    _audit(session, engineer, "engineer.day_back", day, "", by)
+    details = {"day": day.isoformat(), "reason": ""}
+    engineers.audit_change(session, by, "engineer.day_back", engineer, details)
 
 
 def _day_off(session: Session, engineer_id: int, day: date) -> EngineerDayOff | None:
@@ -131,17 +133,4 @@ def _visits_on(session: Session, engineer_id: int, day: date, zone: str) -> int:
             )
         )
         or 0
-    )
-
-
-def _audit(
-    session: Session, engineer: FieldEngineer, action: str, day: date, reason: str, by: Principal
-) -> None:
-    audit.record(
-        session,
-        actor=by,
-        action=action,
-        entity_type="field_engineer",
-        entity_id=engineer.id,
-        details={"day": day.isoformat(), "reason": reason},
     )

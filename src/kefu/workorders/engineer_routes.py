@@ -275,19 +275,22 @@ def engineers_board(
     zone = str(request.app.state.settings.timezone)
     shown = day or local_today(zone)
     lines = engineers.board(session, principal, day=shown, zone=zone)
-    return EngineerBoard(day=shown, rows=[_row(line, principal) for line in lines])
+    on_roster = [line.engineer.id for line in lines if line.engineer]
+    off = engineer_days_off.off_on(session, on_roster, shown)
+    return EngineerBoard(day=shown, rows=[_row(line, principal, off) for line in lines])
 
 
-def _row(line: engineers.BoardLine, principal: Principal) -> BoardRow:
+def _row(line: engineers.BoardLine, principal: Principal, off: dict[int, str]) -> BoardRow:
     masked = not principal.has(Right.PII_VIEW)
+    day_off = off.get(line.engineer.id) if line.engineer else None
     return BoardRow(
         engineer_id=line.engineer.id if line.engineer else None,
         name=line.name,
         phone=line.phone,
         work_start=line.engineer.work_start if line.engineer else None,
         work_end=line.engineer.work_end if line.engineer else None,
-        day_off=line.day_off is not None,
-        day_off_reason=line.day_off or "",
+        day_off=day_off is not None,
+        day_off_reason=day_off or "",
         visits=[
             BoardVisit(
                 appointment_id=visit.id,

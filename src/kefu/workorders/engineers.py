@@ -24,7 +24,6 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.org.models import OrgUnit
 from kefu.org.service import unit_for_writer, unit_seen
-from kefu.workorders.engineer_days_off import off_on
 from kefu.workorders.engineer_schemas import EngineerChange, EngineerCreate
 from kefu.workorders.enums import AppointmentStatus, EngineerSkill
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
@@ -103,7 +102,7 @@ def add(session: Session, data: EngineerCreate, by: Principal) -> FieldEngineer:
     _check_hours(engineer)
     session.add(engineer)
     session.flush()
-    _audit(session, by, "engineer.create", engineer, {"name": engineer.name})
+    audit_change(session, by, "engineer.create", engineer, {"name": engineer.name})
     return engineer
 
 
@@ -128,7 +127,7 @@ def change(
         name: value.isoformat("minutes") if isinstance(value, time) else value
         for name, value in changed.items()
     }
-    _audit(session, by, "engineer.change", engineer, said)
+    audit_change(session, by, "engineer.change", engineer, said)
     return engineer
 
 
@@ -202,9 +201,10 @@ def skills_of(engineer: FieldEngineer) -> list[EngineerSkill]:
     return [EngineerSkill(code) for code in engineer.skills.split(",") if code]
 
 
-def _audit(
+def audit_change(
     session: Session, by: Principal, action: str, engineer: FieldEngineer, details: dict
 ) -> None:
+    """A change to an engineer (on the roster, or their days), in the audit log."""
     audit.record(
         session,
         actor=by,
@@ -278,7 +278,6 @@ class BoardLine:
     phone: str
     engineer: FieldEngineer | None = None
     visits: list[tuple[OrderAppointment, str]] = field(default_factory=list)  # (visit, number)
-    day_off: str | None = None  # off that day (轮休, 请假): the reason given, "" for none
 
 
 def board(session: Session, by: Principal, *, day: date, zone: str) -> list[BoardLine]:
@@ -313,8 +312,6 @@ def board(session: Session, by: Principal, *, day: date, zone: str) -> list[Boar
             key = (visit.engineer, visit.engineer_phone)
             line = by_hand.setdefault(key, BoardLine(*key))
         line.visits.append((visit, number))
-    for engineer_id, reason in off_on(session, list(lines), day).items():
-        lines[engineer_id].day_off = reason
     return [*lines.values(), *by_hand.values()]
 
 
