@@ -80,3 +80,50 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
         browser.close()
     board = api.get("/api/v1/engineers/board", params={"day": day}).json()
     assert not next(r for r in board["rows"] if r["engineer_id"] == off["engineer_id"])["day_off"]
+
+
+def test_a_leave_over_days_and_its_visits_handed_over(live_center: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    api = api_client(base, "supervisor")
+    first, last = (local_today() + timedelta(days=n) for n in (8, 11))
+    board = api.get("/api/v1/engineers/board", params={"day": str(first)}).json()
+    off = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
+    booked = open_order(api, "fault", "家里宽带断网，光猫红灯")
+    visit = {
+        "visit_on": str(first + timedelta(days=1)),
+        "from_time": "14:00",
+        "to_time": "16:00",
+        "address": "广州市天河区体育西路 101 号 1203 室",
+        "engineer_id": off["engineer_id"],
+    }
+    assert api.post(f"/api/v1/work-orders/{booked['id']}/appointments", json=visit).is_success
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/engineers")
+        page.locator("#leave summary").click()
+        form = page.locator("#leave-form")
+        form.locator("select[name=engineer]").select_option(str(off["engineer_id"]))
+        form.locator("input[name=reason]").fill("年假")
+        form.locator("input[name=first_day]").fill(str(first))
+        form.locator("input[name=last_day]").fill(str(last))
+        form.locator("button[type=submit]").click()
+        result = page.locator("#leave-result")
+        expect(result).to_contain_text(f"已登记{off['name']}于 {first} 至 {last} 请假（共 4 天）")
+        expect(result).to_contain_text("期间仍有 1 个上门预约")
+        # the hand-over opens for the leave's days, a colleague of the branch chosen
+        handover = page.locator("#handover-form")
+        expect(handover.locator("select[name=from]")).to_have_value(str(off["engineer_id"]))
+        expect(handover.locator("input[name=day]")).to_have_value(str(first))
+        expect(handover.locator("input[name=until]")).to_have_value(str(last))
+        handover.locator("button[type=submit]").click()
+        expect(page.locator("#handover-result")).to_contain_text("已将 1 个上门交接给")
+        page.reload()
+        listed = page.locator(f'tr[data-engineer="{off["engineer_id"]}"] .days-off-ahead')
+        for day in (first + timedelta(days=n) for n in range(4)):  # beside the demo's rest day
+            expect(listed.locator(f'a[href="/engineers?day={day}"]')).to_have_count(1)
+        browser.close()
+    went = api.get(f"/api/v1/work-orders/{booked['id']}/appointments").json()["items"][0]
+    assert went["engineer_id"] != off["engineer_id"]

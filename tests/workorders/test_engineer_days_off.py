@@ -123,3 +123,83 @@ def test_a_colleagues_visits_of_their_day_off_stay_named(client, crew) -> None:
     assert [(v["number"], v["off_duty"]) for v in done.json()["left"]] == [
         (on_li_day_off["number"], True)
     ]
+
+
+def _leave(client: Any, crew: dict, engineer: dict, first: int, last: int, **more: Any) -> Any:
+    body = {
+        "first_day": (local_today() + timedelta(days=first)).isoformat(),
+        "last_day": (local_today() + timedelta(days=last)).isoformat(),
+        "reason": "年假",
+    }
+    headers = crew["lead"] | more.pop("headers", {})
+    return client.post(
+        f"/api/v1/engineers/{engineer['id']}/leave", json=body | more, headers=headers
+    )
+
+
+def test_a_leave_marks_each_day_and_its_visits_are_handed_over_together(
+    client, db: Session, crew
+) -> None:
+    zhang = add_engineer(client, crew["lead"], crew["unit"], "张志强")
+    li = add_engineer(client, crew["lead"], crew["unit"], "李建华", "139 2001 3302")
+    day = lambda ahead: (local_today() + timedelta(days=ahead)).isoformat()  # noqa: E731
+    during = [
+        roster_visit(client, crew["agent"], crew["indoor"], zhang["id"], day(n), ("09:00", "12:00"))
+        for n in (2, 4)
+    ]
+    after = roster_visit(
+        client, crew["agent"], crew["indoor"], zhang["id"], day(6), ("09:00", "12:00")
+    )
+    key = {"Idempotency-Key": "leave-zhang-1"}
+    made = _leave(client, crew, zhang, 2, 5, headers=key)
+    assert made.status_code == 200, made.text
+    assert made.json() == {
+        "engineer_id": zhang["id"],
+        "first_day": day(2),
+        "last_day": day(5),
+        "reason": "年假",
+        "days": [day(2), day(3), day(4), day(5)],
+        "visits_booked": 2,
+    }
+    assert _leave(client, crew, zhang, 2, 5, headers=key).json() == made.json()  # replayed
+    roster = client.get("/api/v1/engineers", headers=crew["agent"]).json()["items"]
+    shown = next(e for e in roster if e["id"] == zhang["id"])["days_off_ahead"]
+    assert shown == [day(2), day(3), day(4), day(5)]
+    # the leave's visits go to a colleague together; the one after it stays
+    handed = client.post(
+        f"/api/v1/engineers/{zhang['id']}/hand-over",
+        json={"to_engineer_id": li["id"], "day": day(2), "until": day(5)},
+        headers=crew["lead"],
+    )
+    assert handed.status_code == 200, handed.text
+    assert sorted(v["number"] for v in handed.json()["handed"]) == sorted(
+        v["number"] for v in during
+    )
+    visits = client.get(f"/api/v1/work-orders/{after['id']}/appointments", headers=crew["agent"])
+    assert visits.json()["items"][0]["engineer"] == "张志强"
+    audited = db.scalars(select(AuditLog).where(AuditLog.action == "engineer.leave")).all()
+    assert [json.loads(a.details) for a in audited] == [
+        {"first_day": day(2), "last_day": day(5), "reason": "年假"}
+    ]
+
+
+def test_a_leave_is_ahead_in_order_and_at_most_a_month(client, crew) -> None:
+    zhang = add_engineer(client, crew["lead"], crew["unit"], "张志强")
+    english = {"headers": {"Accept-Language": "en"}}
+    for (first, last), code, field in (
+        ((-1, 2), "day_off_past", "first_day"),
+        ((5, 3), "leave_order", "last_day"),
+        ((1, 32), "leave_too_long", "last_day"),
+    ):
+        refused = _leave(client, crew, zhang, first, last, **english)
+        assert refused.status_code == 422, (first, last)
+        assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == (code, field)
+    assert _leave(client, crew, zhang, 1, 31).status_code == 200  # 31 days: the most
+    assert _leave(client, crew, zhang, 1, 2, headers=crew["agent"]).status_code == 403
+    assert _leave(client, crew, zhang, 1, 2, headers=crew["other_lead"]).status_code == 404
+    one_end = client.post(
+        f"/api/v1/engineers/{zhang['id']}/hand-over",
+        json={"to_engineer_id": zhang["id"], "until": DAY},
+        headers=crew["lead"],
+    )
+    assert one_end.status_code == 422  # until without a first day

@@ -26,6 +26,7 @@ from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import EngineerDayOff, FieldEngineer, OrderAppointment
 
 AHEAD_DAYS = 14  # the roster's look ahead at days off
+LEAVE_MAX_DAYS = 31  # a longer absence is a leaver's: made inactive, visits handed over
 
 
 def local_day(moment: datetime, zone: str) -> date:
@@ -91,15 +92,57 @@ def set_off(
     """Mark the day off (again: the reason is changed); not a day gone by (422)."""
     if day < local_today(zone):
         raise Unprocessable("day_off_past", field="day")
+    row = _mark(session, engineer, day, reason, by)
+    details = {"day": day.isoformat(), "reason": reason}
+    engineers.audit_change(session, by, "engineer.day_off", engineer, details)
+    return DayOff(row, _visits_between(session, engineer.id, day, day, zone))
+
+
+@dataclass(frozen=True)
+class Leave:
+    """A leave as set: its days, and the visits still booked over them."""
+
+    days: list[date]
+    visits_booked: int
+
+
+def set_leave(
+    session: Session,
+    engineer: FieldEngineer,
+    first: date,
+    last: date,
+    *,
+    reason: str,
+    by: Principal,
+    zone: str,
+) -> Leave:
+    """Mark every day from ``first`` to ``last`` off (请假): in order, at most
+    ``LEAVE_MAX_DAYS``, none gone by (422 at the field at fault); audited once."""
+    if first < local_today(zone):
+        raise Unprocessable("day_off_past", field="first_day")
+    if last < first:
+        raise Unprocessable("leave_order", field="last_day")
+    if (last - first).days + 1 > LEAVE_MAX_DAYS:
+        raise Unprocessable("leave_too_long", field="last_day", days=LEAVE_MAX_DAYS)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    for day in days:
+        _mark(session, engineer, day, reason, by)
+    details = {"first_day": first.isoformat(), "last_day": last.isoformat(), "reason": reason}
+    engineers.audit_change(session, by, "engineer.leave", engineer, details)
+    return Leave(days, _visits_between(session, engineer.id, first, last, zone))
+
+
+def _mark(
+    session: Session, engineer: FieldEngineer, day: date, reason: str, by: Principal
+) -> EngineerDayOff:
+    """The day off, added or given the new reason."""
     row = _day_off(session, engineer.id, day)
     if row is None:
         row = EngineerDayOff(engineer_id=engineer.id, day=day)
         session.add(row)
     row.reason, row.set_by_id = reason, by.staff_id
     session.flush()
-    details = {"day": day.isoformat(), "reason": reason}
-    engineers.audit_change(session, by, "engineer.day_off", engineer, details)
-    return DayOff(row, _visits_on(session, engineer.id, day, zone))
+    return row
 
 
 def clear(session: Session, engineer: FieldEngineer, day: date, *, by: Principal) -> None:
@@ -121,15 +164,18 @@ def _day_off(session: Session, engineer_id: int, day: date) -> EngineerDayOff | 
     )
 
 
-def _visits_on(session: Session, engineer_id: int, day: date, zone: str) -> int:
-    starts = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+def _visits_between(session: Session, engineer_id: int, first: date, last: date, zone: str) -> int:
+    """The visits still booked for the engineer from ``first`` to ``last`` (local days)."""
+    local = ZoneInfo(zone)
+    starts = datetime.combine(first, time(0), local).astimezone(UTC)
+    ends = datetime.combine(last + timedelta(days=1), time(0), local).astimezone(UTC)
     return int(
         session.scalar(
             select(func.count()).where(
                 OrderAppointment.engineer_id == engineer_id,
                 OrderAppointment.status == AppointmentStatus.SCHEDULED,
                 OrderAppointment.starts_at >= starts,
-                OrderAppointment.starts_at < starts + timedelta(days=1),
+                OrderAppointment.starts_at < ends,
             )
         )
         or 0

@@ -58,16 +58,20 @@ def hand_over(
     day: date | None,
     by: Principal,
     zone: str,
+    until: date | None = None,
 ) -> HandedOver:
-    """Give the source engineer's visits ahead (of ``day`` only, if given) to the
-    colleague ``to_id``, each that the colleague is free and working for (audited)."""
+    """Give the source engineer's visits ahead (of ``day`` only, if given, or from
+    ``day`` to ``until``) to the colleague ``to_id``, each that the colleague is free and
+    working for (audited)."""
     target = _colleague(session, source, to_id, by)
     query = engineers.visits_ahead(source.id)
     if day is not None:
-        starts = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+        local = ZoneInfo(zone)
+        starts = datetime.combine(day, time(0), local).astimezone(UTC)
+        ends = datetime.combine((until or day) + timedelta(days=1), time(0), local)
         query = query.where(
             OrderAppointment.starts_at >= starts,
-            OrderAppointment.starts_at < starts + timedelta(days=1),
+            OrderAppointment.starts_at < ends.astimezone(UTC),
         )
     done = HandedOver()
     for visit, order in session.execute(query).all():
@@ -94,6 +98,7 @@ def hand_over(
         details={
             "to": target.id,
             "day": day.isoformat() if day else None,
+            "until": until.isoformat() if until else None,
             "handed": [number for _, number in done.handed],
             "left": [left.number for left in done.left],
         },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kefu.core.types import Name, RefId, ShortText
 from kefu.workorders.appointment_schemas import EngineerPhone
@@ -50,6 +50,14 @@ class HandOverRequest(BaseModel):
 
     to_engineer_id: RefId
     day: date | None = None
+    # with ``day``: the visits from that day to this one, both included (a leave)
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _until_after_day(self) -> HandOverRequest:
+        if self.until is not None and (self.day is None or self.until < self.day):
+            raise ValueError("until needs a day, and comes on or after it")
+        return self
 
 
 class HandedVisit(BaseModel):
@@ -175,3 +183,26 @@ class DayOffOut(BaseModel):
     day: date
     reason: str
     visits_that_day: int
+
+
+class LeaveRequest(BaseModel):
+    """An engineer's leave (请假, 年假): every day from the first to the last, both included,
+    is a day off; at most 31 days, none gone by."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_day: date
+    last_day: date
+    reason: ShortText = ""
+
+
+class LeaveOut(BaseModel):
+    """The leave as set: its days, and the visits still booked for the engineer over them
+    (to be handed over: setting the leave does not move them)."""
+
+    engineer_id: int
+    first_day: date
+    last_day: date
+    reason: str
+    days: list[date]
+    visits_booked: int

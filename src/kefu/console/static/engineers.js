@@ -115,6 +115,7 @@ function setupHandover() {
     event.preventDefault();
     const body = { to_engineer_id: Number(form.elements.to_engineer_id.value) };
     if (form.elements.day.value) body.day = form.elements.day.value;
+    if (form.elements.until.value) body.until = form.elements.until.value;
     const colleague = form.elements.to_engineer_id.selectedOptions[0].textContent.split(" · ")[0];
     try {
       const done = await api("POST", `/api/v1/engineers/${form.elements.from.value}/hand-over`, body);
@@ -160,12 +161,14 @@ function setupDaysOff() {
   });
 }
 
-// The hand-over form, opened for one engineer (and day), a colleague of their unit chosen.
-function openHandover(from, day = "") {
+// The hand-over form, opened for one engineer (and a day, or days), a colleague of their
+// unit chosen.
+function openHandover(from, day = "", until = "") {
   const form = document.getElementById("handover-form");
   if (!form) return;
   form.elements.from.value = from;
   form.elements.day.value = day;
+  form.elements.until.value = until;
   const unit = form.elements.from.selectedOptions[0]?.dataset.unit;
   const colleague = [...form.elements.to_engineer_id.options]
     .find((option) => option.dataset.unit === unit && option.value !== from);
@@ -174,6 +177,39 @@ function openHandover(from, day = "") {
   form.elements.to_engineer_id.focus();
 }
 
+// A leave over several days (请假): saved once per form (its Idempotency-Key, renewed
+// after each leave saved); the visits still booked then open the hand-over for them.
+function setupLeave() {
+  const form = document.getElementById("leave-form");
+  if (!form) return;
+  const error = document.getElementById("leave-error");
+  const result = document.getElementById("leave-result");
+  const word = templateWords("leave-words");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = form.elements;
+    const body = { first_day: f.first_day.value, last_day: f.last_day.value, reason: f.reason.value.trim() };
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      const leave = await api("POST", `/api/v1/engineers/${f.engineer.value}/leave`, body,
+        { "Idempotency-Key": form.dataset.key });
+      delete form.dataset.key; // the next leave is another
+      const name = f.engineer.selectedOptions[0].textContent.split(" · ")[0];
+      const said = [word("set", { name, first: leave.first_day, last: leave.last_day, n: leave.days.length })];
+      if (leave.visits_booked) {
+        said.push(word(leave.visits_booked === 1 ? "booked_one" : "booked", { n: leave.visits_booked }));
+        openHandover(f.engineer.value, leave.first_day, leave.last_day);
+      }
+      result.textContent = said.join(" ");
+      result.hidden = false;
+    } catch (failure) {
+      result.hidden = true;
+      showError(error, failure, form);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", setupEngineers);
+document.addEventListener("DOMContentLoaded", setupLeave);
 document.addEventListener("DOMContentLoaded", setupDaysOff);
 document.addEventListener("DOMContentLoaded", setupHandover);
