@@ -78,6 +78,8 @@ def test_only_a_dispatcher_in_reach_sets_a_day_ahead(client, crew) -> None:
     assert past.status_code == 422
     assert (past.json()["error"]["code"], past.json()["error"]["field"]) == ("day_off_past", "day")
     assert "gone by" in past.json()["error"]["message"]
+    kept = client.delete(f"{url}/{yesterday}", headers=crew["lead"])  # the record stays
+    assert kept.status_code == 422 and kept.json()["error"]["code"] == "day_off_past"
     assert client.put(f"{url}/2026-13-01", headers=crew["lead"]).status_code == 422
     long = client.put(f"{url}/{DAY}", json={"reason": "x" * 201}, headers=crew["lead"])
     assert long.status_code == 422 and long.json()["error"]["field"] == "reason"

@@ -410,7 +410,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "leave_order": "The leave must end on or after its first day.",
     "leave_too_long": "A leave is at most {days} days: for a longer absence, make the engineer "
     "inactive once their visits are handed over.",
-    "day_off_past": "That day has gone by: a day off is set for today or a day ahead.",
+    "day_off_past": "That day has gone by: a day off is set or cleared for today or a day ahead.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
 }

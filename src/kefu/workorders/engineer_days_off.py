@@ -145,8 +145,13 @@ def _mark(
     return row
 
 
-def clear(session: Session, engineer: FieldEngineer, day: date, *, by: Principal) -> None:
-    """The engineer works that day after all (nothing to clear is no error)."""
+def clear(
+    session: Session, engineer: FieldEngineer, day: date, *, by: Principal, zone: str
+) -> None:
+    """The engineer works that day after all (nothing to clear is no error); a day gone
+    by stays as it was (422): the record says who was off when."""
+    if day < local_today(zone):
+        raise Unprocessable("day_off_past", field="day")
     row = _day_off(session, engineer.id, day)
     if row is None:
         return

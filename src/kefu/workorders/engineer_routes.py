@@ -222,11 +222,13 @@ def set_leave(
 
 @router.delete("/engineers/{engineer_id}/days-off/{day}", status_code=204)
 def clear_day_off(
-    engineer_id: PathId, day: date, principal: CanDispatch, session: DbSession
+    engineer_id: PathId, day: date, principal: CanDispatch, session: DbSession, request: Request
 ) -> Response:
-    """The engineer works on ``day`` after all (none set is no error). Audited."""
+    """The engineer works on ``day`` after all (none set is no error); a day gone by is
+    422 ``day_off_past``. Audited."""
     engineer = engineers.visible(session, engineer_id, principal)
-    engineer_days_off.clear(session, engineer, day, by=principal)
+    zone = str(request.app.state.settings.timezone)
+    engineer_days_off.clear(session, engineer, day, by=principal, zone=zone)
     return Response(status_code=204)
 
 
