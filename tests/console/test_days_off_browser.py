@@ -15,23 +15,30 @@ from kefu.demo.reference import DEMO_PASSWORD
 pytestmark = requires_chromium
 
 
+def _free_engineer_booked(api, free_on: str, visit_on: str) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
+    """An engineer of the board free all ``free_on``, booked for a visit on ``visit_on``
+    (09:00–11:00): their board row, and the order."""
+    board = api.get("/api/v1/engineers/board", params={"day": free_on}).json()
+    free = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
+    order = open_order(api, "fault", "家里宽带断网，光猫红灯")
+    visit = {
+        "visit_on": visit_on,
+        "from_time": "09:00",
+        "to_time": "11:00",
+        "address": "广州市天河区体育西路 101 号 1203 室",
+        "engineer_id": free["engineer_id"],
+    }
+    assert api.post(f"/api/v1/work-orders/{order['id']}/appointments", json=visit).is_success
+    return free, order
+
+
 def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
     api = api_client(base, "supervisor")
     day = (local_today() + timedelta(days=10)).isoformat()  # the roster looks 14 ahead
-    board = api.get("/api/v1/engineers/board", params={"day": day}).json()
-    off = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
-    booked = open_order(api, "fault", "家里宽带断网，光猫红灯")
-    visit = {
-        "visit_on": day,
-        "from_time": "09:00",
-        "to_time": "11:00",
-        "address": "广州市天河区体育西路 101 号 1203 室",
-        "engineer_id": off["engineer_id"],
-    }
-    assert api.post(f"/api/v1/work-orders/{booked['id']}/appointments", json=visit).is_success
+    off, _ = _free_engineer_booked(api, day, day)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -88,17 +95,7 @@ def test_a_leave_over_days_and_its_visits_handed_over(live_center: tuple[str, st
     base, _ = live_center
     api = api_client(base, "supervisor")
     first, last = (local_today() + timedelta(days=n) for n in (8, 11))
-    board = api.get("/api/v1/engineers/board", params={"day": str(first)}).json()
-    off = next(r for r in board["rows"] if r["engineer_id"] and not r["visits"])
-    booked = open_order(api, "fault", "家里宽带断网，光猫红灯")
-    visit = {
-        "visit_on": str(first + timedelta(days=1)),
-        "from_time": "14:00",
-        "to_time": "16:00",
-        "address": "广州市天河区体育西路 101 号 1203 室",
-        "engineer_id": off["engineer_id"],
-    }
-    assert api.post(f"/api/v1/work-orders/{booked['id']}/appointments", json=visit).is_success
+    off, booked = _free_engineer_booked(api, str(first), str(first + timedelta(days=1)))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
