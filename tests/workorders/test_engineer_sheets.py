@@ -1,11 +1,13 @@
 """The engineer's day sheet (派工短信): at 18:00 the evening before, a roster engineer is
 texted the next day's visits as they stand then (windows, order numbers, addresses, no
 customer numbers); a visit booked, moved or called off after the sheet went out is
-texted to them at once; each text is audited."""
+texted to them at once; each text is audited. An engineer off that day with visits still
+booked warns the branch's dispatchers."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from factories import (
     make_categories,
     make_org,
     make_staff,
+    make_team,
     roster_visit,
     run_jobs_texting_to,
     texts_sent,
@@ -26,8 +29,9 @@ from factories import (
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
+from kefu.org.models import OrgUnit
 from kefu.workorders.engineer_sheets import SHEET
-from kefu.workorders.models import FieldEngineer
+from kefu.workorders.models import EngineerDayOff, FieldEngineer
 
 MORNING = "2026-12-07T10:00:00+08:00"  # a Monday
 EVENING = "2026-12-07T18:30:00+08:00"  # the sheets for Tuesday have gone out
@@ -141,3 +145,37 @@ def test_an_unreported_visit_reminds_its_engineer_an_hour_after_its_window(
         )
     ).all()
     assert any('"report_reminder": true' in details for details in audited)
+
+
+def _mails(db: Session) -> list[dict]:
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "notify.email").order_by(Job.id))
+    return [json.loads(job.payload) for job in jobs]
+
+
+def test_an_engineer_off_that_day_with_visits_warns_the_dispatchers(
+    client, db, desk, session_factory, monkeypatch, tmp_path: Path
+) -> None:
+    org_unit = db.get(FieldEngineer, desk["engineer"]).org_unit_id
+    unit = db.get(OrgUnit, org_unit)
+    supervisor = make_staff(db, unit, Role.SUPERVISOR, email="sup@kefu.example.cn")
+    team = make_team(db, unit)
+    make_staff(db, unit, Role.TEAM_LEAD, email="lead@kefu.example.cn", team_id=team.id)
+    make_staff(db, make_org(db).other_city, Role.SUPERVISOR, email="far@kefu.example.cn")
+    db.add(EngineerDayOff(engineer_id=desk["engineer"], day=date(2026, 12, 8), reason="请假"))
+    db.commit()
+    assert supervisor.id
+    with time_machine.travel(MORNING, tick=False):
+        kept = _book(client, desk, "2026-12-08", ("09:00", "12:00"))
+        _book(client, desk, "2026-12-09", ("09:00", "12:00"))  # the day after: at work
+        before = len(_mails(db))
+    with time_machine.travel(EVENING, tick=False):
+        texts = run_jobs_texting_to(session_factory, tmp_path / "sms.jsonl", monkeypatch)
+    # the sheet still goes (it may be overtime agreed with them) ...
+    (sheet,) = _to_engineer(texts)
+    assert kept["number"] in sheet
+    # ... and the branch's supervisor and team lead are told, nobody elsewhere
+    warned = [m for m in _mails(db)[before:] if "休息" in m["subject"]]
+    assert sorted(m["to"] for m in warned) == ["lead@kefu.example.cn", "sup@kefu.example.cn"]
+    assert warned[0]["subject"].startswith("张志强 12月08日休息，仍有1个上门")
+    assert kept["number"] in warned[0]["body"] and "移交" in warned[0]["body"]

@@ -5,7 +5,10 @@ visit moved or called off before the evening is simply not on it; one booked, mo
 called off after the sheet went out (or for the same day) is texted to the engineer at
 once. Each sheet and change is audited: it gives customers' addresses to the engineer.
 An hour after a visit's window ends with no report (装维回单, HD), its engineer is
-reminded to send one.
+reminded to send one. An engineer off that day (轮休, 请假) with visits still booked gets
+the sheet all the same (it may be overtime agreed with them), and the unit's
+supervisors and team leads are mailed with it: at 18:00 there is still time to hand the
+visits over before the customers wait for nobody.
 
 The customers' numbers are not on it: the engineer is given the address to go to, and
 the customer was texted the engineer's number with the booking.
@@ -13,6 +16,7 @@ the customer was texted the engineer's number with the booking.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +29,10 @@ from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile, normalize_phone
 from kefu.errors import Unprocessable
-from kefu.notify.tasks import sms_sending, text_customer
+from kefu.notify.tasks import notify_staff, sms_sending, text_customer
+from kefu.org import repository as org_repo
+from kefu.org.repository import supervisor_ids, team_lead_ids
+from kefu.workorders import engineer_days_off as days_off
 from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
@@ -150,7 +157,35 @@ def _sheet(
     )
     order_ids = [order_id for _, _, order_id in rows]
     details = {"engineer_id": engineer.id, "sheet": day.isoformat()}
-    return _sending(number, said, message_id, order_ids, details)
+    warning = _off_day_warning(session, engineer, day, len(rows), lines)
+    return _sending(number, said, message_id, order_ids, details, warning)
+
+
+@dataclass(frozen=True)
+class Warning:
+    """A mail to the dispatchers, as plain values (the reading session is gone when it
+    is queued)."""
+
+    staff_ids: list[int]
+    subject: str
+    body: str
+
+
+def _off_day_warning(
+    session: Session, engineer: FieldEngineer, day: date, count: int, lines: str
+) -> Warning | None:
+    """The mail to the engineer's unit's supervisors and team leads when the engineer is
+    off that day with visits still booked; None when they work that day."""
+    if not days_off.is_off(session, engineer.id, day):
+        return None
+    unit = engineer.org_unit_id
+    leads = [i for team in org_repo.teams(session, unit) for i in team_lead_ids(session, team.id)]
+    subject = f"{engineer.name} {day:%m月%d日}休息，仍有{count}个上门 / Off with visits booked"
+    body = (
+        f"{engineer.name}师傅{day:%m月%d日}休息，仍有{count}个上门未移交：{lines}。"
+        "请在装维工程师页面移交给同事，或与其确认加班。"
+    )
+    return Warning(sorted({*supervisor_ids(session, unit), *leads}), subject, body)
 
 
 @outbox.handler(REPORT_DUE)
@@ -179,14 +214,23 @@ def _report_due(
 
 
 def _sending(
-    number: str, said: str, message_id: str, order_ids: list[int], details: dict[str, Any]
+    number: str,
+    said: str,
+    message_id: str,
+    order_ids: list[int],
+    details: dict[str, Any],
+    warning: Warning | None = None,
 ) -> outbox.Sending[None]:
     """The text to an engineer, and, once it is sent, one audit row per order it names
-    (plain values only: the reading session is gone by then)."""
+    and the dispatchers' warning, if any (plain values only: the reading session is
+    gone by then)."""
 
     def record(writing: Session, _answer: None) -> None:
         for order_id in order_ids:
             _audit_texted(writing, order_id, details)
+        if warning is not None:
+            for staff_id in warning.staff_ids:
+                notify_staff(writing, staff_id=staff_id, subject=warning.subject, body=warning.body)
 
     sending = sms_sending(to=number, text=said, message_id=message_id)
     return outbox.Sending(channel=sending.channel, send=sending.send, record=record)
