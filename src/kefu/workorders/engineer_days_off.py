@@ -10,7 +10,7 @@ already booked that day: the answer counts them, for the dispatcher to hand over
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -48,6 +48,18 @@ def off_on(session: Session, engineer_ids: Sequence[int], day: date) -> dict[int
 
 def is_off(session: Session, engineer_id: int, day: date) -> bool:
     return engineer_id in off_on(session, [engineer_id], day)
+
+
+def off_among(session: Session, engineer_id: int, days: Collection[date]) -> set[date]:
+    """Which of ``days`` the engineer is off (one query for a hand-over's many visits)."""
+    if not days:
+        return set()
+    rows = session.scalars(
+        select(EngineerDayOff.day).where(
+            EngineerDayOff.engineer_id == engineer_id, EngineerDayOff.day.in_(list(days))
+        )
+    )
+    return set(rows)
 
 
 def ahead(

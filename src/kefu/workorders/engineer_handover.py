@@ -74,10 +74,12 @@ def hand_over(
             OrderAppointment.starts_at < ends.astimezone(UTC),
         )
     done = HandedOver()
-    for visit, order in session.execute(query).all():
+    visits = session.execute(query).all()
+    local_day = {visit.id: days_off.local_day(visit.starts_at, zone) for visit, _ in visits}
+    off = days_off.off_among(session, target.id, set(local_day.values()))
+    for visit, order in visits:
         window = (visit.starts_at, visit.ends_at)
-        off = days_off.is_off(session, target.id, days_off.local_day(visit.starts_at, zone))
-        if off or not engineers.on_duty(target, window, zone):
+        if local_day[visit.id] in off or not engineers.on_duty(target, window, zone):
             done.left.append(Left(visit, order.number, None))
             continue
         try:
