@@ -164,6 +164,14 @@ def _orders_check(engine) -> None:
         )
         assert orders > 500 and complaints and repeats and visits
         assert events > orders  # every order has its steps
+        # Each was opened by its creator (首问): the queue of orders one opened reads steps.
+        opened = session.execute(
+            select(func.count())
+            .select_from(OrderEvent)
+            .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
+            .where(OrderEvent.kind == "created", OrderEvent.actor_id == WorkOrder.created_by_id)
+        )
+        assert opened.scalar() == orders
         # Each order's type fits its problem: no unwanted subscription filed as a service
         # request, no lost phone's suspension as a complaint.
         kinds = session.execute(

@@ -417,6 +417,7 @@ def _one(
     replied_at = answered[-1] if answered else None
     addressed = salutation(name, Gender(gender), english=language == "en")
     answer = order_answer(rng, category.code, number, addressed, replied_at, due, amount, language)
+    opener = rng.choice(world.creators)  # the agent who took the call (首问)
     rows.orders.append(
         (
             order_id,
@@ -437,7 +438,7 @@ def _one(
             unit_id,
             team,
             _assignee(order_id, status, handler),
-            rng.choice(world.creators),
+            opener,
             answer,
             _utc(due.response),
             _utc(due.resolution),
@@ -460,7 +461,7 @@ def _one(
     confirmed = _consent(world, rows, kind, category, (order_id, phone, handler), path, times)
     created_step = passed.created_details() if passed else "{}"
     steps = (path, times, handler, reply_step(answer, channel), confirmed)
-    _events(rows, order_id, created, created_step, *steps)
+    _events(rows, order_id, created, created_step, *steps, opener=opener)
     if repeats:  # as the creation writes it: links, and a step of the system's
         rows.links.extend((order_id, earlier.order_id, "repeat") for earlier in repeats)
         details = {"repeats": [earlier.number for earlier in repeats], "window_days": 30}
@@ -538,8 +539,11 @@ def _events(
     actor: int,
     reply_details: str,
     confirmed: tuple[Any, ...] | None,
+    *,
+    opener: int,
 ) -> None:
-    opened = (order_id, "created", "", "", "new", actor, _utc(created), "", created_details)
+    """The order's steps: opened by the agent who took it, then handled by ``actor``."""
+    opened = (order_id, "created", "", "", "new", opener, _utc(created), "", created_details)
     rows.events.append(opened)
     before = "new"
     for step, moment in zip(path, times, strict=True):
