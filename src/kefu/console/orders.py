@@ -71,7 +71,16 @@ from kefu.workorders.visit_address import known_address
 router = APIRouter(include_in_schema=False)
 STARTS_OVER_DAYS = 30  # the team queue's line of who started what, and how
 Queue = Literal[
-    "mine", "team", "all", "dispatch", "repeat", "passed_on", "on_site", "refunds", "visits"
+    "mine",
+    "opened",
+    "team",
+    "all",
+    "dispatch",
+    "repeat",
+    "passed_on",
+    "on_site",
+    "refunds",
+    "visits",
 ]
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
 PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
@@ -109,9 +118,9 @@ def order_queue(
     open_only: bool = True,
     category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """My orders, my team's queue, everything in scope, repeat complaints, those passed
-    on (越级, 交办), those with an engineer booked (上门), those with a refund to approve
-    (退费审批), or the return visits to make;
+    """My orders, those I opened (首问), my team's queue, everything in scope, repeat
+    complaints, those passed on (越级, 交办), those with an engineer booked (上门), those
+    with a refund to approve (退费审批), or the return visits to make;
     without a choice, the queue the viewer's job starts at. ``category``: only that
     category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
@@ -160,6 +169,7 @@ def order_queue(
         this_month=(today.replace(day=1), today),  # the export's default period
         batch=batch,
         takes_next=view in ("mine", "team") and _takes_next(session, principal),
+        follows_opened=_handles(principal),
         team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
@@ -203,8 +213,14 @@ def repeat_rates(session: DbSession, principal: Principal, zone: str) -> RepeatR
 def _first_queue(principal: Principal) -> Queue:
     """Agents and back office start at their own orders; supervisors, team leads, QA
     and auditors at everything in their scope (their own queue was empty)."""
-    handles = principal.has(Right.ORDER_WRITE) and not principal.has(Right.QUEUES_MONITOR)
-    return "mine" if handles else "all"
+    return "mine" if _handles(principal) else "all"
+
+
+def _handles(principal: Principal) -> bool:
+    """Whether the viewer handles orders themselves (agents, back office), rather than
+    watching others handle them; who handles also follows the orders they opened
+    (首问负责)."""
+    return principal.has(Right.ORDER_WRITE) and not principal.has(Right.QUEUES_MONITOR)
 
 
 class QueueRows(NamedTuple):
@@ -239,6 +255,7 @@ def order_queue_rows(
         if open_only and view != "refunds"
         else None,
         assignee_id=principal.staff_id if view == "mine" else None,
+        opened_by=principal.staff_id if view == "opened" else None,
         team_id=(team_id or 0) if view == "team" else None,
         repeat_only=view == "repeat",
         visits_due=view == "visits",

@@ -17,6 +17,7 @@ from kefu.workorders.enums import (
     OPEN_STATUSES,
     OUTSIDE_ORIGINS,
     AppointmentStatus,
+    EventKind,
     OrderOrigin,
     OrderStatus,
     OrderType,
@@ -335,6 +336,13 @@ def names(session: Session, order: WorkOrder) -> tuple[KnownUnit, Team | None, S
     return unit, team, assignee
 
 
+def teams_by_id(session: Session, team_ids: set[int]) -> dict[int, Team]:
+    """These teams, by id (a queue page names the team holding each order)."""
+    if not team_ids:
+        return {}
+    return {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
+
+
 def order_list_query(
     *,
     scope_path: str | None,
@@ -343,6 +351,7 @@ def order_list_query(
     assignee_id: int | None,
     team_id: int | None,
     repeat_only: bool,
+    opened_by: int | None = None,
     incident_id: int | None = None,
     visits_due: bool = False,
     category_path: str | None = None,
@@ -357,7 +366,8 @@ def order_list_query(
     first. ``category_path``: a category and everything under it. ``origins``: only those
     passed on by these (the regulator, a consumer body …). ``on_site``: those with an
     engineer's visit booked, the soonest window first. ``refund_awaiting``: those with a
-    refund waiting for its approval, the longest waiting first."""
+    refund waiting for its approval, the longest waiting first. ``opened_by``: those the
+    staff member opened (首问负责: who took the customer's request follows it through)."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -376,6 +386,8 @@ def order_list_query(
         query = query.where(WorkOrder.assignee_id == assignee_id)
     if team_id is not None:
         query = query.where(WorkOrder.team_id == team_id)
+    if opened_by is not None:
+        query = query.where(WorkOrder.id.in_(_opened_by(opened_by)))
     if repeat_only:
         query = query.where(WorkOrder.is_repeat)
     if incident_id is not None:
@@ -408,6 +420,14 @@ def order_list_query(
         query = query.where(WorkOrder.status.in_(awaiting))
         return query.order_by(WorkOrder.priority.desc(), WorkOrder.id)
     return query.order_by(WorkOrder.priority.desc(), WorkOrder.id.desc())
+
+
+def _opened_by(staff_id: int) -> Select[int]:
+    """The orders a staff member opened, found through their steps (the index by actor
+    and time) rather than an index of creators that every new order would have to fill."""
+    return select(OrderEvent.order_id).where(
+        OrderEvent.actor_id == staff_id, OrderEvent.kind == EventKind.CREATED
+    )
 
 
 def visit_dues(session: Session, order_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:

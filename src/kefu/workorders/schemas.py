@@ -356,6 +356,7 @@ class OrderDetail(OrderRead):
     """An order with its timeline and return visits."""
 
     events: list[OrderEventRead]
+    opened_by: str | None = Field(description="Who took the request (首问); none for the system")
     visits: list[ReturnVisitRead]
     needs_consent: bool = Field(
         description=(
@@ -391,6 +392,8 @@ class OrderListItem(BaseModel):
     org_unit_en: str = ""
     category_en: str = ""
     assignee: str | None
+    team: str | None = Field(None, description="The team holding it, when dispatched to one")
+    team_en: str = ""
     created_at: datetime
     resolve_due_at: datetime | None
     replied_at: datetime | None = None

@@ -28,6 +28,7 @@ from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import (
     CLOCK_RUNNING_STATUSES,
     URGEABLE_STATUSES,
+    EventKind,
     OrderType,
     RefundStatus,
 )
@@ -167,6 +168,7 @@ def _detail(
     return OrderDetail(
         **_order_fields(session, order, viewer, repeats),
         events=[_step(step) for step in timeline],
+        opened_by=next((s.actor for s in timeline if s.kind == EventKind.CREATED), None),
         visits=visits,
         needs_consent=needs_consent(session, order),
         consent=consent,
@@ -241,14 +243,18 @@ QueueRow = tuple[WorkOrder, OrgUnit, Category, str | None]
 
 def list_items(session: Session, rows: Sequence[QueueRow], masked: bool) -> list[OrderListItem]:
     """Queue rows from the list query's (order, unit, category, assignee) rows, each with
-    how many files it keeps and its booked visit's window (a query each for the page)."""
+    how many files it keeps, its booked visit's window and the team holding it (a query
+    each for the page)."""
     ids = [row[0].id for row in rows]
     files = attachments.kept_counts(session, ids)
     windows = appointments.booked_windows(session, ids)
+    teams = repository.teams_by_id(session, {o.team_id for o, *_ in rows if o.team_id})
     items = [list_item(o, u, c, a, masked) for o, u, c, a in rows]
-    for item in items:
+    for item, (order, *_) in zip(items, rows, strict=True):
         item.file_count = files.get(item.id, 0)
         item.visit_starts_at, item.visit_ends_at = windows.get(item.id, (None, None))
+        team = teams.get(order.team_id) if order.team_id else None
+        item.team, item.team_en = (team.name, team.name_en) if team else (None, "")
     return items
 
 
