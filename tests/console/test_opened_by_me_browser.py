@@ -1,6 +1,7 @@
 """First-contact responsibility (首问负责) in headless Chromium: the agent opens a complaint,
 a supervisor sends it to a back-office team, and the agent finds it under 我受理的 with
-the team holding it; its page names the agent as who opened it. In English too."""
+the team holding it; its page names the agent as who opened it. An account manager finds
+their customer's complaint under 我的客户, its page naming them. In English too."""
 
 from __future__ import annotations
 
@@ -51,4 +52,54 @@ def test_an_agent_follows_the_orders_they_opened(live_center: tuple[str, str]) -
         expect(page.locator("tr", has_text=order["number"]).locator(".status")).to_have_text(
             "Dispatched"
         )
+        browser.close()
+
+
+def _customer_of_the_demo_manager(url: str) -> int:
+    """A demo customer of the agent's branch the account manager ``manager`` looks after
+    themselves."""
+    from sqlalchemy import select
+
+    from kefu.core.db import make_engine
+    from kefu.customers.models import Customer
+    from kefu.org.models import Staff
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        manager = select(Staff.id).where(Staff.username == "manager").scalar_subquery()
+        branch = select(Staff.org_unit_id).where(Staff.username == "agent").scalar_subquery()
+        found = connection.scalar(
+            select(Customer.id)
+            .where(Customer.account_manager_id == manager, Customer.org_unit_id == branch)
+            .limit(1)
+        )
+    engine.dispose()
+    assert found is not None
+    return int(found)
+
+
+def test_an_account_manager_follows_their_customers_orders(
+    live_center_database: tuple[str, str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _, url = live_center_database
+    customer = _customer_of_the_demo_manager(url)
+    agent = api_client(base, "agent")
+    order = open_order(agent, "complaint", "晚高峰上网卡顿", customer_id=customer)
+    manager_name = api_client(base, "manager").get("/api/v1/auth/me").json()["display_name"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "manager", DEMO_PASSWORD, "/orders")
+        tab = page.locator('[data-queue="clients"]')
+        expect(tab).to_have_text("我的客户")
+        tab.click()
+        page.wait_for_url(f"{base}/orders?view=clients*")
+        page.locator("tr", has_text=order["number"]).locator("a").first.click()
+        page.wait_for_url(f"{base}/orders/{order['id']}")
+        expect(page.locator("#account-manager")).to_contain_text(manager_name)
+        page.goto(f"{base}/lang/en?next=/orders?view=clients")
+        expect(page.locator('[data-queue="clients"]')).to_have_text("My customers")
+        expect(page.locator("tr", has_text=order["number"])).to_be_visible()
         browser.close()

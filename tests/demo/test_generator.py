@@ -314,7 +314,27 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _web_messages_check(engine)
         _self_given_visits_check(engine)
         _notices_check(engine)
+        _managers_check(engine)
         engine.dispose()
+
+
+def _managers_check(engine) -> None:
+    """An account manager looks after customers and groups of their own branch, where
+    their orders are handled and the manager's queue of them finds them."""
+    from kefu.customers.models import Customer, Enterprise
+    from kefu.org.models import Staff
+
+    with engine.connect() as connection:
+        branches = set()
+        for table in (Customer, Enterprise):
+            branches |= set(
+                connection.execute(
+                    select(table.org_unit_id, Staff.org_unit_id).join(
+                        Staff, Staff.id == table.account_manager_id
+                    )
+                ).all()
+            )
+    assert branches and all(theirs == managers for theirs, managers in branches)
 
 
 def _notices_check(engine) -> None:

@@ -21,12 +21,14 @@ from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.masking import mask_address
 from kefu.core.pagination import PageParams
-from kefu.core.phone import is_mobile
+from kefu.core.phone import is_mobile, national
 from kefu.core.rbac import Principal, Right
 from kefu.core.textsafe import excerpt
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
+from kefu.customers import managers
 from kefu.customers import repository as customer_repo
+from kefu.customers.models import Customer
 from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.notices.aftermath import told_before
@@ -73,6 +75,7 @@ STARTS_OVER_DAYS = 30  # the team queue's line of who started what, and how
 Queue = Literal[
     "mine",
     "opened",
+    "clients",
     "team",
     "all",
     "dispatch",
@@ -118,10 +121,10 @@ def order_queue(
     open_only: bool = True,
     category: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """My orders, those I opened (首问), my team's queue, everything in scope, repeat
-    complaints, those passed on (越级, 交办), those with an engineer booked (上门), those
-    with a refund to approve (退费审批), or the return visits to make;
-    without a choice, the queue the viewer's job starts at. ``category``: only that
+    """My orders, those I opened (首问), my customers' (an account manager's), my team's
+    queue, everything in scope, repeat complaints, those passed on (越级, 交办), those with
+    an engineer booked (上门), those with a refund to approve (退费审批), or the return
+    visits to make; without a choice, the queue the viewer's job starts at. ``category``: only that
     category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
@@ -170,6 +173,7 @@ def order_queue(
         batch=batch,
         takes_next=view in ("mine", "team") and _takes_next(session, principal),
         follows_opened=_handles(principal),
+        manages=managers.manages_any(session, principal.staff_id),
         team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
@@ -256,6 +260,7 @@ def order_queue_rows(
         else None,
         assignee_id=principal.staff_id if view == "mine" else None,
         opened_by=principal.staff_id if view == "opened" else None,
+        managed_by=principal.staff_id if view == "clients" else None,
         team_id=(team_id or 0) if view == "team" else None,
         repeat_only=view == "repeat",
         visits_due=view == "visits",
@@ -444,7 +449,19 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         known_address=_known_address(session, order, masked),
         in_turn=in_turn.picking_refused(session, order, principal),
         takes_next=_takes_next(session, principal),
+        account_manager=_account_manager(session, order),
     )
+
+
+def _account_manager(session: DbSession, order: WorkOrder) -> dict[str, str] | None:
+    """Who looks after the order's customer (客户经理), to involve in a big customer's
+    complaint: their name and work number."""
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    manager_id = managers.manager_of(session, customer) if customer else None
+    manager = session.get(Staff, manager_id) if manager_id else None
+    if manager is None:
+        return None
+    return {"name": manager.display_name, "phone": national(manager.phone or "")}
 
 
 def _takes_next(session: DbSession, principal: Principal) -> bool:

@@ -182,7 +182,7 @@ def _reference(session: Session, options: GenerateOptions, result: GenerateResul
     staff = _staff(session, rng, fake, cities, options.staff)
     packages = _packages(session)
     agents = _channel_agents(session, rng, fake, cities)
-    managers = [s.id for s in staff if s.role == Role.ACCOUNT_MANAGER]
+    managers = _managers_by_branch(staff)
     enterprises = _enterprises(session, rng, fake, cities, managers, staff, agents, options)
     rules = sorted(
         (
@@ -250,6 +250,16 @@ def _org(session: Session, options: GenerateOptions) -> list[OrgUnit]:
 def _skills(session: Session) -> None:
     session.add_all([Skill(code=c, name=n, name_en=e) for c, n, e in ref.SKILLS])
     session.flush()
+
+
+def _managers_by_branch(staff: list[Staff]) -> dict[int, list[int]]:
+    """The account managers of each branch: a big customer is looked after in its own
+    branch, where its orders are handled (none where the branch has no manager)."""
+    found: dict[int, list[int]] = {}
+    for member in staff:
+        if member.role == Role.ACCOUNT_MANAGER:
+            found.setdefault(member.org_unit_id, []).append(member.id)
+    return found
 
 
 def _staff(
@@ -360,7 +370,7 @@ def _enterprises(
     rng: random.Random,
     fake: Faker,
     units: list[OrgUnit],
-    managers: list[int],
+    managers: dict[int, list[int]],
     staff: list[Staff],
     agents: list[ChannelAgent],
     options: GenerateOptions,
@@ -369,6 +379,7 @@ def _enterprises(
     rows = []
     for n in range(options.enterprises):
         grade = rng.choices(list(EnterpriseGrade), weights=[1, 3, 6, 10])[0]
+        unit = rng.choice(units[1:])
         rows.append(
             Enterprise(
                 name=fake.company(),
@@ -378,8 +389,8 @@ def _enterprises(
                 grade=grade,
                 business_type=rng.choice(list(BusinessType)),
                 address=fake.address()[:120],
-                org_unit_id=rng.choice(units[1:]).id,
-                account_manager_id=rng.choice(managers) if managers else None,
+                org_unit_id=unit.id,
+                account_manager_id=subscribers.local_manager(rng, managers, unit.id),
                 sales_rep_id=rng.choice(reps) if reps else None,
                 channel_agent_id=rng.choice(agents).id if rng.random() < 0.3 else None,
             )

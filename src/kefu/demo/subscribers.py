@@ -45,7 +45,7 @@ class Context:
     today: date
     cities: list[OrgUnit]
     packages: dict[Brand, list[Package]]
-    managers: list[int]
+    managers: dict[int, list[int]]  # by branch
     enterprise_ids: list[int]
     rules: list[tuple[Tier, int, int]]
     names: list[str]
@@ -171,6 +171,18 @@ def subscription_row(
     )
 
 
+def local_manager(rng: random.Random, managers: dict[int, list[int]], unit_id: int) -> int | None:
+    """One of the branch's account managers, or none where it has none. Drawn over all
+    the managers, as the demo drew before managers kept to their branch, so every draw
+    after it, and the rest of the demo, stays as it was."""
+    everyone = sum(len(ids) for ids in managers.values())
+    if not everyone:
+        return None
+    drawn = rng.randrange(everyone)
+    local = managers.get(unit_id)
+    return local[drawn % len(local)] if local else None
+
+
 def customer_row(
     ctx: Context, cid: int, city: OrgUnit, since: date, status: str, tier: Tier
 ) -> tuple[Any, ...]:
@@ -182,11 +194,8 @@ def customer_row(
     enterprise = (
         rng.choice(ctx.enterprise_ids) if ctx.enterprise_ids and rng.random() < 0.08 else None
     )
-    manager = (
-        rng.choice(ctx.managers)
-        if ctx.managers and TIER_RANK[tier] >= 2 and rng.random() < 0.6
-        else None
-    )
+    looked_after = ctx.managers and TIER_RANK[tier] >= 2 and rng.random() < 0.6
+    manager = local_manager(rng, ctx.managers, city.id) if looked_after else None
     city_name = city.name.removesuffix("分公司")
     district = rng.choice(ref.DISTRICTS.get(city.code, [""]))
     address = f"广东省{city_name}市{district}{rng.choice(ctx.streets)}"

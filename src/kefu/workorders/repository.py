@@ -10,6 +10,7 @@ from sqlalchemy import Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kefu.core.pagination import PageParams
+from kefu.customers.managers import managed_customers
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders.enums import (
@@ -352,6 +353,7 @@ def order_list_query(
     team_id: int | None,
     repeat_only: bool,
     opened_by: int | None = None,
+    managed_by: int | None = None,
     incident_id: int | None = None,
     visits_due: bool = False,
     category_path: str | None = None,
@@ -367,7 +369,8 @@ def order_list_query(
     passed on by these (the regulator, a consumer body …). ``on_site``: those with an
     engineer's visit booked, the soonest window first. ``refund_awaiting``: those with a
     refund waiting for its approval, the longest waiting first. ``opened_by``: those the
-    staff member opened (首问负责: who took the customer's request follows it through)."""
+    staff member opened (首问负责: who took the customer's request follows it through).
+    ``managed_by``: those of the customers an account manager looks after."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -388,6 +391,8 @@ def order_list_query(
         query = query.where(WorkOrder.team_id == team_id)
     if opened_by is not None:
         query = query.where(WorkOrder.id.in_(_opened_by(opened_by)))
+    if managed_by is not None:
+        query = query.where(WorkOrder.customer_id.in_(managed_customers(managed_by)))
     if repeat_only:
         query = query.where(WorkOrder.is_repeat)
     if incident_id is not None:

@@ -145,6 +145,7 @@ def list_orders(
     status: Annotated[list[OrderStatus] | None, Query()] = None,
     mine: bool = False,
     opened_by_me: bool = False,
+    my_customers: bool = False,
     team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     repeat: bool = False,
     category_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
@@ -153,19 +154,19 @@ def list_orders(
     on_site: bool = False,
     refund_awaiting: bool = False,
 ) -> OrderPage:
-    """Orders in the caller's scope: all, mine, those the caller opened (``opened_by_me``,
-    wherever they are handled now: 首问负责), a team's queue, repeats, of a category and
-    everything under it; most urgent first. ``to_dispatch``: those waiting to be sent
-    (new, accepted, returned), most urgent and longest waiting first. ``origin``: those
-    passed on by the regulator, a consumer body, the press or the leaders (越级, 交办).
-    ``on_site``: those with an engineer's visit booked, the soonest first.
-    ``refund_awaiting``: those with a refund waiting for approval, the longest first."""
+    """Orders in the caller's scope, most urgent first: all; ``mine``; ``opened_by_me``
+    wherever handled now (首问负责); ``my_customers``, those of the customers an account
+    manager looks after; a team's; repeats; a category and all under it. ``to_dispatch``:
+    those waiting to be sent, longest waiting first among equals. ``origin``: passed on by
+    the regulator, a consumer body, the press or the leaders (越级, 交办). ``on_site``: an
+    engineer booked, soonest first. ``refund_awaiting``: a refund awaiting approval."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
         status=status,
         assignee_id=principal.staff_id if mine else None,
         opened_by=principal.staff_id if opened_by_me else None,
+        managed_by=principal.staff_id if my_customers else None,
         team_id=team_id,
         repeat_only=repeat,
         category_path=_category_path(session, category_id),

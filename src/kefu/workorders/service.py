@@ -25,6 +25,7 @@ from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import Team
 from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders import incident_watch, origins, repository
+from kefu.workorders.account_manager_notice import tell_account_manager
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     MAX_PRIORITY,
@@ -232,6 +233,7 @@ def create_order(
         entity_id=order.id,
         details={"number": order.number, "type": data.type, "category": category.code} | passed_on,
     )
+    tell_account_manager(session, order, category, by=by, zone=calendar.zone)
     repeats = [o.number for o in sorted(earlier, key=lambda o: o.id)]
     return NewOrder(order, timeline, repeats)
 

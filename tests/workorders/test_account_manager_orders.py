@@ -1,0 +1,132 @@
+"""Account managers (客户经理) follow their customers' orders: told by mail when one of
+their customers — their own, or a member of a group they look after — complains or
+reports a fault, in their language; a queue of their customers' orders; the order's page
+names the manager to involve."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_categories, make_customer, make_org, make_staff
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.customers.enums import BusinessType, EnterpriseGrade, EnterpriseScale, Industry
+from kefu.customers.models import Enterprise
+
+ORDERS = "/api/v1/work-orders"
+
+
+@pytest.fixture
+def book(db: Session) -> dict[str, Any]:
+    """A manager looking after 李娜 and a group's members; another manager, in English,
+    looking after a second group; an agent; a customer nobody looks after."""
+    org = make_org(db)
+    cats = make_categories(db)
+    manager = make_staff(
+        db, org.city, Role.ACCOUNT_MANAGER, display_name="王经理", email="wang@kefu.example.cn"
+    )
+    english = make_staff(
+        db, org.city, Role.ACCOUNT_MANAGER, email="amy@kefu.example.cn", language="en"
+    )
+    looked_after = (("物流", manager), ("港务", english))
+    groups = [_group(db, org.city.id, name, m.id) for name, m in looked_after]
+    agent = make_staff(db, org.city, Role.AGENT, display_name="陈晓")
+    found = {
+        "cats": cats,
+        "manager": manager,
+        "manager_headers": bearer(db, manager),
+        "agent": bearer(db, agent),
+        "own": make_customer(
+            db, org.city, "+8613800138001", name="李娜", account_manager_id=manager.id
+        ),
+        "member": make_customer(db, org.city, "+8613800138002", name="周强", enterprise=groups[0]),
+        "other_group": make_customer(db, org.city, "+8613800138003", enterprise=groups[1]),
+        "nobodys": make_customer(db, org.city, "+8613800138004"),
+    }
+    db.commit()
+    return found
+
+
+def _group(db: Session, unit_id: int, name: str, manager_id: int) -> Enterprise:
+    group = Enterprise(
+        name=f"广州某{name}有限公司",
+        industry=Industry.GOVERNMENT,
+        scale=EnterpriseScale.LARGE,
+        grade=EnterpriseGrade.A,
+        business_type=BusinessType.GROUP_VOICE,
+        org_unit_id=unit_id,
+        account_manager_id=manager_id,
+    )
+    db.add(group)
+    db.flush()
+    return group
+
+
+def _open(client: Any, headers: dict, customer: Any, category_id: int, kind: str = "complaint"):
+    body = {"type": kind, "category_id": category_id, "customer_id": customer.id, "subject": "扣费"}
+    answer = client.post(ORDERS, json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def _mails_to(db: Session, address: str) -> list[dict[str, Any]]:
+    db.expire_all()
+    payloads = db.scalars(select(Job.payload).where(Job.kind == "notify.email").order_by(Job.id))
+    return [p for p in map(json.loads, payloads) if p["to"] == address]
+
+
+def test_the_manager_is_mailed_of_their_customers_complaint(client, db, book) -> None:
+    cats = book["cats"]
+    order = _open(client, book["agent"], book["own"], cats.unknown_charge.id)
+    [mail] = _mails_to(db, "wang@kefu.example.cn")
+    assert mail["subject"] == f"【客户经理知会】您的客户李娜有新投诉：{order['number']}"
+    assert "138****8001" in mail["body"] and "13800138001" not in mail["body"]
+    assert "分类：计费账务 › 费用争议 › " in mail["body"]
+    assert "受理人：陈晓" in mail["body"] and f"/orders/{order['id']}" in mail["body"]
+    assert "答复时限" in mail["body"]
+    # a group's member without a manager of their own: the group's manager
+    member = _open(client, book["agent"], book["member"], cats.indoor.id, kind="fault")
+    assert member["number"] in _mails_to(db, "wang@kefu.example.cn")[1]["subject"]
+    # the other group's manager reads English
+    other = _open(client, book["agent"], book["other_group"], cats.indoor.id)
+    [english] = _mails_to(db, "amy@kefu.example.cn")
+    assert english["subject"] == f"[Your customer] 张伟: a new complaint, {other['number']}"
+    assert "Opened by: 陈晓" in english["body"] and "a new complaint" in english["body"]
+    assert "Category: Network quality › Coverage › No indoor signal" in english["body"]
+
+
+def test_no_mail_for_a_question_their_own_order_or_a_customer_nobody_keeps(
+    client, db, book
+) -> None:
+    cats = book["cats"]
+    _open(client, book["agent"], book["own"], cats.unknown_charge.id, kind="consultation")
+    _open(client, book["manager_headers"], book["own"], cats.unknown_charge.id)  # their own
+    _open(client, book["agent"], book["nobodys"], cats.unknown_charge.id)
+    assert _mails_to(db, "wang@kefu.example.cn") == []
+    assert db.scalar(select(Job.id).where(Job.kind == "notify.email")) is None
+
+
+def test_the_manager_lists_their_customers_orders(client, db, book) -> None:
+    cats = book["cats"]
+    own = _open(client, book["agent"], book["own"], cats.unknown_charge.id)
+    member = _open(client, book["agent"], book["member"], cats.indoor.id, kind="consultation")
+    _open(client, book["agent"], book["other_group"], cats.indoor.id)
+    _open(client, book["agent"], book["nobodys"], cats.indoor.id)
+    listed = client.get(ORDERS, params={"my_customers": "true"}, headers=book["manager_headers"])
+    assert listed.status_code == 200, listed.text
+    assert sorted(i["number"] for i in listed.json()["items"]) == sorted(
+        [own["number"], member["number"]]
+    )
+
+    page = client.get("/orders", params={"view": "clients"}, headers=book["manager_headers"]).text
+    assert 'class="on" data-queue="clients"' in page and "我的客户" in page
+    assert own["number"] in page and member["number"] in page
+    assert 'data-queue="clients"' not in client.get("/orders", headers=book["agent"]).text
+    # the order's page names the manager to involve
+    order_page = client.get(f"/orders/{own['id']}", headers=book["agent"]).text
+    assert "王经理" in order_page.split('id="account-manager"')[1].split("</dd>")[0]
