@@ -69,7 +69,7 @@ def _mail(
             f"Subject: {order.subject}",
             f"Answer due by: {due:%d %b %H:%M}" if due else "",
             f"Opened by: {by.display_name}",
-            f"On the console: /orders/{order.id}",
+            "To open it, type its number in the console's look-up box.",
         ]
     else:
         subject = f"【客户经理知会】您的客户{customer.name}有新{kind}：{order.number}"
@@ -80,6 +80,6 @@ def _mail(
             f"主题：{order.subject}",
             f"答复时限：{due:%m月%d日%H:%M}前" if due else "",
             f"受理人：{by.display_name}",
-            f"在客服系统中查看：/orders/{order.id}",
+            "在客服系统的查询框输入工单号即可打开。",
         ]
     return subject, "\n".join(line for line in lines if line)
