@@ -1,9 +1,12 @@
 """First-contact responsibility (首问负责) in headless Chromium: the agent opens a complaint,
 a supervisor sends it to a back-office team, and the agent finds it under 我受理的 with
 the team holding it; its page names the agent as who opened it. An account manager finds
-their customer's complaint under 我的客户, its page naming them. In English too."""
+their customer's complaint under 我的客户 (the agent's form said they would be told), its
+page naming them. In English too."""
 
 from __future__ import annotations
+
+import re
 
 from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 
@@ -85,21 +88,32 @@ def test_an_account_manager_follows_their_customers_orders(
 
     base, _, url = live_center_database
     customer = _customer_of_the_demo_manager(url)
-    agent = api_client(base, "agent")
-    order = open_order(agent, "complaint", "晚高峰上网卡顿", customer_id=customer)
     manager_name = api_client(base, "manager").get("/api/v1/auth/me").json()["display_name"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        # the agent opens the complaint from the form, told the manager will hear of it
+        sign_in(page, base, "agent", DEMO_PASSWORD, "/orders/new")
+        page.goto(f"{base}/orders/new?customer_id={customer}")
+        page.fill("#order-form input[name=subject]", "晚高峰上网卡顿")
+        page.fill("#category-search", "不明扣费")
+        page.locator("#category-list li:not([hidden])", has_text="不明扣费").first.click()
+        told = page.locator("#order-form .outlook-manager")
+        expect(told).to_be_visible()
+        expect(told).to_contain_text(f"该客户由{manager_name}负责")
+        page.click("#order-form button[type=submit]")
+        page.wait_for_url(re.compile(r".*/orders/\d+$"))
+        number = page.locator("h1.mono").inner_text().split()[0]
+        page.context.clear_cookies()
         sign_in(page, base, "manager", DEMO_PASSWORD, "/orders")
         tab = page.locator('[data-queue="clients"]')
         expect(tab).to_have_text("我的客户")
         tab.click()
         page.wait_for_url(f"{base}/orders?view=clients*")
-        page.locator("tr", has_text=order["number"]).locator("a").first.click()
-        page.wait_for_url(f"{base}/orders/{order['id']}")
+        page.locator("tr", has_text=number).locator("a").first.click()
+        page.wait_for_url(re.compile(r".*/orders/\d+$"))
         expect(page.locator("#account-manager")).to_contain_text(manager_name)
         page.goto(f"{base}/lang/en?next=/orders?view=clients")
         expect(page.locator('[data-queue="clients"]')).to_have_text("My customers")
-        expect(page.locator("tr", has_text=order["number"])).to_be_visible()
+        expect(page.locator("tr", has_text=number)).to_be_visible()
         browser.close()

@@ -130,3 +130,20 @@ def test_the_manager_lists_their_customers_orders(client, db, book) -> None:
     # the order's page names the manager to involve
     order_page = client.get(f"/orders/{own['id']}", headers=book["agent"]).text
     assert "王经理" in order_page.split('id="account-manager"')[1].split("</dd>")[0]
+
+
+def test_the_intake_outlook_says_the_manager_will_be_told(client, db, book) -> None:
+    cats = book["cats"]
+
+    def told(headers: dict, customer: Any, kind: str = "complaint") -> Any:
+        body = {"type": kind, "category_id": cats.indoor.id, "customer_id": customer.id}
+        answer = client.post(f"{ORDERS}/intake-check", json=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["account_manager_told"]
+
+    assert told(book["agent"], book["own"]) == "王经理"
+    assert told(book["agent"], book["member"], "fault") == "王经理"  # through the group
+    assert told(book["agent"], book["own"], "consultation") is None
+    assert told(book["manager_headers"], book["own"]) is None  # they open it themselves
+    assert told(book["agent"], book["nobodys"]) is None
+    assert _mails_to(db, "wang@kefu.example.cn") == []  # an outlook writes nothing

@@ -29,21 +29,30 @@ def tell_account_manager(
 ) -> None:
     """Queue the mail to the customer's account manager, if the order is a complaint or a
     fault of a customer who has one, and the manager did not open it themselves."""
-    if order.type not in TOLD_OF or order.customer_id is None:
+    manager = manager_to_tell(session, order, by)
+    if manager is None:
         return
     customer = session.get(Customer, order.customer_id)  # read by the creation already
-    manager_id = manager_of(session, customer) if customer else None
-    if customer is None or manager_id is None or manager_id == by.staff_id:
-        return
-    manager = session.get(Staff, manager_id)
-    if manager is None or not manager.email or not manager.active:
-        return
+    assert customer is not None  # the manager was found through it
     language = str(manager.language)
     chain = category_tree(session).chain(category)
     english = language == "en"
     names = " › ".join((node.name_en or node.name) if english else node.name for node in chain)
     subject, body = _mail(order, customer, names, by=by, zone=zone, language=language)
-    notify_staff(session, staff_id=manager_id, subject=subject, body=body)
+    notify_staff(session, staff_id=manager.id, subject=subject, body=body)
+
+
+def manager_to_tell(session: Session, order: WorkOrder, by: Principal) -> Staff | None:
+    """The account manager to mail of the order (opened, or about to be): its customer's,
+    for a complaint or a fault, unless they opened it; one who can be written to."""
+    if order.type not in TOLD_OF or order.customer_id is None:
+        return None
+    customer = session.get(Customer, order.customer_id)
+    manager_id = manager_of(session, customer) if customer else None
+    if manager_id is None or manager_id == by.staff_id:
+        return None
+    manager = session.get(Staff, manager_id)
+    return manager if manager and manager.email and manager.active else None
 
 
 def _mail(

@@ -473,6 +473,9 @@ class IntakeOutlook(BaseModel):
     needs_consent: bool = Field(
         description="Opened now, it would be carried out only after the customer confirms."
     )
+    account_manager_told: str | None = Field(
+        None, description="The customer's account manager, mailed when it is opened."
+    )
 
 
 class RepeatRateRow(BaseModel):

@@ -25,7 +25,7 @@ from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import Team
 from kefu.org.repository import KnownUnit, known_unit
 from kefu.workorders import incident_watch, origins, repository
-from kefu.workorders.account_manager_notice import tell_account_manager
+from kefu.workorders.account_manager_notice import manager_to_tell, tell_account_manager
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import (
     MAX_PRIORITY,
@@ -302,6 +302,7 @@ class Outlook:
     earlier: list[repository.ShownComplaint]
     incident: Incident | None  # the open incident of its area and problem, which it joins
     needs_consent: bool  # carried out only after the customer confirms
+    manager_told: str | None  # the customer's account manager, mailed when it is opened
 
 
 def intake_outlook(
@@ -333,12 +334,16 @@ def intake_outlook(
     if earlier:
         _mark_repeat(draft)
     incident = incident_watch.open_incident_for(session, draft, rules.incidents)
+    manager = manager_to_tell(session, draft, by)
     return Outlook(
         draft=draft,
         window_days=rule.window_days,
         earlier=earlier,
         incident=incident,
         needs_consent=needs_confirmation(draft.type, category.changes_service),
+        manager_told=manager.display_name
+        if (manager := manager_to_tell(session, draft, by))
+        else None,
     )
 
 

@@ -344,6 +344,7 @@ def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
         response_due_at=outlook.draft.response_due_at,
         resolve_due_at=outlook.draft.resolve_due_at,
         needs_consent=outlook.needs_consent,
+        account_manager_told=outlook.manager_told,
     )
 
 

@@ -129,6 +129,10 @@ function setupIntakeOutlooks() {
         response: at(outlook.response_due_at), resolve: at(outlook.resolve_due_at), priority: outlook.priority,
       });
       box.querySelector(".outlook-consent").hidden = !outlook.needs_consent;
+      const manager = box.querySelector(".outlook-manager");
+      manager.hidden = !outlook.account_manager_told;
+      manager.querySelector(".outlook-manager-text").textContent =
+        word("manager", { name: outlook.account_manager_told ?? "" });
       const incident = box.querySelector(".outlook-incident"), joined = outlook.incident;
       incident.hidden = !joined;
       if (joined) {
