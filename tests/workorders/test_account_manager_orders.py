@@ -12,7 +12,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_categories, make_customer, make_org, make_staff
+from factories import (
+    answer_and_close,
+    bearer,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    order_step,
+)
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.customers.enums import BusinessType, EnterpriseGrade, EnterpriseScale, Industry
@@ -38,6 +46,7 @@ def book(db: Session) -> dict[str, Any]:
     agent = make_staff(db, org.city, Role.AGENT, display_name="陈晓")
     found = {
         "cats": cats,
+        "city": org.city,
         "manager": manager,
         "manager_headers": bearer(db, manager),
         "agent": bearer(db, agent),
@@ -147,3 +156,26 @@ def test_the_intake_outlook_says_the_manager_will_be_told(client, db, book) -> N
     assert told(book["manager_headers"], book["own"]) is None  # they open it themselves
     assert told(book["agent"], book["nobodys"]) is None
     assert _mails_to(db, "wang@kefu.example.cn") == []  # an outlook writes nothing
+
+
+def test_the_manager_hears_of_the_answer_and_of_a_displeased_customer(client, db, book) -> None:
+    supervisor = bearer(db, make_staff(db, book["city"], Role.SUPERVISOR))
+    db.commit()
+    member = _open(client, book["agent"], book["member"], book["cats"].unknown_charge.id)
+    answered = answer_and_close(client, supervisor, member)  # awaits its return visit
+    order_step(
+        client, supervisor, answered, "visit", {"outcome": "dissatisfied", "note": "仍被扣费"}
+    )
+    opened, told, displeased = _mails_to(db, "wang@kefu.example.cn")
+    assert opened["subject"].endswith(member["number"])
+    assert told["subject"] == f"【客户经理知会】您的客户周强的工单已答复：{member['number']}"
+    assert "答复内容：经核实为误扣，已退费 10 元。" in told["body"]
+    assert displeased["subject"] == f"【客户经理知会】您的客户周强对答复不满意：{member['number']}"
+    assert "客户意见：仍被扣费" in displeased["body"] and "重新处理" in displeased["body"]
+    # the English manager's customer, answered: in English
+    other = _open(client, book["agent"], book["other_group"], book["cats"].indoor.id)
+    accepted = order_step(client, supervisor, other, "accept", {})
+    order_step(client, supervisor, accepted, "reply", {"reply": "已为您优化室内信号。"})
+    english = _mails_to(db, "amy@kefu.example.cn")[-1]
+    assert english["subject"] == f"[Your customer] 张伟: {other['number']} answered"
+    assert "The answer: 已为您优化室内信号。" in english["body"]

@@ -1,7 +1,9 @@
-"""The account manager (客户经理) is told when their customer complains or reports a fault:
-the seeds give the big-customer desk the follow-up of a big customer's complaints and
-faults, and the customer's own manager hears of it from the center, not from the
-customer. A mail in the manager's language, queued with the order."""
+"""The account manager (客户经理) hears of their customer's complaints and faults from the
+center, not from the customer: the seeds give the big-customer desk the follow-up of a
+big customer's complaints and faults (客户关系维护). A mail in the manager's language,
+queued with the change, when the order is opened, when it is answered, and when the
+customer says at the return visit that the answer did not satisfy them (a big customer
+displeased is a churn risk the manager should call about)."""
 
 from __future__ import annotations
 
@@ -22,50 +24,39 @@ from kefu.workorders.models import WorkOrder
 
 # What a manager follows up: a service request or a question is the customer's business.
 TOLD_OF = frozenset({OrderType.COMPLAINT, OrderType.FAULT})
+HOW_TO_OPEN = {
+    "en": "To open it, type its number in the console's look-up box.",
+    "zh-CN": "在客服系统的查询框输入工单号即可打开。",
+}
 
 
-def tell_account_manager(
-    session: Session, order: WorkOrder, category: CategoryNode, *, by: Principal, zone: str
-) -> None:
-    """Queue the mail to the customer's account manager, if the order is a complaint or a
-    fault of a customer who has one, and the manager did not open it themselves."""
-    manager = manager_to_tell(session, order, by)
-    if manager is None:
-        return
-    customer = session.get(Customer, order.customer_id)  # read by the creation already
-    assert customer is not None  # the manager was found through it
-    language = str(manager.language)
-    chain = category_tree(session).chain(category)
-    english = language == "en"
-    names = " › ".join((node.name_en or node.name) if english else node.name for node in chain)
-    subject, body = _mail(order, customer, names, by=by, zone=zone, language=language)
-    notify_staff(session, staff_id=manager.id, subject=subject, body=body)
-
-
-def manager_to_tell(session: Session, order: WorkOrder, by: Principal) -> Staff | None:
-    """The account manager to mail of the order (opened, or about to be): its customer's,
-    for a complaint or a fault, unless they opened it; one who can be written to."""
+def manager_to_tell(session: Session, order: WorkOrder, by_staff_id: int | None) -> Staff | None:
+    """The account manager to mail of the order: its customer's, for a complaint or a
+    fault, unless they made the change themselves; one who can be written to."""
     if order.type not in TOLD_OF or order.customer_id is None:
         return None
     customer = session.get(Customer, order.customer_id)
     manager_id = manager_of(session, customer) if customer else None
-    if manager_id is None or manager_id == by.staff_id:
+    if manager_id is None or manager_id == by_staff_id:
         return None
     manager = session.get(Staff, manager_id)
     return manager if manager and manager.email and manager.active else None
 
 
-def _mail(
-    order: WorkOrder,
-    customer: Customer,
-    chain: str,
-    *,
-    by: Principal,
-    zone: str,
-    language: str,
-) -> tuple[str, str]:
-    """The mail's subject and body; the number masked, as mail leaves the console."""
+def tell_account_manager(
+    session: Session, order: WorkOrder, category: CategoryNode, *, by: Principal, zone: str
+) -> None:
+    """The order was opened: its number, category, subject, when the answer is due and
+    who took it."""
+    manager = manager_to_tell(session, order, by.staff_id)
+    if manager is None:
+        return
+    language, customer = str(manager.language), _customer(session, order)
     english = language == "en"
+    chain = " › ".join(
+        (node.name_en or node.name) if english else node.name
+        for node in category_tree(session).chain(category)
+    )
     kind = gettext(language, f"order_type.{order.type.value}")
     due = order.resolve_due_at.astimezone(ZoneInfo(zone)) if order.resolve_due_at else None
     phone = mask_phone(order.contact_phone)
@@ -78,7 +69,6 @@ def _mail(
             f"Subject: {order.subject}",
             f"Answer due by: {due:%d %b %H:%M}" if due else "",
             f"Opened by: {by.display_name}",
-            "To open it, type its number in the console's look-up box.",
         ]
     else:
         subject = f"【客户经理知会】您的客户{customer.name}有新{kind}：{order.number}"
@@ -89,6 +79,65 @@ def _mail(
             f"主题：{order.subject}",
             f"答复时限：{due:%m月%d日%H:%M}前" if due else "",
             f"受理人：{by.display_name}",
-            "在客服系统的查询框输入工单号即可打开。",
         ]
-    return subject, "\n".join(line for line in lines if line)
+    _send(session, manager, subject, lines)
+
+
+def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Principal) -> None:
+    """The order was answered: what the customer was told, and by whom."""
+    manager = manager_to_tell(session, order, by.staff_id)
+    if manager is None:
+        return
+    customer = _customer(session, order)
+    if manager.language == "en":
+        subject = f"[Your customer] {customer.name}: {order.number} answered"
+        lines = [
+            f"{customer.name}'s order {order.number} ({order.subject}) was answered.",
+            f"The answer: {text}",
+            f"Answered by: {by.display_name}",
+        ]
+    else:
+        subject = f"【客户经理知会】您的客户{customer.name}的工单已答复：{order.number}"
+        lines = [
+            f"您负责的客户{customer.name}的工单{order.number}（{order.subject}）已答复。",
+            f"答复内容：{text}",
+            f"答复人：{by.display_name}",
+        ]
+    _send(session, manager, subject, lines)
+
+
+def tell_of_dissatisfaction(
+    session: Session, order: WorkOrder, *, note: str, by: Principal | None
+) -> None:
+    """The customer said at the return visit the answer did not satisfy them; the order
+    is handled again."""
+    manager = manager_to_tell(session, order, by.staff_id if by else None)
+    if manager is None:
+        return
+    customer = _customer(session, order)
+    if manager.language == "en":
+        subject = f"[Your customer] {customer.name} is not satisfied: {order.number}"
+        lines = [
+            f"At the return visit {customer.name} said the answer to {order.number} "
+            f"({order.subject}) did not satisfy them. The order is being handled again.",
+            f"What they said: {note}" if note else "",
+        ]
+    else:
+        subject = f"【客户经理知会】您的客户{customer.name}对答复不满意：{order.number}"
+        lines = [
+            f"您负责的客户{customer.name}在回访中表示对工单{order.number}（{order.subject}）"
+            "的答复不满意，工单已重新处理。",
+            f"客户意见：{note}" if note else "",
+        ]
+    _send(session, manager, subject, lines)
+
+
+def _customer(session: Session, order: WorkOrder) -> Customer:
+    customer = session.get(Customer, order.customer_id)  # read to find the manager
+    assert customer is not None  # the manager was found through it
+    return customer
+
+
+def _send(session: Session, manager: Staff, subject: str, lines: list[str]) -> None:
+    body = [line for line in lines if line] + [HOW_TO_OPEN.get(str(manager.language), "")]
+    notify_staff(session, staff_id=manager.id, subject=subject, body="\n".join(body))

@@ -19,6 +19,7 @@ from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import consent, in_turn, repository, return_visit_invites
+from kefu.workorders.account_manager_notice import tell_of_answer, tell_of_dissatisfaction
 from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
 from kefu.workorders.limits import clock_between
@@ -256,6 +257,7 @@ def reply(
         raise Unprocessable("reply_email_needs_message", field="send_email")
     order.reply = text
     order.replied_at = utcnow()
+    tell_of_answer(session, order, text=text, by=by)
     session.flush()
     return order
 
@@ -352,6 +354,7 @@ def visit(
             details=details,
             customer=customer,
         )
+        tell_of_dissatisfaction(session, order, note=note, by=by)
     else:
         move(session, order, Action.VISIT, by, reason=note, details=details, customer=customer)
         order.closed_at = utcnow()

@@ -334,16 +334,14 @@ def intake_outlook(
     if earlier:
         _mark_repeat(draft)
     incident = incident_watch.open_incident_for(session, draft, rules.incidents)
-    manager = manager_to_tell(session, draft, by)
+    manager = manager_to_tell(session, draft, by.staff_id)
     return Outlook(
         draft=draft,
         window_days=rule.window_days,
         earlier=earlier,
         incident=incident,
         needs_consent=needs_confirmation(draft.type, category.changes_service),
-        manager_told=manager.display_name
-        if (manager := manager_to_tell(session, draft, by))
-        else None,
+        manager_told=manager.display_name if manager else None,
     )
 
 
