@@ -33,7 +33,7 @@ URL = "/api/v1/work-orders/export"
 def desk(client, db: Session) -> dict:
     org = make_org(db)
     cats = make_categories(db)
-    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT, display_name="陈晓"))
     elsewhere = bearer(db, make_staff(db, org.other_city, Role.AGENT))
     first = complain(client, agent, cats.unknown_charge.id, "13800138000", subject="多扣了彩铃费")
     again = complain(client, agent, cats.unknown_charge.id, "13800138000", subject="又扣了")
@@ -73,7 +73,9 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     first, again, formula = rows
     assert first[3] == "计费账务 › 费用争议 › 不明扣费" and first[2] == "投诉"
     assert (first[8], again[8]) == ("否", "是")  # the second is a repeat complaint
-    assert first[12] == "138****8000"  # masked as on screen
+    callback = header.index("回访号码")
+    assert first[callback] == "138****8000"  # masked as on screen
+    assert header[callback - 1] == "受理人" and first[callback - 1] == "陈晓"  # 首问
     assert formula[4] == "'=HYPERLINK(1)"  # shown as typed, never run
     chased_at = header.index("催办次数")
     assert header[chased_at : chased_at + 2] == ["催办次数", "附件数"]
@@ -181,7 +183,9 @@ def test_a_role_holding_personal_data_rights_exports_numbers_in_clear(db: Sessio
         timezone="Asia/Shanghai",
         max_rows=10,
     )
-    assert [row[12] for row in made.rows[1:]] == ["13800138000", "13800138000", "13900139000"]
+    callback = made.rows[0].index("回访号码")
+    in_clear = ["13800138000", "13800138000", "13900139000"]
+    assert [row[callback] for row in made.rows[1:]] == in_clear
 
 
 def test_the_export_tells_each_complaints_last_return_visit(client, db: Session, desk) -> None:

@@ -52,6 +52,7 @@ COLUMNS = (
     "Branch",
     "Team",
     "Handler",
+    "Opened by",
     "Callback number",
     "Channel",
     "First response due",
@@ -69,10 +70,12 @@ COLUMNS = (
     "Refunded (yuan)",
 )
 _Handler = aliased(Staff)
-# An order with its branch, team (both names), handler, incident number, its latest
-# return visit's outcome, how many files it keeps and what was credited to the customer;
-# the outer joins leave team, handler and incident empty where there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, int, int]
+_Opener = aliased(Staff)
+# An order with its branch, team (both names), handler, who opened it (首问), incident
+# number, its latest return visit's outcome, how many files it keeps and what was
+# credited to the customer; the outer joins leave team, handler and incident empty where
+# there is none.
+Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _credited_fen() -> ScalarSelect[int]:
 
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str
-) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, int, int]:
+) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int]:
     since, until = period_bounds(
         data.created_from, data.created_to, timezone, fields=("created_from", "created_to")
     )
@@ -125,6 +128,7 @@ def _query(
             Team.name,
             Team.name_en,
             _Handler.display_name,
+            _Opener.display_name,
             Incident.number,
             _last_visit_outcome(),
             _files_kept(),
@@ -133,6 +137,7 @@ def _query(
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
         .outerjoin(_Handler, _Handler.id == WorkOrder.assignee_id)
+        .join(_Opener, _Opener.id == WorkOrder.created_by_id)
         .outerjoin(Incident, Incident.id == WorkOrder.incident_id)
         .where(WorkOrder.created_at >= since, WorkOrder.created_at < until)
     )
@@ -232,7 +237,7 @@ def period_bounds(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, incident, visited, files, credited = row
+    order, unit, team, team_en, handler, opener, incident, visited, files, credited = row
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -261,6 +266,7 @@ def _cells(
         (unit.name_en or unit.name) if english else unit.name,
         ((team_en or team) if english else team) or "",
         handler or "",
+        opener,
         show_phone(order.contact_phone, masked),
         said("channel", order.channel),
         at(order.response_due_at),
