@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +75,11 @@ class Settings(BaseSettings):
     smtp_sender: str = "kefu@localhost"
     sms_gateway: str = "file:var/sms.jsonl"  # or an http(s) URL
     worker_interval_seconds: float = 2.0
+    # The evening before an engineer's visit, at this local time (HH:MM), the customer is
+    # reminded of it and each engineer gets the next day's sheet (派工短信); the
+    # supervisors hear then of an engineer off with visits still booked. Visits booked
+    # from then on follow a change; those booked before keep their time.
+    evening_notices_at: time = time(18)
     # Inbound SMS and e-mail: bodies are kept up to this many characters (the rest is cut
     # and marked); a rule answers one address at most this often an hour (no robot loops);
     # the SMTP receiver refuses mails over this size and for other domains (empty: any).

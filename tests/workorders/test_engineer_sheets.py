@@ -179,3 +179,23 @@ def test_an_engineer_off_that_day_with_visits_warns_the_dispatchers(
     assert sorted(m["to"] for m in warned) == ["lead@kefu.example.cn", "sup@kefu.example.cn"]
     assert warned[0]["subject"].startswith("张志强 12月08日休息，仍有1个上门")
     assert kept["number"] in warned[0]["body"] and "移交" in warned[0]["body"]
+
+
+def test_the_evening_notices_go_at_the_time_the_center_sets(client, db, desk, monkeypatch) -> None:
+    """KEFU_EVENING_NOTICES_AT moves the engineer's sheet and the customer's reminder."""
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from kefu.config import get_settings
+    from kefu.workorders.visit_reminders import REMINDER
+
+    monkeypatch.setattr(get_settings(), "evening_notices_at", time(17, 30))
+    with time_machine.travel(MORNING, tick=False):
+        _book(client, desk, "2026-12-09", ("09:00", "12:00"), text_customer=True)
+    db.expire_all()
+    at = {kind: db.scalar(select(Job.run_at).where(Job.kind == kind)) for kind in (SHEET, REMINDER)}
+    evening = datetime(2026, 12, 8, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert {kind: when.replace(tzinfo=when.tzinfo or UTC) for kind, when in at.items()} == {
+        SHEET: evening,
+        REMINDER: evening,
+    }

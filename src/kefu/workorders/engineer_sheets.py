@@ -1,14 +1,14 @@
-"""The engineer's day sheet (派工短信): at 18:00 the evening before, a roster engineer with
-visits the next day is texted them — each window, order number and address, the
-earliest first. The sheet is composed when it is sent, from the visits booked then, so a
-visit moved or called off before the evening is simply not on it; one booked, moved or
-called off after the sheet went out (or for the same day) is texted to the engineer at
-once. Each sheet and change is audited: it gives customers' addresses to the engineer.
-An hour after a visit's window ends with no report (装维回单, HD), its engineer is
-reminded to send one. An engineer off that day (轮休, 请假) with visits still booked gets
-the sheet all the same (it may be overtime agreed with them), and the unit's
-supervisors and team leads are mailed with it: at 18:00 there is still time to hand the
-visits over before the customers wait for nobody.
+"""The engineer's day sheet (派工短信): at 18:00 the evening before (the setting
+``evening_notices_at``), a roster engineer with visits the next day is texted them —
+each window, order number and address, the earliest first. The sheet is composed when it
+is sent, from the visits booked then, so a visit moved or called off before the evening
+is simply not on it; one booked, moved or called off after the sheet went out (or for
+the same day) is texted to the engineer at once. Each sheet and change is audited: it
+gives customers' addresses to the engineer. An hour after a visit's window ends with no
+report (装维回单, HD), its engineer is reminded to send one. An engineer off that day (轮休,
+请假) with visits still booked gets the sheet all the same (it may be overtime agreed with
+them), and the unit's supervisors and team leads are mailed with it: at 18:00 there is
+still time to hand the visits over before the customers wait for nobody.
 
 The customers' numbers are not on it: the engineer is given the address to go to, and
 the customer was texted the engineer's number with the booking.
@@ -37,7 +37,6 @@ from kefu.workorders.enums import AppointmentStatus
 from kefu.workorders.models import FieldEngineer, OrderAppointment, WorkOrder
 
 SHEET = "order.engineer_sheet"
-EVENING = time(18)  # with the customers' reminders
 # How the engineer reports each visit back (kefu.contact.engineer_report_text).
 HOW_TO_REPORT = "上门后请回复 HD+工单号+完成（或 不在）回单。"
 # A visit still unreported this long after its window ends: its engineer is reminded.
@@ -59,7 +58,9 @@ def _day_of(visit: OrderAppointment, zone: str) -> date:
 
 
 def _sheet_at(day: date, zone: str) -> datetime:
-    return datetime.combine(day - timedelta(days=1), EVENING, ZoneInfo(zone))
+    """The evening before, with the customers' reminders (``evening_notices_at``)."""
+    evening = get_settings().evening_notices_at
+    return datetime.combine(day - timedelta(days=1), evening, ZoneInfo(zone))
 
 
 def _line(visit: OrderAppointment, number: str, zone: str) -> str:

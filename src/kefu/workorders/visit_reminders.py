@@ -8,12 +8,13 @@ for the same day or after that evening's reminder time was just texted at bookin
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from kefu.config import get_settings
 from kefu.core import outbox
 from kefu.core.base import utcnow
 from kefu.notify.tasks import sms_sending
@@ -22,14 +23,14 @@ from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.service import customer_language, sms_answer
 
 REMINDER = "order.visit_reminder"
-EVENING = time(18)
 
 
 def remind_the_evening_before(session: Session, row: OrderAppointment, zone: str) -> None:
-    """Queue the visit's reminder for 18:00 the day before, if that is still ahead."""
+    """Queue the visit's reminder for the evening before (``evening_notices_at``), if that
+    is still ahead."""
     local = ZoneInfo(zone)
     day_before = row.starts_at.astimezone(local).date() - timedelta(days=1)
-    at = datetime.combine(day_before, EVENING, local)
+    at = datetime.combine(day_before, get_settings().evening_notices_at, local)
     if at > utcnow():
         outbox.enqueue(
             session, kind=REMINDER, payload={"appointment_id": row.id, "zone": zone}, run_at=at
