@@ -7,9 +7,10 @@ booked warns the branch's dispatchers."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -26,12 +27,14 @@ from factories import (
     run_jobs_texting_to,
     texts_sent,
 )
+from kefu.config import get_settings
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.org.models import OrgUnit
 from kefu.workorders.engineer_sheets import SHEET
 from kefu.workorders.models import EngineerDayOff, FieldEngineer
+from kefu.workorders.visit_reminders import REMINDER
 
 MORNING = "2026-12-07T10:00:00+08:00"  # a Monday
 EVENING = "2026-12-07T18:30:00+08:00"  # the sheets for Tuesday have gone out
@@ -183,12 +186,6 @@ def test_an_engineer_off_that_day_with_visits_warns_the_dispatchers(
 
 def test_the_evening_notices_go_at_the_time_the_center_sets(client, db, desk, monkeypatch) -> None:
     """KEFU_EVENING_NOTICES_AT moves the engineer's sheet and the customer's reminder."""
-    from datetime import UTC, datetime, time
-    from zoneinfo import ZoneInfo
-
-    from kefu.config import get_settings
-    from kefu.workorders.visit_reminders import REMINDER
-
     monkeypatch.setattr(get_settings(), "evening_notices_at", time(17, 30))
     with time_machine.travel(MORNING, tick=False):
         _book(client, desk, "2026-12-09", ("09:00", "12:00"), text_customer=True)
