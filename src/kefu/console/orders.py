@@ -124,8 +124,8 @@ def order_queue(
     """My orders, those I opened (首问), my customers' (an account manager's), my team's
     queue, everything in scope, repeat complaints, those passed on (越级, 交办), those with
     an engineer booked (上门), those with a refund to approve (退费审批), or the return
-    visits to make; without a choice, the queue the viewer's job starts at. ``category``: only that
-    category and everything under it."""
+    visits to make; without a choice, the queue the viewer's job starts at.
+    ``category``: only that category and everything under it."""
     principal = signed_in(request, session, Right.ORDER_READ)
     if isinstance(principal, Response):
         return principal
