@@ -84,6 +84,11 @@ def test_a_dispatcher_marks_an_engineers_day_off(live_center: tuple[str, str]) -
         expect(row.locator("[data-day-off]")).to_have_text("Off this day")
         page.reload()
         expect(row.locator(".day-off")).to_be_hidden()
+        # the English roster, its time fields in 12-hour form, fits 1366 px: a row's two
+        # buttons go one above the other rather than past the card's edge
+        roster = page.locator(".card:has(> table.roster)")
+        spare = roster.evaluate("card => card.clientWidth - card.scrollWidth")
+        assert spare >= 0, f"the roster runs {-spare} px past its card"
         browser.close()
     board = api.get("/api/v1/engineers/board", params={"day": day}).json()
     assert not next(r for r in board["rows"] if r["engineer_id"] == off["engineer_id"])["day_off"]
