@@ -134,6 +134,8 @@ def test_the_manager_lists_their_customers_orders(client, db, book) -> None:
 
     page = client.get("/orders", params={"view": "clients"}, headers=book["manager_headers"]).text
     assert 'class="on" data-queue="clients"' in page and "我的客户" in page
+    tab = page.split('data-queue="clients">')[1].split("</a>")[0]
+    assert tab.startswith("我的客户") and ">2</span>" in tab  # its two customers' open orders
     assert own["number"] in page and member["number"] in page
     assert 'data-queue="clients"' not in client.get("/orders", headers=book["agent"]).text
     # the order's page names the manager to involve

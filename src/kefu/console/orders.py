@@ -88,6 +88,10 @@ Queue = Literal[
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
 PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
 PAGE_SIZE = 50
+# What a queue shows unless closed ones are asked for too.
+OPEN_QUEUE: list[OrderStatus] = sorted(
+    s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
+)
 
 
 def category_leaves(
@@ -153,6 +157,7 @@ def order_queue(
     waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
     to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
     rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
+    manages = managers.manages_any(session, principal.staff_id)  # an account manager
     return render(
         request,
         "orders/list.html",
@@ -173,7 +178,8 @@ def order_queue(
         batch=batch,
         takes_next=view in ("mine", "team") and _takes_next(session, principal),
         follows_opened=_handles(principal),
-        manages=managers.manages_any(session, principal.staff_id),
+        manages=manages,
+        customers_open=_customers_open(session, principal) if manages else 0,
         team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
@@ -253,11 +259,7 @@ def order_queue_rows(
         viewer_id=principal.staff_id,
         # a refund awaiting approval is work to do on a closed order too (an incident's
         # callers' orders close when it is resolved, and their compensation comes after)
-        status=sorted(
-            s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
-        )
-        if open_only and view != "refunds"
-        else None,
+        status=OPEN_QUEUE if open_only and view != "refunds" else None,
         assignee_id=principal.staff_id if view == "mine" else None,
         opened_by=principal.staff_id if view == "opened" else None,
         managed_by=principal.staff_id if view == "clients" else None,
@@ -514,27 +516,39 @@ def _compensation_rounds(
 
 def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
     """How many orders in the dispatcher's scope wait to be sent (the 待派单 tab's count)."""
-    return _in_scope(session, principal, to_dispatch=True, refund_awaiting=False)
+    return _in_scope(session, principal, to_dispatch=True)
 
 
 def _refunds_to_decide(session: DbSession, principal: Principal) -> int:
     """How many orders in the approver's scope have a refund waiting (the tab's count)."""
-    return _in_scope(session, principal, to_dispatch=False, refund_awaiting=True)
+    return _in_scope(session, principal, refund_awaiting=True)
+
+
+def _customers_open(session: DbSession, principal: Principal) -> int:
+    """How many open orders the customers the viewer looks after have (the tab's count)."""
+    return _in_scope(session, principal, status=OPEN_QUEUE, managed_by=principal.staff_id)
 
 
 def _in_scope(
-    session: DbSession, principal: Principal, *, to_dispatch: bool, refund_awaiting: bool
+    session: DbSession,
+    principal: Principal,
+    *,
+    to_dispatch: bool = False,
+    refund_awaiting: bool = False,
+    status: list[OrderStatus] | None = None,
+    managed_by: int | None = None,
 ) -> int:
     """How many orders in the viewer's scope the list's filters leave."""
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
-        status=None,
+        status=status,
         assignee_id=None,
         team_id=None,
         repeat_only=False,
         to_dispatch=to_dispatch,
         refund_awaiting=refund_awaiting,
+        managed_by=managed_by,
     )
     return repository.count(session, query)
 
