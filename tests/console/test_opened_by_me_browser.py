@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 
 from kefu.demo.reference import DEMO_PASSWORD
+from kefu.workorders.enums import OrderStatus
+
+# what a queue counts as open
+OPEN = [s.value for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)]
 
 pytestmark = requires_chromium
 
@@ -81,6 +86,15 @@ def _customer_of_the_demo_manager(url: str) -> int:
     return int(found)
 
 
+def _open_for(manager: httpx.Client) -> int:
+    """How many open orders the manager's customers have, as the API counts them."""
+    found = manager.get(
+        "/api/v1/work-orders", params={"my_customers": "true", "status": OPEN, "size": 1}
+    )
+    assert found.status_code == 200, found.text
+    return int(found.json()["total"])
+
+
 def test_an_account_manager_follows_their_customers_orders(
     live_center_database: tuple[str, str, str],
 ) -> None:
@@ -107,13 +121,15 @@ def test_an_account_manager_follows_their_customers_orders(
         page.context.clear_cookies()
         sign_in(page, base, "manager", DEMO_PASSWORD, "/orders")
         tab = page.locator('[data-queue="clients"]')
-        expect(tab).to_have_text("我的客户")
+        expect(tab).to_contain_text("我的客户")
+        # the open orders of their customers, the complaint just opened among them
+        expect(tab.locator(".count")).to_have_text(str(_open_for(api_client(base, "manager"))))
         tab.click()
         page.wait_for_url(f"{base}/orders?view=clients*")
         page.locator("tr", has_text=number).locator("a").first.click()
         page.wait_for_url(re.compile(r".*/orders/\d+$"))
         expect(page.locator("#account-manager")).to_contain_text(manager_name)
         page.goto(f"{base}/lang/en?next=/orders?view=clients")
-        expect(page.locator('[data-queue="clients"]')).to_have_text("My customers")
+        expect(page.locator('[data-queue="clients"]')).to_contain_text("My customers")
         expect(page.locator("tr", has_text=number)).to_be_visible()
         browser.close()
