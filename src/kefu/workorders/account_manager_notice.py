@@ -7,6 +7,7 @@ displeased is a churn risk the manager should call about)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -43,67 +44,62 @@ def manager_to_tell(session: Session, order: WorkOrder, by_staff_id: int | None)
     return manager if manager and manager.email and manager.active else None
 
 
+# A mail's subject and lines, composed for the customer in the manager's language
+# (English when true).
+Compose = Callable[[Customer, bool], tuple[str, list[str]]]
+
+
 def tell_account_manager(
     session: Session, order: WorkOrder, category: CategoryNode, *, by: Principal, zone: str
 ) -> None:
     """The order was opened: its number, category, subject, when the answer is due and
-    who took it."""
-    manager = manager_to_tell(session, order, by.staff_id)
-    if manager is None:
-        return
-    language, customer = str(manager.language), _customer(session, order)
-    english = language == "en"
-    chain = " › ".join(
-        (node.name_en or node.name) if english else node.name
-        for node in category_tree(session).chain(category)
-    )
-    kind = gettext(language, f"order_type.{order.type.value}")
-    due = order.resolve_due_at.astimezone(ZoneInfo(zone)) if order.resolve_due_at else None
-    phone = mask_phone(order.contact_phone)
-    if english:
-        subject = f"[Your customer] {customer.name}: a new {kind.lower()}, {order.number}"
-        lines = [
-            f"{customer.name} ({phone}), a customer you look after, has a new {kind.lower()}.",
-            f"Order: {order.number}",
-            f"Category: {chain}",
-            f"Subject: {order.subject}",
-            f"Answer due by: {due:%d %b %H:%M}" if due else "",
-            f"Opened by: {by.display_name}",
-        ]
-    else:
-        subject = f"【客户经理知会】您的客户{customer.name}有新{kind}：{order.number}"
-        lines = [
+    who took it. Composed only for an order with a manager to tell: every creation
+    passes here."""
+
+    def compose(customer: Customer, english: bool) -> tuple[str, list[str]]:
+        due = order.resolve_due_at.astimezone(ZoneInfo(zone)) if order.resolve_due_at else None
+        phone = mask_phone(order.contact_phone)
+        chain = category_tree(session).chain(category)
+        kind = gettext("en" if english else "zh-CN", f"order_type.{order.type.value}")
+        names = " › ".join((c.name_en or c.name) if english else c.name for c in chain)
+        if english:
+            return f"[Your customer] {customer.name}: a new {kind.lower()}, {order.number}", [
+                f"{customer.name} ({phone}), a customer you look after, has a new {kind.lower()}.",
+                f"Order: {order.number}",
+                f"Category: {names}",
+                f"Subject: {order.subject}",
+                f"Answer due by: {due:%d %b %H:%M}" if due else "",
+                f"Opened by: {by.display_name}",
+            ]
+        return f"【客户经理知会】您的客户{customer.name}有新{kind}：{order.number}", [
             f"您负责的客户{customer.name}（{phone}）有一张新{kind}工单。",
             f"工单号：{order.number}",
-            f"分类：{chain}",
+            f"分类：{names}",
             f"主题：{order.subject}",
             f"答复时限：{due:%m月%d日%H:%M}前" if due else "",
             f"受理人：{by.display_name}",
         ]
-    _send(session, manager, subject, lines)
+
+    _tell(session, order, by.staff_id, compose)
 
 
 def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Principal) -> None:
     """The order was answered: what the customer was told, and by whom."""
-    manager = manager_to_tell(session, order, by.staff_id)
-    if manager is None:
-        return
-    customer = _customer(session, order)
-    if manager.language == "en":
-        subject = f"[Your customer] {customer.name}: {order.number} answered"
-        lines = [
-            f"{customer.name}'s order {order.number} ({order.subject}) was answered.",
-            f"The answer: {text}",
-            f"Answered by: {by.display_name}",
-        ]
-    else:
-        subject = f"【客户经理知会】您的客户{customer.name}的工单已答复：{order.number}"
-        lines = [
+
+    def compose(customer: Customer, english: bool) -> tuple[str, list[str]]:
+        if english:
+            return f"[Your customer] {customer.name}: {order.number} answered", [
+                f"{customer.name}'s order {order.number} ({order.subject}) was answered.",
+                f"The answer: {text}",
+                f"Answered by: {by.display_name}",
+            ]
+        return f"【客户经理知会】您的客户{customer.name}的工单已答复：{order.number}", [
             f"您负责的客户{customer.name}的工单{order.number}（{order.subject}）已答复。",
             f"答复内容：{text}",
             f"答复人：{by.display_name}",
         ]
-    _send(session, manager, subject, lines)
+
+    _tell(session, order, by.staff_id, compose)
 
 
 def tell_of_dissatisfaction(
@@ -111,33 +107,32 @@ def tell_of_dissatisfaction(
 ) -> None:
     """The customer said at the return visit the answer did not satisfy them; the order
     is handled again."""
-    manager = manager_to_tell(session, order, by.staff_id if by else None)
-    if manager is None:
-        return
-    customer = _customer(session, order)
-    if manager.language == "en":
-        subject = f"[Your customer] {customer.name} is not satisfied: {order.number}"
-        lines = [
-            f"At the return visit {customer.name} said the answer to {order.number} "
-            f"({order.subject}) did not satisfy them. The order is being handled again.",
-            f"What they said: {note}" if note else "",
-        ]
-    else:
-        subject = f"【客户经理知会】您的客户{customer.name}对答复不满意：{order.number}"
-        lines = [
+
+    def compose(customer: Customer, english: bool) -> tuple[str, list[str]]:
+        if english:
+            return f"[Your customer] {customer.name} is not satisfied: {order.number}", [
+                f"At the return visit {customer.name} said the answer to {order.number} "
+                f"({order.subject}) did not satisfy them. The order is being handled again.",
+                f"What they said: {note}" if note else "",
+            ]
+        return f"【客户经理知会】您的客户{customer.name}对答复不满意：{order.number}", [
             f"您负责的客户{customer.name}在回访中表示对工单{order.number}（{order.subject}）"
             "的答复不满意，工单已重新处理。",
             f"客户意见：{note}" if note else "",
         ]
-    _send(session, manager, subject, lines)
+
+    _tell(session, order, by.staff_id if by else None, compose)
 
 
-def _customer(session: Session, order: WorkOrder) -> Customer:
+def _tell(session: Session, order: WorkOrder, by_staff_id: int | None, compose: Compose) -> None:
+    """Queue the mail ``compose`` writes to the order's account manager, if one is to be
+    told, with how to open the order."""
+    manager = manager_to_tell(session, order, by_staff_id)
+    if manager is None:
+        return
     customer = session.get(Customer, order.customer_id)  # read to find the manager
     assert customer is not None  # the manager was found through it
-    return customer
-
-
-def _send(session: Session, manager: Staff, subject: str, lines: list[str]) -> None:
-    body = [line for line in lines if line] + [HOW_TO_OPEN.get(str(manager.language), "")]
+    language = str(manager.language)
+    subject, lines = compose(customer, language == "en")
+    body = [line for line in lines if line] + [HOW_TO_OPEN.get(language, "")]
     notify_staff(session, staff_id=manager.id, subject=subject, body="\n".join(body))
