@@ -22,7 +22,14 @@ from kefu.core.clock import local_today
 from kefu.core.idnumber import check_digit, id_kind
 from kefu.core.rbac import Role
 from kefu.core.security import hash_password
-from kefu.customers.enums import Brand, Tier
+from kefu.customers.enums import (
+    Brand,
+    BusinessType,
+    EnterpriseGrade,
+    EnterpriseScale,
+    Industry,
+    Tier,
+)
 from kefu.customers.models import Customer, Enterprise, MonthlySpend, Package, Subscription
 from kefu.ivr.flows import ensure_default_flow
 from kefu.knowledge import segment
@@ -235,6 +242,23 @@ def make_categories(session: Session) -> Categories:
         roaming_charge=make_category(session, "漫游费用", dispute, name_en="Roaming charges"),
         indoor=make_category(session, "室内无信号", coverage, name_en="No indoor signal"),
     )
+
+
+def make_group(session: Session, unit_id: int, name: str, **values: object) -> Enterprise:
+    """An enterprise customer (集团客户) of a branch: a large grade-A government group
+    with group voice, unless ``values`` say otherwise."""
+    group = Enterprise(
+        name=name,
+        industry=values.pop("industry", Industry.GOVERNMENT),
+        scale=values.pop("scale", EnterpriseScale.LARGE),
+        grade=values.pop("grade", EnterpriseGrade.A),
+        business_type=values.pop("business_type", BusinessType.GROUP_VOICE),
+        org_unit_id=unit_id,
+        **values,
+    )
+    session.add(group)
+    session.flush()
+    return group
 
 
 def make_team(session: Session, unit: OrgUnit, name: str = "投诉处理班") -> Team:

@@ -8,34 +8,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from factories import bearer, make_customer, make_org, make_staff
+from factories import bearer, make_customer, make_group, make_org, make_staff
 from kefu.core.base import utcnow
 from kefu.core.rbac import Role
 from kefu.customers.enums import (
-    BusinessType,
     CustomerStatus,
-    EnterpriseGrade,
-    EnterpriseScale,
-    Industry,
     Tier,
 )
-from kefu.customers.models import Enterprise
 
 
 def make_area(db: Session) -> dict[str, Any]:
     """A city with big customers to tell (a gold one, an enterprise's served in English),
     others not to tell, a supervisor and an agent there and a supervisor elsewhere."""
     org = make_org(db)
-    group = Enterprise(
-        name="广州某物流有限公司",
-        industry=Industry.GOVERNMENT,
-        scale=EnterpriseScale.LARGE,
-        grade=EnterpriseGrade.A,
-        business_type=BusinessType.GROUP_VOICE,
-        org_unit_id=org.city.id,
-    )
-    db.add(group)
-    db.flush()
+    group = make_group(db, org.city.id, "广州某物流有限公司")
     people = {
         "gold": make_customer(db, org.city, "+8613800138001", tier=Tier.GOLD),
         "staff_of_group": make_customer(

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import make_staff
+from factories import make_group, make_staff
 from kefu.core import outbox
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
-from kefu.customers.enums import BusinessType, EnterpriseGrade, EnterpriseScale, Industry
+from kefu.customers.enums import EnterpriseGrade, EnterpriseScale, Industry
 from kefu.customers.models import Customer, Enterprise, EnterpriseContact
 from kefu.notices import sending
 from kefu.notices.models import NoticeKeyPerson
@@ -53,17 +53,15 @@ def area(db: Session) -> dict[str, Any]:
     _contact(db, found["group"], "赵工", phone="+8613900139002")  # not a key person
     _contact(db, found["group"], "钱总", phone="+8613900139003", is_key=True, active=False)
     _contact(db, found["group"], "孙助理", is_key=True)  # nothing to reach them by
-    elsewhere = Enterprise(
-        name="佛山某制造厂",
+    elsewhere = make_group(
+        db,
+        found["other_unit"],
+        "佛山某制造厂",
         industry=Industry.MANUFACTURING,
         scale=EnterpriseScale.MEDIUM,
         grade=EnterpriseGrade.B,
-        business_type=BusinessType.GROUP_VOICE,
-        org_unit_id=found["other_unit"],
         account_manager_id=group_manager.id,  # the same manager: not told, not named
     )
-    db.add(elsewhere)
-    db.flush()
     _contact(db, elsewhere.id, "周厂长", phone="+8613900139004", is_key=True)
     found["managers"] = {"group": group_manager.email, "gold": gold_manager.email}
     db.commit()

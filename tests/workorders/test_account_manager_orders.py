@@ -17,14 +17,13 @@ from factories import (
     bearer,
     make_categories,
     make_customer,
+    make_group,
     make_org,
     make_staff,
     order_step,
 )
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
-from kefu.customers.enums import BusinessType, EnterpriseGrade, EnterpriseScale, Industry
-from kefu.customers.models import Enterprise
 
 ORDERS = "/api/v1/work-orders"
 
@@ -42,7 +41,10 @@ def book(db: Session) -> dict[str, Any]:
         db, org.city, Role.ACCOUNT_MANAGER, email="amy@kefu.example.cn", language="en"
     )
     looked_after = (("物流", manager), ("港务", english))
-    groups = [_group(db, org.city.id, name, m.id) for name, m in looked_after]
+    groups = [
+        make_group(db, org.city.id, f"广州某{name}有限公司", account_manager_id=m.id)
+        for name, m in looked_after
+    ]
     agent = make_staff(db, org.city, Role.AGENT, display_name="陈晓")
     found = {
         "cats": cats,
@@ -59,21 +61,6 @@ def book(db: Session) -> dict[str, Any]:
     }
     db.commit()
     return found
-
-
-def _group(db: Session, unit_id: int, name: str, manager_id: int) -> Enterprise:
-    group = Enterprise(
-        name=f"广州某{name}有限公司",
-        industry=Industry.GOVERNMENT,
-        scale=EnterpriseScale.LARGE,
-        grade=EnterpriseGrade.A,
-        business_type=BusinessType.GROUP_VOICE,
-        org_unit_id=unit_id,
-        account_manager_id=manager_id,
-    )
-    db.add(group)
-    db.flush()
-    return group
 
 
 def _open(client: Any, headers: dict, customer: Any, category_id: int, kind: str = "complaint"):
