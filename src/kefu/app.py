@@ -70,6 +70,7 @@ from kefu.selfcare.routes import router as selfcare_router
 from kefu.surveys.customer_marks import survey_marks
 from kefu.surveys.routes import router as surveys_router
 from kefu.workorders.appointment_routes import router as appointment_router
+from kefu.workorders.assist_routes import router as assist_router
 from kefu.workorders.attachment_routes import UPLOAD_OVERHEAD_BYTES
 from kefu.workorders.attachment_routes import UPLOAD_PATHS as ORDER_UPLOADS
 from kefu.workorders.attachment_routes import router as attachment_router
@@ -172,6 +173,7 @@ def create_app(
         appointment_router,
         engineers_router,
         refund_router,
+        assist_router,
         categories_router,
         incidents_router,
         compensation_router,

@@ -413,4 +413,24 @@ ERROR_MESSAGES: dict[str, str] = {
     "day_off_past": "That day has gone by: a day off is set or cleared for today or a day ahead.",
     "engineer_hours_pair": "Give both ends of the working hours, or neither (any time).",
     "engineer_hours_order": "The working hours must end after they start.",
+    "assist_order_finished": (
+        "Order {number} is no longer being handled: another team's part is asked only while it is."
+    ),
+    "assist_already_open": (
+        "{team} has not answered this order's earlier ask yet: add to it there, or wait for "
+        "the answer."
+    ),
+    "assist_team_unknown": "No such team, or it no longer works.",
+    "assist_own_team": "The order is with this team already: ask another team, or dispatch it.",
+    "assist_team_out_of_reach": (
+        "This team cannot see the order: ask a team of the order's unit or of a unit above it."
+    ),
+    "assist_not_your_team": "Only the people of the team asked can answer it.",
+    "assist_team_answers": (
+        "Your team was asked: answer it, and say there if it is not your team's part."
+    ),
+    "assist_already_ended": (
+        "This ask has already been answered or taken back; reload the page to see how."
+    ),
+    "assist_not_found": "No such ask on this order.",
 }

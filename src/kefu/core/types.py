@@ -60,6 +60,12 @@ Reason = Annotated[
     StringConstraints(strip_whitespace=True, min_length=4, max_length=500),
     AfterValidator(_no_control_characters),
 ]
+# What one team asks another, or answers (协办): a few words at least, a page at most.
+Explanation = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=4, max_length=1000),
+    AfterValidator(_no_control_characters),
+]
 RefId = Annotated[int, Field(ge=1, le=INT32_MAX)]
 # A day a center can have records on; beyond these, date arithmetic in the center's zone
 # overflows (0001-01-01 less eight hours), which was a 500.

@@ -172,6 +172,7 @@ class EventKind(StrEnum):
     APPOINTMENT = "appointment"  # an on-site visit booked, moved, made or missed (上门)
     ORIGIN = "origin"  # found passed on once open (越级, 交办), or who did corrected
     REFUND = "refund"  # money back to the customer asked, decided or credited (退费, 赔付)
+    ASSIST = "assist"  # another team asked for its part, and what it said (协办)
 
 
 class AppointmentStatus(StrEnum):
@@ -216,6 +217,16 @@ class RefundKind(StrEnum):
 
 # The kinds that give back a charge: the request names it, and its bill month.
 CHARGE_REFUNDS = (RefundKind.REFUND, RefundKind.DOUBLE_REFUND)
+
+
+class AssistStatus(StrEnum):
+    """Why: the holder of an order often needs another team's part (the network team to
+    survey a site, billing to confirm a charge) without handing the order over (协办); the
+    ask waits until that team answers, or the holder no longer needs it."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"  # taken back by the holder, or the order closed or cancelled
 
 
 class RefundStatus(StrEnum):

@@ -18,7 +18,7 @@ from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
-from kefu.workorders import consent, in_turn, repository, return_visit_invites
+from kefu.workorders import assists, consent, in_turn, repository, return_visit_invites
 from kefu.workorders.account_manager_notice import tell_of_answer, tell_of_dissatisfaction
 from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
@@ -39,6 +39,9 @@ VISIT_TRIES = 3
 # A texted answer is at most this long: about eight joined SMS of 70 Chinese characters,
 # beyond which handsets and gateways split or refuse it.
 SMS_ANSWER_MAX = 500
+
+# An order at its end asks nothing more of other teams (协办).
+ENDED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
 
 
 def _not_allowed(action: Action, order: WorkOrder) -> Conflict:
@@ -87,6 +90,8 @@ def move(
     if target is OrderStatus.CANCELLED:
         call_off_booked(session, order, by, reason)
         withdraw_awaiting(session, order, by, reason)
+    if target in ENDED:
+        assists.withdraw_open(session, order, by, reason)
     record_event(
         session,
         order,
@@ -450,6 +455,7 @@ def dispatch(
     order.org_unit_id = target.unit.id
     order.team_id = target.team.id if target.team else None
     order.assignee_id = target.assignee.id if target.assignee else None
+    assists.withdraw_beyond_reach(session, order, by, request.reason)
     set_due_times(session, order, calendar)
     for staff_id in new_owners(session, target) if tell_owners else []:
         notify_staff(
@@ -490,6 +496,7 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
     }
     move(session, order, Action.ESCALATE, by, reason=reason, details=details)
     order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
+    assists.withdraw_beyond_reach(session, order, by, reason)
     for staff_id in supervisor_ids(session, parent.id):  # the new owner is told
         notify_staff(
             session,

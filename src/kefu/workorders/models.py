@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kefu.core.base import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
 from kefu.workorders.enums import (
     AppointmentStatus,
+    AssistStatus,
     Channel,
     ConsentMethod,
     EventKind,
@@ -354,6 +355,28 @@ class OrderRefund(IdMixin, Base):
     billing_ref: Mapped[str] = mapped_column(String(64), default="")
     # asked for every caller of an incident at once (incident_compensation)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("wo_incidents.id"), index=True)
+
+
+class OrderAssist(IdMixin, Base):
+    """Why: an order's holder asks another team for its part (协办: the network team to
+    survey a site, billing to confirm a charge) and keeps the order; the team answers by
+    a time agreed between teams, and the ask and the answer stay with the order for good."""
+
+    __tablename__ = "wo_assists"
+    # a team's open asks, the soonest due first (its queue and count)
+    __table_args__ = (Index("ix_wo_assists_team_status_due", "team_id", "status", "due_at"),)
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[AssistStatus] = mapped_column(String(12))
+    question: Mapped[str] = mapped_column(String(1000))
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime]  # natural time: the teams' own agreement, not the customer's
+    answer: Mapped[str] = mapped_column(Text, default="")
+    # who answered it, or took it back
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    ended_at: Mapped[datetime | None]
 
 
 class ReturnVisit(IdMixin, TimestampMixin, VersionedMixin, Base):

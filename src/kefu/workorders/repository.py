@@ -18,6 +18,7 @@ from kefu.workorders.enums import (
     OPEN_STATUSES,
     OUTSIDE_ORIGINS,
     AppointmentStatus,
+    AssistStatus,
     EventKind,
     OrderOrigin,
     OrderStatus,
@@ -28,6 +29,7 @@ from kefu.workorders.models import (
     Category,
     Consent,
     OrderAppointment,
+    OrderAssist,
     OrderEvent,
     OrderLink,
     OrderRefund,
@@ -272,7 +274,9 @@ _EVENTS = (
     )
     .outerjoin(Staff, Staff.id == OrderEvent.actor_id)
     .where(OrderEvent.order_id == bindparam("order_id"))
-    .order_by(OrderEvent.id)
+    # by time: a step may be written after a later one (the demo's asks of the network
+    # centre, made once the orders are); the same moment keeps the order written
+    .order_by(OrderEvent.occurred_at, OrderEvent.id)
 )
 
 
@@ -361,6 +365,7 @@ def order_list_query(
     origins: Sequence[OrderOrigin] | None = None,
     on_site: bool = False,
     refund_awaiting: bool = False,
+    asked_of_team: int | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
@@ -370,7 +375,8 @@ def order_list_query(
     engineer's visit booked, the soonest window first. ``refund_awaiting``: those with a
     refund waiting for its approval, the longest waiting first. ``opened_by``: those the
     staff member opened (首问负责: who took the customer's request follows it through).
-    ``managed_by``: those of the customers an account manager looks after."""
+    ``managed_by``: those of the customers an account manager looks after.
+    ``asked_of_team``: those asking that team's part (协办), the soonest due first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -420,6 +426,13 @@ def order_list_query(
         )
         query = query.join(asked, asked.c.order_id == WorkOrder.id)
         return query.order_by(asked.c.asked_at, WorkOrder.id)
+    if asked_of_team is not None:
+        ask = (
+            (OrderAssist.order_id == WorkOrder.id)
+            & (OrderAssist.team_id == asked_of_team)
+            & (OrderAssist.status == AssistStatus.OPEN)
+        )
+        return query.join(OrderAssist, ask).order_by(OrderAssist.due_at, WorkOrder.id)
     if to_dispatch:
         awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
         query = query.where(WorkOrder.status.in_(awaiting))

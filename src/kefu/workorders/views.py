@@ -20,6 +20,8 @@ from kefu.org.models import OrgUnit
 from kefu.workorders import appointments, attachments, refunds, repository
 from kefu.workorders.appointment_schemas import AppointmentOut, MoveAskedOut
 from kefu.workorders.appointments import ListedAppointment
+from kefu.workorders.assist_schemas import AssistOut
+from kefu.workorders.assists import ListedAssist
 from kefu.workorders.attachment_schemas import AttachmentOut
 from kefu.workorders.attachments import ListedAttachment
 from kefu.workorders.category_tree import category_tree
@@ -28,6 +30,7 @@ from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import (
     CLOCK_RUNNING_STATUSES,
     URGEABLE_STATUSES,
+    AssistStatus,
     EventKind,
     OrderType,
     RefundStatus,
@@ -480,4 +483,26 @@ def compensation_out(found: Compensation) -> CompensationOut:
         credited=found.count(RefundStatus.CREDITED),
         credited_fen=found.sums.get(RefundStatus.CREDITED, 0),
         refused=found.count(RefundStatus.REJECTED, RefundStatus.WITHDRAWN, RefundStatus.FAILED),
+    )
+
+
+def assist_out(item: ListedAssist) -> AssistOut:
+    """An ask as the API shows it."""
+    row = item.row
+    return AssistOut(
+        id=row.id,
+        order_id=row.order_id,
+        team_id=row.team_id,
+        team=item.team.name,
+        team_en=item.team.name_en or item.team.name,
+        status=row.status,
+        question=row.question,
+        asked_by_id=row.asked_by_id,
+        asked_by=item.asked_by,
+        asked_at=row.asked_at,
+        due_at=row.due_at,
+        overdue=row.status == AssistStatus.OPEN and row.due_at < utcnow(),
+        answer=row.answer,
+        ended_by=item.ended_by,
+        ended_at=row.ended_at,
     )

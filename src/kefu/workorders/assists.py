@@ -1,0 +1,305 @@
+"""Another team's part in an order (协办): the holder asks the network team to survey a
+site, or billing to confirm a charge, and keeps the order; that team answers by the time
+the two agreed, and the answer stays with the order.
+
+Why not a transfer: the order would leave the one who speaks to the customer, and come
+back (if it did) with its history split between two holders. Why a time of its own: the
+customer's limit keeps running meanwhile, so the team asked must know by when it is
+wanted, and its own queue shows the soonest due first.
+
+Which teams: those of the order's unit or of a unit above it (the province's network
+centre for a branch's complaint); their people see the order. One open ask per team and
+order: a second question to the same team goes with the first, or after its answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict, Forbidden, Unprocessable
+from kefu.notify.tasks import notify_staff
+from kefu.org.models import OrgUnit, Staff, Team
+from kefu.org.repository import team_lead_ids
+from kefu.workorders.enums import BEING_HANDLED, AssistStatus, EventKind
+from kefu.workorders.models import OrderAssist, WorkOrder
+from kefu.workorders.order_records import one_of_order, with_names
+from kefu.workorders.service import record_event
+from kefu.workorders.urging import holders
+
+# Asked while the order is handled: once answered, closed or cancelled it needs no part.
+ASKABLE = BEING_HANDLED
+
+
+@dataclass(frozen=True)
+class ListedAssist:
+    """An ask with its team and the names of who asked and who answered or took it back."""
+
+    row: OrderAssist
+    team: Team
+    asked_by: str | None
+    ended_by: str | None
+
+
+def ask(
+    session: Session,
+    *,
+    order: WorkOrder,
+    team_id: int,
+    question: str,
+    due_hours: int,
+    by: Principal,
+    zone: str,
+) -> OrderAssist:
+    """Ask ``team_id`` for its part, wanted within ``due_hours``; the team's leads (or,
+    without one, its people) are told; on the timeline and audited."""
+    if order.status not in ASKABLE:
+        raise Conflict("assist_order_finished", number=order.number)
+    team = _team_in_reach(session, order, team_id)
+    if _open_ask(session, order.id, team.id) is not None:
+        raise Conflict("assist_already_open", team=team.name)
+    now = utcnow()
+    row = OrderAssist(
+        order_id=order.id,
+        team_id=team.id,
+        status=AssistStatus.OPEN,
+        question=question,
+        asked_by_id=by.staff_id,
+        asked_at=now,
+        due_at=now + timedelta(hours=due_hours),
+        answer="",
+    )
+    session.add(row)
+    session.flush()
+    _record(session, order, by, "ask", row, team, said=question)
+    for staff_id in _told_of_ask(session, team.id):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=f"协办请求 {order.number} / Your team's help is asked",
+            body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, zone)}",
+        )
+    return row
+
+
+def answer(
+    session: Session, *, order: WorkOrder, assist: OrderAssist, text: str, by: Principal
+) -> OrderAssist:
+    """The team's answer, by one of its people, once; who asked and who holds the order
+    are told."""
+    if not is_member(session, by, assist.team_id):
+        raise Forbidden("assist_not_your_team")
+    _end(session, assist, AssistStatus.ANSWERED, by, text)
+    team = session.get(Team, assist.team_id)
+    assert team is not None  # foreign key
+    _record(session, order, by, "answer", assist, team, said=text)
+    told = {*holders(session, order), assist.asked_by_id} - {by.staff_id, None}
+    for staff_id in sorted(t for t in told if t is not None):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=f"协办已答复 {order.number} / {team.name_en or team.name} answered",
+            body=f"{order.number}: {order.subject}\n{team.name}: {text}",
+        )
+    return assist
+
+
+def withdraw(
+    session: Session, *, order: WorkOrder, assist: OrderAssist, by: Principal | None, reason: str
+) -> OrderAssist:
+    """Take back an ask not yet answered: who may work the order (the route checks it),
+    but not the team asked, whose part is to answer; its queue no longer shows it."""
+    if by is not None and is_member(session, by, assist.team_id):
+        raise Forbidden("assist_team_answers")
+    return _withdrawn(session, order, assist, by, reason)
+
+
+def withdraw_open(session: Session, order: WorkOrder, by: Principal | None, reason: str) -> None:
+    """An order closed or cancelled takes back what it still asks of other teams: nobody
+    should work on the part of an order that is done. In the name of whoever ended it."""
+    for row in list(session.scalars(_open_asks(order.id))):
+        _withdrawn(session, order, row, by, reason)
+
+
+def withdraw_beyond_reach(
+    session: Session, order: WorkOrder, by: Principal | None, reason: str
+) -> None:
+    """An order sent on (dispatched, transferred, escalated) takes back what it asks of a
+    team that can no longer see it, or that now holds it: that team has nothing to answer
+    for. In the name of whoever sent it, with their reason."""
+    still_open = list(session.scalars(_open_asks(order.id)))
+    if not still_open:
+        return
+    reach = {team.id for team in teams_in_reach(session, order)}
+    for row in still_open:
+        if row.team_id not in reach:
+            _withdrawn(session, order, row, by, reason, moved=True)
+
+
+def _open_asks(order_id: int) -> Select[OrderAssist]:
+    return select(OrderAssist).where(
+        OrderAssist.order_id == order_id, OrderAssist.status == AssistStatus.OPEN
+    )
+
+
+def _withdrawn(
+    session: Session,
+    order: WorkOrder,
+    assist: OrderAssist,
+    by: Principal | None,
+    reason: str,
+    *,
+    moved: bool = False,
+) -> OrderAssist:
+    _end(session, assist, AssistStatus.WITHDRAWN, by, "")
+    team = session.get(Team, assist.team_id)
+    assert team is not None  # foreign key
+    _record(session, order, by, "withdraw", assist, team, said=reason, moved=moved)
+    return assist
+
+
+def the_assist(session: Session, order: WorkOrder, assist_id: int) -> OrderAssist:
+    """One of the order's asks (404 for another order's, or none)."""
+    return one_of_order(session, OrderAssist, order, assist_id, missing="assist_not_found")
+
+
+def listed(session: Session, order_id: int) -> list[ListedAssist]:
+    """The order's asks, in the order they were made."""
+    people = (OrderAssist.asked_by_id, OrderAssist.ended_by_id)
+    rows = with_names(session, OrderAssist, order_id, people, newest_first=False)
+    teams = _teams(session, {row.team_id for row, *_ in rows})
+    return [ListedAssist(row, teams[row.team_id], asked, ended) for row, asked, ended in rows]
+
+
+def is_member(session: Session, by: Principal, team_id: int) -> bool:
+    """Whether the staff member is one of the team's people."""
+    staff = session.get(Staff, by.staff_id)
+    return staff is not None and staff.team_id == team_id
+
+
+def open_for_team(session: Session, team_id: int) -> int:
+    """How many asks wait for the team's answer (its tab's count)."""
+    query = select(func.count()).where(
+        OrderAssist.team_id == team_id, OrderAssist.status == AssistStatus.OPEN
+    )
+    return session.scalar(query) or 0
+
+
+def teams_in_reach(session: Session, order: WorkOrder) -> list[Team]:
+    """The active teams the order's holder may ask: of its unit or a unit above, not its
+    own, by unit from the top."""
+    unit = session.get(OrgUnit, order.org_unit_id)
+    assert unit is not None  # foreign key
+    query = (
+        select(Team, OrgUnit.path)
+        .join(OrgUnit, OrgUnit.id == Team.org_unit_id)
+        .where(Team.active, Team.id != (order.team_id or 0))
+        .order_by(func.length(OrgUnit.path), Team.id)
+    )
+    return [team for team, path in session.execute(query) if unit.path.startswith(path)]
+
+
+def _wanted_by(row: OrderAssist, zone: str) -> str:
+    """When the answer is wanted, in the center's time, in both languages."""
+    due = row.due_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    return f"请于 {due} 前答复 / Answer by {due}"
+
+
+def _team_in_reach(session: Session, order: WorkOrder, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None or not team.active:
+        raise Unprocessable("assist_team_unknown", field="team_id")
+    if team.id == order.team_id:
+        raise Unprocessable("assist_own_team", field="team_id")
+    if team not in teams_in_reach(session, order):
+        raise Unprocessable("assist_team_out_of_reach", field="team_id")
+    return team
+
+
+def _open_ask(session: Session, order_id: int, team_id: int) -> OrderAssist | None:
+    return session.scalar(
+        select(OrderAssist).where(
+            OrderAssist.order_id == order_id,
+            OrderAssist.team_id == team_id,
+            OrderAssist.status == AssistStatus.OPEN,
+        )
+    )
+
+
+def _told_of_ask(session: Session, team_id: int) -> list[int]:
+    """The team's leads; a team without one, all its active people."""
+    leads = team_lead_ids(session, team_id)
+    if leads:
+        return leads
+    query = select(Staff.id).where(Staff.team_id == team_id, Staff.active).order_by(Staff.id)
+    return list(session.scalars(query))
+
+
+def _teams(session: Session, team_ids: set[int]) -> dict[int, Team]:
+    if not team_ids:
+        return {}
+    return {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
+
+
+def _end(
+    session: Session, assist: OrderAssist, to: AssistStatus, by: Principal | None, answer: str
+) -> None:
+    """Answer or take back an open ask, once: of two people acting at once, one does it
+    and the other is told it was done."""
+    ended = session.execute(
+        update(OrderAssist)
+        .where(OrderAssist.id == assist.id, OrderAssist.status == AssistStatus.OPEN)
+        .values(
+            status=to,
+            answer=answer,
+            ended_by_id=by.staff_id if by else None,
+            ended_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("assist_already_ended")
+    session.refresh(assist)
+
+
+def _record(
+    session: Session,
+    order: WorkOrder,
+    by: Principal | None,
+    step: str,
+    row: OrderAssist,
+    team: Team,
+    *,
+    said: str,
+    moved: bool = False,
+) -> None:
+    """On the order's timeline (with what was asked, answered or why taken back; ``moved``
+    when the order was sent beyond the team) and in the audit log as
+    ``order.assist.<step>``."""
+    details: dict[str, object] = {
+        "assist": row.id,
+        "step": step,
+        "team": team.name,
+        "team_en": team.name_en,
+    }
+    if step == "ask":
+        details["due_at"] = row.due_at.isoformat()
+    if moved:
+        details["order_moved"] = True
+    record_event(session, order, kind=EventKind.ASSIST, by=by, reason=said, details=details)
+    audit.record(
+        session,
+        actor=by,
+        action=f"order.assist.{step}",
+        entity_type="work_order",
+        entity_id=order.id,
+        reason=said or None,
+        details={"assist": row.id, "number": order.number, "team": team.id},
+    )
