@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kefu.console.order_assists import AskDue, asks_due, assist_card
 from kefu.console.order_refunds import refund_card
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
@@ -35,8 +36,8 @@ from kefu.notices.aftermath import told_before
 from kefu.org import repository as org_repo
 from kefu.org.models import Staff, Team
 from kefu.workorders import appointments as visits
-from kefu.workorders import attachments as order_files
 from kefu.workorders import (
+    assists,
     categories,
     compensation_queue,
     engineers,
@@ -47,6 +48,7 @@ from kefu.workorders import (
     repository,
     take_next,
 )
+from kefu.workorders import attachments as order_files
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
@@ -83,6 +85,7 @@ Queue = Literal[
     "passed_on",
     "on_site",
     "refunds",
+    "assists",
     "visits",
 ]
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
@@ -169,6 +172,8 @@ def order_queue(
         items=queue.items,
         visit_dues=queue.visit_dues,
         refunds_awaiting=queue.refunds_awaiting,
+        asks_due=queue.asks_due,
+        asks_open=assists.open_for_team(session, me.team_id) if me and me.team_id else 0,
         rounds=rounds,
         round_of=round_of,
         total=queue.total,
@@ -240,6 +245,7 @@ class QueueRows(NamedTuple):
     visit_dues: dict[int, tuple[datetime, datetime]]  # a return visit's scheduling and due
     total: int
     refunds_awaiting: dict[int, int]  # fen asked and awaiting approval, by order
+    asks_due: dict[int, AskDue]  # when the viewer's team's part is wanted (协办), by order
 
 
 def order_queue_rows(
@@ -271,6 +277,7 @@ def order_queue_rows(
         origins=PASSED_ON if view == "passed_on" else None,
         on_site=view == "on_site",
         refund_awaiting=view == "refunds",
+        asked_of_team=(team_id or 0) if view == "assists" else None,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -284,6 +291,7 @@ def order_queue_rows(
             for order_id, money in refunds.money_back(session, [o.id for o, *_ in rows]).items()
             if money.asked
         },
+        asks_due=asks_due(session, team_id, [o.id for o, *_ in rows]),
     )
 
 
@@ -434,6 +442,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         appointments=[appointment_out(item, masked) for item in visits.listed(session, order.id)],
         appointment_bookable=order.status in visits.BOOKABLE,
         refund=refund_card(session, order, principal, settings),
+        assist=assist_card(session, order, principal),
         origins=list(OrderOrigin),
         today=local_today(str(settings.timezone)),
         attachment_max_bytes=settings.attachment_max_bytes,
