@@ -315,7 +315,77 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _self_given_visits_check(engine)
         _notices_check(engine)
         _managers_check(engine)
+        _assists_check(engine)
         engine.dispose()
+
+
+def _assists_check(engine) -> None:
+    """The province's network centre is asked by the branches (协办): each ask on a network
+    complaint or fault, by its handler, on its timeline; the answered ones answered by the
+    centre's engineer (a demo login) before the order's reply; the open ones on orders
+    still being handled, so the centre's queue has work in it."""
+    from kefu.org.models import OrgUnit, Staff, Team
+    from kefu.workorders.models import Category, OrderAssist, OrderEvent, WorkOrder
+
+    with engine.connect() as connection:
+        engineer = connection.execute(
+            select(Staff.id, Staff.team_id, OrgUnit.level)
+            .join(OrgUnit, OrgUnit.id == Staff.org_unit_id)
+            .where(Staff.username == "noc")
+        ).one()
+        centre = connection.scalar(select(Team.name).where(Team.id == engineer.team_id))
+        asks = connection.execute(
+            select(
+                OrderAssist.order_id,
+                OrderAssist.team_id,
+                OrderAssist.status.label("asked"),
+                OrderAssist.ended_by_id,
+                OrderAssist.ended_at,
+                WorkOrder.status,
+                Category.code,
+            )
+            .join(WorkOrder, WorkOrder.id == OrderAssist.order_id)
+            .join(Category, Category.id == WorkOrder.category_id)
+        ).all()
+        steps = connection.execute(
+            select(OrderEvent.order_id, OrderEvent.details, OrderEvent.occurred_at).where(
+                OrderEvent.kind == "assist"
+            )
+        ).all()
+        handled = bool(
+            connection.scalar(
+                select(func.count())
+                .select_from(WorkOrder)
+                .join(Category, Category.id == WorkOrder.category_id)
+                .where(
+                    Category.code.like("network.%"),
+                    WorkOrder.type.in_(["complaint", "fault"]),
+                    WorkOrder.status.in_(["accepted", "dispatched", "in_progress"]),
+                )
+            )
+        )
+        replies = dict(
+            connection.execute(
+                select(OrderEvent.order_id, func.min(OrderEvent.occurred_at))
+                .where(OrderEvent.to_status == "replied")
+                .group_by(OrderEvent.order_id)
+            ).all()
+        )
+    assert (centre, str(engineer.level)) == ("网络优化中心", "province")
+    answered = [a for a in asks if a.asked == "answered"]
+    waiting = [a for a in asks if a.asked == "open"]
+    assert answered and len(answered) + len(waiting) == len(asks)
+    assert bool(waiting) == handled  # the centre has work whenever the branches have some
+    assert all(a.code.startswith("network.") for a in asks)
+    assert all(a.team_id == engineer.team_id for a in asks)
+    assert all(a.ended_by_id == engineer.id for a in answered)
+    assert all(a.status in ("accepted", "dispatched", "in_progress") for a in waiting)
+    for a in answered:
+        ended = a.ended_at.replace(tzinfo=UTC)
+        assert ended < replies[a.order_id].replace(tzinfo=UTC)
+    kept = {(order_id, json.loads(details)["step"]) for order_id, details, _at in steps}
+    assert {(a.order_id, "ask") for a in asks} <= kept
+    assert {(a.order_id, "answer") for a in answered} <= kept
 
 
 def _managers_check(engine) -> None:

@@ -43,6 +43,7 @@ from kefu.customers.models import (
 from kefu.demo import reference as ref
 from kefu.demo import subscribers
 from kefu.demo.analysis import analyse
+from kefu.demo.assists import generate_assists
 from kefu.demo.bulk import Batch as _Batch
 from kefu.demo.bulk import BulkWriter as _BulkWriter
 from kefu.demo.days_off import generate_days_off
@@ -133,6 +134,8 @@ def generate(
         result.counts["messages"] = generate_messages(engine)
         result.counts["web_messages"] = generate_web_messages(engine)
         result.counts["customers_told_of_planned_work"] = generate_notices(engine)
+    # the network centre is made in any case: its engineer is one of the demo's logins
+    result.counts["network_centre_asks"] = generate_assists(engine, seed=options.seed)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,

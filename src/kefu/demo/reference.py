@@ -74,7 +74,11 @@ DEMO_LOGINS = [
 # so the demo it makes, stay as they were. The lead approves refunds within the lead's
 # limit, and what the supervisor asks (四眼).
 LATER_LOGINS = [("lead", "班组长 赵雪", Role.TEAM_LEAD, "city")]
-ALL_LOGINS = [*DEMO_LOGINS, *LATER_LOGINS]
+# The province's network centre and its engineer, made once the orders are (no order is
+# drawn for them): the branches ask the centre's part (协办), the engineer answers.
+NETWORK_CENTRE = ("网络优化中心", "Network optimisation centre")
+CENTRE_LOGIN = ("noc", "网优工程师 唐亮", Role.BACK_OFFICE, "province")
+ALL_LOGINS = [*DEMO_LOGINS, *LATER_LOGINS, CENTRE_LOGIN]
 DISTRICTS = {
     "GZ": ["天河区", "越秀区", "海珠区", "白云区", "番禺区"],
     "SZ": ["福田区", "南山区", "罗湖区", "宝安区", "龙岗区"],
