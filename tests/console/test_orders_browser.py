@@ -102,7 +102,10 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         expect(page.locator(".countdown.big")).to_contain_text("剩余")
 
         dispatch = page.locator('form[data-order-action="dispatch"]')
-        dispatch.locator("select[name=team_id]").select_option(index=1)
+        # the province's dispatcher sees every unit's teams, grouped: a team of the branch
+        branch_name = page.locator("dl.facts dd").nth(1).inner_text().split(" · ")[0]
+        in_branch = dispatch.locator(f'optgroup[label="{branch_name}"] option').first
+        dispatch.locator("select[name=team_id]").select_option(in_branch.get_attribute("value"))
         dispatch.locator("button[type=submit]").click()
         expect(status).to_have_text("已派单")
         # A handling note goes on the timeline; the order stays dispatched.

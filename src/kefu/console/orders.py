@@ -34,7 +34,7 @@ from kefu.customers.view import build_view
 from kefu.errors import KefuError
 from kefu.notices.aftermath import told_before
 from kefu.org import repository as org_repo
-from kefu.org.models import Staff, Team
+from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import appointments as visits
 from kefu.workorders import (
     assists,
@@ -148,7 +148,7 @@ def order_queue(
     batch = principal.has(Right.ORDER_DISPATCH) and any(
         item.status in DISPATCHABLE_STATUSES for item in queue.items
     )
-    teams, people = _dispatch_choices(session, principal) if batch else ([], [])
+    choices = _dispatch_choices(session, principal) if batch else NO_CHOICES
     me = org_repo.staff_with_skills(session, principal.staff_id)
     # the lead of the team reads who took the next and who picked from the list
     team = session.get(Team, me.team_id) if me and me.team_id else None
@@ -192,8 +192,9 @@ def order_queue(
         to_decide=to_decide,
         refund_statuses=list(RefundStatus),
         dispatchable=DISPATCHABLE_STATUSES,
-        teams=teams,
-        people=people,
+        teams=choices.teams,
+        people=choices.people,
+        units=choices.units,
     )
 
 
@@ -422,7 +423,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
     except KefuError:  # pragma: no cover - the order was loaded above
         return RedirectResponse("/orders", status_code=303)
     templates = _template_groups(session, order, request.app.state.settings.timezone)
-    teams, people = _dispatch_choices(session, principal)
+    choices = _dispatch_choices(session, principal)
     messages = message_orders.messages_of_order(session, order.id)
     # the customer's other open orders: what a duplicate is likely merged into
     others = repository.open_orders_of(session, order.customer_id) if order.customer_id else []
@@ -435,8 +436,9 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         principal,
         order=detail,
         templates=templates,
-        teams=teams,
-        people=people,
+        teams=choices.teams,
+        people=choices.people,
+        units=choices.units,
         merge_candidates=merge_candidates,
         attachments=[attachment_out(item) for item in order_files.listed(session, order.id)],
         appointments=[appointment_out(item, masked) for item in visits.listed(session, order.id)],
@@ -562,22 +564,32 @@ def _in_scope(
     return repository.count(session, query)
 
 
-def _dispatch_choices(
-    session: DbSession, principal: Principal
-) -> tuple[list[Team], list[dict[str, object]]]:
-    """The teams a dispatcher may send orders to, and the people in them."""
-    teams = [
-        t for t in org_repo.teams(session) if _team_in_scope(session, principal, t.org_unit_id)
-    ]
+class DispatchChoices(NamedTuple):
+    """The teams a dispatcher may send orders to (by unit, then name), the people in them,
+    and the teams' units (a select groups the teams by unit when there are several: every
+    branch has its 话务一班)."""
+
+    teams: list[Team]
+    people: list[dict[str, object]]
+    units: dict[int, OrgUnit]
+
+
+NO_CHOICES = DispatchChoices([], [], {})
+
+
+def _dispatch_choices(session: DbSession, principal: Principal) -> DispatchChoices:
+    """The teams a dispatcher may send orders to, the people in them, and their units."""
+    teams: list[Team] = []
+    units: dict[int, OrgUnit] = {}
+    for team in org_repo.teams(session):
+        unit = units.get(team.org_unit_id) or org_repo.org_unit(session, team.org_unit_id)
+        if unit is not None and principal.sees_org_path(unit.path):
+            units[unit.id] = unit
+            teams.append(team)
     team_ids = {t.id for t in teams}
     people: list[dict[str, object]] = [
         {"id": s.id, "name": s.display_name, "team_id": s.team_id}
         for s in org_repo.active_staff(session)
         if s.team_id in team_ids
     ]
-    return teams, people
-
-
-def _team_in_scope(session: DbSession, principal: Principal, unit_id: int) -> bool:
-    unit = org_repo.org_unit(session, unit_id)
-    return unit is not None and principal.sees_org_path(unit.path)
+    return DispatchChoices(teams, people, units)
