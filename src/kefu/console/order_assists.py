@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal, Right
-from kefu.org.models import Staff, Team
+from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import assists
 from kefu.workorders.assist_schemas import AssistOut
 from kefu.workorders.enums import AssistStatus
@@ -32,6 +32,7 @@ class AssistCard:
 
     items: list[AssistOut]
     teams: list[Team]
+    units: dict[int, OrgUnit]  # the teams', to group them by (a branch's and the province's)
     my_team: int | None
     works: bool  # the viewer works orders: may ask, and take an ask back
     due_choices: tuple[int, ...] = DUE_CHOICES
@@ -49,9 +50,12 @@ def assist_card(session: Session, order: WorkOrder, principal: Principal) -> Ass
     works = principal.has(Right.ORDER_WRITE)
     handled = order.status in assists.ASKABLE
     me = session.get(Staff, principal.staff_id)
+    teams = assists.teams_in_reach(session, order) if works and handled else []
+    units = {t.org_unit_id: session.get(OrgUnit, t.org_unit_id) for t in teams}
     return AssistCard(
         items=items,
-        teams=assists.teams_in_reach(session, order) if works and handled else [],
+        teams=teams,
+        units={unit_id: unit for unit_id, unit in units.items() if unit is not None},
         my_team=me.team_id if me else None,
         works=works,
     )
