@@ -15,6 +15,7 @@ def load() -> None:
     from kefu.notices import sending  # noqa: F401  (a notice's later batches)
     from kefu.notify import tasks  # noqa: F401  (texts and e-mails)
     from kefu.workorders import (
+        assists,  # noqa: F401  (an ask of another team past its time)
         engineer_sheets,  # noqa: F401  (the engineers' day sheets)
         visit_reminders,  # noqa: F401  (the evening-before reminder)
     )

@@ -6,7 +6,7 @@ clear error otherwise; taken back by hand, or when the order closes or is cancel
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,9 +22,11 @@ from factories import (
     make_team,
     order_step,
 )
+from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
+from kefu.workorders.assists import OVERDUE
 
 QUESTION = "客户反映小区室内无信号，请网优中心核查附近基站（站号 GZ-1024）是否故障"
 
@@ -291,3 +293,54 @@ def test_an_order_sent_on_takes_back_what_it_asks_of_teams_that_no_longer_answer
     order_step(client, province_supervisor, order, "dispatch", body)
     listed = client.get(_url(order), headers=province_supervisor).json()["items"]
     assert [a["status"] for a in listed] == ["withdrawn", "withdrawn"]
+
+
+def test_an_ask_past_its_time_tells_the_team_and_the_asker_once(
+    client, db: Session, desk, session_factory
+) -> None:
+    """At the time wanted the worker looks at the ask: still open, the centre's lead and
+    the holder who asked are mailed; answered by then, nobody is."""
+    late = _ask(client, desk, due_hours=2).json()
+    answered_in_time = _ask(client, desk, team_id=_other_centre(db, desk)).json()
+    said = {"answer": "已核查：基站正常，建议客户重启终端后观察"}
+    url = _url(desk["order"], answered_in_time["id"], "answer")
+    assert client.post(url, json=said, headers=desk["billing"]).status_code == 200
+    db.expire_all()
+    jobs = list(db.scalars(select(Job).where(Job.kind == OVERDUE).order_by(Job.id)))
+    wanted = [datetime.fromisoformat(a["due_at"]) for a in (late, answered_in_time)]
+    assert [job.run_at.replace(tzinfo=UTC) for job in jobs] == wanted
+    for job in jobs:
+        job.run_at = datetime.now(UTC) - timedelta(minutes=1)  # the time has come
+    db.commit()
+    while outbox.run_due(session_factory).done:
+        pass
+    overdue = [
+        mail
+        for address in (
+            "noc-lead@kefu.example.cn",
+            "handler@kefu.example.cn",
+            "billing@kefu.example.cn",
+        )
+        for mail in _mails_to(db, address)
+        if "协办已超时" in mail["subject"]
+    ]
+    assert sorted(mail["to"] for mail in overdue) == [
+        "handler@kefu.example.cn",
+        "noc-lead@kefu.example.cn",
+    ]
+    assert all(QUESTION in mail["body"] and "网络优化中心" in mail["body"] for mail in overdue)
+
+
+def _other_centre(db: Session, desk: dict) -> int:
+    """The province's billing centre, with one of its people (mailed if it were late)."""
+    centre = make_team(db, desk["org"].province, "计费核查中心")
+    person = make_staff(
+        db,
+        desk["org"].province,
+        Role.BACK_OFFICE,
+        team_id=centre.id,
+        email="billing@kefu.example.cn",
+    )
+    db.commit()
+    desk["billing"] = bearer(db, person)
+    return centre.id

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from kefu.core import audit
+from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, Unprocessable
@@ -36,6 +37,8 @@ from kefu.workorders.urging import holders
 
 # Asked while the order is handled: once answered, closed or cancelled it needs no part.
 ASKABLE = BEING_HANDLED
+# The job that tells the team and the asker, once, that an ask passed its time unanswered.
+OVERDUE = "order.assist_overdue"
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,46 @@ def ask(
             subject=f"协办请求 {order.number} / Your team's help is asked",
             body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, zone)}",
         )
+    payload = {"assist_id": row.id, "zone": zone}
+    outbox.enqueue(session, kind=OVERDUE, payload=payload, run_at=row.due_at)
     return row
+
+
+@outbox.handler(OVERDUE)
+def _tell_overdue(
+    session: Session, payload: dict[str, Any], message_id: str
+) -> outbox.Sending[None] | None:
+    """At the time wanted, an ask still open: the team's leads (else its people) and who
+    asked are told, once (the mails are written where the delivery is recorded; answered
+    or taken back by then, nobody is told)."""
+    row = session.get(OrderAssist, payload["assist_id"])
+    if row is None or row.status != AssistStatus.OPEN:
+        return None
+
+    def record(writing: Session, _answer: None) -> None:
+        _mail_overdue(writing, payload["assist_id"], payload["zone"])
+
+    return outbox.Sending(channel="assist", send=lambda: None, record=record)
+
+
+def _mail_overdue(session: Session, assist_id: int, zone: str) -> None:
+    row = session.get(OrderAssist, assist_id)
+    if row is None or row.status != AssistStatus.OPEN:
+        return  # answered while the job ran
+    order = session.get(WorkOrder, row.order_id)
+    team = session.get(Team, row.team_id)
+    assert order is not None and team is not None  # foreign keys
+    told = {*_told_of_ask(session, team.id), row.asked_by_id}
+    for staff_id in sorted(t for t in told if t is not None):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=f"协办已超时 {order.number} / Help overdue: {team.name_en or team.name}",
+            body=(
+                f"{order.number}: {order.subject}\n{team.name}: {row.question}\n"
+                f"{_wanted_by(row, zone)}"
+            ),
+        )
 
 
 def answer(
