@@ -139,6 +139,7 @@ def test_the_holder_asks_the_network_centre_which_answers_and_the_holder_is_told
         order["number"],
         "家中室内无信号",
     )
+    assert (waiting["asked_by"], waiting["team"]) == (desk["handler_name"], "网络优化中心")
     assert client.get("/api/v1/assists", headers=desk["handler"]).json()["items"] == []
 
     said = "已核查：GZ-1024 基站传输中断，已派维护，预计今晚 20:00 前恢复"

@@ -128,39 +128,29 @@ def team_assists(principal: CanWorkOrders, session: DbSession) -> TeamAssistList
     if me is None or me.team_id is None:
         return TeamAssistList(items=[])
     rows = session.execute(
-        select(OrderAssist, WorkOrder.number, WorkOrder.subject)
+        select(OrderAssist, WorkOrder.number, WorkOrder.subject, Staff.display_name)
         .join(WorkOrder, WorkOrder.id == OrderAssist.order_id)
+        .outerjoin(Staff, Staff.id == OrderAssist.asked_by_id)
         .where(OrderAssist.team_id == me.team_id, OrderAssist.status == AssistStatus.OPEN)
         .order_by(OrderAssist.due_at, OrderAssist.id)
         .limit(TEAM_QUEUE_LIMIT)
     ).all()
     team = session.get(Team, me.team_id)
     assert team is not None  # foreign key
-    asked_by = _names(session, {row.asked_by_id for row, *_ in rows})
     return TeamAssistList(
         items=[
             TeamAssistOut(
-                **assist_out(
-                    ListedAssist(row, team, asked_by.get(row.asked_by_id or 0), None)
-                ).model_dump(),
+                **assist_out(ListedAssist(row, team, asked_by, None)).model_dump(),
                 order_number=number,
                 order_subject=subject,
             )
-            for row, number, subject in rows
+            for row, number, subject, asked_by in rows
         ]
     )
 
 
 def _listed(session: Session, row: OrderAssist) -> ListedAssist:
     return next(i for i in assists.listed(session, row.order_id) if i.row.id == row.id)
-
-
-def _names(session: Session, staff_ids: set[int | None]) -> dict[int, str]:
-    wanted = {s for s in staff_ids if s is not None}
-    if not wanted:
-        return {}
-    query = select(Staff.id, Staff.display_name).where(Staff.id.in_(wanted))
-    return {staff_id: name for staff_id, name in session.execute(query)}
 
 
 async def _ended(

@@ -32,6 +32,7 @@ from kefu.org.repository import team_lead_ids
 from kefu.workorders.enums import BEING_HANDLED, AssistStatus, EventKind
 from kefu.workorders.models import OrderAssist, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
+from kefu.workorders.repository import teams_by_id
 from kefu.workorders.service import record_event
 from kefu.workorders.urging import holders
 
@@ -232,7 +233,7 @@ def listed(session: Session, order_id: int) -> list[ListedAssist]:
     """The order's asks, in the order they were made."""
     people = (OrderAssist.asked_by_id, OrderAssist.ended_by_id)
     rows = with_names(session, OrderAssist, order_id, people, newest_first=False)
-    teams = _teams(session, {row.team_id for row, *_ in rows})
+    teams = teams_by_id(session, {row.team_id for row, *_ in rows})
     return [ListedAssist(row, teams[row.team_id], asked, ended) for row, asked, ended in rows]
 
 
@@ -298,12 +299,6 @@ def _told_of_ask(session: Session, team_id: int) -> list[int]:
         return leads
     query = select(Staff.id).where(Staff.team_id == team_id, Staff.active).order_by(Staff.id)
     return list(session.scalars(query))
-
-
-def _teams(session: Session, team_ids: set[int]) -> dict[int, Team]:
-    if not team_ids:
-        return {}
-    return {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
 
 
 def _end(
