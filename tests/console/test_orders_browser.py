@@ -293,7 +293,7 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         expect(row.locator(".chip.red")).to_have_text("重复")
         page.goto(f"{base}/lang/en?next=/orders?view=repeat")
         expect(page.locator("tbody")).to_contain_text(second)
-        expect(page.locator(".tabs .on")).to_have_text("Repeat complaints")
+        expect(page.locator(".tabs .on")).to_have_text("Repeats")
         cells = page.locator("tbody tr", has_text=second).locator("td")
         chinese = re.compile(r"[\u4e00-\u9fff]")
         expect(cells.nth(2)).not_to_have_text(chinese)  # the category, in English
