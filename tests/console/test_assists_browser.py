@@ -1,7 +1,8 @@
 """Another team's part (协办) in headless Chromium: back office asks the province's network
 centre from the order's page and keeps the order; the centre's engineer finds it under 协办,
 its count as the API counts the team's asks, and answers on the order's page; the holder
-reads the answer, in English too."""
+reads the answer, in English too. The province's supervisor follows every team's asks, each
+row naming its team."""
 
 from __future__ import annotations
 
@@ -40,6 +41,16 @@ def test_back_office_asks_the_network_centre_which_answers(live_center: tuple[st
         expect(page.locator(".timeline li", has_text="请求协办").first).to_contain_text(
             "网络优化中心"
         )
+        # the province's supervisor follows every team's asks, each row naming its team
+        page.context.clear_cookies()
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/orders")
+        watched = api_client(base, "supervisor").get("/api/v1/assists?in_scope=true").json()
+        tab = page.locator('[data-queue="assists"]')
+        expect(tab.locator(".count")).to_have_text(str(len(watched["items"])))
+        tab.click()
+        page.wait_for_url(f"{base}/orders?view=assists*")
+        chip = page.locator("tr", has_text=order["number"]).locator(".assist-due")
+        expect(chip).to_contain_text("网络优化中心 · 协办")
         # the centre's engineer: the tab counts the team's asks, the new one among them
         page.context.clear_cookies()
         sign_in(page, base, "noc", DEMO_PASSWORD, "/orders")

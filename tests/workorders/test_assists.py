@@ -345,3 +345,32 @@ def _other_centre(db: Session, desk: dict) -> int:
     db.commit()
     desk["billing"] = bearer(db, person)
     return centre.id
+
+
+def test_who_watches_the_queues_follows_the_asks_of_every_team_in_their_scope(
+    client, db: Session, desk
+) -> None:
+    """The province's supervisor sees what waits for the network centre; the branch's
+    supervisor what waits for the branch's teams, not the province's; neither is a
+    member, and an agent watches no team's asks."""
+    branch_team = make_team(db, desk["org"].city, "广州网络维护班")
+    db.commit()
+    to_centre = _ask(client, desk, due_hours=48).json()
+    to_branch = _ask(client, desk, team_id=branch_team.id, due_hours=4).json()
+    province = bearer(db, make_staff(db, desk["org"].province, Role.SUPERVISOR))
+
+    def followed(headers: dict) -> list[tuple[int, str]]:
+        found = client.get("/api/v1/assists", params={"in_scope": "true"}, headers=headers)
+        assert found.status_code == 200, found.text
+        return [(a["id"], a["team"]) for a in found.json()["items"]]
+
+    # the soonest due first, each with its team
+    assert followed(province) == [
+        (to_branch["id"], "广州网络维护班"),
+        (to_centre["id"], "网络优化中心"),
+    ]
+    assert followed(desk["supervisor"]) == [(to_branch["id"], "广州网络维护班")]
+    assert client.get("/api/v1/assists", headers=province).json()["items"] == []  # no team
+    refused = client.get("/api/v1/assists", params={"in_scope": "true"}, headers=desk["agent"])
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "missing_right"

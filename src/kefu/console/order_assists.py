@@ -17,6 +17,7 @@ from kefu.workorders import assists
 from kefu.workorders.assist_schemas import AssistOut
 from kefu.workorders.enums import AssistStatus
 from kefu.workorders.models import OrderAssist, WorkOrder
+from kefu.workorders.repository import AskedTeams
 from kefu.workorders.views import assist_out
 
 # How soon the holder may want the answer, in hours (the form's choices; the API takes any
@@ -61,23 +62,35 @@ def assist_card(session: Session, order: WorkOrder, principal: Principal) -> Ass
     )
 
 
+def asks_open(session: Session, principal: Principal) -> int:
+    """How many asks wait for the teams the viewer follows (the 协办 tab's count)."""
+    followed = assists.followed_teams(session, principal)
+    return assists.open_count(session, followed) if followed is not None else 0
+
+
 class AskDue(NamedTuple):
-    """When an order wants a team's answer, and whether that time has passed."""
+    """When an order wants a team's answer (the soonest of its open asks), whether that
+    time has passed, and which team is asked."""
 
     due_at: datetime
     overdue: bool
+    team: Team
 
 
-def asks_due(session: Session, team_id: int | None, order_ids: list[int]) -> dict[int, AskDue]:
-    """When each of these orders wants the team's answer (those asking nothing left out)."""
-    if team_id is None or not order_ids:
+def asks_due(session: Session, teams: AskedTeams | None, order_ids: list[int]) -> dict[int, AskDue]:
+    """For each of these orders asking one of ``teams`` (those asking nothing left out),
+    its soonest open ask."""
+    if teams is None or not order_ids:
         return {}
     rows = session.execute(
-        select(OrderAssist.order_id, OrderAssist.due_at).where(
-            OrderAssist.team_id == team_id,
+        select(OrderAssist.order_id, OrderAssist.due_at, Team)
+        .join(Team, Team.id == OrderAssist.team_id)
+        .where(
+            OrderAssist.team_id.in_(teams),
             OrderAssist.status == AssistStatus.OPEN,
             OrderAssist.order_id.in_(order_ids),
         )
+        .order_by(OrderAssist.due_at.desc())  # the soonest written last, and kept
     )
     now = utcnow()
-    return {order_id: AskDue(due, due < now) for order_id, due in rows}
+    return {order_id: AskDue(due, due < now, team) for order_id, due, team in rows}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kefu.console.order_assists import AskDue, asks_due, assist_card
+from kefu.console.order_assists import AskDue, asks_due, asks_open, assist_card
 from kefu.console.order_refunds import refund_card
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
@@ -173,7 +173,7 @@ def order_queue(
         visit_dues=queue.visit_dues,
         refunds_awaiting=queue.refunds_awaiting,
         asks_due=queue.asks_due,
-        asks_open=assists.open_for_team(session, me.team_id) if me and me.team_id else 0,
+        asks_open=asks_open(session, principal),
         rounds=rounds,
         round_of=round_of,
         total=queue.total,
@@ -261,6 +261,7 @@ def order_queue_rows(
     """A page of one of the viewer's queues (of one category branch, when given)."""
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
+    followed = assists.followed_teams(session, principal)  # whose asks (协办) it shows
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
@@ -278,7 +279,7 @@ def order_queue_rows(
         origins=PASSED_ON if view == "passed_on" else None,
         on_site=view == "on_site",
         refund_awaiting=view == "refunds",
-        asked_of_team=(team_id or 0) if view == "assists" else None,
+        asked_of=(followed if followed is not None else [0]) if view == "assists" else None,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -292,7 +293,7 @@ def order_queue_rows(
             for order_id, money in refunds.money_back(session, [o.id for o, *_ in rows]).items()
             if money.asked
         },
-        asks_due=asks_due(session, team_id, [o.id for o, *_ in rows]),
+        asks_due=asks_due(session, followed, [o.id for o, *_ in rows]),
     )
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core.idempotency import create_once
-from kefu.core.rbac import Principal
+from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, committed
+from kefu.errors import Forbidden
 from kefu.org.models import Staff, Team
 from kefu.workorders import assists
 from kefu.workorders.assist_schemas import (
@@ -121,22 +122,29 @@ async def withdraw_assist(
 
 
 @router.get("/assists", response_model=TeamAssistList)
-def team_assists(principal: CanWorkOrders, session: DbSession) -> TeamAssistList:
+def team_assists(
+    principal: CanReadOrders, session: DbSession, in_scope: bool = False
+) -> TeamAssistList:
     """The asks waiting for the caller's team's answer, the soonest due first (none for
-    someone in no team)."""
+    someone in no team). ``in_scope``: those waiting for any team of the caller's scope,
+    for whoever watches the queues (a supervisor, a team lead; 403 for anyone else)."""
+    if in_scope and not principal.has(Right.QUEUES_MONITOR):
+        raise Forbidden("missing_right", right=Right.QUEUES_MONITOR.value)
     me = session.get(Staff, principal.staff_id)
-    if me is None or me.team_id is None:
+    teams = assists.followed_teams(session, principal) if in_scope else None
+    if teams is None and me is not None and me.team_id is not None:
+        teams = [me.team_id]
+    if teams is None:
         return TeamAssistList(items=[])
     rows = session.execute(
-        select(OrderAssist, WorkOrder.number, WorkOrder.subject, Staff.display_name)
+        select(OrderAssist, Team, WorkOrder.number, WorkOrder.subject, Staff.display_name)
+        .join(Team, Team.id == OrderAssist.team_id)
         .join(WorkOrder, WorkOrder.id == OrderAssist.order_id)
         .outerjoin(Staff, Staff.id == OrderAssist.asked_by_id)
-        .where(OrderAssist.team_id == me.team_id, OrderAssist.status == AssistStatus.OPEN)
+        .where(OrderAssist.team_id.in_(teams), OrderAssist.status == AssistStatus.OPEN)
         .order_by(OrderAssist.due_at, OrderAssist.id)
         .limit(TEAM_QUEUE_LIMIT)
     ).all()
-    team = session.get(Team, me.team_id)
-    assert team is not None  # foreign key
     return TeamAssistList(
         items=[
             TeamAssistOut(
@@ -144,7 +152,7 @@ def team_assists(principal: CanWorkOrders, session: DbSession) -> TeamAssistList
                 order_number=number,
                 order_subject=subject,
             )
-            for row, number, subject, asked_by in rows
+            for row, team, number, subject, asked_by in rows
         ]
     )
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit, outbox
 from kefu.core.base import utcnow
-from kefu.core.rbac import Principal
+from kefu.core.rbac import Principal, Right
 from kefu.errors import Conflict, Forbidden, Unprocessable
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
@@ -32,7 +32,7 @@ from kefu.org.repository import team_lead_ids
 from kefu.workorders.enums import BEING_HANDLED, AssistStatus, EventKind
 from kefu.workorders.models import OrderAssist, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
-from kefu.workorders.repository import teams_by_id
+from kefu.workorders.repository import AskedTeams, teams_by_id
 from kefu.workorders.service import record_event
 from kefu.workorders.urging import holders
 
@@ -243,10 +243,25 @@ def is_member(session: Session, by: Principal, team_id: int) -> bool:
     return staff is not None and staff.team_id == team_id
 
 
-def open_for_team(session: Session, team_id: int) -> int:
-    """How many asks wait for the team's answer (its tab's count)."""
+def followed_teams(session: Session, principal: Principal) -> AskedTeams | None:
+    """The teams whose asks the viewer follows: whoever watches queues (a supervisor, a
+    team lead) every team of their scope, to see which answer late; anyone else their
+    own team, to answer; None for someone in no team who watches none."""
+    if principal.has(Right.QUEUES_MONITOR):
+        query = select(Team.id)
+        scope = principal.scope_filter()
+        if scope is not None:
+            in_scope = OrgUnit.path.startswith(scope)
+            query = query.join(OrgUnit, OrgUnit.id == Team.org_unit_id).where(in_scope)
+        return query
+    me = session.get(Staff, principal.staff_id)
+    return [me.team_id] if me and me.team_id else None
+
+
+def open_count(session: Session, teams: AskedTeams) -> int:
+    """How many asks wait for these teams' answer (the 协办 tab's count)."""
     query = select(func.count()).where(
-        OrderAssist.team_id == team_id, OrderAssist.status == AssistStatus.OPEN
+        OrderAssist.team_id.in_(teams), OrderAssist.status == AssistStatus.OPEN
     )
     return session.scalar(query) or 0
 

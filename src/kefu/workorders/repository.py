@@ -38,6 +38,9 @@ from kefu.workorders.models import (
     WorkOrder,
 )
 
+# Teams by id, or a query of their ids (every team of a supervisor's scope).
+AskedTeams = list[int] | Select[int]
+
 
 def category(session: Session, category_id: int) -> Category | None:
     """One category by id."""
@@ -365,7 +368,7 @@ def order_list_query(
     origins: Sequence[OrderOrigin] | None = None,
     on_site: bool = False,
     refund_awaiting: bool = False,
-    asked_of_team: int | None = None,
+    asked_of: AskedTeams | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
@@ -376,7 +379,7 @@ def order_list_query(
     refund waiting for its approval, the longest waiting first. ``opened_by``: those the
     staff member opened (首问负责: who took the customer's request follows it through).
     ``managed_by``: those of the customers an account manager looks after.
-    ``asked_of_team``: those asking that team's part (协办), the soonest due first."""
+    ``asked_of``: those asking these teams' part (协办), the soonest due first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -426,13 +429,15 @@ def order_list_query(
         )
         query = query.join(asked, asked.c.order_id == WorkOrder.id)
         return query.order_by(asked.c.asked_at, WorkOrder.id)
-    if asked_of_team is not None:
-        ask = (
-            (OrderAssist.order_id == WorkOrder.id)
-            & (OrderAssist.team_id == asked_of_team)
-            & (OrderAssist.status == AssistStatus.OPEN)
+    if asked_of is not None:
+        wanted = (
+            select(OrderAssist.order_id, func.min(OrderAssist.due_at).label("due_at"))
+            .where(OrderAssist.status == AssistStatus.OPEN, OrderAssist.team_id.in_(asked_of))
+            .group_by(OrderAssist.order_id)
+            .subquery()
         )
-        return query.join(OrderAssist, ask).order_by(OrderAssist.due_at, WorkOrder.id)
+        query = query.join(wanted, wanted.c.order_id == WorkOrder.id)
+        return query.order_by(wanted.c.due_at, WorkOrder.id)
     if to_dispatch:
         awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
         query = query.where(WorkOrder.status.in_(awaiting))
