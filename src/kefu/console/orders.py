@@ -293,7 +293,10 @@ def order_queue_rows(
             for order_id, money in refunds.money_back(session, [o.id for o, *_ in rows]).items()
             if money.asked
         },
-        asks_due=asks_due(session, followed, [o.id for o, *_ in rows]),
+        # a handler's team is asked in its 协办 tab; who watches queues sees it on any queue
+        asks_due=asks_due(session, followed, [o.id for o, *_ in rows])
+        if view == "assists" or principal.has(Right.QUEUES_MONITOR)
+        else {},
     )
 
 

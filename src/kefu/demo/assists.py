@@ -112,9 +112,9 @@ def _handled(connection: Connection, now: datetime) -> list[tuple[int, int, date
         .order_by(OrderEvent.order_id)
     )
     return [
-        (order_id, asker, _aware(start), _aware(reply))
+        (order_id, asker, start, reply)
         for order_id, asker, start, reply in rows
-        if asker is not None and start and reply and _aware(reply) > _aware(start)
+        if asker is not None and start and reply and reply > start
     ]
 
 
@@ -129,7 +129,7 @@ def _being_handled(connection: Connection) -> list[tuple[int, int, datetime]]:
         .group_by(WorkOrder.id, WorkOrder.assignee_id, WorkOrder.created_by_id)
         .order_by(WorkOrder.id)
     )
-    return [(order_id, asker, _aware(since)) for order_id, asker, since in rows]
+    return [(order_id, asker, since) for order_id, asker, since in rows]
 
 
 def _write(
@@ -174,7 +174,3 @@ def _write(
                 "details": json.dumps({"assist": assist_id, **details}, ensure_ascii=False),
             },
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

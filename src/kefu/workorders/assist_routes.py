@@ -74,7 +74,9 @@ async def ask_assist(
             by=principal,
             zone=zone,
         )
-        return _listed(session, row)
+        team = session.get(Team, row.team_id)  # loaded by the ask's checks
+        assert team is not None  # foreign key
+        return ListedAssist(row, team, principal.display_name, None)
 
     status, body = await create_once(
         session,
@@ -157,10 +159,6 @@ def team_assists(
     )
 
 
-def _listed(session: Session, row: OrderAssist) -> ListedAssist:
-    return next(i for i in assists.listed(session, row.order_id) if i.row.id == row.id)
-
-
 async def _ended(
     session: Session,
     principal: Principal,
@@ -172,6 +170,6 @@ async def _ended(
         order = visible_order(session, order_id, principal)
         row = assists.the_assist(session, order, assist_id)
         end(order, row)
-        return _listed(session, row)
+        return next(i for i in assists.listed(session, order.id) if i.row.id == row.id)
 
     return await committed(session, ending, assist_out)
