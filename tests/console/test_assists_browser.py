@@ -1,8 +1,8 @@
 """Another team's part (协办) in headless Chromium: back office asks the province's network
 centre from the order's page and keeps the order; the centre's engineer finds it under 协办,
 its count as the API counts the team's asks, and answers on the order's page; the holder
-reads the answer, in English too. The province's supervisor follows every team's asks, each
-row naming its team."""
+reads the answer, in English too. The holder's queue rows say the order waits for the
+centre; the branch's team lead follows the branch's orders' asks, each row naming its team."""
 
 from __future__ import annotations
 
@@ -41,10 +41,17 @@ def test_back_office_asks_the_network_centre_which_answers(live_center: tuple[st
         expect(page.locator(".timeline li", has_text="请求协办").first).to_contain_text(
             "网络优化中心"
         )
-        # the province's supervisor follows every team's asks, each row naming its team
+        # the holder's rows say what the order waits for, whichever queue lists it
+        page.goto(f"{base}/orders?view=all")
+        waits = page.locator("tr", has_text=order["number"]).locator(".assist-due")
+        expect(waits).to_contain_text("网络优化中心 · 协办")
+        expect(waits).to_have_attribute("title", "等待该班组协办")
+        # the branch's team lead follows the asks of the branch's orders, the province's
+        # centre's too, each row naming the team asked
         page.context.clear_cookies()
-        sign_in(page, base, "supervisor", DEMO_PASSWORD, "/orders")
-        watched = api_client(base, "supervisor").get("/api/v1/assists?in_scope=true").json()
+        sign_in(page, base, "lead", DEMO_PASSWORD, "/orders")
+        watched = api_client(base, "lead").get("/api/v1/assists?in_scope=true").json()
+        assert order["number"] in [a["order_number"] for a in watched["items"]]
         tab = page.locator('[data-queue="assists"]')
         expect(tab.locator(".count")).to_have_text(str(len(watched["items"])))
         tab.click()

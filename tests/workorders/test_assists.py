@@ -57,6 +57,7 @@ def desk(client, db: Session):
     return {
         "org": org,
         "order": order,
+        "category": cats.indoor.id,
         "complaints": complaints.id,
         "network": network.id,
         "elsewhere": elsewhere.id,
@@ -347,29 +348,50 @@ def _other_centre(db: Session, desk: dict) -> int:
     return centre.id
 
 
-def test_who_watches_the_queues_follows_the_asks_of_every_team_in_their_scope(
+def test_who_watches_the_queues_follows_every_ask_of_the_orders_in_their_scope(
     client, db: Session, desk
 ) -> None:
-    """The province's supervisor sees what waits for the network centre; the branch's
-    supervisor what waits for the branch's teams, not the province's; neither is a
-    member, and an agent watches no team's asks."""
-    branch_team = make_team(db, desk["org"].city, "广州网络维护班")
+    """The branch's supervisor follows what the branch's orders wait for, from the
+    branch's own teams and from the province's centre alike, and nothing of another
+    branch's orders; the province's supervisor follows all of them; neither is a member,
+    and an agent watches no team's asks."""
+    org = desk["org"]
+    branch_team = make_team(db, org.city, "广州网络维护班")
     db.commit()
     to_centre = _ask(client, desk, due_hours=48).json()
     to_branch = _ask(client, desk, team_id=branch_team.id, due_hours=4).json()
-    province = bearer(db, make_staff(db, desk["org"].province, Role.SUPERVISOR))
+    elsewhere = complain(
+        client, bearer(db, make_staff(db, org.other_city, Role.AGENT)), desk["category"]
+    )
+    other_branch = bearer(db, make_staff(db, org.other_city, Role.SUPERVISOR))
+    dispatched = {"team_id": desk["elsewhere"]}
+    elsewhere = order_step(client, other_branch, elsewhere, "dispatch", dispatched)
+    from_elsewhere = client.post(
+        f"/api/v1/work-orders/{elsewhere['id']}/assists",
+        json={"team_id": desk["network"], "question": QUESTION, "due_hours": 72},
+        headers=other_branch,
+    )
+    assert from_elsewhere.status_code == 201, from_elsewhere.text
+    province = bearer(db, make_staff(db, org.province, Role.SUPERVISOR))
 
-    def followed(headers: dict) -> list[tuple[int, str]]:
+    def followed(headers: dict) -> list[tuple[int, str, str]]:
         found = client.get("/api/v1/assists", params={"in_scope": "true"}, headers=headers)
         assert found.status_code == 200, found.text
-        return [(a["id"], a["team"]) for a in found.json()["items"]]
+        return [(a["id"], a["team"], a["order_number"]) for a in found.json()["items"]]
 
-    # the soonest due first, each with its team
-    assert followed(province) == [
-        (to_branch["id"], "广州网络维护班"),
-        (to_centre["id"], "网络优化中心"),
+    ours = desk["order"]["number"]
+    # the soonest due first, each with its team and order
+    assert followed(desk["supervisor"]) == [
+        (to_branch["id"], "广州网络维护班", ours),
+        (to_centre["id"], "网络优化中心", ours),
     ]
-    assert followed(desk["supervisor"]) == [(to_branch["id"], "广州网络维护班")]
+    assert followed(other_branch) == [
+        (from_elsewhere.json()["id"], "网络优化中心", elsewhere["number"])
+    ]
+    assert followed(province) == [
+        *followed(desk["supervisor"]),
+        (from_elsewhere.json()["id"], "网络优化中心", elsewhere["number"]),
+    ]
     assert client.get("/api/v1/assists", headers=province).json()["items"] == []  # no team
     refused = client.get("/api/v1/assists", params={"in_scope": "true"}, headers=desk["agent"])
     assert refused.status_code == 403

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from kefu.core.base import utcnow
@@ -17,7 +17,7 @@ from kefu.workorders import assists
 from kefu.workorders.assist_schemas import AssistOut
 from kefu.workorders.enums import AssistStatus
 from kefu.workorders.models import OrderAssist, WorkOrder
-from kefu.workorders.repository import AskedTeams
+from kefu.workorders.repository import FollowedAsks
 from kefu.workorders.views import assist_out
 
 # How soon the holder may want the answer, in hours (the form's choices; the API takes any
@@ -62,35 +62,48 @@ def assist_card(session: Session, order: WorkOrder, principal: Principal) -> Ass
     )
 
 
+def tab_asks(session: Session, principal: Principal) -> FollowedAsks:
+    """The asks the viewer's 协办 tab lists (none for someone in no team who watches none;
+    a clause is never tested for truth)."""
+    followed = assists.followed(session, principal)
+    return false() if followed is None else followed
+
+
 def asks_open(session: Session, principal: Principal) -> int:
-    """How many asks wait for the teams the viewer follows (the 协办 tab's count)."""
-    followed = assists.followed_teams(session, principal)
+    """How many asks the viewer follows wait for an answer (the 协办 tab's count)."""
+    followed = assists.followed(session, principal)
     return assists.open_count(session, followed) if followed is not None else 0
 
 
 class AskDue(NamedTuple):
     """When an order wants a team's answer (the soonest of its open asks), whether that
-    time has passed, and which team is asked."""
+    time has passed, which team is asked, and whether it is the viewer's."""
 
     due_at: datetime
     overdue: bool
     team: Team
+    ours: bool
 
 
-def asks_due(session: Session, teams: AskedTeams | None, order_ids: list[int]) -> dict[int, AskDue]:
-    """For each of these orders asking one of ``teams`` (those asking nothing left out),
-    its soonest open ask."""
-    if teams is None or not order_ids:
+def asks_due(
+    session: Session, principal: Principal, order_ids: list[int], *, on_tab: bool
+) -> dict[int, AskDue]:
+    """For each of these orders with an open ask, its soonest: on a handler's 协办 tab, of
+    their team (what they are to answer); elsewhere, of any team (what the holder waits
+    for, and whoever watches the queues follows)."""
+    if not order_ids:
         return {}
-    rows = session.execute(
+    query = (
         select(OrderAssist.order_id, OrderAssist.due_at, Team)
         .join(Team, Team.id == OrderAssist.team_id)
-        .where(
-            OrderAssist.team_id.in_(teams),
-            OrderAssist.status == AssistStatus.OPEN,
-            OrderAssist.order_id.in_(order_ids),
-        )
+        .where(OrderAssist.status == AssistStatus.OPEN, OrderAssist.order_id.in_(order_ids))
         .order_by(OrderAssist.due_at.desc())  # the soonest written last, and kept
     )
+    if on_tab and not principal.has(Right.QUEUES_MONITOR):
+        query = query.where(tab_asks(session, principal))
     now = utcnow()
-    return {order_id: AskDue(due, due < now, team) for order_id, due, team in rows}
+    mine = assists.my_team(session, principal)
+    return {
+        order_id: AskDue(due, due < now, team, team.id == mine)
+        for order_id, due, team in session.execute(query)
+    }

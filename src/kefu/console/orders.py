@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kefu.console.order_assists import AskDue, asks_due, asks_open, assist_card
+from kefu.console.order_assists import AskDue, asks_due, asks_open, assist_card, tab_asks
 from kefu.console.order_refunds import refund_card
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
@@ -36,8 +36,8 @@ from kefu.notices.aftermath import told_before
 from kefu.org import repository as org_repo
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders import appointments as visits
+from kefu.workorders import attachments as order_files
 from kefu.workorders import (
-    assists,
     categories,
     compensation_queue,
     engineers,
@@ -48,7 +48,6 @@ from kefu.workorders import (
     repository,
     take_next,
 )
-from kefu.workorders import attachments as order_files
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
@@ -246,7 +245,7 @@ class QueueRows(NamedTuple):
     visit_dues: dict[int, tuple[datetime, datetime]]  # a return visit's scheduling and due
     total: int
     refunds_awaiting: dict[int, int]  # fen asked and awaiting approval, by order
-    asks_due: dict[int, AskDue]  # when the viewer's team's part is wanted (协办), by order
+    asks_due: dict[int, AskDue]  # when a team's part is wanted (协办), by order
 
 
 def order_queue_rows(
@@ -261,7 +260,6 @@ def order_queue_rows(
     """A page of one of the viewer's queues (of one category branch, when given)."""
     me = org_repo.staff_with_skills(session, principal.staff_id)
     team_id = me.team_id if me else None
-    followed = assists.followed_teams(session, principal)  # whose asks (协办) it shows
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
@@ -279,7 +277,7 @@ def order_queue_rows(
         origins=PASSED_ON if view == "passed_on" else None,
         on_site=view == "on_site",
         refund_awaiting=view == "refunds",
-        asked_of=(followed if followed is not None else [0]) if view == "assists" else None,
+        asks=tab_asks(session, principal) if view == "assists" else None,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -293,10 +291,7 @@ def order_queue_rows(
             for order_id, money in refunds.money_back(session, [o.id for o, *_ in rows]).items()
             if money.asked
         },
-        # a handler's team is asked in its 协办 tab; who watches queues sees it on any queue
-        asks_due=asks_due(session, followed, [o.id for o, *_ in rows])
-        if view == "assists" or principal.has(Right.QUEUES_MONITOR)
-        else {},
+        asks_due=asks_due(session, principal, [o.id for o, *_ in rows], on_tab=view == "assists"),
     )
 
 

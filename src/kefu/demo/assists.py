@@ -2,7 +2,8 @@
 often needs the centre to look at a cell or a link while the branch keeps the customer.
 Some of those handled in the last months asked it, and were answered before their reply;
 some open ones ask it now, one of them past the time it was wanted by, so the centre's
-queue has work in it.
+queue has work in it, and one of them an order of the demo logins' branch when it has one
+being handled, so its handler and team lead see what their orders wait for.
 
 Drawn from a stream of its own, after the orders, so everything else the seed makes stays
 as it was."""
@@ -120,14 +121,17 @@ def _handled(connection: Connection, now: datetime) -> list[tuple[int, int, date
 
 def _being_handled(connection: Connection) -> list[tuple[int, int, datetime]]:
     """The open network orders being handled: (order, who holds or opened it, when its
-    last step was)."""
+    last step was); the demo logins' branch's first, so its handler and team lead have
+    one asking the centre (the first always asks)."""
+    lead = ref.LATER_LOGINS[0][0]
+    home = select(Staff.org_unit_id).where(Staff.username == lead).scalar_subquery()
     last = func.max(OrderEvent.occurred_at)
     rows = connection.execute(
         select(WorkOrder.id, func.coalesce(WorkOrder.assignee_id, WorkOrder.created_by_id), last)
         .join(OrderEvent, OrderEvent.order_id == WorkOrder.id)
         .where(WorkOrder.id.in_(_network_orders()), WorkOrder.status.in_(HANDLED))
         .group_by(WorkOrder.id, WorkOrder.assignee_id, WorkOrder.created_by_id)
-        .order_by(WorkOrder.id)
+        .order_by(WorkOrder.org_unit_id != home, WorkOrder.id)
     )
     return [(order_id, asker, since) for order_id, asker, since in rows]
 

@@ -128,22 +128,21 @@ def team_assists(
     principal: CanReadOrders, session: DbSession, in_scope: bool = False
 ) -> TeamAssistList:
     """The asks waiting for the caller's team's answer, the soonest due first (none for
-    someone in no team). ``in_scope``: those waiting for any team of the caller's scope,
-    for whoever watches the queues (a supervisor, a team lead; 403 for anyone else)."""
+    someone in no team). ``in_scope``: those waiting on any order of the caller's scope,
+    whichever team is asked, for whoever watches the queues (a supervisor, a team lead;
+    403 for anyone else)."""
     if in_scope and not principal.has(Right.QUEUES_MONITOR):
         raise Forbidden("missing_right", right=Right.QUEUES_MONITOR.value)
-    me = session.get(Staff, principal.staff_id)
-    teams = assists.followed_teams(session, principal) if in_scope else None
-    if teams is None and me is not None and me.team_id is not None:
-        teams = [me.team_id]
-    if teams is None:
+    followed = assists.followed if in_scope else assists.own_team_asks
+    asks = followed(session, principal)
+    if asks is None:
         return TeamAssistList(items=[])
     rows = session.execute(
         select(OrderAssist, Team, WorkOrder.number, WorkOrder.subject, Staff.display_name)
         .join(Team, Team.id == OrderAssist.team_id)
         .join(WorkOrder, WorkOrder.id == OrderAssist.order_id)
         .outerjoin(Staff, Staff.id == OrderAssist.asked_by_id)
-        .where(OrderAssist.team_id.in_(teams), OrderAssist.status == AssistStatus.OPEN)
+        .where(asks, OrderAssist.status == AssistStatus.OPEN)
         .order_by(OrderAssist.due_at, OrderAssist.id)
         .limit(TEAM_QUEUE_LIMIT)
     ).all()

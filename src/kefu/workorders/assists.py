@@ -19,8 +19,8 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, select, true, update
+from sqlalchemy.orm import Session, aliased
 
 from kefu.core import audit, outbox
 from kefu.core.base import utcnow
@@ -32,7 +32,7 @@ from kefu.org.repository import team_lead_ids
 from kefu.workorders.enums import BEING_HANDLED, AssistStatus, EventKind
 from kefu.workorders.models import OrderAssist, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
-from kefu.workorders.repository import AskedTeams, teams_by_id
+from kefu.workorders.repository import FollowedAsks, teams_by_id
 from kefu.workorders.service import record_event
 from kefu.workorders.urging import holders
 
@@ -239,30 +239,50 @@ def listed(session: Session, order_id: int) -> list[ListedAssist]:
 
 def is_member(session: Session, by: Principal, team_id: int) -> bool:
     """Whether the staff member is one of the team's people."""
-    staff = session.get(Staff, by.staff_id)
-    return staff is not None and staff.team_id == team_id
+    return my_team(session, by) == team_id
 
 
-def followed_teams(session: Session, principal: Principal) -> AskedTeams | None:
-    """The teams whose asks the viewer follows: whoever watches queues (a supervisor, a
-    team lead) every team of their scope, to see which answer late; anyone else their
-    own team, to answer; None for someone in no team who watches none."""
+def followed(session: Session, principal: Principal) -> FollowedAsks | None:
+    """The open asks the viewer follows: whoever watches queues (a supervisor, a team
+    lead) those of every order of their scope, whichever team is asked, to see which
+    answer late, their own people or the province's centre; anyone else those of their
+    own team, to answer; None for someone in no team who watches none.
+
+    An order's scope holds every team it may ask of its own unit, and no team asked is
+    below the order's unit, so an ask of a team of the scope is on an order of it."""
     if principal.has(Right.QUEUES_MONITOR):
-        query = select(Team.id)
         scope = principal.scope_filter()
-        if scope is not None:
-            in_scope = OrgUnit.path.startswith(scope)
-            query = query.join(OrgUnit, OrgUnit.id == Team.org_unit_id).where(in_scope)
-        return query
+        if scope is None:
+            return true()
+        units = select(OrgUnit.id).where(OrgUnit.path.startswith(scope))
+        # correlated to the ask alone (open asks are few, the scope's orders many), its
+        # order an alias of its own: the lists join the asks' orders too
+        order = aliased(WorkOrder)
+        return (
+            select(order.id)
+            .where(order.id == OrderAssist.order_id, order.org_unit_id.in_(units))
+            .correlate(OrderAssist)
+            .exists()
+        )
+    return own_team_asks(session, principal)
+
+
+def own_team_asks(session: Session, principal: Principal) -> FollowedAsks | None:
+    """The asks of the viewer's team, for its people to answer (GET /api/v1/assists);
+    None for someone in no team."""
+    team_id = my_team(session, principal)
+    return None if team_id is None else OrderAssist.team_id == team_id
+
+
+def my_team(session: Session, principal: Principal) -> int | None:
+    """The viewer's team, if any."""
     me = session.get(Staff, principal.staff_id)
-    return [me.team_id] if me and me.team_id else None
+    return me.team_id if me else None
 
 
-def open_count(session: Session, teams: AskedTeams) -> int:
-    """How many asks wait for these teams' answer (the 协办 tab's count)."""
-    query = select(func.count()).where(
-        OrderAssist.team_id.in_(teams), OrderAssist.status == AssistStatus.OPEN
-    )
+def open_count(session: Session, asks: FollowedAsks) -> int:
+    """How many of these asks wait for an answer (the 协办 tab's count)."""
+    query = select(func.count()).where(OrderAssist.status == AssistStatus.OPEN, asks)
     return session.scalar(query) or 0
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kefu.core.pagination import PageParams
@@ -39,7 +39,8 @@ from kefu.workorders.models import (
 )
 
 # Teams by id, or a query of their ids (every team of a supervisor's scope).
-AskedTeams = list[int] | Select[int]
+# Which open asks (协办) a viewer follows: a condition on wo_assists (assists.followed)
+FollowedAsks = ColumnElement[bool]
 
 
 def category(session: Session, category_id: int) -> Category | None:
@@ -368,7 +369,7 @@ def order_list_query(
     origins: Sequence[OrderOrigin] | None = None,
     on_site: bool = False,
     refund_awaiting: bool = False,
-    asked_of: AskedTeams | None = None,
+    asks: FollowedAsks | None = None,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
@@ -379,7 +380,7 @@ def order_list_query(
     refund waiting for its approval, the longest waiting first. ``opened_by``: those the
     staff member opened (首问负责: who took the customer's request follows it through).
     ``managed_by``: those of the customers an account manager looks after.
-    ``asked_of``: those asking these teams' part (协办), the soonest due first."""
+    ``asks``: those with an open ask (协办) of these, the soonest due first."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -429,10 +430,10 @@ def order_list_query(
         )
         query = query.join(asked, asked.c.order_id == WorkOrder.id)
         return query.order_by(asked.c.asked_at, WorkOrder.id)
-    if asked_of is not None:
+    if asks is not None:
         wanted = (
             select(OrderAssist.order_id, func.min(OrderAssist.due_at).label("due_at"))
-            .where(OrderAssist.status == AssistStatus.OPEN, OrderAssist.team_id.in_(asked_of))
+            .where(OrderAssist.status == AssistStatus.OPEN, asks)
             .group_by(OrderAssist.order_id)
             .subquery()
         )
