@@ -14,7 +14,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    make_team,
+)
 from kefu.billing.boss import KefuBilling
 from kefu.billing.credits import credit
 from kefu.core.audit import AuditLog
@@ -61,6 +69,7 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert attached.status_code == 201, attached.text
     make_customer(db, desk["org"].city)  # 13800138000 is a live subscriber: it can be credited
     _refund_credited(client, db, first_id, desk["agent"], bearer(db, supervisor))
+    _ask_teams(client, db, desk, first_id)
     answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -86,12 +95,32 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert first[passed : passed + 2] == [None, None]  # the customer's own: nobody passed it on
     refunded = header.index("已退费（元）")
     assert (first[refunded], again[refunded]) == (30.5, None)  # what reached the account
+    asked = header.index("协办班组")
+    assert (first[asked], again[asked]) == ("网络优化中心", None)  # the one taken back left out
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)
     details = json.loads(entry.details)
     assert details["rows"] == 3 and details["masked"] is True
     assert answer.headers["x-audit-seq"] == str(entry.seq)
+
+
+def _ask_teams(client, db: Session, desk: dict, order_id: int) -> None:
+    """The order asks the province's network centre for its part, and asks the branch's
+    billing team, then takes that back."""
+    centre = make_team(db, desk["org"].province, "网络优化中心")
+    centre.name_en = "Network optimisation centre"
+    billing = make_team(db, desk["org"].city, "计费核查班")
+    db.commit()
+    url = f"/api/v1/work-orders/{order_id}/assists"
+    question = {"question": "请核查客户所在小区基站近期告警情况"}
+    for team in (centre, billing):
+        body = question | {"team_id": team.id}
+        assert client.post(url, json=body, headers=desk["agent"]).status_code == 201
+    taken = client.get(url, headers=desk["agent"]).json()["items"][-1]
+    back = {"reason": "已由营业厅核实扣费，无需计费班协办"}
+    withdrawn = client.post(f"{url}/{taken['id']}/withdraw", json=back, headers=desk["agent"])
+    assert withdrawn.status_code == 200, withdrawn.text
 
 
 def _refund_credited(client, db: Session, order_id: int, asker: dict, approver: dict) -> None:
@@ -106,6 +135,7 @@ def _refund_credited(client, db: Session, order_id: int, asker: dict, approver: 
 
 def test_csv_in_english_narrowed_to_repeats(client, db: Session, desk) -> None:
     qa = make_staff(db, desk["org"].city, Role.QA)
+    _ask_teams(client, db, desk, desk["orders"][1]["id"])
     answer = client.post(
         URL,
         json={"reason": REASON, "format": "csv", "repeat_only": True, **_today()},
@@ -119,6 +149,7 @@ def test_csv_in_english_narrowed_to_repeats(client, db: Session, desk) -> None:
     assert [row[0] for row in rows] == [desk["orders"][1]["number"]]
     assert rows[0][2] == "Complaint"
     assert rows[0][3] == "Billing › Disputed charges › Unknown deduction"
+    assert rows[0][header.index("Teams asked (协办)")] == "Network optimisation centre"
 
 
 def test_refusals_say_why(client, settings, db: Session, desk) -> None:

@@ -27,10 +27,11 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
-from kefu.workorders.enums import OrderOrigin, RefundStatus
+from kefu.workorders.enums import AssistStatus, OrderOrigin, RefundStatus
 from kefu.workorders.models import (
     Category,
     Incident,
+    OrderAssist,
     OrderAttachment,
     OrderRefund,
     ReturnVisit,
@@ -68,14 +69,15 @@ COLUMNS = (
     "Passed on by",
     "Their reference",
     "Refunded (yuan)",
+    "Teams asked (协办)",
 )
 _Handler = aliased(Staff)
 _Opener = aliased(Staff)
 # An order with its branch, team (both names), handler, who opened it (首问), incident
-# number, its latest return visit's outcome, how many files it keeps and what was
-# credited to the customer; the outer joins leave team, handler and incident empty where
-# there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int]
+# number, its latest return visit's outcome, how many files it keeps, what was credited
+# to the customer and the teams asked for their part; the outer joins leave team, handler
+# and incident empty where there is none.
+Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None]
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,25 @@ def _credited_fen() -> ScalarSelect[int]:
     )
 
 
+def _teams_asked(english: bool) -> ScalarSelect[str | None]:
+    """The teams asked for their part in the order (协办), answered or still asked (not
+    those taken back), each once: the report of which orders needed the network centre."""
+    asked = (
+        select(OrderAssist.team_id)
+        .where(OrderAssist.order_id == WorkOrder.id, OrderAssist.status != AssistStatus.WITHDRAWN)
+        .correlate(WorkOrder)
+    )
+    name = func.coalesce(func.nullif(Team.name_en, ""), Team.name) if english else Team.name
+    return (
+        select(func.aggregate_strings(name, ", " if english else "、"))
+        .where(Team.id.in_(asked))
+        .scalar_subquery()
+    )
+
+
 def _query(
-    data: OrderExportRequest, scope_path: str | None, timezone: str
-) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int]:
+    data: OrderExportRequest, scope_path: str | None, timezone: str, english: bool
+) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None]:
     since, until = period_bounds(
         data.created_from, data.created_to, timezone, fields=("created_from", "created_to")
     )
@@ -133,6 +151,7 @@ def _query(
             _last_visit_outcome(),
             _files_kept(),
             _credited_fen(),
+            _teams_asked(english),
         )
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
@@ -175,7 +194,7 @@ def export_orders(
         raise NotFound("category_not_found", field="category_id")
     return audited_export(
         session,
-        _query(data, scope_path, timezone),
+        _query(data, scope_path, timezone, language == EN),
         Audited(data, by, "order.export", scope_path, max_rows),
         [gettext(language, column) for column in COLUMNS],
         lambda row, masked: _cells(row, tree, zone, language, masked),
@@ -237,7 +256,7 @@ def period_bounds(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, opener, incident, visited, files, credited = row
+    order, unit, team, team_en, handler, opener, incident, visited, files, credited, asked = row
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -282,6 +301,7 @@ def _cells(
         said("origin", order.origin) if order.origin != OrderOrigin.CUSTOMER else "",
         order.origin_ref,
         credited / 100 if credited else "",
+        asked or "",
     ]
 
 
