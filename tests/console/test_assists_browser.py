@@ -41,6 +41,10 @@ def test_back_office_asks_the_network_centre_which_answers(live_center: tuple[st
         expect(page.locator(".timeline li", has_text="请求协办").first).to_contain_text(
             "网络优化中心"
         )
+        # the centre is asked already: the picker no longer offers it (it would be a 409)
+        offered = card.locator("select[name=team_id] option")
+        expect(offered.first).to_be_attached()
+        expect(offered.filter(has_text="网络优化中心")).to_have_count(0)
         # the holder's rows say what the order waits for, whichever queue lists it
         page.goto(f"{base}/orders?view=all")
         waits = page.locator("tr", has_text=order["number"]).locator(".assist-due")

@@ -6,10 +6,11 @@ clear error otherwise; taken back by hand, or when the order closes or is cancel
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -167,6 +168,33 @@ def test_the_holder_asks_the_network_centre_which_answers_and_the_holder_is_told
     assert [(a["status"], a["answer"]) for a in listed["items"]] == [("answered", said)]
     assert [t["name"] for t in listed["teams"]] == ["网络优化中心"]  # not its own, not 深圳's
     assert _audited(db, order) == ["order.assist.ask", "order.assist.answer"]
+
+
+FRIDAY_AT_FOUR = datetime(2026, 12, 11, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_team_that_keeps_hours_is_given_its_working_hours(client, db: Session, desk) -> None:
+    """Billing works 09:00–18:00 on workdays: four hours asked on a Friday at four are
+    two that day and two on Monday, wanted at eleven; the network centre keeps no hours
+    and is wanted at eight that evening. The job that tells of an ask unanswered runs
+    then."""
+    billing = make_team(db, desk["org"].province, "计费核查中心")
+    billing.work_start, billing.work_end = time(9, 0), time(18, 0)
+    db.commit()
+    with time_machine.travel(FRIDAY_AT_FOUR, tick=False):
+        to_billing = _ask(client, desk, team_id=billing.id, due_hours=4)
+        to_centre = _ask(client, desk, due_hours=4)
+    assert to_billing.status_code == 201, to_billing.text
+    local = ZoneInfo("Asia/Shanghai")
+
+    def wanted(answer) -> datetime:  # type: ignore[no-untyped-def]
+        return datetime.fromisoformat(answer.json()["due_at"]).astimezone(local)
+
+    assert wanted(to_billing) == datetime(2026, 12, 14, 11, 0, tzinfo=local)
+    assert wanted(to_centre) == datetime(2026, 12, 11, 20, 0, tzinfo=local)
+    db.expire_all()
+    runs = db.scalars(select(Job.run_at).where(Job.kind == OVERDUE).order_by(Job.run_at))
+    assert [r.replace(tzinfo=UTC) for r in runs] == [wanted(to_centre), wanted(to_billing)]
 
 
 def test_an_ask_the_rules_do_not_allow_is_refused_at_its_field(client, desk) -> None:

@@ -51,7 +51,9 @@ def assist_card(session: Session, order: WorkOrder, principal: Principal) -> Ass
     works = principal.has(Right.ORDER_WRITE)
     handled = order.status in assists.ASKABLE
     me = session.get(Staff, principal.staff_id)
-    teams = assists.teams_in_reach(session, order) if works and handled else []
+    waiting = {i.team_id for i in items if i.status == AssistStatus.OPEN}  # asked once: 409
+    reach = assists.teams_in_reach(session, order) if works and handled else []
+    teams = [t for t in reach if t.id not in waiting]
     units = {t.org_unit_id: session.get(OrgUnit, t.org_unit_id) for t in teams}
     return AssistCard(
         items=items,

@@ -27,7 +27,13 @@ from kefu.workorders.assist_schemas import (
     TeamAssistOut,
 )
 from kefu.workorders.assists import ListedAssist
-from kefu.workorders.deps import CanReadOrders, CanWorkOrders, LoadedOrder, visible_order
+from kefu.workorders.deps import (
+    CanReadOrders,
+    CanWorkOrders,
+    LoadedOrder,
+    order_calendar,
+    visible_order,
+)
 from kefu.workorders.enums import AssistStatus
 from kefu.workorders.models import OrderAssist, WorkOrder
 from kefu.workorders.schemas import ReasonRequest
@@ -58,10 +64,10 @@ async def ask_assist(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Ask another team for its part (协办) while keeping the order, wanted within
-    ``due_hours``; the team's leads (else its people) are told. 409 for an order no longer
+    ``due_hours`` (of the team's working time when it keeps hours, on the official
+    calendar); the team's leads (else its people) are told. 409 for an order no longer
     being handled, or while the same team's earlier ask is open; 422 for a team out of
     the order's reach. On the timeline, audited."""
-    zone = str(request.app.state.settings.timezone)
 
     def asking() -> ListedAssist:
         order = visible_order(session, order_id, principal)
@@ -72,7 +78,7 @@ async def ask_assist(
             question=data.question,
             due_hours=data.due_hours,
             by=principal,
-            zone=zone,
+            calendar=order_calendar(request, session),
         )
         team = session.get(Team, row.team_id)  # loaded by the ask's checks
         assert team is not None  # foreign key

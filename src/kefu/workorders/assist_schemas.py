@@ -15,7 +15,9 @@ DueHours = Annotated[int, Field(ge=1, le=168)]
 
 
 class AssistCreate(BaseModel):
-    """Another team asked for its part, wanted within ``due_hours`` (24 unless told)."""
+    """Another team asked for its part, wanted within ``due_hours`` (24 unless told): of
+    the team's working time when it keeps hours (on workdays of the official calendar),
+    else of the clock."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -15,7 +15,7 @@ order: a second question to the same team goes with the first, or after its answ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kefu.core import audit, outbox
 from kefu.core.base import utcnow
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal, Right
 from kefu.errors import Conflict, Forbidden, Unprocessable
 from kefu.notify.tasks import notify_staff
@@ -33,7 +34,7 @@ from kefu.workorders.enums import BEING_HANDLED, AssistStatus, EventKind
 from kefu.workorders.models import OrderAssist, WorkOrder
 from kefu.workorders.order_records import one_of_order, with_names
 from kefu.workorders.repository import FollowedAsks, teams_by_id
-from kefu.workorders.service import record_event
+from kefu.workorders.service import record_event, team_working_day
 from kefu.workorders.urging import holders
 
 # Asked while the order is handled: once answered, closed or cancelled it needs no part.
@@ -60,10 +61,11 @@ def ask(
     question: str,
     due_hours: int,
     by: Principal,
-    zone: str,
+    calendar: BusinessCalendar,
 ) -> OrderAssist:
-    """Ask ``team_id`` for its part, wanted within ``due_hours``; the team's leads (or,
-    without one, its people) are told; on the timeline and audited."""
+    """Ask ``team_id`` for its part, wanted within ``due_hours`` (of the team's working
+    time when it keeps hours); the team's leads (or, without one, its people) are told;
+    on the timeline and audited."""
     if order.status not in ASKABLE:
         raise Conflict("assist_order_finished", number=order.number)
     team = _team_in_reach(session, order, team_id)
@@ -77,7 +79,7 @@ def ask(
         question=question,
         asked_by_id=by.staff_id,
         asked_at=now,
-        due_at=now + timedelta(hours=due_hours),
+        due_at=wanted_by(team, now, timedelta(hours=due_hours), calendar),
         answer="",
     )
     session.add(row)
@@ -88,9 +90,9 @@ def ask(
             session,
             staff_id=staff_id,
             subject=f"协办请求 {order.number} / Your team's help is asked",
-            body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, zone)}",
+            body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, calendar.zone)}",
         )
-    payload = {"assist_id": row.id, "zone": zone}
+    payload = {"assist_id": row.id, "zone": calendar.zone}
     outbox.enqueue(session, kind=OVERDUE, payload=payload, run_at=row.due_at)
     return row
 
@@ -298,6 +300,16 @@ def teams_in_reach(session: Session, order: WorkOrder) -> list[Team]:
         .order_by(func.length(OrgUnit.path), Team.id)
     )
     return [team for team, path in session.execute(query) if unit.path.startswith(path)]
+
+
+def wanted_by(
+    team: Team, asked_at: datetime, span: timedelta, calendar: BusinessCalendar
+) -> datetime:
+    """When the team's answer is wanted: ``span`` of its working time when it keeps hours
+    (billing at 09:00–18:00 on workdays, asked on a Friday at four for four hours, is
+    wanted on Monday at eleven), else of the clock (the network centre never closes)."""
+    day = team_working_day(calendar, team)
+    return asked_at + span if day is None else day.add(asked_at, span)
 
 
 def _wanted_by(row: OrderAssist, zone: str) -> str:

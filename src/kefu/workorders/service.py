@@ -132,8 +132,14 @@ def _team_calendar(
 ) -> BusinessCalendar:
     """The calendar with the owning team's working day, when the team keeps its own."""
     team = session.get(Team, order.team_id) if order.team_id else None
-    if team is None or team.work_start is None or team.work_end is None:
-        return calendar
+    return (team_working_day(calendar, team) if team else None) or calendar
+
+
+def team_working_day(calendar: BusinessCalendar, team: Team) -> BusinessCalendar | None:
+    """The center's calendar with the team's working day; None for a team that keeps no
+    hours of its own."""
+    if team.work_start is None or team.work_end is None:
+        return None
     return replace(calendar, hours=WorkingHours(team.work_start, team.work_end))
 
 
