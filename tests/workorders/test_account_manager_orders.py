@@ -168,3 +168,40 @@ def test_the_manager_hears_of_the_answer_and_of_a_displeased_customer(client, db
     english = _mails_to(db, "amy@kefu.example.cn")[-1]
     assert english["subject"] == f"[Your customer] 张伟: {other['number']} answered"
     assert "The answer: 已为您优化室内信号。" in english["body"]
+
+
+def test_an_incidents_answer_is_mailed_once_to_each_manager_naming_their_customers(
+    client, db, book
+) -> None:
+    """Five complaints of no signal from the branch make an incident; resolving it
+    answers them together: 王经理 is mailed once naming 李娜's and 周强's orders, the
+    English manager once in English; no mail for the customer nobody keeps."""
+    supervisor = bearer(db, make_staff(db, book["city"], Role.SUPERVISOR))
+    db.commit()
+    indoor = book["cats"].indoor.id
+    customers = ("own", "member", "other_group", "nobodys")
+    orders = {who: _open(client, book["agent"], book[who], indoor) for who in customers}
+    fifth = client.post(
+        ORDERS,
+        json={"type": "complaint", "category_id": indoor, "contact_phone": "13900139000"}
+        | {"subject": "小区没信号"},
+        headers=book["agent"],
+    ).json()
+    assert fifth["incident_id"] is not None
+    url = f"/api/v1/incidents/{fifth['incident_id']}"
+    for step, body in (("confirm", {}), ("resolve", {"reply": "基站故障已修复，信号已恢复。"})):
+        version = client.get(url, headers=supervisor).json()["version"]
+        moved = client.post(
+            f"{url}/{step}", json=body, headers=supervisor | {"If-Match": f'"{version}"'}
+        )
+        assert moved.status_code == 200, moved.text
+    number = moved.json()["number"]
+    *opened, told = _mails_to(db, "wang@kefu.example.cn")
+    assert len(opened) == 2  # as each was opened; then once for both
+    assert told["subject"] == f"【客户经理知会】突发事件{number}已处理，您的2位客户已获答复"
+    assert f"- 李娜：{orders['own']['number']}（扣费）" in told["body"]
+    assert f"- 周强：{orders['member']['number']}（扣费）" in told["body"]
+    assert "答复内容：基站故障已修复，信号已恢复。" in told["body"]
+    english = _mails_to(db, "amy@kefu.example.cn")[-1]
+    assert english["subject"] == f"[Your customers] Incident {number} resolved: 1 answered"
+    assert f"- 张伟: {orders['other_group']['number']} (扣费)" in english["body"]

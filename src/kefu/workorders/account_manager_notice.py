@@ -124,6 +124,49 @@ def tell_of_dissatisfaction(
     _tell(session, order, by.staff_id if by else None, compose)
 
 
+def tell_of_incident_answer(
+    session: Session, orders: list[WorkOrder], *, incident: str, text: str, by: Principal
+) -> None:
+    """An incident's resolution answered its callers together: each manager with
+    customers among them is mailed once, naming each customer's order (an outage can
+    reach dozens of one manager's customers, who are not mailed one by one)."""
+    told: dict[int, tuple[Staff, list[tuple[Customer, WorkOrder]]]] = {}
+    for order in orders:
+        manager = manager_to_tell(session, order, by.staff_id)
+        customer = session.get(Customer, order.customer_id) if manager else None
+        if manager is not None and customer is not None:
+            told.setdefault(manager.id, (manager, []))[1].append((customer, order))
+    for manager, theirs in told.values():
+        language = str(manager.language)
+        subject, lines = _incident_mail(incident, text, by, theirs, language == "en")
+        body = [*lines, HOW_TO_OPEN.get(language, "")]
+        notify_staff(session, staff_id=manager.id, subject=subject, body="\n".join(body))
+
+
+def _incident_mail(
+    incident: str,
+    text: str,
+    by: Principal,
+    theirs: list[tuple[Customer, WorkOrder]],
+    english: bool,
+) -> tuple[str, list[str]]:
+    """The subject and lines of one manager's mail of an incident's answer."""
+    if english:
+        return f"[Your customers] Incident {incident} resolved: {len(theirs)} answered", [
+            f"Incident {incident} was resolved, and its callers answered together. "
+            f"Of them, {len(theirs)} are your customers:",
+            *(f"- {c.name}: {o.number} ({o.subject})" for c, o in theirs),
+            f"The answer: {text}",
+            f"Answered by: {by.display_name}",
+        ]
+    return f"【客户经理知会】突发事件{incident}已处理，您的{len(theirs)}位客户已获答复", [
+        f"突发事件{incident}已处理，相关来电已统一答复，其中{len(theirs)}位是您负责的客户：",
+        *(f"- {c.name}：{o.number}（{o.subject}）" for c, o in theirs),
+        f"答复内容：{text}",
+        f"答复人：{by.display_name}",
+    ]
+
+
 def _tell(session: Session, order: WorkOrder, by_staff_id: int | None, compose: Compose) -> None:
     """Queue the mail ``compose`` writes to the order's account manager, if one is to be
     told, with how to open the order."""

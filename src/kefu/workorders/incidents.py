@@ -22,6 +22,7 @@ from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, NotFound
 from kefu.org.models import OrgUnit
+from kefu.workorders.account_manager_notice import tell_of_incident_answer
 from kefu.workorders.enums import (
     OPEN_STATUSES,
     Action,
@@ -68,7 +69,8 @@ def resolve(
     by: Principal,
     calendar: BusinessCalendar,
 ) -> int:
-    """Answer every caller and close every open linked order; returns how many closed.
+    """Answer every caller and close every open linked order, and mail each account
+    manager once of their customers among them; returns how many closed.
     An order waiting on its customer stops waiting first: the time waited moves its limit
     on, as a resume does, so the answer is judged in time or late against the right one."""
     _require(incident, IncidentStatus.CONFIRMED)
@@ -95,6 +97,7 @@ def resolve(
         order.reply, order.replied_at, order.closed_at = reply, now, now
         if texted:
             text_answer(session, order=order, text=reply, by=by)
+    tell_of_incident_answer(session, list(orders), incident=incident.number, text=reply, by=by)
     incident.status, incident.open_key = IncidentStatus.RESOLVED, None
     incident.reply, incident.resolved_at, incident.resolved_by_id = reply, now, by.staff_id
     _audit(session, incident, "incident.resolve", by, f"{len(orders)} orders")
