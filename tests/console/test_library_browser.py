@@ -5,10 +5,13 @@ recorded call before it is carried out."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from chromium import CHROMIUM, requires_chromium
 from test_orders_browser import _new_complaint, _sign_in
+
+from kefu.core.clock import local_today
 
 pytestmark = requires_chromium
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -130,4 +133,34 @@ def test_a_service_change_waits_for_the_customers_confirmation(
         reply.locator("button[type=submit]").click()
         expect(status).to_have_text("Replied")
         page.screenshot(path=str(tmp_path / "consent-en.png"), full_page=True)
+        browser.close()
+
+
+def test_a_promotion_past_its_last_day_leaves_the_search(live_center: tuple[str, str]) -> None:
+    """A supervisor writes a promotion whose last day was yesterday: its page says not to
+    quote it; a search no longer finds it until 含已过期 is ticked, and then marks it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    yesterday = (local_today() - timedelta(days=1)).isoformat()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        _sign_in(page, base, "supervisor")
+        page.goto(f"{base}/knowledge/new")
+        form = page.locator("#article-form")
+        form.locator("input[name=title]").fill("元旦畅聊包半价活动")
+        form.locator("textarea[name=body]").fill("活动期间订购畅聊包半价，每号限一次。")
+        form.locator("input[name=valid_until]").fill(yesterday)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/knowledge/\d+$"))
+        expect(page.locator(".kb-expired-note")).to_contain_text(f"有效期至 {yesterday}")
+        expect(page.locator("h1 .kb-expired")).to_have_text("已过期")
+
+        page.goto(f"{base}/knowledge?q=畅聊包半价")
+        expect(page.locator(".kb-results li", has_text="元旦畅聊包半价活动")).to_have_count(0)
+        page.locator(".kb-search-form input[name=include_expired]").check()
+        page.locator(".kb-search-form button[type=submit]").click()
+        found = page.locator(".kb-results li", has_text="元旦畅聊包半价活动")
+        expect(found.locator(".kb-expired")).to_have_text(f"已过期（有效期至 {yesterday}）")
         browser.close()

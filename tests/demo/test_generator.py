@@ -316,7 +316,23 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _notices_check(engine)
         _managers_check(engine)
         _assists_check(engine)
+        _promotions_check(engine)
         engine.dispose()
+
+
+def _promotions_check(engine) -> None:
+    """The library's promotions carry their last day: one ended, which agents' searches
+    leave out, two running."""
+    from kefu.core.clock import local_today
+    from kefu.knowledge.models import Article
+
+    today = local_today()
+    with engine.connect() as connection:
+        last_days = list(
+            connection.scalars(select(Article.valid_until).where(Article.valid_until.is_not(None)))
+        )
+    assert len(last_days) == 3
+    assert sorted(day < today for day in last_days) == [False, False, True]
 
 
 def _assists_check(engine) -> None:

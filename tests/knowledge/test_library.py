@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import Org, bearer, make_article, make_categories, make_org, make_staff
 from kefu.core.audit import AuditLog
+from kefu.core.clock import local_today
 from kefu.core.rbac import Role
 from kefu.knowledge.enums import ArticleStatus
 
@@ -198,3 +201,67 @@ def test_an_article_fills_an_orders_placeholders(client, db, org) -> None:
         filled.json()["text"]
         == f"李先生/女士您好，您的工单 {order['number']} 已受理，费用 {{amount}} 元。"
     )
+
+
+def test_what_has_ended_is_left_out_of_agents_searches(client, db, org) -> None:
+    """A promotion's rules hold until its last day (the center's date) and are searched
+    until then; from the next day agents no longer find them unless they ask for what
+    has ended, marked so. A writer sets the last day, and clears it."""
+    today = local_today()
+    ended = make_article(
+        db,
+        "双十一流量包半价活动规则",
+        "流量包半价，每号限订一次。",
+        valid_until=today - timedelta(1),
+    )
+    last_day = make_article(
+        db, "冬季宽带续约流量包赠送活动", "续约赠送流量包三个月。", valid_until=today
+    )
+    lasting = make_article(db, "流量包退订方法", "发送短信退订流量包。")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+
+    def found(**asked: object) -> dict[int, bool]:
+        page = client.get("/api/v1/knowledge", params={"q": "流量包"} | asked, headers=agent)
+        assert page.status_code == 200, page.text
+        return {i["id"]: i["expired"] for i in page.json()["items"]}
+
+    assert found() == {last_day.id: False, lasting.id: False}  # its last day still holds
+    assert found(include_expired="true") == {ended.id: True, last_day.id: False, lasting.id: False}
+    browsed = client.get("/api/v1/knowledge", headers=agent).json()  # no words: the newest
+    assert ended.id not in [i["id"] for i in browsed["items"]]
+    shown = client.get(f"/api/v1/knowledge/{ended.id}", headers=agent).json()
+    assert (shown["valid_until"], shown["expired"]) == ((today - timedelta(1)).isoformat(), True)
+
+    writer = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    url = f"/api/v1/knowledge/{ended.id}"
+    extended = client.patch(
+        url,
+        json={"valid_until": (today + timedelta(30)).isoformat()},
+        headers=writer | {"If-Match": f'"{shown["version"]}"'},
+    )
+    assert extended.status_code == 200, extended.text
+    assert extended.json()["expired"] is False and ended.id in found()
+    cleared = client.patch(
+        url,
+        json={"valid_until": None},
+        headers=writer | {"If-Match": f'"{extended.json()["version"]}"'},
+    )
+    assert cleared.json()["valid_until"] is None
+    wrong = client.post(
+        "/api/v1/knowledge",
+        json={"title": "某活动", "body": "活动规则", "valid_until": "2026-13-01"},
+        headers=writer,
+    )
+    assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "valid_until")
+
+
+def test_the_library_page_takes_the_forms_all_kinds_and_an_unknown_one(client, db, org) -> None:
+    """The search form's 全部类型 sends ``kind`` empty: every kind, not a 422 (a bug)."""
+    _library(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    for kind in ("", "nonsense"):
+        page = client.get("/knowledge", params={"q": "扣费", "kind": kind}, headers=agent)
+        assert page.status_code == 200 and "的核查步骤</a>" in page.text
+    scripts = client.get("/knowledge", params={"q": "扣费", "kind": "script"}, headers=agent)
+    assert scripts.status_code == 200 and "的核查步骤</a>" not in scripts.text

@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kefu.console.render import render, signed_in
+from kefu.core.clock import local_today
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession
 from kefu.knowledge import search
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
-from kefu.knowledge.views import article_read, category_brief
+from kefu.knowledge.views import article_read, category_brief, expired
 from kefu.org import repository as org_repo
 from kefu.org.models import OrgUnit, Staff
 from kefu.workorders import incident_compensation, incidents, repository
@@ -35,20 +36,25 @@ def library(
     request: Request,
     session: DbSession,
     q: Annotated[str, Query(max_length=200)] = "",
-    kind: ArticleKind | None = None,
+    kind: Annotated[str, Query(max_length=10)] = "",  # the form's 全部类型 sends it empty
     status: ArticleStatus = ArticleStatus.PUBLISHED,
+    include_expired: bool = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    """Search the library; writers also see drafts and the archive."""
+    """Search the library; writers also see drafts and the archive. What is past its
+    last day in effect only when asked for, marked so."""
     principal = signed_in(request, session, Right.KNOWLEDGE_READ)
     if isinstance(principal, Response):
         return principal
     if not principal.has(Right.KNOWLEDGE_WRITE):
         status = ArticleStatus.PUBLISHED
+    wanted = ArticleKind(kind) if kind in set(ArticleKind) else None
+    today = local_today(request.app.state.settings.timezone)
+    in_effect_on = None if include_expired else today
     found = search.search(
         session,
         query=q,
-        filters=search.Filters(kind=kind, statuses=(status,)),
+        filters=search.Filters(kind=wanted, statuses=(status,), in_effect_on=in_effect_on),
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
@@ -58,6 +64,7 @@ def library(
             "title": search.marked(hit.article.title, found.terms),
             "snippet": search.marked(search.snippet(hit.article.body, found.terms), found.terms),
             "category": category_brief(session, hit.article.category_id),
+            "expired": expired(hit.article, today),
         }
         for hit in found.hits
     ]
@@ -66,8 +73,9 @@ def library(
         "knowledge/list.html",
         principal,
         q=q,
-        kind=kind.value if kind else "",
+        kind=wanted.value if wanted else "",
         status=status.value,
+        include_expired=include_expired,
         hits=hits,
         terms=found.terms,
         total=found.total,
@@ -101,7 +109,7 @@ def article_page(article_id: PathId, request: Request, session: DbSession) -> Re
         request,
         "knowledge/view.html",
         principal,
-        article=article_read(session, article),
+        article=article_read(session, article, local_today(request.app.state.settings.timezone)),
         kinds=list(ArticleKind),
         statuses=list(ArticleStatus),
     )

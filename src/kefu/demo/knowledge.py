@@ -1,16 +1,18 @@
 """The demo library: a guide and a call script per category, topic articles built from
-phrase banks (as many as asked for; the benchmark asks for 10,000), and cases from
-closed demo complaints with their personal data removed."""
+phrase banks (as many as asked for; the benchmark asks for 10,000), cases from closed
+demo complaints with their personal data removed, and three promotions with their last
+day in effect, one of them ended."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from kefu.core.clock import local_today
 from kefu.core.db import make_sessionmaker
 from kefu.core.redact import redact
 from kefu.knowledge import segment, term_stats
@@ -47,6 +49,31 @@ SENTENCES = (
     "可引导客户使用手机营业厅自助查询账单和套餐余量。",
     "答复客户时使用统一答复模板，避免口径不一。",
 )
+
+
+# Promotions with their last day (days from the demo's today): one ended last week, which
+# agents' searches leave out, and two running. No random draw: the library stays as it was.
+PROMOTIONS = (
+    ("“双十一”流量加油包半价活动", -7,
+     "活动期间，4G/5G 客户订购 10GB 流量加油包半价，每号限订一次，当月有效。"),
+    ("冬季家庭宽带续约送三个月活动", 24,
+     "合约到期前 30 天内续约两年的宽带客户，赠送三个月宽带使用费，续约当月生效。"),
+    ("新春 5G 套餐升档礼", 60,
+     "升档至 129 元及以上 5G 套餐的客户，连续 12 个月每月赠送 20GB 通用流量。"),
+)  # fmt: skip
+
+
+def _promotions(today: date) -> Iterator[dict[str, object]]:
+    for title, last_day, rules in PROMOTIONS:
+        ends = today + timedelta(days=last_day)
+        yield {
+            "kind": ArticleKind.ARTICLE,
+            "title": title,
+            "body": f"{rules}\n活动截止：{ends:%Y年%m月%d日}。过期后不再受理，请以现行活动为准。",
+            "tags": "营销活动",
+            "category_id": None,
+            "valid_until": ends,
+        }
 
 
 def _guides(session: Session) -> Iterator[dict[str, object]]:
@@ -143,6 +170,9 @@ def generate_library(engine: Engine, *, seed: int, topic_articles: int, cases: i
             ]
             session.execute(insert(Article), batch)
             written += len(batch)
+        promotions = [_row(r, now - timedelta(days=40)) for r in _promotions(local_today())]
+        session.execute(insert(Article), promotions)
+        written += len(promotions)
     with engine.begin() as connection:  # statistics, or the planners pick the wrong index
         connection.exec_driver_sql("ANALYZE kb_articles")
     term_stats.forget()

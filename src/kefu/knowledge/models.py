@@ -8,6 +8,8 @@ leaves them out of the comparison with the models.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +41,9 @@ class Article(IdMixin, TimestampMixin, VersionedMixin, Base):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("wo_categories.id"), index=True)
     # A case comes from one closed order, and an order gives at most one case.
     source_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), unique=True)
+    # The last day it holds (有效期至, the center's date): a promotion's rules end with the
+    # promotion; from the day after, agents' searches leave it out. None: no end.
+    valid_until: Mapped[date | None]
     # jieba tokens of title (twice, so title words weigh more), tags and body, space-separated
     search_tokens: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from kefu.core.clock import local_today
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
@@ -26,7 +28,7 @@ from kefu.knowledge.schemas import (
     SearchHit,
     SearchPage,
 )
-from kefu.knowledge.views import article_read, category_brief
+from kefu.knowledge.views import article_read, category_brief, expired
 from kefu.org.deps import require
 from kefu.workorders.deps import visible_order
 from kefu.workorders.templates import fill_for_order
@@ -35,6 +37,14 @@ router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 CanRead = Annotated[Principal, Depends(require(Right.KNOWLEDGE_READ))]
 CanWrite = Annotated[Principal, Depends(require(Right.KNOWLEDGE_WRITE))]
 SearchText = Annotated[str, Query(max_length=200)]
+
+
+def center_today(request: Request) -> date:
+    """The center's date: an article's last day in effect is one of its days."""
+    return local_today(request.app.state.settings.timezone)
+
+
+Today = Annotated[date, Depends(center_today)]
 
 
 def _visible(principal: Principal, article: Article) -> bool:
@@ -54,18 +64,23 @@ def search_library(
     principal: CanRead,
     session: DbSession,
     params: Paging,
+    today: Today,
     q: SearchText = "",
     kind: ArticleKind | None = None,
     category_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     status: ArticleStatus = ArticleStatus.PUBLISHED,
+    include_expired: bool = False,
 ) -> SearchPage:
-    """Search articles, scripts and cases in Chinese or English; the newest without ``q``."""
+    """Search articles, scripts and cases in Chinese or English; the newest without ``q``.
+    Those past their last day in effect (a promotion ended) are left out unless
+    ``include_expired``: an agent must not quote them."""
     if status is not ArticleStatus.PUBLISHED and not principal.has(Right.KNOWLEDGE_WRITE):
         raise Forbidden("knowledge_drafts_forbidden", field="status")
     filters = search.Filters(
         kind=kind,
         category_path=search.category_path(session, category_id),
         statuses=(status,),
+        in_effect_on=None if include_expired else today,
     )
     found = search.search(
         session, query=q, filters=filters, limit=params.size, offset=params.offset
@@ -79,6 +94,8 @@ def search_library(
             snippet=search.snippet(hit.article.body, found.terms),
             category=category_brief(session, hit.article.category_id),
             updated_at=hit.article.updated_at,
+            valid_until=hit.article.valid_until,
+            expired=expired(hit.article, today),
             score=round(hit.score, 4),
         )
         for hit in found.hits
@@ -93,13 +110,14 @@ def create_article(
     data: ArticleCreate,
     principal: CanWrite,
     session: DbSession,
+    today: Today,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Write an article or call script (published at once unless sent as a draft)."""
 
     def create() -> ArticleRead:
         article = service.create_article(session, data=data, by=principal)
-        return article_read(session, article)
+        return article_read(session, article, today)
 
     status, body = run_once(
         session,
@@ -117,6 +135,7 @@ def promote_case(
     data: CaseCreate,
     principal: CanWrite,
     session: DbSession,
+    today: Today,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Make a draft case from a closed order, with names, numbers and addresses removed."""
@@ -124,7 +143,7 @@ def promote_case(
     def create() -> ArticleRead:
         order = visible_order(session, data.order_id, principal, field="order_id")
         article = service.promote_case(session, data=data, order=order, by=principal)
-        return article_read(session, article)
+        return article_read(session, article, today)
 
     status, body = run_once(
         session,
@@ -139,12 +158,12 @@ def promote_case(
 
 @router.get("/knowledge/{article_id}", response_model=ArticleRead)
 def get_article(
-    article_id: PathId, principal: CanRead, session: DbSession, response: Response
+    article_id: PathId, principal: CanRead, session: DbSession, response: Response, today: Today
 ) -> ArticleRead:
     """One article; the ETag carries its version for If-Match."""
     article = _load(session, article_id, principal)
     response.headers["ETag"] = etag(article.version)
-    return article_read(session, article)
+    return article_read(session, article, today)
 
 
 @router.patch("/knowledge/{article_id}", response_model=ArticleRead)
@@ -155,13 +174,14 @@ def update_article(
     session: DbSession,
     version: IfMatch,
     response: Response,
+    today: Today,
 ) -> ArticleRead:
     """Edit, publish or archive an article (If-Match required)."""
     article = _load(session, article_id, principal)
     check_version(article.version, version)
     service.update_article(session, article=article, data=data, by=principal)
     response.headers["ETag"] = etag(article.version)
-    return article_read(session, article)
+    return article_read(session, article, today)
 
 
 @router.delete("/knowledge/{article_id}", status_code=405, include_in_schema=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -35,6 +35,9 @@ class ArticleCreate(_Strict):
     tags: ShortText = ""
     category_id: RefId | None = None
     status: ArticleStatus = ArticleStatus.PUBLISHED
+    valid_until: date | None = Field(
+        None, description="Its last day in effect (a promotion's end); none: no end."
+    )
 
 
 class ArticleUpdate(_Strict):
@@ -45,6 +48,7 @@ class ArticleUpdate(_Strict):
     tags: ShortText | None = None
     category_id: RefId | None = None
     status: ArticleStatus | None = None
+    valid_until: date | None = Field(None, description="null: no end from now on.")
 
 
 class CaseCreate(_Strict):
@@ -77,6 +81,8 @@ class ArticleRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    valid_until: date | None = None
+    expired: bool = Field(False, description="Past its last day in effect, in the center's date.")
 
 
 class SearchHit(BaseModel):
@@ -89,6 +95,8 @@ class SearchHit(BaseModel):
     snippet: str
     category: Brief | None
     updated_at: datetime
+    valid_until: date | None = None
+    expired: bool = False
     score: float = Field(description="Relevance; higher is better (0 when browsing).")
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, bindparam, select, text
+from sqlalchemy import BindParameter, Date, Row, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from kefu.knowledge import segment, term_stats
@@ -33,6 +34,7 @@ class Filters:
     kind: ArticleKind | None = None
     category_path: str | None = None  # this category and below
     statuses: Sequence[ArticleStatus] = (ArticleStatus.PUBLISHED,)
+    in_effect_on: date | None = None  # those past their last day by then left out
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,21 @@ class Found:
 
 Ranked = tuple[Sequence[Row[Any]], int]  # (id, score) rows and the total
 STATUSES: BindParameter[Any] = bindparam("statuses", expanding=True)
+# Typed, so each database is given a date as it stores one (an ISO string on SQLite).
+IN_EFFECT_ON: BindParameter[Any] = bindparam("in_effect_on", type_=Date)
+
+
+def _binds(filters: Filters) -> tuple[BindParameter[Any], ...]:
+    """The typed parameters of the filters' clauses (``_where``)."""
+    return (STATUSES, IN_EFFECT_ON) if filters.in_effect_on is not None else (STATUSES,)
 
 
 def _where(filters: Filters, params: dict[str, object]) -> str:
     clauses = ["a.status IN :statuses"]
     params["statuses"] = tuple(str(s) for s in filters.statuses)
+    if filters.in_effect_on is not None:
+        clauses.append("(a.valid_until IS NULL OR a.valid_until >= :in_effect_on)")
+        params["in_effect_on"] = filters.in_effect_on
     if filters.kind is not None:
         clauses.append("a.kind = :kind")
         params["kind"] = str(filters.kind)
@@ -121,11 +133,11 @@ def _matches(session: Session, match: Match, filters: Filters, limit: int, offse
         score = f"-bm25({FTS_TABLE})"
     ranked = f"SELECT a.id, {score} AS score {source} ORDER BY score DESC, a.id DESC"
     rows = session.execute(
-        text(f"{ranked} LIMIT :limit OFFSET :offset").bindparams(STATUSES),
+        text(f"{ranked} LIMIT :limit OFFSET :offset").bindparams(*_binds(filters)),
         params,
     ).all()
     total = session.execute(
-        text(f"SELECT count(*) {source}").bindparams(STATUSES), params
+        text(f"SELECT count(*) {source}").bindparams(*_binds(filters)), params
     ).scalar_one()
     return rows, total
 
@@ -137,11 +149,11 @@ def _browse(session: Session, filters: Filters, limit: int, offset: int) -> Rank
         text(
             f"SELECT a.id, 0.0 AS score FROM kb_articles a WHERE {where} "
             "ORDER BY a.updated_at DESC, a.id DESC LIMIT :limit OFFSET :offset"
-        ).bindparams(STATUSES),
+        ).bindparams(*_binds(filters)),
         params,
     ).all()
     total = session.execute(
-        text(f"SELECT count(*) FROM kb_articles a WHERE {where}").bindparams(STATUSES),
+        text(f"SELECT count(*) FROM kb_articles a WHERE {where}").bindparams(*_binds(filters)),
         params,
     ).scalar_one()
     return rows, total

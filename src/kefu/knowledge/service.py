@@ -46,6 +46,7 @@ def create_article(session: Session, *, data: ArticleCreate, by: Principal) -> A
         body=data.body,
         tags=data.tags,
         category_id=data.category_id,
+        valid_until=data.valid_until,
         created_by_id=by.staff_id,
         updated_by_id=by.staff_id,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from kefu.knowledge.models import Article
@@ -17,8 +19,13 @@ def category_brief(session: Session, category_id: int | None) -> Brief | None:
     return Brief(id=category.id, name=category.name, name_en=category.name_en) if category else None
 
 
-def article_read(session: Session, article: Article) -> ArticleRead:
-    """The article as the API shows it."""
+def expired(article: Article, today: date) -> bool:
+    """Whether the article is past its last day in effect (the center's ``today``)."""
+    return article.valid_until is not None and article.valid_until < today
+
+
+def article_read(session: Session, article: Article, today: date) -> ArticleRead:
+    """The article as the API shows it, on the center's ``today``."""
     author = session.get(Staff, article.created_by_id) if article.created_by_id else None
     return ArticleRead(
         id=article.id,
@@ -33,4 +40,6 @@ def article_read(session: Session, article: Article) -> ArticleRead:
         created_at=article.created_at,
         updated_at=article.updated_at,
         version=article.version,
+        valid_until=article.valid_until,
+        expired=expired(article, today),
     )

@@ -100,6 +100,7 @@ function setupArticleForm() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = Object.fromEntries(new FormData(form).entries());
+    body.valid_until = body.valid_until || null; // an empty date: no end
     try {
       const article = form.dataset.id
         ? await api("PATCH", `/api/v1/knowledge/${form.dataset.id}`, body, { "If-Match": `"${form.dataset.version}"` })
