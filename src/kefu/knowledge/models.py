@@ -43,7 +43,7 @@ class Article(IdMixin, TimestampMixin, VersionedMixin, Base):
     source_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), unique=True)
     # The last day it holds (有效期至, the center's date): a promotion's rules end with the
     # promotion; from the day after, agents' searches leave it out. None: no end.
-    valid_until: Mapped[date | None]
+    valid_until: Mapped[date | None] = mapped_column(index=True)  # the ended, found at once
     # jieba tokens of title (twice, so title words weigh more), tags and body, space-separated
     search_tokens: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

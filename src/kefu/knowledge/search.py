@@ -65,11 +65,21 @@ def _binds(filters: Filters) -> tuple[BindParameter[Any], ...]:
     return (STATUSES, IN_EFFECT_ON) if filters.in_effect_on is not None else (STATUSES,)
 
 
-def _where(filters: Filters, params: dict[str, object]) -> str:
+# Leaving out what has ended, as each database searches fastest (10,000 articles): SQLite
+# checks a match's status in its covering index, and reading valid_until from the row
+# (body and tokens) cost 2.5 ms a search, so it leaves out the few ended by id;
+# PostgreSQL reads the row for its rank anyway, and the id list cost it 4 ms.
+STILL_IN_EFFECT = {
+    "sqlite": "a.id NOT IN (SELECT id FROM kb_articles WHERE valid_until < :in_effect_on)",
+    "postgresql": "(a.valid_until IS NULL OR a.valid_until >= :in_effect_on)",
+}
+
+
+def _where(filters: Filters, params: dict[str, object], dialect: str) -> str:
     clauses = ["a.status IN :statuses"]
     params["statuses"] = tuple(str(s) for s in filters.statuses)
     if filters.in_effect_on is not None:
-        clauses.append("(a.valid_until IS NULL OR a.valid_until >= :in_effect_on)")
+        clauses.append(STILL_IN_EFFECT[dialect])
         params["in_effect_on"] = filters.in_effect_on
     if filters.kind is not None:
         clauses.append("a.kind = :kind")
@@ -111,9 +121,10 @@ def plan(session: Session, terms: list[str]) -> list[Match]:
 
 def _matches(session: Session, match: Match, filters: Filters, limit: int, offset: int) -> Ranked:
     params: dict[str, object] = {"limit": limit, "offset": offset}
-    where = _where(filters, params)
+    dialect = session.get_bind().dialect.name
+    where = _where(filters, params, dialect)
     terms = match.words
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         # The terms are plain words (\w+), so quoting them makes a safe tsquery.
         params["query"] = (" & " if match.every else " | ").join(f"'{t}'" for t in terms)
         source = (
@@ -144,7 +155,7 @@ def _matches(session: Session, match: Match, filters: Filters, limit: int, offse
 
 def _browse(session: Session, filters: Filters, limit: int, offset: int) -> Ranked:
     params: dict[str, object] = {"limit": limit, "offset": offset}
-    where = _where(filters, params)
+    where = _where(filters, params, session.get_bind().dialect.name)
     rows = session.execute(
         text(
             f"SELECT a.id, 0.0 AS score FROM kb_articles a WHERE {where} "
