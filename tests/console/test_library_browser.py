@@ -17,6 +17,18 @@ pytestmark = requires_chromium
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _write_article(page, base: str, title: str, body: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
+    """Write an article on the library's form (other inputs by name), and see it saved."""
+    page.goto(f"{base}/knowledge/new")
+    form = page.locator("#article-form")
+    form.locator("input[name=title]").fill(title)
+    form.locator("textarea[name=body]").fill(body)
+    for name, value in fields.items():
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/knowledge/\d+$"))
+
+
 def test_an_agent_answers_from_the_knowledge_base(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -27,12 +39,9 @@ def test_an_agent_answers_from_the_knowledge_base(
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         _sign_in(page, base, "supervisor")
-        page.goto(f"{base}/knowledge/new")
-        form = page.locator("#article-form")
-        form.locator("input[name=title]").fill("不明扣费退费答复口径")
-        form.locator("textarea[name=body]").fill("您好，工单 {order_number} 的扣费已核实退还。")
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r".*/knowledge/\d+$"))
+        _write_article(
+            page, base, "不明扣费退费答复口径", "您好，工单 {order_number} 的扣费已核实退还。"
+        )
         expect(page.locator("h1")).to_contain_text("不明扣费退费答复口径")
 
         page.goto(f"{base}/knowledge?q=我被乱扣费了怎么退")
@@ -147,13 +156,8 @@ def test_a_promotion_past_its_last_day_leaves_the_search(live_center: tuple[str,
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         _sign_in(page, base, "supervisor")
-        page.goto(f"{base}/knowledge/new")
-        form = page.locator("#article-form")
-        form.locator("input[name=title]").fill("元旦畅聊包半价活动")
-        form.locator("textarea[name=body]").fill("活动期间订购畅聊包半价，每号限一次。")
-        form.locator("input[name=valid_until]").fill(yesterday)
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r".*/knowledge/\d+$"))
+        rules = "活动期间订购畅聊包半价，每号限一次。"
+        _write_article(page, base, "元旦畅聊包半价活动", rules, valid_until=yesterday)
         expect(page.locator(".kb-expired-note")).to_contain_text(f"有效期至 {yesterday}")
         expect(page.locator("h1 .kb-expired")).to_have_text("已过期")
 
