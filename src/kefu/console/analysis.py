@@ -16,9 +16,8 @@ from kefu.analytics import ecsi
 from kefu.analytics.kpi_views import filter_options
 from kefu.analytics.kpis import Dimension, Grain, Kpi
 from kefu.console.render import page_language, render, signed_in
-from kefu.core.clock import local_today
 from kefu.core.rbac import Right, Role
-from kefu.core.web import DbSession
+from kefu.core.web import DbSession, center_today
 from kefu.org.models import OrgUnit, Staff
 from kefu.surveys.enums import SurveyChannel
 from kefu.workorders.enums import OrderStatus, OrderType, VisitOutcome
@@ -59,7 +58,7 @@ def kpi_dashboard(request: Request, session: DbSession) -> Response:
     principal = signed_in(request, session, Right.ANALYTICS_READ)
     if isinstance(principal, Response):
         return principal
-    today = local_today(request.app.state.settings.timezone)
+    today = center_today(request)
     language = page_language(request, principal)
     return render(
         request,

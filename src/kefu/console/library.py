@@ -9,10 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kefu.console.render import render, signed_in
-from kefu.core.clock import local_today
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession
+from kefu.core.web import DbSession, center_today
 from kefu.knowledge import search
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
@@ -49,7 +48,7 @@ def library(
     if not principal.has(Right.KNOWLEDGE_WRITE):
         status = ArticleStatus.PUBLISHED
     wanted = ArticleKind(kind) if kind in set(ArticleKind) else None
-    today = local_today(request.app.state.settings.timezone)
+    today = center_today(request)
     in_effect_on = None if include_expired else today
     found = search.search(
         session,
@@ -109,7 +108,7 @@ def article_page(article_id: PathId, request: Request, session: DbSession) -> Re
         request,
         "knowledge/view.html",
         principal,
-        article=article_read(session, article, local_today(request.app.state.settings.timezone)),
+        article=article_read(session, article, center_today(request)),
         kinds=list(ArticleKind),
         statuses=list(ArticleStatus),
     )

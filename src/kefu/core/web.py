@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Annotated, TypeVar, overload
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from fastapi import Depends, Header, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from kefu.core.clock import local_today
 from kefu.core.db import begin_write, open_loop_read_session, open_session
 from kefu.core.i18n import SUPPORTED_LANGUAGES, negotiate
 from kefu.core.security import LANGUAGE_COOKIE
@@ -208,6 +210,14 @@ def etag(version: int) -> str:
 IfMatch = Annotated[int, Depends(if_match_version)]
 IfMatchOptional = Annotated[int | None, Depends(optional_if_match_version)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+def center_today(request: Request) -> date:
+    """The center's date (its time zone's), for what is kept by day."""
+    return local_today(request.app.state.settings.timezone)
+
+
+Today = Annotated[date, Depends(center_today)]
 
 
 def served_file(content: bytes, *, media_type: str, file_name: str, inline: bool) -> Response:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from kefu.core.clock import local_today
 from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, Today, check_version, etag
 from kefu.errors import Forbidden, MethodNotAllowed, NotFound
 from kefu.knowledge import search, service
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
@@ -37,14 +35,6 @@ router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 CanRead = Annotated[Principal, Depends(require(Right.KNOWLEDGE_READ))]
 CanWrite = Annotated[Principal, Depends(require(Right.KNOWLEDGE_WRITE))]
 SearchText = Annotated[str, Query(max_length=200)]
-
-
-def center_today(request: Request) -> date:
-    """The center's date: an article's last day in effect is one of its days."""
-    return local_today(request.app.state.settings.timezone)
-
-
-Today = Annotated[date, Depends(center_today)]
 
 
 def _visible(principal: Principal, article: Article) -> bool:
