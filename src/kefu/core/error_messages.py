@@ -134,6 +134,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "validation_too_long": "“{field}” may hold at most {max_length} characters.",
     "validation_too_short": "“{field}” needs at least {min_length} characters.",
     "validation_empty": "“{field}” must not be empty.",
+    "validation_null": "“{field}” cannot be null: leave it out to keep it as it is.",
     "body_required": "Send the request's details as a JSON body.",
     "validation_too_many": "“{field}” may hold at most {max_length} items.",
     "validation_too_few": "“{field}” needs at least {min_length} items.",

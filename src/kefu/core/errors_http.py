@@ -40,6 +40,7 @@ VALIDATION_CODES = {
     "date_from_datetime_parsing": "validation_date",
     "date_parsing": "validation_date",
     "value_error": "validation_error",
+    "null_refused": "validation_null",
 }
 LOCATION_KINDS = {"body", "query", "path", "header", "cookie"}
 

@@ -8,12 +8,14 @@ the database fit a 32-bit column.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Path
 from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 INT32_MAX = 2**31 - 1
+_Value = TypeVar("_Value")
 
 
 def _no_control_characters(value: str) -> str:
@@ -72,3 +74,14 @@ RefId = Annotated[int, Field(ge=1, le=INT32_MAX)]
 RecordDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 Fen = Annotated[int, Field(ge=-(10**12), le=10**12)]
 PathId = Annotated[int, Path(ge=1, le=INT32_MAX)]
+
+
+def _refuse_null(value: _Value | None) -> _Value | None:
+    if value is None:
+        raise PydanticCustomError("null_refused", "null is refused: leave the field out")
+    return value
+
+
+# On a change's field the record always has: left out, it keeps its value; sent as null,
+# a clear 422 (it used to reach the database, or the search index, as None: a 500).
+NotNull = AfterValidator(_refuse_null)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from kefu.core.types import RefId, ShortText
+from kefu.core.types import NotNull, RefId, ShortText
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 
 
@@ -43,11 +43,13 @@ class ArticleCreate(_Strict):
 class ArticleUpdate(_Strict):
     """A change to an article; fields left out stay as they are."""
 
-    title: Title | None = None
-    body: Body | None = None
-    tags: ShortText | None = None
+    # An article always has a title, a body, tags (perhaps none) and a status: null is
+    # refused for them, where category_id and valid_until take it to mean none.
+    title: Annotated[Title | None, NotNull] = None
+    body: Annotated[Body | None, NotNull] = None
+    tags: Annotated[ShortText | None, NotNull] = None
     category_id: RefId | None = None
-    status: ArticleStatus | None = None
+    status: Annotated[ArticleStatus | None, NotNull] = None
     valid_until: date | None = Field(None, description="null: no end from now on.")
 
 
