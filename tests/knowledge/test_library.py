@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -242,6 +243,55 @@ def test_an_article_fills_an_orders_placeholders(client, db, org) -> None:
         filled.json()["text"]
         == f"李先生/女士您好，您的工单 {order['number']} 已受理，费用 {{amount}} 元。"
     )
+
+
+def test_an_ended_article_is_not_filled_into_a_reply(client, db, org) -> None:
+    """The reply form's pick-list leaves ended articles out, but a list shown before
+    midnight can be picked after it: filling one is refused, in the caller's language."""
+    cats = make_categories(db)
+    today = local_today()
+    ended = make_article(
+        db,
+        "双十一流量包半价活动规则",
+        "工单 {order_number}：流量包半价。",
+        valid_until=today - timedelta(1),
+    )
+    last_day = make_article(
+        db, "冬季宽带续约活动", "工单 {order_number}：续约赠送流量包。", valid_until=today
+    )
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    order = client.post(
+        "/api/v1/work-orders",
+        json={
+            "type": "consultation",
+            "category_id": cats.indoor.id,
+            "contact_phone": "13800138000",
+            "subject": "活动咨询",
+        },
+        headers=agent,
+    ).json()
+
+    def fill(article_id: int, language: str) -> httpx.Response:
+        return client.get(
+            f"/api/v1/knowledge/{article_id}/fill",
+            params={"order_id": order["id"]},
+            headers=agent | {"Accept-Language": language},
+        )
+
+    refused = fill(ended.id, "en")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "article_ended"
+    assert refused.json()["error"]["message"] == (
+        f"“双十一流量包半价活动规则” was in effect until {today - timedelta(1)}: "
+        "it may not be quoted to a customer."
+    )
+    assert fill(ended.id, "zh-CN").json()["error"]["message"] == (
+        f"“双十一流量包半价活动规则”的有效期至 {today - timedelta(1)}，已失效，不可再答复给客户。"
+    )
+    assert fill(last_day.id, "zh-CN").json() == {
+        "text": f"工单 {order['number']}：续约赠送流量包。"
+    }
 
 
 def test_what_has_ended_is_left_out_of_agents_searches(client, db, org) -> None:

@@ -157,6 +157,7 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "case_needs_closed_order": "Only a closed order can become a case.",
     "case_exists": "This order is already in the case library.",
+    "article_ended": "“{title}” was in effect until {day}: it may not be quoted to a customer.",
     "consent_required": (
         "The customer has not confirmed this service change yet: "
         "send a code or record verbal consent first."

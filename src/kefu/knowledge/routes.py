@@ -13,7 +13,7 @@ from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, Today, check_version, etag
-from kefu.errors import Forbidden, MethodNotAllowed, NotFound
+from kefu.errors import Conflict, Forbidden, MethodNotAllowed, NotFound
 from kefu.knowledge import search, service
 from kefu.knowledge.enums import ArticleKind, ArticleStatus
 from kefu.knowledge.models import Article
@@ -187,9 +187,14 @@ def fill_article(
     principal: CanRead,
     session: DbSession,
     request: Request,
+    today: Today,
 ) -> FilledText:
-    """The article's text with an order's values in its placeholders, ready for a reply."""
+    """The article's text with an order's values in its placeholders, ready for a reply;
+    not an article past its last day in effect (a promotion that has ended), which must
+    not be quoted to a customer."""
     article = _load(session, article_id, principal)
+    if expired(article, today):
+        raise Conflict("article_ended", title=article.title, day=article.valid_until)
     order = visible_order(session, order_id, principal, field="order_id")
     timezone = request.app.state.settings.timezone
     return FilledText(text=fill_for_order(session, article.body, order=order, timezone=timezone))

@@ -33,7 +33,13 @@ function setupKnowledgePick() {
     const input = pick.querySelector(".kb-search"), list = pick.querySelector(".kb-suggestions");
     const area = pick.closest("form").elements.reply;
     const insert = async (id) => {
-      const filled = await api("GET", `/api/v1/knowledge/${id}/fill?order_id=${order.dataset.id}`);
+      let filled;
+      try {
+        filled = await api("GET", `/api/v1/knowledge/${id}/fill?order_id=${order.dataset.id}`);
+      } catch (failure) {  // an article that ended since the list was shown is refused
+        showError(pick.closest("form").querySelector(".form-error") || document.getElementById("action-error"), failure);
+        return;
+      }
       area.value = (area.value ? `${area.value}\n` : "") + filled.text;
       area.dispatchEvent(new Event("input"));  // the SMS length counter reads the new text
       list.hidden = true;
