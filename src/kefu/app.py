@@ -80,6 +80,7 @@ from kefu.workorders.customer_satisfaction import return_visit_marks
 from kefu.workorders.engineer_routes import router as engineers_router
 from kefu.workorders.incident_compensation_routes import router as compensation_router
 from kefu.workorders.incident_routes import router as incidents_router
+from kefu.workorders.progress_routes import router as progress_router
 from kefu.workorders.queue_routes import router as queue_router
 from kefu.workorders.refund_routes import router as refund_router
 from kefu.workorders.return_visit_invites import register_inviter
@@ -177,6 +178,7 @@ def create_app(
         engineers_router,
         refund_router,
         assist_router,
+        progress_router,
         categories_router,
         incidents_router,
         compensation_router,

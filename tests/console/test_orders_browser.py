@@ -115,6 +115,13 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
         expect(note).to_contain_text("处理记录")
         expect(note).to_contain_text("已联系计费部门核实扣费明细。")
         expect(status).to_have_text("已派单")
+        # The customer is texted where it stands; the order stays dispatched.
+        page.fill("#progress-form textarea", "计费部门正在核实您的扣费明细，明天下午前回复您。")
+        page.click("#progress-form button[type=submit]")
+        told = page.locator(".timeline li.event-progress").first
+        expect(told).to_contain_text("已告知客户处理进度")
+        expect(told).to_contain_text("计费部门正在核实您的扣费明细")
+        expect(status).to_have_text("已派单")
         # The customer calls again to chase it: the agent records it from the 360 page,
         # rather than opening another complaint (a repeat against the center).
         order_page = page.url
@@ -161,7 +168,8 @@ def test_a_complaint_from_the_360_page_to_its_return_visit(
             area.fill(answer)
         reply.locator("button[type=submit]").click()
         expect(status).to_have_text("已答复")
-        expect(page.locator(".timeline .chip", has_text="已短信告知客户")).to_be_visible()
+        replied = page.locator(".timeline li.event-transition").first  # the newest step
+        expect(replied.locator(".chip", has_text="已短信告知客户")).to_be_visible()
         # the resolution limit was met at the reply: no countdown runs on
         expect(page.locator("#resolution-met")).to_contain_text("按时答复")
         expect(page.locator(".countdown.big")).to_have_count(0)

@@ -247,6 +247,12 @@ ERROR_MESSAGES: dict[str, str] = {
     ),
     "incident_compensation_none_waiting": "No compensation of this incident waits for a decision.",
     "reply_sms_too_long": "An answer sent by SMS can be at most {max} characters.",
+    "progress_order_not_open": (
+        "Order {number} is no longer being handled: its reply tells the customer, or reopen it."
+    ),
+    "progress_needs_mobile": (
+        "The order's callback number is not a mobile number: call the customer to tell them."
+    ),
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."
     ),

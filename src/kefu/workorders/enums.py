@@ -173,6 +173,7 @@ class EventKind(StrEnum):
     ORIGIN = "origin"  # found passed on once open (越级, 交办), or who did corrected
     REFUND = "refund"  # money back to the customer asked, decided or credited (退费, 赔付)
     ASSIST = "assist"  # another team asked for its part, and what it said (协办)
+    PROGRESS = "progress"  # the customer texted how the open order stands (进度告知)
 
 
 class AppointmentStatus(StrEnum):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from kefu.core.i18n import gettext
-from kefu.core.idempotency import create_once, run_once
+from kefu.core.idempotency import create_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.spreadsheet import SPREADSHEET_RESPONSES, download, table_as_csv, table_as_xlsx
@@ -51,6 +49,7 @@ from kefu.workorders.schemas import (
     VerbalConsent,
     VisitRequest,
 )
+from kefu.workorders.timeline_posts import timeline_post
 from kefu.workorders.views import (
     chase_receipt,
     intake_outlook,
@@ -228,35 +227,6 @@ def delete_order(order_id: PathId) -> None:
     raise MethodNotAllowed()
 
 
-def _timeline_post(
-    session: DbSession,
-    order: WorkOrder,
-    principal: Principal,
-    key: str | None,
-    kind: str,
-    payload: BaseModel,
-    act: Callable[[], object],
-    answer: Callable[[], BaseModel] | None = None,
-) -> JSONResponse:
-    """A step the agent adds to the order's timeline without If-Match (a note, a chase),
-    once per Idempotency-Key and order; the order as it then is (or ``answer``), with
-    its ETag."""
-
-    def create() -> BaseModel:
-        act()
-        return answer() if answer else order_detail(session, order, principal)
-
-    status, body = run_once(
-        session,
-        key=key,
-        actor_id=principal.staff_id,
-        operation=f"order.{kind}.{order.id}",  # one key, one order
-        payload=payload,
-        create=create,
-    )
-    return JSONResponse(body, status_code=status, headers={"ETag": etag(order.version)})
-
-
 @router.post("/work-orders/{order_id}/notes", response_model=OrderDetail, status_code=201)
 def add_note(
     order: LoadedOrder,
@@ -266,7 +236,7 @@ def add_note(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Keep a handling note on the order's timeline (no If-Match: it changes nothing else)."""
-    return _timeline_post(
+    return timeline_post(
         session,
         order,
         principal,
@@ -296,7 +266,7 @@ def urge_order(
     their scope is chased all the same; the answer is then a ``ChaseReceipt`` (where it
     stands and who holds it), not the order with its handling."""
     order = target.order
-    return _timeline_post(
+    return timeline_post(
         session,
         order,
         principal,

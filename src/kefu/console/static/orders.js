@@ -293,7 +293,7 @@ function setupReceiptBoxes() {
   });
 }
 
-// A handling note, or the customer's chase (催办), goes on an order's timeline without
+// A handling note, the customer's chase (催办) or a progress text goes on an order's timeline without
 // If-Match: the agent records what happened, whatever the handler is doing. Its key makes
 // a double click one note or one chase.
 function setupTimelinePosts() {
@@ -304,8 +304,9 @@ function setupTimelinePosts() {
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
       try {
+        const said = form.elements.note || form.elements.text;  // a note or chase; a progress text
         await api("POST", `/api/v1/work-orders/${form.dataset.order}/${form.dataset.timelinePost}`,
-          { note: form.elements.note.value.trim() }, { "Idempotency-Key": form.dataset.key });
+          { [said.name]: said.value.trim() }, { "Idempotency-Key": form.dataset.key });
         window.location.reload();
       } catch (failure) {
         showError(form.querySelector(".form-error") || document.getElementById("action-error"), failure);
