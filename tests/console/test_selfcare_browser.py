@@ -153,6 +153,11 @@ def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str,
 
     base, number = live_center
     order = _visit_found_out(base, number)
+    said = "工程师今晚未能见到您，请回复或在此页重新预约上门时间。"
+    told = api_client(base, "agent").post(
+        f"/api/v1/work-orders/{order['id']}/progress", json={"text": said}
+    )
+    assert told.status_code == 201, told.text
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -161,6 +166,8 @@ def test_a_subscriber_the_engineer_found_out_books_again(live_center: tuple[str,
         page.click("#self-sign-in-form button[type=submit]")
         mine = page.locator(".self-orders li", has_text=order["number"])
         expect(mine.locator('[data-self="visit-missed"]')).to_contain_text("未能见到您")
+        expect(mine.locator('[data-self="progress"]')).to_contain_text("最新进展")
+        expect(mine.locator('[data-self="progress"]')).to_contain_text(said)
         expect(mine.locator('[data-self="move"] summary')).to_have_text("重新预约上门")
         again = mine.locator('[data-self="move"]')
         again.locator("summary").click()

@@ -52,6 +52,28 @@ def test_a_subscriber_chases_their_open_order_once_a_day(client, db, center) -> 
     assert client.get("/api/v1/self/overview").json()["orders"][0]["can_chase"] is False
 
 
+def test_the_page_shows_the_last_progress_text_until_the_answer(client, db, center) -> None:
+    """A customer who lost the progress text (进度告知) reads the last one under the
+    order while it is being handled; once answered, the answer speaks instead."""
+    agent = center["agent"]
+    order = complain(client, agent, center["leaf"], NUMBER, subject="多扣费")
+    url = f"/api/v1/work-orders/{order['id']}/progress"
+    for text in ("计费部门正在核实您的扣费明细。", "已核实为误扣，退费将于明天到账。"):
+        assert client.post(url, json={"text": text}, headers=agent).status_code == 201
+    self_sign_in(client)
+    shown = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert shown["progress"]["text"] == "已核实为误扣，退费将于明天到账。"
+    assert shown["progress"]["at"] is not None
+    page = client.get("/self").text
+    assert "最新进展" in page and "已核实为误扣，退费将于明天到账。" in page
+    assert "计费部门正在核实" not in page
+
+    answer_and_close(client, agent, order)
+    answered = client.get("/api/v1/self/overview").json()["orders"][0]
+    assert answered["progress"] is None and answered["answer"]
+    assert "最新进展" not in client.get("/self").text
+
+
 def test_only_ones_own_open_orders_are_chased(client, db, center) -> None:
     others = complain(client, center["agent"], center["leaf"], "13900139000", subject="别人的")
     headers = self_sign_in(client)

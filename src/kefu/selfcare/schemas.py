@@ -91,6 +91,11 @@ class MoveAskedOut(VisitMoveAsked):
     engineer: str | None = None
 
 
+class ProgressOut(BaseModel):
+    text: str
+    at: datetime
+
+
 class OrderOut(BaseModel):
     number: str
     type: OrderType
@@ -101,6 +106,8 @@ class OrderOut(BaseModel):
     opened_at: datetime
     facts: str
     answer: str
+    # While it is being handled, the last progress text sent (进度告知), and when.
+    progress: ProgressOut | None = None
     can_chase: bool
     awaits_rating: bool
     chased_at: datetime | None

@@ -30,8 +30,9 @@ from kefu.selfcare.order_actions import (
 )
 from kefu.selfcare.signin import audit_subscriber
 from kefu.workorders import appointments
-from kefu.workorders.enums import OrderStatus, OrderType
+from kefu.workorders.enums import BEING_HANDLED, OrderStatus, OrderType
 from kefu.workorders.models import Category, OrderAppointment, WorkOrder
+from kefu.workorders.progress import Told, latest_told
 from kefu.workorders.refunds import money_back
 from kefu.workorders.visit_moves import MoveAsked, moves_asked
 
@@ -81,6 +82,9 @@ class OrderShown:
     # (none booked since): they may book it again
     visit_missed: str
     move_asked: MoveAsked | None  # the move they asked since it was booked (or missed)
+    # while it is being handled, the last progress text they were sent (进度告知): a
+    # customer who lost the text reads it here
+    progress: Told | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def orders_shown(
     missed = appointments.rebookable(session, ids)
     moves = moves_asked(session, visits + list(missed.values()))
     money = money_back(session, ids)
+    told = latest_told(session, [order.id for order in found if order.status in BEING_HANDLED])
     categories = _categories(session, {order.category_id for order in found})
     now = utcnow()
     return [
@@ -190,6 +195,7 @@ def orders_shown(
             visit_booked=order.id in booked,
             visit_missed=_missed_window(missed.get(order.id), zone, english),
             move_asked=moves.get(order.id),
+            progress=told.get(order.id),
         )
         for order in found
     ]

@@ -10,6 +10,10 @@ clock runs on, and the answer is still its reply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -18,7 +22,7 @@ from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
 from kefu.workorders.enums import BEING_HANDLED, EventKind
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event, sms_answer
 from kefu.workorders.templates import require_filled
 
@@ -47,3 +51,24 @@ def tell_progress(session: Session, *, order: WorkOrder, text: str, by: Principa
     )
     session.flush()
     return order
+
+
+@dataclass(frozen=True)
+class Told:
+    """The last progress text an order's customer was sent, and when."""
+
+    text: str
+    at: datetime
+
+
+def latest_told(session: Session, order_ids: list[int]) -> dict[int, Told]:
+    """The last progress text of each of ``order_ids`` that has one (one query, on the
+    timeline's order index): the self-service page shows it under the order."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderEvent.order_id, OrderEvent.reason, OrderEvent.occurred_at)
+        .where(OrderEvent.order_id.in_(order_ids), OrderEvent.kind == EventKind.PROGRESS)
+        .order_by(OrderEvent.id)
+    )
+    return {order_id: Told(text, at) for order_id, text, at in rows}  # the last one wins
