@@ -316,8 +316,69 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _notices_check(engine)
         _managers_check(engine)
         _assists_check(engine)
+        _progress_texts_check(engine)
         _promotions_check(engine)
         engine.dispose()
+
+
+def _progress_texts_check(engine) -> None:
+    """Complaints and faults that ran overnight were told midway where they stood (进度告知):
+    by their handler, between their start and their reply, in words of their kind; open
+    ones being handled were told too, the demo logins' branch's among them whenever it
+    has one called back on a mobile."""
+    from kefu.org.models import Staff
+    from kefu.workorders.models import Category, OrderEvent, WorkOrder
+
+    with engine.connect() as connection:
+        told = connection.execute(
+            select(
+                OrderEvent.order_id,
+                OrderEvent.actor_id,
+                OrderEvent.occurred_at,
+                OrderEvent.reason,
+                OrderEvent.details,
+                WorkOrder.type,
+                WorkOrder.status,
+                WorkOrder.org_unit_id,
+                WorkOrder.assignee_id,
+                WorkOrder.created_by_id,
+                WorkOrder.contact_phone,
+                Category.code,
+            )
+            .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
+            .join(Category, Category.id == WorkOrder.category_id)
+            .where(OrderEvent.kind == "progress")
+        ).all()
+        replies = dict(
+            connection.execute(
+                select(OrderEvent.order_id, func.min(OrderEvent.occurred_at))
+                .where(OrderEvent.to_status == "replied")
+                .group_by(OrderEvent.order_id)
+            ).all()
+        )
+        home = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "lead"))
+        home_handled = connection.scalar(
+            select(func.count())
+            .select_from(WorkOrder)
+            .where(
+                WorkOrder.org_unit_id == home,
+                WorkOrder.type.in_(["complaint", "fault"]),
+                WorkOrder.status.in_(["accepted", "dispatched", "in_progress"]),
+                WorkOrder.contact_phone.like("+861%"),
+            )
+        )
+    being_handled = [t for t in told if t.status in ("accepted", "dispatched", "in_progress")]
+    answered = [t for t in told if t.order_id in replies]
+    assert answered and len(answered) + len(being_handled) == len(told)
+    assert all(
+        t.type in ("complaint", "fault") and t.contact_phone.startswith("+861") for t in told
+    )
+    assert all(t.actor_id in (t.assignee_id, t.created_by_id) for t in told)
+    assert all(t.occurred_at < replies[t.order_id] for t in answered)
+    assert all(json.loads(t.details) == {"texted": True} and t.reason for t in told)
+    billing = [t.reason for t in told if t.code.startswith("billing.")]
+    assert all("计费" in said or "扣费" in said for said in billing)
+    assert any(t.org_unit_id == home for t in being_handled) == bool(home_handled)
 
 
 def _promotions_check(engine) -> None:

@@ -57,6 +57,7 @@ from kefu.demo.order_messages import generate_order_messages
 from kefu.demo.orders import generate_orders
 from kefu.demo.payments import habit as payment_habit
 from kefu.demo.payments import payments as payment_rows
+from kefu.demo.progress_texts import generate_progress_texts
 from kefu.demo.self_visits import generate_self_visits
 from kefu.demo.subscribers import Context
 from kefu.demo.surveys import generate_surveys
@@ -136,6 +137,8 @@ def generate(
         result.counts["customers_told_of_planned_work"] = generate_notices(engine)
     # the network centre is made in any case: its engineer is one of the demo's logins
     result.counts["network_centre_asks"] = generate_assists(engine, seed=options.seed)
+    if options.orders:
+        result.counts["progress_texts"] = generate_progress_texts(engine, seed=options.seed)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,
