@@ -141,6 +141,30 @@ def test_a_named_order_is_told_whatever_its_state(client, db, center) -> None:
     assert _last_text(db).startswith(f"您的工单进度：未找到您名下的工单 {other['number']}")
 
 
+def test_a_named_order_being_handled_tells_its_last_progress_text(client, db, center) -> None:
+    """The customer who lost the progress text (进度告知) names the order and hears it
+    again, with when; the list of open orders leaves it out (a text holds three orders)."""
+    order = complain(client, center["agent"], center["leaf"], subject="扣费")
+    url = f"/api/v1/work-orders/{order['id']}/progress"
+    for said in ("计费部门正在核实扣费明细。", "已核实为误扣，退费明天到账。"):
+        told = client.post(url, json={"text": said}, headers=center["agent"])
+        assert told.status_code == 201, told.text
+    _ask(client, center, f"CX {order['number']}", "gw-p1")
+    text = _last_text(db)
+    assert text.startswith(f"您的工单进度：{order['number']} 新建，预计")
+    assert "，最新进展（" in text and text.endswith(
+        "）：已核实为误扣，退费明天到账。如需催办，请回复 CB+工单号。"
+    )
+    assert "计费部门正在核实" not in text
+    _ask(client, center, "CX", "gw-p2")
+    assert "最新进展" not in _last_text(db)
+    customer = db.get(Customer, center["customer"].id)
+    customer.language = "en"
+    db.commit()
+    _ask(client, center, f"CX {order['number']}", "gw-p3")
+    assert ", latest (" in _last_text(db) and "): 已核实为误扣，退费明天到账" in _last_text(db)
+
+
 def test_an_english_speaker_is_told_in_english(client, db: Session, center) -> None:
     customer = db.get(Customer, center["customer"].id)
     customer.language = "en"

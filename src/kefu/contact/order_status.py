@@ -6,7 +6,8 @@ the queue to hear that the order is still being handled. A text answers it: the 
 open orders (by the number texting and the customer it belongs to), newest first, each
 with its state, when the answer is due, the engineer's visit (or the one that found the
 customer out lately, and how to book again) and the money given back;
-or the one order the text names, whatever its state, when it is the sender's. A chase by
+or the one order the text names, whatever its state, when it is the sender's, with the
+last progress text it was sent while being handled. A chase by
 text is recorded on the order as an agent would record it on a call
 (``kefu.workorders.urging``): the named order, or the sender's only open one; anything
 less clear is left to an agent.
@@ -29,9 +30,10 @@ from kefu.core.textsafe import folded
 from kefu.errors import KefuError
 from kefu.workorders import urging
 from kefu.workorders.appointments import booked_on, rebookable, window_text
-from kefu.workorders.enums import OrderStatus
+from kefu.workorders.enums import BEING_HANDLED, OrderStatus
 from kefu.workorders.models import OrderAppointment, WorkOrder
 from kefu.workorders.numbering import order_number_in
+from kefu.workorders.progress import latest_told
 from kefu.workorders.refunds import MoneyBack, money_back, yuan
 
 SHOWN_ORDERS = 3  # a text's worth
@@ -64,7 +66,22 @@ def orders_told(session: Session, message: Interaction, *, keyword: str, zone: s
         + _missed(missed.get(order.id), zone, english)
         for order in found
     ]
+    if asked is not None:  # one order named: room for its last progress text too
+        told[0] += _progress(session, found[0], zone, english)
     return ("; " if english else "；").join(told)
+
+
+def _progress(session: Session, order: WorkOrder, zone: str, english: bool) -> str:
+    """The last progress text of an order being handled (进度告知), as the customer was
+    sent it, with when: a customer who lost it asks again by naming the order."""
+    if order.status not in BEING_HANDLED:
+        return ""
+    last = latest_told(session, [order.id]).get(order.id)
+    if last is None:
+        return ""
+    at = _local(last.at, zone, english)
+    said = last.text.rstrip("。.!！")  # the reply's own full stop follows
+    return f", latest ({at}): {said}" if english else f"，最新进展（{at}）：{said}"
 
 
 def chased_by_text(
