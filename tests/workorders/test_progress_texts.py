@@ -33,6 +33,8 @@ def test_a_handler_texts_the_customer_where_the_order_stands(client, db: Session
     order = _accepted(client, agent, complain(client, agent, cats.indoor.id))
     before = len(texts_sent(db))
     url = f"/api/v1/work-orders/{order['id']}/progress"
+    untold = client.get(f"/orders/{order['id']}", headers=agent).text
+    assert "受理后尚未告知过进度。" in untold and "上次告知" not in untold
 
     told = client.post(url, json={"text": SAID}, headers=agent | {"Idempotency-Key": "p-1"})
     assert told.status_code == 201, told.text
@@ -66,6 +68,7 @@ def test_a_handler_texts_the_customer_where_the_order_stands(client, db: Session
     step_html = page.split('class="event-progress"', 1)[1].split("</li>", 1)[0]
     assert "已告知客户处理进度" in step_html and "网络优化中心明天上午" in step_html
     assert 'id="progress-form"' in page
+    assert "上次告知：" in page and "受理后尚未告知过进度" not in page
 
 
 def test_a_progress_text_is_refused_where_it_cannot_go(client, db: Session) -> None:
