@@ -321,6 +321,19 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         engine.dispose()
 
 
+def _first_replies(connection) -> dict:
+    """When each order was first replied to, by order."""
+    from kefu.workorders.models import OrderEvent
+
+    return dict(
+        connection.execute(
+            select(OrderEvent.order_id, func.min(OrderEvent.occurred_at))
+            .where(OrderEvent.to_status == "replied")
+            .group_by(OrderEvent.order_id)
+        ).all()
+    )
+
+
 def _progress_texts_check(engine) -> None:
     """Complaints and faults that ran overnight were told midway where they stood (进度告知):
     by their handler, between their start and their reply, in words of their kind; open
@@ -349,13 +362,7 @@ def _progress_texts_check(engine) -> None:
             .join(Category, Category.id == WorkOrder.category_id)
             .where(OrderEvent.kind == "progress")
         ).all()
-        replies = dict(
-            connection.execute(
-                select(OrderEvent.order_id, func.min(OrderEvent.occurred_at))
-                .where(OrderEvent.to_status == "replied")
-                .group_by(OrderEvent.order_id)
-            ).all()
-        )
+        replies = _first_replies(connection)
         home = connection.scalar(select(Staff.org_unit_id).where(Staff.username == "lead"))
         home_handled = connection.scalar(
             select(func.count())
@@ -441,13 +448,7 @@ def _assists_check(engine) -> None:
                 WorkOrder.status.in_(["accepted", "dispatched", "in_progress"]),
             )
         ).all()
-        replies = dict(
-            connection.execute(
-                select(OrderEvent.order_id, func.min(OrderEvent.occurred_at))
-                .where(OrderEvent.to_status == "replied")
-                .group_by(OrderEvent.order_id)
-            ).all()
-        )
+        replies = _first_replies(connection)
     assert (centre, str(engineer.level)) == ("网络优化中心", "province")
     answered = [a for a in asks if a.asked == "answered"]
     waiting = [a for a in asks if a.asked == "open"]
