@@ -6,6 +6,10 @@ the handler's scope."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -112,3 +116,46 @@ def test_a_progress_text_is_refused_where_it_cannot_go(client, db: Session) -> N
     )
     assert 'id="progress-form"' not in client.get(f"/orders/{order['id']}", headers=agent).text
     assert len(texts_sent(db)) == before
+
+
+def test_a_customer_owed_word_for_a_day_shows_on_the_queues(client, db: Session) -> None:
+    """An order being handled whose customer has heard nothing for a day (since it was
+    taken, or since the last progress text) says so on the queues and the agent's
+    workbench, with how long; not while it waits on the customer."""
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    taken = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    with time_machine.travel(taken, tick=False):
+        order = _accepted(client, agent, complain(client, agent, cats.indoor.id))
+        order = client.post(  # started: theirs, on their queue and workbench
+            f"/api/v1/work-orders/{order['id']}/start",
+            json={},
+            headers=agent | {"If-Match": f'"{order["version"]}"'},
+        ).json()
+
+    def untold(hours: float, page: str = "/orders?view=mine") -> str | None:
+        with time_machine.travel(taken + timedelta(hours=hours), tick=False):
+            html = client.get(page, headers=agent).text
+        row = html.split(order["number"], 1)[1].split("</td>", 1)[0]
+        found = re.search(r'class="chip orange untold"[^>]*>([^<]+)<', row)
+        return found.group(1) if found else None
+
+    assert untold(23.5) is None
+    assert untold(25) == "1天1小时未告知"
+    assert untold(25, "/agent") == "1天1小时未告知"
+    with time_machine.travel(taken + timedelta(hours=26), tick=False):
+        told = client.post(
+            f"/api/v1/work-orders/{order['id']}/progress", json={"text": SAID}, headers=agent
+        )
+    assert told.status_code == 201, told.text
+    assert untold(49) is None  # 23 hours after the text
+    assert untold(76.5) == "2天2小时未告知"
+    with time_machine.travel(taken + timedelta(hours=77), tick=False):
+        waiting = client.post(
+            f"/api/v1/work-orders/{order['id']}/wait",
+            json={"reason": "等客户在家测试信号"},
+            headers=agent | {"If-Match": f'"{order["version"]}"'},
+        )
+    assert waiting.status_code == 200, waiting.text
+    assert untold(100) is None  # asked for something: the customer knows

@@ -43,6 +43,7 @@ from kefu.workorders import (
     engineers,
     in_turn,
     lifecycle,
+    progress,
     refunds,
     repeats,
     repository,
@@ -172,6 +173,7 @@ def order_queue(
         visit_dues=queue.visit_dues,
         refunds_awaiting=queue.refunds_awaiting,
         asks_due=queue.asks_due,
+        untold=queue.untold,
         asks_open=asks_open(session, principal),
         rounds=rounds,
         round_of=round_of,
@@ -246,6 +248,7 @@ class QueueRows(NamedTuple):
     total: int
     refunds_awaiting: dict[int, int]  # fen asked and awaiting approval, by order
     asks_due: dict[int, AskDue]  # when a team's part is wanted (协办), by order
+    untold: dict[int, timedelta]  # how long a customer owed word heard nothing (进度告知)
 
 
 def order_queue_rows(
@@ -292,6 +295,7 @@ def order_queue_rows(
             if money.asked
         },
         asks_due=asks_due(session, principal, [o.id for o, *_ in rows], on_tab=view == "assists"),
+        untold=progress.untold_for(session, [o for o, *_ in rows]),
     )
 
 

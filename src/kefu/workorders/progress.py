@@ -10,18 +10,20 @@ clock runs on, and the answer is still its reply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
+from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
-from kefu.workorders.enums import BEING_HANDLED, EventKind
+from kefu.workorders.enums import BEING_HANDLED, EventKind, OrderStatus
 from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event, sms_answer
 from kefu.workorders.templates import require_filled
@@ -72,3 +74,42 @@ def latest_told(session: Session, order_ids: list[int]) -> dict[int, Told]:
         .order_by(OrderEvent.id)
     )
     return {order_id: Told(text, at) for order_id, text, at in rows}  # the last one wins
+
+
+# A customer waiting on an order is told where it stands at least once a day: longer,
+# and its row on the queues says so (a rule of thumb of telecom centers, 过程告知).
+TELL_EVERY = timedelta(hours=24)
+# Steps on which the customer heard about the order: a progress text, their own chase
+# (the agent on the line told them where it stood), an engineer's visit booked or moved.
+_HEARD = (EventKind.PROGRESS, EventKind.URGE, EventKind.APPOINTMENT)
+# Being handled, not waiting on the customer (they were asked for something: they know).
+_OWED_WORD = BEING_HANDLED - {OrderStatus.WAITING_CUSTOMER}
+
+
+def untold_for(
+    session: Session, orders: Sequence[WorkOrder], now: datetime | None = None
+) -> dict[int, timedelta]:
+    """Of ``orders``, those whose customer has heard nothing of them for ``TELL_EVERY``
+    or longer, with how long: since it was taken (or reopened), or since the last
+    progress text, chase or visit booked. One query, on the timeline's order index, for
+    the orders old enough to be owed word."""
+    now = now or utcnow()
+    owed = {
+        order.id: order.round_started_at or order.created_at
+        for order in orders
+        if order.status in _OWED_WORD
+        and now - (order.round_started_at or order.created_at) >= TELL_EVERY
+    }
+    if not owed:
+        return {}
+    heard = dict(
+        session.execute(
+            select(OrderEvent.order_id, func.max(OrderEvent.occurred_at))
+            .where(OrderEvent.order_id.in_(list(owed)), OrderEvent.kind.in_(_HEARD))
+            .group_by(OrderEvent.order_id)
+        ).all()
+    )
+    silences = {
+        order_id: now - max(since, heard.get(order_id) or since) for order_id, since in owed.items()
+    }
+    return {order_id: silent for order_id, silent in silences.items() if silent >= TELL_EVERY}
