@@ -93,6 +93,13 @@ def test_a_supervisor_confirms_and_resolves_the_incident(
         confirm.locator("input[name=note]").fill("基站故障")
         confirm.locator("button[type=submit]").click()
         expect(status).to_have_text("已确认")
+        # Every caller still waiting is told how it stands, in one text each.
+        told = page.locator("#incident-progress")
+        told.locator("textarea").fill("基站正在抢修，预计今天18:00前恢复。")
+        told.locator("button[type=submit]").click()
+        expect(told.locator(".told-callers")).to_contain_text("已短信告知")
+        expect(told.locator("textarea")).to_have_value("")
+        expect(status).to_have_text("已确认")
         resolve = page.locator('form[data-incident-action="resolve"]')
         resolve.locator("textarea").fill("基站已修复，信号已恢复。")
         resolve.locator("button[type=submit]").click()

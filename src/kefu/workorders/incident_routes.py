@@ -6,25 +6,30 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kefu.core.idempotency import run_once
 from kefu.core.pagination import Paging
 from kefu.core.rbac import Principal, Right
 from kefu.core.types import PathId
-from kefu.core.web import DbSession, IfMatch, check_version, etag
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.org.deps import require
 from kefu.org.models import OrgUnit
 from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
+from kefu.workorders.incident_progress import tell_callers
 from kefu.workorders.incident_schemas import (
+    CallersToldOut,
     IncidentDetail,
     IncidentPage,
     IncidentRead,
     IncidentResolve,
 )
 from kefu.workorders.models import Category, Incident
+from kefu.workorders.progress_schemas import ProgressCreate
 from kefu.workorders.schemas import ReasonRequest, UnitBrief
 from kefu.workorders.views import compensation_out, list_items
 
@@ -166,3 +171,31 @@ def resolve_incident(
     calendar = order_calendar(request, session)
     incidents.resolve(session, incident=incident, reply=data.reply, by=principal, calendar=calendar)
     return _detail(session, incident, principal, response)
+
+
+@router.post("/incidents/{incident_id}/progress", response_model=CallersToldOut, status_code=201)
+def tell_incident_callers(
+    incident_id: PathId,
+    data: ProgressCreate,
+    principal: CanManage,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Text every caller of the confirmed incident whose order is being handled where it
+    stands (突发事件进展通报): a progress text on each order. No If-Match: the incident
+    does not change. Once per Idempotency-Key; 409 unless confirmed."""
+    incident = incidents.visible_incident(session, incident_id, principal)
+
+    def create() -> CallersToldOut:
+        told = tell_callers(session, incident=incident, text=data.text, by=principal)
+        return CallersToldOut(texted=told.texted, to_call=told.to_call)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"incident.progress.{incident.id}",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)

@@ -73,3 +73,10 @@ class IncidentDetail(IncidentRead):
 
 
 IncidentPage = Page[IncidentRead]
+
+
+class CallersToldOut(BaseModel):
+    """What a progress text to an incident's callers did."""
+
+    texted: int = Field(description="Callers texted, each on their own order's timeline")
+    to_call: list[str] = Field(description="Orders of callers on a landline: call them")

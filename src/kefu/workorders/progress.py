@@ -29,20 +29,29 @@ from kefu.workorders.service import record_event, sms_answer
 from kefu.workorders.templates import require_filled
 
 
-def tell_progress(session: Session, *, order: WorkOrder, text: str, by: Principal) -> WorkOrder:
+def tell_progress(
+    session: Session,
+    *,
+    order: WorkOrder,
+    text: str,
+    by: Principal,
+    incident: str | None = None,
+) -> WorkOrder:
     """Text the customer ``text`` about the order still being handled, its number first;
-    on the timeline and audited. 409 once it is answered or finished (the reply, or a
-    reopening, speaks then); 422 when the callback number takes no texts, or the text
-    still holds a template's blanks."""
+    on the timeline (with the ``incident`` whose callers were all told, if so) and
+    audited. 409 once it is answered or finished (the reply, or a reopening, speaks
+    then); 422 when the callback number takes no texts, or the text still holds a
+    template's blanks."""
     if order.status not in BEING_HANDLED:
         raise Conflict("progress_order_not_open", number=order.number)
     if not is_mobile(order.contact_phone):
         raise Unprocessable("progress_needs_mobile", field="text")
     require_filled(text, field="text")
     text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
-    record_event(
-        session, order, kind=EventKind.PROGRESS, by=by, reason=text, details={"texted": True}
-    )
+    details: dict[str, object] = {"texted": True}
+    if incident:
+        details["incident"] = incident
+    record_event(session, order, kind=EventKind.PROGRESS, by=by, reason=text, details=details)
     audit.record(
         session,
         actor=by,

@@ -136,6 +136,29 @@ function setupIncidentActions() {
   });
 }
 
+// One progress text to every caller of the incident still waiting (its own key makes a
+// double click one text each); the page stays, saying how many were texted and whom to call.
+function setupIncidentProgress() {
+  const form = document.getElementById("incident-progress");
+  if (!form) return;
+  const said = form.querySelector(".told-callers");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      const told = await api("POST", `/api/v1/incidents/${form.dataset.incident}/progress`,
+        { text: form.elements.text.value.trim() }, { "Idempotency-Key": form.dataset.key });
+      const toCall = told.to_call.length ? ` ${said.dataset.toCall.replace("{orders}", told.to_call.join(", "))}` : "";
+      said.textContent = said.dataset.texted.replace("{n}", String(told.texted)) + toCall;
+      said.hidden = false;
+      form.elements.text.value = "";
+      delete form.dataset.key;
+    } catch (failure) {
+      showError(document.getElementById("incident-error"), failure);
+    }
+  });
+}
+
 // The callers' compensation: asked once in yuan (its own Idempotency-Key), approved or
 // rejected together by someone else; the page is read again after each.
 function setupCompensation() {
@@ -153,6 +176,6 @@ function setupCompensation() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions();
+  setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions(); setupIncidentProgress();
   setupCompensation();
 });
