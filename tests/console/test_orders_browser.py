@@ -335,6 +335,19 @@ def test_a_second_complaint_on_the_same_problem_is_flagged_as_repeat(
         incident = page.locator("#order-form .outlook-incident")
         expect(incident).to_contain_text("本单将并入该事件")
         expect(incident.locator("a")).to_have_text(re.compile(r"^INC\d{8}-\d{6}$"))
+        expect(page.locator("#order-form .outlook-incident-news")).to_be_hidden()
+        # Once its callers are told how it stands, the next caller's form says what.
+        boss = api_client(base, "supervisor")
+        url = f"/api/v1{incident.locator('a').get_attribute('href')}"
+        version = boss.get(url).json()["version"]
+        confirmed = boss.post(f"{url}/confirm", json={}, headers={"If-Match": f'"{version}"'})
+        assert confirmed.status_code == 200, confirmed.text
+        said = "基站正在抢修，预计今天18:00前恢复。"
+        assert boss.post(f"{url}/progress", json={"text": said}).status_code == 201
+        page.fill("#order-form input[name=contact_phone]", "139 0013 9001")
+        news = page.locator("#order-form .outlook-incident-news")
+        expect(news).to_contain_text("已通报来电客户")
+        expect(news).to_contain_text(said)
         browser.close()
 
 

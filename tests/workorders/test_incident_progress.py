@@ -44,6 +44,13 @@ def test_every_caller_waiting_on_a_confirmed_incident_is_told_at_once(client, db
     blanks = client.post(f"{url}/progress", json={"text": "预计{due}恢复"}, headers=supervisor)
     assert (blanks.status_code, blanks.json()["error"]["field"]) == (422, "text")
 
+    def news() -> str | None:
+        check = {"type": "complaint", "category_id": cats.indoor.id, "contact_phone": "13900139000"}
+        outlook = client.post("/api/v1/work-orders/intake-check", json=check, headers=agent)
+        assert outlook.json()["incident"]["id"] == incident_id
+        return outlook.json()["incident"]["news"]
+
+    assert news() is None
     before = len(texts_sent(db))
     key = supervisor | {"Idempotency-Key": "inc-p-1"}
     told = client.post(f"{url}/progress", json={"text": SAID}, headers=key)
@@ -66,6 +73,8 @@ def test_every_caller_waiting_on_a_confirmed_incident_is_told_at_once(client, db
         )
     )
     assert audited == 1
+    # An agent taking another caller's order is shown what they were all told.
+    assert news() == SAID
     assert client.get(url, headers=supervisor).json()["version"] == confirmed.json()["version"]
     page = client.get(f"/orders/{mobiles[0]['id']}", headers=agent).text
     assert f"随突发事件 {incident['number']} 通报全部来电客户" in page

@@ -137,6 +137,8 @@ def test_an_order_that_would_join_an_open_incident_names_it(client, db, desk) ->
         "number": number["number"],
         "status": "proposed",
         "title": number["title"],
+        "news": None,  # its callers were not told anything yet
+        "news_at": None,
     }
     opened = complain(client, agent, cats.indoor.id, "13900139000")
     assert opened["incident_id"] == joins["id"]  # as the outlook said

@@ -490,3 +490,21 @@ def latest_consent(session: Session, order_id: int) -> Consent | None:
         .limit(1)
     )
     return session.scalar(query)
+
+
+def incident_news(session: Session, incident_id: int) -> tuple[str, datetime] | None:
+    """The last progress text sent to every caller of the incident (进展通报), with when:
+    an agent taking another caller's order tells them the same. Read on the incident's
+    orders' timelines (its steps carry the incident's number)."""
+    row = session.execute(
+        select(OrderEvent.reason, OrderEvent.occurred_at)
+        .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
+        .where(
+            WorkOrder.incident_id == incident_id,
+            OrderEvent.kind == EventKind.PROGRESS,
+            OrderEvent.details.contains('"incident"'),
+        )
+        .order_by(OrderEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (row.reason, row.occurred_at) if row else None

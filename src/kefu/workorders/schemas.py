@@ -449,6 +449,8 @@ class IncidentBrief(BaseModel):
     number: str
     status: IncidentStatus
     title: str
+    news: str | None = Field(None, description="The last progress text its callers were sent.")
+    news_at: datetime | None = None
 
 
 class IntakeOutlook(BaseModel):

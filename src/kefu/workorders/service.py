@@ -307,6 +307,8 @@ class Outlook:
     window_days: int
     earlier: list[repository.ShownComplaint]
     incident: Incident | None  # the open incident of its area and problem, which it joins
+    # the last progress text its callers were all sent, and when (to tell this caller too)
+    incident_news: tuple[str, datetime] | None
     needs_consent: bool  # carried out only after the customer confirms
     manager_told: str | None  # the customer's account manager, mailed when it is opened
 
@@ -346,6 +348,7 @@ def intake_outlook(
         window_days=rule.window_days,
         earlier=earlier,
         incident=incident,
+        incident_news=repository.incident_news(session, incident.id) if incident else None,
         needs_consent=needs_confirmation(draft.type, category.changes_service),
         manager_told=manager.display_name if manager else None,
     )

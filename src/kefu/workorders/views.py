@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -342,7 +342,7 @@ def intake_outlook(outlook: Outlook, viewer: Principal) -> IntakeOutlook:
         window_days=outlook.window_days,
         earlier=shown,
         earlier_elsewhere=len(outlook.earlier) - len(shown),
-        incident=_incident_brief(outlook.incident),
+        incident=_incident_brief(outlook.incident, outlook.incident_news),
         priority=outlook.draft.priority,
         response_due_at=outlook.draft.response_due_at,
         resolve_due_at=outlook.draft.resolve_due_at,
@@ -365,11 +365,19 @@ def _earlier_brief(o: ShownComplaint, in_reach: bool) -> EarlierComplaintBrief:
     )
 
 
-def _incident_brief(incident: Incident | None) -> IncidentBrief | None:
+def _incident_brief(
+    incident: Incident | None, news: tuple[str, datetime] | None
+) -> IncidentBrief | None:
     if incident is None:
         return None
+    said, at = news or (None, None)
     return IncidentBrief(
-        id=incident.id, number=incident.number, status=incident.status, title=incident.title
+        id=incident.id,
+        number=incident.number,
+        status=incident.status,
+        title=incident.title,
+        news=said,
+        news_at=at,
     )
 
 

@@ -142,6 +142,10 @@ function setupIntakeOutlooks() {
         incident.querySelector(".outlook-incident-text").textContent =
           word("incident", { title: joined.title, status: word(`incident.${joined.status}`) });
       }
+      // what its callers were last told, for the agent to tell this one too
+      const news = box.querySelector(".outlook-incident-news");
+      news.hidden = !joined?.news;
+      news.querySelector("span").textContent = joined?.news ? word("incident_news", { when: at(joined.news_at), text: joined.news }) : "";
       const repeat = box.querySelector(".outlook-repeat"), list = box.querySelector(".outlook-earlier");
       repeat.hidden = !outlook.repeat;
       box.classList.toggle("repeating", outlook.repeat || Boolean(joined));
