@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -70,6 +71,9 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     make_customer(db, desk["org"].city)  # 13800138000 is a live subscriber: it can be credited
     _refund_credited(client, db, first_id, desk["agent"], bearer(db, supervisor))
     _ask_teams(client, db, desk, first_id)
+    progress = f"/api/v1/work-orders/{first_id}/progress"
+    for said in ("计费部门正在核实扣费明细。", "已核实，退费30.50元已到账。"):
+        assert client.post(progress, json={"text": said}, headers=desk["agent"]).status_code == 201
     answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -97,6 +101,10 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert (first[refunded], again[refunded]) == (30.5, None)  # what reached the account
     asked = header.index("协办班组")
     assert (first[asked], again[asked]) == ("网络优化中心", None)  # the one taken back left out
+    told = header.index("进度告知次数")
+    assert header[told + 1] == "最近告知时间"
+    assert (first[told], again[told], again[told + 1]) == (2, 0, None)  # none sent: empty
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[told + 1])
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)

@@ -27,12 +27,13 @@ from kefu.errors import NotFound, Unprocessable
 from kefu.org.deps import unit_scope
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.workorders.category_tree import CategoryTree, category_tree
-from kefu.workorders.enums import AssistStatus, OrderOrigin, RefundStatus
+from kefu.workorders.enums import AssistStatus, EventKind, OrderOrigin, RefundStatus
 from kefu.workorders.models import (
     Category,
     Incident,
     OrderAssist,
     OrderAttachment,
+    OrderEvent,
     OrderRefund,
     ReturnVisit,
     WorkOrder,
@@ -70,14 +71,18 @@ COLUMNS = (
     "Their reference",
     "Refunded (yuan)",
     "Teams asked (协办)",
+    "Progress texts (进度告知)",
+    "Last progress text",
 )
 _Handler = aliased(Staff)
 _Opener = aliased(Staff)
 # An order with its branch, team (both names), handler, who opened it (首问), incident
 # number, its latest return visit's outcome, how many files it keeps, what was credited
-# to the customer and the teams asked for their part; the outer joins leave team, handler
-# and incident empty where there is none.
-Found = Row[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None]
+# to the customer, the teams asked for their part and the progress texts sent (how many,
+# the last when); the outer joins leave team, handler and incident empty where there is none.
+Found = Row[
+    WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None, int, datetime | None
+]
 
 
 @dataclass(frozen=True)
@@ -133,9 +138,30 @@ def _teams_asked(english: bool) -> ScalarSelect[str | None]:
     )
 
 
+def _progress_texts() -> ScalarSelect[int]:
+    """How many progress texts the customer was sent (进度告知): the report of whether
+    waiting customers were told."""
+    return (
+        select(func.count())
+        .where(OrderEvent.order_id == WorkOrder.id, OrderEvent.kind == EventKind.PROGRESS)
+        .scalar_subquery()
+    )
+
+
+def _last_progress_text() -> ScalarSelect[datetime]:
+    """When the last progress text was sent (none: NULL)."""
+    return (
+        select(func.max(OrderEvent.occurred_at))
+        .where(OrderEvent.order_id == WorkOrder.id, OrderEvent.kind == EventKind.PROGRESS)
+        .scalar_subquery()
+    )
+
+
 def _query(
     data: OrderExportRequest, scope_path: str | None, timezone: str, english: bool
-) -> Select[WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None]:
+) -> Select[
+    WorkOrder, OrgUnit, str, str, str, str, str, str, int, int, str | None, int, datetime | None
+]:
     since, until = period_bounds(
         data.created_from, data.created_to, timezone, fields=("created_from", "created_to")
     )
@@ -152,6 +178,8 @@ def _query(
             _files_kept(),
             _credited_fen(),
             _teams_asked(english),
+            _progress_texts(),
+            _last_progress_text(),
         )
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
         .outerjoin(Team, Team.id == WorkOrder.team_id)
@@ -256,7 +284,8 @@ def period_bounds(
 def _cells(
     row: Found, tree: CategoryTree, zone: ZoneInfo, language: str, masked: bool
 ) -> list[object]:
-    order, unit, team, team_en, handler, opener, incident, visited, files, credited, asked = row
+    order, unit, team, team_en, handler, opener, incident, visited, files = row[:9]
+    credited, asked, texts, last_text = row[9:]
     english = language == EN
     category = tree.get(order.category_id)
     chain = tree.chain(category) if category else []
@@ -302,6 +331,8 @@ def _cells(
         order.origin_ref,
         credited / 100 if credited else "",
         asked or "",
+        texts,
+        at(last_text),
     ]
 
 
