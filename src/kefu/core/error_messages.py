@@ -353,6 +353,26 @@ ERROR_MESSAGES: dict[str, str] = {
     "timezone_required": "Give times with their time zone (for example +08:00).",
     "invalid_period": "The period must start before it ends and be at most a year.",
     "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
+    "calendar_day_not_recorded": "The center has not recorded this day.",
+    "notice_year_missing": "Say which year the notice is for: its title was not pasted.",
+    "notice_no_holidays": (
+        "No holiday was found: paste the notice's lines such as "
+        "“春节：2月15日至23日放假调休，共9天。”."
+    ),
+    "notice_holiday_without_days": "The notice's {name} gives no days off that can be read.",
+    "notice_range_wrong": "{name}: {first} to {last} is not a holiday's days off.",
+    "notice_count_mismatch": (
+        "{name}: {first} to {last} is {counted} days, but the notice says {stated}; "
+        "check the dates."
+    ),
+    "notice_day_without_month": "{name}: a day is written without its month.",
+    "notice_day_invalid": "{name}: {day} is not a date.",
+    "notice_day_outside_year": "{day} is outside {year}: check the year of the notice.",
+    "notice_day_both": "{day} is given both as a day off and as a day worked.",
+    "notice_replaces_recorded": (
+        "The center recorded these days otherwise: {days}. Look at them, then record "
+        "the notice again to replace them."
+    ),
     "consent_already_given": "The customer has already confirmed.",
     "consent_code_limit": (
         "{codes} codes have been texted for this order in the last day; take the "

@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from kefu.core import audit
 from kefu.core.calendar_days import CalendarDay
+from kefu.core.holiday_notice import read_notice
+from kefu.core.idempotency import run_once
 from kefu.core.types import ShortText
-from kefu.core.web import DbSession, IfMatchOptional, check_version
-from kefu.errors import PreconditionRequired, Unprocessable
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, IfMatchOptional, check_version
+from kefu.errors import NotFound, PreconditionRequired, Unprocessable
+from kefu.workorders import calendar_years
+from kefu.workorders.calendar_schemas import (
+    NoticeIn,
+    NoticePreviewOut,
+    NoticeRecordedOut,
+    YearDayOut,
+    YearOut,
+)
 from kefu.workorders.deps import CanEditPolicy, CanReadOrders
 
 router = APIRouter(prefix="/api/v1", tags=["calendar"])
@@ -95,3 +106,80 @@ def record_day(
         updated_at=row.updated_at,
         version=row.version,
     )
+
+
+@router.delete("/calendar/days/{day}", status_code=204)
+def forget_day(
+    day: date, principal: CanEditPolicy, session: DbSession, version: IfMatch
+) -> Response:
+    """Forget a recorded day (needs its If-Match version): the official calendar, or
+    Monday to Friday, counts for it again. Limits already set are not moved."""
+    row = session.get(CalendarDay, day)
+    if row is None:
+        raise NotFound("calendar_day_not_recorded", field="day")
+    check_version(row.version, version)
+    session.delete(row)
+    audit.record(
+        session,
+        actor=principal,
+        action="calendar.day_forgotten",
+        entity_type="calendar_day",
+        entity_id=day.isoformat(),
+        details={"workday": row.workday, "note": row.note},
+    )
+    return Response(status_code=204)
+
+
+YearPath = Annotated[int, Path(ge=2000, le=2100)]
+
+
+@router.get("/calendar/years/{year}", response_model=YearOut)
+def year_outlook(year: YearPath, principal: CanReadOrders, session: DbSession) -> YearOut:
+    """A year's holidays and swapped workdays, official and the center's, and whether
+    they are known at all (when not, working time counts Monday to Friday)."""
+    days = calendar_years.year_days(session, year)
+    return YearOut(
+        year=year,
+        official=calendar_years.officially_known(year),
+        announced=calendar_years.announced(session, year),
+        days=[YearDayOut.of(d) for d in days],
+    )
+
+
+@router.post("/calendar/notices/preview", response_model=NoticePreviewOut)
+def preview_notice(
+    data: NoticeIn, principal: CanEditPolicy, session: DbSession
+) -> NoticePreviewOut:
+    """Read a State Council holiday notice: its holidays and worked days, and what
+    recording it would add or replace. Nothing is written."""
+    notice = read_notice(data.text, data.year)
+    return NoticePreviewOut.of(calendar_years.preview_notice(session, notice))
+
+
+@router.post("/calendar/notices", status_code=201, response_model=NoticeRecordedOut)
+def record_notice(
+    data: NoticeIn,
+    principal: CanEditPolicy,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Record every day of a State Council holiday notice as the center's calendar days,
+    once per Idempotency-Key; 409 if it would replace days recorded otherwise, unless
+    ``replace_recorded``. Limits already set are not moved."""
+    notice = read_notice(data.text, data.year)
+
+    def create() -> NoticeRecordedOut:
+        recorded = calendar_years.record_notice(
+            session, notice, by=principal, replace_recorded=data.replace_recorded
+        )
+        return NoticeRecordedOut.of(recorded)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation="calendar.notice",
+        payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)

@@ -1,0 +1,181 @@
+"""The center's calendar a year at a time: which days are off or worked and why, whether
+the year's holidays are known at all, and recording the State Council's notice.
+
+Why: working-time limits skip holidays only if kefu knows them. The ``chinesecalendar``
+package knows the years announced before its release; for a later year kefu counts
+Monday to Friday, so 春节 would be counted as working days and orders would breach their
+limits over the holiday. The notice comes out each November; until it is recorded,
+supervisors are told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import chinese_calendar
+from chinese_calendar import constants
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.calendar_days import CalendarDay
+from kefu.core.holiday_notice import WORKED_SUFFIX, Notice, worked_weekdays
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict
+
+# From this many days before a year starts, an unannounced year is worth a warning: the
+# notice is usually out in November, and limits set in December already reach into it.
+WARN_DAYS_AHEAD = 45
+
+Source = Literal["official", "center"]
+
+
+@dataclass(frozen=True)
+class YearDay:
+    """A day that is not simply a weekday worked or a weekend off, or that has a name."""
+
+    day: date
+    workday: bool
+    name: str  # the holiday (official: its key, such as "spring_festival"; center: the note)
+    source: Source
+
+
+def officially_known(year: int) -> bool:
+    """Whether the package knows the State Council's notice for the year."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _official_days(year: int) -> dict[date, YearDay]:
+    if not officially_known(year):
+        return {}
+    found: dict[date, YearDay] = {}
+    for table, workday in ((constants.holidays, False), (constants.workdays, True)):
+        for day, holiday in table.items():
+            if day.year == year:
+                key = constants.Holiday(holiday).name
+                found[day] = YearDay(day, workday, key, "official")
+    return found
+
+
+def _recorded(session: Session, first: date, last: date) -> list[CalendarDay]:
+    query = select(CalendarDay).where(CalendarDay.day >= first, CalendarDay.day <= last)
+    return list(session.scalars(query.order_by(CalendarDay.day)))
+
+
+def year_days(session: Session, year: int) -> list[YearDay]:
+    """The year's named and swapped days, the center's own over the official ones."""
+    days = _official_days(year)
+    for row in _recorded(session, date(year, 1, 1), date(year, 12, 31)):
+        days[row.day] = YearDay(row.day, row.workday, row.note, "center")
+    return [days[d] for d in sorted(days)]
+
+
+def announced(session: Session, year: int) -> bool:
+    """Whether the year's holidays are known: officially, or recorded by the center (a
+    weekday recorded as a day off)."""
+    if officially_known(year):
+        return True
+    recorded = _recorded(session, date(year, 1, 1), date(year, 12, 31))
+    return any(not r.workday and r.day.weekday() < 5 for r in recorded)
+
+
+def unannounced_year(session: Session, today: date) -> int | None:
+    """The year whose holidays kefu does not know and soon needs: this year, or the next
+    once it is less than ``WARN_DAYS_AHEAD`` days away; None when both are known."""
+    years = [today.year]
+    if date(today.year + 1, 1, 1) - today <= timedelta(days=WARN_DAYS_AHEAD):
+        years.append(today.year + 1)
+    return next((y for y in years if not announced(session, y)), None)
+
+
+Change = Literal["new", "same", "replaces"]
+
+
+@dataclass(frozen=True)
+class NoticeDay:
+    """One day of a notice, next to what kefu has for it now."""
+
+    day: date
+    workday: bool
+    name: str
+    official: bool | None  # the package's word, when it knows the year
+    recorded: bool | None  # the center's recorded day, if any
+    change: Change
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    """What recording a notice would do."""
+
+    notice: Notice
+    days: list[NoticeDay]
+    worked_weekdays: list[date]
+    differs_from_official: list[date]
+
+
+def preview_notice(session: Session, notice: Notice) -> NoticePreview:
+    """Each day of the notice, and whether recording it adds, repeats or replaces."""
+    named = notice.days()
+    first, last = min(named), max(named)
+    recorded = {r.day: r.workday for r in _recorded(session, first, last)}
+    days = []
+    for day, (workday, name) in sorted(named.items()):
+        official = chinese_calendar.is_workday(day) if officially_known(day.year) else None
+        was = recorded.get(day)
+        change: Change = "new" if was is None else "same" if was == workday else "replaces"
+        days.append(NoticeDay(day, workday, name, official, was, change))
+    differs = [d.day for d in days if d.official is not None and d.official != d.workday]
+    return NoticePreview(notice, days, worked_weekdays(notice), differs)
+
+
+@dataclass(frozen=True)
+class NoticeRecorded:
+    """How many days recording the notice added, changed and left as they were."""
+
+    year: int
+    added: int
+    changed: int
+    unchanged: int
+
+
+def record_notice(
+    session: Session, notice: Notice, *, by: Principal, replace_recorded: bool
+) -> NoticeRecorded:
+    """Record every day of the notice as the center's (off: the holiday's name; worked:
+    "…调休上班"). A day the center recorded otherwise is replaced only when asked (409
+    naming them otherwise). Limits already set on orders stay as they are."""
+    preview = preview_notice(session, notice)
+    replaced = [d.day for d in preview.days if d.change == "replaces"]
+    if replaced and not replace_recorded:
+        days = "、".join(d.isoformat() for d in replaced)
+        raise Conflict("notice_replaces_recorded", field="replace_recorded", days=days)
+    rows = {r.day: r for r in _recorded(session, preview.days[0].day, preview.days[-1].day)}
+    counts = {"new": 0, "same": 0, "replaces": 0}
+    for item in preview.days:
+        counts[item.change] += 1
+        if item.change == "same":
+            continue  # the center's own note on the day stays
+        row = rows.get(item.day)
+        if row is None:
+            row = CalendarDay(day=item.day)
+            session.add(row)
+        row.workday = item.workday
+        row.note = f"{item.name}{WORKED_SUFFIX}" if item.workday else item.name
+        row.updated_by_id = by.staff_id
+    session.flush()
+    recorded = NoticeRecorded(notice.year, counts["new"], counts["replaces"], counts["same"])
+    audit.record(
+        session,
+        actor=by,
+        action="calendar.notice",
+        entity_type="calendar_year",
+        entity_id=str(notice.year),
+        details={"added": recorded.added, "changed": recorded.changed, "replaced": replaced},
+    )
+    return recorded

@@ -1,0 +1,194 @@
+"""The center's calendar a year at a time, and the State Council's notice recorded from
+its text: through the API, on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories import bearer, make_categories, make_org, make_staff
+from kefu.core.audit import AuditLog
+from kefu.core.calendar_days import CalendarDay, center_calendar
+from kefu.core.rbac import Role
+from kefu.workorders import calendar_years
+from kefu.workorders.calendar_years import unannounced_year
+
+# A notice for 2027 in the official style, made up for the tests (the real one is for the
+# center to paste once it is out).
+NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+二、春节：2月5日（农历除夕、周五）至12日（农历正月初七、周五）放假调休，共8天。2月14日（周日）、2月20日（周六）上班。
+三、清明节：4月3日（周六）至5日（周一）放假，共3天。
+四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
+五、端午节：6月9日（周三）放假，共1天。
+六、中秋节：9月15日（周三）放假，共1天。
+七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
+"""
+DAYS_2027 = 3 + 8 + 2 + 3 + 5 + 2 + 1 + 1 + 7 + 2
+
+
+@pytest.fixture(autouse=True)
+def _2027_not_in_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2027 stays unannounced whichever release of chinesecalendar is installed."""
+    known = calendar_years.officially_known
+    monkeypatch.setattr(calendar_years, "officially_known", lambda y: y < 2027 and known(y))
+
+
+def _people(db: Session) -> tuple[dict[str, str], dict[str, str]]:
+    org = make_org(db)
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    return admin, agent
+
+
+def test_a_year_the_package_knows_is_official(client, db: Session) -> None:
+    _, agent = _people(db)
+    year = client.get("/api/v1/calendar/years/2026", headers=agent).json()
+    assert (year["official"], year["announced"]) == (True, True)
+    days = {d["day"]: d for d in year["days"]}
+    assert days["2026-02-17"] == {
+        "day": "2026-02-17",
+        "workday": False,
+        "name": "spring_festival",
+        "source": "official",
+    }
+    assert days["2026-02-14"]["workday"] is True  # a Saturday worked for 春节
+    assert client.get("/api/v1/calendar/years/1999", headers=agent).status_code == 422
+
+
+def test_an_unannounced_year_is_flagged_from_mid_november(client, db: Session) -> None:
+    _, agent = _people(db)
+    year = client.get("/api/v1/calendar/years/2027", headers=agent).json()
+    assert (year["official"], year["announced"], year["days"]) == (False, False, [])
+    assert unannounced_year(db, date(2026, 11, 1)) is None  # two months ahead: not yet
+    assert unannounced_year(db, date(2026, 11, 20)) == 2027
+    assert unannounced_year(db, date(2027, 3, 1)) == 2027  # into the year, still unknown
+
+
+def test_the_notice_is_read_then_recorded_once(client, db: Session) -> None:
+    admin, agent = _people(db)
+    body = {"text": NOTICE_2027}
+    refused = client.post("/api/v1/calendar/notices/preview", json=body, headers=agent)
+    assert refused.status_code == 403
+    preview = client.post("/api/v1/calendar/notices/preview", json=body, headers=admin)
+    assert preview.status_code == 200, preview.text
+    read = preview.json()
+    assert read["year"] == 2027
+    assert [h["name"] for h in read["holidays"]][:2] == ["元旦", "春节"]
+    assert read["holidays"][1] | {"name": None} == {
+        "name": None,
+        "first": "2027-02-05",
+        "last": "2027-02-12",
+        "days": 8,
+        "stated_days": 8,
+    }
+    assert len(read["days"]) == DAYS_2027
+    assert {d["change"] for d in read["days"]} == {"new"}
+    assert read["worked_weekdays"] == [] and read["differs_from_official"] == []
+    assert db.scalar(select(CalendarDay).limit(1)) is None  # a preview writes nothing
+
+    once = {**admin, "Idempotency-Key": "notice-2027"}
+    recorded = client.post("/api/v1/calendar/notices", json=body, headers=once)
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json() == {"year": 2027, "added": DAYS_2027, "changed": 0, "unchanged": 0}
+    again = client.post("/api/v1/calendar/notices", json=body, headers=once)
+    assert again.json() == recorded.json()
+    db.expire_all()
+    rows = {r.day: r for r in db.scalars(select(CalendarDay))}
+    assert len(rows) == DAYS_2027
+    assert (rows[date(2027, 2, 8)].workday, rows[date(2027, 2, 8)].note) == (False, "春节")
+    assert (rows[date(2027, 2, 20)].workday, rows[date(2027, 2, 20)].note) == (
+        True,
+        "春节调休上班",
+    )
+    audits = db.scalars(select(AuditLog).where(AuditLog.action == "calendar.notice")).all()
+    assert [(a.entity_id, json.loads(a.details)["added"]) for a in audits] == [("2027", DAYS_2027)]
+
+    year = client.get("/api/v1/calendar/years/2027", headers=agent).json()
+    assert (year["official"], year["announced"]) == (False, True)
+    assert unannounced_year(db, date(2026, 11, 20)) is None
+    # Working time now skips 春节 and counts the Saturday worked for it.
+    calendar = center_calendar(db, "Asia/Shanghai")
+    assert not calendar.is_workday(date(2027, 2, 8)) and calendar.is_workday(date(2027, 2, 20))
+
+
+def test_the_notice_does_not_silently_replace_a_day_the_center_recorded(
+    client, db: Session
+) -> None:
+    admin, _ = _people(db)
+    local = {"workday": True, "note": "中心春节照常上班"}
+    put = client.put("/api/v1/calendar/days/2027-02-08", json=local, headers=admin)
+    assert put.status_code == 200, put.text
+    body = {"text": NOTICE_2027}
+    read = client.post("/api/v1/calendar/notices/preview", json=body, headers=admin).json()
+    replaced = [d for d in read["days"] if d["change"] == "replaces"]
+    assert [(d["day"], d["recorded"], d["workday"]) for d in replaced] == [
+        ("2027-02-08", True, False)
+    ]
+    conflict = client.post("/api/v1/calendar/notices", json=body, headers=admin)
+    assert conflict.status_code == 409
+    error = conflict.json()["error"]
+    assert (error["code"], error["field"]) == ("notice_replaces_recorded", "replace_recorded")
+    assert "2027-02-08" in error["message"]
+    db.expire_all()
+    assert db.scalars(select(CalendarDay)).all()[0].workday is True  # nothing written
+    assert len(db.scalars(select(CalendarDay)).all()) == 1
+
+    replace = client.post(
+        "/api/v1/calendar/notices", json=body | {"replace_recorded": True}, headers=admin
+    )
+    assert replace.status_code == 201, replace.text
+    assert replace.json() | {"year": 0} == {
+        "year": 0,
+        "added": DAYS_2027 - 1,
+        "changed": 1,
+        "unchanged": 0,
+    }
+    db.expire_all()
+    assert db.get(CalendarDay, date(2027, 2, 8)).workday is False
+
+
+def test_a_notice_that_does_not_add_up_is_refused_in_the_callers_language(
+    client, db: Session
+) -> None:
+    admin, _ = _people(db)
+    wrong = {"text": NOTICE_2027.replace("共8天", "共9天")}
+    for language, words in (("en", "the notice says 9"), ("zh-CN", "通知写明共9天")):
+        answer = client.post(
+            "/api/v1/calendar/notices/preview",
+            json=wrong,
+            headers=admin | {"Accept-Language": language},
+        )
+        assert answer.status_code == 422
+        error = answer.json()["error"]
+        assert (error["code"], error["field"]) == ("notice_count_mismatch", "text")
+        assert words in error["message"] and "2027-02-05" in error["message"]
+    untitled = {"text": NOTICE_2027.split("\n", 1)[1]}
+    missing = client.post("/api/v1/calendar/notices", json=untitled, headers=admin)
+    assert (missing.status_code, missing.json()["error"]["field"]) == (422, "year")
+    given = client.post(
+        "/api/v1/calendar/notices/preview", json=untitled | {"year": 2027}, headers=admin
+    )
+    assert given.status_code == 200 and given.json()["year"] == 2027
+
+
+def test_a_recorded_day_is_forgotten_at_its_version(client, db: Session) -> None:
+    admin, agent = _people(db)
+    make_categories(db)
+    url = "/api/v1/calendar/days/2027-03-08"
+    client.put(url, json={"workday": False, "note": "地方节日"}, headers=admin)
+    assert client.delete(url, headers=admin).status_code == 428
+    assert client.delete(url, headers=agent | {"If-Match": '"1"'}).status_code == 403
+    assert client.delete(url, headers=admin | {"If-Match": '"9"'}).status_code in (409, 412)
+    assert client.delete(url, headers=admin | {"If-Match": '"1"'}).status_code == 204
+    gone = client.delete(url, headers=admin | {"If-Match": '"1"'})
+    assert (gone.status_code, gone.json()["error"]["code"]) == (404, "calendar_day_not_recorded")
+    db.expire_all()
+    assert db.get(CalendarDay, date(2027, 3, 8)) is None
+    audit = db.scalar(select(AuditLog).where(AuditLog.action == "calendar.day_forgotten"))
+    assert audit is not None and json.loads(audit.details) == {"workday": False, "note": "地方节日"}
+    assert center_calendar(db, "Asia/Shanghai").is_workday(date(2027, 3, 8))
