@@ -30,6 +30,7 @@ from kefu.console.library import router as console_library_router
 from kefu.console.messages import router as console_messages_router
 from kefu.console.notices import router as console_notices_router
 from kefu.console.orders import router as console_orders_router
+from kefu.console.policies import router as console_policies_router
 from kefu.console.routes import router as console_router
 from kefu.console.selfcare import router as console_selfcare_router
 from kefu.console.taxonomy import router as console_taxonomy_router
@@ -203,6 +204,7 @@ def create_app(
         console_router,
         console_customers_router,
         console_taxonomy_router,  # before /orders/{order_id}
+        console_policies_router,  # before /orders/{order_id}
         console_orders_router,
         console_library_router,
         console_calls_router,

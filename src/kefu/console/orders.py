@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kefu.console.order_assists import AskDue, asks_due, asks_open, assist_card, tab_asks
 from kefu.console.order_refunds import refund_card
+from kefu.console.policies import calendar_gap
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
@@ -67,7 +68,6 @@ from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
-from kefu.workorders.service_level_views import service_levels_read
 from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
 from kefu.workorders.visit_address import known_address
@@ -166,6 +166,7 @@ def order_queue(
         "orders/list.html",
         principal,
         repeat_rates=repeat_rates(session, principal, zone) if view == "repeat" else None,
+        calendar_gap=calendar_gap(session, principal, zone),
         branch=branch,
         view=view,
         open_only=open_only,
@@ -360,29 +361,6 @@ def _message_form(message: Interaction, *, masked: bool) -> dict[str, object]:
 
 SUBJECT_FROM_MESSAGE = 60
 DESCRIPTION_LIMIT = 4000
-
-
-@router.get("/orders/time-limits", response_class=HTMLResponse)
-def time_limits(request: Request, session: DbSession) -> Response:
-    """The center's time limits and tier levels; editable with the policy right."""
-    principal = signed_in(request, session, Right.ORDER_READ)
-    if isinstance(principal, Response):
-        return principal
-    return render(
-        request,
-        "orders/time_limits.html",
-        principal,
-        levels=service_levels_read(session),
-        can_edit=principal.has(Right.POLICY_WRITE),
-        types=list(OrderType),
-        triages=list(Triage),
-        hours=_hours,
-    )
-
-
-def _hours(minutes: int) -> str:
-    """Minutes as hours, without a trailing ".0" (30 → 0.5, 480 → 8)."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 @router.get("/orders/number/{number}", response_class=HTMLResponse)
