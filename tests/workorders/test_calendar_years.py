@@ -4,13 +4,15 @@ its text: through the API, on both databases."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories import NOTICE_2027, bearer, make_categories, make_org, make_staff
+from factories import NOTICE_2027, bearer, make_categories, make_org, make_staff, order_step
 from kefu.core.audit import AuditLog
 from kefu.core.calendar_days import CalendarDay, center_calendar
 from kefu.core.rbac import Role
@@ -83,7 +85,13 @@ def test_the_notice_is_read_then_recorded_once(client, db: Session) -> None:
     once = {**admin, "Idempotency-Key": "notice-2027"}
     recorded = client.post("/api/v1/calendar/notices", json=body, headers=once)
     assert recorded.status_code == 201, recorded.text
-    assert recorded.json() == {"year": 2027, "added": DAYS_2027, "changed": 0, "unchanged": 0}
+    assert recorded.json() == {
+        "year": 2027,
+        "added": DAYS_2027,
+        "changed": 0,
+        "unchanged": 0,
+        "orders_moved": 0,
+    }
     again = client.post("/api/v1/calendar/notices", json=body, headers=once)
     assert again.json() == recorded.json()
     db.expire_all()
@@ -136,6 +144,7 @@ def test_the_notice_does_not_silently_replace_a_day_the_center_recorded(
         "added": DAYS_2027 - 1,
         "changed": 1,
         "unchanged": 0,
+        "orders_moved": 0,
     }
     db.expire_all()
     assert db.get(CalendarDay, date(2027, 2, 8)).workday is False
@@ -173,7 +182,8 @@ def test_a_recorded_day_is_forgotten_at_its_version(client, db: Session) -> None
     assert client.delete(url, headers=admin).status_code == 428
     assert client.delete(url, headers=agent | {"If-Match": '"1"'}).status_code == 403
     assert client.delete(url, headers=admin | {"If-Match": '"9"'}).status_code in (409, 412)
-    assert client.delete(url, headers=admin | {"If-Match": '"1"'}).status_code == 204
+    forgot = client.delete(url, headers=admin | {"If-Match": '"1"'})
+    assert forgot.json() == {"day": "2027-03-08", "orders_moved": 0}
     gone = client.delete(url, headers=admin | {"If-Match": '"1"'})
     assert (gone.status_code, gone.json()["error"]["code"]) == (404, "calendar_day_not_recorded")
     db.expire_all()
@@ -181,3 +191,103 @@ def test_a_recorded_day_is_forgotten_at_its_version(client, db: Session) -> None
     audit = db.scalar(select(AuditLog).where(AuditLog.action == "calendar.day_forgotten"))
     assert audit is not None and json.loads(audit.details) == {"workday": False, "note": "地方节日"}
     assert center_calendar(db, "Asia/Shanghai").is_workday(date(2027, 3, 8))
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Monday 28 December 2026: a suggestion's five working days run into 2027.
+TAKEN = datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI)
+
+
+def _suggestion(client, agent: dict[str, str], category_id: int) -> dict:
+    body = {
+        "type": "suggestion",
+        "category_id": category_id,
+        "contact_phone": "13800138000",
+        "subject": "建议延长营业厅时间",
+    }
+    made = client.post("/api/v1/work-orders", json=body, headers=agent)
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def _due(client, headers: dict[str, str], order: dict) -> datetime:
+    found = client.get(f"/api/v1/work-orders/{order['id']}", headers=headers).json()
+    return datetime.fromisoformat(found["resolve_due_at"]).astimezone(SHANGHAI)
+
+
+def test_recording_the_notice_moves_the_limits_of_open_orders_through_it(
+    client, db: Session
+) -> None:
+    admin, agent = _people(db)
+    cats = make_categories(db)
+    with time_machine.travel(TAKEN, tick=False):
+        order = _suggestion(client, agent, cats.indoor.id)
+        answered = _suggestion(client, agent, cats.indoor.id)
+        answered = order_step(client, agent, answered, "accept", {})
+        order_step(client, agent, answered, "reply", {"reply": "已采纳，将延长营业时间。"})
+        counted_monday_to_friday = _due(client, agent, order)
+        answered_due = _due(client, agent, answered)
+        body = {"text": NOTICE_2027}
+        read = client.post("/api/v1/calendar/notices/preview", json=body, headers=admin).json()
+        assert read["open_orders"] == 1  # the answered one's clock no longer runs
+        assert date(2027, 1, 1) in [date.fromisoformat(d) for d in read["changed_days"]]
+        recorded = client.post(
+            "/api/v1/calendar/notices", json=body | {"move_open_orders": True}, headers=admin
+        )
+        assert recorded.status_code == 201, recorded.text
+        assert recorded.json()["orders_moved"] == 1
+        moved = _due(client, agent, order)
+        # 元旦 (Friday 1 January) is no longer counted: one working day later.
+        assert moved.date() > counted_monday_to_friday.date()
+        assert moved.weekday() < 5 and moved.date() != date(2027, 1, 1)
+        assert _due(client, agent, answered) == answered_due
+        timeline = client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()
+        step = timeline["events"][-1]
+        assert step["kind"] == "limits" and step["details"]["calendar_notice"] == 2027
+        assert datetime.fromisoformat(step["details"]["due_at"]) == moved
+        page = client.get(f"/orders/{order['id']}", headers=agent).text
+        assert "时限已重算" in page and "已录入2027年节假日安排" in page
+
+
+def test_a_notice_recorded_without_moving_leaves_the_limits(client, db: Session) -> None:
+    admin, agent = _people(db)
+    cats = make_categories(db)
+    with time_machine.travel(TAKEN, tick=False):
+        order = _suggestion(client, agent, cats.indoor.id)
+        before = _due(client, agent, order)
+        recorded = client.post(
+            "/api/v1/calendar/notices", json={"text": NOTICE_2027}, headers=admin
+        )
+        assert recorded.json()["orders_moved"] == 0
+        assert _due(client, agent, order) == before
+
+
+def test_one_day_recorded_or_forgotten_moves_the_limits_through_it(client, db: Session) -> None:
+    admin, agent = _people(db)
+    cats = make_categories(db)
+    with time_machine.travel(TAKEN, tick=False):
+        order = _suggestion(client, agent, cats.indoor.id)
+        before = _due(client, agent, order)
+        url = "/api/v1/calendar/days/2026-12-30"  # a Wednesday the center takes off
+        off = {"workday": False, "note": "地方节日", "move_open_orders": True}
+        recorded = client.put(url, json=off, headers=admin)
+        assert (recorded.status_code, recorded.json()["orders_moved"]) == (200, 1)
+        later = _due(client, agent, order)
+        assert later > before
+        again = client.put(
+            url, json=off | {"note": "地方节日（更正）"}, headers=admin | {"If-Match": '"1"'}
+        )
+        assert again.json()["orders_moved"] == 0  # still off: nothing to count again
+        forgot = client.delete(
+            url, params={"move_open_orders": "true"}, headers=admin | {"If-Match": '"2"'}
+        )
+        assert forgot.status_code == 200, forgot.text
+        assert forgot.json() == {"day": "2026-12-30", "orders_moved": 1}
+        assert _due(client, agent, order) == before
+        kinds = [
+            e["kind"]
+            for e in client.get(f"/api/v1/work-orders/{order['id']}", headers=agent).json()[
+                "events"
+            ]
+        ]
+        assert kinds.count("limits") == 2

@@ -49,7 +49,7 @@ ENGLISH_LABELS = {
     "weekday.Fri": "Fri",
     "weekday.Sat": "Sat",
     "weekday.Sun": "Sun",
-    "holiday.new_years_day": "New Year’s Day",
+    "holiday.new_years_day": "New Year's Day",
     "holiday.spring_festival": "Spring Festival",
     "holiday.tomb_sweeping_day": "Qingming Festival",
     "holiday.labour_day": "Labour Day",

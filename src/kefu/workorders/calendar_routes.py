@@ -5,20 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from kefu.core import audit
 from kefu.core.calendar_days import CalendarDay
 from kefu.core.holiday_notice import read_notice
 from kefu.core.idempotency import run_once
 from kefu.core.types import ShortText
-from kefu.core.web import DbSession, IdempotencyKey, IfMatch, IfMatchOptional, check_version
-from kefu.errors import NotFound, PreconditionRequired, Unprocessable
+from kefu.core.web import DbSession, IdempotencyKey, IfMatch, IfMatchOptional
+from kefu.errors import Unprocessable
 from kefu.workorders import calendar_years
 from kefu.workorders.calendar_schemas import (
+    DayForgotten,
     NoticeIn,
     NoticePreviewOut,
     NoticeRecordedOut,
@@ -37,6 +37,7 @@ class CalendarDayWrite(BaseModel):
 
     workday: bool
     note: ShortText = ""
+    move_open_orders: bool = False  # count again the limits of open orders through it
 
 
 class CalendarDayRead(BaseModel):
@@ -47,6 +48,7 @@ class CalendarDayRead(BaseModel):
     note: str
     updated_at: datetime
     version: int
+    orders_moved: int = 0  # open orders whose limits were counted again
 
 
 @router.get("/calendar/days", response_model=list[CalendarDayRead])
@@ -73,31 +75,25 @@ def list_days(
 def record_day(
     day: date,
     data: CalendarDayWrite,
+    request: Request,
     principal: CanEditPolicy,
     session: DbSession,
     version: IfMatchOptional,
 ) -> CalendarDayRead:
     """Record a day as worked or not; changing a recorded day needs its If-Match version.
-    Limits computed from now on use it; limits already set are not moved."""
+    Limits computed from now on use it; with ``move_open_orders`` the open orders whose
+    limits run through it are counted again."""
     if not 2000 <= day.year <= 2100:
         raise Unprocessable("calendar_day_out_of_range", field="day")
-    row = session.get(CalendarDay, day)
-    if row is not None and version is None:
-        raise PreconditionRequired(field="If-Match")
-    if row is not None and version is not None:
-        check_version(row.version, version)
-    if row is None:
-        row = CalendarDay(day=day, workday=data.workday, note=data.note)
-        session.add(row)
-    row.workday, row.note, row.updated_by_id = data.workday, data.note, principal.staff_id
-    session.flush()
-    audit.record(
+    row, moved = calendar_years.record_day(
         session,
-        actor=principal,
-        action="calendar.day",
-        entity_type="calendar_day",
-        entity_id=day.isoformat(),
-        details={"workday": data.workday, "note": data.note},
+        day,
+        workday=data.workday,
+        note=data.note,
+        version=version,
+        by=principal,
+        zone=_zone(request),
+        move_open_orders=data.move_open_orders,
     )
     return CalendarDayRead(
         day=row.day,
@@ -105,29 +101,35 @@ def record_day(
         note=row.note,
         updated_at=row.updated_at,
         version=row.version,
+        orders_moved=moved,
     )
 
 
-@router.delete("/calendar/days/{day}", status_code=204)
+@router.delete("/calendar/days/{day}", response_model=DayForgotten)
 def forget_day(
-    day: date, principal: CanEditPolicy, session: DbSession, version: IfMatch
-) -> Response:
+    day: date,
+    request: Request,
+    principal: CanEditPolicy,
+    session: DbSession,
+    version: IfMatch,
+    move_open_orders: bool = False,
+) -> DayForgotten:
     """Forget a recorded day (needs its If-Match version): the official calendar, or
-    Monday to Friday, counts for it again. Limits already set are not moved."""
-    row = session.get(CalendarDay, day)
-    if row is None:
-        raise NotFound("calendar_day_not_recorded", field="day")
-    check_version(row.version, version)
-    session.delete(row)
-    audit.record(
+    Monday to Friday, counts for it again; with ``move_open_orders`` the open orders whose
+    limits run through it are counted again."""
+    moved = calendar_years.forget_day(
         session,
-        actor=principal,
-        action="calendar.day_forgotten",
-        entity_type="calendar_day",
-        entity_id=day.isoformat(),
-        details={"workday": row.workday, "note": row.note},
+        day,
+        version=version,
+        by=principal,
+        zone=_zone(request),
+        move_open_orders=move_open_orders,
     )
-    return Response(status_code=204)
+    return DayForgotten(day=day, orders_moved=moved)
+
+
+def _zone(request: Request) -> str:
+    return str(request.app.state.settings.timezone)
 
 
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
@@ -148,17 +150,19 @@ def year_outlook(year: YearPath, principal: CanReadOrders, session: DbSession) -
 
 @router.post("/calendar/notices/preview", response_model=NoticePreviewOut)
 def preview_notice(
-    data: NoticeIn, principal: CanEditPolicy, session: DbSession
+    data: NoticeIn, request: Request, principal: CanEditPolicy, session: DbSession
 ) -> NoticePreviewOut:
     """Read a State Council holiday notice: its holidays and worked days, and what
     recording it would add or replace. Nothing is written."""
     notice = read_notice(data.text, data.year)
-    return NoticePreviewOut.of(calendar_years.preview_notice(session, notice))
+    preview = calendar_years.preview_notice(session, notice, _zone(request))
+    return NoticePreviewOut.of(preview)
 
 
 @router.post("/calendar/notices", status_code=201, response_model=NoticeRecordedOut)
 def record_notice(
     data: NoticeIn,
+    request: Request,
     principal: CanEditPolicy,
     session: DbSession,
     idempotency_key: IdempotencyKey = None,
@@ -170,7 +174,12 @@ def record_notice(
 
     def create() -> NoticeRecordedOut:
         recorded = calendar_years.record_notice(
-            session, notice, by=principal, replace_recorded=data.replace_recorded
+            session,
+            notice,
+            by=principal,
+            zone=_zone(request),
+            replace_recorded=data.replace_recorded,
+            move_open_orders=data.move_open_orders,
         )
         return NoticeRecordedOut.of(recorded)
 

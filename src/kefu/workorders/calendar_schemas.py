@@ -21,6 +21,7 @@ class NoticeIn(BaseModel):
     text: Annotated[NoteText, Field(min_length=10)]
     year: Annotated[int | None, Field(ge=2000, le=2100)] = None
     replace_recorded: bool = False  # replace days the center recorded otherwise
+    move_open_orders: bool = False  # count again the limits running through changed days
 
 
 class NoticeHolidayOut(BaseModel):
@@ -52,6 +53,8 @@ class NoticePreviewOut(BaseModel):
     days: list[NoticeDayOut]
     worked_weekdays: list[date]
     differs_from_official: list[date]
+    changed_days: list[date]
+    open_orders: int
 
     @classmethod
     def of(cls, preview: NoticePreview) -> NoticePreviewOut:
@@ -72,6 +75,8 @@ class NoticePreviewOut(BaseModel):
             days=[NoticeDayOut(**vars(d)) for d in preview.days],
             worked_weekdays=preview.worked_weekdays,
             differs_from_official=preview.differs_from_official,
+            changed_days=preview.changed_days,
+            open_orders=preview.open_orders,
         )
 
 
@@ -82,11 +87,19 @@ class NoticeRecordedOut(BaseModel):
     added: int
     changed: int
     unchanged: int
+    orders_moved: int
 
     @classmethod
     def of(cls, recorded: NoticeRecorded) -> NoticeRecordedOut:
         """The answer for a recorded notice."""
         return cls(**vars(recorded))
+
+
+class DayForgotten(BaseModel):
+    """A recorded day forgotten, and how many open orders' limits were counted again."""
+
+    day: date
+    orders_moved: int
 
 
 class YearDayOut(BaseModel):

@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
-from kefu.core.calendar_days import CalendarDay
+from kefu.core.calendar_days import CalendarDay, center_calendar
 from kefu.core.holiday_notice import WORKED_SUFFIX, Notice, worked_weekdays
 from kefu.core.rbac import Principal
-from kefu.errors import Conflict
+from kefu.core.web import check_version
+from kefu.errors import Conflict, NotFound, PreconditionRequired
+from kefu.workorders.calendar_moves import move_limits, orders_through
 
 # From this many days before a year starts, an unannounced year is worth a warning: the
 # notice is usually out in November, and limits set in December already reach into it.
@@ -117,10 +119,13 @@ class NoticePreview:
     days: list[NoticeDay]
     worked_weekdays: list[date]
     differs_from_official: list[date]
+    changed_days: list[date]  # those whose working or not changes from what kefu counts now
+    open_orders: int  # open orders whose limits run through a changed day
 
 
-def preview_notice(session: Session, notice: Notice) -> NoticePreview:
-    """Each day of the notice, and whether recording it adds, repeats or replaces."""
+def preview_notice(session: Session, notice: Notice, zone: str) -> NoticePreview:
+    """Each day of the notice, and whether recording it adds, repeats or replaces; the
+    days it changes for the limits, and how many open orders' limits run through them."""
     named = notice.days()
     first, last = min(named), max(named)
     recorded = {r.day: r.workday for r in _recorded(session, first, last)}
@@ -131,7 +136,10 @@ def preview_notice(session: Session, notice: Notice) -> NoticePreview:
         change: Change = "new" if was is None else "same" if was == workday else "replaces"
         days.append(NoticeDay(day, workday, name, official, was, change))
     differs = [d.day for d in days if d.official is not None and d.official != d.workday]
-    return NoticePreview(notice, days, worked_weekdays(notice), differs)
+    now_counted = center_calendar(session, zone)
+    changed = [d.day for d in days if now_counted.is_workday(d.day) != d.workday]
+    open_orders = orders_through(session, changed, zone)
+    return NoticePreview(notice, days, worked_weekdays(notice), differs, changed, open_orders)
 
 
 @dataclass(frozen=True)
@@ -142,15 +150,23 @@ class NoticeRecorded:
     added: int
     changed: int
     unchanged: int
+    orders_moved: int
 
 
 def record_notice(
-    session: Session, notice: Notice, *, by: Principal, replace_recorded: bool
+    session: Session,
+    notice: Notice,
+    *,
+    by: Principal,
+    zone: str,
+    replace_recorded: bool,
+    move_open_orders: bool,
 ) -> NoticeRecorded:
     """Record every day of the notice as the center's (off: the holiday's name; worked:
     "…调休上班"). A day the center recorded otherwise is replaced only when asked (409
-    naming them otherwise). Limits already set on orders stay as they are."""
-    preview = preview_notice(session, notice)
+    naming them otherwise). The limits of open orders running through a day it changes
+    are counted again when asked; otherwise limits already set stay."""
+    preview = preview_notice(session, notice, zone)
     replaced = [d.day for d in preview.days if d.change == "replaces"]
     if replaced and not replace_recorded:
         days = "、".join(d.isoformat() for d in replaced)
@@ -169,13 +185,83 @@ def record_notice(
         row.note = f"{item.name}{WORKED_SUFFIX}" if item.workday else item.name
         row.updated_by_id = by.staff_id
     session.flush()
-    recorded = NoticeRecorded(notice.year, counts["new"], counts["replaces"], counts["same"])
+    moved = 0
+    if move_open_orders:
+        because = {"calendar_notice": notice.year}
+        moved = move_limits(session, preview.changed_days, by=by, zone=zone, because=because)
+    recorded = NoticeRecorded(notice.year, counts["new"], counts["replaces"], counts["same"], moved)
     audit.record(
         session,
         actor=by,
         action="calendar.notice",
         entity_type="calendar_year",
         entity_id=str(notice.year),
-        details={"added": recorded.added, "changed": recorded.changed, "replaced": replaced},
+        details={
+            "added": recorded.added,
+            "changed": recorded.changed,
+            "replaced": replaced,
+            "orders_moved": moved,
+        },
     )
     return recorded
+
+
+def record_day(
+    session: Session,
+    day: date,
+    *,
+    workday: bool,
+    note: str,
+    version: int | None,
+    by: Principal,
+    zone: str,
+    move_open_orders: bool,
+) -> tuple[CalendarDay, int]:
+    """Record one day as worked or not (a recorded one at its version); audited. Returns
+    the day and how many open orders' limits were counted again."""
+    row = session.get(CalendarDay, day)
+    if row is not None and version is None:
+        raise PreconditionRequired(field="If-Match")
+    if row is not None and version is not None:
+        check_version(row.version, version)
+    counted_before = center_calendar(session, zone).is_workday(day)
+    if row is None:
+        row = CalendarDay(day=day, workday=workday, note=note)
+        session.add(row)
+    row.workday, row.note, row.updated_by_id = workday, note, by.staff_id
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="calendar.day",
+        entity_type="calendar_day",
+        entity_id=day.isoformat(),
+        details={"workday": workday, "note": note},
+    )
+    changed = [day] if move_open_orders and counted_before != workday else []
+    return row, move_limits(session, changed, by=by, zone=zone, because={"calendar_day": day})
+
+
+def forget_day(
+    session: Session, day: date, *, version: int, by: Principal, zone: str, move_open_orders: bool
+) -> int:
+    """Forget a recorded day at its version: the official calendar, or Monday to Friday,
+    counts for it again; audited. Returns how many open orders' limits were counted again."""
+    row = session.get(CalendarDay, day)
+    if row is None:
+        raise NotFound("calendar_day_not_recorded", field="day")
+    check_version(row.version, version)
+    counted_before = row.workday
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="calendar.day_forgotten",
+        entity_type="calendar_day",
+        entity_id=day.isoformat(),
+        details={"workday": row.workday, "note": row.note},
+    )
+    counted_now = center_calendar(session, zone).is_workday(day)
+    changed = [day] if move_open_orders and counted_before != counted_now else []
+    return move_limits(session, changed, by=by, zone=zone, because={"calendar_day": day})

@@ -174,6 +174,7 @@ class EventKind(StrEnum):
     REFUND = "refund"  # money back to the customer asked, decided or credited (退费, 赔付)
     ASSIST = "assist"  # another team asked for its part, and what it said (协办)
     PROGRESS = "progress"  # the customer texted how the open order stands (进度告知)
+    LIMITS = "limits"  # its limits counted again after the center's calendar changed
 
 
 class AppointmentStatus(StrEnum):

@@ -11,7 +11,7 @@ function setupDayForms() {
       const row = button.closest("tr");
       button.disabled = true;
       try {
-        await api("DELETE", `/api/v1/calendar/days/${row.dataset.day}`, undefined,
+        await api("DELETE", `/api/v1/calendar/days/${row.dataset.day}?move_open_orders=true`, undefined,
           { "If-Match": `"${row.dataset.version}"` });
         window.location.reload();
       } catch (failure) {
@@ -27,7 +27,8 @@ function setupDayForms() {
     const version = table?.querySelector(`tr[data-day="${day}"]`)?.dataset.version;
     try {
       await api("PUT", `/api/v1/calendar/days/${day}`,
-        { workday: form.elements.workday.value === "true", note: form.elements.note.value.trim() },
+        { workday: form.elements.workday.value === "true", note: form.elements.note.value.trim(),
+          move_open_orders: form.elements.move_open_orders.checked },
         version ? { "If-Match": `"${version}"` } : {});
       window.location.reload();
     } catch (failure) {
@@ -44,10 +45,13 @@ function setupNotice() {
   const error = document.getElementById("notice-error");
   const words = templateWords("calendar-words");
   const replace = preview.querySelector(".replace-recorded");
+  const move = preview.querySelector(".move-open-orders");
+  let read = null; // the notice as last read: what recording it sends
   const body = () => ({
     text: form.elements.text.value,
     year: form.elements.year.value ? Number(form.elements.year.value) : null,
     replace_recorded: replace.querySelector("input").checked,
+    move_open_orders: read?.open_orders > 0 && move.querySelector("input").checked,
   });
   const line = (role, text) => {
     const element = preview.querySelector(`[data-role="${role}"]`);
@@ -59,7 +63,7 @@ function setupNotice() {
     error.hidden = true;
     preview.hidden = true;
     try {
-      const read = await api("POST", "/api/v1/calendar/notices/preview", body());
+      read = await api("POST", "/api/v1/calendar/notices/preview", body());
       const rows = preview.querySelector("tbody");
       rows.replaceChildren(...read.holidays.map((h) => {
         const row = document.createElement("tr");
@@ -72,14 +76,16 @@ function setupNotice() {
         return row;
       }));
       const worked = read.days.filter((d) => d.workday).map((d) => d.day);
-      line("worked", words("worked", { days: worked.join("、") || "—" }));
+      line("worked", words("worked", { days: worked.join(words("sep")) || "—" }));
       const count = (change) => read.days.filter((d) => d.change === change).length;
       line("changes", words("changes", { year: read.year, new: count("new"), same: count("same"), replaces: count("replaces") }));
       const warnings = [];
-      if (read.worked_weekdays.length) warnings.push(words("weekdays", { days: read.worked_weekdays.join("、") }));
-      if (read.differs_from_official.length) warnings.push(words("differs", { days: read.differs_from_official.join("、") }));
+      if (read.worked_weekdays.length) warnings.push(words("weekdays", { days: read.worked_weekdays.join(words("sep")) }));
+      if (read.differs_from_official.length) warnings.push(words("differs", { days: read.differs_from_official.join(words("sep")) }));
       line("warnings", warnings.join(" "));
       replace.hidden = count("replaces") === 0;
+      line("open-orders", words("open_orders", { n: read.open_orders }));
+      move.hidden = read.open_orders === 0;
       form.dataset.key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
       preview.hidden = false;
     } catch (failure) {
