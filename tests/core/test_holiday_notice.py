@@ -109,25 +109,46 @@ def test_the_year_given_wins_over_a_notice_without_a_title() -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("2027年通知：没有任何节日安排的文字。", "notice_no_holidays"),
-        ("2027年 春节：2月5日至13日放假调休，共8天。", "notice_count_mismatch"),
-        ("2027年 春节：2月12日至5日放假调休。", "notice_range_wrong"),
-        ("2027年 春节：2月5日至4月5日放假调休。", "notice_range_wrong"),
-        ("2027年 春节：2月30日放假。", "notice_day_invalid"),
-        ("2027年 春节：5日至12日放假。", "notice_day_without_month"),
-        ("2027年 春节：请各地区、各部门妥善安排。", "notice_holiday_without_days"),
-        ("2027年 春节：2月5日至12日放假。2月6日（周六）上班。", "notice_day_both"),
-        ("2027年 国庆节：2028年10月1日至7日放假。", "notice_day_outside_year"),
+        ("通知：没有任何节日安排的文字。", "notice_no_holidays"),
+        ("春节：2月5日至13日放假调休，共8天。", "notice_count_mismatch"),
+        ("春节：2月12日至5日放假调休。", "notice_range_wrong"),
+        ("春节：2月5日至4月5日放假调休。", "notice_range_wrong"),
+        ("春节：2月30日放假。", "notice_day_invalid"),
+        ("春节：5日至12日放假。", "notice_day_without_month"),
+        ("春节：请各地区、各部门妥善安排。", "notice_holiday_without_days"),
+        ("春节：2月5日至12日放假。2月6日（周六）上班。", "notice_day_both"),
+        ("国庆节：2028年10月1日至7日放假。", "notice_day_outside_year"),
+        ("关于2028年部分节假日安排的通知 春节：2月5日放假。", "notice_year_differs"),
     ],
 )
 def test_a_notice_that_does_not_add_up_is_refused(text: str, code: str) -> None:
     with pytest.raises(Unprocessable) as refused:
-        read_notice(text)
+        read_notice(text, 2027)
     assert refused.value.code == code
 
 
+def test_the_whole_notice_with_its_opening_and_signature_reads_the_same() -> None:
+    body = NOTICE_2026.split("\n", 1)[1]
+    opening = (
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+        "经国务院批准，现将2026年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节"
+        "放假调休日期的具体安排通知如下。\n"
+    )
+    closing = (
+        "节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作，遇有重大突发事件，"
+        "要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。\n"
+        "国务院办公厅\n2025年11月4日\n"
+    )
+    assert _read(opening + body + closing) == _official(2026)
+    assert read_notice(opening + body + closing).year == 2026
+    # Without the title or the opening, the signature's year is not taken for the notice's.
+    with pytest.raises(Unprocessable) as missing:
+        read_notice(body + closing)
+    assert missing.value.code == "notice_year_missing"
+
+
 def test_a_weekday_said_to_be_worked_is_pointed_out() -> None:
-    notice = read_notice("2027年 春节：2月6日至12日放假，共7天。2月15日（周一）上班。")
+    notice = read_notice("春节：2月6日至12日放假，共7天。2月15日（周一）上班。", 2027)
     assert worked_weekdays(notice) == [date(2027, 2, 15)]
 
 

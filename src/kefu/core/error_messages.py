@@ -355,6 +355,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "calendar_day_out_of_range": "Days from 2000 to 2100 can be recorded.",
     "calendar_day_not_recorded": "The center has not recorded this day.",
     "notice_year_missing": "Say which year the notice is for: its title was not pasted.",
+    "notice_year_differs": "The notice is for {named}, not {year}: check the year.",
     "notice_no_holidays": (
         "No holiday was found: paste the notice's lines such as "
         "“春节：2月15日至23日放假调休，共9天。”."

@@ -96,9 +96,11 @@ def _refused(code: str, **params: Any) -> Unprocessable:
 
 
 def notice_year(text: str) -> int | None:
-    """The year a notice is about ("关于2027年部分节假日安排的通知"), if it says."""
+    """The year a notice is about, from its title ("关于2027年部分节假日安排的通知") or its
+    opening ("现将2027年元旦、春节……"); None when neither was pasted (a date in its
+    signature is the year before)."""
     plain = _normalized(text)
-    found = re.search(r"(\d{4})年(?:部分)?节假日", plain) or re.search(r"(\d{4})年", plain)
+    found = re.search(r"(\d{4})年(?:部分)?节假日", plain) or re.search(r"现将(\d{4})年", plain)
     return int(found[1]) if found else None
 
 
@@ -109,7 +111,10 @@ def read_notice(text: str, year: int | None = None) -> Notice:
     advice ("鼓励……在除夕休息") names days that are neither.
     """
     plain = _normalized(text)
-    year = year or notice_year(text)
+    named = notice_year(text)
+    if year is not None and named is not None and year != named:
+        raise Unprocessable("notice_year_differs", field="year", year=year, named=named)
+    year = year or named
     if year is None:
         raise Unprocessable("notice_year_missing", field="year")
     headings = list(_HEADING.finditer(plain))
