@@ -216,11 +216,12 @@ def worker(
     from kefu.core.base import utcnow
     from kefu.core.db import make_sessionmaker, unit_of_work
     from kefu.selfcare import housekeeping
-    from kefu.workorders import sweeper
+    from kefu.workorders import calendar_reminders, sweeper
 
     job_handlers.load()
     factory = make_sessionmaker(_engine(database_url))
-    interval = get_settings().worker_interval_seconds
+    settings = get_settings()
+    interval = settings.worker_interval_seconds
     checked_at = 0.0
     while True:
         with unit_of_work(factory, write=True) as session:
@@ -230,6 +231,7 @@ def worker(
             _check_alerts(factory)
             with unit_of_work(factory, write=True) as session:
                 housekeeping.forget_spent(session, now=utcnow())
+                calendar_reminders.remind_unannounced(session, settings.timezone)
         if swept.warned or swept.escalated:
             console.print(f"time limits: {swept.warned} warned, {swept.escalated} escalated")
         report = outbox.run_due(factory)

@@ -291,3 +291,44 @@ def test_one_day_recorded_or_forgotten_moves_the_limits_through_it(client, db: S
             ]
         ]
         assert kinds.count("limits") == 2
+
+
+def test_the_keepers_of_the_rules_are_mailed_once_a_week_until_the_year_is_known(
+    client, db: Session
+) -> None:
+    from kefu.core.outbox import Job
+    from kefu.workorders.calendar_reminders import remind_unannounced
+
+    org = make_org(db)
+    admin = make_staff(db, org.province, Role.ADMIN, email="admin@example.cn")
+    english = make_staff(db, org.hq, Role.ADMIN, email="ops@example.com", language="en")
+    make_staff(db, org.province, Role.ADMIN)  # no address: nobody to mail
+    make_staff(db, org.province, Role.ADMIN, email="left@example.cn", active=False)
+    make_staff(db, org.city, Role.AGENT, email="agent@example.cn")  # keeps no rules
+    db.commit()
+
+    def mails() -> list[dict]:
+        jobs = db.scalars(select(Job).where(Job.message_id.like("calendar-gap-%")))
+        return [json.loads(j.payload) for j in jobs]
+
+    zone = "Asia/Shanghai"
+    assert remind_unannounced(db, zone, date(2026, 11, 1)) == 0  # two months ahead
+    assert remind_unannounced(db, zone, date(2026, 11, 20)) == 2
+    assert remind_unannounced(db, zone, date(2026, 11, 21)) == 0  # the same week
+    db.commit()
+    sent = {m["to"]: m for m in mails()}
+    assert set(sent) == {admin.email, english.email}
+    assert sent[admin.email]["subject"] == "kefu：2027年节假日安排尚未录入"
+    assert sent[english.email]["subject"] == "kefu: the holidays of 2027 are not recorded"
+    assert "Holidays and workdays" in sent[english.email]["body"]
+    assert remind_unannounced(db, zone, date(2026, 11, 23)) == 2  # the next week
+    db.commit()
+
+    admin_headers = bearer(db, admin)
+    recorded = client.post(
+        "/api/v1/calendar/notices", json={"text": NOTICE_2027}, headers=admin_headers
+    )
+    assert recorded.status_code == 201
+    db.expire_all()
+    assert remind_unannounced(db, zone, date(2026, 11, 30)) == 0  # known now
+    assert len(mails()) == 4

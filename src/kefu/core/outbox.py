@@ -129,6 +129,12 @@ def enqueue(
     return job
 
 
+def queued_once(session: Session, message_id: str) -> bool:
+    """Whether a job with this message id was ever queued (jobs are kept once done): what
+    a reminder sent once a week asks before queueing its week's message."""
+    return session.scalar(select(Job.id).where(Job.message_id == message_id)) is not None
+
+
 def _claim(session: Session, limit: int) -> list[Job]:
     now = utcnow()
     query = (

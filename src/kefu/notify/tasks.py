@@ -15,14 +15,16 @@ EMAIL = "notify.email"
 SMS = "notify.sms"
 
 
-def notify_staff(session: Session, *, staff_id: int, subject: str, body: str) -> None:
-    """Queue an e-mail to a staff member (if they have an address) with the change."""
+def notify_staff(
+    session: Session, *, staff_id: int, subject: str, body: str, message_id: str | None = None
+) -> None:
+    """Queue an e-mail to a staff member (if they have an address) with the change;
+    ``message_id``: the mail's own, for one that must go once."""
     staff = session.get(Staff, staff_id)
     if staff is None or not staff.email or not staff.active:
         return
-    outbox.enqueue(
-        session, kind=EMAIL, payload={"to": staff.email, "subject": subject, "body": body}
-    )
+    payload = {"to": staff.email, "subject": subject, "body": body}
+    outbox.enqueue(session, kind=EMAIL, payload=payload, message_id=message_id)
 
 
 def text_customer(session: Session, *, phone: str, text: str) -> None:
