@@ -230,16 +230,8 @@ def record_day(
         session.add(row)
     row.workday, row.note, row.updated_by_id = workday, note, by.staff_id
     session.flush()
-    audit.record(
-        session,
-        actor=by,
-        action="calendar.day",
-        entity_type="calendar_day",
-        entity_id=day.isoformat(),
-        details={"workday": workday, "note": note},
-    )
-    changed = [day] if move_open_orders and counted_before != workday else []
-    return row, move_limits(session, changed, by=by, zone=zone, because={"calendar_day": day})
+    moves = move_open_orders and counted_before != workday
+    return row, _audited(session, row, "calendar.day", by=by, zone=zone, move=moves)
 
 
 def forget_day(
@@ -251,17 +243,24 @@ def forget_day(
     if row is None:
         raise NotFound("calendar_day_not_recorded", field="day")
     check_version(row.version, version)
-    counted_before = row.workday
     session.delete(row)
     session.flush()
+    moves = move_open_orders and row.workday != center_calendar(session, zone).is_workday(day)
+    return _audited(session, row, "calendar.day_forgotten", by=by, zone=zone, move=moves)
+
+
+def _audited(
+    session: Session, row: CalendarDay, action: str, *, by: Principal, zone: str, move: bool
+) -> int:
+    """Audit a day recorded or forgotten (as it was recorded); count again the limits of
+    open orders through it when ``move``; how many moved."""
     audit.record(
         session,
         actor=by,
-        action="calendar.day_forgotten",
+        action=action,
         entity_type="calendar_day",
-        entity_id=day.isoformat(),
+        entity_id=row.day.isoformat(),
         details={"workday": row.workday, "note": row.note},
     )
-    counted_now = center_calendar(session, zone).is_workday(day)
-    changed = [day] if move_open_orders and counted_before != counted_now else []
-    return move_limits(session, changed, by=by, zone=zone, because={"calendar_day": day})
+    days = [row.day] if move else []
+    return move_limits(session, days, by=by, zone=zone, because={"calendar_day": row.day})
