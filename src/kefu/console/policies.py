@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from kefu.console.render import render, signed_in
-from kefu.core.calendar_days import CalendarDay
 from kefu.core.clock import local_today
 from kefu.core.holiday_notice import HOLIDAY_NAMES, holiday_key
 from kefu.core.rbac import Principal, Right
@@ -100,7 +99,6 @@ def calendar_page(
     today = local_today(zone)
     year = year or today.year
     days = calendar_years.year_days(session, year)
-    recorded = [session.get(CalendarDay, d.day) for d in days if d.source == "center"]
     return render(
         request,
         "orders/calendar.html",
@@ -108,7 +106,7 @@ def calendar_page(
         year=year,
         days=days,
         holidays=_holidays(days),
-        recorded=[r for r in recorded if r is not None],
+        recorded=calendar_years.recorded_days(session, year),
         months=_months(year, {d.day: d for d in days}),
         official=calendar_years.officially_known(year),
         announced=calendar_years.announced(session, year),

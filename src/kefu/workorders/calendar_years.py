@@ -70,10 +70,15 @@ def _recorded(session: Session, first: date, last: date) -> list[CalendarDay]:
     return list(session.scalars(query.order_by(CalendarDay.day)))
 
 
+def recorded_days(session: Session, year: int) -> list[CalendarDay]:
+    """The days the center recorded in the year, in order."""
+    return _recorded(session, date(year, 1, 1), date(year, 12, 31))
+
+
 def year_days(session: Session, year: int) -> list[YearDay]:
     """The year's named and swapped days, the center's own over the official ones."""
     days = _official_days(year)
-    for row in _recorded(session, date(year, 1, 1), date(year, 12, 31)):
+    for row in recorded_days(session, year):
         days[row.day] = YearDay(row.day, row.workday, row.note, "center")
     return [days[d] for d in sorted(days)]
 
