@@ -13,9 +13,18 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, texts_sent
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    texts_sent,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.rbac import Role
+from kefu.customers.enums import Tier
 
 SAID = "网络优化中心明天上午到您小区现场测试，测试后我们会再告知您结果。"
 
@@ -159,3 +168,51 @@ def test_a_customer_owed_word_for_a_day_shows_on_the_queues(client, db: Session)
         )
     assert waiting.status_code == 200, waiting.text
     assert untold(100) is None  # asked for something: the customer knows
+
+
+def test_a_diamond_customer_is_owed_word_twice_a_day(client, db: Session) -> None:
+    """The best tiers hear from an open order at least every 12 hours by default; the
+    center sets each tier's interval on its Time limits page."""
+    org = make_org(db)
+    cats = make_categories(db)
+    customer = make_customer(db, org.city, "+8613900139000", tier=Tier.DIAMOND)
+    db.commit()
+    admin = bearer(db, make_staff(db, org.province, Role.ADMIN))
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    taken = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    with time_machine.travel(taken, tick=False):
+        body = {"type": "complaint", "category_id": cats.indoor.id, "subject": "扣费问题"}
+        made = client.post(
+            "/api/v1/work-orders", json=body | {"customer_id": customer.id}, headers=agent
+        )
+        assert made.status_code == 201, made.text
+        diamond = _accepted(client, agent, made.json())
+        normal = _accepted(client, agent, complain(client, agent, cats.indoor.id, "13700137000"))
+    assert diamond["customer_id"] is not None and normal["customer_id"] is None
+
+    def chips(hours: float) -> dict[str, str | None]:
+        with time_machine.travel(taken + timedelta(hours=hours), tick=False):
+            html = client.get("/orders?view=all", headers=agent).text
+        found = {}
+        for order in (diamond, normal):
+            row = html.split(order["number"], 1)[1].split("</td>", 1)[0]
+            chip = re.search(r'class="chip orange untold"[^>]*>([^<]+)<', row)
+            found[order["number"]] = chip.group(1) if chip else None
+        return found
+
+    assert chips(11.5) == {diamond["number"]: None, normal["number"]: None}
+    assert chips(13) == {diamond["number"]: "13小时未告知", normal["number"]: None}
+    assert chips(25) == {diamond["number"]: "1天1小时未告知", normal["number"]: "1天1小时未告知"}
+
+    levels = client.get("/api/v1/service-levels", headers=agent).json()["tiers"]
+    shipped = {t["tier"]: t["tell_every_hours"] for t in levels}
+    assert (shipped["diamond"], shipped["supreme"], shipped["normal"]) == (12, 12, 24)
+    url = "/api/v1/service-levels/tiers/normal"
+    body = {"limit_percent": 100, "return_visit_hours": 72, "tell_every_hours": 6}
+    assert client.put(url, json=body | {"tell_every_hours": 0}, headers=admin).status_code == 422
+    assert client.put(url, json=body, headers=admin).status_code == 200
+    assert chips(7)[normal["number"]] == "7小时未告知"
+    left_out = {"limit_percent": 100, "return_visit_hours": 72}  # the shipped interval again
+    again = client.put(url, json=left_out, headers=admin | {"If-Match": '"1"'})
+    assert (again.status_code, again.json()["tell_every_hours"]) == (200, 24)
+    assert chips(7)[normal["number"]] is None

@@ -76,18 +76,20 @@ DEFAULT_LIMITS: Mapping[PolicyKey, Limit] = MappingProxyType(
 
 @dataclass(frozen=True)
 class TierLevel:
-    """What a customer tier changes: the share of each limit its orders get, and how soon
-    its complaints are called back after closing."""
+    """What a customer tier changes: the share of each limit its orders get, how soon its
+    complaints are called back after closing, and how long a customer waiting on an order
+    may hear nothing before its queues say so (进度告知)."""
 
     limit_share: float
     return_visit_hours: int
+    tell_every_hours: int = 24
 
 
-# The best customers wait less, and are called back first.
+# The best customers wait less, are called back first and told twice a day.
 DEFAULT_TIERS: Mapping[Tier, TierLevel] = MappingProxyType(
     {
-        Tier.SUPREME: TierLevel(0.5, 24),
-        Tier.DIAMOND: TierLevel(0.5, 24),
+        Tier.SUPREME: TierLevel(0.5, 24, 12),
+        Tier.DIAMOND: TierLevel(0.5, 24, 12),
         Tier.GOLD: TierLevel(0.75, 48),
         Tier.SILVER: TierLevel(0.75, 48),
         Tier.NORMAL: TierLevel(1.0, 72),

@@ -438,6 +438,8 @@ class TierServiceLevel(TimestampMixin, VersionedMixin, Base):
     tier: Mapped[str] = mapped_column(String(16), primary_key=True)
     limit_percent: Mapped[int] = mapped_column(Integer)  # of each time limit
     return_visit_hours: Mapped[int] = mapped_column(Integer)
+    # how long its customers may hear nothing of an open order; None: the shipped value
+    tell_every_hours: Mapped[int | None] = mapped_column(Integer)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 

@@ -10,7 +10,7 @@ clock runs on, and the answer is still its reply.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,11 +21,15 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
+from kefu.customers.enums import Tier
+from kefu.customers.models import Customer
 from kefu.errors import Conflict, Unprocessable
 from kefu.notify.tasks import text_customer
 from kefu.workorders.enums import BEING_HANDLED, EventKind, OrderStatus
+from kefu.workorders.limits import TierLevel
 from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event, sms_answer
+from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
 
 
@@ -85,9 +89,9 @@ def latest_told(session: Session, order_ids: list[int]) -> dict[int, Told]:
     return {order_id: Told(text, at) for order_id, text, at in rows}  # the last one wins
 
 
-# A customer waiting on an order is told where it stands at least once a day: longer,
-# and its row on the queues says so (a rule of thumb of telecom centers, 过程告知).
-TELL_EVERY = timedelta(hours=24)
+# A customer waiting on an order is told where it stands at least once a day, the best
+# tiers twice (the tier's ``tell_every_hours``): longer, and its row on the queues says so
+# (a rule of thumb of telecom centers, 过程告知).
 # Steps on which the customer heard about the order: a progress text, their own chase
 # (the agent on the line told them where it stood), an engineer's visit booked or moved.
 _HEARD = (EventKind.PROGRESS, EventKind.URGE, EventKind.APPOINTMENT)
@@ -98,17 +102,23 @@ _OWED_WORD = BEING_HANDLED - {OrderStatus.WAITING_CUSTOMER}
 def untold_for(
     session: Session, orders: Sequence[WorkOrder], now: datetime | None = None
 ) -> dict[int, timedelta]:
-    """Of ``orders``, those whose customer has heard nothing of them for ``TELL_EVERY``
-    or longer, with how long: since it was taken (or reopened), or since the last
-    progress text, chase or visit booked. One query, on the timeline's order index, for
-    the orders old enough to be owed word."""
+    """Of ``orders``, those whose customer has heard nothing of them for their tier's
+    interval or longer, with how long: since it was taken (or reopened), or since the last
+    progress text, chase or visit booked. At most two queries, for the orders old enough
+    to be owed word: their customers' tiers, and the timeline on its order index."""
     now = now or utcnow()
+    tiers = center_levels(session).tiers
+    shortest = timedelta(hours=min(level.tell_every_hours for level in tiers.values()))
     owed = {
-        order.id: order.round_started_at or order.created_at
+        order.id: (order.round_started_at or order.created_at, order.customer_id)
         for order in orders
         if order.status in _OWED_WORD
-        and now - (order.round_started_at or order.created_at) >= TELL_EVERY
+        and now - (order.round_started_at or order.created_at) >= shortest
     }
+    if not owed:
+        return {}
+    every = _intervals(session, owed, tiers)
+    owed = {i: (since, c) for i, (since, c) in owed.items() if now - since >= every[i]}
     if not owed:
         return {}
     heard = dict(
@@ -119,6 +129,26 @@ def untold_for(
         ).all()
     )
     silences = {
-        order_id: now - max(since, heard.get(order_id) or since) for order_id, since in owed.items()
+        order_id: now - max(since, heard.get(order_id) or since)
+        for order_id, (since, _) in owed.items()
     }
-    return {order_id: silent for order_id, silent in silences.items() if silent >= TELL_EVERY}
+    return {order_id: silent for order_id, silent in silences.items() if silent >= every[order_id]}
+
+
+def _intervals(
+    session: Session,
+    owed: dict[int, tuple[datetime, int | None]],
+    tiers: Mapping[Tier, TierLevel],
+) -> dict[int, timedelta]:
+    """How long each order's customer may hear nothing: their tier's interval (a caller
+    who is no customer counts as normal)."""
+    customer_ids = {c for _, c in owed.values() if c is not None}
+    tier_of: dict[int | None, Tier] = {}
+    if customer_ids:
+        found = select(Customer.id, Customer.tier).where(Customer.id.in_(customer_ids))
+        tier_of = {customer_id: Tier(tier) for customer_id, tier in session.execute(found)}
+    hours = {
+        order_id: tiers[tier_of.get(customer_id, Tier.NORMAL)].tell_every_hours
+        for order_id, (_, customer_id) in owed.items()
+    }
+    return {order_id: timedelta(hours=h) for order_id, h in hours.items()}

@@ -120,8 +120,8 @@ def set_tier_level(
     version: IfMatchOptional,
     response: Response,
 ) -> TierLevelRead:
-    """Set the center's share of each limit and return-visit delay for a customer tier;
-    changing one the center has set needs If-Match."""
+    """Set the center's share of each limit, return-visit delay and progress interval
+    (进度告知) for a customer tier; changing one the center has set needs If-Match."""
     row = service_levels.set_tier(
         session, tier=tier, **data.model_dump(), version=version, by=principal
     )

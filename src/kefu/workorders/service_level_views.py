@@ -50,6 +50,9 @@ class TierLevelWrite(BaseModel):
 
     limit_percent: int = Field(ge=10, le=200)  # of each time limit
     return_visit_hours: int = Field(ge=1, le=720)  # after a complaint closes
+    # a customer waiting on an order hears from it at least this often (进度告知); left
+    # out, the shipped interval for the tier
+    tell_every_hours: int | None = Field(default=None, ge=1, le=168)
 
 
 class TierLevelRead(TierLevelWrite):
@@ -127,6 +130,7 @@ def tier_level_read(setting: TierSetting) -> TierLevelRead:
         tier=setting.tier,
         limit_percent=round(setting.level.limit_share * 100),
         return_visit_hours=setting.level.return_visit_hours,
+        tell_every_hours=setting.level.tell_every_hours,
         source="center" if setting.row else "shipped",
         version=version,
         updated_at=updated_at,

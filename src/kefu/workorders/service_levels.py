@@ -69,7 +69,10 @@ def _limit(row: TimeLimitPolicy) -> Limit:
 
 
 def _tier_level(row: TierServiceLevel) -> TierLevel:
-    return TierLevel(row.limit_percent / 100, row.return_visit_hours)
+    shipped = DEFAULT_TIERS[Tier(row.tier)].tell_every_hours
+    return TierLevel(
+        row.limit_percent / 100, row.return_visit_hours, row.tell_every_hours or shipped
+    )
 
 
 @dataclass(frozen=True)
@@ -185,15 +188,22 @@ def set_tier(
     tier: Tier,
     limit_percent: int,
     return_visit_hours: int,
+    tell_every_hours: int | None,
     version: int | None,
     by: Principal,
 ) -> TierServiceLevel:
-    """Set the center's level for a customer tier; changing one it has needs If-Match."""
+    """Set the center's level for a customer tier; changing one it has needs If-Match.
+    ``tell_every_hours`` None: the shipped one."""
     row = own_row(session, TierServiceLevel(tier=tier.value), version)
     row.limit_percent, row.return_visit_hours = limit_percent, return_visit_hours
+    row.tell_every_hours = tell_every_hours
     row.updated_by_id = by.staff_id
     session.flush()
-    details = {"limit_percent": limit_percent, "return_visit_hours": return_visit_hours}
+    details = {
+        "limit_percent": limit_percent,
+        "return_visit_hours": return_visit_hours,
+        "tell_every_hours": tell_every_hours,
+    }
     audit_change(session, by, "service_level.tier", tier.value, details)
     return row
 

@@ -430,7 +430,8 @@ function setupServiceLevels() {
     (row) => `/api/v1/service-levels/time-limits/${row.dataset.type}/${row.dataset.level}`, limitBody);
   wire(tiers, document.getElementById("tier-levels-error"),
     (row) => `/api/v1/service-levels/tiers/${row.dataset.tier}`,
-    (row) => ({ limit_percent: number(row, "limit_percent"), return_visit_hours: number(row, "return_visit_hours") }));
+    (row) => ({ limit_percent: number(row, "limit_percent"), return_visit_hours: number(row, "return_visit_hours"),
+      tell_every_hours: number(row, "tell_every_hours") }));
   const rules = document.getElementById("intake-rules");
   const ruleFields = ["repeat_window_days", "repeat_category_level", "incident_threshold",
     "incident_window_minutes", "incident_category_level"];
