@@ -66,21 +66,17 @@ class Cell(NamedTuple):
 
 def _months(year: int, named: dict[date, YearDay]) -> list[list[list[Cell | None]]]:
     """Twelve months as weeks from Monday; None pads the weeks' ends."""
-    months = []
-    for month in range(1, 13):
-        weeks = month_layout.Calendar().monthdatescalendar(year, month)
-        months.append(
-            [
-                [
-                    Cell(d, named[d].workday if d in named else d.weekday() < 5, named.get(d))
-                    if d.month == month
-                    else None
-                    for d in week
-                ]
-                for week in weeks
-            ]
-        )
-    return months
+    layout = month_layout.Calendar()
+    return [
+        [[_cell(d, named) if d.month == month else None for d in week] for week in weeks]
+        for month, weeks in ((m, layout.monthdatescalendar(year, m)) for m in range(1, 13))
+    ]
+
+
+def _cell(day: date, named: dict[date, YearDay]) -> Cell:
+    """A day as the grid shows it: a named day as named, else worked Monday to Friday."""
+    found = named.get(day)
+    return Cell(day, found.workday if found else day.weekday() < 5, found)
 
 
 @router.get("/orders/calendar", response_class=HTMLResponse)

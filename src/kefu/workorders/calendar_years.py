@@ -5,7 +5,7 @@ Why: working-time limits skip holidays only if kefu knows them. The ``chinesecal
 package knows the years announced before its release; for a later year kefu counts
 Monday to Friday, so 春节 would be counted as working days and orders would breach their
 limits over the holiday. The notice comes out each November; until it is recorded,
-supervisors are told.
+those who keep the center's rules are told.
 """
 
 from __future__ import annotations
@@ -88,8 +88,7 @@ def announced(session: Session, year: int) -> bool:
     weekday recorded as a day off)."""
     if officially_known(year):
         return True
-    recorded = _recorded(session, date(year, 1, 1), date(year, 12, 31))
-    return any(not r.workday and r.day.weekday() < 5 for r in recorded)
+    return any(not r.workday and r.day.weekday() < 5 for r in recorded_days(session, year))
 
 
 def unannounced_year(session: Session, today: date) -> int | None:
