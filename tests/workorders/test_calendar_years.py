@@ -332,3 +332,26 @@ def test_the_keepers_of_the_rules_are_mailed_once_a_week_until_the_year_is_known
     db.expire_all()
     assert remind_unannounced(db, zone, date(2026, 11, 30)) == 0  # known now
     assert len(mails()) == 4
+
+
+def test_an_order_warned_under_the_old_count_is_warned_again_at_the_new_one(
+    client, db: Session
+) -> None:
+    from kefu.workorders.models import WorkOrder
+
+    admin, agent = _people(db)
+    cats = make_categories(db)
+    with time_machine.travel(TAKEN, tick=False):
+        order = _suggestion(client, agent, cats.indoor.id)
+        row = db.get(WorkOrder, order["id"])
+        assert row is not None
+        row.warned_at = row.created_at  # as if the sweep had warned of the old limit
+        warn_before = row.warn_at
+        db.commit()
+        off = {"workday": False, "note": "地方节日", "move_open_orders": True}
+        moved = client.put("/api/v1/calendar/days/2026-12-30", json=off, headers=admin)
+        assert moved.json()["orders_moved"] == 1
+    db.expire_all()
+    row = db.get(WorkOrder, order["id"])
+    assert row is not None and row.warn_at > warn_before
+    assert row.warned_at is None  # the sweep warns again when the new warning time comes

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from kefu.core.base import utcnow
 from kefu.core.calendar_days import center_calendar
 from kefu.core.rbac import Principal
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES, EventKind
@@ -59,10 +60,12 @@ def move_limits(
     """Count again the limits of the open orders whose clock runs through the days, on the
     calendar as it now stands (the days just recorded included); each order whose limit
     moved gets a timeline step with the limit before and after, and ``because`` (what
-    changed the calendar). Returns how many moved."""
+    changed the calendar); one warned under the old count whose warning now lies ahead is
+    warned again then. Returns how many moved."""
     if not days:
         return 0
     calendar = center_calendar(session, zone)  # read afresh: this session changed it
+    now = utcnow()
     moved = 0
     for order in session.scalars(_through(min(days), max(days), zone)).all():
         before = order.resolve_due_at
@@ -70,6 +73,8 @@ def move_limits(
         if order.resolve_due_at == before:
             continue
         moved += 1
+        if order.warned_at is not None and order.warn_at is not None and order.warn_at > now:
+            order.warned_at = None  # warned by the old count: warned again at the new one
         details = {**because, "due_before": before, "due_at": order.resolve_due_at}
         record_event(session, order, kind=EventKind.LIMITS, by=by, details=details)
     session.flush()
