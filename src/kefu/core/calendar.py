@@ -20,15 +20,25 @@ import chinese_calendar
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
+@lru_cache(maxsize=256)
+def officially_known(year: int) -> bool:
+    """Whether the installed ``chinese_calendar`` knows the State Council's notice for the
+    year (it raises NotImplementedError for a year it does not)."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=8192)  # about twenty years of days; the official calendar never changes
 def _official_workday(day: date) -> bool:
     """The State Council's calendar for the day (Monday to Friday for a year it has not
     announced yet). Remembered: every new order's time limits walk a week or two of days,
     and ``chinese_calendar`` checks its arguments on each call."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year not announced yet
+    if not officially_known(day.year):
         return day.weekday() < 5
+    return bool(chinese_calendar.is_workday(day))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
+from kefu.core.calendar import officially_known
 from kefu.core.calendar_days import CalendarDay, center_calendar
 from kefu.core.holiday_notice import WORKED_SUFFIX, Notice, worked_weekdays
 from kefu.core.rbac import Principal
@@ -42,15 +43,6 @@ class YearDay:
     workday: bool
     name: str  # the holiday (official: its key, such as "spring_festival"; center: the note)
     source: Source
-
-
-def officially_known(year: int) -> bool:
-    """Whether the package knows the State Council's notice for the year."""
-    try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
 
 
 def _official_days(year: int) -> dict[date, YearDay]:
