@@ -312,6 +312,16 @@ def live_center_database(
 
 
 @pytest.fixture
+def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The center's console address (KEFU_CONSOLE_URL), given with a trailing slash as
+    people write it; the address mails are to give."""
+    monkeypatch.setenv("KEFU_CONSOLE_URL", "https://kefu.example.cn/")
+    get_settings.cache_clear()
+    yield "https://kefu.example.cn"
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def settings_put_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A command's --database-url sets KEFU_DATABASE_URL for the whole process: undo it
     afterwards, so later tests read the settings they expect."""

@@ -24,7 +24,7 @@ from kefu.analytics.cli import (
 )
 from kefu.config import get_settings
 from kefu.core import audit, migrate
-from kefu.core.cli_support import DatabaseOption
+from kefu.core.cli_support import DatabaseOption, settings_checked
 from kefu.core.db import make_engine, make_sessionmaker, unit_of_work
 from kefu.core.rbac import Role
 from kefu.notify.cli import outbox_app
@@ -34,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.callback()(settings_checked)
 db_app = typer.Typer(
     help="Database schema: upgrade, current revision, drift check.", no_args_is_help=True
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET = "kefu-demo-secret-do-not-use-in-production"
@@ -70,6 +71,10 @@ class Settings(BaseSettings):
     # The questionnaire subscribers answer on the self-service page, once a quarter
     # (its code; the shipped telecom satisfaction survey by default); empty offers none.
     selfcare_survey: str = "ecsi-telecom"
+    # Where staff open the console (https://kefu.example.cn): mails to staff about an
+    # order, an incident or a page end with its address there. Empty: they name the order
+    # by its number only, as kefu cannot know the address it is reached at.
+    console_url: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_sender: str = "kefu@localhost"
@@ -98,6 +103,19 @@ class Settings(BaseSettings):
     # process, where frozen apps would never be freed.
     settle_heap: bool = True
     sql_echo: bool = False
+
+    @field_validator("console_url")
+    @classmethod
+    def _console_address(cls, value: str) -> str:
+        """An http(s) address with a host and nothing after the path (links are built on
+        it), without its trailing slash; empty stays empty."""
+        if not value:
+            return value
+        parts = urlsplit(value)
+        plain = parts.scheme in ("http", "https") and parts.netloc
+        if not plain or parts.query or parts.fragment:
+            raise ValueError("not a plain http(s) address, such as https://kefu.example.cn")
+        return value.rstrip("/")
 
     def check_production_safety(self) -> None:
         """Refuse to run with the shipped demo secret unless demo mode is on."""

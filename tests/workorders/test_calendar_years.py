@@ -334,6 +334,18 @@ def test_the_keepers_of_the_rules_are_mailed_once_a_week_until_the_year_is_known
     assert len(mails()) == 4
 
 
+def test_the_reminder_ends_with_the_calendar_pages_address(db: Session, console_at: str) -> None:
+    from kefu.core.outbox import Job
+    from kefu.workorders.calendar_reminders import remind_unannounced
+
+    org = make_org(db)
+    make_staff(db, org.province, Role.ADMIN, email="admin@example.cn")
+    db.commit()
+    assert remind_unannounced(db, "Asia/Shanghai", date(2026, 11, 20)) == 1
+    [job] = db.scalars(select(Job).where(Job.message_id.like("calendar-gap-%")))
+    assert json.loads(job.payload)["body"].endswith(f"\n\n{console_at}/orders/calendar")
+
+
 def test_an_order_warned_under_the_old_count_is_warned_again_at_the_new_one(
     client, db: Session
 ) -> None:

@@ -30,6 +30,7 @@ from kefu.analytics.models import Alert
 from kefu.core.clock import day_start_utc
 from kefu.core.i18n import gettext
 from kefu.core.rbac import Role
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import Staff
 from kefu.routing.models import Queue
@@ -209,4 +210,10 @@ def _announce(session: Session, day: date, alerts: list[Alert]) -> None:
                 )
             )
         heading = gettext(language, "alert.mail.subject").format(day=day.isoformat())
-        notify_staff(session, staff_id=staff_id, subject=heading, body="\n".join(lines))
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=heading,
+            body="\n".join(lines),
+            link=links.EARLY_WARNINGS,
+        )

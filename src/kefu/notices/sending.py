@@ -22,6 +22,7 @@ from kefu.notices import audience
 from kefu.notices.enums import NoticeStatus
 from kefu.notices.models import Notice, NoticeKeyPerson, NoticeRecipient
 from kefu.notices.wording import manager_text, notice_text, subject
+from kefu.notify import links
 from kefu.notify.tasks import mail_customer, notify_staff, text_customer
 from kefu.org.models import Staff
 
@@ -202,5 +203,11 @@ def tell_managers(session: Session, notice: Notice, zone: str, *, called_off: bo
             groups=groups.get(staff.id, []),
             called_off=called_off,
         )
-        notify_staff(session, staff_id=staff.id, subject=subject(notice, english), body=body)
+        notify_staff(
+            session,
+            staff_id=staff.id,
+            subject=subject(notice, english),
+            body=body,
+            link=links.NOTICES,
+        )
     return sum(1 for staff in managers if staff.email)

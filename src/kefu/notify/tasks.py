@@ -16,15 +16,36 @@ SMS = "notify.sms"
 
 
 def notify_staff(
-    session: Session, *, staff_id: int, subject: str, body: str, message_id: str | None = None
+    session: Session,
+    *,
+    staff_id: int,
+    subject: str,
+    body: str,
+    link: str = "",
+    message_id: str | None = None,
 ) -> None:
     """Queue an e-mail to a staff member (if they have an address) with the change;
-    ``message_id``: the mail's own, for one that must go once."""
+    ``link``: the console page it is about (a path from ``kefu.notify.links``), given
+    as an address at the end when the center's console address is set; ``message_id``:
+    the mail's own, for one that must go once."""
     staff = session.get(Staff, staff_id)
     if staff is None or not staff.email or not staff.active:
         return
-    payload = {"to": staff.email, "subject": subject, "body": body}
+    payload = {"to": staff.email, "subject": subject, "body": with_link(body, link)}
     outbox.enqueue(session, kind=EMAIL, payload=payload, message_id=message_id)
+
+
+def with_link(body: str, link: str) -> str:
+    """The body with the page's address after a blank line, when there is a page and the
+    center's console address is known; else as it was."""
+    address = console_address(link)
+    return f"{body}\n\n{address}" if address else body
+
+
+def console_address(link: str) -> str:
+    """The page's full address in the console, or empty without a console address."""
+    console = get_settings().console_url
+    return f"{console}{link}" if console and link else ""
 
 
 def text_customer(session: Session, *, phone: str, text: str) -> None:

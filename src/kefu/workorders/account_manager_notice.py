@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from kefu.config import get_settings
 from kefu.core.i18n import gettext
 from kefu.core.masking import mask_phone
 from kefu.core.rbac import Principal
 from kefu.customers.managers import manager_of
 from kefu.customers.models import Customer
-from kefu.notify.tasks import notify_staff
+from kefu.notify import links
+from kefu.notify.tasks import console_address, notify_staff
 from kefu.org.models import Staff
 from kefu.workorders.category_tree import CategoryNode, category_tree
 from kefu.workorders.enums import OrderType
@@ -139,7 +141,7 @@ def tell_of_incident_answer(
     for manager, theirs in told.values():
         language = str(manager.language)
         subject, lines = _incident_mail(incident, text, by, theirs, language == "en")
-        body = [*lines, HOW_TO_OPEN.get(language, "")]
+        body = [*lines, *_how_to_open(language)]
         notify_staff(session, staff_id=manager.id, subject=subject, body="\n".join(body))
 
 
@@ -155,13 +157,13 @@ def _incident_mail(
         return f"[Your customers] Incident {incident} resolved: {len(theirs)} answered", [
             f"Incident {incident} was resolved, and its callers answered together. "
             f"Of them, {len(theirs)} are your customers:",
-            *(f"- {c.name}: {o.number} ({o.subject})" for c, o in theirs),
+            *(f"- {c.name}: {o.number} ({o.subject}){_at(o)}" for c, o in theirs),
             f"The answer: {text}",
             f"Answered by: {by.display_name}",
         ]
     return f"【客户经理知会】突发事件{incident}已处理，您的{len(theirs)}位客户已获答复", [
         f"突发事件{incident}已处理，相关来电已统一答复，其中{len(theirs)}位是您负责的客户：",
-        *(f"- {c.name}：{o.number}（{o.subject}）" for c, o in theirs),
+        *(f"- {c.name}：{o.number}（{o.subject}）{_at(o)}" for c, o in theirs),
         f"答复内容：{text}",
         f"答复人：{by.display_name}",
     ]
@@ -177,5 +179,23 @@ def _tell(session: Session, order: WorkOrder, by_staff_id: int | None, compose: 
     assert customer is not None  # the manager was found through it
     language = str(manager.language)
     subject, lines = compose(customer, language == "en")
-    body = [line for line in lines if line] + [HOW_TO_OPEN.get(language, "")]
-    notify_staff(session, staff_id=manager.id, subject=subject, body="\n".join(body))
+    body = [line for line in lines if line] + _how_to_open(language)
+    notify_staff(
+        session,
+        staff_id=manager.id,
+        subject=subject,
+        body="\n".join(body),
+        link=links.order_page(order.id),
+    )
+
+
+def _at(order: WorkOrder) -> str:
+    """The order's address in the console after its line, when the address is known."""
+    address = console_address(links.order_page(order.id))
+    return f" {address}" if address else ""
+
+
+def _how_to_open(language: str) -> list[str]:
+    """How the manager opens what the mail names: by its number in the look-up box, when
+    the console's address is not known (else the mail gives the address)."""
+    return [] if get_settings().console_url else [HOW_TO_OPEN.get(language, "")]

@@ -27,6 +27,7 @@ from kefu.core.base import utcnow
 from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal, Right
 from kefu.errors import Conflict, Forbidden, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import team_lead_ids
@@ -91,6 +92,7 @@ def ask(
             staff_id=staff_id,
             subject=f"协办请求 {order.number} / Your team's help is asked",
             body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, calendar.zone)}",
+            link=links.order_page(order.id),
         )
     payload = {"assist_id": row.id, "zone": calendar.zone}
     outbox.enqueue(session, kind=OVERDUE, payload=payload, run_at=row.due_at)
@@ -131,6 +133,7 @@ def _mail_overdue(session: Session, assist_id: int, zone: str) -> None:
                 f"{order.number}: {order.subject}\n{team.name}: {row.question}\n"
                 f"{_wanted_by(row, zone)}"
             ),
+            link=links.order_page(order.id),
         )
 
 
@@ -152,6 +155,7 @@ def answer(
             staff_id=staff_id,
             subject=f"协办已答复 {order.number} / {team.name_en or team.name} answered",
             body=f"{order.number}: {order.subject}\n{team.name}: {text}",
+            link=links.order_page(order.id),
         )
     return assist
 

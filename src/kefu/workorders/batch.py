@@ -17,6 +17,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.rbac import Principal
 from kefu.core.web import check_version
 from kefu.errors import Forbidden, KefuError, NotFound, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit
 from kefu.workorders import lifecycle
@@ -130,4 +131,4 @@ def _tell_owners(
     body = "\n".join([*listed, request.reason]).strip()
     subject = f"{len(orders)} 张工单已派给您 / {len(orders)} work orders assigned to you"
     for staff_id in owners:
-        notify_staff(session, staff_id=staff_id, subject=subject, body=body)
+        notify_staff(session, staff_id=staff_id, subject=subject, body=body, link=links.QUEUES)

@@ -19,6 +19,7 @@ from kefu.core.clock import local_today
 from kefu.core.i18n import gettext
 from kefu.core.outbox import queued_once
 from kefu.core.rbac import Right, Role, rights_for
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import Staff
 from kefu.workorders.calendar_years import unannounced_year
@@ -51,6 +52,7 @@ def remind_unannounced(session: Session, zone: str, today: date | None = None) -
             staff_id=staff.id,
             subject=gettext(language, SUBJECT).format(year=year),
             body=gettext(language, BODY).format(year=year),
+            link=links.CALENDAR,
             message_id=message_id,
         )
         queued += 1

@@ -29,6 +29,7 @@ from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.phone import is_mobile, normalize_phone
 from kefu.errors import Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff, sms_sending, text_customer
 from kefu.org import repository as org_repo
 from kefu.org.repository import supervisor_ids, team_lead_ids
@@ -231,7 +232,13 @@ def _sending(
             _audit_texted(writing, order_id, details)
         if warning is not None:
             for staff_id in warning.staff_ids:
-                notify_staff(writing, staff_id=staff_id, subject=warning.subject, body=warning.body)
+                notify_staff(
+                    writing,
+                    staff_id=staff_id,
+                    subject=warning.subject,
+                    body=warning.body,
+                    link=links.ENGINEERS,
+                )
 
     sending = sms_sending(to=number, text=said, message_id=message_id)
     return outbox.Sending(channel=sending.channel, send=sending.send, record=record)

@@ -23,6 +23,7 @@ from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.customers.repository import live_subscription
 from kefu.errors import Conflict, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import Staff
 from kefu.workorders import refunds
@@ -131,6 +132,7 @@ def reject_all(session: Session, *, incident: Incident, by: Principal, reason: s
             staff_id=asker,
             subject=f"故障补偿未获批准 {incident.number} / Compensation not approved",
             body=f"{incident.number}: {incident.title}\n{reason}",
+            link=links.incident_page(incident.id),
         )
     _audit(session, incident, "reject", by, reason, waiting[0][1].amount_fen, len(waiting))
     return len(waiting)
@@ -277,6 +279,7 @@ def _tell_approvers(session: Session, incident: Incident, total_fen: int, by: Pr
             staff_id=staff_id,
             subject=f"故障补偿待审批 {incident.number} / Incident compensation to approve",
             body=f"{incident.number}: {incident.title}\n{yuan(total_fen)}",
+            link=links.incident_page(incident.id),
         )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kefu.core import audit
 from kefu.core.base import utcnow
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.repository import known_unit, supervisor_ids
 from kefu.workorders.category_tree import CategoryNode, category_tree
@@ -158,4 +159,5 @@ def _tell_supervisors(session: Session, incident: Incident, orders: int) -> None
             staff_id=staff_id,
             subject=f"疑似突发事件 {incident.number} / Possible incident",
             body=f"{incident.title}: {orders} 张工单 / orders. 请确认 / please confirm.",
+            link=links.incident_page(incident.id),
         )

@@ -15,6 +15,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
@@ -463,6 +464,7 @@ def dispatch(
             staff_id=staff_id,
             subject=f"工单 {order.number} 已派给您 / Work order assigned to you",
             body=f"{order.number}: {order.subject}\n{request.reason}".strip(),
+            link=links.order_page(order.id),
         )
     session.flush()
     return order
@@ -506,6 +508,7 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
                 f"Work order escalated to {parent.name_en or parent.name}"
             ),
             body=f"{order.number}: {order.subject}\n{unit.name} → {parent.name}: {reason}",
+            link=links.order_page(order.id),
         )
     session.flush()
     return order

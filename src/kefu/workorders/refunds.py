@@ -24,6 +24,7 @@ from kefu.core.clock import local_today
 from kefu.core.rbac import Principal, Right
 from kefu.customers.repository import live_subscription
 from kefu.errors import Conflict, Forbidden, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.models import OrgUnit
 from kefu.org.repository import supervisor_ids, team_lead_ids, tree_position
@@ -166,6 +167,7 @@ def _tell_approvers(
             staff_id=staff_id,
             subject=f"退费待审批 {order.number} / Refund to approve",
             body=f"{order.number}: {order.subject}\n{yuan(row.amount_fen)}: {row.reason}",
+            link=links.order_page(order.id),
         )
 
 

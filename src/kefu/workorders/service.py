@@ -21,6 +21,7 @@ from kefu.customers import repository as customer_numbers
 from kefu.customers.enums import Tier
 from kefu.customers.models import Customer
 from kefu.errors import Forbidden, NotFound, Unprocessable
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import Team
 from kefu.org.repository import KnownUnit, known_unit
@@ -411,6 +412,7 @@ def _link_repeats(
             staff_id=owner,
             subject=f"重复投诉 {order.number} / Repeat complaint",
             body=f"{order.number} 重复了 {', '.join(o.number for o in earlier)}: {order.subject}",
+            link=links.order_page(order.id),
         )
     return record_event(
         session,

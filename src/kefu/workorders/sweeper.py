@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kefu.errors import KefuError
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.workorders import lifecycle
 from kefu.workorders.enums import CLOCK_RUNNING_STATUSES
@@ -94,4 +95,5 @@ def _tell(session: Session, order: WorkOrder, what: str, extra_owner: int | None
             staff_id=staff_id,
             subject=f"{order.number} {what}",
             body=f"{order.number}: {order.subject}",
+            link=links.order_page(order.id),
         )

@@ -14,6 +14,7 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict
+from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders.enums import MAX_PRIORITY, URGEABLE_STATUSES, EventKind, OrderStatus
@@ -80,6 +81,7 @@ def tell_holders(session: Session, order: WorkOrder, *, subject: str, said: str)
             staff_id=staff_id,
             subject=subject,
             body=f"{order.number}: {order.subject}\n{said}".strip(),
+            link=links.order_page(order.id),
         )
 
 
