@@ -312,6 +312,16 @@ def live_center_database(
 
 
 @pytest.fixture
+def year_2027_unannounced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2027 stays unannounced whichever release of chinesecalendar is installed (the
+    calendar page and the notice's preview ask whether the package knows a year)."""
+    from kefu.workorders import calendar_years
+
+    known = calendar_years.officially_known
+    monkeypatch.setattr(calendar_years, "officially_known", lambda y: y < 2027 and known(y))
+
+
+@pytest.fixture
 def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The center's console address (KEFU_CONSOLE_URL), given with a trailing slash as
     people write it; the address mails are to give."""

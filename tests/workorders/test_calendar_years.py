@@ -16,17 +16,12 @@ from factories import NOTICE_2027, bearer, make_categories, make_org, make_staff
 from kefu.core.audit import AuditLog
 from kefu.core.calendar_days import CalendarDay, center_calendar
 from kefu.core.rbac import Role
-from kefu.workorders import calendar_years
 from kefu.workorders.calendar_years import unannounced_year
 
 DAYS_2027 = 3 + 8 + 2 + 3 + 5 + 2 + 1 + 1 + 7 + 2
 
 
-@pytest.fixture(autouse=True)
-def _2027_not_in_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    """2027 stays unannounced whichever release of chinesecalendar is installed."""
-    known = calendar_years.officially_known
-    monkeypatch.setattr(calendar_years, "officially_known", lambda y: y < 2027 and known(y))
+pytestmark = pytest.mark.usefixtures("year_2027_unannounced")
 
 
 def _people(db: Session) -> tuple[dict[str, str], dict[str, str]]:
@@ -91,6 +86,7 @@ def test_the_notice_is_read_then_recorded_once(client, db: Session) -> None:
         "changed": 0,
         "unchanged": 0,
         "orders_moved": 0,
+        "asks_moved": 0,
     }
     again = client.post("/api/v1/calendar/notices", json=body, headers=once)
     assert again.json() == recorded.json()
@@ -145,6 +141,7 @@ def test_the_notice_does_not_silently_replace_a_day_the_center_recorded(
         "changed": 1,
         "unchanged": 0,
         "orders_moved": 0,
+        "asks_moved": 0,
     }
     db.expire_all()
     assert db.get(CalendarDay, date(2027, 2, 8)).workday is False
@@ -183,7 +180,7 @@ def test_a_recorded_day_is_forgotten_at_its_version(client, db: Session) -> None
     assert client.delete(url, headers=agent | {"If-Match": '"1"'}).status_code == 403
     assert client.delete(url, headers=admin | {"If-Match": '"9"'}).status_code in (409, 412)
     forgot = client.delete(url, headers=admin | {"If-Match": '"1"'})
-    assert forgot.json() == {"day": "2027-03-08", "orders_moved": 0}
+    assert forgot.json() == {"day": "2027-03-08", "orders_moved": 0, "asks_moved": 0}
     gone = client.delete(url, headers=admin | {"If-Match": '"1"'})
     assert (gone.status_code, gone.json()["error"]["code"]) == (404, "calendar_day_not_recorded")
     db.expire_all()
@@ -282,7 +279,7 @@ def test_one_day_recorded_or_forgotten_moves_the_limits_through_it(client, db: S
             url, params={"move_open_orders": "true"}, headers=admin | {"If-Match": '"2"'}
         )
         assert forgot.status_code == 200, forgot.text
-        assert forgot.json() == {"day": "2026-12-30", "orders_moved": 1}
+        assert forgot.json() == {"day": "2026-12-30", "orders_moved": 1, "asks_moved": 0}
         assert _due(client, agent, order) == before
         kinds = [
             e["kind"]

@@ -226,6 +226,7 @@ ENGLISH_LABELS = {
     "assist_step.ask": "Help asked",
     "assist_step.answer": "Help given",
     "assist_step.withdraw": "Ask taken back",
+    "assist_step.counted_again": "Time wanted counted again",
     "refund_status.requested": "Awaiting approval",
     "refund_status.approved": "Approved",
     "refund_status.credited": "Credited",

@@ -14,6 +14,7 @@ order: a second question to the same team goes with the first, or after its answ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,6 +82,7 @@ def ask(
         asked_by_id=by.staff_id,
         asked_at=now,
         due_at=wanted_by(team, now, timedelta(hours=due_hours), calendar),
+        due_hours=due_hours,
         answer="",
     )
     session.add(row)
@@ -94,9 +96,15 @@ def ask(
             body=f"{order.number}: {order.subject}\n{question}\n{_wanted_by(row, calendar.zone)}",
             link=links.order_page(order.id),
         )
-    payload = {"assist_id": row.id, "zone": calendar.zone}
-    outbox.enqueue(session, kind=OVERDUE, payload=payload, run_at=row.due_at)
+    watch_overdue(session, row, calendar.zone)
     return row
+
+
+def watch_overdue(session: Session, row: OrderAssist, zone: str) -> None:
+    """The job that tells of the ask still open at its time: one per time it was given
+    (a time counted again has its own; the old one then does nothing)."""
+    payload = {"assist_id": row.id, "zone": zone, "due_at": row.due_at.isoformat()}
+    outbox.enqueue(session, kind=OVERDUE, payload=payload, run_at=row.due_at)
 
 
 @outbox.handler(OVERDUE)
@@ -107,13 +115,20 @@ def _tell_overdue(
     asked are told, once (the mails are written where the delivery is recorded; answered
     or taken back by then, nobody is told)."""
     row = session.get(OrderAssist, payload["assist_id"])
-    if row is None or row.status != AssistStatus.OPEN:
+    if row is None or row.status != AssistStatus.OPEN or _moved_since(row, payload):
         return None
 
     def record(writing: Session, _answer: None) -> None:
         _mail_overdue(writing, payload["assist_id"], payload["zone"])
 
     return outbox.Sending(channel="assist", send=lambda: None, record=record)
+
+
+def _moved_since(row: OrderAssist, payload: dict[str, Any]) -> bool:
+    """The ask's time was counted again after this job was queued: the new time's job
+    tells (jobs queued before the time was kept in them count as current)."""
+    queued_for = payload.get("due_at")
+    return queued_for is not None and datetime.fromisoformat(queued_for) != row.due_at
 
 
 def _mail_overdue(session: Session, assist_id: int, zone: str) -> None:
@@ -135,6 +150,34 @@ def _mail_overdue(session: Session, assist_id: int, zone: str) -> None:
             ),
             link=links.order_page(order.id),
         )
+
+
+def count_again(
+    session: Session,
+    row: OrderAssist,
+    calendar: BusinessCalendar,
+    *,
+    by: Principal,
+    because: Mapping[str, object],
+) -> bool:
+    """The open ask's time counted again on the calendar as it now stands (``because``:
+    what changed it), from when it was asked: on the order's timeline with the time
+    before, and watched at the new time. False when it stays (a team keeping no hours,
+    or an ask made before its hours were kept)."""
+    team = session.get(Team, row.team_id)
+    assert team is not None  # foreign key
+    if row.due_hours is None or team_working_day(calendar, team) is None:
+        return False
+    due = wanted_by(team, row.asked_at, timedelta(hours=row.due_hours), calendar)
+    if due == row.due_at:
+        return False
+    before, row.due_at = row.due_at, due
+    order = session.get(WorkOrder, row.order_id)
+    assert order is not None  # foreign key
+    why = {**because, "due_before": before.isoformat()}
+    _record(session, order, by, "counted_again", row, team, said="", why=why)
+    watch_overdue(session, row, calendar.zone)
+    return True
 
 
 def answer(
@@ -383,20 +426,22 @@ def _record(
     *,
     said: str,
     moved: bool = False,
+    why: Mapping[str, object] | None = None,
 ) -> None:
     """On the order's timeline (with what was asked, answered or why taken back; ``moved``
-    when the order was sent beyond the team) and in the audit log as
-    ``order.assist.<step>``."""
+    when the order was sent beyond the team; ``why`` its time was counted again) and in
+    the audit log as ``order.assist.<step>``."""
     details: dict[str, object] = {
         "assist": row.id,
         "step": step,
         "team": team.name,
         "team_en": team.name_en,
     }
-    if step == "ask":
+    if step in ("ask", "counted_again"):
         details["due_at"] = row.due_at.isoformat()
     if moved:
         details["order_moved"] = True
+    details.update(why or {})
     record_event(session, order, kind=EventKind.ASSIST, by=by, reason=said, details=details)
     audit.record(
         session,

@@ -49,6 +49,7 @@ class CalendarDayRead(BaseModel):
     updated_at: datetime
     version: int
     orders_moved: int = 0  # open orders whose limits were counted again
+    asks_moved: int = 0  # open asks of teams whose time wanted was counted again
 
 
 @router.get("/calendar/days", response_model=list[CalendarDayRead])
@@ -82,7 +83,7 @@ def record_day(
 ) -> CalendarDayRead:
     """Record a day as worked or not; changing a recorded day needs its If-Match version.
     Limits computed from now on use it; with ``move_open_orders`` the open orders whose
-    limits run through it are counted again."""
+    limits run through it, and the open asks wanted through it, are counted again."""
     if not 2000 <= day.year <= 2100:
         raise Unprocessable("calendar_day_out_of_range", field="day")
     row, moved = calendar_years.record_day(
@@ -101,7 +102,8 @@ def record_day(
         note=row.note,
         updated_at=row.updated_at,
         version=row.version,
-        orders_moved=moved,
+        orders_moved=moved.orders,
+        asks_moved=moved.asks,
     )
 
 
@@ -116,7 +118,7 @@ def forget_day(
 ) -> DayForgotten:
     """Forget a recorded day (needs its If-Match version): the official calendar, or
     Monday to Friday, counts for it again; with ``move_open_orders`` the open orders whose
-    limits run through it are counted again."""
+    limits run through it, and the open asks wanted through it, are counted again."""
     moved = calendar_years.forget_day(
         session,
         day,
@@ -125,7 +127,7 @@ def forget_day(
         zone=_zone(request),
         move_open_orders=move_open_orders,
     )
-    return DayForgotten(day=day, orders_moved=moved)
+    return DayForgotten(day=day, orders_moved=moved.orders, asks_moved=moved.asks)
 
 
 def _zone(request: Request) -> str:

@@ -55,6 +55,7 @@ class NoticePreviewOut(BaseModel):
     differs_from_official: list[date]
     changed_days: list[date]
     open_orders: int
+    open_asks: int  # open asks to teams keeping hours wanted through a changed day
 
     @classmethod
     def of(cls, preview: NoticePreview) -> NoticePreviewOut:
@@ -77,6 +78,7 @@ class NoticePreviewOut(BaseModel):
             differs_from_official=preview.differs_from_official,
             changed_days=preview.changed_days,
             open_orders=preview.open_orders,
+            open_asks=preview.open_asks,
         )
 
 
@@ -88,6 +90,7 @@ class NoticeRecordedOut(BaseModel):
     changed: int
     unchanged: int
     orders_moved: int
+    asks_moved: int  # open asks of teams whose time wanted was counted again
 
     @classmethod
     def of(cls, recorded: NoticeRecorded) -> NoticeRecordedOut:
@@ -96,10 +99,12 @@ class NoticeRecordedOut(BaseModel):
 
 
 class DayForgotten(BaseModel):
-    """A recorded day forgotten, and how many open orders' limits were counted again."""
+    """A recorded day forgotten, and how many open orders' limits and open asks' times
+    were counted again."""
 
     day: date
     orders_moved: int
+    asks_moved: int
 
 
 class YearDayOut(BaseModel):

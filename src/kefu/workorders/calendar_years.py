@@ -26,7 +26,7 @@ from kefu.core.holiday_notice import WORKED_SUFFIX, Notice, worked_weekdays
 from kefu.core.rbac import Principal
 from kefu.core.web import check_version
 from kefu.errors import Conflict, NotFound, PreconditionRequired
-from kefu.workorders.calendar_moves import move_limits, orders_through
+from kefu.workorders.calendar_moves import Moved, asks_through, move_limits, orders_through
 
 # From this many days before a year starts, an unannounced year is worth a warning: the
 # notice is usually out in November, and limits set in December already reach into it.
@@ -117,6 +117,7 @@ class NoticePreview:
     differs_from_official: list[date]
     changed_days: list[date]  # those whose working or not changes from what kefu counts now
     open_orders: int  # open orders whose limits run through a changed day
+    open_asks: int  # open asks to teams keeping hours wanted through a changed day
 
 
 def preview_notice(session: Session, notice: Notice, zone: str) -> NoticePreview:
@@ -135,7 +136,10 @@ def preview_notice(session: Session, notice: Notice, zone: str) -> NoticePreview
     now_counted = center_calendar(session, zone)
     changed = [d.day for d in days if now_counted.is_workday(d.day) != d.workday]
     open_orders = orders_through(session, changed, zone)
-    return NoticePreview(notice, days, worked_weekdays(notice), differs, changed, open_orders)
+    open_asks = asks_through(session, changed, zone)
+    return NoticePreview(
+        notice, days, worked_weekdays(notice), differs, changed, open_orders, open_asks
+    )
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class NoticeRecorded:
     changed: int
     unchanged: int
     orders_moved: int
+    asks_moved: int
 
 
 def record_notice(
@@ -181,11 +186,13 @@ def record_notice(
         row.note = f"{item.name}{WORKED_SUFFIX}" if item.workday else item.name
         row.updated_by_id = by.staff_id
     session.flush()
-    moved = 0
+    moved = Moved()
     if move_open_orders:
         because = {"calendar_notice": notice.year}
         moved = move_limits(session, preview.changed_days, by=by, zone=zone, because=because)
-    recorded = NoticeRecorded(notice.year, counts["new"], counts["replaces"], counts["same"], moved)
+    recorded = NoticeRecorded(
+        notice.year, counts["new"], counts["replaces"], counts["same"], moved.orders, moved.asks
+    )
     audit.record(
         session,
         actor=by,
@@ -196,7 +203,8 @@ def record_notice(
             "added": recorded.added,
             "changed": recorded.changed,
             "replaced": replaced,
-            "orders_moved": moved,
+            "orders_moved": moved.orders,
+            "asks_moved": moved.asks,
         },
     )
     return recorded
@@ -212,9 +220,9 @@ def record_day(
     by: Principal,
     zone: str,
     move_open_orders: bool,
-) -> tuple[CalendarDay, int]:
+) -> tuple[CalendarDay, Moved]:
     """Record one day as worked or not (a recorded one at its version); audited. Returns
-    the day and how many open orders' limits were counted again."""
+    the day and how many open orders' limits and asks' times were counted again."""
     row = session.get(CalendarDay, day)
     if row is not None and version is None:
         raise PreconditionRequired(field="If-Match")
@@ -232,9 +240,10 @@ def record_day(
 
 def forget_day(
     session: Session, day: date, *, version: int, by: Principal, zone: str, move_open_orders: bool
-) -> int:
+) -> Moved:
     """Forget a recorded day at its version: the official calendar, or Monday to Friday,
-    counts for it again; audited. Returns how many open orders' limits were counted again."""
+    counts for it again; audited. Returns how many open orders' limits and asks' times
+    were counted again."""
     row = session.get(CalendarDay, day)
     if row is None:
         raise NotFound("calendar_day_not_recorded", field="day")
@@ -247,9 +256,9 @@ def forget_day(
 
 def _audited(
     session: Session, row: CalendarDay, action: str, *, by: Principal, zone: str, move: bool
-) -> int:
+) -> Moved:
     """Audit a day recorded or forgotten (as it was recorded); count again the limits of
-    open orders through it when ``move``; how many moved."""
+    open orders and the times of open asks through it when ``move``; how many moved."""
     audit.record(
         session,
         actor=by,

@@ -373,6 +373,9 @@ class OrderAssist(IdMixin, Base):
     asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     asked_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime]  # natural time: the teams' own agreement, not the customer's
+    # the hours given, counted again on the team's working days when the calendar changes
+    # (None: asked before kefu kept them; that time stays as it was set)
+    due_hours: Mapped[int | None]
     answer: Mapped[str] = mapped_column(Text, default="")
     # who answered it, or took it back
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

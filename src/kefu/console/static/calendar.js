@@ -51,7 +51,7 @@ function setupNotice() {
     text: form.elements.text.value,
     year: form.elements.year.value ? Number(form.elements.year.value) : null,
     replace_recorded: replace.querySelector("input").checked,
-    move_open_orders: read?.open_orders > 0 && move.querySelector("input").checked,
+    move_open_orders: (read?.open_orders > 0 || read?.open_asks > 0) && move.querySelector("input").checked,
   });
   const line = (role, text) => {
     const element = preview.querySelector(`[data-role="${role}"]`);
@@ -84,8 +84,9 @@ function setupNotice() {
       if (read.differs_from_official.length) warnings.push(words("differs", { days: read.differs_from_official.join(words("sep")) }));
       line("warnings", warnings.join(" "));
       replace.hidden = count("replaces") === 0;
-      line("open-orders", words("open_orders", { n: read.open_orders }));
-      move.hidden = read.open_orders === 0;
+      const moving = read.open_asks > 0 ? "open_orders_and_asks" : "open_orders";
+      line("open-orders", words(moving, { n: read.open_orders, asks: read.open_asks }));
+      move.hidden = read.open_orders === 0 && read.open_asks === 0;
       form.dataset.key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
       preview.hidden = false;
     } catch (failure) {
