@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from chromium import CHROMIUM, requires_chromium
+from chromium import CHROMIUM, api_client, open_order, requires_chromium
 from test_orders_browser import _new_complaint, _sign_in
 
 from kefu.core.clock import local_today
@@ -100,6 +100,20 @@ def test_a_supervisor_confirms_and_resolves_the_incident(
         expect(told.locator(".told-callers")).to_contain_text("已短信告知")
         expect(told.locator("textarea")).to_have_value("")
         expect(status).to_have_text("已确认")
+        # Another caller joins after the text: the page offers to send it to them alone.
+        incident_id = int(page.url.rsplit("/", 1)[1])
+        supervisor = api_client(base, "supervisor")
+        first = supervisor.get(f"/api/v1/incidents/{incident_id}").json()["order_list"][0]
+        code = supervisor.get(f"/api/v1/work-orders/{first['id']}").json()["category"]["code"]
+        joined = open_order(api_client(base, "agent"), "complaint", "也没有信号", code=code)
+        assert joined["incident_id"] == incident_id
+        page.reload()
+        expect(page.locator("#incident-news")).to_contain_text("基站正在抢修")
+        late = page.locator("#incident-late")
+        expect(late).to_contain_text("有 1 位待处理的来电客户在上次通报后加入")
+        late.locator("button[type=submit]").click()
+        expect(late.locator(".told-callers")).to_contain_text("已短信告知 1 位来电客户")
+        expect(late.locator("button[type=submit]")).to_be_hidden()
         resolve = page.locator('form[data-incident-action="resolve"]')
         resolve.locator("textarea").fill("基站已修复，信号已恢复。")
         resolve.locator("button[type=submit]").click()

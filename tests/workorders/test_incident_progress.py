@@ -81,3 +81,57 @@ def test_every_caller_waiting_on_a_confirmed_incident_is_told_at_once(client, db
     assert (
         'id="incident-progress"' in client.get(f"/incidents/{incident_id}", headers=supervisor).text
     )
+
+
+def test_callers_who_joined_after_the_last_text_are_sent_it_once(client, db: Session) -> None:
+    """Five callers are told; two more join (one on a landline), and the incident says
+    so; sending them the last text texts the mobile one alone, on their order, and then
+    nobody is left. The agents' news is still the text and time all were told."""
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    first = [
+        complain(client, agent, cats.indoor.id, f"1380013{n:04d}", subject="小区没有信号")
+        for n in range(5)
+    ]
+    url = f"/api/v1/incidents/{first[-1]['incident_id']}"
+    version = client.get(url, headers=supervisor).json()["version"]
+    confirm = supervisor | {"If-Match": f'"{version}"'}
+    assert client.post(f"{url}/confirm", json={}, headers=confirm).status_code == 200
+    none_yet = client.post(f"{url}/progress/late", headers=supervisor)
+    assert (none_yet.status_code, none_yet.json()["error"]["code"]) == (
+        409,
+        "incident_nothing_told",
+    )
+    assert (
+        client.post(f"{url}/progress", json={"text": SAID}, headers=supervisor).status_code == 201
+    )
+    told_at = client.get(url, headers=supervisor).json()["news_at"]
+
+    joined = complain(client, agent, cats.indoor.id, "13900139000", subject="也没信号")
+    landline = complain(client, agent, cats.indoor.id, "020-8888-6666", subject="座机打不出")
+    read = client.get(url, headers=supervisor).json()
+    assert (read["news"], read["news_at"], read["late_callers"]) == (SAID, told_at, 1)
+    assert client.post(f"{url}/progress/late", headers=agent).status_code == 403
+
+    before = len(texts_sent(db))
+    key = supervisor | {"Idempotency-Key": "late-1"}
+    sent = client.post(f"{url}/progress/late", headers=key)
+    assert sent.status_code == 201, sent.text
+    assert sent.json() == {"texted": 1, "to_call": [landline["number"]]}
+    assert client.post(f"{url}/progress/late", headers=key).json() == sent.json()  # replayed
+    assert [(t["to"], t["text"]) for t in texts_sent(db)[before:]] == [
+        ("+8613900139000", f"【{joined['number']}】{SAID}")
+    ]
+    step = client.get(f"/api/v1/work-orders/{joined['id']}", headers=agent).json()["events"][-1]
+    assert (step["kind"], step["reason"], step["details"]["late"]) == ("progress", SAID, True)
+    read = client.get(url, headers=supervisor).json()
+    assert (read["news_at"], read["late_callers"]) == (told_at, 0)  # the news is not new
+    again = client.post(f"{url}/progress/late", headers=supervisor)
+    assert again.json() == {"texted": 0, "to_call": [landline["number"]]}
+    assert len(texts_sent(db)) == before + 1
+    audited = db.scalar(select(func.count()).where(AuditLog.action == "incident.progress_late"))
+    assert audited == 2
+    page = client.get(f"/orders/{joined['id']}", headers=agent).text
+    assert "补发突发事件" in page

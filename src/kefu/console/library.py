@@ -21,6 +21,7 @@ from kefu.org.models import OrgUnit, Staff
 from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.enums import OPEN_INCIDENT_STATUSES, IncidentStatus
+from kefu.workorders.incident_progress import late_callers
 from kefu.workorders.models import Incident
 from kefu.workorders.refunds import RefundLimits
 from kefu.workorders.views import compensation_out, list_items
@@ -179,6 +180,7 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
     orders = list_items(session, session.execute(query.limit(500)).all(), masked)
     settings = request.app.state.settings
     compensated = incident_compensation.standing(session, incident.id)
+    news = repository.incident_news(session, incident.id)
     return render(
         request,
         "incidents/view.html",
@@ -193,6 +195,8 @@ def incident_page(incident_id: PathId, request: Request, session: DbSession) -> 
         orders=orders,
         confirmed_by=_staff_name(session, incident.confirmed_by_id),
         resolved_by=_staff_name(session, incident.resolved_by_id),
+        news=news,
+        late_callers=late_callers(session, incident),
     )
 
 

@@ -151,6 +151,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "incident_not_found": "No such incident.",
     "incident_out_of_scope": "This incident belongs to a branch you do not serve.",
     "incident_not_allowed": "The incident is {status}; that is not possible now.",
+    "incident_nothing_told": "No progress text has gone to the incident's callers yet.",
     "article_not_found": "No such article.",
     "knowledge_drafts_forbidden": (
         "Only the people who keep the library see drafts and archived texts."

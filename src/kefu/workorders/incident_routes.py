@@ -20,13 +20,14 @@ from kefu.org.models import OrgUnit
 from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
-from kefu.workorders.incident_progress import tell_callers
+from kefu.workorders.incident_progress import late_callers, tell_callers, tell_late_callers
 from kefu.workorders.incident_schemas import (
     CallersToldOut,
     IncidentDetail,
     IncidentPage,
     IncidentRead,
     IncidentResolve,
+    LateCallersAsk,
 )
 from kefu.workorders.models import Category, Incident
 from kefu.workorders.progress_schemas import ProgressCreate
@@ -81,12 +82,16 @@ def _detail(
     masked = not principal.has(Right.PII_VIEW)
     rows = session.execute(query.limit(500)).all()
     compensated = incident_compensation.standing(session, incident.id)
+    said, said_at = repository.incident_news(session, incident.id) or (None, None)
     return IncidentDetail(
         **_read(
             session, incident, incidents.linked_counts(session, [incident.id])[incident.id]
         ).model_dump(),
         order_list=list_items(session, rows, masked),
         compensation=compensation_out(compensated) if compensated else None,
+        news=said,
+        news_at=said_at,
+        late_callers=late_callers(session, incident),
     )
 
 
@@ -196,6 +201,36 @@ def tell_incident_callers(
         actor_id=principal.staff_id,
         operation=f"incident.progress.{incident.id}",
         payload=data,
+        create=create,
+    )
+    return JSONResponse(body, status_code=status)
+
+
+@router.post(
+    "/incidents/{incident_id}/progress/late", response_model=CallersToldOut, status_code=201
+)
+def tell_late_incident_callers(
+    incident_id: PathId,
+    principal: CanManage,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Send the incident's last progress text to the waiting callers who joined after it
+    went out (补发), each on their own order; those on a landline are named to call. A
+    caller who has the text already is not texted again. Once per Idempotency-Key; 409
+    unless confirmed, or before any text went out."""
+    incident = incidents.visible_incident(session, incident_id, principal)
+
+    def create() -> CallersToldOut:
+        told = tell_late_callers(session, incident=incident, by=principal)
+        return CallersToldOut(texted=told.texted, to_call=told.to_call)
+
+    status, body = run_once(
+        session,
+        key=idempotency_key,
+        actor_id=principal.staff_id,
+        operation=f"incident.progress_late.{incident.id}",
+        payload=LateCallersAsk(),
         create=create,
     )
     return JSONResponse(body, status_code=status)

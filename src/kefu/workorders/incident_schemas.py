@@ -66,13 +66,25 @@ class CompensationOut(BaseModel):
 
 
 class IncidentDetail(IncidentRead):
-    """An incident with its orders and its callers' compensation."""
+    """An incident with its orders, its callers' compensation and its last word to them."""
 
     order_list: list[OrderListItem]
     compensation: CompensationOut | None = None
+    news: str | None = Field(None, description="The last progress text its callers were sent")
+    news_at: datetime | None = None
+    late_callers: int = Field(
+        0, description="Waiting callers who take texts and joined after the last text"
+    )
 
 
 IncidentPage = Page[IncidentRead]
+
+
+class LateCallersAsk(BaseModel):
+    """Sending the last progress text to the callers who joined after it: no body (the
+    text is the one already sent); the empty body an Idempotency-Key is held to."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class CallersToldOut(BaseModel):

@@ -40,12 +40,14 @@ def tell_progress(
     text: str,
     by: Principal,
     incident: str | None = None,
+    late: bool = False,
 ) -> WorkOrder:
     """Text the customer ``text`` about the order still being handled, its number first;
     on the timeline (with the ``incident`` whose callers were all told, if so) and
     audited. 409 once it is answered or finished (the reply, or a reopening, speaks
     then); 422 when the callback number takes no texts, or the text still holds a
-    template's blanks."""
+    template's blanks. ``late``: the incident's last word, sent to a caller who joined
+    after it went out."""
     if order.status not in BEING_HANDLED:
         raise Conflict("progress_order_not_open", number=order.number)
     if not is_mobile(order.contact_phone):
@@ -55,6 +57,8 @@ def tell_progress(
     details: dict[str, object] = {"texted": True}
     if incident:
         details["incident"] = incident
+    if late:
+        details["late"] = True
     record_event(session, order, kind=EventKind.PROGRESS, by=by, reason=text, details=details)
     audit.record(
         session,

@@ -495,7 +495,8 @@ def latest_consent(session: Session, order_id: int) -> Consent | None:
 def incident_news(session: Session, incident_id: int) -> tuple[str, datetime] | None:
     """The last progress text sent to every caller of the incident (进展通报), with when:
     an agent taking another caller's order tells them the same. Read on the incident's
-    orders' timelines (its steps carry the incident's number)."""
+    orders' timelines (its steps carry the incident's number; the same word sent late to
+    a caller who joined after is not a new one)."""
     row = session.execute(
         select(OrderEvent.reason, OrderEvent.occurred_at)
         .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
@@ -503,6 +504,7 @@ def incident_news(session: Session, incident_id: int) -> tuple[str, datetime] | 
             WorkOrder.incident_id == incident_id,
             OrderEvent.kind == EventKind.PROGRESS,
             OrderEvent.details.contains('"incident"'),
+            ~OrderEvent.details.contains('"late"'),
         )
         .order_by(OrderEvent.id.desc())
         .limit(1)

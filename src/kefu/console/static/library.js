@@ -159,6 +159,28 @@ function setupIncidentProgress() {
   });
 }
 
+// The last progress text to the callers who joined after it (its own key: a double click
+// texts each once); the button goes once they are told.
+function setupIncidentLate() {
+  const form = document.getElementById("incident-late");
+  if (!form) return;
+  const said = form.querySelector(".told-callers");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    try {
+      const told = await api("POST", `/api/v1/incidents/${form.dataset.incident}/progress/late`,
+        undefined, { "Idempotency-Key": form.dataset.key });
+      const toCall = told.to_call.length ? ` ${said.dataset.toCall.replace("{orders}", told.to_call.join(", "))}` : "";
+      said.textContent = said.dataset.texted.replace("{n}", String(told.texted)) + toCall;
+      said.hidden = false;
+      form.querySelector(".actions").hidden = true;
+    } catch (failure) {
+      showError(document.getElementById("incident-error"), failure);
+    }
+  });
+}
+
 // The callers' compensation: asked once in yuan (its own Idempotency-Key), approved or
 // rejected together by someone else; the page is read again after each.
 function setupCompensation() {
@@ -176,6 +198,6 @@ function setupCompensation() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions(); setupIncidentProgress();
+  setupKnowledgePick(); setupConsent(); setupPromoteCase(); setupArticleForm(); setupIncidentActions(); setupIncidentProgress(); setupIncidentLate();
   setupCompensation();
 });
