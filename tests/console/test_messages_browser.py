@@ -127,7 +127,8 @@ def test_an_agent_opens_a_work_order_from_a_customers_sms(
 def test_an_order_from_an_email_is_answered_in_the_customers_thread(
     live_center: tuple[str, str], tmp_path: Path
 ) -> None:
-    """The demo's e-mail asking for an invoice becomes an order; its answer, written on the
+    """The demo's e-mail asking for an invoice becomes an order; word of where it stands
+    goes by mail (chosen for an order that came by mail), then its answer, written on the
     order, goes back by mail in the customer's thread and serves the message."""
     from playwright.sync_api import expect, sync_playwright
 
@@ -149,6 +150,13 @@ def test_an_order_from_an_email_is_answered_in_the_customers_thread(
         page.wait_for_url(lambda url: "/orders/" in url and "/new" not in url)
         status = page.locator(".order-hero .status")
         page.click('[data-simple-action="accept"]')
+        expect(status).to_have_text("已受理")
+
+        progress = page.locator("#progress-form")
+        expect(progress.locator('input[value="email"]')).to_be_checked()
+        progress.locator("textarea").fill("发票正在开具，预计明天发送至您的邮箱。")
+        progress.locator("button[type=submit]").click()
+        expect(page.locator(".timeline .chip", has_text="已邮件告知客户")).to_be_visible()
         expect(status).to_have_text("已受理")
 
         reply = page.locator('form[data-order-action="reply"]')

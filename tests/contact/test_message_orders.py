@@ -357,3 +357,80 @@ def test_a_duplicate_from_an_email_merged_into_a_call_is_answered_by_mail(
     assert replied.status_code == 200, replied.text
     (mail,) = _mails(db)
     assert mail["in_reply_to"] == "<dup1@mail.example.cn>" and called["number"] in mail["body"]
+
+
+def test_an_order_from_an_email_is_told_where_it_stands_by_mail(client, db: Session, desk) -> None:
+    """The customer e-mailed and left a landline to call back: no text can reach them,
+    so the progress form offers the mail; the word goes in their mail's thread, saying
+    it is not yet the answer, and the answer still follows there."""
+    message = _message(
+        db,
+        ContactChannel.EMAIL,
+        "zhang.wei@example.cn",
+        desk["customer"].id,
+        channel_ref="email:<abc123@mail.example.cn>",
+        subject="宽带报修",
+        body="家里宽带断网三天",
+    )
+    made = client.post(
+        f"/api/v1/messages/{message.id}/orders",
+        json=_order(desk, contact_phone="020-8888-6666"),
+        headers=desk["agent"],
+    )
+    order = made.json()
+    _act(client, desk["agent"], order["id"], "accept", {})
+    page = client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
+    assert '<input type="hidden" name="channel" value="email">' in page
+    assert (
+        "以邮件回复客户来信（z***@example.cn）" in page and 'name="channel" value="sms"' not in page
+    )
+
+    url = f"/api/v1/work-orders/{order['id']}/progress"
+    said = "已安排装维工程师明天上午上门检测线路，检测后再与您联系。"
+    by_text = client.post(url, json={"text": said}, headers=desk["agent"])
+    assert (by_text.status_code, by_text.json()["error"]["code"]) == (422, "progress_needs_mobile")
+    told = client.post(url, json={"text": said, "channel": "email"}, headers=desk["agent"])
+    assert told.status_code == 201, told.text
+    step = told.json()["events"][-1]
+    assert (step["kind"], step["reason"], step["details"]) == ("progress", said, {"emailed": True})
+    assert told.json()["status"] == "accepted"  # word of progress answers nothing
+    (mail,) = _mails(db)
+    assert (mail["to"], mail["in_reply_to"]) == ("zhang.wei@example.cn", "<abc123@mail.example.cn>")
+    assert f"关于您来信反映的问题（工单号 {order['number']}），目前的处理进展是" in mail["body"]
+    assert said in mail["body"] and "处理完毕后我们会再答复您" in mail["body"]
+    assert texts_sent(db) == []
+    assert "已邮件告知客户" in client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
+
+    answer = "经检测为光猫故障，已于今天上门更换，宽带已恢复。"
+    replied = _act(
+        client, desk["agent"], order["id"], "reply", {"reply": answer, "send_email": True}
+    )
+    assert replied.status_code == 200, replied.text
+    assert "答复如下" in _mails(db)[-1]["body"]
+
+
+def test_word_by_mail_needs_a_mail_to_answer(client, db: Session, desk) -> None:
+    message = _message(db, ContactChannel.SMS, "+8613800138000", desk["customer"].id, body="断网")
+    made = client.post(
+        f"/api/v1/messages/{message.id}/orders",
+        json=_order(desk, contact_phone="13800138000"),
+        headers=desk["agent"],
+    )
+    order = made.json()
+    _act(client, desk["agent"], order["id"], "accept", {})
+    page = client.get(f"/orders/{order['id']}", headers=desk["agent"]).text
+    assert 'name="channel"' not in page  # only a text can go: no choice shown
+    body = {"text": "已安排工程师明天上门检测。", "channel": "email"}
+    refused = client.post(
+        f"/api/v1/work-orders/{order['id']}/progress",
+        json=body,
+        headers=desk["agent"] | {"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"] == {
+        "code": "progress_email_needs_message",
+        "message": "This order was not opened from a customer's e-mail that can be answered: "
+        "text or call the customer instead.",
+        "field": "channel",
+    }
+    assert _mails(db) == [] and texts_sent(db) == []

@@ -17,22 +17,30 @@ from kefu.contact.service import link_order
 from kefu.core.rbac import Principal
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.service import sms_answer
-from kefu.workorders.threaded_answers import AnswerChannel
+from kefu.workorders.threaded_answers import AnswerChannel, AnswerPurpose
 
 # An answer that greets the customer itself gets no second greeting from the mail.
 GREETINGS = ("尊敬的", "您好", "你好", "Dear", "Hello", "Hi ")
 
 
 def answer_order_in_thread(
-    session: Session, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
+    session: Session,
+    order: WorkOrder,
+    text: str,
+    by: Principal,
+    channel: AnswerChannel,
+    purpose: AnswerPurpose,
 ) -> bool:
-    """Answer the latest message on the channel the order came from; False when there is
-    none (an SMS counts only from the order's callback number, where the text goes)."""
+    """Answer the latest message on the channel the order came from (or tell where the
+    order stands, for a ``progress`` purpose); False when there is none (an SMS counts
+    only from the order's callback number, where the text goes)."""
     message = _latest_message(session, order, ContactChannel(channel))
     if message is None:
         return False
     if message.channel in replies.TEXTED_CHANNELS:
         body = sms_answer(order, text)
+    elif purpose == "progress":
+        body = progress_mail(order, text, message)
     else:
         body = answer_mail(order, text, message)
     replies.answer(session, message=message, text=body, by=by)
@@ -83,6 +91,22 @@ def answer_mail(order: WorkOrder, text: str, message: Interaction) -> str:
     return (
         f"您好：\n\n关于您来信反映的问题（工单号 {order.number}），答复如下：\n\n{text}\n\n"
         "如有疑问，请直接回复本邮件或致电客服热线。"
+    )
+
+
+def progress_mail(order: WorkOrder, text: str, message: Interaction) -> str:
+    """The mail's body telling where the order stands: not its answer, which follows; in
+    English when the customer wrote in English."""
+    if message.language == "en":
+        return (
+            f"Hello,\n\nAbout what you wrote to us (work order {order.number}), "
+            f"where it stands now:\n\n{text}\n\n"
+            "We will write again with our answer. If anything is unclear, reply to this "
+            "e-mail or call our hotline."
+        )
+    return (
+        f"您好：\n\n关于您来信反映的问题（工单号 {order.number}），目前的处理进展是：\n\n"
+        f"{text}\n\n处理完毕后我们会再答复您。如有疑问，请直接回复本邮件或致电客服热线。"
     )
 
 

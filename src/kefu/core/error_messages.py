@@ -254,6 +254,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "progress_needs_mobile": (
         "The order's callback number is not a mobile number: call the customer to tell them."
     ),
+    "progress_email_needs_message": (
+        "This order was not opened from a customer's e-mail that can be answered: text or "
+        "call the customer instead."
+    ),
     "consent_not_needed": (
         "This order opens or changes no service, so it needs no confirmation from the customer."
     ),

@@ -31,6 +31,7 @@ from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event, sms_answer
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
+from kefu.workorders.threaded_answers import AnswerChannel, answer_in_thread
 
 
 def tell_progress(
@@ -41,20 +42,21 @@ def tell_progress(
     by: Principal,
     incident: str | None = None,
     late: bool = False,
+    channel: AnswerChannel = "sms",
 ) -> WorkOrder:
     """Text the customer ``text`` about the order still being handled, its number first;
     on the timeline (with the ``incident`` whose callers were all told, if so) and
     audited. 409 once it is answered or finished (the reply, or a reopening, speaks
     then); 422 when the callback number takes no texts, or the text still holds a
     template's blanks. ``late``: the incident's last word, sent to a caller who joined
-    after it went out."""
+    after it went out. By ``email``: in reply to the customer's mail the order came from
+    (422 without one)."""
     if order.status not in BEING_HANDLED:
         raise Conflict("progress_order_not_open", number=order.number)
-    if not is_mobile(order.contact_phone):
+    if channel == "sms" and not is_mobile(order.contact_phone):
         raise Unprocessable("progress_needs_mobile", field="text")
     require_filled(text, field="text")
-    text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
-    details: dict[str, object] = {"texted": True}
+    details: dict[str, object] = _sent(session, order, text, by, channel)
     if incident:
         details["incident"] = incident
     if late:
@@ -70,6 +72,21 @@ def tell_progress(
     )
     session.flush()
     return order
+
+
+def _sent(
+    session: Session, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
+) -> dict[str, object]:
+    """Send the word on the channel; how, for the timeline."""
+    if channel == "sms":
+        text_customer(session, phone=order.contact_phone, text=sms_answer(order, text))
+        return {"texted": True}
+    mailed = answer_in_thread(
+        session, order=order, text=text, by=by, channel="email", purpose="progress"
+    )
+    if not mailed:
+        raise Unprocessable("progress_email_needs_message", field="channel")
+    return {"emailed": True}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""Request body of a progress text to the customer (进度告知)."""
+"""Request bodies of a progress text to the customer (进度告知)."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,4 +16,13 @@ class ProgressCreate(BaseModel):
 
     text: Reason = Field(
         description="4 to 500 characters, as the customer is to read them (no template blanks)."
+    )
+
+
+class OrderProgressCreate(ProgressCreate):
+    """Word to one order's customer: texted (the default), or e-mailed in reply to the
+    customer's mail the order came from."""
+
+    channel: Literal["sms", "email"] = Field(
+        "sms", description="sms: to the callback number; email: in reply to their mail"
     )

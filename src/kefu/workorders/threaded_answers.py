@@ -14,9 +14,12 @@ from kefu.core.rbac import Principal
 from kefu.workorders.models import WorkOrder
 
 AnswerChannel = Literal["sms", "email"]
-# Sends the answer as the reply to the order's message on the channel and returns True;
+# What is sent: the order's answer, or word of where it stands (进度告知) before it; a
+# mail says which (an SMS carries the order's number either way).
+AnswerPurpose = Literal["answer", "progress"]
+# Sends the text as the reply to the order's message on the channel and returns True;
 # False when the order came from no such message (nothing is sent then).
-AnswerThreader = Callable[[Session, WorkOrder, str, Principal, AnswerChannel], bool]
+AnswerThreader = Callable[[Session, WorkOrder, str, Principal, AnswerChannel, AnswerPurpose], bool]
 _threaders: list[AnswerThreader] = []
 
 
@@ -27,11 +30,18 @@ def register_answer_threader(threader: AnswerThreader) -> None:
 
 
 def answer_in_thread(
-    session: Session, *, order: WorkOrder, text: str, by: Principal, channel: AnswerChannel
+    session: Session,
+    *,
+    order: WorkOrder,
+    text: str,
+    by: Principal,
+    channel: AnswerChannel,
+    purpose: AnswerPurpose = "answer",
 ) -> bool:
-    """Send the answer in reply to the customer's message the order came from on the
-    channel; False when there is none (the caller sends it some other way, or refuses)."""
-    return any(threader(session, order, text, by, channel) for threader in _threaders)
+    """Send the answer (or the word of progress) in reply to the customer's message the
+    order came from on the channel; False when there is none (the caller sends it some
+    other way, or refuses)."""
+    return any(threader(session, order, text, by, channel, purpose) for threader in _threaders)
 
 
 # Puts the customer's messages an order came from on another order too (a duplicate's,
