@@ -88,6 +88,7 @@ from kefu.workorders.return_visit_invites import register_inviter
 from kefu.workorders.routes import INTAKE_CHECK_ENDING
 from kefu.workorders.routes import router as workorders_router
 from kefu.workorders.service_level_routes import router as service_levels_router
+from kefu.workorders.supervise_routes import router as supervise_router
 from kefu.workorders.threaded_answers import register_answer_threader, register_thread_mover
 from kefu.workorders.views import customer_flags, open_items_for_customer
 
@@ -180,6 +181,7 @@ def create_app(
         refund_router,
         assist_router,
         progress_router,
+        supervise_router,
         categories_router,
         incidents_router,
         compensation_router,

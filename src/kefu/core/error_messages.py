@@ -126,6 +126,8 @@ ERROR_MESSAGES: dict[str, str] = {
         "than chase it."
     ),
     "urge_finished": "Order {number} is finished; reopen it, or open a new one.",
+    "supervise_answered": "Order {number} has been answered: there is nobody left to press.",
+    "supervise_finished": "Order {number} is finished: there is nobody left to press.",
     "invalid_query": "Give a phone number, an identity number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
     "internal_error": "Something went wrong on our side; it has been logged.",

@@ -45,6 +45,7 @@ class Right(StrEnum):
     ORDER_EXPORT = "order.export"  # the orders as a spreadsheet, with a reason, audited
     CATEGORY_WRITE = "category.write"
     INCIDENT_MANAGE = "incident.manage"  # confirm, dismiss and resolve emergencies
+    ORDER_SUPERVISE = "order.supervise"  # press an order's holder from above (督办)
     KNOWLEDGE_READ = "knowledge.read"
     KNOWLEDGE_WRITE = "knowledge.write"  # articles, scripts, cases; drafts are theirs to see
     INTERACTION_READ = "interaction.read"
@@ -169,6 +170,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             _R.KNOWLEDGE_WRITE,
             _R.ORDER_WRITE,
             _R.ORDER_DISPATCH,
+            _R.ORDER_SUPERVISE,
             _R.INCIDENT_MANAGE,
             _R.NOTICE_SEND,
         }

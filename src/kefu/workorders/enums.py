@@ -175,6 +175,7 @@ class EventKind(StrEnum):
     ASSIST = "assist"  # another team asked for its part, and what it said (协办)
     PROGRESS = "progress"  # the customer texted how the open order stands (进度告知)
     LIMITS = "limits"  # its limits counted again after the center's calendar changed
+    SUPERVISE = "supervise"  # a supervisor pressed its holder for it (督办)
 
 
 class AppointmentStatus(StrEnum):

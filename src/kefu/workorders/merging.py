@@ -48,6 +48,8 @@ def merge(
     )
     kept.urge_count = (kept.urge_count or 0) + (duplicate.urge_count or 0)
     kept.last_urged_at = _later(kept.last_urged_at, duplicate.last_urged_at)
+    kept.supervise_count = (kept.supervise_count or 0) + (duplicate.supervise_count or 0)
+    kept.last_supervised_at = _later(kept.last_supervised_at, duplicate.last_supervised_at)
     kept.priority = max(kept.priority, duplicate.priority)
     kept.updated_at = utcnow()  # the kept order changed: its version moves
     files = attachments.move_kept(session, source=duplicate, target=kept)

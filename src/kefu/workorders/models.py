@@ -130,6 +130,9 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Times the customer chased it while it was open (催办); each raised its priority.
     urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_urged_at: Mapped[datetime | None]
+    # Times a supervisor pressed its holder for it (督办); it stays at the top priority.
+    supervise_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_supervised_at: Mapped[datetime | None]
     # Who passed it on when not the customer (越级: the regulator, a consumer body, the
     # press; or the company's own leaders), its reference there, and when they want the
     # answer: the resolution is due by then at the latest.

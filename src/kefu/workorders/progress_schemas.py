@@ -1,4 +1,5 @@
-"""Request bodies of a progress text to the customer (进度告知)."""
+"""Request bodies of a progress text to the customer (进度告知), and of a supervisor's
+press on an order's holder (督办)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,11 @@ class OrderProgressCreate(ProgressCreate):
     channel: Literal["sms", "email"] = Field(
         "sms", description="sms: to the callback number; email: in reply to their mail"
     )
+
+
+class SuperviseCreate(BaseModel):
+    """What the supervisor wants of the order's holder, and by when, in their words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Reason = Field(description="4 to 500 characters: what is wanted, and by when")

@@ -291,6 +291,8 @@ class OrderRead(BaseModel):
     repeats: list[str] = Field(description="Numbers of the earlier orders this one repeats.")
     urge_count: int = Field(0, description="Times the customer chased it while open (催办).")
     last_urged_at: datetime | None = None
+    supervise_count: int = Field(0, description="Times a supervisor pressed for it (督办).")
+    last_supervised_at: datetime | None = None
     origin: OrderOrigin = OrderOrigin.CUSTOMER
     origin_ref: str = ""
     origin_due_at: datetime | None = Field(
@@ -381,6 +383,7 @@ class OrderListItem(BaseModel):
     priority: int
     is_repeat: bool
     urge_count: int = 0
+    supervise_count: int = 0
     origin: OrderOrigin = OrderOrigin.CUSTOMER
     file_count: int = Field(0, description="Files it keeps (attachments not withdrawn)")
     visit_starts_at: datetime | None = Field(None, description="The booked on-site visit's window")

@@ -425,7 +425,9 @@ def _link_repeats(
 
 def triaged_priority(order: WorkOrder, level: Triage) -> int:
     """The priority a triage level gives the order: a repeat and each chase keep the step
-    they raised it."""
+    they raised it; a supervised one (督办) stays at the top."""
+    if order.supervise_count:
+        return MAX_PRIORITY
     raised = (1 if order.is_repeat else 0) + (order.urge_count or 0)
     return min(MAX_PRIORITY, TRIAGE_PRIORITY[level] + raised)
 

@@ -1,0 +1,43 @@
+"""A supervisor pressing an open order's holder for it (督办)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from kefu.core.rbac import Principal, Right
+from kefu.core.web import DbSession, IdempotencyKey
+from kefu.org.deps import require
+from kefu.workorders.deps import LoadedOrder
+from kefu.workorders.progress_schemas import SuperviseCreate
+from kefu.workorders.schemas import OrderDetail
+from kefu.workorders.supervising import supervise
+from kefu.workorders.timeline_posts import timeline_post
+
+router = APIRouter(prefix="/api/v1", tags=["work orders"])
+CanSupervise = Annotated[Principal, Depends(require(Right.ORDER_SUPERVISE))]
+
+
+@router.post("/work-orders/{order_id}/supervise", response_model=OrderDetail, status_code=201)
+def supervise_order(
+    order: LoadedOrder,
+    data: SuperviseCreate,
+    principal: CanSupervise,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Press the holder of the open order in one's scope (督办): counted, on the
+    timeline with the note, the order at the top priority, its holder and team leads
+    told; audited. No If-Match: the holder's work is not overwritten, and their next
+    write meets the new version. Once per Idempotency-Key; 409 once it is answered."""
+    return timeline_post(
+        session,
+        order,
+        principal,
+        idempotency_key,
+        "supervise",
+        data,
+        lambda: supervise(session, order=order, note=data.note, by=principal),
+    )

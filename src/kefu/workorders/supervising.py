@@ -1,0 +1,74 @@
+"""A supervisor pressing an open order's holder for it (督办): a complaint the press has
+picked up, a VIP's third call, a case the province asks after. The supervisor writes
+what they want and by when; whoever holds the order and the leads of its team are told
+with those words, the order goes to the top of their queue and stays there, and the
+queues show it as supervised until it is answered.
+
+Why not an escalation: the order stays where it is, with whoever knows it; the pressure
+comes from above, the work does not move. Why not a chase (催办): that is the customer's,
+counted against the center's service; this is management's, and the queues tell them
+apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kefu.core import audit
+from kefu.core.base import utcnow
+from kefu.core.rbac import Principal
+from kefu.errors import Conflict
+from kefu.notify import links
+from kefu.notify.tasks import notify_staff
+from kefu.org.repository import team_lead_ids
+from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, EventKind, OrderStatus
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.service import record_event
+from kefu.workorders.urging import holders
+
+ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT})
+
+
+def supervise(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
+    """Press the holder of the order being handled: counted, on the timeline with the
+    supervisor's words, the order at the top priority, its holder and its team's leads
+    told (not the supervisor); audited. 409 once it is answered or finished."""
+    if order.status not in BEING_HANDLED:
+        code = "supervise_answered" if order.status in ANSWERED else "supervise_finished"
+        raise Conflict(code, number=order.number)
+    order.supervise_count = (order.supervise_count or 0) + 1
+    order.last_supervised_at = utcnow()
+    order.priority = MAX_PRIORITY
+    count = order.supervise_count
+    record_event(
+        session, order, kind=EventKind.SUPERVISE, by=by, reason=note, details={"count": count}
+    )
+    _tell(session, order, note, by)
+    audit.record(
+        session,
+        actor=by,
+        action="order.supervise",
+        entity_type="work_order",
+        entity_id=order.id,
+        reason=note,
+        details={"count": count, "status": str(order.status)},
+    )
+    session.flush()
+    return order
+
+
+def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
+    """Whoever holds it, and the leads of its team: the lead answers for the handler."""
+    leads = team_lead_ids(session, order.team_id) if order.team_id is not None else []
+    told = {*holders(session, order), *leads} - {by.staff_id}
+    for staff_id in sorted(told):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=(
+                f"工单 {order.number} 被督办（第 {order.supervise_count} 次）/ "
+                f"Work order {order.number} supervised by {by.display_name}"
+            ),
+            body=f"{order.number}: {order.subject}\n{by.display_name}: {note}",
+            link=links.order_page(order.id),
+        )

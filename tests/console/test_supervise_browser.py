@@ -1,0 +1,47 @@
+"""Supervising an order (督办) in headless Chromium: the supervisor presses the holder of
+a complaint from its page; the order shows it is supervised, at the top priority, with
+the supervisor's words on its timeline; the supervisor's queue marks the row; in English
+the order says so too. An agent's page of the same order offers no such form."""
+
+from __future__ import annotations
+
+from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
+
+from kefu.demo.reference import DEMO_PASSWORD
+
+pytestmark = requires_chromium
+
+NOTE = "媒体已关注此事，请今天17:00前联系客户并回复处理结果"
+
+
+def test_a_supervisor_presses_the_holder_from_the_orders_page(
+    live_center: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live_center
+    order = open_order(api_client(base, "agent"), "complaint", "宽带三天修不好，要投诉到工信部")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        sign_in(page, base, "agent", DEMO_PASSWORD, f"/orders/{order['id']}")
+        expect(page.locator("#urge-form")).to_be_visible()
+        expect(page.locator("#supervise-form")).to_have_count(0)
+        page.context.clear_cookies()
+
+        sign_in(page, base, "supervisor", DEMO_PASSWORD, f"/orders/{order['id']}")
+        form = page.locator("#supervise-form")
+        form.locator("input[name=note]").fill(NOTE)
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#supervise-count")).to_have_text("督办 ×1")
+        step = page.locator(".timeline li", has_text="督办").first
+        expect(step).to_contain_text(NOTE)
+        page.goto(f"{base}/orders?view=all")
+        row = page.locator("tbody tr", has_text=order["number"])
+        expect(row.locator(".supervised")).to_have_text("督办 ×1")
+        page.goto(f"{base}/lang/en?next=/orders/{order['id']}")
+        expect(page.locator("#supervise-count")).to_have_text("Supervised ×1")
+        expect(page.locator(".timeline li", has_text="Supervised (督办)").first).to_be_visible()
+        browser.close()
+    detail = api_client(base, "supervisor").get(f"/api/v1/work-orders/{order['id']}").json()
+    assert (detail["supervise_count"], detail["priority"]) == (1, 4)

@@ -1,0 +1,104 @@
+"""A supervisor presses an open order's holder (督办): counted, on the timeline with the
+supervisor's words, at the top priority whatever its triage, its handler and the team's
+leads told; once per Idempotency-Key; only by who may supervise, only while it is being
+handled."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factories import bearer, complain, make_categories, make_org, make_staff, make_team, order_step
+from kefu.core.audit import AuditLog
+from kefu.core.outbox import Job
+from kefu.core.rbac import Role
+from kefu.workorders.enums import MAX_PRIORITY
+
+NOTE = "媒体已关注此事，请今天17:00前联系客户并回复处理结果。"
+
+
+def _mails_to(db: Session, address: str) -> list[dict[str, Any]]:
+    db.expire_all()
+    payloads = db.scalars(select(Job.payload).where(Job.kind == "notify.email").order_by(Job.id))
+    return [p for p in map(json.loads, payloads) if p["to"] == address]
+
+
+def _supervise(client, headers: dict[str, str], order: dict, note: str = NOTE, **more: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/work-orders/{order['id']}/supervise", json={"note": note}, headers=headers | more
+    )
+
+
+def test_a_supervisor_presses_the_holder_of_an_open_order(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    handler = make_staff(
+        db, org.city, Role.BACK_OFFICE, team_id=team.id, email="handler@kefu.example.cn"
+    )
+    make_staff(db, org.city, Role.TEAM_LEAD, team_id=team.id, email="lead@kefu.example.cn")
+    boss = make_staff(
+        db, org.city, Role.SUPERVISOR, display_name="林静", email="boss@kefu.example.cn"
+    )
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, boss)
+    order = complain(client, agent, cats.unknown_charge.id)
+    body = {"team_id": team.id, "assignee_id": handler.id}
+    order = order_step(client, supervisor, order, "dispatch", body)
+    assert order["priority"] < MAX_PRIORITY
+
+    assert _supervise(client, agent, order).status_code == 403
+    short = _supervise(client, supervisor, order, note="快")
+    assert (short.status_code, short.json()["error"]["field"]) == (422, "note")
+    pressed = _supervise(client, supervisor, order, **{"Idempotency-Key": "sv-1"})
+    assert pressed.status_code == 201, pressed.text
+    again = _supervise(client, supervisor, order, **{"Idempotency-Key": "sv-1"})
+    assert again.json() == pressed.json()  # replayed: counted once
+    detail = pressed.json()
+    assert (detail["supervise_count"], detail["priority"]) == (1, MAX_PRIORITY)
+    step = detail["events"][-1]
+    assert (step["kind"], step["reason"], step["details"]) == ("supervise", NOTE, {"count": 1})
+    for address in ("handler@kefu.example.cn", "lead@kefu.example.cn"):
+        [mail] = [m for m in _mails_to(db, address) if "督办" in m["subject"]]
+        assert mail["subject"] == f"工单 {order['number']} 被督办（第 1 次）/ " + (
+            f"Work order {order['number']} supervised by 林静"
+        )
+        assert mail["body"] == f"{order['number']}: 扣费问题\n林静: {NOTE}"
+    assert _mails_to(db, "boss@kefu.example.cn") == []
+
+    # A triage afterwards keeps it at the top; a second press is counted.
+    current = client.get(f"/api/v1/work-orders/{order['id']}", headers=supervisor).json()
+    triaged = order_step(
+        client, supervisor, current, "triage", {"triage": "normal", "reason": "一般问题"}
+    )
+    assert triaged["priority"] == MAX_PRIORITY
+    assert _supervise(client, supervisor, order).json()["supervise_count"] == 2
+    listed = client.get("/api/v1/work-orders", params={"view": "all"}, headers=supervisor).json()
+    assert {o["id"]: o["supervise_count"] for o in listed["items"]}[order["id"]] == 2
+    page = client.get(f"/orders/{order['id']}", headers=supervisor).text
+    assert "督办 ×2" in page and 'id="supervise-form"' in page
+    assert 'id="supervise-form"' not in client.get(f"/orders/{order['id']}", headers=agent).text
+    queue = client.get("/orders", params={"view": "all"}, headers=supervisor).text
+    assert "督办 ×2" in queue
+    audited = db.scalar(select(func.count()).where(AuditLog.action == "order.supervise"))
+    assert audited == 2
+
+
+def test_an_answered_order_is_not_supervised(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    order = complain(client, agent, cats.unknown_charge.id)
+    order = order_step(client, agent, order, "accept", {})
+    order = order_step(client, agent, order, "reply", {"reply": "经核实为误扣，已退费。"})
+    refused = _supervise(client, supervisor, order, **{"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert refused.json()["error"] == {
+        "code": "supervise_answered",
+        "message": f"Order {order['number']} has been answered: there is nobody left to press.",
+    }
