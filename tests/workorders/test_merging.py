@@ -151,3 +151,25 @@ def test_a_callers_orders_of_no_known_customer_merge_by_their_number(client, db)
     assert refused.status_code == 422
     merged = _merge(client, again, supervisor, first["number"])
     assert merged.status_code == 200 and merged.json()["status"] == "cancelled"
+
+
+def test_a_supervised_duplicate_leaves_the_order_kept_supervised(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    customer = make_customer(db, org.city, "+8613800138000")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    kept = _complaint(client, agent, cats.unknown_charge.id, customer.id, "扣费问题（来电）")
+    duplicate = _complaint(client, agent, cats.unknown_charge.id, customer.id, "扣费问题（短信）")
+    pressed = client.post(
+        f"/api/v1/work-orders/{duplicate['id']}/supervise",
+        json={"note": "请今天内回复客户"},
+        headers=supervisor,
+    )
+    assert pressed.status_code == 201, pressed.text
+    merged = _merge(client, pressed.json(), supervisor, kept["number"])
+    assert merged.status_code == 200, merged.text
+    after = client.get(f"/api/v1/work-orders/{kept['id']}", headers=supervisor).json()
+    assert (after["supervise_count"], after["priority"]) == (1, 4)
+    assert after["last_supervised_at"] == pressed.json()["last_supervised_at"]
