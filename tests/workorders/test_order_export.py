@@ -74,6 +74,12 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     progress = f"/api/v1/work-orders/{first_id}/progress"
     for said in ("计费部门正在核实扣费明细。", "已核实，退费30.50元已到账。"):
         assert client.post(progress, json={"text": said}, headers=desk["agent"]).status_code == 201
+    pressed = client.post(
+        f"/api/v1/work-orders/{first_id}/supervise",
+        json={"note": "请今天内回复客户"},
+        headers=bearer(db, supervisor),
+    )
+    assert pressed.status_code == 201, pressed.text
     answer = client.post(URL, json={"reason": REASON, **_today()}, headers=bearer(db, supervisor))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -105,6 +111,7 @@ def test_a_supervisor_exports_the_branchs_orders_masked_and_audited(
     assert header[told + 1] == "最近告知时间"
     assert (first[told], again[told], again[told + 1]) == (2, 0, None)  # none sent: empty
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[told + 1])
+    assert (header[-1], first[-1], again[-1]) == ("督办次数", 1, 0)
 
     entry = db.scalars(select(AuditLog).where(AuditLog.action == "order.export")).one()
     assert (entry.actor_id, entry.reason) == (supervisor.id, REASON)

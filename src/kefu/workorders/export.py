@@ -73,6 +73,7 @@ COLUMNS = (
     "Teams asked (协办)",
     "Progress texts (进度告知)",
     "Last progress text",
+    "Times supervised (督办)",
 )
 _Handler = aliased(Staff)
 _Opener = aliased(Staff)
@@ -333,6 +334,7 @@ def _cells(
         asked or "",
         texts,
         at(last_text),
+        order.supervise_count or 0,
     ]
 
 
