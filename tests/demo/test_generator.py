@@ -317,6 +317,7 @@ def test_the_demo_center_has_a_year_of_work_orders(tmp_path: Path, postgres_url:
         _managers_check(engine)
         _assists_check(engine)
         _progress_texts_check(engine)
+        _supervision_check(engine)
         _promotions_check(engine)
         engine.dispose()
 
@@ -332,6 +333,43 @@ def _first_replies(connection) -> dict:
             .group_by(OrderEvent.order_id)
         ).all()
     )
+
+
+def _supervision_check(engine) -> None:
+    """The few most pressing open complaints are supervised (督办) by the duty supervisor:
+    at the top priority, counted once, the step last on their timeline."""
+    from kefu.org.models import Staff
+    from kefu.workorders.enums import MAX_PRIORITY
+    from kefu.workorders.models import OrderEvent, WorkOrder
+
+    with engine.connect() as connection:
+        supervisor = connection.scalar(select(Staff.id).where(Staff.username == "supervisor"))
+        pressed = connection.execute(
+            select(
+                WorkOrder.id,
+                WorkOrder.type,
+                WorkOrder.status,
+                WorkOrder.supervise_count,
+                WorkOrder.priority,
+                WorkOrder.last_supervised_at,
+                OrderEvent.occurred_at,
+                OrderEvent.actor_id,
+                OrderEvent.details,
+            )
+            .join(OrderEvent, OrderEvent.order_id == WorkOrder.id)
+            .where(OrderEvent.kind == "supervise")
+        ).all()
+        assert 1 <= len(pressed) <= 3
+        open_statuses = {"new", "accepted", "dispatched", "in_progress"}
+        for row in pressed:
+            assert row.type == "complaint" and row.status in open_statuses
+            assert (row.supervise_count, row.priority) == (1, MAX_PRIORITY)
+            assert row.last_supervised_at == row.occurred_at
+            assert (row.actor_id, json.loads(row.details)) == (supervisor, {"count": 1})
+            latest = connection.scalar(
+                select(func.max(OrderEvent.occurred_at)).where(OrderEvent.order_id == row.id)
+            )
+            assert latest == row.occurred_at
 
 
 def _progress_texts_check(engine) -> None:

@@ -60,6 +60,7 @@ from kefu.demo.payments import payments as payment_rows
 from kefu.demo.progress_texts import generate_progress_texts
 from kefu.demo.self_visits import generate_self_visits
 from kefu.demo.subscribers import Context
+from kefu.demo.supervision import generate_supervision
 from kefu.demo.surveys import generate_surveys
 from kefu.demo.visits import generate_visits
 from kefu.demo.web_messages import generate_web_messages
@@ -139,6 +140,7 @@ def generate(
     result.counts["network_centre_asks"] = generate_assists(engine, seed=options.seed)
     if options.orders:
         result.counts["progress_texts"] = generate_progress_texts(engine, seed=options.seed)
+        result.counts["supervised_orders"] = generate_supervision(engine, seed=options.seed)
     if options.history_weeks:
         result.counts["past_calls"] = generate_call_history(
             engine,
