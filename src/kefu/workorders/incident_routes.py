@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,12 @@ from kefu.org.models import OrgUnit
 from kefu.workorders import incident_compensation, incidents, repository
 from kefu.workorders.deps import CanReadOrders, OptionalNote, order_calendar
 from kefu.workorders.enums import IncidentStatus
-from kefu.workorders.incident_progress import late_callers, tell_callers, tell_late_callers
+from kefu.workorders.incident_progress import (
+    CallersTold,
+    late_callers,
+    tell_callers,
+    tell_late_callers,
+)
 from kefu.workorders.incident_schemas import (
     CallersToldOut,
     IncidentDetail,
@@ -190,20 +197,14 @@ def tell_incident_callers(
     stands (突发事件进展通报): a progress text on each order. No If-Match: the incident
     does not change. Once per Idempotency-Key; 409 unless confirmed."""
     incident = incidents.visible_incident(session, incident_id, principal)
-
-    def create() -> CallersToldOut:
-        told = tell_callers(session, incident=incident, text=data.text, by=principal)
-        return CallersToldOut(texted=told.texted, to_call=told.to_call)
-
-    status, body = run_once(
+    return _callers_told(
         session,
-        key=idempotency_key,
-        actor_id=principal.staff_id,
-        operation=f"incident.progress.{incident.id}",
-        payload=data,
-        create=create,
+        principal,
+        idempotency_key,
+        f"incident.progress.{incident.id}",
+        data,
+        lambda: tell_callers(session, incident=incident, text=data.text, by=principal),
     )
-    return JSONResponse(body, status_code=status)
 
 
 @router.post(
@@ -220,17 +221,36 @@ def tell_late_incident_callers(
     caller who has the text already is not texted again. Once per Idempotency-Key; 409
     unless confirmed, or before any text went out."""
     incident = incidents.visible_incident(session, incident_id, principal)
+    return _callers_told(
+        session,
+        principal,
+        idempotency_key,
+        f"incident.progress_late.{incident.id}",
+        LateCallersAsk(),
+        lambda: tell_late_callers(session, incident=incident, by=principal),
+    )
+
+
+def _callers_told(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    operation: str,
+    payload: BaseModel,
+    tell: Callable[[], CallersTold],
+) -> JSONResponse:
+    """Text the callers once per Idempotency-Key; how many were, and whom to call."""
 
     def create() -> CallersToldOut:
-        told = tell_late_callers(session, incident=incident, by=principal)
+        told = tell()
         return CallersToldOut(texted=told.texted, to_call=told.to_call)
 
     status, body = run_once(
         session,
-        key=idempotency_key,
+        key=key,
         actor_id=principal.staff_id,
-        operation=f"incident.progress_late.{incident.id}",
-        payload=LateCallersAsk(),
+        operation=operation,
+        payload=payload,
         create=create,
     )
     return JSONResponse(body, status_code=status)

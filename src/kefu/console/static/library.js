@@ -136,49 +136,39 @@ function setupIncidentActions() {
   });
 }
 
-// One progress text to every caller of the incident still waiting (its own key makes a
-// double click one text each); the page stays, saying how many were texted and whom to call.
-function setupIncidentProgress() {
-  const form = document.getElementById("incident-progress");
+// A text to an incident's callers, once per key (a double click texts each once): the
+// form says how many were texted and whom to call, then ``done`` tidies it.
+function textsCallers(form, path, body, done) {
   if (!form) return;
   const said = form.querySelector(".told-callers");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
     try {
-      const told = await api("POST", `/api/v1/incidents/${form.dataset.incident}/progress`,
-        { text: form.elements.text.value.trim() }, { "Idempotency-Key": form.dataset.key });
+      const told = await api("POST", `/api/v1/incidents/${form.dataset.incident}/${path}`,
+        body(form), { "Idempotency-Key": form.dataset.key });
       const toCall = told.to_call.length ? ` ${said.dataset.toCall.replace("{orders}", told.to_call.join(", "))}` : "";
       said.textContent = said.dataset.texted.replace("{n}", String(told.texted)) + toCall;
       said.hidden = false;
-      form.elements.text.value = "";
-      delete form.dataset.key;
+      done(form);
     } catch (failure) {
       showError(document.getElementById("incident-error"), failure);
     }
   });
 }
 
-// The last progress text to the callers who joined after it (its own key: a double click
-// texts each once); the button goes once they are told.
+// One progress text to every caller still waiting; the page stays, ready for the next.
+function setupIncidentProgress() {
+  textsCallers(document.getElementById("incident-progress"), "progress",
+    (form) => ({ text: form.elements.text.value.trim() }),
+    (form) => { form.elements.text.value = ""; delete form.dataset.key; });
+}
+
+// The last progress text to the callers who joined after it; the button goes once they
+// are told.
 function setupIncidentLate() {
-  const form = document.getElementById("incident-late");
-  if (!form) return;
-  const said = form.querySelector(".told-callers");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    form.dataset.key ||= crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-    try {
-      const told = await api("POST", `/api/v1/incidents/${form.dataset.incident}/progress/late`,
-        undefined, { "Idempotency-Key": form.dataset.key });
-      const toCall = told.to_call.length ? ` ${said.dataset.toCall.replace("{orders}", told.to_call.join(", "))}` : "";
-      said.textContent = said.dataset.texted.replace("{n}", String(told.texted)) + toCall;
-      said.hidden = false;
-      form.querySelector(".actions").hidden = true;
-    } catch (failure) {
-      showError(document.getElementById("incident-error"), failure);
-    }
-  });
+  textsCallers(document.getElementById("incident-late"), "progress/late", () => undefined,
+    (form) => { form.querySelector(".actions").hidden = true; });
 }
 
 // The callers' compensation: asked once in yuan (its own Idempotency-Key), approved or
