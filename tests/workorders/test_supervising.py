@@ -87,6 +87,17 @@ def test_a_supervisor_presses_the_holder_of_an_open_order(client, db: Session) -
     audited = db.scalar(select(func.count()).where(AuditLog.action == "order.supervise"))
     assert audited == 2
 
+    # Answered by its handler: the supervisor who pressed is told, once, of the answer.
+    holder = bearer(db, db.merge(handler))
+    current = client.get(f"/api/v1/work-orders/{order['id']}", headers=holder).json()
+    order_step(client, holder, current, "reply", {"reply": "已核实为误扣，退费10元已到账。"})
+    [answered] = [m for m in _mails_to(db, "boss@kefu.example.cn") if "已答复" in m["subject"]]
+    assert answered["subject"] == (
+        f"督办工单已答复 {order['number']} / The order you supervised was answered: "
+        f"{order['number']}"
+    )
+    assert answered["body"].endswith("已核实为误扣，退费10元已到账。")
+
 
 def test_an_answered_order_is_not_supervised(client, db: Session) -> None:
     org = make_org(db)
@@ -102,3 +113,27 @@ def test_an_answered_order_is_not_supervised(client, db: Session) -> None:
         "code": "supervise_answered",
         "message": f"Order {order['number']} has been answered: there is nobody left to press.",
     }
+
+
+def test_the_supervisor_is_told_when_an_incident_answers_the_order(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    pressing = make_staff(db, org.city, Role.SUPERVISOR, email="press@kefu.example.cn")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    resolver = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    orders = [
+        complain(client, agent, cats.indoor.id, f"1380013{n:04d}", subject="小区没有信号")
+        for n in range(5)
+    ]
+    assert _supervise(client, bearer(db, pressing), orders[0]).status_code == 201
+    url = f"/api/v1/incidents/{orders[-1]['incident_id']}"
+    for step, body in (("confirm", {}), ("resolve", {"reply": "基站已修复，信号已恢复。"})):
+        version = client.get(url, headers=resolver).json()["version"]
+        moved = client.post(
+            f"{url}/{step}", json=body, headers=resolver | {"If-Match": f'"{version}"'}
+        )
+        assert moved.status_code == 200, moved.text
+    answered = [m for m in _mails_to(db, "press@kefu.example.cn") if "已答复" in m["subject"]]
+    assert [orders[0]["number"] in m["subject"] for m in answered] == [True]
+    assert answered[0]["body"].endswith("基站已修复，信号已恢复。")

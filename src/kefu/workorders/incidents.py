@@ -22,6 +22,7 @@ from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, NotFound
 from kefu.org.models import OrgUnit
+from kefu.workorders import supervising
 from kefu.workorders.account_manager_notice import tell_of_incident_answer
 from kefu.workorders.enums import (
     OPEN_STATUSES,
@@ -97,6 +98,7 @@ def resolve(
         order.reply, order.replied_at, order.closed_at = reply, now, now
         if texted:
             text_answer(session, order=order, text=reply, by=by)
+        supervising.tell_of_answer(session, order, text=reply, by=by)
     tell_of_incident_answer(session, list(orders), incident=incident.number, text=reply, by=by)
     incident.status, incident.open_key = IncidentStatus.RESOLVED, None
     incident.reply, incident.resolved_at, incident.resolved_by_id = reply, now, by.staff_id

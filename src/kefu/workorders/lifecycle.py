@@ -19,7 +19,14 @@ from kefu.notify import links
 from kefu.notify.tasks import notify_staff, text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
-from kefu.workorders import assists, consent, in_turn, repository, return_visit_invites
+from kefu.workorders import (
+    assists,
+    consent,
+    in_turn,
+    repository,
+    return_visit_invites,
+    supervising,
+)
 from kefu.workorders.account_manager_notice import tell_of_answer, tell_of_dissatisfaction
 from kefu.workorders.appointments import call_off_booked
 from kefu.workorders.enums import Action, EventKind, OrderStatus, VisitOutcome, next_status
@@ -264,6 +271,7 @@ def reply(
     order.reply = text
     order.replied_at = utcnow()
     tell_of_answer(session, order, text=text, by=by)
+    supervising.tell_of_answer(session, order, text=text, by=by)
     session.flush()
     return order
 

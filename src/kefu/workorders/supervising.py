@@ -2,7 +2,8 @@
 picked up, a VIP's third call, a case the province asks after. The supervisor writes
 what they want and by when; whoever holds the order and the leads of its team are told
 with those words, the order goes to the top of their queue and stays there, and the
-queues show it as supervised until it is answered.
+queues show it as supervised until it is answered; each supervisor who pressed for it is
+told of the answer when it is given.
 
 Why not an escalation: the order stays where it is, with whoever knows it; the pressure
 comes from above, the work does not move. Why not a chase (催办): that is the customer's,
@@ -12,6 +13,7 @@ apart.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -22,7 +24,7 @@ from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.repository import team_lead_ids
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, EventKind, OrderStatus
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event
 from kefu.workorders.urging import holders
 
@@ -70,5 +72,28 @@ def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
                 f"Work order {order.number} supervised by {by.display_name}"
             ),
             body=f"{order.number}: {order.subject}\n{by.display_name}: {note}",
+            link=links.order_page(order.id),
+        )
+
+
+def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Principal) -> None:
+    """The supervised order was answered: each supervisor who pressed for it (not who
+    answered) is told what the customer was told, and by whom."""
+    if not order.supervise_count:
+        return
+    pressed = session.scalars(
+        select(OrderEvent.actor_id).where(
+            OrderEvent.order_id == order.id, OrderEvent.kind == EventKind.SUPERVISE
+        )
+    )
+    for staff_id in sorted({p for p in pressed if p is not None} - {by.staff_id}):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=(
+                f"督办工单已答复 {order.number} / The order you supervised was answered: "
+                f"{order.number}"
+            ),
+            body=f"{order.number}: {order.subject}\n{by.display_name}: {text}",
             link=links.order_page(order.id),
         )
