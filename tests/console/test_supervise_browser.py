@@ -1,11 +1,13 @@
 """Supervising an order (督办) in headless Chromium: the supervisor presses the holder of
 a complaint from its page; the order shows it is supervised, at the top priority, with
 the supervisor's words on its timeline; the supervisor's queue marks the row; in English
-the order says so too. An agent's page of the same order offers no such form."""
+the order says so too, and the queue of all orders fits a 1280 px laptop. An agent's page
+of the same order offers no such form."""
 
 from __future__ import annotations
 
 from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
+from test_orders_browser import _spare_width
 
 from kefu.demo.reference import DEMO_PASSWORD
 
@@ -42,6 +44,12 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
         page.goto(f"{base}/lang/en?next=/orders/{order['id']}")
         expect(page.locator("#supervise-count")).to_have_text("Supervised ×1")
         expect(page.locator(".timeline li", has_text="Supervised (督办)").first).to_be_visible()
+        # On a 1280 px laptop the English queue of all orders, the supervised row at its
+        # top, fits its card: the time left showed only after a sideways scroll before.
+        page.set_viewport_size({"width": 1260, "height": 900})
+        page.goto(f"{base}/orders?view=all")
+        expect(page.locator("tbody tr").first).to_contain_text("Supervised ×1")
+        assert _spare_width(page) >= 0, f"the queue is {-_spare_width(page)} px too wide"
         browser.close()
     detail = api_client(base, "supervisor").get(f"/api/v1/work-orders/{order['id']}").json()
     assert (detail["supervise_count"], detail["priority"]) == (1, 4)
