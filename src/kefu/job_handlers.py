@@ -17,5 +17,6 @@ def load() -> None:
     from kefu.workorders import (
         assists,  # noqa: F401  (an ask of another team past its time)
         engineer_sheets,  # noqa: F401  (the engineers' day sheets)
+        supervising,  # noqa: F401  (a supervised order unanswered at the time asked)
         visit_reminders,  # noqa: F401  (the evening-before reminder)
     )

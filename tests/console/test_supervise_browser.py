@@ -6,9 +6,12 @@ of the same order offers no such form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from chromium import CHROMIUM, api_client, open_order, requires_chromium, sign_in
 from test_orders_browser import _spare_width
 
+from kefu.core.clock import local_today
 from kefu.demo.reference import DEMO_PASSWORD
 
 pytestmark = requires_chromium
@@ -22,6 +25,7 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
     from playwright.sync_api import expect, sync_playwright
 
     base, _ = live_center
+    tomorrow = (local_today("Asia/Shanghai") + timedelta(days=1)).isoformat()
     order = open_order(api_client(base, "agent"), "complaint", "宽带三天修不好，要投诉到工信部")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -34,10 +38,13 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
         sign_in(page, base, "supervisor", DEMO_PASSWORD, f"/orders/{order['id']}")
         form = page.locator("#supervise-form")
         form.locator("input[name=note]").fill(NOTE)
+        # typed on the center's clock, whatever the browser's own zone
+        form.locator("input[name=answer_by]").fill(f"{tomorrow}T17:00")
         form.locator("button[type=submit]").click()
         expect(page.locator("#supervise-count")).to_have_text("督办 ×1")
         step = page.locator(".timeline li", has_text="督办").first
         expect(step).to_contain_text(NOTE)
+        expect(step).to_contain_text(f"要求于 {tomorrow} 17:00 前答复")
         page.goto(f"{base}/orders?view=all")
         row = page.locator("tbody tr", has_text=order["number"])
         expect(row.locator(".supervised")).to_have_text("督办 ×1")

@@ -6,12 +6,16 @@ handled."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factories import bearer, complain, make_categories, make_org, make_staff, make_team, order_step
+from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
@@ -137,3 +141,67 @@ def test_the_supervisor_is_told_when_an_incident_answers_the_order(client, db: S
     answered = [m for m in _mails_to(db, "press@kefu.example.cn") if "已答复" in m["subject"]]
     assert [orders[0]["number"] in m["subject"] for m in answered] == [True]
     assert answered[0]["body"].endswith("基站已修复，信号已恢复。")
+
+
+def test_an_order_unanswered_by_the_time_asked_is_told_of_again(
+    client, db: Session, session_factory
+) -> None:
+    """The supervisor asks for the answer by a time: unanswered then, the handler, the
+    team's lead and the supervisor are told, once; answered before, nobody is."""
+    org = make_org(db)
+    cats = make_categories(db)
+    team = make_team(db, org.city)
+    handler = make_staff(db, org.city, Role.BACK_OFFICE, team_id=team.id, email="h@kefu.example.cn")
+    make_staff(db, org.city, Role.TEAM_LEAD, team_id=team.id, email="lead@kefu.example.cn")
+    boss = make_staff(db, org.city, Role.SUPERVISOR, email="boss@kefu.example.cn")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, boss)
+    dispatch = {"team_id": team.id, "assignee_id": handler.id}
+    late, in_time = (
+        order_step(
+            client,
+            supervisor,
+            complain(client, agent, cats.unknown_charge.id, phone),
+            "dispatch",
+            dispatch,
+        )
+        for phone in ("13800138001", "13800138002")
+    )
+    now = datetime.now(UTC)
+    for when, code in (
+        (now - timedelta(minutes=1), "supervise_answer_by_past"),
+        (now + timedelta(days=31), "supervise_answer_by_far"),
+    ):
+        refused = client.post(
+            f"/api/v1/work-orders/{late['id']}/supervise",
+            json={"note": NOTE, "answer_by": when.isoformat()},
+            headers=supervisor,
+        )
+        assert (refused.status_code, refused.json()["error"]["code"]) == (422, code)
+        assert refused.json()["error"]["field"] == "answer_by"
+    wanted = (now + timedelta(hours=2)).replace(microsecond=0)
+    for order in (late, in_time):
+        pressed = client.post(
+            f"/api/v1/work-orders/{order['id']}/supervise",
+            json={"note": NOTE, "answer_by": wanted.isoformat()},
+            headers=supervisor,
+        )
+        assert pressed.status_code == 201, pressed.text
+        step = pressed.json()["events"][-1]
+        assert datetime.fromisoformat(step["details"]["answer_by"]) == wanted
+    holder = bearer(db, db.merge(handler))
+    current = client.get(f"/api/v1/work-orders/{in_time['id']}", headers=holder).json()
+    order_step(client, holder, current, "reply", {"reply": "已核实为误扣，已退费。"})
+    page = client.get(f"/orders/{late['id']}", headers=supervisor).text
+    assert "要求于 " in page and " 前答复" in page
+
+    db.commit()
+    with time_machine.travel(wanted + timedelta(minutes=1), tick=False):
+        while outbox.run_due(session_factory).done:
+            pass
+    for address in ("h@kefu.example.cn", "lead@kefu.example.cn", "boss@kefu.example.cn"):
+        still = [m for m in _mails_to(db, address) if "督办时限已到" in m["subject"]]
+        assert [late["number"] in m["subject"] for m in still] == [True], address
+    local = wanted.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"要求答复时间 / Answer wanted by: {local:%Y-%m-%d %H:%M}" in still[0]["body"]

@@ -128,6 +128,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "urge_finished": "Order {number} is finished; reopen it, or open a new one.",
     "supervise_answered": "Order {number} has been answered: there is nobody left to press.",
     "supervise_finished": "Order {number} is finished: there is nobody left to press.",
+    "supervise_answer_by_past": "The time the answer is wanted by has passed already.",
+    "supervise_answer_by_far": "Ask for the answer within {days} days.",
     "invalid_query": "Give a phone number, an identity number or a name to search for.",
     "invalid_month": "Months are written YYYY-MM, from 2000-01 to 2099-12.",
     "internal_error": "Something went wrong on our side; it has been logged.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kefu.core.types import Reason
 
@@ -35,3 +35,8 @@ class SuperviseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Reason = Field(description="4 to 500 characters: what is wanted, and by when")
+    answer_by: AwareDatetime | None = Field(
+        None,
+        description="When the answer is wanted (within 30 days): unanswered then, the "
+        "holder and the supervisor are told",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from kefu.core.rbac import Principal, Right
@@ -22,6 +22,7 @@ CanSupervise = Annotated[Principal, Depends(require(Right.ORDER_SUPERVISE))]
 
 @router.post("/work-orders/{order_id}/supervise", response_model=OrderDetail, status_code=201)
 def supervise_order(
+    request: Request,
     order: LoadedOrder,
     data: SuperviseCreate,
     principal: CanSupervise,
@@ -30,8 +31,9 @@ def supervise_order(
 ) -> JSONResponse:
     """Press the holder of the open order in one's scope (督办): counted, on the
     timeline with the note, the order at the top priority, its holder and team leads
-    told; audited. No If-Match: the holder's work is not overwritten, and their next
-    write meets the new version. Once per Idempotency-Key; 409 once it is answered."""
+    told; audited. With ``answer_by``, both are told again if it is still unanswered
+    then. No If-Match: the holder's work is not overwritten, and their next write meets
+    the new version. Once per Idempotency-Key; 409 once it is answered."""
     return timeline_post(
         session,
         order,
@@ -39,5 +41,12 @@ def supervise_order(
         idempotency_key,
         "supervise",
         data,
-        lambda: supervise(session, order=order, note=data.note, by=principal),
+        lambda: supervise(
+            session,
+            order=order,
+            note=data.note,
+            by=principal,
+            answer_by=data.answer_by,
+            zone=str(request.app.state.settings.timezone),
+        ),
     )

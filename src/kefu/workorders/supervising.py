@@ -13,13 +13,17 @@ apart.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kefu.core import audit
+from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
-from kefu.errors import Conflict
+from kefu.errors import Conflict, Unprocessable
 from kefu.notify import links
 from kefu.notify.tasks import notify_staff
 from kefu.org.repository import team_lead_ids
@@ -29,22 +33,40 @@ from kefu.workorders.service import record_event
 from kefu.workorders.urging import holders
 
 ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT})
+# The job that tells, once, of a supervised order still unanswered at the time asked.
+DUE = "order.supervise_due"
+FURTHEST = timedelta(days=30)  # a time asked further off is a typo, not a supervision
 
 
-def supervise(session: Session, *, order: WorkOrder, note: str, by: Principal) -> WorkOrder:
+def supervise(
+    session: Session,
+    *,
+    order: WorkOrder,
+    note: str,
+    by: Principal,
+    answer_by: datetime | None = None,
+    zone: str = "Asia/Shanghai",
+) -> WorkOrder:
     """Press the holder of the order being handled: counted, on the timeline with the
     supervisor's words, the order at the top priority, its holder and its team's leads
-    told (not the supervisor); audited. 409 once it is answered or finished."""
+    told (not the supervisor); audited. ``answer_by``: still unanswered then, the holder
+    and the supervisor are told again (422 past, or more than 30 days ahead). 409 once
+    it is answered or finished."""
     if order.status not in BEING_HANDLED:
         code = "supervise_answered" if order.status in ANSWERED else "supervise_finished"
         raise Conflict(code, number=order.number)
+    now = utcnow()
+    _check_answer_by(answer_by, now)
     order.supervise_count = (order.supervise_count or 0) + 1
-    order.last_supervised_at = utcnow()
+    order.last_supervised_at = now
     order.priority = MAX_PRIORITY
     count = order.supervise_count
-    record_event(
-        session, order, kind=EventKind.SUPERVISE, by=by, reason=note, details={"count": count}
-    )
+    details: dict[str, object] = {"count": count}
+    if answer_by is not None:
+        details["answer_by"] = answer_by.astimezone(UTC).isoformat()
+        payload = {"order_id": order.id, "by": by.staff_id, "zone": zone, "note": note}
+        outbox.enqueue(session, kind=DUE, payload=payload | details, run_at=answer_by)
+    record_event(session, order, kind=EventKind.SUPERVISE, by=by, reason=note, details=details)
     _tell(session, order, note, by)
     audit.record(
         session,
@@ -57,6 +79,55 @@ def supervise(session: Session, *, order: WorkOrder, note: str, by: Principal) -
     )
     session.flush()
     return order
+
+
+def _check_answer_by(answer_by: datetime | None, now: datetime) -> None:
+    if answer_by is None:
+        return
+    if answer_by <= now:
+        raise Unprocessable("supervise_answer_by_past", field="answer_by")
+    if answer_by > now + FURTHEST:
+        raise Unprocessable("supervise_answer_by_far", field="answer_by", days=FURTHEST.days)
+
+
+@outbox.handler(DUE)
+def _tell_still_open(
+    session: Session, payload: dict[str, Any], message_id: str
+) -> outbox.Sending[None] | None:
+    """At the time asked, a supervised order still being handled: its holder, its team's
+    leads and the supervisor are told, once (the mails are written where the delivery
+    is recorded; answered by then, nobody is told)."""
+    order = session.get(WorkOrder, payload["order_id"])
+    if order is None or order.status not in BEING_HANDLED:
+        return None
+
+    def record(writing: Session, _answer: None) -> None:
+        _mail_still_open(writing, payload)
+
+    return outbox.Sending(channel="supervise", send=lambda: None, record=record)
+
+
+def _mail_still_open(session: Session, payload: dict[str, Any]) -> None:
+    order = session.get(WorkOrder, payload["order_id"])
+    if order is None or order.status not in BEING_HANDLED:
+        return  # answered while the job ran
+    leads = team_lead_ids(session, order.team_id) if order.team_id is not None else []
+    told = {*holders(session, order), *leads, payload["by"]}
+    wanted = datetime.fromisoformat(payload["answer_by"]).astimezone(ZoneInfo(payload["zone"]))
+    for staff_id in sorted(t for t in told if t is not None):
+        notify_staff(
+            session,
+            staff_id=staff_id,
+            subject=(
+                f"督办时限已到，工单仍未答复 {order.number} / "
+                f"Supervised order {order.number} still unanswered"
+            ),
+            body=(
+                f"{order.number}: {order.subject}\n{payload['note']}\n"
+                f"要求答复时间 / Answer wanted by: {wanted:%Y-%m-%d %H:%M}"
+            ),
+            link=links.order_page(order.id),
+        )
 
 
 def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:

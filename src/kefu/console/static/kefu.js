@@ -279,3 +279,17 @@ function setupLogout() {
 document.addEventListener("DOMContentLoaded", () => {
   setupLogin(); setupUnmask(); setupStaffForm(); setupRows(); setupLogout();
 });
+
+// "2026-12-09T01:00" typed on the center's clock as the instant it names (the zone on
+// <html data-zone>, not the browser's), as ISO text in UTC.
+function centerInstant(local) {
+  if (!local) return "";
+  const zone = document.documentElement.dataset.zone || "Asia/Shanghai";
+  const asUtc = Date.parse(`${local}:00Z`);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(new Date(asUtc)).map((p) => [p.type, p.value]));
+  const wall = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`);
+  return new Date(asUtc - (wall - asUtc)).toISOString();
+}

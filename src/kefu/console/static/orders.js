@@ -310,8 +310,9 @@ function setupTimelinePosts() {
       try {
         const said = form.elements.note || form.elements.text;  // a note or chase; a progress text
         const way = form.elements.channel ? { channel: form.elements.channel.value } : {};  // progress: SMS or e-mail
+        const by = form.elements.answer_by?.value ? { answer_by: centerInstant(form.elements.answer_by.value) } : {};  // a supervision's time
         await api("POST", `/api/v1/work-orders/${form.dataset.order}/${form.dataset.timelinePost}`,
-          { [said.name]: said.value.trim(), ...way }, { "Idempotency-Key": form.dataset.key });
+          { [said.name]: said.value.trim(), ...way, ...by }, { "Idempotency-Key": form.dataset.key });
         window.location.reload();
       } catch (failure) {
         showError(form.querySelector(".form-error") || document.getElementById("action-error"), failure);
