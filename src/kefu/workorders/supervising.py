@@ -111,8 +111,7 @@ def _mail_still_open(session: Session, payload: dict[str, Any]) -> None:
     order = session.get(WorkOrder, payload["order_id"])
     if order is None or order.status not in BEING_HANDLED:
         return  # answered while the job ran
-    leads = team_lead_ids(session, order.team_id) if order.team_id is not None else []
-    told = {*holders(session, order), *leads, payload["by"]}
+    told = {*_pressed(session, order), payload["by"]}
     wanted = datetime.fromisoformat(payload["answer_by"]).astimezone(ZoneInfo(payload["zone"]))
     for staff_id in sorted(t for t in told if t is not None):
         notify_staff(
@@ -130,11 +129,14 @@ def _mail_still_open(session: Session, payload: dict[str, Any]) -> None:
         )
 
 
-def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
+def _pressed(session: Session, order: WorkOrder) -> set[int]:
     """Whoever holds it, and the leads of its team: the lead answers for the handler."""
     leads = team_lead_ids(session, order.team_id) if order.team_id is not None else []
-    told = {*holders(session, order), *leads} - {by.staff_id}
-    for staff_id in sorted(told):
+    return {*holders(session, order), *leads}
+
+
+def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
+    for staff_id in sorted(_pressed(session, order) - {by.staff_id}):
         notify_staff(
             session,
             staff_id=staff_id,
