@@ -95,7 +95,7 @@ def _ready_agent(browser: Browser, base: str) -> Page:
 
 def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no-untyped-def]
     """An open complaint of the customer's, an engineer booked for tomorrow morning,
-    chased once and escalated to the province (beyond the demo agent's reach); its
+    chased once, supervised once, and escalated to the province (beyond the demo agent's reach); its
     number."""
     nodes = [*api.get("/api/v1/order-categories").json()]
     while nodes[0]["code"] != "network.coverage.indoor":
@@ -119,10 +119,14 @@ def _chased_order(api, customer_id: int, number: str) -> str:  # type: ignore[no
     assert booked.status_code == 201, booked.text
     urged = api.post(f"/api/v1/work-orders/{order['id']}/urge", json={"note": "客户催问"})
     assert urged.status_code == 201, urged.text
+    pressed = api.post(
+        f"/api/v1/work-orders/{order['id']}/supervise", json={"note": "请今天内联系客户"}
+    )
+    assert pressed.status_code == 201, pressed.text
     escalated = api.post(
         f"/api/v1/work-orders/{order['id']}/escalate",
         json={"reason": "分公司无法处理"},
-        headers={"If-Match": urged.headers["ETag"]},
+        headers={"If-Match": pressed.headers["ETag"]},
     )
     assert escalated.status_code == 200, escalated.text
     return str(order["number"])
@@ -160,6 +164,7 @@ def test_an_offered_call_pops_the_caller_and_ends_wrapped_up_with_an_order(
         # The caller chased an open order already: likely calling about it again.
         chased_item = page.locator("#pop-orders li", has_text=chased)
         expect(chased_item).to_contain_text("催办 1 次")
+        expect(chased_item.locator(".supervised")).to_have_text("督办 1 次")  # and pressed
         # "when is the engineer coming?": the booked window is on the pop
         tomorrow = local_today() + timedelta(days=1)
         expect(chased_item.locator(".visit-window")).to_have_text(

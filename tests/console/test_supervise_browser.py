@@ -41,13 +41,13 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
         # typed on the center's clock, whatever the browser's own zone
         form.locator("input[name=answer_by]").fill(f"{tomorrow}T17:00")
         form.locator("button[type=submit]").click()
-        expect(page.locator("#supervise-count")).to_have_text("督办 ×1")
+        expect(page.locator("#supervise-count")).to_have_text("督办 1 次")
         step = page.locator(".timeline li", has_text="督办").first
         expect(step).to_contain_text(NOTE)
         expect(step).to_contain_text(f"要求于 {tomorrow} 17:00 前答复")
         page.goto(f"{base}/orders?view=all")
         row = page.locator("tbody tr", has_text=order["number"])
-        expect(row.locator(".supervised")).to_have_text("督办 ×1")
+        expect(row.locator(".supervised")).to_have_text("督办 1 次")
         page.goto(f"{base}/lang/en?next=/orders/{order['id']}")
         expect(page.locator("#supervise-count")).to_have_text("Supervised ×1")
         expect(page.locator(".timeline li", has_text="Supervised (督办)").first).to_be_visible()

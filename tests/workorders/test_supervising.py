@@ -14,7 +14,16 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, make_team, order_step
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    make_team,
+    order_step,
+)
 from kefu.core import outbox
 from kefu.core.audit import AuditLog
 from kefu.core.outbox import Job
@@ -84,10 +93,10 @@ def test_a_supervisor_presses_the_holder_of_an_open_order(client, db: Session) -
     listed = client.get("/api/v1/work-orders", params={"view": "all"}, headers=supervisor).json()
     assert {o["id"]: o["supervise_count"] for o in listed["items"]}[order["id"]] == 2
     page = client.get(f"/orders/{order['id']}", headers=supervisor).text
-    assert "督办 ×2" in page and 'id="supervise-form"' in page
+    assert "督办 2 次" in page and 'id="supervise-form"' in page
     assert 'id="supervise-form"' not in client.get(f"/orders/{order['id']}", headers=agent).text
     queue = client.get("/orders", params={"view": "all"}, headers=supervisor).text
-    assert "督办 ×2" in queue
+    assert "督办 2 次" in queue
     audited = db.scalar(select(func.count()).where(AuditLog.action == "order.supervise"))
     assert audited == 2
 
@@ -205,3 +214,24 @@ def test_an_order_unanswered_by_the_time_asked_is_told_of_again(
         assert [late["number"] in m["subject"] for m in still] == [True], address
     local = wanted.astimezone(ZoneInfo("Asia/Shanghai"))
     assert f"要求答复时间 / Answer wanted by: {local:%Y-%m-%d %H:%M}" in still[0]["body"]
+
+
+def test_the_agent_on_the_customers_call_sees_the_order_is_supervised(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    customer = make_customer(db, org.city, "+8613800138000")
+    db.commit()
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    body = {"type": "complaint", "category_id": cats.unknown_charge.id, "subject": "扣费"}
+    made = client.post(
+        "/api/v1/work-orders", json=body | {"customer_id": customer.id}, headers=agent
+    )
+    assert made.status_code == 201, made.text
+    assert _supervise(client, supervisor, made.json()).status_code == 201
+    view = client.get(
+        "/api/v1/customers/lookup", params={"phone": "13800138000"}, headers=agent
+    ).json()
+    assert [item["supervise_count"] for item in view["open_work_items"]] == [1]
+    page = client.get(f"/customers/{customer.id}", headers=agent).text
+    assert "督办 1 次" in page

@@ -313,6 +313,7 @@ class WorkItemBrief(BaseModel):
     due_at: datetime | None
     is_repeat: bool = False
     urge_count: int = 0  # times the customer chased it (催办)
+    supervise_count: int = 0  # times a supervisor pressed for it (督办)
     origin: str = "customer"  # passed on by the regulator, a consumer body … (越级, 交办)
     # An engineer's visit booked (上门): "when is the engineer coming?" is asked on calls.
     visit_starts_at: datetime | None = None

@@ -290,6 +290,7 @@ def open_items_for_customer(
                 due_at=order.resolve_due_at if order.status in CLOCK_RUNNING_STATUSES else None,
                 is_repeat=order.is_repeat,
                 urge_count=order.urge_count,
+                supervise_count=order.supervise_count,
                 origin=order.origin,
                 visit_starts_at=visit[0],
                 visit_ends_at=visit[1],

@@ -145,6 +145,8 @@ function setupAgentPanel() {
       // "where is my refund?": credited, on its way, or awaiting approval
       + moneyBack(item, word)
       + ` <span class="chip chased"${item.urge_count ? "" : " hidden"}>${escapeHtml(word("chased", { n: item.urge_count }))}</span>`
+      // a supervisor is pressing its holder (督办): the caller is being looked after
+      + (item.supervise_count ? ` <span class="chip red supervised">${escapeHtml(word("supervised", { n: item.supervise_count }))}</span>` : "")
       + (item.urgeable && panel.dataset.mayChase ? ` <button type="button" class="secondary small-button" data-chase="${item.id}" data-number="${escapeHtml(item.number)}">${escapeHtml(word("chase"))}</button>` : ""));
     fillList("pop-contacts", view.recent_interactions.slice(0, 5), (item) =>
       `${escapeHtml(word(`contact.${item.channel}`))} · ${centerTime(item.offered_at, { seconds: false })} ${escapeHtml(wrapUpName(item.wrap_up_code))}`
