@@ -5,12 +5,23 @@ same customer's open orders are merged."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_customer, make_org, make_staff
+from factories import (
+    bearer,
+    complain,
+    make_categories,
+    make_customer,
+    make_org,
+    make_staff,
+    order_step,
+)
 from kefu.core.audit import AuditLog
 from kefu.core.clock import local_today
+from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 
 RATE = "/api/v1/work-orders/repeat-rate"
@@ -159,7 +170,9 @@ def test_a_supervised_duplicate_leaves_the_order_kept_supervised(client, db: Ses
     customer = make_customer(db, org.city, "+8613800138000")
     db.commit()
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
-    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    boss = make_staff(db, org.city, Role.SUPERVISOR, email="boss@kefu.example.cn")
+    db.commit()
+    supervisor = bearer(db, boss)
     kept = _complaint(client, agent, cats.unknown_charge.id, customer.id, "扣费问题（来电）")
     duplicate = _complaint(client, agent, cats.unknown_charge.id, customer.id, "扣费问题（短信）")
     pressed = client.post(
@@ -173,3 +186,18 @@ def test_a_supervised_duplicate_leaves_the_order_kept_supervised(client, db: Ses
     after = client.get(f"/api/v1/work-orders/{kept['id']}", headers=supervisor).json()
     assert (after["supervise_count"], after["priority"]) == (1, 4)
     assert after["last_supervised_at"] == pressed.json()["last_supervised_at"]
+    # the supervisor's step comes along, so they hear of the kept order's answer
+    step = [e for e in after["events"] if e["kind"] == "supervise"]
+    assert [(s["reason"], s["details"]["merged_from"]) for s in step] == [
+        ("请今天内回复客户", duplicate["number"])
+    ]
+    page = client.get(f"/orders/{kept['id']}", headers=supervisor).text
+    assert f"原为工单 {duplicate['number']}，已合并至本单" in page
+    for action, body in (("accept", {}), ("reply", {"reply": "已核实为误扣，已退费。"})):
+        after = order_step(client, agent, after, action, body)
+    db.expire_all()
+    mails = [
+        json.loads(p) for p in db.scalars(select(Job.payload).where(Job.kind == "notify.email"))
+    ]
+    told = [m for m in mails if m["to"] == "boss@kefu.example.cn" and "已答复" in m["subject"]]
+    assert [kept["number"] in m["subject"] for m in told] == [True]

@@ -9,8 +9,10 @@ e-mail in their thread) and the higher priority of the two.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -21,7 +23,7 @@ from kefu.workorders import attachments
 from kefu.workorders.appointments import carry_booked
 from kefu.workorders.enums import Action, EventKind, OrderOrigin, OrderStatus
 from kefu.workorders.lifecycle import move
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.refunds import carry_awaiting
 from kefu.workorders.service import record_event
 from kefu.workorders.threaded_answers import move_threads
@@ -50,6 +52,7 @@ def merge(
     kept.last_urged_at = _later(kept.last_urged_at, duplicate.last_urged_at)
     kept.supervise_count = (kept.supervise_count or 0) + (duplicate.supervise_count or 0)
     kept.last_supervised_at = _later(kept.last_supervised_at, duplicate.last_supervised_at)
+    _carry_supervisions(session, source=duplicate, target=kept)
     kept.priority = max(kept.priority, duplicate.priority)
     kept.updated_at = utcnow()  # the kept order changed: its version moves
     files = attachments.move_kept(session, source=duplicate, target=kept)
@@ -99,3 +102,26 @@ def _same_customer(one: WorkOrder, other: WorkOrder) -> bool:
 def _later(first: datetime | None, second: datetime | None) -> datetime | None:
     present = [moment for moment in (first, second) if moment is not None]
     return max(present) if present else None
+
+
+def _carry_supervisions(session: Session, *, source: WorkOrder, target: WorkOrder) -> None:
+    """The supervisors' steps (督办) of the duplicate go onto the order kept, at their own
+    times and marked as the duplicate's: whoever pressed is told of the kept order's
+    answer, and its page shows who pressed for it."""
+    found = select(OrderEvent).where(
+        OrderEvent.order_id == source.id, OrderEvent.kind == EventKind.SUPERVISE
+    )
+    with session.no_autoflush:  # the kept order is written once, its version moving once
+        steps = session.scalars(found).all()
+    for step in steps:
+        details = {**json.loads(step.details), "merged_from": source.number}
+        session.add(
+            OrderEvent(
+                order_id=target.id,
+                kind=EventKind.SUPERVISE,
+                actor_id=step.actor_id,
+                occurred_at=step.occurred_at,
+                reason=step.reason,
+                details=json.dumps(details, ensure_ascii=False),
+            )
+        )
