@@ -50,6 +50,7 @@ from kefu.workorders import (
     repository,
     take_next,
 )
+from kefu.workorders.category_schemas import CategoryNode
 from kefu.workorders.category_tree import category_tree
 from kefu.workorders.deps import sees_order
 from kefu.workorders.enums import (
@@ -66,7 +67,7 @@ from kefu.workorders.enums import (
 from kefu.workorders.intake_rules import center_rules
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
-from kefu.workorders.schemas import CategoryNode, OrderListItem, RepeatRate
+from kefu.workorders.schemas import OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
 from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail

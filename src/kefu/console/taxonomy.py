@@ -14,7 +14,7 @@ from kefu.core.types import INT32_MAX
 from kefu.core.web import DbSession
 from kefu.workorders import categories
 from kefu.workorders.categories import MAX_LEVEL
-from kefu.workorders.schemas import CategoryNode
+from kefu.workorders.category_schemas import CategoryNode
 
 router = APIRouter(include_in_schema=False)
 

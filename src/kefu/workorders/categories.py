@@ -13,8 +13,7 @@ from kefu.core.history import apply_changes
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, NotFound, Unprocessable
 from kefu.workorders import repository
-from kefu.workorders.models import Category, ReplyTemplate
-from kefu.workorders.schemas import (
+from kefu.workorders.category_schemas import (
     CategoryCreate,
     CategoryNode,
     CategoryUpdate,
@@ -22,6 +21,7 @@ from kefu.workorders.schemas import (
     TemplateRead,
     TemplateUpdate,
 )
+from kefu.workorders.models import Category, ReplyTemplate
 
 MAX_LEVEL = 3
 

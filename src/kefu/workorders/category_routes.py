@@ -11,9 +11,7 @@ from kefu.core.types import PathId
 from kefu.core.web import DbSession, IdempotencyKey, IfMatch, check_version, etag
 from kefu.errors import NotFound
 from kefu.workorders import categories, repository
-from kefu.workorders.deps import CanEditCategories, CanReadOrders
-from kefu.workorders.models import Category
-from kefu.workorders.schemas import (
+from kefu.workorders.category_schemas import (
     CategoryCreate,
     CategoryMove,
     CategoryNode,
@@ -22,6 +20,8 @@ from kefu.workorders.schemas import (
     TemplateRead,
     TemplateUpdate,
 )
+from kefu.workorders.deps import CanEditCategories, CanReadOrders
+from kefu.workorders.models import Category
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
 
