@@ -3,6 +3,7 @@ it changes (an operator's upgrade), not only over an empty one."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
@@ -553,4 +554,63 @@ def test_engineers_work_every_day_after_the_upgrade(database_before_days_off: En
     with engine.connect() as connection:
         left = connection.execute(text("SELECT name FROM field_engineers")).scalars().all()
     assert left == ["张志强"]
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_supervised_queue(request: pytest.FixtureRequest, tmp_path) -> Engine:
+    return _database_at(request, tmp_path, "0057", "supervised")
+
+
+def test_supervised_orders_keep_the_soonest_answer_still_owed(
+    database_before_supervised_queue: Engine,
+) -> None:
+    engine = database_before_supervised_queue
+    center = _OldCenter(engine)
+    pressed = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    sooner, later = pressed + timedelta(hours=6), pressed + timedelta(days=2)
+
+    def supervised(status: str, *steps: tuple[str, str, dict[str, str]]) -> int:
+        order = center.order(status=status, supervise_count=1, last_supervised_at=pressed)
+        for kind, to_status, details in steps:
+            center.row(
+                "wo_events",
+                order_id=order,
+                kind=kind,
+                to_status=to_status,
+                actor_id=center.staff,
+                details=json.dumps(details),
+            )
+        return order
+
+    def asked(when: datetime) -> tuple[str, str, dict[str, str]]:
+        return ("supervise", "", {"answer_by": when.isoformat()})
+
+    twice = supervised("in_progress", asked(later), asked(sooner))
+    answered = supervised("replied", asked(sooner), ("transition", "replied", {}))
+    reopened = supervised("in_progress", asked(sooner), ("transition", "replied", {}), asked(later))
+    no_time = supervised("dispatched", ("supervise", "", {}))
+    upgrade(engine, "0058")
+    query = text("SELECT id, supervise_answer_by FROM work_orders ORDER BY id")
+    with engine.connect() as connection:
+        found = {row.id: row.supervise_answer_by for row in connection.execute(query)}
+    assert list(found) == [twice, answered, reopened, no_time]
+
+    def instant(value: object) -> datetime | None:  # SQLite keeps no offset: UTC, as kefu
+        if value is None:
+            return None
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+    assert instant(found[twice]) == sooner  # the sooner of the two times asked
+    assert found[answered] is None  # answered: nothing owed
+    assert instant(found[reopened]) == later  # only what was asked since its answer
+    assert found[no_time] is None
+    # taken back, and the supervision with it: the orders and their steps stay
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection=connection), "0056")
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT COUNT(*) FROM work_orders")).scalar()
+        steps = connection.execute(text("SELECT COUNT(*) FROM wo_events")).scalar()
+    assert (left, steps) == (4, 8)
     engine.dispose()

@@ -105,6 +105,10 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
         _rows_where("ix_work_orders_team_id", "team_id", "team_id IS NOT NULL"),
         _rows_where("ix_work_orders_assignee_id", "assignee_id", "assignee_id IS NOT NULL"),
         _rows_where("ix_work_orders_incident_id", "incident_id", "incident_id IS NOT NULL"),
+        # The 督办 queue: the few orders a supervisor ever pressed for.
+        _rows_where(
+            "ix_work_orders_supervised", "last_supervised_at", "last_supervised_at IS NOT NULL"
+        ),
         Index(  # SQLite takes a partial index only for a query with the same condition
             "ix_work_orders_is_repeat",
             "is_repeat",
@@ -133,6 +137,9 @@ class WorkOrder(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Times a supervisor pressed its holder for it (督办); it stays at the top priority.
     supervise_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_supervised_at: Mapped[datetime | None]
+    # The earliest answer a supervisor asked for and still owed (督办时限); cleared once
+    # the order is answered. The 督办 queue lists the soonest first.
+    supervise_answer_by: Mapped[datetime | None]
     # Who passed it on when not the customer (越级: the regulator, a consumer body, the
     # press; or the company's own leaders), its reference there, and when they want the
     # answer: the resolution is due by then at the latest.

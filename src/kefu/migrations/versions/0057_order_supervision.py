@@ -25,6 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("work_orders") as batch_op:
-        batch_op.drop_column("last_supervised_at")
-        batch_op.drop_column("supervise_count")
+    # plain DROP COLUMNs (SQLite 3.35+): a batch copy of the table broke the timeline's
+    # foreign keys to it once orders had steps
+    op.drop_column("work_orders", "last_supervised_at")
+    op.drop_column("work_orders", "supervise_count")
