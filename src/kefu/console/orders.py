@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kefu.console.order_assists import AskDue, asks_due, asks_open, assist_card, tab_asks
 from kefu.console.order_refunds import refund_card
 from kefu.console.policies import calendar_gap
+from kefu.console.queue_counts import BEING, OPEN_QUEUE, tab_counts
 from kefu.console.render import page_language, render, signed_in
 from kefu.contact import message_orders
 from kefu.contact.deps import load_interaction
@@ -19,6 +20,7 @@ from kefu.contact.enums import ContactChannel
 from kefu.contact.models import Interaction
 from kefu.contact.order_answers import answerable_message
 from kefu.contact.views import shown_address
+from kefu.core.base import utcnow
 from kefu.core.clock import local_today
 from kefu.core.i18n import error_message
 from kefu.core.masking import mask_address
@@ -84,6 +86,7 @@ Queue = Literal[
     "dispatch",
     "repeat",
     "passed_on",
+    "supervised",
     "on_site",
     "refunds",
     "assists",
@@ -92,10 +95,6 @@ Queue = Literal[
 # The 越级 / 交办 queue: every order someone other than the customer passed on.
 PASSED_ON = [origin for origin in OrderOrigin if origin is not OrderOrigin.CUSTOMER]
 PAGE_SIZE = 50
-# What a queue shows unless closed ones are asked for too.
-OPEN_QUEUE: list[OrderStatus] = sorted(
-    s for s in OrderStatus if s not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
-)
 
 
 def category_leaves(
@@ -158,10 +157,8 @@ def order_queue(
         if team and view == "team" and principal.has(Right.ORDER_DISPATCH)
         else []
     )
-    waiting = _waiting_to_dispatch(session, principal) if principal.has(Right.ORDER_DISPATCH) else 0
-    to_decide = _refunds_to_decide(session, principal) if principal.has(Right.REFUND_APPROVE) else 0
     rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
-    manages = managers.manages_any(session, principal.staff_id)  # an account manager
+    counts = tab_counts(session, principal)
     return render(
         request,
         "orders/list.html",
@@ -186,13 +183,16 @@ def order_queue(
         batch=batch,
         takes_next=view in ("mine", "team") and _takes_next(session, principal),
         follows_opened=_handles(principal),
-        manages=manages,
-        customers_open=_customers_open(session, principal) if manages else 0,
+        manages=counts.manages,
+        customers_open=counts.customers_open,
         team=team,
         started=started,
         started_days=STARTS_OVER_DAYS,
-        waiting=waiting,
-        to_decide=to_decide,
+        waiting=counts.to_dispatch,
+        to_decide=counts.refunds,
+        watches=counts.watches,
+        supervised=counts.supervised,
+        now=utcnow(),  # a supervisor's time asked (督办时限) past, or still ahead
         refund_statuses=list(RefundStatus),
         dispatchable=DISPATCHABLE_STATUSES,
         teams=choices.teams,
@@ -227,6 +227,15 @@ def repeat_rates(session: DbSession, principal: Principal, zone: str) -> RepeatR
         )
 
     return RepeatRates(rate(first), rate(before))
+
+
+def _open_in(view: Queue) -> list[OrderStatus] | None:
+    """What "open only" keeps of a queue: a refund awaiting approval is work to do on a
+    closed order too (an incident's callers' orders close when it is resolved, and their
+    compensation comes after); a supervised order is pressed for until it is answered."""
+    if view == "refunds":
+        return None
+    return BEING if view == "supervised" else OPEN_QUEUE
 
 
 def _first_queue(principal: Principal) -> Queue:
@@ -268,9 +277,7 @@ def order_queue_rows(
     query = repository.order_list_query(
         scope_path=principal.scope_filter(),
         viewer_id=principal.staff_id,
-        # a refund awaiting approval is work to do on a closed order too (an incident's
-        # callers' orders close when it is resolved, and their compensation comes after)
-        status=OPEN_QUEUE if open_only and view != "refunds" else None,
+        status=_open_in(view) if open_only else None,
         assignee_id=principal.staff_id if view == "mine" else None,
         opened_by=principal.staff_id if view == "opened" else None,
         managed_by=principal.staff_id if view == "clients" else None,
@@ -283,6 +290,7 @@ def order_queue_rows(
         on_site=view == "on_site",
         refund_awaiting=view == "refunds",
         asks=tab_asks(session, principal) if view == "assists" else None,
+        supervised=view == "supervised",
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)
@@ -417,6 +425,7 @@ def order_page(order_id: PathId, request: Request, session: DbSession) -> Respon
         "orders/view.html",
         principal,
         order=detail,
+        now=utcnow(),  # a supervisor's time asked (督办时限) past, or still ahead
         templates=templates,
         teams=choices.teams,
         people=choices.people,
@@ -505,45 +514,6 @@ def _compensation_rounds(
         compensation_queue.waiting_rounds(session, principal.scope_filter()),
         compensation_queue.incidents_waiting_on(session, [o.id for o in items]),
     )
-
-
-def _waiting_to_dispatch(session: DbSession, principal: Principal) -> int:
-    """How many orders in the dispatcher's scope wait to be sent (the 待派单 tab's count)."""
-    return _in_scope(session, principal, to_dispatch=True)
-
-
-def _refunds_to_decide(session: DbSession, principal: Principal) -> int:
-    """How many orders in the approver's scope have a refund waiting (the tab's count)."""
-    return _in_scope(session, principal, refund_awaiting=True)
-
-
-def _customers_open(session: DbSession, principal: Principal) -> int:
-    """How many open orders the customers the viewer looks after have (the tab's count)."""
-    return _in_scope(session, principal, status=OPEN_QUEUE, managed_by=principal.staff_id)
-
-
-def _in_scope(
-    session: DbSession,
-    principal: Principal,
-    *,
-    to_dispatch: bool = False,
-    refund_awaiting: bool = False,
-    status: list[OrderStatus] | None = None,
-    managed_by: int | None = None,
-) -> int:
-    """How many orders in the viewer's scope the list's filters leave."""
-    query = repository.order_list_query(
-        scope_path=principal.scope_filter(),
-        viewer_id=principal.staff_id,
-        status=status,
-        assignee_id=None,
-        team_id=None,
-        repeat_only=False,
-        to_dispatch=to_dispatch,
-        refund_awaiting=refund_awaiting,
-        managed_by=managed_by,
-    )
-    return repository.count(session, query)
 
 
 class DispatchChoices(NamedTuple):

@@ -19,7 +19,7 @@ from kefu.core import audit
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
-from kefu.workorders import attachments
+from kefu.workorders import attachments, supervising
 from kefu.workorders.appointments import carry_booked
 from kefu.workorders.enums import Action, EventKind, OrderOrigin, OrderStatus
 from kefu.workorders.lifecycle import move
@@ -53,6 +53,7 @@ def merge(
     kept.supervise_count = (kept.supervise_count or 0) + (duplicate.supervise_count or 0)
     kept.last_supervised_at = _later(kept.last_supervised_at, duplicate.last_supervised_at)
     _carry_supervisions(session, source=duplicate, target=kept)
+    supervising.carry_owed(session, source=duplicate, target=kept)
     kept.priority = max(kept.priority, duplicate.priority)
     kept.updated_at = utcnow()  # the kept order changed: its version moves
     files = attachments.move_kept(session, source=duplicate, target=kept)

@@ -370,6 +370,7 @@ def order_list_query(
     on_site: bool = False,
     refund_awaiting: bool = False,
     asks: FollowedAsks | None = None,
+    supervised: bool = False,
 ) -> Select[WorkOrder, OrgUnit, Category, str | None]:
     """The orders a viewer may see, filtered; most urgent and newest first, or with
     ``visits_due`` the orders awaiting their return visit, the visit due soonest first,
@@ -380,7 +381,9 @@ def order_list_query(
     refund waiting for its approval, the longest waiting first. ``opened_by``: those the
     staff member opened (首问负责: who took the customer's request follows it through).
     ``managed_by``: those of the customers an account manager looks after.
-    ``asks``: those with an open ask (协办) of these, the soonest due first."""
+    ``asks``: those with an open ask (协办) of these, the soonest due first.
+    ``supervised``: those a supervisor pressed for (督办), the answer owed soonest first,
+    then the latest pressed."""
     query = (
         select(WorkOrder, OrgUnit, Category, Staff.display_name)
         .join(OrgUnit, OrgUnit.id == WorkOrder.org_unit_id)
@@ -439,6 +442,12 @@ def order_list_query(
         )
         query = query.join(wanted, wanted.c.order_id == WorkOrder.id)
         return query.order_by(wanted.c.due_at, WorkOrder.id)
+    if supervised:
+        owed = WorkOrder.supervise_answer_by
+        query = query.where(WorkOrder.last_supervised_at.is_not(None))
+        return query.order_by(
+            owed.is_(None), owed, WorkOrder.last_supervised_at.desc(), WorkOrder.id
+        )
     if to_dispatch:
         awaiting = [s.value for s in AWAITING_DISPATCH_STATUSES]
         query = query.where(WorkOrder.status.in_(awaiting))

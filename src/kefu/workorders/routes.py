@@ -152,13 +152,15 @@ def list_orders(
     origin: Annotated[list[OrderOrigin] | None, Query()] = None,
     on_site: bool = False,
     refund_awaiting: bool = False,
+    supervised: bool = False,
 ) -> OrderPage:
     """Orders in the caller's scope, most urgent first: all; ``mine``; ``opened_by_me``
     wherever handled now (首问负责); ``my_customers``, those of the customers an account
     manager looks after; a team's; repeats; a category and all under it. ``to_dispatch``:
     those waiting to be sent, longest waiting first among equals. ``origin``: passed on by
     the regulator, a consumer body, the press or the leaders (越级, 交办). ``on_site``: an
-    engineer booked, soonest first. ``refund_awaiting``: a refund awaiting approval."""
+    engineer booked, soonest first. ``refund_awaiting``: a refund awaiting approval.
+    ``supervised``: pressed for by a supervisor (督办), the answer owed soonest first."""
     query = repository.order_list_query(
         scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
         viewer_id=principal.staff_id,
@@ -173,6 +175,7 @@ def list_orders(
         origins=origin,
         on_site=on_site,
         refund_awaiting=refund_awaiting,
+        supervised=supervised,
     )
     rows, total = repository.page(session, query, params)
     masked = not principal.has(Right.PII_VIEW)

@@ -288,6 +288,9 @@ class OrderRead(BaseModel):
     last_urged_at: datetime | None = None
     supervise_count: int = Field(0, description="Times a supervisor pressed for it (督办).")
     last_supervised_at: datetime | None = None
+    supervise_answer_by: datetime | None = Field(
+        None, description="The soonest answer a supervisor wants and is still owed (督办时限)."
+    )
     origin: OrderOrigin = OrderOrigin.CUSTOMER
     origin_ref: str = ""
     origin_due_at: datetime | None = Field(
@@ -379,6 +382,9 @@ class OrderListItem(BaseModel):
     is_repeat: bool
     urge_count: int = 0
     supervise_count: int = 0
+    supervise_answer_by: datetime | None = Field(
+        None, description="The soonest answer a supervisor wants, while still owed (督办时限)"
+    )
     origin: OrderOrigin = OrderOrigin.CUSTOMER
     file_count: int = Field(0, description="Files it keeps (attachments not withdrawn)")
     visit_starts_at: datetime | None = Field(None, description="The booked on-site visit's window")

@@ -13,6 +13,7 @@ apart.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,6 +64,8 @@ def supervise(
     count = order.supervise_count
     details: dict[str, object] = {"count": count}
     if answer_by is not None:
+        owed = order.supervise_answer_by  # another supervisor's time may come sooner
+        order.supervise_answer_by = answer_by if owed is None else min(owed, answer_by)
         details["answer_by"] = answer_by.astimezone(UTC).isoformat()
         payload = {"order_id": order.id, "by": by.staff_id, "zone": zone, "note": note}
         outbox.enqueue(session, kind=DUE, payload=payload | details, run_at=answer_by)
@@ -151,9 +154,11 @@ def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
 
 def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Principal) -> None:
     """The supervised order was answered: each supervisor who pressed for it (not who
-    answered) is told what the customer was told, and by whom."""
+    answered) is told what the customer was told, and by whom; no answer is owed them
+    any more."""
     if not order.supervise_count:
         return
+    order.supervise_answer_by = None
     pressed = session.scalars(
         select(OrderEvent.actor_id).where(
             OrderEvent.order_id == order.id, OrderEvent.kind == EventKind.SUPERVISE
@@ -170,3 +175,24 @@ def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Princip
             body=f"{order.number}: {order.subject}\n{by.display_name}: {text}",
             link=links.order_page(order.id),
         )
+
+
+def carry_owed(session: Session, *, source: WorkOrder, target: WorkOrder) -> None:
+    """A merged duplicate's answer still owed to a supervisor is the order kept's, while
+    it is being handled: the sooner time stands, and each reminder asked for is set
+    again on the order kept (the duplicate's falls silent once it is cancelled)."""
+    owed, source.supervise_answer_by = source.supervise_answer_by, None
+    if owed is None or target.status not in BEING_HANDLED:
+        return
+    kept = target.supervise_answer_by
+    target.supervise_answer_by = owed if kept is None else min(kept, owed)
+    waiting = select(outbox.Job).where(
+        outbox.Job.kind == DUE, outbox.Job.status == outbox.JobStatus.PENDING
+    )
+    with session.no_autoflush:  # the order kept is written once, its version moving once
+        jobs = session.scalars(waiting).all()
+    for job in jobs:
+        payload = json.loads(job.payload)
+        if payload.get("order_id") == source.id:
+            moved = payload | {"order_id": target.id, "merged_from": source.number}
+            outbox.enqueue(session, kind=DUE, payload=moved, run_at=job.run_at)

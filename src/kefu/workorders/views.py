@@ -28,6 +28,7 @@ from kefu.workorders.category_tree import category_tree
 from kefu.workorders.consent import needs_consent
 from kefu.workorders.deps import sees_order, sees_order_at
 from kefu.workorders.enums import (
+    BEING_HANDLED,
     CLOCK_RUNNING_STATUSES,
     URGEABLE_STATUSES,
     AssistStatus,
@@ -105,6 +106,7 @@ def _order_fields(
         last_urged_at=order.last_urged_at,
         supervise_count=order.supervise_count,
         last_supervised_at=order.last_supervised_at,
+        supervise_answer_by=_owed(order),
         origin=order.origin,
         origin_ref=order.origin_ref,
         origin_due_at=order.origin_due_at,
@@ -229,6 +231,7 @@ def list_item(
         is_repeat=order.is_repeat,
         urge_count=order.urge_count,
         supervise_count=order.supervise_count,
+        supervise_answer_by=_owed(order),
         origin=order.origin,
         handling_round=order.handling_round,
         round_started_at=order.round_started_at,
@@ -242,6 +245,12 @@ def list_item(
         replied_at=order.replied_at,
         clock_running=order.status in CLOCK_RUNNING_STATUSES,
     )
+
+
+def _owed(order: WorkOrder) -> datetime | None:
+    """When a supervisor wants the answer, while the order is still being handled (a
+    cancelled duplicate owes nothing: its order kept does)."""
+    return order.supervise_answer_by if order.status in BEING_HANDLED else None
 
 
 QueueRow = tuple[WorkOrder, OrgUnit, Category, str | None]
