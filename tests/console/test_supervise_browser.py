@@ -50,12 +50,14 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
         step = page.locator(".timeline li", has_text="督办").first
         expect(step).to_contain_text(NOTE)
         expect(step).to_contain_text(f"要求于 {tomorrow} 17:00 前答复")
-        # the 督办 tab: the answer owed soonest first (the demo's supervisions ask no time)
+        # the 督办 tab: the orders owed an answer by a time first (this one, and the
+        # demo's first), then those asked for none
         page.goto(f"{base}/orders?view=all")
         page.locator("nav.tabs a[data-queue=supervised]").click()
-        first = page.locator("tbody tr").first
-        expect(first).to_contain_text(order["number"])
-        expect(first.locator(".supervised")).to_have_text(f"督办 1 次 · {wanted} 前答复")
+        row = page.locator("tbody tr", has_text=order["number"])
+        expect(row.locator(".supervised")).to_have_text(f"督办 1 次 · {wanted} 前答复")
+        owed = [" 前答复" in chip for chip in page.locator("tbody .supervised").all_inner_texts()]
+        assert owed == sorted(owed, reverse=True) and owed[:2] == [True, True], owed
         page.goto(f"{base}/lang/en?next=/orders/{order['id']}")
         expect(page.locator("#supervise-count")).to_have_text(f"Supervised ×1 · answer by {wanted}")
         expect(page.locator(".timeline li", has_text="Supervised (督办)").first).to_be_visible()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -337,7 +337,9 @@ def _first_replies(connection) -> dict:
 
 def _supervision_check(engine) -> None:
     """The few most pressing open complaints are supervised (督办) by the duty supervisor:
-    at the top priority, counted once, the step last on their timeline."""
+    at the top priority, counted once, the step last on their timeline; the first asks
+    for the answer by a time ahead, owed on the order, its reminder queued for then."""
+    from kefu.core.outbox import Job
     from kefu.org.models import Staff
     from kefu.workorders.enums import MAX_PRIORITY
     from kefu.workorders.models import OrderEvent, WorkOrder
@@ -352,6 +354,7 @@ def _supervision_check(engine) -> None:
                 WorkOrder.supervise_count,
                 WorkOrder.priority,
                 WorkOrder.last_supervised_at,
+                WorkOrder.supervise_answer_by,
                 OrderEvent.occurred_at,
                 OrderEvent.actor_id,
                 OrderEvent.details,
@@ -365,11 +368,25 @@ def _supervision_check(engine) -> None:
             assert row.type == "complaint" and row.status in open_statuses
             assert (row.supervise_count, row.priority) == (1, MAX_PRIORITY)
             assert row.last_supervised_at == row.occurred_at
-            assert (row.actor_id, json.loads(row.details)) == (supervisor, {"count": 1})
+            asked = json.loads(row.details)
+            assert (row.actor_id, asked["count"]) == (supervisor, 1)
+            if "answer_by" in asked:
+                wanted = datetime.fromisoformat(asked["answer_by"])
+                assert row.supervise_answer_by == wanted > row.occurred_at
+            else:
+                assert row.supervise_answer_by is None
             latest = connection.scalar(
                 select(func.max(OrderEvent.occurred_at)).where(OrderEvent.order_id == row.id)
             )
             assert latest == row.occurred_at
+        owed = [row for row in pressed if row.supervise_answer_by is not None]
+        assert len(owed) == 1
+        reminders = connection.execute(
+            select(Job.payload, Job.run_at).where(Job.kind == "order.supervise_due")
+        ).all()
+        assert [(json.loads(p)["order_id"], at) for p, at in reminders] == [
+            (owed[0].id, owed[0].supervise_answer_by)
+        ]
 
 
 def _progress_texts_check(engine) -> None:

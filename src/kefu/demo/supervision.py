@@ -2,7 +2,8 @@
 most pressing open complaints (passed on from outside — the regulator, the press — then
 the most chased, then the longest waiting), one of them in the demo logins' branch so its
 handler and team lead see the mark. Each is at the top priority, with the supervisor's words on its
-timeline, as ``kefu.workorders.supervising`` writes it.
+timeline, as ``kefu.workorders.supervising`` writes it; the first asks for the answer by a
+time later today or tomorrow, so the 督办 tab shows one owed, with its reminder queued.
 
 Drawn from a stream of its own, after the orders, so everything else the seed makes stays
 as it was."""
@@ -15,14 +16,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.demo import reference as ref
 from kefu.org.models import Staff
 from kefu.workorders.enums import MAX_PRIORITY, EventKind, OrderOrigin, OrderStatus, OrderType
 from kefu.workorders.models import OrderEvent, WorkOrder
+from kefu.workorders.supervising import DUE
 
 HANDLED = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, OrderStatus.IN_PROGRESS)
 MOST = 3
+ZONE = "Asia/Shanghai"  # the demo center's (the supervisor's time asked shows in it)
 NOTES = (
     "客户已多次催办，请今天17:00前联系客户并回复处理结果",
     "该投诉已转至省公司关注，请明天上午前给出处理方案",
@@ -41,9 +45,11 @@ def generate_supervision(engine: Engine, *, seed: int, now: datetime | None = No
         if supervisor is None:
             return 0
         chosen = _pressing(connection)[:MOST]
-        for order_id, since in chosen:
+        for rank, (order_id, since) in enumerate(chosen):
             at = max(since, moment - timedelta(hours=rng.uniform(1, 20)))
-            _write(connection, order_id, supervisor, at, rng.choice(NOTES))
+            hour = moment.replace(minute=0, second=0, microsecond=0)
+            wanted = hour + timedelta(hours=rng.randint(4, 28)) if rank == 0 else None
+            _write(connection, order_id, supervisor, at, rng.choice(NOTES), wanted)
         return len(chosen)
 
 
@@ -69,13 +75,33 @@ def _pressing(connection: Connection) -> list[tuple[int, datetime]]:
     return [(order_id, since) for order_id, since in rows]
 
 
-def _write(connection: Connection, order_id: int, supervisor: int, at: datetime, note: str) -> None:
+def _write(
+    connection: Connection,
+    order_id: int,
+    supervisor: int,
+    at: datetime,
+    note: str,
+    wanted: datetime | None,
+) -> None:
+    asked: dict[str, object] = {"count": 1}
+    if wanted is not None:
+        asked["answer_by"] = wanted.isoformat()
+        reminder = {"order_id": order_id, "by": supervisor, "zone": ZONE, "note": note}
+        connection.execute(
+            insert(Job).values(
+                kind=DUE,
+                payload=json.dumps(reminder | asked, ensure_ascii=False),
+                message_id=f"demo-supervise-{order_id}",
+                run_at=wanted,
+            )
+        )
     connection.execute(
         update(WorkOrder)
         .where(WorkOrder.id == order_id)
         .values(
             supervise_count=1,
             last_supervised_at=at,
+            supervise_answer_by=wanted,
             priority=MAX_PRIORITY,
             version=WorkOrder.version + 1,
             updated_at=at,  # its last step: after every other the demo wrote
@@ -89,6 +115,6 @@ def _write(connection: Connection, order_id: int, supervisor: int, at: datetime,
             "actor_id": supervisor,
             "occurred_at": at,
             "reason": note,
-            "details": json.dumps({"count": 1}),
+            "details": json.dumps(asked),
         },
     )
