@@ -4,6 +4,8 @@ order is answered; a merged duplicate's time and reminder carried to the order k
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +25,7 @@ from factories import (
     order_step,
 )
 from kefu.core import outbox
+from kefu.core.clock import local_today
 from kefu.core.outbox import Job
 from kefu.core.rbac import Role
 from kefu.workorders.supervising import DUE
@@ -170,3 +173,30 @@ def test_a_merged_duplicates_time_asked_goes_to_the_order_kept(
     ]
     late = [m["subject"] for m in mails if m["to"] == "boss@kefu.example.cn"]
     assert [s.split()[1] for s in late if "督办时限已到" in s] == [kept["number"]]
+
+
+def test_the_export_can_keep_the_supervised_orders_only(client, db: Session) -> None:
+    org = make_org(db)
+    cats = make_categories(db)
+    agent = bearer(db, make_staff(db, org.city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    pressed, plain = (
+        complain(client, agent, cats.unknown_charge.id, phone)
+        for phone in ("13800138001", "13800138002")
+    )
+    _supervise(client, supervisor, pressed)
+    day = local_today().isoformat()
+    asked = {"reason": "督办工单月度通报", "format": "csv", "created_from": day, "created_to": day}
+
+    def numbers(**only: bool) -> list[str]:
+        answer = client.post("/api/v1/work-orders/export", json=asked | only, headers=supervisor)
+        assert answer.status_code == 200, answer.text
+        _header, *rows = csv.reader(io.StringIO(answer.content.decode("utf-8-sig")))
+        return sorted(row[0] for row in rows)
+
+    assert numbers() == sorted([pressed["number"], plain["number"]])
+    assert numbers(supervised_only=True) == [pressed["number"]]
+    # the 督办 tab's export dialog keeps them only, unless unticked
+    tab = client.get("/orders", params={"view": "supervised"}, headers=supervisor).text
+    assert 'name="supervised_only" checked' in tab
+    assert 'name="supervised_only" checked' not in client.get("/orders", headers=supervisor).text

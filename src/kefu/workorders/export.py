@@ -199,6 +199,8 @@ def _query(
         query = query.where(WorkOrder.is_repeat)
     if data.passed_on_only:
         query = query.where(WorkOrder.origin != OrderOrigin.CUSTOMER)
+    if data.supervised_only:
+        query = query.where(WorkOrder.last_supervised_at.is_not(None))
     if data.category_id is not None:
         branch = select(Category.path).where(Category.id == data.category_id).scalar_subquery()
         within = select(Category.id).where(Category.path.startswith(branch))

@@ -85,6 +85,7 @@ class OrderExportRequest(_Strict):
     category_id: RefId | None = None
     repeat_only: bool = False
     passed_on_only: bool = False  # 越级 / 交办: those someone other than the customer passed on
+    supervised_only: bool = False  # 督办: those a supervisor pressed for
 
 
 class IntakeCheck(_Strict):

@@ -474,6 +474,7 @@ function setupExport() {
       Object.assign(body, {
         created_from: f.created_from.value, created_to: f.created_to.value,
         repeat_only: f.repeat_only.checked, passed_on_only: f.passed_on_only.checked,
+        supervised_only: f.supervised_only.checked,
       });
       if (form.dataset.category) body.category_id = Number(form.dataset.category);
     }
