@@ -54,6 +54,8 @@ def test_a_supervisor_presses_the_holder_from_the_orders_page(
         # demo's first), then those asked for none
         page.goto(f"{base}/orders?view=all")
         page.locator("nav.tabs a[data-queue=supervised]").click()
+        # the month's supervisions, this one among them, not yet due
+        expect(page.locator("#supervision-month")).to_contain_text("本月督办")
         row = page.locator("tbody tr", has_text=order["number"])
         expect(row.locator(".supervised")).to_have_text(f"督办 1 次 · {wanted} 前答复")
         owed = [" 前答复" in chip for chip in page.locator("tbody .supervised").all_inner_texts()]

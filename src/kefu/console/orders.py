@@ -71,6 +71,7 @@ from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import order_number_in
 from kefu.workorders.schemas import OrderListItem, RepeatRate
 from kefu.workorders.service import customer_language
+from kefu.workorders.supervision_month import month_figures
 from kefu.workorders.templates import fill_for_order
 from kefu.workorders.views import appointment_out, attachment_out, list_items, order_detail
 from kefu.workorders.visit_address import known_address
@@ -159,11 +160,23 @@ def order_queue(
     )
     rounds, round_of = _compensation_rounds(session, principal, view, queue.items)
     counts = tab_counts(session, principal)
+    supervision = (
+        month_figures(
+            session,
+            month=f"{today:%Y-%m}",
+            scope_path=principal.scope_filter(),
+            timezone=zone,
+            now=utcnow(),
+        )
+        if view == "supervised"
+        else None
+    )
     return render(
         request,
         "orders/list.html",
         principal,
         repeat_rates=repeat_rates(session, principal, zone) if view == "repeat" else None,
+        supervision=supervision,
         calendar_gap=calendar_gap(session, principal, zone),
         branch=branch,
         view=view,

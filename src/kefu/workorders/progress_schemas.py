@@ -40,3 +40,21 @@ class SuperviseCreate(BaseModel):
         description="When the answer is wanted (within 30 days): unanswered then, the "
         "holder and the supervisor are told",
     )
+
+
+class SupervisionMonth(BaseModel):
+    """A month's supervisions (督办) in the caller's scope, by when they were pressed, and
+    whether the answer came by the time asked. A merged duplicate's supervisions count
+    once, on the order they were made on."""
+
+    month: str
+    supervisions: int = Field(description="Presses for an answer made in the month")
+    orders: int = Field(description="The orders they pressed for")
+    asked_by_time: int = Field(description="Of the presses, those asking an answer by a time")
+    answered_in_time: int = Field(description="Answered by the time asked")
+    answered_late: int = Field(description="Answered, after the time asked")
+    overdue: int = Field(description="The time asked has passed, and no answer yet")
+    waiting: int = Field(description="No answer yet, and the time asked is still ahead")
+    in_time_rate: float | None = Field(
+        description="answered in time ÷ (in time + late + overdue); none while none is due"
+    )

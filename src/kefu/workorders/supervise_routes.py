@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from kefu.core.base import utcnow
 from kefu.core.rbac import Principal, Right
 from kefu.core.web import DbSession, IdempotencyKey
 from kefu.org.deps import require
-from kefu.workorders.deps import LoadedOrder
-from kefu.workorders.progress_schemas import SuperviseCreate
+from kefu.workorders.deps import CanReadOrders, LoadedOrder
+from kefu.workorders.progress_schemas import SuperviseCreate, SupervisionMonth
 from kefu.workorders.schemas import OrderDetail
 from kefu.workorders.supervising import supervise
+from kefu.workorders.supervision_month import month_figures
 from kefu.workorders.timeline_posts import timeline_post
 
 router = APIRouter(prefix="/api/v1", tags=["work orders"])
@@ -49,4 +51,22 @@ def supervise_order(
             answer_by=data.answer_by,
             zone=str(request.app.state.settings.timezone),
         ),
+    )
+
+
+@router.get("/supervision/month", response_model=SupervisionMonth)
+def supervision_month(
+    principal: CanReadOrders,
+    session: DbSession,
+    request: Request,
+    month: Annotated[str, Query(max_length=7)],
+) -> SupervisionMonth:
+    """A month's supervisions (督办, YYYY-MM of the center's) in the caller's scope, and
+    whether each was answered by the time asked (督办及时率)."""
+    return month_figures(
+        session,
+        month=month,
+        scope_path=None if principal.has(Right.SCOPE_ALL) else principal.scope_path,
+        timezone=str(request.app.state.settings.timezone),
+        now=utcnow(),
     )
