@@ -47,7 +47,8 @@ def month_figures(
     tally: dict[str, int] = defaultdict(int)
     for press in presses:
         if press.answer_by is not None:
-            tally[_outcome(press, answers.get(press.answered_on, []), now)] += 1
+            answered = answers.get(press.answered_on, [])
+            tally[_outcome(press, press.answer_by, answered, now)] += 1
     due = tally["in_time"] + tally["late"] + tally["overdue"]
     return SupervisionMonth(
         month=month,
@@ -62,15 +63,14 @@ def month_figures(
     )
 
 
-def _outcome(press: _Press, answered: list[datetime], now: datetime) -> str:
+def _outcome(press: _Press, answer_by: datetime, answered: list[datetime], now: datetime) -> str:
     """in_time, late, overdue, waiting, or dropped (cancelled unanswered)."""
-    assert press.answer_by is not None
     after = bisect_right(answered, press.at)
     if after < len(answered):
-        return "in_time" if answered[after] <= press.answer_by else "late"
+        return "in_time" if answered[after] <= answer_by else "late"
     if press.cancelled:
         return "dropped"
-    return "overdue" if now > press.answer_by else "waiting"
+    return "overdue" if now > answer_by else "waiting"
 
 
 def _presses(
