@@ -42,7 +42,8 @@ def test_the_months_supervisions_and_whether_they_were_answered_in_time(
     org = make_org(db)
     cats = make_categories(db)
     agent = bearer(db, make_staff(db, org.city, Role.AGENT))
-    supervisor = bearer(db, make_staff(db, org.city, Role.SUPERVISOR))
+    shenzhen = bearer(db, make_staff(db, org.other_city, Role.AGENT))
+    supervisor = bearer(db, make_staff(db, org.province, Role.SUPERVISOR))
     with time_machine.travel(MORNING - timedelta(days=17), tick=False):  # November
         _press(client, supervisor, complain(client, agent, cats.unknown_charge.id), 2)
     with time_machine.travel(MORNING, tick=False):
@@ -53,6 +54,8 @@ def test_the_months_supervisions_and_whether_they_were_answered_in_time(
         )
         for order, hours in ((in_time, 2), (late, 2), (overdue, 2), (waiting, 10), (no_time, None)):
             _press(client, supervisor, order, hours)
+        elsewhere = complain(client, shenzhen, cats.unknown_charge.id, "13700137000")
+        _press(client, supervisor, elsewhere, 2)
         pressed = _press(client, supervisor, duplicate, 2)
         merged = client.post(
             f"/api/v1/work-orders/{duplicate['id']}/merge",
@@ -63,6 +66,7 @@ def test_the_months_supervisions_and_whether_they_were_answered_in_time(
     with time_machine.travel(MORNING + timedelta(hours=1), tick=False):
         _answer(client, agent, in_time)
         _answer(client, agent, kept)  # the duplicate's supervisor is answered with it
+        _answer(client, shenzhen, elsewhere)
     with time_machine.travel(MORNING + timedelta(hours=3), tick=False):
         _answer(client, agent, late)
     with time_machine.travel(MORNING + timedelta(hours=4), tick=False):
@@ -70,19 +74,27 @@ def test_the_months_supervisions_and_whether_they_were_answered_in_time(
         page = client.get("/orders", params={"view": "supervised"}, headers=supervisor).text
         november = client.get(URL, params={"month": "2026-11"}, headers=supervisor).json()
     assert figures.status_code == 200, figures.text
-    assert figures.json() == {
+    found = figures.json()
+    assert {k: v for k, v in found.items() if k != "rows"} == {
         "month": "2026-12",
-        "supervisions": 6,
-        "orders": 6,
-        "asked_by_time": 5,
-        "answered_in_time": 2,
+        "supervisions": 7,
+        "orders": 7,
+        "asked_by_time": 6,
+        "answered_in_time": 3,
         "answered_late": 1,
         "overdue": 1,
         "waiting": 1,
-        "in_time_rate": 0.5,
+        "in_time_rate": 0.6,
     }
+    # each branch's, the one that heeds supervision least first
+    assert [
+        (row["unit_name"], row["supervisions"], row["overdue"], row["in_time_rate"])
+        for row in found["rows"]
+    ] == [("广州", 6, 1, 0.5), ("深圳", 1, 0, 1.0)]
     assert (november["supervisions"], november["overdue"]) == (1, 1)
     card = page[page.index('id="supervision-month"') :]
-    assert "本月督办" in card and "50%" in card and "到期 4 次中按时 2 次" in card
+    assert "本月督办" in card and "60%" in card and "到期 5 次中按时 3 次" in card
+    branches = card[card.index("各单位（按时率由低到高）") :]
+    assert branches.index("广州") < branches.index("深圳") and "超时 1 次" in branches
     refused = client.get(URL, params={"month": "2026-13"}, headers=supervisor)
     assert (refused.status_code, refused.json()["error"]["field"]) == (422, "month")

@@ -42,12 +42,10 @@ class SuperviseCreate(BaseModel):
     )
 
 
-class SupervisionMonth(BaseModel):
-    """A month's supervisions (督办) in the caller's scope, by when they were pressed, and
-    whether the answer came by the time asked. A merged duplicate's supervisions count
-    once, on the order they were made on."""
+class SupervisionCounts(BaseModel):
+    """Supervisions (督办) pressed in a month, and whether the answer came by the time
+    asked."""
 
-    month: str
     supervisions: int = Field(description="Presses for an answer made in the month")
     orders: int = Field(description="The orders they pressed for")
     asked_by_time: int = Field(description="Of the presses, those asking an answer by a time")
@@ -58,3 +56,20 @@ class SupervisionMonth(BaseModel):
     in_time_rate: float | None = Field(
         description="answered in time ÷ (in time + late + overdue); none while none is due"
     )
+
+
+class SupervisionUnitRow(SupervisionCounts):
+    """One org unit's: the orders it holds (the branch pressed)."""
+
+    unit_id: int
+    unit_name: str
+    unit_name_en: str = ""
+
+
+class SupervisionMonth(SupervisionCounts):
+    """A month's supervisions (督办) in the caller's scope, by when they were pressed, and
+    whether the answer came by the time asked; and each org unit's, the lowest rate
+    first. A merged duplicate's supervisions count once, on the order they were made on."""
+
+    month: str
+    rows: list[SupervisionUnitRow] = []

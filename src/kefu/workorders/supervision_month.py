@@ -24,12 +24,17 @@ from kefu.core.clock import month_bounds_utc
 from kefu.org.models import OrgUnit
 from kefu.workorders.enums import Action, EventKind, OrderStatus
 from kefu.workorders.models import OrderEvent, WorkOrder
-from kefu.workorders.progress_schemas import SupervisionMonth
+from kefu.workorders.progress_schemas import (
+    SupervisionCounts,
+    SupervisionMonth,
+    SupervisionUnitRow,
+)
 from kefu.workorders.repeats import parse_month
 
 
 class _Press(NamedTuple):
     order_id: int
+    unit_id: int  # the org unit holding the order: the branch pressed
     answered_on: int  # the order whose answer counts: itself, or the one it was merged into
     at: datetime
     answer_by: datetime | None
@@ -44,14 +49,40 @@ def month_figures(
     start, end = month_bounds_utc(parse_month(month), timezone)
     presses = _presses(session, start, end, scope_path)
     answers = _answers(session, {press.answered_on for press in presses})
+    pairs = [(press, _outcome(press, answers.get(press.answered_on, []), now)) for press in presses]
+    by_unit: dict[int, list[tuple[_Press, str]]] = defaultdict(list)
+    for pair in pairs:
+        by_unit[pair[0].unit_id].append(pair)
+    names = _unit_names(session, set(by_unit))
+    rows = [
+        SupervisionUnitRow(
+            unit_id=unit_id,
+            unit_name=names.get(unit_id, ("", ""))[0],
+            unit_name_en=names.get(unit_id, ("", ""))[1],
+            **_counts(unit_pairs).model_dump(),
+        )
+        for unit_id, unit_pairs in by_unit.items()
+    ]
+    # the units that heed supervision least first: lowest rate, then most overdue
+    rows.sort(
+        key=lambda row: (
+            row.in_time_rate is None,
+            row.in_time_rate or 0,
+            -row.overdue,
+            -row.supervisions,
+        )
+    )
+    return SupervisionMonth(month=month, rows=rows, **_counts(pairs).model_dump())
+
+
+def _counts(pairs: list[tuple[_Press, str]]) -> SupervisionCounts:
+    """The presses' and their outcomes' figures."""
+    presses = [press for press, _ in pairs]
     tally: dict[str, int] = defaultdict(int)
-    for press in presses:
-        if press.answer_by is not None:
-            answered = answers.get(press.answered_on, [])
-            tally[_outcome(press, press.answer_by, answered, now)] += 1
+    for _, outcome in pairs:
+        tally[outcome] += 1
     due = tally["in_time"] + tally["late"] + tally["overdue"]
-    return SupervisionMonth(
-        month=month,
+    return SupervisionCounts(
         supervisions=len(presses),
         orders=len({press.order_id for press in presses}),
         asked_by_time=sum(1 for press in presses if press.answer_by is not None),
@@ -63,8 +94,12 @@ def month_figures(
     )
 
 
-def _outcome(press: _Press, answer_by: datetime, answered: list[datetime], now: datetime) -> str:
-    """in_time, late, overdue, waiting, or dropped (cancelled unanswered)."""
+def _outcome(press: _Press, answered: list[datetime], now: datetime) -> str:
+    """no_time (none asked), in_time, late, overdue, waiting, or dropped (cancelled
+    unanswered)."""
+    answer_by = press.answer_by
+    if answer_by is None:
+        return "no_time"
     after = bisect_right(answered, press.at)
     if after < len(answered):
         return "in_time" if answered[after] <= answer_by else "late"
@@ -77,7 +112,13 @@ def _presses(
     session: Session, start: datetime, end: datetime, scope_path: str | None
 ) -> list[_Press]:
     query = (
-        select(OrderEvent.order_id, OrderEvent.occurred_at, OrderEvent.details, WorkOrder.status)
+        select(
+            OrderEvent.order_id,
+            OrderEvent.occurred_at,
+            OrderEvent.details,
+            WorkOrder.status,
+            WorkOrder.org_unit_id,
+        )
         .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
         .where(
             OrderEvent.kind == EventKind.SUPERVISE,
@@ -92,7 +133,7 @@ def _presses(
     rows = session.execute(query).all()
     kept = _merged_into(session, {row.order_id for row in rows if row.status == "cancelled"})
     presses = []
-    for order_id, at, details, status in rows:
+    for order_id, at, details, status, unit_id in rows:
         asked = json.loads(details or "{}")
         if "merged_from" in asked:
             continue  # a copy of the duplicate's step, counted on the duplicate
@@ -100,6 +141,7 @@ def _presses(
         presses.append(
             _Press(
                 order_id=order_id,
+                unit_id=unit_id,
                 answered_on=kept.get(order_id, order_id),
                 at=at,
                 answer_by=datetime.fromisoformat(wanted) if wanted else None,
@@ -141,3 +183,10 @@ def _answers(session: Session, order_ids: set[int]) -> dict[int, list[datetime]]
     for order_id, at in rows:
         found[order_id].append(at)
     return found
+
+
+def _unit_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    units = session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))
+    return {unit.id: (unit.name, unit.name_en) for unit in units}
