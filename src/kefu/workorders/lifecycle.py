@@ -15,8 +15,7 @@ from kefu.core.calendar import BusinessCalendar
 from kefu.core.phone import is_mobile
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kefu.notify import links
-from kefu.notify.tasks import notify_staff, text_customer
+from kefu.notify.tasks import text_customer
 from kefu.org.models import OrgUnit, Staff, Team
 from kefu.org.repository import supervisor_ids, team_lead_ids
 from kefu.workorders import (
@@ -38,6 +37,7 @@ from kefu.workorders.service import customer_tier, record_event, set_due_times, 
 from kefu.workorders.service_levels import center_levels
 from kefu.workorders.templates import require_filled
 from kefu.workorders.threaded_answers import answer_in_thread
+from kefu.workorders.urging import mail_about
 
 # A customer who does not take the return visit's call is called again this much later,
 # up to this many calls in all; after the last, the complaint closes with no verdict.
@@ -466,13 +466,13 @@ def dispatch(
     order.assignee_id = target.assignee.id if target.assignee else None
     assists.withdraw_beyond_reach(session, order, by, request.reason)
     set_due_times(session, order, calendar)
-    for staff_id in new_owners(session, target) if tell_owners else []:
-        notify_staff(
+    if tell_owners:
+        mail_about(
             session,
-            staff_id=staff_id,
+            order,
+            new_owners(session, target),
             subject=f"工单 {order.number} 已派给您 / Work order assigned to you",
-            body=f"{order.number}: {order.subject}\n{request.reason}".strip(),
-            link=links.order_page(order.id),
+            said=request.reason,
         )
     session.flush()
     return order
@@ -507,16 +507,15 @@ def escalate(session: Session, *, order: WorkOrder, reason: str, by: Principal |
     move(session, order, Action.ESCALATE, by, reason=reason, details=details)
     order.org_unit_id, order.team_id, order.assignee_id = parent.id, None, None
     assists.withdraw_beyond_reach(session, order, by, reason)
-    for staff_id in supervisor_ids(session, parent.id):  # the new owner is told
-        notify_staff(
-            session,
-            staff_id=staff_id,
-            subject=(
-                f"工单 {order.number} 已升级至{parent.name} / "
-                f"Work order escalated to {parent.name_en or parent.name}"
-            ),
-            body=f"{order.number}: {order.subject}\n{unit.name} → {parent.name}: {reason}",
-            link=links.order_page(order.id),
-        )
+    mail_about(  # the new owner is told
+        session,
+        order,
+        supervisor_ids(session, parent.id),
+        subject=(
+            f"工单 {order.number} 已升级至{parent.name} / "
+            f"Work order escalated to {parent.name_en or parent.name}"
+        ),
+        said=f"{unit.name} → {parent.name}: {reason}",
+    )
     session.flush()
     return order

@@ -25,13 +25,11 @@ from kefu.core import audit, outbox
 from kefu.core.base import utcnow
 from kefu.core.rbac import Principal
 from kefu.errors import Conflict, Unprocessable
-from kefu.notify import links
-from kefu.notify.tasks import notify_staff
 from kefu.org.repository import team_lead_ids
 from kefu.workorders.enums import BEING_HANDLED, MAX_PRIORITY, EventKind, OrderStatus
 from kefu.workorders.models import OrderEvent, WorkOrder
 from kefu.workorders.service import record_event
-from kefu.workorders.urging import holders
+from kefu.workorders.urging import holders, mail_about
 
 ANSWERED = frozenset({OrderStatus.REPLIED, OrderStatus.RETURN_VISIT})
 # The job that tells, once, of a supervised order still unanswered at the time asked.
@@ -116,20 +114,16 @@ def _mail_still_open(session: Session, payload: dict[str, Any]) -> None:
         return  # answered while the job ran
     told = {*_pressed(session, order), payload["by"]}
     wanted = datetime.fromisoformat(payload["answer_by"]).astimezone(ZoneInfo(payload["zone"]))
-    for staff_id in sorted(t for t in told if t is not None):
-        notify_staff(
-            session,
-            staff_id=staff_id,
-            subject=(
-                f"督办时限已到，工单仍未答复 {order.number} / "
-                f"Supervised order {order.number} still unanswered"
-            ),
-            body=(
-                f"{order.number}: {order.subject}\n{payload['note']}\n"
-                f"要求答复时间 / Answer wanted by: {wanted:%Y-%m-%d %H:%M}"
-            ),
-            link=links.order_page(order.id),
-        )
+    mail_about(
+        session,
+        order,
+        sorted(t for t in told if t is not None),
+        subject=(
+            f"督办时限已到，工单仍未答复 {order.number} / "
+            f"Supervised order {order.number} still unanswered"
+        ),
+        said=f"{payload['note']}\n要求答复时间 / Answer wanted by: {wanted:%Y-%m-%d %H:%M}",
+    )
 
 
 def _pressed(session: Session, order: WorkOrder) -> set[int]:
@@ -139,17 +133,16 @@ def _pressed(session: Session, order: WorkOrder) -> set[int]:
 
 
 def _tell(session: Session, order: WorkOrder, note: str, by: Principal) -> None:
-    for staff_id in sorted(_pressed(session, order) - {by.staff_id}):
-        notify_staff(
-            session,
-            staff_id=staff_id,
-            subject=(
-                f"工单 {order.number} 被督办（第 {order.supervise_count} 次）/ "
-                f"Work order {order.number} supervised by {by.display_name}"
-            ),
-            body=f"{order.number}: {order.subject}\n{by.display_name}: {note}",
-            link=links.order_page(order.id),
-        )
+    mail_about(
+        session,
+        order,
+        sorted(_pressed(session, order) - {by.staff_id}),
+        subject=(
+            f"工单 {order.number} 被督办（第 {order.supervise_count} 次）/ "
+            f"Work order {order.number} supervised by {by.display_name}"
+        ),
+        said=f"{by.display_name}: {note}",
+    )
 
 
 def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Principal) -> None:
@@ -164,17 +157,15 @@ def tell_of_answer(session: Session, order: WorkOrder, *, text: str, by: Princip
             OrderEvent.order_id == order.id, OrderEvent.kind == EventKind.SUPERVISE
         )
     )
-    for staff_id in sorted({p for p in pressed if p is not None} - {by.staff_id}):
-        notify_staff(
-            session,
-            staff_id=staff_id,
-            subject=(
-                f"督办工单已答复 {order.number} / The order you supervised was answered: "
-                f"{order.number}"
-            ),
-            body=f"{order.number}: {order.subject}\n{by.display_name}: {text}",
-            link=links.order_page(order.id),
-        )
+    mail_about(
+        session,
+        order,
+        sorted({p for p in pressed if p is not None} - {by.staff_id}),
+        subject=(
+            f"督办工单已答复 {order.number} / The order you supervised was answered: {order.number}"
+        ),
+        said=f"{by.display_name}: {text}",
+    )
 
 
 def carry_owed(session: Session, *, source: WorkOrder, target: WorkOrder) -> None:

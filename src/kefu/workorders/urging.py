@@ -8,6 +8,8 @@ An order already answered is not chased: if the answer did not help, it is reope
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from kefu.core import audit
@@ -75,7 +77,15 @@ def _check_urgeable(order: WorkOrder) -> None:
 
 def tell_holders(session: Session, order: WorkOrder, *, subject: str, said: str) -> None:
     """Tell whoever holds the order what the customer did, with what they said."""
-    for staff_id in holders(session, order):
+    mail_about(session, order, holders(session, order), subject=subject, said=said)
+
+
+def mail_about(
+    session: Session, order: WorkOrder, staff_ids: Iterable[int], *, subject: str, said: str
+) -> None:
+    """Mail each of them about the order: its number and subject, what was said under
+    them, and the order page's address."""
+    for staff_id in staff_ids:
         notify_staff(
             session,
             staff_id=staff_id,
