@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import time_machine
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from factories import (
     make_staff,
     make_team,
     order_step,
+    supervise,
 )
 from kefu.core import outbox
 from kefu.core.clock import local_today
@@ -33,15 +33,8 @@ from kefu.workorders.supervising import DUE
 NOTE = "省公司关注此单，请尽快联系客户并回复。"
 
 
-def _supervise(client, headers: dict[str, str], order: dict, by: datetime | None = None):  # type: ignore[no-untyped-def]
-    body: dict[str, Any] = {"note": NOTE}
-    if by is not None:
-        body["answer_by"] = by.isoformat()
-    pressed = client.post(
-        f"/api/v1/work-orders/{order['id']}/supervise", json=body, headers=headers
-    )
-    assert pressed.status_code == 201, pressed.text
-    return pressed.json()
+def _supervise(client, headers: dict[str, str], order: dict, by: datetime | None = None) -> dict:  # type: ignore[no-untyped-def]
+    return supervise(client, headers, order, NOTE, by)
 
 
 def _owed(value: str | None) -> datetime | None:

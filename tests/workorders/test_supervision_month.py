@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy.orm import Session
 
-from factories import bearer, complain, make_categories, make_org, make_staff, order_step
+from factories import bearer, complain, make_categories, make_org, make_staff, order_step, supervise
 from kefu.core.rbac import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,14 +20,9 @@ URL = "/api/v1/supervision/month"
 
 
 def _press(client, headers: dict[str, str], order: dict, hours: float | None) -> dict:  # type: ignore[no-untyped-def]
-    body: dict[str, str] = {"note": NOTE}
-    if hours is not None:
-        body["answer_by"] = (MORNING + timedelta(hours=hours)).isoformat()
-    pressed = client.post(
-        f"/api/v1/work-orders/{order['id']}/supervise", json=body, headers=headers
-    )
-    assert pressed.status_code == 201, pressed.text
-    return dict(pressed.json())
+    """Pressed now, the answer asked by so many hours after the morning (or no time)."""
+    wanted = None if hours is None else MORNING + timedelta(hours=hours)
+    return supervise(client, headers, order, NOTE, wanted)
 
 
 def _answer(client, headers: dict[str, str], order: dict) -> None:  # type: ignore[no-untyped-def]
